@@ -1,0 +1,60 @@
+//! The fetch step shared by the TUI's fetch tasks and `--once`: ask the source for one pane,
+//! then apply what every source needs (risk assessment, alerts, ordering) in one place.
+
+use crate::metrics::{self, Thresholds};
+use crate::model::{CheckItem, Endpoint, FindingsData, PaneId, SecurityGroupsData, sort_findings};
+use crate::risk;
+use crate::sanitize::Sanitize;
+use crate::source::{Fetched, Query, Source, SourceError};
+
+/// Every string from a source is cleaned here, once, before anything else sees it.
+fn entered<T: Sanitize>(mut data: T) -> T {
+    data.sanitize();
+    data
+}
+
+/// One pane's data, as a fetch task sends it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaneData {
+    Endpoints(Vec<Endpoint>),
+    SecurityGroups(SecurityGroupsData),
+    Findings(FindingsData),
+    Checklist(Vec<CheckItem>),
+}
+
+impl PaneData {
+    pub fn pane(&self) -> PaneId {
+        match self {
+            PaneData::Endpoints(_) => PaneId::Endpoints,
+            PaneData::SecurityGroups(_) => PaneId::SecurityGroups,
+            PaneData::Findings(_) => PaneId::Findings,
+            PaneData::Checklist(_) => PaneId::Checklist,
+        }
+    }
+}
+
+pub async fn fetch_pane(
+    source: &dyn Source,
+    pane: PaneId,
+    query: Query,
+    thresholds: &Thresholds,
+) -> Result<Fetched<PaneData>, SourceError> {
+    Ok(match pane {
+        PaneId::Endpoints => source.endpoints(query).await?.map(entered).map(|mut eps| {
+            for e in &mut eps {
+                e.alerts = metrics::alerts(e, thresholds);
+            }
+            eps.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.region.cmp(&b.region)));
+            PaneData::Endpoints(eps)
+        }),
+        PaneId::SecurityGroups => source.security_groups(query).await?.map(entered).map(|mut data| {
+            risk::assess(&mut data);
+            PaneData::SecurityGroups(data)
+        }),
+        PaneId::Findings => source.findings(query).await?.map(entered).map(|mut data| {
+            sort_findings(&mut data.findings);
+            PaneData::Findings(data)
+        }),
+        PaneId::Checklist => source.checklist(query).await?.map(entered).map(PaneData::Checklist),
+    })
+}

@@ -1,0 +1,239 @@
+//! Untrusted text (anything that came from AWS or a scenario) is made safe once, where it enters.
+//!
+//! Escape sequences are removed whole (so `ESC[2J` does not leave `[2J` behind), then every
+//! remaining control character and every bidirectional override is dropped, and the result is
+//! cut to a length a table cell or report line can carry.
+
+/// Longest text kept from any single untrusted field, in characters.
+pub const MAX_FIELD_CHARS: usize = 512;
+
+/// Makes untrusted text safe for a terminal or a report.
+pub fn clean(raw: &str) -> String {
+    clean_with_limit(raw, MAX_FIELD_CHARS)
+}
+
+/// Like [`clean`], for long free text (a finding's description) that keeps its newlines.
+pub fn clean_multiline(raw: &str) -> String {
+    let stripped = strip_escapes(raw);
+    let mut out = String::with_capacity(stripped.len());
+    for (i, line) in stripped.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.extend(line.chars().filter(|c| is_safe(*c)));
+    }
+    truncate_chars(out, MAX_FIELD_CHARS * 8)
+}
+
+pub fn clean_with_limit(raw: &str, limit: usize) -> String {
+    let stripped = strip_escapes(raw);
+    let text: String = stripped
+        .chars()
+        .map(|c| if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c })
+        .filter(|c| is_safe(*c))
+        .collect();
+    truncate_chars(text, limit)
+}
+
+fn strip_escapes(raw: &str) -> String {
+    // Fast path: most AWS strings hold no ESC, CSI or OSC introducer at all.
+    if !raw.chars().any(|c| c == '\u{1b}' || c == '\u{9b}' || c == '\u{9d}') {
+        return raw.to_owned();
+    }
+    let bytes = strip_ansi_escapes::strip(raw.as_bytes());
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn truncate_chars(text: String, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((cut, _)) => {
+            let mut short = text[..cut].to_owned();
+            short.push('…');
+            short
+        }
+        None => text,
+    }
+}
+
+/// Characters that may reach a terminal: no C0/C1 controls, no bidi overrides or isolates
+/// (which can reorder what an operator reads), no zero-width joiners used to hide text.
+fn is_safe(c: char) -> bool {
+    if c.is_control() {
+        return false;
+    }
+    !matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061C}'
+            | '\u{FEFF}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_escape_sequences_whole() {
+        assert_eq!(clean("\u{1b}[2J\u{1b}[31mPWNED\u{1b}[0m ok"), "PWNED ok");
+        assert_eq!(clean("title\u{1b}]0;evil\u{7}x"), "titlex");
+    }
+
+    #[test]
+    fn removes_control_and_bidi_characters() {
+        assert_eq!(clean("a\u{7}b\u{8}c\u{0}d"), "abcd");
+        assert_eq!(clean("invoice\u{202E}gpj.exe"), "invoicegpj.exe");
+        assert_eq!(clean("x\u{2066}y\u{2069}z\u{200F}"), "xyz");
+        assert_eq!(clean("line1\nline2\tend"), "line1 line2 end");
+    }
+
+    #[test]
+    fn keeps_ordinary_unicode() {
+        assert_eq!(clean("Données — ünïcode ✓ 日本"), "Données — ünïcode ✓ 日本");
+    }
+
+    #[test]
+    fn truncates_very_long_text() {
+        let long = "x".repeat(10_000);
+        let out = clean(&long);
+        assert_eq!(out.chars().count(), MAX_FIELD_CHARS + 1);
+        assert!(out.ends_with('…'));
+    }
+
+    #[test]
+    fn multiline_keeps_newlines_only() {
+        assert_eq!(clean_multiline("a\nb\u{1b}[1m\rc"), "a\nbc");
+    }
+}
+
+/// Cleans every string field of data that came from a source, in place.
+pub trait Sanitize {
+    fn sanitize(&mut self);
+}
+
+fn c(s: &mut String) {
+    *s = clean(s);
+}
+
+fn co(s: &mut Option<String>) {
+    if let Some(v) = s {
+        c(v);
+    }
+}
+
+use crate::model::{
+    Attachment, CheckItem, Endpoint, Finding, FindingsData, Identity, Peer, Rule, SecurityGroup,
+    SecurityGroupsData,
+};
+
+impl Sanitize for Identity {
+    fn sanitize(&mut self) {
+        co(&mut self.account);
+        co(&mut self.caller_arn);
+    }
+}
+
+impl Sanitize for Endpoint {
+    fn sanitize(&mut self) {
+        c(&mut self.name);
+        c(&mut self.region);
+        c(&mut self.status);
+        co(&mut self.kms_key_id);
+        for v in &mut self.variants {
+            c(&mut v.name);
+            co(&mut v.instance_type);
+        }
+    }
+}
+
+impl Sanitize for Rule {
+    fn sanitize(&mut self) {
+        co(&mut self.id);
+        c(&mut self.protocol);
+        c(&mut self.description);
+        match &mut self.peer {
+            Peer::Ipv4(s) | Peer::Ipv6(s) | Peer::SecurityGroup(s) | Peer::PrefixList(s) => c(s),
+        }
+    }
+}
+
+impl Sanitize for Attachment {
+    fn sanitize(&mut self) {
+        c(&mut self.interface_id);
+        co(&mut self.target);
+        c(&mut self.description);
+        co(&mut self.private_ip);
+    }
+}
+
+impl Sanitize for SecurityGroup {
+    fn sanitize(&mut self) {
+        c(&mut self.id);
+        c(&mut self.name);
+        c(&mut self.description);
+        co(&mut self.vpc_id);
+        c(&mut self.region);
+        self.rules.iter_mut().for_each(Sanitize::sanitize);
+        self.attachments.iter_mut().for_each(Sanitize::sanitize);
+        for (k, v) in &mut self.tags {
+            c(k);
+            c(v);
+        }
+    }
+}
+
+impl Sanitize for SecurityGroupsData {
+    fn sanitize(&mut self) {
+        self.groups.iter_mut().for_each(Sanitize::sanitize);
+        for vpc in &mut self.vpcs {
+            c(&mut vpc.id);
+            vpc.cidrs.iter_mut().for_each(c);
+        }
+    }
+}
+
+impl Sanitize for Finding {
+    fn sanitize(&mut self) {
+        c(&mut self.id);
+        c(&mut self.region);
+        c(&mut self.account_id);
+        c(&mut self.finding_type);
+        c(&mut self.title);
+        self.description = clean_multiline(&self.description);
+        c(&mut self.resource_type);
+        c(&mut self.resource);
+        for (k, v) in &mut self.details {
+            c(k);
+            c(v);
+        }
+        if !self.severity.is_finite() {
+            self.severity = 0.0;
+        }
+    }
+}
+
+impl Sanitize for FindingsData {
+    fn sanitize(&mut self) {
+        self.findings.iter_mut().for_each(Sanitize::sanitize);
+        for (region, _) in &mut self.detectors {
+            c(region);
+        }
+    }
+}
+
+impl Sanitize for CheckItem {
+    fn sanitize(&mut self) {
+        c(&mut self.id);
+        c(&mut self.title);
+        self.evidence = clean_multiline(&self.evidence);
+        c(&mut self.remediation);
+    }
+}
+
+impl<T: Sanitize> Sanitize for Vec<T> {
+    fn sanitize(&mut self) {
+        self.iter_mut().for_each(Sanitize::sanitize);
+    }
+}

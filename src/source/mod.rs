@@ -1,0 +1,113 @@
+//! Where data comes from. A `Source` returns secdash's own types; the demo scenario and the
+//! AWS SDK implement it, and nothing above this module knows which one is in use.
+
+pub mod demo;
+
+use crate::model::{CheckItem, Endpoint, FindingsData, Identity, SecurityGroupsData};
+use chrono::{DateTime, Duration, Utc};
+use futures::future::BoxFuture;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// API calls made by one refresh, keyed `service:Operation`.
+pub type ApiCalls = BTreeMap<String, u32>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Demo,
+    Aws,
+}
+
+/// What one fetch asks for. Time is passed in, never read inside a source's logic.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub now: DateTime<Utc>,
+    pub window: Duration,
+    pub regions: Vec<String>,
+}
+
+/// A fetch that succeeded, possibly only in part (a region or a sub-call failed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetched<T> {
+    pub data: T,
+    /// What failed without failing the whole pane, in plain words.
+    pub warnings: Vec<String>,
+    pub api_calls: ApiCalls,
+}
+
+impl<T> Fetched<T> {
+    pub fn complete(data: T) -> Self {
+        Fetched {
+            data,
+            warnings: Vec::new(),
+            api_calls: ApiCalls::new(),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fetched<U> {
+        Fetched {
+            data: f(self.data),
+            warnings: self.warnings,
+            api_calls: self.api_calls,
+        }
+    }
+}
+
+/// Why a fetch failed, in words an operator can act on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SourceError {
+    #[error("{service}:{operation} in {region}: access denied; the caller needs {permission}")]
+    AccessDenied {
+        service: String,
+        operation: String,
+        region: String,
+        permission: String,
+    },
+    #[error("AWS credentials have expired; renew them ({hint})")]
+    ExpiredCredentials { hint: String },
+    #[error("no AWS credentials found; set AWS_PROFILE, run `aws sso login`, or try `secdash --demo`")]
+    NoCredentials,
+    #[error("{service}:{operation} in {region}: endpoint unreachable ({detail})")]
+    Unreachable {
+        service: String,
+        operation: String,
+        region: String,
+        detail: String,
+    },
+    #[error("{service}:{operation} in {region}: still throttled after retries")]
+    Throttled {
+        service: String,
+        operation: String,
+        region: String,
+    },
+    #[error("{service}:{operation} in {region}: timed out after {seconds} s")]
+    Timeout {
+        service: String,
+        operation: String,
+        region: String,
+        seconds: u64,
+    },
+    #[error("{service}:{operation} in {region}: {code}: {message}")]
+    Api {
+        service: String,
+        operation: String,
+        region: String,
+        code: String,
+        message: String,
+    },
+    #[error("{0}")]
+    Simulated(String),
+}
+
+pub type FetchResult<T> = Result<Fetched<T>, SourceError>;
+
+/// The one interface every data source implements.
+pub trait Source: Send + Sync {
+    fn kind(&self) -> SourceKind;
+    fn identity(&self) -> BoxFuture<'_, Result<Identity, SourceError>>;
+    fn endpoints(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>>;
+    fn security_groups(&self, query: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>>;
+    fn findings(&self, query: Query) -> BoxFuture<'_, FetchResult<FindingsData>>;
+    fn checklist(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<CheckItem>>>;
+}
