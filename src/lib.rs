@@ -5,9 +5,11 @@
 //! action executor.
 
 pub mod checklist;
+pub mod config;
 pub mod fetch;
 pub mod metrics;
 pub mod model;
 pub mod risk;
 pub mod sanitize;
 pub mod source;
+pub mod theme;

@@ -1,0 +1,485 @@
+//! Configuration: a TOML file (every field optional), environment, and command line, merged
+//! in one pure function. A file the user names must load or fail loudly; a missing default
+//! file just means defaults.
+
+pub mod keymap;
+pub mod paths;
+
+use crate::metrics::Thresholds;
+use crate::model::{PaneId, Risk};
+use keymap::{Keymap, KeymapError};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub theme: Option<String>,
+    pub window: Option<String>,
+    pub regions: Option<Vec<String>>,
+    pub profile: Option<String>,
+    pub read_only: Option<bool>,
+    pub fail_on: Option<String>,
+    pub refresh: Option<RefreshFile>,
+    pub thresholds: Option<ThresholdsFile>,
+    pub keys: Option<BTreeMap<String, Vec<String>>>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshFile {
+    pub endpoints: Option<String>,
+    pub security_groups: Option<String>,
+    pub findings: Option<String>,
+    pub checklist: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdsFile {
+    pub errors_5xx: Option<f64>,
+    pub alarm_period_minutes: Option<u32>,
+    pub latency_ms: Option<f64>,
+}
+
+/// The environment variables secdash reads, gathered at the edge.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Env {
+    pub theme: Option<String>,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub read_only: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub no_color: bool,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Env {
+            theme: var("SECDASH_THEME"),
+            profile: var("AWS_PROFILE"),
+            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
+            read_only: var("SECDASH_READ_ONLY"),
+            endpoint_url: var("AWS_ENDPOINT_URL"),
+            // https://no-color.org: present and not empty.
+            no_color: var("NO_COLOR").is_some(),
+        }
+    }
+}
+
+/// What the command line sets; `None` leaves the lower layers in force.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Overrides {
+    pub theme: Option<String>,
+    pub window: Option<String>,
+    pub regions: Vec<String>,
+    pub profile: Option<String>,
+    pub read_only: bool,
+    pub fail_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshIntervals {
+    pub endpoints: Duration,
+    pub security_groups: Duration,
+    pub findings: Duration,
+    pub checklist: Duration,
+}
+
+impl RefreshIntervals {
+    pub fn for_pane(&self, pane: PaneId) -> Duration {
+        match pane {
+            PaneId::Endpoints => self.endpoints,
+            PaneId::SecurityGroups => self.security_groups,
+            PaneId::Findings => self.findings,
+            PaneId::Checklist => self.checklist,
+        }
+    }
+}
+
+impl Default for RefreshIntervals {
+    fn default() -> Self {
+        RefreshIntervals {
+            endpoints: Duration::from_secs(30),
+            security_groups: Duration::from_secs(60),
+            findings: Duration::from_secs(60),
+            checklist: Duration::from_secs(300),
+        }
+    }
+}
+
+/// The resolved configuration the program runs with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub theme: String,
+    pub window: chrono::Duration,
+    pub regions: Vec<String>,
+    pub profile: Option<String>,
+    pub read_only: bool,
+    /// `None` means `--fail-on never`.
+    pub fail_on: Option<Risk>,
+    pub refresh: RefreshIntervals,
+    pub thresholds: Thresholds,
+    pub keymap: Keymap,
+    pub endpoint_url: Option<String>,
+    pub no_color: bool,
+}
+
+pub const DEFAULT_REGION: &str = "ap-southeast-1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{origin}: `{key}` {reason}")]
+    Invalid {
+        origin: String,
+        key: String,
+        reason: String,
+    },
+    #[error("{origin}: {source}")]
+    Keys {
+        origin: String,
+        source: KeymapError,
+    },
+}
+
+/// Reads the config file. `explicit` is a path the user named (it must exist); otherwise the
+/// default path is tried and a missing file yields defaults.
+pub fn load_file(explicit: Option<&Path>, default: Option<&Path>) -> Result<(FileConfig, Option<PathBuf>), ConfigError> {
+    let (path, must_exist) = match (explicit, default) {
+        (Some(p), _) => (p.to_path_buf(), true),
+        (None, Some(p)) => (p.to_path_buf(), false),
+        (None, None) => return Ok((FileConfig::default(), None)),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+            return Ok((FileConfig::default(), None));
+        }
+        Err(source) => return Err(ConfigError::Read { path, source }),
+    };
+    let file = parse_file(&text).map_err(|message| ConfigError::Parse {
+        path: path.clone(),
+        message,
+    })?;
+    Ok((file, Some(path)))
+}
+
+pub fn parse_file(text: &str) -> Result<FileConfig, String> {
+    toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+}
+
+fn duration(origin: &str, key: &str, text: &str) -> Result<Duration, ConfigError> {
+    let d = humantime::parse_duration(text.trim()).map_err(|e| ConfigError::Invalid {
+        origin: origin.into(),
+        key: key.into(),
+        reason: format!("is not a duration like 30s, 5m or 1h ({e}): {text:?}"),
+    })?;
+    if d.is_zero() {
+        return Err(ConfigError::Invalid {
+            origin: origin.into(),
+            key: key.into(),
+            reason: "must be longer than zero".into(),
+        });
+    }
+    Ok(d)
+}
+
+pub fn parse_fail_on(origin: &str, text: &str) -> Result<Option<Risk>, ConfigError> {
+    Ok(match text {
+        "never" => None,
+        "low" => Some(Risk::Low),
+        "medium" => Some(Risk::Medium),
+        "high" => Some(Risk::High),
+        "critical" => Some(Risk::Critical),
+        _ => {
+            return Err(ConfigError::Invalid {
+                origin: origin.into(),
+                key: "fail_on".into(),
+                reason: format!("must be one of never, low, medium, high, critical (got {text:?})"),
+            });
+        }
+    })
+}
+
+fn split_regions(values: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        for r in v.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+            if !out.iter().any(|x| x == r) {
+                out.push(r.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn check_regions(origin: &str, regions: &[String]) -> Result<(), ConfigError> {
+    for r in regions {
+        let ok = r.len() <= 32
+            && r.split('-').count() >= 3
+            && r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !ok {
+            return Err(ConfigError::Invalid {
+                origin: origin.into(),
+                key: "regions".into(),
+                reason: format!("{r:?} is not an AWS region name like ap-southeast-1"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Merges defaults < file < environment < command line. Pure: all inputs are passed in.
+pub fn resolve(file: &FileConfig, file_path: Option<&Path>, env: &Env, cli: &Overrides) -> Result<Config, ConfigError> {
+    let file_origin = file_path
+        .map(|p| format!("config file {}", p.display()))
+        .unwrap_or_else(|| "config".into());
+    let cli_origin = "command line";
+
+    let theme = cli
+        .theme
+        .clone()
+        .or_else(|| env.theme.clone())
+        .or_else(|| file.theme.clone())
+        .unwrap_or_else(|| "dark".into());
+
+    let window = match (&cli.window, &file.window) {
+        (Some(w), _) => duration(cli_origin, "window", w)?,
+        (None, Some(w)) => duration(&file_origin, "window", w)?,
+        (None, None) => Duration::from_secs(3600),
+    };
+    let window = chrono::Duration::from_std(window).map_err(|_| ConfigError::Invalid {
+        origin: file_origin.clone(),
+        key: "window".into(),
+        reason: "is too long".into(),
+    })?;
+
+    let regions = if !cli.regions.is_empty() {
+        let r = split_regions(&cli.regions);
+        check_regions(cli_origin, &r)?;
+        r
+    } else if let Some(r) = &env.region {
+        let r = split_regions(std::slice::from_ref(r));
+        check_regions("AWS_REGION", &r)?;
+        r
+    } else if let Some(r) = &file.regions {
+        let r = split_regions(r);
+        check_regions(&file_origin, &r)?;
+        r
+    } else {
+        vec![DEFAULT_REGION.to_string()]
+    };
+
+    let profile = cli
+        .profile
+        .clone()
+        .or_else(|| env.profile.clone())
+        .or_else(|| file.profile.clone());
+
+    let env_read_only = match env.read_only.as_deref() {
+        None => None,
+        Some("1" | "true" | "yes") => Some(true),
+        Some("0" | "false" | "no") => Some(false),
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                origin: "SECDASH_READ_ONLY".into(),
+                key: "read_only".into(),
+                reason: format!("must be true or false (got {other:?})"),
+            });
+        }
+    };
+    let read_only = cli.read_only || env_read_only.or(file.read_only).unwrap_or(false);
+
+    let fail_on = match (&cli.fail_on, &file.fail_on) {
+        (Some(f), _) => parse_fail_on(cli_origin, f)?,
+        (None, Some(f)) => parse_fail_on(&file_origin, f)?,
+        (None, None) => Some(Risk::High),
+    };
+
+    let mut refresh = RefreshIntervals::default();
+    if let Some(r) = &file.refresh {
+        let set = |slot: &mut Duration, key: &str, v: &Option<String>| -> Result<(), ConfigError> {
+            if let Some(v) = v {
+                *slot = duration(&file_origin, &format!("refresh.{key}"), v)?;
+            }
+            Ok(())
+        };
+        set(&mut refresh.endpoints, "endpoints", &r.endpoints)?;
+        set(&mut refresh.security_groups, "security_groups", &r.security_groups)?;
+        set(&mut refresh.findings, "findings", &r.findings)?;
+        set(&mut refresh.checklist, "checklist", &r.checklist)?;
+    }
+
+    let mut thresholds = Thresholds::default();
+    if let Some(t) = &file.thresholds {
+        let positive = |key: &str, v: f64| -> Result<f64, ConfigError> {
+            if v.is_finite() && v >= 0.0 {
+                Ok(v)
+            } else {
+                Err(ConfigError::Invalid {
+                    origin: file_origin.clone(),
+                    key: format!("thresholds.{key}"),
+                    reason: format!("must be a number of zero or more (got {v})"),
+                })
+            }
+        };
+        if let Some(v) = t.errors_5xx {
+            thresholds.errors_5xx = positive("errors_5xx", v)?;
+        }
+        if let Some(v) = t.latency_ms {
+            thresholds.latency_ms = positive("latency_ms", v)?;
+        }
+        if let Some(v) = t.alarm_period_minutes {
+            if v == 0 {
+                return Err(ConfigError::Invalid {
+                    origin: file_origin.clone(),
+                    key: "thresholds.alarm_period_minutes".into(),
+                    reason: "must be at least 1".into(),
+                });
+            }
+            thresholds.alarm_period_minutes = v;
+        }
+    }
+
+    let keymap = Keymap::with_overrides(file.keys.as_ref().unwrap_or(&BTreeMap::new())).map_err(|source| {
+        ConfigError::Keys {
+            origin: file_origin.clone(),
+            source,
+        }
+    })?;
+
+    Ok(Config {
+        theme,
+        window,
+        regions,
+        profile,
+        read_only,
+        fail_on,
+        refresh,
+        thresholds,
+        keymap,
+        endpoint_url: env.endpoint_url.clone(),
+        no_color: env.no_color,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve_text(text: &str, env: Env, cli: Overrides) -> Result<Config, ConfigError> {
+        let file = parse_file(text).map_err(|message| ConfigError::Parse {
+            path: "t.toml".into(),
+            message,
+        })?;
+        resolve(&file, Some(Path::new("t.toml")), &env, &cli)
+    }
+
+    #[test]
+    fn defaults_without_any_file() {
+        let c = resolve(&FileConfig::default(), None, &Env::default(), &Overrides::default()).unwrap();
+        assert_eq!(c.theme, "dark");
+        assert_eq!(c.window, chrono::Duration::hours(1));
+        assert_eq!(c.regions, vec!["ap-southeast-1"]);
+        assert_eq!(c.fail_on, Some(Risk::High));
+        assert!(!c.read_only);
+        assert_eq!(c.thresholds, Thresholds::default());
+    }
+
+    #[test]
+    fn layers_merge_in_order() {
+        let text = "theme = \"light\"\nwindow = \"3h\"\nregions = [\"eu-west-1\"]\nprofile = \"file\"\n";
+        let env = Env {
+            profile: Some("env".into()),
+            ..Env::default()
+        };
+        let c = resolve_text(text, env.clone(), Overrides::default()).unwrap();
+        assert_eq!(c.theme, "light");
+        assert_eq!(c.window, chrono::Duration::hours(3));
+        assert_eq!(c.profile.as_deref(), Some("env"));
+        assert_eq!(c.regions, vec!["eu-west-1"]);
+        let cli = Overrides {
+            theme: Some("high-contrast".into()),
+            profile: Some("cli".into()),
+            regions: vec!["us-east-1,eu-west-1".into(), "us-east-1".into()],
+            window: Some("15m".into()),
+            ..Overrides::default()
+        };
+        let c = resolve_text(text, env, cli).unwrap();
+        assert_eq!(c.theme, "high-contrast");
+        assert_eq!(c.profile.as_deref(), Some("cli"));
+        assert_eq!(c.regions, vec!["us-east-1", "eu-west-1"]);
+        assert_eq!(c.window, chrono::Duration::minutes(15));
+    }
+
+    #[test]
+    fn thresholds_and_refresh_from_file() {
+        let text = "[thresholds]\nerrors_5xx = 10\nlatency_ms = 2500\n[refresh]\nendpoints = \"10s\"\n";
+        let c = resolve_text(text, Env::default(), Overrides::default()).unwrap();
+        assert_eq!(c.thresholds.errors_5xx, 10.0);
+        assert_eq!(c.thresholds.latency_ms, 2500.0);
+        assert_eq!(c.refresh.endpoints, Duration::from_secs(10));
+        assert_eq!(c.refresh.findings, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = resolve_text("colour = \"red\"\n", Env::default(), Overrides::default()).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("t.toml"), "{msg}");
+        assert!(msg.contains("unknown field `colour`"), "{msg}");
+    }
+
+    #[test]
+    fn bad_values_name_path_key_and_reason() {
+        let err = resolve_text("[refresh]\nfindings = \"soon\"\n", Env::default(), Overrides::default()).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("config file t.toml: `refresh.findings` is not a duration"), "{msg}");
+        let err = resolve_text("fail_on = \"sometimes\"\n", Env::default(), Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("`fail_on` must be one of never"), "{err}");
+        let err = resolve_text("regions = [\"mars\"]\n", Env::default(), Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("not an AWS region"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_keys_in_config_are_refused() {
+        let err = resolve_text("[keys]\nhelp = [\"q\"]\n", Env::default(), Overrides::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "config file t.toml: key `q` is bound to both `quit` and `help`"
+        );
+    }
+
+    #[test]
+    fn read_only_from_env_and_cli() {
+        let env = Env {
+            read_only: Some("true".into()),
+            ..Env::default()
+        };
+        assert!(resolve_text("", env, Overrides::default()).unwrap().read_only);
+        let cli = Overrides {
+            read_only: true,
+            ..Overrides::default()
+        };
+        assert!(resolve_text("read_only = false", Env::default(), cli).unwrap().read_only);
+    }
+
+    #[test]
+    fn fail_on_never_turns_exit_code_three_off() {
+        let cli = Overrides {
+            fail_on: Some("never".into()),
+            ..Overrides::default()
+        };
+        assert_eq!(resolve_text("", Env::default(), cli).unwrap().fail_on, None);
+    }
+}

@@ -1,0 +1,280 @@
+//! Themes: TOML files of named styles. The built-ins in `themes/` are embedded in the binary;
+//! a user's theme file patches one of them (`extends`, default "dark") key by key.
+
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("dark", include_str!("../../themes/dark.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyleSpec {
+    pub fg: Option<String>,
+    pub bg: Option<String>,
+    pub bold: Option<bool>,
+    pub italic: Option<bool>,
+    pub dim: Option<bool>,
+    pub reversed: Option<bool>,
+    pub underlined: Option<bool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("unknown theme {name:?}: use one of {known}, or a path to a .toml theme file")]
+    Unknown { name: String, known: String },
+    #[error("cannot read theme file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("theme file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("theme {origin}: styles.{key}.{field}: {reason}")]
+    Invalid {
+        origin: String,
+        key: &'static str,
+        field: &'static str,
+        reason: String,
+    },
+}
+
+macro_rules! theme_keys {
+    ($($key:ident),* $(,)?) => {
+        /// Resolved styles, one per themable element.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Theme {
+            pub name: String,
+            $(pub $key: Style,)*
+        }
+
+        #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct StylesFile {
+            $(pub $key: Option<StyleSpec>,)*
+        }
+
+        impl StylesFile {
+            fn missing(&self) -> Vec<&'static str> {
+                let mut out = Vec::new();
+                $(if self.$key.is_none() { out.push(stringify!($key)); })*
+                out
+            }
+
+            fn apply_to(&self, theme: &mut Theme, origin: &str) -> Result<(), ThemeError> {
+                $(if let Some(spec) = &self.$key {
+                    theme.$key = to_style(spec, origin, stringify!($key))?;
+                })*
+                Ok(())
+            }
+        }
+
+        impl Theme {
+            fn blank(name: &str) -> Theme {
+                Theme { name: name.to_string(), $($key: Style::default(),)* }
+            }
+
+            /// Keeps bold, reverse and friends but drops every colour (NO_COLOR).
+            pub fn without_colors(mut self) -> Theme {
+                $(self.$key = Style { fg: None, bg: None, ..self.$key };)*
+                self
+            }
+        }
+    };
+}
+
+theme_keys!(
+    base,
+    muted,
+    border,
+    border_focused,
+    title,
+    title_focused,
+    header,
+    header_key,
+    badge_read_only,
+    badge_demo,
+    table_header,
+    selection,
+    status_ok,
+    status_loading,
+    status_error,
+    dialog,
+    filter,
+    risk_none,
+    risk_low,
+    risk_medium,
+    risk_high,
+    risk_critical,
+    check_pass,
+    check_fail,
+    check_warn,
+    check_unknown,
+    check_manual,
+    check_accepted,
+    endpoints_alert,
+    endpoints_sparkline,
+);
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    name: Option<String>,
+    extends: Option<String>,
+    #[serde(default)]
+    styles: StylesFile,
+}
+
+fn to_style(spec: &StyleSpec, origin: &str, key: &'static str) -> Result<Style, ThemeError> {
+    let color = |field: &'static str, v: &Option<String>| -> Result<Option<Color>, ThemeError> {
+        v.as_deref()
+            .map(|c| {
+                Color::from_str(c).map_err(|_| ThemeError::Invalid {
+                    origin: origin.to_string(),
+                    key,
+                    field,
+                    reason: format!("{c:?} is not a colour (use a name like red, #rrggbb, or 0-255)"),
+                })
+            })
+            .transpose()
+    };
+    let mut style = Style::default();
+    if let Some(fg) = color("fg", &spec.fg)? {
+        style = style.fg(fg);
+    }
+    if let Some(bg) = color("bg", &spec.bg)? {
+        style = style.bg(bg);
+    }
+    for (flag, modifier) in [
+        (spec.bold, Modifier::BOLD),
+        (spec.italic, Modifier::ITALIC),
+        (spec.dim, Modifier::DIM),
+        (spec.reversed, Modifier::REVERSED),
+        (spec.underlined, Modifier::UNDERLINED),
+    ] {
+        if flag == Some(true) {
+            style = style.add_modifier(modifier);
+        }
+    }
+    Ok(style)
+}
+
+fn built_in_text(name: &str) -> Option<&'static str> {
+    BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+fn parse(text: &str, path: &Path) -> Result<ThemeFile, ThemeError> {
+    toml::from_str(text).map_err(|e| ThemeError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string().trim_end().to_string(),
+    })
+}
+
+fn built_in(name: &str) -> Result<Theme, ThemeError> {
+    let text = built_in_text(name).ok_or_else(|| unknown(name))?;
+    let file = parse(text, Path::new(&format!("themes/{name}.toml")))?;
+    let mut theme = Theme::blank(name);
+    file.styles.apply_to(&mut theme, name)?;
+    Ok(theme)
+}
+
+fn unknown(name: &str) -> ThemeError {
+    ThemeError::Unknown {
+        name: name.to_string(),
+        known: BUILT_IN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// Loads a theme by built-in name or by path.
+pub fn load(name_or_path: &str) -> Result<Theme, ThemeError> {
+    if built_in_text(name_or_path).is_some() {
+        return built_in(name_or_path);
+    }
+    let looks_like_path = name_or_path.contains('/') || name_or_path.ends_with(".toml");
+    if !looks_like_path && !Path::new(name_or_path).exists() {
+        return Err(unknown(name_or_path));
+    }
+    let path = PathBuf::from(name_or_path);
+    let text = std::fs::read_to_string(&path).map_err(|source| ThemeError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    from_user_file(&text, &path)
+}
+
+/// A user theme: the styles it names over the theme it extends.
+pub fn from_user_file(text: &str, path: &Path) -> Result<Theme, ThemeError> {
+    let file = parse(text, path)?;
+    let base = file.extends.as_deref().unwrap_or("dark");
+    let mut theme = built_in(base)?;
+    theme.name = file
+        .name
+        .clone()
+        .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+    file.styles.apply_to(&mut theme, &path.display().to_string())?;
+    Ok(theme)
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        built_in("dark").unwrap_or_else(|_| Theme::blank("dark"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_theme_defines_every_style() {
+        for (name, text) in BUILT_IN {
+            let file: ThemeFile = toml::from_str(text).unwrap();
+            assert_eq!(file.name.as_deref(), Some(*name));
+            assert!(file.styles.missing().is_empty(), "{name} misses {:?}", file.styles.missing());
+            load(name).unwrap();
+        }
+    }
+
+    #[test]
+    fn user_theme_patches_its_base() {
+        let t = from_user_file(
+            "extends = \"light\"\n[styles]\nselection = { bg = \"#ff0000\" }\n",
+            Path::new("mine.toml"),
+        )
+        .unwrap();
+        assert_eq!(t.name, "mine");
+        assert_eq!(t.selection, Style::default().bg(Color::Rgb(255, 0, 0)));
+        assert_eq!(t.base, load("light").unwrap().base);
+    }
+
+    #[test]
+    fn bad_theme_files_name_the_key_and_reason() {
+        let err = from_user_file("[styles]\nselection = { bg = \"blurple\" }\n", Path::new("x.toml")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "theme x.toml: styles.selection.bg: \"blurple\" is not a colour (use a name like red, #rrggbb, or 0-255)"
+        );
+        let err = from_user_file("[styles]\nsparkles = { fg = \"red\" }\n", Path::new("x.toml")).unwrap_err();
+        assert!(err.to_string().contains("unknown field `sparkles`"), "{err}");
+        let err = from_user_file("extends = \"neon\"\n", Path::new("x.toml")).unwrap_err();
+        assert!(err.to_string().contains("unknown theme \"neon\""), "{err}");
+    }
+
+    #[test]
+    fn unknown_names_list_the_built_ins() {
+        let err = load("solarized").unwrap_err();
+        assert!(err.to_string().contains("dark, light, high-contrast"), "{err}");
+    }
+
+    #[test]
+    fn no_color_keeps_modifiers() {
+        let t = load("dark").unwrap().without_colors();
+        assert_eq!(t.risk_critical.fg, None);
+        assert!(t.risk_critical.add_modifier.contains(Modifier::BOLD));
+    }
+}
