@@ -47,14 +47,24 @@ pub async fn fetch_pane(
             eps.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.region.cmp(&b.region)));
             PaneData::Endpoints(eps)
         }),
-        PaneId::SecurityGroups => source.security_groups(query).await?.map(entered).map(|mut data| {
-            risk::assess(&mut data);
-            PaneData::SecurityGroups(data)
-        }),
+        PaneId::SecurityGroups => {
+            source
+                .security_groups(query)
+                .await?
+                .map(entered)
+                .map(|mut data| {
+                    risk::assess(&mut data);
+                    PaneData::SecurityGroups(data)
+                })
+        }
         PaneId::Findings => source.findings(query).await?.map(entered).map(|mut data| {
             sort_findings(&mut data.findings);
             PaneData::Findings(data)
         }),
-        PaneId::Checklist => source.checklist(query).await?.map(entered).map(PaneData::Checklist),
+        PaneId::Checklist => source
+            .checklist(query)
+            .await?
+            .map(entered)
+            .map(PaneData::Checklist),
     })
 }

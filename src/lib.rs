@@ -4,12 +4,19 @@
 //! edges: the runtime loop (`runtime`), the fetch tasks (`fetch`, `source`) and, later, the
 //! action executor.
 
+pub mod app;
 pub mod checklist;
+pub mod cli;
 pub mod config;
 pub mod fetch;
+pub mod layout;
 pub mod metrics;
 pub mod model;
+pub mod once;
+pub mod report;
 pub mod risk;
+pub mod runtime;
 pub mod sanitize;
 pub mod source;
 pub mod theme;
+pub mod ui;

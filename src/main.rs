@@ -1,1 +1,153 @@
-fn main() {}
+//! secdash: parse the command line, resolve config and theme, then run the dashboard or
+//! print one snapshot.
+
+use anyhow::Context as _;
+use clap::Parser;
+use secdash::app::load::Load;
+use secdash::app::{AppState, Context};
+use secdash::cli::Cli;
+use secdash::config::{self, Config, Env, Overrides, paths};
+use secdash::report::exit;
+use secdash::runtime::FetchPlan;
+use secdash::source::{Source, demo::DemoSource};
+use secdash::{once, runtime, theme};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are not errors; bad arguments are fatal (exit 1).
+            let code = if e.use_stderr() {
+                exit::FATAL
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code as u8);
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("secdash: {e:#}");
+            ExitCode::from(exit::FATAL as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<i32> {
+    let env = Env::from_process();
+    let explicit = cli.config.clone().or_else(|| {
+        std::env::var_os("SECDASH_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    let default = paths::default_config_file();
+    let (file, file_path) = config::load_file(explicit.as_deref(), default.as_deref())?;
+    let overrides = Overrides {
+        theme: cli.theme.clone(),
+        window: cli.window.clone(),
+        regions: cli.regions.clone(),
+        profile: cli.profile.clone(),
+        read_only: cli.read_only,
+        fail_on: cli.fail_on.clone(),
+    };
+    let config = config::resolve(&file, file_path.as_deref(), &env, &overrides)?;
+    let mut theme = theme::load(&config.theme)?;
+    if config.no_color {
+        theme = theme.without_colors();
+    }
+    init_logging(cli.log_file.clone());
+
+    let source: Arc<dyn Source> = if cli.demo {
+        Arc::new(DemoSource {
+            failing: cli.demo_fail.clone(),
+            ..DemoSource::new()
+        })
+    } else {
+        anyhow::bail!(
+            "live AWS is not available in this build yet; run `secdash --demo` to see the dashboard \
+             on the built-in scenario"
+        );
+    };
+
+    let state = initial_state(&config, source.as_ref());
+    let plan = FetchPlan {
+        source,
+        window: config.window,
+        regions: config.regions.clone(),
+        thresholds: config.thresholds.clone(),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+
+    if cli.once {
+        let snapshot = rt.block_on(once::snapshot(state, &plan, config.fail_on));
+        let stdout = std::io::stdout();
+        let color = stdout.is_terminal() && !config.no_color;
+        let code = once::write(&snapshot, cli.format, color, &mut stdout.lock())
+            .context("writing the snapshot")?;
+        return Ok(code);
+    }
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "stdout is not a terminal: use --once for a snapshot (text, json or markdown)"
+        );
+    }
+    rt.block_on(runtime::run(&config, &theme, state, plan))?;
+    Ok(exit::OK)
+}
+
+fn initial_state(config: &Config, source: &dyn Source) -> AppState {
+    let context = Context {
+        source: source.kind(),
+        regions: config.regions.clone(),
+        profile: config.profile.clone(),
+        endpoint_url: config.endpoint_url.clone(),
+        read_only: config.read_only,
+        window: config.window,
+        identity: Load::NotLoaded,
+    };
+    let mut state = AppState::new(
+        context,
+        config.keymap.clone(),
+        config.thresholds.clone(),
+        chrono::Utc::now(),
+    );
+    for pane in secdash::model::PaneId::ALL {
+        state
+            .refresh_seconds
+            .insert(pane, config.refresh.for_pane(pane).as_secs());
+    }
+    state
+}
+
+/// Logs go to a file, never to the screen the TUI owns or the stdout `--once` owns.
+fn init_logging(explicit: Option<PathBuf>) {
+    let path = explicit.or_else(|| paths::state_dir().map(|d| d.join("secdash.log")));
+    let Some(path) = path else { return };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SECDASH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
+}

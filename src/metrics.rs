@@ -32,7 +32,11 @@ pub fn period_for_window(window: Duration) -> u32 {
 
 /// The query range: the end aligned down to the period, so each point covers a whole period
 /// and two refreshes in the same period ask for the same data.
-pub fn aligned_range(now: DateTime<Utc>, window: Duration, period: u32) -> (DateTime<Utc>, DateTime<Utc>) {
+pub fn aligned_range(
+    now: DateTime<Utc>,
+    window: Duration,
+    period: u32,
+) -> (DateTime<Utc>, DateTime<Utc>) {
     let period = i64::from(period.max(1));
     let end_secs = now.timestamp() - now.timestamp().rem_euclid(period);
     let end = DateTime::<Utc>::from_timestamp(end_secs, 0).unwrap_or(now);
@@ -72,7 +76,9 @@ pub fn alerts(endpoint: &Endpoint, t: &Thresholds) -> Vec<EndpointAlert> {
             let vals: Vec<f64> = c.iter().flatten().copied().collect();
             (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64)
         })
-        .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))));
+        .fold(None, |acc: Option<f64>, v| {
+            Some(acc.map_or(v, |a| a.max(v)))
+        });
     // Without a series (a source that has only totals), judge the window average.
     let worst_latency = worst_latency.or(endpoint.metrics.latency_ms_avg);
     if let Some(ms) = worst_latency
@@ -156,13 +162,19 @@ mod tests {
     #[test]
     fn errors_spread_over_periods_do_not_alert() {
         // 10 errors, but 3 per 5-minute period at most.
-        let e = endpoint(vec![3.0, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 0.0, 0.0, 3.0, 1.0], vec![]);
+        let e = endpoint(
+            vec![3.0, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 0.0, 0.0, 3.0, 1.0],
+            vec![],
+        );
         assert!(alerts(&e, &Thresholds::default()).is_empty());
     }
 
     #[test]
     fn latency_over_threshold_alerts() {
-        let e = endpoint(vec![], vec![Some(12_000.0), None, Some(11_000.0), None, None]);
+        let e = endpoint(
+            vec![],
+            vec![Some(12_000.0), None, Some(11_000.0), None, None],
+        );
         let a = alerts(&e, &Thresholds::default());
         assert_eq!(
             a,

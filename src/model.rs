@@ -171,7 +171,11 @@ pub struct SecurityGroup {
 
 impl SecurityGroup {
     pub fn max_risk(&self) -> Risk {
-        self.rules.iter().map(|r| r.risk).max().unwrap_or(Risk::None)
+        self.rules
+            .iter()
+            .map(|r| r.risk)
+            .max()
+            .unwrap_or(Risk::None)
     }
 }
 
@@ -235,15 +239,17 @@ impl Rule {
             return "all".into();
         }
         match (self.from_port, self.to_port) {
-            (Some(a), Some(b)) if a == b => a.to_string(),
             (Some(0), Some(65535)) | (Some(-1), _) | (None, None) => "all".into(),
+            (Some(a), Some(b)) if a == b => a.to_string(),
             (Some(a), Some(b)) => format!("{a}-{b}"),
             (Some(a), None) | (None, Some(a)) => a.to_string(),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Risk {
     #[default]
@@ -528,6 +534,9 @@ mod tests {
             assert_eq!(PaneId::parse(p.key()), Some(p));
             assert_eq!(PaneId::from_index(p.index()), p);
         }
-        assert_eq!(PaneId::parse("security-groups"), Some(PaneId::SecurityGroups));
+        assert_eq!(
+            PaneId::parse("security-groups"),
+            Some(PaneId::SecurityGroups)
+        );
     }
 }

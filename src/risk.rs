@@ -102,7 +102,11 @@ fn reach(peer: &Peer, ctx: &NetworkContext) -> Reach {
         IpNet::V4(v4) => v4.prefix_len() < 16,
         IpNet::V6(v6) => v6.prefix_len() < 48,
     };
-    if wide { Reach::WidePublic } else { Reach::Public }
+    if wide {
+        Reach::WidePublic
+    } else {
+        Reach::Public
+    }
 }
 
 fn port_range(rule: &Rule) -> Option<(u16, u16)> {
@@ -245,15 +249,24 @@ fn classify_ingress(rule: &Rule, reach: &Reach) -> (Risk, String) {
             let plain = if range.0 == 80 { " without TLS" } else { "" };
             (
                 Risk::Low,
-                format!("web port {}{plain} open to {who}: expected only on a load balancer", range.0),
+                format!(
+                    "web port {}{plain} open to {who}: expected only on a load balancer",
+                    range.0
+                ),
             )
         } else {
             (Risk::None, String::new())
         };
     }
     match reach {
-        _ if wide => (Risk::Medium, format!("port {} open to {who}", rule.ports_label())),
-        Reach::Public => (Risk::Low, format!("port {} open to {who}", rule.ports_label())),
+        _ if wide => (
+            Risk::Medium,
+            format!("port {} open to {who}", rule.ports_label()),
+        ),
+        Reach::Public => (
+            Risk::Low,
+            format!("port {} open to {who}", rule.ports_label()),
+        ),
         _ => (Risk::None, String::new()),
     }
 }
@@ -319,7 +332,10 @@ mod tests {
             let r = rule(Direction::Ingress, "tcp", port, port, v4("0.0.0.0/0"));
             assert_eq!(risk_of(&r), Risk::Critical, "port {port}");
         }
-        let (_, reason) = classify(&rule(Direction::Ingress, "tcp", 22, 22, v4("0.0.0.0/0")), &ctx());
+        let (_, reason) = classify(
+            &rule(Direction::Ingress, "tcp", 22, 22, v4("0.0.0.0/0")),
+            &ctx(),
+        );
         assert_eq!(reason, "admin port SSH 22 open to the internet (0.0.0.0/0)");
     }
 
@@ -329,20 +345,47 @@ mod tests {
         let (risk, reason) = classify(&r, &ctx());
         assert_eq!(risk, Risk::Critical);
         assert!(reason.contains("::/0"));
-        let web = rule(Direction::Ingress, "tcp", 443, 443, Peer::Ipv6("::/0".into()));
+        let web = rule(
+            Direction::Ingress,
+            "tcp",
+            443,
+            443,
+            Peer::Ipv6("::/0".into()),
+        );
         assert_eq!(risk_of(&web), Risk::Low);
     }
 
     #[test]
     fn seed_004_intended_rules_are_clean() {
         // Kubernetes API only from inside the VPC; PostgreSQL only from the web group.
-        assert_eq!(risk_of(&rule(Direction::Ingress, "tcp", 6443, 6443, v4("10.0.0.0/16"))), Risk::None);
         assert_eq!(
-            risk_of(&rule(Direction::Ingress, "tcp", 5432, 5432, Peer::SecurityGroup("sg-web".into()))),
+            risk_of(&rule(
+                Direction::Ingress,
+                "tcp",
+                6443,
+                6443,
+                v4("10.0.0.0/16")
+            )),
             Risk::None
         );
         assert_eq!(
-            risk_of(&rule(Direction::Ingress, "tcp", 30080, 30090, v4("10.0.1.0/24"))),
+            risk_of(&rule(
+                Direction::Ingress,
+                "tcp",
+                5432,
+                5432,
+                Peer::SecurityGroup("sg-web".into())
+            )),
+            Risk::None
+        );
+        assert_eq!(
+            risk_of(&rule(
+                Direction::Ingress,
+                "tcp",
+                30080,
+                30090,
+                v4("10.0.1.0/24")
+            )),
             Risk::None
         );
     }
@@ -382,25 +425,67 @@ mod tests {
 
     #[test]
     fn web_ports_to_world_are_low_and_other_ports_medium() {
-        assert_eq!(risk_of(&rule(Direction::Ingress, "tcp", 443, 443, v4("0.0.0.0/0"))), Risk::Low);
-        assert_eq!(risk_of(&rule(Direction::Ingress, "tcp", 8443, 8443, v4("0.0.0.0/0"))), Risk::Medium);
-        assert_eq!(risk_of(&rule(Direction::Ingress, "tcp", 8888, 8888, v4("0.0.0.0/0"))), Risk::High);
-        assert_eq!(risk_of(&rule(Direction::Ingress, "tcp", 1, 65535, v4("0.0.0.0/0"))), Risk::Critical);
-        assert_eq!(risk_of(&rule(Direction::Ingress, "tcp", 40000, 50000, v4("0.0.0.0/0"))), Risk::High);
+        assert_eq!(
+            risk_of(&rule(Direction::Ingress, "tcp", 443, 443, v4("0.0.0.0/0"))),
+            Risk::Low
+        );
+        assert_eq!(
+            risk_of(&rule(
+                Direction::Ingress,
+                "tcp",
+                8443,
+                8443,
+                v4("0.0.0.0/0")
+            )),
+            Risk::Medium
+        );
+        assert_eq!(
+            risk_of(&rule(
+                Direction::Ingress,
+                "tcp",
+                8888,
+                8888,
+                v4("0.0.0.0/0")
+            )),
+            Risk::High
+        );
+        assert_eq!(
+            risk_of(&rule(Direction::Ingress, "tcp", 1, 65535, v4("0.0.0.0/0"))),
+            Risk::Critical
+        );
+        assert_eq!(
+            risk_of(&rule(
+                Direction::Ingress,
+                "tcp",
+                40000,
+                50000,
+                v4("0.0.0.0/0")
+            )),
+            Risk::High
+        );
     }
 
     #[test]
     fn egress_on_specific_ports_is_fine() {
-        assert_eq!(risk_of(&rule(Direction::Egress, "tcp", 443, 443, v4("0.0.0.0/0"))), Risk::None);
+        assert_eq!(
+            risk_of(&rule(Direction::Egress, "tcp", 443, 443, v4("0.0.0.0/0"))),
+            Risk::None
+        );
     }
 
     #[test]
     fn icmp_from_world_is_low() {
-        assert_eq!(risk_of(&rule(Direction::Ingress, "icmp", -1, -1, v4("0.0.0.0/0"))), Risk::Low);
+        assert_eq!(
+            risk_of(&rule(Direction::Ingress, "icmp", -1, -1, v4("0.0.0.0/0"))),
+            Risk::Low
+        );
     }
 
     #[test]
     fn unparseable_cidr_is_not_trusted() {
-        assert_eq!(risk_of(&rule(Direction::Ingress, "tcp", 22, 22, v4("not-a-cidr"))), Risk::Medium);
+        assert_eq!(
+            risk_of(&rule(Direction::Ingress, "tcp", 22, 22, v4("not-a-cidr"))),
+            Risk::Medium
+        );
     }
 }

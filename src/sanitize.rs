@@ -29,7 +29,13 @@ pub fn clean_with_limit(raw: &str, limit: usize) -> String {
     let stripped = strip_escapes(raw);
     let text: String = stripped
         .chars()
-        .map(|c| if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c })
+        .map(|c| {
+            if c == '\t' || c == '\n' || c == '\r' {
+                ' '
+            } else {
+                c
+            }
+        })
         .filter(|c| is_safe(*c))
         .collect();
     truncate_chars(text, limit)
@@ -37,7 +43,10 @@ pub fn clean_with_limit(raw: &str, limit: usize) -> String {
 
 fn strip_escapes(raw: &str) -> String {
     // Fast path: most AWS strings hold no ESC, CSI or OSC introducer at all.
-    if !raw.chars().any(|c| c == '\u{1b}' || c == '\u{9b}' || c == '\u{9d}') {
+    if !raw
+        .chars()
+        .any(|c| c == '\u{1b}' || c == '\u{9b}' || c == '\u{9d}')
+    {
         return raw.to_owned();
     }
     let bytes = strip_ansi_escapes::strip(raw.as_bytes());
@@ -91,7 +100,10 @@ mod tests {
 
     #[test]
     fn keeps_ordinary_unicode() {
-        assert_eq!(clean("Données — ünïcode ✓ 日本"), "Données — ünïcode ✓ 日本");
+        assert_eq!(
+            clean("Données — ünïcode ✓ 日本"),
+            "Données — ünïcode ✓ 日本"
+        );
     }
 
     #[test]

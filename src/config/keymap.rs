@@ -173,9 +173,11 @@ impl Key {
             "pageup" => KeyCode::PageUp,
             "pagedown" => KeyCode::PageDown,
             "space" => KeyCode::Char(' '),
-            f if f.len() > 1 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
-                KeyCode::F(f[1..].parse().map_err(|_| format!("unknown key `{text}`"))?)
-            }
+            f if f.len() > 1 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => KeyCode::F(
+                f[1..]
+                    .parse()
+                    .map_err(|_| format!("unknown key `{text}`"))?,
+            ),
             c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap_or(' ')),
             _ => return Err(format!("unknown key `{text}`")),
         };
@@ -249,7 +251,9 @@ impl Default for Keymap {
 
 impl Keymap {
     /// Defaults, with each action named in `overrides` bound to exactly the keys given.
-    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, KeymapError> {
+    pub fn with_overrides(
+        overrides: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Keymap, KeymapError> {
         for name in overrides.keys() {
             if Action::from_name(name).is_none() {
                 return Err(KeymapError::UnknownAction {
@@ -284,7 +288,10 @@ impl Keymap {
 
     pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev);
-        self.bindings.iter().find(|(k, _)| *k == key).map(|(_, a)| *a)
+        self.bindings
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, a)| *a)
     }
 
     pub fn keys_for(&self, action: Action) -> Vec<Key> {
@@ -316,11 +323,26 @@ mod tests {
     #[test]
     fn defaults_follow_vim_and_k9s() {
         let km = Keymap::default();
-        assert_eq!(km.action_for(&ev(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(km.action_for(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
-        assert_eq!(km.action_for(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
-        assert_eq!(km.action_for(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::PrevPane));
-        assert_eq!(km.action_for(&ev(KeyCode::Char('x'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevPane)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('x'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]
@@ -328,9 +350,18 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert("quit".to_string(), vec!["x".to_string()]);
         let km = Keymap::with_overrides(&o).unwrap();
-        assert_eq!(km.action_for(&ev(KeyCode::Char('x'), KeyModifiers::NONE)), Some(Action::Quit));
-        assert_eq!(km.action_for(&ev(KeyCode::Char('q'), KeyModifiers::NONE)), None);
-        assert_eq!(km.action_for(&ev(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        assert_eq!(
+            km.action_for(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
     }
 
     #[test]
@@ -338,14 +369,20 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert("zoom".to_string(), vec!["j".to_string()]);
         let err = Keymap::with_overrides(&o).unwrap_err();
-        assert_eq!(err.to_string(), "key `j` is bound to both `down` and `zoom`");
+        assert_eq!(
+            err.to_string(),
+            "key `j` is bound to both `down` and `zoom`"
+        );
     }
 
     #[test]
     fn unknown_actions_and_keys_are_refused() {
         let mut o = BTreeMap::new();
         o.insert("explode".to_string(), vec!["x".to_string()]);
-        assert!(matches!(Keymap::with_overrides(&o), Err(KeymapError::UnknownAction { .. })));
+        assert!(matches!(
+            Keymap::with_overrides(&o),
+            Err(KeymapError::UnknownAction { .. })
+        ));
         let mut o = BTreeMap::new();
         o.insert("quit".to_string(), vec!["hyper-q".to_string()]);
         assert_eq!(

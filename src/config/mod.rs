@@ -146,15 +146,15 @@ pub enum ConfigError {
         reason: String,
     },
     #[error("{origin}: {source}")]
-    Keys {
-        origin: String,
-        source: KeymapError,
-    },
+    Keys { origin: String, source: KeymapError },
 }
 
 /// Reads the config file. `explicit` is a path the user named (it must exist); otherwise the
 /// default path is tried and a missing file yields defaults.
-pub fn load_file(explicit: Option<&Path>, default: Option<&Path>) -> Result<(FileConfig, Option<PathBuf>), ConfigError> {
+pub fn load_file(
+    explicit: Option<&Path>,
+    default: Option<&Path>,
+) -> Result<(FileConfig, Option<PathBuf>), ConfigError> {
     let (path, must_exist) = match (explicit, default) {
         (Some(p), _) => (p.to_path_buf(), true),
         (None, Some(p)) => (p.to_path_buf(), false),
@@ -227,7 +227,8 @@ fn check_regions(origin: &str, regions: &[String]) -> Result<(), ConfigError> {
     for r in regions {
         let ok = r.len() <= 32
             && r.split('-').count() >= 3
-            && r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && r.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !ok {
             return Err(ConfigError::Invalid {
                 origin: origin.into(),
@@ -240,7 +241,12 @@ fn check_regions(origin: &str, regions: &[String]) -> Result<(), ConfigError> {
 }
 
 /// Merges defaults < file < environment < command line. Pure: all inputs are passed in.
-pub fn resolve(file: &FileConfig, file_path: Option<&Path>, env: &Env, cli: &Overrides) -> Result<Config, ConfigError> {
+pub fn resolve(
+    file: &FileConfig,
+    file_path: Option<&Path>,
+    env: &Env,
+    cli: &Overrides,
+) -> Result<Config, ConfigError> {
     let file_origin = file_path
         .map(|p| format!("config file {}", p.display()))
         .unwrap_or_else(|| "config".into());
@@ -315,7 +321,11 @@ pub fn resolve(file: &FileConfig, file_path: Option<&Path>, env: &Env, cli: &Ove
             Ok(())
         };
         set(&mut refresh.endpoints, "endpoints", &r.endpoints)?;
-        set(&mut refresh.security_groups, "security_groups", &r.security_groups)?;
+        set(
+            &mut refresh.security_groups,
+            "security_groups",
+            &r.security_groups,
+        )?;
         set(&mut refresh.findings, "findings", &r.findings)?;
         set(&mut refresh.checklist, "checklist", &r.checklist)?;
     }
@@ -351,12 +361,12 @@ pub fn resolve(file: &FileConfig, file_path: Option<&Path>, env: &Env, cli: &Ove
         }
     }
 
-    let keymap = Keymap::with_overrides(file.keys.as_ref().unwrap_or(&BTreeMap::new())).map_err(|source| {
-        ConfigError::Keys {
+    let keymap = Keymap::with_overrides(file.keys.as_ref().unwrap_or(&BTreeMap::new())).map_err(
+        |source| ConfigError::Keys {
             origin: file_origin.clone(),
             source,
-        }
-    })?;
+        },
+    )?;
 
     Ok(Config {
         theme,
@@ -387,7 +397,13 @@ mod tests {
 
     #[test]
     fn defaults_without_any_file() {
-        let c = resolve(&FileConfig::default(), None, &Env::default(), &Overrides::default()).unwrap();
+        let c = resolve(
+            &FileConfig::default(),
+            None,
+            &Env::default(),
+            &Overrides::default(),
+        )
+        .unwrap();
         assert_eq!(c.theme, "dark");
         assert_eq!(c.window, chrono::Duration::hours(1));
         assert_eq!(c.regions, vec!["ap-southeast-1"]);
@@ -398,7 +414,8 @@ mod tests {
 
     #[test]
     fn layers_merge_in_order() {
-        let text = "theme = \"light\"\nwindow = \"3h\"\nregions = [\"eu-west-1\"]\nprofile = \"file\"\n";
+        let text =
+            "theme = \"light\"\nwindow = \"3h\"\nregions = [\"eu-west-1\"]\nprofile = \"file\"\n";
         let env = Env {
             profile: Some("env".into()),
             ..Env::default()
@@ -424,7 +441,8 @@ mod tests {
 
     #[test]
     fn thresholds_and_refresh_from_file() {
-        let text = "[thresholds]\nerrors_5xx = 10\nlatency_ms = 2500\n[refresh]\nendpoints = \"10s\"\n";
+        let text =
+            "[thresholds]\nerrors_5xx = 10\nlatency_ms = 2500\n[refresh]\nendpoints = \"10s\"\n";
         let c = resolve_text(text, Env::default(), Overrides::default()).unwrap();
         assert_eq!(c.thresholds.errors_5xx, 10.0);
         assert_eq!(c.thresholds.latency_ms, 2500.0);
@@ -434,7 +452,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_named() {
-        let err = resolve_text("colour = \"red\"\n", Env::default(), Overrides::default()).unwrap_err();
+        let err =
+            resolve_text("colour = \"red\"\n", Env::default(), Overrides::default()).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("t.toml"), "{msg}");
         assert!(msg.contains("unknown field `colour`"), "{msg}");
@@ -442,18 +461,44 @@ mod tests {
 
     #[test]
     fn bad_values_name_path_key_and_reason() {
-        let err = resolve_text("[refresh]\nfindings = \"soon\"\n", Env::default(), Overrides::default()).unwrap_err();
+        let err = resolve_text(
+            "[refresh]\nfindings = \"soon\"\n",
+            Env::default(),
+            Overrides::default(),
+        )
+        .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("config file t.toml: `refresh.findings` is not a duration"), "{msg}");
-        let err = resolve_text("fail_on = \"sometimes\"\n", Env::default(), Overrides::default()).unwrap_err();
-        assert!(err.to_string().contains("`fail_on` must be one of never"), "{err}");
-        let err = resolve_text("regions = [\"mars\"]\n", Env::default(), Overrides::default()).unwrap_err();
+        assert!(
+            msg.starts_with("config file t.toml: `refresh.findings` is not a duration"),
+            "{msg}"
+        );
+        let err = resolve_text(
+            "fail_on = \"sometimes\"\n",
+            Env::default(),
+            Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("`fail_on` must be one of never"),
+            "{err}"
+        );
+        let err = resolve_text(
+            "regions = [\"mars\"]\n",
+            Env::default(),
+            Overrides::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("not an AWS region"), "{err}");
     }
 
     #[test]
     fn duplicate_keys_in_config_are_refused() {
-        let err = resolve_text("[keys]\nhelp = [\"q\"]\n", Env::default(), Overrides::default()).unwrap_err();
+        let err = resolve_text(
+            "[keys]\nhelp = [\"q\"]\n",
+            Env::default(),
+            Overrides::default(),
+        )
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "config file t.toml: key `q` is bound to both `quit` and `help`"
@@ -466,12 +511,20 @@ mod tests {
             read_only: Some("true".into()),
             ..Env::default()
         };
-        assert!(resolve_text("", env, Overrides::default()).unwrap().read_only);
+        assert!(
+            resolve_text("", env, Overrides::default())
+                .unwrap()
+                .read_only
+        );
         let cli = Overrides {
             read_only: true,
             ..Overrides::default()
         };
-        assert!(resolve_text("read_only = false", Env::default(), cli).unwrap().read_only);
+        assert!(
+            resolve_text("read_only = false", Env::default(), cli)
+                .unwrap()
+                .read_only
+        );
     }
 
     #[test]

@@ -17,5 +17,9 @@ pub fn state_dir() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("SECDASH_STATE_DIR").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    dirs().map(|d| d.state_dir().unwrap_or_else(|| d.data_local_dir()).to_path_buf())
+    dirs().map(|d| {
+        d.state_dir()
+            .unwrap_or_else(|| d.data_local_dir())
+            .to_path_buf()
+    })
 }

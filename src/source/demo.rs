@@ -209,11 +209,6 @@ pub fn endpoints(now: DateTime<Utc>, window: Duration, scale: usize) -> Vec<Endp
     let period = metrics::period_for_window(window);
     let (start, _) = metrics::aligned_range(now, window, period);
     let points = (window.num_seconds() / i64::from(period)).max(1) as usize;
-    // The newest point is the period in progress, filled as it goes, so the screen moves.
-    let progress = (now - (start + Duration::seconds(points as i64 * i64::from(period))))
-        .num_seconds()
-        .clamp(0, i64::from(period)) as f64
-        / f64::from(period);
     let mut out = Vec::with_capacity(ENDPOINTS.len() * scale.max(1));
     for copy in 0..scale.max(1) {
         for (i, spec) in ENDPOINTS.iter().enumerate() {
@@ -223,7 +218,7 @@ pub fn endpoints(now: DateTime<Utc>, window: Duration, scale: usize) -> Vec<Endp
             } else {
                 format!("{}-{copy:03}", spec.name)
             };
-            out.push(endpoint(spec, name, seed, start, period, points, progress));
+            out.push(endpoint(spec, name, seed, start, period, points));
         }
     }
     out
@@ -236,26 +231,27 @@ fn endpoint(
     start: DateTime<Utc>,
     period: u32,
     points: usize,
-    progress: f64,
 ) -> Endpoint {
     let minutes_per_point = f64::from(period) / 60.0;
     let mut invocations = Vec::with_capacity(points + 1);
     let mut errors_5xx = Vec::with_capacity(points + 1);
     let mut latency_ms = Vec::with_capacity(points + 1);
     let (mut inv_total, mut e4_total, mut lat_weighted, mut p99) = (0.0, 0.0, 0.0, 0.0_f64);
-    for p in 0..=points {
+    // Whole periods only, as CloudWatch reports them; the series moves on each minute.
+    for p in 0..points {
         let t = start + Duration::seconds(p as i64 * i64::from(period));
         let slot = (t.timestamp() / 60) as u64;
-        let share = if p == points { progress } else { 1.0 };
         let wave = 1.0 + 0.35 * ((slot as f64) / 9.0 + seed as f64).sin();
         let jitter = 0.85 + 0.3 * noise(seed, slot);
-        let mut inv = (spec.rate * minutes_per_point * wave * jitter * share).round();
+        let mut inv = (spec.rate * minutes_per_point * wave * jitter).round();
         let recent = points.saturating_sub(p);
         if spec.fault == Fault::Updating && recent < 8 {
             inv = 0.0;
         }
         let e5 = match spec.fault {
-            Fault::ErrorSpike if recent < 12 => (inv * (0.04 + 0.05 * noise(seed + 7, slot))).round(),
+            Fault::ErrorSpike if recent < 12 => {
+                (inv * (0.04 + 0.05 * noise(seed + 7, slot))).round()
+            }
             _ if noise(seed + 3, slot) > 0.97 => 1.0_f64.min(inv),
             _ => 0.0,
         };
@@ -352,7 +348,13 @@ fn eni(id: &str, kind: AttachmentKind, target: &str, desc: &str, ip: &str) -> At
 
 use Direction::{Egress, Ingress};
 
-fn group(id: &str, name: &str, desc: &str, rules: Vec<Rule>, att: Vec<Attachment>) -> SecurityGroup {
+fn group(
+    id: &str,
+    name: &str,
+    desc: &str,
+    rules: Vec<Rule>,
+    att: Vec<Attachment>,
+) -> SecurityGroup {
     SecurityGroup {
         id: id.into(),
         name: name.into(),
@@ -361,7 +363,10 @@ fn group(id: &str, name: &str, desc: &str, rules: Vec<Rule>, att: Vec<Attachment
         region: REGION.into(),
         rules,
         attachments: att,
-        tags: vec![("Project".into(), "studyai".into()), ("Environment".into(), "dev".into())],
+        tags: vec![
+            ("Project".into(), "studyai".into()),
+            ("Environment".into(), "dev".into()),
+        ],
     }
 }
 
@@ -374,87 +379,279 @@ const SG_DB: &str = "sg-0b1d2f3a4c5e6a705";
 pub fn security_groups(scale: usize) -> SecurityGroupsData {
     let egress_all = || all(Egress, v4("0.0.0.0/0"), "");
     let mut groups = vec![
-        group(SG_SAGEMAKER, "studyai-dev-sagemaker-sg", "SageMaker endpoints and notebooks (private subnets)",
+        group(
+            SG_SAGEMAKER,
+            "studyai-dev-sagemaker-sg",
+            "SageMaker endpoints and notebooks (private subnets)",
             vec![
-                tcp(Egress, 443, 443, Peer::PrefixList("pl-6fa54006".into()), "HTTPS to S3 via gateway endpoint"),
+                tcp(
+                    Egress,
+                    443,
+                    443,
+                    Peer::PrefixList("pl-6fa54006".into()),
+                    "HTTPS to S3 via gateway endpoint",
+                ),
                 tcp(Egress, 443, 443, sg(SG_VPCE), "HTTPS to SageMaker API"),
                 tcp(Egress, 80, 80, v4("0.0.0.0/0"), "HTTP for model downloads"),
-                all(Egress, v4("0.0.0.0/0"), "All outbound for SageMaker operations"),
+                all(
+                    Egress,
+                    v4("0.0.0.0/0"),
+                    "All outbound for SageMaker operations",
+                ),
             ],
             vec![
-                eni("eni-0c4a1b2c3d4e5f601", AttachmentKind::SagemakerEndpoint, "studyai-dev-llama3-8b", "SageMaker endpoint ENI", "10.0.10.21"),
-                eni("eni-0c4a1b2c3d4e5f602", AttachmentKind::SagemakerEndpoint, "studyai-dev-mistral-7b", "SageMaker endpoint ENI", "10.0.11.37"),
-                eni("eni-0c4a1b2c3d4e5f603", AttachmentKind::SagemakerNotebook, "studyai-dev-notebook", "SageMaker notebook ENI", "10.0.10.55"),
-            ]),
-        group(SG_VPCE, "studyai-dev-vpce-sg", "VPC interface endpoints",
-            vec![tcp(Ingress, 443, 443, sg(SG_SAGEMAKER), "HTTPS from SageMaker only")],
+                eni(
+                    "eni-0c4a1b2c3d4e5f601",
+                    AttachmentKind::SagemakerEndpoint,
+                    "studyai-dev-llama3-8b",
+                    "SageMaker endpoint ENI",
+                    "10.0.10.21",
+                ),
+                eni(
+                    "eni-0c4a1b2c3d4e5f602",
+                    AttachmentKind::SagemakerEndpoint,
+                    "studyai-dev-mistral-7b",
+                    "SageMaker endpoint ENI",
+                    "10.0.11.37",
+                ),
+                eni(
+                    "eni-0c4a1b2c3d4e5f603",
+                    AttachmentKind::SagemakerNotebook,
+                    "studyai-dev-notebook",
+                    "SageMaker notebook ENI",
+                    "10.0.10.55",
+                ),
+            ],
+        ),
+        group(
+            SG_VPCE,
+            "studyai-dev-vpce-sg",
+            "VPC interface endpoints",
+            vec![tcp(
+                Ingress,
+                443,
+                443,
+                sg(SG_SAGEMAKER),
+                "HTTPS from SageMaker only",
+            )],
             vec![
-                eni("eni-0d5b1c2d3e4f5a611", AttachmentKind::VpcEndpoint, "vpce-0123456789abcdef0", "VPC Endpoint Interface vpce-0123456789abcdef0 (sagemaker.api)", "10.0.10.5"),
-                eni("eni-0d5b1c2d3e4f5a612", AttachmentKind::VpcEndpoint, "vpce-0123456789abcdef1", "VPC Endpoint Interface vpce-0123456789abcdef1 (sagemaker.runtime)", "10.0.11.5"),
-            ]),
-        group(SG_EC2, "studyai-dev-ec2-sg", "Web app instance",
+                eni(
+                    "eni-0d5b1c2d3e4f5a611",
+                    AttachmentKind::VpcEndpoint,
+                    "vpce-0123456789abcdef0",
+                    "VPC Endpoint Interface vpce-0123456789abcdef0 (sagemaker.api)",
+                    "10.0.10.5",
+                ),
+                eni(
+                    "eni-0d5b1c2d3e4f5a612",
+                    AttachmentKind::VpcEndpoint,
+                    "vpce-0123456789abcdef1",
+                    "VPC Endpoint Interface vpce-0123456789abcdef1 (sagemaker.runtime)",
+                    "10.0.11.5",
+                ),
+            ],
+        ),
+        group(
+            SG_EC2,
+            "studyai-dev-ec2-sg",
+            "Web app instance",
             vec![
                 tcp(Ingress, 22, 22, v4("0.0.0.0/0"), "SSH"),
                 tcp(Ingress, 80, 80, v4("0.0.0.0/0"), "HTTP"),
                 tcp(Ingress, 443, 443, v4("0.0.0.0/0"), "HTTPS"),
                 egress_all(),
             ],
-            vec![eni("eni-0e6c1d2e3f4a5b621", AttachmentKind::Instance, "i-0f1e2d3c4b5a69781", "Primary network interface", "10.0.0.12")]),
-        group(SG_WEB, "mlops-web-sg", "MLOps web tier (k3s node)",
+            vec![eni(
+                "eni-0e6c1d2e3f4a5b621",
+                AttachmentKind::Instance,
+                "i-0f1e2d3c4b5a69781",
+                "Primary network interface",
+                "10.0.0.12",
+            )],
+        ),
+        group(
+            SG_WEB,
+            "mlops-web-sg",
+            "MLOps web tier (k3s node)",
             vec![
                 tcp(Ingress, 22, 22, v4("203.0.113.0/24"), "SSH from office"),
-                tcp(Ingress, 6443, 6443, v4(VPC_CIDR), "Kubernetes API (VPC only)"),
+                tcp(
+                    Ingress,
+                    6443,
+                    6443,
+                    v4(VPC_CIDR),
+                    "Kubernetes API (VPC only)",
+                ),
                 tcp(Ingress, 30080, 30090, v4("0.0.0.0/0"), "NodePort services"),
                 egress_all(),
             ],
-            vec![eni("eni-0e6c1d2e3f4a5b622", AttachmentKind::Instance, "i-0a9b8c7d6e5f40312", "Primary network interface", "10.0.1.20")]),
-        group(SG_DB, "mlops-db-sg", "PostgreSQL for Airflow and MLflow",
-            vec![tcp(Ingress, 5432, 5432, sg(SG_WEB), "PostgreSQL from web tier")],
-            vec![eni("eni-0e6c1d2e3f4a5b623", AttachmentKind::Instance, "i-0b1c2d3e4f5a60423", "Primary network interface", "10.0.2.30")]),
-        group("sg-0b1d2f3a4c5e6a706", "legacy-reporting-db", "Old MySQL, to be retired",
-            vec![tcp(Ingress, 3306, 3306, v4("0.0.0.0/0"), "temporary access for BI vendor"), egress_all()],
-            vec![]),
-        group("sg-0b1d2f3a4c5e6a707", "debug-temp-open", "launch-wizard-3",
-            vec![all(Ingress, v4("0.0.0.0/0"), "DEBUG remove after incident INC-2041"), egress_all()],
-            vec![eni("eni-0e6c1d2e3f4a5b624", AttachmentKind::Instance, "i-0c2d3e4f5a6b70534", "Primary network interface", "10.0.0.77")]),
-        group("sg-0b1d2f3a4c5e6a708", "jupyter-gpu-box", "Data science GPU workstation",
+            vec![eni(
+                "eni-0e6c1d2e3f4a5b622",
+                AttachmentKind::Instance,
+                "i-0a9b8c7d6e5f40312",
+                "Primary network interface",
+                "10.0.1.20",
+            )],
+        ),
+        group(
+            SG_DB,
+            "mlops-db-sg",
+            "PostgreSQL for Airflow and MLflow",
+            vec![tcp(
+                Ingress,
+                5432,
+                5432,
+                sg(SG_WEB),
+                "PostgreSQL from web tier",
+            )],
+            vec![eni(
+                "eni-0e6c1d2e3f4a5b623",
+                AttachmentKind::Instance,
+                "i-0b1c2d3e4f5a60423",
+                "Primary network interface",
+                "10.0.2.30",
+            )],
+        ),
+        group(
+            "sg-0b1d2f3a4c5e6a706",
+            "legacy-reporting-db",
+            "Old MySQL, to be retired",
+            vec![
+                tcp(
+                    Ingress,
+                    3306,
+                    3306,
+                    v4("0.0.0.0/0"),
+                    "temporary access for BI vendor",
+                ),
+                egress_all(),
+            ],
+            vec![],
+        ),
+        group(
+            "sg-0b1d2f3a4c5e6a707",
+            "debug-temp-open",
+            "launch-wizard-3",
+            vec![
+                all(
+                    Ingress,
+                    v4("0.0.0.0/0"),
+                    "DEBUG remove after incident INC-2041",
+                ),
+                egress_all(),
+            ],
+            vec![eni(
+                "eni-0e6c1d2e3f4a5b624",
+                AttachmentKind::Instance,
+                "i-0c2d3e4f5a6b70534",
+                "Primary network interface",
+                "10.0.0.77",
+            )],
+        ),
+        group(
+            "sg-0b1d2f3a4c5e6a708",
+            "jupyter-gpu-box",
+            "Data science GPU workstation",
             vec![
                 tcp(Ingress, 8888, 8888, v4("0.0.0.0/0"), "Jupyter"),
                 tcp(Ingress, 22, 22, Peer::Ipv6("::/0".into()), "SSH over IPv6"),
-                tcp(Ingress, 443, 443, Peer::Ipv6("::/0".into()), "HTTPS over IPv6"),
+                tcp(
+                    Ingress,
+                    443,
+                    443,
+                    Peer::Ipv6("::/0".into()),
+                    "HTTPS over IPv6",
+                ),
                 egress_all(),
             ],
-            vec![eni("eni-0e6c1d2e3f4a5b625", AttachmentKind::Instance, "i-0d3e4f5a6b7c80645", "Primary network interface", "10.0.0.91")]),
-        group("sg-0b1d2f3a4c5e6a709", "windows-bastion", "RDP jump host",
-            vec![tcp(Ingress, 3389, 3389, v4("0.0.0.0/0"), "RDP"), egress_all()],
-            vec![]),
-        group("sg-0b1d2f3a4c5e6a710", "k3s-nodes", "Kubernetes worker nodes",
+            vec![eni(
+                "eni-0e6c1d2e3f4a5b625",
+                AttachmentKind::Instance,
+                "i-0d3e4f5a6b7c80645",
+                "Primary network interface",
+                "10.0.0.91",
+            )],
+        ),
+        group(
+            "sg-0b1d2f3a4c5e6a709",
+            "windows-bastion",
+            "RDP jump host",
             vec![
-                tcp(Ingress, 30000, 32767, v4(VPC_CIDR), "NodePort range inside VPC"),
+                tcp(Ingress, 3389, 3389, v4("0.0.0.0/0"), "RDP"),
+                egress_all(),
+            ],
+            vec![],
+        ),
+        group(
+            "sg-0b1d2f3a4c5e6a710",
+            "k3s-nodes",
+            "Kubernetes worker nodes",
+            vec![
+                tcp(
+                    Ingress,
+                    30000,
+                    32767,
+                    v4(VPC_CIDR),
+                    "NodePort range inside VPC",
+                ),
                 tcp(Ingress, 10250, 10250, v4(VPC_CIDR), "kubelet"),
                 all(Ingress, sg("sg-0b1d2f3a4c5e6a710"), "node to node"),
                 egress_all(),
             ],
-            vec![]),
-        group("sg-0b1d2f3a4c5e6a711", "monitoring", "Prometheus scraped from the shared-services VPC",
+            vec![],
+        ),
+        group(
+            "sg-0b1d2f3a4c5e6a711",
+            "monitoring",
+            "Prometheus scraped from the shared-services VPC",
             vec![
-                tcp(Ingress, 9090, 9090, v4("172.31.0.0/16"), "Prometheus from shared services (peered)"),
-                Rule { protocol: "icmp".into(), from_port: Some(-1), to_port: Some(-1), ..tcp(Ingress, -1, -1, v4("0.0.0.0/0"), "ping") },
+                tcp(
+                    Ingress,
+                    9090,
+                    9090,
+                    v4("172.31.0.0/16"),
+                    "Prometheus from shared services (peered)",
+                ),
+                Rule {
+                    protocol: "icmp".into(),
+                    from_port: Some(-1),
+                    to_port: Some(-1),
+                    ..tcp(Ingress, -1, -1, v4("0.0.0.0/0"), "ping")
+                },
             ],
-            vec![]),
-        group("sg-0b1d2f3a4c5e6a712", "default", "default VPC security group",
+            vec![],
+        ),
+        group(
+            "sg-0b1d2f3a4c5e6a712",
+            "default",
+            "default VPC security group",
             vec![all(Ingress, sg("sg-0b1d2f3a4c5e6a712"), ""), egress_all()],
-            vec![]),
+            vec![],
+        ),
         SecurityGroup {
             tags: vec![
-                ("Owner".into(), "\u{202E}nimda\u{202C} (reversed on purpose)".into()),
-                ("Note".into(), "\u{1b}[2J\u{1b}[31mYOU HAVE BEEN PWNED\u{1b}[0m\u{7}".into()),
+                (
+                    "Owner".into(),
+                    "\u{202E}nimda\u{202C} (reversed on purpose)".into(),
+                ),
+                (
+                    "Note".into(),
+                    "\u{1b}[2J\u{1b}[31mYOU HAVE BEEN PWNED\u{1b}[0m\u{7}".into(),
+                ),
             ],
-            ..group("sg-0b1d2f3a4c5e6a713",
+            ..group(
+                "sg-0b1d2f3a4c5e6a713",
                 "partner-feed-ingest-with-an-unreasonably-long-name-that-someone-generated-from-a-template-0001",
                 "Partner SFTP \u{1b}]0;owned-title\u{7}drop\u{8}\u{8}",
-                vec![tcp(Ingress, 2222, 2222, v4("198.51.100.0/24"), "SFTP from partner \u{1b}[5mblink\u{1b}[0m")],
-                vec![])
+                vec![tcp(
+                    Ingress,
+                    2222,
+                    2222,
+                    v4("198.51.100.0/24"),
+                    "SFTP from partner \u{1b}[5mblink\u{1b}[0m",
+                )],
+                vec![],
+            )
         },
     ];
     for copy in 1..scale.max(1) {
@@ -490,28 +687,226 @@ struct FindingSpec {
 }
 
 const FINDINGS: &[FindingSpec] = &[
-    FindingSpec { kind: "AttackSequence:IAM/CompromisedCredentials", severity: 9.2, title: "Potential credential compromise of an IAM role used by SageMaker", resource_type: "AccessKey", resource: "studyai-dev-sagemaker-role", count: 1, first_h: 5, last_h: 1 },
-    FindingSpec { kind: "AttackSequence:S3/CompromisedData", severity: 9.6, title: "Potential data compromise of the SageMaker model bucket", resource_type: "S3Bucket", resource: "studyai-dev-sagemaker-models", count: 1, first_h: 3, last_h: 0 },
-    FindingSpec { kind: "Backdoor:EC2/C&CActivity.B!DNS", severity: 8.0, title: "EC2 instance i-0c2d3e4f5a6b70534 is querying a domain name associated with a known command and control server", resource_type: "Instance", resource: "i-0c2d3e4f5a6b70534", count: 42, first_h: 20, last_h: 0 },
-    FindingSpec { kind: "CryptoCurrency:EC2/BitcoinTool.B!DNS", severity: 8.0, title: "EC2 instance i-0d3e4f5a6b7c80645 is querying a domain name associated with Bitcoin activity", resource_type: "Instance", resource: "i-0d3e4f5a6b7c80645", count: 318, first_h: 30, last_h: 0 },
-    FindingSpec { kind: "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", severity: 8.0, title: "Credentials for instance role studyai-dev-ec2-role used from an external IP address", resource_type: "AccessKey", resource: "ASIA4EXAMPLE7QK3XF2M", count: 7, first_h: 6, last_h: 2 },
-    FindingSpec { kind: "Exfiltration:S3/AnomalousBehavior", severity: 8.0, title: "An IAM entity invoked an S3 API in a suspicious way", resource_type: "S3Bucket", resource: "studyai-dev-uploads", count: 3, first_h: 9, last_h: 4 },
-    FindingSpec { kind: "Trojan:EC2/DNSDataExfiltration", severity: 8.0, title: "EC2 instance i-0c2d3e4f5a6b70534 is exfiltrating data through DNS queries", resource_type: "Instance", resource: "i-0c2d3e4f5a6b70534", count: 11, first_h: 18, last_h: 1 },
-    FindingSpec { kind: "UnauthorizedAccess:EC2/TorClient", severity: 8.0, title: "EC2 instance i-0f1e2d3c4b5a69781 is communicating with Tor Entry nodes", resource_type: "Instance", resource: "i-0f1e2d3c4b5a69781", count: 5, first_h: 40, last_h: 12 },
-    FindingSpec { kind: "UnauthorizedAccess:EC2/MetadataDNSRebind", severity: 8.0, title: "EC2 instance i-0a9b8c7d6e5f40312 is performing DNS lookups that resolve to the instance metadata service", resource_type: "Instance", resource: "i-0a9b8c7d6e5f40312", count: 2, first_h: 50, last_h: 26 },
-    FindingSpec { kind: "UnauthorizedAccess:EC2/SSHBruteForce", severity: 5.0, title: "\u{1b}[2J\u{1b}[1;31m198.51.100.23 is performing SSH brute force attacks against i-0f1e2d3c4b5a69781\u{7}", resource_type: "Instance", resource: "i-0f1e2d3c4b5a69781", count: 2841, first_h: 72, last_h: 0 },
-    FindingSpec { kind: "Impact:EC2/WinRMBruteForce", severity: 5.0, title: "EC2 instance is performing outbound WinRM brute force attacks", resource_type: "Instance", resource: "i-0d3e4f5a6b7c80645", count: 64, first_h: 14, last_h: 3 },
-    FindingSpec { kind: "Discovery:S3/MaliciousIPCaller", severity: 5.0, title: "The S3 API ListObjects was invoked from a known malicious IP address", resource_type: "S3Bucket", resource: "studyai-dev-uploads", count: 9, first_h: 10, last_h: 5 },
-    FindingSpec { kind: "PenTest:IAMUser/KaliLinux", severity: 5.0, title: "API GetCallerIdentity was invoked from a Kali Linux computer", resource_type: "AccessKey", resource: "AKIA4EXAMPLEDEVOPS01", count: 4, first_h: 60, last_h: 48 },
-    FindingSpec { kind: "CredentialAccess:IAMUser/AnomalousBehavior", severity: 5.0, title: "The API GetSecretValue was invoked in an unusual way", resource_type: "AccessKey", resource: "AKIA4EXAMPLEDEVOPS01", count: 2, first_h: 30, last_h: 29 },
-    FindingSpec { kind: "Recon:IAMUser/MaliciousIPCaller", severity: 5.0, title: "Reconnaissance API DescribeSecurityGroups invoked from a known malicious IP", resource_type: "AccessKey", resource: "AKIA4EXAMPLEDEVOPS01", count: 16, first_h: 8, last_h: 6 },
-    FindingSpec { kind: "Execution:Runtime/NewBinaryExecuted", severity: 5.0, title: "A newly created or recently modified binary file was executed in a container", resource_type: "Container", resource: "mlflow-7d9c6b5f4-xk2pq", count: 1, first_h: 4, last_h: 4 },
-    FindingSpec { kind: "Discovery:Kubernetes/SuccessfulAnonymousAccess", severity: 5.0, title: "An API commonly used to discover resources was invoked by an unauthenticated user\u{202E}txt.exe", resource_type: "EKSCluster", resource: "mlops-k3s", count: 3, first_h: 22, last_h: 21 },
-    FindingSpec { kind: "Recon:EC2/PortProbeUnprotectedPort", severity: 2.0, title: "Unprotected port on EC2 instance i-0c2d3e4f5a6b70534 is being probed", resource_type: "Instance", resource: "i-0c2d3e4f5a6b70534", count: 1207, first_h: 96, last_h: 0 },
-    FindingSpec { kind: "Policy:IAMUser/RootCredentialUsage", severity: 2.0, title: "API ListBuckets was invoked using root credentials", resource_type: "AccessKey", resource: "root", count: 1, first_h: 27, last_h: 27 },
-    FindingSpec { kind: "Stealth:IAMUser/CloudTrailLoggingDisabled", severity: 2.0, title: "AWS CloudTrail trail studyai-dev-sagemaker-trail was disabled", resource_type: "AccessKey", resource: "AKIA4EXAMPLEDEVOPS01", count: 1, first_h: 31, last_h: 31 },
-    FindingSpec { kind: "Policy:S3/BucketBlockPublicAccessDisabled", severity: 2.0, title: "Amazon S3 Block Public Access was disabled for bucket studyai-dev-uploads", resource_type: "S3Bucket", resource: "studyai-dev-uploads", count: 1, first_h: 45, last_h: 45 },
-    FindingSpec { kind: "Recon:EC2/Portscan", severity: 2.0, title: "EC2 instance i-0e1f2a3b4c5d6e7f8-with-a-very-long-resource-identifier-that-keeps-going-and-going-well-past-any-reasonable-column-width is performing outbound port scans", resource_type: "Instance", resource: "i-0e1f2a3b4c5d6e7f8-with-a-very-long-resource-identifier-that-keeps-going-and-going-well-past-any-reasonable-column-width", count: 12, first_h: 15, last_h: 13 },
+    FindingSpec {
+        kind: "AttackSequence:IAM/CompromisedCredentials",
+        severity: 9.2,
+        title: "Potential credential compromise of an IAM role used by SageMaker",
+        resource_type: "AccessKey",
+        resource: "studyai-dev-sagemaker-role",
+        count: 1,
+        first_h: 5,
+        last_h: 1,
+    },
+    FindingSpec {
+        kind: "AttackSequence:S3/CompromisedData",
+        severity: 9.6,
+        title: "Potential data compromise of the SageMaker model bucket",
+        resource_type: "S3Bucket",
+        resource: "studyai-dev-sagemaker-models",
+        count: 1,
+        first_h: 3,
+        last_h: 0,
+    },
+    FindingSpec {
+        kind: "Backdoor:EC2/C&CActivity.B!DNS",
+        severity: 8.0,
+        title: "EC2 instance i-0c2d3e4f5a6b70534 is querying a domain name associated with a known command and control server",
+        resource_type: "Instance",
+        resource: "i-0c2d3e4f5a6b70534",
+        count: 42,
+        first_h: 20,
+        last_h: 0,
+    },
+    FindingSpec {
+        kind: "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+        severity: 8.0,
+        title: "EC2 instance i-0d3e4f5a6b7c80645 is querying a domain name associated with Bitcoin activity",
+        resource_type: "Instance",
+        resource: "i-0d3e4f5a6b7c80645",
+        count: 318,
+        first_h: 30,
+        last_h: 0,
+    },
+    FindingSpec {
+        kind: "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+        severity: 8.0,
+        title: "Credentials for instance role studyai-dev-ec2-role used from an external IP address",
+        resource_type: "AccessKey",
+        resource: "ASIA4EXAMPLE7QK3XF2M",
+        count: 7,
+        first_h: 6,
+        last_h: 2,
+    },
+    FindingSpec {
+        kind: "Exfiltration:S3/AnomalousBehavior",
+        severity: 8.0,
+        title: "An IAM entity invoked an S3 API in a suspicious way",
+        resource_type: "S3Bucket",
+        resource: "studyai-dev-uploads",
+        count: 3,
+        first_h: 9,
+        last_h: 4,
+    },
+    FindingSpec {
+        kind: "Trojan:EC2/DNSDataExfiltration",
+        severity: 8.0,
+        title: "EC2 instance i-0c2d3e4f5a6b70534 is exfiltrating data through DNS queries",
+        resource_type: "Instance",
+        resource: "i-0c2d3e4f5a6b70534",
+        count: 11,
+        first_h: 18,
+        last_h: 1,
+    },
+    FindingSpec {
+        kind: "UnauthorizedAccess:EC2/TorClient",
+        severity: 8.0,
+        title: "EC2 instance i-0f1e2d3c4b5a69781 is communicating with Tor Entry nodes",
+        resource_type: "Instance",
+        resource: "i-0f1e2d3c4b5a69781",
+        count: 5,
+        first_h: 40,
+        last_h: 12,
+    },
+    FindingSpec {
+        kind: "UnauthorizedAccess:EC2/MetadataDNSRebind",
+        severity: 8.0,
+        title: "EC2 instance i-0a9b8c7d6e5f40312 is performing DNS lookups that resolve to the instance metadata service",
+        resource_type: "Instance",
+        resource: "i-0a9b8c7d6e5f40312",
+        count: 2,
+        first_h: 50,
+        last_h: 26,
+    },
+    FindingSpec {
+        kind: "UnauthorizedAccess:EC2/SSHBruteForce",
+        severity: 5.0,
+        title: "\u{1b}[2J\u{1b}[1;31m198.51.100.23 is performing SSH brute force attacks against i-0f1e2d3c4b5a69781\u{7}",
+        resource_type: "Instance",
+        resource: "i-0f1e2d3c4b5a69781",
+        count: 2841,
+        first_h: 72,
+        last_h: 0,
+    },
+    FindingSpec {
+        kind: "Impact:EC2/WinRMBruteForce",
+        severity: 5.0,
+        title: "EC2 instance is performing outbound WinRM brute force attacks",
+        resource_type: "Instance",
+        resource: "i-0d3e4f5a6b7c80645",
+        count: 64,
+        first_h: 14,
+        last_h: 3,
+    },
+    FindingSpec {
+        kind: "Discovery:S3/MaliciousIPCaller",
+        severity: 5.0,
+        title: "The S3 API ListObjects was invoked from a known malicious IP address",
+        resource_type: "S3Bucket",
+        resource: "studyai-dev-uploads",
+        count: 9,
+        first_h: 10,
+        last_h: 5,
+    },
+    FindingSpec {
+        kind: "PenTest:IAMUser/KaliLinux",
+        severity: 5.0,
+        title: "API GetCallerIdentity was invoked from a Kali Linux computer",
+        resource_type: "AccessKey",
+        resource: "AKIA4EXAMPLEDEVOPS01",
+        count: 4,
+        first_h: 60,
+        last_h: 48,
+    },
+    FindingSpec {
+        kind: "CredentialAccess:IAMUser/AnomalousBehavior",
+        severity: 5.0,
+        title: "The API GetSecretValue was invoked in an unusual way",
+        resource_type: "AccessKey",
+        resource: "AKIA4EXAMPLEDEVOPS01",
+        count: 2,
+        first_h: 30,
+        last_h: 29,
+    },
+    FindingSpec {
+        kind: "Recon:IAMUser/MaliciousIPCaller",
+        severity: 5.0,
+        title: "Reconnaissance API DescribeSecurityGroups invoked from a known malicious IP",
+        resource_type: "AccessKey",
+        resource: "AKIA4EXAMPLEDEVOPS01",
+        count: 16,
+        first_h: 8,
+        last_h: 6,
+    },
+    FindingSpec {
+        kind: "Execution:Runtime/NewBinaryExecuted",
+        severity: 5.0,
+        title: "A newly created or recently modified binary file was executed in a container",
+        resource_type: "Container",
+        resource: "mlflow-7d9c6b5f4-xk2pq",
+        count: 1,
+        first_h: 4,
+        last_h: 4,
+    },
+    FindingSpec {
+        kind: "Discovery:Kubernetes/SuccessfulAnonymousAccess",
+        severity: 5.0,
+        title: "An API commonly used to discover resources was invoked by an unauthenticated user\u{202E}txt.exe",
+        resource_type: "EKSCluster",
+        resource: "mlops-k3s",
+        count: 3,
+        first_h: 22,
+        last_h: 21,
+    },
+    FindingSpec {
+        kind: "Recon:EC2/PortProbeUnprotectedPort",
+        severity: 2.0,
+        title: "Unprotected port on EC2 instance i-0c2d3e4f5a6b70534 is being probed",
+        resource_type: "Instance",
+        resource: "i-0c2d3e4f5a6b70534",
+        count: 1207,
+        first_h: 96,
+        last_h: 0,
+    },
+    FindingSpec {
+        kind: "Policy:IAMUser/RootCredentialUsage",
+        severity: 2.0,
+        title: "API ListBuckets was invoked using root credentials",
+        resource_type: "AccessKey",
+        resource: "root",
+        count: 1,
+        first_h: 27,
+        last_h: 27,
+    },
+    FindingSpec {
+        kind: "Stealth:IAMUser/CloudTrailLoggingDisabled",
+        severity: 2.0,
+        title: "AWS CloudTrail trail studyai-dev-sagemaker-trail was disabled",
+        resource_type: "AccessKey",
+        resource: "AKIA4EXAMPLEDEVOPS01",
+        count: 1,
+        first_h: 31,
+        last_h: 31,
+    },
+    FindingSpec {
+        kind: "Policy:S3/BucketBlockPublicAccessDisabled",
+        severity: 2.0,
+        title: "Amazon S3 Block Public Access was disabled for bucket studyai-dev-uploads",
+        resource_type: "S3Bucket",
+        resource: "studyai-dev-uploads",
+        count: 1,
+        first_h: 45,
+        last_h: 45,
+    },
+    FindingSpec {
+        kind: "Recon:EC2/Portscan",
+        severity: 2.0,
+        title: "EC2 instance i-0e1f2a3b4c5d6e7f8-with-a-very-long-resource-identifier-that-keeps-going-and-going-well-past-any-reasonable-column-width is performing outbound port scans",
+        resource_type: "Instance",
+        resource: "i-0e1f2a3b4c5d6e7f8-with-a-very-long-resource-identifier-that-keeps-going-and-going-well-past-any-reasonable-column-width",
+        count: 12,
+        first_h: 15,
+        last_h: 13,
+    },
 ];
 
 pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
@@ -580,26 +975,106 @@ fn r(id: &str, status: CheckStatus, evidence: &str) -> CheckItem {
 pub fn checklist_results() -> Vec<CheckItem> {
     use CheckStatus::*;
     vec![
-        r("network.custom_vpc", Pass, "vpc-0a3f5c9e1d2b4a6c8 (10.0.0.0/16): private subnets subnet-0a10 (10.0.10.0/24), subnet-0a11 (10.0.11.0/24) have no route to an internet gateway"),
-        r("network.vpc_endpoints", Warn, "present: sagemaker.api, sagemaker.runtime, s3 (gateway); missing: ecr.api, ecr.dkr, logs"),
-        r("network.security_groups", Fail, "5 rules open admin or database ports to the internet: sg-…703 SSH 22, sg-…706 MySQL 3306, sg-…707 all traffic, sg-…708 SSH 22 (::/0), sg-…709 RDP 3389"),
-        r("network.nat_gateway", Pass, "nat-0f1e2d3c4b5a69788 in subnet-0a00 (public), routes from both private subnets"),
-        r("data.kms", Fail, "endpoint configs without KmsKeyId: studyai-dev-phi3-mini, studyai-stg-ticket-classifier; key alias/studyai-dev-sagemaker rotation enabled"),
-        r("data.s3_encryption", Pass, "4/4 buckets encrypted (studyai-dev-sagemaker-models: aws:kms; studyai-dev-uploads: AES256), public access blocked on all"),
-        r("data.tls", Warn, "studyai-dev-uploads has no policy denying aws:SecureTransport=false"),
-        r("data.least_privilege", Unknown, "iam:GetRolePolicy denied for SecOpsReadOnly: cannot read inline policies of studyai-dev-sagemaker-role"),
-        r("monitoring.alarms", Warn, "alarms for 5XX and latency on 4 of 6 endpoints; missing: studyai-dev-ollama-qwen2, studyai-stg-ticket-classifier"),
-        r("monitoring.cloudtrail", Fail, "trail studyai-dev-sagemaker-trail is multi-region but IsLogging=false since 2026-11-22 10:14 UTC"),
-        r("monitoring.flow_logs", Pass, "vpc-0a3f5c9e1d2b4a6c8 -> /aws/vpc/flow-logs/studyai-dev (ALL traffic)"),
-        r("monitoring.security_alerts", Accepted, "SNS topic studyai-dev-security-alerts has no confirmed subscription; accepted by platform-team until 2026-12-31: pager migration in progress"),
-        r("threat.guardduty", Pass, "detector 12abc34d567e8fa901bc2d34e56789f0 ENABLED in ap-southeast-1"),
-        r("threat.security_hub", Warn, "enabled; standards: CIS AWS Foundations v1.4.0; missing: PCI DSS v3.2.1"),
-        r("threat.waf", Pass, "web ACL studyai-dev-sagemaker-waf: rate limit 2000/IP, AWSManagedRulesCommonRuleSet, AWSManagedRulesSQLiRuleSet"),
-        r("threat.config", Fail, "no configuration recorder in ap-southeast-1"),
-        r("access.password_policy", Warn, "minimum length 8 (want 12); max age 90; reuse prevention 24; symbols not required"),
-        r("access.access_analyzer", Pass, "analyzer studyai-dev-sagemaker-analyzer ACTIVE (ACCOUNT)"),
-        r("access.reviews", Manual, "last attested 2026-07-02 by bob (due again 2026-09-30)"),
-        r("access.mfa", Pass, "root account MFA enabled; 6/6 console users have MFA"),
+        r(
+            "network.custom_vpc",
+            Pass,
+            "vpc-0a3f5c9e1d2b4a6c8 (10.0.0.0/16): private subnets subnet-0a10 (10.0.10.0/24), subnet-0a11 (10.0.11.0/24) have no route to an internet gateway",
+        ),
+        r(
+            "network.vpc_endpoints",
+            Warn,
+            "present: sagemaker.api, sagemaker.runtime, s3 (gateway); missing: ecr.api, ecr.dkr, logs",
+        ),
+        r(
+            "network.security_groups",
+            Fail,
+            "5 rules open admin or database ports to the internet: sg-…703 SSH 22, sg-…706 MySQL 3306, sg-…707 all traffic, sg-…708 SSH 22 (::/0), sg-…709 RDP 3389",
+        ),
+        r(
+            "network.nat_gateway",
+            Pass,
+            "nat-0f1e2d3c4b5a69788 in subnet-0a00 (public), routes from both private subnets",
+        ),
+        r(
+            "data.kms",
+            Fail,
+            "endpoint configs without KmsKeyId: studyai-dev-phi3-mini, studyai-stg-ticket-classifier; key alias/studyai-dev-sagemaker rotation enabled",
+        ),
+        r(
+            "data.s3_encryption",
+            Pass,
+            "4/4 buckets encrypted (studyai-dev-sagemaker-models: aws:kms; studyai-dev-uploads: AES256), public access blocked on all",
+        ),
+        r(
+            "data.tls",
+            Warn,
+            "studyai-dev-uploads has no policy denying aws:SecureTransport=false",
+        ),
+        r(
+            "data.least_privilege",
+            Unknown,
+            "iam:GetRolePolicy denied for SecOpsReadOnly: cannot read inline policies of studyai-dev-sagemaker-role",
+        ),
+        r(
+            "monitoring.alarms",
+            Warn,
+            "alarms for 5XX and latency on 4 of 6 endpoints; missing: studyai-dev-ollama-qwen2, studyai-stg-ticket-classifier",
+        ),
+        r(
+            "monitoring.cloudtrail",
+            Fail,
+            "trail studyai-dev-sagemaker-trail is multi-region but IsLogging=false since 2026-11-22 10:14 UTC",
+        ),
+        r(
+            "monitoring.flow_logs",
+            Pass,
+            "vpc-0a3f5c9e1d2b4a6c8 -> /aws/vpc/flow-logs/studyai-dev (ALL traffic)",
+        ),
+        r(
+            "monitoring.security_alerts",
+            Accepted,
+            "SNS topic studyai-dev-security-alerts has no confirmed subscription; accepted by platform-team until 2026-12-31: pager migration in progress",
+        ),
+        r(
+            "threat.guardduty",
+            Pass,
+            "detector 12abc34d567e8fa901bc2d34e56789f0 ENABLED in ap-southeast-1",
+        ),
+        r(
+            "threat.security_hub",
+            Warn,
+            "enabled; standards: CIS AWS Foundations v1.4.0; missing: PCI DSS v3.2.1",
+        ),
+        r(
+            "threat.waf",
+            Pass,
+            "web ACL studyai-dev-sagemaker-waf: rate limit 2000/IP, AWSManagedRulesCommonRuleSet, AWSManagedRulesSQLiRuleSet",
+        ),
+        r(
+            "threat.config",
+            Fail,
+            "no configuration recorder in ap-southeast-1",
+        ),
+        r(
+            "access.password_policy",
+            Warn,
+            "minimum length 8 (want 12); max age 90; reuse prevention 24; symbols not required",
+        ),
+        r(
+            "access.access_analyzer",
+            Pass,
+            "analyzer studyai-dev-sagemaker-analyzer ACTIVE (ACCOUNT)",
+        ),
+        r(
+            "access.reviews",
+            Manual,
+            "last attested 2026-07-02 by bob (due again 2026-09-30)",
+        ),
+        r(
+            "access.mfa",
+            Pass,
+            "root account MFA enabled; 6/6 console users have MFA",
+        ),
     ]
 }
 
@@ -613,13 +1088,16 @@ mod tests {
 
     #[test]
     fn scenario_is_deterministic_at_an_instant() {
-        assert_eq!(endpoints(t0(), Duration::hours(1), 1), endpoints(t0(), Duration::hours(1), 1));
+        assert_eq!(
+            endpoints(t0(), Duration::hours(1), 1),
+            endpoints(t0(), Duration::hours(1), 1)
+        );
     }
 
     #[test]
     fn scenario_moves_over_time() {
         let a = endpoints(t0(), Duration::hours(1), 1);
-        let b = endpoints(t0() + Duration::seconds(20), Duration::hours(1), 1);
+        let b = endpoints(t0() + Duration::seconds(60), Duration::hours(1), 1);
         assert_ne!(a[2].metrics.invocations, b[2].metrics.invocations);
     }
 
@@ -629,7 +1107,8 @@ mod tests {
         assert!(eps.iter().any(|e| e.status == "Updating"));
         assert!(security_groups(1).groups.len() >= 12);
         assert!(findings(t0(), 1).findings.len() >= 20);
-        let statuses: std::collections::HashSet<_> = checklist_results().iter().map(|c| c.status).collect();
+        let statuses: std::collections::HashSet<_> =
+            checklist_results().iter().map(|c| c.status).collect();
         assert_eq!(statuses.len(), 6, "every status appears");
     }
 

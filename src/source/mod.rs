@@ -66,7 +66,9 @@ pub enum SourceError {
     },
     #[error("AWS credentials have expired; renew them ({hint})")]
     ExpiredCredentials { hint: String },
-    #[error("no AWS credentials found; set AWS_PROFILE, run `aws sso login`, or try `secdash --demo`")]
+    #[error(
+        "no AWS credentials found; set AWS_PROFILE, run `aws sso login`, or try `secdash --demo`"
+    )]
     NoCredentials,
     #[error("{service}:{operation} in {region}: endpoint unreachable ({detail})")]
     Unreachable {

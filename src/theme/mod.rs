@@ -9,7 +9,10 @@ use std::str::FromStr;
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("dark", include_str!("../../themes/dark.toml")),
     ("light", include_str!("../../themes/light.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -60,6 +63,7 @@ macro_rules! theme_keys {
         }
 
         impl StylesFile {
+            #[cfg(test)]
             fn missing(&self) -> Vec<&'static str> {
                 let mut out = Vec::new();
                 $(if self.$key.is_none() { out.push(stringify!($key)); })*
@@ -138,7 +142,9 @@ fn to_style(spec: &StyleSpec, origin: &str, key: &'static str) -> Result<Style, 
                     origin: origin.to_string(),
                     key,
                     field,
-                    reason: format!("{c:?} is not a colour (use a name like red, #rrggbb, or 0-255)"),
+                    reason: format!(
+                        "{c:?} is not a colour (use a name like red, #rrggbb, or 0-255)"
+                    ),
                 })
             })
             .transpose()
@@ -186,7 +192,11 @@ fn built_in(name: &str) -> Result<Theme, ThemeError> {
 fn unknown(name: &str) -> ThemeError {
     ThemeError::Unknown {
         name: name.to_string(),
-        known: BUILT_IN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+        known: BUILT_IN
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -212,11 +222,13 @@ pub fn from_user_file(text: &str, path: &Path) -> Result<Theme, ThemeError> {
     let file = parse(text, path)?;
     let base = file.extends.as_deref().unwrap_or("dark");
     let mut theme = built_in(base)?;
-    theme.name = file
-        .name
-        .clone()
-        .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
-    file.styles.apply_to(&mut theme, &path.display().to_string())?;
+    theme.name = file.name.clone().unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    file.styles
+        .apply_to(&mut theme, &path.display().to_string())?;
     Ok(theme)
 }
 
@@ -235,7 +247,11 @@ mod tests {
         for (name, text) in BUILT_IN {
             let file: ThemeFile = toml::from_str(text).unwrap();
             assert_eq!(file.name.as_deref(), Some(*name));
-            assert!(file.styles.missing().is_empty(), "{name} misses {:?}", file.styles.missing());
+            assert!(
+                file.styles.missing().is_empty(),
+                "{name} misses {:?}",
+                file.styles.missing()
+            );
             load(name).unwrap();
         }
     }
@@ -254,13 +270,24 @@ mod tests {
 
     #[test]
     fn bad_theme_files_name_the_key_and_reason() {
-        let err = from_user_file("[styles]\nselection = { bg = \"blurple\" }\n", Path::new("x.toml")).unwrap_err();
+        let err = from_user_file(
+            "[styles]\nselection = { bg = \"blurple\" }\n",
+            Path::new("x.toml"),
+        )
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "theme x.toml: styles.selection.bg: \"blurple\" is not a colour (use a name like red, #rrggbb, or 0-255)"
         );
-        let err = from_user_file("[styles]\nsparkles = { fg = \"red\" }\n", Path::new("x.toml")).unwrap_err();
-        assert!(err.to_string().contains("unknown field `sparkles`"), "{err}");
+        let err = from_user_file(
+            "[styles]\nsparkles = { fg = \"red\" }\n",
+            Path::new("x.toml"),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field `sparkles`"),
+            "{err}"
+        );
         let err = from_user_file("extends = \"neon\"\n", Path::new("x.toml")).unwrap_err();
         assert!(err.to_string().contains("unknown theme \"neon\""), "{err}");
     }
@@ -268,7 +295,10 @@ mod tests {
     #[test]
     fn unknown_names_list_the_built_ins() {
         let err = load("solarized").unwrap_err();
-        assert!(err.to_string().contains("dark, light, high-contrast"), "{err}");
+        assert!(
+            err.to_string().contains("dark, light, high-contrast"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,0 +1,436 @@
+//! The one state, the messages that change it and the one pure `update`.
+//!
+//! No I/O, no clock reads, no `.await` here: time arrives inside messages, and whatever must
+//! happen outside is returned as an `Effect` for the runtime to carry out.
+
+pub mod detail;
+pub mod load;
+pub mod rows;
+
+use crate::config::keymap::{Action, Keymap};
+use crate::fetch::PaneData;
+use crate::layout;
+use crate::metrics::Thresholds;
+use crate::model::{CheckItem, Endpoint, FindingsData, Identity, PaneId, SecurityGroupsData};
+use crate::source::{ApiCalls, Fetched, SourceKind};
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use load::Load;
+use ratatui::layout::Rect;
+use rows::RowRef;
+use std::collections::BTreeMap;
+
+/// What the dashboard is connected to, for the header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Context {
+    pub source: SourceKind,
+    pub regions: Vec<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub read_only: bool,
+    pub window: chrono::Duration,
+    pub identity: Load<Identity>,
+}
+
+/// Selection, scroll and filter of one pane.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PaneView {
+    pub selected: usize,
+    pub offset: usize,
+    pub filter: String,
+    /// The rows that pass the filter, in display order.
+    pub rows: Vec<RowRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    Detail { scroll: usize },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub context: Context,
+    pub endpoints: Load<Vec<Endpoint>>,
+    pub security_groups: Load<SecurityGroupsData>,
+    pub findings: Load<FindingsData>,
+    pub checklist: Load<Vec<CheckItem>>,
+    pub views: [PaneView; 4],
+    pub focus: PaneId,
+    pub zoomed: bool,
+    pub overlay: Overlay,
+    pub editing_filter: bool,
+    pub now: DateTime<Utc>,
+    pub screen: Rect,
+    /// API calls of each pane's last refresh.
+    pub api_calls: BTreeMap<PaneId, ApiCalls>,
+    /// Refresh interval per pane, in seconds, for the cost estimate.
+    pub refresh_seconds: BTreeMap<PaneId, u64>,
+    pub keymap: Keymap,
+    pub thresholds: Thresholds,
+    pub quit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Tick(DateTime<Utc>),
+    Key(KeyEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    FetchStarted {
+        pane: PaneId,
+    },
+    Fetched {
+        pane: PaneId,
+        at: DateTime<Utc>,
+        result: Result<Fetched<PaneData>, String>,
+    },
+    Identity(Result<Identity, String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    Refresh(PaneId),
+}
+
+impl AppState {
+    pub fn new(
+        context: Context,
+        keymap: Keymap,
+        thresholds: Thresholds,
+        now: DateTime<Utc>,
+    ) -> Self {
+        AppState {
+            context,
+            endpoints: Load::NotLoaded,
+            security_groups: Load::NotLoaded,
+            findings: Load::NotLoaded,
+            checklist: Load::NotLoaded,
+            views: Default::default(),
+            focus: PaneId::Endpoints,
+            zoomed: false,
+            overlay: Overlay::None,
+            editing_filter: false,
+            now,
+            screen: Rect::new(0, 0, 80, 24),
+            api_calls: BTreeMap::new(),
+            refresh_seconds: BTreeMap::new(),
+            keymap,
+            thresholds,
+            quit: false,
+        }
+    }
+
+    pub fn view(&self, pane: PaneId) -> &PaneView {
+        &self.views[pane.index()]
+    }
+
+    fn view_mut(&mut self, pane: PaneId) -> &mut PaneView {
+        &mut self.views[pane.index()]
+    }
+
+    pub fn is_loading(&self, pane: PaneId) -> bool {
+        match pane {
+            PaneId::Endpoints => self.endpoints.is_loading(),
+            PaneId::SecurityGroups => self.security_groups.is_loading(),
+            PaneId::Findings => self.findings.is_loading(),
+            PaneId::Checklist => self.checklist.is_loading(),
+        }
+    }
+
+    pub fn error(&self, pane: PaneId) -> Option<&str> {
+        match pane {
+            PaneId::Endpoints => self.endpoints.error(),
+            PaneId::SecurityGroups => self.security_groups.error(),
+            PaneId::Findings => self.findings.error(),
+            PaneId::Checklist => self.checklist.error(),
+        }
+    }
+
+    /// When the pane's shown data was fetched, and its partial-failure warnings.
+    pub fn stamp(&self, pane: PaneId) -> Option<(DateTime<Utc>, &[String])> {
+        fn s<T>(l: &Load<T>) -> Option<(DateTime<Utc>, &[String])> {
+            l.last().map(|s| (s.at, s.warnings.as_slice()))
+        }
+        match pane {
+            PaneId::Endpoints => s(&self.endpoints),
+            PaneId::SecurityGroups => s(&self.security_groups),
+            PaneId::Findings => s(&self.findings),
+            PaneId::Checklist => s(&self.checklist),
+        }
+    }
+
+    pub fn has_data(&self, pane: PaneId) -> bool {
+        self.stamp(pane).is_some()
+    }
+
+    /// Rows that fit in the pane as it is laid out now.
+    pub fn page_rows(&self, pane: PaneId) -> usize {
+        let show_filter =
+            self.editing_filter && self.focus == pane || !self.view(pane).filter.is_empty();
+        layout::panes(self.screen, self.focus, self.zoomed)
+            .into_iter()
+            .find(|(p, _)| *p == pane)
+            .map(|(_, area)| layout::table_rows(area, show_filter))
+            .unwrap_or(1)
+    }
+
+    /// The row under the cursor in the focused pane.
+    pub fn selected_row(&self) -> Option<RowRef> {
+        let v = self.view(self.focus);
+        v.rows.get(v.selected).copied()
+    }
+
+    /// Total API calls of the last refresh of every pane.
+    pub fn total_api_calls(&self) -> ApiCalls {
+        let mut total = ApiCalls::new();
+        for calls in self.api_calls.values() {
+            for (op, n) in calls {
+                *total.entry(op.clone()).or_default() += n;
+            }
+        }
+        total
+    }
+}
+
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Tick(now) => {
+            state.now = now;
+            vec![]
+        }
+        Msg::Resize { width, height } => {
+            state.screen = Rect::new(0, 0, width, height);
+            for pane in PaneId::ALL {
+                keep_visible(state, pane);
+            }
+            vec![]
+        }
+        Msg::FetchStarted { pane } => {
+            match pane {
+                PaneId::Endpoints => state.endpoints.start(),
+                PaneId::SecurityGroups => state.security_groups.start(),
+                PaneId::Findings => state.findings.start(),
+                PaneId::Checklist => state.checklist.start(),
+            }
+            vec![]
+        }
+        Msg::Fetched { pane, at, result } => {
+            on_fetched(state, pane, at, result);
+            vec![]
+        }
+        Msg::Identity(result) => {
+            match result {
+                Ok(id) => state.context.identity.succeed(id, state.now, vec![]),
+                Err(e) => state.context.identity.fail(e, state.now),
+            }
+            vec![]
+        }
+        Msg::Key(key) => on_key(state, key),
+    }
+}
+
+fn on_fetched(
+    state: &mut AppState,
+    pane: PaneId,
+    at: DateTime<Utc>,
+    result: Result<Fetched<PaneData>, String>,
+) {
+    state.now = state.now.max(at);
+    match result {
+        Ok(fetched) => {
+            state.api_calls.insert(pane, fetched.api_calls);
+            let warnings = fetched.warnings;
+            match fetched.data {
+                PaneData::Endpoints(d) => state.endpoints.succeed(d, at, warnings),
+                PaneData::SecurityGroups(d) => state.security_groups.succeed(d, at, warnings),
+                PaneData::Findings(d) => state.findings.succeed(d, at, warnings),
+                PaneData::Checklist(d) => state.checklist.succeed(d, at, warnings),
+            }
+        }
+        Err(error) => match pane {
+            PaneId::Endpoints => state.endpoints.fail(error, at),
+            PaneId::SecurityGroups => state.security_groups.fail(error, at),
+            PaneId::Findings => state.findings.fail(error, at),
+            PaneId::Checklist => state.checklist.fail(error, at),
+        },
+    }
+    rebuild_rows(state, pane);
+}
+
+/// Recomputes a pane's visible rows after its data or filter changed, keeping the cursor.
+pub fn rebuild_rows(state: &mut AppState, pane: PaneId) {
+    let rows = rows::visible_rows(state, pane, &state.view(pane).filter);
+    let view = state.view_mut(pane);
+    view.rows = rows;
+    view.selected = view.selected.min(view.rows.len().saturating_sub(1));
+    keep_visible(state, pane);
+}
+
+fn keep_visible(state: &mut AppState, pane: PaneId) {
+    let page = state.page_rows(pane);
+    let view = state.view_mut(pane);
+    if view.selected < view.offset {
+        view.offset = view.selected;
+    } else if view.selected >= view.offset + page {
+        view.offset = view.selected + 1 - page;
+    }
+    let max_offset = view.rows.len().saturating_sub(page);
+    view.offset = view.offset.min(max_offset);
+}
+
+fn move_cursor(state: &mut AppState, delta: isize) {
+    let pane = state.focus;
+    let view = state.view_mut(pane);
+    let last = view.rows.len().saturating_sub(1) as isize;
+    view.selected = (view.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    keep_visible(state, pane);
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    // Ctrl-C quits from anywhere, whatever the bindings say.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        state.quit = true;
+        return vec![Effect::Quit];
+    }
+    if state.editing_filter {
+        edit_filter(state, key);
+        return vec![];
+    }
+    let Some(action) = state.keymap.action_for(&key) else {
+        return vec![];
+    };
+    match state.overlay {
+        Overlay::Help => {
+            match action {
+                Action::Quit => return quit(state),
+                Action::Back | Action::Help | Action::Open => state.overlay = Overlay::None,
+                _ => {}
+            }
+            return vec![];
+        }
+        Overlay::Detail { scroll } => {
+            let max = detail::lines(state).len().saturating_sub(1);
+            let page = state.screen.height.saturating_sub(8).max(1) as usize;
+            let scroll = match action {
+                Action::Quit => return quit(state),
+                Action::Back | Action::Open => {
+                    state.overlay = Overlay::None;
+                    return vec![];
+                }
+                Action::Down => scroll + 1,
+                Action::Up => scroll.saturating_sub(1),
+                Action::PageDown => scroll + page,
+                Action::PageUp => scroll.saturating_sub(page),
+                Action::Top => 0,
+                Action::Bottom => max,
+                _ => scroll,
+            };
+            state.overlay = Overlay::Detail {
+                scroll: scroll.min(max),
+            };
+            return vec![];
+        }
+        Overlay::None => {}
+    }
+    let page = state.page_rows(state.focus) as isize;
+    match action {
+        Action::Quit => return quit(state),
+        Action::NextPane => focus(state, PaneId::from_index(state.focus.index() + 1)),
+        Action::PrevPane => focus(state, PaneId::from_index(state.focus.index() + 3)),
+        Action::FocusEndpoints => focus(state, PaneId::Endpoints),
+        Action::FocusSecurityGroups => focus(state, PaneId::SecurityGroups),
+        Action::FocusFindings => focus(state, PaneId::Findings),
+        Action::FocusChecklist => focus(state, PaneId::Checklist),
+        Action::Down => move_cursor(state, 1),
+        Action::Up => move_cursor(state, -1),
+        Action::PageDown => move_cursor(state, page),
+        Action::PageUp => move_cursor(state, -page),
+        Action::Top => move_cursor(state, isize::MIN / 2),
+        Action::Bottom => move_cursor(state, isize::MAX / 2),
+        Action::Open => {
+            if state.selected_row().is_some() {
+                state.overlay = Overlay::Detail { scroll: 0 };
+            }
+        }
+        Action::Back => {
+            if state.zoomed {
+                state.zoomed = false;
+                for pane in PaneId::ALL {
+                    keep_visible(state, pane);
+                }
+            } else if !state.view(state.focus).filter.is_empty() {
+                set_filter(state, String::new());
+            }
+        }
+        Action::Filter => {
+            state.editing_filter = true;
+            keep_visible(state, state.focus);
+        }
+        Action::Refresh => return vec![Effect::Refresh(state.focus)],
+        Action::RefreshAll => return PaneId::ALL.into_iter().map(Effect::Refresh).collect(),
+        Action::Zoom => {
+            state.zoomed = !state.zoomed;
+            for pane in PaneId::ALL {
+                keep_visible(state, pane);
+            }
+        }
+        Action::Help => state.overlay = Overlay::Help,
+    }
+    vec![]
+}
+
+fn quit(state: &mut AppState) -> Vec<Effect> {
+    state.quit = true;
+    vec![Effect::Quit]
+}
+
+fn focus(state: &mut AppState, pane: PaneId) {
+    state.focus = pane;
+    keep_visible(state, pane);
+}
+
+fn set_filter(state: &mut AppState, filter: String) {
+    let pane = state.focus;
+    let view = state.view_mut(pane);
+    view.filter = filter;
+    view.selected = 0;
+    view.offset = 0;
+    rebuild_rows(state, pane);
+}
+
+fn edit_filter(state: &mut AppState, key: KeyEvent) {
+    let mut text = state.view(state.focus).filter.clone();
+    match key.code {
+        KeyCode::Esc => {
+            state.editing_filter = false;
+            text.clear();
+        }
+        KeyCode::Enter => {
+            state.editing_filter = false;
+            keep_visible(state, state.focus);
+            return;
+        }
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            if text.chars().count() < 64 {
+                text.push(c);
+            }
+        }
+        _ => return,
+    }
+    set_filter(state, text);
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,139 @@
+//! The rows a pane shows: one per endpoint, per rule (with its group), per finding, per item.
+//! Only indexes are kept, so a filter over 100,000 rules costs no copies of them.
+
+use super::AppState;
+use crate::model::PaneId;
+
+/// An item of a pane's data, and for security groups the rule within the group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowRef {
+    pub item: u32,
+    /// The rule's index in its group; `None` for a group without rules.
+    pub rule: Option<u32>,
+}
+
+impl RowRef {
+    fn item(i: usize) -> RowRef {
+        RowRef {
+            item: i as u32,
+            rule: None,
+        }
+    }
+}
+
+/// Case-insensitive match of every word of the filter against the row's text.
+struct Matcher {
+    words: Vec<String>,
+}
+
+impl Matcher {
+    fn new(filter: &str) -> Option<Matcher> {
+        let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+        (!words.is_empty()).then_some(Matcher { words })
+    }
+
+    fn matches(&self, fields: &[&str]) -> bool {
+        let text = fields.join(" ").to_lowercase();
+        self.words.iter().all(|w| text.contains(w.as_str()))
+    }
+}
+
+pub fn visible_rows(state: &AppState, pane: PaneId, filter: &str) -> Vec<RowRef> {
+    let m = Matcher::new(filter);
+    let keep = |fields: &[&str]| m.as_ref().is_none_or(|m| m.matches(fields));
+    let mut out = Vec::new();
+    match pane {
+        PaneId::Endpoints => {
+            for (i, e) in state.endpoints.data().into_iter().flatten().enumerate() {
+                let types: Vec<&str> = e
+                    .variants
+                    .iter()
+                    .filter_map(|v| v.instance_type.as_deref())
+                    .collect();
+                let alert = if e.alerts.is_empty() { "" } else { "alert" };
+                if keep(&[&e.name, &e.region, &e.status, &types.join(" "), alert]) {
+                    out.push(RowRef::item(i));
+                }
+            }
+        }
+        PaneId::SecurityGroups => {
+            for (gi, g) in state
+                .security_groups
+                .data()
+                .map(|d| d.groups.as_slice())
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
+                let vpc = g.vpc_id.as_deref().unwrap_or("");
+                if g.rules.is_empty() {
+                    if keep(&[&g.id, &g.name, vpc, &g.region]) {
+                        out.push(RowRef::item(gi));
+                    }
+                    continue;
+                }
+                for (ri, r) in g.rules.iter().enumerate() {
+                    let matched = m.is_none() || {
+                        let peer = r.peer.to_string();
+                        let ports = r.ports_label();
+                        let dir = r.direction.to_string();
+                        keep(&[
+                            &g.id,
+                            &g.name,
+                            vpc,
+                            &g.region,
+                            &dir,
+                            &r.protocol,
+                            &ports,
+                            &peer,
+                            &r.description,
+                            r.risk.label(),
+                            &r.risk_reason,
+                        ])
+                    };
+                    if matched {
+                        out.push(RowRef {
+                            item: gi as u32,
+                            rule: Some(ri as u32),
+                        });
+                    }
+                }
+            }
+        }
+        PaneId::Findings => {
+            for (i, f) in state
+                .findings
+                .data()
+                .map(|d| d.findings.as_slice())
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
+                if keep(&[
+                    f.severity_label().label(),
+                    &f.finding_type,
+                    &f.title,
+                    &f.resource,
+                    &f.id,
+                    &f.region,
+                ]) {
+                    out.push(RowRef::item(i));
+                }
+            }
+        }
+        PaneId::Checklist => {
+            for (i, c) in state.checklist.data().into_iter().flatten().enumerate() {
+                if keep(&[
+                    c.status.label(),
+                    c.category.label(),
+                    &c.id,
+                    &c.title,
+                    &c.evidence,
+                ]) {
+                    out.push(RowRef::item(i));
+                }
+            }
+        }
+    }
+    out
+}

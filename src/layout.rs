@@ -1,0 +1,63 @@
+//! Where each pane goes on the screen. Pure, so `update` (page sizes, scrolling) and `render`
+//! agree on it.
+
+use crate::model::PaneId;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+pub const HEADER_HEIGHT: u16 = 1;
+pub const STATUS_HEIGHT: u16 = 1;
+/// Borders and the table's column header.
+const PANE_CHROME: u16 = 3;
+
+/// The body between the header and the status bar.
+pub fn body(area: Rect) -> Rect {
+    let [_, body, _] = Layout::vertical([
+        Constraint::Length(HEADER_HEIGHT),
+        Constraint::Min(0),
+        Constraint::Length(STATUS_HEIGHT),
+    ])
+    .areas(area);
+    body
+}
+
+/// Each visible pane and its area: a 2×2 grid, or only the focused pane when zoomed.
+pub fn panes(area: Rect, focus: PaneId, zoomed: bool) -> Vec<(PaneId, Rect)> {
+    let body = body(area);
+    if zoomed {
+        return vec![(focus, body)];
+    }
+    // Endpoints and findings need width; the left column takes a little more on wide screens.
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+    let split = |r: Rect| -> [Rect; 2] {
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(r)
+    };
+    let [tl, tr] = split(top);
+    let [bl, br] = split(bottom);
+    vec![
+        (PaneId::Endpoints, tl),
+        (PaneId::SecurityGroups, tr),
+        (PaneId::Findings, bl),
+        (PaneId::Checklist, br),
+    ]
+}
+
+/// How many table rows fit in a pane (one line is kept for the filter when one is shown).
+pub fn table_rows(pane_area: Rect, filter_line: bool) -> usize {
+    pane_area
+        .height
+        .saturating_sub(PANE_CHROME + u16::from(filter_line))
+        .max(1) as usize
+}
+
+/// The area of a centred dialog: `pct` of the screen, within the screen.
+pub fn centered(area: Rect, pct_x: u16, pct_y: u16) -> Rect {
+    let w = (area.width * pct_x / 100).max(20).min(area.width);
+    let h = (area.height * pct_y / 100).max(6).min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

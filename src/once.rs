@@ -1,0 +1,32 @@
+//! `--once`: the same fetch step and the same `update` as the TUI, then a snapshot on stdout.
+
+use crate::app::{AppState, Msg, update};
+use crate::model::{PaneId, Risk};
+use crate::report::{self, Format, Snapshot};
+use crate::runtime::{FetchPlan, fetch_once};
+use chrono::Utc;
+use std::io::Write;
+
+/// Fetches every pane once (in parallel) and returns the snapshot.
+pub async fn snapshot(mut state: AppState, plan: &FetchPlan, fail_on: Option<Risk>) -> Snapshot {
+    let identity = async { plan.source.identity().await.map_err(|e| e.to_string()) };
+    let panes = futures::future::join_all(PaneId::ALL.map(|p| fetch_once(plan, p)));
+    let (identity, results) = futures::join!(identity, panes);
+    update(&mut state, Msg::Tick(Utc::now()));
+    update(&mut state, Msg::Identity(identity));
+    for msg in results {
+        update(&mut state, msg);
+    }
+    Snapshot::from_state(&state, Utc::now(), fail_on)
+}
+
+pub fn write(
+    snapshot: &Snapshot,
+    format: Format,
+    color: bool,
+    out: &mut impl Write,
+) -> std::io::Result<i32> {
+    report::write(snapshot, format, color, out)?;
+    out.flush()?;
+    Ok(snapshot.summary.exit_code)
+}

@@ -1,0 +1,190 @@
+//! The Markdown report: for pasting into a ticket or an incident channel.
+
+use super::{Snapshot, age, count, format_window, ms};
+use crate::model::Risk;
+use std::io::{self, Write};
+
+/// Table cells cannot hold pipes or newlines; backticks and angle brackets are escaped so
+/// hostile text cannot open code spans or HTML.
+fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            '`' | '<' | '>' | '*' | '_' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "# secdash snapshot — {}",
+        s.generated_at.format("%Y-%m-%d %H:%M UTC")
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "- **Account:** {}",
+        cell(s.account.as_deref().unwrap_or("unknown"))
+    )?;
+    writeln!(out, "- **Regions:** {}", s.regions.join(", "))?;
+    writeln!(
+        out,
+        "- **Profile:** {}",
+        cell(s.profile.as_deref().unwrap_or("default"))
+    )?;
+    if let Some(arn) = &s.caller_arn {
+        writeln!(out, "- **Caller:** `{}`", arn.replace('`', "'"))?;
+    }
+    writeln!(
+        out,
+        "- **Source:** {} · **Window:** {}",
+        match s.source {
+            crate::source::SourceKind::Demo => "demo scenario",
+            crate::source::SourceKind::Aws => "AWS",
+        },
+        format_window(chrono::Duration::seconds(s.window_seconds))
+    )?;
+    let sum = &s.summary;
+    match sum.fail_on {
+        Some(level) => writeln!(
+            out,
+            "- **Result:** {} issue(s) at or above {} (exit code {})",
+            sum.breaches.len(),
+            level.label(),
+            sum.exit_code
+        )?,
+        None => writeln!(out, "- **Result:** exit code {}", sum.exit_code)?,
+    }
+    if !sum.breaches.is_empty() {
+        writeln!(out, "\n## Needs attention\n")?;
+        for b in &sum.breaches {
+            writeln!(out, "- {}", cell(b))?;
+        }
+    }
+
+    writeln!(out, "\n## Endpoints ({})\n", s.endpoints.len())?;
+    writeln!(
+        out,
+        "| Endpoint | Region | Status | Invocations | 4XX | 5XX | Latency avg | p99 | Alerts |"
+    )?;
+    writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---|")?;
+    for e in &s.endpoints {
+        let alerts: Vec<&str> = e.alerts.iter().map(|a| a.message.as_str()).collect();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(&e.name),
+            cell(&e.region),
+            cell(&e.status),
+            count(e.invocations),
+            count(e.errors_4xx),
+            count(e.errors_5xx),
+            ms(e.latency_ms_avg),
+            ms(e.latency_ms_p99),
+            if alerts.is_empty() {
+                "—".to_string()
+            } else {
+                format!("⚠ {}", cell(&alerts.join("; ")))
+            }
+        )?;
+    }
+
+    writeln!(out, "\n## Risky security group rules\n")?;
+    writeln!(
+        out,
+        "| Risk | Group | Direction | Protocol | Ports | Peer | Reason |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|")?;
+    let mut risky: Vec<_> = s
+        .security_groups
+        .iter()
+        .flat_map(|g| g.rules.iter().map(move |r| (g, r)))
+        .filter(|(_, r)| r.risk > Risk::None)
+        .collect();
+    risky.sort_by(|a, b| b.1.risk.cmp(&a.1.risk));
+    for (g, r) in &risky {
+        let ports = match (r.protocol.as_str(), r.from_port, r.to_port) {
+            ("all", _, _) => "all".to_string(),
+            (_, Some(a), Some(b)) if a == b => a.to_string(),
+            (_, Some(a), Some(b)) => format!("{a}-{b}"),
+            _ => "all".to_string(),
+        };
+        writeln!(
+            out,
+            "| **{}** | {} ({}) | {} | {} | {} | {} | {} |",
+            r.risk.label(),
+            cell(&g.id),
+            cell(&g.name),
+            match r.direction {
+                crate::model::Direction::Ingress => "ingress",
+                crate::model::Direction::Egress => "egress",
+            },
+            cell(&r.protocol),
+            ports,
+            cell(&r.peer),
+            cell(&r.risk_reason)
+        )?;
+    }
+    if risky.is_empty() {
+        writeln!(out, "| — | none | | | | | |")?;
+    }
+    writeln!(
+        out,
+        "\n{} groups, {} rules in all.",
+        s.security_groups.len(),
+        s.security_groups
+            .iter()
+            .map(|g| g.rules.len())
+            .sum::<usize>()
+    )?;
+
+    writeln!(out, "\n## GuardDuty findings ({})\n", s.findings.len())?;
+    writeln!(
+        out,
+        "| Severity | Type | Resource | Count | Last seen | Title |"
+    )?;
+    writeln!(out, "|---|---|---|---:|---|---|")?;
+    for f in &s.findings {
+        writeln!(
+            out,
+            "| {:.1} {} | {} | {} | {} | {} ago | {} |",
+            f.severity,
+            f.severity_label.label(),
+            cell(&f.finding_type),
+            cell(&f.resource),
+            f.count,
+            age(s.generated_at, f.last_seen),
+            cell(&f.title)
+        )?;
+    }
+
+    writeln!(out, "\n## Checklist\n")?;
+    writeln!(out, "| Status | Category | Item | Evidence |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for c in &s.checklist {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            c.status.label(),
+            c.category.label(),
+            cell(&c.title),
+            cell(&c.evidence)
+        )?;
+    }
+
+    if !s.errors.is_empty() {
+        writeln!(out, "\n## Errors\n")?;
+        for e in &s.errors {
+            writeln!(out, "- **{}**: {}", e.pane.key(), cell(&e.message))?;
+        }
+    }
+    Ok(())
+}

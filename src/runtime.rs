@@ -1,0 +1,183 @@
+//! The interactive session: terminal in, fetch tasks out, `update` in the middle.
+//!
+//! This is one of the three places that do I/O. It owns the terminal, runs one fetch task per
+//! pane on its own interval, turns key presses and fetch results into messages, and carries
+//! out the effects `update` returns.
+
+use crate::app::{AppState, Effect, Msg, update};
+use crate::config::Config;
+use crate::fetch::fetch_pane;
+use crate::metrics::Thresholds;
+use crate::model::PaneId;
+use crate::source::{Query, Source};
+use crate::theme::Theme;
+use crate::ui;
+use anyhow::Context as _;
+use chrono::Utc;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::{FutureExt, StreamExt};
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc};
+
+/// No single refresh may hang a pane for longer than this.
+const FETCH_DEADLINE: Duration = Duration::from_secs(120);
+
+/// What a fetch task needs, cloned into each.
+#[derive(Clone)]
+pub struct FetchPlan {
+    pub source: Arc<dyn Source>,
+    pub window: chrono::Duration,
+    pub regions: Vec<String>,
+    pub thresholds: Thresholds,
+}
+
+/// One refresh of one pane, as messages. A panic or a hang in a source becomes that pane's
+/// error; the other panes never see it.
+pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
+    let query = Query {
+        now: Utc::now(),
+        window: plan.window,
+        regions: plan.regions.clone(),
+    };
+    let work = AssertUnwindSafe(fetch_pane(
+        plan.source.as_ref(),
+        pane,
+        query,
+        &plan.thresholds,
+    ))
+    .catch_unwind();
+    let result = match tokio::time::timeout(FETCH_DEADLINE, work).await {
+        Ok(Ok(Ok(fetched))) => Ok(fetched),
+        Ok(Ok(Err(e))) => Err(e.to_string()),
+        Ok(Err(_panic)) => Err("internal error while fetching (see the log file)".to_string()),
+        Err(_) => Err(format!("no answer within {} s", FETCH_DEADLINE.as_secs())),
+    };
+    if let Err(e) = &result {
+        tracing::warn!(pane = pane.key(), error = %e, "fetch failed");
+    }
+    Msg::Fetched {
+        pane,
+        at: Utc::now(),
+        result,
+    }
+}
+
+async fn fetch_loop(
+    plan: FetchPlan,
+    pane: PaneId,
+    every: Duration,
+    tx: mpsc::UnboundedSender<Msg>,
+    wake: Arc<Notify>,
+) {
+    loop {
+        if tx.send(Msg::FetchStarted { pane }).is_err() {
+            return;
+        }
+        let msg = fetch_once(&plan, pane).await;
+        if tx.send(msg).is_err() {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = wake.notified() => {}
+        }
+    }
+}
+
+pub async fn run(
+    config: &Config,
+    theme: &Theme,
+    mut state: AppState,
+    plan: FetchPlan,
+) -> anyhow::Result<()> {
+    let mut terminal =
+        ratatui::try_init().context("cannot take over the terminal (is this a tty?)")?;
+    let result = event_loop(&mut terminal, config, theme, &mut state, plan).await;
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    config: &Config,
+    theme: &Theme,
+    state: &mut AppState,
+    plan: FetchPlan,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut wakers = Vec::new();
+    let mut tasks = Vec::new();
+    for pane in PaneId::ALL {
+        let wake = Arc::new(Notify::new());
+        wakers.push(wake.clone());
+        tasks.push(tokio::spawn(fetch_loop(
+            plan.clone(),
+            pane,
+            config.refresh.for_pane(pane),
+            tx.clone(),
+            wake,
+        )));
+    }
+    {
+        let tx = tx.clone();
+        let source = plan.source.clone();
+        tasks.push(tokio::spawn(async move {
+            let id = source.identity().await.map_err(|e| e.to_string());
+            let _ = tx.send(Msg::Identity(id));
+        }));
+    }
+    drop(tx);
+
+    let size = terminal.size()?;
+    update(
+        state,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut hangup = signal(tokio::signal::unix::SignalKind::hangup())?;
+    let mut terminate = signal(tokio::signal::unix::SignalKind::terminate())?;
+
+    'outer: loop {
+        terminal.draw(|f| ui::render(state, theme, f))?;
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e).context("reading the terminal"),
+                None => break,
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tick.tick() => Msg::Tick(Utc::now()),
+            _ = hangup.recv() => break,
+            _ = terminate.recv() => break,
+        };
+        let mut pending = vec![msg];
+        // Take whatever else arrived, so a burst of results costs one frame.
+        while let Ok(more) = rx.try_recv() {
+            pending.push(more);
+        }
+        for msg in pending {
+            for effect in update(state, msg) {
+                match effect {
+                    Effect::Quit => break 'outer,
+                    Effect::Refresh(pane) => wakers[pane.index()].notify_one(),
+                }
+            }
+        }
+    }
+    for t in tasks {
+        t.abort();
+    }
+    Ok(())
+}
+
+fn signal(kind: tokio::signal::unix::SignalKind) -> anyhow::Result<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(kind).context("installing a signal handler")
+}

@@ -1,0 +1,139 @@
+//! The header (who and where) and the status bar (each pane's freshness, API calls, hints).
+
+use crate::app::AppState;
+use crate::config::keymap::Action;
+use crate::layout::{HEADER_HEIGHT, STATUS_HEIGHT};
+use crate::model::PaneId;
+use crate::report::{age, format_window};
+use crate::source::SourceKind;
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rect = Rect {
+        height: HEADER_HEIGHT,
+        ..area
+    };
+    let ctx = &state.context;
+    let sep = || Span::styled(" │ ", theme.header);
+    let mut spans = vec![Span::styled(" secdash ", theme.header_key)];
+    if ctx.source == SourceKind::Demo {
+        spans.push(Span::styled(" DEMO ", theme.badge_demo));
+        spans.push(Span::styled(" ", theme.header));
+    }
+    if ctx.read_only {
+        spans.push(Span::styled(" READ-ONLY ", theme.badge_read_only));
+        spans.push(Span::styled(" ", theme.header));
+    }
+    let identity = ctx.identity.data();
+    let account = identity.and_then(|i| i.account.clone()).unwrap_or_else(|| {
+        if ctx.identity.error().is_some() {
+            "unknown account".into()
+        } else {
+            "…".into()
+        }
+    });
+    spans.push(Span::styled(account, theme.header_key));
+    spans.push(sep());
+    spans.push(Span::styled(ctx.regions.join(","), theme.header));
+    spans.push(sep());
+    spans.push(Span::styled(
+        format!("profile {}", ctx.profile.as_deref().unwrap_or("default")),
+        theme.header,
+    ));
+    if let Some(arn) = identity.and_then(|i| i.caller_arn.as_deref()) {
+        spans.push(sep());
+        // The role and session say who; the account is already shown.
+        let who = arn.rsplit(':').next().unwrap_or(arn);
+        spans.push(Span::styled(who.to_string(), theme.header));
+    } else if let Some(err) = ctx.identity.error() {
+        spans.push(sep());
+        spans.push(Span::styled(format!("identity: {err}"), theme.status_error));
+    }
+    if let Some(url) = &ctx.endpoint_url {
+        spans.push(sep());
+        spans.push(Span::styled(
+            format!("endpoint {url}"),
+            theme.badge_read_only,
+        ));
+    }
+    spans.push(sep());
+    spans.push(Span::styled(
+        format!("window {}", format_window(ctx.window)),
+        theme.header,
+    ));
+    let clock = Span::styled(
+        format!(" {} UTC ", state.now.format("%H:%M:%S")),
+        theme.header,
+    );
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), rect);
+    frame.render_widget(
+        Paragraph::new(Line::from(clock).right_aligned()).style(theme.header),
+        rect,
+    );
+}
+
+fn short_name(p: PaneId) -> &'static str {
+    match p {
+        PaneId::Endpoints => "endpoints",
+        PaneId::SecurityGroups => "groups",
+        PaneId::Findings => "findings",
+        PaneId::Checklist => "checklist",
+    }
+}
+
+pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let rect = Rect {
+        y: area.y + area.height.saturating_sub(STATUS_HEIGHT),
+        height: STATUS_HEIGHT,
+        ..area
+    };
+    let mut spans = Vec::new();
+    for pane in PaneId::ALL {
+        let (mark, style) = if state.is_loading(pane) {
+            ("⟳".to_string(), theme.status_loading)
+        } else if state.error(pane).is_some() {
+            ("✗".to_string(), theme.status_error)
+        } else if let Some((_, w)) = state.stamp(pane) {
+            if w.is_empty() {
+                ("✓".to_string(), theme.status_ok)
+            } else {
+                ("⚠".to_string(), theme.status_error)
+            }
+        } else {
+            ("·".to_string(), theme.muted)
+        };
+        let age_text = state
+            .stamp(pane)
+            .map(|(at, _)| age(state.now, at))
+            .unwrap_or_default();
+        spans.push(Span::styled(format!(" {} ", short_name(pane)), theme.muted));
+        spans.push(Span::styled(format!("{mark}{age_text}"), style));
+    }
+    let calls: u32 = state.total_api_calls().values().sum();
+    spans.push(Span::styled(format!("  │ {calls} API calls"), theme.muted));
+    let hint = format!(
+        "{} help  {} filter  {} details  {} quit ",
+        state.keymap.label(Action::Help),
+        state.keymap.label(Action::Filter),
+        state.keymap.label(Action::Open),
+        state
+            .keymap
+            .label(Action::Quit)
+            .split(',')
+            .next()
+            .unwrap_or("q"),
+    );
+    frame.render_widget(Paragraph::new(Line::from(spans)), rect);
+    // The hint gives way on narrow screens rather than covering the pane states.
+    let used: usize = 4 * 14 + 16;
+    if rect.width as usize > used + hint.len() {
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(hint, theme.muted)).right_aligned()),
+            rect,
+        );
+    }
+}

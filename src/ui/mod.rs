@@ -1,0 +1,37 @@
+//! Drawing. `render` reads the state and the theme and draws; it changes nothing and calls
+//! nothing outside the frame. One file per pane, plus the chrome and the overlays.
+
+mod checklist;
+mod chrome;
+mod endpoints;
+mod findings;
+mod overlay;
+mod pane;
+mod security_groups;
+
+use crate::app::{AppState, Overlay};
+use crate::layout;
+use crate::model::PaneId;
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::widgets::Block;
+
+pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    frame.render_widget(Block::default().style(theme.base), area);
+    chrome::header(state, theme, frame, area);
+    for (pane, rect) in layout::panes(area, state.focus, state.zoomed) {
+        match pane {
+            PaneId::Endpoints => endpoints::draw(state, theme, frame, rect),
+            PaneId::SecurityGroups => security_groups::draw(state, theme, frame, rect),
+            PaneId::Findings => findings::draw(state, theme, frame, rect),
+            PaneId::Checklist => checklist::draw(state, theme, frame, rect),
+        }
+    }
+    chrome::status_bar(state, theme, frame, area);
+    match state.overlay {
+        Overlay::None => {}
+        Overlay::Help => overlay::help(state, theme, frame, area),
+        Overlay::Detail { scroll } => overlay::detail(state, theme, frame, area, scroll),
+    }
+}

@@ -1,0 +1,218 @@
+//! What every pane shares: its frame with title and load state, the empty and failed states,
+//! the filter line, and a table that builds only the rows on screen.
+
+use crate::app::{AppState, rows::RowRef};
+use crate::layout;
+use crate::model::{CheckStatus, PaneId, Risk};
+use crate::report::age;
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Row, Table, TableState, Wrap};
+
+pub fn risk_style(theme: &Theme, r: Risk) -> Style {
+    match r {
+        Risk::None => theme.risk_none,
+        Risk::Low => theme.risk_low,
+        Risk::Medium => theme.risk_medium,
+        Risk::High => theme.risk_high,
+        Risk::Critical => theme.risk_critical,
+    }
+}
+
+pub fn check_style(theme: &Theme, s: CheckStatus) -> Style {
+    match s {
+        CheckStatus::Pass => theme.check_pass,
+        CheckStatus::Fail => theme.check_fail,
+        CheckStatus::Warn => theme.check_warn,
+        CheckStatus::Unknown => theme.check_unknown,
+        CheckStatus::Manual => theme.check_manual,
+        CheckStatus::Accepted => theme.check_accepted,
+    }
+}
+
+/// The pane's border with its number, title, counts and load state.
+fn frame_block<'a>(state: &AppState, theme: &Theme, pane: PaneId, summary: Line<'a>) -> Block<'a> {
+    let focused = state.focus == pane;
+    let (border, title_style) = if focused {
+        (theme.border_focused, theme.title_focused)
+    } else {
+        (theme.border, theme.title)
+    };
+    let mut title = vec![Span::styled(
+        format!(" {} {} ", pane.index() + 1, pane.title()),
+        title_style,
+    )];
+    title.extend(summary.spans);
+    let mut block = Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(border)
+        .title(Line::from(title));
+
+    let state_line = if state.is_loading(pane) {
+        Line::from(Span::styled(" ⟳ loading ", theme.status_loading))
+    } else if let Some(err) = state.error(pane) {
+        let data_age = state
+            .stamp(pane)
+            .map(|(at, _)| format!(" · showing data from {} ago", age(state.now, at)))
+            .unwrap_or_default();
+        Line::from(Span::styled(
+            format!(" ✗ {err}{data_age} "),
+            theme.status_error,
+        ))
+    } else if let Some((at, warnings)) = state.stamp(pane) {
+        if let Some(w) = warnings.first() {
+            Line::from(Span::styled(format!(" ⚠ {w} "), theme.status_error))
+        } else {
+            Line::from(Span::styled(
+                format!(" {} ago ", age(state.now, at)),
+                theme.muted,
+            ))
+        }
+    } else {
+        Line::default()
+    };
+    block = block.title_bottom(state_line.right_aligned());
+    if state.zoomed && focused {
+        block = block
+            .title_top(Line::from(Span::styled(" zoomed · esc ", theme.muted)).right_aligned());
+    }
+    block
+}
+
+/// Draws a pane: frame, then either its table or a message for the state it is in.
+pub struct PaneTable<'a> {
+    pub pane: PaneId,
+    pub summary: Line<'a>,
+    pub header: Vec<&'a str>,
+    pub widths: Vec<Constraint>,
+    /// What to say when there is data but no row (nothing matches, or nothing exists).
+    pub empty: &'a str,
+}
+
+impl PaneTable<'_> {
+    pub fn draw(
+        self,
+        state: &AppState,
+        theme: &Theme,
+        frame: &mut Frame,
+        area: Rect,
+        row: impl Fn(RowRef, bool) -> Row<'static>,
+    ) {
+        let pane = self.pane;
+        let block = frame_block(state, theme, pane, self.summary);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let view = state.view(pane);
+        let show_filter = (state.editing_filter && state.focus == pane) || !view.filter.is_empty();
+        let (table_area, filter_area) = if show_filter && inner.height > 1 {
+            (
+                Rect {
+                    height: inner.height - 1,
+                    ..inner
+                },
+                Some(Rect {
+                    y: inner.y + inner.height - 1,
+                    height: 1,
+                    ..inner
+                }),
+            )
+        } else {
+            (inner, None)
+        };
+        if let Some(fa) = filter_area {
+            let cursor = if state.editing_filter && state.focus == pane {
+                "▏"
+            } else {
+                ""
+            };
+            let text = Line::from(vec![
+                Span::styled("/", theme.filter),
+                Span::styled(format!("{}{cursor}", view.filter), theme.filter),
+                Span::styled(format!("  {} match", view.rows.len()), theme.muted),
+            ]);
+            frame.render_widget(Paragraph::new(text), fa);
+        }
+
+        if !state.has_data(pane) {
+            let (msg, style) = match state.error(pane) {
+                Some(err) => (format!("✗ {err}"), theme.status_error),
+                None if state.is_loading(pane) => ("⟳ loading…".to_string(), theme.status_loading),
+                None => ("waiting for the first fetch…".to_string(), theme.muted),
+            };
+            frame.render_widget(
+                Paragraph::new(msg).style(style).wrap(Wrap { trim: true }),
+                table_area,
+            );
+            return;
+        }
+        if view.rows.is_empty() {
+            let msg = if view.filter.is_empty() {
+                self.empty.to_string()
+            } else {
+                format!("no rows match /{}", view.filter)
+            };
+            frame.render_widget(Paragraph::new(msg).style(theme.muted), table_area);
+            return;
+        }
+
+        // Only the rows on screen are built, whatever the size of the data.
+        let page = layout::table_rows(area, show_filter);
+        let end = (view.offset + page).min(view.rows.len());
+        let focused = state.focus == pane;
+        let rows: Vec<Row> = view.rows[view.offset..end]
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                row(
+                    *r,
+                    view.offset + i > 0 && view.rows[view.offset + i - 1].item == r.item,
+                )
+            })
+            .collect();
+        let table = Table::new(rows, self.widths)
+            .header(Row::new(self.header).style(theme.table_header))
+            .column_spacing(1)
+            .row_highlight_style(if focused {
+                theme.selection
+            } else {
+                Style::default()
+            });
+        let mut ts = TableState::default();
+        if focused {
+            ts.select(Some(view.selected.saturating_sub(view.offset)));
+        }
+        frame.render_stateful_widget(table, table_area, &mut ts);
+    }
+}
+
+/// Counts for a pane's title, e.g. "(12)" or "(3/12)" when filtered.
+pub fn count_label(shown: usize, total: usize) -> String {
+    if shown == total {
+        format!("({total}) ")
+    } else {
+        format!("({shown}/{total}) ")
+    }
+}
+
+/// How much a pane can show: a pane of an 80-column grid, of a 200-column grid, or zoomed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    Narrow,
+    Medium,
+    Wide,
+}
+
+pub fn tier(area: Rect) -> Tier {
+    match area.width {
+        0..60 => Tier::Narrow,
+        60..130 => Tier::Medium,
+        _ => Tier::Wide,
+    }
+}
