@@ -26,14 +26,14 @@ pub fn panes(area: Rect, focus: PaneId, zoomed: bool) -> Vec<(PaneId, Rect)> {
     if zoomed {
         return vec![(focus, body)];
     }
-    // Endpoints and findings need width; the left column takes a little more on wide screens.
-    let [top, bottom] =
-        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
-    let split = |r: Rect| -> [Rect; 2] {
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(r)
-    };
-    let [tl, tr] = split(top);
-    let [bl, br] = split(bottom);
+    // Columns split on their own: there are usually few endpoints and many findings, and the
+    // security groups carry more rows than the checklist.
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+    let [tl, bl] =
+        Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(left);
+    let [tr, br] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
     vec![
         (PaneId::Endpoints, tl),
         (PaneId::SecurityGroups, tr),

@@ -9,6 +9,8 @@ pub mod checklist;
 pub mod cli;
 pub mod config;
 pub mod fetch;
+#[doc(hidden)]
+pub mod fixtures;
 pub mod layout;
 pub mod metrics;
 pub mod model;

@@ -80,46 +80,6 @@ fn is_safe(c: char) -> bool {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn removes_escape_sequences_whole() {
-        assert_eq!(clean("\u{1b}[2J\u{1b}[31mPWNED\u{1b}[0m ok"), "PWNED ok");
-        assert_eq!(clean("title\u{1b}]0;evil\u{7}x"), "titlex");
-    }
-
-    #[test]
-    fn removes_control_and_bidi_characters() {
-        assert_eq!(clean("a\u{7}b\u{8}c\u{0}d"), "abcd");
-        assert_eq!(clean("invoice\u{202E}gpj.exe"), "invoicegpj.exe");
-        assert_eq!(clean("x\u{2066}y\u{2069}z\u{200F}"), "xyz");
-        assert_eq!(clean("line1\nline2\tend"), "line1 line2 end");
-    }
-
-    #[test]
-    fn keeps_ordinary_unicode() {
-        assert_eq!(
-            clean("Données — ünïcode ✓ 日本"),
-            "Données — ünïcode ✓ 日本"
-        );
-    }
-
-    #[test]
-    fn truncates_very_long_text() {
-        let long = "x".repeat(10_000);
-        let out = clean(&long);
-        assert_eq!(out.chars().count(), MAX_FIELD_CHARS + 1);
-        assert!(out.ends_with('…'));
-    }
-
-    #[test]
-    fn multiline_keeps_newlines_only() {
-        assert_eq!(clean_multiline("a\nb\u{1b}[1m\rc"), "a\nbc");
-    }
-}
-
 /// Cleans every string field of data that came from a source, in place.
 pub trait Sanitize {
     fn sanitize(&mut self);
@@ -247,5 +207,45 @@ impl Sanitize for CheckItem {
 impl<T: Sanitize> Sanitize for Vec<T> {
     fn sanitize(&mut self) {
         self.iter_mut().for_each(Sanitize::sanitize);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_escape_sequences_whole() {
+        assert_eq!(clean("\u{1b}[2J\u{1b}[31mPWNED\u{1b}[0m ok"), "PWNED ok");
+        assert_eq!(clean("title\u{1b}]0;evil\u{7}x"), "titlex");
+    }
+
+    #[test]
+    fn removes_control_and_bidi_characters() {
+        assert_eq!(clean("a\u{7}b\u{8}c\u{0}d"), "abcd");
+        assert_eq!(clean("invoice\u{202E}gpj.exe"), "invoicegpj.exe");
+        assert_eq!(clean("x\u{2066}y\u{2069}z\u{200F}"), "xyz");
+        assert_eq!(clean("line1\nline2\tend"), "line1 line2 end");
+    }
+
+    #[test]
+    fn keeps_ordinary_unicode() {
+        assert_eq!(
+            clean("Données — ünïcode ✓ 日本"),
+            "Données — ünïcode ✓ 日本"
+        );
+    }
+
+    #[test]
+    fn truncates_very_long_text() {
+        let long = "x".repeat(10_000);
+        let out = clean(&long);
+        assert_eq!(out.chars().count(), MAX_FIELD_CHARS + 1);
+        assert!(out.ends_with('…'));
+    }
+
+    #[test]
+    fn multiline_keeps_newlines_only() {
+        assert_eq!(clean_multiline("a\nb\u{1b}[1m\rc"), "a\nbc");
     }
 }

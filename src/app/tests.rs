@@ -1,1 +1,276 @@
+use super::*;
+use crate::fixtures::{demo_pane, demo_state, empty_state, t0};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn press(state: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    msgs.into_iter().flat_map(|m| update(state, m)).collect()
+}
+
+#[test]
+fn tab_and_digits_move_focus() {
+    let mut s = demo_state(200, 60, 1);
+    assert_eq!(s.focus, PaneId::Endpoints);
+    press(&mut s, [code(KeyCode::Tab)]);
+    assert_eq!(s.focus, PaneId::SecurityGroups);
+    press(&mut s, [code(KeyCode::BackTab), code(KeyCode::BackTab)]);
+    assert_eq!(s.focus, PaneId::Checklist);
+    press(&mut s, [key('3')]);
+    assert_eq!(s.focus, PaneId::Findings);
+}
+
+#[test]
+fn cursor_moves_and_stays_in_bounds() {
+    let mut s = demo_state(200, 60, 1);
+    press(&mut s, [key('k')]);
+    assert_eq!(s.view(PaneId::Endpoints).selected, 0);
+    press(&mut s, [key('j'), key('j')]);
+    assert_eq!(s.view(PaneId::Endpoints).selected, 2);
+    press(&mut s, [key('G')]);
+    assert_eq!(s.view(PaneId::Endpoints).selected, 5);
+    press(&mut s, [key('j')]);
+    assert_eq!(s.view(PaneId::Endpoints).selected, 5);
+    press(&mut s, [key('g')]);
+    assert_eq!(s.view(PaneId::Endpoints).selected, 0);
+}
+
+#[test]
+fn scrolling_keeps_the_cursor_on_screen() {
+    let mut s = demo_state(80, 24, 1);
+    press(&mut s, [key('2')]);
+    let page = s.page_rows(PaneId::SecurityGroups);
+    assert!(page < s.view(PaneId::SecurityGroups).rows.len());
+    for _ in 0..page + 3 {
+        press(&mut s, [key('j')]);
+    }
+    let v = s.view(PaneId::SecurityGroups);
+    assert_eq!(v.selected, page + 3);
+    assert!(
+        v.selected >= v.offset && v.selected < v.offset + page,
+        "{v:?}"
+    );
+    press(
+        &mut s,
+        [Msg::Key(KeyEvent::new(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+        ))],
+    );
+    let v = s.view(PaneId::SecurityGroups);
+    assert_eq!(v.selected, 3);
+    assert!(v.selected >= v.offset);
+}
+
+#[test]
+fn filter_narrows_rows_and_esc_clears_it() {
+    let mut s = demo_state(200, 60, 1);
+    press(&mut s, [key('2'), key('/')]);
+    assert!(s.editing_filter);
+    press(&mut s, "ssh".chars().map(key));
+    let rows = s.view(PaneId::SecurityGroups).rows.len();
+    // SSH from the world, over IPv6, and from the office.
+    assert_eq!(rows, 3);
+    // Keys typed into the filter are text, not commands.
+    assert_eq!(s.focus, PaneId::SecurityGroups);
+    press(&mut s, [code(KeyCode::Enter)]);
+    assert!(!s.editing_filter);
+    assert_eq!(s.view(PaneId::SecurityGroups).filter, "ssh");
+    press(&mut s, [code(KeyCode::Esc)]);
+    assert_eq!(s.view(PaneId::SecurityGroups).filter, "");
+    assert_eq!(s.view(PaneId::SecurityGroups).rows.len(), 33);
+}
+
+#[test]
+fn filter_words_all_must_match() {
+    let mut s = demo_state(200, 60, 1);
+    press(&mut s, [key('3'), key('/')]);
+    press(&mut s, "high ec2".chars().map(key));
+    let n = s.view(PaneId::Findings).rows.len();
+    assert!(n > 0 && n < 9, "{n}");
+    press(
+        &mut s,
+        [
+            code(KeyCode::Backspace),
+            code(KeyCode::Backspace),
+            code(KeyCode::Backspace),
+            code(KeyCode::Backspace),
+        ],
+    );
+    assert_eq!(s.view(PaneId::Findings).filter, "high");
+    assert_eq!(s.view(PaneId::Findings).rows.len(), 7);
+}
+
+#[test]
+fn a_filter_with_no_match_leaves_no_selection() {
+    let mut s = demo_state(200, 60, 1);
+    press(&mut s, [key('/')]);
+    press(&mut s, "zzzz".chars().map(key));
+    assert!(s.view(PaneId::Endpoints).rows.is_empty());
+    assert_eq!(s.selected_row(), None);
+    press(&mut s, [code(KeyCode::Enter), code(KeyCode::Enter)]);
+    assert_eq!(s.overlay, Overlay::None, "no detail without a row");
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut s = demo_state(80, 24, 1);
+    press(&mut s, [key('?')]);
+    assert_eq!(s.overlay, Overlay::Help);
+    press(&mut s, [key('j')]);
+    assert_eq!(s.overlay, Overlay::Help);
+    press(&mut s, [code(KeyCode::Esc)]);
+    assert_eq!(s.overlay, Overlay::None);
+}
+
+#[test]
+fn detail_opens_on_enter_and_scrolls_within_bounds() {
+    let mut s = demo_state(80, 24, 1);
+    press(&mut s, [key('3'), code(KeyCode::Enter)]);
+    assert_eq!(s.overlay, Overlay::Detail { scroll: 0 });
+    let n = detail::lines(&s).len();
+    for _ in 0..n + 10 {
+        press(&mut s, [key('j')]);
+    }
+    assert_eq!(s.overlay, Overlay::Detail { scroll: n - 1 });
+    press(&mut s, [code(KeyCode::Esc)]);
+    assert_eq!(s.overlay, Overlay::None);
+}
+
+#[test]
+fn detail_shows_the_selected_rule_and_its_group() {
+    let mut s = demo_state(200, 60, 1);
+    press(&mut s, [key('2'), code(KeyCode::Enter)]);
+    let lines = detail::lines(&s);
+    assert!(detail::title(&s).starts_with("Security group sg-"));
+    assert!(lines.iter().any(|(l, _)| l.starts_with('▶')), "{lines:?}");
+    assert!(lines.iter().any(|(_, v)| v.contains("attached to")));
+}
+
+#[test]
+fn zoom_toggles_and_esc_unzooms() {
+    let mut s = demo_state(80, 24, 1);
+    let small = s.page_rows(PaneId::Endpoints);
+    press(&mut s, [key('z')]);
+    assert!(s.zoomed);
+    assert!(s.page_rows(PaneId::Endpoints) > small);
+    press(&mut s, [code(KeyCode::Esc)]);
+    assert!(!s.zoomed);
+}
+
+#[test]
+fn refresh_keys_ask_the_runtime_for_fetches() {
+    let mut s = demo_state(80, 24, 1);
+    assert_eq!(
+        press(&mut s, [key('3'), key('r')]),
+        vec![Effect::Refresh(PaneId::Findings)]
+    );
+    assert_eq!(press(&mut s, [key('R')]).len(), 4);
+}
+
+#[test]
+fn quit_and_ctrl_c_quit_from_anywhere() {
+    let mut s = demo_state(80, 24, 1);
+    assert_eq!(press(&mut s, [key('q')]), vec![Effect::Quit]);
+    let mut s = demo_state(80, 24, 1);
+    press(&mut s, [key('/')]);
+    let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert_eq!(press(&mut s, [ctrl_c]), vec![Effect::Quit]);
+    assert!(s.quit);
+}
+
+#[test]
+fn q_in_a_filter_is_text() {
+    let mut s = demo_state(80, 24, 1);
+    press(&mut s, [key('/'), key('q')]);
+    assert!(!s.quit);
+    assert_eq!(s.view(PaneId::Endpoints).filter, "q");
+}
+
+#[test]
+fn a_failed_fetch_keeps_the_last_good_data_and_other_panes() {
+    let mut s = demo_state(80, 24, 1);
+    update(
+        &mut s,
+        Msg::FetchStarted {
+            pane: PaneId::Findings,
+        },
+    );
+    assert!(s.is_loading(PaneId::Findings));
+    let later = t0() + chrono::Duration::minutes(3);
+    update(
+        &mut s,
+        Msg::Fetched {
+            pane: PaneId::Findings,
+            at: later,
+            result: Err("guardduty:ListFindings in ap-southeast-1: access denied".into()),
+        },
+    );
+    assert_eq!(
+        s.error(PaneId::Findings),
+        Some("guardduty:ListFindings in ap-southeast-1: access denied")
+    );
+    assert_eq!(s.stamp(PaneId::Findings).map(|(at, _)| at), Some(t0()));
+    assert_eq!(s.view(PaneId::Findings).rows.len(), 22);
+    assert!(s.error(PaneId::Endpoints).is_none());
+    assert!(s.has_data(PaneId::Endpoints));
+}
+
+#[test]
+fn selection_survives_a_refresh_and_is_clamped_when_data_shrinks() {
+    let mut s = demo_state(200, 60, 1);
+    press(&mut s, [key('3'), key('G')]);
+    assert_eq!(s.view(PaneId::Findings).selected, 21);
+    let mut fewer = match demo_pane(PaneId::Findings, 1) {
+        PaneData::Findings(d) => d,
+        _ => unreachable!(),
+    };
+    fewer.findings.truncate(5);
+    update(
+        &mut s,
+        Msg::Fetched {
+            pane: PaneId::Findings,
+            at: t0(),
+            result: Ok(Fetched::complete(PaneData::Findings(fewer))),
+        },
+    );
+    assert_eq!(s.view(PaneId::Findings).selected, 4);
+}
+
+#[test]
+fn time_only_moves_by_messages() {
+    let mut s = empty_state(80, 24);
+    assert_eq!(s.now, t0());
+    update(&mut s, Msg::Tick(t0() + chrono::Duration::seconds(5)));
+    assert_eq!(s.now, t0() + chrono::Duration::seconds(5));
+}
+
+#[test]
+fn api_calls_are_summed_over_panes() {
+    let mut s = empty_state(80, 24);
+    for (pane, op) in [
+        (PaneId::Endpoints, "cloudwatch:GetMetricData"),
+        (PaneId::Findings, "guardduty:GetFindings"),
+    ] {
+        let mut f = Fetched::complete(demo_pane(pane, 1));
+        f.api_calls.insert(op.into(), 2);
+        f.api_calls.insert("sts:GetCallerIdentity".into(), 1);
+        update(
+            &mut s,
+            Msg::Fetched {
+                pane,
+                at: t0(),
+                result: Ok(f),
+            },
+        );
+    }
+    let total = s.total_api_calls();
+    assert_eq!(total.get("sts:GetCallerIdentity"), Some(&2));
+    assert_eq!(total.get("cloudwatch:GetMetricData"), Some(&2));
+}

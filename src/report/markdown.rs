@@ -109,7 +109,7 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         .flat_map(|g| g.rules.iter().map(move |r| (g, r)))
         .filter(|(_, r)| r.risk > Risk::None)
         .collect();
-    risky.sort_by(|a, b| b.1.risk.cmp(&a.1.risk));
+    risky.sort_by_key(|(_, r)| std::cmp::Reverse(r.risk));
     for (g, r) in &risky {
         let ports = match (r.protocol.as_str(), r.from_port, r.to_port) {
             ("all", _, _) => "all".to_string(),

@@ -90,6 +90,7 @@ pub struct SecurityGroupOut {
     pub vpc_id: Option<String>,
     pub region: String,
     pub max_risk: Risk,
+    pub tags: BTreeMap<String, String>,
     pub rules: Vec<RuleOut>,
     pub attachments: Vec<AttachmentOut>,
 }
@@ -241,6 +242,7 @@ impl Snapshot {
                 vpc_id: g.vpc_id.clone(),
                 region: g.region.clone(),
                 max_risk: g.max_risk(),
+                tags: g.tags.iter().cloned().collect(),
                 rules: g
                     .rules
                     .iter()

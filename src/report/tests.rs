@@ -1,1 +1,216 @@
+use super::*;
+use crate::app::{Msg, update};
+use crate::fixtures::{demo_state, t0};
+use crate::model::Risk;
 
+fn snapshot_of(fail_on: Option<Risk>) -> Snapshot {
+    Snapshot::from_state(
+        &demo_state(200, 60, 1),
+        t0() + chrono::Duration::seconds(30),
+        fail_on,
+    )
+}
+
+fn render(s: &Snapshot, format: Format, color: bool) -> String {
+    let mut out = Vec::new();
+    write(s, format, color, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn json_report_matches_snapshot() {
+    insta::assert_snapshot!(
+        "report_json",
+        render(&snapshot_of(Some(Risk::High)), Format::Json, false)
+    );
+}
+
+#[test]
+fn text_report_matches_snapshot() {
+    insta::assert_snapshot!(
+        "report_text",
+        render(&snapshot_of(Some(Risk::High)), Format::Text, false)
+    );
+}
+
+#[test]
+fn markdown_report_matches_snapshot() {
+    insta::assert_snapshot!(
+        "report_markdown",
+        render(&snapshot_of(Some(Risk::High)), Format::Markdown, false)
+    );
+}
+
+#[test]
+fn json_carries_the_contract_fields() {
+    let v: serde_json::Value =
+        serde_json::from_str(&render(&snapshot_of(Some(Risk::High)), Format::Json, false)).unwrap();
+    for key in [
+        "schema_version",
+        "generated_at",
+        "source",
+        "account",
+        "regions",
+        "endpoints",
+        "security_groups",
+        "findings",
+        "checklist",
+        "errors",
+        "api_calls",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let e = &v["endpoints"][0];
+    for key in [
+        "name",
+        "region",
+        "status",
+        "invocations",
+        "errors_4xx",
+        "errors_5xx",
+        "latency_ms_avg",
+        "latency_ms_p99",
+        "alerts",
+    ] {
+        assert!(e.get(key).is_some(), "endpoint misses {key}");
+    }
+    let g = &v["security_groups"][0];
+    for key in ["id", "name", "vpc_id", "rules", "attachments"] {
+        assert!(g.get(key).is_some(), "group misses {key}");
+    }
+    let r = &g["rules"][0];
+    for key in [
+        "direction",
+        "protocol",
+        "from_port",
+        "to_port",
+        "peer",
+        "description",
+        "risk",
+        "risk_reason",
+    ] {
+        assert!(r.get(key).is_some(), "rule misses {key}");
+    }
+    let f = &v["findings"][0];
+    for key in [
+        "id",
+        "type",
+        "severity",
+        "severity_label",
+        "title",
+        "resource",
+        "count",
+        "first_seen",
+        "last_seen",
+        "archived",
+    ] {
+        assert!(f.get(key).is_some(), "finding misses {key}");
+    }
+    let c = &v["checklist"][0];
+    for key in ["id", "category", "title", "status", "evidence"] {
+        assert!(c.get(key).is_some(), "checklist item misses {key}");
+    }
+    assert_eq!(v["source"], "demo");
+    assert_eq!(v["schema_version"], 1);
+}
+
+#[test]
+fn no_report_carries_control_characters() {
+    let s = snapshot_of(Some(Risk::High));
+    for format in [Format::Json, Format::Text, Format::Markdown] {
+        let out = render(&s, format, false);
+        let bad: Vec<char> = out
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n')
+            .collect();
+        assert!(bad.is_empty(), "{format:?} carries {bad:?}");
+        assert!(
+            !out.contains('\u{202E}'),
+            "{format:?} carries a bidi override"
+        );
+        // The hostile title is there, cleaned, not dropped.
+        assert!(
+            out.contains("198.51.100.23 is performing SSH brute force attacks"),
+            "{format:?}"
+        );
+    }
+    let json = render(&s, Format::Json, false);
+    assert!(
+        json.contains("\"Note\": \"YOU HAVE BEEN PWNED\""),
+        "tags are cleaned, not dropped"
+    );
+}
+
+#[test]
+fn colour_is_used_only_when_asked() {
+    let s = snapshot_of(Some(Risk::High));
+    assert!(!render(&s, Format::Text, false).contains('\u{1b}'));
+    assert!(render(&s, Format::Text, true).contains("\u{1b}[1;31m"));
+}
+
+#[test]
+fn exit_code_follows_fail_on() {
+    assert_eq!(
+        snapshot_of(Some(Risk::High)).summary.exit_code,
+        exit::FAIL_ON
+    );
+    assert_eq!(
+        snapshot_of(Some(Risk::Critical)).summary.exit_code,
+        exit::FAIL_ON
+    );
+    assert_eq!(snapshot_of(None).summary.exit_code, exit::OK);
+    let s = snapshot_of(Some(Risk::Critical));
+    // Critical rules and findings only: no high finding, no endpoint alert (which count as high).
+    assert!(
+        s.summary.breaches.iter().all(|b| b.starts_with("critical")),
+        "{:?}",
+        s.summary.breaches
+    );
+}
+
+#[test]
+fn a_failed_pane_makes_the_snapshot_partial() {
+    let mut state = demo_state(200, 60, 1);
+    update(
+        &mut state,
+        Msg::Fetched {
+            pane: PaneId::Checklist,
+            at: t0(),
+            result: Err("config:DescribeConfigurationRecorders: access denied".into()),
+        },
+    );
+    let s = Snapshot::from_state(&state, t0(), None);
+    assert!(!s.summary.complete);
+    assert_eq!(s.summary.exit_code, exit::PARTIAL);
+    assert_eq!(s.errors.len(), 1);
+    assert_eq!(s.errors[0].pane, PaneId::Checklist);
+    // The last good data is still reported.
+    assert_eq!(s.checklist.len(), 20);
+    // A problem found wins over a partial snapshot.
+    assert_eq!(
+        Snapshot::from_state(&state, t0(), Some(Risk::High))
+            .summary
+            .exit_code,
+        exit::FAIL_ON
+    );
+}
+
+#[test]
+fn a_pane_never_fetched_is_an_error() {
+    let state = crate::fixtures::empty_state(80, 24);
+    let s = Snapshot::from_state(&state, t0(), Some(Risk::High));
+    assert_eq!(s.errors.len(), 4);
+    assert_eq!(s.summary.exit_code, exit::PARTIAL);
+}
+
+#[test]
+fn helpers_read_naturally() {
+    assert_eq!(ms(Some(38.2)), "38 ms");
+    assert_eq!(ms(Some(1240.0)), "1.24 s");
+    assert_eq!(ms(Some(3.21)), "3.2 ms");
+    assert_eq!(ms(None), "-");
+    assert_eq!(count(950.0), "950");
+    assert_eq!(count(12_400.0), "12.4k");
+    assert_eq!(format_window(chrono::Duration::hours(1)), "1h");
+    assert_eq!(age(t0(), t0() - chrono::Duration::minutes(3)), "3m");
+}

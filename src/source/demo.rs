@@ -938,7 +938,7 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
                 resource: f.resource.into(),
                 count: f.count,
                 first_seen: anchor - Duration::hours(f.first_h) - Duration::minutes((i * 7 % 60) as i64),
-                last_seen: anchor - Duration::hours(f.last_h) + Duration::minutes((i * 3 % 50) as i64),
+                last_seen: anchor - Duration::hours(f.last_h) - Duration::minutes((i * 3 % 50) as i64),
                 archived: false,
                 details: vec![
                     ("service.action.actionType".into(), action_type(f.kind).into()),
@@ -1118,6 +1118,14 @@ mod tests {
             assert!(checklist::find(&item.id).is_some(), "{}", item.id);
         }
         assert_eq!(checklist_results().len(), checklist::ITEMS.len());
+    }
+
+    #[test]
+    fn findings_are_never_seen_in_the_future() {
+        for f in findings(t0(), 1).findings {
+            assert!(f.last_seen <= t0(), "{}", f.finding_type);
+            assert!(f.first_seen <= f.last_seen, "{}", f.finding_type);
+        }
     }
 
     #[test]

@@ -51,13 +51,14 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
             ],
         ),
         Tier::Medium => (
-            vec!["GROUP", "DIR", "PORTS", "PEER", "RISK"],
+            vec!["GROUP", "DIR", "PORTS", "PEER", "RISK", "REASON"],
             vec![
-                Constraint::Fill(1),
+                Constraint::Length(26),
                 Constraint::Length(3),
                 Constraint::Length(15),
                 Constraint::Length(20),
                 Constraint::Length(8),
+                Constraint::Fill(1),
             ],
         ),
         Tier::Narrow => (
@@ -122,6 +123,10 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
                 Cell::from(proto_ports(rule)),
                 Cell::from(rule.peer.to_string()),
                 risk,
+                Cell::from(Span::styled(
+                    rule.risk_reason.clone(),
+                    risk_style(theme, rule.risk),
+                )),
             ]),
             Tier::Narrow => {
                 let arrow = if rule.direction == crate::model::Direction::Ingress {

@@ -1,0 +1,94 @@
+//! Ready-made states for tests, snapshots and benchmarks: the demo scenario at a fixed instant,
+//! fed through the real `update`, with no runtime and no clock.
+
+use crate::app::load::Load;
+use crate::app::{AppState, Context, Msg, update};
+use crate::config::keymap::Keymap;
+use crate::fetch::PaneData;
+use crate::metrics::{self, Thresholds};
+use crate::model::{Identity, PaneId};
+use crate::risk;
+use crate::sanitize::Sanitize;
+use crate::source::{Fetched, SourceKind, demo};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+/// 2026-11-23 10:17:30 UTC: the instant every snapshot is taken at.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 10, 17, 30)
+        .single()
+        .unwrap_or_default()
+}
+
+pub fn empty_state(width: u16, height: u16) -> AppState {
+    let context = Context {
+        source: SourceKind::Demo,
+        regions: vec![demo::REGION.to_string()],
+        profile: None,
+        endpoint_url: None,
+        read_only: false,
+        window: Duration::hours(1),
+        identity: Load::NotLoaded,
+    };
+    let mut state = AppState::new(context, Keymap::default(), Thresholds::default(), t0());
+    update(&mut state, Msg::Resize { width, height });
+    state
+}
+
+/// The demo data of one pane, through the same post-processing as a real fetch.
+pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
+    let now = t0();
+    match pane {
+        PaneId::Endpoints => {
+            let mut eps = demo::endpoints(now, Duration::hours(1), scale);
+            eps.sanitize();
+            for e in &mut eps {
+                e.alerts = metrics::alerts(e, &Thresholds::default());
+            }
+            eps.sort_by(|a, b| a.name.cmp(&b.name));
+            PaneData::Endpoints(eps)
+        }
+        PaneId::SecurityGroups => {
+            let mut d = demo::security_groups(scale);
+            d.sanitize();
+            risk::assess(&mut d);
+            PaneData::SecurityGroups(d)
+        }
+        PaneId::Findings => {
+            let mut d = demo::findings(now, scale);
+            d.sanitize();
+            crate::model::sort_findings(&mut d.findings);
+            PaneData::Findings(d)
+        }
+        PaneId::Checklist => {
+            let mut c = demo::checklist_results();
+            c.sanitize();
+            PaneData::Checklist(c)
+        }
+    }
+}
+
+/// Every pane loaded with the demo scenario (`scale` copies of it), seen at `t0() + 30 s`.
+pub fn demo_state(width: u16, height: u16, scale: usize) -> AppState {
+    let mut state = empty_state(width, height);
+    let mut id = Identity {
+        account: Some(demo::ACCOUNT.into()),
+        caller_arn: Some(format!(
+            "arn:aws:sts::{}:assumed-role/SecOpsReadOnly/alice",
+            demo::ACCOUNT
+        )),
+    };
+    id.sanitize();
+    update(&mut state, Msg::Identity(Ok(id)));
+    for pane in PaneId::ALL {
+        update(
+            &mut state,
+            Msg::Fetched {
+                pane,
+                at: t0(),
+                result: Ok(Fetched::complete(demo_pane(pane, scale))),
+            },
+        );
+    }
+    update(&mut state, Msg::Tick(t0() + Duration::seconds(30)));
+    state
+}

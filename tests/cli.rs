@@ -1,0 +1,251 @@
+//! The real binary: `--once --demo` in every format, exit codes, and bad input.
+
+use assert_cmd::Command;
+use std::io::Write;
+
+fn secdash() -> Command {
+    let mut cmd = Command::cargo_bin("secdash").unwrap();
+    // A clean environment: no user config, no AWS profile, logs in a scratch dir.
+    let state = std::env::temp_dir().join("secdash-cli-tests");
+    cmd.env_remove("SECDASH_CONFIG")
+        .env_remove("SECDASH_THEME")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("NO_COLOR")
+        .env("XDG_CONFIG_HOME", state.join("config"))
+        .env("SECDASH_STATE_DIR", state.join("state"));
+    cmd
+}
+
+fn temp_file(text: &str, suffix: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(suffix).tempfile().unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    f
+}
+
+#[test]
+fn once_json_is_a_complete_snapshot() {
+    let out = secdash()
+        .args(["--demo", "--once", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "high findings in the demo: exit 3"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["source"], "demo");
+    assert_eq!(v["account"], "123456789012");
+    assert_eq!(v["regions"][0], "ap-southeast-1");
+    assert_eq!(v["endpoints"].as_array().unwrap().len(), 6);
+    assert_eq!(v["security_groups"].as_array().unwrap().len(), 13);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 22);
+    assert_eq!(v["checklist"].as_array().unwrap().len(), 20);
+    assert_eq!(v["errors"].as_array().unwrap().len(), 0);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn once_text_and_markdown() {
+    let out = secdash().args(["--demo", "--once"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ENDPOINTS (6)"));
+    assert!(text.contains("SECURITY GROUPS (13, 33 rules)"));
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
+    let out = secdash()
+        .args(["--demo", "--once", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("# secdash snapshot"));
+    assert!(md.contains("| Severity | Type |"));
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    secdash()
+        .args(["--demo", "--once", "--fail-on", "never"])
+        .assert()
+        .code(0);
+    secdash()
+        .args(["--demo", "--once", "--fail-on", "critical"])
+        .assert()
+        .code(3);
+}
+
+#[test]
+fn a_failing_source_gives_exit_two_and_keeps_the_rest() {
+    let out = secdash()
+        .args([
+            "--demo",
+            "--demo-fail",
+            "findings",
+            "--once",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"][0]["pane"], "findings");
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("guardduty:ListFindings")
+    );
+    assert_eq!(
+        v["endpoints"].as_array().unwrap().len(),
+        6,
+        "other panes go on"
+    );
+}
+
+#[test]
+fn bad_arguments_are_fatal() {
+    secdash()
+        .args(["--demo", "--once", "--format", "yaml"])
+        .assert()
+        .code(1);
+    secdash()
+        .args(["--demo", "--once", "--fail-on", "sometimes"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("fail_on"));
+    secdash()
+        .args(["--demo", "--once", "--window", "soon"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("window"));
+    secdash()
+        .args(["--demo", "--once", "--region", "mars"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("not an AWS region"));
+    secdash()
+        .args(["--demo-fail", "nothing", "--demo"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("unknown pane"));
+}
+
+#[test]
+fn help_and_version_succeed() {
+    secdash()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("--once"));
+    secdash().arg("--version").assert().code(0);
+}
+
+#[test]
+fn malformed_config_names_path_key_and_reason() {
+    let f = temp_file("[refresh]\nendpoints = 30\n", ".toml");
+    let out = secdash()
+        .args(["--demo", "--once", "--config"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(&f.path().display().to_string()), "{err}");
+    assert!(err.contains("endpoints"), "{err}");
+    assert!(err.contains("expected a string"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn unknown_config_key_is_refused() {
+    let f = temp_file("refresh_everything = true\n", ".toml");
+    secdash()
+        .args(["--demo", "--once", "--config"])
+        .arg(f.path())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "unknown field `refresh_everything`",
+        ));
+}
+
+#[test]
+fn a_named_config_file_must_exist() {
+    secdash()
+        .args(["--demo", "--once", "--config", "/nonexistent/secdash.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("/nonexistent/secdash.toml"));
+}
+
+#[test]
+fn a_good_config_file_is_used() {
+    let f = temp_file(
+        "fail_on = \"never\"\nwindow = \"3h\"\n[thresholds]\nlatency_ms = 100000\nerrors_5xx = 100000\n",
+        ".toml",
+    );
+    let out = secdash()
+        .args(["--demo", "--once", "--format", "json", "--config"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["window_seconds"], 3 * 3600);
+    assert!(
+        v["endpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["alerts"].as_array().unwrap().is_empty())
+    );
+}
+
+#[test]
+fn malformed_theme_names_path_key_and_reason() {
+    let f = temp_file("[styles]\nselection = { bg = \"nope\" }\n", ".toml");
+    let out = secdash()
+        .args(["--demo", "--once", "--theme"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("styles.selection.bg"), "{err}");
+    assert!(err.contains("not a colour"), "{err}");
+    secdash()
+        .args(["--demo", "--once", "--theme", "neon"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("dark, light, high-contrast"));
+}
+
+#[test]
+fn built_in_themes_are_accepted() {
+    for t in ["dark", "light", "high-contrast"] {
+        secdash()
+            .args(["--demo", "--once", "--fail-on", "never", "--theme", t])
+            .assert()
+            .code(0);
+    }
+}
+
+#[test]
+fn the_tui_refuses_a_non_terminal() {
+    secdash()
+        .arg("--demo")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--once"));
+}
