@@ -9,6 +9,7 @@ use secdash::cli::Cli;
 use secdash::config::{self, Config, Env, Overrides, paths};
 use secdash::report::exit;
 use secdash::runtime::FetchPlan;
+use secdash::source::aws::{AwsOptions, AwsSource};
 use secdash::source::{Source, demo::DemoSource};
 use secdash::{once, runtime, theme};
 use std::io::IsTerminal;
@@ -63,16 +64,30 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     }
     init_logging(cli.log_file.clone());
 
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     let source: Arc<dyn Source> = if cli.demo {
         Arc::new(DemoSource {
             failing: cli.demo_fail.clone(),
             ..DemoSource::new()
         })
     } else {
-        anyhow::bail!(
-            "live AWS is not available in this build yet; run `secdash --demo` to see the dashboard \
-             on the built-in scenario"
-        );
+        let aws = rt.block_on(AwsSource::connect(AwsOptions {
+            profile: config.profile.clone(),
+            regions: config.regions.clone(),
+            // The SDK reads AWS_ENDPOINT_URL (and per-service overrides) itself.
+            endpoint_url: None,
+        }));
+        // Said once, plainly, before anything is drawn: the panes would all fail the same way.
+        rt.block_on(aws.check_credentials())
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context(
+                "cannot reach AWS (`secdash --demo` shows the dashboard without an account)",
+            )?;
+        Arc::new(aws)
     };
 
     let state = initial_state(&config, source.as_ref());
@@ -82,11 +97,6 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         regions: config.regions.clone(),
         thresholds: config.thresholds.clone(),
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
 
     if cli.once {
         let snapshot = rt.block_on(once::snapshot(state, &plan, config.fail_on));

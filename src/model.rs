@@ -402,6 +402,8 @@ pub struct FindingsData {
     pub findings: Vec<Finding>,
     /// Whether GuardDuty is enabled in each region watched.
     pub detectors: Vec<(String, bool)>,
+    /// GuardDuty's own counts of active findings by severity (GetFindingsStatistics).
+    pub counts: std::collections::BTreeMap<SeverityLabel, u64>,
 }
 
 /// Highest severity first, then most recently seen, then id (a stable order).

@@ -65,6 +65,8 @@ pub struct AppState {
     pub screen: Rect,
     /// API calls of each pane's last refresh.
     pub api_calls: BTreeMap<PaneId, ApiCalls>,
+    /// CloudWatch metrics requested by each pane's last refresh (GetMetricData is billed per metric).
+    pub metrics_requested: BTreeMap<PaneId, u64>,
     /// Refresh interval per pane, in seconds, for the cost estimate.
     pub refresh_seconds: BTreeMap<PaneId, u64>,
     pub keymap: Keymap,
@@ -89,6 +91,16 @@ pub enum Msg {
         result: Result<Fetched<PaneData>, String>,
     },
     Identity(Result<Identity, String>),
+}
+
+/// CloudWatch GetMetricData list price: $0.01 per 1,000 metrics requested.
+pub const USD_PER_METRIC: f64 = 0.01 / 1000.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CloudWatchCost {
+    pub metrics_per_refresh: u64,
+    pub usd_per_refresh: f64,
+    pub usd_per_hour: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +130,7 @@ impl AppState {
             now,
             screen: Rect::new(0, 0, 80, 24),
             api_calls: BTreeMap::new(),
+            metrics_requested: BTreeMap::new(),
             refresh_seconds: BTreeMap::new(),
             keymap,
             thresholds,
@@ -185,6 +198,24 @@ impl AppState {
         v.rows.get(v.selected).copied()
     }
 
+    /// The estimated CloudWatch cost of one refresh and of an hour at the current intervals.
+    pub fn cloudwatch_cost(&self) -> CloudWatchCost {
+        let metrics: u64 = self.metrics_requested.values().sum();
+        let per_hour_metrics: f64 = self
+            .metrics_requested
+            .iter()
+            .map(|(pane, m)| {
+                let every = self.refresh_seconds.get(pane).copied().unwrap_or(60).max(1);
+                *m as f64 * 3600.0 / every as f64
+            })
+            .sum();
+        CloudWatchCost {
+            metrics_per_refresh: metrics,
+            usd_per_refresh: metrics as f64 * USD_PER_METRIC,
+            usd_per_hour: per_hour_metrics * USD_PER_METRIC,
+        }
+    }
+
     /// Total API calls of the last refresh of every pane.
     pub fn total_api_calls(&self) -> ApiCalls {
         let mut total = ApiCalls::new();
@@ -244,6 +275,9 @@ fn on_fetched(
     match result {
         Ok(fetched) => {
             state.api_calls.insert(pane, fetched.api_calls);
+            state
+                .metrics_requested
+                .insert(pane, fetched.metrics_requested);
             let warnings = fetched.warnings;
             match fetched.data {
                 PaneData::Endpoints(d) => state.endpoints.succeed(d, at, warnings),

@@ -50,6 +50,8 @@ pub struct Snapshot {
     pub checklist: Vec<CheckOut>,
     pub errors: Vec<ErrorOut>,
     pub api_calls: ApiCalls,
+    /// Estimated CloudWatch GetMetricData cost of one refresh and of an hour of refreshes.
+    pub cloudwatch_cost: crate::app::CloudWatchCost,
     pub summary: Summary,
 }
 
@@ -359,6 +361,7 @@ impl Snapshot {
             checklist,
             errors,
             api_calls: state.total_api_calls(),
+            cloudwatch_cost: state.cloudwatch_cost(),
             summary,
         }
     }

@@ -949,9 +949,14 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
             });
         }
     }
+    let mut counts = std::collections::BTreeMap::new();
+    for f in &out {
+        *counts.entry(f.severity_label()).or_default() += 1;
+    }
     FindingsData {
         findings: out,
         detectors: vec![(REGION.into(), true)],
+        counts,
     }
 }
 

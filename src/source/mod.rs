@@ -1,6 +1,7 @@
 //! Where data comes from. A `Source` returns secdash's own types; the demo scenario and the
 //! AWS SDK implement it, and nothing above this module knows which one is in use.
 
+pub mod aws;
 pub mod demo;
 
 use crate::model::{CheckItem, Endpoint, FindingsData, Identity, SecurityGroupsData};
@@ -34,6 +35,8 @@ pub struct Fetched<T> {
     /// What failed without failing the whole pane, in plain words.
     pub warnings: Vec<String>,
     pub api_calls: ApiCalls,
+    /// CloudWatch metrics requested (GetMetricData is billed per metric).
+    pub metrics_requested: u64,
 }
 
 impl<T> Fetched<T> {
@@ -42,6 +45,7 @@ impl<T> Fetched<T> {
             data,
             warnings: Vec::new(),
             api_calls: ApiCalls::new(),
+            metrics_requested: 0,
         }
     }
 
@@ -50,6 +54,7 @@ impl<T> Fetched<T> {
             data: f(self.data),
             warnings: self.warnings,
             api_calls: self.api_calls,
+            metrics_requested: self.metrics_requested,
         }
     }
 }

@@ -113,8 +113,30 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
         spans.push(Span::styled(format!(" {} ", short_name(pane)), theme.muted));
         spans.push(Span::styled(format!("{mark}{age_text}"), style));
     }
-    let calls: u32 = state.total_api_calls().values().sum();
-    spans.push(Span::styled(format!("  │ {calls} API calls"), theme.muted));
+    let total = state.total_api_calls();
+    let calls: u32 = total.values().sum();
+    // Per service, e.g. "cloudwatch 1 ec2 4": the full list is in the JSON snapshot.
+    let mut by_service: Vec<(String, u32)> = Vec::new();
+    for (op, n) in &total {
+        let service = op.split(':').next().unwrap_or(op).to_string();
+        match by_service.iter_mut().find(|(s, _)| *s == service) {
+            Some((_, c)) => *c += n,
+            None => by_service.push((service, *n)),
+        }
+    }
+    let detail: Vec<String> = by_service.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    let mut text = format!("  │ {calls} API calls");
+    if !detail.is_empty() && rect.width >= 150 {
+        text.push_str(&format!(" ({})", detail.join(" · ")));
+    }
+    let cost = state.cloudwatch_cost();
+    if cost.metrics_per_refresh > 0 {
+        text.push_str(&format!(
+            " · metrics ≈${:.4}/refresh ${:.2}/h",
+            cost.usd_per_refresh, cost.usd_per_hour
+        ));
+    }
+    spans.push(Span::styled(text, theme.muted));
     let hint = format!(
         "{} help  {} filter  {} details  {} quit ",
         state.keymap.label(Action::Help),
@@ -127,10 +149,10 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
             .next()
             .unwrap_or("q"),
     );
+    let used_now = Line::from(spans.clone()).width();
     frame.render_widget(Paragraph::new(Line::from(spans)), rect);
     // The hint gives way on narrow screens rather than covering the pane states.
-    let used: usize = 4 * 14 + 16;
-    if rect.width as usize > used + hint.len() {
+    if rect.width as usize > used_now + hint.chars().count() + 2 {
         frame.render_widget(
             Paragraph::new(Line::from(Span::styled(hint, theme.muted)).right_aligned()),
             rect,

@@ -1,0 +1,367 @@
+//! Security groups with their rules (with rule ids) and what uses them: every call paginated
+//! at its largest page size.
+
+use super::calls::{Calls, call};
+use crate::model::{Attachment, AttachmentKind, Direction, Peer, Risk, Rule, SecurityGroup, Vpc};
+use crate::source::SourceError;
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::{NetworkInterface, SecurityGroupRule};
+use std::collections::HashMap;
+
+const PAGE: i32 = 1000;
+
+pub async fn groups(
+    client: &Client,
+    calls: &Calls,
+    region: &str,
+    profile: Option<&str>,
+) -> Result<(Vec<SecurityGroup>, Vec<Vpc>), SourceError> {
+    let describe_groups = async {
+        let mut out = Vec::new();
+        let mut next = None;
+        loop {
+            let page = call(
+                calls,
+                "ec2:DescribeSecurityGroups",
+                region,
+                profile,
+                client
+                    .describe_security_groups()
+                    .max_results(PAGE)
+                    .set_next_token(next)
+                    .send(),
+            )
+            .await?;
+            out.extend(page.security_groups().iter().cloned());
+            next = page.next_token().map(str::to_string);
+            if next.is_none() {
+                return Ok::<_, SourceError>(out);
+            }
+        }
+    };
+    let describe_rules = async {
+        let mut out = Vec::new();
+        let mut next = None;
+        loop {
+            let page = call(
+                calls,
+                "ec2:DescribeSecurityGroupRules",
+                region,
+                profile,
+                client
+                    .describe_security_group_rules()
+                    .max_results(PAGE)
+                    .set_next_token(next)
+                    .send(),
+            )
+            .await?;
+            out.extend(page.security_group_rules().iter().cloned());
+            next = page.next_token().map(str::to_string);
+            if next.is_none() {
+                return Ok::<_, SourceError>(out);
+            }
+        }
+    };
+    let describe_enis = async {
+        let mut out = Vec::new();
+        let mut next = None;
+        loop {
+            let page = call(
+                calls,
+                "ec2:DescribeNetworkInterfaces",
+                region,
+                profile,
+                client
+                    .describe_network_interfaces()
+                    .max_results(PAGE)
+                    .set_next_token(next)
+                    .send(),
+            )
+            .await?;
+            out.extend(page.network_interfaces().iter().cloned());
+            next = page.next_token().map(str::to_string);
+            if next.is_none() {
+                return Ok::<_, SourceError>(out);
+            }
+        }
+    };
+    let describe_vpcs = async {
+        let mut out = Vec::new();
+        let mut next = None;
+        loop {
+            let page = call(
+                calls,
+                "ec2:DescribeVpcs",
+                region,
+                profile,
+                client
+                    .describe_vpcs()
+                    .max_results(PAGE)
+                    .set_next_token(next)
+                    .send(),
+            )
+            .await?;
+            for v in page.vpcs() {
+                let mut cidrs: Vec<String> = v
+                    .cidr_block_association_set()
+                    .iter()
+                    .filter_map(|a| a.cidr_block().map(str::to_string))
+                    .collect();
+                if cidrs.is_empty()
+                    && let Some(c) = v.cidr_block()
+                {
+                    cidrs.push(c.to_string());
+                }
+                cidrs.extend(
+                    v.ipv6_cidr_block_association_set()
+                        .iter()
+                        .filter_map(|a| a.ipv6_cidr_block().map(str::to_string)),
+                );
+                out.push(Vpc {
+                    id: v.vpc_id().unwrap_or_default().to_string(),
+                    region: region.to_string(),
+                    cidrs,
+                });
+            }
+            next = page.next_token().map(str::to_string);
+            if next.is_none() {
+                return Ok::<_, SourceError>(out);
+            }
+        }
+    };
+    let (groups, rules, enis, vpcs) = futures::try_join!(
+        describe_groups,
+        describe_rules,
+        describe_enis,
+        describe_vpcs
+    )?;
+
+    let mut rules_by_group: HashMap<String, Vec<Rule>> = HashMap::new();
+    for r in &rules {
+        rules_by_group
+            .entry(r.group_id().unwrap_or_default().to_string())
+            .or_default()
+            .push(rule(r));
+    }
+    let mut attachments_by_group: HashMap<String, Vec<Attachment>> = HashMap::new();
+    for eni in &enis {
+        let a = attachment(eni);
+        for g in eni.groups() {
+            attachments_by_group
+                .entry(g.group_id().unwrap_or_default().to_string())
+                .or_default()
+                .push(a.clone());
+        }
+    }
+    let out = groups
+        .iter()
+        .map(|g| {
+            let id = g.group_id().unwrap_or_default().to_string();
+            let mut rules = rules_by_group.remove(&id).unwrap_or_default();
+            // Ingress first, then egress, each in the API's order: stable between refreshes.
+            rules.sort_by_key(|r| r.direction == Direction::Egress);
+            SecurityGroup {
+                name: g.group_name().unwrap_or_default().to_string(),
+                description: g.description().unwrap_or_default().to_string(),
+                vpc_id: g.vpc_id().map(str::to_string),
+                region: region.to_string(),
+                rules,
+                attachments: attachments_by_group.remove(&id).unwrap_or_default(),
+                tags: g
+                    .tags()
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.key().unwrap_or_default().to_string(),
+                            t.value().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect(),
+                id,
+            }
+        })
+        .collect();
+    Ok((out, vpcs))
+}
+
+/// AWS's protocol numbers as names.
+pub fn protocol_name(p: &str) -> String {
+    match p {
+        "-1" => "all",
+        "6" => "tcp",
+        "17" => "udp",
+        "1" => "icmp",
+        "58" => "icmpv6",
+        other => other,
+    }
+    .to_string()
+}
+
+pub fn rule(r: &SecurityGroupRule) -> Rule {
+    let protocol = protocol_name(r.ip_protocol().unwrap_or("-1"));
+    let all = protocol == "all";
+    let peer = if let Some(c) = r.cidr_ipv4() {
+        Peer::Ipv4(c.to_string())
+    } else if let Some(c) = r.cidr_ipv6() {
+        Peer::Ipv6(c.to_string())
+    } else if let Some(p) = r.prefix_list_id() {
+        Peer::PrefixList(p.to_string())
+    } else if let Some(g) = r.referenced_group_info().and_then(|g| g.group_id()) {
+        Peer::SecurityGroup(g.to_string())
+    } else {
+        Peer::Ipv4("unknown".to_string())
+    };
+    Rule {
+        id: r.security_group_rule_id().map(str::to_string),
+        direction: if r.is_egress().unwrap_or(false) {
+            Direction::Egress
+        } else {
+            Direction::Ingress
+        },
+        from_port: if all { None } else { r.from_port() },
+        to_port: if all { None } else { r.to_port() },
+        protocol,
+        peer,
+        description: r.description().unwrap_or_default().to_string(),
+        risk: Risk::None,
+        risk_reason: String::new(),
+    }
+}
+
+pub fn attachment(eni: &NetworkInterface) -> Attachment {
+    let description = eni.description().unwrap_or_default().to_string();
+    let kind_text = eni
+        .interface_type()
+        .map(|t| t.as_str().to_string())
+        .unwrap_or_default();
+    let instance = eni
+        .attachment()
+        .and_then(|a| a.instance_id())
+        .map(str::to_string);
+    let lower = description.to_lowercase();
+    let requester = eni.requester_id().unwrap_or_default().to_lowercase();
+    let (kind, target) =
+        if kind_text == "vpc_endpoint" || lower.starts_with("vpc endpoint interface") {
+            (
+                AttachmentKind::VpcEndpoint,
+                description.split_whitespace().nth(3).map(str::to_string),
+            )
+        } else if kind_text == "nat_gateway" {
+            (AttachmentKind::NatGateway, None)
+        } else if kind_text == "lambda" || lower.starts_with("aws lambda vpc eni") {
+            (AttachmentKind::Lambda, None)
+        } else if kind_text.contains("load_balancer") || lower.starts_with("elb ") {
+            (
+                AttachmentKind::LoadBalancer,
+                description.split_whitespace().nth(1).map(str::to_string),
+            )
+        } else if lower.contains("sagemaker") || requester.contains("sagemaker") {
+            let kind = if lower.contains("notebook") {
+                AttachmentKind::SagemakerNotebook
+            } else {
+                AttachmentKind::SagemakerEndpoint
+            };
+            (
+                kind,
+                description
+                    .rsplit(' ')
+                    .next()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+            )
+        } else if let Some(i) = instance.clone() {
+            (AttachmentKind::Instance, Some(i))
+        } else {
+            (AttachmentKind::Other, None)
+        };
+    Attachment {
+        interface_id: eni.network_interface_id().unwrap_or_default().to_string(),
+        kind,
+        target: target.or(instance),
+        description,
+        private_ip: eni.private_ip_address().map(str::to_string),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ec2::types::{
+        NetworkInterfaceAttachment, NetworkInterfaceType, ReferencedSecurityGroup,
+    };
+
+    #[test]
+    fn rules_convert_with_ids_peers_and_names() {
+        let r = SecurityGroupRule::builder()
+            .security_group_rule_id("sgr-1")
+            .group_id("sg-1")
+            .is_egress(false)
+            .ip_protocol("tcp")
+            .from_port(22)
+            .to_port(22)
+            .cidr_ipv4("0.0.0.0/0")
+            .description("SSH")
+            .build();
+        let rule = rule(&r);
+        assert_eq!(rule.id.as_deref(), Some("sgr-1"));
+        assert_eq!(rule.direction, Direction::Ingress);
+        assert_eq!(rule.peer, Peer::Ipv4("0.0.0.0/0".into()));
+        assert_eq!(rule.ports_label(), "22");
+
+        let all = SecurityGroupRule::builder()
+            .is_egress(true)
+            .ip_protocol("-1")
+            .from_port(-1)
+            .to_port(-1)
+            .referenced_group_info(ReferencedSecurityGroup::builder().group_id("sg-2").build())
+            .build();
+        let all = super::rule(&all);
+        assert_eq!(all.protocol, "all");
+        assert_eq!(all.from_port, None);
+        assert_eq!(all.peer, Peer::SecurityGroup("sg-2".into()));
+        assert_eq!(all.direction, Direction::Egress);
+    }
+
+    #[test]
+    fn attachments_say_what_uses_the_group() {
+        let eni = NetworkInterface::builder()
+            .network_interface_id("eni-1")
+            .interface_type(NetworkInterfaceType::Interface)
+            .attachment(
+                NetworkInterfaceAttachment::builder()
+                    .instance_id("i-1")
+                    .build(),
+            )
+            .private_ip_address("10.0.0.5")
+            .build();
+        let a = attachment(&eni);
+        assert_eq!(a.kind, AttachmentKind::Instance);
+        assert_eq!(a.target.as_deref(), Some("i-1"));
+
+        let vpce = NetworkInterface::builder()
+            .network_interface_id("eni-2")
+            .interface_type(NetworkInterfaceType::VpcEndpoint)
+            .description("VPC Endpoint Interface vpce-0abc")
+            .build();
+        let a = attachment(&vpce);
+        assert_eq!(a.kind, AttachmentKind::VpcEndpoint);
+        assert_eq!(a.target.as_deref(), Some("vpce-0abc"));
+
+        let sm = NetworkInterface::builder()
+            .network_interface_id("eni-3")
+            .description("SageMaker Endpoint studyai-dev-llama3-8b")
+            .requester_id("sagemaker.amazonaws.com")
+            .build();
+        let a = attachment(&sm);
+        assert_eq!(a.kind, AttachmentKind::SagemakerEndpoint);
+        assert_eq!(a.target.as_deref(), Some("studyai-dev-llama3-8b"));
+    }
+
+    #[test]
+    fn protocol_numbers_read_as_names() {
+        assert_eq!(protocol_name("-1"), "all");
+        assert_eq!(protocol_name("6"), "tcp");
+        assert_eq!(protocol_name("tcp"), "tcp");
+        assert_eq!(protocol_name("50"), "50");
+    }
+}

@@ -1,0 +1,222 @@
+//! GuardDuty findings: every detector, every page of active finding ids (50 a page, highest
+//! severity first), full findings 50 ids per call, and the counts by severity.
+
+use super::calls::{Calls, call};
+use crate::model::{Finding, SeverityLabel};
+use crate::source::SourceError;
+use aws_sdk_guardduty::Client;
+use aws_sdk_guardduty::types::{
+    Condition, FindingCriteria, GroupByType, OrderBy, Resource, SortCriteria,
+};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+/// The API's limit for ListFindings pages and GetFindings batches.
+pub const BATCH: usize = 50;
+
+pub struct RegionFindings {
+    pub findings: Vec<Finding>,
+    pub enabled: bool,
+    /// GuardDuty's own counts of active findings by severity band.
+    pub counts: BTreeMap<SeverityLabel, u64>,
+}
+
+fn active() -> FindingCriteria {
+    FindingCriteria::builder()
+        .criterion(
+            "service.archived",
+            Condition::builder().equals("false").build(),
+        )
+        .build()
+}
+
+pub async fn fetch(
+    client: &Client,
+    calls: &Calls,
+    region: &str,
+    profile: Option<&str>,
+) -> Result<RegionFindings, SourceError> {
+    let mut detectors = Vec::new();
+    let mut next = None;
+    loop {
+        let page = call(
+            calls,
+            "guardduty:ListDetectors",
+            region,
+            profile,
+            client
+                .list_detectors()
+                .max_results(50)
+                .set_next_token(next)
+                .send(),
+        )
+        .await?;
+        detectors.extend(page.detector_ids().iter().cloned());
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            break;
+        }
+    }
+    let mut out = RegionFindings {
+        findings: Vec::new(),
+        enabled: !detectors.is_empty(),
+        counts: BTreeMap::new(),
+    };
+    for detector in &detectors {
+        let mut ids: Vec<String> = Vec::new();
+        let mut next = None;
+        loop {
+            let page = call(
+                calls,
+                "guardduty:ListFindings",
+                region,
+                profile,
+                client
+                    .list_findings()
+                    .detector_id(detector)
+                    .finding_criteria(active())
+                    .sort_criteria(
+                        SortCriteria::builder()
+                            .attribute_name("severity")
+                            .order_by(OrderBy::Desc)
+                            .build(),
+                    )
+                    .max_results(BATCH as i32)
+                    .set_next_token(next)
+                    .send(),
+            )
+            .await?;
+            ids.extend(page.finding_ids().iter().cloned());
+            next = page
+                .next_token()
+                .map(str::to_string)
+                .filter(|t| !t.is_empty());
+            if next.is_none() {
+                break;
+            }
+        }
+        for batch in ids.chunks(BATCH) {
+            let page = call(
+                calls,
+                "guardduty:GetFindings",
+                region,
+                profile,
+                client
+                    .get_findings()
+                    .detector_id(detector)
+                    .set_finding_ids(Some(batch.to_vec()))
+                    .send(),
+            )
+            .await?;
+            out.findings
+                .extend(page.findings().iter().map(|f| finding(f, region)));
+        }
+        let stats = call(
+            calls,
+            "guardduty:GetFindingsStatistics",
+            region,
+            profile,
+            client
+                .get_findings_statistics()
+                .detector_id(detector)
+                .group_by(GroupByType::Severity)
+                .finding_criteria(active())
+                .send(),
+        )
+        .await?;
+        for s in stats
+            .finding_statistics()
+            .map(|s| s.grouped_by_severity())
+            .unwrap_or_default()
+        {
+            let label = SeverityLabel::from_score(s.severity().unwrap_or_default());
+            *out.counts.entry(label).or_default() +=
+                s.total_findings().unwrap_or_default().max(0) as u64;
+        }
+    }
+    Ok(out)
+}
+
+fn time(s: Option<&str>) -> Option<DateTime<Utc>> {
+    s.and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The resource a finding is about, as an operator names it.
+pub fn resource_name(r: Option<&Resource>) -> (String, String) {
+    let Some(r) = r else {
+        return (String::new(), String::new());
+    };
+    let kind = r.resource_type().unwrap_or_default().to_string();
+    let name = r
+        .instance_details()
+        .and_then(|i| i.instance_id())
+        .map(str::to_string)
+        .or_else(|| {
+            r.access_key_details()
+                .and_then(|a| a.user_name().or(a.access_key_id()))
+                .map(str::to_string)
+        })
+        .or_else(|| {
+            r.s3_bucket_details()
+                .first()
+                .and_then(|b| b.name())
+                .map(str::to_string)
+        })
+        .or_else(|| {
+            r.eks_cluster_details()
+                .and_then(|e| e.name())
+                .map(str::to_string)
+        })
+        .or_else(|| {
+            r.container_details()
+                .and_then(|c| c.name())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| kind.clone());
+    (kind, name)
+}
+
+pub fn finding(f: &aws_sdk_guardduty::types::Finding, region: &str) -> Finding {
+    let service = f.service();
+    let created = time(f.created_at());
+    let updated = time(f.updated_at());
+    let first = time(service.and_then(|s| s.event_first_seen()))
+        .or(created)
+        .unwrap_or_default();
+    let last = time(service.and_then(|s| s.event_last_seen()))
+        .or(updated)
+        .unwrap_or(first);
+    let (resource_type, resource) = resource_name(f.resource());
+    let mut details = Vec::new();
+    if let Some(s) = service {
+        if let Some(a) = s.action().and_then(|a| a.action_type()) {
+            details.push(("service.action.actionType".to_string(), a.to_string()));
+        }
+        if let Some(r) = s.resource_role() {
+            details.push(("service.resourceRole".to_string(), r.to_string()));
+        }
+        if let Some(d) = s.detector_id() {
+            details.push(("service.detectorId".to_string(), d.to_string()));
+        }
+    }
+    if let Some(arn) = f.arn() {
+        details.push(("arn".to_string(), arn.to_string()));
+    }
+    Finding {
+        id: f.id().unwrap_or_default().to_string(),
+        region: f.region().unwrap_or(region).to_string(),
+        account_id: f.account_id().unwrap_or_default().to_string(),
+        finding_type: f.r#type().unwrap_or_default().to_string(),
+        severity: f.severity().unwrap_or_default(),
+        title: f.title().unwrap_or_default().to_string(),
+        description: f.description().unwrap_or_default().to_string(),
+        resource_type,
+        resource,
+        count: service.and_then(|s| s.count()).unwrap_or(1).max(0) as u64,
+        first_seen: first,
+        last_seen: last,
+        archived: service.and_then(|s| s.archived()).unwrap_or(false),
+        details,
+    }
+}

@@ -1,0 +1,350 @@
+//! The live source: the official AWS SDK with the standard credential chain (environment,
+//! profiles, SSO, assume-role, instance role), `AWS_ENDPOINT_URL` honoured, timeouts on every
+//! call and the SDK's standard retries. Regions fan out in parallel; a failing region becomes a
+//! warning on its pane while the others' rows stay.
+
+mod calls;
+pub mod cloudwatch;
+mod ec2;
+pub mod errors;
+mod guardduty;
+mod sagemaker;
+
+use super::{ApiCalls, FetchResult, Fetched, Query, Source, SourceError, SourceKind};
+use crate::metrics;
+use crate::model::{CheckItem, Endpoint, FindingsData, Identity, SecurityGroupsData};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use calls::{Calls, call};
+use futures::future::BoxFuture;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// No single call (with its retries) may take longer.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// What the user chose, for building the SDK config.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub regions: Vec<String>,
+    /// An explicit endpoint for every service. Leave it `None` to let the SDK read
+    /// `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` itself, which keeps per-service
+    /// overrides working.
+    pub endpoint_url: Option<String>,
+}
+
+struct RegionClients {
+    region: String,
+    sagemaker: aws_sdk_sagemaker::Client,
+    cloudwatch: aws_sdk_cloudwatch::Client,
+    ec2: aws_sdk_ec2::Client,
+    guardduty: aws_sdk_guardduty::Client,
+}
+
+pub struct AwsSource {
+    config: SdkConfig,
+    profile: Option<String>,
+    regions: Vec<RegionClients>,
+    sts: aws_sdk_sts::Client,
+    endpoints_cache: sagemaker::Cache,
+}
+
+impl AwsSource {
+    pub async fn connect(options: AwsOptions) -> AwsSource {
+        let first = options
+            .regions
+            .first()
+            .cloned()
+            .unwrap_or_else(|| crate::config::DEFAULT_REGION.to_string());
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(first))
+            .retry_config(RetryConfig::standard().with_max_attempts(4))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(OPERATION_TIMEOUT)
+                    .build(),
+            );
+        if let Some(p) = &options.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let config = loader.load().await;
+        let regions = options
+            .regions
+            .iter()
+            .map(|r| {
+                let region = Region::new(r.clone());
+                RegionClients {
+                    region: r.clone(),
+                    sagemaker: aws_sdk_sagemaker::Client::from_conf(
+                        aws_sdk_sagemaker::config::Builder::from(&config)
+                            .region(region.clone())
+                            .build(),
+                    ),
+                    cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                        aws_sdk_cloudwatch::config::Builder::from(&config)
+                            .region(region.clone())
+                            .build(),
+                    ),
+                    ec2: aws_sdk_ec2::Client::from_conf(
+                        aws_sdk_ec2::config::Builder::from(&config)
+                            .region(region.clone())
+                            .build(),
+                    ),
+                    guardduty: aws_sdk_guardduty::Client::from_conf(
+                        aws_sdk_guardduty::config::Builder::from(&config)
+                            .region(region)
+                            .build(),
+                    ),
+                }
+            })
+            .collect();
+        AwsSource {
+            sts: aws_sdk_sts::Client::new(&config),
+            config,
+            profile: options.profile,
+            regions,
+            endpoints_cache: sagemaker::Cache::default(),
+        }
+    }
+
+    /// Resolves credentials once, before anything is drawn, so "no credentials" is said plainly.
+    pub async fn check_credentials(&self) -> Result<(), SourceError> {
+        let Some(provider) = self.config.credentials_provider() else {
+            return Err(SourceError::NoCredentials);
+        };
+        match provider.provide_credentials().await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let chain = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
+                Err(errors::credentials_problem(&chain, self.profile.as_deref())
+                    .unwrap_or(SourceError::NoCredentials))
+            }
+        }
+    }
+
+    fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+
+    /// Runs `fetch` in every region at once and merges what came back; a region that fails
+    /// becomes a warning unless every region failed.
+    async fn per_region<'a, T, F, Fut>(&'a self, fetch: F) -> FetchResult<Vec<T>>
+    where
+        F: Fn(&'a RegionClients, Arc<Calls>) -> Fut,
+        Fut: Future<Output = Result<T, SourceError>> + 'a,
+    {
+        let calls: Vec<Arc<Calls>> = self
+            .regions
+            .iter()
+            .map(|_| Arc::new(Calls::default()))
+            .collect();
+        let results = futures::future::join_all(
+            self.regions
+                .iter()
+                .zip(&calls)
+                .map(|(r, c)| fetch(r, c.clone())),
+        )
+        .await;
+        let mut api_calls = ApiCalls::new();
+        let mut metrics_requested = 0;
+        for c in &calls {
+            let (counts, m) = c.take();
+            metrics_requested += m;
+            for (op, n) in counts {
+                *api_calls.entry(op).or_default() += n;
+            }
+        }
+        let mut data = Vec::new();
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(d) => data.push(d),
+                Err(e) => errors.push(e),
+            }
+        }
+        if data.is_empty()
+            && let Some(first) = errors.first()
+        {
+            return Err(first.clone());
+        }
+        Ok(Fetched {
+            data,
+            warnings: errors.iter().map(ToString::to_string).collect(),
+            api_calls,
+            metrics_requested,
+        })
+    }
+}
+
+async fn region_endpoints(
+    r: &RegionClients,
+    calls: Arc<Calls>,
+    src: &AwsSource,
+    q: &Query,
+) -> Result<Vec<Endpoint>, SourceError> {
+    let calls = calls.as_ref();
+    let profile = src.profile();
+    let listed = sagemaker::list(&r.sagemaker, calls, &r.region, profile).await?;
+    let described = futures::future::try_join_all(listed.iter().map(|l| {
+        sagemaker::describe(
+            &r.sagemaker,
+            calls,
+            &src.endpoints_cache,
+            &r.region,
+            profile,
+            l,
+        )
+    }))
+    .await?;
+    let mut targets = Vec::new();
+    let mut owners = Vec::new();
+    for (i, d) in described.iter().enumerate() {
+        for v in &d.variants {
+            targets.push(cloudwatch::Target {
+                endpoint: listed[i].name.clone(),
+                variant: v.name.clone(),
+            });
+            owners.push(i);
+        }
+    }
+    let period = metrics::period_for_window(q.window);
+    let (start, end) = metrics::aligned_range(q.now, q.window, period);
+    let range = cloudwatch::Range { start, end, period };
+    let series = if targets.is_empty() {
+        Vec::new()
+    } else {
+        cloudwatch::fetch(&r.cloudwatch, calls, &r.region, profile, &targets, &range).await?
+    };
+    Ok(listed
+        .iter()
+        .zip(described)
+        .enumerate()
+        .map(|(i, (l, d))| {
+            let mine: Vec<cloudwatch::VariantSeries> = series
+                .iter()
+                .zip(&owners)
+                .filter(|(_, o)| **o == i)
+                .map(|(s, _)| s.clone())
+                .collect();
+            Endpoint {
+                name: l.name.clone(),
+                region: r.region.clone(),
+                status: l.status.clone(),
+                variants: d.variants,
+                kms_key_id: d.kms_key_id,
+                metrics: cloudwatch::aggregate(&range, &mine),
+                alerts: Vec::new(),
+            }
+        })
+        .collect())
+}
+
+impl Source for AwsSource {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Aws
+    }
+
+    fn identity(&self) -> BoxFuture<'_, Result<Identity, SourceError>> {
+        Box::pin(async move {
+            let calls = Calls::default();
+            let region = self
+                .regions
+                .first()
+                .map(|r| r.region.as_str())
+                .unwrap_or("");
+            let out = call(
+                &calls,
+                "sts:GetCallerIdentity",
+                region,
+                self.profile(),
+                self.sts.get_caller_identity().send(),
+            )
+            .await?;
+            Ok(Identity {
+                account: out.account().map(str::to_string),
+                caller_arn: out.arn().map(str::to_string),
+            })
+        })
+    }
+
+    fn endpoints(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+        Box::pin(async move {
+            let q = &q;
+            let fetched = self
+                .per_region(|r, c| region_endpoints(r, c, self, q))
+                .await?;
+            Ok(fetched.map(|per_region| per_region.into_iter().flatten().collect()))
+        })
+    }
+
+    fn security_groups(&self, _q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
+        Box::pin(async move {
+            let fetched = self
+                .per_region(|r, c| async move {
+                    ec2::groups(&r.ec2, &c, &r.region, self.profile()).await
+                })
+                .await?;
+            Ok(fetched.map(|per_region| {
+                let mut data = SecurityGroupsData::default();
+                for (groups, vpcs) in per_region {
+                    data.groups.extend(groups);
+                    data.vpcs.extend(vpcs);
+                }
+                data
+            }))
+        })
+    }
+
+    fn findings(&self, _q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
+        Box::pin(async move {
+            let fetched = self
+                .per_region(|r, c| async move {
+                    guardduty::fetch(&r.guardduty, &c, &r.region, self.profile())
+                        .await
+                        .map(|f| (r.region.clone(), f))
+                })
+                .await?;
+            Ok(fetched.map(|per_region| {
+                let mut data = FindingsData::default();
+                for (region, f) in per_region {
+                    data.detectors.push((region, f.enabled));
+                    data.findings.extend(f.findings);
+                    for (label, n) in f.counts {
+                        *data.counts.entry(label).or_default() += n;
+                    }
+                }
+                data
+            }))
+        })
+    }
+
+    fn checklist(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<CheckItem>>> {
+        // Live evaluation of the checklist comes with its own issue; until then every item
+        // says plainly that it was not evaluated.
+        Box::pin(async move {
+            Ok(Fetched::complete(
+                crate::checklist::ITEMS
+                    .iter()
+                    .map(|d| {
+                        crate::checklist::result(
+                            d,
+                            crate::model::CheckStatus::Unknown,
+                            "not evaluated against AWS yet in this version of secdash",
+                        )
+                    })
+                    .collect(),
+            ))
+        })
+    }
+}

@@ -1,0 +1,863 @@
+//! secdash against a real AWS API emulator: moto's standalone server (with the harness's
+//! additions for what moto 5.2.5 lacks, see tests/moto/secdash_moto.py). Each test seeds its
+//! own server through the AWS API, runs secdash, and checks that what it shows equals what was
+//! seeded, and that it made the fewest calls.
+
+mod support;
+
+use assert_cmd::Command;
+use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
+use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, UserIdGroupPair};
+use aws_sdk_sagemaker::types::{
+    ContainerDefinition, ProductionVariant, ProductionVariantInstanceType,
+};
+use serde_json::Value;
+use support::moto::{Moto, finding};
+
+const REGION: &str = "ap-southeast-1";
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+async fn create_endpoint(
+    cfg: &aws_config::SdkConfig,
+    name: &str,
+    variants: &[(&str, i32)],
+    kms: bool,
+) {
+    let sm = aws_sdk_sagemaker::Client::new(cfg);
+    let model = format!("{name}-model");
+    sm.create_model()
+        .model_name(&model)
+        .execution_role_arn(format!(
+            "arn:aws:iam::{}:role/sagemaker",
+            support::moto::ACCOUNT
+        ))
+        .primary_container(
+            ContainerDefinition::builder()
+                .image("123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/llm:1")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut config = sm
+        .create_endpoint_config()
+        .endpoint_config_name(format!("{name}-config"));
+    for (variant, count) in variants {
+        config = config.production_variants(
+            ProductionVariant::builder()
+                .variant_name(*variant)
+                .model_name(&model)
+                .initial_instance_count(*count)
+                .instance_type(ProductionVariantInstanceType::MlG4DnXlarge)
+                .build(),
+        );
+    }
+    if kms {
+        config = config.kms_key_id(
+            "arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        );
+    }
+    config.send().await.unwrap();
+    sm.create_endpoint()
+        .endpoint_name(name)
+        .endpoint_config_name(format!("{name}-config"))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Puts one datapoint a minute, `minutes_ago` before the current whole minute.
+async fn put(
+    cfg: &aws_config::SdkConfig,
+    endpoint: &str,
+    variant: &str,
+    metric: &str,
+    unit: StandardUnit,
+    points: &[(i64, f64)],
+) {
+    let cw = aws_sdk_cloudwatch::Client::new(cfg);
+    let now = chrono::Utc::now().timestamp();
+    let minute = now - now % 60;
+    let data: Vec<MetricDatum> = points
+        .iter()
+        .map(|(ago, v)| {
+            MetricDatum::builder()
+                .metric_name(metric)
+                .dimensions(
+                    Dimension::builder()
+                        .name("EndpointName")
+                        .value(endpoint)
+                        .build(),
+                )
+                .dimensions(
+                    Dimension::builder()
+                        .name("VariantName")
+                        .value(variant)
+                        .build(),
+                )
+                .timestamp(aws_smithy_types::DateTime::from_secs(minute - ago * 60))
+                .value(*v)
+                .unit(unit.clone())
+                .build()
+        })
+        .collect();
+    cw.put_metric_data()
+        .namespace("AWS/SageMaker")
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .unwrap();
+}
+
+fn tcp(port: i32, cidr: &str) -> IpPermission {
+    IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(port)
+        .to_port(port)
+        .ip_ranges(
+            IpRange::builder()
+                .cidr_ip(cidr)
+                .description(format!("port {port}"))
+                .build(),
+        )
+        .build()
+}
+
+struct Seeded {
+    web: String,
+    db: String,
+    detector: String,
+}
+
+/// The scenario most tests share: two endpoints (one with two variants), three groups, ENIs,
+/// and seven findings (one archived).
+async fn seed(moto: &Moto) -> Seeded {
+    let cfg = moto.sdk(REGION).await;
+    create_endpoint(&cfg, "llama", &[("AllTraffic", 2)], true).await;
+    create_endpoint(&cfg, "embed", &[("blue", 1), ("green", 1)], false).await;
+    let minutes: Vec<i64> = (2..12).collect();
+    // llama: 100 calls a minute, 9 5XX in one minute (an alert), 250 ms latency.
+    put(
+        &cfg,
+        "llama",
+        "AllTraffic",
+        "Invocations",
+        StandardUnit::Count,
+        &minutes.iter().map(|m| (*m, 100.0)).collect::<Vec<_>>(),
+    )
+    .await;
+    put(
+        &cfg,
+        "llama",
+        "AllTraffic",
+        "Invocation5XXErrors",
+        StandardUnit::Count,
+        &[(3, 9.0)],
+    )
+    .await;
+    put(
+        &cfg,
+        "llama",
+        "AllTraffic",
+        "Invocation4XXErrors",
+        StandardUnit::Count,
+        &[(4, 2.0), (5, 3.0)],
+    )
+    .await;
+    put(
+        &cfg,
+        "llama",
+        "AllTraffic",
+        "ModelLatency",
+        StandardUnit::Microseconds,
+        &minutes.iter().map(|m| (*m, 250_000.0)).collect::<Vec<_>>(),
+    )
+    .await;
+    // embed: blue takes 30 a minute at 100 ms, green 10 a minute at 500 ms; one 5XX a minute.
+    put(
+        &cfg,
+        "embed",
+        "blue",
+        "Invocations",
+        StandardUnit::Count,
+        &minutes.iter().map(|m| (*m, 30.0)).collect::<Vec<_>>(),
+    )
+    .await;
+    put(
+        &cfg,
+        "embed",
+        "green",
+        "Invocations",
+        StandardUnit::Count,
+        &minutes.iter().map(|m| (*m, 10.0)).collect::<Vec<_>>(),
+    )
+    .await;
+    put(
+        &cfg,
+        "embed",
+        "blue",
+        "ModelLatency",
+        StandardUnit::Microseconds,
+        &minutes.iter().map(|m| (*m, 100_000.0)).collect::<Vec<_>>(),
+    )
+    .await;
+    put(
+        &cfg,
+        "embed",
+        "green",
+        "ModelLatency",
+        StandardUnit::Microseconds,
+        &minutes.iter().map(|m| (*m, 500_000.0)).collect::<Vec<_>>(),
+    )
+    .await;
+    put(
+        &cfg,
+        "embed",
+        "blue",
+        "Invocation5XXErrors",
+        StandardUnit::Count,
+        &minutes.iter().map(|m| (*m, 1.0)).collect::<Vec<_>>(),
+    )
+    .await;
+
+    let ec2 = aws_sdk_ec2::Client::new(&cfg);
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.0.0.0/16")
+        .send()
+        .await
+        .unwrap()
+        .vpc
+        .unwrap()
+        .vpc_id
+        .unwrap();
+    let subnet = ec2
+        .create_subnet()
+        .vpc_id(&vpc)
+        .cidr_block("10.0.10.0/24")
+        .send()
+        .await
+        .unwrap()
+        .subnet
+        .unwrap()
+        .subnet_id
+        .unwrap();
+    let group = |name: &'static str| {
+        let ec2 = ec2.clone();
+        let vpc = vpc.clone();
+        async move {
+            ec2.create_security_group()
+                .group_name(name)
+                .description(format!("{name} tier"))
+                .vpc_id(vpc)
+                .send()
+                .await
+                .unwrap()
+                .group_id
+                .unwrap()
+        }
+    };
+    let web = group("web").await;
+    let app = group("app").await;
+    let db = group("db").await;
+    ec2.authorize_security_group_ingress()
+        .group_id(&web)
+        .ip_permissions(tcp(22, "0.0.0.0/0"))
+        .ip_permissions(tcp(443, "0.0.0.0/0"))
+        .send()
+        .await
+        .unwrap();
+    ec2.authorize_security_group_ingress()
+        .group_id(&app)
+        .ip_permissions(tcp(6443, "10.0.0.0/16"))
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(30080)
+                .to_port(30090)
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    ec2.authorize_security_group_ingress()
+        .group_id(&db)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(5432)
+                .to_port(5432)
+                .user_id_group_pairs(UserIdGroupPair::builder().group_id(&app).build())
+                .build(),
+        )
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(3306)
+                .to_port(3306)
+                .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    for (desc, groups) in [
+        ("SageMaker Endpoint llama", vec![web.clone()]),
+        (
+            "VPC Endpoint Interface vpce-0123456789abcdef0",
+            vec![web.clone(), db.clone()],
+        ),
+    ] {
+        ec2.create_network_interface()
+            .subnet_id(&subnet)
+            .description(desc)
+            .set_groups(Some(groups))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let gd = aws_sdk_guardduty::Client::new(&cfg);
+    let detector = gd
+        .create_detector()
+        .enable(true)
+        .send()
+        .await
+        .unwrap()
+        .detector_id
+        .unwrap();
+    let findings = serde_json::json!([
+        finding(
+            "a1",
+            &detector,
+            REGION,
+            "Recon:EC2/PortProbeUnprotectedPort",
+            2.0,
+            40,
+            false,
+            "2026-11-23T09:00:00.000Z"
+        ),
+        finding(
+            "a2",
+            &detector,
+            REGION,
+            "Backdoor:EC2/C&CActivity.B!DNS",
+            8.0,
+            3,
+            false,
+            "2026-11-23T10:00:00.000Z"
+        ),
+        finding(
+            "a3",
+            &detector,
+            REGION,
+            "AttackSequence:IAM/CompromisedCredentials",
+            9.5,
+            1,
+            false,
+            "2026-11-23T11:00:00.000Z"
+        ),
+        finding(
+            "a4",
+            &detector,
+            REGION,
+            "UnauthorizedAccess:EC2/SSHBruteForce",
+            5.0,
+            1200,
+            false,
+            "2026-11-23T08:00:00.000Z"
+        ),
+        finding(
+            "a5",
+            &detector,
+            REGION,
+            "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+            8.0,
+            77,
+            false,
+            "2026-11-23T11:30:00.000Z"
+        ),
+        finding(
+            "a6",
+            &detector,
+            REGION,
+            "Policy:IAMUser/RootCredentialUsage",
+            2.0,
+            1,
+            false,
+            "2026-11-22T08:00:00.000Z"
+        ),
+        finding(
+            "a7",
+            &detector,
+            REGION,
+            "Trojan:EC2/DNSDataExfiltration",
+            8.0,
+            9,
+            true,
+            "2026-11-23T07:00:00.000Z"
+        ),
+    ]);
+    moto.seed_findings(REGION, &detector, &findings);
+    Seeded { web, db, detector }
+}
+
+fn secdash(moto: &Moto, args: &[&str]) -> (i32, Value, String) {
+    let state = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("secdash").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", state.path())
+        .env("SECDASH_STATE_DIR", state.path())
+        .env("XDG_CONFIG_HOME", state.path());
+    for (k, v) in moto.env() {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), json, stderr)
+}
+
+fn by_name<'a>(list: &'a Value, name: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in {list}"))
+}
+
+#[test]
+fn once_shows_exactly_what_was_seeded() {
+    let moto = Moto::start();
+    let seeded = rt().block_on(seed(&moto));
+    let (code, v, err) = secdash(&moto, &["--once", "--format", "json", "--region", REGION]);
+    assert_eq!(
+        code, 3,
+        "critical rules and findings: exit 3; stderr: {err}"
+    );
+    assert_eq!(v["source"], "aws");
+    assert_eq!(v["account"], support::moto::ACCOUNT);
+    assert_eq!(v["errors"], serde_json::json!([]), "{err}");
+    assert_eq!(v["endpoint_url"], moto.url());
+
+    // Endpoints: sums, units and alerts equal what was seeded.
+    let llama = by_name(&v["endpoints"], "llama");
+    assert_eq!(llama["status"], "InService");
+    assert_eq!(llama["invocations"], 1000.0);
+    assert_eq!(llama["errors_5xx"], 9.0);
+    assert_eq!(llama["errors_4xx"], 5.0);
+    assert_eq!(llama["latency_ms_avg"], 250.0, "µs to ms");
+    assert_eq!(llama["latency_ms_p99"], 250.0);
+    assert_eq!(llama["variants"][0]["instance_type"], "ml.g4dn.xlarge");
+    assert_eq!(llama["variants"][0]["instance_count"], 2);
+    assert!(llama["kms_key_id"].as_str().unwrap().contains(":key/"));
+    assert_eq!(llama["alerts"][0]["kind"], "errors_5xx");
+    let embed = by_name(&v["endpoints"], "embed");
+    assert_eq!(embed["invocations"], 400.0);
+    assert_eq!(embed["errors_5xx"], 10.0);
+    assert_eq!(embed["latency_ms_avg"], 200.0, "weighted by invocations");
+    assert_eq!(embed["latency_ms_p99"], 500.0, "the worst variant");
+    assert_eq!(
+        embed["alerts"],
+        serde_json::json!([]),
+        "1 a minute is 5 per 5 minutes: not more than 5"
+    );
+    assert_eq!(embed["kms_key_id"], Value::Null);
+
+    // Security groups: rule risks, peers and attachments.
+    let web = v["security_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == seeded.web.as_str())
+        .unwrap();
+    let ssh = web["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["from_port"] == 22)
+        .unwrap();
+    assert_eq!(ssh["risk"], "critical");
+    assert_eq!(ssh["peer"], "0.0.0.0/0");
+    assert!(
+        ssh["id"].as_str().unwrap().starts_with("sgr-"),
+        "rule ids from DescribeSecurityGroupRules"
+    );
+    let https = web["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["from_port"] == 443)
+        .unwrap();
+    assert_eq!(https["risk"], "low");
+    let kinds: Vec<&str> = web["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    assert!(
+        kinds.contains(&"sagemaker_endpoint") && kinds.contains(&"vpc_endpoint"),
+        "{kinds:?}"
+    );
+    let app = by_name(&v["security_groups"], "app");
+    let k8s = app["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["from_port"] == 6443)
+        .unwrap();
+    assert_eq!(
+        k8s["risk"], "none",
+        "Kubernetes API from inside the VPC (seed 004)"
+    );
+    let nodeport = app["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["from_port"] == 30080)
+        .unwrap();
+    assert_eq!(nodeport["risk"], "high");
+    let db = v["security_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == seeded.db.as_str())
+        .unwrap();
+    let pg = db["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["from_port"] == 5432)
+        .unwrap();
+    assert_eq!(pg["peer_kind"], "security_group");
+    assert_eq!(pg["risk"], "none");
+    let mysql = db["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["from_port"] == 3306)
+        .unwrap();
+    assert_eq!(
+        (mysql["peer"].as_str(), mysql["risk"].as_str()),
+        (Some("::/0"), Some("critical"))
+    );
+
+    // Findings: active only, highest severity first, with their counts.
+    let f: Vec<(&str, f64, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap(),
+                f["severity"].as_f64().unwrap(),
+                f["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(f.len(), 6, "the archived finding is left out");
+    assert_eq!(f[0], ("a3", 9.5, 1));
+    assert_eq!(
+        (f[1].0, f[2].0),
+        ("a5", "a2"),
+        "equal severity: most recent first"
+    );
+    assert_eq!(f[3], ("a4", 5.0, 1200));
+    assert_eq!(v["findings"][0]["severity_label"], "critical");
+    assert_eq!(v["findings"][0]["resource"], "i-a3");
+    assert_eq!(v["summary"]["findings_by_severity"]["high"], 2);
+
+    // The fewest calls: one of each list call, one describe per endpoint and config, and one
+    // GetMetricData for all 18 queries of the three variants.
+    let calls = &v["api_calls"];
+    let expect = serde_json::json!({
+        "cloudwatch:GetMetricData": 1,
+        "ec2:DescribeNetworkInterfaces": 1,
+        "ec2:DescribeSecurityGroupRules": 1,
+        "ec2:DescribeSecurityGroups": 1,
+        "ec2:DescribeVpcs": 1,
+        "guardduty:GetFindings": 1,
+        "guardduty:GetFindingsStatistics": 1,
+        "guardduty:ListDetectors": 1,
+        "guardduty:ListFindings": 1,
+        "sagemaker:DescribeEndpoint": 2,
+        "sagemaker:DescribeEndpointConfig": 2,
+        "sagemaker:ListEndpoints": 1,
+    });
+    assert_eq!(calls, &expect);
+    assert_eq!(v["cloudwatch_cost"]["metrics_per_refresh"], 18);
+    let _ = seeded.detector;
+}
+
+#[test]
+fn findings_come_fifty_per_call() {
+    let moto = Moto::start();
+    let rt = rt();
+    let cfg = rt.block_on(moto.sdk(REGION));
+    let gd = aws_sdk_guardduty::Client::new(&cfg);
+    let detector = rt
+        .block_on(gd.create_detector().enable(true).send())
+        .unwrap()
+        .detector_id
+        .unwrap();
+    let findings: Vec<Value> = (0..120)
+        .map(|i| {
+            finding(
+                &format!("f{i:03}"),
+                &detector,
+                REGION,
+                "Recon:EC2/Portscan",
+                1.0 + (i % 90) as f64 / 10.0,
+                1,
+                false,
+                "2026-11-23T09:00:00.000Z",
+            )
+        })
+        .collect();
+    moto.seed_findings(REGION, &detector, &Value::Array(findings));
+    let (code, v, err) = secdash(
+        &moto,
+        &[
+            "--once",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--region",
+            REGION,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["findings"].as_array().unwrap().len(), 120);
+    assert_eq!(v["api_calls"]["guardduty:ListFindings"], 3);
+    assert_eq!(v["api_calls"]["guardduty:GetFindings"], 3);
+    let sev: Vec<f64> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_f64().unwrap())
+        .collect();
+    assert!(sev.windows(2).all(|w| w[0] >= w[1]), "sorted by severity");
+}
+
+#[test]
+fn metric_queries_share_calls_up_to_five_hundred() {
+    let moto = Moto::start();
+    let rt = rt();
+    let cfg = rt.block_on(moto.sdk(REGION));
+    // 84 variants × 6 queries = 504: two GetMetricData calls, not 84 or 504.
+    rt.block_on(async {
+        for i in 0..84 {
+            create_endpoint(&cfg, &format!("ep-{i:02}"), &[("AllTraffic", 1)], false).await;
+        }
+    });
+    let (code, v, err) = secdash(
+        &moto,
+        &[
+            "--once",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--region",
+            REGION,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["endpoints"].as_array().unwrap().len(), 84);
+    assert_eq!(v["api_calls"]["cloudwatch:GetMetricData"], 2);
+    assert_eq!(v["api_calls"]["sagemaker:ListEndpoints"], 1, "100 a page");
+    assert_eq!(v["cloudwatch_cost"]["metrics_per_refresh"], 504);
+}
+
+#[test]
+fn regions_fan_out_and_merge() {
+    let moto = Moto::start();
+    let rt = rt();
+    rt.block_on(async {
+        let a = moto.sdk(REGION).await;
+        let b = moto.sdk("us-east-1").await;
+        create_endpoint(&a, "sg-llm", &[("AllTraffic", 1)], true).await;
+        create_endpoint(&b, "us-llm", &[("AllTraffic", 1)], true).await;
+    });
+    let (code, v, err) = secdash(
+        &moto,
+        &[
+            "--once",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--region",
+            "ap-southeast-1,us-east-1",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        v["regions"],
+        serde_json::json!(["ap-southeast-1", "us-east-1"])
+    );
+    assert_eq!(
+        by_name(&v["endpoints"], "sg-llm")["region"],
+        "ap-southeast-1"
+    );
+    assert_eq!(by_name(&v["endpoints"], "us-llm")["region"], "us-east-1");
+    assert_eq!(
+        v["api_calls"]["sagemaker:ListEndpoints"], 2,
+        "one per region"
+    );
+}
+
+#[test]
+fn a_failing_service_affects_only_its_pane() {
+    let moto = Moto::start();
+    rt().block_on(seed(&moto));
+    let state = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("secdash").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SECDASH_STATE_DIR", state.path());
+    for (k, v) in moto.env() {
+        cmd.env(k, v);
+    }
+    // GuardDuty alone points at a port where nothing listens.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    cmd.env(
+        "AWS_ENDPOINT_URL_GUARDDUTY",
+        format!("http://127.0.0.1:{dead}"),
+    );
+    let out = cmd
+        .args([
+            "--once",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--region",
+            REGION,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(v["errors"][0]["pane"], "findings");
+    let msg = v["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("guardduty:ListDetectors") && msg.contains("unreachable"),
+        "{msg}"
+    );
+    assert_eq!(
+        v["endpoints"].as_array().unwrap().len(),
+        2,
+        "the other panes go on"
+    );
+    assert!(!v["security_groups"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn no_credentials_is_fatal_and_points_to_demo() {
+    let state = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("secdash")
+        .unwrap()
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", state.path())
+        .env("SECDASH_STATE_DIR", state.path())
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["--once", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no AWS credentials") && err.contains("--demo"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn the_tui_fetchers_read_the_same_data() {
+    use secdash::app::Msg;
+    use secdash::fetch::PaneData;
+    use secdash::model::PaneId;
+    use secdash::runtime::{FetchPlan, fetch_once};
+    use secdash::source::aws::{AwsOptions, AwsSource};
+
+    let moto = Moto::start();
+    let rt = rt();
+    rt.block_on(seed(&moto));
+    // The TUI's fetch tasks call `fetch_once`; it is driven here without a terminal.
+    for (k, v) in moto.env() {
+        // SAFETY: set before any thread of this test reads the environment through the SDK.
+        unsafe { std::env::set_var(k, v) };
+    }
+    let source = rt.block_on(AwsSource::connect(AwsOptions {
+        profile: None,
+        regions: vec![REGION.into()],
+        endpoint_url: Some(moto.url()),
+    }));
+    rt.block_on(source.check_credentials()).unwrap();
+    let plan = FetchPlan {
+        source: std::sync::Arc::new(source),
+        window: chrono::Duration::hours(1),
+        regions: vec![REGION.into()],
+        thresholds: secdash::metrics::Thresholds::default(),
+    };
+    let Msg::Fetched { result, .. } = rt.block_on(fetch_once(&plan, PaneId::Endpoints)) else {
+        panic!("not a fetch result")
+    };
+    let fetched = result.unwrap();
+    let PaneData::Endpoints(eps) = fetched.data else {
+        panic!()
+    };
+    let llama = eps.iter().find(|e| e.name == "llama").unwrap();
+    assert_eq!(llama.metrics.invocations, 1000.0);
+    assert_eq!(llama.alerts.len(), 1);
+    assert_eq!(fetched.api_calls.get("cloudwatch:GetMetricData"), Some(&1));
+
+    // A second refresh describes nothing again: configs never change, endpoints did not.
+    let Msg::Fetched { result, .. } = rt.block_on(fetch_once(&plan, PaneId::Endpoints)) else {
+        panic!()
+    };
+    let again = result.unwrap().api_calls;
+    assert_eq!(again.get("sagemaker:DescribeEndpoint"), None);
+    assert_eq!(again.get("sagemaker:DescribeEndpointConfig"), None);
+    assert_eq!(again.get("sagemaker:ListEndpoints"), Some(&1));
+
+    let Msg::Fetched { result, .. } = rt.block_on(fetch_once(&plan, PaneId::Findings)) else {
+        panic!()
+    };
+    let PaneData::Findings(f) = result.unwrap().data else {
+        panic!()
+    };
+    assert_eq!(f.findings.len(), 6);
+    assert_eq!(
+        f.counts.values().sum::<u64>(),
+        6,
+        "GuardDuty's own statistics"
+    );
+}

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""moto's server with the operations secdash needs that moto 5.2.5 lacks.
+
+Run by the Rust tests (tests/support/moto.rs) as: python secdash_moto.py PORT
+
+moto stays the emulator; this module only adds to it, the way Prowler's tests patch moto:
+
+* CloudWatch GetMetricData: percentile statistics (`p99`, `p99.9`). moto returns no value for
+  them, which breaks the response (HTTP 500). Percentiles are computed by nearest rank over
+  the raw datapoints, which is what CloudWatch reports for small samples of exact values.
+* GuardDuty: ListFindings, GetFindings, GetFindingsStatistics, ArchiveFindings and
+  UnarchiveFindings (HTTP 404 in moto), with the request and response shapes of the GuardDuty
+  API reference (REST-JSON, camelCase members; FindingCriteria with eq/neq/equals/notEquals/
+  gt/gte/lt/lte; SortCriteria; MaxResults up to 50; NextToken; GroupBy SEVERITY).
+* A seeding route, `POST /_secdash/guardduty/findings?account=..&region=..&detector=..`, whose
+  body is a JSON list of findings in the GetFindings shape. GuardDuty has no API to create a
+  finding with chosen values (CreateSampleFindings makes canned ones), so tests seed this way.
+"""
+import json
+import math
+import re
+import sys
+import threading
+from urllib.parse import parse_qs
+
+from werkzeug.serving import run_simple
+from werkzeug.wrappers import Request, Response
+
+import moto.cloudwatch.models as cloudwatch_models
+import moto.guardduty.urls as guardduty_urls
+from moto.guardduty.models import guardduty_backends
+from moto.guardduty.responses import GuardDutyResponse
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+# ---------------------------------------------------------------------------------------------
+# CloudWatch percentiles
+
+_original_statistic = cloudwatch_models.Statistics.get_statistics_for_type
+
+
+def _statistic(self, stat):
+    match = re.fullmatch(r"p(\d+(?:\.\d+)?)", stat)
+    if not match:
+        return _original_statistic(self, stat)
+    values = sorted(self.metric_single_values_list)
+    if not values:
+        return None
+    rank = max(1, math.ceil(float(match.group(1)) / 100.0 * len(values)))
+    return values[rank - 1]
+
+
+cloudwatch_models.Statistics.get_statistics_for_type = _statistic
+
+# ---------------------------------------------------------------------------------------------
+# GuardDuty findings
+
+_LOCK = threading.Lock()
+# (account, region, detector id) -> {finding id: finding}
+_FINDINGS = {}
+
+
+def _store(account, region, detector_id):
+    return _FINDINGS.setdefault((account, region, detector_id), {})
+
+
+def _bad_request(message):
+    return 400, {}, json.dumps({"__type": "BadRequestException", "message": message, "Message": message})
+
+
+def _field(finding, path):
+    value = finding
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _matches(finding, criteria):
+    for path, cond in (criteria or {}).get("criterion", {}).items():
+        value = _field(finding, path)
+        as_text = str(value).lower() if isinstance(value, bool) else str(value)
+        for op, expected in cond.items():
+            if op in ("eq", "equals"):
+                if as_text not in [str(e).lower() if isinstance(value, bool) else str(e) for e in expected]:
+                    return False
+            elif op in ("neq", "notEquals"):
+                if as_text in [str(e).lower() if isinstance(value, bool) else str(e) for e in expected]:
+                    return False
+            elif op in ("gt", "greaterThan") and not (value is not None and float(value) > float(expected)):
+                return False
+            elif op in ("gte", "greaterThanOrEqual") and not (value is not None and float(value) >= float(expected)):
+                return False
+            elif op in ("lt", "lessThan") and not (value is not None and float(value) < float(expected)):
+                return False
+            elif op in ("lte", "lessThanOrEqual") and not (value is not None and float(value) <= float(expected)):
+                return False
+    return True
+
+
+def _sorted(findings, sort):
+    if not sort:
+        return findings
+    key = sort.get("attributeName", "severity")
+    reverse = sort.get("orderBy", "ASC") == "DESC"
+    return sorted(findings, key=lambda f: (_field(f, key) is None, _field(f, key)), reverse=reverse)
+
+
+def _detector_or_error(self, detector_id):
+    try:
+        self.guardduty_backend.get_detector(detector_id)
+    except Exception:
+        return _bad_request(f"The request is rejected because the input detectorId is not owned by the current account.")
+    return None
+
+
+def list_findings(self):
+    detector_id = self.path.split("/")[-2]
+    err = _detector_or_error(self, detector_id)
+    if err:
+        return err
+    body = json.loads(self.body or "{}")
+    max_results = int(body.get("maxResults", 50))
+    if not 1 <= max_results <= 50:
+        return _bad_request("maxResults must be between 1 and 50")
+    with _LOCK:
+        found = [f for f in _store(self.current_account, self.region, detector_id).values()
+                 if _matches(f, body.get("findingCriteria"))]
+    found = _sorted(found, body.get("sortCriteria"))
+    start = int(body.get("nextToken") or 0)
+    page = found[start:start + max_results]
+    out = {"findingIds": [f["id"] for f in page]}
+    if start + max_results < len(found):
+        out["nextToken"] = str(start + max_results)
+    return json.dumps(out)
+
+
+def get_findings(self):
+    detector_id = self.path.split("/")[-3]
+    err = _detector_or_error(self, detector_id)
+    if err:
+        return err
+    body = json.loads(self.body or "{}")
+    ids = body.get("findingIds", [])
+    if len(ids) > 50:
+        return _bad_request("findingIds has more than 50 members")
+    with _LOCK:
+        store = _store(self.current_account, self.region, detector_id)
+        found = [store[i] for i in ids if i in store]
+    return json.dumps({"findings": _sorted(found, body.get("sortCriteria"))})
+
+
+def get_findings_statistics(self):
+    detector_id = self.path.split("/")[-3]
+    err = _detector_or_error(self, detector_id)
+    if err:
+        return err
+    body = json.loads(self.body or "{}")
+    with _LOCK:
+        found = [f for f in _store(self.current_account, self.region, detector_id).values()
+                 if _matches(f, body.get("findingCriteria"))]
+    # The current API groups with GroupBy=SEVERITY; the older FindingStatisticTypes
+    # COUNT_BY_SEVERITY (deprecated) is answered too.
+    stats = {}
+    if body.get("groupBy") == "SEVERITY":
+        groups = {}
+        for f in found:
+            g = groups.setdefault(float(f["severity"]), {"severity": float(f["severity"]), "totalFindings": 0, "lastGeneratedAt": 0})
+            g["totalFindings"] += 1
+        stats["groupedBySeverity"] = sorted(groups.values(), key=lambda g: -g["severity"])
+    if "COUNT_BY_SEVERITY" in body.get("findingStatisticTypes", []):
+        counts = {}
+        for f in found:
+            key = str(float(f["severity"]))
+            counts[key] = counts.get(key, 0) + 1
+        stats["countBySeverity"] = counts
+    return json.dumps({"findingStatistics": stats})
+
+
+def _set_archived(self, archived):
+    detector_id = self.path.split("/")[-3]
+    err = _detector_or_error(self, detector_id)
+    if err:
+        return err
+    body = json.loads(self.body or "{}")
+    with _LOCK:
+        store = _store(self.current_account, self.region, detector_id)
+        for i in body.get("findingIds", []):
+            if i in store:
+                store[i].setdefault("service", {})["archived"] = archived
+    return json.dumps({})
+
+
+GuardDutyResponse.list_findings = list_findings
+GuardDutyResponse.get_findings = get_findings
+GuardDutyResponse.get_findings_statistics = get_findings_statistics
+GuardDutyResponse.archive_findings = lambda self: _set_archived(self, True)
+GuardDutyResponse.unarchive_findings = lambda self: _set_archived(self, False)
+
+guardduty_urls.url_paths.update({
+    "{0}/detector/(?P<detector_id>[^/]+)/findings$": GuardDutyResponse.dispatch,
+    "{0}/detector/(?P<detector_id>[^/]+)/findings/get$": GuardDutyResponse.dispatch,
+    "{0}/detector/(?P<detector_id>[^/]+)/findings/statistics$": GuardDutyResponse.dispatch,
+    "{0}/detector/(?P<detector_id>[^/]+)/findings/archive$": GuardDutyResponse.dispatch,
+    "{0}/detector/(?P<detector_id>[^/]+)/findings/unarchive$": GuardDutyResponse.dispatch,
+})
+
+# ---------------------------------------------------------------------------------------------
+# The server: moto's own dispatcher, with the seeding route in front of it.
+
+
+def seeding(app):
+    def wsgi(environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith("/_secdash/"):
+            return app(environ, start_response)
+        request = Request(environ)
+        if request.path == "/_secdash/guardduty/findings" and request.method == "POST":
+            q = parse_qs(environ.get("QUERY_STRING", ""))
+            account = q.get("account", ["123456789012"])[0]
+            region = q.get("region", ["us-east-1"])[0]
+            detector = q["detector"][0]
+            findings = json.loads(request.get_data() or b"[]")
+            with _LOCK:
+                store = _store(account, region, detector)
+                for f in findings:
+                    store[f["id"]] = f
+            return Response(json.dumps({"stored": len(findings)}), mimetype="application/json")(environ, start_response)
+        return Response("not found", status=404)(environ, start_response)
+
+    return wsgi
+
+
+def main():
+    port = int(sys.argv[1])
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple("127.0.0.1", port, seeding(app), threaded=True, use_reloader=False, use_debugger=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+//! moto's standalone server, extended by `tests/moto/secdash_moto.py`, started on a free
+//! loopback port for one test and stopped when the test ends.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const ACCOUNT: &str = "123456789012";
+
+pub struct Moto {
+    pub port: u16,
+    child: Child,
+}
+
+fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("SECDASH_MOTO_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    assert!(
+        venv.exists(),
+        "moto is not installed: run `scripts/setup` (it creates .venv with moto[server])"
+    );
+    venv
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/secdash_moto.py");
+        let child = Command::new(python())
+            .arg(script)
+            .arg(port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting moto's server");
+        let moto = Moto { port, child };
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "moto did not start on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// An SDK config for seeding the emulator through the API.
+    pub async fn sdk(&self, region: &str) -> SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .endpoint_url(self.url())
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "testing", "testing", None, None, "tests",
+            ))
+            .load()
+            .await
+    }
+
+    /// Seeds GuardDuty findings through the harness's seeding route (GuardDuty has no API to
+    /// create a finding with chosen values).
+    pub fn seed_findings(&self, region: &str, detector: &str, findings: &serde_json::Value) {
+        let body = findings.to_string();
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            s,
+            "POST /_secdash/guardduty/findings?account={ACCOUNT}&region={region}&detector={detector} HTTP/1.1\r\n\
+             Host: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        assert!(
+            reply.starts_with("HTTP/1.1 200") || reply.starts_with("HTTP/1.0 200"),
+            "{reply}"
+        );
+    }
+
+    /// Environment for running secdash against this emulator.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.url()),
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_CONFIG_FILE", "/nonexistent".into()),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent".into()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ]
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A GuardDuty finding in the GetFindings shape (every member the API marks required).
+pub fn finding(
+    id: &str,
+    detector: &str,
+    region: &str,
+    kind: &str,
+    severity: f64,
+    count: i64,
+    archived: bool,
+    last_seen: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "arn": format!("arn:aws:guardduty:{region}:{ACCOUNT}:detector/{detector}/finding/{id}"),
+        "accountId": ACCOUNT,
+        "region": region,
+        "partition": "aws",
+        "schemaVersion": "2.0",
+        "type": kind,
+        "severity": severity,
+        "title": format!("{kind} on i-{id}"),
+        "description": "seeded by the test",
+        "createdAt": "2026-11-20T08:00:00.000Z",
+        "updatedAt": last_seen,
+        "resource": {"resourceType": "Instance", "instanceDetails": {"instanceId": format!("i-{id}")}},
+        "service": {
+            "serviceName": "guardduty",
+            "detectorId": detector,
+            "archived": archived,
+            "count": count,
+            "eventFirstSeen": "2026-11-20T08:00:00.000Z",
+            "eventLastSeen": last_seen,
+        },
+    })
+}
