@@ -12,7 +12,7 @@ use aws_sdk_sagemaker::types::{
     ContainerDefinition, ProductionVariant, ProductionVariantInstanceType,
 };
 use serde_json::Value;
-use support::moto::{Moto, finding};
+use support::moto::{Moto, Seen, finding};
 
 const REGION: &str = "ap-southeast-1";
 
@@ -336,74 +336,88 @@ async fn seed(moto: &Moto) -> Seeded {
         .unwrap();
     let findings = serde_json::json!([
         finding(
-            "a1",
             &detector,
             REGION,
-            "Recon:EC2/PortProbeUnprotectedPort",
-            2.0,
-            40,
-            false,
-            "2026-11-23T09:00:00.000Z"
+            Seen {
+                id: "a1",
+                kind: "Recon:EC2/PortProbeUnprotectedPort",
+                severity: 2.0,
+                count: 40,
+                archived: false,
+                last_seen: "2026-11-23T09:00:00.000Z"
+            }
         ),
         finding(
-            "a2",
             &detector,
             REGION,
-            "Backdoor:EC2/C&CActivity.B!DNS",
-            8.0,
-            3,
-            false,
-            "2026-11-23T10:00:00.000Z"
+            Seen {
+                id: "a2",
+                kind: "Backdoor:EC2/C&CActivity.B!DNS",
+                severity: 8.0,
+                count: 3,
+                archived: false,
+                last_seen: "2026-11-23T10:00:00.000Z"
+            }
         ),
         finding(
-            "a3",
             &detector,
             REGION,
-            "AttackSequence:IAM/CompromisedCredentials",
-            9.5,
-            1,
-            false,
-            "2026-11-23T11:00:00.000Z"
+            Seen {
+                id: "a3",
+                kind: "AttackSequence:IAM/CompromisedCredentials",
+                severity: 9.5,
+                count: 1,
+                archived: false,
+                last_seen: "2026-11-23T11:00:00.000Z"
+            }
         ),
         finding(
-            "a4",
             &detector,
             REGION,
-            "UnauthorizedAccess:EC2/SSHBruteForce",
-            5.0,
-            1200,
-            false,
-            "2026-11-23T08:00:00.000Z"
+            Seen {
+                id: "a4",
+                kind: "UnauthorizedAccess:EC2/SSHBruteForce",
+                severity: 5.0,
+                count: 1200,
+                archived: false,
+                last_seen: "2026-11-23T08:00:00.000Z"
+            }
         ),
         finding(
-            "a5",
             &detector,
             REGION,
-            "CryptoCurrency:EC2/BitcoinTool.B!DNS",
-            8.0,
-            77,
-            false,
-            "2026-11-23T11:30:00.000Z"
+            Seen {
+                id: "a5",
+                kind: "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+                severity: 8.0,
+                count: 77,
+                archived: false,
+                last_seen: "2026-11-23T11:30:00.000Z"
+            }
         ),
         finding(
-            "a6",
             &detector,
             REGION,
-            "Policy:IAMUser/RootCredentialUsage",
-            2.0,
-            1,
-            false,
-            "2026-11-22T08:00:00.000Z"
+            Seen {
+                id: "a6",
+                kind: "Policy:IAMUser/RootCredentialUsage",
+                severity: 2.0,
+                count: 1,
+                archived: false,
+                last_seen: "2026-11-22T08:00:00.000Z"
+            }
         ),
         finding(
-            "a7",
             &detector,
             REGION,
-            "Trojan:EC2/DNSDataExfiltration",
-            8.0,
-            9,
-            true,
-            "2026-11-23T07:00:00.000Z"
+            Seen {
+                id: "a7",
+                kind: "Trojan:EC2/DNSDataExfiltration",
+                severity: 8.0,
+                count: 9,
+                archived: true,
+                last_seen: "2026-11-23T07:00:00.000Z"
+            }
         ),
     ]);
     moto.seed_findings(REGION, &detector, &findings);
@@ -614,14 +628,16 @@ fn findings_come_fifty_per_call() {
     let findings: Vec<Value> = (0..120)
         .map(|i| {
             finding(
-                &format!("f{i:03}"),
                 &detector,
                 REGION,
-                "Recon:EC2/Portscan",
-                1.0 + (i % 90) as f64 / 10.0,
-                1,
-                false,
-                "2026-11-23T09:00:00.000Z",
+                Seen {
+                    id: &format!("f{i:03}"),
+                    kind: "Recon:EC2/Portscan",
+                    severity: 1.0 + (i % 90) as f64 / 10.0,
+                    count: 1,
+                    archived: false,
+                    last_seen: "2026-11-23T09:00:00.000Z",
+                },
             )
         })
         .collect();

@@ -61,7 +61,7 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         summary: Line::from(summary),
         header,
         widths,
-        empty: "no checklist items",
+        empty: "no checklist items".to_string(),
     };
     table.draw(state, theme, frame, area, |r, _| {
         let Some(c) = items.get(r.item as usize) else {

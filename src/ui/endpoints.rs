@@ -95,7 +95,7 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         summary: Line::from(summary),
         header,
         widths,
-        empty: "no SageMaker endpoints in the regions watched",
+        empty: "no SageMaker endpoints in the regions watched".to_string(),
     };
     table.draw(state, theme, frame, area, |r, _| {
         let Some(e) = data.get(r.item as usize) else {

@@ -11,11 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let findings: &[Finding] = state
-        .findings
-        .data()
-        .map(|d| d.findings.as_slice())
-        .unwrap_or(&[]);
+    let data = state.findings.data();
+    let findings: &[Finding] = data.map(|d| d.findings.as_slice()).unwrap_or(&[]);
     let mut summary = vec![Span::styled(
         count_label(state.view(PaneId::Findings).rows.len(), findings.len()),
         theme.muted,
@@ -26,10 +23,14 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         SeverityLabel::Medium,
         SeverityLabel::Low,
     ] {
-        let n = findings
-            .iter()
-            .filter(|f| f.severity_label() == level)
-            .count();
+        // GuardDuty's own counts when it gave them, else counted here.
+        let n = match data.and_then(|d| d.counts.get(&level)) {
+            Some(n) => *n as usize,
+            None => findings
+                .iter()
+                .filter(|f| f.severity_label() == level)
+                .count(),
+        };
         if n > 0 {
             summary.push(Span::styled(
                 format!("{n} {} ", level.label()),
@@ -79,7 +80,7 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         summary: Line::from(summary),
         header,
         widths,
-        empty: "no active findings: GuardDuty has nothing to report",
+        empty: empty_message(data),
     };
     table.draw(state, theme, frame, area, |r, _| {
         let Some(f) = findings.get(r.item as usize) else {
@@ -108,4 +109,25 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         Row::new(cells)
     });
+}
+
+/// No rows: GuardDuty found nothing, or is not switched on where we look.
+fn empty_message(data: Option<&crate::model::FindingsData>) -> String {
+    let off: Vec<&str> = data
+        .map(|d| {
+            d.detectors
+                .iter()
+                .filter(|(_, on)| !on)
+                .map(|(r, _)| r.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    if off.is_empty() {
+        "no active findings: GuardDuty has nothing to report".to_string()
+    } else {
+        format!(
+            "GuardDuty is not enabled in {} (no detector)",
+            off.join(", ")
+        )
+    }
 }

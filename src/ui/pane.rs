@@ -93,7 +93,7 @@ pub struct PaneTable<'a> {
     pub header: Vec<&'a str>,
     pub widths: Vec<Constraint>,
     /// What to say when there is data but no row (nothing matches, or nothing exists).
-    pub empty: &'a str,
+    pub empty: String,
 }
 
 impl PaneTable<'_> {
@@ -154,7 +154,7 @@ impl PaneTable<'_> {
         }
         if view.rows.is_empty() {
             let msg = if view.filter.is_empty() {
-                self.empty.to_string()
+                self.empty.clone()
             } else {
                 format!("no rows match /{}", view.filter)
             };

@@ -75,7 +75,7 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         summary: Line::from(summary),
         header,
         widths,
-        empty: "no security groups in the regions watched",
+        empty: "no security groups in the regions watched".to_string(),
     };
     table.draw(state, theme, frame, area, |r, continuation| {
         let Some(g) = groups.get(r.item as usize) else {

@@ -110,17 +110,26 @@ impl Drop for Moto {
     }
 }
 
+/// What a seeded finding says; the rest of the GetFindings shape is filled in.
+pub struct Seen<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub severity: f64,
+    pub count: i64,
+    pub archived: bool,
+    pub last_seen: &'a str,
+}
+
 /// A GuardDuty finding in the GetFindings shape (every member the API marks required).
-pub fn finding(
-    id: &str,
-    detector: &str,
-    region: &str,
-    kind: &str,
-    severity: f64,
-    count: i64,
-    archived: bool,
-    last_seen: &str,
-) -> serde_json::Value {
+pub fn finding(detector: &str, region: &str, f: Seen<'_>) -> serde_json::Value {
+    let Seen {
+        id,
+        kind,
+        severity,
+        count,
+        archived,
+        last_seen,
+    } = f;
     serde_json::json!({
         "id": id,
         "arn": format!("arn:aws:guardduty:{region}:{ACCOUNT}:detector/{detector}/finding/{id}"),

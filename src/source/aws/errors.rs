@@ -64,6 +64,7 @@ pub fn credentials_problem(chain: &str, profile: Option<&str>) -> Option<SourceE
     }
     if lower.contains("credentialsnotloaded")
         || lower.contains("no credentials")
+        || lower.contains("credential provider was not enabled")
         || lower.contains("credentials provider was not enabled")
         || lower.contains("no providers in chain provided credentials")
         || lower.contains("failed to load credentials")

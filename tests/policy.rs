@@ -1,0 +1,86 @@
+//! The read-only IAM policy in `policies/` grants exactly the operations the AWS source calls:
+//! every `service:Operation` passed to `call(...)` in `src/source/aws/`, and nothing more.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// String literals shaped like an IAM action: `service:Operation`.
+fn operations_in(dir: &Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(operations_in(&path));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for literal in text.split('"').skip(1).step_by(2) {
+            if let Some((service, op)) = literal.split_once(':') {
+                let is_action = !service.is_empty()
+                    && service
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && op.starts_with(|c: char| c.is_ascii_uppercase())
+                    && op.chars().all(|c| c.is_ascii_alphanumeric());
+                if is_action {
+                    out.insert(literal.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn policy_actions(file: &str) -> BTreeSet<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("policies")
+        .join(file);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    v["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["Action"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn read_only_policy_matches_the_code_exactly() {
+    let code = operations_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/source/aws"));
+    let policy = policy_actions("secdash-readonly.json");
+    assert!(code.len() >= 12, "the scan found the calls: {code:?}");
+    let missing: Vec<_> = code.difference(&policy).collect();
+    let extra: Vec<_> = policy.difference(&code).collect();
+    assert!(
+        missing.is_empty(),
+        "called but not in the policy: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "in the policy but never called: {extra:?}"
+    );
+}
+
+#[test]
+fn read_only_policy_grants_nothing_that_writes() {
+    for action in policy_actions("secdash-readonly.json") {
+        let op = action.split(':').nth(1).unwrap();
+        assert!(
+            ["Describe", "List", "Get"]
+                .iter()
+                .any(|p| op.starts_with(p)),
+            "{action} is not a read"
+        );
+        assert!(!action.contains('*'), "{action}: no wildcards");
+    }
+}
