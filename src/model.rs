@@ -531,6 +531,38 @@ mod tests {
     }
 
     #[test]
+    fn findings_sort_by_severity_then_recency_then_id() {
+        use chrono::TimeZone;
+        let t = |h| Utc.with_ymd_and_hms(2026, 11, 23, h, 0, 0).unwrap();
+        let f = |id: &str, sev: f64, last| Finding {
+            id: id.into(),
+            region: String::new(),
+            account_id: String::new(),
+            finding_type: String::new(),
+            severity: sev,
+            title: String::new(),
+            description: String::new(),
+            resource_type: String::new(),
+            resource: String::new(),
+            count: 1,
+            first_seen: t(0),
+            last_seen: last,
+            archived: false,
+            details: vec![],
+        };
+        let mut v = vec![
+            f("c", 5.0, t(3)),
+            f("b", 8.0, t(1)),
+            f("a", 8.0, t(1)),
+            f("d", 8.0, t(2)),
+            f("e", 9.1, t(0)),
+        ];
+        sort_findings(&mut v);
+        let ids: Vec<&str> = v.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["e", "d", "a", "b", "c"]);
+    }
+
+    #[test]
     fn pane_keys_round_trip() {
         for p in PaneId::ALL {
             assert_eq!(PaneId::parse(p.key()), Some(p));
