@@ -15,6 +15,9 @@ use std::path::PathBuf;
                   1 fatal error (bad arguments, config or credentials)."
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Serve the built-in demo scenario instead of AWS.
     #[arg(long)]
     pub demo: bool,
@@ -36,15 +39,15 @@ pub struct Cli {
     pub window: Option<String>,
 
     /// AWS region to watch; repeat it or give a comma list.
-    #[arg(long = "region", value_name = "REGION")]
+    #[arg(long = "region", value_name = "REGION", global = true)]
     pub regions: Vec<String>,
 
     /// AWS profile from ~/.aws/config.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub profile: Option<String>,
 
     /// Config file (default: $XDG_CONFIG_HOME/secdash/config.toml, or $SECDASH_CONFIG).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
 
     /// Theme: dark, light, high-contrast, or a path to a .toml theme file.
@@ -52,16 +55,132 @@ pub struct Cli {
     pub theme: Option<String>,
 
     /// Hide and refuse every action that would change anything.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub read_only: bool,
 
     /// Log file (default: secdash.log in the state directory).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub log_file: Option<PathBuf>,
 
     /// Demo only: make this pane's fetch fail, to see how failures look.
     #[arg(long, value_name = "PANE", requires = "demo", value_parser = parse_pane)]
     pub demo_fail: Vec<PaneId>,
+}
+
+/// What every action command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ActionOpts {
+    /// Show the plan and EC2's DryRun verdict; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (required without a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// The incident this action belongs to (default: $SECDASH_INCIDENT, else adhoc-YYYYMMDD).
+    #[arg(long, value_name = "ID")]
+    pub incident: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Revoke every ingress and egress rule of a security group.
+    Isolate {
+        group_id: String,
+        #[command(flatten)]
+        opts: ActionOpts,
+    },
+    /// Move a network interface, or every interface of an instance, to an isolation group.
+    Contain {
+        #[arg(value_name = "ENI_OR_INSTANCE_ID")]
+        target: String,
+        #[command(flatten)]
+        opts: ActionOpts,
+    },
+    /// Revoke one rule of a security group.
+    Revoke {
+        group_id: String,
+        rule_id: String,
+        #[command(flatten)]
+        opts: ActionOpts,
+    },
+    /// Archive a GuardDuty finding.
+    Archive {
+        finding_id: String,
+        #[command(flatten)]
+        opts: ActionOpts,
+    },
+    /// Unarchive a GuardDuty finding.
+    Unarchive {
+        finding_id: String,
+        #[command(flatten)]
+        opts: ActionOpts,
+    },
+    /// Undo a journalled action: by journal entry id, or the latest change to a resource.
+    Restore {
+        #[arg(value_name = "JOURNAL_ENTRY_ID|RESOURCE_ID")]
+        what: String,
+        #[command(flatten)]
+        opts: ActionOpts,
+    },
+    /// List the journal of actions.
+    Journal {
+        #[arg(long, value_name = "ID")]
+        incident: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// The incident-response runbook.
+    Runbook {
+        #[command(subcommand)]
+        command: RunbookCommand,
+    },
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum RunbookCommand {
+    /// Start the runbook of an incident.
+    Start {
+        #[arg(long, value_name = "ID")]
+        incident: String,
+    },
+    /// Show each step and its status.
+    Status {
+        #[arg(long, value_name = "ID")]
+        incident: String,
+    },
+    /// Mark a step done or skipped, or add a note to the incident.
+    Note {
+        #[arg(long, value_name = "ID")]
+        incident: String,
+        /// The step (alarms, cloudtrail, guardduty, security_groups, credentials, isolate, backups, configs, lessons).
+        #[arg(long)]
+        step: Option<String>,
+        #[arg(long, conflicts_with = "skip")]
+        done: bool,
+        #[arg(long)]
+        skip: bool,
+        /// The note's text.
+        text: Option<String>,
+    },
+    /// Write the incident report: steps, timeline of actions, what is still in effect.
+    Report {
+        #[arg(long, value_name = "ID")]
+        incident: String,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ReportFormat,
+    },
 }
 
 fn parse_pane(s: &str) -> Result<PaneId, String> {

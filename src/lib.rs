@@ -4,9 +4,11 @@
 //! edges: the runtime loop (`runtime`), the fetch tasks (`fetch`, `source`) and, later, the
 //! action executor.
 
+pub mod action;
 pub mod app;
 pub mod checklist;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod fetch;
 #[doc(hidden)]

@@ -69,6 +69,10 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    if let Some(command) = cli.command.clone() {
+        let state_dir = paths::state_dir().context("no state directory: set SECDASH_STATE_DIR")?;
+        return secdash::commands::run(command, &config, &state_dir, &rt);
+    }
     let source: Arc<dyn Source> = if cli.demo {
         Arc::new(DemoSource {
             failing: cli.demo_fail.clone(),

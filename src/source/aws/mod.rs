@@ -3,9 +3,9 @@
 //! call and the SDK's standard retries. Regions fan out in parallel; a failing region becomes a
 //! warning on its pane while the others' rows stay.
 
-mod calls;
+pub(crate) mod calls;
 pub mod cloudwatch;
-mod ec2;
+pub(crate) mod ec2;
 pub mod errors;
 mod guardduty;
 mod sagemaker;
@@ -130,6 +130,26 @@ impl AwsSource {
                 Err(errors::credentials_problem(&chain, self.profile.as_deref())
                     .unwrap_or(SourceError::NoCredentials))
             }
+        }
+    }
+
+    /// Clients for the incident-response actions in one region.
+    pub fn actions(&self, region: &str) -> crate::action::aws::AwsActions {
+        let r = Region::new(region.to_string());
+        crate::action::aws::AwsActions {
+            region: region.to_string(),
+            profile: self.profile.clone(),
+            ec2: aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(&self.config)
+                    .region(r.clone())
+                    .build(),
+            ),
+            guardduty: aws_sdk_guardduty::Client::from_conf(
+                aws_sdk_guardduty::config::Builder::from(&self.config)
+                    .region(r)
+                    .build(),
+            ),
+            calls: Calls::default(),
         }
     }
 

@@ -1,0 +1,14 @@
+//! Incident-response actions: plan, confirm, journal, act, verify, journal.
+//!
+//! `Executor` is the only path to a change in AWS. It checks read-only mode in one place
+//! (`guard`), writes the plan with the full before-state to the journal and syncs it before the
+//! first mutating call, records each step, re-reads the resource to verify, and can undo any
+//! journalled action from its before-state, whatever step it stopped at.
+
+pub mod aws;
+pub mod executor;
+pub mod journal;
+pub mod plan;
+pub mod runbook;
+
+pub use executor::{ActionError, Executor, Outcome, Request};

@@ -1,0 +1,690 @@
+//! Plans: exactly what an action will change, worked out from the state read before it. Pure:
+//! the executor reads, these functions decide, the executor acts.
+
+use crate::model::{Direction, Peer, Rule};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// Revoke every ingress and egress rule of a security group.
+    Isolate,
+    /// Revoke one rule.
+    Revoke,
+    /// Move a network interface (or every interface of an instance) to an isolation group.
+    Contain,
+    Archive,
+    Unarchive,
+    /// Undo a journalled action.
+    Restore,
+}
+
+impl ActionKind {
+    pub fn verb(self) -> &'static str {
+        match self {
+            ActionKind::Isolate => "isolate",
+            ActionKind::Revoke => "revoke",
+            ActionKind::Contain => "contain",
+            ActionKind::Archive => "archive",
+            ActionKind::Unarchive => "unarchive",
+            ActionKind::Restore => "restore",
+        }
+    }
+
+    /// Destructive actions ask the operator to type the resource id.
+    pub fn destructive(self) -> bool {
+        matches!(
+            self,
+            ActionKind::Isolate | ActionKind::Revoke | ActionKind::Contain
+        )
+    }
+}
+
+/// A rule as it can be re-authorised exactly: protocol, ports, one peer, description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSpec {
+    pub rule_id: Option<String>,
+    pub direction: Direction,
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub peer: Peer,
+    pub description: String,
+}
+
+impl RuleSpec {
+    pub fn from_rule(r: &Rule) -> RuleSpec {
+        RuleSpec {
+            rule_id: r.id.clone(),
+            direction: r.direction,
+            protocol: r.protocol.clone(),
+            from_port: r.from_port,
+            to_port: r.to_port,
+            peer: r.peer.clone(),
+            description: r.description.clone(),
+        }
+    }
+
+    /// Same traffic allowed: ids and descriptions aside.
+    pub fn same_grant(&self, other: &RuleSpec) -> bool {
+        let ports = |r: &RuleSpec| {
+            if r.protocol == "all" {
+                (None, None)
+            } else {
+                (r.from_port, r.to_port)
+            }
+        };
+        self.direction == other.direction
+            && self.protocol == other.protocol
+            && ports(self) == ports(other)
+            && self.peer == other.peer
+    }
+
+    pub fn label(&self) -> String {
+        let ports = match (self.protocol.as_str(), self.from_port, self.to_port) {
+            ("all", _, _) => "all traffic".to_string(),
+            (p, Some(a), Some(b)) if a == b => format!("{p} {a}"),
+            (p, Some(a), Some(b)) => format!("{p} {a}-{b}"),
+            (p, _, _) => p.to_string(),
+        };
+        let dir = match self.direction {
+            Direction::Ingress => "from",
+            Direction::Egress => "to",
+        };
+        let desc = if self.description.is_empty() {
+            String::new()
+        } else {
+            format!(" \"{}\"", self.description)
+        };
+        format!("{} {ports} {dir} {}{desc}", self.direction, self.peer)
+    }
+}
+
+/// A group named by id, or by the name it will be found or created under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", content = "value", rename_all = "snake_case")]
+pub enum GroupRef {
+    Id(String),
+    Named(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupRole {
+    /// Allows all traffic both ways, so tracked connections become untracked.
+    Temporary,
+    /// No rules at all.
+    Isolation,
+}
+
+/// One mutating call (or a few of one kind), in the order they run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    RevokeRules {
+        group_id: String,
+        rules: Vec<RuleSpec>,
+    },
+    AuthorizeRules {
+        group_id: String,
+        rules: Vec<RuleSpec>,
+    },
+    EnsureGroup {
+        name: String,
+        vpc_id: String,
+        role: GroupRole,
+    },
+    SetInterfaceGroups {
+        interface_id: String,
+        groups: Vec<GroupRef>,
+    },
+    DeleteGroup {
+        group: GroupRef,
+    },
+    Tag {
+        resource_id: String,
+        key: String,
+        value: String,
+    },
+    Untag {
+        resource_id: String,
+        key: String,
+    },
+    ArchiveFindings {
+        detector_id: String,
+        finding_ids: Vec<String>,
+    },
+    UnarchiveFindings {
+        detector_id: String,
+        finding_ids: Vec<String>,
+    },
+}
+
+impl Step {
+    /// One line for the confirmation dialog and the journal listing.
+    pub fn describe(&self) -> Vec<String> {
+        match self {
+            Step::RevokeRules { group_id, rules } => rules
+                .iter()
+                .map(|r| format!("revoke on {group_id}: {}", r.label()))
+                .collect(),
+            Step::AuthorizeRules { group_id, rules } => rules
+                .iter()
+                .map(|r| format!("re-authorise on {group_id}: {}", r.label()))
+                .collect(),
+            Step::EnsureGroup { name, vpc_id, role } => vec![match role {
+                GroupRole::Temporary => format!(
+                    "create temporary group {name} in {vpc_id} allowing all traffic both ways"
+                ),
+                GroupRole::Isolation => {
+                    format!("use isolation group {name} in {vpc_id} (created if missing, no rules)")
+                }
+            }],
+            Step::SetInterfaceGroups {
+                interface_id,
+                groups,
+            } => vec![format!(
+                "set the groups of {interface_id} to [{}]",
+                groups
+                    .iter()
+                    .map(|g| match g {
+                        GroupRef::Id(i) => i.clone(),
+                        GroupRef::Named(n) => n.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )],
+            Step::DeleteGroup { group } => vec![format!(
+                "delete group {}",
+                match group {
+                    GroupRef::Id(i) => i,
+                    GroupRef::Named(n) => n,
+                }
+            )],
+            Step::Tag {
+                resource_id,
+                key,
+                value,
+            } => vec![format!("tag {resource_id} {key}={value}")],
+            Step::Untag { resource_id, key } => {
+                vec![format!("remove tag {key} from {resource_id}")]
+            }
+            Step::ArchiveFindings { finding_ids, .. } => finding_ids
+                .iter()
+                .map(|f| format!("archive finding {f}"))
+                .collect(),
+            Step::UnarchiveFindings { finding_ids, .. } => finding_ids
+                .iter()
+                .map(|f| format!("unarchive finding {f}"))
+                .collect(),
+        }
+    }
+}
+
+/// What the target looked like before: all a restore needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Before {
+    Group {
+        group_id: String,
+        vpc_id: Option<String>,
+        rules: Vec<RuleSpec>,
+    },
+    Interfaces {
+        interfaces: Vec<InterfaceBefore>,
+    },
+    Finding {
+        detector_id: String,
+        finding_id: String,
+        archived: bool,
+    },
+    /// A restore records the entry it undoes.
+    Entry {
+        entry: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterfaceBefore {
+    pub interface_id: String,
+    pub vpc_id: String,
+    pub groups: Vec<String>,
+    pub instance_id: Option<String>,
+}
+
+/// Everything that will change, as the operator confirms it and the journal keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub action: ActionKind,
+    pub region: String,
+    pub target: String,
+    pub before: Before,
+    pub steps: Vec<Step>,
+    /// Things the operator must know (tracked connections, what a step cannot undo).
+    pub notes: Vec<String>,
+    /// EC2's DryRun answer: permissions checked before anything changes.
+    pub dry_run: Option<String>,
+}
+
+pub const CONTAIN_TAG: &str = "secdash:contained";
+
+pub fn isolate(group_id: &str, vpc_id: Option<String>, rules: &[RuleSpec], region: &str) -> Plan {
+    let mut steps = Vec::new();
+    if !rules.is_empty() {
+        steps.push(Step::RevokeRules {
+            group_id: group_id.to_string(),
+            rules: rules.to_vec(),
+        });
+    }
+    Plan {
+        action: ActionKind::Isolate,
+        region: region.to_string(),
+        target: group_id.to_string(),
+        before: Before::Group {
+            group_id: group_id.to_string(),
+            vpc_id,
+            rules: rules.to_vec(),
+        },
+        steps,
+        notes: vec![
+            "Revoking rules does not cut connections that are already tracked; contain the interfaces to cut them."
+                .to_string(),
+        ],
+        dry_run: None,
+    }
+}
+
+pub fn revoke(
+    group_id: &str,
+    vpc_id: Option<String>,
+    rules: &[RuleSpec],
+    rule_id: &str,
+    region: &str,
+) -> Option<Plan> {
+    let rule = rules
+        .iter()
+        .find(|r| r.rule_id.as_deref() == Some(rule_id))?;
+    Some(Plan {
+        action: ActionKind::Revoke,
+        region: region.to_string(),
+        target: group_id.to_string(),
+        before: Before::Group {
+            group_id: group_id.to_string(),
+            vpc_id,
+            rules: vec![rule.clone()],
+        },
+        steps: vec![Step::RevokeRules {
+            group_id: group_id.to_string(),
+            rules: vec![rule.clone()],
+        }],
+        notes: vec![
+            "Connections already tracked through this rule stay open until they end.".to_string(),
+        ],
+        dry_run: None,
+    })
+}
+
+/// AWSSupport-ContainEC2Instance's way, per interface: all-open temporary group first (so
+/// tracked flows become untracked), then a group with no rules, then tags.
+pub fn contain(target: &str, interfaces: &[InterfaceBefore], incident: &str, region: &str) -> Plan {
+    let mut steps = Vec::new();
+    let mut vpcs: Vec<&str> = interfaces.iter().map(|i| i.vpc_id.as_str()).collect();
+    vpcs.dedup();
+    for vpc in &vpcs {
+        steps.push(Step::EnsureGroup {
+            name: temp_group_name(incident, vpc),
+            vpc_id: vpc.to_string(),
+            role: GroupRole::Temporary,
+        });
+        steps.push(Step::EnsureGroup {
+            name: isolation_group_name(incident, vpc),
+            vpc_id: vpc.to_string(),
+            role: GroupRole::Isolation,
+        });
+    }
+    for i in interfaces {
+        steps.push(Step::SetInterfaceGroups {
+            interface_id: i.interface_id.clone(),
+            groups: vec![GroupRef::Named(temp_group_name(incident, &i.vpc_id))],
+        });
+    }
+    for i in interfaces {
+        steps.push(Step::SetInterfaceGroups {
+            interface_id: i.interface_id.clone(),
+            groups: vec![GroupRef::Named(isolation_group_name(incident, &i.vpc_id))],
+        });
+    }
+    for vpc in &vpcs {
+        steps.push(Step::DeleteGroup {
+            group: GroupRef::Named(temp_group_name(incident, vpc)),
+        });
+    }
+    let mut tagged: Vec<String> = interfaces.iter().map(|i| i.interface_id.clone()).collect();
+    tagged.extend(interfaces.iter().filter_map(|i| i.instance_id.clone()));
+    tagged.dedup();
+    for r in tagged {
+        steps.push(Step::Tag {
+            resource_id: r,
+            key: CONTAIN_TAG.to_string(),
+            value: incident.to_string(),
+        });
+    }
+    Plan {
+        action: ActionKind::Contain,
+        region: region.to_string(),
+        target: target.to_string(),
+        before: Before::Interfaces {
+            interfaces: interfaces.to_vec(),
+        },
+        steps,
+        notes: vec![
+            "Changing rules does not cut tracked connections: each interface first moves to a group that allows all \
+             traffic (its flows become untracked), then to a group with no rules, which cuts them."
+                .to_string(),
+        ],
+        dry_run: None,
+    }
+}
+
+pub fn temp_group_name(incident: &str, vpc: &str) -> String {
+    format!("secdash-contain-temp-{incident}-{vpc}")
+}
+
+pub fn isolation_group_name(incident: &str, vpc: &str) -> String {
+    format!("secdash-isolation-{incident}-{vpc}")
+}
+
+pub fn archive(
+    detector_id: &str,
+    finding_id: &str,
+    archived_now: bool,
+    region: &str,
+    archive: bool,
+) -> Plan {
+    let step = if archive {
+        Step::ArchiveFindings {
+            detector_id: detector_id.to_string(),
+            finding_ids: vec![finding_id.to_string()],
+        }
+    } else {
+        Step::UnarchiveFindings {
+            detector_id: detector_id.to_string(),
+            finding_ids: vec![finding_id.to_string()],
+        }
+    };
+    Plan {
+        action: if archive {
+            ActionKind::Archive
+        } else {
+            ActionKind::Unarchive
+        },
+        region: region.to_string(),
+        target: finding_id.to_string(),
+        before: Before::Finding {
+            detector_id: detector_id.to_string(),
+            finding_id: finding_id.to_string(),
+            archived: archived_now,
+        },
+        steps: vec![step],
+        notes: vec![],
+        dry_run: None,
+    }
+}
+
+/// The rules of `before` that are not granted now: what a restore must re-authorise.
+pub fn missing_rules(before: &[RuleSpec], now: &[RuleSpec]) -> Vec<RuleSpec> {
+    before
+        .iter()
+        .filter(|b| !now.iter().any(|n| n.same_grant(b)))
+        .cloned()
+        .collect()
+}
+
+/// What the current state of a restore's target is, as read just before it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Current {
+    Rules(Vec<RuleSpec>),
+    Interfaces(Vec<(String, Vec<String>)>),
+    Archived(bool),
+}
+
+/// Undoes a journalled plan from its before-state, whatever step it reached: only what differs
+/// from the before-state is changed, so running it twice changes nothing the second time.
+pub fn restore(entry: &str, original: &Plan, current: &Current, incident: &str) -> Plan {
+    let mut steps = Vec::new();
+    match (&original.before, current) {
+        (
+            Before::Group {
+                group_id, rules, ..
+            },
+            Current::Rules(now),
+        ) => {
+            let missing = missing_rules(rules, now);
+            if !missing.is_empty() {
+                steps.push(Step::AuthorizeRules {
+                    group_id: group_id.clone(),
+                    rules: missing,
+                });
+            }
+        }
+        (Before::Interfaces { interfaces }, Current::Interfaces(now)) => {
+            for i in interfaces {
+                let groups_now = now
+                    .iter()
+                    .find(|(id, _)| *id == i.interface_id)
+                    .map(|(_, g)| g);
+                let mut want = i.groups.clone();
+                want.sort();
+                let differs = groups_now.is_none_or(|g| {
+                    let mut g = g.clone();
+                    g.sort();
+                    g != want
+                });
+                if differs {
+                    steps.push(Step::SetInterfaceGroups {
+                        interface_id: i.interface_id.clone(),
+                        groups: i.groups.iter().cloned().map(GroupRef::Id).collect(),
+                    });
+                }
+                steps.push(Step::Untag {
+                    resource_id: i.interface_id.clone(),
+                    key: CONTAIN_TAG.to_string(),
+                });
+                if let Some(inst) = &i.instance_id {
+                    steps.push(Step::Untag {
+                        resource_id: inst.clone(),
+                        key: CONTAIN_TAG.to_string(),
+                    });
+                }
+            }
+            steps.dedup();
+        }
+        (
+            Before::Finding {
+                detector_id,
+                finding_id,
+                archived,
+            },
+            Current::Archived(now),
+        ) if now != archived => {
+            steps.push(if *archived {
+                Step::ArchiveFindings {
+                    detector_id: detector_id.clone(),
+                    finding_ids: vec![finding_id.clone()],
+                }
+            } else {
+                Step::UnarchiveFindings {
+                    detector_id: detector_id.clone(),
+                    finding_ids: vec![finding_id.clone()],
+                }
+            });
+        }
+        _ => {}
+    }
+    let mut notes = Vec::new();
+    if steps.is_empty() {
+        notes.push("Nothing to restore: the target is already as it was before.".to_string());
+    }
+    if original.action == ActionKind::Contain {
+        notes.push(format!(
+            "The isolation group of incident {incident} is left in place for the record; delete it when the incident closes."
+        ));
+    }
+    Plan {
+        action: ActionKind::Restore,
+        region: original.region.clone(),
+        target: original.target.clone(),
+        before: Before::Entry {
+            entry: entry.to_string(),
+        },
+        steps,
+        notes,
+        dry_run: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(id: &str, dir: Direction, port: i32, cidr: &str, desc: &str) -> RuleSpec {
+        RuleSpec {
+            rule_id: Some(id.into()),
+            direction: dir,
+            protocol: "tcp".into(),
+            from_port: Some(port),
+            to_port: Some(port),
+            peer: Peer::Ipv4(cidr.into()),
+            description: desc.into(),
+        }
+    }
+
+    fn rules() -> Vec<RuleSpec> {
+        vec![
+            rule("sgr-1", Direction::Ingress, 22, "0.0.0.0/0", "SSH"),
+            rule("sgr-2", Direction::Ingress, 443, "0.0.0.0/0", "HTTPS"),
+            RuleSpec {
+                protocol: "all".into(),
+                from_port: None,
+                to_port: None,
+                ..rule("sgr-3", Direction::Egress, 0, "0.0.0.0/0", "")
+            },
+        ]
+    }
+
+    #[test]
+    fn isolate_revokes_every_rule_in_and_out() {
+        let p = isolate("sg-1", Some("vpc-1".into()), &rules(), "ap-southeast-1");
+        assert_eq!(p.steps.len(), 1);
+        let Step::RevokeRules { rules: r, .. } = &p.steps[0] else {
+            panic!()
+        };
+        assert_eq!(r.len(), 3);
+        let lines: Vec<String> = p.steps.iter().flat_map(Step::describe).collect();
+        assert_eq!(
+            lines[0],
+            "revoke on sg-1: ingress tcp 22 from 0.0.0.0/0 \"SSH\""
+        );
+        assert_eq!(lines[2], "revoke on sg-1: egress all traffic to 0.0.0.0/0");
+    }
+
+    #[test]
+    fn isolating_a_group_without_rules_changes_nothing() {
+        assert!(isolate("sg-1", None, &[], "r").steps.is_empty());
+    }
+
+    #[test]
+    fn revoke_finds_the_rule_by_id() {
+        let p = revoke("sg-1", None, &rules(), "sgr-2", "r").unwrap();
+        let Before::Group { rules: r, .. } = &p.before else {
+            panic!()
+        };
+        assert_eq!(r[0].from_port, Some(443));
+        assert!(revoke("sg-1", None, &rules(), "sgr-9", "r").is_none());
+    }
+
+    #[test]
+    fn restore_reauthorises_only_what_is_missing() {
+        let original = isolate("sg-1", None, &rules(), "r");
+        // Stopped half-way: ingress revoked, egress still there (with another id).
+        let now = vec![RuleSpec {
+            rule_id: Some("sgr-99".into()),
+            ..rules()[2].clone()
+        }];
+        let p = restore("e1", &original, &Current::Rules(now), "inc");
+        let Step::AuthorizeRules { rules: r, .. } = &p.steps[0] else {
+            panic!()
+        };
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].description, "SSH", "descriptions come back too");
+        // Run again after it worked: nothing to do.
+        let p = restore("e1", &original, &Current::Rules(rules()), "inc");
+        assert!(p.steps.is_empty());
+        assert!(p.notes[0].starts_with("Nothing to restore"));
+    }
+
+    #[test]
+    fn contain_goes_through_the_temporary_group_first() {
+        let ifs = vec![InterfaceBefore {
+            interface_id: "eni-1".into(),
+            vpc_id: "vpc-1".into(),
+            groups: vec!["sg-a".into(), "sg-b".into()],
+            instance_id: Some("i-1".into()),
+        }];
+        let p = contain("i-1", &ifs, "INC-7", "r");
+        let order: Vec<String> = p.steps.iter().flat_map(Step::describe).collect();
+        let temp = order
+            .iter()
+            .position(|l| l.contains("set the groups of eni-1 to [secdash-contain-temp"))
+            .unwrap();
+        let iso = order
+            .iter()
+            .position(|l| l.contains("set the groups of eni-1 to [secdash-isolation"))
+            .unwrap();
+        assert!(temp < iso, "{order:#?}");
+        assert!(order.iter().any(|l| l == "tag i-1 secdash:contained=INC-7"));
+        assert!(
+            order
+                .iter()
+                .any(|l| l.starts_with("delete group secdash-contain-temp"))
+        );
+        // Restore puts the interface back on its groups, whatever step was reached.
+        let r = restore(
+            "e2",
+            &p,
+            &Current::Interfaces(vec![("eni-1".into(), vec!["sg-iso".into()])]),
+            "INC-7",
+        );
+        assert_eq!(
+            r.steps[0],
+            Step::SetInterfaceGroups {
+                interface_id: "eni-1".into(),
+                groups: vec![GroupRef::Id("sg-a".into()), GroupRef::Id("sg-b".into())]
+            }
+        );
+    }
+
+    #[test]
+    fn restore_of_an_archive_unarchives() {
+        let p = archive("d", "f", false, "r", true);
+        let r = restore("e3", &p, &Current::Archived(true), "inc");
+        assert!(matches!(r.steps[0], Step::UnarchiveFindings { .. }));
+        assert!(
+            restore("e3", &p, &Current::Archived(false), "inc")
+                .steps
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn rule_identity_ignores_ids_and_descriptions() {
+        let a = rules()[0].clone();
+        let b = RuleSpec {
+            rule_id: None,
+            description: "other".into(),
+            ..a.clone()
+        };
+        assert!(a.same_grant(&b));
+        assert!(!a.same_grant(&rules()[1]));
+    }
+}

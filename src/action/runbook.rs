@@ -1,0 +1,394 @@
+//! The incident-response procedure of the platform guide (`000`: immediate actions,
+//! containment, recovery, lessons learned) as a runbook per incident: each step marked done or
+//! skipped with a note and a time, and a report built from the runbook and the journal.
+
+use super::journal::{Entry, EntryStatus};
+use super::plan::ActionKind;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Immediate,
+    Containment,
+    Recovery,
+    Lessons,
+}
+
+impl Phase {
+    pub fn title(self) -> &'static str {
+        match self {
+            Phase::Immediate => "Immediate actions",
+            Phase::Containment => "Containment",
+            Phase::Recovery => "Recovery",
+            Phase::Lessons => "Lessons learned",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Pending,
+    Done,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunbookStep {
+    pub id: String,
+    pub phase: Phase,
+    pub title: String,
+    /// Where in secdash the step is carried out, or that it is manual.
+    pub how: String,
+    pub status: StepStatus,
+    pub note: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Runbook {
+    pub incident: String,
+    pub started: DateTime<Utc>,
+    pub steps: Vec<RunbookStep>,
+    #[serde(default)]
+    pub notes: Vec<(DateTime<Utc>, String)>,
+}
+
+const STEPS: &[(&str, Phase, &str, &str)] = &[
+    (
+        "alarms",
+        Phase::Immediate,
+        "Check CloudWatch alarms",
+        "endpoints pane (1): endpoints in alert are flagged; `secdash --once`",
+    ),
+    (
+        "cloudtrail",
+        Phase::Immediate,
+        "Review CloudTrail logs",
+        "manual: CloudTrail console or Athena over the trail's bucket",
+    ),
+    (
+        "guardduty",
+        Phase::Immediate,
+        "Investigate GuardDuty findings",
+        "findings pane (3): Enter for details; `secdash archive` once triaged",
+    ),
+    (
+        "security_groups",
+        Phase::Containment,
+        "Update security groups if needed",
+        "groups pane (2): x isolates a group, D revokes a rule; `secdash isolate` / `secdash revoke`",
+    ),
+    (
+        "credentials",
+        Phase::Containment,
+        "Revoke compromised credentials",
+        "manual: deactivate keys, revoke role sessions (IAM console)",
+    ),
+    (
+        "isolate",
+        Phase::Containment,
+        "Isolate affected resources",
+        "findings pane (3): c contains the instance; `secdash contain`",
+    ),
+    ("backups", Phase::Recovery, "Restore from backups", "manual"),
+    (
+        "configs",
+        Phase::Recovery,
+        "Update security configurations",
+        "`secdash restore` what is safe again; checklist pane (4)",
+    ),
+    (
+        "lessons",
+        Phase::Lessons,
+        "Document lessons learned",
+        "`secdash runbook report --incident ID --format markdown`",
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunbookError {
+    #[error("runbook {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("runbook {path} is not valid: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error(
+        "no runbook for incident {incident}: start one with `secdash runbook start --incident {incident}`"
+    )]
+    NotStarted { incident: String },
+    #[error("runbook of {incident} has no step {step:?} (steps: {known})")]
+    UnknownStep {
+        incident: String,
+        step: String,
+        known: String,
+    },
+    #[error("incident id {0:?} may use only letters, digits, '-', '_' and '.'")]
+    BadIncident(String),
+}
+
+impl Runbook {
+    pub fn new(incident: &str, now: DateTime<Utc>) -> Runbook {
+        Runbook {
+            incident: incident.to_string(),
+            started: now,
+            steps: STEPS
+                .iter()
+                .map(|(id, phase, title, how)| RunbookStep {
+                    id: (*id).to_string(),
+                    phase: *phase,
+                    title: (*title).to_string(),
+                    how: (*how).to_string(),
+                    status: StepStatus::Pending,
+                    note: None,
+                    at: None,
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn mark(
+        &mut self,
+        step: &str,
+        status: StepStatus,
+        note: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<(), RunbookError> {
+        let known = self
+            .steps
+            .iter()
+            .map(|s| s.id.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let s = self
+            .steps
+            .iter_mut()
+            .find(|s| s.id == step)
+            .ok_or_else(|| RunbookError::UnknownStep {
+                incident: self.incident.clone(),
+                step: step.to_string(),
+                known,
+            })?;
+        s.status = status;
+        s.note = note.map(|n| crate::sanitize::clean(&n));
+        s.at = Some(now);
+        Ok(())
+    }
+}
+
+fn check_incident(incident: &str) -> Result<(), RunbookError> {
+    let ok = !incident.is_empty()
+        && incident.len() <= 64
+        && incident
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !incident.starts_with('.');
+    if ok {
+        Ok(())
+    } else {
+        Err(RunbookError::BadIncident(incident.to_string()))
+    }
+}
+
+pub fn path(state_dir: &Path, incident: &str) -> Result<PathBuf, RunbookError> {
+    check_incident(incident)?;
+    Ok(state_dir.join("runbooks").join(format!("{incident}.json")))
+}
+
+pub fn load(state_dir: &Path, incident: &str) -> Result<Runbook, RunbookError> {
+    let path = path(state_dir, incident)?;
+    let text = std::fs::read_to_string(&path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            RunbookError::NotStarted {
+                incident: incident.to_string(),
+            }
+        } else {
+            RunbookError::Io {
+                path: path.clone(),
+                source,
+            }
+        }
+    })?;
+    serde_json::from_str(&text).map_err(|e| RunbookError::Corrupt {
+        path,
+        reason: e.to_string(),
+    })
+}
+
+/// Writes the runbook whole, through a temporary file, so a crash leaves the old or the new.
+pub fn save(state_dir: &Path, rb: &Runbook) -> Result<(), RunbookError> {
+    let path = path(state_dir, &rb.incident)?;
+    let io = |source| RunbookError::Io {
+        path: path.clone(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    let text = serde_json::to_string_pretty(rb).map_err(|e| io(std::io::Error::other(e)))?;
+    std::fs::write(&tmp, text).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)
+}
+
+/// Entries of the journal whose change is still in effect: done, and not undone by a later
+/// restore of the same entry.
+pub fn still_in_effect<'a>(entries: &'a [Entry]) -> Vec<&'a Entry> {
+    entries
+        .iter()
+        .filter(|e| e.action != ActionKind::Restore && e.status != EntryStatus::Failed && e.steps_done > 0)
+        .filter(|e| {
+            !entries.iter().any(|r| {
+                r.action == ActionKind::Restore
+                    && r.status == EntryStatus::Done
+                    && matches!(&r.plan, Some(p) if p.before == super::plan::Before::Entry { entry: e.entry.clone() })
+            })
+        })
+        .collect()
+}
+
+/// The incident report: the steps, the timeline of every action, what is still in effect and
+/// how to undo it.
+pub fn report_markdown(rb: &Runbook, entries: &[Entry], now: DateTime<Utc>) -> String {
+    let mut out = String::new();
+    let md = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    out.push_str(&format!("# Incident {} — report\n\n", md(&rb.incident)));
+    out.push_str(&format!(
+        "- **Started:** {}\n- **Report:** {}\n\n",
+        rb.started.format("%Y-%m-%d %H:%M UTC"),
+        now.format("%Y-%m-%d %H:%M UTC")
+    ));
+    for phase in [
+        Phase::Immediate,
+        Phase::Containment,
+        Phase::Recovery,
+        Phase::Lessons,
+    ] {
+        out.push_str(&format!(
+            "## {}\n\n| Step | Status | When | Note |\n|---|---|---|---|\n",
+            phase.title()
+        ));
+        for s in rb.steps.iter().filter(|s| s.phase == phase) {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                md(&s.title),
+                match s.status {
+                    StepStatus::Pending => "pending",
+                    StepStatus::Done => "done",
+                    StepStatus::Skipped => "skipped",
+                },
+                s.at.map(|t| t.format("%H:%M").to_string())
+                    .unwrap_or_default(),
+                md(s.note.as_deref().unwrap_or(""))
+            ));
+        }
+        out.push('\n');
+    }
+    let mine: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.incident == rb.incident)
+        .collect();
+    out.push_str("## Timeline\n\n| Time | Action | Target | Region | Result | Journal entry |\n|---|---|---|---|---|---|\n");
+    for e in &mine {
+        let result = match (e.status, e.verified) {
+            (EntryStatus::Done, Some(true)) => "done, verified".to_string(),
+            (EntryStatus::Done, _) => "done, not verified".to_string(),
+            (EntryStatus::Failed, _) => {
+                format!("failed: {}", e.outcome.clone().unwrap_or_default())
+            }
+            (EntryStatus::Incomplete, _) => {
+                format!("incomplete ({}/{} steps)", e.steps_done, e.steps)
+            }
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | `{}` |\n",
+            e.time.format("%Y-%m-%d %H:%M:%S"),
+            e.action.verb(),
+            md(&e.target),
+            md(&e.region),
+            md(&result),
+            e.entry
+        ));
+    }
+    if mine.is_empty() {
+        out.push_str("| | no actions journalled for this incident | | | | |\n");
+    }
+    let owned: Vec<Entry> = mine.iter().map(|e| (*e).clone()).collect();
+    let live = still_in_effect(&owned);
+    out.push_str("\n## Still in effect\n\n");
+    if live.is_empty() {
+        out.push_str("Nothing: every change of this incident has been restored.\n");
+    }
+    for e in live {
+        out.push_str(&format!(
+            "- {} {} ({}): undo with `secdash restore {} --region {}`\n",
+            e.action.verb(),
+            md(&e.target),
+            e.time.format("%Y-%m-%d %H:%M"),
+            e.entry,
+            e.region
+        ));
+    }
+    if !rb.notes.is_empty() {
+        out.push_str("\n## Notes\n\n");
+        for (t, n) in &rb.notes {
+            out.push_str(&format!("- {} — {}\n", t.format("%H:%M"), md(n)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_runbook_has_the_seed_procedure() {
+        let rb = Runbook::new("INC-1", Utc::now());
+        assert_eq!(rb.steps.len(), 9);
+        assert!(rb.steps.iter().any(|s| s.title == "Revoke compromised credentials" && s.how.starts_with("manual")));
+    }
+
+    #[test]
+    fn marking_a_step_records_note_and_time() {
+        let mut rb = Runbook::new("INC-1", Utc::now());
+        rb.mark(
+            "guardduty",
+            StepStatus::Done,
+            Some("triaged \u{1b}[31m22 findings".into()),
+            Utc::now(),
+        )
+        .unwrap();
+        let s = rb.steps.iter().find(|s| s.id == "guardduty").unwrap();
+        assert_eq!(s.status, StepStatus::Done);
+        assert_eq!(s.note.as_deref(), Some("triaged 22 findings"));
+        let err = rb
+            .mark("nope", StepStatus::Done, None, Utc::now())
+            .unwrap_err();
+        assert!(err.to_string().contains("alarms, cloudtrail"), "{err}");
+    }
+
+    #[test]
+    fn incident_ids_cannot_escape_the_state_dir() {
+        assert!(path(Path::new("/s"), "../etc/passwd").is_err());
+        assert!(path(Path::new("/s"), "INC-2041").is_ok());
+    }
+
+    #[test]
+    fn saves_and_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let rb = Runbook::new("INC-9", Utc::now());
+        save(dir.path(), &rb).unwrap();
+        assert_eq!(load(dir.path(), "INC-9").unwrap(), rb);
+        assert!(matches!(
+            load(dir.path(), "INC-10"),
+            Err(RunbookError::NotStarted { .. })
+        ));
+    }
+}

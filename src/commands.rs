@@ -1,0 +1,337 @@
+//! The command-line verbs: actions, the journal and the runbook. An I/O edge: it prompts,
+//! prints and exits; the decisions are in `action`.
+
+use crate::action::journal::{Actor, Entry, EntryStatus, Journal, entries};
+use crate::action::plan::Plan;
+use crate::action::runbook::{self, Runbook, StepStatus};
+use crate::action::{ActionError, Executor, Request};
+use crate::cli::{ActionOpts, Command, ListFormat, ReportFormat, RunbookCommand};
+use crate::config::Config;
+use crate::source::Source;
+use crate::source::aws::{AwsOptions, AwsSource};
+use anyhow::{Context as _, bail};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+pub fn default_incident() -> String {
+    std::env::var("SECDASH_INCIDENT")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("adhoc-{}", chrono::Utc::now().format("%Y%m%d")))
+}
+
+/// Runs a subcommand; returns the exit code.
+pub fn run(
+    command: Command,
+    config: &Config,
+    state_dir: &Path,
+    rt: &tokio::runtime::Runtime,
+) -> anyhow::Result<i32> {
+    let journal = Journal::in_dir(state_dir);
+    let (request, opts) = match command {
+        Command::Isolate { group_id, opts } => (Request::Isolate { group_id }, opts),
+        Command::Contain { target, opts } => (Request::Contain { target }, opts),
+        Command::Revoke {
+            group_id,
+            rule_id,
+            opts,
+        } => (Request::Revoke { group_id, rule_id }, opts),
+        Command::Archive { finding_id, opts } => (Request::Archive { finding_id }, opts),
+        Command::Unarchive { finding_id, opts } => (Request::Unarchive { finding_id }, opts),
+        Command::Restore { what, opts } => (Request::Restore { what }, opts),
+        Command::Journal { incident, format } => {
+            return list_journal(&journal, incident.as_deref(), format);
+        }
+        Command::Runbook { command } => return run_runbook(command, &journal, state_dir),
+    };
+    rt.block_on(act(request, opts, config, journal))
+}
+
+async fn act(
+    request: Request,
+    opts: ActionOpts,
+    config: &Config,
+    journal: Journal,
+) -> anyhow::Result<i32> {
+    let incident = opts.incident.clone().unwrap_or_else(default_incident);
+    runbook::path(Path::new("."), &incident).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let region = config
+        .regions
+        .first()
+        .cloned()
+        .unwrap_or_else(|| crate::config::DEFAULT_REGION.into());
+    if config.regions.len() > 1 {
+        bail!(
+            "an action works in one region: give one --region (got {})",
+            config.regions.join(",")
+        );
+    }
+    let source = AwsSource::connect(AwsOptions {
+        profile: config.profile.clone(),
+        regions: vec![region.clone()],
+        endpoint_url: None,
+    })
+    .await;
+    source
+        .check_credentials()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot reach AWS")?;
+    let identity = source.identity().await.ok();
+    let actor = Actor {
+        caller_arn: identity.as_ref().and_then(|i| i.caller_arn.clone()),
+        account: identity.as_ref().and_then(|i| i.account.clone()),
+        profile: config.profile.clone(),
+    };
+    let executor = Executor::new(
+        config.read_only,
+        journal,
+        actor.clone(),
+        incident.clone(),
+        source.actions(&region),
+    );
+
+    let plan = match executor.plan(&request).await {
+        Ok(p) => p,
+        Err(ActionError::ReadOnly) => {
+            eprintln!("secdash: {}", ActionError::ReadOnly);
+            return Ok(1);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    print_plan(&plan, &actor, &incident);
+    if opts.dry_run {
+        println!("\n--dry-run: nothing was changed.");
+        return Ok(0);
+    }
+    if plan.steps.is_empty() {
+        println!("\nNothing to do.");
+        return Ok(0);
+    }
+    if !opts.yes && !confirm(&plan)? {
+        println!("Cancelled: nothing was changed.");
+        return Ok(1);
+    }
+    match executor.execute(&plan).await {
+        Ok(outcome) => {
+            println!("\n{}", outcome.message);
+            println!(
+                "journal entry {} in {}",
+                outcome.entry,
+                executor.journal().path().display()
+            );
+            if plan.action != crate::action::plan::ActionKind::Restore {
+                println!(
+                    "undo with: secdash restore {} --region {}",
+                    outcome.entry, plan.region
+                );
+            }
+            Ok(if outcome.verified { 0 } else { 2 })
+        }
+        Err(e) => {
+            eprintln!("secdash: {e}");
+            Ok(1)
+        }
+    }
+}
+
+fn print_plan(plan: &Plan, actor: &Actor, incident: &str) {
+    println!(
+        "{} {} in {} · account {} · incident {}",
+        plan.action.verb().to_uppercase(),
+        plan.target,
+        plan.region,
+        actor.account.as_deref().unwrap_or("?"),
+        incident
+    );
+    if let Some(arn) = &actor.caller_arn {
+        println!("as {arn}");
+    }
+    println!();
+    if plan.steps.is_empty() {
+        println!("  (no change needed)");
+    }
+    for (i, line) in plan.steps.iter().flat_map(|s| s.describe()).enumerate() {
+        println!("  {:>2}. {line}", i + 1);
+    }
+    for n in &plan.notes {
+        println!("\nnote: {n}");
+    }
+    if let Some(d) = &plan.dry_run {
+        println!("{d}");
+    }
+}
+
+/// No by default; destructive actions want the resource id typed out.
+fn confirm(plan: &Plan) -> anyhow::Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "refusing to act without confirmation: there is no terminal to ask on; pass --yes to confirm"
+        );
+    }
+    let prompt = if plan.action.destructive() {
+        format!(
+            "\nType {} to confirm (anything else cancels): ",
+            plan.target
+        )
+    } else {
+        "\nProceed? [y/N] ".to_string()
+    };
+    print!("{prompt}");
+    std::io::stdout().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let answer = line.trim();
+    Ok(if plan.action.destructive() {
+        answer == plan.target
+    } else {
+        matches!(answer, "y" | "Y" | "yes")
+    })
+}
+
+fn list_journal(
+    journal: &Journal,
+    incident: Option<&str>,
+    format: ListFormat,
+) -> anyhow::Result<i32> {
+    let all = entries(&journal.read()?);
+    let shown: Vec<&Entry> = all
+        .iter()
+        .filter(|e| incident.is_none_or(|i| e.incident == i))
+        .collect();
+    match format {
+        ListFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&shown)?);
+        }
+        ListFormat::Text => {
+            if shown.is_empty() {
+                println!("no actions in {}", journal.path().display());
+            }
+            for e in &shown {
+                let status = match e.status {
+                    EntryStatus::Done if e.verified == Some(true) => "done, verified".to_string(),
+                    EntryStatus::Done => "done, NOT verified".to_string(),
+                    EntryStatus::Failed => "FAILED".to_string(),
+                    EntryStatus::Incomplete => format!(
+                        "INCOMPLETE {}/{} steps: `secdash restore {}`",
+                        e.steps_done, e.steps, e.entry
+                    ),
+                };
+                println!(
+                    "{}  {}  {:<9} {:<28} {:<16} {}  {status}",
+                    e.entry,
+                    e.time.format("%Y-%m-%d %H:%M:%S"),
+                    e.action.verb(),
+                    e.target,
+                    e.region,
+                    e.incident
+                );
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn run_runbook(
+    command: RunbookCommand,
+    journal: &Journal,
+    state_dir: &Path,
+) -> anyhow::Result<i32> {
+    let now = chrono::Utc::now();
+    match command {
+        RunbookCommand::Start { incident } => {
+            if runbook::load(state_dir, &incident).is_ok() {
+                println!("runbook of {incident} already started");
+            } else {
+                runbook::save(state_dir, &Runbook::new(&incident, now))?;
+                println!("runbook of {incident} started");
+            }
+            print_runbook(&runbook::load(state_dir, &incident)?);
+        }
+        RunbookCommand::Status { incident } => print_runbook(&runbook::load(state_dir, &incident)?),
+        RunbookCommand::Note {
+            incident,
+            step,
+            done,
+            skip,
+            text,
+        } => {
+            let mut rb = runbook::load(state_dir, &incident)?;
+            match step {
+                Some(step) => {
+                    let status = if skip {
+                        StepStatus::Skipped
+                    } else if done {
+                        StepStatus::Done
+                    } else {
+                        bail!("say --done or --skip for step {step}");
+                    };
+                    rb.mark(&step, status, text, now)?;
+                }
+                None => {
+                    let text =
+                        text.context("give the note's text, or --step with --done/--skip")?;
+                    rb.notes.push((now, crate::sanitize::clean(&text)));
+                }
+            }
+            runbook::save(state_dir, &rb)?;
+            print_runbook(&rb);
+        }
+        RunbookCommand::Report { incident, format } => {
+            let rb = runbook::load(state_dir, &incident)?;
+            let all = entries(&journal.read()?);
+            match format {
+                ReportFormat::Markdown => print!("{}", runbook::report_markdown(&rb, &all, now)),
+                ReportFormat::Json => {
+                    let mine: Vec<Entry> =
+                        all.into_iter().filter(|e| e.incident == incident).collect();
+                    let live: Vec<String> = runbook::still_in_effect(&mine)
+                        .iter()
+                        .map(|e| e.entry.clone())
+                        .collect();
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&serde_json::json!({
+                            "runbook": rb,
+                            "timeline": mine,
+                            "still_in_effect": live,
+                        }))?
+                    );
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn print_runbook(rb: &Runbook) {
+    println!(
+        "incident {} (started {})",
+        rb.incident,
+        rb.started.format("%Y-%m-%d %H:%M UTC")
+    );
+    let mut phase = None;
+    for s in &rb.steps {
+        if phase != Some(s.phase) {
+            println!("\n{}", s.phase.title());
+            phase = Some(s.phase);
+        }
+        let mark = match s.status {
+            StepStatus::Pending => "[ ]",
+            StepStatus::Done => "[x]",
+            StepStatus::Skipped => "[-]",
+        };
+        let when =
+            s.at.map(|t| format!(" {}", t.format("%H:%M")))
+                .unwrap_or_default();
+        let note = s
+            .note
+            .as_deref()
+            .map(|n| format!(" — {n}"))
+            .unwrap_or_default();
+        println!("  {mark} {:<16} {}{when}{note}", s.id, s.title);
+        if s.status == StepStatus::Pending {
+            println!("      {}", s.how);
+        }
+    }
+}
