@@ -1,5 +1,7 @@
-//! The read-only IAM policy in `policies/` grants exactly the operations the AWS source calls:
-//! every `service:Operation` passed to `call(...)` in `src/source/aws/`, and nothing more.
+//! The IAM policies in `policies/` grant exactly what the code calls, and nothing more:
+//! `secdash-readonly.json` every operation of the AWS source (`src/source/aws/`), and
+//! `secdash-responder.json` the extra operations the incident-response actions need
+//! (`src/action/`), on top of the read-only policy.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -83,4 +85,31 @@ fn read_only_policy_grants_nothing_that_writes() {
         );
         assert!(!action.contains('*'), "{action}: no wildcards");
     }
+}
+
+#[test]
+fn responder_policy_adds_exactly_what_the_actions_need() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let actions = operations_in(&root.join("src/action"));
+    let read_only = policy_actions("secdash-readonly.json");
+    let responder = policy_actions("secdash-responder.json");
+    let needed: BTreeSet<String> = actions.difference(&read_only).cloned().collect();
+    assert!(
+        needed.len() >= 9,
+        "the scan found the mutating calls: {needed:?}"
+    );
+    let missing: Vec<_> = needed.difference(&responder).collect();
+    let extra: Vec<_> = responder.difference(&needed).collect();
+    assert!(
+        missing.is_empty(),
+        "the actions call these but the responder policy lacks them: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "the responder policy grants what no action calls: {extra:?}"
+    );
+    assert!(
+        responder.is_disjoint(&read_only),
+        "no overlap with the read-only policy"
+    );
 }

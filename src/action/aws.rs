@@ -57,6 +57,12 @@ fn permission(r: &RuleSpec, with_description: bool) -> IpPermission {
     b.build()
 }
 
+/// Revoking by rule id is exact; matching by permission is the fallback for rules read
+/// without ids.
+fn rule_ids(rules: &[&RuleSpec]) -> Option<Vec<String>> {
+    rules.iter().map(|r| r.rule_id.clone()).collect()
+}
+
 fn filter(name: &str, value: &str) -> Filter {
     Filter::builder().name(name).values(value).build()
 }
@@ -192,14 +198,20 @@ impl AwsActions {
                 "ec2:RevokeSecurityGroupIngress",
                 &self.region,
                 self.p(),
-                self.ec2
-                    .revoke_security_group_ingress()
-                    .group_id(group_id)
-                    .set_ip_permissions(Some(
-                        ingress.iter().map(|r| permission(r, false)).collect(),
-                    ))
-                    .dry_run(dry_run)
-                    .send(),
+                {
+                    let request = self
+                        .ec2
+                        .revoke_security_group_ingress()
+                        .group_id(group_id)
+                        .dry_run(dry_run);
+                    match rule_ids(&ingress) {
+                        Some(ids) => request.set_security_group_rule_ids(Some(ids)),
+                        None => request.set_ip_permissions(Some(
+                            ingress.iter().map(|r| permission(r, false)).collect(),
+                        )),
+                    }
+                    .send()
+                },
             )
             .await?;
         }
@@ -209,12 +221,20 @@ impl AwsActions {
                 "ec2:RevokeSecurityGroupEgress",
                 &self.region,
                 self.p(),
-                self.ec2
-                    .revoke_security_group_egress()
-                    .group_id(group_id)
-                    .set_ip_permissions(Some(egress.iter().map(|r| permission(r, false)).collect()))
-                    .dry_run(dry_run)
-                    .send(),
+                {
+                    let request = self
+                        .ec2
+                        .revoke_security_group_egress()
+                        .group_id(group_id)
+                        .dry_run(dry_run);
+                    match rule_ids(&egress) {
+                        Some(ids) => request.set_security_group_rule_ids(Some(ids)),
+                        None => request.set_ip_permissions(Some(
+                            egress.iter().map(|r| permission(r, false)).collect(),
+                        )),
+                    }
+                    .send()
+                },
             )
             .await?;
         }
