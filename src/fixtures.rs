@@ -28,6 +28,7 @@ pub fn empty_state(width: u16, height: u16) -> AppState {
         read_only: false,
         window: Duration::hours(1),
         identity: Load::NotLoaded,
+        unfinished: Vec::new(),
     };
     let mut state = AppState::new(context, Keymap::default(), Thresholds::default(), t0());
     update(&mut state, Msg::Resize { width, height });

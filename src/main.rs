@@ -73,6 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         let state_dir = paths::state_dir().context("no state directory: set SECDASH_STATE_DIR")?;
         return secdash::commands::run(command, &config, &state_dir, &rt);
     }
+    let mut actions: Option<secdash::runtime::ActionRunner> = None;
     let source: Arc<dyn Source> = if cli.demo {
         Arc::new(DemoSource {
             failing: cli.demo_fail.clone(),
@@ -91,10 +92,32 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             .context(
                 "cannot reach AWS (`secdash --demo` shows the dashboard without an account)",
             )?;
-        Arc::new(aws)
+        let aws = Arc::new(aws);
+        if let Some(dir) = paths::state_dir() {
+            actions = Some(secdash::runtime::ActionRunner {
+                source: aws.clone(),
+                journal: secdash::action::journal::Journal::in_dir(&dir),
+                profile: config.profile.clone(),
+                incident: secdash::commands::default_incident(),
+                read_only: config.read_only,
+            });
+        }
+        aws
     };
 
-    let state = initial_state(&config, source.as_ref());
+    let mut state = initial_state(&config, source.as_ref());
+    if let Some(runner) = &actions {
+        // A half-done action from an earlier session is shown at once.
+        state.context.unfinished = runner
+            .journal
+            .read()
+            .map(|r| secdash::action::journal::entries(&r))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e.status == secdash::action::journal::EntryStatus::Incomplete)
+            .map(|e| format!("{} {} ({})", e.action.verb(), e.target, e.entry))
+            .collect();
+    }
     let plan = FetchPlan {
         source,
         window: config.window,
@@ -115,7 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             "stdout is not a terminal: use --once for a snapshot (text, json or markdown)"
         );
     }
-    rt.block_on(runtime::run(&config, &theme, state, plan))?;
+    rt.block_on(runtime::run(&config, &theme, state, plan, actions))?;
     Ok(exit::OK)
 }
 
@@ -128,6 +151,7 @@ fn initial_state(config: &Config, source: &dyn Source) -> AppState {
         read_only: config.read_only,
         window: config.window,
         identity: Load::NotLoaded,
+        unfinished: Vec::new(),
     };
     let mut state = AppState::new(
         context,

@@ -24,6 +24,37 @@ use tokio::sync::{Notify, mpsc};
 /// No single refresh may hang a pane for longer than this.
 const FETCH_DEADLINE: Duration = Duration::from_secs(120);
 
+/// What the runtime needs to carry out incident-response actions (AWS only).
+#[derive(Clone)]
+pub struct ActionRunner {
+    pub source: Arc<crate::source::aws::AwsSource>,
+    pub journal: crate::action::journal::Journal,
+    pub profile: Option<String>,
+    pub incident: String,
+    pub read_only: bool,
+}
+
+impl ActionRunner {
+    fn executor(
+        &self,
+        region: &str,
+        identity: Option<&crate::model::Identity>,
+    ) -> crate::action::Executor {
+        let actor = crate::action::journal::Actor {
+            caller_arn: identity.and_then(|i| i.caller_arn.clone()),
+            account: identity.and_then(|i| i.account.clone()),
+            profile: self.profile.clone(),
+        };
+        crate::action::Executor::new(
+            self.read_only,
+            self.journal.clone(),
+            actor,
+            self.incident.clone(),
+            self.source.actions(region),
+        )
+    }
+}
+
 /// What a fetch task needs, cloned into each.
 #[derive(Clone)]
 pub struct FetchPlan {
@@ -91,10 +122,11 @@ pub async fn run(
     theme: &Theme,
     mut state: AppState,
     plan: FetchPlan,
+    actions: Option<ActionRunner>,
 ) -> anyhow::Result<()> {
     let mut terminal =
         ratatui::try_init().context("cannot take over the terminal (is this a tty?)")?;
-    let result = event_loop(&mut terminal, config, theme, &mut state, plan).await;
+    let result = event_loop(&mut terminal, config, theme, &mut state, plan, actions).await;
     ratatui::restore();
     result
 }
@@ -105,8 +137,10 @@ async fn event_loop(
     theme: &Theme,
     state: &mut AppState,
     plan: FetchPlan,
+    actions: Option<ActionRunner>,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let action_tx = tx.clone();
     let mut wakers = Vec::new();
     let mut tasks = Vec::new();
     for pane in PaneId::ALL {
@@ -129,6 +163,7 @@ async fn event_loop(
         }));
     }
     drop(tx);
+    let mut action_tasks = Vec::new();
 
     let size = terminal.size()?;
     update(
@@ -168,12 +203,58 @@ async fn event_loop(
                 match effect {
                     Effect::Quit => break 'outer,
                     Effect::Refresh(pane) => wakers[pane.index()].notify_one(),
+                    // Actions run in their own tasks: input and fetches never wait for them.
+                    Effect::Plan { request, region } => {
+                        let tx = action_tx.clone();
+                        let runner = actions.clone();
+                        let identity = state.context.identity.data().cloned();
+                        action_tasks.push(tokio::spawn(async move {
+                            let msg = match runner {
+                                None => {
+                                    Err("actions need AWS: the demo scenario cannot be changed"
+                                        .to_string())
+                                }
+                                Some(r) => r
+                                    .executor(&region, identity.as_ref())
+                                    .plan(&request)
+                                    .await
+                                    .map_err(|e| e.to_string()),
+                            };
+                            let _ = tx.send(Msg::Planned(msg));
+                        }));
+                    }
+                    Effect::Execute(plan) => {
+                        let tx = action_tx.clone();
+                        let runner = actions.clone();
+                        let identity = state.context.identity.data().cloned();
+                        action_tasks.push(tokio::spawn(async move {
+                            let msg = match runner {
+                                None => Err("actions need AWS".to_string()),
+                                Some(r) => r
+                                    .executor(&plan.region, identity.as_ref())
+                                    .execute(&plan)
+                                    .await
+                                    .map(|o| crate::app::ActionReport {
+                                        message: o.message,
+                                        entry: o.entry,
+                                        verified: o.verified,
+                                        action: o.plan.action,
+                                    })
+                                    .map_err(|e| e.to_string()),
+                            };
+                            let _ = tx.send(Msg::ActionDone(msg));
+                        }));
+                    }
                 }
             }
         }
     }
     for t in tasks {
         t.abort();
+    }
+    // An action under way is left to finish: its journal must not stop half-written.
+    for t in action_tasks {
+        let _ = tokio::time::timeout(Duration::from_secs(60), t).await;
     }
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! The real binary driven in tmux as a person would: start the demo, move between panes, open
 //! the help, filter, zoom, quit, and check the terminal is restored.
 
+mod support;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -40,6 +42,16 @@ impl Tmux {
             // A person types slower than an escape-sequence timeout.
             std::thread::sleep(Duration::from_millis(120));
         }
+    }
+
+    /// Types text literally, as a person would.
+    fn type_text(&self, text: &str) {
+        let ok = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "t", "-l", text])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        std::thread::sleep(Duration::from_millis(150));
     }
 
     fn screen(&self) -> String {
@@ -144,4 +156,101 @@ fn ctrl_c_restores_the_terminal() {
     t.send(&["C-c"]);
     let s = t.wait_for("exited with 0");
     assert!(!s.contains("Checklist"), "{s}");
+}
+
+#[test]
+fn isolate_a_group_from_the_tui_against_moto() {
+    use aws_sdk_ec2::types::{IpPermission, IpRange};
+    let moto = support::moto::Moto::start();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let ec2 = aws_sdk_ec2::Client::new(&rt.block_on(moto.sdk("ap-southeast-1")));
+    let group = rt.block_on(async {
+        let vpc = ec2
+            .create_vpc()
+            .cidr_block("10.0.0.0/16")
+            .send()
+            .await
+            .unwrap()
+            .vpc
+            .unwrap()
+            .vpc_id
+            .unwrap();
+        let id = ec2
+            .create_security_group()
+            .group_name("exposed-web")
+            .description("web")
+            .vpc_id(vpc)
+            .send()
+            .await
+            .unwrap()
+            .group_id
+            .unwrap();
+        ec2.authorize_security_group_ingress()
+            .group_id(&id)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(22)
+                    .to_port(22)
+                    .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        id
+    });
+    let state = tempfile::tempdir().unwrap();
+    let env: String = moto
+        .env()
+        .iter()
+        .map(|(k, v)| format!("{k}={v} "))
+        .collect();
+    let cmd = format!(
+        "env -u NO_COLOR {env} SECDASH_STATE_DIR={} XDG_CONFIG_HOME={} SECDASH_INCIDENT=INC-TUI {} --region ap-southeast-1; echo \"exited with $?\"; sleep 60",
+        state.path().display(),
+        state.path().display(),
+        env!("CARGO_BIN_EXE_secdash")
+    );
+    let t = Tmux::start("isolate", &cmd, 140, 40);
+    t.wait_for("exposed-web");
+    // Focus the groups, narrow to the one group, and ask to isolate it.
+    t.send(&["2", "/"]);
+    t.type_text("exposed-web");
+    t.send(&["Enter", "x"]);
+    let s = t.wait_for("Confirm action");
+    assert!(s.contains(&format!("ISOLATE {group}")), "{s}");
+    assert!(
+        s.contains("from 0.0.0.0/0"),
+        "the plan lists the rules that will go:\n{s}"
+    );
+    t.type_text(&group);
+    t.send(&["Enter"]);
+    let s = t.wait_for("verified");
+    assert!(s.contains("journal"), "{s}");
+    let rules = rt.block_on(async {
+        ec2.describe_security_group_rules()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("group-id")
+                    .values(&group)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .security_group_rules()
+            .iter()
+            .filter(|r| r.group_id() == Some(group.as_str()))
+            .count()
+    });
+    assert_eq!(rules, 0, "the group has no rules left");
+    t.send(&["q"]);
+    t.wait_for("exited with 0");
+    let journal = std::fs::read_to_string(state.path().join("journal.jsonl")).unwrap();
+    assert!(journal.contains("\"incident\":\"INC-TUI\""), "{journal}");
 }

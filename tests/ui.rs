@@ -241,3 +241,30 @@ fn only_the_visible_rows_are_drawn_at_scale() {
     let text = screen(&s);
     assert!(text.contains("(33000)"), "{text}");
 }
+
+#[test]
+fn confirm_dialog_shows_the_plan() {
+    use secdash::action::plan::{self, RuleSpec};
+    use secdash::model::{Direction, Peer};
+    let mut s = demo_state(120, 36, 1);
+    s.context.source = secdash::source::SourceKind::Aws;
+    let rules = vec![RuleSpec {
+        rule_id: Some("sgr-1".into()),
+        direction: Direction::Ingress,
+        protocol: "tcp".into(),
+        from_port: Some(22),
+        to_port: Some(22),
+        peer: Peer::Ipv4("0.0.0.0/0".into()),
+        description: "SSH".into(),
+    }];
+    let mut p = plan::isolate(
+        "sg-0b1d2f3a4c5e6a703",
+        Some("vpc-1".into()),
+        &rules,
+        "ap-southeast-1",
+    );
+    p.dry_run = Some("dry run: allowed (permissions checked)".into());
+    update(&mut s, Msg::Planned(Ok(p)));
+    keys(&mut s, "sg-0b1");
+    insta::assert_snapshot!(screen(&s));
+}

@@ -7,6 +7,12 @@ use crate::source::SourceError;
 use chrono::Utc;
 use std::collections::HashMap;
 
+impl From<SourceError> for ActionError {
+    fn from(e: SourceError) -> Self {
+        ActionError::Source(Box::new(e))
+    }
+}
+
 /// What an operator asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
@@ -52,7 +58,7 @@ pub enum ActionError {
     )]
     ReadOnly,
     #[error(transparent)]
-    Source(#[from] SourceError),
+    Source(#[from] Box<SourceError>),
     #[error(transparent)]
     Journal(#[from] JournalError),
     #[error("{0}")]
@@ -63,7 +69,7 @@ pub enum ActionError {
     StepFailed {
         entry: String,
         step: usize,
-        source: SourceError,
+        source: Box<SourceError>,
     },
 }
 
@@ -300,7 +306,7 @@ impl Executor {
                     return Err(ActionError::StepFailed {
                         entry,
                         step: i,
-                        source: e,
+                        source: Box::new(e),
                     });
                 }
             }

@@ -239,7 +239,7 @@ pub fn save(state_dir: &Path, rb: &Runbook) -> Result<(), RunbookError> {
 
 /// Entries of the journal whose change is still in effect: done, and not undone by a later
 /// restore of the same entry.
-pub fn still_in_effect<'a>(entries: &'a [Entry]) -> Vec<&'a Entry> {
+pub fn still_in_effect(entries: &[Entry]) -> Vec<&Entry> {
     entries
         .iter()
         .filter(|e| e.action != ActionKind::Restore && e.status != EntryStatus::Failed && e.steps_done > 0)

@@ -3,6 +3,7 @@
 //! No I/O, no clock reads, no `.await` here: time arrives inside messages, and whatever must
 //! happen outside is returned as an `Effect` for the runtime to carry out.
 
+pub mod actions;
 pub mod detail;
 pub mod load;
 pub mod rows;
@@ -30,6 +31,50 @@ pub struct Context {
     pub read_only: bool,
     pub window: chrono::Duration,
     pub identity: Load<Identity>,
+    /// Journal entries that stopped part-way, found at start.
+    pub unfinished: Vec<String>,
+}
+
+impl Context {
+    /// Actions need AWS and are hidden in read-only mode (the executor refuses them anyway).
+    pub fn actions_enabled(&self) -> bool {
+        self.source == SourceKind::Aws && !self.read_only
+    }
+}
+
+/// A one-line message in the status bar: the outcome of an action, or why a key did nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+    pub at: DateTime<Utc>,
+}
+
+impl Flash {
+    pub fn info(text: impl Into<String>, at: DateTime<Utc>) -> Flash {
+        Flash {
+            text: text.into(),
+            error: false,
+            at,
+        }
+    }
+
+    pub fn error(text: impl Into<String>, at: DateTime<Utc>) -> Flash {
+        Flash {
+            text: text.into(),
+            error: true,
+            at,
+        }
+    }
+}
+
+/// What the TUI shows of an action that ran.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionReport {
+    pub message: String,
+    pub entry: String,
+    pub verified: bool,
+    pub action: crate::action::plan::ActionKind,
 }
 
 /// Selection, scroll and filter of one pane.
@@ -71,6 +116,10 @@ pub struct AppState {
     pub refresh_seconds: BTreeMap<PaneId, u64>,
     pub keymap: Keymap,
     pub thresholds: Thresholds,
+    pub confirm: Option<actions::Confirm>,
+    pub flash: Option<Flash>,
+    /// An action being planned or carried out.
+    pub busy: Option<String>,
     pub quit: bool,
 }
 
@@ -91,6 +140,9 @@ pub enum Msg {
         result: Result<Fetched<PaneData>, String>,
     },
     Identity(Result<Identity, String>),
+    /// The executor's plan for a requested action, or why there is none.
+    Planned(Result<crate::action::plan::Plan, String>),
+    ActionDone(Result<ActionReport, String>),
 }
 
 /// CloudWatch GetMetricData list price: $0.01 per 1,000 metrics requested.
@@ -103,10 +155,17 @@ pub struct CloudWatchCost {
     pub usd_per_hour: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
     Refresh(PaneId),
+    /// Ask the executor for a plan (it reads the resource and runs EC2's DryRun).
+    Plan {
+        request: crate::action::Request,
+        region: String,
+    },
+    /// Carry out a confirmed plan.
+    Execute(Box<crate::action::plan::Plan>),
 }
 
 impl AppState {
@@ -134,6 +193,9 @@ impl AppState {
             refresh_seconds: BTreeMap::new(),
             keymap,
             thresholds,
+            confirm: None,
+            flash: None,
+            busy: None,
             quit: false,
         }
     }
@@ -262,6 +324,48 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Key(key) => on_key(state, key),
+        Msg::Planned(result) => {
+            state.busy = None;
+            match result {
+                Ok(plan) => {
+                    state.confirm = Some(actions::Confirm {
+                        plan,
+                        input: String::new(),
+                    })
+                }
+                Err(e) => state.flash = Some(Flash::error(e, state.now)),
+            }
+            vec![]
+        }
+        Msg::ActionDone(result) => {
+            state.busy = None;
+            match result {
+                Ok(report) => {
+                    let text = format!("{} · journal {}", report.message, report.entry);
+                    state.flash = Some(if report.verified {
+                        Flash::info(text, state.now)
+                    } else {
+                        Flash::error(text, state.now)
+                    });
+                    use crate::action::plan::ActionKind;
+                    match report.action {
+                        ActionKind::Archive | ActionKind::Unarchive => {
+                            vec![Effect::Refresh(PaneId::Findings)]
+                        }
+                        ActionKind::Isolate | ActionKind::Revoke | ActionKind::Contain => {
+                            vec![Effect::Refresh(PaneId::SecurityGroups)]
+                        }
+                        ActionKind::Restore => {
+                            PaneId::ALL.into_iter().map(Effect::Refresh).collect()
+                        }
+                    }
+                }
+                Err(e) => {
+                    state.flash = Some(Flash::error(e, state.now));
+                    vec![Effect::Refresh(PaneId::SecurityGroups)]
+                }
+            }
+        }
     }
 }
 
@@ -330,6 +434,9 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         state.quit = true;
         return vec![Effect::Quit];
+    }
+    if state.confirm.is_some() {
+        return actions::confirm_key(state, key);
     }
     if state.editing_filter {
         edit_filter(state, key);
@@ -414,6 +521,32 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             }
         }
         Action::Help => state.overlay = Overlay::Help,
+        Action::Isolate
+        | Action::RevokeRule
+        | Action::Contain
+        | Action::Archive
+        | Action::Restore => {
+            if !state.context.actions_enabled() {
+                let why = if state.context.read_only {
+                    "read-only mode: actions are off"
+                } else {
+                    "the demo scenario cannot be changed: actions need AWS"
+                };
+                state.flash = Some(Flash::info(why, state.now));
+                return vec![];
+            }
+            if let Some(busy) = &state.busy {
+                state.flash = Some(Flash::info(format!("wait: {busy}"), state.now));
+                return vec![];
+            }
+            match actions::request_for(state, action) {
+                Ok((request, region)) => {
+                    state.busy = Some(format!("planning {}…", request.kind().verb()));
+                    return vec![Effect::Plan { request, region }];
+                }
+                Err(e) => state.flash = Some(Flash::info(e, state.now)),
+            }
+        }
     }
     vec![]
 }

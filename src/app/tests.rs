@@ -274,3 +274,147 @@ fn api_calls_are_summed_over_panes() {
     assert_eq!(total.get("sts:GetCallerIdentity"), Some(&2));
     assert_eq!(total.get("cloudwatch:GetMetricData"), Some(&2));
 }
+
+mod actions_flow {
+    use super::*;
+    use crate::action::Request;
+    use crate::action::plan::{self, ActionKind};
+    use crate::source::SourceKind;
+
+    fn aws_state() -> AppState {
+        let mut s = demo_state(200, 60, 1);
+        s.context.source = SourceKind::Aws;
+        s
+    }
+
+    fn isolate_plan(group: &str) -> crate::action::plan::Plan {
+        plan::isolate(group, None, &[], "ap-southeast-1")
+    }
+
+    #[test]
+    fn the_demo_and_read_only_make_no_action() {
+        let mut s = demo_state(200, 60, 1);
+        assert!(press(&mut s, [key('2'), key('x')]).is_empty());
+        assert!(s.flash.as_ref().unwrap().text.contains("need AWS"));
+        let mut s = aws_state();
+        s.context.read_only = true;
+        assert!(press(&mut s, [key('2'), key('x')]).is_empty());
+        assert!(s.flash.as_ref().unwrap().text.contains("read-only"));
+    }
+
+    #[test]
+    fn isolate_asks_for_a_plan_of_the_selected_group() {
+        let mut s = aws_state();
+        let effects = press(&mut s, [key('2'), key('x')]);
+        let group = s.security_groups.data().unwrap().groups[0].id.clone();
+        assert_eq!(
+            effects,
+            vec![Effect::Plan {
+                request: Request::Isolate { group_id: group },
+                region: "ap-southeast-1".into()
+            }]
+        );
+        assert!(s.busy.is_some());
+        // A second key while busy waits.
+        assert!(press(&mut s, [key('x')]).is_empty());
+    }
+
+    #[test]
+    fn destructive_actions_need_the_id_typed_and_default_to_no() {
+        let mut s = aws_state();
+        press(&mut s, [key('2'), key('x')]);
+        update(&mut s, Msg::Planned(Ok(isolate_plan("sg-123"))));
+        assert!(s.confirm.is_some());
+        // Enter with nothing typed: No.
+        assert!(press(&mut s, [code(KeyCode::Enter)]).is_empty());
+        assert!(s.confirm.is_none());
+        assert!(s.flash.as_ref().unwrap().text.starts_with("cancelled"));
+
+        update(&mut s, Msg::Planned(Ok(isolate_plan("sg-123"))));
+        press(&mut s, "sg-12".chars().map(key));
+        assert!(
+            press(&mut s, [code(KeyCode::Enter)]).is_empty(),
+            "a wrong id cancels"
+        );
+
+        update(&mut s, Msg::Planned(Ok(isolate_plan("sg-123"))));
+        // Typed text is the id, not commands: 'q' does not quit here.
+        press(&mut s, [key('q'), code(KeyCode::Backspace)]);
+        assert!(!s.quit);
+        press(&mut s, "sg-123".chars().map(key));
+        let effects = press(&mut s, [code(KeyCode::Enter)]);
+        assert!(matches!(&effects[..], [Effect::Execute(p)] if p.target == "sg-123"));
+    }
+
+    #[test]
+    fn archive_is_confirmed_with_y() {
+        let mut s = aws_state();
+        let effects = press(&mut s, [key('3'), key('a')]);
+        assert!(matches!(
+            &effects[..],
+            [Effect::Plan {
+                request: Request::Archive { .. },
+                ..
+            }]
+        ));
+        update(
+            &mut s,
+            Msg::Planned(Ok(plan::archive("d", "f", false, "r", true))),
+        );
+        assert!(press(&mut s, [key('n')]).is_empty());
+        assert!(s.confirm.is_none());
+        update(
+            &mut s,
+            Msg::Planned(Ok(plan::archive("d", "f", false, "r", true))),
+        );
+        assert!(matches!(
+            &press(&mut s, [key('y')])[..],
+            [Effect::Execute(_)]
+        ));
+    }
+
+    #[test]
+    fn contain_needs_an_instance_finding() {
+        let mut s = aws_state();
+        // The first finding is about an S3 bucket; the third about an instance.
+        assert!(press(&mut s, [key('3'), key('c')]).is_empty());
+        assert!(s.flash.as_ref().unwrap().text.contains("not an instance"));
+        let effects = press(&mut s, [key('j'), key('j'), key('c')]);
+        assert!(
+            matches!(&effects[..], [Effect::Plan { request: Request::Contain { target }, .. }] if target.starts_with("i-")),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
+    fn an_action_outcome_is_flashed_and_its_pane_refreshed() {
+        let mut s = aws_state();
+        s.busy = Some("isolating".into());
+        let effects = update(
+            &mut s,
+            Msg::ActionDone(Ok(ActionReport {
+                message: "isolate sg-1: 1 step(s) done, verified".into(),
+                entry: "e1".into(),
+                verified: true,
+                action: ActionKind::Isolate,
+            })),
+        );
+        assert_eq!(effects, vec![Effect::Refresh(PaneId::SecurityGroups)]);
+        assert!(s.busy.is_none());
+        let f = s.flash.clone().unwrap();
+        assert!(!f.error && f.text.contains("journal e1"));
+        update(&mut s, Msg::ActionDone(Err("step 0 failed".into())));
+        assert!(s.flash.unwrap().error);
+    }
+
+    #[test]
+    fn a_failed_plan_is_shown_not_confirmed() {
+        let mut s = aws_state();
+        update(
+            &mut s,
+            Msg::Planned(Err("ec2:DescribeSecurityGroups: access denied".into())),
+        );
+        assert!(s.confirm.is_none());
+        assert!(s.flash.unwrap().error);
+    }
+}

@@ -26,10 +26,15 @@ pub enum Action {
     RefreshAll,
     Zoom,
     Help,
+    Isolate,
+    RevokeRule,
+    Contain,
+    Archive,
+    Restore,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 25] = [
         Action::Quit,
         Action::NextPane,
         Action::PrevPane,
@@ -50,7 +55,24 @@ impl Action {
         Action::RefreshAll,
         Action::Zoom,
         Action::Help,
+        Action::Isolate,
+        Action::RevokeRule,
+        Action::Contain,
+        Action::Archive,
+        Action::Restore,
     ];
+
+    /// Actions that change AWS: hidden in read-only mode.
+    pub fn changes_aws(self) -> bool {
+        matches!(
+            self,
+            Action::Isolate
+                | Action::RevokeRule
+                | Action::Contain
+                | Action::Archive
+                | Action::Restore
+        )
+    }
 
     /// The name used in the config file's `[keys]` table.
     pub fn name(self) -> &'static str {
@@ -75,6 +97,11 @@ impl Action {
             Action::RefreshAll => "refresh_all",
             Action::Zoom => "zoom",
             Action::Help => "help",
+            Action::Isolate => "isolate",
+            Action::RevokeRule => "revoke_rule",
+            Action::Contain => "contain",
+            Action::Archive => "archive",
+            Action::Restore => "restore",
         }
     }
 
@@ -101,6 +128,11 @@ impl Action {
             Action::RefreshAll => "refresh every pane",
             Action::Zoom => "zoom the focused pane",
             Action::Help => "this help",
+            Action::Isolate => "isolate the selected group",
+            Action::RevokeRule => "revoke the selected rule",
+            Action::Contain => "contain the finding's instance",
+            Action::Archive => "archive / unarchive finding",
+            Action::Restore => "restore the selected resource",
         }
     }
 
@@ -130,6 +162,11 @@ impl Action {
             Action::RefreshAll => &["R"],
             Action::Zoom => &["z"],
             Action::Help => &["?"],
+            Action::Isolate => &["x"],
+            Action::RevokeRule => &["D"],
+            Action::Contain => &["c"],
+            Action::Archive => &["a"],
+            Action::Restore => &["u"],
         }
     }
 }

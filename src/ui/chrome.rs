@@ -28,6 +28,16 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(" READ-ONLY ", theme.badge_read_only));
         spans.push(Span::styled(" ", theme.header));
     }
+    if !ctx.unfinished.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                " ⚠ {} unfinished action(s): secdash journal ",
+                ctx.unfinished.len()
+            ),
+            theme.status_error,
+        ));
+        spans.push(Span::styled(" ", theme.header));
+    }
     let identity = ctx.identity.data();
     let account = identity.and_then(|i| i.account.clone()).unwrap_or_else(|| {
         if ctx.identity.error().is_some() {
@@ -137,8 +147,39 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
         ));
     }
     spans.push(Span::styled(text, theme.muted));
+    // An action under way, or the last outcome, takes the place of the hints.
+    let message = match (&state.busy, &state.flash) {
+        (Some(b), _) => Some(Span::styled(format!(" ⟳ {b} "), theme.status_loading)),
+        (None, Some(f)) if (state.now - f.at).num_seconds() < 30 => Some(Span::styled(
+            format!(" {} {} ", if f.error { "✗" } else { "✓" }, f.text),
+            if f.error {
+                theme.status_error
+            } else {
+                theme.status_ok
+            },
+        )),
+        _ => None,
+    };
+    let action_hint = if state.context.actions_enabled() {
+        match state.focus {
+            crate::model::PaneId::SecurityGroups => format!(
+                "{} isolate  {} revoke  {} restore  ",
+                state.keymap.label(Action::Isolate),
+                state.keymap.label(Action::RevokeRule),
+                state.keymap.label(Action::Restore)
+            ),
+            crate::model::PaneId::Findings => format!(
+                "{} archive  {} contain  ",
+                state.keymap.label(Action::Archive),
+                state.keymap.label(Action::Contain)
+            ),
+            _ => String::new(),
+        }
+    } else {
+        String::new()
+    };
     let hint = format!(
-        "{} help  {} filter  {} details  {} quit ",
+        "{action_hint}{} help  {} filter  {} details  {} quit ",
         state.keymap.label(Action::Help),
         state.keymap.label(Action::Filter),
         state.keymap.label(Action::Open),
@@ -151,6 +192,10 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
     );
     let used_now = Line::from(spans.clone()).width();
     frame.render_widget(Paragraph::new(Line::from(spans)), rect);
+    if let Some(m) = message {
+        frame.render_widget(Paragraph::new(Line::from(m).right_aligned()), rect);
+        return;
+    }
     // The hint gives way on narrow screens rather than covering the pane states.
     if rect.width as usize > used_now + hint.chars().count() + 2 {
         frame.render_widget(

@@ -1,6 +1,6 @@
 //! The endpoints pane: status, instances, traffic, errors, latency and a sparkline per endpoint.
 
-use super::pane::{PaneTable, Tier, count_label, tier};
+use super::pane::{PaneTable, Tier, count_label, tier_from};
 use crate::app::AppState;
 use crate::metrics::sparkline;
 use crate::model::{Endpoint, EndpointAlert, PaneId};
@@ -85,7 +85,8 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.endpoints_alert,
         ));
     }
-    let t = tier(area);
+    // Seven number columns need room before the name can keep its own.
+    let t = tier_from(area, 90);
     let spark: u16 = if t == Tier::Wide { 24 } else { 12 };
     let cols = columns(t, state.context.regions.len() > 1);
     let (header, widths): (Vec<_>, Vec<_>) = cols.iter().map(|c| head(*c, spark)).unzip();

@@ -34,4 +34,5 @@ pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
         Overlay::Help => overlay::help(state, theme, frame, area),
         Overlay::Detail { scroll } => overlay::detail(state, theme, frame, area, scroll),
     }
+    overlay::confirm(state, theme, frame, area);
 }

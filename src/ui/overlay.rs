@@ -17,9 +17,17 @@ pub fn help(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         centered(area, 95, 95)
     };
-    let entries: Vec<(String, &str)> = Action::ALL
+    // Actions are hidden in read-only mode; in the demo they are listed as needing AWS.
+    let entries: Vec<(String, String)> = Action::ALL
         .iter()
-        .map(|a| (state.keymap.label(*a), a.description()))
+        .filter(|a| !(a.changes_aws() && state.context.read_only))
+        .map(|a| {
+            let mut d = a.description().to_string();
+            if a.changes_aws() && !state.context.actions_enabled() {
+                d.push_str(" (AWS)");
+            }
+            (state.keymap.label(*a), d)
+        })
         .collect();
     let key_w = entries
         .iter()
@@ -27,7 +35,7 @@ pub fn help(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(0);
     let col_w = (rect.width.saturating_sub(2) / if two { 2 } else { 1 }) as usize;
-    let entry = |(k, d): &(String, &str)| -> Vec<Span<'static>> {
+    let entry = |(k, d): &(String, String)| -> Vec<Span<'static>> {
         let text = format!("{k:>key_w$}  ");
         let room = col_w.saturating_sub(text.chars().count());
         let desc: String = d.chars().take(room).collect();
@@ -106,6 +114,83 @@ pub fn detail(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, sc
             theme.title_focused,
         ))
         .title_bottom(Line::from(Span::styled(pos, theme.muted)).right_aligned())
+        .style(theme.dialog);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        rect,
+    );
+}
+
+/// The plan of an action, exactly as it will run, and the question. No is the default.
+pub fn confirm(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(c) = &state.confirm else { return };
+    let plan = &c.plan;
+    let rect = centered(area, 80, 70);
+    let account = state
+        .context
+        .identity
+        .data()
+        .and_then(|i| i.account.clone())
+        .unwrap_or_else(|| "?".into());
+    let mut lines: Vec<Line> = vec![
+        Line::from(vec![
+            Span::styled(
+                format!("{} ", plan.action.verb().to_uppercase()),
+                theme.risk_critical,
+            ),
+            Span::styled(plan.target.clone(), theme.header_key),
+            Span::styled(
+                format!("  in {} · account {}", plan.region, account),
+                theme.dialog,
+            ),
+        ]),
+        Line::default(),
+    ];
+    if plan.steps.is_empty() {
+        lines.push(Line::from(Span::styled("Nothing to change.", theme.muted)));
+    }
+    for (i, step) in plan.steps.iter().flat_map(|s| s.describe()).enumerate() {
+        lines.push(Line::from(Span::styled(
+            format!("{:>3}. {step}", i + 1),
+            theme.dialog,
+        )));
+    }
+    for n in &plan.notes {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!("note: {n}"),
+            theme.risk_medium,
+        )));
+    }
+    if let Some(d) = &plan.dry_run {
+        lines.push(Line::from(Span::styled(d.clone(), theme.muted)));
+    }
+    lines.push(Line::default());
+    if plan.action.destructive() {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("Type {} and press enter to confirm: ", plan.target),
+                theme.dialog,
+            ),
+            Span::styled(format!("{}▏", c.input), theme.filter),
+        ]));
+        lines.push(Line::from(Span::styled(
+            "esc cancels · nothing changes until you confirm",
+            theme.muted,
+        )));
+    } else {
+        lines.push(Line::from(Span::styled(
+            "y confirms · any other key cancels (default: no)",
+            theme.dialog,
+        )));
+    }
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(theme.risk_critical)
+        .title(Span::styled(" Confirm action ", theme.title_focused))
         .style(theme.dialog);
     frame.render_widget(Clear, rect);
     frame.render_widget(

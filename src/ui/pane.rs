@@ -210,9 +210,14 @@ pub enum Tier {
 }
 
 pub fn tier(area: Rect) -> Tier {
+    tier_from(area, 60)
+}
+
+/// Like `tier`, for a pane whose medium layout needs `medium_from` columns.
+pub fn tier_from(area: Rect, medium_from: u16) -> Tier {
     match area.width {
-        0..60 => Tier::Narrow,
-        60..130 => Tier::Medium,
+        w if w < medium_from => Tier::Narrow,
+        w if w < 130 => Tier::Medium,
         _ => Tier::Wide,
     }
 }

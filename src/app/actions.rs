@@ -1,0 +1,142 @@
+//! Incident-response actions as the TUI sees them: which request a key makes of the selected
+//! row, and the confirmation dialog. Pure; the executor does the rest.
+
+use super::{AppState, Effect, Flash};
+use crate::action::Request;
+use crate::action::plan::Plan;
+use crate::config::keymap::Action;
+use crate::model::PaneId;
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// A plan waiting for the operator's word. No is the default: only the right answer runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub plan: Plan,
+    /// What has been typed (destructive actions want the resource id).
+    pub input: String,
+}
+
+/// The request an action key makes of the selected row, and the region it is in.
+pub fn request_for(state: &AppState, action: Action) -> Result<(Request, String), String> {
+    let row = state.selected_row().ok_or("select a row first")?;
+    let i = row.item as usize;
+    match (state.focus, action) {
+        (PaneId::SecurityGroups, Action::Isolate | Action::RevokeRule | Action::Restore) => {
+            let g = state
+                .security_groups
+                .data()
+                .and_then(|d| d.groups.get(i))
+                .ok_or("the group is gone; refresh")?;
+            let request = match action {
+                Action::Isolate => Request::Isolate {
+                    group_id: g.id.clone(),
+                },
+                Action::RevokeRule => {
+                    let rule = row
+                        .rule
+                        .and_then(|r| g.rules.get(r as usize))
+                        .ok_or("select a rule")?;
+                    let rule_id = rule
+                        .id
+                        .clone()
+                        .ok_or("this rule has no id to revoke it by")?;
+                    Request::Revoke {
+                        group_id: g.id.clone(),
+                        rule_id,
+                    }
+                }
+                _ => Request::Restore { what: g.id.clone() },
+            };
+            Ok((request, g.region.clone()))
+        }
+        (PaneId::Findings, Action::Archive | Action::Contain | Action::Restore) => {
+            let f = state
+                .findings
+                .data()
+                .and_then(|d| d.findings.get(i))
+                .ok_or("the finding is gone; refresh")?;
+            let request = match action {
+                Action::Archive if f.archived => Request::Unarchive {
+                    finding_id: f.id.clone(),
+                },
+                Action::Archive => Request::Archive {
+                    finding_id: f.id.clone(),
+                },
+                Action::Contain
+                    if f.resource.starts_with("i-") || f.resource.starts_with("eni-") =>
+                {
+                    Request::Contain {
+                        target: f.resource.clone(),
+                    }
+                }
+                Action::Contain => {
+                    return Err(format!(
+                        "{} is not an instance or network interface to contain",
+                        f.resource
+                    ));
+                }
+                _ => Request::Restore { what: f.id.clone() },
+            };
+            Ok((request, f.region.clone()))
+        }
+        (pane, action) => Err(format!(
+            "{} works in {}",
+            action.description(),
+            match action {
+                Action::Isolate | Action::RevokeRule => "the security groups pane",
+                Action::Archive | Action::Contain => "the findings pane",
+                _ => match pane {
+                    PaneId::Endpoints | PaneId::Checklist => "the security groups or findings pane",
+                    _ => "this pane",
+                },
+            }
+        )),
+    }
+}
+
+/// A key pressed while the confirmation dialog is open.
+pub fn confirm_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let Some(confirm) = state.confirm.as_mut() else {
+        return vec![];
+    };
+    let destructive = confirm.plan.action.destructive();
+    let cancel = |state: &mut AppState, why: &str| {
+        state.confirm = None;
+        state.flash = Some(Flash::info(
+            format!("cancelled: {why}; nothing was changed"),
+            state.now,
+        ));
+        vec![]
+    };
+    match key.code {
+        KeyCode::Esc => cancel(state, "by you"),
+        KeyCode::Enter if destructive => {
+            if confirm.input == confirm.plan.target {
+                let plan = confirm.plan.clone();
+                state.confirm = None;
+                state.busy = Some(format!("{} {}…", plan.action.verb(), plan.target));
+                vec![Effect::Execute(Box::new(plan))]
+            } else {
+                cancel(state, "the id typed did not match")
+            }
+        }
+        KeyCode::Backspace if destructive => {
+            confirm.input.pop();
+            vec![]
+        }
+        KeyCode::Char(c) if destructive => {
+            if confirm.input.len() < 128 {
+                confirm.input.push(c);
+            }
+            vec![]
+        }
+        KeyCode::Char('y') | KeyCode::Char('Y') if !destructive => {
+            let plan = confirm.plan.clone();
+            state.confirm = None;
+            state.busy = Some(format!("{} {}…", plan.action.verb(), plan.target));
+            vec![Effect::Execute(Box::new(plan))]
+        }
+        _ if !destructive => cancel(state, "not confirmed"),
+        _ => vec![],
+    }
+}
