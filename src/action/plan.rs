@@ -585,7 +585,7 @@ mod tests {
             lines[0],
             "revoke on sg-1: ingress tcp 22 from 0.0.0.0/0 \"SSH\""
         );
-        assert_eq!(lines[2], "revoke on sg-1: egress all traffic to 0.0.0.0/0");
+        assert_eq!(lines[2], "revoke on sg-1: out all traffic to 0.0.0.0/0");
     }
 
     #[test]
