@@ -581,10 +581,7 @@ mod tests {
         };
         assert_eq!(r.len(), 3);
         let lines: Vec<String> = p.steps.iter().flat_map(Step::describe).collect();
-        assert_eq!(
-            lines[0],
-            "revoke on sg-1: ingress tcp 22 from 0.0.0.0/0 \"SSH\""
-        );
+        assert_eq!(lines[0], "revoke on sg-1: in tcp 22 from 0.0.0.0/0 \"SSH\"");
         assert_eq!(lines[2], "revoke on sg-1: out all traffic to 0.0.0.0/0");
     }
 

@@ -377,7 +377,7 @@ mod tests {
             Some(Action::PrevPane)
         );
         assert_eq!(
-            km.action_for(&ev(KeyCode::Char('x'), KeyModifiers::NONE)),
+            km.action_for(&ev(KeyCode::Char('w'), KeyModifiers::NONE)),
             None
         );
     }
@@ -385,10 +385,10 @@ mod tests {
     #[test]
     fn overrides_replace_only_the_named_action() {
         let mut o = BTreeMap::new();
-        o.insert("quit".to_string(), vec!["x".to_string()]);
+        o.insert("quit".to_string(), vec!["w".to_string()]);
         let km = Keymap::with_overrides(&o).unwrap();
         assert_eq!(
-            km.action_for(&ev(KeyCode::Char('x'), KeyModifiers::NONE)),
+            km.action_for(&ev(KeyCode::Char('w'), KeyModifiers::NONE)),
             Some(Action::Quit)
         );
         assert_eq!(
