@@ -31,6 +31,7 @@ pub fn empty_state(width: u16, height: u16) -> AppState {
         unfinished: Vec::new(),
     };
     let mut state = AppState::new(context, Keymap::default(), Thresholds::default(), t0());
+    state.incident.id = "INC-2041".to_string();
     update(&mut state, Msg::Resize { width, height });
     state
 }

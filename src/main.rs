@@ -106,6 +106,17 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     };
 
     let mut state = initial_state(&config, source.as_ref());
+    let state_dir = paths::state_dir();
+    state.incident.id = secdash::commands::default_incident();
+    if let Some(dir) = &state_dir {
+        state.incident.runbook = secdash::action::runbook::load(dir, &state.incident.id).ok();
+        if let Ok(records) = secdash::action::journal::Journal::in_dir(dir).read() {
+            state.incident.entries = secdash::action::journal::entries(&records)
+                .into_iter()
+                .filter(|e| e.incident == state.incident.id)
+                .collect();
+        }
+    }
     if let Some(runner) = &actions {
         // A half-done action from an earlier session is shown at once.
         state.context.unfinished = runner
@@ -138,7 +149,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             "stdout is not a terminal: use --once for a snapshot (text, json or markdown)"
         );
     }
-    rt.block_on(runtime::run(&config, &theme, state, plan, actions))?;
+    rt.block_on(runtime::run(
+        &config, &theme, state, plan, actions, state_dir,
+    ))?;
     Ok(exit::OK)
 }
 

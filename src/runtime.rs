@@ -123,10 +123,20 @@ pub async fn run(
     mut state: AppState,
     plan: FetchPlan,
     actions: Option<ActionRunner>,
+    state_dir: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
     let mut terminal =
         ratatui::try_init().context("cannot take over the terminal (is this a tty?)")?;
-    let result = event_loop(&mut terminal, config, theme, &mut state, plan, actions).await;
+    let result = event_loop(
+        &mut terminal,
+        config,
+        theme,
+        &mut state,
+        plan,
+        actions,
+        state_dir,
+    )
+    .await;
     ratatui::restore();
     result
 }
@@ -138,6 +148,7 @@ async fn event_loop(
     state: &mut AppState,
     plan: FetchPlan,
     actions: Option<ActionRunner>,
+    state_dir: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let action_tx = tx.clone();
@@ -223,12 +234,24 @@ async fn event_loop(
                             let _ = tx.send(Msg::Planned(msg));
                         }));
                     }
+                    Effect::SaveRunbook(rb) => {
+                        let saved = match &state_dir {
+                            Some(dir) => {
+                                crate::action::runbook::save(dir, &rb).map_err(|e| e.to_string())
+                            }
+                            None => Err("no state directory to keep the runbook in".to_string()),
+                        };
+                        if let Err(e) = saved {
+                            tracing::warn!(error = %e, "saving the runbook");
+                            state.flash = Some(crate::app::Flash::error(e, state.now));
+                        }
+                    }
                     Effect::Execute(plan) => {
                         let tx = action_tx.clone();
                         let runner = actions.clone();
                         let identity = state.context.identity.data().cloned();
                         action_tasks.push(tokio::spawn(async move {
-                            let msg = match runner {
+                            let msg = match &runner {
                                 None => Err("actions need AWS".to_string()),
                                 Some(r) => r
                                     .executor(&plan.region, identity.as_ref())
@@ -243,6 +266,12 @@ async fn event_loop(
                                     .map_err(|e| e.to_string()),
                             };
                             let _ = tx.send(Msg::ActionDone(msg));
+                            if let Some(r) = runner
+                                && let Ok(records) = r.journal.read()
+                            {
+                                let _ = tx
+                                    .send(Msg::Journal(crate::action::journal::entries(&records)));
+                            }
                         }));
                     }
                 }

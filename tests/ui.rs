@@ -268,3 +268,10 @@ fn confirm_dialog_shows_the_plan() {
     keys(&mut s, "sg-0b1");
     insta::assert_snapshot!(screen(&s));
 }
+
+#[test]
+fn incident_view() {
+    let mut s = demo_state(120, 36, 1);
+    keys(&mut s, "Ij j");
+    insta::assert_snapshot!(screen(&s));
+}

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod detail;
+pub mod incident;
 pub mod load;
 pub mod rows;
 
@@ -92,6 +93,7 @@ pub enum Overlay {
     None,
     Help,
     Detail { scroll: usize },
+    Incident { selected: usize },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +119,7 @@ pub struct AppState {
     pub keymap: Keymap,
     pub thresholds: Thresholds,
     pub confirm: Option<actions::Confirm>,
+    pub incident: incident::Incident,
     pub flash: Option<Flash>,
     /// An action being planned or carried out.
     pub busy: Option<String>,
@@ -143,6 +146,8 @@ pub enum Msg {
     /// The executor's plan for a requested action, or why there is none.
     Planned(Result<crate::action::plan::Plan, String>),
     ActionDone(Result<ActionReport, String>),
+    /// The journal, read again after an action.
+    Journal(Vec<crate::action::journal::Entry>),
 }
 
 /// CloudWatch GetMetricData list price: $0.01 per 1,000 metrics requested.
@@ -166,6 +171,8 @@ pub enum Effect {
     },
     /// Carry out a confirmed plan.
     Execute(Box<crate::action::plan::Plan>),
+    /// Write the incident's runbook (a step was marked).
+    SaveRunbook(Box<crate::action::runbook::Runbook>),
 }
 
 impl AppState {
@@ -194,6 +201,11 @@ impl AppState {
             keymap,
             thresholds,
             confirm: None,
+            incident: incident::Incident {
+                id: String::new(),
+                runbook: None,
+                entries: Vec::new(),
+            },
             flash: None,
             busy: None,
             quit: false,
@@ -324,6 +336,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Key(key) => on_key(state, key),
+        Msg::Journal(entries) => {
+            let id = state.incident.id.clone();
+            state.incident.entries = entries.into_iter().filter(|e| e.incident == id).collect();
+            vec![]
+        }
         Msg::Planned(result) => {
             state.busy = None;
             match result {
@@ -442,7 +459,11 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         edit_filter(state, key);
         return vec![];
     }
-    let Some(action) = state.keymap.action_for(&key) else {
+    let action = state.keymap.action_for(&key);
+    if matches!(state.overlay, Overlay::Incident { .. }) {
+        return incident::on_key(state, action, key);
+    }
+    let Some(action) = action else {
         return vec![];
     };
     match state.overlay {
@@ -476,7 +497,7 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             };
             return vec![];
         }
-        Overlay::None => {}
+        Overlay::None | Overlay::Incident { .. } => {}
     }
     let page = state.page_rows(state.focus) as isize;
     match action {
@@ -521,6 +542,7 @@ fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             }
         }
         Action::Help => state.overlay = Overlay::Help,
+        Action::Incident => state.overlay = Overlay::Incident { selected: 0 },
         Action::Isolate
         | Action::RevokeRule
         | Action::Contain

@@ -418,3 +418,67 @@ mod actions_flow {
         assert!(s.flash.unwrap().error);
     }
 }
+
+mod incident_view {
+    use super::*;
+    use crate::action::runbook::StepStatus;
+
+    #[test]
+    fn marking_a_step_starts_and_saves_the_runbook() {
+        let mut s = demo_state(120, 40, 1);
+        press(&mut s, [key('I')]);
+        assert_eq!(s.overlay, Overlay::Incident { selected: 0 });
+        let effects = press(&mut s, [key('j'), key(' ')]);
+        let [Effect::SaveRunbook(rb)] = &effects[..] else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(rb.incident, "INC-2041");
+        assert_eq!(rb.steps[1].status, StepStatus::Done);
+        assert_eq!(rb.steps[1].at, Some(s.now));
+        let effects = press(&mut s, [key('s')]);
+        let [Effect::SaveRunbook(rb)] = &effects[..] else {
+            panic!()
+        };
+        assert_eq!(rb.steps[1].status, StepStatus::Skipped);
+    }
+
+    #[test]
+    fn enter_goes_to_the_pane_of_the_step() {
+        let mut s = demo_state(120, 40, 1);
+        // Step 3 is "Investigate GuardDuty findings".
+        press(&mut s, [key('I'), key('j'), key('j'), code(KeyCode::Enter)]);
+        assert_eq!(s.overlay, Overlay::None);
+        assert_eq!(s.focus, PaneId::Findings);
+        // A manual step says so and stays.
+        press(&mut s, [key('I'), key('j'), code(KeyCode::Enter)]);
+        assert!(matches!(s.overlay, Overlay::Incident { .. }));
+        assert!(s.flash.as_ref().unwrap().text.contains("manual"));
+        press(&mut s, [code(KeyCode::Esc)]);
+        assert_eq!(s.overlay, Overlay::None);
+    }
+
+    #[test]
+    fn the_journal_shows_only_this_incidents_actions() {
+        let mut s = demo_state(120, 40, 1);
+        let entry = |incident: &str| crate::action::journal::Entry {
+            entry: "e".into(),
+            time: t0(),
+            incident: incident.into(),
+            action: crate::action::plan::ActionKind::Isolate,
+            region: "r".into(),
+            target: "sg-1".into(),
+            status: crate::action::journal::EntryStatus::Done,
+            steps_done: 1,
+            steps: 1,
+            verified: Some(true),
+            outcome: None,
+            plan: None,
+            actor: Default::default(),
+        };
+        update(
+            &mut s,
+            Msg::Journal(vec![entry("INC-2041"), entry("INC-1")]),
+        );
+        assert_eq!(s.incident.entries.len(), 1);
+    }
+}

@@ -31,10 +31,11 @@ pub enum Action {
     Contain,
     Archive,
     Restore,
+    Incident,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::Quit,
         Action::NextPane,
         Action::PrevPane,
@@ -60,6 +61,7 @@ impl Action {
         Action::Contain,
         Action::Archive,
         Action::Restore,
+        Action::Incident,
     ];
 
     /// Actions that change AWS: hidden in read-only mode.
@@ -102,6 +104,7 @@ impl Action {
             Action::Contain => "contain",
             Action::Archive => "archive",
             Action::Restore => "restore",
+            Action::Incident => "incident",
         }
     }
 
@@ -133,6 +136,7 @@ impl Action {
             Action::Contain => "contain the finding's instance",
             Action::Archive => "archive / unarchive finding",
             Action::Restore => "restore the selected resource",
+            Action::Incident => "incident runbook and timeline",
         }
     }
 
@@ -167,6 +171,7 @@ impl Action {
             Action::Contain => &["c"],
             Action::Archive => &["a"],
             Action::Restore => &["u"],
+            Action::Incident => &["I"],
         }
     }
 }

@@ -33,6 +33,7 @@ pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
         Overlay::None => {}
         Overlay::Help => overlay::help(state, theme, frame, area),
         Overlay::Detail { scroll } => overlay::detail(state, theme, frame, area, scroll),
+        Overlay::Incident { selected } => overlay::incident(state, theme, frame, area, selected),
     }
     overlay::confirm(state, theme, frame, area);
 }

@@ -200,3 +200,93 @@ pub fn confirm(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         rect,
     );
 }
+
+/// The incident's runbook, step by step, and what was done for it.
+pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, selected: usize) {
+    use crate::action::journal::EntryStatus;
+    use crate::action::runbook::StepStatus;
+    let rect = centered(area, 90, 90);
+    let rb = crate::app::incident::steps(state);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut phase = None;
+    for (i, s) in rb.steps.iter().enumerate() {
+        if phase != Some(s.phase) {
+            if phase.is_some() {
+                lines.push(Line::default());
+            }
+            lines.push(Line::from(Span::styled(
+                s.phase.title(),
+                theme.table_header,
+            )));
+            phase = Some(s.phase);
+        }
+        let (mark, style) = match s.status {
+            StepStatus::Pending => ("[ ]", theme.dialog),
+            StepStatus::Done => ("[x]", theme.check_pass),
+            StepStatus::Skipped => ("[-]", theme.muted),
+        };
+        let when =
+            s.at.map(|t| t.format("%H:%M").to_string())
+                .unwrap_or_default();
+        let row = Line::from(vec![
+            Span::styled(format!(" {mark} "), style),
+            Span::styled(format!("{:<34}", s.title), style),
+            Span::styled(format!("{when:>5}  {}", s.how), theme.muted),
+        ]);
+        lines.push(if i == selected {
+            row.style(theme.selection)
+        } else {
+            row
+        });
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        format!(
+            "Actions of this incident ({})",
+            state.incident.entries.len()
+        ),
+        theme.table_header,
+    )));
+    if state.incident.entries.is_empty() {
+        lines.push(Line::from(Span::styled(" none yet", theme.muted)));
+    }
+    for e in &state.incident.entries {
+        let (status, style) = match e.status {
+            EntryStatus::Done if e.verified == Some(true) => {
+                ("done, verified".to_string(), theme.status_ok)
+            }
+            EntryStatus::Done => ("done, not verified".to_string(), theme.status_error),
+            EntryStatus::Failed => ("failed".to_string(), theme.status_error),
+            EntryStatus::Incomplete => (
+                format!("incomplete {}/{}", e.steps_done, e.steps),
+                theme.status_error,
+            ),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", e.time.format("%H:%M:%S")), theme.muted),
+            Span::styled(
+                format!("{:<9} {:<26} ", e.action.verb(), e.target),
+                theme.dialog,
+            ),
+            Span::styled(status, style),
+            Span::styled(format!("  {}", e.entry), theme.muted),
+        ]));
+    }
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Span::styled(
+            format!(" Incident {} ", state.incident.id),
+            theme.title_focused,
+        ))
+        .title_bottom(
+            Line::from(Span::styled(
+                " space done · s skip · p pending · enter go to the pane · esc close ",
+                theme.muted,
+            ))
+            .right_aligned(),
+        )
+        .style(theme.dialog);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
