@@ -62,6 +62,15 @@ pub struct Cli {
     #[arg(long, value_name = "PATH", global = true)]
     pub log_file: Option<PathBuf>,
 
+    /// Demo only: serve N copies of the scenario, or endpoints=N,groups=N,findings=N (for
+    /// trying secdash at scale).
+    #[arg(long, value_name = "SCALE", requires = "demo", value_parser = crate::source::demo::Scale::parse)]
+    pub demo_scale: Option<crate::source::demo::Scale>,
+
+    /// Measurement hook for benchmarks: exit right after the first frame is drawn.
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
+
     /// Demo only: make this pane's fetch fail, to see how failures look.
     #[arg(long, value_name = "PANE", requires = "demo", value_parser = parse_pane)]
     pub demo_fail: Vec<PaneId>,

@@ -71,6 +71,11 @@ pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
 
 /// Every pane loaded with the demo scenario (`scale` copies of it), seen at `t0() + 30 s`.
 pub fn demo_state(width: u16, height: u16, scale: usize) -> AppState {
+    demo_state_scaled(width, height, demo::Scale::uniform(scale))
+}
+
+/// Like `demo_state`, with each part scaled on its own (100,000 rules but 500 endpoints).
+pub fn demo_state_scaled(width: u16, height: u16, scale: demo::Scale) -> AppState {
     let mut state = empty_state(width, height);
     let mut id = Identity {
         account: Some(demo::ACCOUNT.into()),
@@ -82,12 +87,18 @@ pub fn demo_state(width: u16, height: u16, scale: usize) -> AppState {
     id.sanitize();
     update(&mut state, Msg::Identity(Ok(id)));
     for pane in PaneId::ALL {
+        let n = match pane {
+            PaneId::Endpoints => scale.endpoints,
+            PaneId::SecurityGroups => scale.groups,
+            PaneId::Findings => scale.findings,
+            PaneId::Checklist => 1,
+        };
         update(
             &mut state,
             Msg::Fetched {
                 pane,
                 at: t0(),
-                result: Ok(Fetched::complete(demo_pane(pane, scale))),
+                result: Ok(Fetched::complete(demo_pane(pane, n))),
             },
         );
     }

@@ -77,6 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     let source: Arc<dyn Source> = if cli.demo {
         Arc::new(DemoSource {
             failing: cli.demo_fail.clone(),
+            scale: cli.demo_scale.unwrap_or_default(),
             ..DemoSource::new()
         })
     } else {
@@ -149,8 +150,11 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             "stdout is not a terminal: use --once for a snapshot (text, json or markdown)"
         );
     }
+    let options = runtime::Options {
+        exit_after_first_frame: cli.exit_after_first_frame,
+    };
     rt.block_on(runtime::run(
-        &config, &theme, state, plan, actions, state_dir,
+        &config, &theme, state, plan, actions, state_dir, options,
     ))?;
     Ok(exit::OK)
 }

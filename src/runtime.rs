@@ -55,6 +55,13 @@ impl ActionRunner {
     }
 }
 
+/// How the session runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Benchmarks: leave after the first frame (time to first frame = process run time).
+    pub exit_after_first_frame: bool,
+}
+
 /// What a fetch task needs, cloned into each.
 #[derive(Clone)]
 pub struct FetchPlan {
@@ -124,19 +131,27 @@ pub async fn run(
     plan: FetchPlan,
     actions: Option<ActionRunner>,
     state_dir: Option<std::path::PathBuf>,
+    options: Options,
 ) -> anyhow::Result<()> {
     let mut terminal =
         ratatui::try_init().context("cannot take over the terminal (is this a tty?)")?;
-    let result = event_loop(
-        &mut terminal,
-        config,
-        theme,
-        &mut state,
-        plan,
-        actions,
-        state_dir,
-    )
-    .await;
+    let result = if options.exit_after_first_frame {
+        terminal
+            .draw(|f| ui::render(&state, theme, f))
+            .map(|_| ())
+            .map_err(anyhow::Error::from)
+    } else {
+        event_loop(
+            &mut terminal,
+            config,
+            theme,
+            &mut state,
+            plan,
+            actions,
+            state_dir,
+        )
+        .await
+    };
     ratatui::restore();
     result
 }

@@ -86,6 +86,8 @@ pub struct PaneView {
     pub filter: String,
     /// The rows that pass the filter, in display order.
     pub rows: Vec<RowRef>,
+    /// Counts for the title, from the last data.
+    pub totals: rows::Totals,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,6 +416,7 @@ fn on_fetched(
             PaneId::Checklist => state.checklist.fail(error, at),
         },
     }
+    state.views[pane.index()].totals = rows::totals(state, pane);
     rebuild_rows(state, pane);
 }
 

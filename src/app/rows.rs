@@ -137,3 +137,109 @@ pub fn visible_rows(state: &AppState, pane: PaneId, filter: &str) -> Vec<RowRef>
     }
     out
 }
+
+/// A count shown in a pane's title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Badge {
+    Alert,
+    Risk(crate::model::Risk),
+    Severity(crate::model::SeverityLabel),
+    Check(crate::model::CheckStatus),
+}
+
+/// A pane's totals, counted once when its data arrives rather than on every frame.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Totals {
+    pub rows: usize,
+    pub badges: Vec<(Badge, usize)>,
+}
+
+pub fn totals(state: &AppState, pane: PaneId) -> Totals {
+    use crate::model::{CheckStatus, Risk, SeverityLabel};
+    let nonzero = |v: Vec<(Badge, usize)>| v.into_iter().filter(|(_, n)| *n > 0).collect();
+    match pane {
+        PaneId::Endpoints => {
+            let eps = state.endpoints.data().map(Vec::as_slice).unwrap_or(&[]);
+            Totals {
+                rows: eps.len(),
+                badges: nonzero(vec![(
+                    Badge::Alert,
+                    eps.iter().filter(|e| !e.alerts.is_empty()).count(),
+                )]),
+            }
+        }
+        PaneId::SecurityGroups => {
+            let groups = state
+                .security_groups
+                .data()
+                .map(|d| d.groups.as_slice())
+                .unwrap_or(&[]);
+            let (mut rows, mut critical, mut high) = (0, 0, 0);
+            for g in groups {
+                rows += g.rules.len().max(1);
+                for r in &g.rules {
+                    match r.risk {
+                        Risk::Critical => critical += 1,
+                        Risk::High => high += 1,
+                        _ => {}
+                    }
+                }
+            }
+            Totals {
+                rows,
+                badges: nonzero(vec![
+                    (Badge::Risk(Risk::Critical), critical),
+                    (Badge::Risk(Risk::High), high),
+                ]),
+            }
+        }
+        PaneId::Findings => {
+            let data = state.findings.data();
+            let findings = data.map(|d| d.findings.as_slice()).unwrap_or(&[]);
+            let badges = [
+                SeverityLabel::Critical,
+                SeverityLabel::High,
+                SeverityLabel::Medium,
+                SeverityLabel::Low,
+            ]
+            .into_iter()
+            .map(|level| {
+                // GuardDuty's own counts when it gave them, else counted here.
+                let n = match data.and_then(|d| d.counts.get(&level)) {
+                    Some(n) => *n as usize,
+                    None => findings
+                        .iter()
+                        .filter(|f| f.severity_label() == level)
+                        .count(),
+                };
+                (Badge::Severity(level), n)
+            })
+            .collect();
+            Totals {
+                rows: findings.len(),
+                badges: nonzero(badges),
+            }
+        }
+        PaneId::Checklist => {
+            let items = state.checklist.data().map(Vec::as_slice).unwrap_or(&[]);
+            let badges = [
+                CheckStatus::Fail,
+                CheckStatus::Warn,
+                CheckStatus::Unknown,
+                CheckStatus::Pass,
+            ]
+            .into_iter()
+            .map(|s| {
+                (
+                    Badge::Check(s),
+                    items.iter().filter(|c| c.status == s).count(),
+                )
+            })
+            .collect();
+            Totals {
+                rows: items.len(),
+                badges: nonzero(badges),
+            }
+        }
+    }
+}

@@ -22,7 +22,59 @@ pub struct DemoSource {
     /// Simulated network latency per fetch.
     pub latency: StdDuration,
     /// Multiplies the scenario for benchmarks and scale tests (1 = the normal scenario).
-    pub scale: usize,
+    pub scale: Scale,
+}
+
+/// How many copies of each part of the scenario to serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scale {
+    pub endpoints: usize,
+    pub groups: usize,
+    pub findings: usize,
+}
+
+impl Default for Scale {
+    fn default() -> Self {
+        Scale::uniform(1)
+    }
+}
+
+impl Scale {
+    pub fn uniform(n: usize) -> Scale {
+        Scale {
+            endpoints: n,
+            groups: n,
+            findings: n,
+        }
+    }
+
+    /// `N` (every part N times), or `endpoints=N,groups=N,findings=N` (any of them).
+    pub fn parse(text: &str) -> Result<Scale, String> {
+        if let Ok(n) = text.trim().parse::<usize>() {
+            return Ok(Scale::uniform(n.max(1)));
+        }
+        let mut scale = Scale::default();
+        for part in text.split(',') {
+            let (k, v) = part
+                .split_once('=')
+                .ok_or_else(|| format!("{part:?}: use N or endpoints=N,groups=N,findings=N"))?;
+            let n: usize = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("{v:?} is not a number"))?;
+            match k.trim() {
+                "endpoints" => scale.endpoints = n.max(1),
+                "groups" => scale.groups = n.max(1),
+                "findings" => scale.findings = n.max(1),
+                other => {
+                    return Err(format!(
+                        "unknown part {other:?}: endpoints, groups or findings"
+                    ));
+                }
+            }
+        }
+        Ok(scale)
+    }
 }
 
 impl DemoSource {
@@ -30,7 +82,7 @@ impl DemoSource {
         DemoSource {
             failing: Vec::new(),
             latency: StdDuration::from_millis(150),
-            scale: 1,
+            scale: Scale::default(),
         }
     }
 
@@ -79,21 +131,25 @@ impl Source for DemoSource {
     fn endpoints(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
         Box::pin(async move {
             self.pace(PaneId::Endpoints).await?;
-            Ok(Fetched::complete(endpoints(q.now, q.window, self.scale)))
+            Ok(Fetched::complete(endpoints(
+                q.now,
+                q.window,
+                self.scale.endpoints,
+            )))
         })
     }
 
     fn security_groups(&self, _q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
         Box::pin(async move {
             self.pace(PaneId::SecurityGroups).await?;
-            Ok(Fetched::complete(security_groups(self.scale)))
+            Ok(Fetched::complete(security_groups(self.scale.groups)))
         })
     }
 
     fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
         Box::pin(async move {
             self.pace(PaneId::Findings).await?;
-            Ok(Fetched::complete(findings(q.now, self.scale)))
+            Ok(Fetched::complete(findings(q.now, self.scale.findings)))
         })
     }
 
@@ -1131,6 +1187,20 @@ mod tests {
             assert!(f.last_seen <= t0(), "{}", f.finding_type);
             assert!(f.first_seen <= f.last_seen, "{}", f.finding_type);
         }
+    }
+
+    #[test]
+    fn scale_parses() {
+        assert_eq!(Scale::parse("3").unwrap(), Scale::uniform(3));
+        assert_eq!(
+            Scale::parse("groups=3031,findings=455").unwrap(),
+            Scale {
+                endpoints: 1,
+                groups: 3031,
+                findings: 455
+            }
+        );
+        assert!(Scale::parse("rules=5").is_err());
     }
 
     #[test]

@@ -1,34 +1,16 @@
 //! The checklist pane: each item of the seed guide's checklist with its status and evidence.
 
-use super::pane::{PaneTable, Tier, check_style, count_label, tier};
+use super::pane::{PaneTable, Tier, check_style, tier};
 use crate::app::AppState;
-use crate::model::{CheckItem, CheckStatus, PaneId};
+use crate::model::{CheckItem, PaneId};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 
 pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let items: &[CheckItem] = state.checklist.data().map(Vec::as_slice).unwrap_or(&[]);
-    let mut summary = vec![Span::styled(
-        count_label(state.view(PaneId::Checklist).rows.len(), items.len()),
-        theme.muted,
-    )];
-    for status in [
-        CheckStatus::Fail,
-        CheckStatus::Warn,
-        CheckStatus::Unknown,
-        CheckStatus::Pass,
-    ] {
-        let n = items.iter().filter(|c| c.status == status).count();
-        if n > 0 {
-            summary.push(Span::styled(
-                format!("{n} {} ", status.label()),
-                check_style(theme, status),
-            ));
-        }
-    }
     let t = tier(area);
     let wide = t == Tier::Wide;
     let (header, widths) = if t == Tier::Narrow {
@@ -58,7 +40,7 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let table = PaneTable {
         pane: PaneId::Checklist,
-        summary: Line::from(summary),
+        summary: super::pane::summary(state, theme, PaneId::Checklist),
         header,
         widths,
         empty: "no checklist items".to_string(),

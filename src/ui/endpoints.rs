@@ -1,6 +1,6 @@
 //! The endpoints pane: status, instances, traffic, errors, latency and a sparkline per endpoint.
 
-use super::pane::{PaneTable, Tier, count_label, tier_from};
+use super::pane::{PaneTable, Tier, tier_from};
 use crate::app::AppState;
 use crate::metrics::sparkline;
 use crate::model::{Endpoint, EndpointAlert, PaneId};
@@ -9,7 +9,7 @@ use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -74,17 +74,6 @@ fn head(c: Col, spark: u16) -> (&'static str, Constraint) {
 
 pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let data: &[Endpoint] = state.endpoints.data().map(Vec::as_slice).unwrap_or(&[]);
-    let in_alert = data.iter().filter(|e| !e.alerts.is_empty()).count();
-    let mut summary = vec![Span::styled(
-        count_label(state.view(PaneId::Endpoints).rows.len(), data.len()),
-        theme.muted,
-    )];
-    if in_alert > 0 {
-        summary.push(Span::styled(
-            format!("⚠ {in_alert} in alert "),
-            theme.endpoints_alert,
-        ));
-    }
     // Seven number columns need room before the name can keep its own.
     let t = tier_from(area, 90);
     let spark: u16 = if t == Tier::Wide { 24 } else { 12 };
@@ -93,7 +82,7 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let table = PaneTable {
         pane: PaneId::Endpoints,
-        summary: Line::from(summary),
+        summary: super::pane::summary(state, theme, PaneId::Endpoints),
         header,
         widths,
         empty: "no SageMaker endpoints in the regions watched".to_string(),

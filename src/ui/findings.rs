@@ -1,43 +1,18 @@
 //! The GuardDuty findings pane: highest severity first.
 
-use super::pane::{PaneTable, Tier, count_label, risk_style, tier};
+use super::pane::{PaneTable, Tier, risk_style, tier};
 use crate::app::AppState;
-use crate::model::{Finding, PaneId, SeverityLabel};
+use crate::model::{Finding, PaneId};
 use crate::report::age;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 
 pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let data = state.findings.data();
     let findings: &[Finding] = data.map(|d| d.findings.as_slice()).unwrap_or(&[]);
-    let mut summary = vec![Span::styled(
-        count_label(state.view(PaneId::Findings).rows.len(), findings.len()),
-        theme.muted,
-    )];
-    for level in [
-        SeverityLabel::Critical,
-        SeverityLabel::High,
-        SeverityLabel::Medium,
-        SeverityLabel::Low,
-    ] {
-        // GuardDuty's own counts when it gave them, else counted here.
-        let n = match data.and_then(|d| d.counts.get(&level)) {
-            Some(n) => *n as usize,
-            None => findings
-                .iter()
-                .filter(|f| f.severity_label() == level)
-                .count(),
-        };
-        if n > 0 {
-            summary.push(Span::styled(
-                format!("{n} {} ", level.label()),
-                risk_style(theme, level.as_risk()),
-            ));
-        }
-    }
     let t = tier(area);
     let wide = t == Tier::Wide;
     let medium = t >= Tier::Medium;
@@ -77,7 +52,7 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let table = PaneTable {
         pane: PaneId::Findings,
-        summary: Line::from(summary),
+        summary: super::pane::summary(state, theme, PaneId::Findings),
         header,
         widths,
         empty: empty_message(data),

@@ -221,3 +221,26 @@ pub fn tier_from(area: Rect, medium_from: u16) -> Tier {
         _ => Tier::Wide,
     }
 }
+
+/// The title's counts, from the totals `update` keeps: nothing is counted while drawing.
+pub fn summary(state: &AppState, theme: &Theme, pane: PaneId) -> Line<'static> {
+    use crate::app::rows::Badge;
+    let view = state.view(pane);
+    let mut spans = vec![Span::styled(
+        count_label(view.rows.len(), view.totals.rows),
+        theme.muted,
+    )];
+    for (badge, n) in &view.totals.badges {
+        let (text, style) = match badge {
+            Badge::Alert => (format!("⚠ {n} in alert "), theme.endpoints_alert),
+            Badge::Risk(r) => (format!("{n} {} ", r.label()), risk_style(theme, *r)),
+            Badge::Severity(s) => (
+                format!("{n} {} ", s.label()),
+                risk_style(theme, s.as_risk()),
+            ),
+            Badge::Check(c) => (format!("{n} {} ", c.label()), check_style(theme, *c)),
+        };
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
+}

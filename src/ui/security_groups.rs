@@ -1,12 +1,12 @@
 //! The security groups pane: one row per rule with its risk, riskiest groups first.
 
-use super::pane::{PaneTable, Tier, count_label, risk_style, tier};
+use super::pane::{PaneTable, Tier, risk_style, tier};
 use crate::app::AppState;
 use crate::model::{PaneId, Risk, SecurityGroup};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 
 pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -15,24 +15,6 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         .data()
         .map(|d| d.groups.as_slice())
         .unwrap_or(&[]);
-    let total_rules: usize = groups.iter().map(|g| g.rules.len().max(1)).sum();
-    let mut summary = vec![Span::styled(
-        count_label(state.view(PaneId::SecurityGroups).rows.len(), total_rules),
-        theme.muted,
-    )];
-    for level in [Risk::Critical, Risk::High] {
-        let n = groups
-            .iter()
-            .flat_map(|g| &g.rules)
-            .filter(|r| r.risk == level)
-            .count();
-        if n > 0 {
-            summary.push(Span::styled(
-                format!("{n} {} ", level.label()),
-                risk_style(theme, level),
-            ));
-        }
-    }
     let t = tier(area);
     let (header, widths) = match t {
         Tier::Wide => (
@@ -72,7 +54,7 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     let table = PaneTable {
         pane: PaneId::SecurityGroups,
-        summary: Line::from(summary),
+        summary: super::pane::summary(state, theme, PaneId::SecurityGroups),
         header,
         widths,
         empty: "no security groups in the regions watched".to_string(),

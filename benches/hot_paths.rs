@@ -1,0 +1,66 @@
+//! The pure hot paths at scale: risk classification of 100,000 rules, filtering them, ordering
+//! 10,000 findings, and building the `--once` snapshot.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use secdash::app::{Msg, update};
+use secdash::fixtures::{demo_state_scaled, t0};
+use secdash::model::{PaneId, Risk, sort_findings};
+use secdash::report::Snapshot;
+use secdash::source::demo::{self, Scale};
+use std::hint::black_box;
+
+fn hot_paths(c: &mut Criterion) {
+    let groups = demo::security_groups(3031);
+    c.bench_function("risk_assess_100k_rules", |b| {
+        b.iter_batched(
+            || groups.clone(),
+            |mut g| secdash::risk::assess(black_box(&mut g)),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+
+    let findings = demo::findings(t0(), 455).findings;
+    c.bench_function("sort_10k_findings", |b| {
+        b.iter_batched(
+            || findings.clone(),
+            |mut f| sort_findings(black_box(&mut f)),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+
+    let state = demo_state_scaled(
+        200,
+        60,
+        Scale {
+            endpoints: 84,
+            groups: 3031,
+            findings: 455,
+        },
+    );
+    c.bench_function("filter_100k_rules_by_a_word", |b| {
+        b.iter(|| {
+            secdash::app::rows::visible_rows(black_box(&state), PaneId::SecurityGroups, "ssh")
+        })
+    });
+    c.bench_function("snapshot_100k_rules_10k_findings", |b| {
+        b.iter(|| Snapshot::from_state(black_box(&state), t0(), Some(Risk::High)))
+    });
+
+    let mut moving = state.clone();
+    update(
+        &mut moving,
+        Msg::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE)),
+    );
+    c.bench_function("update_cursor_down_100k_rules", |b| {
+        b.iter(|| {
+            update(
+                &mut moving,
+                Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)),
+            )
+        })
+    });
+}
+
+criterion_group!(benches, hot_paths);
+criterion_main!(benches);

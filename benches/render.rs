@@ -1,0 +1,172 @@
+//! Frame cost of each pane at growing sizes: only the visible rows are built, so a frame over
+//! 100,000 rule rows costs what a frame over 100 does. Target: under 2 ms per frame.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use secdash::app::{AppState, Msg, update};
+use secdash::fixtures::demo_state_scaled;
+use secdash::model::PaneId;
+use secdash::source::demo::Scale;
+use secdash::theme::Theme;
+use secdash::ui;
+use std::hint::black_box;
+
+fn key(state: &mut AppState, c: char) {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    );
+}
+
+/// A zoomed pane scrolled to the middle of its rows, at 200×60.
+fn state_for(pane: PaneId, scale: Scale) -> AppState {
+    let mut s = demo_state_scaled(200, 60, scale);
+    key(&mut s, char::from(b'1' + pane.index() as u8));
+    key(&mut s, 'z');
+    let rows = s.view(pane).rows.len();
+    for _ in 0..rows / 2 {
+        // Jump by pages to reach the middle quickly.
+        update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)),
+        );
+    }
+    s
+}
+
+fn frames(c: &mut Criterion) {
+    let theme = Theme::default();
+    let cases: [(PaneId, &str, [(usize, Scale); 2]); 3] = [
+        (
+            PaneId::SecurityGroups,
+            "rules",
+            // 33 rules per copy: ~100 rules and ~100,000 rules.
+            [
+                (
+                    99,
+                    Scale {
+                        endpoints: 1,
+                        groups: 3,
+                        findings: 1,
+                    },
+                ),
+                (
+                    100_023,
+                    Scale {
+                        endpoints: 1,
+                        groups: 3031,
+                        findings: 1,
+                    },
+                ),
+            ],
+        ),
+        (
+            PaneId::Findings,
+            "findings",
+            [
+                (
+                    110,
+                    Scale {
+                        endpoints: 1,
+                        groups: 1,
+                        findings: 5,
+                    },
+                ),
+                (
+                    10_010,
+                    Scale {
+                        endpoints: 1,
+                        groups: 1,
+                        findings: 455,
+                    },
+                ),
+            ],
+        ),
+        (
+            PaneId::Endpoints,
+            "endpoints",
+            [
+                (6, Scale::uniform(1)),
+                (
+                    504,
+                    Scale {
+                        endpoints: 84,
+                        groups: 1,
+                        findings: 1,
+                    },
+                ),
+            ],
+        ),
+    ];
+    let mut group = c.benchmark_group("render_pane_200x60");
+    for (pane, unit, sizes) in cases {
+        for (rows, scale) in sizes {
+            let state = state_for(pane, scale);
+            let mut terminal =
+                Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|_| unreachable!());
+            group.bench_with_input(
+                BenchmarkId::new(pane.key(), format!("{rows}_{unit}")),
+                &state,
+                |b, s| {
+                    b.iter(|| {
+                        terminal
+                            .draw(|f| ui::render(black_box(s), &theme, f))
+                            .map(|_| ())
+                            .unwrap_or(());
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+
+    // The whole dashboard with everything large at once.
+    let big = demo_state_scaled(
+        200,
+        60,
+        Scale {
+            endpoints: 84,
+            groups: 3031,
+            findings: 455,
+        },
+    );
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|_| unreachable!());
+    c.bench_function("render_dashboard_200x60_100k_rules_10k_findings", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| ui::render(black_box(&big), &theme, f))
+                .map(|_| ())
+                .unwrap_or(())
+        })
+    });
+
+    // A keypress while every fetcher is busy: update plus the frame that shows it.
+    let mut busy = demo_state_scaled(
+        200,
+        60,
+        Scale {
+            endpoints: 84,
+            groups: 3031,
+            findings: 455,
+        },
+    );
+    for pane in PaneId::ALL {
+        update(&mut busy, Msg::FetchStarted { pane });
+    }
+    key(&mut busy, '2');
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|_| unreachable!());
+    c.bench_function("keypress_to_frame_all_fetchers_busy", |b| {
+        b.iter(|| {
+            key(&mut busy, 'j');
+            terminal
+                .draw(|f| ui::render(&busy, &theme, f))
+                .map(|_| ())
+                .unwrap_or(());
+        })
+    });
+}
+
+criterion_group!(benches, frames);
+criterion_main!(benches);
