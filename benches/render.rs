@@ -88,7 +88,14 @@ fn frames(c: &mut Criterion) {
             PaneId::Endpoints,
             "endpoints",
             [
-                (6, Scale::uniform(1)),
+                (
+                    102,
+                    Scale {
+                        endpoints: 17,
+                        groups: 1,
+                        findings: 1,
+                    },
+                ),
                 (
                     504,
                     Scale {

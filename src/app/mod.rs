@@ -588,11 +588,20 @@ fn focus(state: &mut AppState, pane: PaneId) {
 
 fn set_filter(state: &mut AppState, filter: String) {
     let pane = state.focus;
+    let old = std::mem::replace(&mut state.view_mut(pane).filter, filter.clone());
     let view = state.view_mut(pane);
-    view.filter = filter;
     view.selected = 0;
     view.offset = 0;
-    rebuild_rows(state, pane);
+    // A longer filter with the same start can only narrow: look at today's rows, not all.
+    let narrowing = !old.trim().is_empty() && filter.starts_with(&old) && !filter.ends_with(' ');
+    if narrowing {
+        let candidates = std::mem::take(&mut state.view_mut(pane).rows);
+        let rows = rows::visible_rows_among(state, pane, &filter, Some(&candidates));
+        state.view_mut(pane).rows = rows;
+        keep_visible(state, pane);
+    } else {
+        rebuild_rows(state, pane);
+    }
 }
 
 fn edit_filter(state: &mut AppState, key: KeyEvent) {

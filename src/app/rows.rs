@@ -21,24 +21,144 @@ impl RowRef {
     }
 }
 
-/// Case-insensitive match of every word of the filter against the row's text.
+/// Case-insensitive match of every word of the filter against the row's fields.
 struct Matcher {
     words: Vec<String>,
+    /// The row's fields, lower-cased, reused from row to row so matching allocates nothing.
+    buf: std::cell::RefCell<String>,
 }
 
 impl Matcher {
     fn new(filter: &str) -> Option<Matcher> {
         let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
-        (!words.is_empty()).then_some(Matcher { words })
+        (!words.is_empty()).then_some(Matcher {
+            words,
+            buf: std::cell::RefCell::new(String::with_capacity(512)),
+        })
     }
 
     fn matches(&self, fields: &[&str]) -> bool {
-        let text = fields.join(" ").to_lowercase();
-        self.words.iter().all(|w| text.contains(w.as_str()))
+        let mut buf = self.buf.borrow_mut();
+        buf.clear();
+        for f in fields {
+            buf.push_str(f);
+            // A separator no word contains, so no match spans two fields.
+            buf.push('\u{1f}');
+        }
+        if buf.is_ascii() {
+            buf.make_ascii_lowercase();
+        } else {
+            *buf = buf.to_lowercase();
+        }
+        self.words.iter().all(|w| buf.contains(w.as_str()))
     }
 }
 
+/// The rows of `candidates` (all rows when `None`) that pass the filter. Narrowing a filter
+/// (typing one more letter) only needs to look at the rows that passed before.
 pub fn visible_rows(state: &AppState, pane: PaneId, filter: &str) -> Vec<RowRef> {
+    visible_rows_among(state, pane, filter, None)
+}
+
+pub fn visible_rows_among(
+    state: &AppState,
+    pane: PaneId,
+    filter: &str,
+    candidates: Option<&[RowRef]>,
+) -> Vec<RowRef> {
+    if let Some(rows) = candidates {
+        let m = Matcher::new(filter);
+        return rows
+            .iter()
+            .copied()
+            .filter(|r| m.as_ref().is_none_or(|m| row_matches(state, pane, *r, m)))
+            .collect();
+    }
+    all_rows(state, pane, filter)
+}
+
+fn row_matches(state: &AppState, pane: PaneId, r: RowRef, m: &Matcher) -> bool {
+    let i = r.item as usize;
+    match pane {
+        PaneId::Endpoints => state
+            .endpoints
+            .data()
+            .and_then(|d| d.get(i))
+            .is_some_and(|e| {
+                let types: Vec<&str> = e
+                    .variants
+                    .iter()
+                    .filter_map(|v| v.instance_type.as_deref())
+                    .collect();
+                let alert = if e.alerts.is_empty() { "" } else { "alert" };
+                m.matches(&[&e.name, &e.region, &e.status, &types.join(" "), alert])
+            }),
+        PaneId::SecurityGroups => state
+            .security_groups
+            .data()
+            .and_then(|d| d.groups.get(i))
+            .is_some_and(|g| {
+                let vpc = g.vpc_id.as_deref().unwrap_or("");
+                match r.rule.and_then(|ri| g.rules.get(ri as usize)) {
+                    None => m.matches(&[&g.id, &g.name, vpc, &g.region]),
+                    Some(rule) => rule_matches(g, vpc, rule, m),
+                }
+            }),
+        PaneId::Findings => state
+            .findings
+            .data()
+            .and_then(|d| d.findings.get(i))
+            .is_some_and(|f| {
+                m.matches(&[
+                    f.severity_label().label(),
+                    &f.finding_type,
+                    &f.title,
+                    &f.resource,
+                    &f.id,
+                    &f.region,
+                ])
+            }),
+        PaneId::Checklist => state
+            .checklist
+            .data()
+            .and_then(|d| d.get(i))
+            .is_some_and(|c| {
+                m.matches(&[
+                    c.status.label(),
+                    c.category.label(),
+                    &c.id,
+                    &c.title,
+                    &c.evidence,
+                ])
+            }),
+    }
+}
+
+fn rule_matches(
+    g: &crate::model::SecurityGroup,
+    vpc: &str,
+    r: &crate::model::Rule,
+    m: &Matcher,
+) -> bool {
+    let peer = r.peer.to_string();
+    let ports = r.ports_label();
+    let dir = r.direction.to_string();
+    m.matches(&[
+        &g.id,
+        &g.name,
+        vpc,
+        &g.region,
+        &dir,
+        &r.protocol,
+        &ports,
+        &peer,
+        &r.description,
+        r.risk.label(),
+        &r.risk_reason,
+    ])
+}
+
+fn all_rows(state: &AppState, pane: PaneId, filter: &str) -> Vec<RowRef> {
     let m = Matcher::new(filter);
     let keep = |fields: &[&str]| m.as_ref().is_none_or(|m| m.matches(fields));
     let mut out = Vec::new();

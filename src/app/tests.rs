@@ -482,3 +482,23 @@ mod incident_view {
         assert_eq!(s.incident.entries.len(), 1);
     }
 }
+
+#[test]
+fn narrowing_a_filter_gives_what_a_fresh_filter_gives() {
+    for text in [
+        "s",
+        "ss",
+        "ssh",
+        "ssh 0",
+        "ssh 0.0",
+        "crit",
+        "critical ipv6",
+        "SG-0B1",
+    ] {
+        let mut typed = demo_state(200, 60, 2);
+        press(&mut typed, [key('2'), key('/')]);
+        press(&mut typed, text.chars().map(key));
+        let fresh = rows::visible_rows(&typed, PaneId::SecurityGroups, text);
+        assert_eq!(typed.view(PaneId::SecurityGroups).rows, fresh, "{text}");
+    }
+}
