@@ -36,9 +36,12 @@ fn state_for(pane: PaneId, scale: Scale) -> AppState {
     s
 }
 
+/// A pane, what its rows are called, and two sizes (row count and the scale that gives it).
+type Case = (PaneId, &'static str, [(usize, Scale); 2]);
+
 fn frames(c: &mut Criterion) {
     let theme = Theme::default();
-    let cases: [(PaneId, &str, [(usize, Scale); 2]); 3] = [
+    let cases: [Case; 3] = [
         (
             PaneId::SecurityGroups,
             "rules",
