@@ -90,6 +90,23 @@ pub struct Variant {
     pub instance_count: Option<u32>,
 }
 
+impl Variant {
+    /// `2×ml.g5.2xlarge` (`2×g5.2xlarge` when `short`); `serverless` when it has no instances.
+    pub fn label(&self, short: bool) -> String {
+        let kind = self.instance_type.as_deref().unwrap_or("serverless");
+        let kind = if short {
+            kind.trim_start_matches("ml.")
+        } else {
+            kind
+        };
+        let count = self
+            .instance_count
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "?".into());
+        format!("{count}×{kind}")
+    }
+}
+
 /// Metrics over the time window. Latency is in milliseconds (CloudWatch reports microseconds).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EndpointMetrics {
@@ -235,15 +252,20 @@ impl Rule {
 
     /// The ports as an operator reads them: `22`, `30080-30090`, `all`.
     pub fn ports_label(&self) -> String {
-        if self.is_all_traffic() {
-            return "all".into();
-        }
-        match (self.from_port, self.to_port) {
-            (Some(0), Some(65535)) | (Some(-1), _) | (None, None) => "all".into(),
-            (Some(a), Some(b)) if a == b => a.to_string(),
-            (Some(a), Some(b)) => format!("{a}-{b}"),
-            (Some(a), None) | (None, Some(a)) => a.to_string(),
-        }
+        ports_label(&self.protocol, self.from_port, self.to_port)
+    }
+}
+
+/// The ports of a rule as an operator reads them: `22`, `30080-30090`, `all`.
+pub fn ports_label(protocol: &str, from: Option<i32>, to: Option<i32>) -> String {
+    if protocol == "all" {
+        return "all".into();
+    }
+    match (from, to) {
+        (Some(0), Some(65535)) | (Some(-1), _) | (None, None) => "all".into(),
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a}-{b}"),
+        (Some(a), None) | (None, Some(a)) => a.to_string(),
     }
 }
 

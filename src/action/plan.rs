@@ -81,11 +81,14 @@ impl RuleSpec {
     }
 
     pub fn label(&self) -> String {
-        let ports = match (self.protocol.as_str(), self.from_port, self.to_port) {
-            ("all", _, _) => "all traffic".to_string(),
-            (p, Some(a), Some(b)) if a == b => format!("{p} {a}"),
-            (p, Some(a), Some(b)) => format!("{p} {a}-{b}"),
-            (p, _, _) => p.to_string(),
+        let ports = if self.protocol == "all" {
+            "all traffic".to_string()
+        } else {
+            format!(
+                "{} {}",
+                self.protocol,
+                crate::model::ports_label(&self.protocol, self.from_port, self.to_port)
+            )
         };
         let dir = match self.direction {
             Direction::Ingress => "from",

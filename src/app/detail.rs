@@ -68,18 +68,7 @@ pub fn lines(state: &AppState) -> Vec<DetailLine> {
             ));
             out.push(section("variants"));
             for v in &e.variants {
-                out.push(line(
-                    &v.name,
-                    format!(
-                        "{} × {}",
-                        v.instance_count
-                            .map(|c| c.to_string())
-                            .unwrap_or_else(|| "?".into()),
-                        v.instance_type
-                            .clone()
-                            .unwrap_or_else(|| "serverless".into())
-                    ),
-                ));
+                out.push(line(&v.name, v.label(false)));
             }
             out.push(section(&format!(
                 "metrics, last {}",

@@ -158,104 +158,37 @@ fn rule_matches(
     ])
 }
 
+/// Every row of the pane, those passing the filter kept: one row per endpoint, finding and
+/// item, and per rule (a group without rules is one row).
 fn all_rows(state: &AppState, pane: PaneId, filter: &str) -> Vec<RowRef> {
     let m = Matcher::new(filter);
-    let keep = |fields: &[&str]| m.as_ref().is_none_or(|m| m.matches(fields));
-    let mut out = Vec::new();
+    let keep = |r: &RowRef| m.as_ref().is_none_or(|m| row_matches(state, pane, *r, m));
+    let items = |n: usize| (0..n).map(RowRef::item).filter(|r| keep(r)).collect();
     match pane {
-        PaneId::Endpoints => {
-            for (i, e) in state.endpoints.data().into_iter().flatten().enumerate() {
-                let types: Vec<&str> = e
-                    .variants
-                    .iter()
-                    .filter_map(|v| v.instance_type.as_deref())
-                    .collect();
-                let alert = if e.alerts.is_empty() { "" } else { "alert" };
-                if keep(&[&e.name, &e.region, &e.status, &types.join(" "), alert]) {
-                    out.push(RowRef::item(i));
-                }
-            }
-        }
+        PaneId::Endpoints => items(state.endpoints.data().map_or(0, Vec::len)),
+        PaneId::Findings => items(state.findings.data().map_or(0, |d| d.findings.len())),
+        PaneId::Checklist => items(state.checklist.data().map_or(0, Vec::len)),
         PaneId::SecurityGroups => {
-            for (gi, g) in state
+            let groups = state
                 .security_groups
                 .data()
                 .map(|d| d.groups.as_slice())
-                .unwrap_or(&[])
-                .iter()
-                .enumerate()
-            {
-                let vpc = g.vpc_id.as_deref().unwrap_or("");
+                .unwrap_or(&[]);
+            let mut out = Vec::new();
+            for (gi, g) in groups.iter().enumerate() {
+                let refs = (0..g.rules.len()).map(|ri| RowRef {
+                    item: gi as u32,
+                    rule: Some(ri as u32),
+                });
                 if g.rules.is_empty() {
-                    if keep(&[&g.id, &g.name, vpc, &g.region]) {
-                        out.push(RowRef::item(gi));
-                    }
-                    continue;
-                }
-                for (ri, r) in g.rules.iter().enumerate() {
-                    let matched = m.is_none() || {
-                        let peer = r.peer.to_string();
-                        let ports = r.ports_label();
-                        let dir = r.direction.to_string();
-                        keep(&[
-                            &g.id,
-                            &g.name,
-                            vpc,
-                            &g.region,
-                            &dir,
-                            &r.protocol,
-                            &ports,
-                            &peer,
-                            &r.description,
-                            r.risk.label(),
-                            &r.risk_reason,
-                        ])
-                    };
-                    if matched {
-                        out.push(RowRef {
-                            item: gi as u32,
-                            rule: Some(ri as u32),
-                        });
-                    }
+                    out.extend(Some(RowRef::item(gi)).filter(|r| keep(r)));
+                } else {
+                    out.extend(refs.filter(|r| keep(r)));
                 }
             }
-        }
-        PaneId::Findings => {
-            for (i, f) in state
-                .findings
-                .data()
-                .map(|d| d.findings.as_slice())
-                .unwrap_or(&[])
-                .iter()
-                .enumerate()
-            {
-                if keep(&[
-                    f.severity_label().label(),
-                    &f.finding_type,
-                    &f.title,
-                    &f.resource,
-                    &f.id,
-                    &f.region,
-                ]) {
-                    out.push(RowRef::item(i));
-                }
-            }
-        }
-        PaneId::Checklist => {
-            for (i, c) in state.checklist.data().into_iter().flatten().enumerate() {
-                if keep(&[
-                    c.status.label(),
-                    c.category.label(),
-                    &c.id,
-                    &c.title,
-                    &c.evidence,
-                ]) {
-                    out.push(RowRef::item(i));
-                }
-            }
+            out
         }
     }
-    out
 }
 
 /// A count shown in a pane's title.

@@ -111,12 +111,7 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         .collect();
     risky.sort_by_key(|(_, r)| std::cmp::Reverse(r.risk));
     for (g, r) in &risky {
-        let ports = match (r.protocol.as_str(), r.from_port, r.to_port) {
-            ("all", _, _) => "all".to_string(),
-            (_, Some(a), Some(b)) if a == b => a.to_string(),
-            (_, Some(a), Some(b)) => format!("{a}-{b}"),
-            _ => "all".to_string(),
-        };
+        let ports = crate::model::ports_label(&r.protocol, r.from_port, r.to_port);
         writeln!(
             out,
             "| **{}** | {} ({}) | {} | {} | {} | {} | {} |",

@@ -60,7 +60,7 @@ pub struct EndpointOut {
     pub name: String,
     pub region: String,
     pub status: String,
-    pub variants: Vec<VariantOut>,
+    pub variants: Vec<crate::model::Variant>,
     pub kms_key_id: Option<String>,
     pub invocations: f64,
     pub errors_4xx: f64,
@@ -69,13 +69,6 @@ pub struct EndpointOut {
     pub latency_ms_p99: Option<f64>,
     pub overhead_ms_avg: Option<f64>,
     pub alerts: Vec<AlertOut>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct VariantOut {
-    pub name: String,
-    pub instance_type: Option<String>,
-    pub instance_count: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -205,15 +198,7 @@ impl Snapshot {
                 name: e.name.clone(),
                 region: e.region.clone(),
                 status: e.status.clone(),
-                variants: e
-                    .variants
-                    .iter()
-                    .map(|v| VariantOut {
-                        name: v.name.clone(),
-                        instance_type: v.instance_type.clone(),
-                        instance_count: v.instance_count,
-                    })
-                    .collect(),
+                variants: e.variants.clone(),
                 kms_key_id: e.kms_key_id.clone(),
                 invocations: e.metrics.invocations,
                 errors_4xx: e.metrics.errors_4xx,

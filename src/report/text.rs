@@ -65,19 +65,7 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
         .endpoints
         .iter()
         .map(|e| {
-            let variants: Vec<String> = e
-                .variants
-                .iter()
-                .map(|v| {
-                    format!(
-                        "{}×{}",
-                        v.instance_count
-                            .map(|c| c.to_string())
-                            .unwrap_or_else(|| "?".into()),
-                        v.instance_type.as_deref().unwrap_or("serverless")
-                    )
-                })
-                .collect();
+            let variants: Vec<String> = e.variants.iter().map(|v| v.label(false)).collect();
             let alerts: Vec<&str> = e.alerts.iter().map(|a| a.message.as_str()).collect();
             let mut row: Vec<Cell> = vec![e.name.clone().into()];
             if multi_region {
@@ -141,12 +129,7 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
             ]);
         }
         for r in &g.rules {
-            let ports = match (r.protocol.as_str(), r.from_port, r.to_port) {
-                ("all", _, _) => "all".to_string(),
-                (_, Some(a), Some(b)) if a == b => a.to_string(),
-                (_, Some(a), Some(b)) => format!("{a}-{b}"),
-                _ => "all".to_string(),
-            };
+            let ports = crate::model::ports_label(&r.protocol, r.from_port, r.to_port);
             rows.push(vec![
                 group.clone().into(),
                 match r.direction {

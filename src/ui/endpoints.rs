@@ -121,22 +121,7 @@ fn cell(e: &Endpoint, c: Col, theme: &Theme, spark: u16) -> Cell<'static> {
             Cell::from(Span::styled(e.status.clone(), style))
         }
         Col::Instances => {
-            let inst: Vec<String> = e
-                .variants
-                .iter()
-                .map(|v| {
-                    format!(
-                        "{}×{}",
-                        v.instance_count
-                            .map(|c| c.to_string())
-                            .unwrap_or_else(|| "?".into()),
-                        v.instance_type
-                            .as_deref()
-                            .unwrap_or("serverless")
-                            .trim_start_matches("ml.")
-                    )
-                })
-                .collect();
+            let inst: Vec<String> = e.variants.iter().map(|v| v.label(true)).collect();
             Cell::from(inst.join(" "))
         }
         Col::Invocations => Cell::from(count(m.invocations)),
