@@ -10,6 +10,8 @@ pub struct ItemDef {
     pub title: &'static str,
     pub importance: Importance,
     pub remediation: &'static str,
+    /// Checked by people, not by an API: attested with `secdash attest`.
+    pub manual: bool,
 }
 
 macro_rules! item {
@@ -20,6 +22,7 @@ macro_rules! item {
             title: $title,
             importance: Importance::$imp,
             remediation: $fix,
+            manual: false,
         }
     };
 }
@@ -152,13 +155,16 @@ pub const ITEMS: &[ItemDef] = &[
         "Access Analyzer enabled",
         "Create an IAM Access Analyzer for the account."
     ),
-    item!(
-        "access.reviews",
-        AccessControl,
-        Low,
-        "Regular access reviews",
-        "Review IAM users, roles and keys; attest with `secdash attest access.reviews`."
-    ),
+    ItemDef {
+        manual: true,
+        ..item!(
+            "access.reviews",
+            AccessControl,
+            Low,
+            "Regular access reviews",
+            "Review IAM users, roles and keys; attest with `secdash attest access.reviews --by NAME`."
+        )
+    },
     item!(
         "access.mfa",
         AccessControl,

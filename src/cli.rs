@@ -143,6 +143,16 @@ pub enum Command {
         #[command(flatten)]
         opts: ActionOpts,
     },
+    /// Attest a manual checklist item (access reviews): it passes until it is due again.
+    Attest {
+        #[arg(value_name = "ITEM")]
+        item: String,
+        /// Who did it.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
     /// List the journal of actions.
     Journal {
         #[arg(long, value_name = "ID")]

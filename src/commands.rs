@@ -43,6 +43,15 @@ pub fn run(
             return list_journal(&journal, incident.as_deref(), format);
         }
         Command::Runbook { command } => return run_runbook(command, &journal, state_dir),
+        Command::Attest { item, by, note } => {
+            let now = chrono::Utc::now();
+            crate::checklist_policy::attest(state_dir, &item, &by, note.as_deref(), now)?;
+            println!(
+                "{item} attested by {by}; it passes until {}",
+                (now + config.attestation_period).format("%Y-%m-%d")
+            );
+            return Ok(0);
+        }
     };
     rt.block_on(act(request, opts, config, journal))
 }

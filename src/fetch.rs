@@ -38,7 +38,9 @@ pub async fn fetch_pane(
     pane: PaneId,
     query: Query,
     thresholds: &Thresholds,
+    policy: &crate::checklist_policy::Policy,
 ) -> Result<Fetched<PaneData>, SourceError> {
+    let now = query.now;
     Ok(match pane {
         PaneId::Endpoints => source.endpoints(query).await?.map(entered).map(|mut eps| {
             for e in &mut eps {
@@ -65,6 +67,10 @@ pub async fn fetch_pane(
             .checklist(query)
             .await?
             .map(entered)
-            .map(PaneData::Checklist),
+            .map(|mut items| {
+                // The team's accepted risks and attestations, over whatever the source found.
+                crate::checklist_policy::apply(&mut items, policy, now);
+                PaneData::Checklist(items)
+            }),
     })
 }

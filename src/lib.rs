@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod checklist;
+pub mod checklist_policy;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -135,6 +135,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         window: config.window,
         regions: config.regions.clone(),
         thresholds: config.thresholds.clone(),
+        accepted: config.accepted.clone(),
+        attestation_period: config.attestation_period,
+        state_dir: state_dir.clone(),
     };
 
     if cli.once {

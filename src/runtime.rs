@@ -69,6 +69,52 @@ pub struct FetchPlan {
     pub window: chrono::Duration,
     pub regions: Vec<String>,
     pub thresholds: Thresholds,
+    /// Accepted risks and the attestation period, from the config.
+    pub accepted: Vec<crate::checklist_policy::Acceptance>,
+    pub attestation_period: chrono::Duration,
+    /// Where attestations are kept (read on each checklist refresh).
+    pub state_dir: Option<std::path::PathBuf>,
+}
+
+impl FetchPlan {
+    /// The team's decisions as they stand now: attestations are read from disk each time.
+    fn policy(&self) -> crate::checklist_policy::Policy {
+        let attestations = self
+            .state_dir
+            .as_deref()
+            .map(|d| {
+                crate::checklist_policy::load(d).unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "reading attestations");
+                    Default::default()
+                })
+            })
+            .unwrap_or_default();
+        crate::checklist_policy::Policy {
+            accepted: self.accepted.clone(),
+            attestations,
+            attestation_period: self.attestation_period,
+        }
+    }
+}
+
+impl FetchPlan {
+    /// A plan with no accepted risks or attestations (tests and benchmarks).
+    pub fn new(
+        source: Arc<dyn Source>,
+        window: chrono::Duration,
+        regions: Vec<String>,
+        thresholds: Thresholds,
+    ) -> FetchPlan {
+        FetchPlan {
+            source,
+            window,
+            regions,
+            thresholds,
+            accepted: Vec::new(),
+            attestation_period: chrono::Duration::days(90),
+            state_dir: None,
+        }
+    }
 }
 
 /// One refresh of one pane, as messages. A panic or a hang in a source becomes that pane's
@@ -79,11 +125,17 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
         window: plan.window,
         regions: plan.regions.clone(),
     };
+    let policy = if pane == PaneId::Checklist {
+        plan.policy()
+    } else {
+        crate::checklist_policy::Policy::default()
+    };
     let work = AssertUnwindSafe(fetch_pane(
         plan.source.as_ref(),
         pane,
         query,
         &plan.thresholds,
+        &policy,
     ))
     .catch_unwind();
     let result = match tokio::time::timeout(FETCH_DEADLINE, work).await {

@@ -249,3 +249,63 @@ fn the_tui_refuses_a_non_terminal() {
         .code(1)
         .stderr(predicates::str::contains("--once"));
 }
+
+#[test]
+fn accepted_risks_and_attestations_change_the_checklist() {
+    let config = temp_file(
+        "[[accept]]\nitem = \"data.kms\"\nreason = \"key migration in Q1\"\nowner = \"ml-platform\"\nexpires = \"2099-12-31\"\n",
+        ".toml",
+    );
+    let state = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        secdash()
+            .env("SECDASH_STATE_DIR", state.path())
+            .args(args)
+            .arg("--config")
+            .arg(config.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "attest",
+        "access.reviews",
+        "--by",
+        "alice",
+        "--note",
+        "Q4 review",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["--demo", "--once", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let item = |id: &str| {
+        v["checklist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(item("data.kms")["status"], "accepted");
+    assert!(
+        item("data.kms")["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("accepted by ml-platform until 2099-12-31")
+    );
+    assert_eq!(item("access.reviews")["status"], "pass");
+    assert!(
+        item("access.reviews")["evidence"]
+            .as_str()
+            .unwrap()
+            .starts_with("attested by alice")
+    );
+    let out = run(&["attest", "data.kms", "--by", "alice"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a manual checklist item"));
+}

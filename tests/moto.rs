@@ -837,12 +837,12 @@ fn the_tui_fetchers_read_the_same_data() {
         endpoint_url: Some(moto.url()),
     }));
     rt.block_on(source.check_credentials()).unwrap();
-    let plan = FetchPlan {
-        source: std::sync::Arc::new(source),
-        window: chrono::Duration::hours(1),
-        regions: vec![REGION.into()],
-        thresholds: secdash::metrics::Thresholds::default(),
-    };
+    let plan = FetchPlan::new(
+        std::sync::Arc::new(source),
+        chrono::Duration::hours(1),
+        vec![REGION.into()],
+        secdash::metrics::Thresholds::default(),
+    );
     let Msg::Fetched { result, .. } = rt.block_on(fetch_once(&plan, PaneId::Endpoints)) else {
         panic!("not a fetch result")
     };

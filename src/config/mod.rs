@@ -25,6 +25,20 @@ pub struct FileConfig {
     pub refresh: Option<RefreshFile>,
     pub thresholds: Option<ThresholdsFile>,
     pub keys: Option<BTreeMap<String, Vec<String>>>,
+    /// Failing checklist items the team accepts until a date.
+    pub accept: Option<Vec<AcceptFile>>,
+    /// How many days an attestation of a manual item holds (default 90).
+    pub attestation_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptFile {
+    pub item: String,
+    pub reason: String,
+    pub owner: String,
+    /// YYYY-MM-DD; the item fails again after this day.
+    pub expires: String,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Deserialize)]
@@ -126,6 +140,8 @@ pub struct Config {
     pub keymap: Keymap,
     pub endpoint_url: Option<String>,
     pub no_color: bool,
+    pub accepted: Vec<crate::checklist_policy::Acceptance>,
+    pub attestation_period: chrono::Duration,
 }
 
 pub const DEFAULT_REGION: &str = "ap-southeast-1";
@@ -368,7 +384,50 @@ pub fn resolve(
         },
     )?;
 
+    let mut accepted = Vec::new();
+    for (i, a) in file.accept.iter().flatten().enumerate() {
+        let bad = |key: &str, reason: String| ConfigError::Invalid {
+            origin: file_origin.clone(),
+            key: format!("accept[{i}].{key}"),
+            reason,
+        };
+        if crate::checklist::find(&a.item).is_none() {
+            let known = crate::checklist::ITEMS
+                .iter()
+                .map(|d| d.id)
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(bad(
+                "item",
+                format!("{:?} is not a checklist item (items: {known})", a.item),
+            ));
+        }
+        if a.reason.trim().is_empty() || a.owner.trim().is_empty() {
+            return Err(bad(
+                "reason",
+                "an acceptance needs a reason and an owner".into(),
+            ));
+        }
+        let expires =
+            chrono::NaiveDate::parse_from_str(a.expires.trim(), "%Y-%m-%d").map_err(|e| {
+                bad(
+                    "expires",
+                    format!("{:?} is not a date like 2026-12-31 ({e})", a.expires),
+                )
+            })?;
+        accepted.push(crate::checklist_policy::Acceptance {
+            item: a.item.clone(),
+            reason: crate::sanitize::clean(&a.reason),
+            owner: crate::sanitize::clean(&a.owner),
+            expires,
+        });
+    }
+    let attestation_period =
+        chrono::Duration::days(i64::from(file.attestation_days.unwrap_or(90).max(1)));
+
     Ok(Config {
+        accepted,
+        attestation_period,
         theme,
         window,
         regions,
@@ -503,6 +562,32 @@ mod tests {
             err.to_string(),
             "config file t.toml: key `q` is bound to both `quit` and `help`"
         );
+    }
+
+    #[test]
+    fn acceptances_are_checked() {
+        let ok = "[[accept]]\nitem = \"data.kms\"\nreason = \"Q1\"\nowner = \"ml\"\nexpires = \"2026-12-31\"\n";
+        let c = resolve_text(ok, Env::default(), Overrides::default()).unwrap();
+        assert_eq!(c.accepted.len(), 1);
+        assert_eq!(c.attestation_period, chrono::Duration::days(90));
+        let err = resolve_text(
+            &ok.replace("data.kms", "data.magic"),
+            Env::default(),
+            Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`accept[0].item` \"data.magic\" is not a checklist item"),
+            "{err}"
+        );
+        let err = resolve_text(
+            &ok.replace("2026-12-31", "next year"),
+            Env::default(),
+            Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("`accept[0].expires`"), "{err}");
     }
 
     #[test]

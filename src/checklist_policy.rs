@@ -1,0 +1,266 @@
+//! What a team decides about checklist items: failing items accepted with a reason, an owner
+//! and an expiry date (config file), and manual items attested (`secdash attest`), due again
+//! after a period. Applied to every source's results in the shared fetch step. Pure.
+
+use crate::model::{CheckItem, CheckStatus};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A failing item the team has accepted until a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    pub item: String,
+    pub reason: String,
+    pub owner: String,
+    pub expires: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attestation {
+    pub by: String,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub accepted: Vec<Acceptance>,
+    pub attestations: BTreeMap<String, Attestation>,
+    /// How long an attestation holds.
+    pub attestation_period: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            accepted: Vec::new(),
+            attestations: BTreeMap::new(),
+            attestation_period: Duration::days(90),
+        }
+    }
+}
+
+pub fn apply(items: &mut [CheckItem], policy: &Policy, now: DateTime<Utc>) {
+    let today = now.date_naive();
+    for item in items.iter_mut() {
+        if let Some(a) = policy.accepted.iter().find(|a| a.item == item.id) {
+            if item.status == CheckStatus::Fail && a.expires >= today {
+                item.status = CheckStatus::Accepted;
+                item.evidence = format!(
+                    "{}; accepted by {} until {}: {}",
+                    item.evidence, a.owner, a.expires, a.reason
+                );
+            } else if item.status == CheckStatus::Fail {
+                item.evidence = format!(
+                    "{}; the acceptance by {} expired on {}",
+                    item.evidence, a.owner, a.expires
+                );
+            }
+        }
+        if let Some(att) = policy.attestations.get(&item.id) {
+            let due = att.at + policy.attestation_period;
+            let note = att
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            if due > now {
+                item.status = CheckStatus::Pass;
+                item.evidence = format!(
+                    "attested by {} on {}{note} (due again {})",
+                    att.by,
+                    att.at.format("%Y-%m-%d"),
+                    due.format("%Y-%m-%d")
+                );
+            } else {
+                item.status = CheckStatus::Manual;
+                item.evidence = format!(
+                    "due since {}: last attested by {} on {}{note}; run `secdash attest {}`",
+                    due.format("%Y-%m-%d"),
+                    att.by,
+                    att.at.format("%Y-%m-%d"),
+                    item.id
+                );
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AttestError {
+    #[error("attestations {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("attestations {path} are not valid: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("{item} is not a manual checklist item (manual items: {known})")]
+    NotManual { item: String, known: String },
+}
+
+fn path(state_dir: &Path) -> PathBuf {
+    state_dir.join("attestations.json")
+}
+
+pub fn load(state_dir: &Path) -> Result<BTreeMap<String, Attestation>, AttestError> {
+    let path = path(state_dir);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| AttestError::Corrupt {
+            path,
+            reason: e.to_string(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(source) => Err(AttestError::Io { path, source }),
+    }
+}
+
+/// Records an attestation of a manual item, through a temporary file.
+pub fn attest(
+    state_dir: &Path,
+    item: &str,
+    by: &str,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AttestError> {
+    let known: Vec<&str> = crate::checklist::ITEMS
+        .iter()
+        .filter(|d| d.manual)
+        .map(|d| d.id)
+        .collect();
+    if !known.contains(&item) {
+        return Err(AttestError::NotManual {
+            item: item.to_string(),
+            known: known.join(", "),
+        });
+    }
+    let mut all = load(state_dir)?;
+    all.insert(
+        item.to_string(),
+        Attestation {
+            by: crate::sanitize::clean(by),
+            note: note.map(crate::sanitize::clean),
+            at: now,
+        },
+    );
+    let path = path(state_dir);
+    let io = |source| AttestError::Io {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(state_dir).map_err(io)?;
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, serde_json::to_string_pretty(&all).unwrap_or_default()).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{find, result};
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap()
+    }
+
+    fn accept(expires: (i32, u32, u32)) -> Policy {
+        Policy {
+            accepted: vec![Acceptance {
+                item: "data.kms".into(),
+                reason: "migration in Q1".into(),
+                owner: "platform-team".into(),
+                expires: NaiveDate::from_ymd_opt(expires.0, expires.1, expires.2).unwrap(),
+            }],
+            ..Policy::default()
+        }
+    }
+
+    #[test]
+    fn an_accepted_failure_shows_as_accepted_until_it_expires() {
+        let mut items = vec![result(
+            find("data.kms").unwrap(),
+            CheckStatus::Fail,
+            "2 configs without KmsKeyId",
+        )];
+        apply(&mut items, &accept((2026, 12, 31)), now());
+        assert_eq!(items[0].status, CheckStatus::Accepted);
+        assert!(
+            items[0]
+                .evidence
+                .ends_with("accepted by platform-team until 2026-12-31: migration in Q1")
+        );
+        let mut items = vec![result(
+            find("data.kms").unwrap(),
+            CheckStatus::Fail,
+            "2 configs without KmsKeyId",
+        )];
+        apply(&mut items, &accept((2026, 11, 22)), now());
+        assert_eq!(
+            items[0].status,
+            CheckStatus::Fail,
+            "fails again after the date"
+        );
+        assert!(items[0].evidence.contains("expired on 2026-11-22"));
+    }
+
+    #[test]
+    fn acceptance_does_not_touch_a_passing_item() {
+        let mut items = vec![result(
+            find("data.kms").unwrap(),
+            CheckStatus::Pass,
+            "all encrypted",
+        )];
+        apply(&mut items, &accept((2026, 12, 31)), now());
+        assert_eq!(items[0].status, CheckStatus::Pass);
+        assert_eq!(items[0].evidence, "all encrypted");
+    }
+
+    #[test]
+    fn attestations_pass_until_due_again() {
+        let mut policy = Policy::default();
+        policy.attestations.insert(
+            "access.reviews".into(),
+            Attestation {
+                by: "alice".into(),
+                note: Some("Q4 review".into()),
+                at: now() - Duration::days(10),
+            },
+        );
+        let mut items = vec![result(
+            find("access.reviews").unwrap(),
+            CheckStatus::Manual,
+            "never attested",
+        )];
+        apply(&mut items, &policy, now());
+        assert_eq!(items[0].status, CheckStatus::Pass);
+        assert!(
+            items[0]
+                .evidence
+                .contains("attested by alice on 2026-11-13: Q4 review (due again 2027-02-11)")
+        );
+        policy.attestation_period = Duration::days(7);
+        let mut items = vec![result(
+            find("access.reviews").unwrap(),
+            CheckStatus::Manual,
+            "never attested",
+        )];
+        apply(&mut items, &policy, now());
+        assert_eq!(items[0].status, CheckStatus::Manual);
+        assert!(items[0].evidence.starts_with("due since 2026-11-20"));
+    }
+
+    #[test]
+    fn only_manual_items_can_be_attested() {
+        let dir = tempfile::tempdir().unwrap();
+        attest(dir.path(), "access.reviews", "bob", None, now()).unwrap();
+        assert_eq!(load(dir.path()).unwrap()["access.reviews"].by, "bob");
+        let err = attest(dir.path(), "data.kms", "bob", None, now()).unwrap_err();
+        assert!(
+            err.to_string().contains("manual items: access.reviews"),
+            "{err}"
+        );
+    }
+}
