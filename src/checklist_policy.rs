@@ -152,7 +152,8 @@ pub fn attest(
     };
     std::fs::create_dir_all(state_dir).map_err(io)?;
     let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, serde_json::to_string_pretty(&all).unwrap_or_default()).map_err(io)?;
+    let text = serde_json::to_string_pretty(&all).map_err(|e| io(std::io::Error::other(e)))?;
+    std::fs::write(&tmp, text).map_err(io)?;
     std::fs::rename(&tmp, &path).map_err(io)
 }
 

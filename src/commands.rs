@@ -63,7 +63,7 @@ async fn act(
     journal: Journal,
 ) -> anyhow::Result<i32> {
     let incident = opts.incident.clone().unwrap_or_else(default_incident);
-    runbook::path(Path::new("."), &incident).map_err(|e| anyhow::anyhow!("{e}"))?;
+    runbook::check_incident(&incident)?;
     let region = config
         .regions
         .first()

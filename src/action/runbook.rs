@@ -182,7 +182,8 @@ impl Runbook {
     }
 }
 
-fn check_incident(incident: &str) -> Result<(), RunbookError> {
+/// Incident ids name files in the state directory: letters, digits, '-', '_' and '.' only.
+pub fn check_incident(incident: &str) -> Result<(), RunbookError> {
     let ok = !incident.is_empty()
         && incident.len() <= 64
         && incident
