@@ -131,12 +131,12 @@ impl Action {
             Action::RefreshAll => "refresh every pane",
             Action::Zoom => "zoom the focused pane",
             Action::Help => "this help",
-            Action::Isolate => "isolate the selected group",
-            Action::RevokeRule => "revoke the selected rule",
-            Action::Contain => "contain the finding's instance",
-            Action::Archive => "archive / unarchive finding",
-            Action::Restore => "restore the selected resource",
-            Action::Incident => "incident runbook and timeline",
+            Action::Isolate => "isolate the group",
+            Action::RevokeRule => "revoke the rule",
+            Action::Contain => "contain the instance",
+            Action::Archive => "archive or unarchive",
+            Action::Restore => "restore the resource",
+            Action::Incident => "incident runbook",
         }
     }
 
