@@ -34,27 +34,8 @@ fn world() -> World {
     let cfg = rt.block_on(moto.sdk(REGION));
     let ec2 = aws_sdk_ec2::Client::new(&cfg);
     let (vpc, subnet) = rt.block_on(async {
-        let vpc = ec2
-            .create_vpc()
-            .cidr_block("10.0.0.0/16")
-            .send()
-            .await
-            .unwrap()
-            .vpc
-            .unwrap()
-            .vpc_id
-            .unwrap();
-        let subnet = ec2
-            .create_subnet()
-            .vpc_id(&vpc)
-            .cidr_block("10.0.1.0/24")
-            .send()
-            .await
-            .unwrap()
-            .subnet
-            .unwrap()
-            .subnet_id
-            .unwrap();
+        let vpc = support::moto::ec2::vpc(&ec2, "10.0.0.0/16").await;
+        let subnet = support::moto::ec2::subnet(&ec2, &vpc, "10.0.1.0/24").await;
         (vpc, subnet)
     });
     World {
@@ -69,17 +50,7 @@ fn world() -> World {
 impl World {
     fn group(&self, name: &str) -> String {
         rt().block_on(async {
-            let id = self
-                .ec2
-                .create_security_group()
-                .group_name(name)
-                .description("test")
-                .vpc_id(&self.vpc)
-                .send()
-                .await
-                .unwrap()
-                .group_id
-                .unwrap();
+            let id = support::moto::ec2::group(&self.ec2, &self.vpc, name, "test").await;
             self.ec2
                 .authorize_security_group_ingress()
                 .group_id(&id)

@@ -228,45 +228,12 @@ async fn seed(moto: &Moto) -> Seeded {
     .await;
 
     let ec2 = aws_sdk_ec2::Client::new(&cfg);
-    let vpc = ec2
-        .create_vpc()
-        .cidr_block("10.0.0.0/16")
-        .send()
-        .await
-        .unwrap()
-        .vpc
-        .unwrap()
-        .vpc_id
-        .unwrap();
-    let subnet = ec2
-        .create_subnet()
-        .vpc_id(&vpc)
-        .cidr_block("10.0.10.0/24")
-        .send()
-        .await
-        .unwrap()
-        .subnet
-        .unwrap()
-        .subnet_id
-        .unwrap();
-    let group = |name: &'static str| {
-        let ec2 = ec2.clone();
-        let vpc = vpc.clone();
-        async move {
-            ec2.create_security_group()
-                .group_name(name)
-                .description(format!("{name} tier"))
-                .vpc_id(vpc)
-                .send()
-                .await
-                .unwrap()
-                .group_id
-                .unwrap()
-        }
-    };
-    let web = group("web").await;
-    let app = group("app").await;
-    let db = group("db").await;
+    let vpc = support::moto::ec2::vpc(&ec2, "10.0.0.0/16").await;
+    let subnet = support::moto::ec2::subnet(&ec2, &vpc, "10.0.10.0/24").await;
+    use support::moto::ec2::group;
+    let web = group(&ec2, &vpc, "web", "web tier").await;
+    let app = group(&ec2, &vpc, "app", "app tier").await;
+    let db = group(&ec2, &vpc, "db", "db tier").await;
     ec2.authorize_security_group_ingress()
         .group_id(&web)
         .ip_permissions(tcp(22, "0.0.0.0/0"))

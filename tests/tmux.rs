@@ -169,26 +169,8 @@ fn isolate_a_group_from_the_tui_against_moto() {
         .unwrap();
     let ec2 = aws_sdk_ec2::Client::new(&rt.block_on(moto.sdk("ap-southeast-1")));
     let group = rt.block_on(async {
-        let vpc = ec2
-            .create_vpc()
-            .cidr_block("10.0.0.0/16")
-            .send()
-            .await
-            .unwrap()
-            .vpc
-            .unwrap()
-            .vpc_id
-            .unwrap();
-        let id = ec2
-            .create_security_group()
-            .group_name("exposed-web")
-            .description("web")
-            .vpc_id(vpc)
-            .send()
-            .await
-            .unwrap()
-            .group_id
-            .unwrap();
+        let vpc = support::moto::ec2::vpc(&ec2, "10.0.0.0/16").await;
+        let id = support::moto::ec2::group(&ec2, &vpc, "exposed-web", "web").await;
         ec2.authorize_security_group_ingress()
             .group_id(&id)
             .ip_permissions(

@@ -154,3 +154,36 @@ pub fn finding(detector: &str, region: &str, f: Seen<'_>) -> serde_json::Value {
         },
     })
 }
+
+/// Seeding helpers for EC2, through the API.
+pub mod ec2 {
+    use aws_sdk_ec2::Client;
+
+    pub async fn vpc(ec2: &Client, cidr: &str) -> String {
+        let out = ec2.create_vpc().cidr_block(cidr).send().await.unwrap();
+        out.vpc.and_then(|v| v.vpc_id).unwrap()
+    }
+
+    pub async fn subnet(ec2: &Client, vpc: &str, cidr: &str) -> String {
+        let out = ec2
+            .create_subnet()
+            .vpc_id(vpc)
+            .cidr_block(cidr)
+            .send()
+            .await
+            .unwrap();
+        out.subnet.and_then(|s| s.subnet_id).unwrap()
+    }
+
+    pub async fn group(ec2: &Client, vpc: &str, name: &str, description: &str) -> String {
+        let out = ec2
+            .create_security_group()
+            .group_name(name)
+            .description(description)
+            .vpc_id(vpc)
+            .send()
+            .await
+            .unwrap();
+        out.group_id.unwrap()
+    }
+}
