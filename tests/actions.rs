@@ -103,20 +103,9 @@ impl World {
     /// Every rule of a group as (direction, protocol, ports, peer, description).
     fn rules(&self, group: &str) -> BTreeSet<String> {
         rt().block_on(async {
-            self.ec2
-                .describe_security_group_rules()
-                .filters(
-                    aws_sdk_ec2::types::Filter::builder()
-                        .name("group-id")
-                        .values(group)
-                        .build(),
-                )
-                .send()
+            support::moto::ec2::rules(&self.ec2, group)
                 .await
-                .unwrap()
-                .security_group_rules()
                 .iter()
-                .filter(|r| r.group_id() == Some(group))
                 .map(|r| {
                     format!(
                         "{} {} {:?}-{:?} {} {}",
@@ -286,18 +275,8 @@ fn revoke_one_rule_and_restore_it() {
     let sg = w.group("web");
     let before = w.rules(&sg);
     let rule_id = rt().block_on(async {
-        w.ec2
-            .describe_security_group_rules()
-            .filters(
-                aws_sdk_ec2::types::Filter::builder()
-                    .name("group-id")
-                    .values(&sg)
-                    .build(),
-            )
-            .send()
+        support::moto::ec2::rules(&w.ec2, &sg)
             .await
-            .unwrap()
-            .security_group_rules()
             .iter()
             .find(|r| r.from_port() == Some(22))
             .and_then(|r| r.security_group_rule_id())

@@ -214,22 +214,7 @@ fn isolate_a_group_from_the_tui_against_moto() {
     t.send(&["Enter"]);
     let s = t.wait_for("verified");
     assert!(s.contains("journal"), "{s}");
-    let rules = rt.block_on(async {
-        ec2.describe_security_group_rules()
-            .filters(
-                aws_sdk_ec2::types::Filter::builder()
-                    .name("group-id")
-                    .values(&group)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap()
-            .security_group_rules()
-            .iter()
-            .filter(|r| r.group_id() == Some(group.as_str()))
-            .count()
-    });
+    let rules = rt.block_on(async { support::moto::ec2::rules(&ec2, &group).await.len() });
     assert_eq!(rules, 0, "the group has no rules left");
     t.send(&["q"]);
     t.wait_for("exited with 0");

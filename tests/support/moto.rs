@@ -175,6 +175,25 @@ pub mod ec2 {
         out.subnet.and_then(|s| s.subnet_id).unwrap()
     }
 
+    /// Every rule of one group, as EC2 reports it now.
+    pub async fn rules(ec2: &Client, group: &str) -> Vec<aws_sdk_ec2::types::SecurityGroupRule> {
+        let filter = aws_sdk_ec2::types::Filter::builder()
+            .name("group-id")
+            .values(group)
+            .build();
+        let out = ec2
+            .describe_security_group_rules()
+            .filters(filter)
+            .send()
+            .await
+            .unwrap();
+        out.security_group_rules()
+            .iter()
+            .filter(|r| r.group_id() == Some(group))
+            .cloned()
+            .collect()
+    }
+
     pub async fn group(ec2: &Client, vpc: &str, name: &str, description: &str) -> String {
         let out = ec2
             .create_security_group()
