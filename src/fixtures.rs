@@ -62,7 +62,7 @@ pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
             PaneData::Findings(d)
         }
         PaneId::Checklist => {
-            let mut c = demo::checklist_results();
+            let mut c = demo::checklist_results(now, &crate::metrics::Thresholds::default());
             c.sanitize();
             PaneData::Checklist(c)
         }

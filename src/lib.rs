@@ -7,6 +7,7 @@
 pub mod action;
 pub mod app;
 pub mod checklist;
+pub mod checklist_eval;
 pub mod checklist_policy;
 pub mod cli;
 pub mod commands;
@@ -18,6 +19,8 @@ pub mod layout;
 pub mod metrics;
 pub mod model;
 pub mod once;
+pub mod policy_doc;
+pub mod posture;
 pub mod report;
 pub mod risk;
 pub mod runtime;

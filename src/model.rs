@@ -515,6 +515,10 @@ pub struct CheckItem {
     pub status: CheckStatus,
     pub evidence: String,
     pub remediation: String,
+    /// The seed document the control comes from.
+    pub seed: &'static str,
+    /// Equivalent Prowler check ids.
+    pub prowler: &'static [&'static str],
 }
 
 #[cfg(test)]

@@ -124,6 +124,7 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
         now: Utc::now(),
         window: plan.window,
         regions: plan.regions.clone(),
+        thresholds: plan.thresholds.clone(),
     };
     let policy = if pane == PaneId::Checklist {
         plan.policy()

@@ -42,7 +42,13 @@ fn once_json_is_a_complete_snapshot() {
     assert_eq!(v["endpoints"].as_array().unwrap().len(), 6);
     assert_eq!(v["security_groups"].as_array().unwrap().len(), 13);
     assert_eq!(v["findings"].as_array().unwrap().len(), 22);
-    assert_eq!(v["checklist"].as_array().unwrap().len(), 20);
+    let checklist = v["checklist"].as_array().unwrap();
+    assert_eq!(checklist.len(), 30);
+    // Each item carries its references: the seed it comes from and the Prowler checks.
+    let vpc = &checklist[0];
+    assert_eq!(vpc["id"], "network.custom_vpc");
+    assert_eq!(vpc["seed"], "000_7f081066f7c27ee7.txt");
+    assert_eq!(vpc["prowler"][0], "vpc_subnet_separate_private_public");
     assert_eq!(v["errors"].as_array().unwrap().len(), 0);
     assert!(
         out.stderr.is_empty(),

@@ -204,6 +204,11 @@ pub fn lines(state: &AppState) -> Vec<DetailLine> {
             }
             out.push(section("remediation"));
             out.push(line("", &c.remediation));
+            out.push(section("reference"));
+            out.push(line("seed", c.seed));
+            if !c.prowler.is_empty() {
+                out.push(line("prowler", c.prowler.join(", ")));
+            }
         }
     }
     out

@@ -140,6 +140,10 @@ pub struct CheckOut {
     pub importance: crate::model::Importance,
     pub evidence: String,
     pub remediation: String,
+    /// The seed document the control comes from.
+    pub seed: &'static str,
+    /// Equivalent Prowler check ids, to compare results with that tool.
+    pub prowler: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -294,6 +298,8 @@ impl Snapshot {
                 importance: c.importance,
                 evidence: c.evidence.clone(),
                 remediation: c.remediation.clone(),
+                seed: c.seed,
+                prowler: c.prowler,
             })
             .collect();
 

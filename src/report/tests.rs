@@ -185,7 +185,7 @@ fn a_failed_pane_makes_the_snapshot_partial() {
     assert_eq!(s.errors.len(), 1);
     assert_eq!(s.errors[0].pane, PaneId::Checklist);
     // The last good data is still reported.
-    assert_eq!(s.checklist.len(), 20);
+    assert_eq!(s.checklist.len(), crate::checklist::ITEMS.len());
     // A problem found wins over a partial snapshot.
     assert_eq!(
         Snapshot::from_state(&state, t0(), Some(Risk::High))

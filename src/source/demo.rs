@@ -3,12 +3,13 @@
 //! moves while any given instant is reproducible in tests.
 
 use super::{FetchResult, Fetched, Query, Source, SourceError, SourceKind};
-use crate::checklist::{self, ItemDef};
 use crate::metrics;
 use crate::model::*;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use futures::future::BoxFuture;
 use std::time::Duration as StdDuration;
+
+mod posture;
 
 pub const ACCOUNT: &str = "123456789012";
 pub const REGION: &str = "ap-southeast-1";
@@ -153,10 +154,10 @@ impl Source for DemoSource {
         })
     }
 
-    fn checklist(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<CheckItem>>> {
+    fn checklist(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<CheckItem>>> {
         Box::pin(async move {
             self.pace(PaneId::Checklist).await?;
-            Ok(Fetched::complete(checklist_results()))
+            Ok(Fetched::complete(checklist_results(q.now, &q.thresholds)))
         })
     }
 }
@@ -1028,115 +1029,24 @@ fn action_type(kind: &str) -> &'static str {
 
 // ---------------------------------------------------------------------------------------------
 
-fn r(id: &str, status: CheckStatus, evidence: &str) -> CheckItem {
-    let def: &ItemDef = checklist::find(id).unwrap_or(&checklist::ITEMS[0]);
-    checklist::result(def, status, evidence)
-}
-
-pub fn checklist_results() -> Vec<CheckItem> {
-    use CheckStatus::*;
-    vec![
-        r(
-            "network.custom_vpc",
-            Pass,
-            "vpc-0a3f5c9e1d2b4a6c8 (10.0.0.0/16): private subnets subnet-0a10 (10.0.10.0/24), subnet-0a11 (10.0.11.0/24) have no route to an internet gateway",
-        ),
-        r(
-            "network.vpc_endpoints",
-            Warn,
-            "present: sagemaker.api, sagemaker.runtime, s3 (gateway); missing: ecr.api, ecr.dkr, logs",
-        ),
-        r(
-            "network.security_groups",
-            Fail,
-            "5 rules open admin or database ports to the internet: sg-…703 SSH 22, sg-…706 MySQL 3306, sg-…707 all traffic, sg-…708 SSH 22 (::/0), sg-…709 RDP 3389",
-        ),
-        r(
-            "network.nat_gateway",
-            Pass,
-            "nat-0f1e2d3c4b5a69788 in subnet-0a00 (public), routes from both private subnets",
-        ),
-        r(
-            "data.kms",
-            Fail,
-            "endpoint configs without KmsKeyId: studyai-dev-phi3-mini, studyai-stg-ticket-classifier; key alias/studyai-dev-sagemaker rotation enabled",
-        ),
-        r(
-            "data.s3_encryption",
-            Pass,
-            "4/4 buckets encrypted (studyai-dev-sagemaker-models: aws:kms; studyai-dev-uploads: AES256), public access blocked on all",
-        ),
-        r(
-            "data.tls",
-            Warn,
-            "studyai-dev-uploads has no policy denying aws:SecureTransport=false",
-        ),
-        r(
-            "data.least_privilege",
-            Unknown,
-            "iam:GetRolePolicy denied for SecOpsReadOnly: cannot read inline policies of studyai-dev-sagemaker-role",
-        ),
-        r(
-            "monitoring.alarms",
-            Warn,
-            "alarms for 5XX and latency on 4 of 6 endpoints; missing: studyai-dev-ollama-qwen2, studyai-stg-ticket-classifier",
-        ),
-        r(
-            "monitoring.cloudtrail",
-            Fail,
-            "trail studyai-dev-sagemaker-trail is multi-region but IsLogging=false since 2026-11-22 10:14 UTC",
-        ),
-        r(
-            "monitoring.flow_logs",
-            Pass,
-            "vpc-0a3f5c9e1d2b4a6c8 -> /aws/vpc/flow-logs/studyai-dev (ALL traffic)",
-        ),
-        r(
-            "monitoring.security_alerts",
-            Accepted,
-            "SNS topic studyai-dev-security-alerts has no confirmed subscription; accepted by platform-team until 2026-12-31: pager migration in progress",
-        ),
-        r(
-            "threat.guardduty",
-            Pass,
-            "detector 12abc34d567e8fa901bc2d34e56789f0 ENABLED in ap-southeast-1",
-        ),
-        r(
-            "threat.security_hub",
-            Warn,
-            "enabled; standards: CIS AWS Foundations v1.4.0; missing: PCI DSS v3.2.1",
-        ),
-        r(
-            "threat.waf",
-            Pass,
-            "web ACL studyai-dev-sagemaker-waf: rate limit 2000/IP, AWSManagedRulesCommonRuleSet, AWSManagedRulesSQLiRuleSet",
-        ),
-        r(
-            "threat.config",
-            Fail,
-            "no configuration recorder in ap-southeast-1",
-        ),
-        r(
-            "access.password_policy",
-            Warn,
-            "minimum length 8 (want 12); max age 90; reuse prevention 24; symbols not required",
-        ),
-        r(
-            "access.access_analyzer",
-            Pass,
-            "analyzer studyai-dev-sagemaker-analyzer ACTIVE (ACCOUNT)",
-        ),
-        r(
-            "access.reviews",
-            Manual,
-            "last attested 2026-07-02 by bob (due again 2026-09-30)",
-        ),
-        r(
-            "access.mfa",
-            Pass,
-            "root account MFA enabled; 6/6 console users have MFA",
-        ),
-    ]
+/// The checklist of the demo account, evaluated from its configuration like a live one. The
+/// demo team has accepted one failing item, so every status is on show.
+pub fn checklist_results(now: DateTime<Utc>, thresholds: &metrics::Thresholds) -> Vec<CheckItem> {
+    let mut groups = security_groups(1);
+    crate::risk::assess(&mut groups);
+    let account = posture::posture(&endpoints(now, Duration::hours(1), 1), groups.groups);
+    let mut items = crate::checklist_eval::evaluate(&account, thresholds);
+    let policy = crate::checklist_policy::Policy {
+        accepted: vec![crate::checklist_policy::Acceptance {
+            item: "monitoring.security_alerts".into(),
+            reason: "pager migration in progress".into(),
+            owner: "platform-team".into(),
+            expires: (now + Duration::days(38)).date_naive(),
+        }],
+        ..Default::default()
+    };
+    crate::checklist_policy::apply(&mut items, &policy, now);
+    items
 }
 
 #[cfg(test)]
@@ -1169,16 +1079,20 @@ mod tests {
         assert!(security_groups(1).groups.len() >= 12);
         assert!(findings(t0(), 1).findings.len() >= 20);
         let statuses: std::collections::HashSet<_> =
-            checklist_results().iter().map(|c| c.status).collect();
+            checklist_results(t0(), &metrics::Thresholds::default())
+                .iter()
+                .map(|c| c.status)
+                .collect();
         assert_eq!(statuses.len(), 6, "every status appears");
     }
 
     #[test]
     fn every_checklist_result_names_a_known_item() {
-        for item in checklist_results() {
-            assert!(checklist::find(&item.id).is_some(), "{}", item.id);
+        let items = checklist_results(t0(), &metrics::Thresholds::default());
+        for item in &items {
+            assert!(crate::checklist::find(&item.id).is_some(), "{}", item.id);
         }
-        assert_eq!(checklist_results().len(), checklist::ITEMS.len());
+        assert_eq!(items.len(), crate::checklist::ITEMS.len());
     }
 
     #[test]

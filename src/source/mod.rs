@@ -26,6 +26,8 @@ pub struct Query {
     pub now: DateTime<Utc>,
     pub window: Duration,
     pub regions: Vec<String>,
+    /// The alarm thresholds the checklist expects endpoints' alarms to match.
+    pub thresholds: crate::metrics::Thresholds,
 }
 
 /// A fetch that succeeded, possibly only in part (a region or a sub-call failed).

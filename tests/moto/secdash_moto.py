@@ -15,6 +15,13 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
 * A seeding route, `POST /_secdash/guardduty/findings?account=..&region=..&detector=..`, whose
   body is a JSON list of findings in the GetFindings shape. GuardDuty has no API to create a
   finding with chosen values (CreateSampleFindings makes canned ones), so tests seed this way.
+* SageMaker CreateModel: moto drops `EnableNetworkIsolation`; it is kept here.
+* Security Hub GetEnabledStandards and BatchEnableStandards (HTTP 404 in moto), and
+  EnableSecurityHub's default standards (CIS 1.2.0 and AWS Foundational Security Best
+  Practices), per account and region.
+* IAM Access Analyzer CreateAnalyzer and ListAnalyzers (moto has no such service: HTTP 500).
+* IAM's root MFA flag: a seeding route, `POST /_secdash/iam/root-mfa?account=..&enabled=1`.
+  Root MFA is enabled in the console, with no API a test could call, and moto always says 0.
 """
 import json
 import math
@@ -31,6 +38,11 @@ import moto.guardduty.urls as guardduty_urls
 from moto.guardduty.models import guardduty_backends
 from moto.guardduty.responses import GuardDutyResponse
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.iam.models import iam_backends
+import moto.securityhub.urls as securityhub_urls
+from moto.securityhub.responses import SecurityHubResponse
+from moto.sagemaker.models import sagemaker_backends
+from moto.sagemaker.responses import SageMakerResponse
 
 # ---------------------------------------------------------------------------------------------
 # CloudWatch percentiles
@@ -205,15 +217,139 @@ guardduty_urls.url_paths.update({
     "{0}/detector/(?P<detector_id>[^/]+)/findings/unarchive$": GuardDutyResponse.dispatch,
 })
 
+
+# ---------------------------------------------------------------------------------------------
+# SageMaker: keep EnableNetworkIsolation on CreateModel
+
+_original_create_model = SageMakerResponse.create_model
+
+
+def _create_model(self):
+    result = _original_create_model(self)
+    model = sagemaker_backends[self.current_account][self.region]._models[self._get_param("ModelName")]
+    model.enable_network_isolation = bool(self._get_param("EnableNetworkIsolation", False))
+    return result
+
+
+SageMakerResponse.create_model = _create_model
+
+# ---------------------------------------------------------------------------------------------
+# Security Hub standards
+
+# (account, region) -> {standards arn: subscription}
+_STANDARDS = {}
+_DEFAULT_STANDARDS = [
+    "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0",
+    "arn:aws:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0",
+]
+
+
+def _subscribe(account, region, standards_arn):
+    name = standards_arn.split("/", 1)[1] if "/" in standards_arn else standards_arn
+    sub = {
+        "StandardsSubscriptionArn": f"arn:aws:securityhub:{region}:{account}:subscription/{name}",
+        "StandardsArn": standards_arn,
+        "StandardsInput": {},
+        "StandardsStatus": "READY",
+    }
+    with _LOCK:
+        _STANDARDS.setdefault((account, region), {})[standards_arn] = sub
+    return sub
+
+
+_original_enable_hub = SecurityHubResponse.enable_security_hub
+
+
+def _enable_security_hub(self):
+    result = _original_enable_hub(self)
+    params = json.loads(self.body) if self.body else {}
+    if params.get("EnableDefaultStandards", True):
+        for arn in _DEFAULT_STANDARDS:
+            _subscribe(self.current_account, self.region, arn.format(region=self.region))
+    return result
+
+
+def get_enabled_standards(self):
+    self.securityhub_backend.describe_hub()  # InvalidAccessException when not enabled
+    with _LOCK:
+        subs = list(_STANDARDS.get((self.current_account, self.region), {}).values())
+    return json.dumps({"StandardsSubscriptions": subs})
+
+
+def batch_enable_standards(self):
+    self.securityhub_backend.describe_hub()
+    params = json.loads(self.body) if self.body else {}
+    subs = [_subscribe(self.current_account, self.region, r["StandardsArn"])
+            for r in params.get("StandardsSubscriptionRequests", [])]
+    return json.dumps({"StandardsSubscriptions": subs})
+
+
+SecurityHubResponse.enable_security_hub = _enable_security_hub
+SecurityHubResponse.get_enabled_standards = get_enabled_standards
+SecurityHubResponse.batch_enable_standards = batch_enable_standards
+securityhub_urls.url_paths.update({
+    "{0}/standards/get$": SecurityHubResponse.dispatch,
+    "{0}/standards/register$": SecurityHubResponse.dispatch,
+})
+
+# ---------------------------------------------------------------------------------------------
+# IAM Access Analyzer (REST-JSON), served before moto's dispatcher, which has no backend for it
+
+# (account, region) -> [analyzer]
+_ANALYZERS = {}
+_ACCOUNT = "123456789012"
+
+
+def _signing_scope(environ):
+    """(region, service) from the SigV4 Authorization header's credential scope."""
+    match = re.search(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/aws4_request",
+                      environ.get("HTTP_AUTHORIZATION", ""))
+    return (match.group(1), match.group(2)) if match else (None, None)
+
+
+def access_analyzer(request, region):
+    key = (_ACCOUNT, region)
+    if request.path == "/analyzer" and request.method == "PUT":
+        body = json.loads(request.get_data() or b"{}")
+        name = body.get("analyzerName", "")
+        kind = body.get("type", "ACCOUNT")
+        arn = f"arn:aws:access-analyzer:{region}:{_ACCOUNT}:analyzer/{name}"
+        with _LOCK:
+            analyzers = _ANALYZERS.setdefault(key, [])
+            if any(a["name"] == name for a in analyzers):
+                return 409, {"message": f"Analyzer {name} already exists"}, "ConflictException"
+            analyzers.append({"arn": arn, "name": name, "type": kind, "status": "ACTIVE",
+                              "createdAt": "2026-01-01T00:00:00Z", "tags": {}})
+        return 200, {"arn": arn}, None
+    if request.path == "/analyzer" and request.method == "GET":
+        kind = request.args.get("type")
+        with _LOCK:
+            found = [a for a in _ANALYZERS.get(key, []) if not kind or a["type"] == kind]
+        return 200, {"analyzers": found}, None
+    return 404, {"message": f"{request.method} {request.path} is not emulated"}, "ResourceNotFoundException"
+
+
 # ---------------------------------------------------------------------------------------------
 # The server: moto's own dispatcher, with the seeding route in front of it.
 
 
 def seeding(app):
     def wsgi(environ, start_response):
+        region, service = _signing_scope(environ)
+        if service == "access-analyzer":
+            status, body, error = access_analyzer(Request(environ), region)
+            headers = {"x-amzn-ErrorType": error} if error else {}
+            return Response(json.dumps(body), status=status, headers=headers,
+                            mimetype="application/json")(environ, start_response)
         if not environ.get("PATH_INFO", "").startswith("/_secdash/"):
             return app(environ, start_response)
         request = Request(environ)
+        if request.path == "/_secdash/iam/root-mfa" and request.method == "POST":
+            q = parse_qs(environ.get("QUERY_STRING", ""))
+            account = q.get("account", [_ACCOUNT])[0]
+            enabled = q.get("enabled", ["1"])[0] == "1"
+            iam_backends[account]["global"].account_summary._account_mfa_enabled = int(enabled)
+            return Response(json.dumps({"AccountMFAEnabled": int(enabled)}), mimetype="application/json")(environ, start_response)
         if request.path == "/_secdash/guardduty/findings" and request.method == "POST":
             q = parse_qs(environ.get("QUERY_STRING", ""))
             account = q.get("account", ["123456789012"])[0]

@@ -8,11 +8,12 @@ pub mod cloudwatch;
 pub(crate) mod ec2;
 pub mod errors;
 mod guardduty;
-mod sagemaker;
+mod posture;
+pub(crate) mod sagemaker;
 
 use super::{ApiCalls, FetchResult, Fetched, Query, Source, SourceError, SourceKind};
 use crate::metrics;
-use crate::model::{CheckItem, Endpoint, FindingsData, Identity, SecurityGroupsData};
+use crate::model::{CheckItem, CheckStatus, Endpoint, FindingsData, Identity, SecurityGroupsData};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -39,12 +40,31 @@ pub struct AwsOptions {
     pub endpoint_url: Option<String>,
 }
 
-struct RegionClients {
+pub(crate) struct RegionClients {
     region: String,
     sagemaker: aws_sdk_sagemaker::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
     ec2: aws_sdk_ec2::Client,
     guardduty: aws_sdk_guardduty::Client,
+    // For the checklist only.
+    kms: aws_sdk_kms::Client,
+    sns: aws_sdk_sns::Client,
+    cloudtrail: aws_sdk_cloudtrail::Client,
+    securityhub: aws_sdk_securityhub::Client,
+    wafv2: aws_sdk_wafv2::Client,
+    config: aws_sdk_config::Client,
+    accessanalyzer: aws_sdk_accessanalyzer::Client,
+}
+
+/// A client of one service for one region, from the shared SDK config.
+macro_rules! regional {
+    ($sdk:ident, $config:expr, $region:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($config)
+                .region($region.clone())
+                .build(),
+        )
+    };
 }
 
 pub struct AwsSource {
@@ -52,6 +72,9 @@ pub struct AwsSource {
     profile: Option<String>,
     regions: Vec<RegionClients>,
     sts: aws_sdk_sts::Client,
+    /// Global services, for the checklist.
+    iam: aws_sdk_iam::Client,
+    s3: aws_sdk_s3::Client,
     endpoints_cache: sagemaker::Cache,
 }
 
@@ -86,31 +109,29 @@ impl AwsSource {
                 let region = Region::new(r.clone());
                 RegionClients {
                     region: r.clone(),
-                    sagemaker: aws_sdk_sagemaker::Client::from_conf(
-                        aws_sdk_sagemaker::config::Builder::from(&config)
-                            .region(region.clone())
-                            .build(),
-                    ),
-                    cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-                        aws_sdk_cloudwatch::config::Builder::from(&config)
-                            .region(region.clone())
-                            .build(),
-                    ),
-                    ec2: aws_sdk_ec2::Client::from_conf(
-                        aws_sdk_ec2::config::Builder::from(&config)
-                            .region(region.clone())
-                            .build(),
-                    ),
-                    guardduty: aws_sdk_guardduty::Client::from_conf(
-                        aws_sdk_guardduty::config::Builder::from(&config)
-                            .region(region)
-                            .build(),
-                    ),
+                    sagemaker: regional!(aws_sdk_sagemaker, &config, region),
+                    cloudwatch: regional!(aws_sdk_cloudwatch, &config, region),
+                    ec2: regional!(aws_sdk_ec2, &config, region),
+                    guardduty: regional!(aws_sdk_guardduty, &config, region),
+                    kms: regional!(aws_sdk_kms, &config, region),
+                    sns: regional!(aws_sdk_sns, &config, region),
+                    cloudtrail: regional!(aws_sdk_cloudtrail, &config, region),
+                    securityhub: regional!(aws_sdk_securityhub, &config, region),
+                    wafv2: regional!(aws_sdk_wafv2, &config, region),
+                    config: regional!(aws_sdk_config, &config, region),
+                    accessanalyzer: regional!(aws_sdk_accessanalyzer, &config, region),
                 }
             })
             .collect();
         AwsSource {
             sts: aws_sdk_sts::Client::new(&config),
+            iam: aws_sdk_iam::Client::new(&config),
+            // Path-style addressing works with every endpoint, AWS_ENDPOINT_URL emulators too.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(&config)
+                    .force_path_style(true)
+                    .build(),
+            ),
             config,
             profile: options.profile,
             regions,
@@ -349,22 +370,26 @@ impl Source for AwsSource {
         })
     }
 
-    fn checklist(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<CheckItem>>> {
-        // Live evaluation of the checklist comes with its own issue; until then every item
-        // says plainly that it was not evaluated.
+    fn checklist(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<CheckItem>>> {
         Box::pin(async move {
-            Ok(Fetched::complete(
-                crate::checklist::ITEMS
-                    .iter()
-                    .map(|d| {
-                        crate::checklist::result(
-                            d,
-                            crate::model::CheckStatus::Unknown,
-                            "not evaluated against AWS yet in this version of secdash",
-                        )
-                    })
-                    .collect(),
-            ))
+            let calls = Calls::default();
+            let (account, first_error) = posture::read(self, &calls).await;
+            let items = crate::checklist_eval::evaluate(&account, &q.thresholds);
+            // Nothing could be read at all (expired credentials, no network): say that once,
+            // as the pane's error, rather than as thirty unknown items.
+            let all_unknown = items
+                .iter()
+                .all(|i| matches!(i.status, CheckStatus::Unknown | CheckStatus::Manual));
+            if all_unknown && let Some(e) = first_error {
+                return Err(e);
+            }
+            let (api_calls, _) = calls.take();
+            Ok(Fetched {
+                data: items,
+                warnings: Vec::new(),
+                api_calls,
+                metrics_requested: 0,
+            })
         })
     }
 }

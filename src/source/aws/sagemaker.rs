@@ -21,6 +21,7 @@ pub struct Listed {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Described {
     pub variants: Vec<Variant>,
+    pub config_name: String,
     pub kms_key_id: Option<String>,
 }
 
@@ -158,6 +159,7 @@ pub async fn describe(
                 }
             })
             .collect(),
+        config_name,
         kms_key_id: config.kms_key_id.clone(),
     };
     if let Ok(mut c) = cache.endpoints.lock() {

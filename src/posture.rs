@@ -1,0 +1,314 @@
+//! What the checklist is evaluated from: the account's configuration as its APIs report it.
+//! Each part is either observed or unknown with the reason (usually the permission that was
+//! denied). Pure data: the AWS source and the demo scenario build it, `checklist_eval` reads it.
+
+use crate::model::SecurityGroup;
+
+/// A part of the account as read, or why it could not be read.
+pub type Observed<T> = Result<T, String>;
+
+#[derive(Debug, Clone)]
+pub struct Posture {
+    pub regions: Vec<RegionPosture>,
+    pub buckets: Observed<Vec<Bucket>>,
+    /// `None`: the account has no password policy.
+    pub password_policy: Observed<Option<PasswordPolicy>>,
+    pub root_mfa: Observed<bool>,
+    /// Roles that SageMaker or EC2 can assume, with what their policies grant.
+    pub roles: Observed<Vec<Role>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegionPosture {
+    pub region: String,
+    pub vpcs: Observed<Vec<Vpc>>,
+    pub vpc_endpoints: Observed<Vec<VpcEndpoint>>,
+    pub nat_gateways: Observed<Vec<NatGateway>>,
+    pub flow_logs: Observed<Vec<FlowLog>>,
+    pub ebs_encryption_by_default: Observed<bool>,
+    /// With rule risks assessed, as the security groups pane shows them.
+    pub security_groups: Observed<Vec<SecurityGroup>>,
+    pub notebooks: Observed<Vec<Notebook>>,
+    /// Endpoints with the KMS key of their endpoint config.
+    pub endpoints: Observed<Vec<EndpointEncryption>>,
+    pub models: Observed<Vec<Model>>,
+    pub training_jobs: Observed<Vec<TrainingJob>>,
+    /// Enabled customer-managed symmetric keys, the ones that can rotate.
+    pub kms_keys: Observed<Vec<KmsKey>>,
+    pub alarms: Observed<Vec<Alarm>>,
+    /// The SNS topics the alarms notify, with their subscriptions.
+    pub topics: Observed<Vec<Topic>>,
+    /// Trails visible from this region (multi-region trails show in every region).
+    pub trails: Observed<Vec<Trail>>,
+    pub detectors: Observed<Vec<Detector>>,
+    /// `None`: Security Hub is not enabled; otherwise the enabled standards' ARNs.
+    pub security_hub: Observed<Option<Vec<String>>>,
+    pub web_acls: Observed<Vec<WebAcl>>,
+    pub config: Observed<ConfigService>,
+    pub analyzers: Observed<Vec<Analyzer>>,
+}
+
+impl RegionPosture {
+    /// A region where nothing has been read yet; each part says so.
+    pub fn unread(region: &str, why: &str) -> RegionPosture {
+        fn e<T>(why: &str) -> Observed<T> {
+            Err(why.to_string())
+        }
+        RegionPosture {
+            region: region.to_string(),
+            vpcs: e(why),
+            vpc_endpoints: e(why),
+            nat_gateways: e(why),
+            flow_logs: e(why),
+            ebs_encryption_by_default: e(why),
+            security_groups: e(why),
+            notebooks: e(why),
+            endpoints: e(why),
+            models: e(why),
+            training_jobs: e(why),
+            kms_keys: e(why),
+            alarms: e(why),
+            topics: e(why),
+            trails: e(why),
+            detectors: e(why),
+            security_hub: e(why),
+            web_acls: e(why),
+            config: e(why),
+            analyzers: e(why),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vpc {
+    pub id: String,
+    pub cidr: String,
+    pub is_default: bool,
+    pub subnets: Vec<Subnet>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subnet {
+    pub id: String,
+    pub cidr: String,
+    /// Where the subnet's default route (0.0.0.0/0) goes, from its route table or the VPC's
+    /// main one.
+    pub default_route: DefaultRoute,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultRoute {
+    /// No default route: the subnet reaches only the VPC and its endpoints.
+    None,
+    InternetGateway(String),
+    /// A NAT gateway, and whether the route is active (not a blackhole).
+    NatGateway {
+        id: String,
+        active: bool,
+    },
+    /// A transit gateway, a peering, an instance…
+    Other(String),
+}
+
+impl Subnet {
+    pub fn is_public(&self) -> bool {
+        matches!(self.default_route, DefaultRoute::InternetGateway(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcEndpoint {
+    pub id: String,
+    pub vpc_id: String,
+    /// `com.amazonaws.REGION.sagemaker.api` and so on.
+    pub service: String,
+    /// `Interface` or `Gateway`.
+    pub kind: String,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NatGateway {
+    pub id: String,
+    pub vpc_id: String,
+    pub subnet_id: String,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowLog {
+    pub id: String,
+    pub resource_id: String,
+    /// `ACTIVE` when it is delivering.
+    pub status: String,
+    pub destination: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notebook {
+    pub name: String,
+    pub direct_internet_access: bool,
+    pub root_access: bool,
+    pub subnet_id: Option<String>,
+    pub kms_key_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointEncryption {
+    pub endpoint: String,
+    pub config: String,
+    pub kms_key_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub name: String,
+    pub network_isolation: bool,
+    /// VpcConfig with at least one subnet.
+    pub in_vpc: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingJob {
+    pub name: String,
+    pub network_isolation: bool,
+    pub in_vpc: bool,
+    pub inter_container_encryption: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KmsKey {
+    pub id: String,
+    pub alias: Option<String>,
+    pub rotation_enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alarm {
+    pub name: String,
+    pub namespace: String,
+    pub metric: String,
+    /// The `EndpointName` dimension, for SageMaker endpoint metrics.
+    pub endpoint: Option<String>,
+    pub threshold: f64,
+    pub period_seconds: i32,
+    pub actions_enabled: bool,
+    pub alarm_actions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topic {
+    pub arn: String,
+    pub confirmed: usize,
+    pub pending: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trail {
+    pub name: String,
+    pub arn: String,
+    pub home_region: String,
+    pub multi_region: bool,
+    pub logging: bool,
+    pub log_file_validation: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detector {
+    pub id: String,
+    /// `ENABLED` or `DISABLED`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebAcl {
+    pub name: String,
+    pub rules: Vec<WafRule>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WafRule {
+    RateBased {
+        name: String,
+        limit: i64,
+    },
+    /// An AWS managed rule group, such as `AWSManagedRulesSQLiRuleSet`.
+    Managed {
+        name: String,
+        group: String,
+    },
+    Other {
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfigService {
+    pub recorders: Vec<Recorder>,
+    pub rules: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorder {
+    pub name: String,
+    pub recording: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analyzer {
+    pub name: String,
+    /// `ACCOUNT`, `ORGANIZATION`, or an unused-access type.
+    pub kind: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bucket {
+    pub name: String,
+    /// The default encryption algorithm (`aws:kms`, `AES256`), `None` if there is none.
+    pub encryption: Observed<Option<String>>,
+    pub versioning: Observed<bool>,
+    /// All four Block Public Access settings on.
+    pub public_access_blocked: Observed<bool>,
+    /// A policy statement denies requests where `aws:SecureTransport` is false.
+    pub tls_enforced: Observed<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordPolicy {
+    pub minimum_length: i32,
+    pub require_lowercase: bool,
+    pub require_uppercase: bool,
+    pub require_numbers: bool,
+    pub require_symbols: bool,
+    /// Days; `None` when passwords never expire.
+    pub max_age_days: Option<i32>,
+    /// Remembered passwords; `None` when reuse is not prevented.
+    pub reuse_prevention: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub name: String,
+    /// `sagemaker.amazonaws.com`, `ec2.amazonaws.com`.
+    pub trusted_services: Vec<String>,
+    /// What its policies allow too broadly, or why a policy could not be read.
+    pub grants: Vec<Grant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Grant {
+    /// `*` on `*`, or an administrator managed policy.
+    Admin {
+        policy: String,
+    },
+    /// A whole service (`s3:*`).
+    ServiceWildcard {
+        policy: String,
+        action: String,
+    },
+    Unreadable {
+        policy: String,
+        why: String,
+    },
+}

@@ -1,0 +1,139 @@
+//! Reads the account's configuration for the checklist: every part on its own, so a denied
+//! permission or a failing service makes only the items that need it `unknown`, with the
+//! reason. Regions are read in parallel, and the parts of a region too.
+
+mod data;
+mod iam;
+mod monitoring;
+mod network;
+mod sagemaker;
+mod threat;
+
+use super::calls::Calls;
+use super::{AwsSource, RegionClients};
+use crate::posture::{Observed, Posture, RegionPosture};
+use crate::source::SourceError;
+use std::sync::Mutex;
+
+/// Where reads happen, and the first error seen (to fail the pane when nothing could be read).
+pub(super) struct Ctx<'a> {
+    pub calls: &'a Calls,
+    pub region: &'a str,
+    pub profile: Option<&'a str>,
+    pub first_error: &'a Mutex<Option<SourceError>>,
+}
+
+impl Ctx<'_> {
+    pub fn observed<T>(&self, r: Result<T, SourceError>) -> Observed<T> {
+        r.map_err(|e| {
+            if let Ok(mut first) = self.first_error.lock()
+                && first.is_none()
+            {
+                *first = Some(e.clone());
+            }
+            e.to_string()
+        })
+    }
+}
+
+/// The error code of an API error, to tell "not configured" answers from failures.
+pub(super) fn code(e: &SourceError) -> Option<&str> {
+    match e {
+        SourceError::Api { code, .. } => Some(code.as_str()),
+        _ => None,
+    }
+}
+
+/// `Ok(None)` when the API answers with one of `codes`, meaning "there is none".
+pub(super) fn absent<T>(
+    r: Result<T, SourceError>,
+    codes: &[&str],
+) -> Result<Option<T>, SourceError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if code(&e).is_some_and(|c| codes.contains(&c)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) async fn read(src: &AwsSource, calls: &Calls) -> (Posture, Option<SourceError>) {
+    let first_error = Mutex::new(None);
+    let watched: Vec<String> = src.regions.iter().map(|r| r.region.clone()).collect();
+    let home = watched
+        .first()
+        .cloned()
+        .unwrap_or_else(|| crate::config::DEFAULT_REGION.to_string());
+    let global = Ctx {
+        calls,
+        region: &home,
+        profile: src.profile(),
+        first_error: &first_error,
+    };
+    let watched = &watched;
+    let regions = futures::future::join_all(src.regions.iter().map(|r| {
+        let ctx = Ctx {
+            calls,
+            region: &r.region,
+            profile: src.profile(),
+            first_error: &first_error,
+        };
+        async move { region(src, r, &ctx, watched).await }
+    }));
+    let (regions, buckets, (password_policy, root_mfa, roles)) = tokio::join!(
+        regions,
+        data::buckets(&src.s3, &src.config, &global),
+        iam::account(&src.iam, &global),
+    );
+    let posture = Posture {
+        regions,
+        buckets,
+        password_policy,
+        root_mfa,
+        roles,
+    };
+    let first = first_error.lock().ok().and_then(|mut f| f.take());
+    (posture, first)
+}
+
+async fn region(
+    src: &AwsSource,
+    r: &RegionClients,
+    ctx: &Ctx<'_>,
+    watched: &[String],
+) -> RegionPosture {
+    let (
+        (vpcs, vpc_endpoints, nat_gateways, flow_logs, ebs, security_groups),
+        (notebooks, endpoints, models, training_jobs),
+        kms_keys,
+        (alarms, topics, trails),
+        (detectors, security_hub, web_acls, config, analyzers),
+    ) = tokio::join!(
+        network::read(&r.ec2, ctx),
+        sagemaker::read(&r.sagemaker, &src.endpoints_cache, ctx),
+        data::kms_keys(&r.kms, ctx),
+        monitoring::read(&r.cloudwatch, &r.sns, &r.cloudtrail, ctx, watched),
+        threat::read(r, ctx),
+    );
+    RegionPosture {
+        region: r.region.clone(),
+        vpcs,
+        vpc_endpoints,
+        nat_gateways,
+        flow_logs,
+        ebs_encryption_by_default: ebs,
+        security_groups,
+        notebooks,
+        endpoints,
+        models,
+        training_jobs,
+        kms_keys,
+        alarms,
+        topics,
+        trails,
+        detectors,
+        security_hub,
+        web_acls,
+        config,
+        analyzers,
+    }
+}

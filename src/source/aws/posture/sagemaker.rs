@@ -1,0 +1,174 @@
+//! SageMaker notebooks, endpoints' encryption, and the newest models and training jobs with
+//! their network settings.
+
+use super::Ctx;
+use crate::posture::*;
+use crate::source::SourceError;
+use crate::source::aws::calls::call;
+use crate::source::aws::sagemaker as endpoints_api;
+use aws_sdk_sagemaker::Client;
+use aws_sdk_sagemaker::types::{
+    DirectInternetAccess, ModelSortKey, OrderKey, RootAccess, SortBy, SortOrder,
+};
+use futures::future::try_join_all;
+
+/// Models and training jobs are many and short-lived: the newest this many are checked.
+pub const NEWEST: i32 = 50;
+
+type Parts = (
+    Observed<Vec<Notebook>>,
+    Observed<Vec<EndpointEncryption>>,
+    Observed<Vec<Model>>,
+    Observed<Vec<TrainingJob>>,
+);
+
+pub(super) async fn read(sm: &Client, cache: &endpoints_api::Cache, ctx: &Ctx<'_>) -> Parts {
+    let (n, e, m, t) = tokio::join!(
+        notebooks(sm, ctx),
+        endpoints(sm, cache, ctx),
+        models(sm, ctx),
+        training_jobs(sm, ctx),
+    );
+    (
+        ctx.observed(n),
+        ctx.observed(e),
+        ctx.observed(m),
+        ctx.observed(t),
+    )
+}
+
+async fn notebooks(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<Notebook>, SourceError> {
+    let mut names = Vec::new();
+    let mut next = None;
+    loop {
+        let page = call(
+            ctx.calls,
+            "sagemaker:ListNotebookInstances",
+            ctx.region,
+            ctx.profile,
+            sm.list_notebook_instances()
+                .max_results(100)
+                .set_next_token(next)
+                .send(),
+        )
+        .await?;
+        names.extend(
+            page.notebook_instances()
+                .iter()
+                .map(|n| n.notebook_instance_name().unwrap_or_default().to_string()),
+        );
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            break;
+        }
+    }
+    try_join_all(names.into_iter().map(|name| async move {
+        let d = call(
+            ctx.calls,
+            "sagemaker:DescribeNotebookInstance",
+            ctx.region,
+            ctx.profile,
+            sm.describe_notebook_instance()
+                .notebook_instance_name(&name)
+                .send(),
+        )
+        .await?;
+        Ok(Notebook {
+            direct_internet_access: d.direct_internet_access()
+                != Some(&DirectInternetAccess::Disabled),
+            root_access: d.root_access() != Some(&RootAccess::Disabled),
+            subnet_id: d.subnet_id().map(str::to_string),
+            kms_key_id: d.kms_key_id().map(str::to_string),
+            name,
+        })
+    }))
+    .await
+}
+
+async fn endpoints(
+    sm: &Client,
+    cache: &endpoints_api::Cache,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<EndpointEncryption>, SourceError> {
+    let listed = endpoints_api::list(sm, ctx.calls, ctx.region, ctx.profile).await?;
+    try_join_all(listed.iter().map(|l| async move {
+        let d = endpoints_api::describe(sm, ctx.calls, cache, ctx.region, ctx.profile, l).await?;
+        Ok(EndpointEncryption {
+            endpoint: l.name.clone(),
+            config: d.config_name,
+            kms_key_id: d.kms_key_id,
+        })
+    }))
+    .await
+}
+
+fn in_vpc(vpc: Option<&aws_sdk_sagemaker::types::VpcConfig>) -> bool {
+    vpc.is_some_and(|v| !v.subnets().is_empty())
+}
+
+async fn models(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<Model>, SourceError> {
+    let page = call(
+        ctx.calls,
+        "sagemaker:ListModels",
+        ctx.region,
+        ctx.profile,
+        sm.list_models()
+            .sort_by(ModelSortKey::CreationTime)
+            .sort_order(OrderKey::Descending)
+            .max_results(NEWEST)
+            .send(),
+    )
+    .await?;
+    try_join_all(page.models().iter().map(|m| async move {
+        let name = m.model_name().unwrap_or_default();
+        let d = call(
+            ctx.calls,
+            "sagemaker:DescribeModel",
+            ctx.region,
+            ctx.profile,
+            sm.describe_model().model_name(name).send(),
+        )
+        .await?;
+        Ok(Model {
+            name: name.to_string(),
+            network_isolation: d.enable_network_isolation().unwrap_or(false),
+            in_vpc: in_vpc(d.vpc_config()),
+        })
+    }))
+    .await
+}
+
+async fn training_jobs(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<TrainingJob>, SourceError> {
+    let page = call(
+        ctx.calls,
+        "sagemaker:ListTrainingJobs",
+        ctx.region,
+        ctx.profile,
+        sm.list_training_jobs()
+            .sort_by(SortBy::CreationTime)
+            .sort_order(SortOrder::Descending)
+            .max_results(NEWEST)
+            .send(),
+    )
+    .await?;
+    try_join_all(page.training_job_summaries().iter().map(|j| async move {
+        let name = j.training_job_name().unwrap_or_default();
+        let d = call(
+            ctx.calls,
+            "sagemaker:DescribeTrainingJob",
+            ctx.region,
+            ctx.profile,
+            sm.describe_training_job().training_job_name(name).send(),
+        )
+        .await?;
+        Ok(TrainingJob {
+            name: name.to_string(),
+            network_isolation: d.enable_network_isolation().unwrap_or(false),
+            in_vpc: in_vpc(d.vpc_config()),
+            inter_container_encryption: d
+                .enable_inter_container_traffic_encryption()
+                .unwrap_or(false),
+        })
+    }))
+    .await
+}

@@ -1,0 +1,257 @@
+//! The demo account's configuration, as the AWS APIs would report it: the seed guide's
+//! platform with some controls missing, so every checklist status is on show. The checklist
+//! is evaluated from it by the same code that evaluates a live account.
+
+use super::{ACCOUNT, REGION, VPC, VPC_CIDR};
+use crate::posture::*;
+
+fn subnet(id: &str, cidr: &str, route: DefaultRoute) -> Subnet {
+    Subnet {
+        id: id.into(),
+        cidr: cidr.into(),
+        default_route: route,
+    }
+}
+
+fn endpoint(i: usize, svc: &str, kind: &str) -> VpcEndpoint {
+    VpcEndpoint {
+        id: format!("vpce-0d4e5f6a7b8c9d0e{i}"),
+        vpc_id: VPC.into(),
+        service: format!("com.amazonaws.{REGION}.{svc}"),
+        kind: kind.into(),
+        state: "available".into(),
+    }
+}
+
+fn alarm(endpoint: &str, metric: &str, threshold: f64, topic: &str) -> Alarm {
+    let suffix = if metric == "ModelLatency" {
+        "latency"
+    } else {
+        "5xx"
+    };
+    Alarm {
+        name: format!("{endpoint}-{suffix}"),
+        namespace: "AWS/SageMaker".into(),
+        metric: metric.into(),
+        endpoint: Some(endpoint.into()),
+        threshold,
+        period_seconds: 300,
+        actions_enabled: true,
+        alarm_actions: vec![topic.into()],
+    }
+}
+
+fn waf_rules() -> Vec<WafRule> {
+    vec![
+        WafRule::RateBased {
+            name: "rate-limit".into(),
+            limit: 2000,
+        },
+        WafRule::Managed {
+            name: "common".into(),
+            group: "AWSManagedRulesCommonRuleSet".into(),
+        },
+        WafRule::Managed {
+            name: "sqli".into(),
+            group: "AWSManagedRulesSQLiRuleSet".into(),
+        },
+    ]
+}
+
+pub fn posture(
+    endpoints: &[crate::model::Endpoint],
+    groups: Vec<crate::model::SecurityGroup>,
+) -> Posture {
+    let topic = format!("arn:aws:sns:{REGION}:{ACCOUNT}:studyai-dev-security-alerts");
+    // Two endpoints have no alarms yet; the rest follow the guide.
+    let mut alarms = Vec::new();
+    for e in endpoints.iter().filter(|e| {
+        !matches!(
+            e.name.as_str(),
+            "studyai-dev-ollama-qwen2" | "studyai-stg-ticket-classifier"
+        )
+    }) {
+        alarms.push(alarm(&e.name, "Invocation5XXErrors", 5.0, &topic));
+        alarms.push(alarm(&e.name, "ModelLatency", 10_000_000.0, &topic));
+    }
+    let region = RegionPosture {
+        region: REGION.into(),
+        vpcs: Ok(vec![Vpc {
+            id: VPC.into(),
+            cidr: VPC_CIDR.into(),
+            is_default: false,
+            subnets: vec![
+                subnet(
+                    "subnet-0a00",
+                    "10.0.0.0/24",
+                    DefaultRoute::InternetGateway("igw-0b1c2d3e4f5a6b7c8".into()),
+                ),
+                subnet(
+                    "subnet-0a01",
+                    "10.0.1.0/24",
+                    DefaultRoute::InternetGateway("igw-0b1c2d3e4f5a6b7c8".into()),
+                ),
+                subnet(
+                    "subnet-0a10",
+                    "10.0.10.0/24",
+                    DefaultRoute::NatGateway {
+                        id: "nat-0f1e2d3c4b5a69788".into(),
+                        active: true,
+                    },
+                ),
+                subnet(
+                    "subnet-0a11",
+                    "10.0.11.0/24",
+                    DefaultRoute::NatGateway {
+                        id: "nat-0f1e2d3c4b5a69788".into(),
+                        active: true,
+                    },
+                ),
+            ],
+        }]),
+        // ECR and CloudWatch Logs still go out through the NAT gateway.
+        vpc_endpoints: Ok(vec![
+            endpoint(1, "sagemaker.api", "Interface"),
+            endpoint(2, "sagemaker.runtime", "Interface"),
+            endpoint(3, "s3", "Gateway"),
+        ]),
+        nat_gateways: Ok(vec![NatGateway {
+            id: "nat-0f1e2d3c4b5a69788".into(),
+            vpc_id: VPC.into(),
+            subnet_id: "subnet-0a00".into(),
+            state: "available".into(),
+        }]),
+        flow_logs: Ok(vec![FlowLog {
+            id: "fl-0c1d2e3f4a5b6c7d8".into(),
+            resource_id: VPC.into(),
+            status: "ACTIVE".into(),
+            destination: "/aws/vpc/flow-logs/studyai-dev".into(),
+        }]),
+        ebs_encryption_by_default: Ok(true),
+        security_groups: Ok(groups),
+        notebooks: Ok(vec![
+            Notebook {
+                name: "studyai-dev-research".into(),
+                direct_internet_access: false,
+                root_access: false,
+                subnet_id: Some("subnet-0a10".into()),
+                kms_key_id: Some(format!(
+                    "arn:aws:kms:{REGION}:{ACCOUNT}:key/7f3c2a1e-5b6d-4c8f-9a0b-1c2d3e4f5a6b"
+                )),
+            },
+            // Someone's scratch notebook, made with the console's defaults.
+            Notebook {
+                name: "studyai-dev-scratch-alice".into(),
+                direct_internet_access: true,
+                root_access: false,
+                subnet_id: None,
+                kms_key_id: Some(format!(
+                    "arn:aws:kms:{REGION}:{ACCOUNT}:key/7f3c2a1e-5b6d-4c8f-9a0b-1c2d3e4f5a6b"
+                )),
+            },
+        ]),
+        endpoints: Ok(endpoints
+            .iter()
+            .map(|e| EndpointEncryption {
+                endpoint: e.name.clone(),
+                config: format!("{}-config", e.name),
+                kms_key_id: e.kms_key_id.clone(),
+            })
+            .collect()),
+        models: Ok(endpoints
+            .iter()
+            .map(|e| Model {
+                name: format!("{}-model", e.name),
+                network_isolation: false,
+                in_vpc: true,
+            })
+            .collect()),
+        training_jobs: Ok(vec![
+            TrainingJob {
+                name: "studyai-dev-classifier-2026-11-20".into(),
+                network_isolation: false,
+                in_vpc: true,
+                inter_container_encryption: true,
+            },
+            TrainingJob {
+                name: "studyai-dev-embeddings-ft-2026-11-18".into(),
+                network_isolation: true,
+                in_vpc: true,
+                inter_container_encryption: true,
+            },
+        ]),
+        kms_keys: Ok(vec![KmsKey {
+            id: "7f3c2a1e-5b6d-4c8f-9a0b-1c2d3e4f5a6b".into(),
+            alias: Some("alias/studyai-dev-sagemaker".into()),
+            rotation_enabled: true,
+        }]),
+        alarms: Ok(alarms),
+        topics: Ok(vec![Topic {
+            arn: topic.clone(),
+            confirmed: 0,
+            pending: 0,
+        }]),
+        trails: Ok(vec![Trail {
+            name: "studyai-dev-sagemaker-trail".into(),
+            arn: format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/studyai-dev-sagemaker-trail"),
+            home_region: REGION.into(),
+            multi_region: true,
+            logging: false,
+            log_file_validation: true,
+        }]),
+        detectors: Ok(vec![Detector {
+            id: "12abc34d567e8fa901bc2d34e56789f0".into(),
+            status: "ENABLED".into(),
+        }]),
+        security_hub: Ok(Some(vec![
+            "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0".into(),
+        ])),
+        web_acls: Ok(vec![WebAcl {
+            name: "studyai-dev-sagemaker-waf".into(),
+            rules: waf_rules(),
+        }]),
+        config: Ok(ConfigService::default()),
+        analyzers: Ok(vec![Analyzer {
+            name: "studyai-dev-sagemaker-analyzer".into(),
+            kind: "ACCOUNT".into(),
+            status: "ACTIVE".into(),
+        }]),
+    };
+    let bucket = |name: &str, alg: &str, tls: bool| Bucket {
+        name: name.into(),
+        encryption: Ok(Some(alg.into())),
+        versioning: Ok(true),
+        public_access_blocked: Ok(true),
+        tls_enforced: Ok(tls),
+    };
+    Posture {
+        regions: vec![region],
+        buckets: Ok(vec![
+            bucket("studyai-dev-sagemaker-models", "aws:kms", true),
+            bucket("studyai-dev-uploads", "AES256", false),
+            bucket("studyai-dev-cloudtrail-logs", "aws:kms", true),
+            bucket("studyai-dev-terraform-state", "aws:kms", true),
+        ]),
+        password_policy: Ok(Some(PasswordPolicy {
+            minimum_length: 8,
+            require_lowercase: true,
+            require_uppercase: true,
+            require_numbers: true,
+            require_symbols: false,
+            max_age_days: Some(90),
+            reuse_prevention: Some(24),
+        })),
+        root_mfa: Ok(true),
+        // The demo caller's read-only role lacks one IAM permission, to show `unknown`.
+        roles: Ok(vec![Role {
+            name: "studyai-dev-sagemaker-role".into(),
+            trusted_services: vec!["sagemaker.amazonaws.com".into()],
+            grants: vec![Grant::Unreadable {
+                policy: "sagemaker-inline".into(),
+                why:
+                    "iam:GetRolePolicy in ap-southeast-1: access denied; the caller needs iam:GetRolePolicy"
+                        .into(),
+            }],
+        }]),
+    }
+}
