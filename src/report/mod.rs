@@ -50,6 +50,8 @@ pub struct Snapshot {
     pub checklist: Vec<CheckOut>,
     pub errors: Vec<ErrorOut>,
     pub api_calls: ApiCalls,
+    /// The same calls, by the pane that made them.
+    pub api_calls_by_pane: std::collections::BTreeMap<PaneId, ApiCalls>,
     /// Estimated CloudWatch GetMetricData cost of one refresh and of an hour of refreshes.
     pub cloudwatch_cost: crate::app::CloudWatchCost,
     pub summary: Summary,
@@ -352,6 +354,7 @@ impl Snapshot {
             checklist,
             errors,
             api_calls: state.total_api_calls(),
+            api_calls_by_pane: state.api_calls.clone(),
             cloudwatch_cost: state.cloudwatch_cost(),
             summary,
         }

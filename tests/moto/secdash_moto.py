@@ -20,6 +20,8 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   EnableSecurityHub's default standards (CIS 1.2.0 and AWS Foundational Security Best
   Practices), per account and region.
 * IAM Access Analyzer CreateAnalyzer and ListAnalyzers (moto has no such service: HTTP 500).
+* S3 GetBucketVersioning: moto names the XML root `GetBucketVersioningResponse`; S3 (and the
+  Rust SDK's parser) use `VersioningConfiguration`.
 * IAM's root MFA flag: a seeding route, `POST /_secdash/iam/root-mfa?account=..&enabled=1`.
   Root MFA is enabled in the console, with no API a test could call, and moto always says 0.
 """
@@ -41,6 +43,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.iam.models import iam_backends
 import moto.securityhub.urls as securityhub_urls
 from moto.securityhub.responses import SecurityHubResponse
+from moto.s3.responses import S3Response
 from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
@@ -232,6 +235,21 @@ def _create_model(self):
 
 
 SageMakerResponse.create_model = _create_model
+
+# ---------------------------------------------------------------------------------------------
+# S3 GetBucketVersioning with the root element S3 uses
+
+
+def _get_bucket_versioning(self):
+    status = self.backend.get_bucket_versioning(self.bucket_name)
+    inner = f"<Status>{status}</Status>" if status else ""
+    body = ('<?xml version="1.0" encoding="UTF-8"?>'
+            f'<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{inner}'
+            "</VersioningConfiguration>")
+    return 200, {"Content-Type": "application/xml"}, body
+
+
+S3Response.get_bucket_versioning = _get_bucket_versioning
 
 # ---------------------------------------------------------------------------------------------
 # Security Hub standards

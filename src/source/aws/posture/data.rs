@@ -192,34 +192,34 @@ async fn location(
 
 async fn bucket(s3: &aws_sdk_s3::Client, ctx: &Ctx<'_>, name: String) -> Bucket {
     let (enc, ver, pab, policy) = tokio::join!(
-        call(
+        Box::pin(call(
             ctx.calls,
             "s3:GetEncryptionConfiguration",
             ctx.region,
             ctx.profile,
             s3.get_bucket_encryption().bucket(&name).send(),
-        ),
-        call(
+        )),
+        Box::pin(call(
             ctx.calls,
             "s3:GetBucketVersioning",
             ctx.region,
             ctx.profile,
             s3.get_bucket_versioning().bucket(&name).send(),
-        ),
-        call(
+        )),
+        Box::pin(call(
             ctx.calls,
             "s3:GetBucketPublicAccessBlock",
             ctx.region,
             ctx.profile,
             s3.get_public_access_block().bucket(&name).send(),
-        ),
-        call(
+        )),
+        Box::pin(call(
             ctx.calls,
             "s3:GetBucketPolicy",
             ctx.region,
             ctx.profile,
             s3.get_bucket_policy().bucket(&name).send(),
-        ),
+        )),
     );
     let encryption = absent(enc, &["ServerSideEncryptionConfigurationNotFoundError"]).map(|o| {
         o.and_then(|e| {

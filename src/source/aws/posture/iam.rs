@@ -21,21 +21,21 @@ type Parts = (
 
 pub(super) async fn account(iam: &Client, ctx: &Ctx<'_>) -> Parts {
     let (pp, summary, roles) = tokio::join!(
-        call(
+        Box::pin(call(
             ctx.calls,
             "iam:GetAccountPasswordPolicy",
             ctx.region,
             ctx.profile,
             iam.get_account_password_policy().send(),
-        ),
-        call(
+        )),
+        Box::pin(call(
             ctx.calls,
             "iam:GetAccountSummary",
             ctx.region,
             ctx.profile,
             iam.get_account_summary().send(),
-        ),
-        roles(iam, ctx),
+        )),
+        Box::pin(roles(iam, ctx)),
     );
     let pp = absent(pp, &["NoSuchEntity"]).map(|o| {
         o.and_then(|out| {
@@ -105,7 +105,7 @@ async fn roles(iam: &Client, ctx: &Ctx<'_>) -> Result<Vec<Role>, SourceError> {
 /// becomes an `Unreadable` grant, so the item says which one and why.
 async fn grants(iam: &Client, ctx: &Ctx<'_>, role: &str) -> Result<Vec<Grant>, SourceError> {
     let (attached, inline) = tokio::join!(
-        call(
+        Box::pin(call(
             ctx.calls,
             "iam:ListAttachedRolePolicies",
             ctx.region,
@@ -114,8 +114,8 @@ async fn grants(iam: &Client, ctx: &Ctx<'_>, role: &str) -> Result<Vec<Grant>, S
                 .role_name(role)
                 .max_items(1000)
                 .send(),
-        ),
-        call(
+        )),
+        Box::pin(call(
             ctx.calls,
             "iam:ListRolePolicies",
             ctx.region,
@@ -124,7 +124,7 @@ async fn grants(iam: &Client, ctx: &Ctx<'_>, role: &str) -> Result<Vec<Grant>, S
                 .role_name(role)
                 .max_items(1000)
                 .send(),
-        ),
+        )),
     );
     let mut out = Vec::new();
     for p in attached?.attached_policies() {

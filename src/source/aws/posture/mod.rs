@@ -77,12 +77,13 @@ pub(super) async fn read(src: &AwsSource, calls: &Calls) -> (Posture, Option<Sou
             profile: src.profile(),
             first_error: &first_error,
         };
-        async move { region(src, r, &ctx, watched).await }
+        async move { Box::pin(region(src, r, &ctx, watched)).await }
     }));
+    // Each part boxed: the SDK's futures are large, and nested they overflow a worker's stack.
     let (regions, buckets, (password_policy, root_mfa, roles)) = tokio::join!(
-        regions,
-        data::buckets(&src.s3, &src.config, &global),
-        iam::account(&src.iam, &global),
+        Box::pin(regions),
+        Box::pin(data::buckets(&src.s3, &src.config, &global)),
+        Box::pin(iam::account(&src.iam, &global)),
     );
     let posture = Posture {
         regions,
@@ -108,11 +109,17 @@ async fn region(
         (alarms, topics, trails),
         (detectors, security_hub, web_acls, config, analyzers),
     ) = tokio::join!(
-        network::read(&r.ec2, ctx),
-        sagemaker::read(&r.sagemaker, &src.endpoints_cache, ctx),
-        data::kms_keys(&r.kms, ctx),
-        monitoring::read(&r.cloudwatch, &r.sns, &r.cloudtrail, ctx, watched),
-        threat::read(r, ctx),
+        Box::pin(network::read(&r.ec2, ctx)),
+        Box::pin(sagemaker::read(&r.sagemaker, &src.endpoints_cache, ctx)),
+        Box::pin(data::kms_keys(&r.kms, ctx)),
+        Box::pin(monitoring::read(
+            &r.cloudwatch,
+            &r.sns,
+            &r.cloudtrail,
+            ctx,
+            watched
+        )),
+        Box::pin(threat::read(r, ctx)),
     );
     RegionPosture {
         region: r.region.clone(),

@@ -28,7 +28,10 @@ pub(super) async fn read(
         };
         (alarms, topics)
     };
-    let ((alarms, topics), trails) = tokio::join!(alarms_and_topics, trails(ct, ctx, watched));
+    let ((alarms, topics), trails) = tokio::join!(
+        Box::pin(alarms_and_topics),
+        Box::pin(trails(ct, ctx, watched))
+    );
     (
         ctx.observed(alarms),
         ctx.observed(topics),

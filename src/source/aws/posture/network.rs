@@ -19,18 +19,23 @@ type Parts = (
 
 pub(super) async fn read(ec2: &Client, ctx: &Ctx<'_>) -> Parts {
     let (vpcs, endpoints, nats, flows, ebs, groups) = tokio::join!(
-        vpcs(ec2, ctx),
-        vpc_endpoints(ec2, ctx),
-        nat_gateways(ec2, ctx),
-        flow_logs(ec2, ctx),
-        call(
+        Box::pin(vpcs(ec2, ctx)),
+        Box::pin(vpc_endpoints(ec2, ctx)),
+        Box::pin(nat_gateways(ec2, ctx)),
+        Box::pin(flow_logs(ec2, ctx)),
+        Box::pin(call(
             ctx.calls,
             "ec2:GetEbsEncryptionByDefault",
             ctx.region,
             ctx.profile,
             ec2.get_ebs_encryption_by_default().send(),
-        ),
-        crate::source::aws::ec2::groups(ec2, ctx.calls, ctx.region, ctx.profile),
+        )),
+        Box::pin(crate::source::aws::ec2::groups(
+            ec2,
+            ctx.calls,
+            ctx.region,
+            ctx.profile
+        )),
     );
     let groups = groups.map(|(groups, vpcs)| {
         let mut data = crate::model::SecurityGroupsData { groups, vpcs };
@@ -66,7 +71,7 @@ macro_rules! all_pages {
 
 async fn vpcs(ec2: &Client, ctx: &Ctx<'_>) -> Result<Vec<Vpc>, SourceError> {
     let (vpcs, subnets, tables) = tokio::join!(
-        async {
+        Box::pin(async {
             Ok::<_, SourceError>(all_pages!(
                 ctx,
                 "ec2:DescribeVpcs",
@@ -77,8 +82,8 @@ async fn vpcs(ec2: &Client, ctx: &Ctx<'_>) -> Result<Vec<Vpc>, SourceError> {
                     .send(),
                 |page| page.vpcs().to_vec()
             ))
-        },
-        async {
+        }),
+        Box::pin(async {
             Ok::<_, SourceError>(all_pages!(
                 ctx,
                 "ec2:DescribeSubnets",
@@ -89,8 +94,8 @@ async fn vpcs(ec2: &Client, ctx: &Ctx<'_>) -> Result<Vec<Vpc>, SourceError> {
                     .send(),
                 |page| page.subnets().to_vec()
             ))
-        },
-        async {
+        }),
+        Box::pin(async {
             Ok::<_, SourceError>(all_pages!(
                 ctx,
                 "ec2:DescribeRouteTables",
@@ -101,7 +106,7 @@ async fn vpcs(ec2: &Client, ctx: &Ctx<'_>) -> Result<Vec<Vpc>, SourceError> {
                     .send(),
                 |page| page.route_tables().to_vec()
             ))
-        },
+        }),
     );
     let (vpcs, subnets, tables) = (vpcs?, subnets?, tables?);
     Ok(vpcs

@@ -24,10 +24,10 @@ type Parts = (
 
 pub(super) async fn read(sm: &Client, cache: &endpoints_api::Cache, ctx: &Ctx<'_>) -> Parts {
     let (n, e, m, t) = tokio::join!(
-        notebooks(sm, ctx),
-        endpoints(sm, cache, ctx),
-        models(sm, ctx),
-        training_jobs(sm, ctx),
+        Box::pin(notebooks(sm, ctx)),
+        Box::pin(endpoints(sm, cache, ctx)),
+        Box::pin(models(sm, ctx)),
+        Box::pin(training_jobs(sm, ctx)),
     );
     (
         ctx.observed(n),

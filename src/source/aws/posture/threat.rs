@@ -18,11 +18,11 @@ type Parts = (
 
 pub(super) async fn read(r: &RegionClients, ctx: &Ctx<'_>) -> Parts {
     let (d, s, w, c, a) = tokio::join!(
-        detectors(&r.guardduty, ctx),
-        security_hub(&r.securityhub, ctx),
-        web_acls(&r.wafv2, ctx),
-        config(&r.config, ctx),
-        analyzers(&r.accessanalyzer, ctx),
+        Box::pin(detectors(&r.guardduty, ctx)),
+        Box::pin(security_hub(&r.securityhub, ctx)),
+        Box::pin(web_acls(&r.wafv2, ctx)),
+        Box::pin(config(&r.config, ctx)),
+        Box::pin(analyzers(&r.accessanalyzer, ctx)),
     );
     (
         ctx.observed(d),

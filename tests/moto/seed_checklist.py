@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Seeds moto's server with an account for the checklist tests, through the AWS API (boto3).
+
+Run by tests/checklist.rs as: python seed_checklist.py PORT passing|failing
+
+* passing: the account the seed guide (../shared/seeds/000_*) describes, every control on.
+* failing: every control the checklist evaluates is off or missing.
+
+Root MFA has no API a test could call; it goes through the harness's seeding route
+(tests/moto/secdash_moto.py). Everything else is the real API.
+"""
+import json
+import sys
+import urllib.request
+
+import boto3
+
+REGION = "ap-southeast-1"
+ACCOUNT = "123456789012"
+PORT = int(sys.argv[1])
+WORLD = sys.argv[2]
+URL = f"http://127.0.0.1:{PORT}"
+
+
+def client(service):
+    return boto3.client(service, endpoint_url=URL, region_name=REGION,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+ec2, sm, s3, iam, kms = (client(s) for s in ("ec2", "sagemaker", "s3", "iam", "kms"))
+ct, cfg, sh, waf = (client(s) for s in ("cloudtrail", "config", "securityhub", "wafv2"))
+aa, sns, cw, gd = (client(s) for s in ("accessanalyzer", "sns", "cloudwatch", "guardduty"))
+
+ROLE_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
+    "Action": "sts:AssumeRole"}]})
+
+
+def default_vpc():
+    return [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v["IsDefault"]][0]
+
+
+def sagemaker_role(name):
+    return iam.create_role(RoleName=name, AssumeRolePolicyDocument=ROLE_TRUST)["Role"]["Arn"]
+
+
+def endpoint(name, role, kms_key, vpc=None):
+    model = {"ModelName": f"{name}-model", "ExecutionRoleArn": role,
+             "PrimaryContainer": {"Image": "763104351884.dkr.ecr.ap-southeast-1.amazonaws.com/llm:1"}}
+    if vpc:
+        model["VpcConfig"] = vpc
+    sm.create_model(**model)
+    config = {"EndpointConfigName": f"{name}-config", "ProductionVariants": [{
+        "VariantName": "AllTraffic", "ModelName": f"{name}-model",
+        "InitialInstanceCount": 1, "InstanceType": "ml.g4dn.xlarge"}]}
+    if kms_key:
+        config["KmsKeyId"] = kms_key
+    sm.create_endpoint_config(**config)
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+
+
+def training_job(name, role, **extra):
+    sm.create_training_job(
+        TrainingJobName=name, RoleArn=role,
+        AlgorithmSpecification={"TrainingImage": "x", "TrainingInputMode": "File"},
+        OutputDataConfig={"S3OutputPath": "s3://studyai-dev-sagemaker-models/out"},
+        ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 2, "VolumeSizeInGB": 10},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600}, **extra)
+
+
+def passing():
+    # Network: the guide's VPC, public subnet with a NAT gateway, two private subnets.
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    private = [ec2.create_subnet(VpcId=vpc, CidrBlock=c)["Subnet"]["SubnetId"]
+               for c in ("10.0.10.0/24", "10.0.11.0/24")]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    public_rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.associate_route_table(RouteTableId=public_rt, SubnetId=public)
+    nat = ec2.create_nat_gateway(SubnetId=public)["NatGateway"]["NatGatewayId"]
+    private_rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=private_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+    for s in private:
+        ec2.associate_route_table(RouteTableId=private_rt, SubnetId=s)
+    for svc in ("sagemaker.api", "sagemaker.runtime", "ecr.api", "ecr.dkr", "logs"):
+        ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.{svc}",
+                                VpcEndpointType="Interface", SubnetIds=private)
+    ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.s3",
+                            VpcEndpointType="Gateway", RouteTableIds=[private_rt])
+    ec2.create_flow_logs(ResourceIds=[vpc, default_vpc()], ResourceType="VPC", TrafficType="ALL",
+                         LogGroupName="/aws/vpc/flow-logs/studyai-dev",
+                         DeliverLogsPermissionArn=f"arn:aws:iam::{ACCOUNT}:role/flow-logs")
+    ec2.enable_ebs_encryption_by_default()
+    sg = ec2.create_security_group(GroupName="studyai-dev-sagemaker-sg", Description="SageMaker",
+                                   VpcId=vpc)["GroupId"]
+    in_vpc = {"SecurityGroupIds": [sg], "Subnets": private}
+
+    # Data: the customer-managed key with rotation, and the guide's buckets.
+    key = kms.create_key(Description="studyai-dev-sagemaker")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/studyai-dev-sagemaker", TargetKeyId=key)
+    kms.enable_key_rotation(KeyId=key)
+    bucket = "studyai-dev-sagemaker-models"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{
+        "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}}]})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+
+    # SageMaker: a role with scoped permissions, a private notebook, an encrypted endpoint.
+    role = sagemaker_role("studyai-dev-sagemaker-role")
+    iam.put_role_policy(RoleName="studyai-dev-sagemaker-role", PolicyName="models-bucket",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+                            "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                            "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    sm.create_notebook_instance(NotebookInstanceName="studyai-dev-research",
+                                InstanceType="ml.t3.medium", RoleArn=role, SubnetId=private[0],
+                                SecurityGroupIds=[sg], DirectInternetAccess="Disabled",
+                                RootAccess="Disabled", KmsKeyId=key)
+    endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc)
+    sm.create_model(ModelName="studyai-dev-isolated", ExecutionRoleArn=role,
+                    PrimaryContainer={"Image": "x"}, EnableNetworkIsolation=True)
+    training_job("studyai-dev-finetune", role, VpcConfig=in_vpc, EnableNetworkIsolation=True,
+                 EnableInterContainerTrafficEncryption=True)
+
+    # Monitoring: the guide's alarms to a topic with a subscriber, and a logging trail.
+    topic = sns.create_topic(Name="studyai-dev-security-alerts")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="security@example.com")
+    dims = [{"Name": "EndpointName", "Value": "studyai-dev-llama3-8b"},
+            {"Name": "VariantName", "Value": "AllTraffic"}]
+    cw.put_metric_alarm(AlarmName="studyai-dev-llama3-8b-5xx", Namespace="AWS/SageMaker",
+                        MetricName="Invocation5XXErrors", Dimensions=dims, Statistic="Sum",
+                        Period=300, EvaluationPeriods=1, Threshold=5,
+                        ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic])
+    cw.put_metric_alarm(AlarmName="studyai-dev-llama3-8b-latency", Namespace="AWS/SageMaker",
+                        MetricName="ModelLatency", Dimensions=dims, Statistic="Average",
+                        Period=300, EvaluationPeriods=2, Threshold=10_000_000,
+                        ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic])
+    ct.create_trail(Name="studyai-dev-sagemaker-trail", S3BucketName=bucket,
+                    IsMultiRegionTrail=True, EnableLogFileValidation=True)
+    ct.start_logging(Name="studyai-dev-sagemaker-trail")
+
+    # Threat detection.
+    gd.create_detector(Enable=True)
+    sh.enable_security_hub(EnableDefaultStandards=False)
+    sh.batch_enable_standards(StandardsSubscriptionRequests=[
+        {"StandardsArn": "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"},
+        {"StandardsArn": f"arn:aws:securityhub:{REGION}::standards/pci-dss/v/3.2.1"}])
+    visibility = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True}
+    waf.create_web_acl(
+        Name="studyai-dev-sagemaker-waf", Scope="REGIONAL", DefaultAction={"Allow": {}},
+        VisibilityConfig={**visibility, "MetricName": "waf"},
+        Rules=[{"Name": "rate-limit", "Priority": 1, "Action": {"Block": {}},
+                "Statement": {"RateBasedStatement": {"Limit": 2000, "AggregateKeyType": "IP"}},
+                "VisibilityConfig": {**visibility, "MetricName": "rate"}}] + [
+               {"Name": group, "Priority": i + 2, "OverrideAction": {"None": {}},
+                "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group}},
+                "VisibilityConfig": {**visibility, "MetricName": group}}
+               for i, group in enumerate(["AWSManagedRulesCommonRuleSet",
+                                          "AWSManagedRulesSQLiRuleSet"])])
+    cfg.put_configuration_recorder(ConfigurationRecorder={
+        "name": "default", "roleARN": f"arn:aws:iam::{ACCOUNT}:role/config",
+        "recordingGroup": {"allSupported": True}})
+    cfg.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": bucket})
+    cfg.start_configuration_recorder(ConfigurationRecorderName="default")
+    cfg.put_config_rule(ConfigRule={"ConfigRuleName": "s3-bucket-server-side-encryption-enabled",
+                                    "Source": {"Owner": "AWS", "SourceIdentifier":
+                                               "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"}})
+
+    # Access control.
+    iam.update_account_password_policy(
+        MinimumPasswordLength=12, RequireSymbols=True, RequireNumbers=True,
+        RequireUppercaseCharacters=True, RequireLowercaseCharacters=True,
+        MaxPasswordAge=90, PasswordReusePrevention=24)
+    urllib.request.urlopen(urllib.request.Request(
+        f"{URL}/_secdash/iam/root-mfa?account={ACCOUNT}&enabled=1", method="POST"))
+    aa.create_analyzer(analyzerName="studyai-dev-sagemaker-analyzer", type="ACCOUNT")
+
+
+def failing():
+    # Only a custom VPC whose every subnet is public, and the default VPC.
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.0.0/24")["Subnet"]["SubnetId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.associate_route_table(RouteTableId=rt, SubnetId=subnet)
+    sg = ec2.create_security_group(GroupName="debug-ssh", Description="temporary",
+                                   VpcId=default_vpc())["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+        "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+
+    kms.create_key(Description="no rotation")
+    s3.create_bucket(Bucket="studyai-dev-uploads",
+                     CreateBucketConfiguration={"LocationConstraint": REGION})
+
+    role = sagemaker_role("studyai-dev-sagemaker-role")
+    # A customer-managed policy granting everything (moto's server does not load AWS managed
+    # policies such as AdministratorAccess).
+    admin = iam.create_policy(PolicyName="sagemaker-everything", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",
+                                                "Resource": "*"}]}))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="studyai-dev-sagemaker-role", PolicyArn=admin)
+    sm.create_notebook_instance(NotebookInstanceName="scratch", InstanceType="ml.t3.medium",
+                                RoleArn=role, DirectInternetAccess="Enabled",
+                                RootAccess="Enabled")
+    endpoint("studyai-dev-phi3-mini", role, None)
+    training_job("studyai-dev-finetune", role)
+
+    # An alarm on something else, notifying nobody.
+    cw.put_metric_alarm(AlarmName="billing", Namespace="AWS/Billing", MetricName="EstimatedCharges",
+                        Statistic="Maximum", Period=21600, EvaluationPeriods=1, Threshold=100,
+                        ComparisonOperator="GreaterThanThreshold")
+
+
+{"passing": passing, "failing": failing}[WORLD]()
+print(f"seeded the {WORLD} account")
