@@ -375,8 +375,7 @@ fn nat_gateway(p: &Posture) -> Verdict {
                 }
             }
             if !via_nat.is_empty() {
-                let gws: Vec<&str> = via_nat.iter().map(|(_, n)| *n).collect();
-                let mut gws = gws;
+                let mut gws: Vec<&str> = via_nat.iter().map(|(_, n)| *n).collect();
                 gws.dedup();
                 let subnets: Vec<&str> = via_nat.iter().map(|(s, _)| *s).collect();
                 t.pass(format!(
@@ -493,6 +492,14 @@ fn isolation_label(isolated: bool, in_vpc: bool) -> &'static str {
     }
 }
 
+/// `name (in a VPC), name (network-isolated)`
+fn isolated_names<'a>(each: impl Iterator<Item = (&'a String, bool, bool)>) -> String {
+    let each: Vec<String> = each
+        .map(|(name, isolated, in_vpc)| format!("{name} ({})", isolation_label(isolated, in_vpc)))
+        .collect();
+    names(&each)
+}
+
 fn model_isolation(p: &Posture) -> Verdict {
     per_resource(
         p,
@@ -502,19 +509,7 @@ fn model_isolation(p: &Posture) -> Verdict {
             (!m.network_isolation && !m.in_vpc)
                 .then(|| format!("{}: no VpcConfig and no network isolation", m.name))
         },
-        |ok| {
-            let each: Vec<String> = ok
-                .iter()
-                .map(|m| {
-                    format!(
-                        "{} ({})",
-                        m.name,
-                        isolation_label(m.network_isolation, m.in_vpc)
-                    )
-                })
-                .collect();
-            names(&each)
-        },
+        |ok| isolated_names(ok.iter().map(|m| (&m.name, m.network_isolation, m.in_vpc))),
     )
 }
 
@@ -527,19 +522,7 @@ fn training_isolation(p: &Posture) -> Verdict {
             (!j.network_isolation && !j.in_vpc)
                 .then(|| format!("{}: no VpcConfig and no network isolation", j.name))
         },
-        |ok| {
-            let each: Vec<String> = ok
-                .iter()
-                .map(|j| {
-                    format!(
-                        "{} ({})",
-                        j.name,
-                        isolation_label(j.network_isolation, j.in_vpc)
-                    )
-                })
-                .collect();
-            names(&each)
-        },
+        |ok| isolated_names(ok.iter().map(|j| (&j.name, j.network_isolation, j.in_vpc))),
     )
 }
 
