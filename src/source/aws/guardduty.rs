@@ -30,12 +30,13 @@ fn active() -> FindingCriteria {
         .build()
 }
 
-pub async fn fetch(
+/// Every GuardDuty detector in the region (one, in practice), all pages.
+pub async fn detector_ids(
     client: &Client,
     calls: &Calls,
     region: &str,
     profile: Option<&str>,
-) -> Result<RegionFindings, SourceError> {
+) -> Result<Vec<String>, SourceError> {
     let mut detectors = Vec::new();
     let mut next = None;
     loop {
@@ -54,9 +55,18 @@ pub async fn fetch(
         detectors.extend(page.detector_ids().iter().cloned());
         next = page.next_token().map(str::to_string);
         if next.is_none() {
-            break;
+            return Ok(detectors);
         }
     }
+}
+
+pub async fn fetch(
+    client: &Client,
+    calls: &Calls,
+    region: &str,
+    profile: Option<&str>,
+) -> Result<RegionFindings, SourceError> {
+    let detectors = detector_ids(client, calls, region, profile).await?;
     let mut out = RegionFindings {
         findings: Vec::new(),
         enabled: !detectors.is_empty(),

@@ -7,7 +7,7 @@ pub(crate) mod calls;
 pub mod cloudwatch;
 pub(crate) mod ec2;
 pub mod errors;
-mod guardduty;
+pub(crate) mod guardduty;
 mod posture;
 pub(crate) mod sagemaker;
 

@@ -37,26 +37,8 @@ async fn detectors(
     gd: &aws_sdk_guardduty::Client,
     ctx: &Ctx<'_>,
 ) -> Result<Vec<Detector>, SourceError> {
-    let mut ids = Vec::new();
-    let mut next = None;
-    loop {
-        let page = call(
-            ctx.calls,
-            "guardduty:ListDetectors",
-            ctx.region,
-            ctx.profile,
-            gd.list_detectors()
-                .max_results(50)
-                .set_next_token(next)
-                .send(),
-        )
-        .await?;
-        ids.extend(page.detector_ids().iter().cloned());
-        next = page.next_token().map(str::to_string);
-        if next.is_none() {
-            break;
-        }
-    }
+    let ids =
+        crate::source::aws::guardduty::detector_ids(gd, ctx.calls, ctx.region, ctx.profile).await?;
     futures::future::try_join_all(ids.into_iter().map(|id| async move {
         let d = call(
             ctx.calls,
