@@ -15,6 +15,7 @@ pub mod config;
 pub mod fetch;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod format;
 pub mod layout;
 pub mod metrics;
 pub mod model;

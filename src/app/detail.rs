@@ -72,14 +72,14 @@ pub fn lines(state: &AppState) -> Vec<DetailLine> {
             }
             out.push(section(&format!(
                 "metrics, last {}",
-                crate::report::format_window(state.context.window)
+                crate::format::format_window(state.context.window)
             )));
             out.push(line("invocations", format!("{:.0}", m.invocations)));
             out.push(line("4XX errors", format!("{:.0}", m.errors_4xx)));
             out.push(line("5XX errors", format!("{:.0}", m.errors_5xx)));
-            out.push(line("latency avg", crate::report::ms(m.latency_ms_avg)));
-            out.push(line("latency p99", crate::report::ms(m.latency_ms_p99)));
-            out.push(line("overhead avg", crate::report::ms(m.overhead_ms_avg)));
+            out.push(line("latency avg", crate::format::ms(m.latency_ms_avg)));
+            out.push(line("latency p99", crate::format::ms(m.latency_ms_p99)));
+            out.push(line("overhead avg", crate::format::ms(m.overhead_ms_avg)));
             out.push(section("alerts"));
             if e.alerts.is_empty() {
                 out.push(line("", "none"));

@@ -12,7 +12,7 @@ pub mod rows;
 use crate::config::keymap::{Action, Keymap};
 use crate::fetch::PaneData;
 use crate::layout;
-use crate::metrics::Thresholds;
+use crate::metrics::{CloudWatchCost, Thresholds};
 use crate::model::{CheckItem, Endpoint, FindingsData, Identity, PaneId, SecurityGroupsData};
 use crate::source::{ApiCalls, Fetched, SourceKind};
 use chrono::{DateTime, Utc};
@@ -152,16 +152,6 @@ pub enum Msg {
     Journal(Vec<crate::action::journal::Entry>),
 }
 
-/// CloudWatch GetMetricData list price: $0.01 per 1,000 metrics requested.
-pub const USD_PER_METRIC: f64 = 0.01 / 1000.0;
-
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct CloudWatchCost {
-    pub metrics_per_refresh: u64,
-    pub usd_per_refresh: f64,
-    pub usd_per_hour: f64,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
@@ -276,20 +266,7 @@ impl AppState {
 
     /// The estimated CloudWatch cost of one refresh and of an hour at the current intervals.
     pub fn cloudwatch_cost(&self) -> CloudWatchCost {
-        let metrics: u64 = self.metrics_requested.values().sum();
-        let per_hour_metrics: f64 = self
-            .metrics_requested
-            .iter()
-            .map(|(pane, m)| {
-                let every = self.refresh_seconds.get(pane).copied().unwrap_or(60).max(1);
-                *m as f64 * 3600.0 / every as f64
-            })
-            .sum();
-        CloudWatchCost {
-            metrics_per_refresh: metrics,
-            usd_per_refresh: metrics as f64 * USD_PER_METRIC,
-            usd_per_hour: per_hour_metrics * USD_PER_METRIC,
-        }
+        CloudWatchCost::estimate(&self.metrics_requested, &self.refresh_seconds)
     }
 
     /// Total API calls of the last refresh of every pane.

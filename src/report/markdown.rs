@@ -1,6 +1,7 @@
 //! The Markdown report: for pasting into a ticket or an incident channel.
 
-use super::{Snapshot, age, count, format_window, ms};
+use super::Snapshot;
+use crate::format::{age, count, format_window, ms};
 use crate::model::Risk;
 use std::io::{self, Write};
 

@@ -53,7 +53,7 @@ pub struct Snapshot {
     /// The same calls, by the pane that made them.
     pub api_calls_by_pane: std::collections::BTreeMap<PaneId, ApiCalls>,
     /// Estimated CloudWatch GetMetricData cost of one refresh and of an hour of refreshes.
-    pub cloudwatch_cost: crate::app::CloudWatchCost,
+    pub cloudwatch_cost: crate::metrics::CloudWatchCost,
     pub summary: Summary,
 }
 
@@ -452,44 +452,6 @@ pub fn write(
         }
         Format::Text => text::write(snapshot, color, out),
         Format::Markdown => markdown::write(snapshot, out),
-    }
-}
-
-/// "1h", "15m", "1d 2h": how a window reads in headers and reports.
-pub fn format_window(window: chrono::Duration) -> String {
-    let secs = window.num_seconds().max(0) as u64;
-    humantime::format_duration(std::time::Duration::from_secs(secs)).to_string()
-}
-
-/// Milliseconds as an operator reads them: "38 ms", "1.24 s", "-".
-pub fn ms(v: Option<f64>) -> String {
-    match v {
-        None => "-".into(),
-        Some(v) if v >= 1000.0 => format!("{:.2} s", v / 1000.0),
-        Some(v) if v >= 10.0 => format!("{v:.0} ms"),
-        Some(v) => format!("{v:.1} ms"),
-    }
-}
-
-/// "12s", "3m", "2h": the age of data.
-pub fn age(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
-    let s = (now - then).num_seconds().max(0);
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m", s / 60),
-        3600..=86_399 => format!("{}h", s / 3600),
-        _ => format!("{}d", s / 86_400),
-    }
-}
-
-/// Compact counts: 950, 12.4k, 3.1M.
-pub fn count(v: f64) -> String {
-    if v >= 1_000_000.0 {
-        format!("{:.1}M", v / 1_000_000.0)
-    } else if v >= 10_000.0 {
-        format!("{:.1}k", v / 1000.0)
-    } else {
-        format!("{v:.0}")
     }
 }
 

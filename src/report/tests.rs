@@ -202,15 +202,3 @@ fn a_pane_never_fetched_is_an_error() {
     assert_eq!(s.errors.len(), 4);
     assert_eq!(s.summary.exit_code, exit::PARTIAL);
 }
-
-#[test]
-fn helpers_read_naturally() {
-    assert_eq!(ms(Some(38.2)), "38 ms");
-    assert_eq!(ms(Some(1240.0)), "1.24 s");
-    assert_eq!(ms(Some(3.21)), "3.2 ms");
-    assert_eq!(ms(None), "-");
-    assert_eq!(count(950.0), "950");
-    assert_eq!(count(12_400.0), "12.4k");
-    assert_eq!(format_window(chrono::Duration::hours(1)), "1h");
-    assert_eq!(age(t0(), t0() - chrono::Duration::minutes(3)), "3m");
-}

@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod demo;
 
+pub use crate::model::SourceError;
 use crate::model::{CheckItem, Endpoint, FindingsData, Identity, SecurityGroupsData};
 use chrono::{DateTime, Duration, Utc};
 use futures::future::BoxFuture;
@@ -59,54 +60,6 @@ impl<T> Fetched<T> {
             metrics_requested: self.metrics_requested,
         }
     }
-}
-
-/// Why a fetch failed, in words an operator can act on.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SourceError {
-    #[error("{service}:{operation} in {region}: access denied; the caller needs {permission}")]
-    AccessDenied {
-        service: String,
-        operation: String,
-        region: String,
-        permission: String,
-    },
-    #[error("AWS credentials have expired; renew them ({hint})")]
-    ExpiredCredentials { hint: String },
-    #[error(
-        "no AWS credentials found; set AWS_PROFILE, run `aws sso login`, or try `secdash --demo`"
-    )]
-    NoCredentials,
-    #[error("{service}:{operation} in {region}: endpoint unreachable ({detail})")]
-    Unreachable {
-        service: String,
-        operation: String,
-        region: String,
-        detail: String,
-    },
-    #[error("{service}:{operation} in {region}: still throttled after retries")]
-    Throttled {
-        service: String,
-        operation: String,
-        region: String,
-    },
-    #[error("{service}:{operation} in {region}: timed out after {seconds} s")]
-    Timeout {
-        service: String,
-        operation: String,
-        region: String,
-        seconds: u64,
-    },
-    #[error("{service}:{operation} in {region}: {code}: {message}")]
-    Api {
-        service: String,
-        operation: String,
-        region: String,
-        code: String,
-        message: String,
-    },
-    #[error("{0}")]
-    Simulated(String),
 }
 
 pub type FetchResult<T> = Result<Fetched<T>, SourceError>;

@@ -2,9 +2,9 @@
 
 use super::pane::{PaneTable, Tier, tier_from};
 use crate::app::AppState;
-use crate::metrics::sparkline;
+use super::sparkline::sparkline;
 use crate::model::{Endpoint, EndpointAlert, PaneId};
-use crate::report::{count, ms};
+use crate::format::{count, ms};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

@@ -3,7 +3,7 @@
 use super::pane::{PaneTable, Tier, risk_style, tier};
 use crate::app::AppState;
 use crate::model::{Finding, PaneId};
-use crate::report::age;
+use crate::format::age;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

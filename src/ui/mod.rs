@@ -8,6 +8,7 @@ mod findings;
 mod overlay;
 mod pane;
 mod security_groups;
+mod sparkline;
 
 use crate::app::{AppState, Overlay};
 use crate::layout;

@@ -4,7 +4,7 @@
 use crate::app::{AppState, rows::RowRef};
 use crate::layout;
 use crate::model::{CheckStatus, PaneId, Risk};
-use crate::report::age;
+use crate::format::age;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

@@ -1,7 +1,14 @@
-//! Endpoint metrics: the query window, alerts against the seed's alarm thresholds, sparklines.
+//! Endpoint metrics: alerts against the seed's alarm thresholds, the query window
+//! (`window`) and what the metrics cost (`cost`).
+
+pub mod cost;
+pub mod window;
+
+pub use cost::CloudWatchCost;
+pub use window::{aligned_range, period_for_window};
 
 use crate::model::{Endpoint, EndpointAlert};
-use chrono::{DateTime, Duration, Utc};
+
 use serde::Serialize;
 
 /// The seed's alarms: more than 5 5XX errors in a 5-minute period; latency above 10 seconds.
@@ -20,28 +27,6 @@ impl Default for Thresholds {
             latency_ms: 10_000.0,
         }
     }
-}
-
-/// The metric period for a window: one minute up to two hours, then wider so a series keeps
-/// about 120 points. Always a whole number of minutes (CloudWatch wants multiples of 60 s).
-pub fn period_for_window(window: Duration) -> u32 {
-    let secs = window.num_seconds().max(60);
-    let per_point = (secs / 120).max(60);
-    (((per_point + 59) / 60) * 60) as u32
-}
-
-/// The query range: the end aligned down to the period, so each point covers a whole period
-/// and two refreshes in the same period ask for the same data.
-pub fn aligned_range(
-    now: DateTime<Utc>,
-    window: Duration,
-    period: u32,
-) -> (DateTime<Utc>, DateTime<Utc>) {
-    let period = i64::from(period.max(1));
-    let end_secs = now.timestamp() - now.timestamp().rem_euclid(period);
-    let end = DateTime::<Utc>::from_timestamp(end_secs, 0).unwrap_or(now);
-    let points = (window.num_seconds() / period).max(1);
-    (end - Duration::seconds(points * period), end)
 }
 
 /// Why an endpoint is flagged, judged on whole alarm periods of its series.
@@ -99,29 +84,10 @@ fn group_size(period_seconds: u32, alarm_minutes: u32) -> usize {
     ((alarm_minutes * 60) / period_seconds).max(1) as usize
 }
 
-const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-
-/// A text sparkline of the last `width` points, scaled to the largest of them.
-pub fn sparkline(values: &[f64], width: usize) -> String {
-    let tail = &values[values.len().saturating_sub(width)..];
-    let max = tail.iter().copied().fold(0.0_f64, f64::max);
-    tail.iter()
-        .map(|v| {
-            if max <= 0.0 || *v <= 0.0 {
-                ' '
-            } else {
-                let idx = ((v / max) * (BARS.len() - 1) as f64).round() as usize;
-                BARS[idx.min(BARS.len() - 1)]
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{EndpointMetrics, MetricSeries};
-    use chrono::TimeZone;
 
     fn endpoint(errors: Vec<f64>, latency: Vec<Option<f64>>) -> Endpoint {
         Endpoint {
@@ -204,28 +170,4 @@ mod tests {
         assert_eq!(alerts(&e, &Thresholds::default()).len(), 1);
     }
 
-    #[test]
-    fn period_grows_with_the_window() {
-        assert_eq!(period_for_window(Duration::hours(1)), 60);
-        assert_eq!(period_for_window(Duration::hours(2)), 60);
-        assert_eq!(period_for_window(Duration::hours(24)), 720);
-        assert_eq!(period_for_window(Duration::minutes(5)), 60);
-    }
-
-    #[test]
-    fn range_is_aligned_to_the_period() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 17, 42).unwrap();
-        let (start, end) = aligned_range(now, Duration::hours(1), 60);
-        assert_eq!(end, Utc.with_ymd_and_hms(2026, 11, 23, 10, 17, 0).unwrap());
-        assert_eq!(start, Utc.with_ymd_and_hms(2026, 11, 23, 9, 17, 0).unwrap());
-        let (_, end) = aligned_range(now, Duration::hours(24), 720);
-        assert_eq!(end, Utc.with_ymd_and_hms(2026, 11, 23, 10, 12, 0).unwrap());
-    }
-
-    #[test]
-    fn sparkline_scales_to_its_maximum() {
-        assert_eq!(sparkline(&[0.0, 1.0, 2.0, 4.0], 4), " ▃▅█");
-        assert_eq!(sparkline(&[5.0, 0.0, 8.0], 2), " █");
-        assert_eq!(sparkline(&[], 5), "");
-    }
 }

@@ -1,0 +1,84 @@
+//! Checklist items with their status and evidence.
+
+use super::Risk;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Network,
+    Data,
+    Monitoring,
+    ThreatDetection,
+    AccessControl,
+}
+
+impl Category {
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Network => "network",
+            Category::Data => "data",
+            Category::Monitoring => "monitoring",
+            Category::ThreatDetection => "threat detection",
+            Category::AccessControl => "access control",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Fail,
+    Warn,
+    Unknown,
+    Manual,
+    Accepted,
+    Pass,
+}
+
+impl CheckStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckStatus::Pass => "pass",
+            CheckStatus::Fail => "fail",
+            CheckStatus::Warn => "warn",
+            CheckStatus::Unknown => "unknown",
+            CheckStatus::Manual => "manual",
+            CheckStatus::Accepted => "accepted",
+        }
+    }
+}
+
+/// How much a failing item matters; decides `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Importance {
+    Low,
+    Medium,
+    High,
+}
+
+impl Importance {
+    pub fn as_risk(self) -> Risk {
+        match self {
+            Importance::Low => Risk::Low,
+            Importance::Medium => Risk::Medium,
+            Importance::High => Risk::High,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckItem {
+    pub id: String,
+    pub category: Category,
+    pub title: String,
+    pub importance: Importance,
+    pub status: CheckStatus,
+    pub evidence: String,
+    pub remediation: String,
+    /// The seed document the control comes from.
+    pub seed: &'static str,
+    /// Equivalent Prowler check ids.
+    pub prowler: &'static [&'static str],
+}

@@ -1,0 +1,105 @@
+//! SageMaker endpoints with their metrics and alerts.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Endpoint {
+    pub name: String,
+    pub region: String,
+    pub status: String,
+    pub variants: Vec<Variant>,
+    pub kms_key_id: Option<String>,
+    pub metrics: EndpointMetrics,
+    /// Set by the shared fetch step from the configured thresholds.
+    pub alerts: Vec<EndpointAlert>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Variant {
+    pub name: String,
+    pub instance_type: Option<String>,
+    pub instance_count: Option<u32>,
+}
+
+impl Variant {
+    /// `2×ml.g5.2xlarge` (`2×g5.2xlarge` when `short`); `serverless` when it has no instances.
+    pub fn label(&self, short: bool) -> String {
+        let kind = self.instance_type.as_deref().unwrap_or("serverless");
+        let kind = if short {
+            kind.trim_start_matches("ml.")
+        } else {
+            kind
+        };
+        let count = self
+            .instance_count
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "?".into());
+        format!("{count}×{kind}")
+    }
+}
+
+/// Metrics over the time window. Latency is in milliseconds (CloudWatch reports microseconds).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct EndpointMetrics {
+    pub invocations: f64,
+    pub errors_4xx: f64,
+    pub errors_5xx: f64,
+    pub latency_ms_avg: Option<f64>,
+    pub latency_ms_p99: Option<f64>,
+    pub overhead_ms_avg: Option<f64>,
+    /// One point per period, oldest first.
+    pub series: MetricSeries,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MetricSeries {
+    pub period_seconds: u32,
+    pub start: Option<DateTime<Utc>>,
+    pub invocations: Vec<f64>,
+    pub errors_5xx: Vec<f64>,
+    /// Average model latency per period in ms; `None` where there was no traffic.
+    pub latency_ms: Vec<Option<f64>>,
+}
+
+/// Why an endpoint is flagged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EndpointAlert {
+    /// More than the threshold of 5XX errors in one alarm period.
+    Errors5xx {
+        worst_period: f64,
+        threshold: f64,
+        period_minutes: u32,
+    },
+    /// Average model latency above the threshold in one alarm period.
+    Latency { worst_ms: f64, threshold_ms: f64 },
+    /// The endpoint is in a failed state.
+    Status { status: String },
+}
+
+impl fmt::Display for EndpointAlert {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EndpointAlert::Errors5xx {
+                worst_period,
+                threshold,
+                period_minutes,
+            } => write!(
+                f,
+                "{worst_period:.0} 5XX errors in {period_minutes} min (threshold {threshold:.0})"
+            ),
+            EndpointAlert::Latency {
+                worst_ms,
+                threshold_ms,
+            } => write!(
+                f,
+                "latency {:.1} s (threshold {:.1} s)",
+                worst_ms / 1000.0,
+                threshold_ms / 1000.0
+            ),
+            EndpointAlert::Status { status } => write!(f, "status {status}"),
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Why reading AWS (or the demo scenario) failed, in words an operator can act on. Below both
+//! the sources and the actions, which report their failures the same way.
+
+/// Why a fetch failed, in words an operator can act on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SourceError {
+    #[error("{service}:{operation} in {region}: access denied; the caller needs {permission}")]
+    AccessDenied {
+        service: String,
+        operation: String,
+        region: String,
+        permission: String,
+    },
+    #[error("AWS credentials have expired; renew them ({hint})")]
+    ExpiredCredentials { hint: String },
+    #[error(
+        "no AWS credentials found; set AWS_PROFILE, run `aws sso login`, or try `secdash --demo`"
+    )]
+    NoCredentials,
+    #[error("{service}:{operation} in {region}: endpoint unreachable ({detail})")]
+    Unreachable {
+        service: String,
+        operation: String,
+        region: String,
+        detail: String,
+    },
+    #[error("{service}:{operation} in {region}: still throttled after retries")]
+    Throttled {
+        service: String,
+        operation: String,
+        region: String,
+    },
+    #[error("{service}:{operation} in {region}: timed out after {seconds} s")]
+    Timeout {
+        service: String,
+        operation: String,
+        region: String,
+        seconds: u64,
+    },
+    #[error("{service}:{operation} in {region}: {code}: {message}")]
+    Api {
+        service: String,
+        operation: String,
+        region: String,
+        code: String,
+        message: String,
+    },
+    #[error("{0}")]
+    Simulated(String),
+}

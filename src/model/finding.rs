@@ -1,0 +1,142 @@
+//! GuardDuty findings.
+
+use super::Risk;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub region: String,
+    pub account_id: String,
+    #[serde(rename = "type")]
+    pub finding_type: String,
+    pub severity: f64,
+    pub title: String,
+    pub description: String,
+    pub resource_type: String,
+    pub resource: String,
+    pub count: u64,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub archived: bool,
+    /// Further fields of the full finding, flattened as `path = value`, for the detail view.
+    pub details: Vec<(String, String)>,
+}
+
+impl Finding {
+    pub fn severity_label(&self) -> SeverityLabel {
+        SeverityLabel::from_score(self.severity)
+    }
+}
+
+/// GuardDuty's severity bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeverityLabel {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl SeverityLabel {
+    /// GuardDuty: Low 1.0–3.9, Medium 4.0–6.9, High 7.0–8.9, Critical 9.0–10.0.
+    pub fn from_score(score: f64) -> SeverityLabel {
+        if score >= 9.0 {
+            SeverityLabel::Critical
+        } else if score >= 7.0 {
+            SeverityLabel::High
+        } else if score >= 4.0 {
+            SeverityLabel::Medium
+        } else {
+            SeverityLabel::Low
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SeverityLabel::Low => "low",
+            SeverityLabel::Medium => "medium",
+            SeverityLabel::High => "high",
+            SeverityLabel::Critical => "critical",
+        }
+    }
+
+    pub fn as_risk(self) -> Risk {
+        match self {
+            SeverityLabel::Low => Risk::Low,
+            SeverityLabel::Medium => Risk::Medium,
+            SeverityLabel::High => Risk::High,
+            SeverityLabel::Critical => Risk::Critical,
+        }
+    }
+}
+
+/// Findings with the account-wide counts by severity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FindingsData {
+    pub findings: Vec<Finding>,
+    /// Whether GuardDuty is enabled in each region watched.
+    pub detectors: Vec<(String, bool)>,
+    /// GuardDuty's own counts of active findings by severity (GetFindingsStatistics).
+    pub counts: std::collections::BTreeMap<SeverityLabel, u64>,
+}
+
+/// Highest severity first, then most recently seen, then id (a stable order).
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .total_cmp(&a.severity)
+            .then_with(|| b.last_seen.cmp(&a.last_seen))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_bands_follow_guardduty() {
+        assert_eq!(SeverityLabel::from_score(1.0), SeverityLabel::Low);
+        assert_eq!(SeverityLabel::from_score(3.9), SeverityLabel::Low);
+        assert_eq!(SeverityLabel::from_score(4.0), SeverityLabel::Medium);
+        assert_eq!(SeverityLabel::from_score(6.9), SeverityLabel::Medium);
+        assert_eq!(SeverityLabel::from_score(7.0), SeverityLabel::High);
+        assert_eq!(SeverityLabel::from_score(8.9), SeverityLabel::High);
+        assert_eq!(SeverityLabel::from_score(9.0), SeverityLabel::Critical);
+    }
+
+    #[test]
+    fn findings_sort_by_severity_then_recency_then_id() {
+        use chrono::TimeZone;
+        let t = |h| Utc.with_ymd_and_hms(2026, 11, 23, h, 0, 0).unwrap();
+        let f = |id: &str, sev: f64, last| Finding {
+            id: id.into(),
+            region: String::new(),
+            account_id: String::new(),
+            finding_type: String::new(),
+            severity: sev,
+            title: String::new(),
+            description: String::new(),
+            resource_type: String::new(),
+            resource: String::new(),
+            count: 1,
+            first_seen: t(0),
+            last_seen: last,
+            archived: false,
+            details: vec![],
+        };
+        let mut v = vec![
+            f("c", 5.0, t(3)),
+            f("b", 8.0, t(1)),
+            f("a", 8.0, t(1)),
+            f("d", 8.0, t(2)),
+            f("e", 9.1, t(0)),
+        ];
+        sort_findings(&mut v);
+        let ids: Vec<&str> = v.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["e", "d", "a", "b", "c"]);
+    }
+}

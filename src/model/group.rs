@@ -1,0 +1,177 @@
+//! Security groups, their rules and what they are attached to.
+
+use super::Risk;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub vpc_id: Option<String>,
+    pub region: String,
+    pub rules: Vec<Rule>,
+    pub attachments: Vec<Attachment>,
+    pub tags: Vec<(String, String)>,
+}
+
+impl SecurityGroup {
+    pub fn max_risk(&self) -> Risk {
+        self.rules
+            .iter()
+            .map(|r| r.risk)
+            .max()
+            .unwrap_or(Risk::None)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Ingress => "in",
+            Direction::Egress => "out",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Peer {
+    Ipv4(String),
+    Ipv6(String),
+    SecurityGroup(String),
+    PrefixList(String),
+}
+
+impl fmt::Display for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Peer::Ipv4(c) | Peer::Ipv6(c) | Peer::SecurityGroup(c) | Peer::PrefixList(c) => {
+                f.write_str(c)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    pub id: Option<String>,
+    pub direction: Direction,
+    /// `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `all` (AWS's `-1`).
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub peer: Peer,
+    pub description: String,
+    pub risk: Risk,
+    pub risk_reason: String,
+}
+
+impl Rule {
+    pub fn is_all_traffic(&self) -> bool {
+        self.protocol == "all"
+    }
+
+    /// The ports as an operator reads them: `22`, `30080-30090`, `all`.
+    pub fn ports_label(&self) -> String {
+        ports_label(&self.protocol, self.from_port, self.to_port)
+    }
+}
+
+/// The ports of a rule as an operator reads them: `22`, `30080-30090`, `all`.
+pub fn ports_label(protocol: &str, from: Option<i32>, to: Option<i32>) -> String {
+    if protocol == "all" {
+        return "all".into();
+    }
+    match (from, to) {
+        (Some(0), Some(65535)) | (Some(-1), _) | (None, None) => "all".into(),
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a}-{b}"),
+        (Some(a), None) | (None, Some(a)) => a.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attachment {
+    pub interface_id: String,
+    pub kind: AttachmentKind,
+    /// The instance id, endpoint name or other owner, when known.
+    pub target: Option<String>,
+    pub description: String,
+    pub private_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    Instance,
+    SagemakerEndpoint,
+    SagemakerNotebook,
+    VpcEndpoint,
+    LoadBalancer,
+    Lambda,
+    NatGateway,
+    Other,
+}
+
+impl AttachmentKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            AttachmentKind::Instance => "instance",
+            AttachmentKind::SagemakerEndpoint => "sagemaker endpoint",
+            AttachmentKind::SagemakerNotebook => "sagemaker notebook",
+            AttachmentKind::VpcEndpoint => "vpc endpoint",
+            AttachmentKind::LoadBalancer => "load balancer",
+            AttachmentKind::Lambda => "lambda",
+            AttachmentKind::NatGateway => "nat gateway",
+            AttachmentKind::Other => "interface",
+        }
+    }
+}
+
+/// A VPC and its CIDR blocks, so rules can be judged as inside or beyond it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Vpc {
+    pub id: String,
+    pub region: String,
+    pub cidrs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SecurityGroupsData {
+    pub groups: Vec<SecurityGroup>,
+    pub vpcs: Vec<Vpc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_label_reads_naturally() {
+        let mut rule = Rule {
+            id: None,
+            direction: Direction::Ingress,
+            protocol: "tcp".into(),
+            from_port: Some(22),
+            to_port: Some(22),
+            peer: Peer::Ipv4("0.0.0.0/0".into()),
+            description: String::new(),
+            risk: Risk::None,
+            risk_reason: String::new(),
+        };
+        assert_eq!(rule.ports_label(), "22");
+        rule.to_port = Some(25);
+        assert_eq!(rule.ports_label(), "22-25");
+        rule.protocol = "all".into();
+        assert_eq!(rule.ports_label(), "all");
+    }
+}

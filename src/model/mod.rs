@@ -1,0 +1,121 @@
+//! secdash's own domain types. Sources produce them, the UI and the reporters consume them;
+//! nothing outside `source::aws` ever sees an SDK type.
+
+use serde::{Deserialize, Serialize};
+
+/// The four panes, one name per concept everywhere (module, JSON key, theme key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaneId {
+    Endpoints,
+    SecurityGroups,
+    Findings,
+    Checklist,
+}
+
+impl PaneId {
+    pub const ALL: [PaneId; 4] = [
+        PaneId::Endpoints,
+        PaneId::SecurityGroups,
+        PaneId::Findings,
+        PaneId::Checklist,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            PaneId::Endpoints => "endpoints",
+            PaneId::SecurityGroups => "security_groups",
+            PaneId::Findings => "findings",
+            PaneId::Checklist => "checklist",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneId::Endpoints => "Endpoints",
+            PaneId::SecurityGroups => "Security groups",
+            PaneId::Findings => "GuardDuty findings",
+            PaneId::Checklist => "Checklist",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        match self {
+            PaneId::Endpoints => 0,
+            PaneId::SecurityGroups => 1,
+            PaneId::Findings => 2,
+            PaneId::Checklist => 3,
+        }
+    }
+
+    pub fn from_index(i: usize) -> PaneId {
+        PaneId::ALL[i % PaneId::ALL.len()]
+    }
+
+    pub fn parse(s: &str) -> Option<PaneId> {
+        PaneId::ALL
+            .into_iter()
+            .find(|p| p.key() == s || p.key().replace('_', "-") == s)
+    }
+}
+
+/// Who and where the dashboard is looking at.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Identity {
+    pub account: Option<String>,
+    pub caller_arn: Option<String>,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    #[default]
+    None,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Risk {
+    pub fn label(self) -> &'static str {
+        match self {
+            Risk::None => "none",
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+            Risk::Critical => "critical",
+        }
+    }
+}
+
+mod check;
+mod endpoint;
+mod error;
+mod finding;
+mod group;
+
+pub use check::*;
+pub use endpoint::*;
+pub use error::SourceError;
+pub use finding::*;
+pub use group::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pane_keys_round_trip() {
+        for p in PaneId::ALL {
+            assert_eq!(PaneId::parse(p.key()), Some(p));
+            assert_eq!(PaneId::from_index(p.index()), p);
+        }
+        assert_eq!(
+            PaneId::parse("security-groups"),
+            Some(PaneId::SecurityGroups)
+        );
+    }
+}
