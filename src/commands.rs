@@ -45,7 +45,7 @@ pub fn run(
         Command::Runbook { command } => return run_runbook(command, &journal, state_dir),
         Command::Attest { item, by, note } => {
             let now = chrono::Utc::now();
-            crate::checklist_policy::attest(state_dir, &item, &by, note.as_deref(), now)?;
+            crate::checklist::store::attest(state_dir, &item, &by, note.as_deref(), now)?;
             println!(
                 "{item} attested by {by}; it passes until {}",
                 (now + config.attestation_period).format("%Y-%m-%d")

@@ -38,7 +38,7 @@ pub async fn fetch_pane(
     pane: PaneId,
     query: Query,
     thresholds: &Thresholds,
-    policy: &crate::checklist_policy::Policy,
+    policy: &crate::checklist::policy::Policy,
 ) -> Result<Fetched<PaneData>, SourceError> {
     let now = query.now;
     Ok(match pane {
@@ -69,7 +69,7 @@ pub async fn fetch_pane(
             .map(entered)
             .map(|mut items| {
                 // The team's accepted risks and attestations, over whatever the source found.
-                crate::checklist_policy::apply(&mut items, policy, now);
+                crate::checklist::policy::apply(&mut items, policy, now);
                 PaneData::Checklist(items)
             }),
     })

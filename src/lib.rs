@@ -7,8 +7,6 @@
 pub mod action;
 pub mod app;
 pub mod checklist;
-pub mod checklist_eval;
-pub mod checklist_policy;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -20,8 +18,6 @@ pub mod layout;
 pub mod metrics;
 pub mod model;
 pub mod once;
-pub mod policy_doc;
-pub mod posture;
 pub mod report;
 pub mod risk;
 pub mod runtime;

@@ -70,7 +70,7 @@ pub struct FetchPlan {
     pub regions: Vec<String>,
     pub thresholds: Thresholds,
     /// Accepted risks and the attestation period, from the config.
-    pub accepted: Vec<crate::checklist_policy::Acceptance>,
+    pub accepted: Vec<crate::checklist::policy::Acceptance>,
     pub attestation_period: chrono::Duration,
     /// Where attestations are kept (read on each checklist refresh).
     pub state_dir: Option<std::path::PathBuf>,
@@ -78,18 +78,18 @@ pub struct FetchPlan {
 
 impl FetchPlan {
     /// The team's decisions as they stand now: attestations are read from disk each time.
-    fn policy(&self) -> crate::checklist_policy::Policy {
+    fn policy(&self) -> crate::checklist::policy::Policy {
         let attestations = self
             .state_dir
             .as_deref()
             .map(|d| {
-                crate::checklist_policy::load(d).unwrap_or_else(|e| {
+                crate::checklist::store::load(d).unwrap_or_else(|e| {
                     tracing::warn!(error = %e, "reading attestations");
                     Default::default()
                 })
             })
             .unwrap_or_default();
-        crate::checklist_policy::Policy {
+        crate::checklist::policy::Policy {
             accepted: self.accepted.clone(),
             attestations,
             attestation_period: self.attestation_period,
@@ -129,7 +129,7 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
     let policy = if pane == PaneId::Checklist {
         plan.policy()
     } else {
-        crate::checklist_policy::Policy::default()
+        crate::checklist::policy::Policy::default()
     };
     let work = AssertUnwindSafe(fetch_pane(
         plan.source.as_ref(),

@@ -140,7 +140,7 @@ pub struct Config {
     pub keymap: Keymap,
     pub endpoint_url: Option<String>,
     pub no_color: bool,
-    pub accepted: Vec<crate::checklist_policy::Acceptance>,
+    pub accepted: Vec<crate::checklist::policy::Acceptance>,
     pub attestation_period: chrono::Duration,
 }
 
@@ -415,7 +415,7 @@ pub fn resolve(
                     format!("{:?} is not a date like 2026-12-31 ({e})", a.expires),
                 )
             })?;
-        accepted.push(crate::checklist_policy::Acceptance {
+        accepted.push(crate::checklist::policy::Acceptance {
             item: a.item.clone(),
             reason: crate::sanitize::clean(&a.reason),
             owner: crate::sanitize::clean(&a.owner),

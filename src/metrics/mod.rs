@@ -169,5 +169,4 @@ mod tests {
         e.status = "Failed".into();
         assert_eq!(alerts(&e, &Thresholds::default()).len(), 1);
     }
-
 }

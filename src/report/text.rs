@@ -1,7 +1,7 @@
 //! The text report: aligned tables for a terminal, coloured only when asked.
 
-use super::table::{Cell, colored, render};
 use super::Snapshot;
+use super::table::{Cell, colored, render};
 use crate::format::{age, count, format_window, ms};
 use crate::model::{CheckStatus, Risk, SeverityLabel};
 use std::io::{self, Write};

@@ -1035,9 +1035,9 @@ pub fn checklist_results(now: DateTime<Utc>, thresholds: &metrics::Thresholds) -
     let mut groups = security_groups(1);
     crate::risk::assess(&mut groups);
     let account = posture::posture(&endpoints(now, Duration::hours(1), 1), groups.groups);
-    let mut items = crate::checklist_eval::evaluate(&account, thresholds);
-    let policy = crate::checklist_policy::Policy {
-        accepted: vec![crate::checklist_policy::Acceptance {
+    let mut items = crate::checklist::evaluate(&account, thresholds);
+    let policy = crate::checklist::policy::Policy {
+        accepted: vec![crate::checklist::policy::Acceptance {
             item: "monitoring.security_alerts".into(),
             reason: "pager migration in progress".into(),
             owner: "platform-team".into(),
@@ -1045,7 +1045,7 @@ pub fn checklist_results(now: DateTime<Utc>, thresholds: &metrics::Thresholds) -
         }],
         ..Default::default()
     };
-    crate::checklist_policy::apply(&mut items, &policy, now);
+    crate::checklist::policy::apply(&mut items, &policy, now);
     items
 }
 

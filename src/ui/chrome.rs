@@ -2,9 +2,9 @@
 
 use crate::app::AppState;
 use crate::config::keymap::Action;
+use crate::format::{age, format_window};
 use crate::layout::{HEADER_HEIGHT, STATUS_HEIGHT};
 use crate::model::PaneId;
-use crate::format::{age, format_window};
 use crate::source::SourceKind;
 use crate::theme::Theme;
 use ratatui::Frame;

@@ -1,10 +1,10 @@
 //! The endpoints pane: status, instances, traffic, errors, latency and a sparkline per endpoint.
 
 use super::pane::{PaneTable, Tier, tier_from};
-use crate::app::AppState;
 use super::sparkline::sparkline;
-use crate::model::{Endpoint, EndpointAlert, PaneId};
+use crate::app::AppState;
 use crate::format::{count, ms};
+use crate::model::{Endpoint, EndpointAlert, PaneId};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

@@ -2,8 +2,8 @@
 
 use super::pane::{PaneTable, Tier, risk_style, tier};
 use crate::app::AppState;
-use crate::model::{Finding, PaneId};
 use crate::format::age;
+use crate::model::{Finding, PaneId};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

@@ -2,9 +2,9 @@
 //! the filter line, and a table that builds only the rows on screen.
 
 use crate::app::{AppState, rows::RowRef};
+use crate::format::age;
 use crate::layout;
 use crate::model::{CheckStatus, PaneId, Risk};
-use crate::format::age;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};

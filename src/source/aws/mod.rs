@@ -374,7 +374,7 @@ impl Source for AwsSource {
         Box::pin(async move {
             let calls = Calls::default();
             let (account, first_error) = posture::read(self, &calls).await;
-            let items = crate::checklist_eval::evaluate(&account, &q.thresholds);
+            let items = crate::checklist::evaluate(&account, &q.thresholds);
             // Nothing could be read at all (expired credentials, no network): say that once,
             // as the pane's error, rather than as thirty unknown items.
             let all_unknown = items

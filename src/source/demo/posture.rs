@@ -3,7 +3,7 @@
 //! is evaluated from it by the same code that evaluates a live account.
 
 use super::{ACCOUNT, REGION, VPC, VPC_CIDR};
-use crate::posture::*;
+use crate::checklist::posture::*;
 
 fn subnet(id: &str, cidr: &str, route: DefaultRoute) -> Subnet {
     Subnet {

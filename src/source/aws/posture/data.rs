@@ -2,8 +2,8 @@
 //! access block and TLS policy. Each bucket is read through a client for its own region.
 
 use super::{Ctx, absent};
-use crate::policy_doc;
-use crate::posture::*;
+use crate::checklist::policy_doc;
+use crate::checklist::posture::*;
 use crate::source::SourceError;
 use crate::source::aws::calls::call;
 use aws_config::{Region, SdkConfig};

@@ -2,8 +2,8 @@
 //! what their policies grant too broadly.
 
 use super::{Ctx, absent};
-use crate::policy_doc;
-use crate::posture::*;
+use crate::checklist::policy_doc;
+use crate::checklist::posture::*;
 use crate::source::SourceError;
 use crate::source::aws::calls::call;
 use aws_sdk_iam::Client;

@@ -11,7 +11,7 @@ mod threat;
 
 use super::calls::Calls;
 use super::{AwsSource, RegionClients};
-use crate::posture::{Observed, Posture, RegionPosture};
+use crate::checklist::posture::{Observed, Posture, RegionPosture};
 use crate::source::SourceError;
 use std::sync::Mutex;
 

@@ -2,7 +2,7 @@
 //! trails visible from a region with their logging status.
 
 use super::{Ctx, absent};
-use crate::posture::*;
+use crate::checklist::posture::*;
 use crate::source::SourceError;
 use crate::source::aws::calls::call;
 use aws_sdk_cloudwatch::types::AlarmType;

@@ -2,7 +2,7 @@
 //! their network settings.
 
 use super::Ctx;
-use crate::posture::*;
+use crate::checklist::posture::*;
 use crate::source::SourceError;
 use crate::source::aws::calls::call;
 use crate::source::aws::sagemaker as endpoints_api;

@@ -2,7 +2,7 @@
 //! AWS Config recorder and rules, and IAM Access Analyzer analyzers.
 
 use super::{Ctx, absent};
-use crate::posture::*;
+use crate::checklist::posture::*;
 use crate::source::SourceError;
 use crate::source::aws::RegionClients;
 use crate::source::aws::calls::call;

@@ -1,9 +1,13 @@
-use super::*;
+//! Postures for the evaluators' tests: the guide's account, and one with every control off.
+
+use super::network::ENDPOINT_SERVICES;
+use super::posture::*;
+use crate::model::{CheckItem, CheckStatus, Direction, Peer, Risk};
 use crate::model::{Rule, SecurityGroup};
 
-const R: &str = "ap-southeast-1";
+pub(super) const R: &str = "ap-southeast-1";
 
-fn subnet(id: &str, cidr: &str, route: DefaultRoute) -> Subnet {
+pub(super) fn subnet(id: &str, cidr: &str, route: DefaultRoute) -> Subnet {
     Subnet {
         id: id.into(),
         cidr: cidr.into(),
@@ -11,7 +15,7 @@ fn subnet(id: &str, cidr: &str, route: DefaultRoute) -> Subnet {
     }
 }
 
-fn sagemaker_vpc() -> Vpc {
+pub(super) fn sagemaker_vpc() -> Vpc {
     Vpc {
         id: "vpc-1".into(),
         cidr: "10.0.0.0/16".into(),
@@ -34,7 +38,7 @@ fn sagemaker_vpc() -> Vpc {
     }
 }
 
-fn all_endpoints() -> Vec<VpcEndpoint> {
+pub(super) fn all_endpoints() -> Vec<VpcEndpoint> {
     ENDPOINT_SERVICES
         .iter()
         .enumerate()
@@ -48,7 +52,7 @@ fn all_endpoints() -> Vec<VpcEndpoint> {
         .collect()
 }
 
-fn alarm(name: &str, metric: &str, threshold: f64) -> Alarm {
+pub(super) fn alarm(name: &str, metric: &str, threshold: f64) -> Alarm {
     Alarm {
         name: name.into(),
         namespace: "AWS/SageMaker".into(),
@@ -61,7 +65,7 @@ fn alarm(name: &str, metric: &str, threshold: f64) -> Alarm {
     }
 }
 
-fn open_rule(port: i32, risk: Risk) -> Rule {
+pub(super) fn open_rule(port: i32, risk: Risk) -> Rule {
     Rule {
         id: Some("sgr-1".into()),
         direction: Direction::Ingress,
@@ -75,7 +79,7 @@ fn open_rule(port: i32, risk: Risk) -> Rule {
     }
 }
 
-fn group(rules: Vec<Rule>) -> SecurityGroup {
+pub(super) fn group(rules: Vec<Rule>) -> SecurityGroup {
     SecurityGroup {
         id: "sg-1".into(),
         name: "web".into(),
@@ -89,7 +93,7 @@ fn group(rules: Vec<Rule>) -> SecurityGroup {
 }
 
 /// An account configured as the seed guide describes.
-fn passing() -> Posture {
+pub(super) fn passing() -> Posture {
     let region = RegionPosture {
         region: R.into(),
         vpcs: Ok(vec![sagemaker_vpc()]),
@@ -219,7 +223,7 @@ fn passing() -> Posture {
 }
 
 /// The same account with every control broken.
-fn failing() -> Posture {
+pub(super) fn failing() -> Posture {
     let mut p = passing();
     let r = &mut p.regions[0];
     r.vpcs = Ok(vec![
@@ -305,235 +309,7 @@ fn failing() -> Posture {
     p
 }
 
-fn status_of(items: &[CheckItem], id: &str) -> (CheckStatus, String) {
+pub(super) fn status_of(items: &[CheckItem], id: &str) -> (CheckStatus, String) {
     let c = items.iter().find(|c| c.id == id).expect(id);
     (c.status, c.evidence.clone())
-}
-
-#[test]
-fn every_automatic_item_has_an_evaluator() {
-    for def in ITEMS {
-        assert_eq!(evaluator(def.id).is_some(), !def.manual, "{}", def.id);
-    }
-}
-
-#[test]
-fn the_guides_account_passes_every_automatic_item() {
-    let items = evaluate(&passing(), &Thresholds::default());
-    assert_eq!(items.len(), ITEMS.len());
-    for c in &items {
-        let want = if c.id == "access.reviews" {
-            CheckStatus::Manual
-        } else {
-            CheckStatus::Pass
-        };
-        assert_eq!(c.status, want, "{}: {}", c.id, c.evidence);
-        assert!(!c.evidence.is_empty(), "{}", c.id);
-    }
-}
-
-#[test]
-fn a_broken_account_fails_every_automatic_item() {
-    let items = evaluate(&failing(), &Thresholds::default());
-    for c in &items {
-        if c.id == "access.reviews" {
-            continue;
-        }
-        assert_eq!(c.status, CheckStatus::Fail, "{}: {}", c.id, c.evidence);
-    }
-}
-
-#[test]
-fn evidence_names_the_resource_and_the_setting() {
-    let items = evaluate(&failing(), &Thresholds::default());
-    let cases = [
-        (
-            "network.security_groups",
-            "sg-1 (web) tcp 22 from 0.0.0.0/0",
-        ),
-        (
-            "network.notebook_internet",
-            "nb: DirectInternetAccess=Enabled",
-        ),
-        ("network.notebook_root", "nb: RootAccess=Enabled"),
-        (
-            "data.kms",
-            "endpoint ep-1 (config ep-1-config): no KmsKeyId",
-        ),
-        ("data.kms_rotation", "k-1 (ap-southeast-1): rotation off"),
-        (
-            "data.tls",
-            "uploads: no policy denying aws:SecureTransport=false",
-        ),
-        (
-            "data.least_privilege",
-            "sagemaker-role: AdministratorAccess allows * on *",
-        ),
-        ("monitoring.alarms", "ep-1: no 5XX or latency alarm"),
-        (
-            "threat.security_hub",
-            "ap-southeast-1: Security Hub not enabled",
-        ),
-        ("access.password_policy", "no account password policy"),
-    ];
-    for (id, want) in cases {
-        let (_, evidence) = status_of(&items, id);
-        assert!(evidence.contains(want), "{id}: {evidence}");
-    }
-}
-
-#[test]
-fn a_denied_read_is_unknown_and_names_the_permission() {
-    let mut p = passing();
-    let denied = "ec2:DescribeFlowLogs in ap-southeast-1: access denied; the caller needs ec2:DescribeFlowLogs";
-    p.regions[0].flow_logs = Err(denied.into());
-    let items = evaluate(&p, &Thresholds::default());
-    let (status, evidence) = status_of(&items, "monitoring.flow_logs");
-    assert_eq!(status, CheckStatus::Unknown);
-    assert!(evidence.contains("ec2:DescribeFlowLogs"), "{evidence}");
-}
-
-#[test]
-fn a_failure_seen_is_reported_even_when_another_part_is_unknown() {
-    let mut p = failing();
-    p.regions
-        .push(RegionPosture::unread("eu-west-1", "eu-west-1: timed out"));
-    let items = evaluate(&p, &Thresholds::default());
-    let (status, evidence) = status_of(&items, "threat.guardduty");
-    assert_eq!(status, CheckStatus::Fail);
-    assert!(
-        evidence.contains("could not read: eu-west-1: timed out"),
-        "{evidence}"
-    );
-}
-
-#[test]
-fn looser_alarm_thresholds_than_the_seeds_warn() {
-    let mut p = passing();
-    p.regions[0].alarms = Ok(vec![
-        alarm("ep-1-5xx", "Invocation5XXErrors", 50.0),
-        alarm("ep-1-latency", "ModelLatency", 10_000_000.0),
-    ]);
-    let (status, evidence) = status_of(&evaluate(&p, &Thresholds::default()), "monitoring.alarms");
-    assert_eq!(status, CheckStatus::Warn);
-    assert!(
-        evidence.contains("5XX alarm ep-1-5xx at >50 per 300 s"),
-        "{evidence}"
-    );
-}
-
-#[test]
-fn an_alarm_without_an_sns_action_warns() {
-    let mut p = passing();
-    if let Ok(a) = &mut p.regions[0].alarms {
-        a[1].alarm_actions.clear();
-    }
-    let (status, evidence) = status_of(&evaluate(&p, &Thresholds::default()), "monitoring.alarms");
-    assert_eq!(status, CheckStatus::Warn, "{evidence}");
-    assert!(evidence.contains("notifies no SNS topic"), "{evidence}");
-}
-
-#[test]
-fn some_missing_endpoints_warn_and_name_them() {
-    let mut p = passing();
-    if let Ok(e) = &mut p.regions[0].vpc_endpoints {
-        e.retain(|e| !e.service.ends_with(".logs") && !e.service.ends_with(".ecr.dkr"));
-    }
-    let (status, evidence) = status_of(
-        &evaluate(&p, &Thresholds::default()),
-        "network.vpc_endpoints",
-    );
-    assert_eq!(status, CheckStatus::Warn);
-    assert_eq!(evidence, "vpc-1: missing ecr.dkr, logs");
-}
-
-#[test]
-fn private_subnets_without_egress_pass_when_endpoints_serve_them() {
-    let mut p = passing();
-    if let Ok(v) = &mut p.regions[0].vpcs {
-        v[0].subnets[1].default_route = DefaultRoute::None;
-    }
-    let (status, evidence) =
-        status_of(&evaluate(&p, &Thresholds::default()), "network.nat_gateway");
-    assert_eq!(status, CheckStatus::Pass, "{evidence}");
-    assert!(evidence.contains("served by VPC endpoints"), "{evidence}");
-}
-
-#[test]
-fn a_blackholed_nat_route_fails() {
-    let mut p = passing();
-    if let Ok(v) = &mut p.regions[0].vpcs {
-        v[0].subnets[1].default_route = DefaultRoute::NatGateway {
-            id: "nat-gone".into(),
-            active: false,
-        };
-    }
-    let (status, _) = status_of(&evaluate(&p, &Thresholds::default()), "network.nat_gateway");
-    assert_eq!(status, CheckStatus::Fail);
-}
-
-#[test]
-fn a_weaker_password_policy_warns_with_each_shortfall() {
-    let mut p = passing();
-    p.password_policy = Ok(Some(PasswordPolicy {
-        minimum_length: 8,
-        require_symbols: false,
-        reuse_prevention: None,
-        ..p.password_policy.clone().unwrap().unwrap()
-    }));
-    let (status, evidence) = status_of(
-        &evaluate(&p, &Thresholds::default()),
-        "access.password_policy",
-    );
-    assert_eq!(status, CheckStatus::Warn);
-    assert_eq!(
-        evidence,
-        "minimum length 8 (want 12), symbols not required, reuse not prevented (want 24 remembered)"
-    );
-}
-
-#[test]
-fn security_hub_without_pci_warns() {
-    let mut p = passing();
-    p.regions[0].security_hub = Ok(Some(vec![
-        "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0".into(),
-    ]));
-    let (status, evidence) =
-        status_of(&evaluate(&p, &Thresholds::default()), "threat.security_hub");
-    assert_eq!(status, CheckStatus::Warn);
-    assert!(evidence.contains("missing PCI DSS"), "{evidence}");
-}
-
-#[test]
-fn a_pending_subscription_warns() {
-    let mut p = passing();
-    p.regions[0].topics = Ok(vec![Topic {
-        arn: format!("arn:aws:sns:{R}:123456789012:alerts"),
-        confirmed: 0,
-        pending: 1,
-    }]);
-    let (status, _) = status_of(
-        &evaluate(&p, &Thresholds::default()),
-        "monitoring.security_alerts",
-    );
-    assert_eq!(status, CheckStatus::Warn);
-}
-
-#[test]
-fn long_lists_are_capped() {
-    let many: Vec<String> = (0..7).map(|i| format!("r{i}")).collect();
-    assert_eq!(list(&many), "r0; r1; r2; r3; +3 more");
-    assert_eq!(names(&many), "r0, r1, r2, r3 +3 more");
-}
-
-#[test]
-fn nothing_to_check_passes_and_says_so() {
-    let mut p = passing();
-    p.regions[0].notebooks = Ok(Vec::new());
-    let (status, evidence) = status_of(
-        &evaluate(&p, &Thresholds::default()),
-        "network.notebook_root",
-    );
-    assert_eq!(status, CheckStatus::Pass);
-    assert_eq!(evidence, "no notebook instances in ap-southeast-1");
 }

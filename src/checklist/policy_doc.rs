@@ -1,7 +1,7 @@
 //! IAM and bucket policy documents: what they allow too broadly, and whether they deny plain
 //! HTTP. Pure functions over the JSON text the APIs return.
 
-use crate::posture::Grant;
+use crate::checklist::posture::Grant;
 use serde_json::Value;
 
 /// IAM returns policy documents URL-encoded (RFC 3986); some emulators return them plain.

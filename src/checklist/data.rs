@@ -1,0 +1,277 @@
+//! Data items: KMS encryption and rotation, the S3 buckets, EBS defaults and least-privilege roles.
+
+use super::ItemDef;
+use super::posture::*;
+use super::verdict::{Tally, Verdict, names, region_names};
+use crate::model::{Category, CheckStatus, Importance};
+
+pub(super) const ITEMS: &[ItemDef] = &[
+    ItemDef {
+        id: "data.kms",
+        category: Category::Data,
+        importance: Importance::High,
+        title: "KMS encryption enabled",
+        remediation: "Set KmsKeyId on endpoint configs and notebook instances.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[
+            "sagemaker_endpoint_config_kms_encryption_enabled",
+            "sagemaker_notebook_instance_encryption_enabled",
+        ],
+        eval: Some(|p, _| sagemaker_kms(p)),
+    },
+    ItemDef {
+        id: "data.kms_rotation",
+        category: Category::Data,
+        importance: Importance::Medium,
+        title: "Customer-managed key rotation",
+        remediation: "Enable automatic rotation on customer-managed KMS keys (aws kms enable-key-rotation).",
+        seed: "001_3b5f6a000644dda0.txt",
+        prowler: &["kms_cmk_rotation_enabled"],
+        eval: Some(|p, _| kms_rotation(p)),
+    },
+    ItemDef {
+        id: "data.s3_encryption",
+        category: Category::Data,
+        importance: Importance::High,
+        title: "S3 bucket encryption",
+        remediation: "Enable default encryption (SSE-KMS for model data) on every bucket.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &["s3_bucket_default_encryption"],
+        eval: Some(|p, _| s3_encryption(p)),
+    },
+    ItemDef {
+        id: "data.s3_versioning",
+        category: Category::Data,
+        importance: Importance::Medium,
+        title: "S3 bucket versioning",
+        remediation: "Enable versioning on every bucket.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &["s3_bucket_object_versioning"],
+        eval: Some(|p, _| s3_versioning(p)),
+    },
+    ItemDef {
+        id: "data.s3_public_access",
+        category: Category::Data,
+        importance: Importance::High,
+        title: "S3 public access blocked",
+        remediation: "Turn on all four Block Public Access settings on every bucket.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &["s3_bucket_level_public_access_block"],
+        eval: Some(|p, _| s3_public_access(p)),
+    },
+    ItemDef {
+        id: "data.tls",
+        category: Category::Data,
+        importance: Importance::Medium,
+        title: "TLS for data in transit",
+        remediation: "Add a bucket policy that denies requests where aws:SecureTransport is false.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &["s3_bucket_secure_transport_policy"],
+        eval: Some(|p, _| s3_tls(p)),
+    },
+    ItemDef {
+        id: "data.ebs_encryption",
+        category: Category::Data,
+        importance: Importance::Medium,
+        title: "EBS encryption by default",
+        remediation: "Turn on EBS encryption by default in every region (aws ec2 enable-ebs-encryption-by-default).",
+        seed: "004_aeddce46cc826ffb.txt",
+        prowler: &["ec2_ebs_default_encryption"],
+        eval: Some(|p, _| ebs_encryption(p)),
+    },
+    ItemDef {
+        id: "data.least_privilege",
+        category: Category::Data,
+        importance: Importance::Medium,
+        title: "IAM roles with least privilege",
+        remediation: "Replace wildcard actions in the SageMaker and EC2 roles with the actions they use.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[
+            "iam_role_administratoraccess_policy",
+            "iam_customer_attached_policy_no_administrative_privileges",
+            "iam_inline_policy_no_administrative_privileges",
+        ],
+        eval: Some(|p, _| least_privilege(p)),
+    },
+];
+
+fn sagemaker_kms(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut ok = 0;
+    for r in &p.regions {
+        if let Some(eps) = t.read(&r.endpoints) {
+            for e in eps {
+                match &e.kms_key_id {
+                    Some(_) => ok += 1,
+                    None => t.fail(format!(
+                        "endpoint {} (config {}): no KmsKeyId",
+                        e.endpoint, e.config
+                    )),
+                }
+            }
+        }
+        if let Some(nbs) = t.read(&r.notebooks) {
+            for n in nbs {
+                match &n.kms_key_id {
+                    Some(_) => ok += 1,
+                    None => t.fail(format!("notebook {}: no KmsKeyId", n.name)),
+                }
+            }
+        }
+    }
+    if ok > 0 {
+        t.pass(format!(
+            "{ok} endpoint config(s) and notebook(s) encrypted with a KMS key"
+        ));
+    }
+    t.verdict("no SageMaker endpoints or notebook instances")
+}
+
+fn kms_rotation(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    for r in &p.regions {
+        let Some(keys) = t.read(&r.kms_keys) else {
+            continue;
+        };
+        for k in keys {
+            let name = k.alias.as_deref().unwrap_or(&k.id);
+            if k.rotation_enabled {
+                t.pass(format!("{name}: rotation on"));
+            } else {
+                t.fail(format!("{name} ({}): rotation off", r.region));
+            }
+        }
+    }
+    t.verdict(&format!(
+        "no enabled customer-managed keys in {}",
+        region_names(p)
+    ))
+}
+
+/// Checks one setting of every bucket.
+fn per_bucket(
+    p: &Posture,
+    setting: impl Fn(&Bucket) -> Result<Option<String>, &String>,
+    good: &str,
+) -> Verdict {
+    let mut t = Tally::default();
+    let Some(buckets) = t.read(&p.buckets) else {
+        return t.verdict("");
+    };
+    let mut ok = 0;
+    for b in buckets {
+        match setting(b) {
+            Ok(None) => ok += 1,
+            Ok(Some(problem)) => t.fail(format!("{}: {problem}", b.name)),
+            Err(why) => t.gap(why),
+        }
+    }
+    if ok > 0 {
+        t.pass(format!("{ok}/{} buckets {good}", buckets.len()));
+    }
+    t.verdict("no S3 buckets")
+}
+
+fn s3_encryption(p: &Posture) -> Verdict {
+    let mut v = per_bucket(
+        p,
+        |b| {
+            b.encryption
+                .as_ref()
+                .map(|e| e.is_none().then(|| "no default encryption".to_string()))
+        },
+        "encrypted by default",
+    );
+    // Name the algorithms when every bucket passes: SSE-KMS is what the guide asks of model data.
+    if v.status == CheckStatus::Pass
+        && let Ok(buckets) = &p.buckets
+    {
+        let algs: Vec<String> = buckets
+            .iter()
+            .filter_map(|b| match &b.encryption {
+                Ok(Some(a)) => Some(format!("{}: {a}", b.name)),
+                _ => None,
+            })
+            .collect();
+        if !algs.is_empty() {
+            v.evidence = format!("{} ({})", v.evidence, names(&algs));
+        }
+    }
+    v
+}
+
+fn s3_versioning(p: &Posture) -> Verdict {
+    per_bucket(
+        p,
+        |b| {
+            b.versioning
+                .as_ref()
+                .map(|on| (!on).then(|| "versioning off".to_string()))
+        },
+        "versioned",
+    )
+}
+
+fn s3_public_access(p: &Posture) -> Verdict {
+    per_bucket(
+        p,
+        |b| {
+            b.public_access_blocked
+                .as_ref()
+                .map(|on| (!on).then(|| "Block Public Access not fully on".to_string()))
+        },
+        "block public access",
+    )
+}
+
+fn s3_tls(p: &Posture) -> Verdict {
+    per_bucket(
+        p,
+        |b| {
+            b.tls_enforced
+                .as_ref()
+                .map(|on| (!on).then(|| "no policy denying aws:SecureTransport=false".to_string()))
+        },
+        "deny plain HTTP",
+    )
+}
+
+fn ebs_encryption(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    for r in &p.regions {
+        match t.read(&r.ebs_encryption_by_default) {
+            Some(true) => t.pass(format!("{}: on", r.region)),
+            Some(false) => t.fail(format!("{}: EBS encryption by default is off", r.region)),
+            None => {}
+        }
+    }
+    t.verdict("")
+}
+
+fn least_privilege(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let Some(roles) = t.read(&p.roles) else {
+        return t.verdict("");
+    };
+    let mut clean = Vec::new();
+    for role in roles {
+        if role.grants.is_empty() {
+            clean.push(role.name.as_str());
+        }
+        for g in &role.grants {
+            match g {
+                Grant::Admin { policy } => t.fail(format!("{}: {policy} allows * on *", role.name)),
+                Grant::ServiceWildcard { policy, action } => {
+                    t.warn(format!("{}: {policy} allows {action}", role.name))
+                }
+                Grant::Unreadable { policy, why } => {
+                    t.gap(&format!("{} policy {policy}: {why}", role.name))
+                }
+            }
+        }
+    }
+    if !clean.is_empty() {
+        t.pass(format!("no wildcard grants: {}", names(&clean)));
+    }
+    t.verdict("no roles that SageMaker or EC2 can assume")
+}

@@ -1,0 +1,228 @@
+//! The security checklist of the seed guides, as stable items: each item is defined once, next
+//! to the evaluator that judges it from the account's configuration (`posture`), in a file per
+//! category that mirrors `source/aws/posture/`. Pure: sources read the posture, the fetch step
+//! evaluates it here, then applies the team's `policy` (accepted risks and attestations).
+//!
+//! An item with an evaluator is automatic; `eval: None` is what "manual" means: checked by
+//! people and attested with `secdash attest`.
+
+mod access;
+mod data;
+mod monitoring;
+mod network;
+pub mod policy;
+pub mod policy_doc;
+pub mod posture;
+pub mod store;
+#[cfg(test)]
+mod testkit;
+mod threat;
+mod verdict;
+
+use crate::metrics::Thresholds;
+use crate::model::{Category, CheckItem, CheckStatus, Importance};
+use posture::Posture;
+use std::sync::LazyLock;
+pub use verdict::Verdict;
+
+/// Judges one item from the account's configuration.
+pub type Evaluator = fn(&Posture, &Thresholds) -> Verdict;
+
+pub struct ItemDef {
+    pub id: &'static str,
+    pub category: Category,
+    pub title: &'static str,
+    pub importance: Importance,
+    pub remediation: &'static str,
+    /// The seed document the control comes from (a file of `../shared/seeds/`).
+    pub seed: &'static str,
+    /// Ids of the equivalent Prowler checks, to compare results with that tool.
+    pub prowler: &'static [&'static str],
+    /// How the item is judged from the posture; `None` for a manual item.
+    pub eval: Option<Evaluator>,
+}
+
+impl ItemDef {
+    /// Checked by people, not by an API: attested with `secdash attest`.
+    pub fn manual(&self) -> bool {
+        self.eval.is_none()
+    }
+}
+
+/// Every item, in the order of the guide's checklist (each group's SageMaker items after it).
+pub static ITEMS: LazyLock<Vec<&'static ItemDef>> = LazyLock::new(|| {
+    [
+        network::ITEMS,
+        data::ITEMS,
+        monitoring::ITEMS,
+        threat::ITEMS,
+        access::ITEMS,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+});
+
+pub fn find(id: &str) -> Option<&'static ItemDef> {
+    ITEMS.iter().find(|d| d.id == id).copied()
+}
+
+/// A checklist item with its status and evidence, from its definition.
+pub fn result(def: &ItemDef, status: CheckStatus, evidence: impl Into<String>) -> CheckItem {
+    CheckItem {
+        id: def.id.to_owned(),
+        category: def.category,
+        title: def.title.to_owned(),
+        importance: def.importance,
+        status,
+        evidence: evidence.into(),
+        remediation: def.remediation.to_owned(),
+        seed: def.seed,
+        prowler: def.prowler,
+    }
+}
+
+/// Every item's status and evidence. One rule throughout: a failure that was seen is reported
+/// even when other parts could not be read; an item passes only when everything it needs was
+/// read; otherwise it is `unknown`, and says why.
+pub fn evaluate(p: &Posture, thresholds: &Thresholds) -> Vec<CheckItem> {
+    ITEMS
+        .iter()
+        .map(|def| {
+            let verdict = match def.eval {
+                Some(judge) => judge(p, thresholds),
+                None => Verdict::new(
+                    CheckStatus::Manual,
+                    format!(
+                        "not attested yet; run `secdash attest {} --by NAME`",
+                        def.id
+                    ),
+                ),
+            };
+            result(def, verdict.status, verdict.evidence)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::posture::RegionPosture;
+    use super::testkit::*;
+    use super::*;
+    use crate::metrics::Thresholds;
+    use crate::model::CheckStatus;
+    use std::collections::HashSet;
+
+    #[test]
+    fn the_guides_account_passes_every_automatic_item() {
+        let items = evaluate(&passing(), &Thresholds::default());
+        assert_eq!(items.len(), ITEMS.len());
+        for c in &items {
+            let want = if c.id == "access.reviews" {
+                CheckStatus::Manual
+            } else {
+                CheckStatus::Pass
+            };
+            assert_eq!(c.status, want, "{}: {}", c.id, c.evidence);
+            assert!(!c.evidence.is_empty(), "{}", c.id);
+        }
+    }
+
+    #[test]
+    fn a_broken_account_fails_every_automatic_item() {
+        let items = evaluate(&failing(), &Thresholds::default());
+        for c in &items {
+            if c.id == "access.reviews" {
+                continue;
+            }
+            assert_eq!(c.status, CheckStatus::Fail, "{}: {}", c.id, c.evidence);
+        }
+    }
+
+    #[test]
+    fn evidence_names_the_resource_and_the_setting() {
+        let items = evaluate(&failing(), &Thresholds::default());
+        let cases = [
+            (
+                "network.security_groups",
+                "sg-1 (web) tcp 22 from 0.0.0.0/0",
+            ),
+            (
+                "network.notebook_internet",
+                "nb: DirectInternetAccess=Enabled",
+            ),
+            ("network.notebook_root", "nb: RootAccess=Enabled"),
+            (
+                "data.kms",
+                "endpoint ep-1 (config ep-1-config): no KmsKeyId",
+            ),
+            ("data.kms_rotation", "k-1 (ap-southeast-1): rotation off"),
+            (
+                "data.tls",
+                "uploads: no policy denying aws:SecureTransport=false",
+            ),
+            (
+                "data.least_privilege",
+                "sagemaker-role: AdministratorAccess allows * on *",
+            ),
+            ("monitoring.alarms", "ep-1: no 5XX or latency alarm"),
+            (
+                "threat.security_hub",
+                "ap-southeast-1: Security Hub not enabled",
+            ),
+            ("access.password_policy", "no account password policy"),
+        ];
+        for (id, want) in cases {
+            let (_, evidence) = status_of(&items, id);
+            assert!(evidence.contains(want), "{id}: {evidence}");
+        }
+    }
+
+    #[test]
+    fn a_denied_read_is_unknown_and_names_the_permission() {
+        let mut p = passing();
+        let denied = "ec2:DescribeFlowLogs in ap-southeast-1: access denied; the caller needs ec2:DescribeFlowLogs";
+        p.regions[0].flow_logs = Err(denied.into());
+        let items = evaluate(&p, &Thresholds::default());
+        let (status, evidence) = status_of(&items, "monitoring.flow_logs");
+        assert_eq!(status, CheckStatus::Unknown);
+        assert!(evidence.contains("ec2:DescribeFlowLogs"), "{evidence}");
+    }
+
+    #[test]
+    fn a_failure_seen_is_reported_even_when_another_part_is_unknown() {
+        let mut p = failing();
+        p.regions
+            .push(RegionPosture::unread("eu-west-1", "eu-west-1: timed out"));
+        let items = evaluate(&p, &Thresholds::default());
+        let (status, evidence) = status_of(&items, "threat.guardduty");
+        assert_eq!(status, CheckStatus::Fail);
+        assert!(
+            evidence.contains("could not read: eu-west-1: timed out"),
+            "{evidence}"
+        );
+    }
+
+    /// The compiler now makes every automatic item carry its evaluator; what is left to check
+    /// is that exactly the items people attest are manual.
+    #[test]
+    fn only_access_reviews_is_manual() {
+        let manual: Vec<&str> = ITEMS.iter().filter(|d| d.manual()).map(|d| d.id).collect();
+        assert_eq!(manual, ["access.reviews"]);
+    }
+
+    #[test]
+    fn ids_are_unique_and_cover_every_category() {
+        let ids: HashSet<_> = ITEMS.iter().map(|d| d.id).collect();
+        assert_eq!(ids.len(), ITEMS.len());
+        for cat in [
+            Category::Network,
+            Category::Data,
+            Category::Monitoring,
+            Category::ThreatDetection,
+            Category::AccessControl,
+        ] {
+            assert!(ITEMS.iter().any(|d| d.category == cat), "{cat:?}");
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! Monitoring items: endpoint alarms, CloudTrail, VPC flow logs and who the alarms reach.
+
+use super::ItemDef;
+use super::posture::*;
+use super::verdict::{Tally, Verdict, region_names};
+use crate::metrics::Thresholds;
+use crate::model::{Category, Importance};
+
+pub(super) const ITEMS: &[ItemDef] = &[
+    ItemDef {
+        id: "monitoring.alarms",
+        category: Category::Monitoring,
+        importance: Importance::Medium,
+        title: "CloudWatch metrics and alarms",
+        remediation: "Create 5XX and latency alarms per endpoint at the seed's thresholds, with an SNS alarm action.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[],
+        eval: Some(alarms),
+    },
+    ItemDef {
+        id: "monitoring.cloudtrail",
+        category: Category::Monitoring,
+        importance: Importance::High,
+        title: "CloudTrail logging enabled",
+        remediation: "Create a multi-region trail with log file validation and start logging.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[
+            "cloudtrail_multi_region_enabled",
+            "cloudtrail_log_file_validation_enabled",
+        ],
+        eval: Some(|p, _| cloudtrail(p)),
+    },
+    ItemDef {
+        id: "monitoring.flow_logs",
+        category: Category::Monitoring,
+        importance: Importance::Medium,
+        title: "VPC Flow Logs configured",
+        remediation: "Enable flow logs on each VPC to CloudWatch Logs (/aws/vpc/flow-logs/...).",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &["vpc_flow_logs_enabled"],
+        eval: Some(|p, _| flow_logs(p)),
+    },
+    ItemDef {
+        id: "monitoring.security_alerts",
+        category: Category::Monitoring,
+        importance: Importance::Medium,
+        title: "Security alerts configured",
+        remediation: "Subscribe the security team to the alarms' SNS topic and confirm the subscription.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[],
+        eval: Some(|p, _| security_alerts(p)),
+    },
+];
+
+fn notifies_sns(a: &Alarm) -> bool {
+    a.actions_enabled
+        && a.alarm_actions
+            .iter()
+            .any(|x| x.starts_with("arn:aws:sns:"))
+}
+
+fn alarms(p: &Posture, th: &Thresholds) -> Verdict {
+    let mut t = Tally::default();
+    let mut covered = 0;
+    let mut total = 0;
+    let max_period = i64::from(th.alarm_period_minutes) * 60;
+    let latency_us = th.latency_ms * 1000.0;
+    for r in &p.regions {
+        let (Some(eps), Some(alarms)) = (t.read(&r.endpoints), t.read(&r.alarms)) else {
+            continue;
+        };
+        for e in eps {
+            total += 1;
+            let on = |metric: &str| {
+                alarms
+                    .iter()
+                    .filter(|a| {
+                        a.namespace == "AWS/SageMaker"
+                            && a.metric == metric
+                            && a.endpoint.as_deref() == Some(e.endpoint.as_str())
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let errors = on("Invocation5XXErrors");
+            let latency = on("ModelLatency");
+            let mut problems = Vec::new();
+            let mut loose = Vec::new();
+            match errors.as_slice() {
+                [] => problems.push("no 5XX alarm".to_string()),
+                list => {
+                    if !list.iter().any(|a| {
+                        a.threshold <= th.errors_5xx && i64::from(a.period_seconds) <= max_period
+                    }) {
+                        let a = list[0];
+                        loose.push(format!(
+                            "5XX alarm {} at >{} per {} s (want >{} per {} s)",
+                            a.name, a.threshold, a.period_seconds, th.errors_5xx, max_period
+                        ));
+                    }
+                }
+            }
+            match latency.as_slice() {
+                [] => problems.push("no latency alarm".to_string()),
+                list => {
+                    if !list.iter().any(|a| a.threshold <= latency_us) {
+                        let a = list[0];
+                        loose.push(format!(
+                            "latency alarm {} at >{} ms (want >{} ms)",
+                            a.name,
+                            a.threshold / 1000.0,
+                            th.latency_ms
+                        ));
+                    }
+                }
+            }
+            let present: Vec<&&Alarm> = errors.iter().chain(latency.iter()).collect();
+            if !present.is_empty() && !present.iter().all(|a| notifies_sns(a)) {
+                problems.push("an alarm notifies no SNS topic".to_string());
+            }
+            if problems.len() == 2 && problems.iter().all(|p| p.starts_with("no ")) {
+                t.fail(format!("{}: no 5XX or latency alarm", e.endpoint));
+            } else if !problems.is_empty() || !loose.is_empty() {
+                let all: Vec<String> = problems.into_iter().chain(loose).collect();
+                t.warn(format!("{}: {}", e.endpoint, all.join(", ")));
+            } else {
+                covered += 1;
+            }
+        }
+    }
+    if covered > 0 {
+        t.pass(format!(
+            "5XX and latency alarms wired to SNS on {covered}/{total} endpoints"
+        ));
+    }
+    t.verdict("no SageMaker endpoints to alarm on")
+}
+
+fn cloudtrail(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut trails: Vec<&Trail> = Vec::new();
+    for r in &p.regions {
+        if let Some(ts) = t.read(&r.trails) {
+            for tr in ts {
+                if !trails.iter().any(|x| x.arn == tr.arn) {
+                    trails.push(tr);
+                }
+            }
+        }
+    }
+    let good: Vec<&&Trail> = trails
+        .iter()
+        .filter(|x| x.multi_region && x.logging)
+        .collect();
+    if let Some(best) = good.iter().find(|x| x.log_file_validation).or(good.first()) {
+        let line = format!("{}: multi-region, logging", best.name);
+        if best.log_file_validation {
+            t.pass(format!("{line}, log file validation on"));
+        } else {
+            t.warn(format!("{line}, but log file validation is off"));
+        }
+        // A working trail is what matters; the gaps of other regions cannot change that.
+        t.gaps.clear();
+    } else if !trails.is_empty() {
+        for x in &trails {
+            let mut why = Vec::new();
+            if !x.multi_region {
+                why.push("single-region");
+            }
+            if !x.logging {
+                why.push("not logging");
+            }
+            t.fail(format!("{}: {}", x.name, why.join(", ")));
+        }
+    } else if t.gaps.is_empty() {
+        t.fail(format!("no trail in {}", region_names(p)));
+    }
+    t.verdict("")
+}
+
+fn flow_logs(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    for r in &p.regions {
+        let (Some(vpcs), Some(logs)) = (t.read(&r.vpcs), t.read(&r.flow_logs)) else {
+            continue;
+        };
+        for v in vpcs {
+            let active: Vec<&FlowLog> = logs
+                .iter()
+                .filter(|l| l.resource_id == v.id && l.status == "ACTIVE")
+                .collect();
+            match active.first() {
+                Some(l) => t.pass(format!("{} -> {}", v.id, l.destination)),
+                None if v.is_default => {
+                    t.warn(format!("default VPC {} ({}): no flow log", v.id, r.region))
+                }
+                None => t.fail(format!("{} ({}): no flow log", v.id, r.region)),
+            }
+        }
+    }
+    t.verdict("no VPCs")
+}
+
+fn security_alerts(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut wired_topics = 0;
+    for r in &p.regions {
+        let (Some(alarms), Some(topics)) = (t.read(&r.alarms), t.read(&r.topics)) else {
+            continue;
+        };
+        let mut arns: Vec<&str> = alarms
+            .iter()
+            .filter(|a| a.actions_enabled)
+            .flat_map(|a| a.alarm_actions.iter())
+            .filter(|x| x.starts_with("arn:aws:sns:"))
+            .map(String::as_str)
+            .collect();
+        arns.sort_unstable();
+        arns.dedup();
+        for arn in arns {
+            wired_topics += 1;
+            let name = arn.rsplit(':').next().unwrap_or(arn);
+            match topics.iter().find(|x| x.arn == arn) {
+                Some(x) if x.confirmed > 0 => {
+                    t.pass(format!("{name}: {} confirmed subscription(s)", x.confirmed))
+                }
+                Some(x) if x.pending > 0 => t.warn(format!(
+                    "{name}: {} subscription(s) pending confirmation",
+                    x.pending
+                )),
+                Some(_) => t.fail(format!("{name}: no subscribers")),
+                None => t.fail(format!("{name}: topic not found")),
+            }
+        }
+    }
+    if wired_topics == 0 && t.gaps.is_empty() {
+        t.fail("no alarm notifies an SNS topic");
+    }
+    t.verdict("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::posture::*;
+    use super::super::testkit::*;
+    use crate::checklist::evaluate;
+    use crate::metrics::Thresholds;
+    use crate::model::CheckStatus;
+
+    #[test]
+    fn looser_alarm_thresholds_than_the_seeds_warn() {
+        let mut p = passing();
+        p.regions[0].alarms = Ok(vec![
+            alarm("ep-1-5xx", "Invocation5XXErrors", 50.0),
+            alarm("ep-1-latency", "ModelLatency", 10_000_000.0),
+        ]);
+        let (status, evidence) =
+            status_of(&evaluate(&p, &Thresholds::default()), "monitoring.alarms");
+        assert_eq!(status, CheckStatus::Warn);
+        assert!(
+            evidence.contains("5XX alarm ep-1-5xx at >50 per 300 s"),
+            "{evidence}"
+        );
+    }
+
+    #[test]
+    fn an_alarm_without_an_sns_action_warns() {
+        let mut p = passing();
+        if let Ok(a) = &mut p.regions[0].alarms {
+            a[1].alarm_actions.clear();
+        }
+        let (status, evidence) =
+            status_of(&evaluate(&p, &Thresholds::default()), "monitoring.alarms");
+        assert_eq!(status, CheckStatus::Warn, "{evidence}");
+        assert!(evidence.contains("notifies no SNS topic"), "{evidence}");
+    }
+
+    #[test]
+    fn a_pending_subscription_warns() {
+        let mut p = passing();
+        p.regions[0].topics = Ok(vec![Topic {
+            arn: format!("arn:aws:sns:{R}:123456789012:alerts"),
+            confirmed: 0,
+            pending: 1,
+        }]);
+        let (status, _) = status_of(
+            &evaluate(&p, &Thresholds::default()),
+            "monitoring.security_alerts",
+        );
+        assert_eq!(status, CheckStatus::Warn);
+    }
+}

@@ -1,0 +1,532 @@
+//! Network items: the VPC, its endpoints and NAT, security groups, and how SageMaker notebooks, models and training jobs reach the network.
+
+use super::ItemDef;
+use super::posture::*;
+use super::verdict::{Tally, Verdict, names, region_names};
+use crate::model::{Category, Direction, Importance, Peer, Risk};
+
+pub(super) const ITEMS: &[ItemDef] = &[
+    ItemDef {
+        id: "network.custom_vpc",
+        category: Category::Network,
+        importance: Importance::High,
+        title: "Custom VPC with private subnets",
+        remediation: "Run SageMaker in a dedicated VPC with private subnets (no route to an internet gateway).",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &["vpc_subnet_separate_private_public"],
+        eval: Some(|p, _| custom_vpc(p)),
+    },
+    ItemDef {
+        id: "network.vpc_endpoints",
+        category: Category::Network,
+        importance: Importance::Medium,
+        title: "VPC endpoints for AWS services",
+        remediation: "Add interface endpoints for sagemaker.api, sagemaker.runtime, ECR and logs, and an S3 gateway endpoint.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[],
+        eval: Some(|p, _| vpc_endpoints(p)),
+    },
+    ItemDef {
+        id: "network.security_groups",
+        category: Category::Network,
+        importance: Importance::High,
+        title: "Security groups with minimal access",
+        remediation: "Remove rules that open admin or database ports to the internet; scope peers to groups or VPC ranges.",
+        seed: "004_aeddce46cc826ffb.txt",
+        prowler: &[
+            "ec2_securitygroup_allow_ingress_from_internet_to_all_ports",
+            "ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports",
+        ],
+        eval: Some(|p, _| security_groups(p)),
+    },
+    ItemDef {
+        id: "network.nat_gateway",
+        category: Category::Network,
+        importance: Importance::Low,
+        title: "NAT gateway for outbound internet",
+        remediation: "Give private subnets that need egress a route to an available NAT gateway in a public subnet.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[],
+        eval: Some(|p, _| nat_gateway(p)),
+    },
+    ItemDef {
+        id: "network.notebook_internet",
+        category: Category::Network,
+        importance: Importance::High,
+        title: "Notebooks without direct internet access",
+        remediation: "Create notebook instances with DirectInternetAccess=Disabled in a private subnet.",
+        seed: "001_3b5f6a000644dda0.txt",
+        prowler: &["sagemaker_notebook_instance_without_direct_internet_access_configured"],
+        eval: Some(|p, _| notebook_internet(p)),
+    },
+    ItemDef {
+        id: "network.notebook_root",
+        category: Category::Network,
+        importance: Importance::Medium,
+        title: "Notebooks without root access",
+        remediation: "Set RootAccess=Disabled on notebook instances.",
+        seed: "001_3b5f6a000644dda0.txt",
+        prowler: &["sagemaker_notebook_instance_root_access_disabled"],
+        eval: Some(|p, _| notebook_root(p)),
+    },
+    ItemDef {
+        id: "network.notebook_vpc",
+        category: Category::Network,
+        importance: Importance::Medium,
+        title: "Notebooks inside a VPC",
+        remediation: "Launch notebook instances with a SubnetId and security groups in the SageMaker VPC.",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &["sagemaker_notebook_instance_vpc_settings_configured"],
+        eval: Some(|p, _| notebook_vpc(p)),
+    },
+    ItemDef {
+        id: "network.model_isolation",
+        category: Category::Network,
+        importance: Importance::Medium,
+        title: "Models network-isolated or in a VPC",
+        remediation: "Create models with VpcConfig (private subnets) or EnableNetworkIsolation.",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &[
+            "sagemaker_models_network_isolation_enabled",
+            "sagemaker_models_vpc_settings_configured",
+        ],
+        eval: Some(|p, _| model_isolation(p)),
+    },
+    ItemDef {
+        id: "network.training_isolation",
+        category: Category::Network,
+        importance: Importance::Medium,
+        title: "Training jobs network-isolated or in a VPC",
+        remediation: "Start training jobs with VpcConfig (private subnets) or EnableNetworkIsolation.",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &[
+            "sagemaker_training_jobs_network_isolation_enabled",
+            "sagemaker_training_jobs_vpc_settings_configured",
+        ],
+        eval: Some(|p, _| training_isolation(p)),
+    },
+    ItemDef {
+        id: "network.training_encryption",
+        category: Category::Network,
+        importance: Importance::Medium,
+        title: "Inter-container traffic encryption",
+        remediation: "Start training jobs with EnableInterContainerTrafficEncryption.",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &["sagemaker_training_jobs_intercontainer_encryption_enabled"],
+        eval: Some(|p, _| training_encryption(p)),
+    },
+];
+
+/// Custom VPCs with at least one private subnet: where SageMaker should run.
+fn sagemaker_vpcs(vpcs: &[Vpc]) -> impl Iterator<Item = &Vpc> {
+    vpcs.iter()
+        .filter(|v| !v.is_default && v.subnets.iter().any(|s| !s.is_public()))
+}
+
+fn has_sagemaker_workloads(r: &RegionPosture) -> bool {
+    let endpoints = r.endpoints.as_ref().is_ok_and(|e| !e.is_empty());
+    let notebooks = r.notebooks.as_ref().is_ok_and(|n| !n.is_empty());
+    endpoints || notebooks
+}
+
+fn custom_vpc(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    for r in &p.regions {
+        let Some(vpcs) = t.read(&r.vpcs) else {
+            continue;
+        };
+        let found: Vec<&Vpc> = sagemaker_vpcs(vpcs).collect();
+        for v in &found {
+            let private: Vec<String> = v
+                .subnets
+                .iter()
+                .filter(|s| !s.is_public())
+                .map(|s| format!("{} ({})", s.id, s.cidr))
+                .collect();
+            t.pass(format!(
+                "{} ({}): private subnets {}",
+                v.id,
+                v.cidr,
+                names(&private)
+            ));
+        }
+        if found.is_empty() && has_sagemaker_workloads(r) {
+            let custom = vpcs.iter().filter(|v| !v.is_default).count();
+            t.fail(if custom == 0 {
+                format!("{}: SageMaker runs with only the default VPC", r.region)
+            } else {
+                format!(
+                    "{}: {custom} custom VPC(s) but no private subnet (every subnet routes to an internet gateway)",
+                    r.region
+                )
+            });
+        }
+    }
+    if t.passes.is_empty() && t.fails.is_empty() && t.gaps.is_empty() {
+        t.fail(format!(
+            "no custom VPC with private subnets in {}",
+            region_names(p)
+        ));
+    }
+    t.verdict("")
+}
+
+/// The services the guide routes through VPC endpoints, and the endpoint type each needs.
+pub(super) const ENDPOINT_SERVICES: &[(&str, &str)] = &[
+    ("sagemaker.api", "Interface"),
+    ("sagemaker.runtime", "Interface"),
+    ("s3", "Gateway"),
+    ("ecr.api", "Interface"),
+    ("ecr.dkr", "Interface"),
+    ("logs", "Interface"),
+];
+
+/// The required services a VPC has no usable endpoint for.
+fn missing_endpoints(vpc: &Vpc, endpoints: &[VpcEndpoint], region: &str) -> Vec<&'static str> {
+    ENDPOINT_SERVICES
+        .iter()
+        .filter(|(svc, kind)| {
+            let name = format!("com.amazonaws.{region}.{svc}");
+            !endpoints.iter().any(|e| {
+                e.vpc_id == vpc.id
+                    && e.service == name
+                    && e.kind.eq_ignore_ascii_case(kind)
+                    && matches!(e.state.to_lowercase().as_str(), "available" | "pending")
+            })
+        })
+        .map(|(svc, _)| *svc)
+        .collect()
+}
+
+fn vpc_endpoints(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut any_vpc = false;
+    for r in &p.regions {
+        let (Some(vpcs), Some(eps)) = (t.read(&r.vpcs), t.read(&r.vpc_endpoints)) else {
+            continue;
+        };
+        for v in sagemaker_vpcs(vpcs) {
+            any_vpc = true;
+            let missing = missing_endpoints(v, eps, &r.region);
+            if missing.is_empty() {
+                t.pass(format!(
+                    "{}: all of {}",
+                    v.id,
+                    ENDPOINT_SERVICES
+                        .iter()
+                        .map(|(s, _)| *s)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            } else if missing.len() == ENDPOINT_SERVICES.len() {
+                t.fail(format!("{}: no VPC endpoints", v.id));
+            } else {
+                t.warn(format!("{}: missing {}", v.id, missing.join(", ")));
+            }
+        }
+    }
+    if !any_vpc && t.gaps.is_empty() {
+        t.fail("no custom VPC with private subnets to check (see network.custom_vpc)");
+    }
+    t.verdict("")
+}
+
+fn is_internet(peer: &Peer) -> bool {
+    matches!(peer, Peer::Ipv4(c) if c == "0.0.0.0/0")
+        || matches!(peer, Peer::Ipv6(c) if c == "::/0")
+}
+
+fn security_groups(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut groups = 0;
+    for r in &p.regions {
+        let Some(sgs) = t.read(&r.security_groups) else {
+            continue;
+        };
+        groups += sgs.len();
+        for g in sgs {
+            for rule in &g.rules {
+                if rule.direction != Direction::Ingress || !is_internet(&rule.peer) {
+                    continue;
+                }
+                let ports = if rule.is_all_traffic() {
+                    "all traffic".to_string()
+                } else {
+                    format!("{} {}", rule.protocol, rule.ports_label())
+                };
+                let what = format!("{} ({}) {ports} from {}", g.id, g.name, rule.peer);
+                if rule.risk >= Risk::High {
+                    t.fail(what);
+                } else if rule.risk == Risk::Medium {
+                    t.warn(what);
+                }
+            }
+        }
+    }
+    t.verdict(&format!(
+        "{groups} security group(s); none opens admin or database ports to the internet"
+    ))
+}
+
+fn nat_gateway(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut any_vpc = false;
+    for r in &p.regions {
+        let (Some(vpcs), Some(nats), Some(eps)) = (
+            t.read(&r.vpcs),
+            t.read(&r.nat_gateways),
+            t.read(&r.vpc_endpoints),
+        ) else {
+            continue;
+        };
+        for v in sagemaker_vpcs(vpcs) {
+            any_vpc = true;
+            let private: Vec<&Subnet> = v.subnets.iter().filter(|s| !s.is_public()).collect();
+            let mut via_nat: Vec<(&str, &str)> = Vec::new();
+            let mut isolated: Vec<&str> = Vec::new();
+            for s in &private {
+                match &s.default_route {
+                    DefaultRoute::NatGateway { id, active } => {
+                        let available = nats.iter().any(|n| &n.id == id && n.state == "available");
+                        if !active || !available {
+                            t.fail(format!(
+                                "{}: default route to {id}, which is not available (blackhole)",
+                                s.id
+                            ));
+                        } else {
+                            via_nat.push((s.id.as_str(), id.as_str()));
+                        }
+                    }
+                    DefaultRoute::None => isolated.push(&s.id),
+                    DefaultRoute::InternetGateway(_) | DefaultRoute::Other(_) => {}
+                }
+            }
+            if !via_nat.is_empty() {
+                let mut gws: Vec<&str> = via_nat.iter().map(|(_, n)| *n).collect();
+                gws.dedup();
+                let subnets: Vec<&str> = via_nat.iter().map(|(s, _)| *s).collect();
+                t.pass(format!(
+                    "{}: {} from {}",
+                    v.id,
+                    names(&gws),
+                    names(&subnets)
+                ));
+            }
+            if !isolated.is_empty() {
+                let missing = missing_endpoints(v, eps, &r.region);
+                if missing.is_empty() {
+                    t.pass(format!(
+                        "{}: {} without internet egress, served by VPC endpoints",
+                        v.id,
+                        names(&isolated)
+                    ));
+                } else {
+                    t.warn(format!(
+                        "{}: {} have no NAT route and no endpoint for {}",
+                        v.id,
+                        names(&isolated),
+                        missing.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    if !any_vpc && t.gaps.is_empty() {
+        t.fail("no custom VPC with private subnets to route (see network.custom_vpc)");
+    }
+    t.verdict("")
+}
+
+/// Checks one kind of SageMaker resource in every region: `bad` names what is wrong with one.
+fn per_resource<T>(
+    p: &Posture,
+    part: impl Fn(&RegionPosture) -> &Observed<Vec<T>>,
+    noun: &str,
+    bad: impl Fn(&T) -> Option<String>,
+    good: impl Fn(&[&T]) -> String,
+) -> Verdict {
+    let mut t = Tally::default();
+    let mut all: Vec<&T> = Vec::new();
+    for r in &p.regions {
+        let Some(items) = t.read(part(r)) else {
+            continue;
+        };
+        for item in items {
+            match bad(item) {
+                Some(why) => t.fail(why),
+                None => all.push(item),
+            }
+        }
+    }
+    if !all.is_empty() {
+        t.pass(good(&all));
+    }
+    t.verdict(&format!("no {noun} in {}", region_names(p)))
+}
+
+fn notebook_internet(p: &Posture) -> Verdict {
+    per_resource(
+        p,
+        |r| &r.notebooks,
+        "notebook instances",
+        |n: &Notebook| {
+            n.direct_internet_access
+                .then(|| format!("{}: DirectInternetAccess=Enabled", n.name))
+        },
+        |ok| format!("{} notebook(s) without direct internet access", ok.len()),
+    )
+}
+
+fn notebook_root(p: &Posture) -> Verdict {
+    per_resource(
+        p,
+        |r| &r.notebooks,
+        "notebook instances",
+        |n: &Notebook| {
+            n.root_access
+                .then(|| format!("{}: RootAccess=Enabled", n.name))
+        },
+        |ok| format!("{} notebook(s) with root access disabled", ok.len()),
+    )
+}
+
+fn notebook_vpc(p: &Posture) -> Verdict {
+    per_resource(
+        p,
+        |r| &r.notebooks,
+        "notebook instances",
+        |n: &Notebook| {
+            n.subnet_id
+                .is_none()
+                .then(|| format!("{}: no SubnetId (runs outside your VPC)", n.name))
+        },
+        |ok| {
+            let subnets: Vec<String> = ok
+                .iter()
+                .map(|n| format!("{} in {}", n.name, n.subnet_id.as_deref().unwrap_or("")))
+                .collect();
+            names(&subnets)
+        },
+    )
+}
+
+fn isolation_label(isolated: bool, in_vpc: bool) -> &'static str {
+    match (isolated, in_vpc) {
+        (true, true) => "network-isolated, in a VPC",
+        (true, false) => "network-isolated",
+        (false, true) => "in a VPC",
+        (false, false) => "",
+    }
+}
+
+/// `name (in a VPC), name (network-isolated)`
+fn isolated_names<'a>(each: impl Iterator<Item = (&'a String, bool, bool)>) -> String {
+    let each: Vec<String> = each
+        .map(|(name, isolated, in_vpc)| format!("{name} ({})", isolation_label(isolated, in_vpc)))
+        .collect();
+    names(&each)
+}
+
+fn model_isolation(p: &Posture) -> Verdict {
+    per_resource(
+        p,
+        |r| &r.models,
+        "models",
+        |m: &Model| {
+            (!m.network_isolation && !m.in_vpc)
+                .then(|| format!("{}: no VpcConfig and no network isolation", m.name))
+        },
+        |ok| isolated_names(ok.iter().map(|m| (&m.name, m.network_isolation, m.in_vpc))),
+    )
+}
+
+fn training_isolation(p: &Posture) -> Verdict {
+    per_resource(
+        p,
+        |r| &r.training_jobs,
+        "training jobs",
+        |j: &TrainingJob| {
+            (!j.network_isolation && !j.in_vpc)
+                .then(|| format!("{}: no VpcConfig and no network isolation", j.name))
+        },
+        |ok| isolated_names(ok.iter().map(|j| (&j.name, j.network_isolation, j.in_vpc))),
+    )
+}
+
+fn training_encryption(p: &Posture) -> Verdict {
+    per_resource(
+        p,
+        |r| &r.training_jobs,
+        "training jobs",
+        |j: &TrainingJob| {
+            (!j.inter_container_encryption)
+                .then(|| format!("{}: inter-container traffic not encrypted", j.name))
+        },
+        |ok| {
+            format!(
+                "{} training job(s) encrypt inter-container traffic",
+                ok.len()
+            )
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::posture::*;
+    use super::super::testkit::*;
+    use crate::checklist::evaluate;
+    use crate::metrics::Thresholds;
+    use crate::model::CheckStatus;
+
+    #[test]
+    fn some_missing_endpoints_warn_and_name_them() {
+        let mut p = passing();
+        if let Ok(e) = &mut p.regions[0].vpc_endpoints {
+            e.retain(|e| !e.service.ends_with(".logs") && !e.service.ends_with(".ecr.dkr"));
+        }
+        let (status, evidence) = status_of(
+            &evaluate(&p, &Thresholds::default()),
+            "network.vpc_endpoints",
+        );
+        assert_eq!(status, CheckStatus::Warn);
+        assert_eq!(evidence, "vpc-1: missing ecr.dkr, logs");
+    }
+
+    #[test]
+    fn private_subnets_without_egress_pass_when_endpoints_serve_them() {
+        let mut p = passing();
+        if let Ok(v) = &mut p.regions[0].vpcs {
+            v[0].subnets[1].default_route = DefaultRoute::None;
+        }
+        let (status, evidence) =
+            status_of(&evaluate(&p, &Thresholds::default()), "network.nat_gateway");
+        assert_eq!(status, CheckStatus::Pass, "{evidence}");
+        assert!(evidence.contains("served by VPC endpoints"), "{evidence}");
+    }
+
+    #[test]
+    fn a_blackholed_nat_route_fails() {
+        let mut p = passing();
+        if let Ok(v) = &mut p.regions[0].vpcs {
+            v[0].subnets[1].default_route = DefaultRoute::NatGateway {
+                id: "nat-gone".into(),
+                active: false,
+            };
+        }
+        let (status, _) = status_of(&evaluate(&p, &Thresholds::default()), "network.nat_gateway");
+        assert_eq!(status, CheckStatus::Fail);
+    }
+
+    #[test]
+    fn nothing_to_check_passes_and_says_so() {
+        let mut p = passing();
+        p.regions[0].notebooks = Ok(Vec::new());
+        let (status, evidence) = status_of(
+            &evaluate(&p, &Thresholds::default()),
+            "network.notebook_root",
+        );
+        assert_eq!(status, CheckStatus::Pass);
+        assert_eq!(evidence, "no notebook instances in ap-southeast-1");
+    }
+}
