@@ -5,10 +5,11 @@ use crate::action::journal::{Actor, Entry, EntryStatus, Journal, entries};
 use crate::action::plan::Plan;
 use crate::action::runbook::{self, Runbook, StepStatus};
 use crate::action::{ActionError, Executor, Request};
+use crate::aws::{Options, Session};
 use crate::cli::{ActionOpts, Command, ListFormat, ReportFormat, RunbookCommand};
 use crate::config::Config;
 use crate::source::Source;
-use crate::source::aws::{AwsOptions, AwsSource};
+use crate::source::aws::AwsSource;
 use anyhow::{Context as _, bail};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -75,18 +76,21 @@ async fn act(
             config.regions.join(",")
         );
     }
-    let source = AwsSource::connect(AwsOptions {
+    let session = Session::connect(&Options {
         profile: config.profile.clone(),
-        regions: vec![region.clone()],
+        home_region: region.clone(),
         endpoint_url: None,
     })
     .await;
-    source
+    session
         .check_credentials()
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("cannot reach AWS")?;
-    let identity = source.identity().await.ok();
+    let identity = AwsSource::new(&session, std::slice::from_ref(&region))
+        .identity()
+        .await
+        .ok();
     let actor = Actor {
         caller_arn: identity.as_ref().and_then(|i| i.caller_arn.clone()),
         account: identity.as_ref().and_then(|i| i.account.clone()),
@@ -97,7 +101,7 @@ async fn act(
         journal,
         actor.clone(),
         incident.clone(),
-        source.actions(&region),
+        crate::action::aws::AwsActions::new(&session, &region),
     );
 
     let plan = match executor.plan(&request).await {

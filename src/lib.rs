@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+pub mod aws;
 pub mod checklist;
 pub mod cli;
 pub mod commands;

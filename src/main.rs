@@ -5,11 +5,12 @@ use anyhow::Context as _;
 use clap::Parser;
 use secdash::app::load::Load;
 use secdash::app::{AppState, Context};
+use secdash::aws::{Options, Session};
 use secdash::cli::Cli;
 use secdash::config::{self, Config, Env, Overrides, paths};
 use secdash::report::exit;
 use secdash::runtime::FetchPlan;
-use secdash::source::aws::{AwsOptions, AwsSource};
+use secdash::source::aws::AwsSource;
 use secdash::source::{Source, demo::DemoSource};
 use secdash::{once, runtime, theme};
 use std::io::IsTerminal;
@@ -81,22 +82,22 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             ..DemoSource::new()
         })
     } else {
-        let aws = rt.block_on(AwsSource::connect(AwsOptions {
+        let session = rt.block_on(Session::connect(&Options {
             profile: config.profile.clone(),
-            regions: config.regions.clone(),
+            home_region: config.regions[0].clone(),
             // The SDK reads AWS_ENDPOINT_URL (and per-service overrides) itself.
             endpoint_url: None,
         }));
         // Said once, plainly, before anything is drawn: the panes would all fail the same way.
-        rt.block_on(aws.check_credentials())
+        rt.block_on(session.check_credentials())
             .map_err(|e| anyhow::anyhow!("{e}"))
             .context(
                 "cannot reach AWS (`secdash --demo` shows the dashboard without an account)",
             )?;
-        let aws = Arc::new(aws);
+        let aws = Arc::new(AwsSource::new(&session, &config.regions));
         if let Some(dir) = paths::state_dir() {
             actions = Some(secdash::runtime::ActionRunner {
-                source: aws.clone(),
+                session,
                 journal: secdash::action::journal::Journal::in_dir(&dir),
                 profile: config.profile.clone(),
                 incident: secdash::commands::default_incident(),

@@ -27,7 +27,7 @@ const FETCH_DEADLINE: Duration = Duration::from_secs(120);
 /// What the runtime needs to carry out incident-response actions (AWS only).
 #[derive(Clone)]
 pub struct ActionRunner {
-    pub source: Arc<crate::source::aws::AwsSource>,
+    pub session: crate::aws::Session,
     pub journal: crate::action::journal::Journal,
     pub profile: Option<String>,
     pub incident: String,
@@ -50,7 +50,7 @@ impl ActionRunner {
             self.journal.clone(),
             actor,
             self.incident.clone(),
-            self.source.actions(region),
+            crate::action::aws::AwsActions::new(&self.session, region),
         )
     }
 }

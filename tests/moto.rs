@@ -801,10 +801,11 @@ fn no_credentials_is_fatal_and_points_to_demo() {
 #[test]
 fn the_tui_fetchers_read_the_same_data() {
     use secdash::app::Msg;
+    use secdash::aws::{Options, Session};
     use secdash::fetch::PaneData;
     use secdash::model::PaneId;
     use secdash::runtime::{FetchPlan, fetch_once};
-    use secdash::source::aws::{AwsOptions, AwsSource};
+    use secdash::source::aws::AwsSource;
 
     let moto = Moto::start();
     let rt = rt();
@@ -814,12 +815,13 @@ fn the_tui_fetchers_read_the_same_data() {
         // SAFETY: set before any thread of this test reads the environment through the SDK.
         unsafe { std::env::set_var(k, v) };
     }
-    let source = rt.block_on(AwsSource::connect(AwsOptions {
+    let session = rt.block_on(Session::connect(&Options {
         profile: None,
-        regions: vec![REGION.into()],
+        home_region: REGION.into(),
         endpoint_url: Some(moto.url()),
     }));
-    rt.block_on(source.check_credentials()).unwrap();
+    rt.block_on(session.check_credentials()).unwrap();
+    let source = AwsSource::new(&session, &[REGION.into()]);
     let plan = FetchPlan::new(
         std::sync::Arc::new(source),
         chrono::Duration::hours(1),

@@ -2,10 +2,10 @@
 //! verify. Every call goes through `call`, so it is counted and its error names the IAM action.
 
 use super::plan::{GroupRole, InterfaceBefore, RuleSpec};
+use crate::aws::calls::{Calls, call};
+use crate::aws::{Session, regional};
 use crate::model::{Direction, Peer};
 use crate::source::SourceError;
-use crate::source::aws::calls::{Calls, call};
-use crate::source::aws::ec2 as ec2_read;
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, Tag, UserIdGroupPair,
 };
@@ -68,6 +68,17 @@ fn filter(name: &str, value: &str) -> Filter {
 }
 
 impl AwsActions {
+    /// Clients for the actions in one region, from the shared session.
+    pub fn new(session: &Session, region: &str) -> AwsActions {
+        AwsActions {
+            region: region.to_string(),
+            profile: session.profile().map(str::to_string),
+            ec2: regional!(aws_sdk_ec2, session.config(), region),
+            guardduty: regional!(aws_sdk_guardduty, session.config(), region),
+            calls: Calls::default(),
+        }
+    }
+
     fn p(&self) -> Option<&str> {
         self.profile.as_deref()
     }
@@ -113,7 +124,7 @@ impl AwsActions {
                 page.security_group_rules()
                     .iter()
                     .filter(|r| r.group_id() == Some(group_id))
-                    .map(|r| RuleSpec::from_rule(&ec2_read::rule(r))),
+                    .map(|r| RuleSpec::from_rule(&crate::aws::ec2::rule(r))),
             );
             next = page.next_token().map(str::to_string);
             if next.is_none() {

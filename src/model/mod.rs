@@ -2,6 +2,10 @@
 //! nothing outside `source::aws` ever sees an SDK type.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// API calls made by one refresh, keyed `service:Operation`.
+pub type ApiCalls = BTreeMap<String, u32>;
 
 /// The four panes, one name per concept everywhere (module, JSON key, theme key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -4,15 +4,11 @@
 pub mod aws;
 pub mod demo;
 
-pub use crate::model::SourceError;
+pub use crate::model::{ApiCalls, SourceError};
 use crate::model::{CheckItem, Endpoint, FindingsData, Identity, SecurityGroupsData};
 use chrono::{DateTime, Duration, Utc};
 use futures::future::BoxFuture;
 use serde::Serialize;
-use std::collections::BTreeMap;
-
-/// API calls made by one refresh, keyed `service:Operation`.
-pub type ApiCalls = BTreeMap<String, u32>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

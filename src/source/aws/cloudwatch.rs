@@ -1,7 +1,7 @@
 //! Endpoint metrics from CloudWatch `GetMetricData`: every query of every endpoint in as few
 //! calls as the 500-queries-per-call limit allows. Planning and aggregation are pure.
 
-use super::calls::{Calls, call};
+use crate::aws::calls::{Calls, call};
 use crate::model::{EndpointMetrics, MetricSeries};
 use crate::source::SourceError;
 use aws_sdk_cloudwatch::Client;

@@ -1,11 +1,12 @@
 //! Security groups with their rules (with rule ids) and what uses them: every call paginated
 //! at its largest page size.
 
-use super::calls::{Calls, call};
-use crate::model::{Attachment, AttachmentKind, Direction, Peer, Risk, Rule, SecurityGroup, Vpc};
+use crate::aws::calls::{Calls, call};
+use crate::aws::ec2::rule;
+use crate::model::{Attachment, AttachmentKind, Direction, Rule, SecurityGroup, Vpc};
 use crate::source::SourceError;
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::{NetworkInterface, SecurityGroupRule};
+use aws_sdk_ec2::types::NetworkInterface;
 use std::collections::HashMap;
 
 const PAGE: i32 = 1000;
@@ -184,50 +185,6 @@ pub async fn groups(
     Ok((out, vpcs))
 }
 
-/// AWS's protocol numbers as names.
-pub fn protocol_name(p: &str) -> String {
-    match p {
-        "-1" => "all",
-        "6" => "tcp",
-        "17" => "udp",
-        "1" => "icmp",
-        "58" => "icmpv6",
-        other => other,
-    }
-    .to_string()
-}
-
-pub fn rule(r: &SecurityGroupRule) -> Rule {
-    let protocol = protocol_name(r.ip_protocol().unwrap_or("-1"));
-    let all = protocol == "all";
-    let peer = if let Some(c) = r.cidr_ipv4() {
-        Peer::Ipv4(c.to_string())
-    } else if let Some(c) = r.cidr_ipv6() {
-        Peer::Ipv6(c.to_string())
-    } else if let Some(p) = r.prefix_list_id() {
-        Peer::PrefixList(p.to_string())
-    } else if let Some(g) = r.referenced_group_info().and_then(|g| g.group_id()) {
-        Peer::SecurityGroup(g.to_string())
-    } else {
-        Peer::Ipv4("unknown".to_string())
-    };
-    Rule {
-        id: r.security_group_rule_id().map(str::to_string),
-        direction: if r.is_egress().unwrap_or(false) {
-            Direction::Egress
-        } else {
-            Direction::Ingress
-        },
-        from_port: if all { None } else { r.from_port() },
-        to_port: if all { None } else { r.to_port() },
-        protocol,
-        peer,
-        description: r.description().unwrap_or_default().to_string(),
-        risk: Risk::None,
-        risk_reason: String::new(),
-    }
-}
-
 pub fn attachment(eni: &NetworkInterface) -> Attachment {
     let description = eni.description().unwrap_or_default().to_string();
     let kind_text = eni
@@ -286,41 +243,7 @@ pub fn attachment(eni: &NetworkInterface) -> Attachment {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_ec2::types::{
-        NetworkInterfaceAttachment, NetworkInterfaceType, ReferencedSecurityGroup,
-    };
-
-    #[test]
-    fn rules_convert_with_ids_peers_and_names() {
-        let r = SecurityGroupRule::builder()
-            .security_group_rule_id("sgr-1")
-            .group_id("sg-1")
-            .is_egress(false)
-            .ip_protocol("tcp")
-            .from_port(22)
-            .to_port(22)
-            .cidr_ipv4("0.0.0.0/0")
-            .description("SSH")
-            .build();
-        let rule = rule(&r);
-        assert_eq!(rule.id.as_deref(), Some("sgr-1"));
-        assert_eq!(rule.direction, Direction::Ingress);
-        assert_eq!(rule.peer, Peer::Ipv4("0.0.0.0/0".into()));
-        assert_eq!(rule.ports_label(), "22");
-
-        let all = SecurityGroupRule::builder()
-            .is_egress(true)
-            .ip_protocol("-1")
-            .from_port(-1)
-            .to_port(-1)
-            .referenced_group_info(ReferencedSecurityGroup::builder().group_id("sg-2").build())
-            .build();
-        let all = super::rule(&all);
-        assert_eq!(all.protocol, "all");
-        assert_eq!(all.from_port, None);
-        assert_eq!(all.peer, Peer::SecurityGroup("sg-2".into()));
-        assert_eq!(all.direction, Direction::Egress);
-    }
+    use aws_sdk_ec2::types::{NetworkInterfaceAttachment, NetworkInterfaceType};
 
     #[test]
     fn attachments_say_what_uses_the_group() {
@@ -355,13 +278,5 @@ mod tests {
         let a = attachment(&sm);
         assert_eq!(a.kind, AttachmentKind::SagemakerEndpoint);
         assert_eq!(a.target.as_deref(), Some("studyai-dev-llama3-8b"));
-    }
-
-    #[test]
-    fn protocol_numbers_read_as_names() {
-        assert_eq!(protocol_name("-1"), "all");
-        assert_eq!(protocol_name("6"), "tcp");
-        assert_eq!(protocol_name("tcp"), "tcp");
-        assert_eq!(protocol_name("50"), "50");
     }
 }

@@ -1,7 +1,7 @@
 //! GuardDuty findings: every detector, every page of active finding ids (50 a page, highest
 //! severity first), full findings 50 ids per call, and the counts by severity.
 
-use super::calls::{Calls, call};
+use crate::aws::calls::{Calls, call};
 use crate::model::{Finding, SeverityLabel};
 use crate::source::SourceError;
 use aws_sdk_guardduty::Client;

@@ -3,42 +3,20 @@
 //! call and the SDK's standard retries. Regions fan out in parallel; a failing region becomes a
 //! warning on its pane while the others' rows stay.
 
-pub(crate) mod calls;
 pub mod cloudwatch;
 pub(crate) mod ec2;
-pub mod errors;
 pub(crate) mod guardduty;
 mod posture;
 pub(crate) mod sagemaker;
 
 use super::{ApiCalls, FetchResult, Fetched, Query, Source, SourceError, SourceKind};
+use crate::aws::calls::{Calls, call};
+use crate::aws::{Session, regional};
 use crate::metrics;
 use crate::model::{CheckItem, CheckStatus, Endpoint, FindingsData, Identity, SecurityGroupsData};
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::provider::ProvideCredentials;
-use calls::{Calls, call};
 use futures::future::BoxFuture;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// No single call (with its retries) may take longer.
-pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// What the user chose, for building the SDK config.
-#[derive(Debug, Clone, Default)]
-pub struct AwsOptions {
-    pub profile: Option<String>,
-    pub regions: Vec<String>,
-    /// An explicit endpoint for every service. Leave it `None` to let the SDK read
-    /// `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` itself, which keeps per-service
-    /// overrides working.
-    pub endpoint_url: Option<String>,
-}
 
 pub(crate) struct RegionClients {
     region: String,
@@ -56,20 +34,8 @@ pub(crate) struct RegionClients {
     accessanalyzer: aws_sdk_accessanalyzer::Client,
 }
 
-/// A client of one service for one region, from the shared SDK config.
-macro_rules! regional {
-    ($sdk:ident, $config:expr, $region:expr) => {
-        $sdk::Client::from_conf(
-            $sdk::config::Builder::from($config)
-                .region($region.clone())
-                .build(),
-        )
-    };
-}
-
 pub struct AwsSource {
-    config: SdkConfig,
-    profile: Option<String>,
+    session: Session,
     regions: Vec<RegionClients>,
     sts: aws_sdk_sts::Client,
     /// Global services, for the checklist.
@@ -79,103 +45,44 @@ pub struct AwsSource {
 }
 
 impl AwsSource {
-    pub async fn connect(options: AwsOptions) -> AwsSource {
-        let first = options
-            .regions
-            .first()
-            .cloned()
-            .unwrap_or_else(|| crate::config::DEFAULT_REGION.to_string());
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(first))
-            .retry_config(RetryConfig::standard().with_max_attempts(4))
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                    .operation_timeout(OPERATION_TIMEOUT)
-                    .build(),
-            );
-        if let Some(p) = &options.profile {
-            loader = loader.profile_name(p);
-        }
-        if let Some(url) = &options.endpoint_url {
-            loader = loader.endpoint_url(url);
-        }
-        let config = loader.load().await;
-        let regions = options
-            .regions
+    /// Clients for every watched region (the first one is also where global services are
+    /// called), from the shared session.
+    pub fn new(session: &Session, regions: &[String]) -> AwsSource {
+        let config = session.config();
+        let regions = regions
             .iter()
-            .map(|r| {
-                let region = Region::new(r.clone());
-                RegionClients {
-                    region: r.clone(),
-                    sagemaker: regional!(aws_sdk_sagemaker, &config, region),
-                    cloudwatch: regional!(aws_sdk_cloudwatch, &config, region),
-                    ec2: regional!(aws_sdk_ec2, &config, region),
-                    guardduty: regional!(aws_sdk_guardduty, &config, region),
-                    kms: regional!(aws_sdk_kms, &config, region),
-                    sns: regional!(aws_sdk_sns, &config, region),
-                    cloudtrail: regional!(aws_sdk_cloudtrail, &config, region),
-                    securityhub: regional!(aws_sdk_securityhub, &config, region),
-                    wafv2: regional!(aws_sdk_wafv2, &config, region),
-                    config: regional!(aws_sdk_config, &config, region),
-                    accessanalyzer: regional!(aws_sdk_accessanalyzer, &config, region),
-                }
+            .map(|region| RegionClients {
+                region: region.clone(),
+                sagemaker: regional!(aws_sdk_sagemaker, config, region),
+                cloudwatch: regional!(aws_sdk_cloudwatch, config, region),
+                ec2: regional!(aws_sdk_ec2, config, region),
+                guardduty: regional!(aws_sdk_guardduty, config, region),
+                kms: regional!(aws_sdk_kms, config, region),
+                sns: regional!(aws_sdk_sns, config, region),
+                cloudtrail: regional!(aws_sdk_cloudtrail, config, region),
+                securityhub: regional!(aws_sdk_securityhub, config, region),
+                wafv2: regional!(aws_sdk_wafv2, config, region),
+                config: regional!(aws_sdk_config, config, region),
+                accessanalyzer: regional!(aws_sdk_accessanalyzer, config, region),
             })
             .collect();
         AwsSource {
-            sts: aws_sdk_sts::Client::new(&config),
-            iam: aws_sdk_iam::Client::new(&config),
+            sts: aws_sdk_sts::Client::new(config),
+            iam: aws_sdk_iam::Client::new(config),
             // Path-style addressing works with every endpoint, AWS_ENDPOINT_URL emulators too.
             s3: aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(&config)
+                aws_sdk_s3::config::Builder::from(config)
                     .force_path_style(true)
                     .build(),
             ),
-            config,
-            profile: options.profile,
+            session: session.clone(),
             regions,
             endpoints_cache: sagemaker::Cache::default(),
         }
     }
 
-    /// Resolves credentials once, before anything is drawn, so "no credentials" is said plainly.
-    pub async fn check_credentials(&self) -> Result<(), SourceError> {
-        let Some(provider) = self.config.credentials_provider() else {
-            return Err(SourceError::NoCredentials);
-        };
-        match provider.provide_credentials().await {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let chain = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
-                Err(errors::credentials_problem(&chain, self.profile.as_deref())
-                    .unwrap_or(SourceError::NoCredentials))
-            }
-        }
-    }
-
-    /// Clients for the incident-response actions in one region.
-    pub fn actions(&self, region: &str) -> crate::action::aws::AwsActions {
-        let r = Region::new(region.to_string());
-        crate::action::aws::AwsActions {
-            region: region.to_string(),
-            profile: self.profile.clone(),
-            ec2: aws_sdk_ec2::Client::from_conf(
-                aws_sdk_ec2::config::Builder::from(&self.config)
-                    .region(r.clone())
-                    .build(),
-            ),
-            guardduty: aws_sdk_guardduty::Client::from_conf(
-                aws_sdk_guardduty::config::Builder::from(&self.config)
-                    .region(r)
-                    .build(),
-            ),
-            calls: Calls::default(),
-        }
-    }
-
     fn profile(&self) -> Option<&str> {
-        self.profile.as_deref()
+        self.session.profile()
     }
 
     /// Runs `fetch` in every region at once and merges what came back; a region that fails

@@ -2,7 +2,7 @@
 //! `DescribeEndpointConfig` only for what changed since the last refresh (configs never
 //! change; an endpoint is described again when its LastModifiedTime moves).
 
-use super::calls::{Calls, call};
+use crate::aws::calls::{Calls, call};
 use crate::model::Variant;
 use crate::source::SourceError;
 use aws_sdk_sagemaker::Client;

@@ -2,10 +2,10 @@
 //! access block and TLS policy. Each bucket is read through a client for its own region.
 
 use super::{Ctx, absent};
+use crate::aws::calls::call;
 use crate::checklist::policy_doc;
 use crate::checklist::posture::*;
 use crate::source::SourceError;
-use crate::source::aws::calls::call;
 use aws_config::{Region, SdkConfig};
 use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyState, OriginType};
 use futures::StreamExt;

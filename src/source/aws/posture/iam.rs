@@ -2,10 +2,10 @@
 //! what their policies grant too broadly.
 
 use super::{Ctx, absent};
+use crate::aws::calls::call;
 use crate::checklist::policy_doc;
 use crate::checklist::posture::*;
 use crate::source::SourceError;
-use crate::source::aws::calls::call;
 use aws_sdk_iam::Client;
 use aws_sdk_iam::types::SummaryKeyType;
 

@@ -9,8 +9,8 @@ mod network;
 mod sagemaker;
 mod threat;
 
-use super::calls::Calls;
 use super::{AwsSource, RegionClients};
+use crate::aws::calls::Calls;
 use crate::checklist::posture::{Observed, Posture, RegionPosture};
 use crate::source::SourceError;
 use std::sync::Mutex;
@@ -59,10 +59,7 @@ pub(super) fn absent<T>(
 pub(super) async fn read(src: &AwsSource, calls: &Calls) -> (Posture, Option<SourceError>) {
     let first_error = Mutex::new(None);
     let watched: Vec<String> = src.regions.iter().map(|r| r.region.clone()).collect();
-    let home = watched
-        .first()
-        .cloned()
-        .unwrap_or_else(|| crate::config::DEFAULT_REGION.to_string());
+    let home = src.session.home_region().to_string();
     let global = Ctx {
         calls,
         region: &home,
@@ -82,7 +79,7 @@ pub(super) async fn read(src: &AwsSource, calls: &Calls) -> (Posture, Option<Sou
     // Each part boxed: the SDK's futures are large, and nested they overflow a worker's stack.
     let (regions, buckets, (password_policy, root_mfa, roles)) = tokio::join!(
         Box::pin(regions),
-        Box::pin(data::buckets(&src.s3, &src.config, &global)),
+        Box::pin(data::buckets(&src.s3, src.session.config(), &global)),
         Box::pin(iam::account(&src.iam, &global)),
     );
     let posture = Posture {

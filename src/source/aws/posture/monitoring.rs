@@ -2,9 +2,9 @@
 //! trails visible from a region with their logging status.
 
 use super::{Ctx, absent};
+use crate::aws::calls::call;
 use crate::checklist::posture::*;
 use crate::source::SourceError;
-use crate::source::aws::calls::call;
 use aws_sdk_cloudwatch::types::AlarmType;
 
 type Parts = (

@@ -2,9 +2,9 @@
 //! default encryption and security groups (with the risks the security groups pane shows).
 
 use super::Ctx;
+use crate::aws::calls::call;
 use crate::checklist::posture::*;
 use crate::source::SourceError;
-use crate::source::aws::calls::call;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{RouteState, RouteTable};
 

@@ -2,9 +2,9 @@
 //! their network settings.
 
 use super::Ctx;
+use crate::aws::calls::call;
 use crate::checklist::posture::*;
 use crate::source::SourceError;
-use crate::source::aws::calls::call;
 use crate::source::aws::sagemaker as endpoints_api;
 use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::types::{

@@ -2,10 +2,10 @@
 //! AWS Config recorder and rules, and IAM Access Analyzer analyzers.
 
 use super::{Ctx, absent};
+use crate::aws::calls::call;
 use crate::checklist::posture::*;
 use crate::source::SourceError;
 use crate::source::aws::RegionClients;
-use crate::source::aws::calls::call;
 use aws_sdk_wafv2::types::Scope;
 
 type Parts = (

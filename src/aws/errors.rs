@@ -1,7 +1,7 @@
 //! SDK errors in words an operator can act on: which permission is missing, how to renew
 //! credentials, which endpoint could not be reached.
 
-use crate::source::SourceError;
+use crate::model::SourceError;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;

@@ -2,7 +2,7 @@
 //! turned into a `SourceError` that names where it happened.
 
 use super::errors::{CallSite, from_sdk};
-use crate::source::{ApiCalls, SourceError};
+use crate::model::{ApiCalls, SourceError};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::future::Future;

@@ -1,0 +1,105 @@
+//! The one AWS layer the sources and the actions share: the SDK configuration with the standard
+//! credential chain (environment, profiles, SSO, assume-role, instance role), timeouts and
+//! retries on every call, `AWS_ENDPOINT_URL` honoured; call counting (`calls`); SDK errors in
+//! words an operator can act on (`errors`); and the EC2 rule shape both sides read (`ec2`).
+
+pub mod calls;
+pub mod ec2;
+pub mod errors;
+
+use crate::model::SourceError;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use std::time::Duration;
+
+/// No single call (with its retries) may take longer.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// What the user chose, for building the SDK config.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub profile: Option<String>,
+    /// The region of global services' calls (IAM, S3, STS) and of the SDK config itself.
+    pub home_region: String,
+    /// An explicit endpoint for every service. Leave it `None` to let the SDK read
+    /// `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` itself, which keeps per-service
+    /// overrides working.
+    pub endpoint_url: Option<String>,
+}
+
+/// A client of one service for one region, from the shared SDK config.
+macro_rules! regional {
+    ($sdk:ident, $config:expr, $region:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($config)
+                .region(aws_config::Region::new($region.to_string()))
+                .build(),
+        )
+    };
+}
+pub(crate) use regional;
+
+/// The SDK configuration secdash runs with, and the profile it came from (for error hints).
+#[derive(Debug, Clone)]
+pub struct Session {
+    config: SdkConfig,
+    profile: Option<String>,
+    home_region: String,
+}
+
+impl Session {
+    pub async fn connect(options: &Options) -> Session {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(options.home_region.clone()))
+            .retry_config(RetryConfig::standard().with_max_attempts(4))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(OPERATION_TIMEOUT)
+                    .build(),
+            );
+        if let Some(p) = &options.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        Session {
+            config: loader.load().await,
+            profile: options.profile.clone(),
+            home_region: options.home_region.clone(),
+        }
+    }
+
+    pub fn config(&self) -> &SdkConfig {
+        &self.config
+    }
+
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+
+    pub fn home_region(&self) -> &str {
+        &self.home_region
+    }
+
+    /// Resolves credentials once, before anything is drawn, so "no credentials" is said plainly.
+    pub async fn check_credentials(&self) -> Result<(), SourceError> {
+        let Some(provider) = self.config.credentials_provider() else {
+            return Err(SourceError::NoCredentials);
+        };
+        match provider.provide_credentials().await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let chain = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
+                Err(errors::credentials_problem(&chain, self.profile())
+                    .unwrap_or(SourceError::NoCredentials))
+            }
+        }
+    }
+}
