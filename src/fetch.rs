@@ -2,7 +2,8 @@
 //! then apply what every source needs (risk assessment, alerts, ordering) in one place.
 
 use crate::metrics::{self, Thresholds};
-use crate::model::{CheckItem, Endpoint, FindingsData, PaneId, SecurityGroupsData, sort_findings};
+use crate::model::{PaneId, sort_findings};
+pub use crate::panes::PaneData;
 use crate::risk;
 use crate::sanitize::Sanitize;
 use crate::source::{Fetched, Query, Source, SourceError};
@@ -11,26 +12,6 @@ use crate::source::{Fetched, Query, Source, SourceError};
 fn entered<T: Sanitize>(mut data: T) -> T {
     data.sanitize();
     data
-}
-
-/// One pane's data, as a fetch task sends it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PaneData {
-    Endpoints(Vec<Endpoint>),
-    SecurityGroups(SecurityGroupsData),
-    Findings(FindingsData),
-    Checklist(Vec<CheckItem>),
-}
-
-impl PaneData {
-    pub fn pane(&self) -> PaneId {
-        match self {
-            PaneData::Endpoints(_) => PaneId::Endpoints,
-            PaneData::SecurityGroups(_) => PaneId::SecurityGroups,
-            PaneData::Findings(_) => PaneId::Findings,
-            PaneData::Checklist(_) => PaneId::Checklist,
-        }
-    }
 }
 
 pub async fn fetch_pane(

@@ -4,9 +4,9 @@
 use crate::app::load::Load;
 use crate::app::{AppState, Context, Msg, update};
 use crate::config::keymap::Keymap;
-use crate::fetch::PaneData;
 use crate::metrics::{self, Thresholds};
 use crate::model::{Identity, PaneId};
+use crate::panes::PaneData;
 use crate::risk;
 use crate::sanitize::Sanitize;
 use crate::source::{Fetched, SourceKind, demo};

@@ -19,6 +19,7 @@ pub mod layout;
 pub mod metrics;
 pub mod model;
 pub mod once;
+pub mod panes;
 pub mod report;
 pub mod risk;
 pub mod runtime;

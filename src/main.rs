@@ -142,11 +142,17 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     };
 
     if cli.once {
-        let snapshot = rt.block_on(once::snapshot(state, &plan, config.fail_on));
+        let state = rt.block_on(once::fetch_all(state, &plan));
         let stdout = std::io::stdout();
         let color = stdout.is_terminal() && !config.no_color;
-        let code = once::write(&snapshot, cli.format, color, &mut stdout.lock())
-            .context("writing the snapshot")?;
+        let code = once::write(
+            &state,
+            config.fail_on,
+            cli.format,
+            color,
+            &mut stdout.lock(),
+        )
+        .context("writing the snapshot")?;
         return Ok(code);
     }
     if !std::io::stdout().is_terminal() {

@@ -7,8 +7,8 @@ use crate::runtime::{FetchPlan, fetch_once};
 use chrono::Utc;
 use std::io::Write;
 
-/// Fetches every pane once (in parallel) and returns the snapshot.
-pub async fn snapshot(mut state: AppState, plan: &FetchPlan, fail_on: Option<Risk>) -> Snapshot {
+/// Fetches every pane once (in parallel) into the state.
+pub async fn fetch_all(mut state: AppState, plan: &FetchPlan) -> AppState {
     let identity = async { plan.source.identity().await.map_err(|e| e.to_string()) };
     let panes = futures::future::join_all(PaneId::ALL.map(|p| fetch_once(plan, p)));
     let (identity, results) = futures::join!(identity, panes);
@@ -17,16 +17,19 @@ pub async fn snapshot(mut state: AppState, plan: &FetchPlan, fail_on: Option<Ris
     for msg in results {
         update(&mut state, msg);
     }
-    Snapshot::from_state(&state, Utc::now(), fail_on)
+    state
 }
 
+/// Writes the snapshot of the state; returns the exit code it calls for.
 pub fn write(
-    snapshot: &Snapshot,
+    state: &AppState,
+    fail_on: Option<Risk>,
     format: Format,
     color: bool,
     out: &mut impl Write,
 ) -> std::io::Result<i32> {
-    report::write(snapshot, format, color, out)?;
+    let snapshot = Snapshot::from_state(state, Utc::now(), fail_on);
+    report::write(&snapshot, format, color, out)?;
     out.flush()?;
     Ok(snapshot.summary.exit_code)
 }

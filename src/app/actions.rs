@@ -23,8 +23,7 @@ pub fn request_for(state: &AppState, action: Action) -> Result<(Request, String)
     match (state.focus, action) {
         (PaneId::SecurityGroups, Action::Isolate | Action::RevokeRule | Action::Restore) => {
             let g = state
-                .security_groups
-                .data()
+                .security_groups()
                 .and_then(|d| d.groups.get(i))
                 .ok_or("the group is gone; refresh")?;
             let request = match action {
@@ -51,8 +50,7 @@ pub fn request_for(state: &AppState, action: Action) -> Result<(Request, String)
         }
         (PaneId::Findings, Action::Archive | Action::Contain | Action::Restore) => {
             let f = state
-                .findings
-                .data()
+                .findings()
                 .and_then(|d| d.findings.get(i))
                 .ok_or("the finding is gone; refresh")?;
             let request = match action {

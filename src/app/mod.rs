@@ -10,16 +10,15 @@ pub mod load;
 pub mod rows;
 
 use crate::config::keymap::{Action, Keymap};
-use crate::fetch::PaneData;
 use crate::layout;
 use crate::metrics::{CloudWatchCost, Thresholds};
 use crate::model::{CheckItem, Endpoint, FindingsData, Identity, PaneId, SecurityGroupsData};
+use crate::panes::{CellContext, PaneData, RowRef, Target, Totals};
 use crate::source::{ApiCalls, Fetched, SourceKind};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use load::Load;
 use ratatui::layout::Rect;
-use rows::RowRef;
 use std::collections::BTreeMap;
 
 /// What the dashboard is connected to, for the header.
@@ -87,7 +86,7 @@ pub struct PaneView {
     /// The rows that pass the filter, in display order.
     pub rows: Vec<RowRef>,
     /// Counts for the title, from the last data.
-    pub totals: rows::Totals,
+    pub totals: Totals,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,11 +100,9 @@ pub enum Overlay {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     pub context: Context,
-    pub endpoints: Load<Vec<Endpoint>>,
-    pub security_groups: Load<SecurityGroupsData>,
-    pub findings: Load<FindingsData>,
-    pub checklist: Load<Vec<CheckItem>>,
-    pub views: [PaneView; 4],
+    /// Each pane's data, by `PaneId` index.
+    pub data: [Load<PaneData>; PaneId::COUNT],
+    pub views: [PaneView; PaneId::COUNT],
     pub focus: PaneId,
     pub zoomed: bool,
     pub overlay: Overlay,
@@ -176,10 +173,7 @@ impl AppState {
     ) -> Self {
         AppState {
             context,
-            endpoints: Load::NotLoaded,
-            security_groups: Load::NotLoaded,
-            findings: Load::NotLoaded,
-            checklist: Load::NotLoaded,
+            data: Default::default(),
             views: Default::default(),
             focus: PaneId::Endpoints,
             zoomed: false,
@@ -212,34 +206,53 @@ impl AppState {
         &mut self.views[pane.index()]
     }
 
+    pub fn load(&self, pane: PaneId) -> &Load<PaneData> {
+        &self.data[pane.index()]
+    }
+
+    /// The pane's data, the last good data while it loads or after it failed.
+    pub fn pane_data(&self, pane: PaneId) -> Option<&PaneData> {
+        self.load(pane).data()
+    }
+
+    pub fn endpoints(&self) -> Option<&[Endpoint]> {
+        self.pane_data(PaneId::Endpoints)?.endpoints()
+    }
+
+    pub fn security_groups(&self) -> Option<&SecurityGroupsData> {
+        self.pane_data(PaneId::SecurityGroups)?.security_groups()
+    }
+
+    pub fn findings(&self) -> Option<&FindingsData> {
+        self.pane_data(PaneId::Findings)?.findings()
+    }
+
+    pub fn checklist(&self) -> Option<&[CheckItem]> {
+        self.pane_data(PaneId::Checklist)?.checklist()
+    }
+
     pub fn is_loading(&self, pane: PaneId) -> bool {
-        match pane {
-            PaneId::Endpoints => self.endpoints.is_loading(),
-            PaneId::SecurityGroups => self.security_groups.is_loading(),
-            PaneId::Findings => self.findings.is_loading(),
-            PaneId::Checklist => self.checklist.is_loading(),
-        }
+        self.load(pane).is_loading()
     }
 
     pub fn error(&self, pane: PaneId) -> Option<&str> {
-        match pane {
-            PaneId::Endpoints => self.endpoints.error(),
-            PaneId::SecurityGroups => self.security_groups.error(),
-            PaneId::Findings => self.findings.error(),
-            PaneId::Checklist => self.checklist.error(),
-        }
+        self.load(pane).error()
     }
 
     /// When the pane's shown data was fetched, and its partial-failure warnings.
     pub fn stamp(&self, pane: PaneId) -> Option<(DateTime<Utc>, &[String])> {
-        fn s<T>(l: &Load<T>) -> Option<(DateTime<Utc>, &[String])> {
-            l.last().map(|s| (s.at, s.warnings.as_slice()))
-        }
-        match pane {
-            PaneId::Endpoints => s(&self.endpoints),
-            PaneId::SecurityGroups => s(&self.security_groups),
-            PaneId::Findings => s(&self.findings),
-            PaneId::Checklist => s(&self.checklist),
+        self.load(pane)
+            .last()
+            .map(|s| (s.at, s.warnings.as_slice()))
+    }
+
+    /// What cells and details need to know of the session.
+    pub fn cell_context(&self, target: Target) -> CellContext {
+        CellContext {
+            now: self.now,
+            window: self.context.window,
+            multi_region: self.context.regions.len() > 1,
+            target,
         }
     }
 
@@ -295,12 +308,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::FetchStarted { pane } => {
-            match pane {
-                PaneId::Endpoints => state.endpoints.start(),
-                PaneId::SecurityGroups => state.security_groups.start(),
-                PaneId::Findings => state.findings.start(),
-                PaneId::Checklist => state.checklist.start(),
-            }
+            state.data[pane.index()].start();
             vec![]
         }
         Msg::Fetched { pane, at, result } => {
@@ -378,20 +386,14 @@ fn on_fetched(
             state
                 .metrics_requested
                 .insert(pane, fetched.metrics_requested);
-            let warnings = fetched.warnings;
-            match fetched.data {
-                PaneData::Endpoints(d) => state.endpoints.succeed(d, at, warnings),
-                PaneData::SecurityGroups(d) => state.security_groups.succeed(d, at, warnings),
-                PaneData::Findings(d) => state.findings.succeed(d, at, warnings),
-                PaneData::Checklist(d) => state.checklist.succeed(d, at, warnings),
-            }
+            debug_assert_eq!(
+                fetched.data.pane(),
+                pane,
+                "a fetch answers for its own pane"
+            );
+            state.data[pane.index()].succeed(fetched.data, at, fetched.warnings);
         }
-        Err(error) => match pane {
-            PaneId::Endpoints => state.endpoints.fail(error, at),
-            PaneId::SecurityGroups => state.security_groups.fail(error, at),
-            PaneId::Findings => state.findings.fail(error, at),
-            PaneId::Checklist => state.checklist.fail(error, at),
-        },
+        Err(error) => state.data[pane.index()].fail(error, at),
     }
     state.views[pane.index()].totals = rows::totals(state, pane);
     rebuild_rows(state, pane);

@@ -306,7 +306,7 @@ mod actions_flow {
     fn isolate_asks_for_a_plan_of_the_selected_group() {
         let mut s = aws_state();
         let effects = press(&mut s, [key('2'), key('x')]);
-        let group = s.security_groups.data().unwrap().groups[0].id.clone();
+        let group = s.security_groups().unwrap().groups[0].id.clone();
         assert_eq!(
             effects,
             vec![Effect::Plan {

@@ -18,13 +18,16 @@ pub enum PaneId {
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 4] = [
+    pub const COUNT: usize = 4;
+
+    pub const ALL: [PaneId; PaneId::COUNT] = [
         PaneId::Endpoints,
         PaneId::SecurityGroups,
         PaneId::Findings,
         PaneId::Checklist,
     ];
 
+    /// Its name in JSON, the config file and on the command line.
     pub fn key(self) -> &'static str {
         match self {
             PaneId::Endpoints => "endpoints",
@@ -34,26 +37,13 @@ impl PaneId {
         }
     }
 
-    pub fn title(self) -> &'static str {
-        match self {
-            PaneId::Endpoints => "Endpoints",
-            PaneId::SecurityGroups => "Security groups",
-            PaneId::Findings => "GuardDuty findings",
-            PaneId::Checklist => "Checklist",
-        }
-    }
-
+    /// Its place on screen and in `ALL`.
     pub fn index(self) -> usize {
-        match self {
-            PaneId::Endpoints => 0,
-            PaneId::SecurityGroups => 1,
-            PaneId::Findings => 2,
-            PaneId::Checklist => 3,
-        }
+        self as usize
     }
 
     pub fn from_index(i: usize) -> PaneId {
-        PaneId::ALL[i % PaneId::ALL.len()]
+        PaneId::ALL[i % PaneId::COUNT]
     }
 
     pub fn parse(s: &str) -> Option<PaneId> {

@@ -1,11 +1,12 @@
 use super::*;
 use crate::app::{Msg, update};
 use crate::fixtures::{demo_state, t0};
-use crate::model::Risk;
+use crate::model::{PaneId, Risk};
 
-fn snapshot_of(fail_on: Option<Risk>) -> Snapshot {
+fn snapshot_of(fail_on: Option<Risk>) -> Snapshot<'static> {
+    // The snapshot borrows the state it reports; a test's state lives as long as the test.
     Snapshot::from_state(
-        &demo_state(200, 60, 1),
+        Box::leak(Box::new(demo_state(200, 60, 1))),
         t0() + chrono::Duration::seconds(30),
         fail_on,
     )

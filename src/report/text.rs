@@ -1,9 +1,10 @@
-//! The text report: aligned tables for a terminal, coloured only when asked.
+//! The text report: the panes' own tables, aligned for a terminal, coloured only when asked.
 
 use super::Snapshot;
-use super::table::{Cell, colored, render};
-use crate::format::{age, count, format_window, ms};
-use crate::model::{CheckStatus, Risk, SeverityLabel};
+use super::table::{Cell, render};
+use crate::format::format_window;
+use crate::model::{CheckStatus, Risk};
+use crate::panes::{self, CellContext, Styled, Target, Tone, Width};
 use std::io::{self, Write};
 
 fn risk_sgr(r: Risk) -> &'static str {
@@ -56,166 +57,36 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
         writeln!(out, "endpoint {url}")?;
     }
 
-    writeln!(
-        out,
-        "\n{}",
-        bold(&format!("ENDPOINTS ({})", s.endpoints.len()))
-    )?;
-    let multi_region = s.regions.len() > 1;
-    let rows = s
-        .endpoints
-        .iter()
-        .map(|e| {
-            let variants: Vec<String> = e.variants.iter().map(|v| v.label(false)).collect();
-            let alerts: Vec<&str> = e.alerts.iter().map(|a| a.message.as_str()).collect();
-            let mut row: Vec<Cell> = vec![e.name.clone().into()];
-            if multi_region {
-                row.push(e.region.clone().into());
-            }
-            row.extend([
-                e.status.clone().into(),
-                variants.join(" ").into(),
-                count(e.invocations).into(),
-                count(e.errors_4xx).into(),
-                count(e.errors_5xx).into(),
-                ms(e.latency_ms_avg).into(),
-                ms(e.latency_ms_p99).into(),
-                if alerts.is_empty() {
-                    Cell::from("ok")
-                } else {
-                    colored(format!("⚠ {}", alerts.join("; ")), "1;31")
-                },
-            ]);
-            row
-        })
-        .collect();
-    let mut headers = vec!["NAME"];
-    if multi_region {
-        headers.push("REGION");
+    let ctx = CellContext {
+        now: s.generated_at,
+        window: chrono::Duration::seconds(s.window_seconds),
+        multi_region: s.regions.len() > 1,
+        target: Target::Report,
+    };
+    for pane in panes::REGISTRY {
+        let data = s.panes[pane.id().index()];
+        writeln!(out, "\n{}", bold(&pane.report_heading(data)))?;
+        let columns = pane.columns(0, &ctx);
+        let headers: Vec<&str> = columns.iter().map(|c| c.header).collect();
+        let caps: Vec<usize> = columns
+            .iter()
+            .map(|c| match c.width {
+                Width::Cap(n) | Width::Len(n) | Width::Fill(n) => usize::from(n),
+            })
+            .collect();
+        let rows = data.map_or_else(Vec::new, |d| {
+            pane.rows(d)
+                .into_iter()
+                .map(|r| {
+                    pane.cells(d, r, &columns, false, &ctx)
+                        .into_iter()
+                        .map(cell)
+                        .collect()
+                })
+                .collect()
+        });
+        write!(out, "{}", render(&headers, &caps, rows, color))?;
     }
-    headers.extend([
-        "STATUS",
-        "INSTANCES",
-        "INVOC",
-        "4XX",
-        "5XX",
-        "AVG",
-        "P99",
-        "ALERTS",
-    ]);
-    write!(out, "{}", render(&headers, &[40], rows, color))?;
-
-    let rule_count: usize = s.security_groups.iter().map(|g| g.rules.len()).sum();
-    writeln!(
-        out,
-        "\n{}",
-        bold(&format!(
-            "SECURITY GROUPS ({}, {} rules)",
-            s.security_groups.len(),
-            rule_count
-        ))
-    )?;
-    let mut rows = Vec::new();
-    for g in &s.security_groups {
-        let group = format!("{} {}", g.id, g.name);
-        if g.rules.is_empty() {
-            rows.push(vec![
-                group.clone().into(),
-                "".into(),
-                "".into(),
-                "".into(),
-                "".into(),
-                "".into(),
-                "no rules".into(),
-            ]);
-        }
-        for r in &g.rules {
-            let ports = crate::model::ports_label(&r.protocol, r.from_port, r.to_port);
-            rows.push(vec![
-                group.clone().into(),
-                match r.direction {
-                    crate::model::Direction::Ingress => "in".into(),
-                    crate::model::Direction::Egress => "out".into(),
-                },
-                r.protocol.clone().into(),
-                ports.into(),
-                r.peer.clone().into(),
-                colored(r.risk.label(), risk_sgr(r.risk)),
-                r.risk_reason.clone().into(),
-            ]);
-        }
-    }
-    write!(
-        out,
-        "{}",
-        render(
-            &["GROUP", "DIR", "PROTO", "PORTS", "PEER", "RISK", "REASON"],
-            &[48, 0, 0, 0, 24, 0, 90],
-            rows,
-            color
-        )
-    )?;
-
-    writeln!(
-        out,
-        "\n{}",
-        bold(&format!("GUARDDUTY FINDINGS ({})", s.findings.len()))
-    )?;
-    let rows = s
-        .findings
-        .iter()
-        .map(|f| {
-            vec![
-                colored(
-                    format!("{:.1} {}", f.severity, f.severity_label.label()),
-                    sev_sgr(f.severity_label),
-                ),
-                f.finding_type.clone().into(),
-                f.resource.clone().into(),
-                f.count.to_string().into(),
-                age(s.generated_at, f.last_seen).into(),
-                f.title.clone().into(),
-            ]
-        })
-        .collect();
-    write!(
-        out,
-        "{}",
-        render(
-            &["SEVERITY", "TYPE", "RESOURCE", "COUNT", "LAST", "TITLE"],
-            &[0, 60, 32, 0, 0, 90],
-            rows,
-            color
-        )
-    )?;
-
-    writeln!(
-        out,
-        "\n{}",
-        bold(&format!("CHECKLIST ({})", s.checklist.len()))
-    )?;
-    let rows = s
-        .checklist
-        .iter()
-        .map(|c| {
-            vec![
-                colored(c.status.label(), status_sgr(c.status)),
-                c.category.label().into(),
-                c.title.clone().into(),
-                c.evidence.replace('\n', " ").into(),
-            ]
-        })
-        .collect();
-    write!(
-        out,
-        "{}",
-        render(
-            &["STATUS", "CATEGORY", "ITEM", "EVIDENCE"],
-            &[0, 0, 0, 110],
-            rows,
-            color
-        )
-    )?;
 
     if !s.errors.is_empty() {
         writeln!(out, "\n{}", bold(&format!("ERRORS ({})", s.errors.len())))?;
@@ -251,6 +122,15 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
     Ok(())
 }
 
-fn sev_sgr(s: SeverityLabel) -> &'static str {
-    risk_sgr(s.as_risk())
+/// A cell of a pane's table, coloured by what it means.
+fn cell(c: Styled) -> Cell {
+    Cell {
+        text: c.text,
+        sgr: match c.tone {
+            Tone::Risk(r) => Some(risk_sgr(r)),
+            Tone::Check(s) => Some(status_sgr(s)),
+            Tone::Alert => Some("1;31"),
+            _ => None,
+        },
+    }
 }

@@ -86,15 +86,6 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn short_name(p: PaneId) -> &'static str {
-    match p {
-        PaneId::Endpoints => "endpoints",
-        PaneId::SecurityGroups => "groups",
-        PaneId::Findings => "findings",
-        PaneId::Checklist => "checklist",
-    }
-}
-
 pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rect = Rect {
         y: area.y + area.height.saturating_sub(STATUS_HEIGHT),
@@ -120,7 +111,10 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
             .stamp(pane)
             .map(|(at, _)| age(state.now, at))
             .unwrap_or_default();
-        spans.push(Span::styled(format!(" {} ", short_name(pane)), theme.muted));
+        spans.push(Span::styled(
+            format!(" {} ", crate::panes::pane(pane).short_name()),
+            theme.muted,
+        ));
         spans.push(Span::styled(format!("{mark}{age_text}"), style));
     }
     let total = state.total_api_calls();

@@ -1,18 +1,13 @@
 //! Drawing. `render` reads the state and the theme and draws; it changes nothing and calls
-//! nothing outside the frame. One file per pane, plus the chrome and the overlays.
+//! nothing outside the frame. Every pane is drawn by `pane` from its registry entry; the
+//! chrome and the overlays have their own files.
 
-mod checklist;
 mod chrome;
-mod endpoints;
-mod findings;
 mod overlay;
 mod pane;
-mod security_groups;
-mod sparkline;
 
 use crate::app::{AppState, Overlay};
 use crate::layout;
-use crate::model::PaneId;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::widgets::Block;
@@ -22,12 +17,7 @@ pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
     frame.render_widget(Block::default().style(theme.base), area);
     chrome::header(state, theme, frame, area);
     for (pane, rect) in layout::panes(area, state.focus, state.zoomed) {
-        match pane {
-            PaneId::Endpoints => endpoints::draw(state, theme, frame, rect),
-            PaneId::SecurityGroups => security_groups::draw(state, theme, frame, rect),
-            PaneId::Findings => findings::draw(state, theme, frame, rect),
-            PaneId::Checklist => checklist::draw(state, theme, frame, rect),
-        }
+        pane::draw(state, theme, frame, rect, pane);
     }
     chrome::status_bar(state, theme, frame, area);
     match state.overlay {

@@ -1,16 +1,18 @@
-//! What every pane shares: its frame with title and load state, the empty and failed states,
-//! the filter line, and a table that builds only the rows on screen.
+//! Every pane is drawn here, from its registry entry: its frame with title, counts and load
+//! state, the empty and failed states, the filter line, and a table of its columns that builds
+//! only the rows on screen.
 
-use crate::app::{AppState, rows::RowRef};
+use crate::app::AppState;
 use crate::format::age;
 use crate::layout;
 use crate::model::{CheckStatus, PaneId, Risk};
+use crate::panes::{self, Badge, Styled, Target, Tone, Width};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 pub fn risk_style(theme: &Theme, r: Risk) -> Style {
     match r {
@@ -42,7 +44,7 @@ fn frame_block<'a>(state: &AppState, theme: &Theme, pane: PaneId, summary: Line<
         (theme.border, theme.title)
     };
     let mut title = vec![Span::styled(
-        format!(" {} {} ", pane.index() + 1, pane.title()),
+        format!(" {} {} ", pane.index() + 1, panes::pane(pane).title()),
         title_style,
     )];
     title.extend(summary.spans);
@@ -87,23 +89,79 @@ fn frame_block<'a>(state: &AppState, theme: &Theme, pane: PaneId, summary: Line<
 }
 
 /// Draws a pane: frame, then either its table or a message for the state it is in.
-pub struct PaneTable<'a> {
-    pub pane: PaneId,
-    pub summary: Line<'a>,
-    pub header: Vec<&'a str>,
-    pub widths: Vec<Constraint>,
+pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, pane: PaneId) {
+    let entry = panes::pane(pane);
+    let data = state.pane_data(pane);
+    let ctx = state.cell_context(Target::Screen);
+    let columns = entry.columns(area.width, &ctx);
+    let table = PaneTable {
+        pane,
+        summary: summary(state, theme, pane),
+        header: columns.iter().map(|c| c.header).collect(),
+        widths: columns.iter().map(|c| constraint(c.width)).collect(),
+        empty: entry.empty_message(data),
+    };
+    table.draw(state, theme, frame, area, |r, continuation| {
+        let Some(data) = data else {
+            return Row::default();
+        };
+        let cells = entry.cells(data, r, &columns, continuation, &ctx);
+        Row::new(
+            cells
+                .into_iter()
+                .map(|c| cell(theme, c))
+                .collect::<Vec<_>>(),
+        )
+    });
+}
+
+fn constraint(w: Width) -> Constraint {
+    match w {
+        Width::Len(n) | Width::Cap(n) => Constraint::Length(n),
+        Width::Fill(n) => Constraint::Fill(n),
+    }
+}
+
+/// A cell in the theme's colours: plain text takes the row's style.
+fn cell(theme: &Theme, c: Styled) -> Cell<'static> {
+    match tone_style(theme, c.tone) {
+        None => Cell::from(c.text),
+        Some(style) => Cell::from(Span::styled(c.text, style)),
+    }
+}
+
+pub fn tone_style(theme: &Theme, tone: Tone) -> Option<Style> {
+    Some(match tone {
+        Tone::Plain => return None,
+        Tone::Base => theme.base,
+        Tone::Muted => theme.muted,
+        Tone::Alert => theme.endpoints_alert,
+        Tone::Good => theme.status_ok,
+        Tone::Bad => theme.status_error,
+        Tone::Busy => theme.status_loading,
+        Tone::Sparkline => theme.endpoints_sparkline,
+        Tone::Risk(r) => risk_style(theme, r),
+        Tone::Check(s) => check_style(theme, s),
+    })
+}
+
+struct PaneTable<'a> {
+    pane: PaneId,
+    summary: Line<'a>,
+    header: Vec<&'a str>,
+    widths: Vec<Constraint>,
     /// What to say when there is data but no row (nothing matches, or nothing exists).
-    pub empty: String,
+    empty: String,
 }
 
 impl PaneTable<'_> {
-    pub fn draw(
+    fn draw(
         self,
         state: &AppState,
         theme: &Theme,
         frame: &mut Frame,
         area: Rect,
-        row: impl Fn(RowRef, bool) -> Row<'static>,
+        row: impl Fn(panes::RowRef, bool) -> Row<'static>,
     ) {
         let pane = self.pane;
         let block = frame_block(state, theme, pane, self.summary);
@@ -193,7 +251,7 @@ impl PaneTable<'_> {
 }
 
 /// Counts for a pane's title, e.g. "(12)" or "(3/12)" when filtered.
-pub fn count_label(shown: usize, total: usize) -> String {
+fn count_label(shown: usize, total: usize) -> String {
     if shown == total {
         format!("({total}) ")
     } else {
@@ -201,30 +259,8 @@ pub fn count_label(shown: usize, total: usize) -> String {
     }
 }
 
-/// How much a pane can show: a pane of an 80-column grid, of a 200-column grid, or zoomed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Tier {
-    Narrow,
-    Medium,
-    Wide,
-}
-
-pub fn tier(area: Rect) -> Tier {
-    tier_from(area, 60)
-}
-
-/// Like `tier`, for a pane whose medium layout needs `medium_from` columns.
-pub fn tier_from(area: Rect, medium_from: u16) -> Tier {
-    match area.width {
-        w if w < medium_from => Tier::Narrow,
-        w if w < 130 => Tier::Medium,
-        _ => Tier::Wide,
-    }
-}
-
 /// The title's counts, from the totals `update` keeps: nothing is counted while drawing.
-pub fn summary(state: &AppState, theme: &Theme, pane: PaneId) -> Line<'static> {
-    use crate::app::rows::Badge;
+fn summary(state: &AppState, theme: &Theme, pane: PaneId) -> Line<'static> {
     let view = state.view(pane);
     let mut spans = vec![Span::styled(
         count_label(view.rows.len(), view.totals.rows),

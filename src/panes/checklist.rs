@@ -1,0 +1,180 @@
+//! The checklist pane: each item of the seed guide's checklist with its status and evidence.
+
+use super::{
+    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, Styled, Target, Tier,
+    Tone, Totals, Width, column, line, section,
+};
+use crate::model::{CheckItem, CheckStatus, PaneId};
+
+pub struct ChecklistPane;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Col {
+    Status,
+    Category,
+    Item,
+    Evidence,
+}
+
+impl Col {
+    /// In declaration order, so `ALL[c as usize] == c`.
+    const ALL: [Col; 4] = [Col::Status, Col::Category, Col::Item, Col::Evidence];
+
+    fn of(c: &Column) -> Col {
+        Col::ALL[usize::from(c.id)]
+    }
+}
+
+impl From<Col> for u8 {
+    fn from(c: Col) -> u8 {
+        c as u8
+    }
+}
+
+fn items(data: &PaneData) -> &[CheckItem] {
+    data.checklist().unwrap_or(&[])
+}
+
+impl Pane for ChecklistPane {
+    fn id(&self) -> PaneId {
+        PaneId::Checklist
+    }
+
+    fn title(&self) -> &'static str {
+        "Checklist"
+    }
+
+    fn short_name(&self) -> &'static str {
+        "checklist"
+    }
+
+    fn rows(&self, data: &PaneData) -> Vec<RowRef> {
+        (0..items(data).len()).map(RowRef::item).collect()
+    }
+
+    fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool {
+        items(data).get(row.item as usize).is_some_and(|c| {
+            m.matches(&[
+                c.status.label(),
+                c.category.label(),
+                &c.id,
+                &c.title,
+                &c.evidence,
+            ])
+        })
+    }
+
+    fn totals(&self, data: &PaneData) -> Totals {
+        let items = items(data);
+        let badges = [
+            CheckStatus::Fail,
+            CheckStatus::Warn,
+            CheckStatus::Unknown,
+            CheckStatus::Pass,
+        ]
+        .into_iter()
+        .map(|s| {
+            (
+                Badge::Check(s),
+                items.iter().filter(|c| c.status == s).count(),
+            )
+        })
+        .collect();
+        Totals::new(items.len(), badges)
+    }
+
+    fn detail_title(&self, data: &PaneData, row: RowRef) -> Option<String> {
+        let c = items(data).get(row.item as usize)?;
+        Some(format!("Check {}", c.id))
+    }
+
+    fn detail(&self, data: &PaneData, row: RowRef, _ctx: &CellContext) -> Vec<DetailLine> {
+        let Some(c) = items(data).get(row.item as usize) else {
+            return vec![];
+        };
+        let mut out = vec![
+            line("id", &c.id),
+            line("item", &c.title),
+            line("category", c.category.label()),
+            line("status", c.status.label()),
+            line("importance", format!("{:?}", c.importance).to_lowercase()),
+            section("evidence"),
+        ];
+        for l in c.evidence.lines() {
+            out.push(line("", l));
+        }
+        out.push(section("remediation"));
+        out.push(line("", &c.remediation));
+        out.push(section("reference"));
+        out.push(line("seed", c.seed));
+        if !c.prowler.is_empty() {
+            out.push(line("prowler", c.prowler.join(", ")));
+        }
+        out
+    }
+
+    fn columns(&self, width: u16, ctx: &CellContext) -> Vec<Column> {
+        use Col::*;
+        let cols: &[(Col, &str, Width)] = match (ctx.target, Tier::of(width, 60)) {
+            (Target::Report, _) => &[
+                (Status, "STATUS", Width::Cap(0)),
+                (Category, "CATEGORY", Width::Cap(0)),
+                (Item, "ITEM", Width::Cap(0)),
+                (Evidence, "EVIDENCE", Width::Cap(110)),
+            ],
+            (Target::Screen, Tier::Wide) => &[
+                (Status, "STATUS", Width::Len(8)),
+                (Category, "CATEGORY", Width::Len(16)),
+                (Item, "ITEM", Width::Len(36)),
+                (Evidence, "EVIDENCE", Width::Fill(1)),
+            ],
+            (Target::Screen, Tier::Medium) => &[
+                (Status, "STATUS", Width::Len(8)),
+                (Item, "ITEM", Width::Len(32)),
+                (Evidence, "EVIDENCE", Width::Fill(1)),
+            ],
+            (Target::Screen, Tier::Narrow) => &[
+                (Status, "STATUS", Width::Len(8)),
+                (Item, "ITEM", Width::Fill(1)),
+            ],
+        };
+        cols.iter().map(|(c, h, w)| column(*c, h, *w)).collect()
+    }
+
+    fn cells(
+        &self,
+        data: &PaneData,
+        row: RowRef,
+        columns: &[Column],
+        _continuation: bool,
+        ctx: &CellContext,
+    ) -> Vec<Styled> {
+        let Some(c) = items(data).get(row.item as usize) else {
+            return vec![];
+        };
+        columns
+            .iter()
+            .map(|col| match Col::of(col) {
+                Col::Status => Styled::new(c.status.label(), Tone::Check(c.status)),
+                Col::Category => Styled::plain(c.category.label()),
+                Col::Item => Styled::plain(&c.title),
+                Col::Evidence => Styled::new(
+                    c.evidence.replace('\n', " "),
+                    match ctx.target {
+                        Target::Screen => Tone::Muted,
+                        Target::Report => Tone::Plain,
+                    },
+                ),
+            })
+            .collect()
+    }
+
+    fn empty_message(&self, _data: Option<&PaneData>) -> String {
+        "no checklist items".to_string()
+    }
+
+    fn report_heading(&self, data: Option<&PaneData>) -> String {
+        format!("CHECKLIST ({})", data.map_or(0, |d| items(d).len()))
+    }
+}

@@ -1,0 +1,300 @@
+//! The endpoints pane: status, instances, traffic, errors, latency and a sparkline per endpoint.
+
+use super::{
+    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, Styled, Target, Tier,
+    Tone, Totals, Width, column, line, section,
+};
+use crate::format::{count, format_window, ms, sparkline};
+use crate::model::{Endpoint, EndpointAlert, PaneId};
+
+pub struct EndpointsPane;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Col {
+    Name,
+    Region,
+    Status,
+    Instances,
+    Invocations,
+    Errors5xx,
+    Errors4xx,
+    LatencyAvg,
+    LatencyP99,
+    /// A sparkline of invocations, as wide as the column.
+    Trend,
+    /// The alerts, spelled out (the text report).
+    Alerts,
+}
+
+impl Col {
+    /// In declaration order, so `ALL[c as usize] == c`.
+    const ALL: [Col; 11] = [
+        Col::Name,
+        Col::Region,
+        Col::Status,
+        Col::Instances,
+        Col::Invocations,
+        Col::Errors5xx,
+        Col::Errors4xx,
+        Col::LatencyAvg,
+        Col::LatencyP99,
+        Col::Trend,
+        Col::Alerts,
+    ];
+
+    fn of(c: &Column) -> Col {
+        Col::ALL[usize::from(c.id)]
+    }
+}
+
+impl From<Col> for u8 {
+    fn from(c: Col) -> u8 {
+        c as u8
+    }
+}
+
+fn spec(c: Col, target: Target, spark: u16) -> Column {
+    let screen = |w| {
+        if target == Target::Screen {
+            w
+        } else {
+            Width::Cap(0)
+        }
+    };
+    match c {
+        Col::Name => column(
+            c,
+            "NAME",
+            match target {
+                Target::Screen => Width::Fill(1),
+                Target::Report => Width::Cap(40),
+            },
+        ),
+        Col::Region => column(c, "REGION", screen(Width::Len(14))),
+        Col::Status => column(c, "STATUS", screen(Width::Len(10))),
+        Col::Instances => column(c, "INSTANCES", screen(Width::Len(20))),
+        Col::Invocations => column(c, "INVOC", screen(Width::Len(6))),
+        Col::Errors5xx => column(c, "5XX", screen(Width::Len(5))),
+        Col::Errors4xx => column(c, "4XX", screen(Width::Len(5))),
+        Col::LatencyAvg => column(c, "AVG", screen(Width::Len(8))),
+        Col::LatencyP99 => column(c, "P99", screen(Width::Len(8))),
+        Col::Trend => column(c, "INVOCATIONS", Width::Len(spark)),
+        Col::Alerts => column(c, "ALERTS", Width::Cap(0)),
+    }
+}
+
+fn endpoints(data: &PaneData) -> &[Endpoint] {
+    data.endpoints().unwrap_or(&[])
+}
+
+impl Pane for EndpointsPane {
+    fn id(&self) -> PaneId {
+        PaneId::Endpoints
+    }
+
+    fn title(&self) -> &'static str {
+        "Endpoints"
+    }
+
+    fn short_name(&self) -> &'static str {
+        "endpoints"
+    }
+
+    fn rows(&self, data: &PaneData) -> Vec<RowRef> {
+        (0..endpoints(data).len()).map(RowRef::item).collect()
+    }
+
+    fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool {
+        endpoints(data).get(row.item as usize).is_some_and(|e| {
+            let types: Vec<&str> = e
+                .variants
+                .iter()
+                .filter_map(|v| v.instance_type.as_deref())
+                .collect();
+            let alert = if e.alerts.is_empty() { "" } else { "alert" };
+            m.matches(&[&e.name, &e.region, &e.status, &types.join(" "), alert])
+        })
+    }
+
+    fn totals(&self, data: &PaneData) -> Totals {
+        let eps = endpoints(data);
+        let in_alert = eps.iter().filter(|e| !e.alerts.is_empty()).count();
+        Totals::new(eps.len(), vec![(Badge::Alert, in_alert)])
+    }
+
+    fn detail_title(&self, data: &PaneData, row: RowRef) -> Option<String> {
+        let e = endpoints(data).get(row.item as usize)?;
+        Some(format!("Endpoint {}", e.name))
+    }
+
+    fn detail(&self, data: &PaneData, row: RowRef, ctx: &CellContext) -> Vec<DetailLine> {
+        let Some(e) = endpoints(data).get(row.item as usize) else {
+            return vec![];
+        };
+        let m = &e.metrics;
+        let mut out = vec![
+            line("name", &e.name),
+            line("region", &e.region),
+            line("status", &e.status),
+            line(
+                "kms key",
+                e.kms_key_id
+                    .clone()
+                    .unwrap_or_else(|| "none (not encrypted with a customer key)".into()),
+            ),
+            section("variants"),
+        ];
+        for v in &e.variants {
+            out.push(line(&v.name, v.label(false)));
+        }
+        out.push(section(&format!(
+            "metrics, last {}",
+            format_window(ctx.window)
+        )));
+        out.push(line("invocations", format!("{:.0}", m.invocations)));
+        out.push(line("4XX errors", format!("{:.0}", m.errors_4xx)));
+        out.push(line("5XX errors", format!("{:.0}", m.errors_5xx)));
+        out.push(line("latency avg", ms(m.latency_ms_avg)));
+        out.push(line("latency p99", ms(m.latency_ms_p99)));
+        out.push(line("overhead avg", ms(m.overhead_ms_avg)));
+        out.push(section("alerts"));
+        if e.alerts.is_empty() {
+            out.push(line("", "none"));
+        }
+        for a in &e.alerts {
+            out.push(line("⚠", a.to_string()));
+        }
+        out
+    }
+
+    fn columns(&self, width: u16, ctx: &CellContext) -> Vec<Column> {
+        use Col::*;
+        if ctx.target == Target::Report {
+            let mut cols = vec![Name];
+            if ctx.multi_region {
+                cols.push(Region);
+            }
+            cols.extend([
+                Status,
+                Instances,
+                Invocations,
+                Errors4xx,
+                Errors5xx,
+                LatencyAvg,
+                LatencyP99,
+                Alerts,
+            ]);
+            return cols.into_iter().map(|c| spec(c, ctx.target, 0)).collect();
+        }
+        // Seven number columns need room before the name can keep its own.
+        let tier = Tier::of(width, 90);
+        let spark = if tier == Tier::Wide { 24 } else { 12 };
+        let mut cols = vec![Name];
+        if ctx.multi_region && tier == Tier::Wide {
+            cols.push(Region);
+        }
+        match tier {
+            Tier::Narrow => cols.extend([Invocations, Errors5xx, LatencyAvg]),
+            Tier::Medium => cols.extend([
+                Status,
+                Invocations,
+                Errors4xx,
+                Errors5xx,
+                LatencyAvg,
+                LatencyP99,
+                Trend,
+            ]),
+            Tier::Wide => cols.extend([
+                Status,
+                Instances,
+                Invocations,
+                Errors4xx,
+                Errors5xx,
+                LatencyAvg,
+                LatencyP99,
+                Trend,
+            ]),
+        }
+        cols.into_iter()
+            .map(|c| spec(c, ctx.target, spark))
+            .collect()
+    }
+
+    fn cells(
+        &self,
+        data: &PaneData,
+        row: RowRef,
+        columns: &[Column],
+        _continuation: bool,
+        ctx: &CellContext,
+    ) -> Vec<Styled> {
+        let Some(e) = endpoints(data).get(row.item as usize) else {
+            return vec![];
+        };
+        columns.iter().map(|c| cell(e, c, ctx.target)).collect()
+    }
+
+    fn empty_message(&self, _data: Option<&PaneData>) -> String {
+        "no SageMaker endpoints in the regions watched".to_string()
+    }
+
+    fn report_heading(&self, data: Option<&PaneData>) -> String {
+        format!("ENDPOINTS ({})", data.map_or(0, |d| endpoints(d).len()))
+    }
+}
+
+fn cell(e: &Endpoint, column: &Column, target: Target) -> Styled {
+    let m = &e.metrics;
+    let screen = target == Target::Screen;
+    // On screen the numbers behind an alert stand out; the report lists the alerts instead.
+    let flagged = |f: fn(&EndpointAlert) -> bool| match (screen, e.alerts.iter().any(f)) {
+        (false, _) => Tone::Plain,
+        (true, true) => Tone::Alert,
+        (true, false) => Tone::Base,
+    };
+    match Col::of(column) {
+        Col::Name if e.alerts.is_empty() || !screen => Styled::plain(&e.name),
+        Col::Name => Styled::new(format!("⚠ {}", e.name), Tone::Alert),
+        Col::Region => Styled::plain(&e.region),
+        Col::Status if !screen => Styled::plain(&e.status),
+        Col::Status => Styled::new(
+            &e.status,
+            match e.status.as_str() {
+                "InService" => Tone::Good,
+                "Failed" | "OutOfService" => Tone::Bad,
+                _ => Tone::Busy,
+            },
+        ),
+        Col::Instances => {
+            let inst: Vec<String> = e.variants.iter().map(|v| v.label(screen)).collect();
+            Styled::plain(inst.join(" "))
+        }
+        Col::Invocations => Styled::plain(count(m.invocations)),
+        Col::Errors5xx => Styled::new(
+            count(m.errors_5xx),
+            flagged(|a| matches!(a, EndpointAlert::Errors5xx { .. })),
+        ),
+        Col::Errors4xx => Styled::plain(count(m.errors_4xx)),
+        Col::LatencyAvg => Styled::new(
+            ms(m.latency_ms_avg),
+            flagged(|a| matches!(a, EndpointAlert::Latency { .. })),
+        ),
+        Col::LatencyP99 => Styled::plain(ms(m.latency_ms_p99)),
+        Col::Trend => Styled::new(
+            sparkline(&m.series.invocations, trend_width(column)),
+            Tone::Sparkline,
+        ),
+        Col::Alerts if e.alerts.is_empty() => Styled::plain("ok"),
+        Col::Alerts => {
+            let alerts: Vec<String> = e.alerts.iter().map(ToString::to_string).collect();
+            Styled::new(format!("⚠ {}", alerts.join("; ")), Tone::Alert)
+        }
+    }
+}
+
+fn trend_width(c: &Column) -> usize {
+    match c.width {
+        Width::Len(n) | Width::Fill(n) | Width::Cap(n) => usize::from(n),
+    }
+}

@@ -1,0 +1,247 @@
+//! The GuardDuty findings pane: highest severity first.
+
+use super::{
+    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, Styled, Target, Tier,
+    Tone, Totals, Width, column, line, section,
+};
+use crate::format::age;
+use crate::model::{Finding, FindingsData, PaneId, SeverityLabel};
+
+pub struct FindingsPane;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Col {
+    /// GuardDuty's score and band: ` 8.0 HIGH`.
+    Severity,
+    /// The score alone (a narrow pane).
+    Score,
+    Type,
+    Resource,
+    Count,
+    FirstSeen,
+    LastSeen,
+    Title,
+}
+
+impl Col {
+    /// In declaration order, so `ALL[c as usize] == c`.
+    const ALL: [Col; 8] = [
+        Col::Severity,
+        Col::Score,
+        Col::Type,
+        Col::Resource,
+        Col::Count,
+        Col::FirstSeen,
+        Col::LastSeen,
+        Col::Title,
+    ];
+
+    fn of(c: &Column) -> Col {
+        Col::ALL[usize::from(c.id)]
+    }
+}
+
+impl From<Col> for u8 {
+    fn from(c: Col) -> u8 {
+        c as u8
+    }
+}
+
+fn findings(data: &PaneData) -> &[Finding] {
+    data.findings().map_or(&[], |d| d.findings.as_slice())
+}
+
+impl Pane for FindingsPane {
+    fn id(&self) -> PaneId {
+        PaneId::Findings
+    }
+
+    fn title(&self) -> &'static str {
+        "GuardDuty findings"
+    }
+
+    fn short_name(&self) -> &'static str {
+        "findings"
+    }
+
+    fn rows(&self, data: &PaneData) -> Vec<RowRef> {
+        (0..findings(data).len()).map(RowRef::item).collect()
+    }
+
+    fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool {
+        findings(data).get(row.item as usize).is_some_and(|f| {
+            m.matches(&[
+                f.severity_label().label(),
+                &f.finding_type,
+                &f.title,
+                &f.resource,
+                &f.id,
+                &f.region,
+            ])
+        })
+    }
+
+    fn totals(&self, data: &PaneData) -> Totals {
+        let counts = data.findings().map(|d| &d.counts);
+        let list = findings(data);
+        let badges = [
+            SeverityLabel::Critical,
+            SeverityLabel::High,
+            SeverityLabel::Medium,
+            SeverityLabel::Low,
+        ]
+        .into_iter()
+        .map(|level| {
+            // GuardDuty's own counts when it gave them, else counted here.
+            let n = match counts.and_then(|c| c.get(&level)) {
+                Some(n) => *n as usize,
+                None => list.iter().filter(|f| f.severity_label() == level).count(),
+            };
+            (Badge::Severity(level), n)
+        })
+        .collect();
+        Totals::new(list.len(), badges)
+    }
+
+    fn detail_title(&self, data: &PaneData, row: RowRef) -> Option<String> {
+        let f = findings(data).get(row.item as usize)?;
+        Some(format!("Finding {}", f.finding_type))
+    }
+
+    fn detail(&self, data: &PaneData, row: RowRef, _ctx: &CellContext) -> Vec<DetailLine> {
+        let Some(f) = findings(data).get(row.item as usize) else {
+            return vec![];
+        };
+        let mut out = vec![
+            line("type", &f.finding_type),
+            line(
+                "severity",
+                format!("{:.1} ({})", f.severity, f.severity_label().label()),
+            ),
+            line("title", &f.title),
+            line("resource", format!("{} {}", f.resource_type, f.resource)),
+            line("count", f.count.to_string()),
+            line(
+                "first seen",
+                f.first_seen.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            ),
+            line(
+                "last seen",
+                f.last_seen.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            ),
+            line("region", &f.region),
+            line("account", &f.account_id),
+            line("id", &f.id),
+            line("archived", if f.archived { "yes" } else { "no" }),
+            section("description"),
+        ];
+        for l in f.description.lines() {
+            out.push(line("", l));
+        }
+        out.push(section("details"));
+        for (k, v) in &f.details {
+            out.push(line(k, v));
+        }
+        out
+    }
+
+    fn columns(&self, width: u16, ctx: &CellContext) -> Vec<Column> {
+        use Col::*;
+        let cols: &[(Col, &str, Width)] = match (ctx.target, Tier::of(width, 60)) {
+            (Target::Report, _) => &[
+                (Severity, "SEVERITY", Width::Cap(0)),
+                (Type, "TYPE", Width::Cap(60)),
+                (Resource, "RESOURCE", Width::Cap(32)),
+                (Count, "COUNT", Width::Cap(0)),
+                (LastSeen, "LAST", Width::Cap(0)),
+                (Title, "TITLE", Width::Cap(90)),
+            ],
+            (Target::Screen, Tier::Wide) => &[
+                (Severity, "SEV", Width::Len(13)),
+                (Type, "TYPE", Width::Len(40)),
+                (Resource, "RESOURCE", Width::Len(22)),
+                (Count, "COUNT", Width::Len(6)),
+                (FirstSeen, "FIRST", Width::Len(5)),
+                (LastSeen, "LAST", Width::Len(5)),
+                (Title, "TITLE", Width::Fill(1)),
+            ],
+            (Target::Screen, Tier::Medium) => &[
+                (Severity, "SEV", Width::Len(13)),
+                (Type, "TYPE", Width::Fill(2)),
+                (Resource, "RESOURCE", Width::Fill(1)),
+                (Count, "COUNT", Width::Len(6)),
+                (LastSeen, "LAST", Width::Len(4)),
+            ],
+            (Target::Screen, Tier::Narrow) => &[
+                (Score, "SEV", Width::Len(4)),
+                (Type, "TYPE", Width::Fill(1)),
+                (LastSeen, "LAST", Width::Len(4)),
+            ],
+        };
+        cols.iter().map(|(c, h, w)| column(*c, h, *w)).collect()
+    }
+
+    fn cells(
+        &self,
+        data: &PaneData,
+        row: RowRef,
+        columns: &[Column],
+        _continuation: bool,
+        ctx: &CellContext,
+    ) -> Vec<Styled> {
+        let Some(f) = findings(data).get(row.item as usize) else {
+            return vec![];
+        };
+        let label = f.severity_label();
+        let tone = Tone::Risk(label.as_risk());
+        columns
+            .iter()
+            .map(|c| match Col::of(c) {
+                Col::Severity if ctx.target == Target::Report => {
+                    Styled::new(format!("{:.1} {}", f.severity, label.label()), tone)
+                }
+                Col::Severity => Styled::new(
+                    format!("{:>4.1} {}", f.severity, label.label().to_uppercase()),
+                    tone,
+                ),
+                Col::Score => Styled::new(format!("{:>4.1}", f.severity), tone),
+                Col::Type => Styled::plain(&f.finding_type),
+                Col::Resource => Styled::plain(&f.resource),
+                Col::Count => Styled::plain(f.count.to_string()),
+                Col::FirstSeen => Styled::plain(age(ctx.now, f.first_seen)),
+                Col::LastSeen => Styled::plain(age(ctx.now, f.last_seen)),
+                Col::Title => Styled::plain(&f.title),
+            })
+            .collect()
+    }
+
+    /// No rows: GuardDuty found nothing, or is not switched on where we look.
+    fn empty_message(&self, data: Option<&PaneData>) -> String {
+        let off: Vec<&str> = data
+            .and_then(PaneData::findings)
+            .map(|d: &FindingsData| {
+                d.detectors
+                    .iter()
+                    .filter(|(_, on)| !on)
+                    .map(|(r, _)| r.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if off.is_empty() {
+            "no active findings: GuardDuty has nothing to report".to_string()
+        } else {
+            format!(
+                "GuardDuty is not enabled in {} (no detector)",
+                off.join(", ")
+            )
+        }
+    }
+
+    fn report_heading(&self, data: Option<&PaneData>) -> String {
+        format!(
+            "GUARDDUTY FINDINGS ({})",
+            data.map_or(0, |d| findings(d).len())
+        )
+    }
+}

@@ -1,0 +1,346 @@
+//! The pane registry: what each pane is, apart from where its data comes from and how the
+//! terminal draws it. A pane is one module here implementing [`Pane`] over its part of
+//! [`PaneData`]: its rows, how the filter matches them, the counts in its title, the details of
+//! a row, and its columns as data (header, width, cell), which both the screen and the `--once`
+//! text report read.
+//!
+//! # Adding a pane
+//!
+//! A credentials pane, say, needs:
+//! 1. a `PaneId::Credentials` variant (its key names it in JSON, the config and the themes);
+//! 2. a `PaneData::Credentials(..)` variant holding its data;
+//! 3. `panes/credentials.rs` with a unit struct implementing [`Pane`];
+//! 4. one line in [`REGISTRY`], in `PaneId` order;
+//! 5. where its data comes from: a `Source` method and a branch of `fetch::prepare`.
+//!
+//! The app state, the generic pane drawing, the status bar, the detail view, the filter and the
+//! text report then work for it unchanged; `tests::the_registry_follows_pane_ids` checks the
+//! order.
+
+pub mod checklist;
+pub mod endpoints;
+pub mod findings;
+pub mod security_groups;
+
+use crate::model::{
+    CheckItem, CheckStatus, Endpoint, FindingsData, PaneId, Risk, SecurityGroupsData, SeverityLabel,
+};
+use chrono::{DateTime, Utc};
+
+/// One pane's data, as the fetch step prepares it and the app state holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaneData {
+    Endpoints(Vec<Endpoint>),
+    SecurityGroups(SecurityGroupsData),
+    Findings(FindingsData),
+    Checklist(Vec<CheckItem>),
+}
+
+impl PaneData {
+    pub fn pane(&self) -> PaneId {
+        match self {
+            PaneData::Endpoints(_) => PaneId::Endpoints,
+            PaneData::SecurityGroups(_) => PaneId::SecurityGroups,
+            PaneData::Findings(_) => PaneId::Findings,
+            PaneData::Checklist(_) => PaneId::Checklist,
+        }
+    }
+
+    pub fn endpoints(&self) -> Option<&[Endpoint]> {
+        match self {
+            PaneData::Endpoints(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn security_groups(&self) -> Option<&SecurityGroupsData> {
+        match self {
+            PaneData::SecurityGroups(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn findings(&self) -> Option<&FindingsData> {
+        match self {
+            PaneData::Findings(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn checklist(&self) -> Option<&[CheckItem]> {
+        match self {
+            PaneData::Checklist(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// An item of a pane's data, and for security groups the rule within the group. Only indexes
+/// are kept, so a filter over 100,000 rules costs no copies of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowRef {
+    pub item: u32,
+    /// The rule's index in its group; `None` for a group without rules.
+    pub rule: Option<u32>,
+}
+
+impl RowRef {
+    pub fn item(i: usize) -> RowRef {
+        RowRef {
+            item: i as u32,
+            rule: None,
+        }
+    }
+}
+
+/// A count shown in a pane's title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Badge {
+    Alert,
+    Risk(Risk),
+    Severity(SeverityLabel),
+    Check(CheckStatus),
+}
+
+/// A pane's totals, counted once when its data arrives rather than on every frame.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Totals {
+    pub rows: usize,
+    pub badges: Vec<(Badge, usize)>,
+}
+
+impl Totals {
+    /// Totals that show only the badges with something to count.
+    pub fn new(rows: usize, badges: Vec<(Badge, usize)>) -> Totals {
+        Totals {
+            rows,
+            badges: badges.into_iter().filter(|(_, n)| *n > 0).collect(),
+        }
+    }
+}
+
+/// A detail line: a label (empty for continuation and section lines) and its value.
+pub type DetailLine = (String, String);
+
+pub fn line(label: &str, value: impl Into<String>) -> DetailLine {
+    (label.to_string(), value.into())
+}
+
+pub fn section(title: &str) -> DetailLine {
+    (String::new(), format!("── {title} ──"))
+}
+
+/// Case-insensitive match of every word of the filter against a row's fields.
+pub struct Matcher {
+    words: Vec<String>,
+    /// The row's fields, lower-cased, reused from row to row so matching allocates nothing.
+    buf: std::cell::RefCell<String>,
+}
+
+impl Matcher {
+    /// `None` for a filter with no words: everything matches.
+    pub fn new(filter: &str) -> Option<Matcher> {
+        let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+        (!words.is_empty()).then_some(Matcher {
+            words,
+            buf: std::cell::RefCell::new(String::with_capacity(512)),
+        })
+    }
+
+    pub fn matches(&self, fields: &[&str]) -> bool {
+        let mut buf = self.buf.borrow_mut();
+        buf.clear();
+        for f in fields {
+            buf.push_str(f);
+            // A separator no word contains, so no match spans two fields.
+            buf.push('\u{1f}');
+        }
+        if buf.is_ascii() {
+            buf.make_ascii_lowercase();
+        } else {
+            *buf = buf.to_lowercase();
+        }
+        self.words.iter().all(|w| buf.contains(w.as_str()))
+    }
+}
+
+/// Who a table is for: the screen is narrow and coloured by the theme; the text report shows
+/// whole ids and colours only what it flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Screen,
+    Report,
+}
+
+/// What cells and details need besides the data.
+#[derive(Debug, Clone, Copy)]
+pub struct CellContext {
+    pub now: DateTime<Utc>,
+    pub window: chrono::Duration,
+    /// More than one region is watched: a region column is worth its room.
+    pub multi_region: bool,
+    pub target: Target,
+}
+
+/// What a cell means, for the theme (on screen) or an ANSI colour (in the text report).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tone {
+    /// No style of its own: the row's.
+    Plain,
+    /// The theme's base text.
+    Base,
+    Muted,
+    /// An endpoint over its alarm thresholds.
+    Alert,
+    Good,
+    Bad,
+    Busy,
+    Sparkline,
+    Risk(Risk),
+    Check(CheckStatus),
+}
+
+/// A cell's text and what it means.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Styled {
+    pub text: String,
+    pub tone: Tone,
+}
+
+impl Styled {
+    pub fn new(text: impl Into<String>, tone: Tone) -> Styled {
+        Styled {
+            text: text.into(),
+            tone,
+        }
+    }
+
+    pub fn plain(text: impl Into<String>) -> Styled {
+        Styled::new(text, Tone::Plain)
+    }
+}
+
+/// How a column takes its width: on screen a fixed length or a share of what is left; in the
+/// text report as wide as its widest cell, up to a cap (0: no cap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    Len(u16),
+    Fill(u16),
+    Cap(u16),
+}
+
+/// One column of a pane's table, as data: `id` is the pane's own column (its `Col` enum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub id: u8,
+    pub header: &'static str,
+    pub width: Width,
+}
+
+/// How much a pane can show: a pane of an 80-column grid, of a 200-column grid, or zoomed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    Narrow,
+    Medium,
+    Wide,
+}
+
+impl Tier {
+    /// The tier of a pane `width` columns wide whose medium layout needs `medium_from`.
+    pub fn of(width: u16, medium_from: u16) -> Tier {
+        match width {
+            w if w < medium_from => Tier::Narrow,
+            w if w < 130 => Tier::Medium,
+            _ => Tier::Wide,
+        }
+    }
+}
+
+/// What every pane is. Implementations are unit structs, one per module, listed in
+/// [`REGISTRY`].
+pub trait Pane: Sync {
+    fn id(&self) -> PaneId;
+    /// The title of its frame: "Endpoints".
+    fn title(&self) -> &'static str;
+    /// Its name in the status bar: "endpoints".
+    fn short_name(&self) -> &'static str;
+    /// Every row of the data, in display order.
+    fn rows(&self, data: &PaneData) -> Vec<RowRef>;
+    /// Whether a row matches the filter.
+    fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool;
+    fn totals(&self, data: &PaneData) -> Totals;
+    /// The detail view's title and lines for a row.
+    fn detail_title(&self, data: &PaneData, row: RowRef) -> Option<String>;
+    fn detail(&self, data: &PaneData, row: RowRef, ctx: &CellContext) -> Vec<DetailLine>;
+    /// The columns shown in a pane `width` columns wide (or in the text report).
+    fn columns(&self, width: u16, ctx: &CellContext) -> Vec<Column>;
+    /// A row's cells, one per column; `continuation` when the row above shows the same item.
+    fn cells(
+        &self,
+        data: &PaneData,
+        row: RowRef,
+        columns: &[Column],
+        continuation: bool,
+        ctx: &CellContext,
+    ) -> Vec<Styled>;
+    /// What the pane says when it has data but no row.
+    fn empty_message(&self, data: Option<&PaneData>) -> String;
+    /// The text report's heading: "ENDPOINTS (6)".
+    fn report_heading(&self, data: Option<&PaneData>) -> String;
+}
+
+/// Every pane, in `PaneId` order.
+pub static REGISTRY: [&dyn Pane; PaneId::COUNT] = [
+    &endpoints::EndpointsPane,
+    &security_groups::SecurityGroupsPane,
+    &findings::FindingsPane,
+    &checklist::ChecklistPane,
+];
+
+pub fn pane(id: PaneId) -> &'static dyn Pane {
+    REGISTRY[id.index()]
+}
+
+/// Every row of `candidates` (of the whole data when `None`) that passes the filter.
+pub fn filter_rows(
+    p: &dyn Pane,
+    data: &PaneData,
+    filter: &str,
+    candidates: Option<&[RowRef]>,
+) -> Vec<RowRef> {
+    let m = Matcher::new(filter);
+    let keep = |r: &RowRef| m.as_ref().is_none_or(|m| p.matches(data, *r, m));
+    match candidates {
+        Some(rows) => rows.iter().copied().filter(keep).collect(),
+        None => p.rows(data).into_iter().filter(keep).collect(),
+    }
+}
+
+/// A column of the text report or the screen, by the pane's own column enum.
+pub fn column<C: Copy + Into<u8>>(col: C, header: &'static str, width: Width) -> Column {
+    Column {
+        id: col.into(),
+        header,
+        width,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_follows_pane_ids() {
+        for id in PaneId::ALL {
+            assert_eq!(pane(id).id(), id);
+        }
+    }
+
+    #[test]
+    fn matching_needs_every_word_and_ignores_case() {
+        let m = Matcher::new("SSH world").unwrap();
+        assert!(m.matches(&["admin port ssh 22", "open to the World"]));
+        assert!(!m.matches(&["admin port ssh 22"]));
+        assert!(Matcher::new("   ").is_none());
+    }
+}

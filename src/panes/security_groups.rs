@@ -1,0 +1,360 @@
+//! The security groups pane: one row per rule with its risk, riskiest groups first.
+
+use super::{
+    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, Styled, Target, Tier,
+    Tone, Totals, Width, column, line, section,
+};
+use crate::model::{Direction, PaneId, Risk, Rule, SecurityGroup};
+
+pub struct SecurityGroupsPane;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Col {
+    /// The group's id (cut to its tail on screen) and name.
+    Group,
+    /// The group's name alone (a narrow pane).
+    GroupName,
+    Direction,
+    Protocol,
+    Ports,
+    /// Protocol and ports in one: `tcp/22`.
+    ProtoPorts,
+    Peer,
+    /// Protocol, ports, direction and peer in one (a narrow pane).
+    Rule,
+    Risk,
+    /// The risk in four letters (a narrow pane).
+    RiskShort,
+    Reason,
+    /// How many interfaces the group is attached to.
+    Attachments,
+}
+
+impl Col {
+    /// In declaration order, so `ALL[c as usize] == c`.
+    const ALL: [Col; 12] = [
+        Col::Group,
+        Col::GroupName,
+        Col::Direction,
+        Col::Protocol,
+        Col::Ports,
+        Col::ProtoPorts,
+        Col::Peer,
+        Col::Rule,
+        Col::Risk,
+        Col::RiskShort,
+        Col::Reason,
+        Col::Attachments,
+    ];
+
+    fn of(c: &Column) -> Col {
+        Col::ALL[usize::from(c.id)]
+    }
+}
+
+impl From<Col> for u8 {
+    fn from(c: Col) -> u8 {
+        c as u8
+    }
+}
+
+fn groups(data: &PaneData) -> &[SecurityGroup] {
+    data.security_groups().map_or(&[], |d| d.groups.as_slice())
+}
+
+impl Pane for SecurityGroupsPane {
+    fn id(&self) -> PaneId {
+        PaneId::SecurityGroups
+    }
+
+    fn title(&self) -> &'static str {
+        "Security groups"
+    }
+
+    fn short_name(&self) -> &'static str {
+        "groups"
+    }
+
+    /// One row per rule; a group without rules is one row.
+    fn rows(&self, data: &PaneData) -> Vec<RowRef> {
+        let mut out = Vec::new();
+        for (gi, g) in groups(data).iter().enumerate() {
+            if g.rules.is_empty() {
+                out.push(RowRef::item(gi));
+            } else {
+                out.extend((0..g.rules.len()).map(|ri| RowRef {
+                    item: gi as u32,
+                    rule: Some(ri as u32),
+                }));
+            }
+        }
+        out
+    }
+
+    fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool {
+        groups(data).get(row.item as usize).is_some_and(|g| {
+            let vpc = g.vpc_id.as_deref().unwrap_or("");
+            match row.rule.and_then(|ri| g.rules.get(ri as usize)) {
+                None => m.matches(&[&g.id, &g.name, vpc, &g.region]),
+                Some(rule) => {
+                    let peer = rule.peer.to_string();
+                    let ports = rule.ports_label();
+                    let dir = rule.direction.to_string();
+                    m.matches(&[
+                        &g.id,
+                        &g.name,
+                        vpc,
+                        &g.region,
+                        &dir,
+                        &rule.protocol,
+                        &ports,
+                        &peer,
+                        &rule.description,
+                        rule.risk.label(),
+                        &rule.risk_reason,
+                    ])
+                }
+            }
+        })
+    }
+
+    fn totals(&self, data: &PaneData) -> Totals {
+        let (mut rows, mut critical, mut high) = (0, 0, 0);
+        for g in groups(data) {
+            rows += g.rules.len().max(1);
+            for r in &g.rules {
+                match r.risk {
+                    Risk::Critical => critical += 1,
+                    Risk::High => high += 1,
+                    _ => {}
+                }
+            }
+        }
+        Totals::new(
+            rows,
+            vec![
+                (Badge::Risk(Risk::Critical), critical),
+                (Badge::Risk(Risk::High), high),
+            ],
+        )
+    }
+
+    fn detail_title(&self, data: &PaneData, row: RowRef) -> Option<String> {
+        let g = groups(data).get(row.item as usize)?;
+        Some(format!("Security group {} ({})", g.id, g.name))
+    }
+
+    fn detail(&self, data: &PaneData, row: RowRef, _ctx: &CellContext) -> Vec<DetailLine> {
+        let Some(g) = groups(data).get(row.item as usize) else {
+            return vec![];
+        };
+        let mut out = vec![
+            line("id", &g.id),
+            line("name", &g.name),
+            line("description", &g.description),
+            line("vpc", g.vpc_id.clone().unwrap_or_else(|| "-".into())),
+            line("region", &g.region),
+        ];
+        for (k, v) in &g.tags {
+            out.push(line(&format!("tag {k}"), v));
+        }
+        out.push(section(&format!("rules ({})", g.rules.len())));
+        for (ri, r) in g.rules.iter().enumerate() {
+            let marker = if row.rule == Some(ri as u32) {
+                "▶"
+            } else {
+                " "
+            };
+            out.push(line(
+                &format!("{marker} {} {}", r.direction, r.risk.label()),
+                format!(
+                    "{} {} {} {}{}",
+                    r.protocol,
+                    r.ports_label(),
+                    if r.direction == Direction::Ingress {
+                        "from"
+                    } else {
+                        "to"
+                    },
+                    r.peer,
+                    if r.description.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  \"{}\"", r.description)
+                    }
+                ),
+            ));
+            if !r.risk_reason.is_empty() {
+                out.push(line("", format!("  ↳ {}", r.risk_reason)));
+            }
+            if let Some(id) = &r.id {
+                out.push(line("", format!("  rule {id}")));
+            }
+        }
+        out.push(section(&format!("attached to ({})", g.attachments.len())));
+        if g.attachments.is_empty() {
+            out.push(line("", "nothing: the group is unused"));
+        }
+        for a in &g.attachments {
+            out.push(line(
+                &a.interface_id,
+                format!(
+                    "{} {} {} {}",
+                    a.kind.label(),
+                    a.target.clone().unwrap_or_default(),
+                    a.private_ip.clone().unwrap_or_default(),
+                    a.description
+                ),
+            ));
+        }
+        out
+    }
+
+    fn columns(&self, width: u16, ctx: &CellContext) -> Vec<Column> {
+        use Col::*;
+        let cols: &[(Col, &str, Width)] = match (ctx.target, Tier::of(width, 60)) {
+            (Target::Report, _) => &[
+                (Group, "GROUP", Width::Cap(48)),
+                (Direction, "DIR", Width::Cap(0)),
+                (Protocol, "PROTO", Width::Cap(0)),
+                (Ports, "PORTS", Width::Cap(0)),
+                (Peer, "PEER", Width::Cap(24)),
+                (Risk, "RISK", Width::Cap(0)),
+                (Reason, "REASON", Width::Cap(90)),
+            ],
+            (Target::Screen, Tier::Wide) => &[
+                (Group, "GROUP", Width::Len(28)),
+                (Direction, "DIR", Width::Len(3)),
+                (Protocol, "PROTO", Width::Len(5)),
+                (Ports, "PORTS", Width::Len(11)),
+                (Peer, "PEER", Width::Len(20)),
+                (Risk, "RISK", Width::Len(8)),
+                (Reason, "REASON", Width::Fill(1)),
+                (Attachments, "ATT", Width::Len(3)),
+            ],
+            (Target::Screen, Tier::Medium) => &[
+                (Group, "GROUP", Width::Len(26)),
+                (Direction, "DIR", Width::Len(3)),
+                (ProtoPorts, "PORTS", Width::Len(15)),
+                (Peer, "PEER", Width::Len(20)),
+                (Risk, "RISK", Width::Len(8)),
+                (Reason, "REASON", Width::Fill(1)),
+            ],
+            (Target::Screen, Tier::Narrow) => &[
+                (GroupName, "GROUP", Width::Len(12)),
+                (Rule, "RULE", Width::Fill(1)),
+                (RiskShort, "RISK", Width::Len(4)),
+            ],
+        };
+        cols.iter().map(|(c, h, w)| column(*c, h, *w)).collect()
+    }
+
+    fn cells(
+        &self,
+        data: &PaneData,
+        row: RowRef,
+        columns: &[Column],
+        continuation: bool,
+        ctx: &CellContext,
+    ) -> Vec<Styled> {
+        let Some(g) = groups(data).get(row.item as usize) else {
+            return vec![];
+        };
+        // The group's name is muted on the rows after its first, so groups read as blocks.
+        let group_tone = match (ctx.target, continuation) {
+            (Target::Report, _) => Tone::Plain,
+            (Target::Screen, true) => Tone::Muted,
+            (Target::Screen, false) => Tone::Base,
+        };
+        let group = |c: Col| match (c, ctx.target) {
+            (Col::GroupName, _) => Styled::new(&g.name, group_tone),
+            (_, Target::Screen) => {
+                Styled::new(format!("{} {}", short_id(&g.id), g.name), group_tone)
+            }
+            (_, Target::Report) => Styled::plain(format!("{} {}", g.id, g.name)),
+        };
+        let Some(rule) = row.rule.and_then(|i| g.rules.get(i as usize)) else {
+            // A group without rules says so in its widest free-text column.
+            let says = [Col::Reason, Col::Rule, Col::Peer]
+                .into_iter()
+                .find(|want| columns.iter().any(|c| Col::of(c) == *want));
+            return columns
+                .iter()
+                .map(|c| match Col::of(c) {
+                    col @ (Col::Group | Col::GroupName) => group(col),
+                    col if Some(col) == says => Styled::new("no rules", Tone::Muted),
+                    _ => Styled::plain(""),
+                })
+                .collect();
+        };
+        columns
+            .iter()
+            .map(|c| match Col::of(c) {
+                col @ (Col::Group | Col::GroupName) => group(col),
+                Col::Direction => Styled::plain(rule.direction.to_string()),
+                Col::Protocol => Styled::plain(&rule.protocol),
+                Col::Ports => Styled::plain(rule.ports_label()),
+                Col::ProtoPorts => Styled::plain(proto_ports(rule)),
+                Col::Peer => Styled::plain(rule.peer.to_string()),
+                Col::Rule => {
+                    let arrow = if rule.direction == Direction::Ingress {
+                        "←"
+                    } else {
+                        "→"
+                    };
+                    Styled::plain(format!("{} {arrow} {}", proto_ports(rule), rule.peer))
+                }
+                Col::Risk => {
+                    let label = match (ctx.target, rule.risk) {
+                        (Target::Screen, Risk::None) => "·",
+                        (_, r) => r.label(),
+                    };
+                    Styled::new(label, Tone::Risk(rule.risk))
+                }
+                Col::RiskShort => Styled::new(short_risk(rule.risk), Tone::Risk(rule.risk)),
+                Col::Reason if ctx.target == Target::Report => Styled::plain(&rule.risk_reason),
+                Col::Reason => Styled::new(&rule.risk_reason, Tone::Risk(rule.risk)),
+                Col::Attachments => Styled::plain(g.attachments.len().to_string()),
+            })
+            .collect()
+    }
+
+    fn empty_message(&self, _data: Option<&PaneData>) -> String {
+        "no security groups in the regions watched".to_string()
+    }
+
+    fn report_heading(&self, data: Option<&PaneData>) -> String {
+        let groups = data.map_or(&[][..], groups);
+        let rules: usize = groups.iter().map(|g| g.rules.len()).sum();
+        format!("SECURITY GROUPS ({}, {rules} rules)", groups.len())
+    }
+}
+
+fn proto_ports(rule: &Rule) -> String {
+    if rule.is_all_traffic() {
+        "all".to_string()
+    } else {
+        format!("{}/{}", rule.protocol, rule.ports_label())
+    }
+}
+
+fn short_risk(r: Risk) -> &'static str {
+    match r {
+        Risk::None => "·",
+        Risk::Low => "low",
+        Risk::Medium => "med",
+        Risk::High => "high",
+        Risk::Critical => "CRIT",
+    }
+}
+
+/// `sg-0b1d2f3a4c5e6a701` → `…6a701`: enough to tell groups apart in a narrow column.
+fn short_id(id: &str) -> String {
+    let n = id.chars().count();
+    if n <= 12 {
+        id.to_string()
+    } else {
+        format!("…{}", id.chars().skip(n - 5).collect::<String>())
+    }
+}

@@ -1,0 +1,270 @@
+//! The snapshot of an app state: what each pane holds, the errors, the API calls, and the
+//! summary that decides the exit code.
+
+use super::exit;
+use super::types::*;
+use crate::app::AppState;
+use crate::model::{CheckStatus, EndpointAlert, PaneId, Risk};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+fn alert_kind(a: &EndpointAlert) -> &'static str {
+    match a {
+        EndpointAlert::Errors5xx { .. } => "errors_5xx",
+        EndpointAlert::Latency { .. } => "latency",
+        EndpointAlert::Status { .. } => "status",
+    }
+}
+
+impl<'a> Snapshot<'a> {
+    pub fn from_state(
+        state: &'a AppState,
+        generated_at: DateTime<Utc>,
+        fail_on: Option<Risk>,
+    ) -> Snapshot<'a> {
+        let ctx = &state.context;
+        let identity = ctx.identity.data();
+        let endpoints: Vec<EndpointOut> = state
+            .endpoints()
+            .unwrap_or(&[])
+            .iter()
+            .map(|e| EndpointOut {
+                name: &e.name,
+                region: &e.region,
+                status: &e.status,
+                variants: &e.variants,
+                kms_key_id: e.kms_key_id.as_deref(),
+                invocations: e.metrics.invocations,
+                errors_4xx: e.metrics.errors_4xx,
+                errors_5xx: e.metrics.errors_5xx,
+                latency_ms_avg: e.metrics.latency_ms_avg.map(round3),
+                latency_ms_p99: e.metrics.latency_ms_p99.map(round3),
+                overhead_ms_avg: e.metrics.overhead_ms_avg.map(round3),
+                alerts: e
+                    .alerts
+                    .iter()
+                    .map(|a| AlertOut {
+                        kind: alert_kind(a),
+                        message: a.to_string(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let security_groups: Vec<SecurityGroupOut> = state
+            .security_groups()
+            .map(|d| d.groups.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .map(|g| SecurityGroupOut {
+                id: &g.id,
+                name: &g.name,
+                description: &g.description,
+                vpc_id: g.vpc_id.as_deref(),
+                region: &g.region,
+                max_risk: g.max_risk(),
+                tags: g
+                    .tags
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect(),
+                rules: g
+                    .rules
+                    .iter()
+                    .map(|r| RuleOut {
+                        id: r.id.as_deref(),
+                        direction: r.direction,
+                        protocol: &r.protocol,
+                        from_port: r.from_port,
+                        to_port: r.to_port,
+                        peer: peer_text(&r.peer),
+                        peer_kind: peer_kind(&r.peer),
+                        description: &r.description,
+                        risk: r.risk,
+                        risk_reason: &r.risk_reason,
+                    })
+                    .collect(),
+                attachments: g
+                    .attachments
+                    .iter()
+                    .map(|a| AttachmentOut {
+                        interface_id: &a.interface_id,
+                        kind: a.kind,
+                        target: a.target.as_deref(),
+                        private_ip: a.private_ip.as_deref(),
+                        description: &a.description,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let findings: Vec<FindingOut> = state
+            .findings()
+            .map(|d| d.findings.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .map(|f| FindingOut {
+                id: &f.id,
+                finding_type: &f.finding_type,
+                severity: f.severity,
+                severity_label: f.severity_label(),
+                title: &f.title,
+                resource: &f.resource,
+                resource_type: &f.resource_type,
+                count: f.count,
+                first_seen: f.first_seen,
+                last_seen: f.last_seen,
+                archived: f.archived,
+                region: &f.region,
+                account_id: &f.account_id,
+            })
+            .collect();
+        let checklist: Vec<CheckOut> = state
+            .checklist()
+            .unwrap_or(&[])
+            .iter()
+            .map(|c| CheckOut {
+                id: &c.id,
+                category: c.category,
+                title: &c.title,
+                status: c.status,
+                importance: c.importance,
+                evidence: &c.evidence,
+                remediation: &c.remediation,
+                seed: c.seed,
+                prowler: c.prowler,
+            })
+            .collect();
+
+        let mut errors = Vec::new();
+        for pane in PaneId::ALL {
+            if let Some(e) = state.error(pane) {
+                errors.push(ErrorOut {
+                    pane,
+                    message: e.to_string(),
+                    partial: false,
+                });
+            } else if !state.has_data(pane) {
+                errors.push(ErrorOut {
+                    pane,
+                    message: "no data: the fetch did not finish".into(),
+                    partial: false,
+                });
+            }
+            if let Some((_, warnings)) = state.stamp(pane) {
+                errors.extend(warnings.iter().map(|w| ErrorOut {
+                    pane,
+                    message: w.clone(),
+                    partial: true,
+                }));
+            }
+        }
+
+        let summary = summarize(
+            &endpoints,
+            &security_groups,
+            &findings,
+            &checklist,
+            &errors,
+            fail_on,
+        );
+        Snapshot {
+            schema_version: SCHEMA_VERSION,
+            generated_at,
+            source: ctx.source,
+            account: identity.and_then(|i| i.account.as_deref()),
+            caller_arn: identity.and_then(|i| i.caller_arn.as_deref()),
+            profile: ctx.profile.as_deref(),
+            regions: &ctx.regions,
+            endpoint_url: ctx.endpoint_url.as_deref(),
+            window_seconds: ctx.window.num_seconds(),
+            read_only: ctx.read_only,
+            endpoints,
+            security_groups,
+            findings,
+            checklist,
+            errors,
+            api_calls: state.total_api_calls(),
+            api_calls_by_pane: &state.api_calls,
+            cloudwatch_cost: state.cloudwatch_cost(),
+            summary,
+            panes: PaneId::ALL.map(|p| state.pane_data(p)),
+        }
+    }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+fn summarize(
+    endpoints: &[EndpointOut],
+    groups: &[SecurityGroupOut],
+    findings: &[FindingOut],
+    checklist: &[CheckOut],
+    errors: &[ErrorOut],
+    fail_on: Option<Risk>,
+) -> Summary {
+    let mut rules_by_risk = BTreeMap::new();
+    let mut findings_by_severity = BTreeMap::new();
+    let mut checklist_by_status = BTreeMap::new();
+    let mut breaches = Vec::new();
+    let at_or_above = |r: Risk| fail_on.is_some_and(|level| r >= level);
+
+    let in_alert: Vec<&EndpointOut> = endpoints.iter().filter(|e| !e.alerts.is_empty()).collect();
+    // An endpoint in alert counts as high: it is failing its users now.
+    if at_or_above(Risk::High) {
+        for e in &in_alert {
+            let why: Vec<&str> = e.alerts.iter().map(|a| a.message.as_str()).collect();
+            breaches.push(format!("endpoint {} in alert: {}", e.name, why.join("; ")));
+        }
+    }
+    for g in groups {
+        for r in &g.rules {
+            *rules_by_risk.entry(r.risk).or_insert(0) += 1;
+            if r.risk > Risk::None && at_or_above(r.risk) {
+                breaches.push(format!(
+                    "{} rule in {} ({}): {}",
+                    r.risk.label(),
+                    g.id,
+                    g.name,
+                    r.risk_reason
+                ));
+            }
+        }
+    }
+    for f in findings.iter().filter(|f| !f.archived) {
+        *findings_by_severity.entry(f.severity_label).or_insert(0) += 1;
+        if at_or_above(f.severity_label.as_risk()) {
+            breaches.push(format!(
+                "{} finding {}: {}",
+                f.severity_label.label(),
+                f.finding_type,
+                f.title
+            ));
+        }
+    }
+    for c in checklist {
+        *checklist_by_status.entry(c.status).or_insert(0) += 1;
+        if c.status == CheckStatus::Fail && at_or_above(c.importance.as_risk()) {
+            breaches.push(format!("checklist {} failed: {}", c.id, c.title));
+        }
+    }
+    let complete = errors.is_empty();
+    // A problem found is certain even when another pane failed, so 3 wins over 2.
+    let exit_code = if !breaches.is_empty() {
+        exit::FAIL_ON
+    } else if !complete {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    };
+    Summary {
+        endpoints_in_alert: in_alert.len(),
+        rules_by_risk,
+        findings_by_severity,
+        checklist_by_status,
+        fail_on,
+        breaches,
+        complete,
+        exit_code,
+    }
+}

@@ -1,0 +1,172 @@
+//! The snapshot as scripts read it: serde types that borrow from the app state, so a snapshot
+//! of 100,000 rules costs no copy of them. The JSON is a contract: fields are added, never
+//! renamed.
+
+use crate::metrics::CloudWatchCost;
+use crate::model::{
+    ApiCalls, AttachmentKind, Category, CheckStatus, Direction, Importance, PaneId, Peer, Risk,
+    SeverityLabel, Variant,
+};
+use crate::panes::PaneData;
+use crate::source::SourceKind;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Snapshot<'a> {
+    pub schema_version: u32,
+    pub generated_at: DateTime<Utc>,
+    pub source: SourceKind,
+    pub account: Option<&'a str>,
+    pub caller_arn: Option<&'a str>,
+    pub profile: Option<&'a str>,
+    pub regions: &'a [String],
+    pub endpoint_url: Option<&'a str>,
+    pub window_seconds: i64,
+    pub read_only: bool,
+    pub endpoints: Vec<EndpointOut<'a>>,
+    pub security_groups: Vec<SecurityGroupOut<'a>>,
+    pub findings: Vec<FindingOut<'a>>,
+    pub checklist: Vec<CheckOut<'a>>,
+    pub errors: Vec<ErrorOut>,
+    pub api_calls: ApiCalls,
+    /// The same calls, by the pane that made them.
+    pub api_calls_by_pane: &'a BTreeMap<PaneId, ApiCalls>,
+    /// Estimated CloudWatch GetMetricData cost of one refresh and of an hour of refreshes.
+    pub cloudwatch_cost: CloudWatchCost,
+    pub summary: Summary,
+    /// Each pane's data as the screen shows it, for the text report's tables.
+    #[serde(skip)]
+    pub panes: [Option<&'a PaneData>; PaneId::COUNT],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointOut<'a> {
+    pub name: &'a str,
+    pub region: &'a str,
+    pub status: &'a str,
+    pub variants: &'a [Variant],
+    pub kms_key_id: Option<&'a str>,
+    pub invocations: f64,
+    pub errors_4xx: f64,
+    pub errors_5xx: f64,
+    pub latency_ms_avg: Option<f64>,
+    pub latency_ms_p99: Option<f64>,
+    pub overhead_ms_avg: Option<f64>,
+    pub alerts: Vec<AlertOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertOut {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityGroupOut<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub vpc_id: Option<&'a str>,
+    pub region: &'a str,
+    pub max_risk: Risk,
+    pub tags: BTreeMap<&'a str, &'a str>,
+    pub rules: Vec<RuleOut<'a>>,
+    pub attachments: Vec<AttachmentOut<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleOut<'a> {
+    pub id: Option<&'a str>,
+    pub direction: Direction,
+    pub protocol: &'a str,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub peer: &'a str,
+    pub peer_kind: &'static str,
+    pub description: &'a str,
+    pub risk: Risk,
+    pub risk_reason: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentOut<'a> {
+    pub interface_id: &'a str,
+    pub kind: AttachmentKind,
+    pub target: Option<&'a str>,
+    pub private_ip: Option<&'a str>,
+    pub description: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingOut<'a> {
+    pub id: &'a str,
+    #[serde(rename = "type")]
+    pub finding_type: &'a str,
+    pub severity: f64,
+    pub severity_label: SeverityLabel,
+    pub title: &'a str,
+    pub resource: &'a str,
+    pub resource_type: &'a str,
+    pub count: u64,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub archived: bool,
+    pub region: &'a str,
+    pub account_id: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckOut<'a> {
+    pub id: &'a str,
+    pub category: Category,
+    pub title: &'a str,
+    pub status: CheckStatus,
+    pub importance: Importance,
+    pub evidence: &'a str,
+    pub remediation: &'a str,
+    /// The seed document the control comes from.
+    pub seed: &'static str,
+    /// Equivalent Prowler check ids, to compare results with that tool.
+    pub prowler: &'static [&'static str],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorOut {
+    pub pane: PaneId,
+    pub message: String,
+    /// True when the pane still has data (a region or sub-call failed, not the whole pane).
+    pub partial: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub endpoints_in_alert: usize,
+    pub rules_by_risk: BTreeMap<Risk, usize>,
+    pub findings_by_severity: BTreeMap<SeverityLabel, usize>,
+    pub checklist_by_status: BTreeMap<CheckStatus, usize>,
+    /// `null` when `--fail-on never`.
+    pub fail_on: Option<Risk>,
+    /// What is at or above `fail_on`, one line each.
+    pub breaches: Vec<String>,
+    pub complete: bool,
+    pub exit_code: i32,
+}
+
+pub(super) fn peer_kind(p: &Peer) -> &'static str {
+    match p {
+        Peer::Ipv4(_) => "ipv4",
+        Peer::Ipv6(_) => "ipv6",
+        Peer::SecurityGroup(_) => "security_group",
+        Peer::PrefixList(_) => "prefix_list",
+    }
+}
+
+pub(super) fn peer_text(p: &Peer) -> &str {
+    match p {
+        Peer::Ipv4(c) | Peer::Ipv6(c) | Peer::SecurityGroup(c) | Peer::PrefixList(c) => c,
+    }
+}
