@@ -33,13 +33,13 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     writeln!(
         out,
         "- **Account:** {}",
-        cell(s.account.as_deref().unwrap_or("unknown"))
+        cell(s.account.unwrap_or("unknown"))
     )?;
     writeln!(out, "- **Regions:** {}", s.regions.join(", "))?;
     writeln!(
         out,
         "- **Profile:** {}",
-        cell(s.profile.as_deref().unwrap_or("default"))
+        cell(s.profile.unwrap_or("default"))
     )?;
     if let Some(arn) = &s.caller_arn {
         writeln!(out, "- **Caller:** `{}`", arn.replace('`', "'"))?;
@@ -82,9 +82,9 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            cell(&e.name),
-            cell(&e.region),
-            cell(&e.status),
+            cell(e.name),
+            cell(e.region),
+            cell(e.status),
             count(e.invocations),
             count(e.errors_4xx),
             count(e.errors_5xx),
@@ -112,21 +112,21 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         .collect();
     risky.sort_by_key(|(_, r)| std::cmp::Reverse(r.risk));
     for (g, r) in &risky {
-        let ports = crate::model::ports_label(&r.protocol, r.from_port, r.to_port);
+        let ports = crate::model::ports_label(r.protocol, r.from_port, r.to_port);
         writeln!(
             out,
             "| **{}** | {} ({}) | {} | {} | {} | {} | {} |",
             r.risk.label(),
-            cell(&g.id),
-            cell(&g.name),
+            cell(g.id),
+            cell(g.name),
             match r.direction {
                 crate::model::Direction::Ingress => "ingress",
                 crate::model::Direction::Egress => "egress",
             },
-            cell(&r.protocol),
+            cell(r.protocol),
             ports,
-            cell(&r.peer),
-            cell(&r.risk_reason)
+            cell(r.peer),
+            cell(r.risk_reason)
         )?;
     }
     if risky.is_empty() {
@@ -154,11 +154,11 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             "| {:.1} {} | {} | {} | {} | {} ago | {} |",
             f.severity,
             f.severity_label.label(),
-            cell(&f.finding_type),
-            cell(&f.resource),
+            cell(f.finding_type),
+            cell(f.resource),
             f.count,
             age(s.generated_at, f.last_seen),
-            cell(&f.title)
+            cell(f.title)
         )?;
     }
 
@@ -171,8 +171,8 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             "| {} | {} | {} | {} |",
             c.status.label(),
             c.category.label(),
-            cell(&c.title),
-            cell(&c.evidence)
+            cell(c.title),
+            cell(c.evidence)
         )?;
     }
 

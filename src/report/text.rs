@@ -44,9 +44,9 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
             crate::source::SourceKind::Demo => "DEMO ·",
             crate::source::SourceKind::Aws => "·",
         },
-        s.account.as_deref().unwrap_or("?"),
+        s.account.unwrap_or("?"),
         s.regions.join(","),
-        s.profile.as_deref().unwrap_or("default"),
+        s.profile.unwrap_or("default"),
         format_window(chrono::Duration::seconds(s.window_seconds)),
         s.generated_at.format("%Y-%m-%d %H:%M:%S UTC"),
     )?;
