@@ -3,13 +3,14 @@
 
 use crate::app::load::Load;
 use crate::app::{AppState, Context, Msg, update};
+use crate::checklist::policy::Policy;
 use crate::config::keymap::Keymap;
-use crate::metrics::{self, Thresholds};
+use crate::fetch::{Prepare, Raw, prepare};
+use crate::metrics::Thresholds;
 use crate::model::{Identity, PaneId};
 use crate::panes::PaneData;
-use crate::risk;
 use crate::sanitize::Sanitize;
-use crate::source::{Fetched, SourceKind, demo};
+use crate::source::{Fetched, PostureRead, SourceKind, demo};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 /// 2026-11-23 10:17:30 UTC: the instant every snapshot is taken at.
@@ -36,37 +37,29 @@ pub fn empty_state(width: u16, height: u16) -> AppState {
     state
 }
 
-/// The demo data of one pane, through the same post-processing as a real fetch.
+/// The demo data of one pane, through the same fetch step as a real one.
 pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
     let now = t0();
-    match pane {
-        PaneId::Endpoints => {
-            let mut eps = demo::endpoints(now, Duration::hours(1), scale);
-            eps.sanitize();
-            for e in &mut eps {
-                e.alerts = metrics::alerts(e, &Thresholds::default());
-            }
-            eps.sort_by(|a, b| a.name.cmp(&b.name));
-            PaneData::Endpoints(eps)
-        }
-        PaneId::SecurityGroups => {
-            let mut d = demo::security_groups(scale);
-            d.sanitize();
-            risk::assess(&mut d);
-            PaneData::SecurityGroups(d)
-        }
-        PaneId::Findings => {
-            let mut d = demo::findings(now, scale);
-            d.sanitize();
-            crate::model::sort_findings(&mut d.findings);
-            PaneData::Findings(d)
-        }
-        PaneId::Checklist => {
-            let mut c = demo::checklist_results(now, &crate::metrics::Thresholds::default());
-            c.sanitize();
-            PaneData::Checklist(c)
-        }
-    }
+    let raw = match pane {
+        PaneId::Endpoints => Raw::Endpoints(demo::endpoints(now, Duration::hours(1), scale)),
+        PaneId::SecurityGroups => Raw::SecurityGroups(demo::security_groups(scale)),
+        PaneId::Findings => Raw::Findings(demo::findings(now, scale)),
+        PaneId::Checklist => Raw::Posture(PostureRead {
+            posture: demo::account(now),
+            first_error: None,
+        }),
+    };
+    let policy = Policy {
+        accepted: demo::team_acceptances(now),
+        ..Policy::default()
+    };
+    let ctx = Prepare {
+        thresholds: &Thresholds::default(),
+        policy: &policy,
+        now,
+    };
+    // The demo's own data always prepares: only a posture read with an error can fail.
+    prepare(raw, &ctx).unwrap_or_else(|e| unreachable!("the demo scenario prepares: {e}"))
 }
 
 /// Every pane loaded with the demo scenario (`scale` copies of it), seen at `t0() + 30 s`.

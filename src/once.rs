@@ -1,9 +1,9 @@
 //! `--once`: the same fetch step and the same `update` as the TUI, then a snapshot on stdout.
 
 use crate::app::{AppState, Msg, update};
+use crate::fetch::{FetchPlan, fetch_once};
 use crate::model::{PaneId, Risk};
 use crate::report::{self, Format, Snapshot};
-use crate::runtime::{FetchPlan, fetch_once};
 use chrono::Utc;
 use std::io::Write;
 

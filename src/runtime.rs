@@ -6,23 +6,17 @@
 
 use crate::app::{AppState, Effect, Msg, update};
 use crate::config::Config;
-use crate::fetch::fetch_pane;
-use crate::metrics::Thresholds;
+use crate::fetch::{FetchPlan, fetch_once};
 use crate::model::PaneId;
-use crate::source::{Query, Source};
 use crate::theme::Theme;
 use crate::ui;
 use anyhow::Context as _;
 use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::{FutureExt, StreamExt};
-use std::panic::AssertUnwindSafe;
+use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
-
-/// No single refresh may hang a pane for longer than this.
-const FETCH_DEADLINE: Duration = Duration::from_secs(120);
 
 /// What the runtime needs to carry out incident-response actions (AWS only).
 #[derive(Clone)]
@@ -60,99 +54,6 @@ impl ActionRunner {
 pub struct Options {
     /// Benchmarks: leave after the first frame (time to first frame = process run time).
     pub exit_after_first_frame: bool,
-}
-
-/// What a fetch task needs, cloned into each.
-#[derive(Clone)]
-pub struct FetchPlan {
-    pub source: Arc<dyn Source>,
-    pub window: chrono::Duration,
-    pub regions: Vec<String>,
-    pub thresholds: Thresholds,
-    /// Accepted risks and the attestation period, from the config.
-    pub accepted: Vec<crate::checklist::policy::Acceptance>,
-    pub attestation_period: chrono::Duration,
-    /// Where attestations are kept (read on each checklist refresh).
-    pub state_dir: Option<std::path::PathBuf>,
-}
-
-impl FetchPlan {
-    /// The team's decisions as they stand now: attestations are read from disk each time.
-    fn policy(&self) -> crate::checklist::policy::Policy {
-        let attestations = self
-            .state_dir
-            .as_deref()
-            .map(|d| {
-                crate::checklist::store::load(d).unwrap_or_else(|e| {
-                    tracing::warn!(error = %e, "reading attestations");
-                    Default::default()
-                })
-            })
-            .unwrap_or_default();
-        crate::checklist::policy::Policy {
-            accepted: self.accepted.clone(),
-            attestations,
-            attestation_period: self.attestation_period,
-        }
-    }
-}
-
-impl FetchPlan {
-    /// A plan with no accepted risks or attestations (tests and benchmarks).
-    pub fn new(
-        source: Arc<dyn Source>,
-        window: chrono::Duration,
-        regions: Vec<String>,
-        thresholds: Thresholds,
-    ) -> FetchPlan {
-        FetchPlan {
-            source,
-            window,
-            regions,
-            thresholds,
-            accepted: Vec::new(),
-            attestation_period: chrono::Duration::days(90),
-            state_dir: None,
-        }
-    }
-}
-
-/// One refresh of one pane, as messages. A panic or a hang in a source becomes that pane's
-/// error; the other panes never see it.
-pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
-    let query = Query {
-        now: Utc::now(),
-        window: plan.window,
-        regions: plan.regions.clone(),
-        thresholds: plan.thresholds.clone(),
-    };
-    let policy = if pane == PaneId::Checklist {
-        plan.policy()
-    } else {
-        crate::checklist::policy::Policy::default()
-    };
-    let work = AssertUnwindSafe(fetch_pane(
-        plan.source.as_ref(),
-        pane,
-        query,
-        &plan.thresholds,
-        &policy,
-    ))
-    .catch_unwind();
-    let result = match tokio::time::timeout(FETCH_DEADLINE, work).await {
-        Ok(Ok(Ok(fetched))) => Ok(fetched),
-        Ok(Ok(Err(e))) => Err(e.to_string()),
-        Ok(Err(_panic)) => Err("internal error while fetching (see the log file)".to_string()),
-        Err(_) => Err(format!("no answer within {} s", FETCH_DEADLINE.as_secs())),
-    };
-    if let Err(e) = &result {
-        tracing::warn!(pane = pane.key(), error = %e, "fetch failed");
-    }
-    Msg::Fetched {
-        pane,
-        at: Utc::now(),
-        result,
-    }
 }
 
 async fn fetch_loop(

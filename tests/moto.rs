@@ -803,8 +803,8 @@ fn the_tui_fetchers_read_the_same_data() {
     use secdash::app::Msg;
     use secdash::aws::{Options, Session};
     use secdash::fetch::PaneData;
+    use secdash::fetch::{FetchPlan, fetch_once};
     use secdash::model::PaneId;
-    use secdash::runtime::{FetchPlan, fetch_once};
     use secdash::source::aws::AwsSource;
 
     let moto = Moto::start();

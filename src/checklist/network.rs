@@ -240,7 +240,7 @@ fn security_groups(p: &Posture) -> Verdict {
     let mut t = Tally::default();
     let mut groups = 0;
     for r in &p.regions {
-        let Some(sgs) = t.read(&r.security_groups) else {
+        let Some(sgs) = t.read(&r.security_groups).map(|d| &d.groups) else {
             continue;
         };
         groups += sgs.len();

@@ -2,7 +2,7 @@
 //! Each part is either observed or unknown with the reason (usually the permission that was
 //! denied). Pure data: the AWS source and the demo scenario build it, `checklist_eval` reads it.
 
-use crate::model::SecurityGroup;
+use crate::model::SecurityGroupsData;
 
 /// A part of the account as read, or why it could not be read.
 pub type Observed<T> = Result<T, String>;
@@ -26,8 +26,9 @@ pub struct RegionPosture {
     pub nat_gateways: Observed<Vec<NatGateway>>,
     pub flow_logs: Observed<Vec<FlowLog>>,
     pub ebs_encryption_by_default: Observed<bool>,
-    /// With rule risks assessed, as the security groups pane shows them.
-    pub security_groups: Observed<Vec<SecurityGroup>>,
+    /// As read; the fetch step assesses their rules' risks before the checklist is evaluated,
+    /// so the checklist judges them as the security groups pane shows them.
+    pub security_groups: Observed<SecurityGroupsData>,
     pub notebooks: Observed<Vec<Notebook>>,
     /// Endpoints with the KMS key of their endpoint config.
     pub endpoints: Observed<Vec<EndpointEncryption>>,

@@ -3,7 +3,7 @@
 use super::network::ENDPOINT_SERVICES;
 use super::posture::*;
 use crate::model::{CheckItem, CheckStatus, Direction, Peer, Risk};
-use crate::model::{Rule, SecurityGroup};
+use crate::model::{Rule, SecurityGroup, SecurityGroupsData};
 
 pub(super) const R: &str = "ap-southeast-1";
 
@@ -79,6 +79,14 @@ pub(super) fn open_rule(port: i32, risk: Risk) -> Rule {
     }
 }
 
+/// One group with these rules, their risks already assessed (as the fetch step leaves them).
+pub(super) fn groups(rules: Vec<Rule>) -> SecurityGroupsData {
+    SecurityGroupsData {
+        groups: vec![group(rules)],
+        vpcs: Vec::new(),
+    }
+}
+
 pub(super) fn group(rules: Vec<Rule>) -> SecurityGroup {
     SecurityGroup {
         id: "sg-1".into(),
@@ -111,7 +119,7 @@ pub(super) fn passing() -> Posture {
             destination: "/aws/vpc/flow-logs/studyai-dev".into(),
         }]),
         ebs_encryption_by_default: Ok(true),
-        security_groups: Ok(vec![group(vec![open_rule(443, Risk::Low)])]),
+        security_groups: Ok(groups(vec![open_rule(443, Risk::Low)])),
         notebooks: Ok(vec![Notebook {
             name: "nb".into(),
             direct_internet_access: false,
@@ -253,7 +261,7 @@ pub(super) fn failing() -> Posture {
     r.nat_gateways = Ok(Vec::new());
     r.flow_logs = Ok(Vec::new());
     r.ebs_encryption_by_default = Ok(false);
-    r.security_groups = Ok(vec![group(vec![open_rule(22, Risk::Critical)])]);
+    r.security_groups = Ok(groups(vec![open_rule(22, Risk::Critical)]));
     r.notebooks = Ok(vec![Notebook {
         name: "nb".into(),
         direct_internet_access: true,

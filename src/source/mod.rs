@@ -1,11 +1,13 @@
-//! Where data comes from. A `Source` returns secdash's own types; the demo scenario and the
-//! AWS SDK implement it, and nothing above this module knows which one is in use.
+//! Where data comes from. A `Source` returns secdash's own types, raw: the shared fetch step
+//! (`fetch::prepare`) assesses, evaluates and orders them. The demo scenario and the AWS SDK
+//! implement it, and nothing above this module knows which one is in use.
 
 pub mod aws;
 pub mod demo;
 
+use crate::checklist::posture::Posture;
 pub use crate::model::{ApiCalls, SourceError};
-use crate::model::{CheckItem, Endpoint, FindingsData, Identity, SecurityGroupsData};
+use crate::model::{Endpoint, FindingsData, Identity, SecurityGroupsData};
 use chrono::{DateTime, Duration, Utc};
 use futures::future::BoxFuture;
 use serde::Serialize;
@@ -23,8 +25,14 @@ pub struct Query {
     pub now: DateTime<Utc>,
     pub window: Duration,
     pub regions: Vec<String>,
-    /// The alarm thresholds the checklist expects endpoints' alarms to match.
-    pub thresholds: crate::metrics::Thresholds,
+}
+
+/// The account's configuration as read for the checklist, and the first error met reading it:
+/// when nothing at all could be read, that error is the pane's.
+#[derive(Debug, Clone)]
+pub struct PostureRead {
+    pub posture: Posture,
+    pub first_error: Option<SourceError>,
 }
 
 /// A fetch that succeeded, possibly only in part (a region or a sub-call failed).
@@ -67,5 +75,6 @@ pub trait Source: Send + Sync {
     fn endpoints(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>>;
     fn security_groups(&self, query: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>>;
     fn findings(&self, query: Query) -> BoxFuture<'_, FetchResult<FindingsData>>;
-    fn checklist(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<CheckItem>>>;
+    /// The account's configuration, which the checklist is evaluated from.
+    fn posture(&self, query: Query) -> BoxFuture<'_, FetchResult<PostureRead>>;
 }

@@ -9,11 +9,11 @@ pub(crate) mod guardduty;
 mod posture;
 pub(crate) mod sagemaker;
 
-use super::{ApiCalls, FetchResult, Fetched, Query, Source, SourceError, SourceKind};
+use super::{ApiCalls, FetchResult, Fetched, PostureRead, Query, Source, SourceError, SourceKind};
 use crate::aws::calls::{Calls, call};
 use crate::aws::{Session, regional};
 use crate::metrics;
-use crate::model::{CheckItem, CheckStatus, Endpoint, FindingsData, Identity, SecurityGroupsData};
+use crate::model::{Endpoint, FindingsData, Identity, SecurityGroupsData};
 use futures::future::BoxFuture;
 use std::future::Future;
 use std::sync::Arc;
@@ -277,22 +277,16 @@ impl Source for AwsSource {
         })
     }
 
-    fn checklist(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<CheckItem>>> {
+    fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<PostureRead>> {
         Box::pin(async move {
             let calls = Calls::default();
-            let (account, first_error) = posture::read(self, &calls).await;
-            let items = crate::checklist::evaluate(&account, &q.thresholds);
-            // Nothing could be read at all (expired credentials, no network): say that once,
-            // as the pane's error, rather than as thirty unknown items.
-            let all_unknown = items
-                .iter()
-                .all(|i| matches!(i.status, CheckStatus::Unknown | CheckStatus::Manual));
-            if all_unknown && let Some(e) = first_error {
-                return Err(e);
-            }
+            let (posture, first_error) = posture::read(self, &calls).await;
             let (api_calls, _) = calls.take();
             Ok(Fetched {
-                data: items,
+                data: PostureRead {
+                    posture,
+                    first_error,
+                },
                 warnings: Vec::new(),
                 api_calls,
                 metrics_requested: 0,

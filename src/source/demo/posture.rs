@@ -60,7 +60,7 @@ fn waf_rules() -> Vec<WafRule> {
 
 pub fn posture(
     endpoints: &[crate::model::Endpoint],
-    groups: Vec<crate::model::SecurityGroup>,
+    groups: crate::model::SecurityGroupsData,
 ) -> Posture {
     let topic = format!("arn:aws:sns:{REGION}:{ACCOUNT}:studyai-dev-security-alerts");
     // Two endpoints have no alarms yet; the rest follow the guide.

@@ -1,5 +1,5 @@
 //! VPCs with each subnet's default route, VPC endpoints, NAT gateways, flow logs, EBS
-//! default encryption and security groups (with the risks the security groups pane shows).
+//! default encryption and security groups (as read: the fetch step assesses their risks).
 
 use super::Ctx;
 use crate::aws::calls::call;
@@ -14,7 +14,7 @@ type Parts = (
     Observed<Vec<NatGateway>>,
     Observed<Vec<FlowLog>>,
     Observed<bool>,
-    Observed<Vec<crate::model::SecurityGroup>>,
+    Observed<crate::model::SecurityGroupsData>,
 );
 
 pub(super) async fn read(ec2: &Client, ctx: &Ctx<'_>) -> Parts {
@@ -37,11 +37,7 @@ pub(super) async fn read(ec2: &Client, ctx: &Ctx<'_>) -> Parts {
             ctx.profile
         )),
     );
-    let groups = groups.map(|(groups, vpcs)| {
-        let mut data = crate::model::SecurityGroupsData { groups, vpcs };
-        crate::risk::assess(&mut data);
-        data.groups
-    });
+    let groups = groups.map(|(groups, vpcs)| crate::model::SecurityGroupsData { groups, vpcs });
     (
         ctx.observed(vpcs),
         ctx.observed(endpoints),

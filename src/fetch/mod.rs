@@ -1,0 +1,135 @@
+//! The fetch step shared by the TUI's fetch tasks and `--once`: ask the source for one pane,
+//! then `prepare` what it returned, in one place for every source.
+
+pub mod prepare;
+
+use crate::app::Msg;
+use crate::checklist::policy::{Acceptance, Policy};
+use crate::metrics::Thresholds;
+use crate::model::{PaneId, SourceError};
+pub use crate::panes::PaneData;
+use crate::source::{Fetched, Query, Source};
+use chrono::Utc;
+use futures::FutureExt;
+pub use prepare::{Prepare, Raw, prepare};
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// No single refresh may hang a pane for longer than this.
+const FETCH_DEADLINE: Duration = Duration::from_secs(120);
+
+/// One refresh of one pane: the source's call, then `prepare`.
+pub async fn fetch_pane(
+    source: &dyn Source,
+    pane: PaneId,
+    query: Query,
+    ctx: &Prepare<'_>,
+) -> Result<Fetched<PaneData>, SourceError> {
+    let raw = match pane {
+        PaneId::Endpoints => source.endpoints(query).await?.map(Raw::Endpoints),
+        PaneId::SecurityGroups => source
+            .security_groups(query)
+            .await?
+            .map(Raw::SecurityGroups),
+        PaneId::Findings => source.findings(query).await?.map(Raw::Findings),
+        PaneId::Checklist => source.posture(query).await?.map(Raw::Posture),
+    };
+    let data = prepare(raw.data, ctx)?;
+    Ok(Fetched {
+        data,
+        warnings: raw.warnings,
+        api_calls: raw.api_calls,
+        metrics_requested: raw.metrics_requested,
+    })
+}
+
+/// What a fetch task needs, cloned into each.
+#[derive(Clone)]
+pub struct FetchPlan {
+    pub source: Arc<dyn Source>,
+    pub window: chrono::Duration,
+    pub regions: Vec<String>,
+    pub thresholds: Thresholds,
+    /// Accepted risks and the attestation period, from the config.
+    pub accepted: Vec<Acceptance>,
+    pub attestation_period: chrono::Duration,
+    /// Where attestations are kept (read on each checklist refresh).
+    pub state_dir: Option<PathBuf>,
+}
+
+impl FetchPlan {
+    /// A plan with no accepted risks or attestations (tests and benchmarks).
+    pub fn new(
+        source: Arc<dyn Source>,
+        window: chrono::Duration,
+        regions: Vec<String>,
+        thresholds: Thresholds,
+    ) -> FetchPlan {
+        FetchPlan {
+            source,
+            window,
+            regions,
+            thresholds,
+            accepted: Vec::new(),
+            attestation_period: chrono::Duration::days(90),
+            state_dir: None,
+        }
+    }
+
+    /// The team's decisions as they stand now: attestations are read from disk each time.
+    fn policy(&self) -> Policy {
+        let attestations = self
+            .state_dir
+            .as_deref()
+            .map(|d| {
+                crate::checklist::store::load(d).unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "reading attestations");
+                    Default::default()
+                })
+            })
+            .unwrap_or_default();
+        Policy {
+            accepted: self.accepted.clone(),
+            attestations,
+            attestation_period: self.attestation_period,
+        }
+    }
+}
+
+/// One refresh of one pane, as a message. A panic or a hang in a source becomes that pane's
+/// error; the other panes never see it.
+pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
+    let now = Utc::now();
+    let query = Query {
+        now,
+        window: plan.window,
+        regions: plan.regions.clone(),
+    };
+    let policy = if pane == PaneId::Checklist {
+        plan.policy()
+    } else {
+        Policy::default()
+    };
+    let ctx = Prepare {
+        thresholds: &plan.thresholds,
+        policy: &policy,
+        now,
+    };
+    let work = AssertUnwindSafe(fetch_pane(plan.source.as_ref(), pane, query, &ctx)).catch_unwind();
+    let result = match tokio::time::timeout(FETCH_DEADLINE, work).await {
+        Ok(Ok(Ok(fetched))) => Ok(fetched),
+        Ok(Ok(Err(e))) => Err(e.to_string()),
+        Ok(Err(_panic)) => Err("internal error while fetching (see the log file)".to_string()),
+        Err(_) => Err(format!("no answer within {} s", FETCH_DEADLINE.as_secs())),
+    };
+    if let Err(e) = &result {
+        tracing::warn!(pane = pane.key(), error = %e, "fetch failed");
+    }
+    Msg::Fetched {
+        pane,
+        at: Utc::now(),
+        result,
+    }
+}

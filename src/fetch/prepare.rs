@@ -1,0 +1,86 @@
+//! What happens to a pane's data between its source and the screen, in one pure function that
+//! the TUI, `--once`, the fixtures, the benches and the tests all share: every string is
+//! cleaned, rules are assessed, endpoints judged against their alarm thresholds, the checklist
+//! evaluated from the posture with the team's accepted risks and attestations applied, and
+//! everything put in the order the operator reads it.
+
+use crate::checklist::{self, policy::Policy};
+use crate::metrics::{self, Thresholds};
+use crate::model::{
+    CheckStatus, Endpoint, FindingsData, SecurityGroupsData, SourceError, sort_findings,
+};
+use crate::panes::PaneData;
+use crate::risk;
+use crate::sanitize::Sanitize;
+use crate::source::PostureRead;
+use chrono::{DateTime, Utc};
+
+/// A pane's data as a source returns it.
+#[derive(Debug, Clone)]
+pub enum Raw {
+    Endpoints(Vec<Endpoint>),
+    SecurityGroups(SecurityGroupsData),
+    Findings(FindingsData),
+    Posture(PostureRead),
+}
+
+/// What preparing needs besides the data: the alarm thresholds, the team's decisions, the time.
+#[derive(Debug, Clone, Copy)]
+pub struct Prepare<'a> {
+    pub thresholds: &'a Thresholds,
+    pub policy: &'a Policy,
+    pub now: DateTime<Utc>,
+}
+
+/// Every string from a source is cleaned here, once, before anything else sees it.
+fn entered<T: Sanitize>(mut data: T) -> T {
+    data.sanitize();
+    data
+}
+
+pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
+    Ok(match raw {
+        Raw::Endpoints(eps) => {
+            let mut eps = entered(eps);
+            for e in &mut eps {
+                e.alerts = metrics::alerts(e, ctx.thresholds);
+            }
+            eps.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.region.cmp(&b.region)));
+            PaneData::Endpoints(eps)
+        }
+        Raw::SecurityGroups(data) => {
+            let mut data = entered(data);
+            risk::assess(&mut data);
+            PaneData::SecurityGroups(data)
+        }
+        Raw::Findings(data) => {
+            let mut data = entered(data);
+            sort_findings(&mut data.findings);
+            PaneData::Findings(data)
+        }
+        Raw::Posture(PostureRead {
+            mut posture,
+            first_error,
+        }) => {
+            // The checklist judges security groups as the groups pane shows them.
+            for region in &mut posture.regions {
+                if let Ok(groups) = &mut region.security_groups {
+                    risk::assess(groups);
+                }
+            }
+            let items = checklist::evaluate(&posture, ctx.thresholds);
+            // Nothing could be read at all (expired credentials, no network): say that once,
+            // as the pane's error, rather than as thirty unknown items.
+            let nothing_read = items
+                .iter()
+                .all(|i| matches!(i.status, CheckStatus::Unknown | CheckStatus::Manual));
+            if nothing_read && let Some(e) = first_error {
+                return Err(e);
+            }
+            let mut items = entered(items);
+            // The team's accepted risks and attestations, over whatever the source found.
+            checklist::policy::apply(&mut items, ctx.policy, ctx.now);
+            PaneData::Checklist(items)
+        }
+    })
+}

@@ -1,0 +1,283 @@
+//! The built-in demo scenario: a SageMaker ML platform in ap-southeast-1 as the seed guides
+//! describe it, with its faults on show. Metrics are a pure function of time, so the screen
+//! moves while any given instant is reproducible in tests.
+
+use super::{FetchResult, Fetched, PostureRead, Query, Source, SourceError, SourceKind};
+use crate::checklist::policy::Acceptance;
+use crate::checklist::posture::Posture;
+use crate::model::*;
+use chrono::{DateTime, Duration, Utc};
+use futures::future::BoxFuture;
+use std::time::Duration as StdDuration;
+
+mod endpoints;
+mod findings;
+mod groups;
+mod posture;
+
+pub use endpoints::endpoints;
+pub use findings::findings;
+pub use groups::security_groups;
+
+pub const ACCOUNT: &str = "123456789012";
+pub const REGION: &str = "ap-southeast-1";
+const VPC: &str = "vpc-0a3f5c9e1d2b4a6c8";
+const VPC_CIDR: &str = "10.0.0.0/16";
+
+#[derive(Debug, Clone, Default)]
+pub struct DemoSource {
+    /// Panes whose fetch fails, to show what a failure looks like.
+    pub failing: Vec<PaneId>,
+    /// Simulated network latency per fetch.
+    pub latency: StdDuration,
+    /// Multiplies the scenario for benchmarks and scale tests (1 = the normal scenario).
+    pub scale: Scale,
+}
+
+/// How many copies of each part of the scenario to serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scale {
+    pub endpoints: usize,
+    pub groups: usize,
+    pub findings: usize,
+}
+
+impl Default for Scale {
+    fn default() -> Self {
+        Scale::uniform(1)
+    }
+}
+
+impl Scale {
+    pub fn uniform(n: usize) -> Scale {
+        Scale {
+            endpoints: n,
+            groups: n,
+            findings: n,
+        }
+    }
+
+    /// `N` (every part N times), or `endpoints=N,groups=N,findings=N` (any of them).
+    pub fn parse(text: &str) -> Result<Scale, String> {
+        if let Ok(n) = text.trim().parse::<usize>() {
+            return Ok(Scale::uniform(n.max(1)));
+        }
+        let mut scale = Scale::default();
+        for part in text.split(',') {
+            let (k, v) = part
+                .split_once('=')
+                .ok_or_else(|| format!("{part:?}: use N or endpoints=N,groups=N,findings=N"))?;
+            let n: usize = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("{v:?} is not a number"))?;
+            match k.trim() {
+                "endpoints" => scale.endpoints = n.max(1),
+                "groups" => scale.groups = n.max(1),
+                "findings" => scale.findings = n.max(1),
+                other => {
+                    return Err(format!(
+                        "unknown part {other:?}: endpoints, groups or findings"
+                    ));
+                }
+            }
+        }
+        Ok(scale)
+    }
+}
+
+impl DemoSource {
+    pub fn new() -> Self {
+        DemoSource {
+            failing: Vec::new(),
+            latency: StdDuration::from_millis(150),
+            scale: Scale::default(),
+        }
+    }
+
+    async fn pace(&self, pane: PaneId) -> Result<(), SourceError> {
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+        if self.failing.contains(&pane) {
+            return Err(simulated_failure(pane));
+        }
+        Ok(())
+    }
+}
+
+fn simulated_failure(pane: PaneId) -> SourceError {
+    let (service, operation) = match pane {
+        PaneId::Endpoints => ("sagemaker", "ListEndpoints"),
+        PaneId::SecurityGroups => ("ec2", "DescribeSecurityGroups"),
+        PaneId::Findings => ("guardduty", "ListFindings"),
+        PaneId::Checklist => ("config", "DescribeConfigurationRecorders"),
+    };
+    SourceError::AccessDenied {
+        service: service.into(),
+        operation: operation.into(),
+        region: REGION.into(),
+        permission: format!("{service}:{operation}"),
+    }
+}
+
+impl Source for DemoSource {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Demo
+    }
+
+    fn identity(&self) -> BoxFuture<'_, Result<Identity, SourceError>> {
+        Box::pin(async {
+            Ok(Identity {
+                account: Some(ACCOUNT.into()),
+                caller_arn: Some(format!(
+                    "arn:aws:sts::{ACCOUNT}:assumed-role/SecOpsReadOnly/alice@example.com"
+                )),
+            })
+        })
+    }
+
+    fn endpoints(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+        Box::pin(async move {
+            self.pace(PaneId::Endpoints).await?;
+            Ok(Fetched::complete(endpoints(
+                q.now,
+                q.window,
+                self.scale.endpoints,
+            )))
+        })
+    }
+
+    fn security_groups(&self, _q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
+        Box::pin(async move {
+            self.pace(PaneId::SecurityGroups).await?;
+            Ok(Fetched::complete(security_groups(self.scale.groups)))
+        })
+    }
+
+    fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
+        Box::pin(async move {
+            self.pace(PaneId::Findings).await?;
+            Ok(Fetched::complete(findings(q.now, self.scale.findings)))
+        })
+    }
+
+    fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<PostureRead>> {
+        Box::pin(async move {
+            self.pace(PaneId::Checklist).await?;
+            Ok(Fetched::complete(PostureRead {
+                posture: account(q.now),
+                first_error: None,
+            }))
+        })
+    }
+}
+
+/// The demo account's configuration, which the checklist is evaluated from like a live one's.
+pub fn account(now: DateTime<Utc>) -> Posture {
+    posture::posture(&endpoints(now, Duration::hours(1), 1), security_groups(1))
+}
+
+/// The demo team has accepted one failing item, so every checklist status is on show.
+pub fn team_acceptances(now: DateTime<Utc>) -> Vec<Acceptance> {
+    vec![Acceptance {
+        item: "monitoring.security_alerts".into(),
+        reason: "pager migration in progress".into(),
+        owner: "platform-team".into(),
+        expires: (now + Duration::days(38)).date_naive(),
+    }]
+}
+
+/// A small deterministic hash for noise (splitmix64).
+pub(super) fn noise(a: u64, b: u64) -> f64 {
+    let mut z = a
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(b)
+        .wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z % 10_000) as f64 / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, 17, 30).unwrap()
+    }
+
+    #[test]
+    fn scenario_is_deterministic_at_an_instant() {
+        assert_eq!(
+            endpoints(t0(), Duration::hours(1), 1),
+            endpoints(t0(), Duration::hours(1), 1)
+        );
+    }
+
+    #[test]
+    fn scenario_moves_over_time() {
+        let a = endpoints(t0(), Duration::hours(1), 1);
+        let b = endpoints(t0() + Duration::seconds(60), Duration::hours(1), 1);
+        assert_ne!(a[2].metrics.invocations, b[2].metrics.invocations);
+    }
+
+    #[test]
+    fn scenario_has_every_endpoint_kind_and_enough_of_everything() {
+        let eps = endpoints(t0(), Duration::hours(1), 1);
+        assert!(eps.iter().any(|e| e.status == "Updating"));
+        assert!(security_groups(1).groups.len() >= 12);
+        assert!(findings(t0(), 1).findings.len() >= 20);
+        let checklist = crate::fixtures::demo_pane(PaneId::Checklist, 1);
+        let statuses: std::collections::HashSet<_> = checklist
+            .checklist()
+            .unwrap_or(&[])
+            .iter()
+            .map(|c| c.status)
+            .collect();
+        assert_eq!(statuses.len(), 6, "every status appears");
+    }
+
+    #[test]
+    fn every_checklist_result_names_a_known_item() {
+        let checklist = crate::fixtures::demo_pane(PaneId::Checklist, 1);
+        let items = checklist.checklist().unwrap_or(&[]);
+        for item in items {
+            assert!(crate::checklist::find(&item.id).is_some(), "{}", item.id);
+        }
+        assert_eq!(items.len(), crate::checklist::ITEMS.len());
+    }
+
+    #[test]
+    fn findings_are_never_seen_in_the_future() {
+        for f in findings(t0(), 1).findings {
+            assert!(f.last_seen <= t0(), "{}", f.finding_type);
+            assert!(f.first_seen <= f.last_seen, "{}", f.finding_type);
+        }
+    }
+
+    #[test]
+    fn scale_parses() {
+        assert_eq!(Scale::parse("3").unwrap(), Scale::uniform(3));
+        assert_eq!(
+            Scale::parse("groups=3031,findings=455").unwrap(),
+            Scale {
+                endpoints: 1,
+                groups: 3031,
+                findings: 455
+            }
+        );
+        assert!(Scale::parse("rules=5").is_err());
+    }
+
+    #[test]
+    fn scale_multiplies_the_scenario() {
+        assert_eq!(security_groups(3).groups.len(), 13 * 3);
+        assert_eq!(
+            findings(t0(), 2).findings.len(),
+            findings(t0(), 1).findings.len() * 2
+        );
+    }
+}
