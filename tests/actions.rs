@@ -368,6 +368,10 @@ fn without_yes_and_without_a_terminal_it_refuses() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "failpoints"),
+    ignore = "needs the failpoints feature: scripts/test turns it on"
+)]
 fn a_kill_after_the_journal_write_loses_nothing() {
     let w = world();
     let sg = w.group("web");
@@ -387,6 +391,10 @@ fn a_kill_after_the_journal_write_loses_nothing() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "failpoints"),
+    ignore = "needs the failpoints feature: scripts/test turns it on"
+)]
 fn a_kill_half_way_through_contain_restores_cleanly() {
     let w = world();
     let a = w.group("app");

@@ -88,14 +88,8 @@ pub struct Executor {
     actor: Actor,
     incident: String,
     aws: AwsActions,
-}
-
-/// Test hook: `SECDASH_FAILPOINT=after-plan` (or `after-step-N`) aborts the process there, as a
-/// crash or a kill would, so tests can prove that nothing is lost.
-fn failpoint(name: &str) {
-    if std::env::var("SECDASH_FAILPOINT").is_ok_and(|v| v == name) {
-        std::process::abort();
-    }
+    /// Test builds only: the point where the process aborts, as a crash or a kill would.
+    failpoint: Option<String>,
 }
 
 impl Executor {
@@ -112,8 +106,26 @@ impl Executor {
             actor,
             incident,
             aws,
+            failpoint: None,
         }
     }
+
+    /// Test hook (`failpoints` feature, `SECDASH_FAILPOINT=after-plan` or `after-step-N`): the
+    /// process aborts there, so tests can prove that a crash loses nothing.
+    pub fn with_failpoint(mut self, failpoint: Option<String>) -> Executor {
+        self.failpoint = failpoint;
+        self
+    }
+
+    #[cfg(feature = "failpoints")]
+    fn failpoint(&self, name: &str) {
+        if self.failpoint.as_deref() == Some(name) {
+            std::process::abort();
+        }
+    }
+
+    #[cfg(not(feature = "failpoints"))]
+    fn failpoint(&self, _name: &str) {}
 
     /// The one place read-only mode is enforced: nothing is planned or done past it.
     fn guard(&self) -> Result<(), ActionError> {
@@ -283,7 +295,7 @@ impl Executor {
             plan: Some(plan.clone()),
             ..self.record(&entry, plan, Event::Planned)
         })?;
-        failpoint("after-plan");
+        self.failpoint("after-plan");
         let mut groups: HashMap<String, String> = HashMap::new();
         for (i, step) in plan.steps.iter().enumerate() {
             match self.run_step(step, &mut groups).await {
@@ -293,7 +305,7 @@ impl Executor {
                         outcome: Some(step.describe().join("; ")),
                         ..self.record(&entry, plan, Event::StepDone)
                     })?;
-                    failpoint(&format!("after-step-{i}"));
+                    self.failpoint(&format!("after-step-{i}"));
                 }
                 Err(e) => {
                     self.journal.append(&Record {

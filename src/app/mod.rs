@@ -6,11 +6,12 @@
 pub mod actions;
 pub mod detail;
 pub mod incident;
+pub mod layout;
 pub mod load;
 pub mod rows;
 
 use crate::config::keymap::{Action, Keymap};
-use crate::layout;
+
 use crate::metrics::{CloudWatchCost, Thresholds};
 use crate::model::{CheckItem, Endpoint, FindingsData, Identity, PaneId, SecurityGroupsData};
 use crate::panes::{CellContext, PaneData, RowRef, Target, Totals};
@@ -324,6 +325,14 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Key(key) => on_key(state, key),
         Msg::Journal(entries) => {
+            // Against AWS, an action that stopped part-way is flagged in the header.
+            if state.context.source == SourceKind::Aws {
+                state.context.unfinished = entries
+                    .iter()
+                    .filter(|e| e.status == crate::action::journal::EntryStatus::Incomplete)
+                    .map(|e| format!("{} {} ({})", e.action.verb(), e.target, e.entry))
+                    .collect();
+            }
             let id = state.incident.id.clone();
             state.incident.entries = entries.into_iter().filter(|e| e.incident == id).collect();
             vec![]

@@ -2,87 +2,20 @@
 //! in one pure function. A file the user names must load or fail loudly; a missing default
 //! file just means defaults.
 
+mod env;
+mod file;
 pub mod keymap;
 pub mod paths;
+
+pub use env::Env;
+pub use file::{AcceptFile, FileConfig, RefreshFile, ThresholdsFile, load_file, parse_file};
 
 use crate::metrics::Thresholds;
 use crate::model::{PaneId, Risk};
 use keymap::{Keymap, KeymapError};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub theme: Option<String>,
-    pub window: Option<String>,
-    pub regions: Option<Vec<String>>,
-    pub profile: Option<String>,
-    pub read_only: Option<bool>,
-    pub fail_on: Option<String>,
-    pub refresh: Option<RefreshFile>,
-    pub thresholds: Option<ThresholdsFile>,
-    pub keys: Option<BTreeMap<String, Vec<String>>>,
-    /// Failing checklist items the team accepts until a date.
-    pub accept: Option<Vec<AcceptFile>>,
-    /// How many days an attestation of a manual item holds (default 90).
-    pub attestation_days: Option<u32>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AcceptFile {
-    pub item: String,
-    pub reason: String,
-    pub owner: String,
-    /// YYYY-MM-DD; the item fails again after this day.
-    pub expires: String,
-}
-
-#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RefreshFile {
-    pub endpoints: Option<String>,
-    pub security_groups: Option<String>,
-    pub findings: Option<String>,
-    pub checklist: Option<String>,
-}
-
-#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThresholdsFile {
-    pub errors_5xx: Option<f64>,
-    pub alarm_period_minutes: Option<u32>,
-    pub latency_ms: Option<f64>,
-}
-
-/// The environment variables secdash reads, gathered at the edge.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Env {
-    pub theme: Option<String>,
-    pub profile: Option<String>,
-    pub region: Option<String>,
-    pub read_only: Option<String>,
-    pub endpoint_url: Option<String>,
-    pub no_color: bool,
-}
-
-impl Env {
-    pub fn from_process() -> Env {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        Env {
-            theme: var("SECDASH_THEME"),
-            profile: var("AWS_PROFILE"),
-            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
-            read_only: var("SECDASH_READ_ONLY"),
-            endpoint_url: var("AWS_ENDPOINT_URL"),
-            // https://no-color.org: present and not empty.
-            no_color: var("NO_COLOR").is_some(),
-        }
-    }
-}
 
 /// What the command line sets; `None` leaves the lower layers in force.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -142,6 +75,22 @@ pub struct Config {
     pub no_color: bool,
     pub accepted: Vec<crate::checklist::policy::Acceptance>,
     pub attestation_period: chrono::Duration,
+    /// Where the journal, runbooks, attestations and logs live.
+    pub state_dir: Option<PathBuf>,
+    /// The incident actions are journalled under; `None` means `adhoc-YYYYMMDD`.
+    pub incident: Option<String>,
+    pub log_filter: Option<String>,
+    /// Test builds only: where an action aborts (see `action::executor`).
+    pub failpoint: Option<String>,
+}
+
+impl Config {
+    /// The incident actions belong to: the one named, else one for today.
+    pub fn incident_or_adhoc(&self, now: chrono::DateTime<chrono::Utc>) -> String {
+        self.incident
+            .clone()
+            .unwrap_or_else(|| format!("adhoc-{}", now.format("%Y%m%d")))
+    }
 }
 
 pub const DEFAULT_REGION: &str = "ap-southeast-1";
@@ -163,35 +112,6 @@ pub enum ConfigError {
     },
     #[error("{origin}: {source}")]
     Keys { origin: String, source: KeymapError },
-}
-
-/// Reads the config file. `explicit` is a path the user named (it must exist); otherwise the
-/// default path is tried and a missing file yields defaults.
-pub fn load_file(
-    explicit: Option<&Path>,
-    default: Option<&Path>,
-) -> Result<(FileConfig, Option<PathBuf>), ConfigError> {
-    let (path, must_exist) = match (explicit, default) {
-        (Some(p), _) => (p.to_path_buf(), true),
-        (None, Some(p)) => (p.to_path_buf(), false),
-        (None, None) => return Ok((FileConfig::default(), None)),
-    };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-            return Ok((FileConfig::default(), None));
-        }
-        Err(source) => return Err(ConfigError::Read { path, source }),
-    };
-    let file = parse_file(&text).map_err(|message| ConfigError::Parse {
-        path: path.clone(),
-        message,
-    })?;
-    Ok((file, Some(path)))
-}
-
-pub fn parse_file(text: &str) -> Result<FileConfig, String> {
-    toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
 }
 
 fn duration(origin: &str, key: &str, text: &str) -> Result<Duration, ConfigError> {
@@ -439,6 +359,10 @@ pub fn resolve(
         keymap,
         endpoint_url: env.endpoint_url.clone(),
         no_color: env.no_color,
+        state_dir: env.state_dir.clone(),
+        incident: env.incident.clone(),
+        log_filter: env.log_filter.clone(),
+        failpoint: env.failpoint.clone(),
     })
 }
 

@@ -1,9 +1,9 @@
 //! The header (who and where) and the status bar (each pane's freshness, API calls, hints).
 
 use crate::app::AppState;
+use crate::app::layout::{HEADER_HEIGHT, STATUS_HEIGHT};
 use crate::config::keymap::Action;
 use crate::format::{age, format_window};
-use crate::layout::{HEADER_HEIGHT, STATUS_HEIGHT};
 use crate::model::PaneId;
 use crate::source::SourceKind;
 use crate::theme::Theme;

@@ -6,8 +6,8 @@ mod chrome;
 mod overlay;
 mod pane;
 
+use crate::app::layout;
 use crate::app::{AppState, Overlay};
-use crate::layout;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::widgets::Block;

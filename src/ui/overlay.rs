@@ -1,8 +1,8 @@
 //! Overlays drawn over the panes: the help listing every binding, and a row's details.
 
+use crate::app::layout::centered;
 use crate::app::{AppState, detail};
 use crate::config::keymap::Action;
-use crate::layout::centered;
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;

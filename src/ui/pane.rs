@@ -3,8 +3,8 @@
 //! only the rows on screen.
 
 use crate::app::AppState;
+use crate::app::layout;
 use crate::format::age;
-use crate::layout;
 use crate::model::{CheckStatus, PaneId, Risk};
 use crate::panes::{self, Badge, Styled, Target, Tone, Width};
 use crate::theme::Theme;

@@ -14,13 +14,6 @@ use anyhow::{Context as _, bail};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-pub fn default_incident() -> String {
-    std::env::var("SECDASH_INCIDENT")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("adhoc-{}", chrono::Utc::now().format("%Y%m%d")))
-}
-
 /// Runs a subcommand; returns the exit code.
 pub fn run(
     command: Command,
@@ -63,7 +56,10 @@ async fn act(
     config: &Config,
     journal: Journal,
 ) -> anyhow::Result<i32> {
-    let incident = opts.incident.clone().unwrap_or_else(default_incident);
+    let incident = opts
+        .incident
+        .clone()
+        .unwrap_or_else(|| config.incident_or_adhoc(chrono::Utc::now()));
     runbook::check_incident(&incident)?;
     let region = config
         .regions
@@ -102,7 +98,8 @@ async fn act(
         actor.clone(),
         incident.clone(),
         crate::action::aws::AwsActions::new(&session, &region),
-    );
+    )
+    .with_failpoint(config.failpoint.clone());
 
     let plan = match executor.plan(&request).await {
         Ok(p) => p,

@@ -26,6 +26,8 @@ pub struct ActionRunner {
     pub profile: Option<String>,
     pub incident: String,
     pub read_only: bool,
+    /// Test builds only (see `Executor::with_failpoint`).
+    pub failpoint: Option<String>,
 }
 
 impl ActionRunner {
@@ -46,6 +48,7 @@ impl ActionRunner {
             self.incident.clone(),
             crate::action::aws::AwsActions::new(&self.session, region),
         )
+        .with_failpoint(self.failpoint.clone())
     }
 }
 

@@ -1,0 +1,52 @@
+//! The environment: every variable secdash reads is read here, once, and merged with the
+//! config file and the command line in `resolve`.
+
+use std::path::PathBuf;
+
+/// The environment variables secdash reads, gathered at the edge.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Env {
+    pub theme: Option<String>,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub read_only: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub no_color: bool,
+    /// `SECDASH_CONFIG`: the config file, when `--config` does not name one.
+    pub config_file: Option<PathBuf>,
+    /// `SECDASH_STATE_DIR`, else the platform's state directory.
+    pub state_dir: Option<PathBuf>,
+    /// `SECDASH_INCIDENT`: the incident actions are journalled under.
+    pub incident: Option<String>,
+    /// `SECDASH_LOG`: the log filter (`info`, `secdash=debug`, ...).
+    pub log_filter: Option<String>,
+    /// `SECDASH_FAILPOINT`: where a test build aborts an action (`after-plan`, `after-step-N`).
+    pub failpoint: Option<String>,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Env {
+            theme: var("SECDASH_THEME"),
+            profile: var("AWS_PROFILE"),
+            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
+            read_only: var("SECDASH_READ_ONLY"),
+            endpoint_url: var("AWS_ENDPOINT_URL"),
+            // https://no-color.org: present and not empty.
+            no_color: var("NO_COLOR").is_some(),
+            config_file: var("SECDASH_CONFIG").map(PathBuf::from),
+            state_dir: var("SECDASH_STATE_DIR")
+                .map(PathBuf::from)
+                .or_else(super::paths::default_state_dir),
+            incident: var("SECDASH_INCIDENT"),
+            log_filter: var("SECDASH_LOG"),
+            // The hook exists only in builds made for tests.
+            failpoint: if cfg!(feature = "failpoints") {
+                var("SECDASH_FAILPOINT")
+            } else {
+                None
+            },
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The config file as written: TOML, every key optional, unknown keys refused. A file the user
+//! names must load; a missing default file just means defaults.
+
+use super::ConfigError;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub theme: Option<String>,
+    pub window: Option<String>,
+    pub regions: Option<Vec<String>>,
+    pub profile: Option<String>,
+    pub read_only: Option<bool>,
+    pub fail_on: Option<String>,
+    pub refresh: Option<RefreshFile>,
+    pub thresholds: Option<ThresholdsFile>,
+    pub keys: Option<BTreeMap<String, Vec<String>>>,
+    /// Failing checklist items the team accepts until a date.
+    pub accept: Option<Vec<AcceptFile>>,
+    /// How many days an attestation of a manual item holds (default 90).
+    pub attestation_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptFile {
+    pub item: String,
+    pub reason: String,
+    pub owner: String,
+    /// YYYY-MM-DD; the item fails again after this day.
+    pub expires: String,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshFile {
+    pub endpoints: Option<String>,
+    pub security_groups: Option<String>,
+    pub findings: Option<String>,
+    pub checklist: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdsFile {
+    pub errors_5xx: Option<f64>,
+    pub alarm_period_minutes: Option<u32>,
+    pub latency_ms: Option<f64>,
+}
+
+/// Reads the config file. `explicit` is a path the user named (it must exist); otherwise the
+/// default path is tried and a missing file yields defaults.
+pub fn load_file(
+    explicit: Option<&Path>,
+    default: Option<&Path>,
+) -> Result<(FileConfig, Option<PathBuf>), ConfigError> {
+    let (path, must_exist) = match (explicit, default) {
+        (Some(p), _) => (p.to_path_buf(), true),
+        (None, Some(p)) => (p.to_path_buf(), false),
+        (None, None) => return Ok((FileConfig::default(), None)),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+            return Ok((FileConfig::default(), None));
+        }
+        Err(source) => return Err(ConfigError::Read { path, source }),
+    };
+    let file = parse_file(&text).map_err(|message| ConfigError::Parse {
+        path: path.clone(),
+        message,
+    })?;
+    Ok((file, Some(path)))
+}
+
+pub fn parse_file(text: &str) -> Result<FileConfig, String> {
+    toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+}

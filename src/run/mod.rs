@@ -1,0 +1,183 @@
+//! The three edges where secdash meets the world: the interactive session (`tui`), the one-shot
+//! snapshot (`once`) and the command-line verbs (`commands`). Everything below them is pure or
+//! talks to AWS through the source and the executor; everything here reads the terminal, the
+//! files and the clock.
+
+pub mod commands;
+pub mod once;
+pub mod startup;
+pub mod tui;
+
+use crate::action::journal::{Journal, entries};
+use crate::aws::{Options, Session};
+use crate::cli::Cli;
+use crate::config::{self, Config, Env, Overrides, paths};
+use crate::fetch::FetchPlan;
+use crate::report::exit;
+use crate::source::aws::AwsSource;
+use crate::source::{Source, demo};
+use crate::theme;
+use anyhow::Context as _;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Runs what the command line asks for; returns the process's exit code.
+pub fn main(cli: Cli) -> anyhow::Result<i32> {
+    let env = Env::from_process();
+    let explicit = cli.config.clone().or_else(|| env.config_file.clone());
+    let default = paths::default_config_file();
+    let (file, file_path) = config::load_file(explicit.as_deref(), default.as_deref())?;
+    let overrides = Overrides {
+        theme: cli.theme.clone(),
+        window: cli.window.clone(),
+        regions: cli.regions.clone(),
+        profile: cli.profile.clone(),
+        read_only: cli.read_only,
+        fail_on: cli.fail_on.clone(),
+    };
+    let config = config::resolve(&file, file_path.as_deref(), &env, &overrides)?;
+    let mut theme = theme::load(&config.theme)?;
+    if config.no_color {
+        theme = theme.without_colors();
+    }
+    init_logging(&config, cli.log_file.clone());
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    if let Some(command) = cli.command.clone() {
+        let state_dir = config
+            .state_dir
+            .clone()
+            .context("no state directory: set SECDASH_STATE_DIR")?;
+        return commands::run(command, &config, &state_dir, &rt);
+    }
+    let now = chrono::Utc::now();
+    let mut actions: Option<tui::ActionRunner> = None;
+    let source: Arc<dyn Source> = if cli.demo {
+        Arc::new(demo::DemoSource {
+            failing: cli.demo_fail.clone(),
+            scale: cli.demo_scale.unwrap_or_default(),
+            ..demo::DemoSource::new()
+        })
+    } else {
+        let session = rt.block_on(Session::connect(&Options {
+            profile: config.profile.clone(),
+            home_region: config.regions[0].clone(),
+            // The SDK reads AWS_ENDPOINT_URL (and per-service overrides) itself.
+            endpoint_url: None,
+        }));
+        // Said once, plainly, before anything is drawn: the panes would all fail the same way.
+        rt.block_on(session.check_credentials())
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context(
+                "cannot reach AWS (`secdash --demo` shows the dashboard without an account)",
+            )?;
+        let aws = Arc::new(AwsSource::new(&session, &config.regions));
+        if let Some(dir) = &config.state_dir {
+            actions = Some(tui::ActionRunner {
+                session,
+                journal: Journal::in_dir(dir),
+                profile: config.profile.clone(),
+                incident: config.incident_or_adhoc(now),
+                read_only: config.read_only,
+                failpoint: config.failpoint.clone(),
+            });
+        }
+        aws
+    };
+
+    let state = startup::initial_state(&config, source.kind(), recorded(&config, now), now);
+    let plan = FetchPlan {
+        source,
+        window: config.window,
+        regions: config.regions.clone(),
+        thresholds: config.thresholds.clone(),
+        accepted: if cli.demo {
+            // The demo team's own accepted risk, so every checklist status is on show.
+            let mut accepted = config.accepted.clone();
+            accepted.extend(demo::team_acceptances(now));
+            accepted
+        } else {
+            config.accepted.clone()
+        },
+        attestation_period: config.attestation_period,
+        state_dir: config.state_dir.clone(),
+    };
+
+    if cli.once {
+        let state = rt.block_on(once::fetch_all(state, &plan));
+        let stdout = std::io::stdout();
+        let color = stdout.is_terminal() && !config.no_color;
+        let code = once::write(
+            &state,
+            config.fail_on,
+            cli.format,
+            color,
+            &mut stdout.lock(),
+        )
+        .context("writing the snapshot")?;
+        return Ok(code);
+    }
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "stdout is not a terminal: use --once for a snapshot (text, json or markdown)"
+        );
+    }
+    let options = tui::Options {
+        exit_after_first_frame: cli.exit_after_first_frame,
+    };
+    rt.block_on(tui::run(
+        &config,
+        &theme,
+        state,
+        plan,
+        actions,
+        config.state_dir.clone(),
+        options,
+    ))?;
+    Ok(exit::OK)
+}
+
+/// What the state directory holds for this session: the journal and the incident's runbook.
+fn recorded(config: &Config, now: chrono::DateTime<chrono::Utc>) -> startup::Recorded {
+    let Some(dir) = &config.state_dir else {
+        return startup::Recorded::default();
+    };
+    startup::Recorded {
+        entries: Journal::in_dir(dir)
+            .read()
+            .map(|r| entries(&r))
+            .unwrap_or_default(),
+        runbook: crate::action::runbook::load(dir, &config.incident_or_adhoc(now)).ok(),
+    }
+}
+
+/// Logs go to a file, never to the screen the TUI owns or the stdout `--once` owns.
+fn init_logging(config: &Config, explicit: Option<PathBuf>) {
+    let path = explicit.or_else(|| config.state_dir.as_ref().map(|d| d.join("secdash.log")));
+    let Some(path) = path else { return };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    else {
+        return;
+    };
+    let filter = config
+        .log_filter
+        .as_deref()
+        .and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
+}
