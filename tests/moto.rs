@@ -802,9 +802,9 @@ fn no_credentials_is_fatal_and_points_to_demo() {
 fn the_tui_fetchers_read_the_same_data() {
     use secdash::app::Msg;
     use secdash::aws::{Options, Session};
-    use secdash::fetch::PaneData;
     use secdash::fetch::{FetchPlan, fetch_once};
     use secdash::model::PaneId;
+    use secdash::panes::PaneData;
     use secdash::source::aws::AwsSource;
 
     let moto = Moto::start();

@@ -7,9 +7,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use secdash::app::{AppState, Msg, update};
-use secdash::fetch::PaneData;
 use secdash::fixtures::{demo_pane, demo_state, empty_state, t0};
 use secdash::model::{FindingsData, PaneId, SecurityGroupsData};
+use secdash::panes::PaneData;
 use secdash::source::Fetched;
 use secdash::theme::{self, Theme};
 use secdash::ui;
@@ -52,7 +52,7 @@ fn fetched(state: &mut AppState, pane: PaneId, result: Result<PaneData, String>)
         Msg::Fetched {
             pane,
             at: t0(),
-            result: result.map(Fetched::complete),
+            result: result.map(Fetched::complete).map_err(Into::into),
         },
     );
 }
@@ -88,7 +88,8 @@ fn pane_in_state(pane: PaneId, load: &str) -> String {
                     result: Err(format!(
                         "{}: access denied; the caller needs the permission",
                         pane.key()
-                    )),
+                    )
+                    .into()),
                 },
             );
         }
@@ -274,4 +275,43 @@ fn incident_view() {
     let mut s = demo_state(120, 36, 1);
     keys(&mut s, "Ij j");
     insta::assert_snapshot!(screen(&s));
+}
+
+#[test]
+fn a_denied_pane_and_an_unreachable_one_say_different_things() {
+    use secdash::model::SourceError;
+    let shown = |error: SourceError| {
+        let mut s = empty_state(110, 16);
+        keys(&mut s, "2z");
+        update(
+            &mut s,
+            Msg::Fetched {
+                pane: PaneId::SecurityGroups,
+                at: t0(),
+                result: Err(error),
+            },
+        );
+        screen(&s)
+    };
+    let denied = shown(SourceError::AccessDenied {
+        service: "ec2".into(),
+        operation: "DescribeSecurityGroups".into(),
+        region: "ap-southeast-1".into(),
+        permission: "ec2:DescribeSecurityGroups".into(),
+    });
+    assert!(
+        denied.contains("attach policies/secdash-readonly.json"),
+        "{denied}"
+    );
+    let unreachable = shown(SourceError::Unreachable {
+        service: "ec2".into(),
+        operation: "DescribeSecurityGroups".into(),
+        region: "ap-southeast-1".into(),
+        detail: "connection refused".into(),
+    });
+    assert!(
+        unreachable.contains("check the network path"),
+        "{unreachable}"
+    );
+    assert!(!unreachable.contains("attach policies"), "{unreachable}");
 }

@@ -73,6 +73,80 @@ pub enum ActionError {
     },
 }
 
+/// What kind of failure an action met, so the screen can say a refusal is not an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Read-only mode: nothing is planned or done, by the operator's choice.
+    ReadOnly,
+    AccessDenied,
+    Unreachable,
+    NotFound,
+    /// The journal could not be written or read: nothing was done.
+    Journal,
+    /// A step failed part-way; what was done is journalled.
+    StepFailed,
+    Other,
+}
+
+/// Why an action was not planned or not carried out, as the screen shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionFailure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+impl std::fmt::Display for ActionFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<&ActionError> for ActionFailure {
+    fn from(e: &ActionError) -> Self {
+        let kind = match e {
+            ActionError::ReadOnly => FailureKind::ReadOnly,
+            ActionError::Source(s) => match s.as_ref() {
+                SourceError::AccessDenied { .. } => FailureKind::AccessDenied,
+                SourceError::Unreachable { .. } | SourceError::Timeout { .. } => {
+                    FailureKind::Unreachable
+                }
+                _ => FailureKind::Other,
+            },
+            ActionError::Journal(_) => FailureKind::Journal,
+            ActionError::NotFound(_) => FailureKind::NotFound,
+            ActionError::StepFailed { .. } => FailureKind::StepFailed,
+        };
+        ActionFailure {
+            kind,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<ActionError> for ActionFailure {
+    fn from(e: ActionError) -> Self {
+        ActionFailure::from(&e)
+    }
+}
+
+impl From<&str> for ActionFailure {
+    fn from(message: &str) -> Self {
+        ActionFailure {
+            kind: FailureKind::Other,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl From<String> for ActionFailure {
+    fn from(message: String) -> Self {
+        ActionFailure {
+            kind: FailureKind::Other,
+            message,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub entry: String,
@@ -366,7 +440,7 @@ impl Executor {
             GroupRef::Id(id) => Ok(id.clone()),
             GroupRef::Named(name) => match groups.get(name) {
                 Some(id) => Ok(id.clone()),
-                None => Err(SourceError::Simulated(format!(
+                None => Err(SourceError::Other(format!(
                     "group {name} was not created by an earlier step"
                 ))),
             },

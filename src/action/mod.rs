@@ -11,4 +11,4 @@ pub mod journal;
 pub mod plan;
 pub mod runbook;
 
-pub use executor::{ActionError, Executor, Outcome, Request};
+pub use executor::{ActionError, ActionFailure, Executor, FailureKind, Outcome, Request};

@@ -1,6 +1,7 @@
 //! A pane's data in each of its states. A failed fetch is data too: it keeps the last good
-//! result and its age, so the pane can show both.
+//! result and its age, so the pane can show both, and why it failed.
 
+use crate::model::SourceError;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +21,9 @@ pub enum Load<T> {
     },
     Ready(Stamped<T>),
     Failed {
-        error: String,
+        error: SourceError,
+        /// The error in words, as the screen and the reports show it.
+        message: String,
         at: DateTime<Utc>,
         last: Option<Stamped<T>>,
     },
@@ -45,6 +48,14 @@ impl<T> Load<T> {
 
     pub fn error(&self) -> Option<&str> {
         match self {
+            Load::Failed { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// Why it failed, to tell a denied permission from an unreachable endpoint.
+    pub fn failure(&self) -> Option<&SourceError> {
+        match self {
             Load::Failed { error, .. } => Some(error),
             _ => None,
         }
@@ -67,9 +78,15 @@ impl<T> Load<T> {
         *self = Load::Ready(Stamped { data, at, warnings });
     }
 
-    pub fn fail(&mut self, error: String, at: DateTime<Utc>) {
+    pub fn fail(&mut self, error: SourceError, at: DateTime<Utc>) {
         let last = self.take_last();
-        *self = Load::Failed { error, at, last };
+        let message = error.to_string();
+        *self = Load::Failed {
+            error,
+            message,
+            at,
+            last,
+        };
     }
 }
 

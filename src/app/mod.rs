@@ -12,10 +12,11 @@ pub mod rows;
 
 use crate::config::keymap::{Action, Keymap};
 
+use crate::action::ActionFailure;
 use crate::metrics::{CloudWatchCost, Thresholds};
 use crate::model::{CheckItem, Endpoint, FindingsData, Identity, PaneId, SecurityGroupsData};
 use crate::panes::{CellContext, PaneData, RowRef, Target, Totals};
-use crate::source::{ApiCalls, Fetched, SourceKind};
+use crate::source::{ApiCalls, Fetched, SourceError, SourceKind};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use load::Load;
@@ -140,12 +141,12 @@ pub enum Msg {
     Fetched {
         pane: PaneId,
         at: DateTime<Utc>,
-        result: Result<Fetched<PaneData>, String>,
+        result: Result<Fetched<PaneData>, SourceError>,
     },
-    Identity(Result<Identity, String>),
+    Identity(Result<Identity, SourceError>),
     /// The executor's plan for a requested action, or why there is none.
-    Planned(Result<crate::action::plan::Plan, String>),
-    ActionDone(Result<ActionReport, String>),
+    Planned(Result<crate::action::plan::Plan, ActionFailure>),
+    ActionDone(Result<ActionReport, ActionFailure>),
     /// The journal, read again after an action.
     Journal(Vec<crate::action::journal::Entry>),
 }
@@ -238,6 +239,11 @@ impl AppState {
 
     pub fn error(&self, pane: PaneId) -> Option<&str> {
         self.load(pane).error()
+    }
+
+    /// Why the pane's last fetch failed.
+    pub fn failure(&self, pane: PaneId) -> Option<&SourceError> {
+        self.load(pane).failure()
     }
 
     /// When the pane's shown data was fetched, and its partial-failure warnings.
@@ -346,7 +352,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                         input: String::new(),
                     })
                 }
-                Err(e) => state.flash = Some(Flash::error(e, state.now)),
+                Err(e) => state.flash = Some(Flash::error(e.message, state.now)),
             }
             vec![]
         }
@@ -374,7 +380,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     }
                 }
                 Err(e) => {
-                    state.flash = Some(Flash::error(e, state.now));
+                    state.flash = Some(Flash::error(e.message, state.now));
                     vec![Effect::Refresh(PaneId::SecurityGroups)]
                 }
             }
@@ -386,7 +392,7 @@ fn on_fetched(
     state: &mut AppState,
     pane: PaneId,
     at: DateTime<Utc>,
-    result: Result<Fetched<PaneData>, String>,
+    result: Result<Fetched<PaneData>, SourceError>,
 ) {
     state.now = state.now.max(at);
     match result {

@@ -7,7 +7,7 @@ use crate::app::Msg;
 use crate::checklist::policy::{Acceptance, Policy};
 use crate::metrics::Thresholds;
 use crate::model::{PaneId, SourceError};
-pub use crate::panes::PaneData;
+use crate::panes::PaneData;
 use crate::source::{Fetched, Query, Source};
 use chrono::Utc;
 use futures::FutureExt;
@@ -120,9 +120,13 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
     let work = AssertUnwindSafe(fetch_pane(plan.source.as_ref(), pane, query, &ctx)).catch_unwind();
     let result = match tokio::time::timeout(FETCH_DEADLINE, work).await {
         Ok(Ok(Ok(fetched))) => Ok(fetched),
-        Ok(Ok(Err(e))) => Err(e.to_string()),
-        Ok(Err(_panic)) => Err("internal error while fetching (see the log file)".to_string()),
-        Err(_) => Err(format!("no answer within {} s", FETCH_DEADLINE.as_secs())),
+        Ok(Ok(Err(e))) => Err(e),
+        Ok(Err(_panic)) => Err(SourceError::Other(
+            "internal error while fetching (see the log file)".to_string(),
+        )),
+        Err(_) => Err(SourceError::NoAnswer {
+            seconds: FETCH_DEADLINE.as_secs(),
+        }),
     };
     if let Err(e) = &result {
         tracing::warn!(pane = pane.key(), error = %e, "fetch failed");

@@ -45,6 +45,42 @@ pub enum SourceError {
         code: String,
         message: String,
     },
+    #[error("no answer within {seconds} s")]
+    NoAnswer { seconds: u64 },
+    /// Anything else, in words.
     #[error("{0}")]
-    Simulated(String),
+    Other(String),
+}
+
+impl SourceError {
+    /// The permission is missing: the operator fixes the role, not the network.
+    pub fn is_access_denied(&self) -> bool {
+        matches!(self, SourceError::AccessDenied { .. })
+    }
+
+    /// A hint for the operator, by kind of failure.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            SourceError::AccessDenied { .. } => {
+                Some("attach policies/secdash-readonly.json to the role secdash runs as")
+            }
+            SourceError::Unreachable { .. } | SourceError::Timeout { .. } => {
+                Some("check the network path to AWS, or AWS_ENDPOINT_URL")
+            }
+            SourceError::Throttled { .. } => Some("the API is busy; the next refresh retries"),
+            _ => None,
+        }
+    }
+}
+
+impl From<String> for SourceError {
+    fn from(message: String) -> Self {
+        SourceError::Other(message)
+    }
+}
+
+impl From<&str> for SourceError {
+    fn from(message: &str) -> Self {
+        SourceError::Other(message.to_string())
+    }
 }

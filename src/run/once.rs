@@ -9,7 +9,7 @@ use std::io::Write;
 
 /// Fetches every pane once (in parallel) into the state.
 pub async fn fetch_all(mut state: AppState, plan: &FetchPlan) -> AppState {
-    let identity = async { plan.source.identity().await.map_err(|e| e.to_string()) };
+    let identity = plan.source.identity();
     let panes = futures::future::join_all(PaneId::ALL.map(|p| fetch_once(plan, p)));
     let (identity, results) = futures::join!(identity, panes);
     update(&mut state, Msg::Tick(Utc::now()));

@@ -4,6 +4,7 @@
 //! pane on its own interval, turns key presses and fetch results into messages, and carries
 //! out the effects `update` returns.
 
+use crate::action::ActionFailure;
 use crate::app::{AppState, Effect, Msg, update};
 use crate::config::Config;
 use crate::fetch::{FetchPlan, fetch_once};
@@ -141,7 +142,7 @@ async fn event_loop(
         let tx = tx.clone();
         let source = plan.source.clone();
         tasks.push(tokio::spawn(async move {
-            let id = source.identity().await.map_err(|e| e.to_string());
+            let id = source.identity().await;
             let _ = tx.send(Msg::Identity(id));
         }));
     }
@@ -195,13 +196,13 @@ async fn event_loop(
                             let msg = match runner {
                                 None => {
                                     Err("actions need AWS: the demo scenario cannot be changed"
-                                        .to_string())
+                                        .into())
                                 }
                                 Some(r) => r
                                     .executor(&region, identity.as_ref())
                                     .plan(&request)
                                     .await
-                                    .map_err(|e| e.to_string()),
+                                    .map_err(ActionFailure::from),
                             };
                             let _ = tx.send(Msg::Planned(msg));
                         }));
@@ -224,7 +225,7 @@ async fn event_loop(
                         let identity = state.context.identity.data().cloned();
                         action_tasks.push(tokio::spawn(async move {
                             let msg = match &runner {
-                                None => Err("actions need AWS".to_string()),
+                                None => Err("actions need AWS".into()),
                                 Some(r) => r
                                     .executor(&plan.region, identity.as_ref())
                                     .execute(&plan)
@@ -235,7 +236,7 @@ async fn event_loop(
                                         verified: o.verified,
                                         action: o.plan.action,
                                     })
-                                    .map_err(|e| e.to_string()),
+                                    .map_err(ActionFailure::from),
                             };
                             let _ = tx.send(Msg::ActionDone(msg));
                             if let Some(r) = runner

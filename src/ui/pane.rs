@@ -200,7 +200,15 @@ impl PaneTable<'_> {
 
         if !state.has_data(pane) {
             let (msg, style) = match state.error(pane) {
-                Some(err) => (format!("✗ {err}"), theme.status_error),
+                Some(err) => {
+                    // Denied and unreachable call for different fixes: say which.
+                    let hint = state
+                        .failure(pane)
+                        .and_then(|f| f.hint())
+                        .map(|h| format!("\n{h}"))
+                        .unwrap_or_default();
+                    (format!("✗ {err}{hint}"), theme.status_error)
+                }
                 None if state.is_loading(pane) => ("⟳ loading…".to_string(), theme.status_loading),
                 None => ("waiting for the first fetch…".to_string(), theme.muted),
             };
