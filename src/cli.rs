@@ -1,9 +1,26 @@
-//! The command line.
+//! The command line: the contract scripts and operators depend on. Its flags, verbs, output
+//! formats and exit codes are named here once; the entry points (`run`) and the reporters read
+//! them.
 
 use crate::model::PaneId;
-use crate::report::Format;
 use clap::Parser;
 use std::path::PathBuf;
+
+/// Exit codes, documented in the README: `--once` uses all four, the action verbs 0, 1 and 2.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FATAL: i32 = 1;
+    pub const PARTIAL: i32 = 2;
+    pub const FAIL_ON: i32 = 3;
+}
+
+/// What `--once` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
 
 #[derive(Debug, Clone, Parser)]
 #[command(

@@ -3,7 +3,7 @@
 
 use clap::Parser;
 use secdash::cli::Cli;
-use secdash::report::exit;
+use secdash::cli::exit;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

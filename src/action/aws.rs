@@ -4,8 +4,8 @@
 use super::plan::{GroupRole, InterfaceBefore, RuleSpec};
 use crate::aws::calls::{Calls, call};
 use crate::aws::{Session, regional};
+use crate::model::SourceError;
 use crate::model::{Direction, Peer};
-use crate::source::SourceError;
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, Tag, UserIdGroupPair,
 };

@@ -3,7 +3,7 @@
 use super::aws::{AwsActions, dry_run_verdict};
 use super::journal::{Actor, Entry, Event, Journal, JournalError, Record, entries, new_entry_id};
 use super::plan::{self, ActionKind, Before, Current, GroupRef, Plan, Step};
-use crate::source::SourceError;
+use crate::model::SourceError;
 use chrono::Utc;
 use std::collections::HashMap;
 

@@ -11,20 +11,7 @@ pub use types::*;
 
 use std::io::{self, Write};
 
-/// Exit codes of `--once`, documented in the README.
-pub mod exit {
-    pub const OK: i32 = 0;
-    pub const FATAL: i32 = 1;
-    pub const PARTIAL: i32 = 2;
-    pub const FAIL_ON: i32 = 3;
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-    Markdown,
-}
+pub use crate::cli::{Format, exit};
 
 pub fn write(
     snapshot: &Snapshot,
