@@ -170,12 +170,15 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
-    /// List the journal of actions.
+    /// List the journal of actions, and the lines that could not be read.
     Journal {
         #[arg(long, value_name = "ID")]
         incident: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
+        /// Say you have seen the damaged lines: new actions are allowed again.
+        #[arg(long)]
+        acknowledge: bool,
     },
     /// The incident-response runbook.
     Runbook {

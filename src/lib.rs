@@ -11,6 +11,7 @@ pub mod checklist;
 pub mod cli;
 pub mod config;
 pub mod fetch;
+pub mod files;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod format;

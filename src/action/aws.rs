@@ -10,6 +10,14 @@ use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, Tag, UserIdGroupPair,
 };
 
+/// An interface as a containment sees it: on which groups (by name), and whether it is tagged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterfaceState {
+    pub interface_id: String,
+    pub group_names: Vec<String>,
+    pub tagged: bool,
+}
+
 pub struct AwsActions {
     pub region: String,
     pub profile: Option<String>,
@@ -166,6 +174,73 @@ impl AwsActions {
                     .and_then(|a| a.instance_id())
                     .map(str::to_string),
             })
+            .collect())
+    }
+
+    /// The interfaces of an instance or one interface, with the names of their groups and
+    /// whether they carry the containment tag: what a containment must not be repeated on.
+    pub async fn read_interface_state(
+        &self,
+        target: &str,
+    ) -> Result<Vec<InterfaceState>, SourceError> {
+        let request = self.ec2.describe_network_interfaces();
+        let request = if target.starts_with("i-") {
+            request.filters(filter("attachment.instance-id", target))
+        } else {
+            request.network_interface_ids(target)
+        };
+        let out = call(
+            &self.calls,
+            "ec2:DescribeNetworkInterfaces",
+            &self.region,
+            self.p(),
+            request.send(),
+        )
+        .await?;
+        Ok(out
+            .network_interfaces()
+            .iter()
+            .map(|n| InterfaceState {
+                interface_id: n.network_interface_id().unwrap_or_default().to_string(),
+                group_names: n
+                    .groups()
+                    .iter()
+                    .filter_map(|g| g.group_name().map(str::to_string))
+                    .collect(),
+                tagged: n
+                    .tag_set()
+                    .iter()
+                    .any(|t| t.key() == Some(super::plan::CONTAIN_TAG)),
+            })
+            .collect())
+    }
+
+    /// Which of these resources (interfaces, instances) carry the containment tag.
+    pub async fn tagged(&self, resources: &[String]) -> Result<Vec<String>, SourceError> {
+        if resources.is_empty() {
+            return Ok(vec![]);
+        }
+        let out = call(
+            &self.calls,
+            "ec2:DescribeTags",
+            &self.region,
+            self.p(),
+            self.ec2
+                .describe_tags()
+                .filters(filter("key", super::plan::CONTAIN_TAG))
+                .filters(
+                    Filter::builder()
+                        .name("resource-id")
+                        .set_values(Some(resources.to_vec()))
+                        .build(),
+                )
+                .send(),
+        )
+        .await?;
+        Ok(out
+            .tags()
+            .iter()
+            .filter_map(|t| t.resource_id().map(str::to_string))
             .collect())
     }
 

@@ -1,11 +1,24 @@
 //! Carries out plans against AWS, with the journal written before and after every step.
+//!
+//! One action at a time across processes: the journal's lock is held while a plan reads the
+//! resource (so it never reads one half-way through another action) and from the re-read
+//! before the first change to the entry's end. A plan whose resource changed since it was
+//! read is refused, as Terraform refuses a stale plan. A step whose answer was lost is read
+//! back before it is called failed; a containment that fails with an interface on the
+//! all-open group is rolled forward (or back) before secdash exits.
 
 use super::aws::{AwsActions, dry_run_verdict};
-use super::journal::{Actor, Entry, Event, Journal, JournalError, Record, entries, new_entry_id};
-use super::plan::{self, ActionKind, Before, Current, GroupRef, Plan, Step};
-use crate::model::SourceError;
+use super::chain::{contained_by, undo_chain};
+use super::journal::{Actor, Event, Journal, JournalError, JournalRead, Record, new_entry_id};
+use super::plan::{self, ActionKind, Before, GroupRef, Plan, Step};
+use crate::files::Lock;
+use crate::model::{Direction, SourceError};
 use chrono::Utc;
 use std::collections::HashMap;
+
+pub use super::failure::{ActionFailure, FailureKind};
+
+mod check;
 
 impl From<SourceError> for ActionError {
     fn from(e: SourceError) -> Self {
@@ -32,7 +45,7 @@ pub enum Request {
     Unarchive {
         finding_id: String,
     },
-    /// A journal entry id, or a resource id (undoes the latest change to it).
+    /// A journal entry id, or a resource id (undoes every change still in effect on it).
     Restore {
         what: String,
     },
@@ -64,91 +77,39 @@ pub enum ActionError {
     #[error("{0}")]
     NotFound(String),
     #[error(
-        "step {step} of journal entry {entry} failed: {source}. What was done is journalled: `secdash restore {entry}` undoes it"
+        "the journal {path} has {count} damaged line(s) ({lines}); no new action until you have looked: `secdash journal` shows them, then `secdash journal --acknowledge` (restores still work)"
+    )]
+    JournalDamaged {
+        path: String,
+        count: usize,
+        lines: String,
+    },
+    #[error("{0}")]
+    AlreadyContained(String),
+    #[error(
+        "{target} changed since the plan was read ({what}); nothing was done: plan again (another responder may be acting on it)"
+    )]
+    Stale { target: String, what: String },
+    #[error(
+        "journal entry {entry} was altered or inserted (its record breaks the journal's hash chain); secdash will not restore from it: check the journal by hand"
+    )]
+    Untrusted { entry: String },
+    #[error(
+        "step {step} of journal entry {entry} failed: {source}. {recovery}What was done is journalled: `secdash restore {entry}` undoes it"
     )]
     StepFailed {
         entry: String,
         step: usize,
         source: Box<SourceError>,
+        /// What was done so nothing is left half-open, in a sentence ending with a space.
+        recovery: String,
     },
-}
-
-/// What kind of failure an action met, so the screen can say a refusal is not an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureKind {
-    /// Read-only mode: nothing is planned or done, by the operator's choice.
-    ReadOnly,
-    AccessDenied,
-    Unreachable,
-    NotFound,
-    /// The journal could not be written or read: nothing was done.
-    Journal,
-    /// A step failed part-way; what was done is journalled.
-    StepFailed,
-    Other,
-}
-
-/// Why an action was not planned or not carried out, as the screen shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActionFailure {
-    pub kind: FailureKind,
-    pub message: String,
-}
-
-impl std::fmt::Display for ActionFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl From<&ActionError> for ActionFailure {
-    fn from(e: &ActionError) -> Self {
-        let kind = match e {
-            ActionError::ReadOnly => FailureKind::ReadOnly,
-            ActionError::Source(s) => match s.as_ref() {
-                SourceError::AccessDenied { .. } => FailureKind::AccessDenied,
-                SourceError::Unreachable { .. } | SourceError::Timeout { .. } => {
-                    FailureKind::Unreachable
-                }
-                _ => FailureKind::Other,
-            },
-            ActionError::Journal(_) => FailureKind::Journal,
-            ActionError::NotFound(_) => FailureKind::NotFound,
-            ActionError::StepFailed { .. } => FailureKind::StepFailed,
-        };
-        ActionFailure {
-            kind,
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<ActionError> for ActionFailure {
-    fn from(e: ActionError) -> Self {
-        ActionFailure::from(&e)
-    }
-}
-
-impl From<&str> for ActionFailure {
-    fn from(message: &str) -> Self {
-        ActionFailure {
-            kind: FailureKind::Other,
-            message: message.to_string(),
-        }
-    }
-}
-
-impl From<String> for ActionFailure {
-    fn from(message: String) -> Self {
-        ActionFailure {
-            kind: FailureKind::Other,
-            message,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
+    /// The journal entry written (for a restore with nothing to change, the id that resolved
+    /// the entries it found as they were).
     pub entry: String,
     pub plan: Plan,
     /// The state read back after acting matches the plan.
@@ -161,7 +122,10 @@ pub struct Executor {
     journal: Journal,
     actor: Actor,
     incident: String,
-    aws: AwsActions,
+    /// The operator named the incident: a restore is journalled under it, not under the
+    /// incident of the entries it undoes.
+    incident_named: bool,
+    pub(super) aws: AwsActions,
     /// Test builds only: the point where the process aborts, as a crash or a kill would.
     failpoint: Option<String>,
 }
@@ -179,21 +143,36 @@ impl Executor {
             journal,
             actor,
             incident,
+            incident_named: false,
             aws,
             failpoint: None,
         }
     }
 
-    /// Test hook (`failpoints` feature, `SECDASH_FAILPOINT=after-plan` or `after-step-N`): the
-    /// process aborts there, so tests can prove that a crash loses nothing.
+    /// The incident was named by the operator (`--incident`, the config, the environment).
+    pub fn incident_named(mut self, named: bool) -> Executor {
+        self.incident_named = named;
+        self
+    }
+
+    /// Test hook (`failpoints` feature, `SECDASH_FAILPOINT`): `after-plan` and `after-step-N`
+    /// abort the process there; `fail-step-N` fails the step before its call,
+    /// `lose-answer-step-N` after it (the answer lost); `pause-mid-step-0` waits between an
+    /// isolation's ingress and egress revokes.
     pub fn with_failpoint(mut self, failpoint: Option<String>) -> Executor {
         self.failpoint = failpoint;
         self
     }
 
+    /// Whether the test hook names this point (always false without the feature).
+    fn at(&self, name: &str) -> bool {
+        cfg!(feature = "failpoints") && self.failpoint.as_deref() == Some(name)
+    }
+
+    /// `after-plan`, `after-step-N`: the process dies here, as a crash or a kill would.
     #[cfg(feature = "failpoints")]
     fn failpoint(&self, name: &str) {
-        if self.failpoint.as_deref() == Some(name) {
+        if self.at(name) {
             std::process::abort();
         }
     }
@@ -210,6 +189,23 @@ impl Executor {
         }
     }
 
+    /// New actions wait until the operator has seen damaged lines; restores do not.
+    fn healthy(&self, journal: &JournalRead, kind: ActionKind) -> Result<(), ActionError> {
+        let blocking = journal.blocking();
+        if blocking.is_empty() || kind == ActionKind::Restore {
+            return Ok(());
+        }
+        Err(ActionError::JournalDamaged {
+            path: self.journal.path().display().to_string(),
+            count: blocking.len(),
+            lines: blocking
+                .iter()
+                .map(|d| format!("line {}", d.line))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+
     pub fn journal(&self) -> &Journal {
         &self.journal
     }
@@ -217,6 +213,10 @@ impl Executor {
     /// Reads the target and works out exactly what will change, with EC2's DryRun verdict.
     pub async fn plan(&self, request: &Request) -> Result<Plan, ActionError> {
         self.guard()?;
+        let journal = self.journal.read()?;
+        self.healthy(&journal, request.kind())?;
+        // Never read a resource another action is half-way through.
+        let lock = self.journal.lock()?;
         let region = self.aws.region.clone();
         let mut plan = match request {
             Request::Isolate { group_id } => {
@@ -243,6 +243,7 @@ impl Executor {
                 p
             }
             Request::Contain { target } => {
+                self.not_contained(target, &journal).await?;
                 let interfaces = self.aws.read_interfaces(target).await?;
                 if interfaces.is_empty() {
                     return Err(ActionError::NotFound(format!(
@@ -273,82 +274,115 @@ impl Executor {
                 plan::archive(&detector, finding_id, now, &region, archive)
             }
             Request::Restore { what } => {
-                let entry = self.find_entry(what)?;
-                let original = entry.plan.clone().ok_or_else(|| {
-                    ActionError::NotFound(format!("journal entry {} has no plan", entry.entry))
-                })?;
-                let current = self.current(&original.before).await?;
-                plan::restore(&entry.entry, &original, &current, &self.incident)
+                let entries = journal.entries();
+                let ids: Vec<String> = undo_chain(&entries, what)
+                    .map_err(ActionError::NotFound)?
+                    .iter()
+                    .map(|e| e.entry.clone())
+                    .collect();
+                let mut p = self.plan_restore(&ids, &journal).await?;
+                if ids.is_empty() {
+                    p.target = what.clone();
+                    p.notes = vec![format!(
+                        "Nothing to restore: no change to {what} is still in effect."
+                    )];
+                }
+                p
             }
         };
+        drop(lock);
         if plan.region.is_empty() {
             plan.region = region;
         }
         Ok(plan)
     }
 
-    /// The entry a restore undoes: by id, or the latest change to a resource.
-    fn find_entry(&self, what: &str) -> Result<Entry, ActionError> {
-        let all = entries(&self.journal.read()?);
-        if let Some(e) = all.iter().find(|e| e.entry == what) {
-            return Ok(e.clone());
+    /// Refuses to contain an interface that already is (or is half-way), naming the entry.
+    async fn not_contained(&self, target: &str, journal: &JournalRead) -> Result<(), ActionError> {
+        let entries = journal.entries();
+        for i in self.aws.read_interface_state(target).await? {
+            let on = i.group_names.iter().find(|n| {
+                n.starts_with("secdash-isolation-") || n.starts_with("secdash-contain-temp-")
+            });
+            if on.is_none() && !i.tagged {
+                continue;
+            }
+            let why = on
+                .map(|g| format!("it is on {g}"))
+                .unwrap_or_else(|| format!("it is tagged {}", plan::CONTAIN_TAG));
+            return Err(ActionError::AlreadyContained(
+                match contained_by(&entries, &i.interface_id) {
+                    Some(e) => format!(
+                        "{} is already contained by journal entry {} ({why}); containing it again would move it through the all-open group. `secdash restore {}` releases it",
+                        i.interface_id, e.entry, e.entry
+                    ),
+                    None => format!(
+                        "{} is already contained ({why}), but no entry of this journal records it; release it where it was contained",
+                        i.interface_id
+                    ),
+                },
+            ));
         }
-        all.iter()
-            .rev()
-            .filter(|e| e.action != ActionKind::Restore)
-            .find(|e| {
-                e.target == what
-                    || matches!(&e.plan, Some(Plan { before: Before::Interfaces { interfaces }, .. })
-                        if interfaces.iter().any(|i| i.interface_id == what || i.instance_id.as_deref() == Some(what)))
-            })
-            .cloned()
-            .ok_or_else(|| {
-                ActionError::NotFound(format!(
-                    "no journal entry or journalled resource {what:?} in {} (see `secdash journal`)",
-                    self.journal.path().display()
-                ))
-            })
+        Ok(())
     }
 
-    async fn current(&self, before: &Before) -> Result<Current, ActionError> {
-        Ok(match before {
-            Before::Group { group_id, .. } => {
-                Current::Rules(self.aws.read_group(group_id).await?.1)
+    /// The restore of these entries (oldest first), from the state read now.
+    async fn plan_restore(
+        &self,
+        ids: &[String],
+        journal: &JournalRead,
+    ) -> Result<Plan, ActionError> {
+        let entries = journal.entries();
+        let mut chain: Vec<(&str, &Plan)> = Vec::new();
+        for id in ids {
+            let e = entries
+                .iter()
+                .find(|e| e.entry == *id)
+                .ok_or_else(|| ActionError::NotFound(format!("no journal entry {id}")))?;
+            if !e.trusted {
+                return Err(ActionError::Untrusted { entry: id.clone() });
             }
-            Before::Interfaces { interfaces } => {
-                let mut now = Vec::new();
-                for i in interfaces {
-                    for read in self.aws.read_interfaces(&i.interface_id).await? {
-                        now.push((read.interface_id, read.groups));
-                    }
-                }
-                Current::Interfaces(now)
-            }
-            Before::Finding {
-                detector_id,
-                finding_id,
-                ..
-            } => Current::Archived(
-                self.aws
-                    .finding_archived(detector_id, finding_id)
-                    .await?
-                    .unwrap_or(false),
-            ),
-            Before::Entry { entry } => {
-                return Err(ActionError::NotFound(format!(
-                    "entry {entry} is itself a restore; restore the original entry"
-                )));
-            }
-        })
+            let p = e.plan.as_ref().ok_or_else(|| {
+                ActionError::NotFound(format!("journal entry {id} has no plan to restore from"))
+            })?;
+            chain.push((&e.entry, p));
+        }
+        let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
+        let (current, leftovers) = self.current(&plans).await?;
+        Ok(plan::restore_chain(
+            &chain,
+            &current,
+            &leftovers,
+            &self.incident,
+        ))
     }
 
-    fn record(&self, entry: &str, plan: &Plan, event: Event) -> Record {
+    /// The incident a record is journalled under: a restore belongs to the incident of what
+    /// it undoes, unless the operator named one.
+    fn incident_for(&self, plan: &Plan, journal: &JournalRead) -> String {
+        if plan.action != ActionKind::Restore || self.incident_named {
+            return self.incident.clone();
+        }
+        let undone = match &plan.before {
+            Before::Entries { entries } => entries.first().cloned(),
+            Before::Entry { entry } => Some(entry.clone()),
+            _ => None,
+        };
+        journal
+            .records
+            .iter()
+            .find(|r| Some(&r.entry) == undone.as_ref())
+            .map(|r| r.incident.clone())
+            .unwrap_or_else(|| self.incident.clone())
+    }
+
+    fn record(&self, entry: &str, plan: &Plan, incident: &str, event: Event) -> Record {
         Record {
             time: Utc::now(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             entry: entry.to_string(),
             event,
-            incident: self.incident.clone(),
+            incident: incident.to_string(),
             action: plan.action,
             region: plan.region.clone(),
             target: plan.target.clone(),
@@ -357,57 +391,105 @@ impl Executor {
             step: None,
             outcome: None,
             matches: None,
+            by: None,
         }
     }
 
-    /// Journal, act step by step, verify, journal.
+    /// Journal, act step by step, verify, journal: all under the journal's lock.
     pub async fn execute(&self, plan: &Plan) -> Result<Outcome, ActionError> {
         self.guard()?;
+        let lock = self.journal.lock()?;
+        let journal = self.journal.read()?;
+        self.healthy(&journal, plan.action)?;
+        self.still_current(plan, &journal).await?;
+        if plan.action == ActionKind::Restore && plan.steps.is_empty() {
+            return self.resolve(plan, &journal, &lock).await;
+        }
         let entry = new_entry_id(Utc::now());
+        let incident = self.incident_for(plan, &journal);
+        let rec = |event| self.record(&entry, plan, &incident, event);
         // The plan and the full before-state reach the disk before anything changes.
-        self.journal.append(&Record {
-            plan: Some(plan.clone()),
-            ..self.record(&entry, plan, Event::Planned)
-        })?;
+        self.journal.append(
+            &Record {
+                plan: Some(plan.clone()),
+                ..rec(Event::Planned)
+            },
+            &lock,
+        )?;
         self.failpoint("after-plan");
         let mut groups: HashMap<String, String> = HashMap::new();
         for (i, step) in plan.steps.iter().enumerate() {
-            match self.run_step(step, &mut groups).await {
-                Ok(()) => {
-                    self.journal.append(&Record {
-                        step: Some(i),
-                        outcome: Some(step.describe().join("; ")),
-                        ..self.record(&entry, plan, Event::StepDone)
-                    })?;
-                    self.failpoint(&format!("after-step-{i}"));
-                }
+            let mut result = if self.at(&format!("fail-step-{i}")) {
+                Err(SourceError::Other("failed by the test hook".into()))
+            } else {
+                self.run_step(step, &mut groups).await
+            };
+            if result.is_ok() && self.at(&format!("lose-answer-step-{i}")) {
+                result = Err(SourceError::Other("the answer was lost".into()));
+            }
+            let outcome = match result {
+                Ok(()) => step.describe().join("; "),
+                // The call may have acted and only its answer been lost: look before saying.
+                Err(e) if self.took_effect(step, &mut groups).await => format!(
+                    "{} (the call said: {e}; read back, it had acted)",
+                    step.describe().join("; ")
+                ),
                 Err(e) => {
-                    self.journal.append(&Record {
-                        step: Some(i),
-                        outcome: Some(e.to_string()),
-                        ..self.record(&entry, plan, Event::StepFailed)
-                    })?;
-                    self.journal
-                        .append(&self.record(&entry, plan, Event::Finished))?;
+                    self.journal.append(
+                        &Record {
+                            step: Some(i),
+                            outcome: Some(e.to_string()),
+                            ..rec(Event::StepFailed)
+                        },
+                        &lock,
+                    )?;
+                    let recovery = self.recover(plan, &groups, &incident).await;
+                    if !recovery.is_empty() {
+                        self.journal.append(
+                            &Record {
+                                outcome: Some(recovery.clone()),
+                                ..rec(Event::Recovered)
+                            },
+                            &lock,
+                        )?;
+                    }
+                    self.journal.append(&rec(Event::Finished), &lock)?;
                     return Err(ActionError::StepFailed {
                         entry,
                         step: i,
                         source: Box::new(e),
+                        recovery: if recovery.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{recovery}. ")
+                        },
                     });
                 }
-            }
+            };
+            self.journal.append(
+                &Record {
+                    step: Some(i),
+                    outcome: Some(outcome),
+                    ..rec(Event::StepDone)
+                },
+                &lock,
+            )?;
+            self.failpoint(&format!("after-step-{i}"));
         }
-        let verified = match self.verify(plan, &groups).await {
+        let verified = match self.verify(plan, &groups, &journal).await {
             Ok(v) => v,
             Err(e) => {
                 tracing::warn!(error = %e, "verification read failed");
                 false
             }
         };
-        self.journal.append(&Record {
-            matches: Some(verified),
-            ..self.record(&entry, plan, Event::Verified)
-        })?;
+        self.journal.append(
+            &Record {
+                matches: Some(verified),
+                ..rec(Event::Verified)
+            },
+            &lock,
+        )?;
         let message = format!(
             "{} {}: {} step(s) done, {}",
             plan.action.verb(),
@@ -419,10 +501,13 @@ impl Executor {
                 "NOT verified: the state read back differs from the plan"
             }
         );
-        self.journal.append(&Record {
-            outcome: Some(message.clone()),
-            ..self.record(&entry, plan, Event::Finished)
-        })?;
+        self.journal.append(
+            &Record {
+                outcome: Some(message.clone()),
+                ..rec(Event::Finished)
+            },
+            &lock,
+        )?;
         Ok(Outcome {
             entry,
             plan: plan.clone(),
@@ -431,7 +516,74 @@ impl Executor {
         })
     }
 
+    /// A restore with nothing to change: when the target reads as it was before, the entries
+    /// it would have undone are resolved (no new entry).
     async fn resolve(
+        &self,
+        plan: &Plan,
+        journal: &JournalRead,
+        lock: &Lock,
+    ) -> Result<Outcome, ActionError> {
+        let by = new_entry_id(Utc::now());
+        let verified = self.verify(plan, &HashMap::new(), journal).await?;
+        let undone = match &plan.before {
+            Before::Entries { entries } => entries.clone(),
+            _ => vec![],
+        };
+        let entries = journal.entries();
+        let open: Vec<&String> = undone
+            .iter()
+            .filter(|id| {
+                entries
+                    .iter()
+                    .any(|e| e.entry == **id && e.undone_by.is_none())
+            })
+            .collect();
+        if verified {
+            for id in &open {
+                let incident = entries
+                    .iter()
+                    .find(|e| e.entry == **id)
+                    .map(|e| e.incident.clone())
+                    .unwrap_or_else(|| self.incident.clone());
+                self.journal.append(
+                    &Record {
+                        entry: (*id).clone(),
+                        by: Some(by.clone()),
+                        outcome: Some(format!(
+                            "{} reads as it was before: nothing left to undo",
+                            plan.target
+                        )),
+                        ..self.record(id, plan, &incident, Event::Resolved)
+                    },
+                    lock,
+                )?;
+            }
+        }
+        let message = match (verified, open.is_empty()) {
+            (true, true) => format!("{}: nothing to restore", plan.target),
+            (true, false) => format!(
+                "{} is as it was before: nothing to change; entry {} resolved, verified",
+                plan.target,
+                open.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (false, _) => format!(
+                "{}: nothing to change, but NOT verified: it differs from its before-state",
+                plan.target
+            ),
+        };
+        Ok(Outcome {
+            entry: by,
+            plan: plan.clone(),
+            verified,
+            message,
+        })
+    }
+
+    async fn resolve_group(
         &self,
         g: &GroupRef,
         groups: &HashMap<String, String>,
@@ -453,7 +605,19 @@ impl Executor {
         groups: &mut HashMap<String, String>,
     ) -> Result<(), SourceError> {
         match step {
-            Step::RevokeRules { group_id, rules } => self.aws.revoke(group_id, rules, false).await,
+            Step::RevokeRules { group_id, rules } => {
+                // Ingress first, then egress: two calls, between which another reader would
+                // see half the rules gone (the journal's lock keeps them out).
+                let (ingress, egress): (Vec<_>, Vec<_>) = rules
+                    .iter()
+                    .cloned()
+                    .partition(|r| r.direction == Direction::Ingress);
+                self.aws.revoke(group_id, &ingress, false).await?;
+                if self.at("pause-mid-step-0") {
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                }
+                self.aws.revoke(group_id, &egress, false).await
+            }
             Step::AuthorizeRules { group_id, rules } => self.aws.authorize(group_id, rules).await,
             Step::EnsureGroup { name, vpc_id, role } => {
                 let id = self.aws.ensure_group(name, vpc_id, *role).await?;
@@ -466,15 +630,21 @@ impl Executor {
             } => {
                 let mut ids = Vec::new();
                 for g in want {
-                    ids.push(self.resolve(g, groups).await?);
+                    ids.push(self.resolve_group(g, groups).await?);
                 }
                 self.aws
                     .set_interface_groups(interface_id, &ids, false)
                     .await
             }
             Step::DeleteGroup { group } => {
-                let id = self.resolve(group, groups).await?;
+                let id = self.resolve_group(group, groups).await?;
                 self.aws.delete_group(&id).await
+            }
+            Step::DeleteGroupNamed { name, vpc_id } => {
+                match self.aws.find_group(vpc_id, name).await? {
+                    Some(id) => self.aws.delete_group(&id).await,
+                    None => Ok(()),
+                }
             }
             Step::Tag {
                 resource_id,
@@ -491,86 +661,5 @@ impl Executor {
                 finding_ids,
             } => self.aws.set_archived(detector_id, finding_ids, false).await,
         }
-    }
-
-    /// Reads the resource again: EC2 raises no error for a revoke that matched nothing.
-    async fn verify(
-        &self,
-        plan: &Plan,
-        groups: &HashMap<String, String>,
-    ) -> Result<bool, ActionError> {
-        let before = match &plan.before {
-            Before::Entry { entry } => {
-                let original = self
-                    .find_entry(entry)?
-                    .plan
-                    .ok_or_else(|| ActionError::NotFound(entry.clone()))?;
-                return self.verify_restored(&original).await;
-            }
-            b => b,
-        };
-        Ok(match (plan.action, before) {
-            (
-                ActionKind::Isolate | ActionKind::Revoke,
-                Before::Group {
-                    group_id, rules, ..
-                },
-            ) => {
-                let (_, now) = self.aws.read_group(group_id).await?;
-                rules.iter().all(|r| !now.iter().any(|n| n.same_grant(r)))
-            }
-            (ActionKind::Contain, Before::Interfaces { interfaces }) => {
-                let mut ok = true;
-                for i in interfaces {
-                    let want = groups.get(&plan::isolation_group_name(&self.incident, &i.vpc_id));
-                    let now = self.aws.read_interfaces(&i.interface_id).await?;
-                    ok &= now
-                        .iter()
-                        .all(|n| Some(&n.groups) == want.map(|w| vec![w.clone()]).as_ref());
-                }
-                ok
-            }
-            (
-                ActionKind::Archive | ActionKind::Unarchive,
-                Before::Finding {
-                    detector_id,
-                    finding_id,
-                    ..
-                },
-            ) => {
-                let want = plan.action == ActionKind::Archive;
-                self.aws.finding_archived(detector_id, finding_id).await? == Some(want)
-            }
-            _ => false,
-        })
-    }
-
-    async fn verify_restored(&self, original: &Plan) -> Result<bool, ActionError> {
-        Ok(match &original.before {
-            Before::Group {
-                group_id, rules, ..
-            } => {
-                let (_, now) = self.aws.read_group(group_id).await?;
-                plan::missing_rules(rules, &now).is_empty()
-            }
-            Before::Interfaces { interfaces } => {
-                let mut ok = true;
-                for i in interfaces {
-                    for n in self.aws.read_interfaces(&i.interface_id).await? {
-                        let (mut a, mut b) = (n.groups.clone(), i.groups.clone());
-                        a.sort();
-                        b.sort();
-                        ok &= a == b;
-                    }
-                }
-                ok
-            }
-            Before::Finding {
-                detector_id,
-                finding_id,
-                archived,
-            } => self.aws.finding_archived(detector_id, finding_id).await? == Some(*archived),
-            Before::Entry { .. } => false,
-        })
     }
 }

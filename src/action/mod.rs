@@ -6,7 +6,9 @@
 //! journalled action from its before-state, whatever step it stopped at.
 
 pub mod aws;
+pub mod chain;
 pub mod executor;
+mod failure;
 pub mod journal;
 pub mod plan;
 pub mod runbook;

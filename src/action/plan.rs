@@ -144,6 +144,11 @@ pub enum Step {
     DeleteGroup {
         group: GroupRef,
     },
+    /// Deletes a group left behind by a containment that stopped part-way, if it is still there.
+    DeleteGroupNamed {
+        name: String,
+        vpc_id: String,
+    },
     Tag {
         resource_id: String,
         key: String,
@@ -204,6 +209,9 @@ impl Step {
                     GroupRef::Named(n) => n,
                 }
             )],
+            Step::DeleteGroupNamed { name, vpc_id } => {
+                vec![format!("delete group {name} in {vpc_id}, left behind")]
+            }
             Step::Tag {
                 resource_id,
                 key,
@@ -241,9 +249,13 @@ pub enum Before {
         finding_id: String,
         archived: bool,
     },
-    /// A restore records the entry it undoes.
+    /// A restore of one entry (journals before the chain of entries was restored whole).
     Entry {
         entry: String,
+    },
+    /// A restore records the entries it undoes, oldest first.
+    Entries {
+        entries: Vec<String>,
     },
 }
 
@@ -451,27 +463,123 @@ pub enum Current {
     Archived(bool),
 }
 
-/// Undoes a journalled plan from its before-state, whatever step it reached: only what differs
-/// from the before-state is changed, so running it twice changes nothing the second time.
+/// What a containment may have left behind, as read just before a restore.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Leftovers {
+    /// Resources still carrying the `secdash:contained` tag.
+    pub tagged: Vec<String>,
+    /// Temporary all-open groups (name, VPC) that still exist.
+    pub temp_groups: Vec<(String, String)>,
+}
+
+/// What a chain of entries found before it changed anything: the rules every one of them
+/// revoked, each interface's groups and each finding's state before the first of them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Original {
+    Rules {
+        group_id: String,
+        rules: Vec<RuleSpec>,
+    },
+    Interfaces(Vec<InterfaceBefore>),
+    Finding {
+        detector_id: String,
+        finding_id: String,
+        archived: bool,
+    },
+}
+
+/// Merges the before-states of a chain of plans, oldest first: a resource restored is put back
+/// as it was before the first change still in effect, with every rule any of them revoked.
+pub fn original(chain: &[&Plan]) -> Option<Original> {
+    let mut out: Option<Original> = None;
+    for p in chain {
+        match (&mut out, &p.before) {
+            (
+                None,
+                Before::Group {
+                    group_id, rules, ..
+                },
+            ) => {
+                out = Some(Original::Rules {
+                    group_id: group_id.clone(),
+                    rules: rules.clone(),
+                })
+            }
+            (Some(Original::Rules { rules: all, .. }), Before::Group { rules, .. }) => {
+                for r in rules {
+                    if !all.iter().any(|a| a.same_grant(r)) {
+                        all.push(r.clone());
+                    }
+                }
+            }
+            (None, Before::Interfaces { interfaces }) => {
+                out = Some(Original::Interfaces(interfaces.clone()))
+            }
+            (Some(Original::Interfaces(all)), Before::Interfaces { interfaces }) => {
+                for i in interfaces {
+                    if !all.iter().any(|a| a.interface_id == i.interface_id) {
+                        all.push(i.clone());
+                    }
+                }
+            }
+            (
+                None,
+                Before::Finding {
+                    detector_id,
+                    finding_id,
+                    archived,
+                },
+            ) => {
+                out = Some(Original::Finding {
+                    detector_id: detector_id.clone(),
+                    finding_id: finding_id.clone(),
+                    archived: *archived,
+                })
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Undoes one journalled plan from its before-state (see `restore_chain`).
 pub fn restore(entry: &str, original: &Plan, current: &Current, incident: &str) -> Plan {
+    let leftovers = Leftovers {
+        tagged: match &original.before {
+            Before::Interfaces { interfaces } => interfaces
+                .iter()
+                .flat_map(|i| std::iter::once(i.interface_id.clone()).chain(i.instance_id.clone()))
+                .collect(),
+            _ => vec![],
+        },
+        temp_groups: vec![],
+    };
+    restore_chain(&[(entry, original)], current, &leftovers, incident)
+}
+
+/// Undoes a chain of journalled plans (oldest first) from their merged before-state, whatever
+/// step each reached: only what differs from it is changed, so running it twice changes
+/// nothing the second time; a temporary all-open group left behind is deleted.
+pub fn restore_chain(
+    chain: &[(&str, &Plan)],
+    current: &Current,
+    leftovers: &Leftovers,
+    incident: &str,
+) -> Plan {
+    let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
     let mut steps = Vec::new();
-    match (&original.before, current) {
-        (
-            Before::Group {
-                group_id, rules, ..
-            },
-            Current::Rules(now),
-        ) => {
-            let missing = missing_rules(rules, now);
+    match (original(&plans), current) {
+        (Some(Original::Rules { group_id, rules }), Current::Rules(now)) => {
+            let missing = missing_rules(&rules, now);
             if !missing.is_empty() {
                 steps.push(Step::AuthorizeRules {
-                    group_id: group_id.clone(),
+                    group_id,
                     rules: missing,
                 });
             }
         }
-        (Before::Interfaces { interfaces }, Current::Interfaces(now)) => {
-            for i in interfaces {
+        (Some(Original::Interfaces(interfaces)), Current::Interfaces(now)) => {
+            for i in &interfaces {
                 let groups_now = now
                     .iter()
                     .find(|(id, _)| *id == i.interface_id)
@@ -489,36 +597,44 @@ pub fn restore(entry: &str, original: &Plan, current: &Current, incident: &str) 
                         groups: i.groups.iter().cloned().map(GroupRef::Id).collect(),
                     });
                 }
+            }
+            let mut untag: Vec<String> = interfaces
+                .iter()
+                .flat_map(|i| std::iter::once(i.interface_id.clone()).chain(i.instance_id.clone()))
+                .filter(|r| leftovers.tagged.contains(r))
+                .collect();
+            untag.dedup();
+            for r in untag {
                 steps.push(Step::Untag {
-                    resource_id: i.interface_id.clone(),
+                    resource_id: r,
                     key: CONTAIN_TAG.to_string(),
                 });
-                if let Some(inst) = &i.instance_id {
-                    steps.push(Step::Untag {
-                        resource_id: inst.clone(),
-                        key: CONTAIN_TAG.to_string(),
-                    });
-                }
             }
-            steps.dedup();
+            // Only after every interface has left it can the open group go.
+            for (name, vpc_id) in &leftovers.temp_groups {
+                steps.push(Step::DeleteGroupNamed {
+                    name: name.clone(),
+                    vpc_id: vpc_id.clone(),
+                });
+            }
         }
         (
-            Before::Finding {
+            Some(Original::Finding {
                 detector_id,
                 finding_id,
                 archived,
-            },
+            }),
             Current::Archived(now),
-        ) if now != archived => {
-            steps.push(if *archived {
+        ) if *now != archived => {
+            steps.push(if archived {
                 Step::ArchiveFindings {
-                    detector_id: detector_id.clone(),
-                    finding_ids: vec![finding_id.clone()],
+                    detector_id,
+                    finding_ids: vec![finding_id],
                 }
             } else {
                 Step::UnarchiveFindings {
-                    detector_id: detector_id.clone(),
-                    finding_ids: vec![finding_id.clone()],
+                    detector_id,
+                    finding_ids: vec![finding_id],
                 }
             });
         }
@@ -528,17 +644,25 @@ pub fn restore(entry: &str, original: &Plan, current: &Current, incident: &str) 
     if steps.is_empty() {
         notes.push("Nothing to restore: the target is already as it was before.".to_string());
     }
-    if original.action == ActionKind::Contain {
+    if chain.len() > 1 {
+        notes.push(format!(
+            "Undoes {} journal entries at once ({}): the target goes back to what it was before the first.",
+            chain.len(),
+            chain.iter().map(|(e, _)| *e).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if plans.iter().any(|p| p.action == ActionKind::Contain) {
         notes.push(format!(
             "The isolation group of incident {incident} is left in place for the record; delete it when the incident closes."
         ));
     }
+    let first = plans.first();
     Plan {
         action: ActionKind::Restore,
-        region: original.region.clone(),
-        target: original.target.clone(),
-        before: Before::Entry {
-            entry: entry.to_string(),
+        region: first.map(|p| p.region.clone()).unwrap_or_default(),
+        target: first.map(|p| p.target.clone()).unwrap_or_default(),
+        before: Before::Entries {
+            entries: chain.iter().map(|(e, _)| e.to_string()).collect(),
         },
         steps,
         notes,

@@ -3,7 +3,6 @@
 //! skipped with a note and a time, and a report built from the runbook and the journal.
 
 use super::journal::{Entry, EntryStatus};
-use super::plan::ActionKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -238,20 +237,10 @@ pub fn save(state_dir: &Path, rb: &Runbook) -> Result<(), RunbookError> {
     std::fs::rename(&tmp, &path).map_err(io)
 }
 
-/// Entries of the journal whose change is still in effect: done, and not undone by a later
-/// restore of the same entry.
+/// Entries whose change is still in effect: not undone by a restore that verified, whatever
+/// the incident that restore was journalled under (the journal's whole history decides).
 pub fn still_in_effect(entries: &[Entry]) -> Vec<&Entry> {
-    entries
-        .iter()
-        .filter(|e| e.action != ActionKind::Restore && e.status != EntryStatus::Failed && e.steps_done > 0)
-        .filter(|e| {
-            !entries.iter().any(|r| {
-                r.action == ActionKind::Restore
-                    && r.status == EntryStatus::Done
-                    && matches!(&r.plan, Some(p) if p.before == super::plan::Before::Entry { entry: e.entry.clone() })
-            })
-        })
-        .collect()
+    entries.iter().filter(|e| e.in_effect()).collect()
 }
 
 /// The incident report: the steps, the timeline of every action, what is still in effect and

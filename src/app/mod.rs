@@ -34,8 +34,10 @@ pub struct Context {
     pub read_only: bool,
     pub window: chrono::Duration,
     pub identity: Load<Identity>,
-    /// Journal entries that stopped part-way, found at start.
+    /// Journal entries that stopped part-way and were not resolved since.
     pub unfinished: Vec<String>,
+    /// Lines of the journal that could not be read and were not acknowledged: no new action.
+    pub journal_damage: Vec<usize>,
 }
 
 impl Context {
@@ -148,8 +150,8 @@ pub enum Msg {
     /// The executor's plan for a requested action, or why there is none.
     Planned(Result<crate::action::plan::Plan, ActionFailure>),
     ActionDone(Result<ActionReport, ActionFailure>),
-    /// The journal, read again after an action.
-    Journal(Vec<crate::action::journal::Entry>),
+    /// The journal, read again after an action (or at the start).
+    Journal(crate::action::journal::Journalled),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -331,17 +333,29 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Key(key) => keys::on_key(state, key),
-        Msg::Journal(entries) => {
-            // Against AWS, an action that stopped part-way is flagged in the header.
+        Msg::Journal(journal) => {
+            // Against AWS, an action that stopped part-way is flagged in the header, and so is
+            // a journal with lines the operator has not seen.
             if state.context.source == SourceKind::Aws {
-                state.context.unfinished = entries
+                state.context.unfinished = journal
+                    .entries
                     .iter()
-                    .filter(|e| e.status == crate::action::journal::EntryStatus::Incomplete)
+                    .filter(|e| e.unfinished())
                     .map(|e| format!("{} {} ({})", e.action.verb(), e.target, e.entry))
+                    .collect();
+                state.context.journal_damage = journal
+                    .damage
+                    .iter()
+                    .filter(|d| d.blocks())
+                    .map(|d| d.line)
                     .collect();
             }
             let id = state.incident.id.clone();
-            state.incident.entries = entries.into_iter().filter(|e| e.incident == id).collect();
+            state.incident.entries = journal
+                .entries
+                .into_iter()
+                .filter(|e| e.incident == id)
+                .collect();
             vec![]
         }
         Msg::Planned(result) => {

@@ -472,12 +472,17 @@ mod incident_view {
             steps: 1,
             verified: Some(true),
             outcome: None,
+            undone_by: None,
+            trusted: true,
             plan: None,
             actor: Default::default(),
         };
         update(
             &mut s,
-            Msg::Journal(vec![entry("INC-2041"), entry("INC-1")]),
+            Msg::Journal(crate::action::journal::Journalled {
+                entries: vec![entry("INC-2041"), entry("INC-1")],
+                damage: vec![],
+            }),
         );
         assert_eq!(s.incident.entries.len(), 1);
     }

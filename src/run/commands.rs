@@ -1,7 +1,7 @@
 //! The command-line verbs: actions, the journal and the runbook. An I/O edge: it prompts,
 //! prints and exits; the decisions are in `action`.
 
-use crate::action::journal::{Actor, Entry, EntryStatus, Journal, entries};
+use crate::action::journal::{Actor, Entry, EntryStatus, Journal};
 use crate::action::plan::Plan;
 use crate::action::runbook::{self, Runbook, StepStatus};
 use crate::action::{ActionError, Executor, Request};
@@ -33,8 +33,12 @@ pub fn run(
         Command::Archive { finding_id, opts } => (Request::Archive { finding_id }, opts),
         Command::Unarchive { finding_id, opts } => (Request::Unarchive { finding_id }, opts),
         Command::Restore { what, opts } => (Request::Restore { what }, opts),
-        Command::Journal { incident, format } => {
-            return list_journal(&journal, incident.as_deref(), format);
+        Command::Journal {
+            incident,
+            format,
+            acknowledge,
+        } => {
+            return list_journal(&journal, incident.as_deref(), format, acknowledge);
         }
         Command::Runbook { command } => return run_runbook(command, &journal, state_dir),
         Command::Attest { item, by, note } => {
@@ -99,7 +103,8 @@ async fn act(
         incident.clone(),
         crate::action::aws::AwsActions::new(&session, &region),
     )
-    .with_failpoint(config.failpoint.clone());
+    .with_failpoint(config.failpoint.clone())
+    .incident_named(opts.incident.is_some() || config.incident.is_some());
 
     let plan = match executor.plan(&request).await {
         Ok(p) => p,
@@ -115,7 +120,18 @@ async fn act(
         return Ok(0);
     }
     if plan.steps.is_empty() {
-        println!("\nNothing to do.");
+        // Nothing to change; a restore still records that the entries it found are settled.
+        if plan.action == crate::action::plan::ActionKind::Restore {
+            match executor.execute(&plan).await {
+                Ok(outcome) => println!("\nNothing to do: {}.", outcome.message),
+                Err(e) => {
+                    eprintln!("secdash: {e}");
+                    return Ok(1);
+                }
+            }
+        } else {
+            println!("\nNothing to do.");
+        }
         return Ok(0);
     }
     if !opts.yes && !confirm(&plan)? {
@@ -203,8 +219,44 @@ fn list_journal(
     journal: &Journal,
     incident: Option<&str>,
     format: ListFormat,
+    acknowledge: bool,
 ) -> anyhow::Result<i32> {
-    let all = entries(&journal.read()?);
+    let read = journal.read()?;
+    // What was skipped is said first, on stderr, whatever the format.
+    for d in &read.damage {
+        let seen = if d.acknowledged {
+            " (acknowledged)"
+        } else {
+            ""
+        };
+        eprintln!(
+            "journal {}, line {}: {}{seen}",
+            journal.path().display(),
+            d.line,
+            d.problem
+        );
+    }
+    let blocking: Vec<usize> = read.blocking().iter().map(|d| d.line).collect();
+    if acknowledge {
+        if blocking.is_empty() {
+            println!("nothing to acknowledge: every line of the journal reads");
+        } else {
+            let lock = journal.lock()?;
+            journal.acknowledge(blocking.clone(), chrono::Utc::now(), &lock)?;
+            println!(
+                "acknowledged {} damaged line(s); new actions are allowed again",
+                blocking.len()
+            );
+        }
+        return Ok(0);
+    }
+    if !blocking.is_empty() {
+        eprintln!(
+            "{} damaged line(s) hold new actions back until you acknowledge them: secdash journal --acknowledge",
+            blocking.len()
+        );
+    }
+    let all = read.entries();
     let shown: Vec<&Entry> = all
         .iter()
         .filter(|e| incident.is_none_or(|i| e.incident == i))
@@ -218,15 +270,24 @@ fn list_journal(
                 println!("no actions in {}", journal.path().display());
             }
             for e in &shown {
-                let status = match e.status {
+                let mut status = match e.status {
                     EntryStatus::Done if e.verified == Some(true) => "done, verified".to_string(),
                     EntryStatus::Done => "done, NOT verified".to_string(),
                     EntryStatus::Failed => "FAILED".to_string(),
+                    EntryStatus::Incomplete if e.undone_by.is_some() => {
+                        format!("stopped at {}/{} steps", e.steps_done, e.steps)
+                    }
                     EntryStatus::Incomplete => format!(
                         "INCOMPLETE {}/{} steps: `secdash restore {}`",
                         e.steps_done, e.steps, e.entry
                     ),
                 };
+                if let Some(by) = &e.undone_by {
+                    status.push_str(&format!(", restored ({by})"));
+                }
+                if !e.trusted {
+                    status.push_str(", ALTERED in the journal: not restorable");
+                }
                 println!(
                     "{}  {}  {:<9} {:<28} {:<16} {}  {status}",
                     e.entry,
@@ -289,7 +350,7 @@ fn run_runbook(
         }
         RunbookCommand::Report { incident, format } => {
             let rb = runbook::load(state_dir, &incident)?;
-            let all = entries(&journal.read()?);
+            let all = journal.read()?.entries();
             match format {
                 ReportFormat::Markdown => print!("{}", runbook::report_markdown(&rb, &all, now)),
                 ReportFormat::Json => {

@@ -8,7 +8,7 @@ pub mod once;
 pub mod startup;
 pub mod tui;
 
-use crate::action::journal::{Journal, entries};
+use crate::action::journal::Journal;
 use crate::aws::{Options, Session};
 use crate::cli::Cli;
 use crate::cli::exit;
@@ -148,9 +148,9 @@ fn recorded(config: &Config, now: chrono::DateTime<chrono::Utc>) -> startup::Rec
         return startup::Recorded::default();
     };
     startup::Recorded {
-        entries: Journal::in_dir(dir)
+        journal: Journal::in_dir(dir)
             .read()
-            .map(|r| entries(&r))
+            .map(|r| r.journalled())
             .unwrap_or_default(),
         runbook: crate::action::runbook::load(dir, &config.incident_or_adhoc(now)).ok(),
     }

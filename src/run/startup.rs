@@ -2,7 +2,7 @@
 //! journal and the runbook already hold, replayed through `update` like any other message.
 //! Pure, so tests can build the exact state a session starts with.
 
-use crate::action::journal::Entry;
+use crate::action::journal::Journalled;
 use crate::action::runbook::Runbook;
 use crate::app::load::Load;
 use crate::app::{AppState, Context, Msg, update};
@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 /// What the state directory held when the session started.
 #[derive(Debug, Clone, Default)]
 pub struct Recorded {
-    /// Every journal entry, oldest first.
-    pub entries: Vec<Entry>,
+    /// Every journal entry, oldest first, and the lines that could not be read.
+    pub journal: Journalled,
     /// The incident's runbook, if it was started.
     pub runbook: Option<Runbook>,
 }
@@ -35,6 +35,7 @@ pub fn initial_state(
         window: config.window,
         identity: Load::NotLoaded,
         unfinished: Vec::new(),
+        journal_damage: Vec::new(),
     };
     let mut state = AppState::new(
         context,
@@ -49,14 +50,14 @@ pub fn initial_state(
     }
     state.incident.id = config.incident_or_adhoc(now);
     state.incident.runbook = recorded.runbook;
-    update(&mut state, Msg::Journal(recorded.entries));
+    update(&mut state, Msg::Journal(recorded.journal));
     state
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::action::journal::EntryStatus;
+    use crate::action::journal::{Entry, EntryStatus};
     use crate::action::plan::ActionKind;
     use crate::config::{Env, FileConfig, Overrides, resolve};
 
@@ -73,6 +74,8 @@ mod tests {
             steps: 1,
             verified: None,
             outcome: None,
+            undone_by: None,
+            trusted: true,
             plan: None,
             actor: Default::default(),
         }
@@ -86,10 +89,13 @@ mod tests {
         };
         let config = resolve(&FileConfig::default(), None, &env, &Overrides::default()).unwrap();
         let recorded = Recorded {
-            entries: vec![
-                entry("a", "INC-7", EntryStatus::Done),
-                entry("b", "INC-8", EntryStatus::Incomplete),
-            ],
+            journal: Journalled {
+                entries: vec![
+                    entry("a", "INC-7", EntryStatus::Done),
+                    entry("b", "INC-8", EntryStatus::Incomplete),
+                ],
+                damage: vec![],
+            },
             runbook: None,
         };
         let state = initial_state(&config, SourceKind::Aws, recorded, Utc::now());

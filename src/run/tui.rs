@@ -240,10 +240,9 @@ async fn event_loop(
                             };
                             let _ = tx.send(Msg::ActionDone(msg));
                             if let Some(r) = runner
-                                && let Ok(records) = r.journal.read()
+                                && let Ok(read) = r.journal.read()
                             {
-                                let _ = tx
-                                    .send(Msg::Journal(crate::action::journal::entries(&records)));
+                                let _ = tx.send(Msg::Journal(read.journalled()));
                             }
                         }));
                     }

@@ -28,6 +28,16 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(" READ-ONLY ", theme.badge_read_only));
         spans.push(Span::styled(" ", theme.header));
     }
+    if !ctx.journal_damage.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                " ⚠ journal: {} damaged line(s), actions held: secdash journal ",
+                ctx.journal_damage.len()
+            ),
+            theme.status_error,
+        ));
+        spans.push(Span::styled(" ", theme.header));
+    }
     if !ctx.unfinished.is_empty() {
         spans.push(Span::styled(
             format!(

@@ -1,0 +1,140 @@
+//! Which journal entries a restore undoes, from the journal's whole history of a resource: by
+//! entry id, that entry; by resource id, every entry still in effect on it, oldest first, so
+//! the resource goes back to what it was before the first of them. Pure.
+
+use super::journal::Entry;
+use super::plan::{ActionKind, Before};
+
+/// Whether the entry changed this resource: its target, or an interface (or the instance of
+/// one) it contained.
+pub fn touches(e: &Entry, what: &str) -> bool {
+    e.target == what
+        || matches!(
+            e.plan.as_ref().map(|p| &p.before),
+            Some(Before::Interfaces { interfaces })
+                if interfaces.iter().any(|i| i.interface_id == what || i.instance_id.as_deref() == Some(what))
+        )
+}
+
+/// The entries a restore of `what` undoes, oldest first (none when nothing is in effect), or
+/// why there are none to look at.
+pub fn undo_chain<'a>(entries: &'a [Entry], what: &str) -> Result<Vec<&'a Entry>, String> {
+    if let Some(e) = entries.iter().find(|e| e.entry == what) {
+        if e.action == ActionKind::Restore {
+            return Err(format!(
+                "entry {what} is itself a restore; restore the original entry ({})",
+                e.undoes().join(", ")
+            ));
+        }
+        return Ok(vec![e]);
+    }
+    let touching: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.action != ActionKind::Restore && touches(e, what))
+        .collect();
+    if touching.is_empty() {
+        return Err(format!(
+            "no journal entry or journalled resource {what:?} (see `secdash journal`)"
+        ));
+    }
+    Ok(touching.into_iter().filter(|e| e.in_effect()).collect())
+}
+
+/// The containment still in effect on this interface, if the journal has one.
+pub fn contained_by<'a>(entries: &'a [Entry], interface_id: &str) -> Option<&'a Entry> {
+    entries
+        .iter()
+        .rev()
+        .find(|e| e.action == ActionKind::Contain && e.in_effect() && touches(e, interface_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::journal::EntryStatus;
+    use crate::action::plan::{self, InterfaceBefore};
+
+    fn entry(id: &str, plan: plan::Plan, status: EntryStatus) -> Entry {
+        Entry {
+            entry: id.into(),
+            time: chrono::Utc::now(),
+            incident: "INC-1".into(),
+            action: plan.action,
+            region: "r".into(),
+            target: plan.target.clone(),
+            status,
+            steps_done: plan.steps.len(),
+            steps: plan.steps.len(),
+            verified: Some(true),
+            outcome: None,
+            undone_by: None,
+            trusted: true,
+            plan: Some(plan),
+            actor: Default::default(),
+        }
+    }
+
+    fn contain(target: &str) -> plan::Plan {
+        plan::contain(
+            target,
+            &[InterfaceBefore {
+                interface_id: "eni-1".into(),
+                vpc_id: "vpc-1".into(),
+                groups: vec!["sg-a".into()],
+                instance_id: Some("i-1".into()),
+            }],
+            "INC-1",
+            "r",
+        )
+    }
+
+    #[test]
+    fn by_resource_every_entry_still_in_effect_oldest_first() {
+        let first = entry("e1", contain("i-1"), EntryStatus::Done);
+        let second = entry("e2", contain("eni-1"), EntryStatus::Incomplete);
+        let mut undone = entry("e0", contain("eni-1"), EntryStatus::Done);
+        undone.undone_by = Some("r0".into());
+        let all = vec![undone, first, second];
+        let chain: Vec<&str> = undo_chain(&all, "eni-1")
+            .unwrap()
+            .iter()
+            .map(|e| e.entry.as_str())
+            .collect();
+        assert_eq!(
+            chain,
+            ["e1", "e2"],
+            "the instance's entry touches its interface too"
+        );
+        assert_eq!(
+            contained_by(&all, "eni-1").map(|e| e.entry.as_str()),
+            Some("e2")
+        );
+        assert!(
+            undo_chain(&all, "eni-9")
+                .unwrap_err()
+                .contains("no journal entry")
+        );
+    }
+
+    #[test]
+    fn by_entry_id_that_entry_and_never_a_restore() {
+        let e = entry("e1", contain("i-1"), EntryStatus::Done);
+        let r = entry(
+            "r1",
+            plan::restore(
+                "e1",
+                e.plan.as_ref().unwrap(),
+                &plan::Current::Interfaces(vec![]),
+                "I",
+            ),
+            EntryStatus::Done,
+        );
+        let all = vec![e, r];
+        assert_eq!(undo_chain(&all, "e1").unwrap().len(), 1);
+        assert!(
+            undo_chain(&all, "r1")
+                .unwrap_err()
+                .contains("itself a restore")
+        );
+    }
+}

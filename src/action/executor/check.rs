@@ -1,0 +1,423 @@
+//! Reading the resource back: before a plan runs (is it still what was planned?), after a step
+//! whose answer was lost (did it act?), after acting (verified?), and after a containment
+//! failed with an interface on the all-open group (roll forward, else back).
+
+use super::{ActionError, Executor};
+use crate::action::journal::JournalRead;
+use crate::action::plan::{
+    self, ActionKind, Before, Current, GroupRef, GroupRole, Leftovers, Original, Plan, RuleSpec,
+    Step,
+};
+use crate::model::SourceError;
+use std::collections::HashMap;
+
+/// The same set of grants, whatever the ids and descriptions.
+fn same_rules(a: &[RuleSpec], b: &[RuleSpec]) -> bool {
+    a.iter().all(|x| b.iter().any(|y| y.same_grant(x)))
+        && b.iter().all(|y| a.iter().any(|x| x.same_grant(y)))
+}
+
+fn same_groups(a: &[String], b: &[String]) -> bool {
+    let (mut a, mut b) = (a.to_vec(), b.to_vec());
+    a.sort();
+    b.sort();
+    a == b
+}
+
+/// The groups a containment plan creates, by role: (name, VPC).
+fn contain_groups(p: &Plan, want: GroupRole) -> Vec<(String, String)> {
+    p.steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::EnsureGroup { name, vpc_id, role } if *role == want => {
+                Some((name.clone(), vpc_id.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The plans a restore undoes, from the journal.
+fn undone_plans<'a>(plan: &Plan, journal: &'a JournalRead) -> Vec<&'a Plan> {
+    let ids: Vec<String> = match &plan.before {
+        Before::Entries { entries } => entries.clone(),
+        Before::Entry { entry } => vec![entry.clone()],
+        _ => vec![],
+    };
+    ids.iter()
+        .filter_map(|id| {
+            journal
+                .records
+                .iter()
+                .find(|r| &r.entry == id && r.plan.is_some())
+                .and_then(|r| r.plan.as_ref())
+        })
+        .collect()
+}
+
+impl Executor {
+    /// The state a restore starts from: the target's now, and what a containment may have
+    /// left behind (tags, a temporary all-open group).
+    pub(super) async fn current(
+        &self,
+        plans: &[&Plan],
+    ) -> Result<(Current, Leftovers), ActionError> {
+        let Some(original) = plan::original(plans) else {
+            return Ok((Current::Rules(vec![]), Leftovers::default()));
+        };
+        Ok(match original {
+            Original::Rules { group_id, .. } => (
+                Current::Rules(self.aws.read_group(&group_id).await?.1),
+                Leftovers::default(),
+            ),
+            Original::Interfaces(interfaces) => {
+                let mut now = Vec::new();
+                let mut resources = Vec::new();
+                for i in &interfaces {
+                    for read in self.aws.read_interfaces(&i.interface_id).await? {
+                        now.push((read.interface_id, read.groups));
+                    }
+                    resources.push(i.interface_id.clone());
+                    resources.extend(i.instance_id.clone());
+                }
+                let mut temp_groups = Vec::new();
+                for p in plans {
+                    for (name, vpc) in contain_groups(p, GroupRole::Temporary) {
+                        if self.aws.find_group(&vpc, &name).await?.is_some()
+                            && !temp_groups.contains(&(name.clone(), vpc.clone()))
+                        {
+                            temp_groups.push((name, vpc));
+                        }
+                    }
+                }
+                let leftovers = Leftovers {
+                    tagged: self.aws.tagged(&resources).await?,
+                    temp_groups,
+                };
+                (Current::Interfaces(now), leftovers)
+            }
+            Original::Finding {
+                detector_id,
+                finding_id,
+                ..
+            } => (
+                Current::Archived(
+                    self.aws
+                        .finding_archived(&detector_id, &finding_id)
+                        .await?
+                        .unwrap_or(false),
+                ),
+                Leftovers::default(),
+            ),
+        })
+    }
+
+    /// Refuses a plan whose resource changed since it was read (the operator confirmed what
+    /// the plan showed, not what is there now).
+    pub(super) async fn still_current(
+        &self,
+        plan: &Plan,
+        journal: &JournalRead,
+    ) -> Result<(), ActionError> {
+        let stale = |what: &str| ActionError::Stale {
+            target: plan.target.clone(),
+            what: what.to_string(),
+        };
+        match (&plan.action, &plan.before) {
+            (ActionKind::Restore, Before::Entries { entries }) => {
+                let now = self.plan_restore(entries, journal).await?;
+                if now.steps != plan.steps {
+                    return Err(stale("what a restore must change is not what was planned"));
+                }
+            }
+            (
+                ActionKind::Isolate,
+                Before::Group {
+                    group_id, rules, ..
+                },
+            ) => {
+                let (_, now) = self.aws.read_group(group_id).await?;
+                if !same_rules(rules, &now) {
+                    return Err(stale("its rules are not those planned"));
+                }
+            }
+            (
+                ActionKind::Revoke,
+                Before::Group {
+                    group_id, rules, ..
+                },
+            ) => {
+                let (_, now) = self.aws.read_group(group_id).await?;
+                if !plan::missing_rules(rules, &now).is_empty() {
+                    return Err(stale("the rule is gone"));
+                }
+            }
+            (ActionKind::Contain, Before::Interfaces { interfaces }) => {
+                for i in interfaces {
+                    let now = self.aws.read_interfaces(&i.interface_id).await?;
+                    if !now.iter().all(|n| same_groups(&n.groups, &i.groups)) {
+                        return Err(stale(&format!(
+                            "{} is no longer on the groups planned",
+                            i.interface_id
+                        )));
+                    }
+                }
+            }
+            (
+                ActionKind::Archive | ActionKind::Unarchive,
+                Before::Finding {
+                    detector_id,
+                    finding_id,
+                    archived,
+                },
+            ) => {
+                let now = self.aws.finding_archived(detector_id, finding_id).await?;
+                if now != Some(*archived) {
+                    return Err(stale("it was archived or unarchived since"));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// After a call failed: whether the step acted anyway (its answer lost). Idempotent calls
+    /// are made once more; the others are read back.
+    pub(super) async fn took_effect(
+        &self,
+        step: &Step,
+        groups: &mut HashMap<String, String>,
+    ) -> bool {
+        let read = async {
+            Ok::<bool, SourceError>(match step {
+                Step::RevokeRules { group_id, rules } => {
+                    let (_, now) = self.aws.read_group(group_id).await?;
+                    plan::missing_rules(rules, &now).len() == rules.len()
+                }
+                Step::AuthorizeRules { group_id, rules } => {
+                    let (_, now) = self.aws.read_group(group_id).await?;
+                    plan::missing_rules(rules, &now).is_empty()
+                }
+                Step::EnsureGroup { name, vpc_id, .. } => {
+                    match self.aws.find_group(vpc_id, name).await? {
+                        Some(id) => {
+                            groups.insert(name.clone(), id);
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Step::SetInterfaceGroups {
+                    interface_id,
+                    groups: want,
+                } => {
+                    let mut ids = Vec::new();
+                    for g in want {
+                        match g {
+                            GroupRef::Id(id) => ids.push(id.clone()),
+                            GroupRef::Named(n) => match groups.get(n) {
+                                Some(id) => ids.push(id.clone()),
+                                None => return Ok(false),
+                            },
+                        }
+                    }
+                    let now = self.aws.read_interfaces(interface_id).await?;
+                    !now.is_empty() && now.iter().all(|n| same_groups(&n.groups, &ids))
+                }
+                Step::DeleteGroup { group } => {
+                    let id = match group {
+                        GroupRef::Id(id) => id.clone(),
+                        GroupRef::Named(n) => match groups.get(n) {
+                            Some(id) => id.clone(),
+                            None => return Ok(false),
+                        },
+                    };
+                    matches!(
+                        self.aws.read_group(&id).await,
+                        Err(SourceError::Api { code, .. }) if code == "InvalidGroup.NotFound"
+                    )
+                }
+                Step::DeleteGroupNamed { name, vpc_id } => {
+                    self.aws.find_group(vpc_id, name).await?.is_none()
+                }
+                Step::Tag { .. }
+                | Step::Untag { .. }
+                | Step::ArchiveFindings { .. }
+                | Step::UnarchiveFindings { .. } => self.run_step(step, groups).await.is_ok(),
+            })
+        };
+        match read.await {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading back after a failed step");
+                false
+            }
+        }
+    }
+
+    /// Reads the resource again after acting: EC2 raises no error for a revoke that matched
+    /// nothing.
+    pub(super) async fn verify(
+        &self,
+        plan: &Plan,
+        groups: &HashMap<String, String>,
+        journal: &JournalRead,
+    ) -> Result<bool, ActionError> {
+        if plan.action == ActionKind::Restore {
+            let undone = undone_plans(plan, journal);
+            return self.verify_restored(&undone).await;
+        }
+        Ok(match (plan.action, &plan.before) {
+            (
+                ActionKind::Isolate | ActionKind::Revoke,
+                Before::Group {
+                    group_id, rules, ..
+                },
+            ) => {
+                let (_, now) = self.aws.read_group(group_id).await?;
+                rules.iter().all(|r| !now.iter().any(|n| n.same_grant(r)))
+            }
+            (ActionKind::Contain, Before::Interfaces { interfaces }) => {
+                let isolation = contain_groups(plan, GroupRole::Isolation);
+                let mut ok = true;
+                for i in interfaces {
+                    let want = isolation
+                        .iter()
+                        .find(|(_, vpc)| *vpc == i.vpc_id)
+                        .and_then(|(name, _)| groups.get(name));
+                    let now = self.aws.read_interfaces(&i.interface_id).await?;
+                    ok &= now
+                        .iter()
+                        .all(|n| Some(&n.groups) == want.map(|w| vec![w.clone()]).as_ref());
+                }
+                for (name, vpc) in contain_groups(plan, GroupRole::Temporary) {
+                    ok &= self.aws.find_group(&vpc, &name).await?.is_none();
+                }
+                ok
+            }
+            (
+                ActionKind::Archive | ActionKind::Unarchive,
+                Before::Finding {
+                    detector_id,
+                    finding_id,
+                    ..
+                },
+            ) => {
+                let want = plan.action == ActionKind::Archive;
+                self.aws.finding_archived(detector_id, finding_id).await? == Some(want)
+            }
+            _ => false,
+        })
+    }
+
+    /// Whether the target is back as it was before the first of these plans: every rule any
+    /// of them revoked, each interface's groups (and no temporary group left), the finding's
+    /// state.
+    async fn verify_restored(&self, undone: &[&Plan]) -> Result<bool, ActionError> {
+        Ok(match plan::original(undone) {
+            None => true,
+            Some(Original::Rules { group_id, rules }) => {
+                let (_, now) = self.aws.read_group(&group_id).await?;
+                plan::missing_rules(&rules, &now).is_empty()
+            }
+            Some(Original::Interfaces(interfaces)) => {
+                let mut ok = true;
+                for i in &interfaces {
+                    for n in self.aws.read_interfaces(&i.interface_id).await? {
+                        ok &= same_groups(&n.groups, &i.groups);
+                    }
+                }
+                for p in undone {
+                    for (name, vpc) in contain_groups(p, GroupRole::Temporary) {
+                        ok &= self.aws.find_group(&vpc, &name).await?.is_none();
+                    }
+                }
+                ok
+            }
+            Some(Original::Finding {
+                detector_id,
+                finding_id,
+                archived,
+            }) => self.aws.finding_archived(&detector_id, &finding_id).await? == Some(archived),
+        })
+    }
+
+    /// After a containment step failed: no interface may stay on the all-open group. Each
+    /// one there moves on to the isolation group, else back to its own groups; then the
+    /// temporary group goes. Says what was done, in words.
+    pub(super) async fn recover(
+        &self,
+        plan: &Plan,
+        groups: &HashMap<String, String>,
+        _incident: &str,
+    ) -> String {
+        let Before::Interfaces { interfaces } = &plan.before else {
+            return String::new();
+        };
+        let temporary = contain_groups(plan, GroupRole::Temporary);
+        let isolation = contain_groups(plan, GroupRole::Isolation);
+        let mut said = Vec::new();
+        for i in interfaces {
+            let Some((temp_name, _)) = temporary.iter().find(|(_, v)| *v == i.vpc_id) else {
+                continue;
+            };
+            let Some(temp_id) = groups.get(temp_name) else {
+                continue;
+            };
+            let on_temp = match self.aws.read_interfaces(&i.interface_id).await {
+                Ok(now) => now.iter().any(|n| n.groups.contains(temp_id)),
+                // Cannot tell: act as if it were, moving it somewhere safe is harmless.
+                Err(_) => true,
+            };
+            if !on_temp {
+                continue;
+            }
+            let iso = match isolation.iter().find(|(_, v)| *v == i.vpc_id) {
+                Some((name, vpc)) => match groups.get(name) {
+                    Some(id) => Some(id.clone()),
+                    None => self.aws.find_group(vpc, name).await.ok().flatten(),
+                },
+                None => None,
+            };
+            let forward = match &iso {
+                Some(iso) => self
+                    .aws
+                    .set_interface_groups(&i.interface_id, std::slice::from_ref(iso), false)
+                    .await
+                    .is_ok(),
+                None => false,
+            };
+            if forward {
+                said.push(format!(
+                    "rolled forward: {} is on the isolation group {}",
+                    i.interface_id,
+                    iso.unwrap_or_default()
+                ));
+            } else if self
+                .aws
+                .set_interface_groups(&i.interface_id, &i.groups, false)
+                .await
+                .is_ok()
+            {
+                said.push(format!(
+                    "rolled back: {} is on its own groups again ({})",
+                    i.interface_id,
+                    i.groups.join(", ")
+                ));
+            } else {
+                said.push(format!(
+                    "{} is STILL on the all-open temporary group {temp_id}: restore it now",
+                    i.interface_id
+                ));
+            }
+        }
+        for (name, _) in &temporary {
+            if let Some(id) = groups.get(name)
+                && self.aws.delete_group(id).await.is_ok()
+            {
+                said.push(format!("the temporary all-open group {id} was deleted"));
+            }
+        }
+        said.join("; ")
+    }
+}

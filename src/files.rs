@@ -1,0 +1,260 @@
+//! The state directory is the owner's alone: created 0700, its files 0600, opened without
+//! following symbolic links, refused (with the reason and the fix) when someone else could
+//! write them. Whole-file writes go through a new temporary file with a random name, synced,
+//! renamed over the old one and the directory synced, so a crash leaves the old or the new;
+//! load-modify-save runs under an exclusive lock. A leaf: the journal, the runbooks, the
+//! attestations and the log all use it.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// The largest state file secdash reads (a journal of a very long incident is a few MB).
+const MAX_STATE_FILE: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is a symbolic link; secdash does not write through links in its state directory (remove it, or set SECDASH_STATE_DIR to a directory of your own)"
+    )]
+    Symlink { path: PathBuf },
+    #[error("{path} is not a regular file")]
+    NotAFile { path: PathBuf },
+    #[error(
+        "{path} belongs to user {owner}, not to you ({me}); secdash keeps its state only where you alone can write (chown it, or set SECDASH_STATE_DIR)"
+    )]
+    NotOwned { path: PathBuf, owner: u32, me: u32 },
+    #[error(
+        "{path} can be written by others (mode {mode:o}); secdash keeps its state only where you alone can write: run `chmod {want:o} {path}`"
+    )]
+    OpenToOthers { path: PathBuf, mode: u32, want: u32 },
+    #[error("{path} is larger than {max} bytes; it is not a file secdash wrote")]
+    TooLarge { path: PathBuf, max: u64 },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FileError + '_ {
+    move |source| {
+        if source.raw_os_error() == Some(libc::ELOOP) {
+            FileError::Symlink {
+                path: path.to_path_buf(),
+            }
+        } else {
+            FileError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    }
+}
+
+fn me() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Owned by us and not writable by anyone else; `want` is the mode the fix sets.
+fn check_trusted(path: &Path, meta: &std::fs::Metadata, want: u32) -> Result<(), FileError> {
+    if meta.uid() != me() {
+        return Err(FileError::NotOwned {
+            path: path.to_path_buf(),
+            owner: meta.uid(),
+            me: me(),
+        });
+    }
+    let mode = meta.permissions().mode() & 0o7777;
+    if mode & 0o022 != 0 {
+        return Err(FileError::OpenToOthers {
+            path: path.to_path_buf(),
+            mode,
+            want,
+        });
+    }
+    Ok(())
+}
+
+/// Creates the directory (0700, and its missing parents) or checks the one that is there.
+pub fn private_dir(dir: &Path) -> Result<(), FileError> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => check_trusted(dir, &meta, 0o700),
+        Ok(_) => Err(FileError::NotAFile {
+            path: dir.to_path_buf(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(io(dir)),
+        Err(e) => Err(io(dir)(e)),
+    }
+}
+
+/// Opens a file of the state directory without following a link, and checks it is ours.
+fn open_checked(path: &Path, options: &mut OpenOptions) -> Result<File, FileError> {
+    let file = options
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+        .map_err(io(path))?;
+    let meta = file.metadata().map_err(io(path))?;
+    if !meta.is_file() {
+        return Err(FileError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    check_trusted(path, &meta, 0o600)?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        return Err(FileError::OpenToOthers {
+            path: path.to_path_buf(),
+            mode: meta.permissions().mode() & 0o7777,
+            want: 0o600,
+        });
+    }
+    Ok(file)
+}
+
+/// Opens (creating it 0600) a file to append to, in a private directory.
+pub fn open_append(path: &Path) -> Result<File, FileError> {
+    if let Some(dir) = path.parent() {
+        private_dir(dir)?;
+    }
+    open_checked(
+        path,
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .mode(0o600),
+    )
+}
+
+/// The whole file, or `None` when there is none.
+pub fn read(path: &Path) -> Result<Option<Vec<u8>>, FileError> {
+    if let Some(dir) = path.parent()
+        && dir.exists()
+    {
+        private_dir(dir)?;
+    }
+    let mut file = match open_checked(path, OpenOptions::new().read(true)) {
+        Ok(f) => f,
+        Err(FileError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    let len = file.metadata().map_err(io(path))?.len();
+    if len > MAX_STATE_FILE {
+        return Err(FileError::TooLarge {
+            path: path.to_path_buf(),
+            max: MAX_STATE_FILE,
+        });
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.read_to_end(&mut bytes).map_err(io(path))?;
+    Ok(Some(bytes))
+}
+
+/// Replaces the file whole: a new temporary file with a random name (never one an attacker
+/// could plant), synced, renamed over the old one, the directory synced.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    private_dir(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".secdash-")
+        .suffix(".tmp")
+        .permissions(std::fs::Permissions::from_mode(0o600))
+        .tempfile_in(dir)
+        .map_err(io(dir))?;
+    tmp.write_all(bytes).map_err(io(path))?;
+    tmp.as_file().sync_all().map_err(io(path))?;
+    tmp.persist(path).map_err(|e| io(path)(e.error))?;
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io(dir))
+}
+
+/// Moves a file that could not be read out of the way, so nothing overwrites it; returns
+/// where it went.
+pub fn keep_aside(path: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<PathBuf, FileError> {
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".corrupt-{}", now.format("%Y%m%dT%H%M%S")));
+    let aside = PathBuf::from(aside);
+    std::fs::rename(path, &aside).map_err(io(path))?;
+    Ok(aside)
+}
+
+/// An exclusive lock on a lock file of the state directory, released when dropped.
+#[derive(Debug)]
+pub struct Lock {
+    file: File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}
+
+/// Waits for the exclusive lock `path` names (another secdash may hold it for a few seconds).
+pub fn lock(path: &Path) -> Result<Lock, FileError> {
+    let file = open_append(path)?;
+    file.lock().map_err(io(path))?;
+    Ok(Lock { file })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn the_state_directory_and_its_files_are_the_owners_alone() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("state");
+        let file = dir.join("journal.jsonl");
+        open_append(&file).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&file), 0o600);
+        write_atomic(&dir.join("runbook.json"), b"{}").unwrap();
+        assert_eq!(mode(&dir.join("runbook.json")), 0o600);
+    }
+
+    #[test]
+    fn links_and_open_permissions_are_refused_with_the_fix() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("state");
+        private_dir(&dir).unwrap();
+        let elsewhere = root.path().join("elsewhere");
+        std::fs::write(&elsewhere, b"").unwrap();
+        symlink(&elsewhere, dir.join("journal.jsonl")).unwrap();
+        let err = open_append(&dir.join("journal.jsonl")).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+
+        let open = dir.join("open.jsonl");
+        std::fs::write(&open, b"").unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = open_append(&open).unwrap_err();
+        assert!(err.to_string().contains("chmod 600"), "{err}");
+
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let err = private_dir(&dir).unwrap_err();
+        assert!(err.to_string().contains("chmod 700"), "{err}");
+    }
+
+    #[test]
+    fn an_atomic_write_never_follows_a_planted_link() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("state");
+        private_dir(&dir).unwrap();
+        let victim = root.path().join("victim");
+        std::fs::write(&victim, b"keep me").unwrap();
+        // The old fixed temporary name, planted as a link.
+        symlink(&victim, dir.join("INC.json.tmp")).unwrap();
+        write_atomic(&dir.join("INC.json"), b"new").unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+        assert_eq!(std::fs::read(dir.join("INC.json")).unwrap(), b"new");
+    }
+}
