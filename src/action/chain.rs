@@ -121,10 +121,10 @@ mod tests {
         let e = entry("e1", contain("i-1"), EntryStatus::Done);
         let r = entry(
             "r1",
-            plan::restore(
+            crate::action::restore::restore(
                 "e1",
                 e.plan.as_ref().unwrap(),
-                &plan::Current::Interfaces(vec![]),
+                &crate::action::restore::Current::Interfaces(vec![]),
                 "I",
             ),
             EntryStatus::Done,

@@ -11,6 +11,7 @@ pub mod executor;
 mod failure;
 pub mod journal;
 pub mod plan;
+pub mod restore;
 pub mod runbook;
 
 pub use executor::{ActionError, ActionFailure, Executor, FailureKind, Outcome, Request};

@@ -4,10 +4,8 @@
 
 use super::{ActionError, Executor};
 use crate::action::journal::JournalRead;
-use crate::action::plan::{
-    self, ActionKind, Before, Current, GroupRef, GroupRole, Leftovers, Original, Plan, RuleSpec,
-    Step,
-};
+use crate::action::plan::{ActionKind, Before, GroupRef, GroupRole, Plan, RuleSpec, Step};
+use crate::action::restore::{self, Current, Leftovers, Original};
 use crate::model::SourceError;
 use std::collections::HashMap;
 
@@ -62,7 +60,7 @@ impl Executor {
         &self,
         plans: &[&Plan],
     ) -> Result<(Current, Leftovers), ActionError> {
-        let Some(original) = plan::original(plans) else {
+        let Some(original) = restore::original(plans) else {
             return Ok((Current::Rules(vec![]), Leftovers::default()));
         };
         Ok(match original {
@@ -148,7 +146,7 @@ impl Executor {
                 },
             ) => {
                 let (_, now) = self.aws.read_group(group_id).await?;
-                if !plan::missing_rules(rules, &now).is_empty() {
+                if !restore::missing_rules(rules, &now).is_empty() {
                     return Err(stale("the rule is gone"));
                 }
             }
@@ -192,11 +190,11 @@ impl Executor {
             Ok::<bool, SourceError>(match step {
                 Step::RevokeRules { group_id, rules } => {
                     let (_, now) = self.aws.read_group(group_id).await?;
-                    plan::missing_rules(rules, &now).len() == rules.len()
+                    restore::missing_rules(rules, &now).len() == rules.len()
                 }
                 Step::AuthorizeRules { group_id, rules } => {
                     let (_, now) = self.aws.read_group(group_id).await?;
-                    plan::missing_rules(rules, &now).is_empty()
+                    restore::missing_rules(rules, &now).is_empty()
                 }
                 Step::EnsureGroup { name, vpc_id, .. } => {
                     match self.aws.find_group(vpc_id, name).await? {
@@ -314,11 +312,11 @@ impl Executor {
     /// of them revoked, each interface's groups (and no temporary group left), the finding's
     /// state.
     async fn verify_restored(&self, undone: &[&Plan]) -> Result<bool, ActionError> {
-        Ok(match plan::original(undone) {
+        Ok(match restore::original(undone) {
             None => true,
             Some(Original::Rules { group_id, rules }) => {
                 let (_, now) = self.aws.read_group(&group_id).await?;
-                plan::missing_rules(&rules, &now).is_empty()
+                restore::missing_rules(&rules, &now).is_empty()
             }
             Some(Original::Interfaces(interfaces)) => {
                 let mut ok = true;

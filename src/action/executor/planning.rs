@@ -1,0 +1,177 @@
+//! Planning: read the target under the journal's lock and work out exactly what will change,
+//! with EC2's DryRun verdict; refuse what must not be planned (a contained interface, an
+//! altered entry).
+
+use super::{ActionError, Executor, Request};
+use crate::action::aws::dry_run_verdict;
+use crate::action::chain::{contained_by, undo_chain};
+use crate::action::journal::JournalRead;
+use crate::action::plan::{self, ActionKind, Before, Plan, Step};
+
+impl Executor {
+    /// Reads the target and works out exactly what will change, with EC2's DryRun verdict.
+    pub async fn plan(&self, request: &Request) -> Result<Plan, ActionError> {
+        self.guard()?;
+        let journal = self.journal.read()?;
+        self.healthy(&journal, request.kind())?;
+        // Never read a resource another action is half-way through.
+        let lock = self.journal.lock()?;
+        let region = self.aws.region.clone();
+        let mut plan = match request {
+            Request::Isolate { group_id } => {
+                let (vpc, rules) = self.aws.read_group(group_id).await?;
+                let mut p = plan::isolate(group_id, vpc, &rules, &region);
+                if let Some(Step::RevokeRules { group_id, rules }) = p.steps.first() {
+                    p.dry_run = Some(dry_run_verdict(
+                        self.aws.revoke(group_id, rules, true).await,
+                    ));
+                }
+                p
+            }
+            Request::Revoke { group_id, rule_id } => {
+                let (vpc, rules) = self.aws.read_group(group_id).await?;
+                let mut p =
+                    plan::revoke(group_id, vpc, &rules, rule_id, &region).ok_or_else(|| {
+                        ActionError::NotFound(format!("{group_id} has no rule {rule_id}"))
+                    })?;
+                if let Some(Step::RevokeRules { group_id, rules }) = p.steps.first() {
+                    p.dry_run = Some(dry_run_verdict(
+                        self.aws.revoke(group_id, rules, true).await,
+                    ));
+                }
+                p
+            }
+            Request::Contain { target } => {
+                self.not_contained(target, &journal).await?;
+                let interfaces = self.aws.read_interfaces(target).await?;
+                if interfaces.is_empty() {
+                    return Err(ActionError::NotFound(format!(
+                        "no network interface found for {target} in {region}"
+                    )));
+                }
+                let mut p = plan::contain(target, &interfaces, &self.incident, &region);
+                let first = &interfaces[0];
+                p.dry_run = Some(dry_run_verdict(
+                    self.aws
+                        .set_interface_groups(&first.interface_id, &first.groups, true)
+                        .await,
+                ));
+                p
+            }
+            Request::Archive { finding_id } | Request::Unarchive { finding_id } => {
+                let archive = matches!(request, Request::Archive { .. });
+                let detector = self.aws.detector().await?.ok_or_else(|| {
+                    ActionError::NotFound(format!("GuardDuty has no detector in {region}"))
+                })?;
+                let now = self
+                    .aws
+                    .finding_archived(&detector, finding_id)
+                    .await?
+                    .ok_or_else(|| {
+                        ActionError::NotFound(format!("no finding {finding_id} in {region}"))
+                    })?;
+                plan::archive(&detector, finding_id, now, &region, archive)
+            }
+            Request::Restore { what } => {
+                let entries = journal.entries();
+                let ids: Vec<String> = undo_chain(&entries, what)
+                    .map_err(ActionError::NotFound)?
+                    .iter()
+                    .map(|e| e.entry.clone())
+                    .collect();
+                let mut p = self.plan_restore(&ids, &journal).await?;
+                if ids.is_empty() {
+                    p.target = what.clone();
+                    p.notes = vec![format!(
+                        "Nothing to restore: no change to {what} is still in effect."
+                    )];
+                }
+                p
+            }
+        };
+        drop(lock);
+        if plan.region.is_empty() {
+            plan.region = region;
+        }
+        Ok(plan)
+    }
+
+    /// Refuses to contain an interface that already is (or is half-way), naming the entry.
+    async fn not_contained(&self, target: &str, journal: &JournalRead) -> Result<(), ActionError> {
+        let entries = journal.entries();
+        for i in self.aws.read_interface_state(target).await? {
+            let on = i.group_names.iter().find(|n| {
+                n.starts_with("secdash-isolation-") || n.starts_with("secdash-contain-temp-")
+            });
+            if on.is_none() && !i.tagged {
+                continue;
+            }
+            let why = on
+                .map(|g| format!("it is on {g}"))
+                .unwrap_or_else(|| format!("it is tagged {}", plan::CONTAIN_TAG));
+            return Err(ActionError::AlreadyContained(
+                match contained_by(&entries, &i.interface_id) {
+                    Some(e) => format!(
+                        "{} is already contained by journal entry {} ({why}); containing it again would move it through the all-open group. `secdash restore {}` releases it",
+                        i.interface_id, e.entry, e.entry
+                    ),
+                    None => format!(
+                        "{} is already contained ({why}), but no entry of this journal records it; release it where it was contained",
+                        i.interface_id
+                    ),
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// The restore of these entries (oldest first), from the state read now.
+    pub(super) async fn plan_restore(
+        &self,
+        ids: &[String],
+        journal: &JournalRead,
+    ) -> Result<Plan, ActionError> {
+        let entries = journal.entries();
+        let mut chain: Vec<(&str, &Plan)> = Vec::new();
+        for id in ids {
+            let e = entries
+                .iter()
+                .find(|e| e.entry == *id)
+                .ok_or_else(|| ActionError::NotFound(format!("no journal entry {id}")))?;
+            if !e.trusted {
+                return Err(ActionError::Untrusted { entry: id.clone() });
+            }
+            let p = e.plan.as_ref().ok_or_else(|| {
+                ActionError::NotFound(format!("journal entry {id} has no plan to restore from"))
+            })?;
+            chain.push((&e.entry, p));
+        }
+        let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
+        let (current, leftovers) = self.current(&plans).await?;
+        Ok(crate::action::restore::restore_chain(
+            &chain,
+            &current,
+            &leftovers,
+            &self.incident,
+        ))
+    }
+
+    /// The incident a record is journalled under: a restore belongs to the incident of what
+    /// it undoes, unless the operator named one.
+    pub(super) fn incident_for(&self, plan: &Plan, journal: &JournalRead) -> String {
+        if plan.action != ActionKind::Restore || self.incident_named {
+            return self.incident.clone();
+        }
+        let undone = match &plan.before {
+            Before::Entries { entries } => entries.first().cloned(),
+            Before::Entry { entry } => Some(entry.clone()),
+            _ => None,
+        };
+        journal
+            .records
+            .iter()
+            .find(|r| Some(&r.entry) == undone.as_ref())
+            .map(|r| r.incident.clone())
+            .unwrap_or_else(|| self.incident.clone())
+    }
+}

@@ -1,0 +1,318 @@
+//! Restore plans: a journalled change undone from its before-state, or a chain of them from the
+//! earliest. Pure: the executor reads the current state, these functions decide.
+
+use super::plan::{
+    ActionKind, Before, CONTAIN_TAG, GroupRef, InterfaceBefore, Plan, RuleSpec, Step,
+};
+
+/// The rules of `before` that are not granted now: what a restore must re-authorise.
+pub fn missing_rules(before: &[RuleSpec], now: &[RuleSpec]) -> Vec<RuleSpec> {
+    before
+        .iter()
+        .filter(|b| !now.iter().any(|n| n.same_grant(b)))
+        .cloned()
+        .collect()
+}
+
+/// What the current state of a restore's target is, as read just before it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Current {
+    Rules(Vec<RuleSpec>),
+    Interfaces(Vec<(String, Vec<String>)>),
+    Archived(bool),
+}
+
+/// What a containment may have left behind, as read just before a restore.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Leftovers {
+    /// Resources still carrying the `secdash:contained` tag.
+    pub tagged: Vec<String>,
+    /// Temporary all-open groups (name, VPC) that still exist.
+    pub temp_groups: Vec<(String, String)>,
+}
+
+/// What a chain of entries found before it changed anything: the rules every one of them
+/// revoked, each interface's groups and each finding's state before the first of them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Original {
+    Rules {
+        group_id: String,
+        rules: Vec<RuleSpec>,
+    },
+    Interfaces(Vec<InterfaceBefore>),
+    Finding {
+        detector_id: String,
+        finding_id: String,
+        archived: bool,
+    },
+}
+
+/// Merges the before-states of a chain of plans, oldest first: a resource restored is put back
+/// as it was before the first change still in effect, with every rule any of them revoked.
+pub fn original(chain: &[&Plan]) -> Option<Original> {
+    let mut out: Option<Original> = None;
+    for p in chain {
+        match (&mut out, &p.before) {
+            (
+                None,
+                Before::Group {
+                    group_id, rules, ..
+                },
+            ) => {
+                out = Some(Original::Rules {
+                    group_id: group_id.clone(),
+                    rules: rules.clone(),
+                })
+            }
+            (Some(Original::Rules { rules: all, .. }), Before::Group { rules, .. }) => {
+                for r in rules {
+                    if !all.iter().any(|a| a.same_grant(r)) {
+                        all.push(r.clone());
+                    }
+                }
+            }
+            (None, Before::Interfaces { interfaces }) => {
+                out = Some(Original::Interfaces(interfaces.clone()))
+            }
+            (Some(Original::Interfaces(all)), Before::Interfaces { interfaces }) => {
+                for i in interfaces {
+                    if !all.iter().any(|a| a.interface_id == i.interface_id) {
+                        all.push(i.clone());
+                    }
+                }
+            }
+            (
+                None,
+                Before::Finding {
+                    detector_id,
+                    finding_id,
+                    archived,
+                },
+            ) => {
+                out = Some(Original::Finding {
+                    detector_id: detector_id.clone(),
+                    finding_id: finding_id.clone(),
+                    archived: *archived,
+                })
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Undoes one journalled plan from its before-state (see `restore_chain`).
+pub fn restore(entry: &str, original: &Plan, current: &Current, incident: &str) -> Plan {
+    let leftovers = Leftovers {
+        tagged: match &original.before {
+            Before::Interfaces { interfaces } => interfaces
+                .iter()
+                .flat_map(|i| std::iter::once(i.interface_id.clone()).chain(i.instance_id.clone()))
+                .collect(),
+            _ => vec![],
+        },
+        temp_groups: vec![],
+    };
+    restore_chain(&[(entry, original)], current, &leftovers, incident)
+}
+
+/// Undoes a chain of journalled plans (oldest first) from their merged before-state, whatever
+/// step each reached: only what differs from it is changed, so running it twice changes
+/// nothing the second time; a temporary all-open group left behind is deleted.
+pub fn restore_chain(
+    chain: &[(&str, &Plan)],
+    current: &Current,
+    leftovers: &Leftovers,
+    incident: &str,
+) -> Plan {
+    let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
+    let mut steps = Vec::new();
+    match (original(&plans), current) {
+        (Some(Original::Rules { group_id, rules }), Current::Rules(now)) => {
+            let missing = missing_rules(&rules, now);
+            if !missing.is_empty() {
+                steps.push(Step::AuthorizeRules {
+                    group_id,
+                    rules: missing,
+                });
+            }
+        }
+        (Some(Original::Interfaces(interfaces)), Current::Interfaces(now)) => {
+            for i in &interfaces {
+                let groups_now = now
+                    .iter()
+                    .find(|(id, _)| *id == i.interface_id)
+                    .map(|(_, g)| g);
+                let mut want = i.groups.clone();
+                want.sort();
+                let differs = groups_now.is_none_or(|g| {
+                    let mut g = g.clone();
+                    g.sort();
+                    g != want
+                });
+                if differs {
+                    steps.push(Step::SetInterfaceGroups {
+                        interface_id: i.interface_id.clone(),
+                        groups: i.groups.iter().cloned().map(GroupRef::Id).collect(),
+                    });
+                }
+            }
+            let mut untag: Vec<String> = interfaces
+                .iter()
+                .flat_map(|i| std::iter::once(i.interface_id.clone()).chain(i.instance_id.clone()))
+                .filter(|r| leftovers.tagged.contains(r))
+                .collect();
+            untag.dedup();
+            for r in untag {
+                steps.push(Step::Untag {
+                    resource_id: r,
+                    key: CONTAIN_TAG.to_string(),
+                });
+            }
+            // Only after every interface has left it can the open group go.
+            for (name, vpc_id) in &leftovers.temp_groups {
+                steps.push(Step::DeleteGroupNamed {
+                    name: name.clone(),
+                    vpc_id: vpc_id.clone(),
+                });
+            }
+        }
+        (
+            Some(Original::Finding {
+                detector_id,
+                finding_id,
+                archived,
+            }),
+            Current::Archived(now),
+        ) if *now != archived => {
+            steps.push(if archived {
+                Step::ArchiveFindings {
+                    detector_id,
+                    finding_ids: vec![finding_id],
+                }
+            } else {
+                Step::UnarchiveFindings {
+                    detector_id,
+                    finding_ids: vec![finding_id],
+                }
+            });
+        }
+        _ => {}
+    }
+    let mut notes = Vec::new();
+    if steps.is_empty() {
+        notes.push("Nothing to restore: the target is already as it was before.".to_string());
+    }
+    if chain.len() > 1 {
+        notes.push(format!(
+            "Undoes {} journal entries at once ({}): the target goes back to what it was before the first.",
+            chain.len(),
+            chain.iter().map(|(e, _)| *e).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if plans.iter().any(|p| p.action == ActionKind::Contain) {
+        notes.push(format!(
+            "The isolation group of incident {incident} is left in place for the record; delete it when the incident closes."
+        ));
+    }
+    let first = plans.first();
+    Plan {
+        action: ActionKind::Restore,
+        region: first.map(|p| p.region.clone()).unwrap_or_default(),
+        target: first.map(|p| p.target.clone()).unwrap_or_default(),
+        before: Before::Entries {
+            entries: chain.iter().map(|(e, _)| e.to_string()).collect(),
+        },
+        steps,
+        notes,
+        dry_run: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::plan::{archive, isolate};
+    use crate::model::{Direction, Peer};
+
+    fn rule(id: &str, dir: Direction, port: i32, cidr: &str, desc: &str) -> RuleSpec {
+        RuleSpec {
+            rule_id: Some(id.into()),
+            direction: dir,
+            protocol: "tcp".into(),
+            from_port: Some(port),
+            to_port: Some(port),
+            peer: Peer::Ipv4(cidr.into()),
+            description: desc.into(),
+        }
+    }
+
+    fn rules() -> Vec<RuleSpec> {
+        vec![
+            rule("sgr-1", Direction::Ingress, 22, "0.0.0.0/0", "SSH"),
+            rule("sgr-2", Direction::Ingress, 443, "0.0.0.0/0", "HTTPS"),
+            RuleSpec {
+                protocol: "all".into(),
+                from_port: None,
+                to_port: None,
+                ..rule("sgr-3", Direction::Egress, 0, "0.0.0.0/0", "")
+            },
+        ]
+    }
+
+    #[test]
+    fn restore_reauthorises_only_what_is_missing() {
+        let original = isolate("sg-1", None, &rules(), "r");
+        // Stopped half-way: ingress revoked, egress still there (with another id).
+        let now = vec![RuleSpec {
+            rule_id: Some("sgr-99".into()),
+            ..rules()[2].clone()
+        }];
+        let p = restore("e1", &original, &Current::Rules(now), "inc");
+        let Step::AuthorizeRules { rules: r, .. } = &p.steps[0] else {
+            panic!()
+        };
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].description, "SSH", "descriptions come back too");
+        // Run again after it worked: nothing to do.
+        let p = restore("e1", &original, &Current::Rules(rules()), "inc");
+        assert!(p.steps.is_empty());
+        assert!(p.notes[0].starts_with("Nothing to restore"));
+    }
+
+    #[test]
+    fn restore_of_an_archive_unarchives() {
+        let p = archive("d", "f", false, "r", true);
+        let r = restore("e3", &p, &Current::Archived(true), "inc");
+        assert!(matches!(r.steps[0], Step::UnarchiveFindings { .. }));
+        assert!(
+            restore("e3", &p, &Current::Archived(false), "inc")
+                .steps
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_chain_is_restored_to_what_was_there_before_the_first() {
+        // Two revokes, then an isolation of what was left: every rule comes back.
+        let all = rules();
+        let first = crate::action::plan::revoke("sg-1", None, &all, "sgr-1", "r").unwrap();
+        let second = isolate("sg-1", None, &all[1..], "r");
+        let p = restore_chain(
+            &[("e1", &first), ("e2", &second)],
+            &Current::Rules(vec![]),
+            &Leftovers::default(),
+            "inc",
+        );
+        let Step::AuthorizeRules { rules: back, .. } = &p.steps[0] else {
+            panic!("{p:?}")
+        };
+        assert_eq!(back.len(), 3);
+        assert_eq!(
+            p.before,
+            Before::Entries {
+                entries: vec!["e1".into(), "e2".into()]
+            }
+        );
+    }
+}
