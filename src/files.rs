@@ -31,9 +31,14 @@ pub enum FileError {
     )]
     NotOwned { path: PathBuf, owner: u32, me: u32 },
     #[error(
-        "{path} can be written by others (mode {mode:o}); secdash keeps its state only where you alone can write: run `chmod {want:o} {path}`"
+        "{path} can be {how} by others (mode {mode:o}); secdash keeps its state only where you alone can reach it: run `chmod {want:o} {path}`"
     )]
-    OpenToOthers { path: PathBuf, mode: u32, want: u32 },
+    OpenToOthers {
+        path: PathBuf,
+        mode: u32,
+        want: u32,
+        how: &'static str,
+    },
     #[error("{path} is larger than {max} bytes; it is not a file secdash wrote")]
     TooLarge { path: PathBuf, max: u64 },
 }
@@ -73,6 +78,7 @@ fn check_trusted(path: &Path, meta: &std::fs::Metadata, want: u32) -> Result<(),
             path: path.to_path_buf(),
             mode,
             want,
+            how: "written",
         });
     }
     Ok(())
@@ -112,6 +118,7 @@ fn open_checked(path: &Path, options: &mut OpenOptions) -> Result<File, FileErro
             path: path.to_path_buf(),
             mode: meta.permissions().mode() & 0o7777,
             want: 0o600,
+            how: "read",
         });
     }
     Ok(file)
@@ -130,6 +137,19 @@ pub fn open_append(path: &Path) -> Result<File, FileError> {
             .read(true)
             .mode(0o600),
     )
+}
+
+/// Opens the log to append to: like `open_append`, except that a log of ours that others can
+/// read (as older versions left it) is made private rather than refused.
+pub fn open_log(path: &Path) -> Result<File, FileError> {
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && meta.is_file()
+        && meta.uid() == me()
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io(path))?;
+    }
+    open_append(path)
 }
 
 /// The whole file, or `None` when there is none.

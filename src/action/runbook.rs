@@ -3,6 +3,7 @@
 //! skipped with a note and a time, and a report built from the runbook and the journal.
 
 use super::journal::{Entry, EntryStatus};
+use crate::files::{self, FileError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -110,13 +111,16 @@ const STEPS: &[(&str, Phase, &str, &str)] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunbookError {
-    #[error("runbook {path}: {source}")]
-    Io {
+    #[error("runbook: {0}")]
+    File(#[from] FileError),
+    #[error(
+        "runbook {path} is not valid ({reason}); nothing was changed. `secdash runbook start --incident {incident}` keeps it aside and starts a new one"
+    )]
+    Corrupt {
         path: PathBuf,
-        source: std::io::Error,
+        reason: String,
+        incident: String,
     },
-    #[error("runbook {path} is not valid: {reason}")]
-    Corrupt { path: PathBuf, reason: String },
     #[error(
         "no runbook for incident {incident}: start one with `secdash runbook start --incident {incident}`"
     )]
@@ -150,6 +154,24 @@ impl Runbook {
                 .collect(),
             notes: Vec::new(),
         }
+    }
+
+    /// Takes in what another copy of the runbook (the screen's) knows: a step's later mark
+    /// wins, notes are kept from both.
+    pub fn merge(&mut self, other: &Runbook) {
+        for theirs in &other.steps {
+            if let Some(mine) = self.steps.iter_mut().find(|s| s.id == theirs.id)
+                && theirs.at > mine.at
+            {
+                *mine = theirs.clone();
+            }
+        }
+        for n in &other.notes {
+            if !self.notes.contains(n) {
+                self.notes.push(n.clone());
+            }
+        }
+        self.notes.sort_by_key(|(t, _)| *t);
     }
 
     pub fn mark(
@@ -203,38 +225,71 @@ pub fn path(state_dir: &Path, incident: &str) -> Result<PathBuf, RunbookError> {
 
 pub fn load(state_dir: &Path, incident: &str) -> Result<Runbook, RunbookError> {
     let path = path(state_dir, incident)?;
-    let text = std::fs::read_to_string(&path).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            RunbookError::NotStarted {
-                incident: incident.to_string(),
-            }
-        } else {
-            RunbookError::Io {
-                path: path.clone(),
-                source,
-            }
-        }
+    let bytes = files::read(&path)?.ok_or_else(|| RunbookError::NotStarted {
+        incident: incident.to_string(),
     })?;
-    serde_json::from_str(&text).map_err(|e| RunbookError::Corrupt {
+    serde_json::from_slice(&bytes).map_err(|e| RunbookError::Corrupt {
         path,
         reason: e.to_string(),
+        incident: incident.to_string(),
     })
 }
 
-/// Writes the runbook whole, through a temporary file, so a crash leaves the old or the new.
-pub fn save(state_dir: &Path, rb: &Runbook) -> Result<(), RunbookError> {
-    let path = path(state_dir, &rb.incident)?;
-    let io = |source| RunbookError::Io {
-        path: path.clone(),
-        source,
+/// Whether an update may start the runbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// The runbook must exist and read.
+    Existing,
+    /// A missing runbook is started; one that does not read is kept aside (never overwritten)
+    /// and a new one started.
+    StartIfAbsent,
+}
+
+/// What an update did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub runbook: Runbook,
+    /// This update started the runbook.
+    pub started: bool,
+    /// Where a runbook that did not read was moved.
+    pub kept_aside: Option<PathBuf>,
+}
+
+/// Loads, changes and saves the runbook under its lock, so concurrent writers (two responders,
+/// the screen and the command line) never lose each other's marks. The file is replaced whole,
+/// through a new temporary file: a crash leaves the old or the new.
+pub fn update(
+    state_dir: &Path,
+    incident: &str,
+    now: DateTime<Utc>,
+    opening: Opening,
+    change: impl FnOnce(&mut Runbook) -> Result<(), RunbookError>,
+) -> Result<Saved, RunbookError> {
+    let path = path(state_dir, incident)?;
+    let _lock = files::lock(&path.with_extension("lock"))?;
+    let (mut runbook, started, kept_aside) = match (load(state_dir, incident), opening) {
+        (Ok(rb), _) => (rb, false, None),
+        (Err(RunbookError::NotStarted { .. }), Opening::StartIfAbsent) => {
+            (Runbook::new(incident, now), true, None)
+        }
+        (Err(RunbookError::Corrupt { .. }), Opening::StartIfAbsent) => {
+            let aside = files::keep_aside(&path, now)?;
+            (Runbook::new(incident, now), true, Some(aside))
+        }
+        (Err(e), _) => return Err(e),
     };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let tmp = path.with_extension("json.tmp");
-    let text = serde_json::to_string_pretty(rb).map_err(|e| io(std::io::Error::other(e)))?;
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)
+    change(&mut runbook)?;
+    let text = serde_json::to_vec_pretty(&runbook).map_err(|e| RunbookError::Corrupt {
+        path: path.clone(),
+        reason: e.to_string(),
+        incident: incident.to_string(),
+    })?;
+    files::write_atomic(&path, &text)?;
+    Ok(Saved {
+        runbook,
+        started,
+        kept_aside,
+    })
 }
 
 /// Entries whose change is still in effect: not undone by a restore that verified, whatever
@@ -374,11 +429,82 @@ mod tests {
     fn saves_and_loads() {
         let dir = tempfile::tempdir().unwrap();
         let rb = Runbook::new("INC-9", Utc::now());
-        save(dir.path(), &rb).unwrap();
+        let saved = update(
+            dir.path(),
+            "INC-9",
+            rb.started,
+            Opening::StartIfAbsent,
+            |_| Ok(()),
+        );
+        assert_eq!(saved.unwrap().runbook, rb);
         assert_eq!(load(dir.path(), "INC-9").unwrap(), rb);
         assert!(matches!(
             load(dir.path(), "INC-10"),
             Err(RunbookError::NotStarted { .. })
         ));
+    }
+
+    #[test]
+    fn a_runbook_that_does_not_read_is_kept_aside_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path(dir.path(), "INC-3").unwrap();
+        crate::files::write_atomic(&path, b"{not json").unwrap();
+        let err = load(dir.path(), "INC-3").unwrap_err();
+        assert!(err.to_string().contains("keeps it aside"), "{err}");
+        let noted = update(dir.path(), "INC-3", Utc::now(), Opening::Existing, |_| {
+            Ok(())
+        });
+        assert!(noted.is_err(), "a note never replaces it");
+        let saved = update(
+            dir.path(),
+            "INC-3",
+            Utc::now(),
+            Opening::StartIfAbsent,
+            |_| Ok(()),
+        )
+        .unwrap();
+        let aside = saved.kept_aside.expect("kept aside");
+        assert_eq!(std::fs::read(aside).unwrap(), b"{not json");
+        assert!(saved.started);
+    }
+
+    #[test]
+    fn concurrent_writers_keep_every_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        update(dir.path(), "INC-4", now, Opening::StartIfAbsent, |_| Ok(())).unwrap();
+        std::thread::scope(|s| {
+            for i in 0..9 {
+                let dir = dir.path();
+                s.spawn(move || {
+                    update(dir, "INC-4", now, Opening::Existing, |rb| {
+                        rb.notes.push((now, format!("note {i}")));
+                        Ok(())
+                    })
+                    .unwrap()
+                });
+            }
+        });
+        assert_eq!(load(dir.path(), "INC-4").unwrap().notes.len(), 9);
+    }
+
+    #[test]
+    fn the_later_mark_of_a_step_wins_a_merge() {
+        let t = Utc::now();
+        let mut file = Runbook::new("INC-5", t);
+        let mut screen = file.clone();
+        file.mark("alarms", StepStatus::Done, Some("from the CLI".into()), t)
+            .unwrap();
+        screen
+            .mark(
+                "guardduty",
+                StepStatus::Skipped,
+                None,
+                t + chrono::Duration::seconds(1),
+            )
+            .unwrap();
+        file.merge(&screen);
+        assert_eq!(file.steps[0].status, StepStatus::Done, "kept");
+        assert_eq!(file.steps[2].status, StepStatus::Skipped, "taken in");
     }
 }

@@ -150,6 +150,8 @@ pub enum Msg {
     /// The executor's plan for a requested action, or why there is none.
     Planned(Result<crate::action::plan::Plan, ActionFailure>),
     ActionDone(Result<ActionReport, ActionFailure>),
+    /// The runbook as saved (merged with the file's), or why it was not.
+    RunbookSaved(Result<crate::action::runbook::Saved, String>),
     /// The journal, read again after an action (or at the start).
     Journal(crate::action::journal::Journalled),
 }
@@ -356,6 +358,24 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 .into_iter()
                 .filter(|e| e.incident == id)
                 .collect();
+            vec![]
+        }
+        Msg::RunbookSaved(result) => {
+            match result {
+                Ok(saved) => {
+                    if let Some(aside) = &saved.kept_aside {
+                        state.flash = Some(Flash::error(
+                            format!(
+                                "the runbook did not read: kept as {}; a new one is started",
+                                aside.display()
+                            ),
+                            state.now,
+                        ));
+                    }
+                    state.incident.runbook = Some(saved.runbook);
+                }
+                Err(e) => state.flash = Some(Flash::error(e, state.now)),
+            }
             vec![]
         }
         Msg::Planned(result) => {

@@ -1,18 +1,18 @@
 //! Where attestations are kept: `attestations.json` in the state directory.
 
 use super::policy::Attestation;
+use crate::files::{self, FileError};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AttestError {
-    #[error("attestations {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("attestations {path} are not valid: {reason}")]
+    #[error("attestations: {0}")]
+    File(#[from] FileError),
+    #[error(
+        "attestations {path} are not valid ({reason}); nothing was changed: fix the file or move it aside"
+    )]
     Corrupt { path: PathBuf, reason: String },
     #[error("{item} is not a manual checklist item (manual items: {known})")]
     NotManual { item: String, known: String },
@@ -24,17 +24,17 @@ fn path(state_dir: &Path) -> PathBuf {
 
 pub fn load(state_dir: &Path) -> Result<BTreeMap<String, Attestation>, AttestError> {
     let path = path(state_dir);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| AttestError::Corrupt {
+    match files::read(&path)? {
+        Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| AttestError::Corrupt {
             path,
             reason: e.to_string(),
         }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-        Err(source) => Err(AttestError::Io { path, source }),
+        None => Ok(BTreeMap::new()),
     }
 }
 
-/// Records an attestation of a manual item, through a temporary file.
+/// Records an attestation of a manual item: under the store's lock, the file replaced whole
+/// through a new temporary file, never over one that does not read.
 pub fn attest(
     state_dir: &Path,
     item: &str,
@@ -53,6 +53,8 @@ pub fn attest(
             known: known.join(", "),
         });
     }
+    let path = path(state_dir);
+    let _lock = files::lock(&path.with_extension("lock"))?;
     let mut all = load(state_dir)?;
     all.insert(
         item.to_string(),
@@ -62,16 +64,11 @@ pub fn attest(
             at: now,
         },
     );
-    let path = path(state_dir);
-    let io = |source| AttestError::Io {
+    let text = serde_json::to_vec_pretty(&all).map_err(|e| AttestError::Corrupt {
         path: path.clone(),
-        source,
-    };
-    std::fs::create_dir_all(state_dir).map_err(io)?;
-    let tmp = path.with_extension("json.tmp");
-    let text = serde_json::to_string_pretty(&all).map_err(|e| io(std::io::Error::other(e)))?;
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)
+        reason: e.to_string(),
+    })?;
+    Ok(files::write_atomic(&path, &text)?)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::action::journal::{Actor, Entry, EntryStatus, Journal};
 use crate::action::plan::Plan;
-use crate::action::runbook::{self, Runbook, StepStatus};
+use crate::action::runbook::{self, Opening, Runbook, StepStatus};
 use crate::action::{ActionError, Executor, Request};
 use crate::aws::{Options, Session};
 use crate::cli::{ActionOpts, Command, ListFormat, ReportFormat, RunbookCommand};
@@ -311,13 +311,23 @@ fn run_runbook(
     let now = chrono::Utc::now();
     match command {
         RunbookCommand::Start { incident } => {
-            if runbook::load(state_dir, &incident).is_ok() {
-                println!("runbook of {incident} already started");
-            } else {
-                runbook::save(state_dir, &Runbook::new(&incident, now))?;
-                println!("runbook of {incident} started");
+            let saved =
+                runbook::update(
+                    state_dir,
+                    &incident,
+                    now,
+                    Opening::StartIfAbsent,
+                    |_| Ok(()),
+                )?;
+            match (&saved.kept_aside, saved.started) {
+                (Some(aside), _) => println!(
+                    "the runbook of {incident} was not valid: kept as {}; a new runbook is started",
+                    aside.display()
+                ),
+                (None, true) => println!("runbook of {incident} started"),
+                (None, false) => println!("runbook of {incident} already started"),
             }
-            print_runbook(&runbook::load(state_dir, &incident)?);
+            print_runbook(&saved.runbook);
         }
         RunbookCommand::Status { incident } => print_runbook(&runbook::load(state_dir, &incident)?),
         RunbookCommand::Note {
@@ -327,26 +337,27 @@ fn run_runbook(
             skip,
             text,
         } => {
-            let mut rb = runbook::load(state_dir, &incident)?;
-            match step {
-                Some(step) => {
-                    let status = if skip {
-                        StepStatus::Skipped
-                    } else if done {
-                        StepStatus::Done
-                    } else {
-                        bail!("say --done or --skip for step {step}");
-                    };
-                    rb.mark(&step, status, text, now)?;
-                }
-                None => {
-                    let text =
-                        text.context("give the note's text, or --step with --done/--skip")?;
-                    rb.notes.push((now, crate::sanitize::clean(&text)));
-                }
+            let status = match (&step, skip, done) {
+                (Some(_), true, _) => Some(StepStatus::Skipped),
+                (Some(_), false, true) => Some(StepStatus::Done),
+                (Some(step), false, false) => bail!("say --done or --skip for step {step}"),
+                (None, ..) => None,
+            };
+            if step.is_none() && text.is_none() {
+                bail!("give the note's text, or --step with --done/--skip");
             }
-            runbook::save(state_dir, &rb)?;
-            print_runbook(&rb);
+            let saved =
+                runbook::update(state_dir, &incident, now, Opening::Existing, |rb| {
+                    match (&step, status) {
+                        (Some(step), Some(status)) => rb.mark(step, status, text, now),
+                        _ => {
+                            let text = text.unwrap_or_default();
+                            rb.notes.push((now, crate::sanitize::clean(&text)));
+                            Ok(())
+                        }
+                    }
+                })?;
+            print_runbook(&saved.runbook);
         }
         RunbookCommand::Report { incident, format } => {
             let rb = runbook::load(state_dir, &incident)?;

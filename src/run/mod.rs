@@ -156,19 +156,31 @@ fn recorded(config: &Config, now: chrono::DateTime<chrono::Utc>) -> startup::Rec
     }
 }
 
-/// Logs go to a file, never to the screen the TUI owns or the stdout `--once` owns.
+/// Logs go to a file, never to the screen the TUI owns or the stdout `--once` owns: by default
+/// in the state directory, owner-only like everything there.
 fn init_logging(config: &Config, explicit: Option<PathBuf>) {
-    let path = explicit.or_else(|| config.state_dir.as_ref().map(|d| d.join("secdash.log")));
-    let Some(path) = path else { return };
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-    else {
-        return;
+    let file = match (explicit, &config.state_dir) {
+        (Some(path), _) => {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(|e| e.to_string())
+        }
+        (None, Some(dir)) => {
+            crate::files::open_log(&dir.join("secdash.log")).map_err(|e| e.to_string())
+        }
+        (None, None) => return,
+    };
+    let file = match file {
+        Ok(f) => f,
+        Err(e) => {
+            // Not fatal: the dashboard works without a log. Said once, before the screen.
+            eprintln!("secdash: no log file: {e}");
+            return;
+        }
     };
     let filter = config
         .log_filter

@@ -208,16 +208,26 @@ async fn event_loop(
                         }));
                     }
                     Effect::SaveRunbook(rb) => {
+                        // Merged into the file's runbook under its lock: a note written from
+                        // the command line meanwhile is kept.
                         let saved = match &state_dir {
-                            Some(dir) => {
-                                crate::action::runbook::save(dir, &rb).map_err(|e| e.to_string())
-                            }
+                            Some(dir) => crate::action::runbook::update(
+                                dir,
+                                &rb.incident,
+                                state.now,
+                                crate::action::runbook::Opening::StartIfAbsent,
+                                |file| {
+                                    file.merge(&rb);
+                                    Ok(())
+                                },
+                            )
+                            .map_err(|e| e.to_string()),
                             None => Err("no state directory to keep the runbook in".to_string()),
                         };
-                        if let Err(e) = saved {
+                        if let Err(e) = &saved {
                             tracing::warn!(error = %e, "saving the runbook");
-                            state.flash = Some(crate::app::Flash::error(e, state.now));
                         }
+                        let _ = action_tx.send(Msg::RunbookSaved(saved));
                     }
                     Effect::Execute(plan) => {
                         let tx = action_tx.clone();
