@@ -15,10 +15,10 @@ const MAX_STATE_FILE: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error(
         "{path} is a symbolic link; secdash does not write through links in its state directory (remove it, or set SECDASH_STATE_DIR to a directory of your own)"
@@ -26,6 +26,8 @@ pub enum FileError {
     Symlink { path: PathBuf },
     #[error("{path} is not a regular file")]
     NotAFile { path: PathBuf },
+    #[error("{path} is not UTF-8 text")]
+    NotText { path: PathBuf },
     #[error(
         "{path} belongs to user {owner}, not to you ({me}); secdash keeps its state only where you alone can write (chown it, or set SECDASH_STATE_DIR)"
     )]
@@ -39,20 +41,20 @@ pub enum FileError {
         want: u32,
         how: &'static str,
     },
-    #[error("{path} is larger than {max} bytes; it is not a file secdash wrote")]
+    #[error("{path} is larger than {max} bytes: not a file for secdash to read")]
     TooLarge { path: PathBuf, max: u64 },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FileError + '_ {
-    move |source| {
-        if source.raw_os_error() == Some(libc::ELOOP) {
+    move |error| {
+        if error.raw_os_error() == Some(libc::ELOOP) {
             FileError::Symlink {
                 path: path.to_path_buf(),
             }
         } else {
             FileError::Io {
                 path: path.to_path_buf(),
-                source,
+                error,
             }
         }
     }
@@ -139,6 +141,45 @@ pub fn open_append(path: &Path) -> Result<File, FileError> {
     )
 }
 
+/// The largest config or theme file secdash reads.
+pub const MAX_USER_FILE: u64 = 1024 * 1024;
+
+/// A file the user names (config, theme): a regular file of at most 1 MiB, checked before it is
+/// opened, so a device or a FIFO never hangs secdash and `/dev/zero` never fills its memory.
+pub fn read_user_file(path: &Path) -> Result<String, FileError> {
+    let meta = std::fs::metadata(path).map_err(io(path))?;
+    if !meta.is_file() {
+        return Err(FileError::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    if meta.len() > MAX_USER_FILE {
+        return Err(FileError::TooLarge {
+            path: path.to_path_buf(),
+            max: MAX_USER_FILE,
+        });
+    }
+    // Non-blocking, and read no further than the limit: the file may change after the check.
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)
+        .map_err(io(path))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_USER_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io(path))?;
+    if bytes.len() as u64 > MAX_USER_FILE {
+        return Err(FileError::TooLarge {
+            path: path.to_path_buf(),
+            max: MAX_USER_FILE,
+        });
+    }
+    String::from_utf8(bytes).map_err(|_| FileError::NotText {
+        path: path.to_path_buf(),
+    })
+}
+
 /// Opens the log to append to: like `open_append`, except that a log of ours that others can
 /// read (as older versions left it) is made private rather than refused.
 pub fn open_log(path: &Path) -> Result<File, FileError> {
@@ -161,7 +202,7 @@ pub fn read(path: &Path) -> Result<Option<Vec<u8>>, FileError> {
     }
     let mut file = match open_checked(path, OpenOptions::new().read(true)) {
         Ok(f) => f,
-        Err(FileError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+        Err(FileError::Io { error, .. }) if error.kind() == std::io::ErrorKind::NotFound => {
             return Ok(None);
         }
         Err(e) => return Err(e),

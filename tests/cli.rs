@@ -315,3 +315,81 @@ fn accepted_risks_and_attestations_change_the_checklist() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a manual checklist item"));
 }
+
+/// Runs with a timeout: a value that makes secdash hang is a failure, not a stuck test.
+fn run_within(mut cmd: Command, seconds: u64) -> std::process::Output {
+    cmd.timeout(std::time::Duration::from_secs(seconds))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn values_that_would_panic_or_cost_later_are_refused_when_the_config_is_read() {
+    let cases = [
+        ("window = \"300000y\"\n", "`window`"),
+        ("attestation_days = 4294967295\n", "`attestation_days`"),
+        ("[refresh]\nfindings = \"1ms\"\n", "`refresh.findings`"),
+        ("[refresh]\nendpoints = \"20s\"\n", "`refresh.endpoints`"),
+    ];
+    for (text, key) in cases {
+        let f = temp_file(text, ".toml");
+        let mut cmd = secdash();
+        cmd.args(["--demo", "--once", "--config"]).arg(f.path());
+        let out = run_within(cmd, 20);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{text}: {err}");
+        assert!(err.contains(key), "{text}: names the key: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let mut cmd = secdash();
+    cmd.args(["--demo", "--once", "--window", "300000y"]);
+    let out = run_within(cmd, 20);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("retention"));
+}
+
+#[test]
+fn a_config_or_theme_that_is_not_a_small_regular_file_is_refused() {
+    for path in ["/dev/zero", "/dev/null"] {
+        for flag in ["--config", "--theme"] {
+            let mut cmd = secdash();
+            cmd.args(["--demo", "--once", flag, path]);
+            let out = run_within(cmd, 20);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{flag} {path}: {err}");
+            assert!(err.contains("not a regular file"), "{flag} {path}: {err}");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("config.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut cmd = secdash();
+    cmd.args(["--demo", "--once", "--config"]).arg(&fifo);
+    let out = run_within(cmd, 20);
+    assert_eq!(out.status.code(), Some(1), "a FIFO never hangs secdash");
+    let big = temp_file(&format!("# {}\n", "x".repeat(2 * 1024 * 1024)), ".toml");
+    let mut cmd = secdash();
+    cmd.args(["--demo", "--once", "--config"]).arg(big.path());
+    let out = run_within(cmd, 20);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than"));
+}
+
+#[test]
+fn the_demo_scale_is_capped() {
+    let mut cmd = secdash();
+    cmd.args(["--demo", "--once", "--demo-scale", "groups=4294967295"]);
+    let out = run_within(cmd, 20);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("at most"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -93,12 +93,12 @@ pub enum AckEvent {
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("journal {path}: {source}")]
+    #[error("journal {path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("journal: {0}")]
+    #[error(transparent)]
     File(#[from] FileError),
     #[error("no state directory: set SECDASH_STATE_DIR or XDG_STATE_HOME")]
     NoStateDir,
@@ -339,10 +339,10 @@ impl Journal {
         Ok(())
     }
 
-    fn io(&self, source: std::io::Error) -> JournalError {
+    fn io(&self, error: std::io::Error) -> JournalError {
         JournalError::Io {
             path: self.path.clone(),
-            source,
+            error,
         }
     }
 }

@@ -111,7 +111,7 @@ const STEPS: &[(&str, Phase, &str, &str)] = &[
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunbookError {
-    #[error("runbook: {0}")]
+    #[error(transparent)]
     File(#[from] FileError),
     #[error(
         "runbook {path} is not valid ({reason}); nothing was changed. `secdash runbook start --incident {incident}` keeps it aside and starts a new one"

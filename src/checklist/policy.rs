@@ -60,7 +60,21 @@ pub fn apply(items: &mut [CheckItem], policy: &Policy, now: DateTime<Utc>) {
             }
         }
         if let Some(att) = policy.attestations.get(&item.id) {
-            let due = att.at + policy.attestation_period;
+            // The date comes from a file: an attestation from the future proves nothing.
+            let Some(due) = att
+                .at
+                .checked_add_signed(policy.attestation_period)
+                .filter(|_| att.at <= now)
+            else {
+                item.status = CheckStatus::Manual;
+                item.evidence = format!(
+                    "the attestation by {} is dated {}, in the future: not counted; run `secdash attest {}`",
+                    att.by,
+                    att.at.format("%Y-%m-%d"),
+                    item.id
+                );
+                continue;
+            };
             let note = att
                 .note
                 .as_deref()
@@ -182,5 +196,30 @@ mod tests {
         apply(&mut items, &policy, now());
         assert_eq!(items[0].status, CheckStatus::Manual);
         assert!(items[0].evidence.starts_with("due since 2026-11-20"));
+    }
+
+    #[test]
+    fn an_attestation_dated_in_the_future_never_passes_or_panics() {
+        let mut policy = Policy::default();
+        policy.attestations.insert(
+            "access.reviews".into(),
+            Attestation {
+                by: "mallory".into(),
+                note: None,
+                at: DateTime::<Utc>::MAX_UTC,
+            },
+        );
+        let mut items = vec![result(
+            find("access.reviews").unwrap(),
+            CheckStatus::Manual,
+            "never attested",
+        )];
+        apply(&mut items, &policy, now());
+        assert_eq!(items[0].status, CheckStatus::Manual);
+        assert!(
+            items[0].evidence.contains("in the future"),
+            "{}",
+            items[0].evidence
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AttestError {
-    #[error("attestations: {0}")]
+    #[error(transparent)]
     File(#[from] FileError),
     #[error(
         "attestations {path} are not valid ({reason}); nothing was changed: fix the file or move it aside"

@@ -2,6 +2,7 @@
 //! names must load; a missing default file just means defaults.
 
 use super::ConfigError;
+use crate::files::FileError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -62,12 +63,14 @@ pub fn load_file(
         (None, Some(p)) => (p.to_path_buf(), false),
         (None, None) => return Ok((FileConfig::default(), None)),
     };
-    let text = match std::fs::read_to_string(&path) {
+    let text = match crate::files::read_user_file(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+        Err(FileError::Io { error, .. })
+            if error.kind() == std::io::ErrorKind::NotFound && !must_exist =>
+        {
             return Ok((FileConfig::default(), None));
         }
-        Err(source) => return Err(ConfigError::Read { path, source }),
+        Err(problem) => return Err(ConfigError::Read { path, problem }),
     };
     let file = parse_file(&text).map_err(|message| ConfigError::Parse {
         path: path.clone(),

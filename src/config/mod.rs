@@ -95,12 +95,19 @@ impl Config {
 
 pub const DEFAULT_REGION: &str = "ap-southeast-1";
 
+/// CloudWatch keeps hourly data points for 455 days: a longer window has nothing to show.
+const MAX_WINDOW: Duration = Duration::from_secs(455 * 24 * 3600);
+const MIN_WINDOW: Duration = Duration::from_secs(60);
+const MIN_REFRESH: Duration = Duration::from_secs(10);
+const MIN_METRICS_REFRESH: Duration = Duration::from_secs(60);
+const MAX_ATTESTATION_DAYS: u32 = 3650;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("cannot read the config file: {problem}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        problem: crate::files::FileError,
     },
     #[error("config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
@@ -195,16 +202,26 @@ pub fn resolve(
         .or_else(|| file.theme.clone())
         .unwrap_or_else(|| "dark".into());
 
-    let window = match (&cli.window, &file.window) {
-        (Some(w), _) => duration(cli_origin, "window", w)?,
-        (None, Some(w)) => duration(&file_origin, "window", w)?,
-        (None, None) => Duration::from_secs(3600),
+    let (window, window_origin) = match (&cli.window, &file.window) {
+        (Some(w), _) => (duration(cli_origin, "window", w)?, cli_origin),
+        (None, Some(w)) => (duration(&file_origin, "window", w)?, file_origin.as_str()),
+        (None, None) => (Duration::from_secs(3600), cli_origin),
     };
-    let window = chrono::Duration::from_std(window).map_err(|_| ConfigError::Invalid {
-        origin: file_origin.clone(),
+    let bad_window = |reason: String| ConfigError::Invalid {
+        origin: window_origin.into(),
         key: "window".into(),
-        reason: "is too long".into(),
-    })?;
+        reason,
+    };
+    if window < MIN_WINDOW {
+        return Err(bad_window("must be at least 1m (one metric period)".into()));
+    }
+    if window > MAX_WINDOW {
+        return Err(bad_window(
+            "must be within CloudWatch's retention of hourly metrics (455 days)".into(),
+        ));
+    }
+    let window =
+        chrono::Duration::from_std(window).map_err(|_| bad_window("is too long".into()))?;
 
     let regions = if !cli.regions.is_empty() {
         let r = split_regions(&cli.regions);
@@ -252,7 +269,31 @@ pub fn resolve(
     if let Some(r) = &file.refresh {
         let set = |slot: &mut Duration, key: &str, v: &Option<String>| -> Result<(), ConfigError> {
             if let Some(v) = v {
-                *slot = duration(&file_origin, &format!("refresh.{key}"), v)?;
+                let d = duration(&file_origin, &format!("refresh.{key}"), v)?;
+                // Faster refreshes only call the APIs more: endpoint metrics move once a minute
+                // (and GetMetricData is billed per metric), the rest are not worth 10 calls a
+                // minute either.
+                let floor = if key == "endpoints" {
+                    MIN_METRICS_REFRESH
+                } else {
+                    MIN_REFRESH
+                };
+                if d < floor {
+                    return Err(ConfigError::Invalid {
+                        origin: file_origin.clone(),
+                        key: format!("refresh.{key}"),
+                        reason: format!(
+                            "must be at least {}s (got {v:?}){}",
+                            floor.as_secs(),
+                            if key == "endpoints" {
+                                ": metrics move once a minute and GetMetricData is billed per metric"
+                            } else {
+                                ""
+                            }
+                        ),
+                    });
+                }
+                *slot = d;
             }
             Ok(())
         };
@@ -342,8 +383,17 @@ pub fn resolve(
             expires,
         });
     }
-    let attestation_period =
-        chrono::Duration::days(i64::from(file.attestation_days.unwrap_or(90).max(1)));
+    let attestation_days = file.attestation_days.unwrap_or(90);
+    if !(1..=MAX_ATTESTATION_DAYS).contains(&attestation_days) {
+        return Err(ConfigError::Invalid {
+            origin: file_origin.clone(),
+            key: "attestation_days".into(),
+            reason: format!(
+                "must be between 1 and {MAX_ATTESTATION_DAYS} (ten years); got {attestation_days}"
+            ),
+        });
+    }
+    let attestation_period = chrono::Duration::days(i64::from(attestation_days));
 
     Ok(Config {
         accepted,
@@ -425,11 +475,11 @@ mod tests {
     #[test]
     fn thresholds_and_refresh_from_file() {
         let text =
-            "[thresholds]\nerrors_5xx = 10\nlatency_ms = 2500\n[refresh]\nendpoints = \"10s\"\n";
+            "[thresholds]\nerrors_5xx = 10\nlatency_ms = 2500\n[refresh]\nendpoints = \"90s\"\n";
         let c = resolve_text(text, Env::default(), Overrides::default()).unwrap();
         assert_eq!(c.thresholds.errors_5xx, 10.0);
         assert_eq!(c.thresholds.latency_ms, 2500.0);
-        assert_eq!(c.refresh.endpoints, Duration::from_secs(10));
+        assert_eq!(c.refresh.endpoints, Duration::from_secs(90));
         assert_eq!(c.refresh.findings, Duration::from_secs(60));
     }
 

@@ -21,7 +21,12 @@ pub fn aligned_range(
     let end_secs = now.timestamp() - now.timestamp().rem_euclid(period);
     let end = DateTime::<Utc>::from_timestamp(end_secs, 0).unwrap_or(now);
     let points = (window.num_seconds() / period).max(1);
-    (end - Duration::seconds(points * period), end)
+    // The config bounds the window; a start before the epoch of dates still never panics.
+    let start = points
+        .checked_mul(period)
+        .and_then(|s| end.checked_sub_signed(Duration::seconds(s)))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    (start, end)
 }
 
 #[cfg(test)]

@@ -31,10 +31,10 @@ pub struct StyleSpec {
 pub enum ThemeError {
     #[error("unknown theme {name:?}: use one of {known}, or a path to a .toml theme file")]
     Unknown { name: String, known: String },
-    #[error("cannot read theme file {path}: {source}")]
+    #[error("cannot read the theme file: {problem}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        problem: crate::files::FileError,
     },
     #[error("theme file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
@@ -210,9 +210,9 @@ pub fn load(name_or_path: &str) -> Result<Theme, ThemeError> {
         return Err(unknown(name_or_path));
     }
     let path = PathBuf::from(name_or_path);
-    let text = std::fs::read_to_string(&path).map_err(|source| ThemeError::Read {
+    let text = crate::files::read_user_file(&path).map_err(|problem| ThemeError::Read {
         path: path.clone(),
-        source,
+        problem,
     })?;
     from_user_file(&text, &path)
 }

@@ -57,10 +57,20 @@ impl Scale {
         }
     }
 
+    /// The most copies of any part: about 330,000 rules, beyond what any account holds.
+    pub const MAX: usize = 10_000;
+
     /// `N` (every part N times), or `endpoints=N,groups=N,findings=N` (any of them).
     pub fn parse(text: &str) -> Result<Scale, String> {
+        let capped = |n: usize| {
+            if n > Scale::MAX {
+                Err(format!("{n} copies: at most {} of any part", Scale::MAX))
+            } else {
+                Ok(n.max(1))
+            }
+        };
         if let Ok(n) = text.trim().parse::<usize>() {
-            return Ok(Scale::uniform(n.max(1)));
+            return Ok(Scale::uniform(capped(n)?));
         }
         let mut scale = Scale::default();
         for part in text.split(',') {
@@ -71,10 +81,11 @@ impl Scale {
                 .trim()
                 .parse()
                 .map_err(|_| format!("{v:?} is not a number"))?;
+            let n = capped(n)?;
             match k.trim() {
-                "endpoints" => scale.endpoints = n.max(1),
-                "groups" => scale.groups = n.max(1),
-                "findings" => scale.findings = n.max(1),
+                "endpoints" => scale.endpoints = n,
+                "groups" => scale.groups = n,
+                "findings" => scale.findings = n,
                 other => {
                     return Err(format!(
                         "unknown part {other:?}: endpoints, groups or findings"
