@@ -221,3 +221,80 @@ fn isolate_a_group_from_the_tui_against_moto() {
     let journal = std::fs::read_to_string(state.path().join("journal.jsonl")).unwrap();
     assert!(journal.contains("\"incident\":\"INC-TUI\""), "{journal}");
 }
+
+/// The demo in tmux, its pid written to a file, then what the terminal looks like after.
+fn demo_with_pid(name: &str, extra_env: &str) -> (Tmux, std::path::PathBuf, tempfile::TempDir) {
+    let state = tempfile::tempdir().unwrap();
+    let pidfile = state.path().join("pid");
+    let cmd = format!(
+        "env -u NO_COLOR SECDASH_STATE_DIR={dir} XDG_CONFIG_HOME={dir} {extra_env} sh -c 'echo $$ > {pid}; exec {bin} --demo'; echo \"exited with $?\"; stty -a | grep -q -- ' echo ' && echo TERMINAL-OK; echo CHECKED; sleep 60",
+        dir = state.path().display(),
+        pid = pidfile.display(),
+        bin = env!("CARGO_BIN_EXE_secdash"),
+    );
+    (Tmux::start(name, &cmd, 100, 30), pidfile, state)
+}
+
+fn kill(signal: &str, pidfile: &std::path::Path) {
+    let pid = std::fs::read_to_string(pidfile).unwrap();
+    let ok = Command::new("kill")
+        .args([&format!("-{signal}"), pid.trim()])
+        .status()
+        .unwrap();
+    assert!(ok.success(), "kill -{signal}");
+}
+
+#[test]
+fn signals_that_end_secdash_give_the_terminal_back() {
+    for sig in ["INT", "QUIT", "USR1", "TERM"] {
+        let (t, pidfile, _state) = demo_with_pid(&format!("sig-{sig}"), "");
+        t.wait_for("Checklist");
+        kill(sig, &pidfile);
+        let s = t.wait_for("CHECKED");
+        assert!(s.contains("TERMINAL-OK"), "{sig}: echo is back on:\n{s}");
+        assert!(
+            !s.contains("GuardDuty findings"),
+            "{sig}: the alternate screen is gone:\n{s}"
+        );
+    }
+}
+
+#[test]
+fn a_stop_gives_the_terminal_back_and_a_continue_redraws() {
+    let (t, pidfile, _state) = demo_with_pid("tstp", "");
+    t.wait_for("Checklist");
+    kill("TSTP", &pidfile);
+    let start = Instant::now();
+    while t.screen().contains("GuardDuty findings") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "stopped, the dashboard should be gone:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    kill("CONT", &pidfile);
+    t.wait_for("GuardDuty findings");
+    t.send(&["q"]);
+    let s = t.wait_for("CHECKED");
+    assert!(
+        s.contains("exited with 0") && s.contains("TERMINAL-OK"),
+        "{s}"
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(feature = "failpoints"),
+    ignore = "needs the failpoints feature: scripts/test turns it on"
+)]
+fn a_panic_is_written_to_the_log_not_over_the_dashboard() {
+    let (t, _pidfile, state) = demo_with_pid("panic", "SECDASH_FAILPOINT=panic-fetch");
+    let s = t.wait_for("internal error while fetching");
+    assert!(!s.contains("panicked"), "{s}");
+    assert!(!s.contains("panic-fetch test hook"), "{s}");
+    t.send(&["q"]);
+    t.wait_for("exited with 0");
+    let log = std::fs::read_to_string(state.path().join("secdash.log")).unwrap();
+    assert!(log.contains("panic-fetch test hook"), "{log}");
+}

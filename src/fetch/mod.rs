@@ -57,6 +57,8 @@ pub struct FetchPlan {
     pub attestation_period: chrono::Duration,
     /// Where attestations are kept (read on each checklist refresh).
     pub state_dir: Option<PathBuf>,
+    /// Test builds only: `panic-fetch` makes every fetch panic, to show where panics go.
+    pub failpoint: Option<String>,
 }
 
 impl FetchPlan {
@@ -75,6 +77,7 @@ impl FetchPlan {
             accepted: Vec::new(),
             attestation_period: chrono::Duration::days(90),
             state_dir: None,
+            failpoint: None,
         }
     }
 
@@ -117,7 +120,15 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
         policy: &policy,
         now,
     };
-    let work = AssertUnwindSafe(fetch_pane(plan.source.as_ref(), pane, query, &ctx)).catch_unwind();
+    let panic_here =
+        cfg!(feature = "failpoints") && plan.failpoint.as_deref() == Some("panic-fetch");
+    let work = AssertUnwindSafe(async {
+        if panic_here {
+            panic!("the panic-fetch test hook");
+        }
+        fetch_pane(plan.source.as_ref(), pane, query, &ctx).await
+    })
+    .catch_unwind();
     let result = match tokio::time::timeout(FETCH_DEADLINE, work).await {
         Ok(Ok(Ok(fetched))) => Ok(fetched),
         Ok(Ok(Err(e))) => Err(e),

@@ -42,6 +42,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         theme = theme.without_colors();
     }
     init_logging(&config, cli.log_file.clone());
+    log_panics(false);
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -106,6 +107,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         },
         attestation_period: config.attestation_period,
         state_dir: config.state_dir.clone(),
+        failpoint: config.failpoint.clone(),
     };
 
     if cli.once {
@@ -154,6 +156,35 @@ fn recorded(config: &Config, now: chrono::DateTime<chrono::Utc>) -> startup::Rec
             .unwrap_or_default(),
         runbook: crate::action::runbook::load(dir, &config.incident_or_adhoc(now)).ok(),
     }
+}
+
+/// A panic is written to the log, never over the screen. A fetch task's panic becomes its
+/// pane's error and the session goes on (so the terminal stays the dashboard's); one on the
+/// main thread ends secdash: the terminal is restored first (`owns_terminal`), then one plain
+/// line says so.
+pub fn log_panics(owns_terminal: bool) {
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!("internal error{at}: {message}");
+        if std::thread::current().name() == Some("main") {
+            if owns_terminal {
+                ratatui::restore();
+            }
+            eprintln!(
+                "secdash: internal error{at}: {}; details in the log",
+                crate::sanitize::clean(&message)
+            );
+        }
+    }));
 }
 
 /// Logs go to a file, never to the screen the TUI owns or the stdout `--once` owns: by default

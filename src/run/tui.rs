@@ -93,11 +93,15 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut terminal =
         ratatui::try_init().context("cannot take over the terminal (is this a tty?)")?;
-    let result = if options.exit_after_first_frame {
-        terminal
+    // In place of ratatui's hook, which gives the terminal back on any panic, even one a
+    // fetch task catches (the dashboard would go on drawing on a terminal that echoes keys).
+    super::log_panics(true);
+    let (result, in_flight) = if options.exit_after_first_frame {
+        let drawn = terminal
             .draw(|f| ui::render(&state, theme, f))
             .map(|_| ())
-            .map_err(anyhow::Error::from)
+            .map_err(anyhow::Error::from);
+        (drawn, Vec::new())
     } else {
         event_loop(
             &mut terminal,
@@ -110,8 +114,46 @@ pub async fn run(
         )
         .await
     };
+    // The terminal is the operator's again before anything is waited for.
     ratatui::restore();
+    if !in_flight.is_empty() {
+        eprintln!(
+            "secdash: waiting for the action under way to finish and write its journal ({})…",
+            state.busy.as_deref().unwrap_or("an action")
+        );
+        // An action under way is left to finish: its journal must not stop half-written.
+        for t in in_flight {
+            let _ = tokio::time::timeout(Duration::from_secs(60), t).await;
+        }
+    }
     result
+}
+
+/// Gives the terminal back, stops the process (as Ctrl-Z would), and takes the terminal again
+/// when it is continued.
+fn suspend(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
+    ratatui::restore();
+    // SAFETY: raising a signal on our own process has no preconditions.
+    unsafe { libc::raise(libc::SIGSTOP) };
+    // Continued (SIGCONT): take the terminal again and draw every cell.
+    crossterm::terminal::enable_raw_mode().context("taking the terminal back")?;
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::cursor::Hide
+    )
+    .context("taking the terminal back")?;
+    // The screen was the shell's meanwhile: a blank frame makes the next one repaint every cell
+    // (ratatui's own clear would read the cursor position, which the event stream holds).
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )
+    .context("redrawing")?;
+    terminal
+        .draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))
+        .context("redrawing")?;
+    Ok(())
 }
 
 async fn event_loop(
@@ -122,6 +164,38 @@ async fn event_loop(
     plan: FetchPlan,
     actions: Option<ActionRunner>,
     state_dir: Option<std::path::PathBuf>,
+) -> (anyhow::Result<()>, Vec<tokio::task::JoinHandle<()>>) {
+    let mut action_tasks = Vec::new();
+    let result = event_loop_inner(
+        terminal,
+        config,
+        theme,
+        state,
+        plan,
+        actions,
+        state_dir,
+        &mut action_tasks,
+    )
+    .await;
+    (
+        result,
+        action_tasks
+            .into_iter()
+            .filter(|t| !t.is_finished())
+            .collect(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event_loop_inner(
+    terminal: &mut ratatui::DefaultTerminal,
+    config: &Config,
+    theme: &Theme,
+    state: &mut AppState,
+    plan: FetchPlan,
+    actions: Option<ActionRunner>,
+    state_dir: Option<std::path::PathBuf>,
+    action_tasks: &mut Vec<tokio::task::JoinHandle<()>>,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let action_tx = tx.clone();
@@ -147,7 +221,6 @@ async fn event_loop(
         }));
     }
     drop(tx);
-    let mut action_tasks = Vec::new();
 
     let size = terminal.size()?;
     update(
@@ -159,8 +232,14 @@ async fn event_loop(
     );
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    let mut hangup = signal(tokio::signal::unix::SignalKind::hangup())?;
-    let mut terminate = signal(tokio::signal::unix::SignalKind::terminate())?;
+    use tokio::signal::unix::SignalKind;
+    // Every signal that would end or stop the process lets it give the terminal back first.
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut quit = signal(SignalKind::quit())?;
+    let mut user1 = signal(SignalKind::user_defined1())?;
+    let mut stop = signal(SignalKind::from_raw(libc::SIGTSTP))?;
 
     'outer: loop {
         terminal.draw(|f| ui::render(state, theme, f))?;
@@ -176,6 +255,13 @@ async fn event_loop(
             _ = tick.tick() => Msg::Tick(Utc::now()),
             _ = hangup.recv() => break,
             _ = terminate.recv() => break,
+            _ = interrupt.recv() => break,
+            _ = quit.recv() => break,
+            _ = user1.recv() => break,
+            _ = stop.recv() => {
+                suspend(terminal)?;
+                continue;
+            }
         };
         let mut pending = vec![msg];
         // Take whatever else arrived, so a burst of results costs one frame.
@@ -262,10 +348,6 @@ async fn event_loop(
     }
     for t in tasks {
         t.abort();
-    }
-    // An action under way is left to finish: its journal must not stop half-written.
-    for t in action_tasks {
-        let _ = tokio::time::timeout(Duration::from_secs(60), t).await;
     }
     Ok(())
 }
