@@ -393,3 +393,111 @@ fn the_demo_scale_is_capped() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A local endpoint that answers every request with these bytes.
+fn answering(reply: &'static str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut stream = stream;
+                let mut buf = [0u8; 65536];
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(300)));
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(reply.as_bytes());
+            });
+        }
+    });
+    url
+}
+
+/// `--once --format json` against an endpoint, with test credentials; the snapshot's errors.
+fn errors_against(url: &str) -> (i32, Vec<String>, String) {
+    let mut cmd = secdash();
+    cmd.env("AWS_ENDPOINT_URL", url)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["--once", "--format", "json", "--region", "ap-southeast-1"]);
+    let out = run_within(cmd, 120);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let errors = v["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["message"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    (
+        out.status.code().unwrap_or(-1),
+        errors,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn assert_plain(errors: &[String]) {
+    assert!(!errors.is_empty());
+    for e in errors {
+        assert!(
+            !e.chars().any(|c| c.is_control()),
+            "a control character: {e:?}"
+        );
+        for internal in [
+            "Unknown",
+            "smithy",
+            "hyper",
+            "DispatchFailure",
+            "ConnectorError",
+            "})",
+        ] {
+            assert!(
+                !e.contains(internal),
+                "a Rust internal ({internal}) in {e:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_closed_port_is_said_in_words() {
+    let (code, errors, err) = errors_against("http://127.0.0.1:1");
+    assert_eq!(code, 2, "{err}");
+    assert_plain(&errors);
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.contains("connection refused by http://127.0.0.1:1")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn an_html_error_page_is_said_in_words() {
+    let url = answering(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html\r\nContent-Length: 49\r\nConnection: close\r\n\r\n<html><body>\u{1b}[31mdown for maintenance</body></html>",
+    );
+    let (code, errors, err) = errors_against(&url);
+    assert_eq!(code, 2, "{err}");
+    assert_plain(&errors);
+    assert!(errors.iter().any(|e| e.contains("HTTP 503")), "{errors:#?}");
+}
+
+#[test]
+fn escape_sequences_in_an_api_error_never_reach_a_report() {
+    let url = answering(
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/xml\r\nContent-Length: 161\r\nConnection: close\r\n\r\n<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>\u{1b}]0;pwned\u{7}\u{1b}[2Jbad \u{202e}thing</Message></Error><RequestId>1</RequestId></ErrorResponse>",
+    );
+    let (code, errors, err) = errors_against(&url);
+    assert_eq!(code, 2, "{err}");
+    assert_plain(&errors);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(
+        errors.iter().all(|e| !e.contains('\u{202e}')),
+        "{errors:#?}"
+    );
+}

@@ -3,6 +3,7 @@
 
 use super::errors::{CallSite, from_sdk};
 use crate::model::{ApiCalls, SourceError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::future::Future;
@@ -37,16 +38,15 @@ impl Calls {
 }
 
 /// Runs one AWS call, counting it and naming it in its error.
-pub async fn call<T, E, R>(
+pub async fn call<T, E>(
     calls: &Calls,
     op: &'static str,
     region: &str,
     profile: Option<&str>,
-    request: impl Future<Output = Result<T, SdkError<E, R>>>,
+    request: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
 ) -> Result<T, SourceError>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     calls.count(op);
     let result = request.await;

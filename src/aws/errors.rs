@@ -2,9 +2,11 @@
 //! credentials, which endpoint could not be reached.
 
 use crate::model::SourceError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use std::sync::OnceLock;
 
 /// Where a call was made, for the error message.
 pub struct CallSite<'a> {
@@ -46,7 +48,7 @@ const THROTTLED: &[&str] = &[
 
 /// How to get fresh credentials for the profile in use.
 pub fn renew_hint(profile: Option<&str>) -> String {
-    match profile {
+    match profile.map(clean) {
         Some(p) => format!("run `aws sso login --profile {p}` or refresh the profile's keys"),
         None => "run `aws sso login` or refresh AWS_ACCESS_KEY_ID / AWS_SESSION_TOKEN".to_string(),
     }
@@ -74,10 +76,61 @@ pub fn credentials_problem(chain: &str, profile: Option<&str>) -> Option<SourceE
     None
 }
 
-pub fn from_sdk<E, R>(err: SdkError<E, R>, at: &CallSite<'_>) -> SourceError
+/// The endpoint secdash was pointed at (`AWS_ENDPOINT_URL`), named in transport errors.
+static ENDPOINT: OnceLock<String> = OnceLock::new();
+
+/// Names the endpoint in messages about reaching it (set once, by the session).
+pub fn name_endpoint(url: &str) {
+    let _ = ENDPOINT.set(crate::sanitize::clean_with_limit(url, 200));
+}
+
+fn endpoint(service: &str, region: &str) -> String {
+    ENDPOINT
+        .get()
+        .cloned()
+        .unwrap_or_else(|| format!("the {service} endpoint in {region}"))
+}
+
+/// A transport failure as a sentence: what the network said, never the client's types.
+fn transport(err: &(dyn std::error::Error + 'static), service: &str, region: &str) -> String {
+    let at = endpoint(service, region);
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    let mut text = String::new();
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as K;
+            match io.kind() {
+                K::ConnectionRefused => return format!("connection refused by {at}"),
+                K::ConnectionReset | K::ConnectionAborted => {
+                    return format!("connection reset by {at}");
+                }
+                K::TimedOut => return format!("no answer from {at}"),
+                _ => {}
+            }
+        }
+        text.push_str(&e.to_string().to_lowercase());
+        text.push(' ');
+        source = e.source();
+    }
+    if text.contains("dns") || text.contains("lookup") || text.contains("resolve") {
+        format!("cannot resolve the name of {at}")
+    } else if text.contains("certificate") || text.contains("tls") || text.contains("ssl") {
+        format!("the TLS handshake with {at} failed")
+    } else if text.contains("refused") {
+        format!("connection refused by {at}")
+    } else {
+        format!("no connection to {at}")
+    }
+}
+
+/// Cleaned and cut for one line: API text is untrusted like any other.
+fn clean(text: &str) -> String {
+    crate::sanitize::clean_with_limit(text, 300)
+}
+
+pub fn from_sdk<E>(err: SdkError<E, HttpResponse>, at: &CallSite<'_>) -> SourceError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     let (service, operation) = at.op.split_once(':').unwrap_or((at.op, ""));
     let service = service.to_string();
@@ -103,16 +156,20 @@ where
                     seconds: super::OPERATION_TIMEOUT.as_secs(),
                 };
             }
+            let detail = match df.as_connector_error() {
+                Some(c) => transport(c, &service, &region),
+                None => transport(&err, &service, &region),
+            };
             SourceError::Unreachable {
                 service,
                 operation,
                 region,
-                detail: short(&chain),
+                detail,
             }
         }
         _ => {
-            let code = err.code().unwrap_or("").to_string();
-            let message = err.message().unwrap_or("").to_string();
+            let code = clean(err.code().unwrap_or(""));
+            let message = clean(err.message().unwrap_or(""));
             if ACCESS_DENIED.contains(&code.as_str()) {
                 SourceError::AccessDenied {
                     permission: at.op.to_string(),
@@ -138,15 +195,26 @@ where
                     code,
                     message: format!("the credentials are not valid for this account ({message})"),
                 }
-            } else {
-                let (code, message) = if code.is_empty() {
-                    (
-                        "Error".to_string(),
-                        short(&DisplayErrorContext(&err).to_string()),
-                    )
-                } else {
-                    (code, message)
+            } else if code.is_empty() {
+                // Not an AWS error: a proxy's page, a load balancer's 503, a body that did not
+                // parse. Its status says enough.
+                let status = err.raw_response().map(|r| r.status().as_u16());
+                let message = match status {
+                    Some(s) if s >= 400 => format!(
+                        "HTTP {s} from {}, not an AWS answer",
+                        endpoint(&service, &region)
+                    ),
+                    Some(s) => format!("HTTP {s}: the answer could not be read"),
+                    None => "the request could not be made".to_string(),
                 };
+                SourceError::Api {
+                    service,
+                    operation,
+                    region,
+                    code: "Error".to_string(),
+                    message,
+                }
+            } else {
                 SourceError::Api {
                     service,
                     operation,
@@ -157,13 +225,6 @@ where
             }
         }
     }
-}
-
-/// The last, most specific part of an error chain, kept short for a status line.
-fn short(chain: &str) -> String {
-    let last = chain.rsplit(": ").next().unwrap_or(chain);
-    let text = if last.len() < 12 { chain } else { last };
-    crate::sanitize::clean_with_limit(text, 160)
 }
 
 #[cfg(test)]

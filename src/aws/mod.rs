@@ -29,6 +29,8 @@ pub struct Options {
     /// `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` itself, which keeps per-service
     /// overrides working.
     pub endpoint_url: Option<String>,
+    /// The endpoint `AWS_ENDPOINT_URL` names, for messages about reaching it.
+    pub shown_endpoint: Option<String>,
 }
 
 /// A client of one service for one region, from the shared SDK config.
@@ -68,6 +70,13 @@ impl Session {
         }
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
+        }
+        if let Some(url) = options
+            .endpoint_url
+            .as_ref()
+            .or(options.shown_endpoint.as_ref())
+        {
+            errors::name_endpoint(url);
         }
         Session {
             config: loader.load().await,

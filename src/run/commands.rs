@@ -80,6 +80,7 @@ async fn act(
         profile: config.profile.clone(),
         home_region: region.clone(),
         endpoint_url: None,
+        shown_endpoint: config.endpoint_url.clone(),
     })
     .await;
     session

@@ -70,6 +70,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             home_region: config.regions[0].clone(),
             // The SDK reads AWS_ENDPOINT_URL (and per-service overrides) itself.
             endpoint_url: None,
+            shown_endpoint: config.endpoint_url.clone(),
         }));
         // Said once, plainly, before anything is drawn: the panes would all fail the same way.
         rt.block_on(session.check_credentials())

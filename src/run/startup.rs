@@ -29,8 +29,9 @@ pub fn initial_state(
     let context = Context {
         source,
         regions: config.regions.clone(),
-        profile: config.profile.clone(),
-        endpoint_url: config.endpoint_url.clone(),
+        // Shown in the header and the reports: cleaned like any text from outside.
+        profile: config.profile.as_deref().map(crate::sanitize::clean),
+        endpoint_url: config.endpoint_url.as_deref().map(crate::sanitize::clean),
         read_only: config.read_only,
         window: config.window,
         identity: Load::NotLoaded,
