@@ -829,3 +829,49 @@ fn a_forged_record_is_never_restored() {
     assert!(err.contains("altered or inserted"), "{err}");
     assert!(w.rules(&sg).is_empty(), "nothing was opened");
 }
+
+#[test]
+fn a_contain_killed_at_any_moment_is_put_back_by_restore() {
+    let w = world();
+    // Kills spread over the life of a containment against moto (about 300 ms unloaded).
+    for (trial, delay) in [60u64, 110, 150, 180, 210, 240, 270, 300, 400]
+        .into_iter()
+        .enumerate()
+    {
+        let a = w.group(&format!("kill-{trial}"));
+        let eni = w.eni(&[&a]);
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_secdash"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", w.state.path())
+            .env("SECDASH_STATE_DIR", w.state.path())
+            .env("XDG_CONFIG_HOME", w.state.path());
+        for (k, v) in w.moto.env() {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .args(["contain", &eni, "--yes", "--region", REGION])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let (code, out, err) = w.secdash(&["restore", &eni, "--yes"], &[]);
+        // Killed before its plan reached the journal: nothing was changed, nothing to restore.
+        assert!(
+            code == 0 || err.contains("no journal entry"),
+            "trial {trial} ({delay} ms): {out}{err}"
+        );
+        assert_eq!(
+            w.eni_groups(&eni),
+            BTreeSet::from([a]),
+            "trial {trial} ({delay} ms): back on its own group"
+        );
+        assert!(
+            w.groups_named("secdash-contain-temp").is_empty(),
+            "trial {trial} ({delay} ms): no all-open group left"
+        );
+    }
+}
