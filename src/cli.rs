@@ -71,6 +71,11 @@ pub struct Cli {
     #[arg(long, value_name = "NAME|PATH")]
     pub theme: Option<String>,
 
+    /// The incident this session's actions belong to, shown in the header (default:
+    /// $SECDASH_INCIDENT, `incident` in the config, else adhoc-YYYYMMDD).
+    #[arg(long, value_name = "ID")]
+    pub incident: Option<String>,
+
     /// Hide and refuse every action that would change anything.
     #[arg(long, global = true)]
     pub read_only: bool,

@@ -31,6 +31,7 @@ pub fn empty_state(width: u16, height: u16) -> AppState {
         identity: Load::NotLoaded,
         unfinished: Vec::new(),
         journal_damage: Vec::new(),
+        rehearsal: false,
     };
     let mut state = AppState::new(context, Keymap::default(), Thresholds::default(), t0());
     state.incident.id = "INC-2041".to_string();

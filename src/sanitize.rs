@@ -64,9 +64,33 @@ fn truncate_chars(text: String, limit: usize) -> String {
     }
 }
 
+/// JSON text with every character that may not reach a terminal written as a `\u` escape:
+/// the exact string survives a round trip (a rule's description is restored byte for byte),
+/// and `less` or `cat` of the file shows nothing reordered or hidden. Only JSON strings can
+/// hold such characters, so escaping them in the text is escaping them in the strings.
+pub fn escape_json(json: &str) -> String {
+    if json.chars().all(is_safe_or_layout) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_safe_or_layout(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        }
+    }
+    out
+}
+
+/// Safe, or the newline and indent of pretty-printed JSON.
+fn is_safe_or_layout(c: char) -> bool {
+    c == '\n' || c == ' ' || is_safe(c)
+}
+
 /// Characters that may reach a terminal: no C0/C1 controls, no bidi overrides or isolates
 /// (which can reorder what an operator reads), no zero-width joiners used to hide text.
-fn is_safe(c: char) -> bool {
+pub fn is_safe(c: char) -> bool {
     if c.is_control() {
         return false;
     }
@@ -242,6 +266,18 @@ mod tests {
         let out = clean(&long);
         assert_eq!(out.chars().count(), MAX_FIELD_CHARS + 1);
         assert!(out.ends_with('…'));
+    }
+
+    #[test]
+    fn json_keeps_the_exact_string_and_shows_nothing_unsafe() {
+        let raw = "ssh\u{202e}gpj.exe \u{1b}[31m\u{7f}x";
+        let json = escape_json(&serde_json::to_string(raw).unwrap());
+        assert!(
+            json.chars().all(|c| c.is_ascii() && !c.is_control()),
+            "{json}"
+        );
+        assert!(json.contains("\\u202e"), "{json}");
+        assert_eq!(serde_json::from_str::<String>(&json).unwrap(), raw);
     }
 
     #[test]

@@ -875,3 +875,122 @@ fn a_contain_killed_at_any_moment_is_put_back_by_restore() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Acting on and recording an incident (#12).
+
+#[test]
+fn a_restore_belongs_to_the_incident_of_what_it_undoes() {
+    let w = world();
+    let sg = w.group("web");
+    let (code, out, err) = w.secdash(&["isolate", &sg, "--incident", "INC-2041", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    // The exact line isolate printed to undo it.
+    let undo = out
+        .lines()
+        .find_map(|l| l.strip_prefix("undo with: secdash "))
+        .expect("an undo line");
+    let args: Vec<&str> = undo
+        .split_whitespace()
+        .filter(|a| *a != "--region" && *a != REGION)
+        .collect();
+    let mut args = args;
+    args.push("--yes");
+    let (code, out, err) = w.secdash(&args, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let j = w.journal();
+    assert_eq!(j[1]["action"], "restore");
+    assert_eq!(j[1]["incident"], "INC-2041", "{j:?}");
+    w.secdash(&["runbook", "start", "--incident", "INC-2041"], &[]);
+    let (_, report, _) = w.secdash(&["runbook", "report", "--incident", "INC-2041"], &[]);
+    let still = report.split("## Still in effect").nth(1).unwrap();
+    assert!(still.contains("Nothing"), "{still}");
+}
+
+#[test]
+fn hostile_text_never_reaches_the_terminal_but_is_restored_byte_for_byte() {
+    let w = world();
+    let sg = w.group("web");
+    // Bidi controls pass EC2's XML (an ESC cannot: XML 1.0 has no such character).
+    let hostile = "ssh\u{202e}gpj.exe \u{2066}red\u{2069}";
+    rt().block_on(async {
+        w.ec2
+            .authorize_security_group_ingress()
+            .group_id(&sg)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(2222)
+                    .to_port(2222)
+                    .ip_ranges(
+                        IpRange::builder()
+                            .cidr_ip("10.9.0.0/16")
+                            .description(hostile)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let before = w.rules(&sg);
+    let clean = |s: &str| !s.contains(['\u{202e}', '\u{2066}', '\u{2069}']);
+    let (code, out, err) = w.secdash(&["isolate", &sg, "--dry-run"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(clean(&out) && clean(&err), "{out:?}");
+    assert!(out.contains("gpj.exe"), "the text is there, cleaned: {out}");
+    let (code, out, err) = w.secdash(&["isolate", &sg, "--yes"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(clean(&out) && clean(&err), "{out:?}");
+    let raw = std::fs::read_to_string(w.journal_path()).unwrap();
+    assert!(clean(&raw), "the journal escapes it");
+    assert!(raw.contains("\\u202e"), "…as a JSON escape, not dropped");
+    let (code, out, err) = w.secdash(&["restore", &sg, "--dry-run"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(clean(&out), "{out:?}");
+    let (code, _, err) = w.secdash(&["restore", &sg, "--yes"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        w.rules(&sg),
+        before,
+        "the description is back byte for byte"
+    );
+    for args in [vec!["journal"], vec!["journal", "--format", "json"]] {
+        let (_, out, err) = w.secdash(&args, &[]);
+        assert!(clean(&out) && clean(&err), "{args:?}: {out:?}");
+    }
+}
+
+#[test]
+fn a_second_restore_changes_nothing_and_journals_nothing() {
+    let w = world();
+    let a = w.group("app");
+    let eni = w.eni(&[&a]);
+    assert_eq!(w.secdash(&["contain", &eni, "--yes"], &[]).0, 0);
+    assert_eq!(w.secdash(&["restore", &eni, "--yes"], &[]).0, 0);
+    let entries = w.journal().len();
+    let (code, out, err) = w.secdash(&["restore", &eni, "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Nothing to do"), "{out}");
+    assert!(!out.contains("remove tag"), "no tag left to remove: {out}");
+    assert_eq!(w.journal().len(), entries, "no new entry");
+}
+
+#[test]
+fn the_state_directory_and_everything_in_it_are_the_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = world();
+    let sg = w.group("web");
+    let state = w.state.path().join("fresh");
+    let (code, _, err) = w.secdash(
+        &["isolate", &sg, "--yes"],
+        &[("SECDASH_STATE_DIR", state.to_str().unwrap())],
+    );
+    assert_eq!(code, 0, "{err}");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&state), 0o700);
+    for f in ["journal.jsonl", "secdash.log"] {
+        assert_eq!(mode(&state.join(f)), 0o600, "{f}");
+    }
+}

@@ -501,3 +501,61 @@ fn escape_sequences_in_an_api_error_never_reach_a_report() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn a_profile_that_does_not_exist_is_named_with_the_ones_that_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile ml-prod-readonly]\nregion = ap-southeast-1\n[profile ml-dev]\nregion = us-east-1\n",
+    )
+    .unwrap();
+    let mut cmd = secdash();
+    cmd.env("AWS_CONFIG_FILE", &config)
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("credentials"),
+        )
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["--once", "--profile", "nosuch"]);
+    let out = run_within(cmd, 60);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("nosuch"), "{err}");
+    assert!(
+        err.contains("ml-prod-readonly") && err.contains("ml-dev"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("set AWS_PROFILE"),
+        "a profile was named: {err}"
+    );
+}
+
+#[test]
+fn a_region_that_does_not_exist_is_refused_with_the_nearest() {
+    let out = run_within(
+        {
+            let mut c = secdash();
+            c.args(["--demo", "--once", "--region", "us-eest-1"]);
+            c
+        },
+        20,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("us-east-1"), "suggests the nearest: {err}");
+    let out = run_within(
+        {
+            let mut c = secdash();
+            c.args(["--demo", "--once", "--region", ""]);
+            c
+        },
+        20,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("region"));
+}

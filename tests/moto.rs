@@ -820,6 +820,7 @@ fn the_tui_fetchers_read_the_same_data() {
         home_region: REGION.into(),
         endpoint_url: Some(moto.url()),
         shown_endpoint: None,
+        profile_files: Default::default(),
     }));
     rt.block_on(session.check_credentials()).unwrap();
     let source = AwsSource::new(&session, &[REGION.into()]);

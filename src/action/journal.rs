@@ -302,7 +302,7 @@ impl Journal {
     /// lock proves no other action is writing.
     pub fn append(&self, record: &Record, _lock: &Lock) -> Result<(), JournalError> {
         let line = serde_json::to_string(record).map_err(|e| self.io(std::io::Error::other(e)))?;
-        self.append_line(line)
+        self.append_line(crate::sanitize::escape_json(&line))
     }
 
     /// Records that the operator has seen these damaged lines.

@@ -99,7 +99,11 @@ impl RuleSpec {
         } else {
             format!(" \"{}\"", self.description)
         };
-        format!("{} {ports} {dir} {}{desc}", self.direction, self.peer)
+        // Shown on screen and printed: cleaned (the rule itself keeps its exact text).
+        crate::sanitize::clean(&format!(
+            "{} {ports} {dir} {}{desc}",
+            self.direction, self.peer
+        ))
     }
 }
 
@@ -169,8 +173,15 @@ pub enum Step {
 }
 
 impl Step {
-    /// One line for the confirmation dialog and the journal listing.
+    /// One line for the confirmation dialog and the journal listing, cleaned for a terminal.
     pub fn describe(&self) -> Vec<String> {
+        self.lines()
+            .iter()
+            .map(|l| crate::sanitize::clean(l))
+            .collect()
+    }
+
+    fn lines(&self) -> Vec<String> {
         match self {
             Step::RevokeRules { group_id, rules } => rules
                 .iter()

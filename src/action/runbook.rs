@@ -205,13 +205,7 @@ impl Runbook {
 
 /// Incident ids name files in the state directory: letters, digits, '-', '_' and '.' only.
 pub fn check_incident(incident: &str) -> Result<(), RunbookError> {
-    let ok = !incident.is_empty()
-        && incident.len() <= 64
-        && incident
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && !incident.starts_with('.');
-    if ok {
+    if crate::model::valid_incident_id(incident) {
         Ok(())
     } else {
         Err(RunbookError::BadIncident(incident.to_string()))
@@ -302,7 +296,7 @@ pub fn still_in_effect(entries: &[Entry]) -> Vec<&Entry> {
 /// how to undo it.
 pub fn report_markdown(rb: &Runbook, entries: &[Entry], now: DateTime<Utc>) -> String {
     let mut out = String::new();
-    let md = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let md = |s: &str| crate::sanitize::clean(s).replace('|', "\\|");
     out.push_str(&format!("# Incident {} — report\n\n", md(&rb.incident)));
     out.push_str(&format!(
         "- **Started:** {}\n- **Report:** {}\n\n",

@@ -6,6 +6,7 @@
 pub mod calls;
 pub mod ec2;
 pub mod errors;
+pub mod profiles;
 
 use crate::model::SourceError;
 use aws_config::retry::RetryConfig;
@@ -31,6 +32,8 @@ pub struct Options {
     pub endpoint_url: Option<String>,
     /// The endpoint `AWS_ENDPOINT_URL` names, for messages about reaching it.
     pub shown_endpoint: Option<String>,
+    /// Where profiles are defined, to say which exist when the named one does not.
+    pub profile_files: profiles::ProfileFiles,
 }
 
 /// A client of one service for one region, from the shared SDK config.
@@ -51,6 +54,7 @@ pub struct Session {
     config: SdkConfig,
     profile: Option<String>,
     home_region: String,
+    profile_files: profiles::ProfileFiles,
 }
 
 impl Session {
@@ -82,6 +86,7 @@ impl Session {
             config: loader.load().await,
             profile: options.profile.clone(),
             home_region: options.home_region.clone(),
+            profile_files: options.profile_files.clone(),
         }
     }
 
@@ -99,6 +104,20 @@ impl Session {
 
     /// Resolves credentials once, before anything is drawn, so "no credentials" is said plainly.
     pub async fn check_credentials(&self) -> Result<(), SourceError> {
+        if let Some(profile) = &self.profile {
+            let known = self.profile_files.names();
+            if !known.contains(profile) {
+                return Err(SourceError::UnknownProfile {
+                    profile: crate::sanitize::clean_with_limit(profile, 64),
+                    files: self.profile_files.describe(),
+                    known: if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    },
+                });
+            }
+        }
         let Some(provider) = self.config.credentials_provider() else {
             return Err(SourceError::NoCredentials);
         };

@@ -22,6 +22,8 @@ pub struct Env {
     pub log_filter: Option<String>,
     /// `SECDASH_FAILPOINT`: where a test build aborts an action (`after-plan`, `after-step-N`).
     pub failpoint: Option<String>,
+    /// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, else the files under `~/.aws`.
+    pub profile_files: crate::aws::profiles::ProfileFiles,
 }
 
 impl Env {
@@ -46,6 +48,18 @@ impl Env {
                 var("SECDASH_FAILPOINT")
             } else {
                 None
+            },
+            profile_files: {
+                let home = var("HOME").map(PathBuf::from);
+                let under_home = |f: &str| home.as_ref().map(|h| h.join(".aws").join(f));
+                crate::aws::profiles::ProfileFiles {
+                    config: var("AWS_CONFIG_FILE")
+                        .map(PathBuf::from)
+                        .or_else(|| under_home("config")),
+                    credentials: var("AWS_SHARED_CREDENTIALS_FILE")
+                        .map(PathBuf::from)
+                        .or_else(|| under_home("credentials")),
+                }
             },
         }
     }

@@ -16,6 +16,8 @@ pub struct FileConfig {
     pub profile: Option<String>,
     pub read_only: Option<bool>,
     pub fail_on: Option<String>,
+    /// The incident actions are journalled under (default: one per day, `adhoc-YYYYMMDD`).
+    pub incident: Option<String>,
     pub refresh: Option<RefreshFile>,
     pub thresholds: Option<ThresholdsFile>,
     pub keys: Option<BTreeMap<String, Vec<String>>>,

@@ -6,6 +6,7 @@ mod env;
 mod file;
 pub mod keymap;
 pub mod paths;
+pub mod regions;
 
 pub use env::Env;
 pub use file::{AcceptFile, FileConfig, RefreshFile, ThresholdsFile, load_file, parse_file};
@@ -26,6 +27,7 @@ pub struct Overrides {
     pub profile: Option<String>,
     pub read_only: bool,
     pub fail_on: Option<String>,
+    pub incident: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +84,7 @@ pub struct Config {
     pub log_filter: Option<String>,
     /// Test builds only: where an action aborts (see `action::executor`).
     pub failpoint: Option<String>,
+    pub profile_files: crate::aws::profiles::ProfileFiles,
 }
 
 impl Config {
@@ -167,18 +170,23 @@ fn split_regions(values: &[String]) -> Vec<String> {
 }
 
 fn check_regions(origin: &str, regions: &[String]) -> Result<(), ConfigError> {
+    let bad = |reason: String| ConfigError::Invalid {
+        origin: origin.into(),
+        key: "regions".into(),
+        reason,
+    };
+    if regions.is_empty() {
+        return Err(bad("names no region (an empty --region?)".into()));
+    }
     for r in regions {
-        let ok = r.len() <= 32
-            && r.split('-').count() >= 3
-            && r.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !ok {
-            return Err(ConfigError::Invalid {
-                origin: origin.into(),
-                key: "regions".into(),
-                reason: format!("{r:?} is not an AWS region name like ap-southeast-1"),
-            });
+        if regions::is_known(r) {
+            continue;
         }
+        let shown = crate::sanitize::clean_with_limit(r, 40);
+        return Err(bad(match regions::nearest(r) {
+            Some(near) => format!("{shown:?} is not an AWS region: did you mean {near}?"),
+            None => format!("{shown:?} is not an AWS region name like ap-southeast-1"),
+        }));
     }
     Ok(())
 }
@@ -244,6 +252,26 @@ pub fn resolve(
         .clone()
         .or_else(|| env.profile.clone())
         .or_else(|| file.profile.clone());
+
+    let incident = match (&cli.incident, &env.incident, &file.incident) {
+        (Some(i), _, _) => Some((cli_origin.to_string(), i.clone())),
+        (None, Some(i), _) => Some(("SECDASH_INCIDENT".to_string(), i.clone())),
+        (None, None, Some(i)) => Some((file_origin.clone(), i.clone())),
+        (None, None, None) => None,
+    };
+    if let Some((origin, id)) = &incident
+        && !crate::model::valid_incident_id(id)
+    {
+        return Err(ConfigError::Invalid {
+            origin: origin.clone(),
+            key: "incident".into(),
+            reason: format!(
+                "{:?} may use only letters, digits, '-', '_' and '.' (at most 64)",
+                crate::sanitize::clean_with_limit(id, 80)
+            ),
+        });
+    }
+    let incident = incident.map(|(_, id)| id);
 
     let env_read_only = match env.read_only.as_deref() {
         None => None,
@@ -410,9 +438,10 @@ pub fn resolve(
         endpoint_url: env.endpoint_url.clone(),
         no_color: env.no_color,
         state_dir: env.state_dir.clone(),
-        incident: env.incident.clone(),
+        incident,
         log_filter: env.log_filter.clone(),
         failpoint: env.failpoint.clone(),
+        profile_files: env.profile_files.clone(),
     })
 }
 

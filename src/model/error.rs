@@ -45,6 +45,12 @@ pub enum SourceError {
         code: String,
         message: String,
     },
+    #[error("profile {profile:?} is not in {files} (profiles there: {known})")]
+    UnknownProfile {
+        profile: String,
+        files: String,
+        known: String,
+    },
     #[error("no answer within {seconds} s")]
     NoAnswer { seconds: u64 },
     /// Anything else, in words.

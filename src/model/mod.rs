@@ -53,6 +53,17 @@ impl PaneId {
     }
 }
 
+/// Incident ids name files in the state directory and appear in reports: letters, digits,
+/// '-', '_' and '.', at most 64, not starting with '.'.
+pub fn valid_incident_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !id.starts_with('.')
+}
+
 /// Who and where the dashboard is looking at.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Identity {

@@ -57,11 +57,13 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
         writeln!(out, "endpoint {url}")?;
     }
 
+    let none = std::collections::BTreeMap::new();
     let ctx = CellContext {
         now: s.generated_at,
         window: chrono::Duration::seconds(s.window_seconds),
         multi_region: s.regions.len() > 1,
         target: Target::Report,
+        changes: &none,
     };
     for pane in panes::REGISTRY {
         let data = s.panes[pane.id().index()];

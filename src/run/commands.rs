@@ -81,6 +81,7 @@ async fn act(
         home_region: region.clone(),
         endpoint_url: None,
         shown_endpoint: config.endpoint_url.clone(),
+        profile_files: config.profile_files.clone(),
     })
     .await;
     session
@@ -124,7 +125,7 @@ async fn act(
         // Nothing to change; a restore still records that the entries it found are settled.
         if plan.action == crate::action::plan::ActionKind::Restore {
             match executor.execute(&plan).await {
-                Ok(outcome) => println!("\nNothing to do: {}.", outcome.message),
+                Ok(outcome) => println!("\nNothing to do: {}.", show(&outcome.message)),
                 Err(e) => {
                     eprintln!("secdash: {e}");
                     return Ok(1);
@@ -141,38 +142,44 @@ async fn act(
     }
     match executor.execute(&plan).await {
         Ok(outcome) => {
-            println!("\n{}", outcome.message);
+            println!("\n{}", show(&outcome.message));
             println!(
                 "journal entry {} in {}",
-                outcome.entry,
+                show(&outcome.entry),
                 executor.journal().path().display()
             );
             if plan.action != crate::action::plan::ActionKind::Restore {
                 println!(
                     "undo with: secdash restore {} --region {}",
-                    outcome.entry, plan.region
+                    show(&outcome.entry),
+                    show(&plan.region)
                 );
             }
             Ok(if outcome.verified { 0 } else { 2 })
         }
         Err(e) => {
-            eprintln!("secdash: {e}");
+            eprintln!("secdash: {}", show(&e.to_string()));
             Ok(1)
         }
     }
+}
+
+/// Text from AWS or the journal, as a terminal may show it (the TUI's cleaning).
+fn show(s: &str) -> String {
+    crate::sanitize::clean(s)
 }
 
 fn print_plan(plan: &Plan, actor: &Actor, incident: &str) {
     println!(
         "{} {} in {} · account {} · incident {}",
         plan.action.verb().to_uppercase(),
-        plan.target,
-        plan.region,
-        actor.account.as_deref().unwrap_or("?"),
-        incident
+        show(&plan.target),
+        show(&plan.region),
+        show(actor.account.as_deref().unwrap_or("?")),
+        show(incident)
     );
     if let Some(arn) = &actor.caller_arn {
-        println!("as {arn}");
+        println!("as {}", show(arn));
     }
     println!();
     if plan.steps.is_empty() {
@@ -182,10 +189,10 @@ fn print_plan(plan: &Plan, actor: &Actor, incident: &str) {
         println!("  {:>2}. {line}", i + 1);
     }
     for n in &plan.notes {
-        println!("\nnote: {n}");
+        println!("\nnote: {}", show(n));
     }
     if let Some(d) = &plan.dry_run {
-        println!("{d}");
+        println!("{}", show(d));
     }
 }
 
@@ -234,7 +241,7 @@ fn list_journal(
             "journal {}, line {}: {}{seen}",
             journal.path().display(),
             d.line,
-            d.problem
+            show(&d.problem)
         );
     }
     let blocking: Vec<usize> = read.blocking().iter().map(|d| d.line).collect();
@@ -264,7 +271,10 @@ fn list_journal(
         .collect();
     match format {
         ListFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(&shown)?);
+            println!(
+                "{}",
+                crate::sanitize::escape_json(&serde_json::to_string_pretty(&shown)?)
+            );
         }
         ListFormat::Text => {
             if shown.is_empty() {
@@ -290,13 +300,14 @@ fn list_journal(
                     status.push_str(", ALTERED in the journal: not restorable");
                 }
                 println!(
-                    "{}  {}  {:<9} {:<28} {:<16} {}  {status}",
-                    e.entry,
+                    "{}  {}  {:<9} {:<28} {:<16} {}  {}",
+                    show(&e.entry),
                     e.time.format("%Y-%m-%d %H:%M:%S"),
                     e.action.verb(),
-                    e.target,
-                    e.region,
-                    e.incident
+                    show(&e.target),
+                    show(&e.region),
+                    show(&e.incident),
+                    show(&status)
                 );
             }
         }
@@ -374,11 +385,13 @@ fn run_runbook(
                         .collect();
                     println!(
                         "{}",
-                        serde_json::to_string_pretty(&serde_json::json!({
-                            "runbook": rb,
-                            "timeline": mine,
-                            "still_in_effect": live,
-                        }))?
+                        crate::sanitize::escape_json(&serde_json::to_string_pretty(
+                            &serde_json::json!({
+                                "runbook": rb,
+                                "timeline": mine,
+                                "still_in_effect": live,
+                            })
+                        )?)
                     );
                 }
             }
@@ -390,7 +403,7 @@ fn run_runbook(
 fn print_runbook(rb: &Runbook) {
     println!(
         "incident {} (started {})",
-        rb.incident,
+        show(&rb.incident),
         rb.started.format("%Y-%m-%d %H:%M UTC")
     );
     let mut phase = None;
@@ -412,7 +425,7 @@ fn print_runbook(rb: &Runbook) {
             .as_deref()
             .map(|n| format!(" — {n}"))
             .unwrap_or_default();
-        println!("  {mark} {:<16} {}{when}{note}", s.id, s.title);
+        println!("  {mark} {:<16} {}{when}{}", s.id, s.title, show(&note));
         if s.status == StepStatus::Pending {
             println!("      {}", s.how);
         }

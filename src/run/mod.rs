@@ -35,6 +35,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         profile: cli.profile.clone(),
         read_only: cli.read_only,
         fail_on: cli.fail_on.clone(),
+        incident: cli.incident.clone(),
     };
     let config = config::resolve(&file, file_path.as_deref(), &env, &overrides)?;
     let mut theme = theme::load(&config.theme)?;
@@ -71,6 +72,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             // The SDK reads AWS_ENDPOINT_URL (and per-service overrides) itself.
             endpoint_url: None,
             shown_endpoint: config.endpoint_url.clone(),
+            profile_files: config.profile_files.clone(),
         }));
         // Said once, plainly, before anything is drawn: the panes would all fail the same way.
         rt.block_on(session.check_credentials())
@@ -84,7 +86,6 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
                 session,
                 journal: Journal::in_dir(dir),
                 profile: config.profile.clone(),
-                incident: config.incident_or_adhoc(now),
                 read_only: config.read_only,
                 failpoint: config.failpoint.clone(),
             });
@@ -109,6 +110,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         attestation_period: config.attestation_period,
         state_dir: config.state_dir.clone(),
         failpoint: config.failpoint.clone(),
+        include_archived: Arc::default(),
     };
 
     if cli.once {
