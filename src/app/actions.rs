@@ -100,7 +100,7 @@ pub fn confirm_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     let destructive = confirm.plan.action.destructive();
     let cancel = |state: &mut AppState, why: &str| {
         state.confirm = None;
-        state.flash = Some(Flash::info(
+        state.flash = Some(Flash::refused(
             format!("cancelled: {why}; nothing was changed"),
             state.now,
         ));

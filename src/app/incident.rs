@@ -1,20 +1,48 @@
 //! The incident view: the runbook of the current incident, step by step, each linked to the
-//! pane or action that carries it out, and the incident's actions from the journal.
+//! pane or action that carries it out, then the incident's actions from the journal, each one
+//! a row: `u` restores it, Enter goes to its resource. Notes and the incident itself are typed
+//! into a prompt (`n`, `N`).
 
-use super::{AppState, Effect, Flash, Overlay};
+use super::{AppState, Effect, Flash, Overlay, set_filter_of};
+use crate::action::Request;
 use crate::action::journal::Entry;
+use crate::action::plan::ActionKind;
 use crate::action::runbook::{Runbook, StepStatus};
 use crate::config::keymap::Action;
 use crate::model::PaneId;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
     pub id: String,
+    /// The operator named it (`--incident`, the config, or here): a restore is journalled
+    /// under it; otherwise under the incident of what it undoes.
+    pub named: bool,
     /// `None` until the first step is marked (which starts the runbook).
     pub runbook: Option<Runbook>,
     /// This incident's actions, oldest first.
     pub entries: Vec<Entry>,
 }
+
+/// What the prompt of the incident view asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// A note for the incident's runbook.
+    Note,
+    /// The incident to switch to (or start).
+    Incident,
+}
+
+/// A line of text being typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: String,
+    /// Why the last Enter was not taken.
+    pub error: Option<String>,
+}
+
+const PROMPT_MAX: usize = 200;
 
 /// The pane a step is carried out in.
 pub fn pane_of(step: &str) -> Option<PaneId> {
@@ -27,6 +55,14 @@ pub fn pane_of(step: &str) -> Option<PaneId> {
     }
 }
 
+/// The pane an action's resource is shown in.
+fn pane_of_action(kind: ActionKind) -> PaneId {
+    match kind {
+        ActionKind::Isolate | ActionKind::Revoke | ActionKind::Restore => PaneId::SecurityGroups,
+        ActionKind::Contain | ActionKind::Archive | ActionKind::Unarchive => PaneId::Findings,
+    }
+}
+
 /// The steps as shown: the runbook's, or a fresh one's when none was started yet.
 pub fn steps(state: &AppState) -> Runbook {
     state
@@ -36,20 +72,89 @@ pub fn steps(state: &AppState) -> Runbook {
         .unwrap_or_else(|| Runbook::new(&state.incident.id, state.now))
 }
 
-pub fn on_key(
-    state: &mut AppState,
-    action: Option<Action>,
-    key: crossterm::event::KeyEvent,
-) -> Vec<Effect> {
+/// Rows of the view: the runbook's steps, then the incident's actions.
+fn rows(state: &AppState) -> usize {
+    steps(state).steps.len() + state.incident.entries.len()
+}
+
+/// Switches the view, and the actions that follow, to another incident.
+pub fn switch_to(state: &mut AppState, id: String) -> Vec<Effect> {
+    state.incident.id = id.clone();
+    state.incident.named = true;
+    state.incident.runbook = None;
+    state.incident.entries = state
+        .journal
+        .iter()
+        .filter(|e| e.incident == id)
+        .cloned()
+        .collect();
+    state.overlay = Overlay::Incident { selected: 0 };
+    state.flash = Some(Flash::info(
+        format!("incident {id}: actions are journalled under it"),
+        state.now,
+    ));
+    vec![Effect::LoadRunbook(id)]
+}
+
+/// A key while the prompt is open: it is text, not commands.
+pub fn prompt_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let Some(prompt) = state.prompt.as_mut() else {
+        return vec![];
+    };
+    match key.code {
+        KeyCode::Esc => state.prompt = None,
+        KeyCode::Backspace => {
+            prompt.input.pop();
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => prompt.input.clear(),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            if prompt.input.chars().count() < PROMPT_MAX {
+                prompt.input.push(c);
+            }
+        }
+        KeyCode::Enter => {
+            let text = prompt.input.trim().to_string();
+            match prompt.kind {
+                PromptKind::Note if text.is_empty() => state.prompt = None,
+                PromptKind::Note => {
+                    state.prompt = None;
+                    return vec![Effect::AddNote {
+                        incident: state.incident.id.clone(),
+                        text: crate::sanitize::clean(&text),
+                    }];
+                }
+                PromptKind::Incident if crate::model::valid_incident_id(&text) => {
+                    state.prompt = None;
+                    return switch_to(state, text);
+                }
+                PromptKind::Incident => {
+                    prompt.error =
+                        Some("an incident id: letters, digits, '-', '_' and '.'".to_string())
+                }
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
     let Overlay::Incident { selected } = state.overlay else {
         return vec![];
     };
     let rb = steps(state);
-    let last = rb.steps.len().saturating_sub(1);
+    let last = rows(state).saturating_sub(1);
+    let step = rb.steps.get(selected).map(|s| s.id.clone());
+    let entry = selected
+        .checked_sub(rb.steps.len())
+        .and_then(|i| state.incident.entries.get(i))
+        .cloned();
     let mark = |state: &mut AppState, status: StepStatus| -> Vec<Effect> {
+        let Some(id) = &step else {
+            return vec![];
+        };
         let mut rb = steps(state);
-        let id = rb.steps[selected].id.clone();
-        if rb.mark(&id, status, None, state.now).is_err() {
+        if rb.mark(id, status, None, state.now).is_err() {
             return vec![];
         }
         state.incident.runbook = Some(rb.clone());
@@ -77,13 +182,21 @@ pub fn on_key(
             vec![]
         }
         (Some(Action::Open), _) => {
-            match pane_of(&rb.steps[selected].id) {
+            if let Some(e) = &entry {
+                // The action's resource, in its pane, the cursor on it.
+                let pane = pane_of_action(e.action);
+                state.overlay = Overlay::None;
+                state.focus = pane;
+                set_filter_of(state, pane, e.target.clone());
+                return vec![];
+            }
+            match step.as_deref().and_then(pane_of) {
                 Some(pane) => {
                     state.overlay = Overlay::None;
                     state.focus = pane;
                 }
                 None => {
-                    state.flash = Some(Flash::info(
+                    state.flash = Some(Flash::refused(
                         "a manual step: do it outside secdash, then mark it",
                         state.now,
                     ))
@@ -91,9 +204,41 @@ pub fn on_key(
             }
             vec![]
         }
-        (_, crossterm::event::KeyCode::Char(' ')) => mark(state, StepStatus::Done),
-        (_, crossterm::event::KeyCode::Char('s')) => mark(state, StepStatus::Skipped),
-        (_, crossterm::event::KeyCode::Char('p')) => mark(state, StepStatus::Pending),
+        (Some(Action::Restore), _) => {
+            let Some(e) = entry else {
+                state.flash = Some(Flash::refused(
+                    "select one of the incident's actions below the steps to restore it",
+                    state.now,
+                ));
+                return vec![];
+            };
+            super::keys::request_action(
+                state,
+                Request::Restore {
+                    what: e.entry.clone(),
+                },
+                e.region.clone(),
+            )
+        }
+        (_, KeyCode::Char('n')) => {
+            state.prompt = Some(Prompt {
+                kind: PromptKind::Note,
+                input: String::new(),
+                error: None,
+            });
+            vec![]
+        }
+        (_, KeyCode::Char('N')) => {
+            state.prompt = Some(Prompt {
+                kind: PromptKind::Incident,
+                input: String::new(),
+                error: None,
+            });
+            vec![]
+        }
+        (_, KeyCode::Char(' ')) => mark(state, StepStatus::Done),
+        (_, KeyCode::Char('s')) => mark(state, StepStatus::Skipped),
+        (_, KeyCode::Char('p')) => mark(state, StepStatus::Pending),
         _ => vec![],
     }
 }

@@ -24,6 +24,9 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if state.confirm.is_some() {
         return actions::confirm_key(state, key);
     }
+    if state.prompt.is_some() {
+        return incident::prompt_key(state, key);
+    }
     if state.editing_filter {
         edit_filter(state, key);
         return vec![];
@@ -112,34 +115,49 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         }
         Action::Help => state.overlay = Overlay::Help,
         Action::Incident => state.overlay = Overlay::Incident { selected: 0 },
+        Action::ToggleArchived => {
+            state.show_archived = !state.show_archived;
+            let text = if state.show_archived {
+                "archived findings are listed too"
+            } else {
+                "archived findings are hidden"
+            };
+            state.flash = Some(Flash::info(text, state.now));
+            return vec![Effect::ShowArchived(state.show_archived)];
+        }
         Action::Isolate
         | Action::RevokeRule
         | Action::Contain
         | Action::Archive
-        | Action::Restore => {
-            if !state.context.actions_enabled() {
-                let why = if state.context.read_only {
-                    "read-only mode: actions are off"
-                } else {
-                    "the demo scenario cannot be changed: actions need AWS"
-                };
-                state.flash = Some(Flash::info(why, state.now));
-                return vec![];
-            }
-            if let Some(busy) = &state.busy {
-                state.flash = Some(Flash::info(format!("wait: {busy}"), state.now));
-                return vec![];
-            }
-            match actions::request_for(state, action) {
-                Ok((request, region)) => {
-                    state.busy = Some(format!("planning {}…", request.kind().verb()));
-                    return vec![Effect::Plan { request, region }];
-                }
-                Err(e) => state.flash = Some(Flash::info(e, state.now)),
-            }
-        }
+        | Action::Restore => match actions::request_for(state, action) {
+            Ok((request, region)) => return request_action(state, request, region),
+            Err(e) => state.flash = Some(Flash::refused(e, state.now)),
+        },
     }
     vec![]
+}
+
+/// Asks the executor for a plan, unless actions are off or one is under way.
+pub(super) fn request_action(
+    state: &mut AppState,
+    request: crate::action::Request,
+    region: String,
+) -> Vec<Effect> {
+    if !state.context.actions_enabled() {
+        let why = if state.context.read_only {
+            "read-only mode: actions are off"
+        } else {
+            "the demo scenario cannot be changed: actions need AWS"
+        };
+        state.flash = Some(Flash::refused(why, state.now));
+        return vec![];
+    }
+    if let Some(busy) = &state.busy {
+        state.flash = Some(Flash::refused(format!("wait: {busy}"), state.now));
+        return vec![];
+    }
+    state.busy = Some(format!("planning {}…", request.kind().verb()));
+    vec![Effect::Plan { request, region }]
 }
 
 fn quit(state: &mut AppState) -> Vec<Effect> {
@@ -153,7 +171,11 @@ fn focus(state: &mut AppState, pane: PaneId) {
 }
 
 fn set_filter(state: &mut AppState, filter: String) {
-    let pane = state.focus;
+    set_filter_of(state, state.focus, filter);
+}
+
+/// Sets a pane's filter and rebuilds its rows, from the last matches when it only narrows.
+pub(super) fn set_filter_of(state: &mut AppState, pane: PaneId, filter: String) {
     let old = std::mem::replace(&mut state.view_mut(pane).filter, filter.clone());
     let view = state.view_mut(pane);
     view.selected = 0;

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod detail;
 pub mod incident;
 mod keys;
+use keys::set_filter_of;
 pub mod layout;
 pub mod load;
 pub mod rows;
@@ -38,12 +39,15 @@ pub struct Context {
     pub unfinished: Vec<String>,
     /// Lines of the journal that could not be read and were not acknowledged: no new action.
     pub journal_damage: Vec<usize>,
+    /// `--demo` with its rehearsal: actions run against the demo's own simulated account.
+    pub rehearsal: bool,
 }
 
 impl Context {
-    /// Actions need AWS and are hidden in read-only mode (the executor refuses them anyway).
+    /// Actions need AWS (or the demo's rehearsal) and are hidden in read-only mode (the
+    /// executor refuses them anyway).
     pub fn actions_enabled(&self) -> bool {
-        self.source == SourceKind::Aws && !self.read_only
+        (self.source == SourceKind::Aws || self.rehearsal) && !self.read_only
     }
 }
 
@@ -51,7 +55,10 @@ impl Context {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flash {
     pub text: String,
+    /// Something went wrong.
     pub error: bool,
+    /// Nothing went wrong, and nothing was done: cancelled, read-only, not here.
+    pub refusal: bool,
     pub at: DateTime<Utc>,
 }
 
@@ -60,16 +67,28 @@ impl Flash {
         Flash {
             text: text.into(),
             error: false,
+            refusal: false,
             at,
         }
     }
 
     pub fn error(text: impl Into<String>, at: DateTime<Utc>) -> Flash {
         Flash {
-            text: text.into(),
             error: true,
-            at,
+            ..Flash::info(text, at)
         }
+    }
+
+    pub fn refused(text: impl Into<String>, at: DateTime<Utc>) -> Flash {
+        Flash {
+            refusal: true,
+            ..Flash::info(text, at)
+        }
+    }
+
+    /// How long it stays in the status bar: errors longer, to be read.
+    pub fn shown_until(&self) -> DateTime<Utc> {
+        self.at + chrono::Duration::seconds(if self.error { 30 } else { 10 })
     }
 }
 
@@ -124,6 +143,15 @@ pub struct AppState {
     pub thresholds: Thresholds,
     pub confirm: Option<actions::Confirm>,
     pub incident: incident::Incident,
+    /// A line being typed in the incident view (a note, an incident id).
+    pub prompt: Option<incident::Prompt>,
+    /// Every journal entry, oldest first.
+    pub journal: Vec<crate::action::journal::Entry>,
+    /// What secdash changed and is still in effect, by resource id: the badge its rows show
+    /// ("isolated · INC-2041 · 19:58").
+    pub changes: BTreeMap<String, String>,
+    /// The findings pane lists archived findings too.
+    pub show_archived: bool,
     pub flash: Option<Flash>,
     /// An action being planned or carried out.
     pub busy: Option<String>,
@@ -150,6 +178,8 @@ pub enum Msg {
     /// The executor's plan for a requested action, or why there is none.
     Planned(Result<crate::action::plan::Plan, ActionFailure>),
     ActionDone(Result<ActionReport, ActionFailure>),
+    /// The runbook of the incident switched to (`None`: not started).
+    RunbookLoaded(Result<Option<crate::action::runbook::Runbook>, String>),
     /// The runbook as saved (merged with the file's), or why it was not.
     RunbookSaved(Result<crate::action::runbook::Saved, String>),
     /// The journal, read again after an action (or at the start).
@@ -169,6 +199,15 @@ pub enum Effect {
     Execute(Box<crate::action::plan::Plan>),
     /// Write the incident's runbook (a step was marked).
     SaveRunbook(Box<crate::action::runbook::Runbook>),
+    /// Add a note to an incident's runbook (started if need be).
+    AddNote {
+        incident: String,
+        text: String,
+    },
+    /// Read the runbook of the incident switched to.
+    LoadRunbook(String),
+    /// List archived findings too (or not): the findings pane refreshes.
+    ShowArchived(bool),
 }
 
 impl AppState {
@@ -196,9 +235,14 @@ impl AppState {
             confirm: None,
             incident: incident::Incident {
                 id: String::new(),
+                named: false,
                 runbook: None,
                 entries: Vec::new(),
             },
+            prompt: None,
+            journal: Vec::new(),
+            changes: BTreeMap::new(),
+            show_archived: false,
             flash: None,
             busy: None,
             quit: false,
@@ -259,12 +303,13 @@ impl AppState {
     }
 
     /// What cells and details need to know of the session.
-    pub fn cell_context(&self, target: Target) -> CellContext {
+    pub fn cell_context(&self, target: Target) -> CellContext<'_> {
         CellContext {
             now: self.now,
             window: self.context.window,
             multi_region: self.context.regions.len() > 1,
             target,
+            changes: &self.changes,
         }
     }
 
@@ -336,28 +381,14 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Key(key) => keys::on_key(state, key),
         Msg::Journal(journal) => {
-            // Against AWS, an action that stopped part-way is flagged in the header, and so is
-            // a journal with lines the operator has not seen.
-            if state.context.source == SourceKind::Aws {
-                state.context.unfinished = journal
-                    .entries
-                    .iter()
-                    .filter(|e| e.unfinished())
-                    .map(|e| format!("{} {} ({})", e.action.verb(), e.target, e.entry))
-                    .collect();
-                state.context.journal_damage = journal
-                    .damage
-                    .iter()
-                    .filter(|d| d.blocks())
-                    .map(|d| d.line)
-                    .collect();
+            journal_read(state, journal);
+            vec![]
+        }
+        Msg::RunbookLoaded(result) => {
+            match result {
+                Ok(rb) => state.incident.runbook = rb,
+                Err(e) => state.flash = Some(Flash::error(e, state.now)),
             }
-            let id = state.incident.id.clone();
-            state.incident.entries = journal
-                .entries
-                .into_iter()
-                .filter(|e| e.incident == id)
-                .collect();
             vec![]
         }
         Msg::RunbookSaved(result) => {
@@ -386,6 +417,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                         plan,
                         input: String::new(),
                     })
+                }
+                Err(e) if e.is_refusal() => {
+                    state.flash = Some(Flash::refused(e.message, state.now))
                 }
                 Err(e) => state.flash = Some(Flash::error(e.message, state.now)),
             }
@@ -423,6 +457,65 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
 }
 
+/// The journal as read again: this incident's actions, the badges of what is still in effect,
+/// and (against AWS) what the header flags.
+fn journal_read(state: &mut AppState, journal: crate::action::journal::Journalled) {
+    use crate::action::plan::{ActionKind, Before};
+    if state.context.source == SourceKind::Aws || state.context.rehearsal {
+        state.context.unfinished = journal
+            .entries
+            .iter()
+            .filter(|e| e.unfinished())
+            .map(|e| format!("{} {} ({})", e.action.verb(), e.target, e.entry))
+            .collect();
+        state.context.journal_damage = journal
+            .damage
+            .iter()
+            .filter(|d| d.blocks())
+            .map(|d| d.line)
+            .collect();
+    }
+    state.changes.clear();
+    for e in journal.entries.iter().filter(|e| e.in_effect()) {
+        let what = match e.action {
+            ActionKind::Isolate => "isolated",
+            ActionKind::Revoke => "rule revoked",
+            ActionKind::Contain => "contained",
+            ActionKind::Archive => "archived",
+            ActionKind::Unarchive | ActionKind::Restore => continue,
+        };
+        let badge = format!("{what} · {} · {}", e.incident, e.time.format("%H:%M"));
+        let mut ids = vec![e.target.clone()];
+        if let Some(Before::Interfaces { interfaces }) = e.plan.as_ref().map(|p| &p.before) {
+            for i in interfaces {
+                ids.push(i.interface_id.clone());
+                ids.extend(i.instance_id.clone());
+            }
+        }
+        for id in ids {
+            state
+                .changes
+                .insert(crate::sanitize::clean(&id), badge.clone());
+        }
+    }
+    let id = state.incident.id.clone();
+    state.incident.entries = journal
+        .entries
+        .iter()
+        .filter(|e| e.incident == id)
+        .cloned()
+        .collect();
+    state.journal = journal.entries;
+}
+
+/// The item under the cursor, to find it again when the rows change under it.
+fn selected_item(state: &AppState, pane: PaneId) -> Option<(String, Option<u32>)> {
+    let view = state.view(pane);
+    let row = view.rows.get(view.selected)?;
+    let key = crate::panes::pane(pane).item_key(state.pane_data(pane)?, row.item)?;
+    Some((key, row.rule))
+}
+
 fn on_fetched(
     state: &mut AppState,
     pane: PaneId,
@@ -430,6 +523,7 @@ fn on_fetched(
     result: Result<Fetched<PaneData>, SourceError>,
 ) {
     state.now = state.now.max(at);
+    let selected = selected_item(state, pane);
     match result {
         Ok(fetched) => {
             state.api_calls.insert(pane, fetched.api_calls);
@@ -447,6 +541,20 @@ fn on_fetched(
     }
     state.views[pane.index()].totals = rows::totals(state, pane);
     rebuild_rows(state, pane);
+    // The cursor stays on the item it was on (a group acted on moves when groups re-sort).
+    if let (Some((key, rule)), Some(data)) = (selected, state.pane_data(pane)) {
+        let entry = crate::panes::pane(pane);
+        let rows = &state.view(pane).rows;
+        let same = |r: &RowRef| entry.item_key(data, r.item).as_deref() == Some(key.as_str());
+        let found = rows
+            .iter()
+            .position(|r| same(r) && r.rule == rule)
+            .or_else(|| rows.iter().position(same));
+        if let Some(i) = found {
+            state.view_mut(pane).selected = i;
+            keep_visible(state, pane);
+        }
+    }
 }
 
 /// Recomputes a pane's visible rows after its data or filter changed, keeping the cursor.

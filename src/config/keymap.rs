@@ -32,10 +32,11 @@ pub enum Action {
     Archive,
     Restore,
     Incident,
+    ToggleArchived,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::Quit,
         Action::NextPane,
         Action::PrevPane,
@@ -62,6 +63,7 @@ impl Action {
         Action::Archive,
         Action::Restore,
         Action::Incident,
+        Action::ToggleArchived,
     ];
 
     /// Actions that change AWS: hidden in read-only mode.
@@ -105,6 +107,7 @@ impl Action {
             Action::Archive => "archive",
             Action::Restore => "restore",
             Action::Incident => "incident",
+            Action::ToggleArchived => "toggle_archived",
         }
     }
 
@@ -136,7 +139,8 @@ impl Action {
             Action::Contain => "contain the instance",
             Action::Archive => "archive or unarchive",
             Action::Restore => "restore the resource",
-            Action::Incident => "incident runbook",
+            Action::Incident => "incident view",
+            Action::ToggleArchived => "archived findings too",
         }
     }
 
@@ -172,6 +176,7 @@ impl Action {
             Action::Archive => &["a"],
             Action::Restore => &["u"],
             Action::Incident => &["I"],
+            Action::ToggleArchived => &["A"],
         }
     }
 }

@@ -15,6 +15,7 @@ pub use prepare::{Prepare, Raw, prepare};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// No single refresh may hang a pane for longer than this.
@@ -59,6 +60,8 @@ pub struct FetchPlan {
     pub state_dir: Option<PathBuf>,
     /// Test builds only: `panic-fetch` makes every fetch panic, to show where panics go.
     pub failpoint: Option<String>,
+    /// The findings pane lists archived findings too (toggled from the screen).
+    pub include_archived: Arc<AtomicBool>,
 }
 
 impl FetchPlan {
@@ -78,6 +81,7 @@ impl FetchPlan {
             attestation_period: chrono::Duration::days(90),
             state_dir: None,
             failpoint: None,
+            include_archived: Arc::default(),
         }
     }
 
@@ -109,6 +113,7 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
         now,
         window: plan.window,
         regions: plan.regions.clone(),
+        include_archived: plan.include_archived.load(Ordering::Relaxed),
     };
     let policy = if pane == PaneId::Checklist {
         plan.policy()

@@ -53,6 +53,10 @@ impl Pane for ChecklistPane {
         (0..items(data).len()).map(RowRef::item).collect()
     }
 
+    fn item_key(&self, data: &PaneData, item: u32) -> Option<String> {
+        items(data).get(item as usize).map(|c| c.id.clone())
+    }
+
     fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool {
         items(data).get(row.item as usize).is_some_and(|c| {
             m.matches(&[

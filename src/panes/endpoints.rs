@@ -105,6 +105,11 @@ impl Pane for EndpointsPane {
         (0..endpoints(data).len()).map(RowRef::item).collect()
     }
 
+    fn item_key(&self, data: &PaneData, item: u32) -> Option<String> {
+        let e = endpoints(data).get(item as usize)?;
+        Some(format!("{}/{}", e.region, e.name))
+    }
+
     fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool {
         endpoints(data).get(row.item as usize).is_some_and(|e| {
             let types: Vec<&str> = e

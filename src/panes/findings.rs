@@ -69,6 +69,10 @@ impl Pane for FindingsPane {
         (0..findings(data).len()).map(RowRef::item).collect()
     }
 
+    fn item_key(&self, data: &PaneData, item: u32) -> Option<String> {
+        findings(data).get(item as usize).map(|f| f.id.clone())
+    }
+
     fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool {
         findings(data).get(row.item as usize).is_some_and(|f| {
             m.matches(&[
@@ -109,11 +113,14 @@ impl Pane for FindingsPane {
         Some(format!("Finding {}", f.finding_type))
     }
 
-    fn detail(&self, data: &PaneData, row: RowRef, _ctx: &CellContext) -> Vec<DetailLine> {
+    fn detail(&self, data: &PaneData, row: RowRef, ctx: &CellContext) -> Vec<DetailLine> {
         let Some(f) = findings(data).get(row.item as usize) else {
             return vec![];
         };
-        let mut out = vec![
+        // What secdash did to it, first: the operator reads this before anything else.
+        let changed = ctx.changed(&f.id).or_else(|| ctx.changed(&f.resource));
+        let mut out: Vec<DetailLine> = changed.map(|c| line("changed", c)).into_iter().collect();
+        out.extend([
             line("type", &f.finding_type),
             line(
                 "severity",
@@ -135,7 +142,7 @@ impl Pane for FindingsPane {
             line("id", &f.id),
             line("archived", if f.archived { "yes" } else { "no" }),
             section("description"),
-        ];
+        ]);
         for l in f.description.lines() {
             out.push(line("", l));
         }
@@ -194,7 +201,17 @@ impl Pane for FindingsPane {
             return vec![];
         };
         let label = f.severity_label();
-        let tone = Tone::Risk(label.as_risk());
+        // Archived findings (listed on request) are muted: no longer GuardDuty's active list.
+        let tone = if f.archived && ctx.target == Target::Screen {
+            Tone::Muted
+        } else {
+            Tone::Risk(label.as_risk())
+        };
+        let badge = ctx
+            .changed(&f.id)
+            .or_else(|| ctx.changed(&f.resource))
+            .map(str::to_string)
+            .or_else(|| f.archived.then(|| "archived".to_string()));
         columns
             .iter()
             .map(|c| match Col::of(c) {
@@ -206,12 +223,21 @@ impl Pane for FindingsPane {
                     tone,
                 ),
                 Col::Score => Styled::new(format!("{:>4.1}", f.severity), tone),
+                Col::Type if ctx.target == Target::Screen => {
+                    Styled::plain(ctx.flagged(&f.id, &f.finding_type))
+                }
                 Col::Type => Styled::plain(&f.finding_type),
+                Col::Resource if ctx.target == Target::Screen => {
+                    Styled::plain(ctx.flagged(&f.resource, &f.resource))
+                }
                 Col::Resource => Styled::plain(&f.resource),
                 Col::Count => Styled::plain(f.count.to_string()),
                 Col::FirstSeen => Styled::plain(age(ctx.now, f.first_seen)),
                 Col::LastSeen => Styled::plain(age(ctx.now, f.last_seen)),
-                Col::Title => Styled::plain(&f.title),
+                Col::Title => match (&badge, ctx.target) {
+                    (Some(b), Target::Screen) => Styled::plain(format!("[{b}] {}", f.title)),
+                    _ => Styled::plain(&f.title),
+                },
             })
             .collect()
     }

@@ -174,12 +174,29 @@ pub enum Target {
 
 /// What cells and details need besides the data.
 #[derive(Debug, Clone, Copy)]
-pub struct CellContext {
+pub struct CellContext<'a> {
     pub now: DateTime<Utc>,
     pub window: chrono::Duration,
     /// More than one region is watched: a region column is worth its room.
     pub multi_region: bool,
     pub target: Target,
+    /// What secdash changed and is still in effect, by resource id, as a badge.
+    pub changes: &'a std::collections::BTreeMap<String, String>,
+}
+
+impl CellContext<'_> {
+    /// The badge of a resource secdash changed, if it did.
+    pub fn changed(&self, id: &str) -> Option<&str> {
+        self.changes.get(id).map(String::as_str)
+    }
+
+    /// `⚑ text` for a resource secdash changed, `text` otherwise.
+    pub fn flagged(&self, id: &str, text: &str) -> String {
+        match self.changed(id) {
+            Some(_) => format!("⚑ {text}"),
+            None => text.to_string(),
+        }
+    }
 }
 
 /// What a cell means, for the theme (on screen) or an ANSI colour (in the text report).
@@ -266,6 +283,8 @@ pub trait Pane: Sync {
     fn short_name(&self) -> &'static str;
     /// Every row of the data, in display order.
     fn rows(&self, data: &PaneData) -> Vec<RowRef>;
+    /// What names an item across refreshes (its id), so the cursor can stay on it.
+    fn item_key(&self, data: &PaneData, item: u32) -> Option<String>;
     /// Whether a row matches the filter.
     fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool;
     fn totals(&self, data: &PaneData) -> Totals;

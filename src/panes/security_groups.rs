@@ -92,6 +92,10 @@ impl Pane for SecurityGroupsPane {
         out
     }
 
+    fn item_key(&self, data: &PaneData, item: u32) -> Option<String> {
+        groups(data).get(item as usize).map(|g| g.id.clone())
+    }
+
     fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool {
         groups(data).get(row.item as usize).is_some_and(|g| {
             let vpc = g.vpc_id.as_deref().unwrap_or("");
@@ -145,17 +149,18 @@ impl Pane for SecurityGroupsPane {
         Some(format!("Security group {} ({})", g.id, g.name))
     }
 
-    fn detail(&self, data: &PaneData, row: RowRef, _ctx: &CellContext) -> Vec<DetailLine> {
+    fn detail(&self, data: &PaneData, row: RowRef, ctx: &CellContext) -> Vec<DetailLine> {
         let Some(g) = groups(data).get(row.item as usize) else {
             return vec![];
         };
-        let mut out = vec![
-            line("id", &g.id),
+        let mut out = vec![line("id", &g.id)];
+        out.extend(ctx.changed(&g.id).map(|c| line("changed", c)));
+        out.extend([
             line("name", &g.name),
             line("description", &g.description),
             line("vpc", g.vpc_id.clone().unwrap_or_else(|| "-".into())),
             line("region", &g.region),
-        ];
+        ]);
         for (k, v) in &g.tags {
             out.push(line(&format!("tag {k}"), v));
         }
@@ -207,6 +212,10 @@ impl Pane for SecurityGroupsPane {
                     a.description
                 ),
             ));
+            // A contained interface says by which action, so it can be found and restored.
+            if let Some(badge) = ctx.changed(&a.interface_id) {
+                out.push(line("", format!("  ⚑ {badge}")));
+            }
         }
         out
     }
@@ -269,6 +278,11 @@ impl Pane for SecurityGroupsPane {
         };
         let group = |c: Col| match (c, ctx.target) {
             (Col::GroupName, _) => Styled::new(&g.name, group_tone),
+            // Changed by secdash: flagged on the group's first row (the badge is in its detail).
+            (_, Target::Screen) if !continuation => Styled::new(
+                ctx.flagged(&g.id, &format!("{} {}", short_id(&g.id), g.name)),
+                group_tone,
+            ),
             (_, Target::Screen) => {
                 Styled::new(format!("{} {}", short_id(&g.id), g.name), group_tone)
             }
@@ -283,7 +297,11 @@ impl Pane for SecurityGroupsPane {
                 .iter()
                 .map(|c| match Col::of(c) {
                     col @ (Col::Group | Col::GroupName) => group(col),
-                    col if Some(col) == says => Styled::new("no rules", Tone::Muted),
+                    // Isolated by secdash: say so, and when and for which incident.
+                    col if Some(col) == says => match ctx.changed(&g.id) {
+                        Some(badge) => Styled::new(badge, Tone::Alert),
+                        None => Styled::new("no rules", Tone::Muted),
+                    },
                     _ => Styled::plain(""),
                 })
                 .collect();

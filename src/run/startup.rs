@@ -37,6 +37,7 @@ pub fn initial_state(
         identity: Load::NotLoaded,
         unfinished: Vec::new(),
         journal_damage: Vec::new(),
+        rehearsal: false,
     };
     let mut state = AppState::new(
         context,
@@ -50,6 +51,7 @@ pub fn initial_state(
             .insert(pane, config.refresh.for_pane(pane).as_secs());
     }
     state.incident.id = config.incident_or_adhoc(now);
+    state.incident.named = config.incident.is_some();
     state.incident.runbook = recorded.runbook;
     update(&mut state, Msg::Journal(recorded.journal));
     state

@@ -25,17 +25,18 @@ pub struct ActionRunner {
     pub session: crate::aws::Session,
     pub journal: crate::action::journal::Journal,
     pub profile: Option<String>,
-    pub incident: String,
     pub read_only: bool,
     /// Test builds only (see `Executor::with_failpoint`).
     pub failpoint: Option<String>,
 }
 
 impl ActionRunner {
+    /// An executor for one action, journalling under the incident the screen shows.
     fn executor(
         &self,
         region: &str,
         identity: Option<&crate::model::Identity>,
+        incident: &crate::app::incident::Incident,
     ) -> crate::action::Executor {
         let actor = crate::action::journal::Actor {
             caller_arn: identity.and_then(|i| i.caller_arn.clone()),
@@ -46,9 +47,10 @@ impl ActionRunner {
             self.read_only,
             self.journal.clone(),
             actor,
-            self.incident.clone(),
+            incident.id.clone(),
             crate::action::aws::AwsActions::new(&self.session, region),
         )
+        .incident_named(incident.named)
         .with_failpoint(self.failpoint.clone())
     }
 }
@@ -192,7 +194,7 @@ async fn event_loop_inner(
     config: &Config,
     theme: &Theme,
     state: &mut AppState,
-    plan: FetchPlan,
+    fetch_plan: FetchPlan,
     actions: Option<ActionRunner>,
     state_dir: Option<std::path::PathBuf>,
     action_tasks: &mut Vec<tokio::task::JoinHandle<()>>,
@@ -205,7 +207,7 @@ async fn event_loop_inner(
         let wake = Arc::new(Notify::new());
         wakers.push(wake.clone());
         tasks.push(tokio::spawn(fetch_loop(
-            plan.clone(),
+            fetch_plan.clone(),
             pane,
             config.refresh.for_pane(pane),
             tx.clone(),
@@ -214,7 +216,7 @@ async fn event_loop_inner(
     }
     {
         let tx = tx.clone();
-        let source = plan.source.clone();
+        let source = fetch_plan.source.clone();
         tasks.push(tokio::spawn(async move {
             let id = source.identity().await;
             let _ = tx.send(Msg::Identity(id));
@@ -278,6 +280,7 @@ async fn event_loop_inner(
                         let tx = action_tx.clone();
                         let runner = actions.clone();
                         let identity = state.context.identity.data().cloned();
+                        let incident = state.incident.clone();
                         action_tasks.push(tokio::spawn(async move {
                             let msg = match runner {
                                 None => {
@@ -285,7 +288,7 @@ async fn event_loop_inner(
                                         .into())
                                 }
                                 Some(r) => r
-                                    .executor(&region, identity.as_ref())
+                                    .executor(&region, identity.as_ref(), &incident)
                                     .plan(&request)
                                     .await
                                     .map_err(ActionFailure::from),
@@ -315,15 +318,52 @@ async fn event_loop_inner(
                         }
                         let _ = action_tx.send(Msg::RunbookSaved(saved));
                     }
+                    Effect::AddNote { incident, text } => {
+                        let now = state.now;
+                        let saved = match &state_dir {
+                            Some(dir) => crate::action::runbook::update(
+                                dir,
+                                &incident,
+                                now,
+                                crate::action::runbook::Opening::StartIfAbsent,
+                                |file| {
+                                    file.notes.push((now, crate::sanitize::clean(&text)));
+                                    Ok(())
+                                },
+                            )
+                            .map_err(|e| e.to_string()),
+                            None => Err("no state directory to keep the runbook in".to_string()),
+                        };
+                        let _ = action_tx.send(Msg::RunbookSaved(saved));
+                    }
+                    Effect::LoadRunbook(incident) => {
+                        use crate::action::runbook::{RunbookError, load};
+                        let loaded = match &state_dir {
+                            Some(dir) => match load(dir, &incident) {
+                                Ok(rb) => Ok(Some(rb)),
+                                Err(RunbookError::NotStarted { .. }) => Ok(None),
+                                Err(e) => Err(e.to_string()),
+                            },
+                            None => Ok(None),
+                        };
+                        let _ = action_tx.send(Msg::RunbookLoaded(loaded));
+                    }
+                    Effect::ShowArchived(show) => {
+                        fetch_plan
+                            .include_archived
+                            .store(show, std::sync::atomic::Ordering::Relaxed);
+                        wakers[PaneId::Findings.index()].notify_one();
+                    }
                     Effect::Execute(plan) => {
                         let tx = action_tx.clone();
                         let runner = actions.clone();
                         let identity = state.context.identity.data().cloned();
+                        let incident = state.incident.clone();
                         action_tasks.push(tokio::spawn(async move {
                             let msg = match &runner {
                                 None => Err("actions need AWS".into()),
                                 Some(r) => r
-                                    .executor(&plan.region, identity.as_ref())
+                                    .executor(&plan.region, identity.as_ref(), &incident)
                                     .execute(&plan)
                                     .await
                                     .map(|o| crate::app::ActionReport {

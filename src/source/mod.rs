@@ -25,6 +25,8 @@ pub struct Query {
     pub now: DateTime<Utc>,
     pub window: Duration,
     pub regions: Vec<String>,
+    /// List archived GuardDuty findings too, not only active ones.
+    pub include_archived: bool,
 }
 
 /// The account's configuration as read for the checklist, and the first error met reading it:

@@ -1,5 +1,6 @@
 //! GuardDuty findings: every detector, every page of active finding ids (50 a page, highest
-//! severity first), full findings 50 ids per call, and the counts by severity.
+//! severity first; archived ones too when asked), full findings 50 ids per call, and the
+//! counts of active findings by severity.
 
 use crate::aws::calls::{Calls, call};
 use crate::model::{Finding, SeverityLabel};
@@ -65,6 +66,7 @@ pub async fn fetch(
     calls: &Calls,
     region: &str,
     profile: Option<&str>,
+    include_archived: bool,
 ) -> Result<RegionFindings, SourceError> {
     let detectors = detector_ids(client, calls, region, profile).await?;
     let mut out = RegionFindings {
@@ -84,7 +86,7 @@ pub async fn fetch(
                 client
                     .list_findings()
                     .detector_id(detector)
-                    .finding_criteria(active())
+                    .set_finding_criteria((!include_archived).then(active))
                     .sort_criteria(
                         SortCriteria::builder()
                             .attribute_name("severity")

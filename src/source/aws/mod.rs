@@ -254,13 +254,19 @@ impl Source for AwsSource {
         })
     }
 
-    fn findings(&self, _q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
+    fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
         Box::pin(async move {
             let fetched = self
                 .per_region(|r, c| async move {
-                    guardduty::fetch(&r.guardduty, &c, &r.region, self.profile())
-                        .await
-                        .map(|f| (r.region.clone(), f))
+                    guardduty::fetch(
+                        &r.guardduty,
+                        &c,
+                        &r.region,
+                        self.profile(),
+                        q.include_archived,
+                    )
+                    .await
+                    .map(|f| (r.region.clone(), f))
                 })
                 .await?;
             Ok(fetched.map(|per_region| {
