@@ -4,6 +4,7 @@
 use clap::Parser;
 use secdash::cli::Cli;
 use secdash::cli::exit;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -23,7 +24,8 @@ fn main() -> ExitCode {
     match secdash::run::main(cli) {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
-            eprintln!("secdash: {e:#}");
+            // A closed terminal (a hang-up) is no reason to panic.
+            let _ = writeln!(std::io::stderr(), "secdash: {e:#}");
             ExitCode::from(exit::FATAL as u8)
         }
     }

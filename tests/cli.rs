@@ -559,3 +559,19 @@ fn a_region_that_does_not_exist_is_refused_with_the_nearest() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("region"));
 }
+
+#[test]
+fn the_demo_never_lends_its_name_to_an_action_on_aws() {
+    let state = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_secdash"))
+        .args(["--demo", "isolate", "sg-0b1d2f3a4c5e6a709", "--yes"])
+        .env("SECDASH_STATE_DIR", state.path())
+        .env("XDG_CONFIG_HOME", state.path())
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("run them without --demo"), "{err}");
+    assert!(!state.path().join("journal.jsonl").exists());
+}

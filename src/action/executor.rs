@@ -7,7 +7,7 @@
 //! back before it is called failed; a containment that fails with an interface on the
 //! all-open group is rolled forward (or back) before secdash exits.
 
-use super::aws::AwsActions;
+use super::cloud::Cloud;
 use super::journal::{Actor, Event, Journal, JournalError, JournalRead, Record, new_entry_id};
 use super::plan::{ActionKind, Before, GroupRef, Plan, Step};
 use crate::files::Lock;
@@ -125,7 +125,8 @@ pub struct Executor {
     /// The operator named the incident: a restore is journalled under it, not under the
     /// incident of the entries it undoes.
     incident_named: bool,
-    pub(super) aws: AwsActions,
+    /// AWS, or the demo's rehearsal account.
+    pub(super) cloud: Box<dyn Cloud>,
     /// Test builds only: the point where the process aborts, as a crash or a kill would.
     failpoint: Option<String>,
 }
@@ -136,7 +137,7 @@ impl Executor {
         journal: Journal,
         actor: Actor,
         incident: String,
-        aws: AwsActions,
+        cloud: Box<dyn Cloud>,
     ) -> Executor {
         Executor {
             read_only,
@@ -144,7 +145,7 @@ impl Executor {
             actor,
             incident,
             incident_named: false,
-            aws,
+            cloud,
             failpoint: None,
         }
     }
@@ -446,15 +447,15 @@ impl Executor {
                     .iter()
                     .cloned()
                     .partition(|r| r.direction == Direction::Ingress);
-                self.aws.revoke(group_id, &ingress, false).await?;
+                self.cloud.revoke(group_id, &ingress, false).await?;
                 if self.at("pause-mid-step-0") {
                     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
                 }
-                self.aws.revoke(group_id, &egress, false).await
+                self.cloud.revoke(group_id, &egress, false).await
             }
-            Step::AuthorizeRules { group_id, rules } => self.aws.authorize(group_id, rules).await,
+            Step::AuthorizeRules { group_id, rules } => self.cloud.authorize(group_id, rules).await,
             Step::EnsureGroup { name, vpc_id, role } => {
-                let id = self.aws.ensure_group(name, vpc_id, *role).await?;
+                let id = self.cloud.ensure_group(name, vpc_id, *role).await?;
                 groups.insert(name.clone(), id);
                 Ok(())
             }
@@ -466,17 +467,17 @@ impl Executor {
                 for g in want {
                     ids.push(self.resolve_group(g, groups).await?);
                 }
-                self.aws
+                self.cloud
                     .set_interface_groups(interface_id, &ids, false)
                     .await
             }
             Step::DeleteGroup { group } => {
                 let id = self.resolve_group(group, groups).await?;
-                self.aws.delete_group(&id).await
+                self.cloud.delete_group(&id).await
             }
             Step::DeleteGroupNamed { name, vpc_id } => {
-                match self.aws.find_group(vpc_id, name).await? {
-                    Some(id) => self.aws.delete_group(&id).await,
+                match self.cloud.find_group(vpc_id, name).await? {
+                    Some(id) => self.cloud.delete_group(&id).await,
                     None => Ok(()),
                 }
             }
@@ -484,16 +485,24 @@ impl Executor {
                 resource_id,
                 key,
                 value,
-            } => self.aws.tag(resource_id, key, value).await,
-            Step::Untag { resource_id, key } => self.aws.untag(resource_id, key).await,
+            } => self.cloud.tag(resource_id, key, value).await,
+            Step::Untag { resource_id, key } => self.cloud.untag(resource_id, key).await,
             Step::ArchiveFindings {
                 detector_id,
                 finding_ids,
-            } => self.aws.set_archived(detector_id, finding_ids, true).await,
+            } => {
+                self.cloud
+                    .set_archived(detector_id, finding_ids, true)
+                    .await
+            }
             Step::UnarchiveFindings {
                 detector_id,
                 finding_ids,
-            } => self.aws.set_archived(detector_id, finding_ids, false).await,
+            } => {
+                self.cloud
+                    .set_archived(detector_id, finding_ids, false)
+                    .await
+            }
         }
     }
 }

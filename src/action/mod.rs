@@ -7,10 +7,12 @@
 
 pub mod aws;
 pub mod chain;
+pub mod cloud;
 pub mod executor;
 mod failure;
 pub mod journal;
 pub mod plan;
+pub mod rehearsal;
 pub mod restore;
 pub mod runbook;
 

@@ -1,7 +1,7 @@
 //! Plans: exactly what an action will change, worked out from the state read before it. Pure:
 //! the executor reads, these functions decide, the executor acts.
 
-use crate::model::{Direction, Peer, Rule};
+use crate::model::{Direction, Peer, Risk, Rule};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +62,21 @@ impl RuleSpec {
             to_port: r.to_port,
             peer: r.peer.clone(),
             description: r.description.clone(),
+        }
+    }
+
+    /// The rule as the risk model reads it (not yet assessed).
+    pub fn to_rule(&self) -> Rule {
+        Rule {
+            id: self.rule_id.clone(),
+            direction: self.direction,
+            protocol: self.protocol.clone(),
+            from_port: self.from_port,
+            to_port: self.to_port,
+            peer: self.peer.clone(),
+            description: self.description.clone(),
+            risk: Risk::None,
+            risk_reason: String::new(),
         }
     }
 
@@ -290,6 +305,47 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// EC2's DryRun answer: permissions checked before anything changes.
     pub dry_run: Option<String>,
+    /// What the target is, in words, for the operator to check it is the one meant (a
+    /// finding's type and title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+impl Plan {
+    /// Rules this plan opens again that the risk model flags (medium and worse), worst first,
+    /// in words: a restore can re-open what an isolation closed.
+    pub fn risks(&self) -> Vec<String> {
+        let ctx = &crate::risk::NetworkContext::default();
+        let mut found: Vec<(Risk, String)> = self
+            .steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::AuthorizeRules { group_id, rules } => Some((group_id, rules)),
+                _ => None,
+            })
+            .flat_map(|(group_id, rules)| {
+                rules.iter().filter_map(move |r| {
+                    let (risk, why) = crate::risk::classify(&r.to_rule(), ctx);
+                    (risk >= Risk::Medium).then(|| {
+                        let text = format!(
+                            "re-opens on {group_id}: {} ({}: {why})",
+                            r.label(),
+                            risk.label()
+                        );
+                        (risk, crate::sanitize::clean(&text))
+                    })
+                })
+            })
+            .collect();
+        found.sort_by_key(|(risk, _)| std::cmp::Reverse(*risk));
+        found.into_iter().map(|(_, t)| t).collect()
+    }
+
+    /// The operator types the target's id: the action cuts traffic, or it re-opens a risky
+    /// rule. Otherwise y/N.
+    pub fn needs_typed_id(&self) -> bool {
+        self.action.destructive() || !self.risks().is_empty()
+    }
 }
 
 pub const CONTAIN_TAG: &str = "secdash:contained";
@@ -317,6 +373,7 @@ pub fn isolate(group_id: &str, vpc_id: Option<String>, rules: &[RuleSpec], regio
                 .to_string(),
         ],
         dry_run: None,
+        subject: None,
     }
 }
 
@@ -347,6 +404,7 @@ pub fn revoke(
             "Connections already tracked through this rule stay open until they end.".to_string(),
         ],
         dry_run: None,
+        subject: None,
     })
 }
 
@@ -409,6 +467,7 @@ pub fn contain(target: &str, interfaces: &[InterfaceBefore], incident: &str, reg
                 .to_string(),
         ],
         dry_run: None,
+        subject: None,
     }
 }
 
@@ -454,6 +513,7 @@ pub fn archive(
         steps: vec![step],
         notes: vec![],
         dry_run: None,
+        subject: None,
     }
 }
 

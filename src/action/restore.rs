@@ -226,6 +226,7 @@ pub fn restore_chain(
         steps,
         notes,
         dry_run: None,
+        subject: None,
     }
 }
 

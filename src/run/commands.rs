@@ -103,7 +103,7 @@ async fn act(
         journal,
         actor.clone(),
         incident.clone(),
-        crate::action::aws::AwsActions::new(&session, &region),
+        Box::new(crate::action::aws::AwsActions::new(&session, &region)),
     )
     .with_failpoint(config.failpoint.clone())
     .incident_named(opts.incident.is_some() || config.incident.is_some());
@@ -181,12 +181,18 @@ fn print_plan(plan: &Plan, actor: &Actor, incident: &str) {
     if let Some(arn) = &actor.caller_arn {
         println!("as {}", show(arn));
     }
+    if let Some(subject) = &plan.subject {
+        println!("{}", show(subject));
+    }
     println!();
     if plan.steps.is_empty() {
         println!("  (no change needed)");
     }
     for (i, line) in plan.steps.iter().flat_map(|s| s.describe()).enumerate() {
         println!("  {:>2}. {line}", i + 1);
+    }
+    for risk in plan.risks() {
+        println!("\nrisk: {risk}");
     }
     for n in &plan.notes {
         println!("\nnote: {}", show(n));
@@ -203,7 +209,7 @@ fn confirm(plan: &Plan) -> anyhow::Result<bool> {
             "refusing to act without confirmation: there is no terminal to ask on; pass --yes to confirm"
         );
     }
-    let prompt = if plan.action.destructive() {
+    let prompt = if plan.needs_typed_id() {
         format!(
             "\nType {} to confirm (anything else cancels): ",
             plan.target
@@ -216,7 +222,7 @@ fn confirm(plan: &Plan) -> anyhow::Result<bool> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     let answer = line.trim();
-    Ok(if plan.action.destructive() {
+    Ok(if plan.needs_typed_id() {
         answer == plan.target
     } else {
         matches!(answer, "y" | "Y" | "yes")

@@ -19,6 +19,7 @@ use crate::source::{Source, demo};
 use crate::theme;
 use anyhow::Context as _;
 use std::io::IsTerminal;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -50,6 +51,12 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    if cli.demo && cli.command.is_some() {
+        anyhow::bail!(
+            "--demo is the dashboard's: its actions are rehearsed in `secdash --demo`; the action \
+             commands act on AWS, so run them without --demo"
+        );
+    }
     if let Some(command) = cli.command.clone() {
         let state_dir = config
             .state_dir
@@ -59,12 +66,45 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     }
     let now = chrono::Utc::now();
     let mut actions: Option<tui::ActionRunner> = None;
+    // The demo rehearses in a state directory of its own, removed when it ends: nothing it
+    // journals can appear in a real incident.
+    let rehearsal_dir = if cli.demo && !cli.once {
+        Some(
+            tempfile::Builder::new()
+                .prefix("secdash-demo-")
+                .tempdir()
+                .context("creating the demo's own state directory")?,
+        )
+    } else {
+        None
+    };
+    // Where the journal and the runbooks are: the demo's own, or the operator's.
+    let state_dir = match &rehearsal_dir {
+        Some(d) => Some(d.path().to_path_buf()),
+        None if cli.demo => None,
+        None => config.state_dir.clone(),
+    };
+    let runner = |backend, dir: &std::path::Path| tui::ActionRunner {
+        backend,
+        journal: Journal::in_dir(dir),
+        profile: config.profile.clone(),
+        read_only: config.read_only,
+        failpoint: config.failpoint.clone(),
+    };
     let source: Arc<dyn Source> = if cli.demo {
-        Arc::new(demo::DemoSource {
+        let demo = demo::DemoSource {
             failing: cli.demo_fail.clone(),
             scale: cli.demo_scale.unwrap_or_default(),
             ..demo::DemoSource::new()
-        })
+        };
+        match &rehearsal_dir {
+            Some(dir) => {
+                let (demo, world) = demo.with_world(now);
+                actions = Some(runner(tui::Backend::Rehearsal(world), dir.path()));
+                Arc::new(demo)
+            }
+            None => Arc::new(demo),
+        }
     } else {
         let session = rt.block_on(Session::connect(&Options {
             profile: config.profile.clone(),
@@ -81,19 +121,18 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
                 "cannot reach AWS (`secdash --demo` shows the dashboard without an account)",
             )?;
         let aws = Arc::new(AwsSource::new(&session, &config.regions));
-        if let Some(dir) = &config.state_dir {
-            actions = Some(tui::ActionRunner {
-                session,
-                journal: Journal::in_dir(dir),
-                profile: config.profile.clone(),
-                read_only: config.read_only,
-                failpoint: config.failpoint.clone(),
-            });
+        if let Some(dir) = &state_dir {
+            actions = Some(runner(tui::Backend::Aws(Box::new(session)), dir));
         }
         aws
     };
 
-    let state = startup::initial_state(&config, source.kind(), recorded(&config, now), now);
+    let recorded = match &state_dir {
+        Some(dir) => recorded(dir, &config, now),
+        None => startup::Recorded::default(),
+    };
+    let mut state = startup::initial_state(&config, source.kind(), recorded, now);
+    state.context.rehearsal = actions.is_some() && cli.demo;
     let plan = FetchPlan {
         source,
         window: config.window,
@@ -108,6 +147,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             config.accepted.clone()
         },
         attestation_period: config.attestation_period,
+        // The team's attestations, read as they are (the demo's checklist too).
         state_dir: config.state_dir.clone(),
         failpoint: config.failpoint.clone(),
         include_archived: Arc::default(),
@@ -136,22 +176,19 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         exit_after_first_frame: cli.exit_after_first_frame,
     };
     rt.block_on(tui::run(
-        &config,
-        &theme,
-        state,
-        plan,
-        actions,
-        config.state_dir.clone(),
-        options,
+        &config, &theme, state, plan, actions, state_dir, options,
     ))?;
+    // The rehearsal's journal and runbooks go with it.
+    drop(rehearsal_dir);
     Ok(exit::OK)
 }
 
 /// What the state directory holds for this session: the journal and the incident's runbook.
-fn recorded(config: &Config, now: chrono::DateTime<chrono::Utc>) -> startup::Recorded {
-    let Some(dir) = &config.state_dir else {
-        return startup::Recorded::default();
-    };
+fn recorded(
+    dir: &std::path::Path,
+    config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+) -> startup::Recorded {
     startup::Recorded {
         journal: Journal::in_dir(dir)
             .read()
@@ -180,14 +217,25 @@ pub fn log_panics(owns_terminal: bool) {
         tracing::error!("internal error{at}: {message}");
         if std::thread::current().name() == Some("main") {
             if owns_terminal {
-                ratatui::restore();
+                give_back_terminal();
             }
-            eprintln!(
+            // Never a panic inside the hook (a hung-up terminal fails every write): that would
+            // abort, and the demo's rehearsal directory would outlive the session.
+            let _ = writeln!(
+                std::io::stderr(),
                 "secdash: internal error{at}: {}; details in the log",
                 crate::sanitize::clean(&message)
             );
         }
     }));
+}
+
+/// Restores the terminal, quietly: after a hang-up there is no terminal to restore or to say so
+/// on (ratatui's own `restore` would print, and printing to a closed terminal panics).
+pub fn give_back_terminal() {
+    if let Err(e) = ratatui::try_restore() {
+        tracing::warn!(error = %e, "restoring the terminal");
+    }
 }
 
 /// Logs go to a file, never to the screen the TUI owns or the stdout `--once` owns: by default
@@ -212,7 +260,7 @@ fn init_logging(config: &Config, explicit: Option<PathBuf>) {
         Ok(f) => f,
         Err(e) => {
             // Not fatal: the dashboard works without a log. Said once, before the screen.
-            eprintln!("secdash: no log file: {e}");
+            let _ = writeln!(std::io::stderr(), "secdash: no log file: {e}");
             return;
         }
     };

@@ -103,10 +103,16 @@ mod tests {
         };
         let state = initial_state(&config, SourceKind::Aws, recorded, Utc::now());
         assert_eq!(state.incident.id, "INC-7");
+        let listed: Vec<&str> = state
+            .incident
+            .entries
+            .iter()
+            .map(|e| e.entry.as_str())
+            .collect();
         assert_eq!(
-            state.incident.entries.len(),
-            1,
-            "only this incident's actions"
+            listed,
+            ["a", "b"],
+            "this incident's actions, and another's that stopped part-way"
         );
         assert_eq!(state.context.unfinished, ["isolate sg-1 (b)"]);
         assert_eq!(

@@ -15,14 +15,23 @@ use anyhow::Context as _;
 use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
+use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 
-/// What the runtime needs to carry out incident-response actions (AWS only).
+/// Where actions are carried out.
+#[derive(Clone)]
+pub enum Backend {
+    Aws(Box<crate::aws::Session>),
+    /// The demo's own account, in memory.
+    Rehearsal(crate::source::demo::SharedWorld),
+}
+
+/// What the runtime needs to carry out incident-response actions.
 #[derive(Clone)]
 pub struct ActionRunner {
-    pub session: crate::aws::Session,
+    pub backend: Backend,
     pub journal: crate::action::journal::Journal,
     pub profile: Option<String>,
     pub read_only: bool,
@@ -48,7 +57,14 @@ impl ActionRunner {
             self.journal.clone(),
             actor,
             incident.id.clone(),
-            crate::action::aws::AwsActions::new(&self.session, region),
+            match &self.backend {
+                Backend::Aws(session) => {
+                    Box::new(crate::action::aws::AwsActions::new(session, region))
+                }
+                Backend::Rehearsal(world) => {
+                    Box::new(crate::action::rehearsal::Rehearsal::new(world.clone()))
+                }
+            },
         )
         .incident_named(incident.named)
         .with_failpoint(self.failpoint.clone())
@@ -117,9 +133,15 @@ pub async fn run(
         .await
     };
     // The terminal is the operator's again before anything is waited for.
-    ratatui::restore();
+    super::give_back_terminal();
+    if terminal.show_cursor().is_err() {
+        // The terminal is gone (a hang-up): ratatui's drop would print that it cannot show the
+        // cursor, and printing to a closed terminal panics.
+        std::mem::forget(terminal);
+    }
     if !in_flight.is_empty() {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "secdash: waiting for the action under way to finish and write its journal ({})…",
             state.busy.as_deref().unwrap_or("an action")
         );
@@ -134,7 +156,7 @@ pub async fn run(
 /// Gives the terminal back, stops the process (as Ctrl-Z would), and takes the terminal again
 /// when it is continued.
 fn suspend(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
-    ratatui::restore();
+    super::give_back_terminal();
     // SAFETY: raising a signal on our own process has no preconditions.
     unsafe { libc::raise(libc::SIGSTOP) };
     // Continued (SIGCONT): take the terminal again and draw every cell.
@@ -284,7 +306,7 @@ async fn event_loop_inner(
                         action_tasks.push(tokio::spawn(async move {
                             let msg = match runner {
                                 None => {
-                                    Err("actions need AWS: the demo scenario cannot be changed"
+                                    Err("actions are off: there is no state directory to journal them in (set SECDASH_STATE_DIR)"
                                         .into())
                                 }
                                 Some(r) => r
@@ -361,7 +383,7 @@ async fn event_loop_inner(
                         let incident = state.incident.clone();
                         action_tasks.push(tokio::spawn(async move {
                             let msg = match &runner {
-                                None => Err("actions need AWS".into()),
+                                None => Err("actions are off: there is no state directory to journal them in".into()),
                                 Some(r) => r
                                     .executor(&plan.region, identity.as_ref(), &incident)
                                     .execute(&plan)

@@ -65,14 +65,14 @@ impl Executor {
         };
         Ok(match original {
             Original::Rules { group_id, .. } => (
-                Current::Rules(self.aws.read_group(&group_id).await?.1),
+                Current::Rules(self.cloud.read_group(&group_id).await?.1),
                 Leftovers::default(),
             ),
             Original::Interfaces(interfaces) => {
                 let mut now = Vec::new();
                 let mut resources = Vec::new();
                 for i in &interfaces {
-                    for read in self.aws.read_interfaces(&i.interface_id).await? {
+                    for read in self.cloud.read_interfaces(&i.interface_id).await? {
                         now.push((read.interface_id, read.groups));
                     }
                     resources.push(i.interface_id.clone());
@@ -81,7 +81,7 @@ impl Executor {
                 let mut temp_groups = Vec::new();
                 for p in plans {
                     for (name, vpc) in contain_groups(p, GroupRole::Temporary) {
-                        if self.aws.find_group(&vpc, &name).await?.is_some()
+                        if self.cloud.find_group(&vpc, &name).await?.is_some()
                             && !temp_groups.contains(&(name.clone(), vpc.clone()))
                         {
                             temp_groups.push((name, vpc));
@@ -89,7 +89,7 @@ impl Executor {
                     }
                 }
                 let leftovers = Leftovers {
-                    tagged: self.aws.tagged(&resources).await?,
+                    tagged: self.cloud.tagged(&resources).await?,
                     temp_groups,
                 };
                 (Current::Interfaces(now), leftovers)
@@ -100,7 +100,7 @@ impl Executor {
                 ..
             } => (
                 Current::Archived(
-                    self.aws
+                    self.cloud
                         .finding_archived(&detector_id, &finding_id)
                         .await?
                         .unwrap_or(false),
@@ -134,7 +134,7 @@ impl Executor {
                     group_id, rules, ..
                 },
             ) => {
-                let (_, now) = self.aws.read_group(group_id).await?;
+                let (_, now) = self.cloud.read_group(group_id).await?;
                 if !same_rules(rules, &now) {
                     return Err(stale("its rules are not those planned"));
                 }
@@ -145,14 +145,14 @@ impl Executor {
                     group_id, rules, ..
                 },
             ) => {
-                let (_, now) = self.aws.read_group(group_id).await?;
+                let (_, now) = self.cloud.read_group(group_id).await?;
                 if !restore::missing_rules(rules, &now).is_empty() {
                     return Err(stale("the rule is gone"));
                 }
             }
             (ActionKind::Contain, Before::Interfaces { interfaces }) => {
                 for i in interfaces {
-                    let now = self.aws.read_interfaces(&i.interface_id).await?;
+                    let now = self.cloud.read_interfaces(&i.interface_id).await?;
                     if !now.iter().all(|n| same_groups(&n.groups, &i.groups)) {
                         return Err(stale(&format!(
                             "{} is no longer on the groups planned",
@@ -169,7 +169,7 @@ impl Executor {
                     archived,
                 },
             ) => {
-                let now = self.aws.finding_archived(detector_id, finding_id).await?;
+                let now = self.cloud.finding_archived(detector_id, finding_id).await?;
                 if now != Some(*archived) {
                     return Err(stale("it was archived or unarchived since"));
                 }
@@ -189,15 +189,15 @@ impl Executor {
         let read = async {
             Ok::<bool, SourceError>(match step {
                 Step::RevokeRules { group_id, rules } => {
-                    let (_, now) = self.aws.read_group(group_id).await?;
+                    let (_, now) = self.cloud.read_group(group_id).await?;
                     restore::missing_rules(rules, &now).len() == rules.len()
                 }
                 Step::AuthorizeRules { group_id, rules } => {
-                    let (_, now) = self.aws.read_group(group_id).await?;
+                    let (_, now) = self.cloud.read_group(group_id).await?;
                     restore::missing_rules(rules, &now).is_empty()
                 }
                 Step::EnsureGroup { name, vpc_id, .. } => {
-                    match self.aws.find_group(vpc_id, name).await? {
+                    match self.cloud.find_group(vpc_id, name).await? {
                         Some(id) => {
                             groups.insert(name.clone(), id);
                             true
@@ -219,7 +219,7 @@ impl Executor {
                             },
                         }
                     }
-                    let now = self.aws.read_interfaces(interface_id).await?;
+                    let now = self.cloud.read_interfaces(interface_id).await?;
                     !now.is_empty() && now.iter().all(|n| same_groups(&n.groups, &ids))
                 }
                 Step::DeleteGroup { group } => {
@@ -231,12 +231,12 @@ impl Executor {
                         },
                     };
                     matches!(
-                        self.aws.read_group(&id).await,
+                        self.cloud.read_group(&id).await,
                         Err(SourceError::Api { code, .. }) if code == "InvalidGroup.NotFound"
                     )
                 }
                 Step::DeleteGroupNamed { name, vpc_id } => {
-                    self.aws.find_group(vpc_id, name).await?.is_none()
+                    self.cloud.find_group(vpc_id, name).await?.is_none()
                 }
                 Step::Tag { .. }
                 | Step::Untag { .. }
@@ -272,7 +272,7 @@ impl Executor {
                     group_id, rules, ..
                 },
             ) => {
-                let (_, now) = self.aws.read_group(group_id).await?;
+                let (_, now) = self.cloud.read_group(group_id).await?;
                 rules.iter().all(|r| !now.iter().any(|n| n.same_grant(r)))
             }
             (ActionKind::Contain, Before::Interfaces { interfaces }) => {
@@ -283,13 +283,13 @@ impl Executor {
                         .iter()
                         .find(|(_, vpc)| *vpc == i.vpc_id)
                         .and_then(|(name, _)| groups.get(name));
-                    let now = self.aws.read_interfaces(&i.interface_id).await?;
+                    let now = self.cloud.read_interfaces(&i.interface_id).await?;
                     ok &= now
                         .iter()
                         .all(|n| Some(&n.groups) == want.map(|w| vec![w.clone()]).as_ref());
                 }
                 for (name, vpc) in contain_groups(plan, GroupRole::Temporary) {
-                    ok &= self.aws.find_group(&vpc, &name).await?.is_none();
+                    ok &= self.cloud.find_group(&vpc, &name).await?.is_none();
                 }
                 ok
             }
@@ -302,7 +302,7 @@ impl Executor {
                 },
             ) => {
                 let want = plan.action == ActionKind::Archive;
-                self.aws.finding_archived(detector_id, finding_id).await? == Some(want)
+                self.cloud.finding_archived(detector_id, finding_id).await? == Some(want)
             }
             _ => false,
         })
@@ -315,19 +315,19 @@ impl Executor {
         Ok(match restore::original(undone) {
             None => true,
             Some(Original::Rules { group_id, rules }) => {
-                let (_, now) = self.aws.read_group(&group_id).await?;
+                let (_, now) = self.cloud.read_group(&group_id).await?;
                 restore::missing_rules(&rules, &now).is_empty()
             }
             Some(Original::Interfaces(interfaces)) => {
                 let mut ok = true;
                 for i in &interfaces {
-                    for n in self.aws.read_interfaces(&i.interface_id).await? {
+                    for n in self.cloud.read_interfaces(&i.interface_id).await? {
                         ok &= same_groups(&n.groups, &i.groups);
                     }
                 }
                 for p in undone {
                     for (name, vpc) in contain_groups(p, GroupRole::Temporary) {
-                        ok &= self.aws.find_group(&vpc, &name).await?.is_none();
+                        ok &= self.cloud.find_group(&vpc, &name).await?.is_none();
                     }
                 }
                 ok
@@ -336,7 +336,12 @@ impl Executor {
                 detector_id,
                 finding_id,
                 archived,
-            }) => self.aws.finding_archived(&detector_id, &finding_id).await? == Some(archived),
+            }) => {
+                self.cloud
+                    .finding_archived(&detector_id, &finding_id)
+                    .await?
+                    == Some(archived)
+            }
         })
     }
 
@@ -362,7 +367,7 @@ impl Executor {
             let Some(temp_id) = groups.get(temp_name) else {
                 continue;
             };
-            let on_temp = match self.aws.read_interfaces(&i.interface_id).await {
+            let on_temp = match self.cloud.read_interfaces(&i.interface_id).await {
                 Ok(now) => now.iter().any(|n| n.groups.contains(temp_id)),
                 // Cannot tell: act as if it were, moving it somewhere safe is harmless.
                 Err(_) => true,
@@ -373,13 +378,13 @@ impl Executor {
             let iso = match isolation.iter().find(|(_, v)| *v == i.vpc_id) {
                 Some((name, vpc)) => match groups.get(name) {
                     Some(id) => Some(id.clone()),
-                    None => self.aws.find_group(vpc, name).await.ok().flatten(),
+                    None => self.cloud.find_group(vpc, name).await.ok().flatten(),
                 },
                 None => None,
             };
             let forward = match &iso {
                 Some(iso) => self
-                    .aws
+                    .cloud
                     .set_interface_groups(&i.interface_id, std::slice::from_ref(iso), false)
                     .await
                     .is_ok(),
@@ -392,7 +397,7 @@ impl Executor {
                     iso.unwrap_or_default()
                 ));
             } else if self
-                .aws
+                .cloud
                 .set_interface_groups(&i.interface_id, &i.groups, false)
                 .await
                 .is_ok()
@@ -411,7 +416,7 @@ impl Executor {
         }
         for (name, _) in &temporary {
             if let Some(id) = groups.get(name)
-                && self.aws.delete_group(id).await.is_ok()
+                && self.cloud.delete_group(id).await.is_ok()
             {
                 said.push(format!("the temporary all-open group {id} was deleted"));
             }

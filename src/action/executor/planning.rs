@@ -16,34 +16,34 @@ impl Executor {
         self.healthy(&journal, request.kind())?;
         // Never read a resource another action is half-way through.
         let lock = self.journal.lock()?;
-        let region = self.aws.region.clone();
+        let region = self.cloud.region().to_string();
         let mut plan = match request {
             Request::Isolate { group_id } => {
-                let (vpc, rules) = self.aws.read_group(group_id).await?;
+                let (vpc, rules) = self.cloud.read_group(group_id).await?;
                 let mut p = plan::isolate(group_id, vpc, &rules, &region);
                 if let Some(Step::RevokeRules { group_id, rules }) = p.steps.first() {
                     p.dry_run = Some(dry_run_verdict(
-                        self.aws.revoke(group_id, rules, true).await,
+                        self.cloud.revoke(group_id, rules, true).await,
                     ));
                 }
                 p
             }
             Request::Revoke { group_id, rule_id } => {
-                let (vpc, rules) = self.aws.read_group(group_id).await?;
+                let (vpc, rules) = self.cloud.read_group(group_id).await?;
                 let mut p =
                     plan::revoke(group_id, vpc, &rules, rule_id, &region).ok_or_else(|| {
                         ActionError::NotFound(format!("{group_id} has no rule {rule_id}"))
                     })?;
                 if let Some(Step::RevokeRules { group_id, rules }) = p.steps.first() {
                     p.dry_run = Some(dry_run_verdict(
-                        self.aws.revoke(group_id, rules, true).await,
+                        self.cloud.revoke(group_id, rules, true).await,
                     ));
                 }
                 p
             }
             Request::Contain { target } => {
                 self.not_contained(target, &journal).await?;
-                let interfaces = self.aws.read_interfaces(target).await?;
+                let interfaces = self.cloud.read_interfaces(target).await?;
                 if interfaces.is_empty() {
                     return Err(ActionError::NotFound(format!(
                         "no network interface found for {target} in {region}"
@@ -52,7 +52,7 @@ impl Executor {
                 let mut p = plan::contain(target, &interfaces, &self.incident, &region);
                 let first = &interfaces[0];
                 p.dry_run = Some(dry_run_verdict(
-                    self.aws
+                    self.cloud
                         .set_interface_groups(&first.interface_id, &first.groups, true)
                         .await,
                 ));
@@ -60,17 +60,20 @@ impl Executor {
             }
             Request::Archive { finding_id } | Request::Unarchive { finding_id } => {
                 let archive = matches!(request, Request::Archive { .. });
-                let detector = self.aws.detector().await?.ok_or_else(|| {
+                let detector = self.cloud.detector().await?.ok_or_else(|| {
                     ActionError::NotFound(format!("GuardDuty has no detector in {region}"))
                 })?;
-                let now = self
-                    .aws
-                    .finding_archived(&detector, finding_id)
+                let finding = self
+                    .cloud
+                    .finding(&detector, finding_id)
                     .await?
                     .ok_or_else(|| {
                         ActionError::NotFound(format!("no finding {finding_id} in {region}"))
                     })?;
-                plan::archive(&detector, finding_id, now, &region, archive)
+                let mut p =
+                    plan::archive(&detector, finding_id, finding.archived, &region, archive);
+                p.subject = Some(format!("{}: {}", finding.finding_type, finding.title));
+                p
             }
             Request::Restore { what } => {
                 let entries = journal.entries();
@@ -99,7 +102,7 @@ impl Executor {
     /// Refuses to contain an interface that already is (or is half-way), naming the entry.
     async fn not_contained(&self, target: &str, journal: &JournalRead) -> Result<(), ActionError> {
         let entries = journal.entries();
-        for i in self.aws.read_interface_state(target).await? {
+        for i in self.cloud.read_interface_state(target).await? {
             let on = i.group_names.iter().find(|n| {
                 n.starts_with("secdash-isolation-") || n.starts_with("secdash-contain-temp-")
             });

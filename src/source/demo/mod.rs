@@ -14,10 +14,12 @@ mod endpoints;
 mod findings;
 mod groups;
 mod posture;
+pub mod world;
 
 pub use endpoints::endpoints;
 pub use findings::findings;
 pub use groups::security_groups;
+pub use world::{SharedWorld, World};
 
 pub const ACCOUNT: &str = "123456789012";
 pub const REGION: &str = "ap-southeast-1";
@@ -32,6 +34,9 @@ pub struct DemoSource {
     pub latency: StdDuration,
     /// Multiplies the scenario for benchmarks and scale tests (1 = the normal scenario).
     pub scale: Scale,
+    /// The rehearsal's account, which actions change: the groups and findings are read from
+    /// it. Without it the scenario is served as written.
+    pub world: Option<SharedWorld>,
 }
 
 /// How many copies of each part of the scenario to serve.
@@ -103,6 +108,24 @@ impl DemoSource {
             failing: Vec::new(),
             latency: StdDuration::from_millis(150),
             scale: Scale::default(),
+            world: None,
+        }
+    }
+
+    /// The scenario as a world that rehearsal actions change, shared with this source.
+    pub fn with_world(mut self, now: DateTime<Utc>) -> (DemoSource, SharedWorld) {
+        let world = SharedWorld::new(World::new(
+            security_groups(self.scale.groups),
+            &findings(now, self.scale.findings),
+        ));
+        self.world = Some(world.clone());
+        (self, world)
+    }
+
+    fn groups_now(&self) -> SecurityGroupsData {
+        match &self.world {
+            Some(w) => w.lock().security_groups(),
+            None => security_groups(self.scale.groups),
         }
     }
 
@@ -162,22 +185,30 @@ impl Source for DemoSource {
     fn security_groups(&self, _q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
         Box::pin(async move {
             self.pace(PaneId::SecurityGroups).await?;
-            Ok(Fetched::complete(security_groups(self.scale.groups)))
+            Ok(Fetched::complete(self.groups_now()))
         })
     }
 
     fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
         Box::pin(async move {
             self.pace(PaneId::Findings).await?;
-            Ok(Fetched::complete(findings(q.now, self.scale.findings)))
+            let listed = findings(q.now, self.scale.findings);
+            Ok(Fetched::complete(match &self.world {
+                Some(w) => w.lock().findings(listed, q.include_archived),
+                None => listed,
+            }))
         })
     }
 
     fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<PostureRead>> {
         Box::pin(async move {
             self.pace(PaneId::Checklist).await?;
+            let groups = match &self.world {
+                Some(w) => w.lock().security_groups(),
+                None => security_groups(1),
+            };
             Ok(Fetched::complete(PostureRead {
-                posture: account(q.now),
+                posture: posture::posture(&endpoints(q.now, Duration::hours(1), 1), groups),
                 first_error: None,
             }))
         })

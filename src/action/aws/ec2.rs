@@ -1,30 +1,14 @@
-//! The only code in secdash that changes anything in AWS, and the reads it needs to plan and
-//! verify. Every call goes through `call`, so it is counted and its error names the IAM action.
+//! EC2: groups, rules, interfaces and tags.
 
-use super::plan::{GroupRole, InterfaceBefore, RuleSpec};
-use crate::aws::calls::{Calls, call};
-use crate::aws::{Session, regional};
+use super::AwsActions;
+use crate::action::cloud::InterfaceState;
+use crate::action::plan::{GroupRole, InterfaceBefore, RuleSpec};
+use crate::aws::calls::call;
 use crate::model::SourceError;
 use crate::model::{Direction, Peer};
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, Tag, UserIdGroupPair,
 };
-
-/// An interface as a containment sees it: on which groups (by name), and whether it is tagged.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InterfaceState {
-    pub interface_id: String,
-    pub group_names: Vec<String>,
-    pub tagged: bool,
-}
-
-pub struct AwsActions {
-    pub region: String,
-    pub profile: Option<String>,
-    pub ec2: aws_sdk_ec2::Client,
-    pub guardduty: aws_sdk_guardduty::Client,
-    pub calls: Calls,
-}
 
 fn permission(r: &RuleSpec, with_description: bool) -> IpPermission {
     let all = r.protocol == "all";
@@ -76,21 +60,6 @@ fn filter(name: &str, value: &str) -> Filter {
 }
 
 impl AwsActions {
-    /// Clients for the actions in one region, from the shared session.
-    pub fn new(session: &Session, region: &str) -> AwsActions {
-        AwsActions {
-            region: region.to_string(),
-            profile: session.profile().map(str::to_string),
-            ec2: regional!(aws_sdk_ec2, session.config(), region),
-            guardduty: regional!(aws_sdk_guardduty, session.config(), region),
-            calls: Calls::default(),
-        }
-    }
-
-    fn p(&self) -> Option<&str> {
-        self.profile.as_deref()
-    }
-
     /// A group's VPC and every rule, with ids.
     pub async fn read_group(
         &self,
@@ -210,7 +179,7 @@ impl AwsActions {
                 tagged: n
                     .tag_set()
                     .iter()
-                    .any(|t| t.key() == Some(super::plan::CONTAIN_TAG)),
+                    .any(|t| t.key() == Some(crate::action::plan::CONTAIN_TAG)),
             })
             .collect())
     }
@@ -227,7 +196,7 @@ impl AwsActions {
             self.p(),
             self.ec2
                 .describe_tags()
-                .filters(filter("key", super::plan::CONTAIN_TAG))
+                .filters(filter("key", crate::action::plan::CONTAIN_TAG))
                 .filters(
                     Filter::builder()
                         .name("resource-id")
@@ -487,90 +456,5 @@ impl AwsActions {
         )
         .await
         .map(|_| ())
-    }
-
-    /// The detector of this region (GuardDuty has at most one per account and region).
-    pub async fn detector(&self) -> Result<Option<String>, SourceError> {
-        let out = call(
-            &self.calls,
-            "guardduty:ListDetectors",
-            &self.region,
-            self.p(),
-            self.guardduty.list_detectors().send(),
-        )
-        .await?;
-        Ok(out.detector_ids().first().cloned())
-    }
-
-    /// Whether the finding is archived now; `None` when GuardDuty does not know it.
-    pub async fn finding_archived(
-        &self,
-        detector_id: &str,
-        finding_id: &str,
-    ) -> Result<Option<bool>, SourceError> {
-        let out = call(
-            &self.calls,
-            "guardduty:GetFindings",
-            &self.region,
-            self.p(),
-            self.guardduty
-                .get_findings()
-                .detector_id(detector_id)
-                .finding_ids(finding_id)
-                .send(),
-        )
-        .await?;
-        Ok(out
-            .findings()
-            .first()
-            .map(|f| f.service().and_then(|s| s.archived()).unwrap_or(false)))
-    }
-
-    pub async fn set_archived(
-        &self,
-        detector_id: &str,
-        finding_ids: &[String],
-        archived: bool,
-    ) -> Result<(), SourceError> {
-        if archived {
-            call(
-                &self.calls,
-                "guardduty:ArchiveFindings",
-                &self.region,
-                self.p(),
-                self.guardduty
-                    .archive_findings()
-                    .detector_id(detector_id)
-                    .set_finding_ids(Some(finding_ids.to_vec()))
-                    .send(),
-            )
-            .await
-            .map(|_| ())
-        } else {
-            call(
-                &self.calls,
-                "guardduty:UnarchiveFindings",
-                &self.region,
-                self.p(),
-                self.guardduty
-                    .unarchive_findings()
-                    .detector_id(detector_id)
-                    .set_finding_ids(Some(finding_ids.to_vec()))
-                    .send(),
-            )
-            .await
-            .map(|_| ())
-        }
-    }
-}
-
-/// EC2's answer to a DryRun request: "DryRunOperation" means it would have worked.
-pub fn dry_run_verdict(result: Result<(), SourceError>) -> String {
-    match result {
-        Ok(()) => "dry run: allowed".to_string(),
-        Err(SourceError::Api { code, .. }) if code == "DryRunOperation" => {
-            "dry run: allowed (permissions checked)".to_string()
-        }
-        Err(e) => format!("dry run: refused: {e}"),
     }
 }

@@ -1,0 +1,149 @@
+//! The only code in secdash that changes anything in AWS, and the reads it needs to plan and
+//! verify: EC2's (`ec2.rs`) and GuardDuty's (`guardduty.rs`). Every call goes through `call`, so
+//! it is counted and its error names the IAM action.
+
+mod ec2;
+mod guardduty;
+
+use super::cloud::{Answer, Cloud, FindingBrief, InterfaceState};
+use super::plan::{GroupRole, InterfaceBefore, RuleSpec};
+use crate::aws::calls::Calls;
+use crate::aws::{Session, regional};
+use crate::model::SourceError;
+
+pub struct AwsActions {
+    pub region: String,
+    pub profile: Option<String>,
+    pub ec2: aws_sdk_ec2::Client,
+    pub guardduty: aws_sdk_guardduty::Client,
+    pub calls: Calls,
+}
+
+impl AwsActions {
+    /// Clients for the actions in one region, from the shared session.
+    pub fn new(session: &Session, region: &str) -> AwsActions {
+        AwsActions {
+            region: region.to_string(),
+            profile: session.profile().map(str::to_string),
+            ec2: regional!(aws_sdk_ec2, session.config(), region),
+            guardduty: regional!(aws_sdk_guardduty, session.config(), region),
+            calls: Calls::default(),
+        }
+    }
+
+    fn p(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+}
+
+/// The inherent methods above, as the executor calls them.
+impl Cloud for AwsActions {
+    fn region(&self) -> &str {
+        &self.region
+    }
+
+    fn read_group<'a>(&'a self, group_id: &'a str) -> Answer<'a, (Option<String>, Vec<RuleSpec>)> {
+        Box::pin(AwsActions::read_group(self, group_id))
+    }
+
+    fn read_interfaces<'a>(&'a self, target: &'a str) -> Answer<'a, Vec<InterfaceBefore>> {
+        Box::pin(AwsActions::read_interfaces(self, target))
+    }
+
+    fn read_interface_state<'a>(&'a self, target: &'a str) -> Answer<'a, Vec<InterfaceState>> {
+        Box::pin(AwsActions::read_interface_state(self, target))
+    }
+
+    fn tagged<'a>(&'a self, resources: &'a [String]) -> Answer<'a, Vec<String>> {
+        Box::pin(AwsActions::tagged(self, resources))
+    }
+
+    fn find_group<'a>(&'a self, vpc_id: &'a str, name: &'a str) -> Answer<'a, Option<String>> {
+        Box::pin(AwsActions::find_group(self, vpc_id, name))
+    }
+
+    fn revoke<'a>(
+        &'a self,
+        group_id: &'a str,
+        rules: &'a [RuleSpec],
+        dry_run: bool,
+    ) -> Answer<'a, ()> {
+        Box::pin(AwsActions::revoke(self, group_id, rules, dry_run))
+    }
+
+    fn authorize<'a>(&'a self, group_id: &'a str, rules: &'a [RuleSpec]) -> Answer<'a, ()> {
+        Box::pin(AwsActions::authorize(self, group_id, rules))
+    }
+
+    fn ensure_group<'a>(
+        &'a self,
+        name: &'a str,
+        vpc_id: &'a str,
+        role: GroupRole,
+    ) -> Answer<'a, String> {
+        Box::pin(AwsActions::ensure_group(self, name, vpc_id, role))
+    }
+
+    fn set_interface_groups<'a>(
+        &'a self,
+        interface_id: &'a str,
+        groups: &'a [String],
+        dry_run: bool,
+    ) -> Answer<'a, ()> {
+        Box::pin(AwsActions::set_interface_groups(
+            self,
+            interface_id,
+            groups,
+            dry_run,
+        ))
+    }
+
+    fn delete_group<'a>(&'a self, group_id: &'a str) -> Answer<'a, ()> {
+        Box::pin(AwsActions::delete_group(self, group_id))
+    }
+
+    fn tag<'a>(&'a self, resource: &'a str, key: &'a str, value: &'a str) -> Answer<'a, ()> {
+        Box::pin(AwsActions::tag(self, resource, key, value))
+    }
+
+    fn untag<'a>(&'a self, resource: &'a str, key: &'a str) -> Answer<'a, ()> {
+        Box::pin(AwsActions::untag(self, resource, key))
+    }
+
+    fn detector(&self) -> Answer<'_, Option<String>> {
+        Box::pin(AwsActions::detector(self))
+    }
+
+    fn finding<'a>(
+        &'a self,
+        detector_id: &'a str,
+        finding_id: &'a str,
+    ) -> Answer<'a, Option<FindingBrief>> {
+        Box::pin(AwsActions::finding(self, detector_id, finding_id))
+    }
+
+    fn set_archived<'a>(
+        &'a self,
+        detector_id: &'a str,
+        finding_ids: &'a [String],
+        archived: bool,
+    ) -> Answer<'a, ()> {
+        Box::pin(AwsActions::set_archived(
+            self,
+            detector_id,
+            finding_ids,
+            archived,
+        ))
+    }
+}
+
+/// EC2's answer to a DryRun request: "DryRunOperation" means it would have worked.
+pub fn dry_run_verdict(result: Result<(), SourceError>) -> String {
+    match result {
+        Ok(()) => "dry run: allowed".to_string(),
+        Err(SourceError::Api { code, .. }) if code == "DryRunOperation" => {
+            "dry run: allowed (permissions checked)".to_string()
+        }
+        Err(e) => format!("dry run: refused: {e}"),
+    }
+}

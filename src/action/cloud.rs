@@ -1,0 +1,106 @@
+//! What the executor needs of a cloud: the reads it plans and verifies with, and the calls that
+//! change things. `AwsActions` is the real one; the demo's `Rehearsal` changes an account that
+//! exists only in memory, so the whole flow can be tried without touching anything.
+
+use super::plan::{GroupRole, InterfaceBefore, RuleSpec};
+use crate::model::SourceError;
+use futures::future::BoxFuture;
+
+/// A call's answer, later.
+pub type Answer<'a, T> = BoxFuture<'a, Result<T, SourceError>>;
+
+/// An interface as a containment sees it: on which groups (by name), and whether it is tagged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterfaceState {
+    pub interface_id: String,
+    pub group_names: Vec<String>,
+    pub tagged: bool,
+}
+
+/// What the plan of an archive says of the finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingBrief {
+    pub archived: bool,
+    pub finding_type: String,
+    pub title: String,
+}
+
+pub trait Cloud: Send + Sync {
+    fn region(&self) -> &str;
+
+    /// A group's VPC and every rule, with ids.
+    fn read_group<'a>(&'a self, group_id: &'a str) -> Answer<'a, (Option<String>, Vec<RuleSpec>)>;
+
+    /// The interfaces of an instance (`i-…`) or one interface (`eni-…`), with their groups.
+    fn read_interfaces<'a>(&'a self, target: &'a str) -> Answer<'a, Vec<InterfaceBefore>>;
+
+    /// The same interfaces with their groups' names and whether they carry the containment
+    /// tag: what a containment must not be repeated on.
+    fn read_interface_state<'a>(&'a self, target: &'a str) -> Answer<'a, Vec<InterfaceState>>;
+
+    /// Which of these resources (interfaces, instances) carry the containment tag.
+    fn tagged<'a>(&'a self, resources: &'a [String]) -> Answer<'a, Vec<String>>;
+
+    fn find_group<'a>(&'a self, vpc_id: &'a str, name: &'a str) -> Answer<'a, Option<String>>;
+
+    fn revoke<'a>(
+        &'a self,
+        group_id: &'a str,
+        rules: &'a [RuleSpec],
+        dry_run: bool,
+    ) -> Answer<'a, ()>;
+
+    fn authorize<'a>(&'a self, group_id: &'a str, rules: &'a [RuleSpec]) -> Answer<'a, ()>;
+
+    /// Finds the group by name in the VPC, or creates it with the rules its role needs.
+    fn ensure_group<'a>(
+        &'a self,
+        name: &'a str,
+        vpc_id: &'a str,
+        role: GroupRole,
+    ) -> Answer<'a, String>;
+
+    fn set_interface_groups<'a>(
+        &'a self,
+        interface_id: &'a str,
+        groups: &'a [String],
+        dry_run: bool,
+    ) -> Answer<'a, ()>;
+
+    fn delete_group<'a>(&'a self, group_id: &'a str) -> Answer<'a, ()>;
+
+    fn tag<'a>(&'a self, resource: &'a str, key: &'a str, value: &'a str) -> Answer<'a, ()>;
+
+    fn untag<'a>(&'a self, resource: &'a str, key: &'a str) -> Answer<'a, ()>;
+
+    /// The GuardDuty detector of this region (at most one per account and region).
+    fn detector(&self) -> Answer<'_, Option<String>>;
+
+    /// The finding as GuardDuty has it now; `None` when it does not know it.
+    fn finding<'a>(
+        &'a self,
+        detector_id: &'a str,
+        finding_id: &'a str,
+    ) -> Answer<'a, Option<FindingBrief>>;
+
+    fn set_archived<'a>(
+        &'a self,
+        detector_id: &'a str,
+        finding_ids: &'a [String],
+        archived: bool,
+    ) -> Answer<'a, ()>;
+
+    /// Whether the finding is archived now; `None` when GuardDuty does not know it.
+    fn finding_archived<'a>(
+        &'a self,
+        detector_id: &'a str,
+        finding_id: &'a str,
+    ) -> Answer<'a, Option<bool>> {
+        Box::pin(async move {
+            Ok(self
+                .finding(detector_id, finding_id)
+                .await?
+                .map(|f| f.archived))
+        })
+    }
+}
