@@ -298,3 +298,133 @@ fn a_panic_is_written_to_the_log_not_over_the_dashboard() {
     let log = std::fs::read_to_string(state.path().join("secdash.log")).unwrap();
     assert!(log.contains("panic-fetch test hook"), "{log}");
 }
+
+/// Issue #12: a whole incident in the TUI, as an operator runs it: start with `--incident`,
+/// isolate, see the badge, note what was done, restore from the incident view, and a report
+/// that says nothing is still in effect.
+#[test]
+fn a_whole_incident_from_the_tui_against_moto() {
+    use aws_sdk_ec2::types::{IpPermission, IpRange};
+    let moto = support::moto::Moto::start();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let ec2 = aws_sdk_ec2::Client::new(&rt.block_on(moto.sdk("ap-southeast-1")));
+    let group = rt.block_on(async {
+        let vpc = support::moto::ec2::vpc(&ec2, "10.0.0.0/16").await;
+        let id = support::moto::ec2::group(&ec2, &vpc, "exposed-web", "web").await;
+        ec2.authorize_security_group_ingress()
+            .group_id(&id)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(22)
+                    .to_port(22)
+                    .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        id
+    });
+    let before = rt.block_on(support::moto::ec2::rules(&ec2, &group)).len();
+    let state = tempfile::tempdir().unwrap();
+    let env: String = moto
+        .env()
+        .iter()
+        .map(|(k, v)| format!("{k}={v} "))
+        .collect();
+    let bin = env!("CARGO_BIN_EXE_secdash");
+    let cmd = format!(
+        "env -u NO_COLOR {env} SECDASH_STATE_DIR={dir} XDG_CONFIG_HOME={dir} {bin} --region ap-southeast-1 --incident INC-2041; echo \"exited with $?\"; sleep 60",
+        dir = state.path().display(),
+    );
+    let t = Tmux::start("incident", &cmd, 140, 40);
+    let s = t.wait_for("exposed-web");
+    assert!(
+        s.lines().next().unwrap().contains("INC-2041"),
+        "the header names it:\n{s}"
+    );
+
+    // Isolate the group, taking the id with the copy key.
+    t.send(&["2", "/"]);
+    t.type_text("exposed-web");
+    t.send(&["Enter", "x"]);
+    t.wait_for("Confirm action");
+    t.send(&["Tab", "Enter"]);
+    t.wait_for("verified");
+    let s = t.wait_for("isolated · INC-2041");
+    assert!(s.contains("⚑"), "the group carries the badge:\n{s}");
+
+    // The incident view: a note, then restore the isolation (its last row).
+    t.send(&["I", "n"]);
+    t.type_text("exposed-web isolated after the SSH brute force");
+    t.send(&["Enter", "G", "u"]);
+    let s = t.wait_for("Confirm action");
+    assert!(s.contains(&format!("RESTORE {group}")), "{s}");
+    assert!(
+        s.contains("risk: re-opens"),
+        "SSH to the world is a risk to re-open:\n{s}"
+    );
+    t.send(&["Tab", "Enter"]);
+    let s = t.wait_for("restored");
+    assert!(!s.contains("Confirm action"), "{s}");
+    t.send(&["Escape", "q"]);
+    t.wait_for("exited with 0");
+
+    let after = rt.block_on(support::moto::ec2::rules(&ec2, &group)).len();
+    assert_eq!(after, before, "the rules are back");
+    let out = Command::new(bin)
+        .args(["runbook", "report", "--incident", "INC-2041"])
+        .envs(moto.env())
+        .env("SECDASH_STATE_DIR", state.path())
+        .env("XDG_CONFIG_HOME", state.path())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report.contains("exposed-web isolated after the SSH brute force"),
+        "{report}"
+    );
+    let still = report
+        .split("## Still in effect")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(still.contains("Nothing"), "{report}");
+}
+
+/// Issue #12: the demo rehearses actions on its own account and keeps nothing of them.
+#[test]
+fn the_demo_rehearses_an_isolation_and_leaves_no_trace() {
+    let state = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_secdash");
+    let cmd = format!(
+        "env -u NO_COLOR SECDASH_STATE_DIR={dir} XDG_CONFIG_HOME={dir} {bin} --demo; echo \"exited with $?\"; sleep 60",
+        dir = state.path().display(),
+    );
+    let t = Tmux::start("rehearsal", &cmd, 200, 50);
+    t.wait_for("windows-bastion");
+    t.send(&["2", "/"]);
+    t.type_text("windows-bastion");
+    t.send(&["Enter", "x"]);
+    let s = t.wait_for("Confirm action");
+    assert!(s.contains("rehearsal"), "{s}");
+    t.send(&["Tab", "Enter"]);
+    t.wait_for("verified");
+    let s = t.wait_for("isolated · adhoc-");
+    assert!(s.contains("⚑"), "{s}");
+    t.send(&["q"]);
+    t.wait_for("exited with 0");
+    assert!(
+        !state.path().join("journal.jsonl").exists(),
+        "nothing of the rehearsal is in the real state directory"
+    );
+}

@@ -315,3 +315,271 @@ fn a_denied_pane_and_an_unreachable_one_say_different_things() {
     );
     assert!(!unreachable.contains("attach policies"), "{unreachable}");
 }
+
+// Acting on and recording an incident (#12).
+
+/// The demo state as an operator acting on AWS sees it, in incident INC-2041.
+fn acting_state(width: u16, height: u16) -> AppState {
+    let mut s = demo_state(width, height, 1);
+    s.context.source = secdash::source::SourceKind::Aws;
+    s.incident.id = "INC-2041".into();
+    s.incident.named = true;
+    s
+}
+
+/// A journal in which secdash isolated a group and contained an instance, at 19:58.
+fn journal_with_changes() -> secdash::action::journal::Journalled {
+    use secdash::action::journal::{Entry, EntryStatus, Journalled};
+    use secdash::action::plan::{self, ActionKind, InterfaceBefore};
+    let at = t0().date_naive().and_hms_opt(19, 58, 0).unwrap().and_utc();
+    let entry = |id: &str, action, target: &str, plan| Entry {
+        entry: id.into(),
+        time: at,
+        incident: "INC-2041".into(),
+        action,
+        region: "ap-southeast-1".into(),
+        target: target.into(),
+        status: EntryStatus::Done,
+        steps_done: 1,
+        steps: 1,
+        verified: Some(true),
+        outcome: None,
+        undone_by: None,
+        trusted: true,
+        plan,
+        actor: Default::default(),
+    };
+    let contain = plan::contain(
+        "i-0f1e2d3c4b5a69781",
+        &[InterfaceBefore {
+            interface_id: "eni-0e6c1d2e3f4a5b621".into(),
+            vpc_id: "vpc-0a3f5c9e1d2b4a6c8".into(),
+            groups: vec!["sg-0b1d2f3a4c5e6a703".into()],
+            instance_id: Some("i-0f1e2d3c4b5a69781".into()),
+        }],
+        "INC-2041",
+        "ap-southeast-1",
+    );
+    Journalled {
+        entries: vec![
+            entry("e1", ActionKind::Isolate, "sg-0b1d2f3a4c5e6a709", None),
+            entry(
+                "e2",
+                ActionKind::Contain,
+                "i-0f1e2d3c4b5a69781",
+                Some(contain),
+            ),
+        ],
+        damage: vec![],
+    }
+}
+
+#[test]
+fn the_header_names_the_incident_actions_are_journalled_under() {
+    let s = acting_state(120, 30);
+    let header = screen(&s).lines().next().unwrap().to_string();
+    assert!(header.contains("INC-2041"), "{header}");
+    let mut demo = demo_state(120, 30, 1);
+    demo.incident.id = "INC-2041".into();
+    let header = screen(&demo).lines().next().unwrap().to_string();
+    assert!(
+        !header.contains("INC-2041"),
+        "no actions, no incident: {header}"
+    );
+}
+
+#[test]
+fn unfinished_actions_leave_region_and_caller_in_the_header_at_80_columns() {
+    let mut s = acting_state(80, 24);
+    s.context.unfinished = vec!["isolate sg-1 (e1)".into(), "contain i-1 (e2)".into()];
+    s.context.journal_damage = vec![7];
+    let header = screen(&s).lines().next().unwrap().to_string();
+    assert!(
+        header.contains("⚠ journal damaged · 2 unfinished"),
+        "{header}"
+    );
+    assert!(header.contains("123456789012 │ ap-southeast-1"), "{header}");
+    s.context.journal_damage.clear();
+    let header = screen(&s).lines().next().unwrap().to_string();
+    assert!(header.contains("⚠ 2 unfinished"), "{header}");
+    assert!(
+        header.contains("ap-southeast-1 │ SecOpsReadOnly/alice"),
+        "region and caller: {header}"
+    );
+    let wide = acting_state(200, 40);
+    let mut wide = wide;
+    wide.context.unfinished = s.context.unfinished.clone();
+    let header = screen(&wide).lines().next().unwrap().to_string();
+    assert!(
+        header.contains("2 unfinished action(s): I to see and restore them"),
+        "{header}"
+    );
+}
+
+#[test]
+fn a_refusal_is_not_a_success_and_messages_expire_without_covering_help() {
+    let mut s = demo_state(80, 24, 1);
+    s.context.rehearsal = false;
+    keys(&mut s, "2x");
+    let bar = screen(&s).lines().last().unwrap().to_string();
+    assert!(bar.contains("⊘ the demo scenario cannot be"), "{bar}");
+    assert!(!bar.contains("✓ the demo"), "{bar}");
+    assert!(bar.ends_with("? help"), "{bar}");
+    update(&mut s, Msg::Tick(t0() + chrono::Duration::seconds(11)));
+    let bar = screen(&s).lines().last().unwrap().to_string();
+    assert!(!bar.contains("cannot be changed"), "expired: {bar}");
+    for width in [80, 120, 160, 200] {
+        let mut s = acting_state(width, 30);
+        s.flash = Some(secdash::app::Flash::error(
+            "isolate sg-0b1d2f3a4c5e6a709 failed: ec2:RevokeSecurityGroupIngress in ap-southeast-1: access denied; the caller needs ec2:RevokeSecurityGroupIngress",
+            s.now,
+        ));
+        let bar = screen(&s).lines().last().unwrap().to_string();
+        assert!(bar.contains("✗ isolate"), "{width}: {bar}");
+        assert!(bar.ends_with("? help"), "{width}: {bar}");
+        assert!(bar.contains("calls"), "{width}: {bar}");
+    }
+}
+
+#[test]
+fn a_typo_in_the_id_keeps_the_plan_open_and_tab_fills_in_the_whole_id() {
+    use secdash::action::plan::{self, RuleSpec};
+    use secdash::model::{Direction, Peer};
+    let mut s = acting_state(120, 36);
+    let rules = vec![RuleSpec {
+        rule_id: Some("sgr-1".into()),
+        direction: Direction::Ingress,
+        protocol: "tcp".into(),
+        from_port: Some(22),
+        to_port: Some(22),
+        peer: Peer::Ipv4("0.0.0.0/0".into()),
+        description: "SSH".into(),
+    }];
+    let p = plan::isolate(
+        "sg-0b1d2f3a4c5e6a703",
+        Some("vpc-1".into()),
+        &rules,
+        "ap-southeast-1",
+    );
+    update(&mut s, Msg::Planned(Ok(p)));
+    keys(&mut s, "sg-0b1d2f3a4c5e6a7O3\n");
+    assert!(s.confirm.is_some(), "a typo is not a no");
+    let text = screen(&s);
+    assert!(text.contains("that is not the id"), "{text}");
+    assert!(
+        text.contains("Type sg-0b1d2f3a4c5e6a703 and press enter"),
+        "the full id: {text}"
+    );
+    keys(&mut s, "\t");
+    assert_eq!(s.confirm.as_ref().unwrap().input, "sg-0b1d2f3a4c5e6a703");
+    insta::assert_snapshot!(screen(&s));
+    keys(&mut s, "\n");
+    assert!(s.confirm.is_none());
+    assert!(
+        s.busy.as_deref().unwrap_or("").starts_with("isolate"),
+        "{:?}",
+        s.busy
+    );
+}
+
+#[test]
+fn a_restore_that_reopens_a_risky_rule_shows_it_and_wants_the_id() {
+    use secdash::action::plan::{ActionKind, Before, Plan, RuleSpec, Step};
+    use secdash::model::{Direction, Peer};
+    let mut s = acting_state(120, 36);
+    let ssh = RuleSpec {
+        rule_id: None,
+        direction: Direction::Ingress,
+        protocol: "tcp".into(),
+        from_port: Some(22),
+        to_port: Some(22),
+        peer: Peer::Ipv4("0.0.0.0/0".into()),
+        description: "SSH".into(),
+    };
+    let p = Plan {
+        action: ActionKind::Restore,
+        region: "ap-southeast-1".into(),
+        target: "sg-0b1d2f3a4c5e6a703".into(),
+        before: Before::Entries {
+            entries: vec!["e1".into()],
+        },
+        steps: vec![Step::AuthorizeRules {
+            group_id: "sg-0b1d2f3a4c5e6a703".into(),
+            rules: vec![ssh],
+        }],
+        notes: vec![],
+        dry_run: None,
+        subject: None,
+    };
+    update(&mut s, Msg::Planned(Ok(p)));
+    let text = screen(&s);
+    assert!(
+        text.contains("risk: re-opens on sg-0b1d2f3a4c5e6a703"),
+        "{text}"
+    );
+    assert!(text.contains("critical"), "{text}");
+    keys(&mut s, "y");
+    assert!(
+        s.confirm.is_some(),
+        "y is not enough to re-open SSH to the world"
+    );
+}
+
+#[test]
+fn what_secdash_changed_carries_a_badge() {
+    let mut s = acting_state(200, 60);
+    update(&mut s, Msg::Journal(journal_with_changes()));
+    // The isolated group as EC2 has it now: no rules.
+    let mut groups = demo_pane(PaneId::SecurityGroups, 1);
+    if let PaneData::SecurityGroups(d) = &mut groups {
+        for g in d
+            .groups
+            .iter_mut()
+            .filter(|g| g.id == "sg-0b1d2f3a4c5e6a709")
+        {
+            g.rules.clear();
+        }
+    }
+    fetched(&mut s, PaneId::SecurityGroups, Ok(groups));
+    keys(&mut s, "2zG");
+    let text = screen(&s);
+    assert!(text.contains("⚑ …6a709"), "the group is flagged: {text}");
+    assert!(
+        text.contains("isolated · INC-2041 · 19:58"),
+        "the badge: {text}"
+    );
+    keys(&mut s, "z3z");
+    let text = screen(&s);
+    assert!(text.contains("[contained · INC-2041 · 19:58]"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn the_incident_view_lists_actions_to_restore_and_takes_notes() {
+    let mut s = acting_state(120, 40);
+    update(&mut s, Msg::Journal(journal_with_changes()));
+    keys(&mut s, "I");
+    let steps = secdash::app::incident::steps(&s).steps.len();
+    keys(&mut s, &"j".repeat(steps));
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE)),
+    );
+    assert!(
+        matches!(&effects[..], [secdash::app::Effect::Plan { request: secdash::action::Request::Restore { what }, .. }] if what == "e1"),
+        "{effects:?}"
+    );
+    s.busy = None;
+    keys(&mut s, "nchecked the bastion's auth log");
+    let text = screen(&s);
+    assert!(text.contains("note: checked the bastion"), "{text}");
+    insta::assert_snapshot!(text);
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert!(
+        matches!(&effects[..], [secdash::app::Effect::AddNote { incident, text }] if incident == "INC-2041" && text == "checked the bastion's auth log"),
+        "{effects:?}"
+    );
+}

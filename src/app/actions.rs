@@ -6,14 +6,32 @@ use crate::action::Request;
 use crate::action::plan::Plan;
 use crate::config::keymap::Action;
 use crate::model::PaneId;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A plan waiting for the operator's word. No is the default: only the right answer runs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirm {
     pub plan: Plan,
-    /// What has been typed (destructive actions want the resource id).
+    /// The operator types the target's id (the action cuts traffic or re-opens a risky rule).
+    pub typed: bool,
+    /// Risky rules the plan opens again, in words.
+    pub risks: Vec<String>,
+    /// What has been typed.
     pub input: String,
+    /// The last Enter was on an id that is not the target's: the dialog stays open to fix it.
+    pub mismatch: bool,
+}
+
+impl Confirm {
+    pub fn new(plan: Plan) -> Confirm {
+        Confirm {
+            typed: plan.needs_typed_id(),
+            risks: plan.risks(),
+            plan,
+            input: String::new(),
+            mismatch: false,
+        }
+    }
 }
 
 /// The request an action key makes of the selected row, and the region it is in.
@@ -97,44 +115,58 @@ pub fn confirm_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     let Some(confirm) = state.confirm.as_mut() else {
         return vec![];
     };
-    let destructive = confirm.plan.action.destructive();
     let cancel = |state: &mut AppState, why: &str| {
         state.confirm = None;
         state.flash = Some(Flash::refused(
-            format!("cancelled: {why}; nothing was changed"),
+            format!("cancelled {why}; nothing was changed"),
             state.now,
         ));
         vec![]
     };
+    let execute = |state: &mut AppState| {
+        let plan = state.confirm.take().map(|c| c.plan)?;
+        state.busy = Some(format!("{} {}…", plan.action.verb(), plan.target));
+        Some(vec![Effect::Execute(Box::new(plan))])
+    };
     match key.code {
         KeyCode::Esc => cancel(state, "by you"),
-        KeyCode::Enter if destructive => {
-            if confirm.input == confirm.plan.target {
-                let plan = confirm.plan.clone();
-                state.confirm = None;
-                state.busy = Some(format!("{} {}…", plan.action.verb(), plan.target));
-                vec![Effect::Execute(Box::new(plan))]
+        KeyCode::Enter if confirm.typed && confirm.input.is_empty() => {
+            cancel(state, "(nothing typed)")
+        }
+        KeyCode::Enter if confirm.typed => {
+            if confirm.input.trim() == confirm.plan.target {
+                execute(state).unwrap_or_default()
             } else {
-                cancel(state, "the id typed did not match")
+                // A typo is not a no: the plan stays on screen to be confirmed or cancelled.
+                confirm.mismatch = true;
+                vec![]
             }
         }
-        KeyCode::Backspace if destructive => {
-            confirm.input.pop();
+        // The copy key: the id as the plan has it, whole, however narrow the pane showed it.
+        KeyCode::Tab if confirm.typed => {
+            confirm.input = confirm.plan.target.clone();
+            confirm.mismatch = false;
             vec![]
         }
-        KeyCode::Char(c) if destructive => {
-            if confirm.input.len() < 128 {
+        KeyCode::Backspace if confirm.typed => {
+            confirm.input.pop();
+            confirm.mismatch = false;
+            vec![]
+        }
+        KeyCode::Char('u') if confirm.typed && key.modifiers.contains(KeyModifiers::CONTROL) => {
+            confirm.input.clear();
+            confirm.mismatch = false;
+            vec![]
+        }
+        KeyCode::Char(c) if confirm.typed => {
+            if confirm.input.chars().count() < 128 {
                 confirm.input.push(c);
             }
+            confirm.mismatch = false;
             vec![]
         }
-        KeyCode::Char('y') | KeyCode::Char('Y') if !destructive => {
-            let plan = confirm.plan.clone();
-            state.confirm = None;
-            state.busy = Some(format!("{} {}…", plan.action.verb(), plan.target));
-            vec![Effect::Execute(Box::new(plan))]
-        }
-        _ if !destructive => cancel(state, "not confirmed"),
+        KeyCode::Char('y') | KeyCode::Char('Y') => execute(state).unwrap_or_default(),
+        _ if !confirm.typed => cancel(state, "(not confirmed)"),
         _ => vec![],
     }
 }

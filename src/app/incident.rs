@@ -77,17 +77,67 @@ fn rows(state: &AppState) -> usize {
     steps(state).steps.len() + state.incident.entries.len()
 }
 
+/// The journal as read again: this incident's actions, the badges of what is still in effect,
+/// and (against AWS) what the header flags.
+pub(super) fn journal_read(state: &mut AppState, journal: crate::action::journal::Journalled) {
+    use crate::action::plan::{ActionKind, Before};
+    if state.context.source == crate::source::SourceKind::Aws || state.context.rehearsal {
+        state.context.unfinished = journal
+            .entries
+            .iter()
+            .filter(|e| e.unfinished())
+            .map(|e| format!("{} {} ({})", e.action.verb(), e.target, e.entry))
+            .collect();
+        state.context.journal_damage = journal
+            .damage
+            .iter()
+            .filter(|d| d.blocks())
+            .map(|d| d.line)
+            .collect();
+    }
+    state.changes.clear();
+    for e in journal.entries.iter().filter(|e| e.in_effect()) {
+        let what = match e.action {
+            ActionKind::Isolate => "isolated",
+            ActionKind::Revoke => "rule revoked",
+            ActionKind::Contain => "contained",
+            ActionKind::Archive => "archived",
+            ActionKind::Unarchive | ActionKind::Restore => continue,
+        };
+        let badge = format!("{what} · {} · {}", e.incident, e.time.format("%H:%M"));
+        let mut ids = vec![e.target.clone()];
+        if let Some(Before::Interfaces { interfaces }) = e.plan.as_ref().map(|p| &p.before) {
+            for i in interfaces {
+                ids.push(i.interface_id.clone());
+                ids.extend(i.instance_id.clone());
+            }
+        }
+        for id in ids {
+            state
+                .changes
+                .insert(crate::sanitize::clean(&id), badge.clone());
+        }
+    }
+    state.incident.entries = entries_of(&journal.entries, &state.incident.id);
+    state.journal = journal.entries;
+}
+
+/// The actions the incident view lists: the incident's own, and any other that stopped
+/// part-way, so it can be restored from here.
+fn entries_of(journal: &[Entry], incident: &str) -> Vec<Entry> {
+    journal
+        .iter()
+        .filter(|e| e.incident == incident || e.unfinished())
+        .cloned()
+        .collect()
+}
+
 /// Switches the view, and the actions that follow, to another incident.
 pub fn switch_to(state: &mut AppState, id: String) -> Vec<Effect> {
     state.incident.id = id.clone();
     state.incident.named = true;
     state.incident.runbook = None;
-    state.incident.entries = state
-        .journal
-        .iter()
-        .filter(|e| e.incident == id)
-        .cloned()
-        .collect();
+    state.incident.entries = entries_of(&state.journal, &id);
     state.overlay = Overlay::Incident { selected: 0 };
     state.flash = Some(Flash::info(
         format!("incident {id}: actions are journalled under it"),
@@ -107,10 +157,11 @@ pub fn prompt_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             prompt.input.pop();
         }
         KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => prompt.input.clear(),
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            if prompt.input.chars().count() < PROMPT_MAX {
-                prompt.input.push(c);
-            }
+        KeyCode::Char(c)
+            if !key.modifiers.contains(KeyModifiers::CONTROL)
+                && prompt.input.chars().count() < PROMPT_MAX =>
+        {
+            prompt.input.push(c)
         }
         KeyCode::Enter => {
             let text = prompt.input.trim().to_string();
@@ -179,6 +230,15 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
             state.overlay = Overlay::Incident {
                 selected: selected.saturating_sub(1),
             };
+            vec![]
+        }
+        (Some(Action::Top), _) => {
+            state.overlay = Overlay::Incident { selected: 0 };
+            vec![]
+        }
+        // The last row: the latest action, the one most often undone.
+        (Some(Action::Bottom), _) => {
+            state.overlay = Overlay::Incident { selected: last };
             vec![]
         }
         (Some(Action::Open), _) => {

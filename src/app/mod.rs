@@ -381,7 +381,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Key(key) => keys::on_key(state, key),
         Msg::Journal(journal) => {
-            journal_read(state, journal);
+            incident::journal_read(state, journal);
             vec![]
         }
         Msg::RunbookLoaded(result) => {
@@ -412,12 +412,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Planned(result) => {
             state.busy = None;
             match result {
-                Ok(plan) => {
-                    state.confirm = Some(actions::Confirm {
-                        plan,
-                        input: String::new(),
-                    })
-                }
+                Ok(plan) => state.confirm = Some(actions::Confirm::new(plan)),
                 Err(e) if e.is_refusal() => {
                     state.flash = Some(Flash::refused(e.message, state.now))
                 }
@@ -455,57 +450,6 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
         }
     }
-}
-
-/// The journal as read again: this incident's actions, the badges of what is still in effect,
-/// and (against AWS) what the header flags.
-fn journal_read(state: &mut AppState, journal: crate::action::journal::Journalled) {
-    use crate::action::plan::{ActionKind, Before};
-    if state.context.source == SourceKind::Aws || state.context.rehearsal {
-        state.context.unfinished = journal
-            .entries
-            .iter()
-            .filter(|e| e.unfinished())
-            .map(|e| format!("{} {} ({})", e.action.verb(), e.target, e.entry))
-            .collect();
-        state.context.journal_damage = journal
-            .damage
-            .iter()
-            .filter(|d| d.blocks())
-            .map(|d| d.line)
-            .collect();
-    }
-    state.changes.clear();
-    for e in journal.entries.iter().filter(|e| e.in_effect()) {
-        let what = match e.action {
-            ActionKind::Isolate => "isolated",
-            ActionKind::Revoke => "rule revoked",
-            ActionKind::Contain => "contained",
-            ActionKind::Archive => "archived",
-            ActionKind::Unarchive | ActionKind::Restore => continue,
-        };
-        let badge = format!("{what} · {} · {}", e.incident, e.time.format("%H:%M"));
-        let mut ids = vec![e.target.clone()];
-        if let Some(Before::Interfaces { interfaces }) = e.plan.as_ref().map(|p| &p.before) {
-            for i in interfaces {
-                ids.push(i.interface_id.clone());
-                ids.extend(i.instance_id.clone());
-            }
-        }
-        for id in ids {
-            state
-                .changes
-                .insert(crate::sanitize::clean(&id), badge.clone());
-        }
-    }
-    let id = state.incident.id.clone();
-    state.incident.entries = journal
-        .entries
-        .iter()
-        .filter(|e| e.incident == id)
-        .cloned()
-        .collect();
-    state.journal = journal.entries;
 }
 
 /// The item under the cursor, to find it again when the rows change under it.

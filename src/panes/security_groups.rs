@@ -222,7 +222,7 @@ impl Pane for SecurityGroupsPane {
 
     fn columns(&self, width: u16, ctx: &CellContext) -> Vec<Column> {
         use Col::*;
-        let cols: &[(Col, &str, Width)] = match (ctx.target, Tier::of(width, 60)) {
+        let cols: &[(Col, &str, Width)] = match (ctx.target, Tier::of(width, 90)) {
             (Target::Report, _) => &[
                 (Group, "GROUP", Width::Cap(48)),
                 (Direction, "DIR", Width::Cap(0)),
@@ -277,6 +277,9 @@ impl Pane for SecurityGroupsPane {
             (Target::Screen, false) => Tone::Base,
         };
         let group = |c: Col| match (c, ctx.target) {
+            (Col::GroupName, Target::Screen) if !continuation => {
+                Styled::new(ctx.flagged(&g.id, &g.name), group_tone)
+            }
             (Col::GroupName, _) => Styled::new(&g.name, group_tone),
             // Changed by secdash: flagged on the group's first row (the badge is in its detail).
             (_, Target::Screen) if !continuation => Styled::new(

@@ -135,20 +135,27 @@ pub fn confirm(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         .data()
         .and_then(|i| i.account.clone())
         .unwrap_or_else(|| "?".into());
-    let mut lines: Vec<Line> = vec![
-        Line::from(vec![
-            Span::styled(
-                format!("{} ", plan.action.verb().to_uppercase()),
-                theme.risk_critical,
+    let clean = crate::sanitize::clean;
+    let mut lines: Vec<Line> = vec![Line::from(vec![
+        Span::styled(
+            format!("{} ", plan.action.verb().to_uppercase()),
+            theme.risk_critical,
+        ),
+        Span::styled(clean(&plan.target), theme.header_key),
+        Span::styled(
+            format!(
+                "  in {} · account {} · incident {}",
+                clean(&plan.region),
+                clean(&account),
+                state.incident.id
             ),
-            Span::styled(plan.target.clone(), theme.header_key),
-            Span::styled(
-                format!("  in {} · account {}", plan.region, account),
-                theme.dialog,
-            ),
-        ]),
-        Line::default(),
-    ];
+            theme.dialog,
+        ),
+    ])];
+    if let Some(subject) = &plan.subject {
+        lines.push(Line::from(Span::styled(clean(subject), theme.dialog)));
+    }
+    lines.push(Line::default());
     if plan.steps.is_empty() {
         lines.push(Line::from(Span::styled("Nothing to change.", theme.muted)));
     }
@@ -158,27 +165,46 @@ pub fn confirm(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.dialog,
         )));
     }
+    for risk in &c.risks {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!("risk: {risk}"),
+            theme.risk_critical,
+        )));
+    }
     for n in &plan.notes {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            format!("note: {n}"),
+            format!("note: {}", clean(n)),
             theme.risk_medium,
         )));
     }
     if let Some(d) = &plan.dry_run {
-        lines.push(Line::from(Span::styled(d.clone(), theme.muted)));
+        lines.push(Line::from(Span::styled(clean(d), theme.muted)));
+    }
+    if state.context.rehearsal {
+        lines.push(Line::from(Span::styled(
+            "rehearsal: the demo's own account changes, nothing real",
+            theme.muted,
+        )));
     }
     lines.push(Line::default());
-    if plan.action.destructive() {
+    if c.typed {
+        // The whole id, however narrow the pane that listed it.
         lines.push(Line::from(vec![
-            Span::styled(
-                format!("Type {} and press enter to confirm: ", plan.target),
-                theme.dialog,
-            ),
-            Span::styled(format!("{}▏", c.input), theme.filter),
+            Span::styled("Type ", theme.dialog),
+            Span::styled(clean(&plan.target), theme.header_key),
+            Span::styled(" and press enter to confirm: ", theme.dialog),
+            Span::styled(format!("{}▏", clean(&c.input)), theme.filter),
         ]));
+        if c.mismatch {
+            lines.push(Line::from(Span::styled(
+                "that is not the id: fix it (backspace, ctrl-u clears), or tab fills it in",
+                theme.status_error,
+            )));
+        }
         lines.push(Line::from(Span::styled(
-            "esc cancels · nothing changes until you confirm",
+            "tab fills in the id · esc cancels · nothing changes until you confirm",
             theme.muted,
         )));
     } else {
@@ -205,9 +231,13 @@ pub fn confirm(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
 pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, selected: usize) {
     use crate::action::journal::EntryStatus;
     use crate::action::runbook::StepStatus;
+    use crate::app::incident::PromptKind;
     let rect = centered(area, 90, 90);
     let rb = crate::app::incident::steps(state);
+    let clean = crate::sanitize::clean;
     let mut lines: Vec<Line> = Vec::new();
+    // The line of the selected row, to scroll it into view.
+    let mut cursor = 0;
     let mut phase = None;
     for (i, s) in rb.steps.iter().enumerate() {
         if phase != Some(s.phase) {
@@ -233,6 +263,9 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
             Span::styled(format!("{:<34}", s.title), style),
             Span::styled(format!("{when:>5}  {}", s.how), theme.muted),
         ]);
+        if i == selected {
+            cursor = lines.len();
+        }
         lines.push(if i == selected {
             row.style(theme.selection)
         } else {
@@ -242,7 +275,7 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         format!(
-            "Actions of this incident ({})",
+            "Actions ({}) · u restores the selected one, enter goes to its resource",
             state.incident.entries.len()
         ),
         theme.table_header,
@@ -250,27 +283,82 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
     if state.incident.entries.is_empty() {
         lines.push(Line::from(Span::styled(" none yet", theme.muted)));
     }
-    for e in &state.incident.entries {
+    for (k, e) in state.incident.entries.iter().enumerate() {
         let (status, style) = match e.status {
+            _ if e.undone_by.is_some() => ("restored".to_string(), theme.muted),
             EntryStatus::Done if e.verified == Some(true) => {
                 ("done, verified".to_string(), theme.status_ok)
             }
             EntryStatus::Done => ("done, not verified".to_string(), theme.status_error),
             EntryStatus::Failed => ("failed".to_string(), theme.status_error),
             EntryStatus::Incomplete => (
-                format!("incomplete {}/{}", e.steps_done, e.steps),
+                format!("unfinished {}/{}: u restores it", e.steps_done, e.steps),
                 theme.status_error,
             ),
         };
-        lines.push(Line::from(vec![
+        // Another incident's action is here only because it stopped part-way: say whose.
+        let whose = if e.incident == state.incident.id {
+            String::new()
+        } else {
+            format!(" · {}", clean(&e.incident))
+        };
+        let row = Line::from(vec![
             Span::styled(format!(" {} ", e.time.format("%H:%M:%S")), theme.muted),
             Span::styled(
-                format!("{:<9} {:<26} ", e.action.verb(), e.target),
+                format!("{:<9} {:<26} ", e.action.verb(), clean(&e.target)),
                 theme.dialog,
             ),
             Span::styled(status, style),
-            Span::styled(format!("  {}", e.entry), theme.muted),
-        ]));
+            Span::styled(format!("  {}{whose}", clean(&e.entry)), theme.muted),
+        ]);
+        if rb.steps.len() + k == selected {
+            cursor = lines.len();
+            lines.push(row.style(theme.selection));
+        } else {
+            lines.push(row);
+        }
+    }
+    if let Some(notes) = state.incident.runbook.as_ref().map(|r| &r.notes)
+        && !notes.is_empty()
+    {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!("Notes ({})", notes.len()),
+            theme.table_header,
+        )));
+        for (at, text) in notes {
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {} ", at.format("%H:%M:%S")), theme.muted),
+                Span::styled(clean(text), theme.dialog),
+            ]));
+        }
+    }
+    // The prompt takes the last line inside the box; the rows scroll above it.
+    let inner = rect.height.saturating_sub(2) as usize;
+    let prompt = state.prompt.as_ref().map(|p| {
+        let label = match p.kind {
+            PromptKind::Note => "note: ",
+            PromptKind::Incident => "switch to incident (started if new): ",
+        };
+        let mut spans = vec![
+            Span::styled(label, theme.header_key),
+            Span::styled(format!("{}▏", clean(&p.input)), theme.filter),
+        ];
+        if let Some(e) = &p.error {
+            spans.push(Span::styled(format!("  {e}"), theme.status_error));
+        } else {
+            spans.push(Span::styled("  enter saves · esc cancels", theme.muted));
+        }
+        Line::from(spans)
+    });
+    let rows = inner.saturating_sub(usize::from(prompt.is_some()));
+    let offset = (cursor + 1).saturating_sub(rows);
+    let mut shown: Vec<Line> = lines.into_iter().skip(offset).take(rows).collect();
+    if let Some(p) = prompt {
+        while shown.len() < rows {
+            shown.push(Line::default());
+        }
+        shown.push(p);
     }
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -281,12 +369,12 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
         ))
         .title_bottom(
             Line::from(Span::styled(
-                " space done · s skip · p pending · enter go to the pane · esc close ",
+                " space done · s skip · n note · N switch incident · u restore · enter go to · esc ",
                 theme.muted,
             ))
             .right_aligned(),
         )
         .style(theme.dialog);
     frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    frame.render_widget(Paragraph::new(shown).block(block), rect);
 }
