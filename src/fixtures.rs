@@ -43,7 +43,7 @@ pub fn empty_state(width: u16, height: u16) -> AppState {
 pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
     let now = t0();
     let raw = match pane {
-        PaneId::Endpoints => Raw::Endpoints(demo::endpoints(now, Duration::hours(1), scale)),
+        PaneId::Endpoints => Raw::Endpoints(demo::endpoints(now, Duration::hours(1), 300, scale)),
         PaneId::SecurityGroups => Raw::SecurityGroups(demo::security_groups(scale)),
         PaneId::Findings => Raw::Findings(demo::findings(now, scale)),
         PaneId::Checklist => Raw::Posture(PostureRead {

@@ -403,9 +403,14 @@ fn secdash(moto: &Moto, args: &[&str]) -> (i32, Value, String) {
         cmd.env(k, v);
     }
     let out = cmd.args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (out.status.code().unwrap_or(-1), json, stderr)
+    let mut said = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    // A pane's failure is in the snapshot, not on stderr: a failed assertion shows both (an
+    // exit 2 under load once failed with an empty message).
+    if let Some(errors) = json["errors"].as_array().filter(|e| !e.is_empty()) {
+        said.push_str(&format!("\nerrors in the snapshot: {errors:?}"));
+    }
+    (out.status.code().unwrap_or(-1), json, said)
 }
 
 /// The calls of the live panes (endpoints, security groups, findings), summed; the checklist
@@ -863,4 +868,59 @@ fn the_tui_fetchers_read_the_same_data() {
         6,
         "GuardDuty's own statistics"
     );
+}
+
+/// Issue #15: the 5XX alarm is judged on five-minute periods of the clock at every window:
+/// twelve errors in one period and eight in the next read "12 in 5 min" at an hour, six hours
+/// and a day (the day's own periods are 15 minutes long and hold all twenty).
+#[test]
+fn the_5xx_alert_keeps_its_five_minutes_at_every_window() {
+    let moto = Moto::start();
+    let rt = rt();
+    let cfg = rt.block_on(moto.sdk(REGION));
+    let now = chrono::Utc::now().timestamp();
+    let minute = now - now % 60;
+    // A five-minute period of the clock, ending at least ten minutes ago.
+    let period = now - now % 300 - 900;
+    let ago = |t: i64| (minute - t) / 60;
+    rt.block_on(async {
+        create_endpoint(&cfg, "spiky", &[("AllTraffic", 1)], false).await;
+        put(
+            &cfg,
+            "spiky",
+            "AllTraffic",
+            "Invocation5XXErrors",
+            StandardUnit::Count,
+            &[
+                (ago(period + 60), 7.0),
+                (ago(period + 180), 5.0),
+                (ago(period + 360), 8.0),
+            ],
+        )
+        .await;
+    });
+    for window in ["1h", "6h", "1d"] {
+        let (code, v, err) = secdash(
+            &moto,
+            &[
+                "--once",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                "--region",
+                REGION,
+                "--window",
+                window,
+            ],
+        );
+        assert_eq!(code, 0, "{window}: {err}");
+        let e = by_name(&v["endpoints"], "spiky");
+        assert_eq!(e["errors_5xx"], 20.0, "{window}: {e}");
+        let alerts = e["alerts"].to_string();
+        assert!(
+            alerts.contains("12 5XX errors in 5 min"),
+            "{window}: {alerts}"
+        );
+    }
 }

@@ -112,7 +112,7 @@ impl Cloud for Rehearsal {
                 group_names: i
                     .groups
                     .iter()
-                    .filter_map(|g| world.group_name(g).map(str::to_string))
+                    .filter_map(|g| world.group_name(g))
                     .collect(),
                 tagged: world
                     .tags(i.id())

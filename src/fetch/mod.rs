@@ -114,6 +114,7 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
         window: plan.window,
         regions: plan.regions.clone(),
         include_archived: plan.include_archived.load(Ordering::Relaxed),
+        alarm_period: plan.thresholds.alarm_period_minutes * 60,
     };
     let policy = if pane == PaneId::Checklist {
         plan.policy()

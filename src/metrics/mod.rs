@@ -5,9 +5,9 @@ pub mod cost;
 pub mod window;
 
 pub use cost::CloudWatchCost;
-pub use window::{aligned_range, period_for_window};
+pub use window::{aligned_range, alignment, period_for_window};
 
-use crate::model::{Endpoint, EndpointAlert};
+use crate::model::{Endpoint, EndpointAlert, tiles_alarm_period};
 
 use serde::Serialize;
 
@@ -39,26 +39,46 @@ pub fn alerts(endpoint: &Endpoint, t: &Thresholds) -> Vec<EndpointAlert> {
         });
     }
     let s = &endpoint.metrics.series;
-    let group = group_size(s.period_seconds, t.alarm_period_minutes);
+    let alarm_period = t.alarm_period_minutes * 60;
+    // Whole alarm periods: the series' own when they add up to one, else the alarm series.
+    let (period, errors_5xx, latency_ms) = match &s.alarm {
+        Some(a) if !tiles_alarm_period(s.period_seconds, alarm_period) => {
+            (a.period_seconds, &a.errors_5xx, &a.latency_ms)
+        }
+        _ => (s.period_seconds, &s.errors_5xx, &s.latency_ms),
+    };
+    // Without an alarm series, periods longer than the alarm's are judged as they are, and
+    // the alert says their real length rather than claim five minutes.
+    let group = group_size(period, t.alarm_period_minutes);
+    let judged_minutes = if tiles_alarm_period(period, alarm_period) {
+        t.alarm_period_minutes
+    } else {
+        (period / 60).max(1)
+    };
 
-    let worst_5xx = s
-        .errors_5xx
-        .chunks(group)
-        .map(|c| c.iter().sum::<f64>())
+    // Periods on the clock's alarm periods (10:15–10:20), so a spike reads the same at every
+    // window; a series without a start is grouped from its first point.
+    // (The alarm series starts where the series does: one request, one range.)
+    let start = s.start;
+    let buckets = |len: usize| -> Vec<std::ops::Range<usize>> {
+        alarm_buckets(start, period, alarm_period, group, len)
+    };
+    let worst_5xx = buckets(errors_5xx.len())
+        .into_iter()
+        .map(|b| errors_5xx[b].iter().sum::<f64>())
         .fold(0.0_f64, f64::max);
     if worst_5xx > t.errors_5xx {
         out.push(EndpointAlert::Errors5xx {
             worst_period: worst_5xx,
             threshold: t.errors_5xx,
-            period_minutes: t.alarm_period_minutes,
+            period_minutes: judged_minutes,
         });
     }
 
-    let worst_latency = s
-        .latency_ms
-        .chunks(group)
-        .filter_map(|c| {
-            let vals: Vec<f64> = c.iter().flatten().copied().collect();
+    let worst_latency = buckets(latency_ms.len())
+        .into_iter()
+        .filter_map(|b| {
+            let vals: Vec<f64> = latency_ms[b].iter().flatten().copied().collect();
             (!vals.is_empty()).then(|| vals.iter().sum::<f64>() / vals.len() as f64)
         })
         .fold(None, |acc: Option<f64>, v| {
@@ -77,8 +97,38 @@ pub fn alerts(endpoint: &Endpoint, t: &Thresholds) -> Vec<EndpointAlert> {
     out
 }
 
+/// The points of each alarm period: on the clock's alarm periods when the series' start is
+/// known (the first and last may be partial), else `group` points at a time.
+fn alarm_buckets(
+    start: Option<chrono::DateTime<chrono::Utc>>,
+    period: u32,
+    alarm_period: u32,
+    group: usize,
+    len: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let Some(start) = start.filter(|_| group > 1) else {
+        return (0..len)
+            .step_by(group.max(1))
+            .map(|i| i..(i + group.max(1)).min(len))
+            .collect();
+    };
+    let bucket = |i: usize| {
+        (start.timestamp() + i as i64 * i64::from(period)).div_euclid(i64::from(alarm_period))
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    for i in 1..=len {
+        if i == len || bucket(i) != bucket(from) {
+            out.push(from..i);
+            from = i;
+        }
+    }
+    out
+}
+
+/// How many points make one alarm period (1 when a point is longer than one).
 fn group_size(period_seconds: u32, alarm_minutes: u32) -> usize {
-    if period_seconds == 0 {
+    if !tiles_alarm_period(period_seconds, alarm_minutes * 60) {
         return 1;
     }
     ((alarm_minutes * 60) / period_seconds).max(1) as usize
@@ -87,7 +137,7 @@ fn group_size(period_seconds: u32, alarm_minutes: u32) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EndpointMetrics, MetricSeries};
+    use crate::model::{AlarmSeries, EndpointMetrics, MetricSeries};
 
     fn endpoint(errors: Vec<f64>, latency: Vec<Option<f64>>) -> Endpoint {
         Endpoint {
@@ -104,6 +154,7 @@ mod tests {
                     invocations: vec![],
                     errors_5xx: errors,
                     latency_ms: latency,
+                    alarm: None,
                 },
                 ..Default::default()
             },
@@ -122,6 +173,44 @@ mod tests {
                 threshold: 5.0,
                 period_minutes: 5
             }]
+        );
+    }
+
+    /// Issue #15: the same errors read "12 in 5 min" at 6 h and "20 in 5 min" at 1 d, because
+    /// the periods grew with the window and were still called five minutes.
+    #[test]
+    fn the_5xx_alert_is_judged_on_five_minutes_whatever_the_window() {
+        // Twelve errors in one five-minute period, eight in the next: 20 in ten minutes.
+        let alarm = AlarmSeries {
+            period_seconds: 300,
+            errors_5xx: vec![0.0, 12.0, 8.0, 0.0],
+            latency_ms: vec![],
+        };
+        let mut six_hours = endpoint(vec![0.0, 12.0, 8.0], vec![]);
+        six_hours.metrics.series.period_seconds = 180;
+        six_hours.metrics.series.alarm = Some(alarm.clone());
+        let mut one_day = endpoint(vec![20.0], vec![]);
+        one_day.metrics.series.period_seconds = 720;
+        one_day.metrics.series.alarm = Some(alarm);
+        let want = vec![EndpointAlert::Errors5xx {
+            worst_period: 12.0,
+            threshold: 5.0,
+            period_minutes: 5,
+        }];
+        assert_eq!(alerts(&six_hours, &Thresholds::default()), want);
+        assert_eq!(alerts(&one_day, &Thresholds::default()), want);
+        // Without an alarm series, a 12-minute period is called what it is.
+        one_day.metrics.series.alarm = None;
+        let a = alerts(&one_day, &Thresholds::default());
+        assert!(
+            matches!(
+                a[..],
+                [EndpointAlert::Errors5xx {
+                    period_minutes: 12,
+                    ..
+                }]
+            ),
+            "{a:?}"
         );
     }
 

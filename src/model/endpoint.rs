@@ -61,6 +61,25 @@ pub struct MetricSeries {
     pub errors_5xx: Vec<f64>,
     /// Average model latency per period in ms; `None` where there was no traffic.
     pub latency_ms: Vec<Option<f64>>,
+    /// The same window in periods of the alarm's length, when the series' own periods do not
+    /// add up to it (a long window's periods are longer than the alarm's): alarms are judged
+    /// on these, so "5 errors in 5 min" means five minutes at any window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alarm: Option<AlarmSeries>,
+}
+
+/// A series in periods of the alarm's length.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AlarmSeries {
+    pub period_seconds: u32,
+    pub errors_5xx: Vec<f64>,
+    pub latency_ms: Vec<Option<f64>>,
+}
+
+/// Whether periods of `period` seconds add up to whole alarm periods: if not, alarms need a
+/// series of their own.
+pub fn tiles_alarm_period(period: u32, alarm_period: u32) -> bool {
+    period > 0 && period <= alarm_period && alarm_period.is_multiple_of(period)
 }
 
 /// Why an endpoint is flagged.

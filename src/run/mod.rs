@@ -99,7 +99,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         };
         match &rehearsal_dir {
             Some(dir) => {
-                let (demo, world) = demo.with_world(now);
+                let (demo, world) = demo.with_world();
                 actions = Some(runner(tui::Backend::Rehearsal(world), dir.path()));
                 Arc::new(demo)
             }

@@ -27,6 +27,8 @@ pub struct Query {
     pub regions: Vec<String>,
     /// List archived GuardDuty findings too, not only active ones.
     pub include_archived: bool,
+    /// The alarms' period in seconds: endpoint alarms are judged on periods of this length.
+    pub alarm_period: u32,
 }
 
 /// The account's configuration as read for the checklist, and the first error met reading it:

@@ -2,7 +2,7 @@
 //! calls as the 500-queries-per-call limit allows. Planning and aggregation are pure.
 
 use crate::aws::calls::{Calls, call};
-use crate::model::{EndpointMetrics, MetricSeries};
+use crate::model::{AlarmSeries, EndpointMetrics, MetricSeries};
 use crate::source::SourceError;
 use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
@@ -24,6 +24,10 @@ pub enum Kind {
     LatencyP99,
     /// OverheadLatency average over the whole window (µs).
     Overhead,
+    /// 5XX sums in periods of the alarm's length, when the series' periods are not.
+    Errors5xxAlarm,
+    /// ModelLatency averages in periods of the alarm's length, likewise (µs).
+    LatencyAlarm,
 }
 
 impl Kind {
@@ -36,20 +40,23 @@ impl Kind {
         Kind::Overhead,
     ];
 
+    /// Asked for too when the series' periods do not add up to the alarm's.
+    pub const ALARM: [Kind; 2] = [Kind::Errors5xxAlarm, Kind::LatencyAlarm];
+
     fn metric(self) -> &'static str {
         match self {
             Kind::Invocations => "Invocations",
             Kind::Errors4xx => "Invocation4XXErrors",
-            Kind::Errors5xx => "Invocation5XXErrors",
-            Kind::Latency | Kind::LatencyP99 => "ModelLatency",
+            Kind::Errors5xx | Kind::Errors5xxAlarm => "Invocation5XXErrors",
+            Kind::Latency | Kind::LatencyP99 | Kind::LatencyAlarm => "ModelLatency",
             Kind::Overhead => "OverheadLatency",
         }
     }
 
     fn stat(self) -> &'static str {
         match self {
-            Kind::Invocations | Kind::Errors4xx | Kind::Errors5xx => "Sum",
-            Kind::Latency | Kind::Overhead => "Average",
+            Kind::Invocations | Kind::Errors4xx | Kind::Errors5xx | Kind::Errors5xxAlarm => "Sum",
+            Kind::Latency | Kind::Overhead | Kind::LatencyAlarm => "Average",
             Kind::LatencyP99 => "p99",
         }
     }
@@ -67,6 +74,8 @@ impl Kind {
             Kind::Latency => "lat",
             Kind::LatencyP99 => "p99",
             Kind::Overhead => "ovh",
+            Kind::Errors5xxAlarm => "e5a",
+            Kind::LatencyAlarm => "lata",
         }
     }
 }
@@ -92,11 +101,27 @@ pub struct Range {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub period: u32,
+    /// The alarm's period (5 minutes in the seed's alarms).
+    pub alarm_period: u32,
 }
 
 impl Range {
     pub fn points(&self) -> usize {
         ((self.end - self.start).num_seconds() / i64::from(self.period.max(1))).max(0) as usize
+    }
+
+    /// Whether alarms need a series of their own: the series' periods do not add up to one.
+    pub fn needs_alarm_series(&self) -> bool {
+        !crate::model::tiles_alarm_period(self.period, self.alarm_period)
+    }
+
+    /// Points of the alarm series (none when it is not needed).
+    pub fn alarm_points(&self) -> usize {
+        if !self.needs_alarm_series() {
+            return 0;
+        }
+        ((self.end - self.start).num_seconds() / i64::from(self.alarm_period.max(1))).max(0)
+            as usize
     }
 
     fn window_seconds(&self) -> i32 {
@@ -106,13 +131,18 @@ impl Range {
     }
 }
 
-/// Six queries per variant, in calls of at most 500.
-pub fn plan(targets: &[Target]) -> Vec<Vec<QuerySpec>> {
+/// Six queries per variant (eight when alarms need their own series), in calls of at most 500.
+pub fn plan(targets: &[Target], range: &Range) -> Vec<Vec<QuerySpec>> {
+    let alarm: &[Kind] = if range.needs_alarm_series() {
+        &Kind::ALARM
+    } else {
+        &[]
+    };
     let specs: Vec<QuerySpec> = targets
         .iter()
         .enumerate()
         .flat_map(|(t, _)| {
-            Kind::ALL.into_iter().map(move |kind| QuerySpec {
+            Kind::ALL.iter().chain(alarm).map(move |&kind| QuerySpec {
                 id: format!("q{t}_{}", kind.tag()),
                 target: t,
                 kind,
@@ -135,10 +165,15 @@ pub struct VariantSeries {
     pub latency_us: Vec<Option<f64>>,
     pub p99_us: Option<f64>,
     pub overhead_us: Option<f64>,
+    /// In periods of the alarm's length (empty when the series' periods add up to it).
+    pub alarm_5xx: Vec<f64>,
+    pub alarm_latency_us: Vec<Option<f64>>,
 }
 
 impl VariantSeries {
-    pub fn empty(points: usize) -> Self {
+    pub fn empty(range: &Range) -> Self {
+        let points = range.points();
+        let alarm = range.alarm_points();
         VariantSeries {
             invocations: vec![0.0; points],
             errors_4xx: vec![0.0; points],
@@ -146,6 +181,8 @@ impl VariantSeries {
             latency_us: vec![None; points],
             p99_us: None,
             overhead_us: None,
+            alarm_5xx: vec![0.0; alarm],
+            alarm_latency_us: vec![None; alarm],
         }
     }
 
@@ -163,6 +200,17 @@ impl VariantSeries {
         }
         let offset = (at - range.start).num_seconds();
         if offset < 0 {
+            return;
+        }
+        if matches!(kind, Kind::Errors5xxAlarm | Kind::LatencyAlarm) {
+            let i = (offset / i64::from(range.alarm_period.max(1))) as usize;
+            if kind == Kind::LatencyAlarm {
+                if let Some(s) = self.alarm_latency_us.get_mut(i) {
+                    *s = Some(value);
+                }
+            } else if let Some(s) = self.alarm_5xx.get_mut(i) {
+                *s += value;
+            }
             return;
         }
         let i = (offset / i64::from(range.period.max(1))) as usize;
@@ -255,7 +303,34 @@ pub fn aggregate(range: &Range, variants: &[VariantSeries]) -> EndpointMetrics {
             invocations: inv,
             errors_5xx: e5,
             latency_ms: lat,
+            alarm: range
+                .needs_alarm_series()
+                .then(|| alarm_series(range, variants)),
         },
+    }
+}
+
+/// The alarm series of an endpoint: 5XX summed over its variants, latency averaged (the
+/// series carries no invocations per alarm period to weigh it by).
+fn alarm_series(range: &Range, variants: &[VariantSeries]) -> AlarmSeries {
+    let n = range.alarm_points();
+    let mut errors_5xx = vec![0.0; n];
+    let mut latency_ms = vec![None; n];
+    for (i, (e5, lat)) in errors_5xx.iter_mut().zip(latency_ms.iter_mut()).enumerate() {
+        *e5 = variants
+            .iter()
+            .map(|v| v.alarm_5xx.get(i).copied().unwrap_or(0.0))
+            .sum();
+        let seen: Vec<f64> = variants
+            .iter()
+            .filter_map(|v| v.alarm_latency_us.get(i).copied().flatten())
+            .collect();
+        *lat = (!seen.is_empty()).then(|| seen.iter().sum::<f64>() / seen.len() as f64 / 1000.0);
+    }
+    AlarmSeries {
+        period_seconds: range.alarm_period,
+        errors_5xx,
+        latency_ms,
     }
 }
 
@@ -276,10 +351,10 @@ fn query(spec: &QuerySpec, target: &Target, range: &Range) -> MetricDataQuery {
                 .build(),
         )
         .build();
-    let period = if spec.kind.whole_window() {
-        range.window_seconds()
-    } else {
-        range.period as i32
+    let period = match spec.kind {
+        k if k.whole_window() => range.window_seconds(),
+        Kind::Errors5xxAlarm | Kind::LatencyAlarm => range.alarm_period as i32,
+        _ => range.period as i32,
     };
     MetricDataQuery::builder()
         .id(&spec.id)
@@ -307,8 +382,8 @@ pub async fn fetch(
     targets: &[Target],
     range: &Range,
 ) -> Result<Vec<VariantSeries>, SourceError> {
-    let mut out = vec![VariantSeries::empty(range.points()); targets.len()];
-    for batch in plan(targets) {
+    let mut out = vec![VariantSeries::empty(range); targets.len()];
+    for batch in plan(targets, range) {
         let by_id: HashMap<&str, &QuerySpec> = batch.iter().map(|s| (s.id.as_str(), s)).collect();
         let queries: Vec<MetricDataQuery> = batch
             .iter()
@@ -367,28 +442,30 @@ mod tests {
             start,
             end: start + chrono::Duration::minutes(5),
             period: 60,
+            alarm_period: 300,
         }
     }
 
     #[test]
     fn queries_fill_calls_of_five_hundred() {
-        assert_eq!(plan(&targets(1)).len(), 1);
+        let r = range();
+        assert_eq!(plan(&targets(1), &r).len(), 1);
         assert_eq!(
-            plan(&targets(83)).len(),
+            plan(&targets(83), &r).len(),
             1,
             "83 × 6 = 498 queries: one call"
         );
-        let p = plan(&targets(84));
+        let p = plan(&targets(84), &r);
         assert_eq!(p.len(), 2, "84 × 6 = 504 queries: two calls");
         assert_eq!(p[0].len(), 500);
         assert_eq!(p[1].len(), 4);
-        assert_eq!(plan(&targets(500)).len(), 6);
-        assert!(plan(&[]).is_empty());
+        assert_eq!(plan(&targets(500), &r).len(), 6);
+        assert!(plan(&[], &r).is_empty());
     }
 
     #[test]
     fn query_ids_are_valid_and_unique() {
-        let p = plan(&targets(100));
+        let p = plan(&targets(100), &range());
         let ids: std::collections::HashSet<_> = p.iter().flatten().map(|s| s.id.clone()).collect();
         assert_eq!(ids.len(), 600);
         assert!(
@@ -400,7 +477,7 @@ mod tests {
     #[test]
     fn points_land_in_their_period() {
         let r = range();
-        let mut v = VariantSeries::empty(r.points());
+        let mut v = VariantSeries::empty(&r);
         v.put(Kind::Invocations, &r, r.start, 10.0);
         v.put(
             Kind::Invocations,
@@ -423,8 +500,8 @@ mod tests {
     #[test]
     fn microseconds_become_milliseconds_and_latency_is_weighted() {
         let r = range();
-        let mut a = VariantSeries::empty(5);
-        let mut b = VariantSeries::empty(5);
+        let mut a = VariantSeries::empty(&r);
+        let mut b = VariantSeries::empty(&r);
         a.invocations[0] = 30.0;
         a.latency_us[0] = Some(100_000.0);
         b.invocations[0] = 10.0;
@@ -444,9 +521,41 @@ mod tests {
 
     #[test]
     fn no_traffic_means_no_latency() {
-        let m = aggregate(&range(), &[VariantSeries::empty(5)]);
+        let m = aggregate(&range(), &[VariantSeries::empty(&range())]);
         assert_eq!(m.latency_ms_avg, None);
         assert_eq!(m.latency_ms_p99, None);
         assert_eq!(m.invocations, 0.0);
+    }
+
+    #[test]
+    fn long_windows_ask_for_the_alarm_series_too() {
+        let start = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
+        let day = Range {
+            start,
+            end: start + chrono::Duration::hours(24),
+            period: 720,
+            alarm_period: 300,
+        };
+        let p = plan(&targets(1), &day);
+        let kinds: Vec<Kind> = p[0].iter().map(|s| s.kind).collect();
+        assert!(kinds.contains(&Kind::Errors5xxAlarm) && kinds.contains(&Kind::LatencyAlarm));
+        let q = query(&p[0][6], &targets(1)[0], &day);
+        assert_eq!(q.metric_stat().and_then(|m| m.period()), Some(300));
+        let mut v = VariantSeries::empty(&day);
+        assert_eq!((v.errors_5xx.len(), v.alarm_5xx.len()), (120, 288));
+        v.put(
+            Kind::Errors5xxAlarm,
+            &day,
+            start + chrono::Duration::minutes(10),
+            12.0,
+        );
+        v.put(Kind::Errors5xx, &day, start, 12.0);
+        let m = aggregate(&day, &[v]);
+        let alarm = m.series.alarm.expect("an alarm series");
+        assert_eq!((alarm.period_seconds, alarm.errors_5xx[2]), (300, 12.0));
+        assert!(
+            plan(&targets(1), &range())[0].len() == 6,
+            "an hour needs none"
+        );
     }
 }

@@ -166,9 +166,15 @@ async fn region_endpoints(
             owners.push(i);
         }
     }
-    let period = metrics::period_for_window(q.window);
-    let (start, end) = metrics::aligned_range(q.now, q.window, period);
-    let range = cloudwatch::Range { start, end, period };
+    let period = metrics::period_for_window(q.window, q.alarm_period);
+    let align = metrics::alignment(period, q.alarm_period);
+    let (start, end) = metrics::aligned_range(q.now, q.window, period, align);
+    let range = cloudwatch::Range {
+        start,
+        end,
+        period,
+        alarm_period: q.alarm_period,
+    };
     let series = if targets.is_empty() {
         Vec::new()
     } else {

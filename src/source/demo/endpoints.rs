@@ -94,10 +94,25 @@ const ENDPOINTS: &[EndpointSpec] = &[
     },
 ];
 
-pub fn endpoints(now: DateTime<Utc>, window: Duration, scale: usize) -> Vec<Endpoint> {
-    let period = metrics::period_for_window(window);
-    let (start, _) = metrics::aligned_range(now, window, period);
+/// The seed's alarm period, for callers that judge the demo as the seed does.
+pub const ALARM_PERIOD: u32 = 300;
+
+/// The endpoints over the window ending `now`, their series in the window's periods and, when
+/// those do not add up to the alarm's period, in the alarm's too. Every series sums the same
+/// minutes, so an alarm reads the same at any window.
+pub fn endpoints(
+    now: DateTime<Utc>,
+    window: Duration,
+    alarm_period: u32,
+    scale: usize,
+) -> Vec<Endpoint> {
+    let period = metrics::period_for_window(window, alarm_period);
+    let align = metrics::alignment(period, alarm_period);
+    let (start, _) = metrics::aligned_range(now, window, period, align);
+    // Faults are recent to the minute now, whatever the window's range ends at.
+    let (_, this_minute) = metrics::aligned_range(now, Duration::minutes(1), 60, 60);
     let points = (window.num_seconds() / i64::from(period)).max(1) as usize;
+    let alarm = (!tiles_alarm_period(period, alarm_period)).then_some(alarm_period);
     let mut out = Vec::with_capacity(ENDPOINTS.len() * scale.max(1));
     for copy in 0..scale.max(1) {
         for (i, spec) in ENDPOINTS.iter().enumerate() {
@@ -107,54 +122,111 @@ pub fn endpoints(now: DateTime<Utc>, window: Duration, scale: usize) -> Vec<Endp
             } else {
                 format!("{}-{copy:03}", spec.name)
             };
-            out.push(endpoint(spec, name, seed, start, period, points));
+            let when = Span {
+                start,
+                now: this_minute,
+                period,
+                points,
+            };
+            out.push(endpoint(spec, name, seed, &when, alarm));
         }
     }
     out
+}
+
+/// The range of a series.
+struct Span {
+    start: DateTime<Utc>,
+    /// The minute now, which faults are recent to.
+    now: DateTime<Utc>,
+    period: u32,
+    points: usize,
+}
+
+/// One minute of an endpoint's traffic: the unit every series is summed from.
+#[derive(Clone, Copy)]
+struct Minute {
+    invocations: f64,
+    errors_5xx: f64,
+    errors_4xx: f64,
+    latency_ms: f64,
+}
+
+fn minute(spec: &EndpointSpec, seed: u64, at: DateTime<Utc>, now: DateTime<Utc>) -> Minute {
+    let slot = (at.timestamp() / 60) as u64;
+    let wave = 1.0 + 0.35 * ((slot as f64) / 9.0 + seed as f64).sin();
+    let jitter = 0.85 + 0.3 * noise(seed, slot);
+    let mut inv = (spec.rate * wave * jitter).round();
+    // Minutes before now: faults are recent.
+    let recent = (now - at).num_minutes();
+    if spec.fault == Fault::Updating && recent < 8 {
+        inv = 0.0;
+    }
+    let e5 = match spec.fault {
+        Fault::ErrorSpike if recent < 12 => (inv * (0.04 + 0.05 * noise(seed + 7, slot))).round(),
+        _ if noise(seed + 3, slot) > 0.97 => 1.0_f64.min(inv),
+        _ => 0.0,
+    };
+    Minute {
+        invocations: inv,
+        errors_5xx: e5,
+        errors_4xx: (inv * spec.client_errors * (0.5 + noise(seed + 5, slot))).round(),
+        latency_ms: spec.latency_ms * (0.8 + 0.4 * noise(seed + 11, slot)),
+    }
+}
+
+/// Periods of `period` seconds from `start`: invocations and 5XX summed over their minutes,
+/// latency weighted by invocations (none without traffic).
+fn periods(minutes: &[Minute], period: u32) -> (Vec<f64>, Vec<f64>, Vec<Option<f64>>) {
+    let per = (period / 60).max(1) as usize;
+    let mut inv = Vec::with_capacity(minutes.len() / per + 1);
+    let mut e5 = Vec::with_capacity(inv.capacity());
+    let mut lat = Vec::with_capacity(inv.capacity());
+    for chunk in minutes.chunks(per) {
+        let calls: f64 = chunk.iter().map(|m| m.invocations).sum();
+        inv.push(calls);
+        e5.push(chunk.iter().map(|m| m.errors_5xx).sum());
+        lat.push((calls > 0.0).then(|| {
+            chunk
+                .iter()
+                .map(|m| m.latency_ms * m.invocations)
+                .sum::<f64>()
+                / calls
+        }));
+    }
+    (inv, e5, lat)
 }
 
 fn endpoint(
     spec: &EndpointSpec,
     name: String,
     seed: u64,
-    start: DateTime<Utc>,
-    period: u32,
-    points: usize,
+    when: &Span,
+    alarm_period: Option<u32>,
 ) -> Endpoint {
-    let minutes_per_point = f64::from(period) / 60.0;
-    let mut invocations = Vec::with_capacity(points + 1);
-    let mut errors_5xx = Vec::with_capacity(points + 1);
-    let mut latency_ms = Vec::with_capacity(points + 1);
-    let (mut inv_total, mut e4_total, mut lat_weighted, mut p99) = (0.0, 0.0, 0.0, 0.0_f64);
     // Whole periods only, as CloudWatch reports them; the series moves on each minute.
-    for p in 0..points {
-        let t = start + Duration::seconds(p as i64 * i64::from(period));
-        let slot = (t.timestamp() / 60) as u64;
-        let wave = 1.0 + 0.35 * ((slot as f64) / 9.0 + seed as f64).sin();
-        let jitter = 0.85 + 0.3 * noise(seed, slot);
-        let mut inv = (spec.rate * minutes_per_point * wave * jitter).round();
-        let recent = points.saturating_sub(p);
-        if spec.fault == Fault::Updating && recent < 8 {
-            inv = 0.0;
+    let count = when.points * (when.period / 60).max(1) as usize;
+    let minutes: Vec<Minute> = (0..count)
+        .map(|m| {
+            let at = when.start + Duration::minutes(m as i64);
+            minute(spec, seed, at, when.now)
+        })
+        .collect();
+    let (invocations, errors_5xx, latency_ms) = periods(&minutes, when.period);
+    let alarm = alarm_period.map(|p| {
+        let (_, errors_5xx, latency_ms) = periods(&minutes, p);
+        AlarmSeries {
+            period_seconds: p,
+            errors_5xx,
+            latency_ms,
         }
-        let e5 = match spec.fault {
-            Fault::ErrorSpike if recent < 12 => {
-                (inv * (0.04 + 0.05 * noise(seed + 7, slot))).round()
-            }
-            _ if noise(seed + 3, slot) > 0.97 => 1.0_f64.min(inv),
-            _ => 0.0,
-        };
-        let e4 = (inv * spec.client_errors * (0.5 + noise(seed + 5, slot))).round();
-        let lat = spec.latency_ms * (0.8 + 0.4 * noise(seed + 11, slot));
-        invocations.push(inv);
-        errors_5xx.push(e5);
-        latency_ms.push((inv > 0.0).then_some(lat));
-        if inv > 0.0 {
-            inv_total += inv;
-            e4_total += e4;
-            lat_weighted += lat * inv;
-            p99 = p99.max(lat * 1.9);
-        }
+    });
+    let (mut inv_total, mut e4_total, mut lat_weighted, mut p99) = (0.0, 0.0, 0.0, 0.0_f64);
+    for m in minutes.iter().filter(|m| m.invocations > 0.0) {
+        inv_total += m.invocations;
+        e4_total += m.errors_4xx;
+        lat_weighted += m.latency_ms * m.invocations;
+        p99 = p99.max(m.latency_ms * 1.9);
     }
     let e5_total: f64 = errors_5xx.iter().sum();
     Endpoint {
@@ -181,11 +253,12 @@ fn endpoint(
             latency_ms_p99: (inv_total > 0.0).then_some(p99),
             overhead_ms_avg: (inv_total > 0.0).then_some(3.2 + seed as f64 * 0.4),
             series: MetricSeries {
-                period_seconds: period,
-                start: Some(start),
+                period_seconds: when.period,
+                start: Some(when.start),
                 invocations,
                 errors_5xx,
                 latency_ms,
+                alarm,
             },
         },
         alerts: Vec::new(),

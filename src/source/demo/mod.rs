@@ -113,11 +113,8 @@ impl DemoSource {
     }
 
     /// The scenario as a world that rehearsal actions change, shared with this source.
-    pub fn with_world(mut self, now: DateTime<Utc>) -> (DemoSource, SharedWorld) {
-        let world = SharedWorld::new(World::new(
-            security_groups(self.scale.groups),
-            &findings(now, self.scale.findings),
-        ));
+    pub fn with_world(mut self) -> (DemoSource, SharedWorld) {
+        let world = SharedWorld::new(World::new(self.scale.groups, self.scale.findings));
         self.world = Some(world.clone());
         (self, world)
     }
@@ -177,6 +174,7 @@ impl Source for DemoSource {
             Ok(Fetched::complete(endpoints(
                 q.now,
                 q.window,
+                q.alarm_period,
                 self.scale.endpoints,
             )))
         })
@@ -208,7 +206,10 @@ impl Source for DemoSource {
                 None => security_groups(1),
             };
             Ok(Fetched::complete(PostureRead {
-                posture: posture::posture(&endpoints(q.now, Duration::hours(1), 1), groups),
+                posture: posture::posture(
+                    &endpoints(q.now, Duration::hours(1), endpoints::ALARM_PERIOD, 1),
+                    groups,
+                ),
                 first_error: None,
             }))
         })
@@ -217,7 +218,10 @@ impl Source for DemoSource {
 
 /// The demo account's configuration, which the checklist is evaluated from like a live one's.
 pub fn account(now: DateTime<Utc>) -> Posture {
-    posture::posture(&endpoints(now, Duration::hours(1), 1), security_groups(1))
+    posture::posture(
+        &endpoints(now, Duration::hours(1), endpoints::ALARM_PERIOD, 1),
+        security_groups(1),
+    )
 }
 
 /// The demo team has accepted one failing item, so every checklist status is on show.
@@ -254,21 +258,21 @@ mod tests {
     #[test]
     fn scenario_is_deterministic_at_an_instant() {
         assert_eq!(
-            endpoints(t0(), Duration::hours(1), 1),
-            endpoints(t0(), Duration::hours(1), 1)
+            endpoints(t0(), Duration::hours(1), 300, 1),
+            endpoints(t0(), Duration::hours(1), 300, 1)
         );
     }
 
     #[test]
     fn scenario_moves_over_time() {
-        let a = endpoints(t0(), Duration::hours(1), 1);
-        let b = endpoints(t0() + Duration::seconds(60), Duration::hours(1), 1);
+        let a = endpoints(t0(), Duration::hours(1), 300, 1);
+        let b = endpoints(t0() + Duration::seconds(60), Duration::hours(1), 300, 1);
         assert_ne!(a[2].metrics.invocations, b[2].metrics.invocations);
     }
 
     #[test]
     fn scenario_has_every_endpoint_kind_and_enough_of_everything() {
-        let eps = endpoints(t0(), Duration::hours(1), 1);
+        let eps = endpoints(t0(), Duration::hours(1), 300, 1);
         assert!(eps.iter().any(|e| e.status == "Updating"));
         assert!(security_groups(1).groups.len() >= 12);
         assert!(findings(t0(), 1).findings.len() >= 20);
@@ -290,6 +294,35 @@ mod tests {
             assert!(crate::checklist::find(&item.id).is_some(), "{}", item.id);
         }
         assert_eq!(items.len(), crate::checklist::ITEMS.len());
+    }
+
+    /// Issue #15: the alert of the endpoint with an error spike reads the same five minutes at
+    /// every window, though the series' periods grow from 1 to 12 minutes.
+    #[test]
+    fn the_5xx_alert_reads_the_same_at_every_window() {
+        use crate::metrics::{Thresholds, alerts};
+        let worst = |window| {
+            let eps = endpoints(t0(), window, 300, 1);
+            let spiking = eps
+                .iter()
+                .find(|e| e.name == "studyai-dev-llama3-8b")
+                .unwrap();
+            alerts(spiking, &Thresholds::default())
+                .into_iter()
+                .find_map(|a| match a {
+                    EndpointAlert::Errors5xx {
+                        worst_period,
+                        period_minutes,
+                        ..
+                    } => Some((worst_period, period_minutes)),
+                    _ => None,
+                })
+        };
+        let hour = worst(Duration::hours(1)).expect("the spike alerts");
+        assert_eq!(hour.1, 5);
+        for window in [Duration::hours(6), Duration::days(1), Duration::days(7)] {
+            assert_eq!(worst(window), Some(hour), "{window}");
+        }
     }
 
     #[test]

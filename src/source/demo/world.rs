@@ -3,7 +3,7 @@
 //! an isolation, a containment or an archive shows on screen, and a restore puts it back. It
 //! lives in memory only: nothing a rehearsal does reaches AWS or outlives the session.
 
-use super::{ACCOUNT, REGION};
+use super::{ACCOUNT, REGION, findings, security_groups};
 use crate::model::{Attachment, FindingsData, Rule, SecurityGroup, SecurityGroupsData};
 use crate::model::{Direction, Peer, SourceError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -55,12 +55,20 @@ pub struct FindingFacts {
     pub title: String,
 }
 
+/// The rehearsal's changes over the scenario, which is generated afresh whenever it is read
+/// (as the panes read it): the world holds only what actions changed, so a rehearsal costs no
+/// second copy of 100,000 rules.
 #[derive(Debug, Clone)]
 pub struct World {
-    groups: Vec<SecurityGroup>,
-    vpcs: Vec<crate::model::Vpc>,
-    interfaces: Vec<Interface>,
-    findings: BTreeMap<String, FindingFacts>,
+    /// Copies of the scenario served.
+    groups_scale: usize,
+    findings_scale: usize,
+    /// Groups an action changed or created (`Some`), or deleted (`None`), by id.
+    changed: BTreeMap<String, Option<SecurityGroup>>,
+    /// Groups created, in the order they were (listed after the scenario's).
+    created: Vec<String>,
+    /// Interfaces whose groups an action set, by interface id.
+    interface_groups: BTreeMap<String, Vec<String>>,
     archived: BTreeSet<String>,
     /// Tags by resource id.
     tags: BTreeMap<String, BTreeMap<String, String>>,
@@ -88,55 +96,29 @@ fn group_not_found(operation: &str, id: &str) -> SourceError {
     )
 }
 
+/// The id EC2 would have given a scenario rule: stable, from its group and place (FNV-1a).
+fn rule_id(group: &str, index: usize) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in group.bytes().chain(index.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("sgr-{:017x}", h & 0x0fff_ffff_ffff_ffff)
+}
+
 impl World {
-    /// The scenario (`scale` copies of it) as it is before anyone acts.
-    pub fn new(groups: SecurityGroupsData, findings: &FindingsData) -> World {
-        let mut world = World {
-            groups: Vec::with_capacity(groups.groups.len()),
-            vpcs: groups.vpcs,
-            interfaces: Vec::new(),
-            findings: findings
-                .findings
-                .iter()
-                .map(|f| {
-                    let facts = FindingFacts {
-                        finding_type: f.finding_type.clone(),
-                        title: f.title.clone(),
-                    };
-                    (f.id.clone(), facts)
-                })
-                .collect(),
-            archived: findings
-                .findings
-                .iter()
-                .filter(|f| f.archived)
-                .map(|f| f.id.clone())
-                .collect(),
+    /// The scenario (`scale` copies of each part) as it is before anyone acts.
+    pub fn new(groups_scale: usize, findings_scale: usize) -> World {
+        World {
+            groups_scale,
+            findings_scale,
+            changed: BTreeMap::new(),
+            created: Vec::new(),
+            interface_groups: BTreeMap::new(),
+            archived: BTreeSet::new(),
             tags: BTreeMap::new(),
             next_id: 0,
-        };
-        for mut g in groups.groups {
-            for a in std::mem::take(&mut g.attachments) {
-                match world
-                    .interfaces
-                    .iter_mut()
-                    .find(|i| i.attachment.interface_id == a.interface_id)
-                {
-                    Some(i) => i.groups.push(g.id.clone()),
-                    None => world.interfaces.push(Interface {
-                        attachment: a,
-                        vpc_id: g.vpc_id.clone().unwrap_or_default(),
-                        groups: vec![g.id.clone()],
-                    }),
-                }
-            }
-            // EC2 gives every rule an id; actions revoke by it.
-            for r in &mut g.rules {
-                r.id = Some(world.new_id("sgr"));
-            }
-            world.groups.push(g);
         }
-        world
     }
 
     fn new_id(&mut self, prefix: &str) -> String {
@@ -144,31 +126,89 @@ impl World {
         format!("{prefix}-0de{:014x}", self.next_id)
     }
 
+    /// The scenario's groups with the ids EC2 gives every rule.
+    fn scenario(&self) -> SecurityGroupsData {
+        let mut data = security_groups(self.groups_scale);
+        for g in &mut data.groups {
+            for (i, r) in g.rules.iter_mut().enumerate() {
+                r.id = Some(rule_id(&g.id, i));
+            }
+        }
+        data
+    }
+
+    /// The scenario's interfaces, with the groups actions gave them.
+    fn all_interfaces(&self, scenario: &SecurityGroupsData) -> Vec<Interface> {
+        let mut out: Vec<Interface> = Vec::new();
+        let mut at: BTreeMap<&str, usize> = BTreeMap::new();
+        for g in &scenario.groups {
+            for a in &g.attachments {
+                match at.get(a.interface_id.as_str()) {
+                    Some(&i) => out[i].groups.push(g.id.clone()),
+                    None => {
+                        at.insert(&a.interface_id, out.len());
+                        out.push(Interface {
+                            attachment: a.clone(),
+                            vpc_id: g.vpc_id.clone().unwrap_or_default(),
+                            groups: vec![g.id.clone()],
+                        });
+                    }
+                }
+            }
+        }
+        for i in &mut out {
+            if let Some(groups) = self.interface_groups.get(i.id()) {
+                i.groups = groups.clone();
+            }
+        }
+        out
+    }
+
     /// The groups as DescribeSecurityGroups and DescribeNetworkInterfaces would show them now.
     pub fn security_groups(&self) -> SecurityGroupsData {
-        let groups = self
-            .groups
-            .iter()
-            .map(|g| {
-                let mut g = g.clone();
-                g.attachments = self
-                    .interfaces
-                    .iter()
-                    .filter(|i| i.groups.contains(&g.id))
-                    .map(|i| i.attachment.clone())
-                    .collect();
-                g
-            })
-            .collect();
-        SecurityGroupsData {
-            groups,
-            vpcs: self.vpcs.clone(),
+        let mut data = self.scenario();
+        let interfaces = (!self.interface_groups.is_empty()).then(|| self.all_interfaces(&data));
+        if !self.changed.is_empty() {
+            data.groups.retain_mut(|g| match self.changed.get(&g.id) {
+                Some(Some(now)) => {
+                    let attachments = std::mem::take(&mut g.attachments);
+                    *g = now.clone();
+                    g.attachments = attachments;
+                    true
+                }
+                Some(None) => false,
+                None => true,
+            });
+            for id in &self.created {
+                if let Some(Some(g)) = self.changed.get(id) {
+                    data.groups.push(g.clone());
+                }
+            }
         }
+        // Interfaces that moved: every group's attachments again, from the interfaces.
+        if let Some(interfaces) = interfaces {
+            let mut by_group: BTreeMap<&str, Vec<Attachment>> = BTreeMap::new();
+            for i in &interfaces {
+                for g in &i.groups {
+                    by_group
+                        .entry(g.as_str())
+                        .or_default()
+                        .push(i.attachment.clone());
+                }
+            }
+            for g in &mut data.groups {
+                g.attachments = by_group.remove(g.id.as_str()).unwrap_or_default();
+            }
+        }
+        data
     }
 
     /// The findings as GuardDuty would list them now: archived ones marked, and left out unless
     /// asked for; the counts are of active findings, as GuardDuty's statistics are.
     pub fn findings(&self, mut data: FindingsData, include_archived: bool) -> FindingsData {
+        if self.archived.is_empty() {
+            return data;
+        }
         for f in &mut data.findings {
             f.archived = self.archived.contains(&f.id);
         }
@@ -182,38 +222,55 @@ impl World {
         data
     }
 
-    fn group(&self, operation: &str, id: &str) -> Result<&SecurityGroup, SourceError> {
-        self.groups
-            .iter()
-            .find(|g| g.id == id)
-            .ok_or_else(|| group_not_found(operation, id))
+    /// A group as it is now, rules and all (attachments aside).
+    fn group(&self, operation: &str, id: &str) -> Result<SecurityGroup, SourceError> {
+        match self.changed.get(id) {
+            Some(Some(g)) => Ok(g.clone()),
+            Some(None) => Err(group_not_found(operation, id)),
+            None => self
+                .scenario()
+                .groups
+                .into_iter()
+                .find(|g| g.id == id)
+                .map(|mut g| {
+                    g.attachments.clear();
+                    g
+                })
+                .ok_or_else(|| group_not_found(operation, id)),
+        }
     }
 
-    fn group_mut(&mut self, operation: &str, id: &str) -> Result<&mut SecurityGroup, SourceError> {
-        self.groups
-            .iter_mut()
-            .find(|g| g.id == id)
-            .ok_or_else(|| group_not_found(operation, id))
+    /// Changes a group: copied from the scenario the first time.
+    fn change_group(
+        &mut self,
+        operation: &str,
+        id: &str,
+        change: impl FnOnce(&mut SecurityGroup) -> Result<(), SourceError>,
+    ) -> Result<(), SourceError> {
+        let mut g = self.group(operation, id)?;
+        change(&mut g)?;
+        self.changed.insert(id.to_string(), Some(g));
+        Ok(())
     }
 
     /// A group's VPC and rules.
     pub fn read_group(&self, id: &str) -> Result<(Option<String>, Vec<Rule>), SourceError> {
         let g = self.group("DescribeSecurityGroups", id)?;
-        Ok((g.vpc_id.clone(), g.rules.clone()))
+        Ok((g.vpc_id, g.rules))
     }
 
-    pub fn group_name(&self, id: &str) -> Option<&str> {
-        self.groups
-            .iter()
-            .find(|g| g.id == id)
-            .map(|g| g.name.as_str())
+    pub fn group_name(&self, id: &str) -> Option<String> {
+        self.group("DescribeSecurityGroups", id)
+            .ok()
+            .map(|g| g.name)
     }
 
     pub fn find_group(&self, vpc_id: &str, name: &str) -> Option<String> {
-        self.groups
-            .iter()
+        self.security_groups()
+            .groups
+            .into_iter()
             .find(|g| g.name == name && g.vpc_id.as_deref() == Some(vpc_id))
-            .map(|g| g.id.clone())
+            .map(|g| g.id)
     }
 
     /// A new group, with the allow-all egress rule EC2 gives every new group.
@@ -243,7 +300,7 @@ impl World {
             risk: Default::default(),
             risk_reason: String::new(),
         };
-        self.groups.push(SecurityGroup {
+        let group = SecurityGroup {
             id: id.clone(),
             name: name.into(),
             description: description.into(),
@@ -252,15 +309,18 @@ impl World {
             rules: vec![rule],
             attachments: Vec::new(),
             tags: Vec::new(),
-        });
+        };
+        self.changed.insert(id.clone(), Some(group));
+        self.created.push(id.clone());
         Ok(id)
     }
 
     /// Deleted unless an interface still uses it, as EC2 refuses.
     pub fn delete_group(&mut self, id: &str) -> Result<(), SourceError> {
         self.group("DeleteSecurityGroup", id)?;
+        let scenario = self.scenario();
         if let Some(i) = self
-            .interfaces
+            .all_interfaces(&scenario)
             .iter()
             .find(|i| i.groups.iter().any(|g| g == id))
         {
@@ -271,66 +331,68 @@ impl World {
                 format!("resource {id} has a dependent object ({})", i.id()),
             ));
         }
-        self.groups.retain(|g| g.id != id);
+        self.changed.insert(id.to_string(), None);
+        self.created.retain(|c| c != id);
         Ok(())
     }
 
     /// Adds rules, each with a new id; a rule the group already has is refused whole.
     pub fn authorize(&mut self, id: &str, rules: Vec<Rule>) -> Result<(), SourceError> {
         let operation = "AuthorizeSecurityGroupIngress";
-        let existing = &self.group(operation, id)?.rules;
         let same = |a: &Rule, b: &Rule| {
             a.direction == b.direction
                 && a.protocol == b.protocol
                 && (a.protocol == "all" || (a.from_port, a.to_port) == (b.from_port, b.to_port))
                 && a.peer == b.peer
         };
-        if let Some(dup) = rules.iter().find(|r| existing.iter().any(|e| same(e, r))) {
-            return Err(api(
-                "ec2",
-                operation,
-                "InvalidPermission.Duplicate",
-                format!(
-                    "the specified rule \"peer: {}, {}\" already exists",
-                    dup.peer, dup.protocol
-                ),
-            ));
-        }
         let mut added = Vec::with_capacity(rules.len());
         for mut r in rules {
             r.id = Some(self.new_id("sgr"));
             added.push(r);
         }
-        self.group_mut(operation, id)?.rules.extend(added);
-        Ok(())
+        self.change_group(operation, id, |g| {
+            if let Some(dup) = added.iter().find(|r| g.rules.iter().any(|e| same(e, r))) {
+                return Err(api(
+                    "ec2",
+                    operation,
+                    "InvalidPermission.Duplicate",
+                    format!(
+                        "the specified rule \"peer: {}, {}\" already exists",
+                        dup.peer, dup.protocol
+                    ),
+                ));
+            }
+            g.rules.extend(added);
+            Ok(())
+        })
     }
 
     /// Removes the rules with these ids; an id the group does not have is refused whole.
     pub fn revoke(&mut self, id: &str, rule_ids: &[String]) -> Result<(), SourceError> {
         let operation = "RevokeSecurityGroupIngress";
-        let g = self.group_mut(operation, id)?;
-        if let Some(missing) = rule_ids
-            .iter()
-            .find(|r| !g.rules.iter().any(|x| x.id.as_ref() == Some(*r)))
-        {
-            return Err(api(
-                "ec2",
-                operation,
-                "InvalidSecurityGroupRuleId.NotFound",
-                format!("The security group rule ID '{missing}' does not exist"),
-            ));
-        }
-        g.rules
-            .retain(|r| !r.id.as_ref().is_some_and(|i| rule_ids.contains(i)));
-        Ok(())
+        self.change_group(operation, id, |g| {
+            if let Some(missing) = rule_ids
+                .iter()
+                .find(|r| !g.rules.iter().any(|x| x.id.as_ref() == Some(*r)))
+            {
+                return Err(api(
+                    "ec2",
+                    operation,
+                    "InvalidSecurityGroupRuleId.NotFound",
+                    format!("The security group rule ID '{missing}' does not exist"),
+                ));
+            }
+            g.rules
+                .retain(|r| !r.id.as_ref().is_some_and(|i| rule_ids.contains(i)));
+            Ok(())
+        })
     }
 
     /// The interfaces of an instance (`i-…`) or the one interface (`eni-…`).
     pub fn interfaces(&self, target: &str) -> Vec<Interface> {
-        self.interfaces
-            .iter()
+        self.all_interfaces(&self.scenario())
+            .into_iter()
             .filter(|i| i.id() == target || i.instance_id() == Some(target))
-            .cloned()
             .collect()
     }
 
@@ -341,10 +403,10 @@ impl World {
     ) -> Result<(), SourceError> {
         let operation = "ModifyNetworkInterfaceAttribute";
         let vpc = self
-            .interfaces
-            .iter()
+            .interfaces(interface_id)
+            .into_iter()
             .find(|i| i.id() == interface_id)
-            .map(|i| i.vpc_id.clone())
+            .map(|i| i.vpc_id)
             .ok_or_else(|| {
                 api(
                     "ec2",
@@ -364,9 +426,8 @@ impl World {
                 ));
             }
         }
-        if let Some(i) = self.interfaces.iter_mut().find(|i| i.id() == interface_id) {
-            i.groups = groups.to_vec();
-        }
+        self.interface_groups
+            .insert(interface_id.to_string(), groups.to_vec());
         Ok(())
     }
 
@@ -388,14 +449,24 @@ impl World {
     }
 
     /// The finding's type and title and whether it is archived; `None` when there is no such.
+    /// (Finding ids and titles do not move with time; any instant lists them.)
     pub fn finding(&self, id: &str) -> Option<(FindingFacts, bool)> {
-        self.findings
-            .get(id)
-            .map(|f| (f.clone(), self.archived.contains(id)))
+        let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        findings(epoch, self.findings_scale)
+            .findings
+            .into_iter()
+            .find(|f| f.id == id)
+            .map(|f| {
+                let facts = FindingFacts {
+                    finding_type: f.finding_type,
+                    title: f.title,
+                };
+                (facts, self.archived.contains(id))
+            })
     }
 
     pub fn set_archived(&mut self, ids: &[String], archived: bool) -> Result<(), SourceError> {
-        if let Some(unknown) = ids.iter().find(|id| !self.findings.contains_key(*id)) {
+        if let Some(unknown) = ids.iter().find(|id| self.finding(id).is_none()) {
             return Err(api(
                 "guardduty",
                 if archived {
@@ -428,6 +499,20 @@ mod tests {
     use super::*;
     use crate::model::Finding;
     use crate::source::demo::{findings, security_groups};
+    #[test]
+    fn the_world_holds_only_what_changed() {
+        let mut w = world();
+        let g = w.security_groups().groups[3].clone();
+        w.revoke(&g.id, &[g.rules[0].id.clone().unwrap()]).unwrap();
+        assert_eq!(w.changed.len(), 1, "one group copied, not the scenario");
+        assert_eq!(w.security_groups().groups[3].rules.len(), g.rules.len() - 1);
+        assert_eq!(
+            w.security_groups().groups[3].attachments,
+            g.attachments,
+            "a changed group keeps its attachments"
+        );
+    }
+
     use chrono::{TimeZone, Utc};
 
     fn ids(findings: &[Finding]) -> Vec<&str> {
@@ -435,8 +520,7 @@ mod tests {
     }
 
     fn world() -> World {
-        let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
-        World::new(security_groups(1), &findings(now, 1))
+        World::new(1, 1)
     }
 
     #[test]
