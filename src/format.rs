@@ -44,6 +44,25 @@ pub fn count(v: f64) -> String {
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// A text sparkline of the last `width` points, scaled to the largest of them.
+/// An identifier cut to `width` columns in the middle, so ids that share a prefix stay told
+/// apart by their tails: `i-0c2d3e4f5a6b70534` at 12 is `i-0c2…b70534`.
+pub fn elide_middle(text: &str, width: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= width {
+        return text.to_string();
+    }
+    if width <= 1 {
+        return "…".chars().take(width).collect();
+    }
+    let keep = width - 1;
+    let head = keep / 2;
+    let tail = keep - head;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
 pub fn sparkline(values: &[f64], width: usize) -> String {
     let tail = &values[values.len().saturating_sub(width)..];
     let max = tail.iter().copied().fold(0.0_f64, f64::max);
@@ -62,6 +81,17 @@ pub fn sparkline(values: &[f64], width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_cut_in_the_middle_and_keep_their_tails() {
+        assert_eq!(elide_middle("i-0c2d3e4f5a6b70534", 12), "i-0c2…b70534");
+        assert_eq!(
+            elide_middle("i-0c2d3e4f5a6b70534", 19),
+            "i-0c2d3e4f5a6b70534"
+        );
+        assert_eq!(elide_middle("sg-0b1d2f3a4c5e6a707", 2), "…7");
+        assert_eq!(elide_middle("abc", 0), "");
+    }
     use chrono::TimeZone;
 
     fn t() -> DateTime<Utc> {

@@ -40,9 +40,16 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     };
     match state.overlay {
         Overlay::Help => {
+            let page = state.screen.height.saturating_sub(6).max(1) as usize;
             match action {
                 Action::Quit => return quit(state),
                 Action::Back | Action::Help | Action::Open => state.overlay = Overlay::None,
+                Action::Down => state.help_scroll += 1,
+                Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
+                Action::PageDown => state.help_scroll += page,
+                Action::PageUp => state.help_scroll = state.help_scroll.saturating_sub(page),
+                Action::Top => state.help_scroll = 0,
+                Action::Bottom => state.help_scroll = usize::MAX / 2,
                 _ => {}
             }
             return vec![];
@@ -113,7 +120,10 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                 keep_visible(state, pane);
             }
         }
-        Action::Help => state.overlay = Overlay::Help,
+        Action::Help => {
+            state.overlay = Overlay::Help;
+            state.help_scroll = 0;
+        }
         Action::Incident => state.overlay = Overlay::Incident { selected: 0 },
         Action::ToggleArchived => {
             state.show_archived = !state.show_archived;

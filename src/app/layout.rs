@@ -20,18 +20,23 @@ pub fn body(area: Rect) -> Rect {
     body
 }
 
-/// Each visible pane and its area: a 2×2 grid, or only the focused pane when zoomed.
-pub fn panes(area: Rect, focus: PaneId, zoomed: bool) -> Vec<(PaneId, Rect)> {
+/// Each visible pane and its area: a 2×2 grid, or only the focused pane when zoomed. The
+/// endpoints pane is as tall as its rows need (a platform has a few endpoints and many
+/// findings), up to 40 % of the left column; the findings below take the rest.
+pub fn panes(area: Rect, focus: PaneId, zoomed: bool, endpoint_rows: usize) -> Vec<(PaneId, Rect)> {
     let body = body(area);
     if zoomed {
         return vec![(focus, body)];
     }
-    // Columns split on their own: there are usually few endpoints and many findings, and the
-    // security groups carry more rows than the checklist.
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+    let most = left.height * 40 / 100;
+    // Its rows, the frame and header, and a line for the filter; room for a message at least.
+    let wanted = (endpoint_rows as u16)
+        .saturating_add(PANE_CHROME + 1)
+        .max(6);
     let [tl, bl] =
-        Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(left);
+        Layout::vertical([Constraint::Length(wanted.min(most)), Constraint::Min(0)]).areas(left);
     let [tr, br] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
     vec![

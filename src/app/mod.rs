@@ -152,6 +152,8 @@ pub struct AppState {
     pub changes: BTreeMap<String, String>,
     /// The findings pane lists archived findings too.
     pub show_archived: bool,
+    /// The help's first line shown (it scrolls on a small screen).
+    pub help_scroll: usize,
     pub flash: Option<Flash>,
     /// An action being planned or carried out.
     pub busy: Option<String>,
@@ -243,6 +245,7 @@ impl AppState {
             journal: Vec::new(),
             changes: BTreeMap::new(),
             show_archived: false,
+            help_scroll: 0,
             flash: None,
             busy: None,
             quit: false,
@@ -317,11 +320,17 @@ impl AppState {
         self.stamp(pane).is_some()
     }
 
+    /// Where each visible pane is on the screen now.
+    pub fn layout(&self) -> Vec<(PaneId, Rect)> {
+        let endpoints = self.view(PaneId::Endpoints).rows.len();
+        layout::panes(self.screen, self.focus, self.zoomed, endpoints)
+    }
+
     /// Rows that fit in the pane as it is laid out now.
     pub fn page_rows(&self, pane: PaneId) -> usize {
         let show_filter =
             self.editing_filter && self.focus == pane || !self.view(pane).filter.is_empty();
-        layout::panes(self.screen, self.focus, self.zoomed)
+        self.layout()
             .into_iter()
             .find(|(p, _)| *p == pane)
             .map(|(_, area)| layout::table_rows(area, show_filter))
@@ -508,6 +517,10 @@ pub fn rebuild_rows(state: &mut AppState, pane: PaneId) {
     view.rows = rows;
     view.selected = view.selected.min(view.rows.len().saturating_sub(1));
     keep_visible(state, pane);
+    // The endpoints pane is as tall as its rows: the findings below it change size with them.
+    if pane == PaneId::Endpoints {
+        keep_visible(state, PaneId::Findings);
+    }
 }
 
 pub(crate) fn keep_visible(state: &mut AppState, pane: PaneId) {

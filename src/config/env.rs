@@ -12,6 +12,8 @@ pub struct Env {
     pub read_only: Option<String>,
     pub endpoint_url: Option<String>,
     pub no_color: bool,
+    /// `COLORTERM` says the terminal takes 24-bit colour (`truecolor` or `24bit`).
+    pub truecolor: bool,
     /// `SECDASH_CONFIG`: the config file, when `--config` does not name one.
     pub config_file: Option<PathBuf>,
     /// `SECDASH_STATE_DIR`, else the platform's state directory.
@@ -37,6 +39,7 @@ impl Env {
             endpoint_url: var("AWS_ENDPOINT_URL"),
             // https://no-color.org: present and not empty.
             no_color: var("NO_COLOR").is_some(),
+            truecolor: matches!(var("COLORTERM").as_deref(), Some("truecolor" | "24bit")),
             config_file: var("SECDASH_CONFIG").map(PathBuf::from),
             state_dir: var("SECDASH_STATE_DIR")
                 .map(PathBuf::from)

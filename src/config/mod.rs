@@ -75,6 +75,8 @@ pub struct Config {
     pub keymap: Keymap,
     pub endpoint_url: Option<String>,
     pub no_color: bool,
+    /// The terminal takes 24-bit colour; else themes use the nearest of 256.
+    pub truecolor: bool,
     pub accepted: Vec<crate::checklist::policy::Acceptance>,
     pub attestation_period: chrono::Duration,
     /// Where the journal, runbooks, attestations and logs live.
@@ -437,6 +439,7 @@ pub fn resolve(
         keymap,
         endpoint_url: env.endpoint_url.clone(),
         no_color: env.no_color,
+        truecolor: env.truecolor,
         state_dir: env.state_dir.clone(),
         incident,
         log_filter: env.log_filter.clone(),

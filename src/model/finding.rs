@@ -63,6 +63,16 @@ impl SeverityLabel {
         }
     }
 
+    /// Four letters, for a narrow column.
+    pub fn short(self) -> &'static str {
+        match self {
+            SeverityLabel::Low => "LOW",
+            SeverityLabel::Medium => "MED",
+            SeverityLabel::High => "HIGH",
+            SeverityLabel::Critical => "CRIT",
+        }
+    }
+
     pub fn as_risk(self) -> Risk {
         match self {
             SeverityLabel::Low => Risk::Low,

@@ -130,7 +130,13 @@ impl Pane for ChecklistPane {
             (Target::Screen, Tier::Wide) => &[
                 (Status, "STATUS", Width::Len(8)),
                 (Category, "CATEGORY", Width::Len(16)),
-                (Item, "ITEM", Width::Len(36)),
+                (Item, "ITEM", Width::Len(40)),
+                (Evidence, "EVIDENCE", Width::Fill(1)),
+            ],
+            // Item titles run to 40 columns: whole when the pane has room for them.
+            (Target::Screen, Tier::Medium) if width >= 100 => &[
+                (Status, "STATUS", Width::Len(8)),
+                (Item, "ITEM", Width::Len(40)),
                 (Evidence, "EVIDENCE", Width::Fill(1)),
             ],
             (Target::Screen, Tier::Medium) => &[

@@ -259,8 +259,10 @@ fn cell(e: &Endpoint, column: &Column, target: Target) -> Styled {
         (true, false) => Tone::Base,
     };
     match Col::of(column) {
-        Col::Name if e.alerts.is_empty() || !screen => Styled::plain(&e.name),
-        Col::Name => Styled::new(format!("⚠ {}", e.name), Tone::Alert),
+        Col::Name if !screen => Styled::plain(&e.name),
+        // Endpoint names share long prefixes (`studyai-dev-…`): cut in the middle.
+        Col::Name if e.alerts.is_empty() => Styled::id(&e.name, Tone::Plain),
+        Col::Name => Styled::id(format!("⚠ {}", e.name), Tone::Alert),
         Col::Region => Styled::plain(&e.region),
         Col::Status if !screen => Styled::plain(&e.status),
         Col::Status => Styled::new(

@@ -16,6 +16,10 @@ enum Col {
     Severity,
     /// The score alone (a narrow pane).
     Score,
+    /// The score and a short band: ` 8.0 HIGH`, ` 5.0 MED` (a medium pane).
+    SeverityShort,
+    /// The region (more than one watched).
+    Region,
     Type,
     Resource,
     Count,
@@ -26,9 +30,11 @@ enum Col {
 
 impl Col {
     /// In declaration order, so `ALL[c as usize] == c`.
-    const ALL: [Col; 8] = [
+    const ALL: [Col; 10] = [
         Col::Severity,
         Col::Score,
+        Col::SeverityShort,
+        Col::Region,
         Col::Type,
         Col::Resource,
         Col::Count,
@@ -173,11 +179,13 @@ impl Pane for FindingsPane {
                 (LastSeen, "LAST", Width::Len(5)),
                 (Title, "TITLE", Width::Fill(1)),
             ],
+            // The type and the resource are what tell findings apart: they get the room, cut in
+            // their middle when they must be.
             (Target::Screen, Tier::Medium) => &[
-                (Severity, "SEV", Width::Len(13)),
-                (Type, "TYPE", Width::Fill(2)),
-                (Resource, "RESOURCE", Width::Fill(1)),
-                (Count, "COUNT", Width::Len(6)),
+                (SeverityShort, "SEV", Width::Len(9)),
+                (Type, "TYPE", Width::Fill(3)),
+                (Resource, "RESOURCE", Width::Fill(2)),
+                (Count, "COUNT", Width::Len(5)),
                 (LastSeen, "LAST", Width::Len(4)),
             ],
             (Target::Screen, Tier::Narrow) => &[
@@ -186,7 +194,11 @@ impl Pane for FindingsPane {
                 (LastSeen, "LAST", Width::Len(4)),
             ],
         };
-        cols.iter().map(|(c, h, w)| column(*c, h, *w)).collect()
+        let mut out: Vec<Column> = cols.iter().map(|(c, h, w)| column(*c, h, *w)).collect();
+        if ctx.multi_region && ctx.target == Target::Screen && width >= 90 {
+            out.insert(1, column(Region, "REGION", Width::Len(14)));
+        }
+        out
     }
 
     fn cells(
@@ -223,12 +235,16 @@ impl Pane for FindingsPane {
                     tone,
                 ),
                 Col::Score => Styled::new(format!("{:>4.1}", f.severity), tone),
+                Col::SeverityShort => {
+                    Styled::new(format!("{:>4.1} {}", f.severity, label.short()), tone)
+                }
+                Col::Region => Styled::plain(&f.region),
                 Col::Type if ctx.target == Target::Screen => {
-                    Styled::plain(ctx.flagged(&f.id, &f.finding_type))
+                    Styled::id(ctx.flagged(&f.id, &f.finding_type), Tone::Plain)
                 }
                 Col::Type => Styled::plain(&f.finding_type),
                 Col::Resource if ctx.target == Target::Screen => {
-                    Styled::plain(ctx.flagged(&f.resource, &f.resource))
+                    Styled::id(ctx.flagged(&f.resource, &f.resource), Tone::Plain)
                 }
                 Col::Resource => Styled::plain(&f.resource),
                 Col::Count => Styled::plain(f.count.to_string()),

@@ -107,6 +107,9 @@ pub enum Badge {
 pub struct Totals {
     pub rows: usize,
     pub badges: Vec<(Badge, usize)>,
+    /// When rows are parts of items (a group's rules): how many items, and what items and rows
+    /// are called ("13 groups · 33 rules").
+    pub items: Option<(usize, &'static str, &'static str)>,
 }
 
 impl Totals {
@@ -115,7 +118,14 @@ impl Totals {
         Totals {
             rows,
             badges: badges.into_iter().filter(|(_, n)| *n > 0).collect(),
+            items: None,
         }
+    }
+
+    /// Rows that are parts of `count` items: the title names both.
+    pub fn of_items(mut self, count: usize, items: &'static str, rows: &'static str) -> Totals {
+        self.items = Some((count, items, rows));
+        self
     }
 }
 
@@ -222,6 +232,9 @@ pub enum Tone {
 pub struct Styled {
     pub text: String,
     pub tone: Tone,
+    /// An identifier: cut in the middle when its column is narrow, so its tail still tells it
+    /// apart from ids that share its start. Other text is cut at the end.
+    pub id: bool,
 }
 
 impl Styled {
@@ -229,11 +242,20 @@ impl Styled {
         Styled {
             text: text.into(),
             tone,
+            id: false,
         }
     }
 
     pub fn plain(text: impl Into<String>) -> Styled {
         Styled::new(text, Tone::Plain)
+    }
+
+    /// An identifier (an instance, a group, a finding type): cut in the middle.
+    pub fn id(text: impl Into<String>, tone: Tone) -> Styled {
+        Styled {
+            id: true,
+            ..Styled::new(text, tone)
+        }
     }
 }
 

@@ -13,8 +13,12 @@ pub struct SecurityGroupsPane;
 enum Col {
     /// The group's id (cut to its tail on screen) and name.
     Group,
-    /// The group's name alone (a narrow pane).
+    /// The group's name alone (a narrow pane, or beside its id).
     GroupName,
+    /// The group's whole id (a wide pane).
+    GroupId,
+    /// The region (more than one watched).
+    Region,
     Direction,
     Protocol,
     Ports,
@@ -33,9 +37,11 @@ enum Col {
 
 impl Col {
     /// In declaration order, so `ALL[c as usize] == c`.
-    const ALL: [Col; 12] = [
+    const ALL: [Col; 14] = [
         Col::Group,
         Col::GroupName,
+        Col::GroupId,
+        Col::Region,
         Col::Direction,
         Col::Protocol,
         Col::Ports,
@@ -142,6 +148,7 @@ impl Pane for SecurityGroupsPane {
                 (Badge::Risk(Risk::High), high),
             ],
         )
+        .of_items(groups(data).len(), "groups", "rules")
     }
 
     fn detail_title(&self, data: &PaneData, row: RowRef) -> Option<String> {
@@ -232,8 +239,10 @@ impl Pane for SecurityGroupsPane {
                 (Risk, "RISK", Width::Cap(0)),
                 (Reason, "REASON", Width::Cap(90)),
             ],
+            // Identifiers first: the whole group id, then the name; the reason takes the rest.
             (Target::Screen, Tier::Wide) => &[
-                (Group, "GROUP", Width::Len(28)),
+                (GroupId, "GROUP", Width::Len(20)),
+                (GroupName, "NAME", Width::Len(22)),
                 (Direction, "DIR", Width::Len(3)),
                 (Protocol, "PROTO", Width::Len(5)),
                 (Ports, "PORTS", Width::Len(11)),
@@ -250,13 +259,23 @@ impl Pane for SecurityGroupsPane {
                 (Risk, "RISK", Width::Len(8)),
                 (Reason, "REASON", Width::Fill(1)),
             ],
+            (Target::Screen, Tier::Narrow) if width >= 60 => &[
+                (GroupName, "GROUP", Width::Len(18)),
+                (Rule, "RULE", Width::Fill(1)),
+                (RiskShort, "RISK", Width::Len(4)),
+            ],
             (Target::Screen, Tier::Narrow) => &[
                 (GroupName, "GROUP", Width::Len(12)),
                 (Rule, "RULE", Width::Fill(1)),
                 (RiskShort, "RISK", Width::Len(4)),
             ],
         };
-        cols.iter().map(|(c, h, w)| column(*c, h, *w)).collect()
+        let mut out: Vec<Column> = cols.iter().map(|(c, h, w)| column(*c, h, *w)).collect();
+        // Which region a group is in, when there is more than one to be in.
+        if ctx.multi_region && ctx.target == Target::Screen && width >= 90 {
+            out.insert(1, column(Region, "REGION", Width::Len(14)));
+        }
+        out
     }
 
     fn cells(
@@ -276,18 +295,21 @@ impl Pane for SecurityGroupsPane {
             (Target::Screen, true) => Tone::Muted,
             (Target::Screen, false) => Tone::Base,
         };
-        let group = |c: Col| match (c, ctx.target) {
-            (Col::GroupName, Target::Screen) if !continuation => {
-                Styled::new(ctx.flagged(&g.id, &g.name), group_tone)
+        // Changed by secdash: flagged on the group's first row (the badge is in its detail).
+        let flag = |text: &str| {
+            if continuation {
+                text.to_string()
+            } else {
+                ctx.flagged(&g.id, text)
             }
+        };
+        let group = |c: Col| match (c, ctx.target) {
+            (Col::GroupName, Target::Screen) => Styled::id(flag(&g.name), group_tone),
             (Col::GroupName, _) => Styled::new(&g.name, group_tone),
-            // Changed by secdash: flagged on the group's first row (the badge is in its detail).
-            (_, Target::Screen) if !continuation => Styled::new(
-                ctx.flagged(&g.id, &format!("{} {}", short_id(&g.id), g.name)),
-                group_tone,
-            ),
+            (Col::GroupId, _) => Styled::id(flag(&g.id), group_tone),
+            (Col::Region, _) => Styled::new(&g.region, group_tone),
             (_, Target::Screen) => {
-                Styled::new(format!("{} {}", short_id(&g.id), g.name), group_tone)
+                Styled::id(flag(&format!("{} {}", short_id(&g.id), g.name)), group_tone)
             }
             (_, Target::Report) => Styled::plain(format!("{} {}", g.id, g.name)),
         };
@@ -299,7 +321,7 @@ impl Pane for SecurityGroupsPane {
             return columns
                 .iter()
                 .map(|c| match Col::of(c) {
-                    col @ (Col::Group | Col::GroupName) => group(col),
+                    col @ (Col::Group | Col::GroupName | Col::GroupId | Col::Region) => group(col),
                     // Isolated by secdash: say so, and when and for which incident.
                     col if Some(col) == says => match ctx.changed(&g.id) {
                         Some(badge) => Styled::new(badge, Tone::Alert),
@@ -312,12 +334,12 @@ impl Pane for SecurityGroupsPane {
         columns
             .iter()
             .map(|c| match Col::of(c) {
-                col @ (Col::Group | Col::GroupName) => group(col),
+                col @ (Col::Group | Col::GroupName | Col::GroupId | Col::Region) => group(col),
                 Col::Direction => Styled::plain(rule.direction.to_string()),
                 Col::Protocol => Styled::plain(&rule.protocol),
                 Col::Ports => Styled::plain(rule.ports_label()),
                 Col::ProtoPorts => Styled::plain(proto_ports(rule)),
-                Col::Peer => Styled::plain(rule.peer.to_string()),
+                Col::Peer => Styled::id(rule.peer.to_string(), Tone::Plain),
                 Col::Rule => {
                     let arrow = if rule.direction == Direction::Ingress {
                         "←"
@@ -326,13 +348,7 @@ impl Pane for SecurityGroupsPane {
                     };
                     Styled::plain(format!("{} {arrow} {}", proto_ports(rule), rule.peer))
                 }
-                Col::Risk => {
-                    let label = match (ctx.target, rule.risk) {
-                        (Target::Screen, Risk::None) => "·",
-                        (_, r) => r.label(),
-                    };
-                    Styled::new(label, Tone::Risk(rule.risk))
-                }
+                Col::Risk => Styled::new(rule.risk.label(), Tone::Risk(rule.risk)),
                 Col::RiskShort => Styled::new(short_risk(rule.risk), Tone::Risk(rule.risk)),
                 Col::Reason if ctx.target == Target::Report => Styled::plain(&rule.risk_reason),
                 Col::Reason => Styled::new(&rule.risk_reason, Tone::Risk(rule.risk)),
@@ -362,7 +378,7 @@ fn proto_ports(rule: &Rule) -> String {
 
 fn short_risk(r: Risk) -> &'static str {
     match r {
-        Risk::None => "·",
+        Risk::None => "none",
         Risk::Low => "low",
         Risk::Medium => "med",
         Risk::High => "high",

@@ -42,6 +42,8 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     let mut theme = theme::load(&config.theme)?;
     if config.no_color {
         theme = theme.without_colors();
+    } else if !config.truecolor {
+        theme = theme.in_256_colours();
     }
     init_logging(&config, cli.log_file.clone());
     log_panics(false);

@@ -15,6 +15,32 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The nearest colour of xterm's 256: the 6×6×6 cube or the 24 greys.
+pub fn to_256(color: Color) -> Color {
+    let Color::Rgb(r, g, b) = color else {
+        return color;
+    };
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    let level = |c: u8| {
+        (0..6)
+            .min_by_key(|&i| (i32::from(LEVELS[i]) - i32::from(c)).abs())
+            .unwrap_or(0)
+    };
+    let (ri, gi, bi) = (level(r), level(g), level(b));
+    let cube = (LEVELS[ri], LEVELS[gi], LEVELS[bi]);
+    let grey_i = ((i32::from(r) + i32::from(g) + i32::from(b)) / 3 - 8).clamp(0, 230) / 10;
+    let grey = (8 + grey_i * 10) as u8;
+    let dist = |(x, y, z): (u8, u8, u8)| {
+        let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).pow(2);
+        d(x, r) + d(y, g) + d(z, b)
+    };
+    if dist((grey, grey, grey)) < dist(cube) {
+        Color::Indexed(232 + grey_i as u8)
+    } else {
+        Color::Indexed((16 + 36 * ri + 6 * gi + bi) as u8)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StyleSpec {
@@ -83,10 +109,33 @@ macro_rules! theme_keys {
                 Theme { name: name.to_string(), $($key: Style::default(),)* }
             }
 
-            /// Keeps bold, reverse and friends but drops every colour (NO_COLOR).
+            /// Keeps bold, reverse and friends but drops every colour (NO_COLOR). The
+            /// selection becomes reverse video: without its background the cursor would be
+            /// invisible on bold rows.
             pub fn without_colors(mut self) -> Theme {
                 $(self.$key = Style { fg: None, bg: None, ..self.$key };)*
+                self.selection = self.selection.add_modifier(Modifier::REVERSED);
                 self
+            }
+
+            /// Every 24-bit colour as the nearest of the 256 that every terminal has, for a
+            /// terminal that does not say it takes 24-bit colour (`COLORTERM`).
+            pub fn in_256_colours(mut self) -> Theme {
+                $(self.$key = Style {
+                    fg: self.$key.fg.map(to_256),
+                    bg: self.$key.bg.map(to_256),
+                    ..self.$key
+                };)*
+                self
+            }
+
+            /// Each style that carries text, by name (borders are decoration).
+            #[cfg(test)]
+            fn text_styles(&self) -> Vec<(&'static str, Style)> {
+                vec![$((stringify!($key), self.$key),)*]
+                    .into_iter()
+                    .filter(|(k, _)| !k.starts_with("border"))
+                    .collect()
             }
         }
     };
@@ -301,10 +350,66 @@ mod tests {
         );
     }
 
+    fn luminance(c: Color) -> f64 {
+        let Color::Rgb(r, g, b) = c else {
+            panic!("the light theme uses 24-bit colours: {c:?}");
+        };
+        let f = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+    }
+
+    fn contrast(a: Color, b: Color) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    /// WCAG AA for text: 4.5:1, on the screen's background and on the dialogs'.
+    #[test]
+    fn the_light_themes_labels_are_readable() {
+        let t = load("light").unwrap();
+        let screen = t.base.bg.unwrap();
+        let dialog = t.dialog.bg.unwrap();
+        for (key, style) in t.text_styles() {
+            let Some(fg) = style.fg else { continue };
+            let backgrounds = match style.bg {
+                Some(own) => vec![own],
+                None => vec![screen, dialog],
+            };
+            for bg in backgrounds {
+                let ratio = contrast(fg, bg);
+                assert!(ratio >= 4.5, "{key}: {ratio:.2}:1");
+            }
+        }
+    }
+
+    #[test]
+    fn without_24_bit_colour_every_colour_is_one_of_256() {
+        let t = load("dark").unwrap().in_256_colours();
+        for (key, style) in t.text_styles() {
+            for c in [style.fg, style.bg].into_iter().flatten() {
+                assert!(!matches!(c, Color::Rgb(..)), "{key}: {c:?}");
+            }
+        }
+        assert_eq!(to_256(Color::Rgb(0, 0, 0)), Color::Indexed(16));
+        assert_eq!(to_256(Color::Rgb(255, 0, 0)), Color::Indexed(196));
+        assert_eq!(to_256(Color::Rgb(128, 128, 128)), Color::Indexed(244));
+    }
+
     #[test]
     fn no_color_keeps_modifiers() {
         let t = load("dark").unwrap().without_colors();
         assert_eq!(t.risk_critical.fg, None);
         assert!(t.risk_critical.add_modifier.contains(Modifier::BOLD));
+        assert!(
+            t.selection.add_modifier.contains(Modifier::REVERSED),
+            "the cursor stays visible without colours"
+        );
     }
 }

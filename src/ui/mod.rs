@@ -12,11 +12,41 @@ use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::widgets::Block;
 
+/// Below this, the header cannot show the account whole: secdash says so instead of showing
+/// a cut account id.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
 pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     frame.render_widget(Block::default().style(theme.base), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "terminal too small: {}×{}\nsecdash needs {MIN_WIDTH}×{MIN_HEIGHT}\n(q quits)",
+            area.width, area.height
+        );
+        let lines = text.lines().count() as u16;
+        let y = area.y + area.height.saturating_sub(lines) / 2;
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(text)
+                .style(theme.base)
+                .alignment(ratatui::layout::Alignment::Center)
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            ratatui::layout::Rect {
+                y,
+                height: area.height.saturating_sub(y - area.y),
+                ..area
+            },
+        );
+        return;
+    }
     chrome::header(state, theme, frame, area);
-    for (pane, rect) in layout::panes(area, state.focus, state.zoomed) {
+    for (pane, rect) in layout::panes(
+        area,
+        state.focus,
+        state.zoomed,
+        state.view(crate::model::PaneId::Endpoints).rows.len(),
+    ) {
         pane::draw(state, theme, frame, rect, pane);
     }
     chrome::status_bar(state, theme, frame, area);

@@ -10,14 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 pub fn help(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    // Two columns when there is room, so every binding fits on an 80×24 screen.
-    let two = area.width >= 70;
-    let rect = if two {
-        centered(area, 92, 90)
-    } else {
-        centered(area, 95, 95)
-    };
-    // Actions are hidden in read-only mode; in the demo they are listed as needing AWS.
+    let rect = centered(area, 92, 90);
+    // Actions are hidden in read-only mode; without AWS or the rehearsal they say so.
     let entries: Vec<(String, String)> = Action::ALL
         .iter()
         .filter(|a| !(a.changes_aws() && state.context.read_only))
@@ -34,7 +28,15 @@ pub fn help(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0);
-    let col_w = (rect.width.saturating_sub(2) / if two { 2 } else { 1 }) as usize;
+    let entry_w = entries
+        .iter()
+        .map(|(_, d)| key_w + 2 + d.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
+    // Two columns only when every description fits whole in one; else one column that scrolls.
+    let inner_w = rect.width.saturating_sub(2) as usize;
+    let two = entry_w * 2 <= inner_w;
+    let col_w = if two { inner_w / 2 } else { inner_w };
     let entry = |(k, d): &(String, String)| -> Vec<Span<'static>> {
         let text = format!("{k:>key_w$}  ");
         let room = col_w.saturating_sub(text.chars().count());
@@ -63,16 +65,30 @@ pub fn help(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         "Filter: type to narrow, enter keeps it, esc clears it. Rebind keys in [keys] of the config file.",
         theme.muted,
     )));
+    let visible = rect.height.saturating_sub(2) as usize;
+    let scroll = state.help_scroll.min(lines.len().saturating_sub(visible));
+    let more = lines.len() > visible;
+    let title = if more {
+        format!(
+            " Keys · {}–{} of {} · j/k scroll · esc closes ",
+            scroll + 1,
+            (scroll + visible).min(lines.len()),
+            lines.len()
+        )
+    } else {
+        " Keys · esc closes ".to_string()
+    };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border_focused)
-        .title(Span::styled(" Keys · esc closes ", theme.title_focused))
+        .title(Span::styled(title, theme.title_focused))
         .style(theme.dialog);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((scroll as u16, 0)),
         rect,
     );
 }

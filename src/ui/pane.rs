@@ -9,7 +9,7 @@ use crate::model::{CheckStatus, PaneId, Risk};
 use crate::panes::{self, Badge, Styled, Target, Tone, Width};
 use crate::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
@@ -36,7 +36,13 @@ pub fn check_style(theme: &Theme, s: CheckStatus) -> Style {
 }
 
 /// The pane's border with its number, title, counts and load state.
-fn frame_block<'a>(state: &AppState, theme: &Theme, pane: PaneId, summary: Line<'a>) -> Block<'a> {
+fn frame_block<'a>(
+    state: &AppState,
+    theme: &Theme,
+    pane: PaneId,
+    summary: Line<'a>,
+    width: u16,
+) -> Block<'a> {
     let focused = state.focus == pane;
     let (border, title_style) = if focused {
         (theme.border_focused, theme.title_focused)
@@ -64,10 +70,17 @@ fn frame_block<'a>(state: &AppState, theme: &Theme, pane: PaneId, summary: Line<
             .stamp(pane)
             .map(|(at, _)| format!(" · showing data from {} ago", age(state.now, at)))
             .unwrap_or_default();
-        Line::from(Span::styled(
-            format!(" ✗ {err}{data_age} "),
-            theme.status_error,
-        ))
+        // Cut at its end, not its start: the cause comes first.
+        let room = usize::from(width.saturating_sub(4));
+        let text = format!(" ✗ {err}{data_age} ");
+        let text = if text.chars().count() > room {
+            let mut t: String = text.chars().take(room.saturating_sub(2)).collect();
+            t.push_str("… ");
+            t
+        } else {
+            text
+        };
+        Line::from(Span::styled(text, theme.status_error))
     } else if let Some((at, warnings)) = state.stamp(pane) {
         if let Some(w) = warnings.first() {
             Line::from(Span::styled(format!(" ⚠ {w} "), theme.status_error))
@@ -94,11 +107,22 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, pane
     let data = state.pane_data(pane);
     let ctx = state.cell_context(Target::Screen);
     let columns = entry.columns(area.width, &ctx);
+    let widths: Vec<Constraint> = columns.iter().map(|c| constraint(c.width)).collect();
+    // The widths the table will give its columns, so identifiers are cut in their middle
+    // rather than at their end.
+    let inner = area.width.saturating_sub(2);
+    let solved: Vec<usize> = Layout::horizontal(widths.clone())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, inner, 1))
+        .iter()
+        .map(|r| usize::from(r.width))
+        .collect();
     let table = PaneTable {
         pane,
-        summary: summary(state, theme, pane),
+        summary: summary(state, theme, pane, area.width >= 70),
         header: columns.iter().map(|c| c.header).collect(),
-        widths: columns.iter().map(|c| constraint(c.width)).collect(),
+        widths,
         empty: entry.empty_message(data),
     };
     table.draw(state, theme, frame, area, |r, continuation| {
@@ -109,7 +133,8 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, pane
         Row::new(
             cells
                 .into_iter()
-                .map(|c| cell(theme, c))
+                .zip(solved.iter().chain(std::iter::repeat(&usize::MAX)))
+                .map(|(c, w)| cell(theme, c, *w))
                 .collect::<Vec<_>>(),
         )
     });
@@ -122,11 +147,17 @@ fn constraint(w: Width) -> Constraint {
     }
 }
 
-/// A cell in the theme's colours: plain text takes the row's style.
-fn cell(theme: &Theme, c: Styled) -> Cell<'static> {
+/// A cell in the theme's colours (plain text takes the row's style), an identifier cut in its
+/// middle to the column's width.
+fn cell(theme: &Theme, c: Styled, width: usize) -> Cell<'static> {
+    let text = if c.id && c.text.chars().count() > width {
+        crate::format::elide_middle(&c.text, width)
+    } else {
+        c.text
+    };
     match tone_style(theme, c.tone) {
-        None => Cell::from(c.text),
-        Some(style) => Cell::from(Span::styled(c.text, style)),
+        None => Cell::from(text),
+        Some(style) => Cell::from(Span::styled(text, style)),
     }
 }
 
@@ -164,7 +195,7 @@ impl PaneTable<'_> {
         row: impl Fn(panes::RowRef, bool) -> Row<'static>,
     ) {
         let pane = self.pane;
-        let block = frame_block(state, theme, pane, self.summary);
+        let block = frame_block(state, theme, pane, self.summary, area.width);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let view = state.view(pane);
@@ -268,12 +299,20 @@ fn count_label(shown: usize, total: usize) -> String {
 }
 
 /// The title's counts, from the totals `update` keeps: nothing is counted while drawing.
-fn summary(state: &AppState, theme: &Theme, pane: PaneId) -> Line<'static> {
+fn summary(state: &AppState, theme: &Theme, pane: PaneId, wide: bool) -> Line<'static> {
     let view = state.view(pane);
-    let mut spans = vec![Span::styled(
-        count_label(view.rows.len(), view.totals.rows),
-        theme.muted,
-    )];
+    let counts = match view.totals.items {
+        // "13 groups · 33 rules", or "3/33 rules" when filtered (or narrow).
+        Some((items, noun, rows)) if view.rows.len() == view.totals.rows && wide => {
+            format!("({items} {noun} · {} {rows}) ", view.totals.rows)
+        }
+        Some((_, _, rows)) if view.rows.len() == view.totals.rows => {
+            format!("({} {rows}) ", view.totals.rows)
+        }
+        Some((_, _, rows)) => format!("({}/{} {rows}) ", view.rows.len(), view.totals.rows),
+        None => count_label(view.rows.len(), view.totals.rows),
+    };
+    let mut spans = vec![Span::styled(counts, theme.muted)];
     for (badge, n) in &view.totals.badges {
         let (text, style) = match badge {
             Badge::Alert => (format!("⚠ {n} in alert "), theme.endpoints_alert),
