@@ -428,3 +428,77 @@ fn the_demo_rehearses_an_isolation_and_leaves_no_trace() {
         "nothing of the rehearsal is in the real state directory"
     );
 }
+
+impl Tmux {
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "tmux {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+#[test]
+fn command_line_sort_paste_and_copy_in_a_real_terminal() {
+    let bin = env!("CARGO_BIN_EXE_secdash");
+    let state = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "env -u NO_COLOR SECDASH_STATE_DIR={dir} XDG_CONFIG_HOME={dir} {bin} --demo; echo \"exited with $?\"; sleep 60",
+        dir = state.path().display(),
+    );
+    let t = Tmux::start("habits", &cmd, 120, 40);
+    // tmux takes OSC 52 from the program into its paste buffer, as it would pass it on to
+    // the operator's terminal over ssh.
+    t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
+    t.wait_for("Custom VPC with private");
+
+    // `:window 6h` changes the window the header shows and the endpoints are read over.
+    t.send(&[":"]);
+    t.type_text("window 6h");
+    t.send(&["Enter"]);
+    t.wait_for("window 6h");
+
+    // `:sg` with Tab completion focuses the groups; `s` sorts them by risk.
+    t.send(&[":"]);
+    t.type_text("s");
+    t.send(&["Tab"]);
+    let s = t.wait_for("sg  sort");
+    assert!(s.contains(":s"), "{s}");
+    t.type_text("g");
+    t.send(&["Enter", "s"]);
+    t.wait_for("sorted risk");
+
+    // A pasted filter arrives as text (bracketed paste), not as keys that would run bindings.
+    t.send(&["/"]);
+    t.tmux(&["set-buffer", "ssh q"]);
+    t.tmux(&["paste-buffer", "-p", "-t", "t"]);
+    std::thread::sleep(Duration::from_millis(300));
+    t.send(&["BSpace", "BSpace", "Enter"]);
+    let s = t.wait_for("3 match");
+    assert!(
+        !s.contains("exited with"),
+        "q in a paste did not quit:\n{s}"
+    );
+
+    // `y` copies the selected group's id to the clipboard through OSC 52.
+    t.send(&["g", "y"]);
+    let s = t.wait_for("copied: sg-");
+    let start = Instant::now();
+    let copied = loop {
+        let b = t.tmux(&["show-buffer"]);
+        if b.starts_with("sg-") || start.elapsed() > Duration::from_secs(5) {
+            break b;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        copied.starts_with("sg-") && s.contains(&format!("copied: {copied}")),
+        "the clipboard holds {copied:?}; screen:\n{s}"
+    );
+
+    t.send(&["q"]);
+    t.wait_for("exited with 0");
+}

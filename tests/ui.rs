@@ -630,3 +630,56 @@ fn the_incident_view_lists_actions_to_restore_and_takes_notes() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn the_command_line_shows_its_choices_and_its_mistakes() {
+    let mut s = demo_state(120, 40, 1);
+    keys(&mut s, ":window 1\t");
+    let shown = screen(&s);
+    let last = shown.lines().last().unwrap();
+    assert!(last.starts_with(":window 1▏"), "{last}");
+    assert!(last.contains("15m  1h  1d"), "{last}");
+    keys(&mut s, "x\n");
+    let last = screen(&s).lines().last().unwrap().to_string();
+    assert!(last.contains("✗ `1x` is not a length of time"), "{last}");
+    insta::assert_snapshot!(screen(&s));
+}
+
+#[test]
+fn filter_matches_are_underlined_and_a_hidden_match_is_hinted() {
+    let mut s = demo_state(120, 40, 1);
+    keys(&mut s, "2/22");
+    let buf = draw(&s, &Theme::default());
+    let (x, y) = find(&buf, "tcp/22").expect("a match on screen");
+    let underlined = |x| {
+        buf[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::UNDERLINED)
+    };
+    assert!(
+        underlined(x + 4) && underlined(x + 5),
+        "the match is underlined"
+    );
+    assert!(!underlined(x), "the rest of the cell is not");
+    // A word only the detail view shows (the VPC): the filter line says so.
+    keys(&mut s, "\u{1b}/vpc-");
+    let shown = screen(&s);
+    assert!(
+        shown.contains("this row matches in a field not shown"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_title_shows_the_sort_and_a_jump() {
+    let mut s = demo_state(160, 45, 1);
+    keys(&mut s, "ss");
+    let shown = screen(&s);
+    assert!(shown.contains("sorted invocations"), "{shown}");
+    keys(&mut s, "S");
+    assert!(screen(&s).contains("sorted -invocations"));
+    keys(&mut s, "/llama3\nJ");
+    let shown = screen(&s);
+    assert!(shown.contains("→ attached to"), "{shown}");
+    insta::assert_snapshot!(shown);
+}

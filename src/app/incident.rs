@@ -42,7 +42,7 @@ pub struct Prompt {
     pub error: Option<String>,
 }
 
-const PROMPT_MAX: usize = 200;
+pub(super) const PROMPT_MAX: usize = 200;
 
 /// The pane a step is carried out in.
 pub fn pane_of(step: &str) -> Option<PaneId> {

@@ -1,10 +1,14 @@
 //! Keys: what each binding does to the state, the filter line's editing, the cursor.
 
+use super::command::{self, Command, CommandLine};
+use super::line_edit::{Edited, LineEdit};
 use super::{
-    AppState, Effect, Flash, Overlay, actions, detail, incident, keep_visible, rebuild_rows, rows,
+    AppState, Effect, Flash, Overlay, actions, detail, incident, jump, keep_visible, rebuild_rows,
+    rows,
 };
 use crate::config::keymap::Action;
 use crate::model::PaneId;
+use crate::panes::Sort;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn move_cursor(state: &mut AppState, delta: isize) {
@@ -26,6 +30,9 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     }
     if state.prompt.is_some() {
         return incident::prompt_key(state, key);
+    }
+    if state.command.is_some() {
+        return command_key(state, key);
     }
     if state.editing_filter {
         edit_filter(state, key);
@@ -104,14 +111,45 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                 for pane in PaneId::ALL {
                     keep_visible(state, pane);
                 }
+            } else if state.view(state.focus).only.is_some() {
+                state.view_mut(state.focus).only = None;
+                rebuild_rows(state, state.focus);
             } else if !state.view(state.focus).filter.is_empty() {
                 set_filter(state, String::new());
             }
         }
         Action::Filter => {
             state.editing_filter = true;
+            state.filter_cursor = state.view(state.focus).filter.chars().count();
             keep_visible(state, state.focus);
         }
+        Action::Sort | Action::SortReverse => sort_key(state, action == Action::SortReverse),
+        Action::NextMatch => next_match(state, 1),
+        Action::PrevMatch => next_match(state, -1),
+        Action::Command => state.command = Some(CommandLine::default()),
+        Action::Window => {
+            let next = command::next_window(state.context.window);
+            return set_window(state, next);
+        }
+        Action::Copy => return copy(state, false),
+        Action::Console => return copy(state, true),
+        Action::Jump => match jump::target(state) {
+            Ok((pane, only)) => {
+                let label = only.label.clone();
+                state.view_mut(pane).only = Some(only);
+                state.view_mut(pane).selected = 0;
+                rebuild_rows(state, pane);
+                focus(state, pane);
+                state.flash = Some(Flash::info(
+                    format!(
+                        "{}: {label} (esc shows all)",
+                        crate::panes::pane(pane).short_name()
+                    ),
+                    state.now,
+                ));
+            }
+            Err(why) => state.flash = Some(Flash::refused(why, state.now)),
+        },
         Action::Refresh => return vec![Effect::Refresh(state.focus)],
         Action::RefreshAll => return PaneId::ALL.into_iter().map(Effect::Refresh).collect(),
         Action::Zoom => {
@@ -202,31 +240,311 @@ pub(super) fn set_filter_of(state: &mut AppState, pane: PaneId, filter: String) 
     }
 }
 
+/// The filter's longest text: a pasted log line must not become a filter of pages.
+pub const FILTER_MAX: usize = 64;
+
 fn edit_filter(state: &mut AppState, key: KeyEvent) {
-    let mut text = state.view(state.focus).filter.clone();
     match key.code {
         KeyCode::Esc => {
             state.editing_filter = false;
-            text.clear();
+            set_filter(state, String::new());
         }
         KeyCode::Enter => {
             state.editing_filter = false;
             keep_visible(state, state.focus);
-            return;
         }
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            if text.chars().count() < 64 {
-                text.push(c);
+        // The selection moves while typing, as in fzf.
+        KeyCode::Down => move_cursor(state, 1),
+        KeyCode::Up => move_cursor(state, -1),
+        KeyCode::PageDown => move_cursor(state, state.page_rows(state.focus) as isize),
+        KeyCode::PageUp => move_cursor(state, -(state.page_rows(state.focus) as isize)),
+        _ => {
+            let text = &state.view(state.focus).filter;
+            let mut line = LineEdit {
+                cursor: state.filter_cursor.min(text.chars().count()),
+                text: text.clone(),
+            };
+            match line.key(key, FILTER_MAX) {
+                Edited::Text => {
+                    state.filter_cursor = line.cursor;
+                    set_filter(state, line.text);
+                }
+                Edited::Cursor => state.filter_cursor = line.cursor,
+                Edited::NotMine => {}
             }
         }
-        _ => return,
     }
-    set_filter(state, text);
+}
+
+/// Pasted text goes where typing goes: the filter, the command line or a prompt.
+pub(super) fn on_paste(state: &mut AppState, text: &str) -> Vec<Effect> {
+    if let Some(cmd) = state.command.as_mut() {
+        cmd.line.insert(text, FILTER_MAX);
+    } else if let Some(prompt) = state.prompt.as_mut() {
+        let mut line = LineEdit::new(&prompt.input);
+        line.insert(text, incident::PROMPT_MAX);
+        prompt.input = line.text;
+    } else if state.editing_filter {
+        let mut line = LineEdit {
+            text: state.view(state.focus).filter.clone(),
+            cursor: state.filter_cursor,
+        };
+        if line.insert(text, FILTER_MAX) {
+            state.filter_cursor = line.cursor;
+            set_filter(state, line.text);
+        }
+    }
+    vec![]
+}
+
+/// `s` steps to the next sort field (after the last, back to the data's order); `S` reverses.
+fn sort_key(state: &mut AppState, reverse: bool) {
+    let pane = state.focus;
+    let fields = crate::panes::pane(pane).sort_fields();
+    let now = state.view(pane).sort;
+    let next = match (now, reverse) {
+        (None, false) => Some(Sort {
+            field: 0,
+            reversed: false,
+        }),
+        (Some(s), false) if s.field + 1 < fields.len() => Some(Sort {
+            field: s.field + 1,
+            reversed: false,
+        }),
+        (Some(_), false) => None,
+        (None, true) => Some(Sort {
+            field: 0,
+            reversed: true,
+        }),
+        (Some(s), true) => Some(Sort {
+            reversed: !s.reversed,
+            ..s
+        }),
+    };
+    set_sort(state, pane, next);
+}
+
+/// Orders a pane's rows, keeping the cursor on the item it was on.
+pub(super) fn set_sort(state: &mut AppState, pane: PaneId, sort: Option<Sort>) {
+    let selected = super::selected_item(state, pane);
+    state.view_mut(pane).sort = sort;
+    rebuild_rows(state, pane);
+    super::reselect(state, pane, selected);
+    let fields = crate::panes::pane(pane).sort_fields();
+    let text = match sort {
+        Some(s) => format!(
+            "sorted by {}{}",
+            fields[s.field],
+            if s.reversed { ", reversed" } else { "" }
+        ),
+        None => "in the order AWS lists them".to_string(),
+    };
+    state.flash = Some(Flash::info(text, state.now));
+}
+
+/// `n` / `N`: the next or previous row the filter matches, round the end.
+fn next_match(state: &mut AppState, step: isize) {
+    let view = state.view(state.focus);
+    if view.filter.trim().is_empty() {
+        state.flash = Some(Flash::refused(
+            "no filter: type / and words, then n and N step through the matches",
+            state.now,
+        ));
+        return;
+    }
+    let n = view.rows.len();
+    if n == 0 {
+        state.flash = Some(Flash::refused("nothing matches the filter", state.now));
+        return;
+    }
+    let at = (view.selected as isize + step).rem_euclid(n as isize) as usize;
+    state.view_mut(state.focus).selected = at;
+    keep_visible(state, state.focus);
+    state.flash = Some(Flash::info(format!("match {} of {n}", at + 1), state.now));
+}
+
+/// The window of the metrics, changed at runtime: the endpoints are fetched again.
+pub(super) fn set_window(state: &mut AppState, window: chrono::Duration) -> Vec<Effect> {
+    state.context.window = window;
+    state.flash = Some(Flash::info(
+        format!(
+            "window {}: endpoints are fetched again",
+            crate::format::format_window(window)
+        ),
+        state.now,
+    ));
+    vec![Effect::SetWindow(window)]
+}
+
+/// `y` copies the row's id or ARN; `o` its console page, shown and copied.
+fn copy(state: &mut AppState, console: bool) -> Vec<Effect> {
+    let pane = crate::panes::pane(state.focus);
+    let text = state.selected_row().and_then(|row| {
+        let data = state.pane_data(state.focus)?;
+        if console {
+            pane.console_url(data, row)
+        } else {
+            let account = state
+                .context
+                .identity
+                .data()
+                .and_then(|i| i.account.as_deref());
+            pane.copy_text(data, row, account)
+        }
+    });
+    let Some(text) = text else {
+        state.flash = Some(Flash::refused("no row selected", state.now));
+        return vec![];
+    };
+    let what = if console { "console link" } else { "copied" };
+    state.flash = Some(Flash::info(format!("{what}: {text}"), state.now));
+    vec![Effect::Copy(text)]
+}
+
+/// A key while the command line is open.
+fn command_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    let Some(cmd) = state.command.as_mut() else {
+        return vec![];
+    };
+    match key.code {
+        KeyCode::Esc => state.command = None,
+        KeyCode::Tab => {
+            let text = cmd.line.text.clone();
+            let (line, choices) = command::complete(&text, &known(state));
+            let cmd = state.command.as_mut().expect("open");
+            cmd.line = LineEdit::new(&line);
+            cmd.choices = choices;
+            cmd.error = None;
+        }
+        KeyCode::Enter => {
+            let text = cmd.line.text.clone();
+            let parsed = command::parse(&text, &known(state));
+            match parsed {
+                Ok(c) => {
+                    state.command = None;
+                    return run_command(state, c);
+                }
+                Err(e) => {
+                    let cmd = state.command.as_mut().expect("open");
+                    cmd.error = Some(e);
+                    cmd.choices.clear();
+                }
+            }
+        }
+        _ => {
+            if cmd.line.key(key, FILTER_MAX) == Edited::Text {
+                cmd.error = None;
+                cmd.choices.clear();
+            }
+        }
+    }
+    vec![]
+}
+
+fn known(state: &AppState) -> command::Known<'_> {
+    let mut incidents: Vec<String> = state.journal.iter().map(|e| e.incident.clone()).collect();
+    incidents.sort();
+    incidents.dedup();
+    command::Known {
+        regions: &state.watched_regions,
+        incidents,
+        themes: crate::theme::BUILT_IN.iter().map(|(n, _)| *n).collect(),
+        sort_fields: crate::panes::pane(state.focus).sort_fields(),
+    }
+}
+
+fn run_command(state: &mut AppState, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Focus(pane) => focus(state, pane),
+        Command::Help => {
+            state.overlay = Overlay::Help;
+            state.help_scroll = 0;
+        }
+        Command::Quit => return quit(state),
+        Command::Window(w) => return set_window(state, w),
+        Command::Incident(id) => return incident::switch_to(state, id),
+        Command::Theme(name) => return vec![Effect::SetTheme(name)],
+        Command::Sort { field, reversed } => {
+            let fields = crate::panes::pane(state.focus).sort_fields();
+            let field = fields.iter().position(|f| *f == field).unwrap_or(0);
+            set_sort(state, state.focus, Some(Sort { field, reversed }));
+        }
+        Command::Region(region) => {
+            let regions = match region {
+                Some(r) => vec![r],
+                None => state.watched_regions.clone(),
+            };
+            if regions == state.context.regions {
+                return vec![];
+            }
+            state.context.regions = regions.clone();
+            // The data shown is of other regions: it goes, and every pane is fetched again.
+            for pane in PaneId::ALL {
+                state.data[pane.index()] = Default::default();
+                state.views[pane.index()].totals = Default::default();
+                rebuild_rows(state, pane);
+            }
+            state.flash = Some(Flash::info(
+                format!("watching {}", regions.join(", ")),
+                state.now,
+            ));
+            let mut effects = vec![Effect::SetRegions(regions)];
+            effects.extend(PaneId::ALL.into_iter().map(Effect::Refresh));
+            return effects;
+        }
+    }
+    vec![]
+}
+
+/// A click selects the pane and the row under it; the wheel scrolls the pane under it.
+pub(super) fn on_mouse(state: &mut AppState, ev: crossterm::event::MouseEvent) -> Vec<Effect> {
+    use crossterm::event::MouseEventKind;
+    if state.confirm.is_some() || state.prompt.is_some() || state.command.is_some() {
+        return vec![];
+    }
+    if state.overlay != Overlay::None {
+        // The wheel scrolls the help and the details as ↑/↓ would.
+        let code = match ev.kind {
+            MouseEventKind::ScrollDown => KeyCode::Down,
+            MouseEventKind::ScrollUp => KeyCode::Up,
+            _ => return vec![],
+        };
+        return on_key(state, KeyEvent::from(code));
+    }
+    let Some((pane, area)) = state
+        .layout()
+        .into_iter()
+        .find(|(_, a)| a.contains(ratatui::layout::Position::new(ev.column, ev.row)))
+    else {
+        return vec![];
+    };
+    match ev.kind {
+        MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
+            focus(state, pane);
+            // The table's rows start under the border and the header.
+            let top = area.y + 2;
+            if ev.row >= top {
+                let view = state.view(pane);
+                let i = view.offset + usize::from(ev.row - top);
+                if i < view.rows.len() && i < view.offset + state.page_rows(pane) {
+                    state.view_mut(pane).selected = i;
+                }
+            }
+        }
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            let was = state.focus;
+            state.focus = pane;
+            move_cursor(
+                state,
+                if ev.kind == MouseEventKind::ScrollDown {
+                    3
+                } else {
+                    -3
+                },
+            );
+            state.focus = was;
+        }
+        _ => {}
+    }
+    vec![]
 }

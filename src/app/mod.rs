@@ -4,11 +4,14 @@
 //! happen outside is returned as an `Effect` for the runtime to carry out.
 
 pub mod actions;
+pub mod command;
 pub mod detail;
 pub mod incident;
+pub mod jump;
 mod keys;
 use keys::set_filter_of;
 pub mod layout;
+pub mod line_edit;
 pub mod load;
 pub mod rows;
 
@@ -111,6 +114,10 @@ pub struct PaneView {
     pub rows: Vec<RowRef>,
     /// Counts for the title, from the last data.
     pub totals: Totals,
+    /// The order chosen with `s` / `S` or `:sort`; the data's own when `None`.
+    pub sort: Option<crate::panes::Sort>,
+    /// The rows a jump (`J`) led to, shown alone until Esc.
+    pub only: Option<jump::Only>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +138,12 @@ pub struct AppState {
     pub zoomed: bool,
     pub overlay: Overlay,
     pub editing_filter: bool,
+    /// Where typing goes in the filter line, in characters.
+    pub filter_cursor: usize,
+    /// The `:` command line, while it is open.
+    pub command: Option<command::CommandLine>,
+    /// Every region the configuration watches (`:region` narrows `context.regions` to one).
+    pub watched_regions: Vec<String>,
     pub now: DateTime<Utc>,
     pub screen: Rect,
     /// API calls of each pane's last refresh.
@@ -186,6 +199,12 @@ pub enum Msg {
     RunbookSaved(Result<crate::action::runbook::Saved, String>),
     /// The journal, read again after an action (or at the start).
     Journal(crate::action::journal::Journalled),
+    /// Text pasted into the terminal (bracketed paste): it goes where typing goes.
+    Paste(String),
+    /// A mouse click or wheel turn.
+    Mouse(crossterm::event::MouseEvent),
+    /// Something the runtime did on the screen's behalf, to say in the status bar.
+    Notice(Flash),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -210,6 +229,14 @@ pub enum Effect {
     LoadRunbook(String),
     /// List archived findings too (or not): the findings pane refreshes.
     ShowArchived(bool),
+    /// Put text on the terminal's clipboard (OSC 52: works over ssh and in tmux).
+    Copy(String),
+    /// Fetch metrics over another window from now on.
+    SetWindow(chrono::Duration),
+    /// Fetch from these regions from now on.
+    SetRegions(Vec<String>),
+    /// Draw with another theme (a built-in name or a file).
+    SetTheme(String),
 }
 
 impl AppState {
@@ -220,6 +247,7 @@ impl AppState {
         now: DateTime<Utc>,
     ) -> Self {
         AppState {
+            watched_regions: context.regions.clone(),
             context,
             data: Default::default(),
             views: Default::default(),
@@ -227,6 +255,8 @@ impl AppState {
             zoomed: false,
             overlay: Overlay::None,
             editing_filter: false,
+            filter_cursor: 0,
+            command: None,
             now,
             screen: Rect::new(0, 0, 80, 24),
             api_calls: BTreeMap::new(),
@@ -389,6 +419,12 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Key(key) => keys::on_key(state, key),
+        Msg::Paste(text) => keys::on_paste(state, &text),
+        Msg::Mouse(ev) => keys::on_mouse(state, ev),
+        Msg::Notice(flash) => {
+            state.flash = Some(flash);
+            vec![]
+        }
         Msg::Journal(journal) => {
             incident::journal_read(state, journal);
             vec![]
@@ -495,6 +531,11 @@ fn on_fetched(
     state.views[pane.index()].totals = rows::totals(state, pane);
     rebuild_rows(state, pane);
     // The cursor stays on the item it was on (a group acted on moves when groups re-sort).
+    reselect(state, pane, selected);
+}
+
+/// Puts the cursor back on the item (and rule) it was on before the rows changed.
+fn reselect(state: &mut AppState, pane: PaneId, selected: Option<(String, Option<u32>)>) {
     if let (Some((key, rule)), Some(data)) = (selected, state.pane_data(pane)) {
         let entry = crate::panes::pane(pane);
         let rows = &state.view(pane).rows;

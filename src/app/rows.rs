@@ -18,10 +18,32 @@ pub fn visible_rows_among(
     filter: &str,
     candidates: Option<&[RowRef]>,
 ) -> Vec<RowRef> {
-    state
-        .pane_data(pane)
-        .map(|d| panes::filter_rows(panes::pane(pane), d, filter, candidates))
-        .unwrap_or_default()
+    let Some(data) = state.pane_data(pane) else {
+        return Vec::new();
+    };
+    let entry = panes::pane(pane);
+    let only = state.view(pane).only.as_ref();
+    let mut rows = match (candidates, only) {
+        // A jump's rows: those of the items it found, then the filter.
+        (None, Some(only)) => {
+            let kept: Vec<RowRef> = entry
+                .rows(data)
+                .into_iter()
+                .filter(|r| {
+                    entry
+                        .item_key(data, r.item)
+                        .is_some_and(|k| only.keys.contains(&k))
+                })
+                .collect();
+            panes::filter_rows(entry, data, filter, Some(&kept))
+        }
+        _ => panes::filter_rows(entry, data, filter, candidates),
+    };
+    // Candidates are in order already: narrowing keeps it.
+    if let (None, Some(sort)) = (candidates, state.view(pane).sort) {
+        panes::sort_rows(entry, data, &mut rows, sort);
+    }
+    rows
 }
 
 /// The counts of the pane's title, from its data.

@@ -507,3 +507,329 @@ fn narrowing_a_filter_gives_what_a_fresh_filter_gives() {
         assert_eq!(typed.view(PaneId::SecurityGroups).rows, fresh, "{text}");
     }
 }
+
+/// The habits of k9s, lazygit and htop: sort, `:`, search, copy, mouse, jumps, the window.
+mod habits {
+    use super::*;
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+
+    fn ctrl(c: char) -> Msg {
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    fn type_text(s: &mut AppState, text: &str) -> Vec<Effect> {
+        press(s, text.chars().map(key))
+    }
+
+    fn names(s: &AppState) -> Vec<String> {
+        let eps = s.endpoints().unwrap();
+        s.view(PaneId::Endpoints)
+            .rows
+            .iter()
+            .map(|r| eps[r.item as usize].name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn s_sorts_by_each_field_in_turn_and_keeps_the_cursor_on_its_item() {
+        let mut s = demo_state(200, 60, 1);
+        let before = names(&s);
+        press(&mut s, [key('j'), key('j')]);
+        let on = before[2].clone();
+        press(&mut s, [key('s')]);
+        let by_name = names(&s);
+        let mut sorted = before.clone();
+        sorted.sort_by_key(|n| n.to_lowercase());
+        assert_eq!(by_name, sorted, "first field: the name");
+        assert_eq!(by_name[s.view(PaneId::Endpoints).selected], on);
+        press(&mut s, [key('s')]);
+        // Invocations, the busiest first.
+        let eps = s.endpoints().unwrap().to_vec();
+        let inv: Vec<f64> = s
+            .view(PaneId::Endpoints)
+            .rows
+            .iter()
+            .map(|r| eps[r.item as usize].metrics.invocations)
+            .collect();
+        assert!(inv.windows(2).all(|w| w[0] >= w[1]), "{inv:?}");
+        press(&mut s, [key('S')]);
+        let inv_rev: Vec<f64> = s
+            .view(PaneId::Endpoints)
+            .rows
+            .iter()
+            .map(|r| eps[r.item as usize].metrics.invocations)
+            .collect();
+        assert!(inv_rev.windows(2).all(|w| w[0] <= w[1]), "{inv_rev:?}");
+        // Past the last field: the data's own order again.
+        for _ in 0..7 {
+            press(&mut s, [key('s')]);
+        }
+        assert_eq!(s.view(PaneId::Endpoints).sort, None);
+        assert_eq!(names(&s), before);
+    }
+
+    #[test]
+    fn a_sort_holds_across_refreshes_and_filters() {
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "sort 5xx");
+        press(&mut s, [code(KeyCode::Enter)]);
+        let sorted = names(&s);
+        update(
+            &mut s,
+            Msg::Fetched {
+                pane: PaneId::Endpoints,
+                at: t0(),
+                result: Ok(crate::source::Fetched::complete(demo_pane(
+                    PaneId::Endpoints,
+                    1,
+                ))),
+            },
+        );
+        assert_eq!(names(&s), sorted);
+        assert!(s.flash.as_ref().unwrap().text.contains("sorted by 5xx"));
+    }
+
+    #[test]
+    fn the_command_line_focuses_sets_the_window_and_switches_incidents() {
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "sg");
+        press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(s.focus, PaneId::SecurityGroups);
+        assert!(s.command.is_none());
+
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "win");
+        press(&mut s, [code(KeyCode::Tab)]);
+        assert_eq!(s.command.as_ref().unwrap().line.text, "window ");
+        type_text(&mut s, "6h");
+        let fx = press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(fx, vec![Effect::SetWindow(chrono::Duration::hours(6))]);
+        assert_eq!(s.context.window, chrono::Duration::hours(6));
+
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "incident INC-2041");
+        let fx = press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(fx, vec![Effect::LoadRunbook("INC-2041".into())]);
+        assert_eq!(s.incident.id, "INC-2041");
+    }
+
+    #[test]
+    fn a_wrong_command_stays_open_and_says_why() {
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "window soon");
+        let fx = press(&mut s, [code(KeyCode::Enter)]);
+        assert!(fx.is_empty());
+        let cmd = s.command.as_ref().expect("still open");
+        assert!(
+            cmd.error.as_ref().unwrap().contains("not a length"),
+            "{cmd:?}"
+        );
+        press(&mut s, [code(KeyCode::Esc)]);
+        assert!(s.command.is_none());
+        // `q` typed in the command line is text.
+        press(&mut s, [key(':'), key('q')]);
+        assert!(!s.quit);
+    }
+
+    #[test]
+    fn region_narrows_every_pane_to_one_region_and_all_returns() {
+        let mut s = demo_state(200, 60, 1);
+        s.watched_regions = vec!["ap-southeast-1".into(), "us-west-2".into()];
+        s.context.regions = s.watched_regions.clone();
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "region us-west-2");
+        let fx = press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(fx[0], Effect::SetRegions(vec!["us-west-2".into()]));
+        assert!(fx.contains(&Effect::Refresh(PaneId::Findings)));
+        assert_eq!(s.context.regions, ["us-west-2"]);
+        // Another region's data is not shown as this one's.
+        assert!(s.endpoints().is_none());
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "region all");
+        let fx = press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(fx[0], Effect::SetRegions(s.watched_regions.clone()));
+    }
+
+    #[test]
+    fn w_cycles_the_window() {
+        let mut s = demo_state(200, 60, 1);
+        assert_eq!(s.context.window, chrono::Duration::hours(1));
+        let fx = press(&mut s, [key('w')]);
+        assert_eq!(fx, vec![Effect::SetWindow(chrono::Duration::hours(6))]);
+        press(&mut s, [key('w'), key('w')]);
+        assert_eq!(s.context.window, chrono::Duration::minutes(15));
+    }
+
+    #[test]
+    fn the_filter_edits_like_a_shell_line_and_arrows_move_the_selection() {
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key('2'), key('/')]);
+        type_text(&mut s, "tcp ssh");
+        press(&mut s, [ctrl('w')]);
+        assert_eq!(s.view(PaneId::SecurityGroups).filter, "tcp ");
+        press(&mut s, [code(KeyCode::Left), code(KeyCode::Left)]);
+        type_text(&mut s, "x");
+        assert_eq!(s.view(PaneId::SecurityGroups).filter, "tcxp ");
+        press(&mut s, [ctrl('u')]);
+        assert_eq!(s.view(PaneId::SecurityGroups).filter, "p ");
+        press(&mut s, [ctrl('e'), ctrl('u')]);
+        type_text(&mut s, "ssh");
+        let rows = s.view(PaneId::SecurityGroups).rows.len();
+        assert_eq!(rows, 3);
+        press(&mut s, [code(KeyCode::Down)]);
+        assert_eq!(s.view(PaneId::SecurityGroups).selected, 1);
+        assert!(s.editing_filter, "the arrows do not end the typing");
+        // A paste is one line, capped.
+        update(&mut s, Msg::Paste(format!("\n{}", "a".repeat(200))));
+        assert_eq!(s.view(PaneId::SecurityGroups).filter.chars().count(), 64);
+    }
+
+    #[test]
+    fn n_and_big_n_step_through_the_matches_round_the_end() {
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key('n')]);
+        assert!(
+            s.flash.as_ref().unwrap().refusal,
+            "no filter, nothing to step"
+        );
+        press(&mut s, [key('2'), key('/')]);
+        type_text(&mut s, "ssh");
+        press(&mut s, [code(KeyCode::Enter)]);
+        press(&mut s, [key('n'), key('n')]);
+        assert_eq!(s.view(PaneId::SecurityGroups).selected, 2);
+        assert_eq!(s.flash.as_ref().unwrap().text, "match 3 of 3");
+        press(&mut s, [key('n')]);
+        assert_eq!(s.view(PaneId::SecurityGroups).selected, 0);
+        press(&mut s, [key('N')]);
+        assert_eq!(s.view(PaneId::SecurityGroups).selected, 2);
+    }
+
+    #[test]
+    fn y_copies_the_arn_and_o_the_console_link() {
+        let mut s = demo_state(200, 60, 1);
+        let name = names(&s)[0].clone();
+        let fx = press(&mut s, [key('y')]);
+        let Effect::Copy(arn) = &fx[0] else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(
+            arn,
+            &format!(
+                "arn:aws:sagemaker:ap-southeast-1:{}:endpoint/{}",
+                crate::source::demo::ACCOUNT,
+                name.to_lowercase()
+            )
+        );
+        press(&mut s, [key('2')]);
+        let fx = press(&mut s, [key('o')]);
+        let Effect::Copy(url) = &fx[0] else {
+            panic!("{fx:?}")
+        };
+        assert!(
+            url.starts_with("https://ap-southeast-1.console.aws.amazon.com/ec2/home?region=ap-southeast-1#SecurityGroup:groupId=sg-"),
+            "{url}"
+        );
+        assert!(s.flash.as_ref().unwrap().text.contains(url.as_str()));
+    }
+
+    #[test]
+    fn a_finding_jumps_to_the_groups_of_its_instance_and_esc_shows_all() {
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key('3')]);
+        let findings = s.findings().unwrap().findings.clone();
+        let at = s
+            .view(PaneId::Findings)
+            .rows
+            .iter()
+            .position(|r| findings[r.item as usize].resource == "i-0f1e2d3c4b5a69781")
+            .expect("the demo has a finding on i-0f1e…");
+        s.views[PaneId::Findings.index()].selected = at;
+        press(&mut s, [key('J')]);
+        assert_eq!(s.focus, PaneId::SecurityGroups);
+        let groups = &s.security_groups().unwrap().groups;
+        let shown: std::collections::BTreeSet<&str> = s
+            .view(PaneId::SecurityGroups)
+            .rows
+            .iter()
+            .map(|r| groups[r.item as usize].id.as_str())
+            .collect();
+        assert!(!shown.is_empty());
+        for id in &shown {
+            let g = groups.iter().find(|g| g.id == *id).unwrap();
+            assert!(
+                g.attachments
+                    .iter()
+                    .any(|a| a.target.as_deref() == Some("i-0f1e2d3c4b5a69781")),
+                "{id} is attached to the instance"
+            );
+        }
+        let all = s.view(PaneId::SecurityGroups).totals.rows;
+        press(&mut s, [code(KeyCode::Esc)]);
+        assert_eq!(s.view(PaneId::SecurityGroups).rows.len(), all);
+    }
+
+    #[test]
+    fn an_endpoint_jumps_to_its_groups_and_a_finding_on_a_role_says_why_not() {
+        let mut s = demo_state(200, 60, 1);
+        let i = names(&s)
+            .iter()
+            .position(|n| n == "studyai-dev-llama3-8b")
+            .unwrap();
+        s.views[PaneId::Endpoints.index()].selected = i;
+        press(&mut s, [key('J')]);
+        assert_eq!(s.focus, PaneId::SecurityGroups);
+        assert!(!s.view(PaneId::SecurityGroups).rows.is_empty());
+        press(&mut s, [key('3')]);
+        let findings = s.findings().unwrap().findings.clone();
+        let at = s
+            .view(PaneId::Findings)
+            .rows
+            .iter()
+            .position(|r| findings[r.item as usize].resource == "studyai-dev-sagemaker-role")
+            .unwrap();
+        s.views[PaneId::Findings.index()].selected = at;
+        press(&mut s, [key('J')]);
+        assert_eq!(s.focus, PaneId::Findings);
+        assert!(
+            s.flash.as_ref().unwrap().text.contains("no security group"),
+            "{:?}",
+            s.flash
+        );
+    }
+
+    #[test]
+    fn a_click_selects_the_pane_and_row_and_the_wheel_scrolls() {
+        let mut s = demo_state(200, 60, 1);
+        let (_, area) = s
+            .layout()
+            .into_iter()
+            .find(|(p, _)| *p == PaneId::SecurityGroups)
+            .unwrap();
+        let click = |row: u16| {
+            Msg::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: area.x + 5,
+                row,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        press(&mut s, [click(area.y + 2 + 3)]);
+        assert_eq!(s.focus, PaneId::SecurityGroups);
+        assert_eq!(s.view(PaneId::SecurityGroups).selected, 3);
+        press(&mut s, [key('1')]);
+        press(
+            &mut s,
+            [Msg::Mouse(MouseEvent {
+                kind: MouseEventKind::ScrollDown,
+                column: area.x + 5,
+                row: area.y + 4,
+                modifiers: KeyModifiers::NONE,
+            })],
+        );
+        assert_eq!(s.focus, PaneId::Endpoints, "the wheel does not move focus");
+        assert_eq!(s.view(PaneId::SecurityGroups).selected, 6);
+    }
+}

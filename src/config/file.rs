@@ -25,6 +25,9 @@ pub struct FileConfig {
     pub accept: Option<Vec<AcceptFile>>,
     /// How many days an attestation of a manual item holds (default 90).
     pub attestation_days: Option<u32>,
+    /// Clicks select rows and panes, the wheel scrolls (default true). Off, the terminal's
+    /// own selection works as usual.
+    pub mouse: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

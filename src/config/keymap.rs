@@ -33,10 +33,19 @@ pub enum Action {
     Restore,
     Incident,
     ToggleArchived,
+    Sort,
+    SortReverse,
+    NextMatch,
+    PrevMatch,
+    Command,
+    Window,
+    Copy,
+    Console,
+    Jump,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 36] = [
         Action::Quit,
         Action::NextPane,
         Action::PrevPane,
@@ -64,6 +73,15 @@ impl Action {
         Action::Restore,
         Action::Incident,
         Action::ToggleArchived,
+        Action::Sort,
+        Action::SortReverse,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::Command,
+        Action::Window,
+        Action::Copy,
+        Action::Console,
+        Action::Jump,
     ];
 
     /// Actions that change AWS: hidden in read-only mode.
@@ -108,6 +126,15 @@ impl Action {
             Action::Restore => "restore",
             Action::Incident => "incident",
             Action::ToggleArchived => "toggle_archived",
+            Action::Sort => "sort",
+            Action::SortReverse => "sort_reverse",
+            Action::NextMatch => "next_match",
+            Action::PrevMatch => "prev_match",
+            Action::Command => "command",
+            Action::Window => "window",
+            Action::Copy => "copy",
+            Action::Console => "console",
+            Action::Jump => "jump",
         }
     }
 
@@ -141,6 +168,15 @@ impl Action {
             Action::Restore => "restore the resource",
             Action::Incident => "incident view",
             Action::ToggleArchived => "archived findings too",
+            Action::Sort => "order by the next field",
+            Action::SortReverse => "reverse the order",
+            Action::NextMatch => "next row the filter matches",
+            Action::PrevMatch => "previous match",
+            Action::Command => "command line (:sg, :window 6h…)",
+            Action::Window => "time window 15m → 1h → 6h → 1d",
+            Action::Copy => "copy the id or ARN (OSC 52)",
+            Action::Console => "AWS console link (copied)",
+            Action::Jump => "jump to what the row names",
         }
     }
 
@@ -177,6 +213,15 @@ impl Action {
             Action::Restore => &["u"],
             Action::Incident => &["I"],
             Action::ToggleArchived => &["A"],
+            Action::Sort => &["s"],
+            Action::SortReverse => &["S"],
+            Action::NextMatch => &["n"],
+            Action::PrevMatch => &["N"],
+            Action::Command => &[":"],
+            Action::Window => &["w"],
+            Action::Copy => &["y"],
+            Action::Console => &["o"],
+            Action::Jump => &["J"],
         }
     }
 }
@@ -387,7 +432,7 @@ mod tests {
             Some(Action::PrevPane)
         );
         assert_eq!(
-            km.action_for(&ev(KeyCode::Char('w'), KeyModifiers::NONE)),
+            km.action_for(&ev(KeyCode::Char('v'), KeyModifiers::NONE)),
             None
         );
     }
@@ -395,10 +440,10 @@ mod tests {
     #[test]
     fn overrides_replace_only_the_named_action() {
         let mut o = BTreeMap::new();
-        o.insert("quit".to_string(), vec!["w".to_string()]);
+        o.insert("quit".to_string(), vec!["v".to_string()]);
         let km = Keymap::with_overrides(&o).unwrap();
         assert_eq!(
-            km.action_for(&ev(KeyCode::Char('w'), KeyModifiers::NONE)),
+            km.action_for(&ev(KeyCode::Char('v'), KeyModifiers::NONE)),
             Some(Action::Quit)
         );
         assert_eq!(

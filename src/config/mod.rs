@@ -77,6 +77,8 @@ pub struct Config {
     pub no_color: bool,
     /// The terminal takes 24-bit colour; else themes use the nearest of 256.
     pub truecolor: bool,
+    /// Mouse clicks and the wheel are the dashboard's (`mouse = false` gives them back).
+    pub mouse: bool,
     pub accepted: Vec<crate::checklist::policy::Acceptance>,
     pub attestation_period: chrono::Duration,
     /// Where the journal, runbooks, attestations and logs live.
@@ -440,6 +442,7 @@ pub fn resolve(
         endpoint_url: env.endpoint_url.clone(),
         no_color: env.no_color,
         truecolor: env.truecolor,
+        mouse: file.mouse.unwrap_or(true),
         state_dir: env.state_dir.clone(),
         incident,
         log_filter: env.log_filter.clone(),

@@ -62,6 +62,16 @@ pub struct FetchPlan {
     pub failpoint: Option<String>,
     /// The findings pane lists archived findings too (toggled from the screen).
     pub include_archived: Arc<AtomicBool>,
+    /// The window and regions chosen on the screen (`w`, `:window`, `:region`), over the
+    /// configured ones.
+    pub chosen: Arc<std::sync::Mutex<Chosen>>,
+}
+
+/// What the operator chose at runtime, shared by every fetch task.
+#[derive(Debug, Clone, Default)]
+pub struct Chosen {
+    pub window: Option<chrono::Duration>,
+    pub regions: Option<Vec<String>>,
 }
 
 impl FetchPlan {
@@ -82,6 +92,7 @@ impl FetchPlan {
             state_dir: None,
             failpoint: None,
             include_archived: Arc::default(),
+            chosen: Arc::default(),
         }
     }
 
@@ -109,10 +120,11 @@ impl FetchPlan {
 /// error; the other panes never see it.
 pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
     let now = Utc::now();
+    let chosen = plan.chosen.lock().map(|c| c.clone()).unwrap_or_default();
     let query = Query {
         now,
-        window: plan.window,
-        regions: plan.regions.clone(),
+        window: chosen.window.unwrap_or(plan.window),
+        regions: chosen.regions.unwrap_or_else(|| plan.regions.clone()),
         include_archived: plan.include_archived.load(Ordering::Relaxed),
         alarm_period: plan.thresholds.alarm_period_minutes * 60,
     };

@@ -1,8 +1,8 @@
 //! The checklist pane: each item of the seed guide's checklist with its status and evidence.
 
 use super::{
-    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, Styled, Target, Tier,
-    Tone, Totals, Width, column, line, section,
+    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, SortKey, Styled,
+    Target, Tier, Tone, Totals, Width, column, line, section,
 };
 use crate::model::{CheckItem, CheckStatus, PaneId};
 
@@ -186,5 +186,31 @@ impl Pane for ChecklistPane {
 
     fn report_heading(&self, data: Option<&PaneData>) -> String {
         format!("CHECKLIST ({})", data.map_or(0, |d| items(d).len()))
+    }
+
+    fn sort_fields(&self) -> &'static [&'static str] {
+        &["status", "category", "item"]
+    }
+
+    fn sort_key(&self, data: &PaneData, row: RowRef, field: usize) -> SortKey {
+        let Some(c) = items(data).get(row.item as usize) else {
+            return SortKey::Num(f64::NAN);
+        };
+        match field {
+            // Failures first: the status's rank, worst highest.
+            0 => SortKey::Num(-(c.status as u8 as f64)),
+            1 => SortKey::Num(-(c.category as u8 as f64)),
+            _ => SortKey::text(&c.title),
+        }
+    }
+
+    fn copy_text(&self, data: &PaneData, row: RowRef, _account: Option<&str>) -> Option<String> {
+        items(data).get(row.item as usize).map(|c| c.id.clone())
+    }
+
+    /// A checklist item is about the account, not one resource: Security Hub's controls.
+    fn console_url(&self, data: &PaneData, row: RowRef) -> Option<String> {
+        items(data).get(row.item as usize)?;
+        Some("https://console.aws.amazon.com/securityhub/home#/controls".to_string())
     }
 }

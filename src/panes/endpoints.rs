@@ -1,8 +1,8 @@
 //! The endpoints pane: status, instances, traffic, errors, latency and a sparkline per endpoint.
 
 use super::{
-    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, Styled, Target, Tier,
-    Tone, Totals, Width, column, line, section,
+    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, SortKey, Styled,
+    Target, Tier, Tone, Totals, Width, column, line, section,
 };
 use crate::format::{count, format_window, ms, sparkline};
 use crate::model::{Endpoint, EndpointAlert, PaneId};
@@ -246,6 +246,57 @@ impl Pane for EndpointsPane {
 
     fn report_heading(&self, data: Option<&PaneData>) -> String {
         format!("ENDPOINTS ({})", data.map_or(0, |d| endpoints(d).len()))
+    }
+
+    fn sort_fields(&self) -> &'static [&'static str] {
+        &[
+            "name",
+            "invocations",
+            "5xx",
+            "4xx",
+            "latency",
+            "p99",
+            "status",
+            "region",
+        ]
+    }
+
+    fn sort_key(&self, data: &PaneData, row: RowRef, field: usize) -> SortKey {
+        let Some(e) = endpoints(data).get(row.item as usize) else {
+            return SortKey::Num(f64::NAN);
+        };
+        let m = &e.metrics;
+        match field {
+            0 => SortKey::text(&e.name),
+            1 => SortKey::Num(m.invocations),
+            2 => SortKey::Num(m.errors_5xx),
+            3 => SortKey::Num(m.errors_4xx),
+            4 => SortKey::Num(m.latency_ms_avg.unwrap_or(f64::NAN)),
+            5 => SortKey::Num(m.latency_ms_p99.unwrap_or(f64::NAN)),
+            6 => SortKey::text(&e.status),
+            _ => SortKey::text(&e.region),
+        }
+    }
+
+    fn copy_text(&self, data: &PaneData, row: RowRef, account: Option<&str>) -> Option<String> {
+        let e = endpoints(data).get(row.item as usize)?;
+        Some(match account {
+            // SageMaker's ARNs spell the name in lower case.
+            Some(acct) => format!(
+                "arn:aws:sagemaker:{}:{acct}:endpoint/{}",
+                e.region,
+                e.name.to_lowercase()
+            ),
+            None => e.name.clone(),
+        })
+    }
+
+    fn console_url(&self, data: &PaneData, row: RowRef) -> Option<String> {
+        let e = endpoints(data).get(row.item as usize)?;
+        Some(super::console(
+            &e.region,
+            &format!("sagemaker/home?region={}#/endpoints/{}", e.region, e.name),
+        ))
     }
 }
 

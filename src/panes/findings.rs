@@ -1,8 +1,8 @@
 //! The GuardDuty findings pane: highest severity first.
 
 use super::{
-    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, Styled, Target, Tier,
-    Tone, Totals, Width, column, line, section,
+    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, SortKey, Styled,
+    Target, Tier, Tone, Totals, Width, column, line, section,
 };
 use crate::format::age;
 use crate::model::{Finding, FindingsData, PaneId, SeverityLabel};
@@ -285,5 +285,48 @@ impl Pane for FindingsPane {
             "GUARDDUTY FINDINGS ({})",
             data.map_or(0, |d| findings(d).len())
         )
+    }
+
+    fn sort_fields(&self) -> &'static [&'static str] {
+        &[
+            "severity",
+            "last-seen",
+            "first-seen",
+            "count",
+            "type",
+            "resource",
+            "region",
+        ]
+    }
+
+    fn sort_key(&self, data: &PaneData, row: RowRef, field: usize) -> SortKey {
+        let Some(f) = findings(data).get(row.item as usize) else {
+            return SortKey::Num(f64::NAN);
+        };
+        match field {
+            0 => SortKey::Num(f.severity),
+            // The newest first: a later time is a larger number.
+            1 => SortKey::Num(f.last_seen.timestamp() as f64),
+            2 => SortKey::Num(f.first_seen.timestamp() as f64),
+            3 => SortKey::Num(f.count as f64),
+            4 => SortKey::text(&f.finding_type),
+            5 => SortKey::text(&f.resource),
+            _ => SortKey::text(&f.region),
+        }
+    }
+
+    fn copy_text(&self, data: &PaneData, row: RowRef, _account: Option<&str>) -> Option<String> {
+        findings(data).get(row.item as usize).map(|f| f.id.clone())
+    }
+
+    fn console_url(&self, data: &PaneData, row: RowRef) -> Option<String> {
+        let f = findings(data).get(row.item as usize)?;
+        Some(super::console(
+            &f.region,
+            &format!(
+                "guardduty/home?region={}#/findings?macros=current&fId={}",
+                f.region, f.id
+            ),
+        ))
     }
 }

@@ -328,6 +328,73 @@ pub trait Pane: Sync {
     fn empty_message(&self, data: Option<&PaneData>) -> String;
     /// The text report's heading: "ENDPOINTS (6)".
     fn report_heading(&self, data: Option<&PaneData>) -> String;
+    /// What its rows can be ordered by, by name (`s` steps through them, `:sort NAME` picks
+    /// one). The data's own order is the default and is not listed.
+    fn sort_fields(&self) -> &'static [&'static str];
+    /// A row's value of `sort_fields()[field]`.
+    fn sort_key(&self, data: &PaneData, row: RowRef, field: usize) -> SortKey;
+    /// What `y` copies: the row's id, or its ARN where the account is known.
+    fn copy_text(&self, data: &PaneData, row: RowRef, account: Option<&str>) -> Option<String>;
+    /// The AWS console page of the row's resource (`o`).
+    fn console_url(&self, data: &PaneData, row: RowRef) -> Option<String>;
+}
+
+/// The console's address for a service in a region.
+pub fn console(region: &str, service_path: &str) -> String {
+    format!("https://{region}.console.aws.amazon.com/{service_path}")
+}
+
+/// A value rows are ordered by: numbers largest first (the busiest endpoint, the worst
+/// finding), text from A to Z.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortKey {
+    Num(f64),
+    Text(String),
+}
+
+impl SortKey {
+    pub fn text(s: &str) -> SortKey {
+        SortKey::Text(s.to_lowercase())
+    }
+
+    /// The natural order: numbers descending, text ascending; a missing number (NaN) last.
+    fn order(&self, other: &SortKey) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        match (self, other) {
+            (SortKey::Num(a), SortKey::Num(b)) => match (a.is_nan(), b.is_nan()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) => b.total_cmp(a),
+            },
+            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
+            (SortKey::Num(_), SortKey::Text(_)) => Ordering::Less,
+            (SortKey::Text(_), SortKey::Num(_)) => Ordering::Greater,
+        }
+    }
+}
+
+/// How a pane's rows are ordered: by one of its sort fields, in its natural order or reversed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub field: usize,
+    pub reversed: bool,
+}
+
+/// Orders rows by a sort field; rows with equal values keep the data's order.
+pub fn sort_rows(p: &dyn Pane, data: &PaneData, rows: &mut Vec<RowRef>, sort: Sort) {
+    if sort.field >= p.sort_fields().len() {
+        return;
+    }
+    let mut keyed: Vec<(SortKey, RowRef)> = rows
+        .iter()
+        .map(|r| (p.sort_key(data, *r, sort.field), *r))
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        let o = a.order(b);
+        if sort.reversed { o.reverse() } else { o }
+    });
+    *rows = keyed.into_iter().map(|(_, r)| r).collect();
 }
 
 /// Every pane, in `PaneId` order.
@@ -374,6 +441,31 @@ mod tests {
     fn the_registry_follows_pane_ids() {
         for id in PaneId::ALL {
             assert_eq!(pane(id).id(), id);
+        }
+    }
+
+    #[test]
+    fn numbers_sort_largest_first_and_text_from_a() {
+        let mut keys = [
+            SortKey::Num(1.0),
+            SortKey::Num(f64::NAN),
+            SortKey::Num(9.0),
+            SortKey::text("b"),
+            SortKey::text("A"),
+        ];
+        keys.sort_by(|a, b| a.order(b));
+        assert_eq!(keys[0], SortKey::Num(9.0));
+        assert_eq!(keys[1], SortKey::Num(1.0));
+        assert!(matches!(keys[2], SortKey::Num(n) if n.is_nan()));
+        assert_eq!(keys[3], SortKey::text("a"));
+        assert_eq!(keys[4], SortKey::text("b"));
+    }
+
+    #[test]
+    fn every_pane_sorts_by_each_of_its_fields_without_panicking() {
+        for id in PaneId::ALL {
+            let p = pane(id);
+            assert!(!p.sort_fields().is_empty(), "{id:?} has sort fields");
         }
     }
 

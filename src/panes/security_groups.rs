@@ -1,8 +1,8 @@
 //! The security groups pane: one row per rule with its risk, riskiest groups first.
 
 use super::{
-    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, Styled, Target, Tier,
-    Tone, Totals, Width, column, line, section,
+    Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, SortKey, Styled,
+    Target, Tier, Tone, Totals, Width, column, line, section,
 };
 use crate::model::{Direction, PaneId, Risk, Rule, SecurityGroup};
 
@@ -259,6 +259,12 @@ impl Pane for SecurityGroupsPane {
                 (Risk, "RISK", Width::Len(8)),
                 (Reason, "REASON", Width::Fill(1)),
             ],
+            // Half of a 160-column screen: the rule needs 30 columns, the name gets the rest.
+            (Target::Screen, Tier::Narrow) if width >= 76 => &[
+                (GroupName, "GROUP", Width::Len(26)),
+                (Rule, "RULE", Width::Fill(1)),
+                (RiskShort, "RISK", Width::Len(4)),
+            ],
             (Target::Screen, Tier::Narrow) if width >= 60 => &[
                 (GroupName, "GROUP", Width::Len(18)),
                 (Rule, "RULE", Width::Fill(1)),
@@ -365,6 +371,46 @@ impl Pane for SecurityGroupsPane {
         let groups = data.map_or(&[][..], groups);
         let rules: usize = groups.iter().map(|g| g.rules.len()).sum();
         format!("SECURITY GROUPS ({}, {rules} rules)", groups.len())
+    }
+
+    fn sort_fields(&self) -> &'static [&'static str] {
+        &["risk", "group", "port", "peer", "attachments", "region"]
+    }
+
+    fn sort_key(&self, data: &PaneData, row: RowRef, field: usize) -> SortKey {
+        let Some(g) = groups(data).get(row.item as usize) else {
+            return SortKey::Num(f64::NAN);
+        };
+        let rule = row.rule.and_then(|i| g.rules.get(i as usize));
+        match field {
+            // A group without rules has no risk: it sorts with `none`.
+            0 => SortKey::Num(rule.map_or(0.0, |r| r.risk as u8 as f64)),
+            1 => SortKey::text(&g.name),
+            // The lowest port first reads like a port list; no port (all traffic) before them.
+            2 => SortKey::Num(
+                rule.and_then(|r| r.from_port)
+                    .map_or(f64::NAN, |p| -f64::from(p)),
+            ),
+            3 => SortKey::text(&rule.map(|r| r.peer.to_string()).unwrap_or_default()),
+            4 => SortKey::Num(g.attachments.len() as f64),
+            _ => SortKey::text(&g.region),
+        }
+    }
+
+    /// The group's id, on its rules' rows too (a rule's own id is in its details).
+    fn copy_text(&self, data: &PaneData, row: RowRef, _account: Option<&str>) -> Option<String> {
+        groups(data).get(row.item as usize).map(|g| g.id.clone())
+    }
+
+    fn console_url(&self, data: &PaneData, row: RowRef) -> Option<String> {
+        let g = groups(data).get(row.item as usize)?;
+        Some(super::console(
+            &g.region,
+            &format!(
+                "ec2/home?region={}#SecurityGroup:groupId={}",
+                g.region, g.id
+            ),
+        ))
     }
 }
 

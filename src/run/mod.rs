@@ -153,6 +153,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         state_dir: config.state_dir.clone(),
         failpoint: config.failpoint.clone(),
         include_archived: Arc::default(),
+        chosen: Arc::default(),
     };
 
     if cli.once {
@@ -234,7 +235,27 @@ pub fn log_panics(owns_terminal: bool) {
 
 /// Restores the terminal, quietly: after a hang-up there is no terminal to restore or to say so
 /// on (ratatui's own `restore` would print, and printing to a closed terminal panics).
+/// Bracketed paste and the mouse were asked of the terminal: they are switched off with it.
+static INPUT_MODES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Pasted text arrives as one event (not as keys that could trigger bindings), and the mouse
+/// is the dashboard's when the config allows.
+pub fn take_input_modes(mouse: bool) {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    }
+    INPUT_MODES.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 pub fn give_back_terminal() {
+    if INPUT_MODES.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::event::DisableBracketedPaste,
+            crossterm::event::DisableMouseCapture
+        );
+    }
     if let Err(e) = ratatui::try_restore() {
         tracing::warn!(error = %e, "restoring the terminal");
     }

@@ -114,6 +114,7 @@ pub async fn run(
     // In place of ratatui's hook, which gives the terminal back on any panic, even one a
     // fetch task catches (the dashboard would go on drawing on a terminal that echoes keys).
     super::log_panics(true);
+    super::take_input_modes(config.mouse);
     let (result, in_flight) = if options.exit_after_first_frame {
         let drawn = terminal
             .draw(|f| ui::render(&state, theme, f))
@@ -155,7 +156,7 @@ pub async fn run(
 
 /// Gives the terminal back, stops the process (as Ctrl-Z would), and takes the terminal again
 /// when it is continued.
-fn suspend(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
+fn suspend(terminal: &mut ratatui::DefaultTerminal, mouse: bool) -> anyhow::Result<()> {
     super::give_back_terminal();
     // SAFETY: raising a signal on our own process has no preconditions.
     unsafe { libc::raise(libc::SIGSTOP) };
@@ -167,6 +168,7 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
         crossterm::cursor::Hide
     )
     .context("taking the terminal back")?;
+    super::take_input_modes(mouse);
     // The screen was the shell's meanwhile: a blank frame makes the next one repaint every cell
     // (ratatui's own clear would read the cursor position, which the event stream holds).
     crossterm::execute!(
@@ -265,12 +267,15 @@ async fn event_loop_inner(
     let mut user1 = signal(SignalKind::user_defined1())?;
     let mut stop = signal(SignalKind::from_raw(libc::SIGTSTP))?;
 
+    let mut theme = theme.clone();
     'outer: loop {
-        terminal.draw(|f| ui::render(state, theme, f))?;
+        terminal.draw(|f| ui::render(state, &theme, f))?;
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
+                Some(Ok(Event::Mouse(m))) if config.mouse => Msg::Mouse(m),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e).context("reading the terminal"),
                 None => break,
@@ -283,7 +288,7 @@ async fn event_loop_inner(
             _ = quit.recv() => break,
             _ = user1.recv() => break,
             _ = stop.recv() => {
-                suspend(terminal)?;
+                suspend(terminal, config.mouse)?;
                 continue;
             }
         };
@@ -369,6 +374,44 @@ async fn event_loop_inner(
                             None => Ok(None),
                         };
                         let _ = action_tx.send(Msg::RunbookLoaded(loaded));
+                    }
+                    Effect::Copy(text) => {
+                        // OSC 52: the terminal (ssh and tmux pass it on) puts it on the
+                        // clipboard of the operator's own machine.
+                        let copied = crossterm::execute!(
+                            std::io::stdout(),
+                            crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+                        );
+                        if let Err(e) = copied {
+                            tracing::warn!(error = %e, "copying to the clipboard");
+                        }
+                    }
+                    Effect::SetWindow(window) => {
+                        if let Ok(mut chosen) = fetch_plan.chosen.lock() {
+                            chosen.window = Some(window);
+                        }
+                        wakers[PaneId::Endpoints.index()].notify_one();
+                    }
+                    Effect::SetRegions(regions) => {
+                        if let Ok(mut chosen) = fetch_plan.chosen.lock() {
+                            chosen.regions = Some(regions);
+                        }
+                    }
+                    Effect::SetTheme(name) => {
+                        let flash = match crate::theme::load(&name) {
+                            Ok(t) => {
+                                theme = if config.no_color {
+                                    t.without_colors()
+                                } else if !config.truecolor {
+                                    t.in_256_colours()
+                                } else {
+                                    t
+                                };
+                                crate::app::Flash::info(format!("theme {name}"), state.now)
+                            }
+                            Err(e) => crate::app::Flash::error(e.to_string(), state.now),
+                        };
+                        let _ = action_tx.send(Msg::Notice(flash));
                     }
                     Effect::ShowArchived(show) => {
                         fetch_plan

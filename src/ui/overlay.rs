@@ -61,10 +61,13 @@ pub fn help(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.extend(entries.iter().map(|e| Line::from(entry(e))));
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        "Filter: type to narrow, enter keeps it, esc clears it. Rebind keys in [keys] of the config file.",
-        theme.muted,
-    )));
+    for text in [
+        "Filter: type to narrow (matches are underlined), enter keeps it, esc clears it; ←/→, ctrl-w, ctrl-u edit, ↑/↓ move the selection, n/N step through the matches.",
+        "Commands (:, tab completes): :sg :endpoints :findings :checklist · :region us-west-2 | all · :window 6h · :incident INC-2041 · :theme light · :sort latency (-latency reverses).",
+        "Mouse: a click selects, the wheel scrolls; `mouse = false` in the config gives them to the terminal. Rebind keys in [keys] of the config file.",
+    ] {
+        lines.push(Line::from(Span::styled(text, theme.muted)));
+    }
     let visible = rect.height.saturating_sub(2) as usize;
     let scroll = state.help_scroll.min(lines.len().saturating_sub(visible));
     let more = lines.len() > visible;

@@ -10,7 +10,7 @@ use crate::panes::{self, Badge, Styled, Target, Tone, Width};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, TableState, Wrap};
 
@@ -118,8 +118,21 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, pane
         .iter()
         .map(|r| usize::from(r.width))
         .collect();
+    let view = state.view(pane);
+    let words: Vec<String> = view
+        .filter
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    let hidden_match = match (data, view.rows.get(view.selected)) {
+        (Some(d), Some(r)) if !words.is_empty() => {
+            !shows_every_word(&entry.cells(d, *r, &columns, false, &ctx), &words)
+        }
+        _ => false,
+    };
     let table = PaneTable {
         pane,
+        hidden_match,
         summary: summary(state, theme, pane, area.width >= 70),
         header: columns.iter().map(|c| c.header).collect(),
         widths,
@@ -134,7 +147,7 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, pane
             cells
                 .into_iter()
                 .zip(solved.iter().chain(std::iter::repeat(&usize::MAX)))
-                .map(|(c, w)| cell(theme, c, *w))
+                .map(|(c, w)| cell(theme, c, *w, &words))
                 .collect::<Vec<_>>(),
         )
     });
@@ -148,17 +161,74 @@ fn constraint(w: Width) -> Constraint {
 }
 
 /// A cell in the theme's colours (plain text takes the row's style), an identifier cut in its
-/// middle to the column's width.
-fn cell(theme: &Theme, c: Styled, width: usize) -> Cell<'static> {
+/// middle to the column's width, the filter's words underlined.
+fn cell(theme: &Theme, c: Styled, width: usize, words: &[String]) -> Cell<'static> {
     let text = if c.id && c.text.chars().count() > width {
         crate::format::elide_middle(&c.text, width)
     } else {
         c.text
     };
-    match tone_style(theme, c.tone) {
-        None => Cell::from(text),
-        Some(style) => Cell::from(Span::styled(text, style)),
+    let style = tone_style(theme, c.tone);
+    // Only a filtered pane pays for looking for its words.
+    let chars: Vec<char> = if words.is_empty() {
+        Vec::new()
+    } else {
+        text.chars().collect()
+    };
+    let marked = matched_chars(&chars, words);
+    if !marked.iter().any(|m| *m) {
+        return match style {
+            None => Cell::from(text),
+            Some(style) => Cell::from(Span::styled(text, style)),
+        };
     }
+    let base = style.unwrap_or_default();
+    let hit = base.add_modifier(Modifier::UNDERLINED | Modifier::BOLD);
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for i in 1..=chars.len() {
+        if i == chars.len() || marked[i] != marked[start] {
+            let piece: String = chars[start..i].iter().collect();
+            spans.push(Span::styled(piece, if marked[start] { hit } else { base }));
+            start = i;
+        }
+    }
+    Cell::from(Line::from(spans))
+}
+
+/// Which characters of a cell are part of a filter word, compared without case.
+fn matched_chars(chars: &[char], words: &[String]) -> Vec<bool> {
+    let mut marked = vec![false; chars.len()];
+    if words.is_empty() {
+        return marked;
+    }
+    let lower: Vec<char> = chars
+        .iter()
+        .map(|c| c.to_lowercase().next().unwrap_or(*c))
+        .collect();
+    for w in words {
+        let w: Vec<char> = w.chars().collect();
+        if w.is_empty() || w.len() > lower.len() {
+            continue;
+        }
+        for at in 0..=lower.len() - w.len() {
+            if lower[at..at + w.len()] == w[..] {
+                marked[at..at + w.len()].iter_mut().for_each(|m| *m = true);
+            }
+        }
+    }
+    marked
+}
+
+/// Whether every word of the filter shows in the cells: if not, the row matched on a field the
+/// pane does not show, and the filter line says so.
+fn shows_every_word(cells: &[Styled], words: &[String]) -> bool {
+    let text = cells
+        .iter()
+        .map(|c| c.text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("\u{1f}");
+    words.iter().all(|w| text.contains(w.as_str()))
 }
 
 pub fn tone_style(theme: &Theme, tone: Tone) -> Option<Style> {
@@ -178,6 +248,8 @@ pub fn tone_style(theme: &Theme, tone: Tone) -> Option<Style> {
 
 struct PaneTable<'a> {
     pane: PaneId,
+    /// The selected row matches the filter on a field its cells do not show.
+    hidden_match: bool,
     summary: Line<'a>,
     header: Vec<&'a str>,
     widths: Vec<Constraint>,
@@ -216,16 +288,27 @@ impl PaneTable<'_> {
             (inner, None)
         };
         if let Some(fa) = filter_area {
-            let cursor = if state.editing_filter && state.focus == pane {
-                "▏"
+            let editing = state.editing_filter && state.focus == pane;
+            let at = if editing {
+                state.filter_cursor.min(view.filter.chars().count())
             } else {
-                ""
+                view.filter.chars().count()
             };
-            let text = Line::from(vec![
-                Span::styled("/", theme.filter),
-                Span::styled(format!("{}{cursor}", view.filter), theme.filter),
+            let before: String = view.filter.chars().take(at).collect();
+            let after: String = view.filter.chars().skip(at).collect();
+            let mut spans = vec![
+                Span::styled(format!("/{before}"), theme.filter),
+                Span::styled(if editing { "▏" } else { "" }, theme.filter),
+                Span::styled(after, theme.filter),
                 Span::styled(format!("  {} match", view.rows.len()), theme.muted),
-            ]);
+            ];
+            if self.hidden_match {
+                spans.push(Span::styled(
+                    " · this row matches in a field not shown: enter for details",
+                    theme.muted,
+                ));
+            }
+            let text = Line::from(spans);
             frame.render_widget(Paragraph::new(text), fa);
         }
 
@@ -313,6 +396,18 @@ fn summary(state: &AppState, theme: &Theme, pane: PaneId, wide: bool) -> Line<'s
         None => count_label(view.rows.len(), view.totals.rows),
     };
     let mut spans = vec![Span::styled(counts, theme.muted)];
+    if let Some(only) = &view.only {
+        spans.push(Span::styled(format!("→ {} ", only.label), theme.filter));
+    }
+    if let Some(sort) = view.sort {
+        let field = panes::pane(pane)
+            .sort_fields()
+            .get(sort.field)
+            .copied()
+            .unwrap_or("?");
+        let sign = if sort.reversed { "-" } else { "" };
+        spans.push(Span::styled(format!("sorted {sign}{field} "), theme.muted));
+    }
     for (badge, n) in &view.totals.badges {
         let (text, style) = match badge {
             Badge::Alert => (format!("⚠ {n} in alert "), theme.endpoints_alert),
