@@ -47,6 +47,10 @@ pub struct Cli {
     #[arg(long, value_enum, default_value = "text", requires = "once")]
     pub format: Format,
 
+    /// With --once --format text: list every API call by operation, not only their number.
+    #[arg(short, long, requires = "once")]
+    pub verbose: bool,
+
     /// With --once, exit 3 when anything is at or above this level.
     #[arg(long, value_name = "never|low|medium|high|critical")]
     pub fail_on: Option<String>,

@@ -223,7 +223,9 @@ impl Sanitize for CheckItem {
     fn sanitize(&mut self) {
         c(&mut self.id);
         c(&mut self.title);
-        self.evidence = clean_multiline(&self.evidence);
+        for statement in &mut self.evidence {
+            *statement = clean_multiline(statement);
+        }
         c(&mut self.remediation);
     }
 }

@@ -298,19 +298,9 @@ fn accepted_risks_and_attestations_change_the_checklist() {
             .clone()
     };
     assert_eq!(item("data.kms")["status"], "accepted");
-    assert!(
-        item("data.kms")["evidence"]
-            .as_str()
-            .unwrap()
-            .contains("accepted by ml-platform until 2099-12-31")
-    );
+    assert!(evidence(&item("data.kms")).contains("accepted by ml-platform until 2099-12-31"));
     assert_eq!(item("access.reviews")["status"], "pass");
-    assert!(
-        item("access.reviews")["evidence"]
-            .as_str()
-            .unwrap()
-            .starts_with("attested by alice")
-    );
+    assert!(evidence(&item("access.reviews")).starts_with("attested by alice"));
     let out = run(&["attest", "data.kms", "--by", "alice"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a manual checklist item"));
@@ -574,4 +564,48 @@ fn the_demo_never_lends_its_name_to_an_action_on_aws() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("run them without --demo"), "{err}");
     assert!(!state.path().join("journal.jsonl").exists());
+}
+
+/// A checklist item's evidence (a list of statements since schema 2), as one line.
+fn evidence(item: &serde_json::Value) -> String {
+    item["evidence"]
+        .as_array()
+        .unwrap_or_else(|| panic!("evidence is a list: {item}"))
+        .iter()
+        .map(|s| s.as_str().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `--once` on a terminal (a pty from `script`) fits `$COLUMNS`; in a pipe it writes whole lines.
+#[test]
+fn once_text_on_a_terminal_fits_columns_and_a_pipe_gets_whole_lines() {
+    let bin = assert_cmd::cargo::cargo_bin("secdash");
+    let state = tempfile::tempdir().unwrap();
+    for width in [80usize, 120] {
+        let out = std::process::Command::new("script")
+            .args(["-qec"])
+            .arg(format!(
+                "COLUMNS={width} NO_COLOR=1 SECDASH_STATE_DIR={dir} XDG_CONFIG_HOME={dir} {bin} --demo --once",
+                dir = state.path().display(),
+                bin = bin.display()
+            ))
+            .arg("/dev/null")
+            .output()
+            .expect("script(1) from util-linux gives the report a terminal");
+        let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+        assert!(text.contains("NEEDS ATTENTION"), "{text}");
+        for line in text.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line) <= width,
+                "wider than {width}: {line:?}"
+            );
+        }
+    }
+    let out = secdash().args(["--demo", "--once", "-v"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines().any(|l| l.chars().count() > 120),
+        "a pipe gets whole lines"
+    );
 }

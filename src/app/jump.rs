@@ -85,7 +85,8 @@ fn target_items(state: &AppState) -> Result<Items, String> {
         }
         PaneData::Checklist(items) => {
             let c = items.get(i).ok_or("no row selected")?;
-            let ev = c.evidence.as_str();
+            let ev = c.evidence.join("\n");
+            let ev = ev.as_str();
             let named = group_items(groups, |g| mentions(ev, &g.id));
             if !named.is_empty() {
                 return found(PaneId::SecurityGroups, named, format!("named by {}", c.id));

@@ -11,6 +11,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         category: Category::Data,
         importance: Importance::High,
         title: "KMS encryption enabled",
+        problem: "KMS encryption not enabled",
         remediation: "Set KmsKeyId on endpoint configs and notebook instances.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[
@@ -24,6 +25,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         category: Category::Data,
         importance: Importance::Medium,
         title: "Customer-managed key rotation",
+        problem: "Customer-managed keys not rotated",
         remediation: "Enable automatic rotation on customer-managed KMS keys (aws kms enable-key-rotation).",
         seed: "001_3b5f6a000644dda0.txt",
         prowler: &["kms_cmk_rotation_enabled"],
@@ -34,6 +36,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         category: Category::Data,
         importance: Importance::High,
         title: "S3 bucket encryption",
+        problem: "S3 buckets not encrypted by default",
         remediation: "Enable default encryption (SSE-KMS for model data) on every bucket.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_default_encryption"],
@@ -44,6 +47,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         category: Category::Data,
         importance: Importance::Medium,
         title: "S3 bucket versioning",
+        problem: "S3 buckets not versioned",
         remediation: "Enable versioning on every bucket.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_object_versioning"],
@@ -54,6 +58,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         category: Category::Data,
         importance: Importance::High,
         title: "S3 public access blocked",
+        problem: "S3 public access not blocked",
         remediation: "Turn on all four Block Public Access settings on every bucket.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_level_public_access_block"],
@@ -64,6 +69,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         category: Category::Data,
         importance: Importance::Medium,
         title: "TLS for data in transit",
+        problem: "TLS not required for data in transit",
         remediation: "Add a bucket policy that denies requests where aws:SecureTransport is false.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_secure_transport_policy"],
@@ -74,6 +80,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         category: Category::Data,
         importance: Importance::Medium,
         title: "EBS encryption by default",
+        problem: "EBS encryption by default off",
         remediation: "Turn on EBS encryption by default in every region (aws ec2 enable-ebs-encryption-by-default).",
         seed: "004_aeddce46cc826ffb.txt",
         prowler: &["ec2_ebs_default_encryption"],
@@ -84,6 +91,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         category: Category::Data,
         importance: Importance::Medium,
         title: "IAM roles with least privilege",
+        problem: "IAM roles with more than least privilege",
         remediation: "Replace wildcard actions in the SageMaker and EC2 roles with the actions they use.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[
@@ -193,8 +201,8 @@ fn s3_encryption(p: &Posture) -> Verdict {
                 _ => None,
             })
             .collect();
-        if !algs.is_empty() {
-            v.evidence = format!("{} ({})", v.evidence, names(&algs));
+        if let (false, Some(first)) = (algs.is_empty(), v.evidence.first_mut()) {
+            *first = format!("{first} ({})", names(&algs));
         }
     }
     v

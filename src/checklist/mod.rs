@@ -32,6 +32,8 @@ pub struct ItemDef {
     pub id: &'static str,
     pub category: Category,
     pub title: &'static str,
+    /// The title as the problem, for a failure: "KMS encryption not enabled".
+    pub problem: &'static str,
     pub importance: Importance,
     pub remediation: &'static str,
     /// The seed document the control comes from (a file of `../shared/seeds/`).
@@ -67,18 +69,43 @@ pub fn find(id: &str) -> Option<&'static ItemDef> {
     ITEMS.iter().find(|d| d.id == id).copied()
 }
 
+/// Evidence given as one statement or several.
+pub trait Statements {
+    fn statements(self) -> Vec<String>;
+}
+
+impl Statements for Vec<String> {
+    fn statements(self) -> Vec<String> {
+        self
+    }
+}
+
+impl Statements for &str {
+    fn statements(self) -> Vec<String> {
+        vec![self.to_string()]
+    }
+}
+
+impl Statements for String {
+    fn statements(self) -> Vec<String> {
+        vec![self]
+    }
+}
+
 /// A checklist item with its status and evidence, from its definition.
-pub fn result(def: &ItemDef, status: CheckStatus, evidence: impl Into<String>) -> CheckItem {
+pub fn result(def: &ItemDef, status: CheckStatus, evidence: impl Statements) -> CheckItem {
+    let evidence = evidence.statements();
     CheckItem {
         id: def.id.to_owned(),
         category: def.category,
         title: def.title.to_owned(),
         importance: def.importance,
         status,
-        evidence: evidence.into(),
+        evidence,
         remediation: def.remediation.to_owned(),
         seed: def.seed,
         prowler: def.prowler,
+        problem: def.problem,
     }
 }
 
@@ -123,7 +150,7 @@ mod tests {
             } else {
                 CheckStatus::Pass
             };
-            assert_eq!(c.status, want, "{}: {}", c.id, c.evidence);
+            assert_eq!(c.status, want, "{}: {:?}", c.id, c.evidence);
             assert!(!c.evidence.is_empty(), "{}", c.id);
         }
     }
@@ -135,7 +162,7 @@ mod tests {
             if c.id == "access.reviews" {
                 continue;
             }
-            assert_eq!(c.status, CheckStatus::Fail, "{}: {}", c.id, c.evidence);
+            assert_eq!(c.status, CheckStatus::Fail, "{}: {:?}", c.id, c.evidence);
         }
     }
 

@@ -48,15 +48,15 @@ pub fn apply(items: &mut [CheckItem], policy: &Policy, now: DateTime<Utc>) {
         if let Some(a) = policy.accepted.iter().find(|a| a.item == item.id) {
             if item.status == CheckStatus::Fail && a.expires >= today {
                 item.status = CheckStatus::Accepted;
-                item.evidence = format!(
-                    "{}; accepted by {} until {}: {}",
-                    item.evidence, a.owner, a.expires, a.reason
-                );
+                item.evidence.push(format!(
+                    "accepted by {} until {}: {}",
+                    a.owner, a.expires, a.reason
+                ));
             } else if item.status == CheckStatus::Fail {
-                item.evidence = format!(
-                    "{}; the acceptance by {} expired on {}",
-                    item.evidence, a.owner, a.expires
-                );
+                item.evidence.push(format!(
+                    "the acceptance by {} expired on {}",
+                    a.owner, a.expires
+                ));
             }
         }
         if let Some(att) = policy.attestations.get(&item.id) {
@@ -67,12 +67,12 @@ pub fn apply(items: &mut [CheckItem], policy: &Policy, now: DateTime<Utc>) {
                 .filter(|_| att.at <= now)
             else {
                 item.status = CheckStatus::Manual;
-                item.evidence = format!(
+                item.evidence = vec![format!(
                     "the attestation by {} is dated {}, in the future: not counted; run `secdash attest {}`",
                     att.by,
                     att.at.format("%Y-%m-%d"),
                     item.id
-                );
+                )];
                 continue;
             };
             let note = att
@@ -82,21 +82,21 @@ pub fn apply(items: &mut [CheckItem], policy: &Policy, now: DateTime<Utc>) {
                 .unwrap_or_default();
             if due > now {
                 item.status = CheckStatus::Pass;
-                item.evidence = format!(
+                item.evidence = vec![format!(
                     "attested by {} on {}{note} (due again {})",
                     att.by,
                     att.at.format("%Y-%m-%d"),
                     due.format("%Y-%m-%d")
-                );
+                )];
             } else {
                 item.status = CheckStatus::Manual;
-                item.evidence = format!(
+                item.evidence = vec![format!(
                     "due since {}: last attested by {} on {}{note}; run `secdash attest {}`",
                     due.format("%Y-%m-%d"),
                     att.by,
                     att.at.format("%Y-%m-%d"),
                     item.id
-                );
+                )];
             }
         }
     }
@@ -136,6 +136,7 @@ mod tests {
         assert!(
             items[0]
                 .evidence
+                .join("; ")
                 .ends_with("accepted by platform-team until 2026-12-31: migration in Q1")
         );
         let mut items = vec![result(
@@ -149,7 +150,12 @@ mod tests {
             CheckStatus::Fail,
             "fails again after the date"
         );
-        assert!(items[0].evidence.contains("expired on 2026-11-22"));
+        assert!(
+            items[0]
+                .evidence
+                .join("; ")
+                .contains("expired on 2026-11-22")
+        );
     }
 
     #[test]
@@ -161,7 +167,7 @@ mod tests {
         )];
         apply(&mut items, &accept((2026, 12, 31)), now());
         assert_eq!(items[0].status, CheckStatus::Pass);
-        assert_eq!(items[0].evidence, "all encrypted");
+        assert_eq!(items[0].evidence, ["all encrypted"]);
     }
 
     #[test]
@@ -185,6 +191,7 @@ mod tests {
         assert!(
             items[0]
                 .evidence
+                .join("; ")
                 .contains("attested by alice on 2026-11-13: Q4 review (due again 2027-02-11)")
         );
         policy.attestation_period = Duration::days(7);
@@ -195,7 +202,12 @@ mod tests {
         )];
         apply(&mut items, &policy, now());
         assert_eq!(items[0].status, CheckStatus::Manual);
-        assert!(items[0].evidence.starts_with("due since 2026-11-20"));
+        assert!(
+            items[0]
+                .evidence
+                .join("; ")
+                .starts_with("due since 2026-11-20")
+        );
     }
 
     #[test]
@@ -217,9 +229,9 @@ mod tests {
         apply(&mut items, &policy, now());
         assert_eq!(items[0].status, CheckStatus::Manual);
         assert!(
-            items[0].evidence.contains("in the future"),
+            items[0].evidence.join("; ").contains("in the future"),
             "{}",
-            items[0].evidence
+            items[0].evidence.join("; ")
         );
     }
 }

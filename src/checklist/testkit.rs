@@ -319,5 +319,5 @@ pub(super) fn failing() -> Posture {
 
 pub(super) fn status_of(items: &[CheckItem], id: &str) -> (CheckStatus, String) {
     let c = items.iter().find(|c| c.id == id).expect(id);
-    (c.status, c.evidence.clone())
+    (c.status, c.evidence.join("; "))
 }

@@ -4,21 +4,23 @@
 use super::posture::{Observed, Posture};
 use crate::model::CheckStatus;
 
-/// How many resources an evidence line names before it says "+N more".
-const NAMED: usize = 4;
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub status: CheckStatus,
-    pub evidence: String,
+    /// Every statement of what was seen, the most important first.
+    pub evidence: Vec<String>,
 }
 
 impl Verdict {
     pub(super) fn new(status: CheckStatus, evidence: impl Into<String>) -> Verdict {
         Verdict {
             status,
-            evidence: evidence.into(),
+            evidence: vec![evidence.into()],
         }
+    }
+
+    fn of(status: CheckStatus, evidence: Vec<String>) -> Verdict {
+        Verdict { status, evidence }
     }
 }
 
@@ -60,61 +62,37 @@ impl Tally {
     }
 
     /// `empty` is the evidence when nothing was seen at all (no resources to check).
+    /// Every statement, failures first; `empty` when nothing was seen at all.
     pub(super) fn verdict(self, empty: &str) -> Verdict {
-        let gaps = || format!("could not read: {}", self.gaps.join("; "));
+        let gaps = self.gaps.iter().map(|g| format!("could not read: {g}"));
         if !self.fails.is_empty() {
-            let mut e = list(&self.fails);
-            if !self.warns.is_empty() {
-                e = format!("{e}; also: {}", list(&self.warns));
-            }
-            if !self.gaps.is_empty() {
-                e = format!("{e}; {}", gaps());
-            }
-            return Verdict::new(CheckStatus::Fail, e);
+            let mut e = self.fails;
+            e.extend(self.warns.iter().map(|w| format!("also: {w}")));
+            e.extend(gaps);
+            return Verdict::of(CheckStatus::Fail, e);
         }
         if !self.gaps.is_empty() {
-            let mut e = gaps();
-            if !self.warns.is_empty() {
-                e = format!("{e}; seen: {}", list(&self.warns));
-            }
-            return Verdict::new(CheckStatus::Unknown, e);
+            let mut e: Vec<String> = gaps.collect();
+            e.extend(self.warns.iter().map(|w| format!("seen: {w}")));
+            return Verdict::of(CheckStatus::Unknown, e);
         }
         if !self.warns.is_empty() {
-            return Verdict::new(CheckStatus::Warn, list(&self.warns));
+            return Verdict::of(CheckStatus::Warn, self.warns);
         }
         if self.passes.is_empty() {
             return Verdict::new(CheckStatus::Pass, empty);
         }
-        Verdict::new(CheckStatus::Pass, list(&self.passes))
+        Verdict::of(CheckStatus::Pass, self.passes)
     }
 }
 
-/// `a; b; c; d; +2 more`
-pub(super) fn list(items: &[String]) -> String {
-    let mut out = items
-        .iter()
-        .take(NAMED)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("; ");
-    if items.len() > NAMED {
-        out.push_str(&format!("; +{} more", items.len() - NAMED));
-    }
-    out
-}
-
-/// `a, b, c, d +2 more`
+/// `a, b, c`: every name (the screen cuts the line; the JSON keeps it whole).
 pub(super) fn names<S: AsRef<str>>(items: &[S]) -> String {
-    let mut out = items
+    items
         .iter()
-        .take(NAMED)
         .map(|s| s.as_ref())
         .collect::<Vec<_>>()
-        .join(", ");
-    if items.len() > NAMED {
-        out.push_str(&format!(" +{} more", items.len() - NAMED));
-    }
-    out
+        .join(", ")
 }
 
 pub(super) fn region_names(p: &Posture) -> String {
@@ -130,9 +108,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_lists_are_capped() {
+    fn every_statement_is_kept_failures_first() {
+        let mut t = Tally::default();
+        for i in 0..7 {
+            t.fail(format!("r{i} open"));
+        }
+        t.warn("w loose");
+        t.gap("ec2:DescribeVpcs denied");
+        let v = t.verdict("nothing");
+        assert_eq!(v.status, CheckStatus::Fail);
+        assert_eq!(v.evidence.len(), 9);
+        assert_eq!(v.evidence[7], "also: w loose");
+        assert_eq!(v.evidence[8], "could not read: ec2:DescribeVpcs denied");
         let many: Vec<String> = (0..7).map(|i| format!("r{i}")).collect();
-        assert_eq!(list(&many), "r0; r1; r2; r3; +3 more");
-        assert_eq!(names(&many), "r0, r1, r2, r3 +3 more");
+        assert_eq!(names(&many), "r0, r1, r2, r3, r4, r5, r6");
     }
 }

@@ -26,6 +26,8 @@ pub struct Env {
     pub failpoint: Option<String>,
     /// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, else the files under `~/.aws`.
     pub profile_files: crate::aws::profiles::ProfileFiles,
+    /// `COLUMNS`: the terminal's width as the shell reports it (the text report fits it).
+    pub columns: Option<usize>,
 }
 
 impl Env {
@@ -45,6 +47,7 @@ impl Env {
                 .map(PathBuf::from)
                 .or_else(super::paths::default_state_dir),
             incident: var("SECDASH_INCIDENT"),
+            columns: var("COLUMNS").and_then(|c| c.trim().parse().ok()),
             log_filter: var("SECDASH_LOG"),
             // The hook exists only in builds made for tests.
             failpoint: if cfg!(feature = "failpoints") {

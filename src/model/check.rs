@@ -75,10 +75,42 @@ pub struct CheckItem {
     pub title: String,
     pub importance: Importance,
     pub status: CheckStatus,
-    pub evidence: String,
+    /// What was seen, one statement each, every one of them (the screen shows the first few).
+    pub evidence: Vec<String>,
     pub remediation: String,
     /// The seed document the control comes from.
     pub seed: &'static str,
     /// Equivalent Prowler check ids.
     pub prowler: &'static [&'static str],
+    /// The title as the problem, for a failure: "KMS encryption not enabled".
+    pub problem: &'static str,
+}
+
+/// How many statements the one-line evidence shows before it says "+N more".
+const SHOWN: usize = 4;
+/// How long one statement may be in the one-line evidence.
+const STATEMENT_MAX: usize = 200;
+
+impl CheckItem {
+    /// The evidence on one line, for a table cell: the first statements, each cut to a length,
+    /// and how many more there are.
+    pub fn evidence_line(&self) -> String {
+        let mut out: Vec<String> = self
+            .evidence
+            .iter()
+            .take(SHOWN)
+            .map(|s| {
+                if s.chars().count() > STATEMENT_MAX {
+                    let cut: String = s.chars().take(STATEMENT_MAX - 1).collect();
+                    format!("{cut}…")
+                } else {
+                    s.clone()
+                }
+            })
+            .collect();
+        if self.evidence.len() > SHOWN {
+            out.push(format!("+{} more", self.evidence.len() - SHOWN));
+        }
+        out.join("; ")
+    }
 }

@@ -64,7 +64,7 @@ impl Pane for ChecklistPane {
                 c.category.label(),
                 &c.id,
                 &c.title,
-                &c.evidence,
+                &c.evidence.join("\n"),
             ])
         })
     }
@@ -105,8 +105,10 @@ impl Pane for ChecklistPane {
             line("importance", format!("{:?}", c.importance).to_lowercase()),
             section("evidence"),
         ];
-        for l in c.evidence.lines() {
-            out.push(line("", l));
+        for statement in &c.evidence {
+            for l in statement.lines() {
+                out.push(line("", l));
+            }
         }
         out.push(section("remediation"));
         out.push(line("", &c.remediation));
@@ -121,6 +123,11 @@ impl Pane for ChecklistPane {
     fn columns(&self, width: u16, ctx: &CellContext) -> Vec<Column> {
         use Col::*;
         let cols: &[(Col, &str, Width)] = match (ctx.target, Tier::of(width, 60)) {
+            (Target::Report, _) if (1..120).contains(&width) => &[
+                (Status, "STATUS", Width::Cap(0)),
+                (Item, "ITEM", Width::Cap(0)),
+                (Evidence, "EVIDENCE", Width::Cap(110)),
+            ],
             (Target::Report, _) => &[
                 (Status, "STATUS", Width::Cap(0)),
                 (Category, "CATEGORY", Width::Cap(0)),
@@ -170,7 +177,7 @@ impl Pane for ChecklistPane {
                 Col::Category => Styled::plain(c.category.label()),
                 Col::Item => Styled::plain(&c.title),
                 Col::Evidence => Styled::new(
-                    c.evidence.replace('\n', " "),
+                    c.evidence_line().replace('\n', " "),
                     match ctx.target {
                         Target::Screen => Tone::Muted,
                         Target::Report => Tone::Plain,

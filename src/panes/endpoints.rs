@@ -180,16 +180,22 @@ impl Pane for EndpointsPane {
             if ctx.multi_region {
                 cols.push(Region);
             }
-            cols.extend([
-                Status,
-                Instances,
-                Invocations,
-                Errors4xx,
-                Errors5xx,
-                LatencyAvg,
-                LatencyP99,
-                Alerts,
-            ]);
+            // A terminal under 120 columns (0: a pipe, no limit) gets the numbers the alarms
+            // watch; the JSON has the rest.
+            if (1..120).contains(&width) {
+                cols.extend([Status, Invocations, Errors5xx, LatencyAvg, Alerts]);
+            } else {
+                cols.extend([
+                    Status,
+                    Instances,
+                    Invocations,
+                    Errors4xx,
+                    Errors5xx,
+                    LatencyAvg,
+                    LatencyP99,
+                    Alerts,
+                ]);
+            }
             return cols.into_iter().map(|c| spec(c, ctx.target, 0)).collect();
         }
         // Seven number columns need room before the name can keep its own.

@@ -162,6 +162,12 @@ impl Pane for FindingsPane {
     fn columns(&self, width: u16, ctx: &CellContext) -> Vec<Column> {
         use Col::*;
         let cols: &[(Col, &str, Width)] = match (ctx.target, Tier::of(width, 60)) {
+            (Target::Report, _) if (1..120).contains(&width) => &[
+                (Severity, "SEVERITY", Width::Cap(0)),
+                (Type, "TYPE", Width::Cap(60)),
+                (Resource, "RESOURCE", Width::Cap(32)),
+                (Title, "TITLE", Width::Cap(90)),
+            ],
             (Target::Report, _) => &[
                 (Severity, "SEVERITY", Width::Cap(0)),
                 (Type, "TYPE", Width::Cap(60)),

@@ -230,6 +230,14 @@ impl Pane for SecurityGroupsPane {
     fn columns(&self, width: u16, ctx: &CellContext) -> Vec<Column> {
         use Col::*;
         let cols: &[(Col, &str, Width)] = match (ctx.target, Tier::of(width, 90)) {
+            // A terminal under 120 columns: the whole group id (what the action verbs take), the
+            // rule in one column, and the reason wrapping under itself.
+            (Target::Report, _) if (1..120).contains(&width) => &[
+                (GroupId, "GROUP", Width::Cap(0)),
+                (Rule, "RULE", Width::Cap(26)),
+                (Risk, "RISK", Width::Cap(0)),
+                (Reason, "REASON", Width::Cap(90)),
+            ],
             (Target::Report, _) => &[
                 (Group, "GROUP", Width::Cap(48)),
                 (Direction, "DIR", Width::Cap(0)),

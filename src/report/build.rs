@@ -125,6 +125,7 @@ impl<'a> Snapshot<'a> {
                 id: &c.id,
                 category: c.category,
                 title: &c.title,
+                problem: c.problem,
                 status: c.status,
                 importance: c.importance,
                 evidence: &c.evidence,
@@ -245,7 +246,9 @@ fn summarize(
     for c in checklist {
         *checklist_by_status.entry(c.status).or_insert(0) += 1;
         if c.status == CheckStatus::Fail && at_or_above(c.importance.as_risk()) {
-            breaches.push(format!("checklist {} failed: {}", c.id, c.title));
+            // The problem, then what shows it: "KMS encryption not enabled: endpoint x has no key".
+            let shown = c.evidence.first().map(String::as_str).unwrap_or("");
+            breaches.push(format!("checklist {}: {}: {shown}", c.id, c.problem));
         }
     }
     let complete = errors.is_empty();

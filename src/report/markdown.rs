@@ -171,8 +171,13 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             "| {} | {} | {} | {} |",
             c.status.label(),
             c.category.label(),
-            cell(c.title),
-            cell(c.evidence)
+            // A failure reads as the problem, not as the control ("KMS encryption enabled").
+            cell(if c.status == crate::model::CheckStatus::Fail {
+                c.problem
+            } else {
+                c.title
+            }),
+            cell(&c.evidence.join("; "))
         )?;
     }
 

@@ -13,10 +13,26 @@ use std::io::{self, Write};
 
 pub use crate::cli::{Format, exit};
 
+/// How the text report is laid out for where it goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextOptions {
+    /// ANSI colours (a terminal, and no NO_COLOR).
+    pub color: bool,
+    /// The terminal's width: long reasons and evidence wrap to it. `None` for a pipe or file.
+    pub width: Option<usize>,
+    /// `-v`: every API call by operation, not only their number.
+    pub verbose: bool,
+}
+
+impl TextOptions {
+    /// The narrowest a terminal report is laid out for.
+    pub const MIN_WIDTH: usize = 80;
+}
+
 pub fn write(
     snapshot: &Snapshot,
     format: Format,
-    color: bool,
+    text_options: TextOptions,
     out: &mut impl Write,
 ) -> io::Result<()> {
     match format {
@@ -24,7 +40,7 @@ pub fn write(
             serde_json::to_writer_pretty(&mut *out, snapshot).map_err(io::Error::other)?;
             writeln!(out)
         }
-        Format::Text => text::write(snapshot, color, out),
+        Format::Text => text::write(snapshot, text_options, out),
         Format::Markdown => markdown::write(snapshot, out),
     }
 }

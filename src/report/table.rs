@@ -58,8 +58,60 @@ pub fn colored(text: impl Into<String>, sgr: &'static str) -> Cell {
     }
 }
 
-/// Renders rows under headers; `max` caps each column's width (0 = no cap).
-pub fn render(headers: &[&str], max: &[usize], rows: Vec<Vec<Cell>>, color: bool) -> String {
+/// Splits text into lines of at most `width` columns, at spaces where it can.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let sep = usize::from(!line.is_empty());
+        if line.width() + sep + word.width() <= width {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // A word longer than the line is cut where the line ends.
+        let mut rest = word;
+        while rest.width() > width {
+            let mut used = 0;
+            let cut = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    used += c.width().unwrap_or(0);
+                    used > width
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            lines.push(rest[..cut].to_string());
+            rest = &rest[cut..];
+        }
+        line.push_str(rest);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A column cut to fit a terminal keeps at least this much (or its header's width).
+const MIN_CUT: usize = 12;
+/// The last column, which wraps, keeps at least this much.
+const LAST_MIN: usize = 16;
+
+/// Renders rows under headers; `max` caps each column's width (0 = no cap). With `fit_to`,
+/// the last column (a reason, the evidence, a title) takes what the others leave of that
+/// many terminal columns, and its text wraps under itself instead of running past the edge.
+pub fn render(
+    headers: &[&str],
+    max: &[usize],
+    rows: Vec<Vec<Cell>>,
+    color: bool,
+    fit_to: Option<usize>,
+) -> String {
     let cols = headers.len();
     let rows: Vec<Vec<Cell>> = rows
         .into_iter()
@@ -68,7 +120,9 @@ pub fn render(headers: &[&str], max: &[usize], rows: Vec<Vec<Cell>>, color: bool
                 .enumerate()
                 .map(|(i, mut c)| {
                     let cap = max.get(i).copied().unwrap_or(0);
-                    if cap > 0 {
+                    // Fitted to a terminal, the last column wraps rather than being cut.
+                    let wraps = fit_to.is_some() && i + 1 == cols;
+                    if cap > 0 && !wraps {
                         c.text = fit(&c.text, cap);
                     }
                     c
@@ -80,6 +134,29 @@ pub fn render(headers: &[&str], max: &[usize], rows: Vec<Vec<Cell>>, color: bool
     for r in &rows {
         for (i, c) in r.iter().enumerate().take(cols) {
             widths[i] = widths[i].max(c.text.width());
+        }
+    }
+    let mut rows = rows;
+    if let Some(total) = fit_to {
+        // Too wide for the terminal even before the last column: the widest columns give
+        // up room first, their cells cut in the middle so an id keeps its tail.
+        let floor = |i: usize| headers[i].width().max(MIN_CUT);
+        let lead = |w: &[usize]| -> usize { w.iter().take(cols - 1).map(|w| w + 2).sum() };
+        while cols > 1 && lead(&widths) + LAST_MIN > total {
+            let Some(i) = (0..cols - 1)
+                .filter(|i| widths[*i] > floor(*i))
+                .max_by_key(|i| widths[*i])
+            else {
+                break;
+            };
+            widths[i] -= 1;
+        }
+        for r in &mut rows {
+            for (i, c) in r.iter_mut().enumerate().take(cols - 1) {
+                if c.text.width() > widths[i] {
+                    c.text = crate::format::elide_middle(&c.text, widths[i]);
+                }
+            }
         }
     }
     let mut out = String::new();
@@ -95,17 +172,29 @@ pub fn render(headers: &[&str], max: &[usize], rows: Vec<Vec<Cell>>, color: bool
         out.push_str(&head);
         out.push('\n');
     }
+    // Where the last column starts, and how wide it may be.
+    let lead: usize = widths
+        .iter()
+        .take(cols.saturating_sub(1))
+        .map(|w| w + 2)
+        .sum();
+    let last_room = fit_to.map(|total| total.saturating_sub(lead).max(LAST_MIN));
     for r in &rows {
         let mut line = String::new();
+        let mut more: Vec<String> = Vec::new();
         for (i, c) in r.iter().enumerate().take(cols) {
             if i > 0 {
                 line.push_str("  ");
             }
             let last = i + 1 == cols;
-            let text = if last {
-                c.text.clone()
-            } else {
-                pad(&c.text, widths[i])
+            let text = match (last, last_room) {
+                (true, Some(room)) if c.text.width() > room => {
+                    let mut parts = wrap(&c.text, room);
+                    more = parts.split_off(1);
+                    parts.remove(0)
+                }
+                (true, _) => c.text.clone(),
+                (false, _) => pad(&c.text, widths[i]),
             };
             match (color, c.sgr) {
                 (true, Some(sgr)) => line.push_str(&format!("\u{1b}[{sgr}m{text}\u{1b}[0m")),
@@ -114,6 +203,11 @@ pub fn render(headers: &[&str], max: &[usize], rows: Vec<Vec<Cell>>, color: bool
         }
         out.push_str(line.trim_end());
         out.push('\n');
+        for m in more {
+            out.push_str(&" ".repeat(lead));
+            out.push_str(&m);
+            out.push('\n');
+        }
     }
     out
 }
@@ -132,8 +226,44 @@ mod tests {
                 vec!["abcde".into(), "y".into()],
             ],
             false,
+            None,
         );
         assert_eq!(t, "A      B\n日本   x\nabcde  y\n");
+    }
+
+    #[test]
+    fn the_last_column_wraps_under_itself_to_fit_the_width() {
+        let t = render(
+            &["ID", "EVIDENCE"],
+            &[0, 0],
+            vec![vec![
+                "data.kms".into(),
+                "endpoint studyai-dev-phi3-mini has no KmsKeyId and endpoint other-one neither"
+                    .into(),
+            ]],
+            false,
+            Some(40),
+        );
+        for line in t.lines() {
+            assert!(line.width() <= 40, "{line:?} is wider than 40");
+        }
+        let lines: Vec<&str> = t.lines().collect();
+        assert!(lines.len() > 2, "{t}");
+        assert!(
+            lines[2].starts_with("          "),
+            "wrapped under its column: {t}"
+        );
+        assert!(
+            t.contains("studyai-dev-phi3-mini"),
+            "words are not cut: {t}"
+        );
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_cuts_only_long_words() {
+        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 3), [""]);
     }
 
     #[test]

@@ -14,7 +14,11 @@ fn snapshot_of(fail_on: Option<Risk>) -> Snapshot<'static> {
 
 fn render(s: &Snapshot, format: Format, color: bool) -> String {
     let mut out = Vec::new();
-    write(s, format, color, &mut out).unwrap();
+    let options = TextOptions {
+        color,
+        ..TextOptions::default()
+    };
+    write(s, format, options, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -112,7 +116,7 @@ fn json_carries_the_contract_fields() {
         assert!(c.get(key).is_some(), "checklist item misses {key}");
     }
     assert_eq!(v["source"], "demo");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
 }
 
 #[test]
@@ -202,4 +206,56 @@ fn a_pane_never_fetched_is_an_error() {
     let s = Snapshot::from_state(&state, t0(), Some(Risk::High));
     assert_eq!(s.errors.len(), 4);
     assert_eq!(s.summary.exit_code, exit::PARTIAL);
+}
+
+fn text_at(width: Option<usize>, verbose: bool) -> String {
+    let mut s = snapshot_of(Some(Risk::High));
+    s.api_calls = [("ec2:DescribeSecurityGroups".to_string(), 2)].into();
+    let mut out = Vec::new();
+    let options = TextOptions {
+        color: false,
+        width,
+        verbose,
+    };
+    write(&s, Format::Text, options, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn on_a_terminal_the_text_fits_its_width_wrapping_under_the_column() {
+    use unicode_width::UnicodeWidthStr;
+    for width in [80, 120] {
+        let text = text_at(Some(width), false);
+        for line in text.lines() {
+            assert!(
+                line.width() <= width,
+                "wider than {width}: {line:?}\n{text}"
+            );
+        }
+    }
+    // The evidence wraps under its column rather than being cut.
+    let text = text_at(Some(80), false);
+    assert!(
+        text.contains("(config studyai-dev-phi3-mini-config)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_api_call_detail_is_behind_verbose_and_breaches_are_listed() {
+    let text = text_at(None, false);
+    assert!(text.contains("api calls: 2 (-v lists them)"), "{text}");
+    assert!(!text.contains("ec2:DescribeSecurityGroups=2"));
+    let text = text_at(None, true);
+    assert!(
+        text.contains("api calls (2): ec2:DescribeSecurityGroups=2"),
+        "{text}"
+    );
+    assert!(text.contains("NEEDS ATTENTION (22)"), "{text}");
+    assert!(
+        text.contains(
+            "- checklist data.kms: KMS encryption not enabled: endpoint studyai-dev-phi3-mini"
+        ),
+        "{text}"
+    );
 }

@@ -1,7 +1,7 @@
 //! The text report: the panes' own tables, aligned for a terminal, coloured only when asked.
 
-use super::Snapshot;
-use super::table::{Cell, render};
+use super::table::{Cell, render, wrap};
+use super::{Snapshot, TextOptions};
 use crate::format::format_window;
 use crate::model::{CheckStatus, Risk};
 use crate::panes::{self, CellContext, Styled, Target, Tone, Width};
@@ -28,7 +28,8 @@ fn status_sgr(s: CheckStatus) -> &'static str {
     }
 }
 
-pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> {
+pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Result<()> {
+    let color = options.color;
     let bold = |t: &str| {
         if color {
             format!("\u{1b}[1m{t}\u{1b}[0m")
@@ -36,10 +37,19 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
             t.to_string()
         }
     };
-    writeln!(
-        out,
-        "{} {} account {} · {} · profile {} · window {} · {}",
-        bold("secdash"),
+    let say = |out: &mut dyn Write, text: &str| -> io::Result<()> {
+        match options.width {
+            Some(w) => {
+                for (i, l) in wrap(text, w.saturating_sub(2)).iter().enumerate() {
+                    writeln!(out, "{}{l}", if i == 0 { "" } else { "  " })?;
+                }
+                Ok(())
+            }
+            None => writeln!(out, "{text}"),
+        }
+    };
+    let head = format!(
+        "secdash {} account {} · {} · profile {} · window {} · {}",
         match s.source {
             crate::source::SourceKind::Demo => "DEMO ·",
             crate::source::SourceKind::Aws => "·",
@@ -49,12 +59,17 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
         s.profile.unwrap_or("default"),
         format_window(chrono::Duration::seconds(s.window_seconds)),
         s.generated_at.format("%Y-%m-%d %H:%M:%S UTC"),
-    )?;
+    );
+    // The name in bold, on the first of the header's lines.
+    let mut head_out = Vec::new();
+    say(&mut head_out, &head)?;
+    let head_text = String::from_utf8_lossy(&head_out).replacen("secdash", &bold("secdash"), 1);
+    write!(out, "{head_text}")?;
     if let Some(arn) = &s.caller_arn {
-        writeln!(out, "caller {arn}")?;
+        say(out, &format!("caller {arn}"))?;
     }
     if let Some(url) = &s.endpoint_url {
-        writeln!(out, "endpoint {url}")?;
+        say(out, &format!("endpoint {url}"))?;
     }
 
     let none = std::collections::BTreeMap::new();
@@ -68,7 +83,11 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
     for pane in panes::REGISTRY {
         let data = s.panes[pane.id().index()];
         writeln!(out, "\n{}", bold(&pane.report_heading(data)))?;
-        let columns = pane.columns(0, &ctx);
+        // The terminal's width picks the columns (0: a pipe, every column).
+        let width = options
+            .width
+            .map_or(0, |w| u16::try_from(w).unwrap_or(u16::MAX));
+        let columns = pane.columns(width, &ctx);
         let headers: Vec<&str> = columns.iter().map(|c| c.header).collect();
         let caps: Vec<usize> = columns
             .iter()
@@ -87,7 +106,11 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
                 })
                 .collect()
         });
-        write!(out, "{}", render(&headers, &caps, rows, color))?;
+        write!(
+            out,
+            "{}",
+            render(&headers, &caps, rows, color, options.width)
+        )?;
     }
 
     if !s.errors.is_empty() {
@@ -95,21 +118,40 @@ pub fn write(s: &Snapshot, color: bool, out: &mut impl Write) -> io::Result<()> 
         for e in &s.errors {
             let line = format!("{}: {}", e.pane.key(), e.message);
             if color {
-                writeln!(out, "\u{1b}[1;31m{line}\u{1b}[0m")?;
+                write!(out, "\u{1b}[1;31m")?;
+                say(out, &line)?;
+                write!(out, "\u{1b}[0m")?;
             } else {
-                writeln!(out, "{line}")?;
+                say(out, &line)?;
             }
         }
     }
     if !s.api_calls.is_empty() {
-        let calls: Vec<String> = s
-            .api_calls
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        writeln!(out, "\napi calls: {}", calls.join(" "))?;
+        let total: u32 = s.api_calls.values().sum();
+        if options.verbose {
+            let calls: Vec<String> = s
+                .api_calls
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            writeln!(out)?;
+            say(out, &format!("api calls ({total}): {}", calls.join(" ")))?;
+        } else {
+            writeln!(out, "\napi calls: {total} (-v lists them)")?;
+        }
     }
     let sum = &s.summary;
+    // What makes the exit code, each on its own line.
+    if !sum.breaches.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            bold(&format!("NEEDS ATTENTION ({})", sum.breaches.len()))
+        )?;
+        for b in &sum.breaches {
+            say(out, &format!("- {b}"))?;
+        }
+    }
     writeln!(out)?;
     match sum.fail_on {
         None => writeln!(out, "fail-on never: exit code {}", sum.exit_code)?,

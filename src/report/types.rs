@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Snapshot<'a> {
@@ -124,9 +124,13 @@ pub struct CheckOut<'a> {
     pub id: &'a str,
     pub category: Category,
     pub title: &'a str,
+    /// The title as the problem ("KMS encryption not enabled"), said when the item fails.
+    pub problem: &'static str,
     pub status: CheckStatus,
     pub importance: Importance,
-    pub evidence: &'a str,
+    /// Every statement of what was seen (a list of strings; it was one string, cut with
+    /// "+N more", before schema 2).
+    pub evidence: &'a [String],
     pub remediation: &'a str,
     /// The seed document the control comes from.
     pub seed: &'static str,

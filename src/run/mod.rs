@@ -159,12 +159,29 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     if cli.once {
         let state = rt.block_on(once::fetch_all(state, &plan));
         let stdout = std::io::stdout();
-        let color = stdout.is_terminal() && !config.no_color;
+        let terminal = stdout.is_terminal();
+        // On a terminal the text fits its width ($COLUMNS, else the terminal's own); a pipe
+        // or a file gets whole lines.
+        let width = terminal.then(|| {
+            env.columns
+                .or_else(|| {
+                    crossterm::terminal::size()
+                        .ok()
+                        .map(|(w, _)| usize::from(w))
+                })
+                .unwrap_or(crate::report::TextOptions::MIN_WIDTH)
+                .max(crate::report::TextOptions::MIN_WIDTH)
+        });
+        let text_options = crate::report::TextOptions {
+            color: terminal && !config.no_color,
+            width,
+            verbose: cli.verbose,
+        };
         let code = once::write(
             &state,
             config.fail_on,
             cli.format,
-            color,
+            text_options,
             &mut stdout.lock(),
         )
         .context("writing the snapshot")?;

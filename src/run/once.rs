@@ -25,11 +25,11 @@ pub fn write(
     state: &AppState,
     fail_on: Option<Risk>,
     format: Format,
-    color: bool,
+    text_options: report::TextOptions,
     out: &mut impl Write,
 ) -> std::io::Result<i32> {
     let snapshot = Snapshot::from_state(state, Utc::now(), fail_on);
-    report::write(&snapshot, format, color, out)?;
+    report::write(&snapshot, format, text_options, out)?;
     out.flush()?;
     Ok(snapshot.summary.exit_code)
 }
