@@ -60,11 +60,11 @@ pub struct Cli {
     pub window: Option<String>,
 
     /// AWS region to watch; repeat it or give a comma list.
-    #[arg(long = "region", value_name = "REGION", global = true)]
+    #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
 
     /// AWS profile from ~/.aws/config.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub profile: Option<String>,
 
     /// Config file (default: $XDG_CONFIG_HOME/secdash/config.toml, or $SECDASH_CONFIG).
@@ -81,7 +81,7 @@ pub struct Cli {
     pub incident: Option<String>,
 
     /// Hide and refuse every action that would change anything.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub read_only: bool,
 
     /// Log file (default: secdash.log in the state directory).
@@ -114,6 +114,15 @@ pub struct ActionOpts {
     /// The incident this action belongs to (default: $SECDASH_INCIDENT, else adhoc-YYYYMMDD).
     #[arg(long, value_name = "ID")]
     pub incident: Option<String>,
+    /// The resource's AWS region (default: the configured region).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// AWS profile from ~/.aws/config.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Refuse the change: the plan is shown and nothing is done.
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -132,12 +141,14 @@ pub enum ReportFormat {
 pub enum Command {
     /// Revoke every ingress and egress rule of a security group.
     Isolate {
+        /// The security group (sg-…).
         group_id: String,
         #[command(flatten)]
         opts: ActionOpts,
     },
     /// Move a network interface, or every interface of an instance, to an isolation group.
     Contain {
+        /// A network interface (eni-…) or an instance (i-…).
         #[arg(value_name = "ENI_OR_INSTANCE_ID")]
         target: String,
         #[command(flatten)]
@@ -145,25 +156,31 @@ pub enum Command {
     },
     /// Revoke one rule of a security group.
     Revoke {
+        /// The security group (sg-…).
         group_id: String,
+        /// The rule (sgr-…), as `secdash --once --format json` or the rule's details show it.
         rule_id: String,
         #[command(flatten)]
         opts: ActionOpts,
     },
     /// Archive a GuardDuty finding.
     Archive {
+        /// The finding's id.
         finding_id: String,
         #[command(flatten)]
         opts: ActionOpts,
     },
     /// Unarchive a GuardDuty finding.
     Unarchive {
+        /// The finding's id.
         finding_id: String,
         #[command(flatten)]
         opts: ActionOpts,
     },
     /// Undo a journalled action: by journal entry id, or the latest change to a resource.
     Restore {
+        /// A journal entry (`secdash journal` lists them), or a resource to restore as it was
+        /// before its latest change.
         #[arg(value_name = "JOURNAL_ENTRY_ID|RESOURCE_ID")]
         what: String,
         #[command(flatten)]
@@ -171,18 +188,22 @@ pub enum Command {
     },
     /// Attest a manual checklist item (access reviews): it passes until it is due again.
     Attest {
+        /// The checklist item's id (access.reviews).
         #[arg(value_name = "ITEM")]
         item: String,
         /// Who did it.
         #[arg(long, value_name = "NAME")]
         by: String,
+        /// What was reviewed, kept with the attestation.
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
     },
     /// List the journal of actions, and the lines that could not be read.
     Journal {
+        /// Only this incident's actions.
         #[arg(long, value_name = "ID")]
         incident: Option<String>,
+        /// Text for people, JSON for scripts.
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
         /// Say you have seen the damaged lines: new actions are allowed again.
@@ -194,29 +215,61 @@ pub enum Command {
         #[command(subcommand)]
         command: RunbookCommand,
     },
+    /// Print a shell completion script: `secdash completions bash > …` (see the README).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from these definitions: `secdash man | man -l -`.
+    Man {
+        /// Write secdash.1 and a page per subcommand (secdash-isolate.1, …) into this
+        /// directory instead, e.g. ~/.local/share/man/man1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+impl Command {
+    /// What an action verb was given (`None` for the other commands).
+    pub fn action_opts(&self) -> Option<&ActionOpts> {
+        match self {
+            Command::Isolate { opts, .. }
+            | Command::Contain { opts, .. }
+            | Command::Revoke { opts, .. }
+            | Command::Archive { opts, .. }
+            | Command::Unarchive { opts, .. }
+            | Command::Restore { opts, .. } => Some(opts),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum RunbookCommand {
     /// Start the runbook of an incident.
     Start {
+        /// The incident's id (INC-2041).
         #[arg(long, value_name = "ID")]
         incident: String,
     },
     /// Show each step and its status.
     Status {
+        /// The incident's id.
         #[arg(long, value_name = "ID")]
         incident: String,
     },
     /// Mark a step done or skipped, or add a note to the incident.
     Note {
+        /// The incident's id.
         #[arg(long, value_name = "ID")]
         incident: String,
         /// The step (alarms, cloudtrail, guardduty, security_groups, credentials, isolate, backups, configs, lessons).
         #[arg(long)]
         step: Option<String>,
+        /// Mark the step done.
         #[arg(long, conflicts_with = "skip")]
         done: bool,
+        /// Mark the step skipped (say why in the note).
         #[arg(long)]
         skip: bool,
         /// The note's text.
@@ -224,8 +277,10 @@ pub enum RunbookCommand {
     },
     /// Write the incident report: steps, timeline of actions, what is still in effect.
     Report {
+        /// The incident's id.
         #[arg(long, value_name = "ID")]
         incident: String,
+        /// Markdown for a ticket, JSON for scripts.
         #[arg(long, value_enum, default_value = "markdown")]
         format: ReportFormat,
     },

@@ -173,7 +173,13 @@ impl World {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let out = cmd.args(args).arg("--region").arg(REGION).output().unwrap();
+        cmd.args(args);
+        // The region is an action verb's (and the dashboard's); the journal and the runbook
+        // are local and do not take one.
+        if !matches!(args.first(), Some(&("journal" | "runbook" | "attest"))) {
+            cmd.arg("--region").arg(REGION);
+        }
+        let out = cmd.output().unwrap();
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).into_owned(),

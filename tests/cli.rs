@@ -609,3 +609,105 @@ fn once_text_on_a_terminal_fits_columns_and_a_pipe_gets_whole_lines() {
         "a pipe gets whole lines"
     );
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_definitions() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef secdash"),
+        ("fish", "complete -c secdash"),
+    ] {
+        let out = secdash().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(marker), "{shell}: {text}");
+        assert!(
+            text.contains("isolate") && text.contains("fail-on"),
+            "{shell}"
+        );
+    }
+    let out = secdash().arg("man").output().unwrap();
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH secdash"),
+        "{page}"
+    );
+    assert!(page.contains("fail\\-on"), "{page}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = secdash()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for page in ["secdash.1", "secdash-isolate.1", "secdash-runbook-note.1"] {
+        assert!(dir.path().join(page).exists(), "{page}");
+    }
+    // A broken config does not stop them.
+    let bad = temp_file("theme = [", ".toml");
+    let out = secdash()
+        .args(["completions", "bash", "--config"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_subcommand_s_help_lists_only_the_flags_that_apply_each_described() {
+    let help = |args: &[&str]| {
+        let out = secdash().args(args).arg("--help").output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let journal = help(&["journal"]);
+    assert!(!journal.contains("--region"), "{journal}");
+    assert!(!journal.contains("--profile"), "{journal}");
+    assert!(journal.contains("--acknowledge"), "{journal}");
+    let isolate = help(&["isolate"]);
+    for flag in [
+        "--region",
+        "--profile",
+        "--dry-run",
+        "--yes",
+        "--incident",
+        "--read-only",
+    ] {
+        assert!(isolate.contains(flag), "{flag}: {isolate}");
+    }
+    // Every flag and argument says what it is.
+    for args in [
+        &["isolate"][..],
+        &["revoke"],
+        &["contain"],
+        &["restore"],
+        &["attest"],
+        &["journal"],
+        &["runbook", "note"],
+        &["runbook", "report"],
+    ] {
+        let text = help(args);
+        let options = text.split("Options:").nth(1).unwrap_or_default();
+        let arguments = text
+            .split("Arguments:")
+            .nth(1)
+            .and_then(|a| a.split("Options:").next())
+            .unwrap_or_default();
+        for line in options.lines().chain(arguments.lines()) {
+            let l = line.trim_start();
+            if l.starts_with('-') || l.starts_with('<') {
+                let words: Vec<&str> = l.split("  ").filter(|w| !w.trim().is_empty()).collect();
+                assert!(
+                    words.len() >= 2,
+                    "{args:?}: {line:?} has no description\n{text}"
+                );
+            }
+        }
+    }
+    // An action verb's own --region reaches it.
+    let out = secdash()
+        .args(["isolate", "sg-1", "--dry-run", "--region", "mars"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an AWS region"));
+}

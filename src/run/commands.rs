@@ -41,6 +41,9 @@ pub fn run(
             return list_journal(&journal, incident.as_deref(), format, acknowledge);
         }
         Command::Runbook { command } => return run_runbook(command, &journal, state_dir),
+        Command::Completions { .. } | Command::Man { .. } => {
+            bail!("completions and man pages are written before any config is read")
+        }
         Command::Attest { item, by, note } => {
             let now = chrono::Utc::now();
             crate::checklist::store::attest(state_dir, &item, &by, note.as_deref(), now)?;

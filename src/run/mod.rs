@@ -25,16 +25,49 @@ use std::sync::Arc;
 
 /// Runs what the command line asks for; returns the process's exit code.
 pub fn main(cli: Cli) -> anyhow::Result<i32> {
+    // Generated from the definitions alone: a broken config does not stop them.
+    match &cli.command {
+        Some(crate::cli::Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(*shell, &mut cmd, "secdash", &mut std::io::stdout());
+            return Ok(0);
+        }
+        Some(crate::cli::Command::Man { dir }) => {
+            use clap::CommandFactory;
+            match dir {
+                Some(dir) => {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating {}", dir.display()))?;
+                    clap_mangen::generate_to(Cli::command(), dir)
+                        .with_context(|| format!("writing the man pages into {}", dir.display()))?;
+                    println!("man pages written to {}", dir.display());
+                }
+                None => clap_mangen::Man::new(Cli::command())
+                    .render(&mut std::io::stdout())
+                    .context("writing the man page")?,
+            }
+            return Ok(0);
+        }
+        _ => {}
+    }
     let env = Env::from_process();
     let explicit = cli.config.clone().or_else(|| env.config_file.clone());
     let default = paths::default_config_file();
     let (file, file_path) = config::load_file(explicit.as_deref(), default.as_deref())?;
+    // An action verb takes its own --region, --profile and --read-only (they apply to it).
+    let action = cli.command.as_ref().and_then(|c| c.action_opts());
     let overrides = Overrides {
         theme: cli.theme.clone(),
         window: cli.window.clone(),
-        regions: cli.regions.clone(),
-        profile: cli.profile.clone(),
-        read_only: cli.read_only,
+        regions: match action {
+            Some(opts) if !opts.regions.is_empty() => opts.regions.clone(),
+            _ => cli.regions.clone(),
+        },
+        profile: action
+            .and_then(|o| o.profile.clone())
+            .or_else(|| cli.profile.clone()),
+        read_only: cli.read_only || action.is_some_and(|o| o.read_only),
         fail_on: cli.fail_on.clone(),
         incident: cli.incident.clone(),
     };
