@@ -84,6 +84,7 @@ pub(super) fn groups(rules: Vec<Rule>) -> SecurityGroupsData {
     SecurityGroupsData {
         groups: vec![group(rules)],
         vpcs: Vec::new(),
+        search: Default::default(),
     }
 }
 

@@ -51,6 +51,7 @@ pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
         Raw::SecurityGroups(data) => {
             let mut data = entered(data);
             risk::assess(&mut data);
+            data.search = crate::model::RuleSearch::build(&data.groups);
             PaneData::SecurityGroups(data)
         }
         Raw::Findings(data) => {

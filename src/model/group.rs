@@ -33,12 +33,18 @@ pub enum Direction {
     Egress,
 }
 
-impl fmt::Display for Direction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Direction {
+    pub fn label(self) -> &'static str {
+        match self {
             Direction::Ingress => "in",
             Direction::Egress => "out",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
     }
 }
 
@@ -51,13 +57,17 @@ pub enum Peer {
     PrefixList(String),
 }
 
+impl Peer {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Peer::Ipv4(c) | Peer::Ipv6(c) | Peer::SecurityGroup(c) | Peer::PrefixList(c) => c,
+        }
+    }
+}
+
 impl fmt::Display for Peer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Peer::Ipv4(c) | Peer::Ipv6(c) | Peer::SecurityGroup(c) | Peer::PrefixList(c) => {
-                f.write_str(c)
-            }
-        }
+        f.write_str(self.as_str())
     }
 }
 
@@ -149,6 +159,74 @@ pub struct Vpc {
 pub struct SecurityGroupsData {
     pub groups: Vec<SecurityGroup>,
     pub vpcs: Vec<Vpc>,
+    /// Each rule's text for the filter, built when the data is prepared (empty before).
+    #[serde(skip)]
+    pub search: RuleSearch,
+}
+
+/// Each rule's searchable fields, lower-cased once in the fetch task, so a filter over 100,000
+/// rules neither allocates nor lower-cases on a keystroke.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleSearch {
+    /// One text per rule, groups in order; fields apart by U+001F, which no word contains.
+    texts: Vec<Box<str>>,
+    /// Where each group's rules start in `texts`.
+    starts: Vec<u32>,
+    /// Each group's own fields (id, name, VPC, region), lower-cased.
+    groups: Vec<Box<str>>,
+}
+
+impl RuleSearch {
+    /// The texts of these groups' rules, in their order now.
+    pub fn build(groups: &[SecurityGroup]) -> RuleSearch {
+        let mut texts = Vec::with_capacity(groups.iter().map(|g| g.rules.len()).sum());
+        let mut starts = Vec::with_capacity(groups.len());
+        let mut own = Vec::with_capacity(groups.len());
+        for g in groups {
+            starts.push(texts.len() as u32);
+            let vpc = g.vpc_id.as_deref().unwrap_or("");
+            own.push(
+                [g.id.as_str(), &g.name, vpc, &g.region]
+                    .join("\u{1f}")
+                    .to_lowercase()
+                    .into_boxed_str(),
+            );
+            for r in &g.rules {
+                let text = [
+                    r.direction.label(),
+                    &r.protocol,
+                    &r.ports_label(),
+                    r.peer.as_str(),
+                    &r.description,
+                    r.risk.label(),
+                    &r.risk_reason,
+                ]
+                .join("\u{1f}")
+                .to_lowercase();
+                texts.push(text.into_boxed_str());
+            }
+        }
+        RuleSearch {
+            texts,
+            starts,
+            groups: own,
+        }
+    }
+
+    /// A group's own text, if the index was built for these groups.
+    pub fn group_text(&self, group: usize) -> Option<&str> {
+        self.groups.get(group).map(|t| &**t)
+    }
+
+    /// A rule's text, if the index was built for these groups.
+    pub fn text(&self, group: usize, rule: usize) -> Option<&str> {
+        let start = *self.starts.get(group)? as usize;
+        let end = self
+            .starts
+            .get(group + 1)
+            .map_or(self.texts.len(), |e| *e as usize);
+        (start + rule < end).then(|| &*self.texts[start + rule])
+    }
 }
 
 #[cfg(test)]

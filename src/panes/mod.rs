@@ -142,22 +142,70 @@ pub fn section(title: &str) -> DetailLine {
 
 /// Case-insensitive match of every word of the filter against a row's fields.
 pub struct Matcher {
+    /// At most 64 words (a filter is 64 characters at most), so a `u64` marks which were found.
     words: Vec<String>,
+    /// A searcher per word, set up once for all the rows (`str::contains` sets one up per call).
+    finders: Vec<memchr::memmem::Finder<'static>>,
     /// The row's fields, lower-cased, reused from row to row so matching allocates nothing.
     buf: std::cell::RefCell<String>,
+    /// The words found in the last item's own fields: the rows of one item (a group's rules)
+    /// follow each other, and its fields are looked at once for all of them.
+    item: std::cell::Cell<Option<(u32, u64)>>,
 }
 
 impl Matcher {
     /// `None` for a filter with no words: everything matches.
     pub fn new(filter: &str) -> Option<Matcher> {
-        let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+        let words: Vec<String> = filter
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .take(64)
+            .collect();
+        let finders = words
+            .iter()
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned())
+            .collect();
         (!words.is_empty()).then_some(Matcher {
             words,
+            finders,
             buf: std::cell::RefCell::new(String::with_capacity(512)),
+            item: std::cell::Cell::new(None),
         })
     }
 
     pub fn matches(&self, fields: &[&str]) -> bool {
+        self.found_in(fields) == self.all()
+    }
+
+    /// Every word, as a mask.
+    pub fn all(&self) -> u64 {
+        u64::MAX >> (64 - self.words.len())
+    }
+
+    /// The words of `fields` found in an item's own fields, worked out once while the rows of
+    /// one item follow each other.
+    pub fn found_in_item(&self, item: u32, fields: impl FnOnce() -> u64) -> u64 {
+        match self.item.get() {
+            Some((i, mask)) if i == item => mask,
+            _ => {
+                let mask = fields();
+                self.item.set(Some((item, mask)));
+                mask
+            }
+        }
+    }
+
+    /// Which words a lower-cased text contains (fields apart by U+001F).
+    pub fn found_in_lower(&self, text: &str) -> u64 {
+        self.finders
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.find(text.as_bytes()).is_some())
+            .fold(0, |mask, (i, _)| mask | 1 << i)
+    }
+
+    /// Which words the fields contain: bit `i` for word `i`.
+    pub fn found_in(&self, fields: &[&str]) -> u64 {
         let mut buf = self.buf.borrow_mut();
         buf.clear();
         for f in fields {
@@ -170,7 +218,7 @@ impl Matcher {
         } else {
             *buf = buf.to_lowercase();
         }
-        self.words.iter().all(|w| buf.contains(w.as_str()))
+        self.found_in_lower(&buf)
     }
 }
 
@@ -467,6 +515,22 @@ mod tests {
             let p = pane(id);
             assert!(!p.sort_fields().is_empty(), "{id:?} has sort fields");
         }
+    }
+
+    #[test]
+    fn an_item_s_words_are_looked_at_once_for_its_rows() {
+        let m = Matcher::new("web 443").unwrap();
+        assert_eq!(m.all(), 0b11);
+        assert_eq!(m.found_in(&["mlops-WEB-sg"]), 0b01);
+        let mut calls = 0;
+        for _ in 0..3 {
+            m.found_in_item(7, || {
+                calls += 1;
+                0b01
+            });
+        }
+        assert_eq!(calls, 1, "one look for the rows of one item");
+        assert_eq!(m.found_in_item(8, || 0b10), 0b10, "a new item is looked at");
     }
 
     #[test]

@@ -102,30 +102,44 @@ impl Pane for SecurityGroupsPane {
         groups(data).get(item as usize).map(|g| g.id.clone())
     }
 
+    /// The group's fields are looked at once for all its rules; a rule's own fields only for
+    /// the words its group does not hold.
     fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool {
+        let search = data.security_groups().map(|d| &d.search);
         groups(data).get(row.item as usize).is_some_and(|g| {
-            let vpc = g.vpc_id.as_deref().unwrap_or("");
-            match row.rule.and_then(|ri| g.rules.get(ri as usize)) {
-                None => m.matches(&[&g.id, &g.name, vpc, &g.region]),
-                Some(rule) => {
-                    let peer = rule.peer.to_string();
-                    let ports = rule.ports_label();
-                    let dir = rule.direction.to_string();
-                    m.matches(&[
-                        &g.id,
-                        &g.name,
-                        vpc,
-                        &g.region,
-                        &dir,
-                        &rule.protocol,
-                        &ports,
-                        &peer,
-                        &rule.description,
-                        rule.risk.label(),
-                        &rule.risk_reason,
-                    ])
+            let in_group = m.found_in_item(row.item, || {
+                match search.and_then(|s| s.group_text(row.item as usize)) {
+                    Some(text) => m.found_in_lower(text),
+                    None => {
+                        let vpc = g.vpc_id.as_deref().unwrap_or("");
+                        m.found_in(&[&g.id, &g.name, vpc, &g.region])
+                    }
                 }
+            });
+            if in_group == m.all() {
+                return true;
             }
+            let Some(ri) = row.rule else {
+                return false;
+            };
+            let Some(rule) = g.rules.get(ri as usize) else {
+                return false;
+            };
+            if let Some(text) = search.and_then(|s| s.text(row.item as usize, ri as usize)) {
+                return in_group | m.found_in_lower(text) == m.all();
+            }
+            // Data not prepared by the fetch step (tests): the fields, lower-cased here.
+            let ports = rule.ports_label();
+            let in_rule = m.found_in(&[
+                rule.direction.label(),
+                &rule.protocol,
+                &ports,
+                rule.peer.as_str(),
+                &rule.description,
+                rule.risk.label(),
+                &rule.risk_reason,
+            ]);
+            in_group | in_rule == m.all()
         })
     }
 
@@ -447,5 +461,42 @@ fn short_id(id: &str) -> String {
         id.to_string()
     } else {
         format!("…{}", id.chars().skip(n - 5).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::demo_pane;
+
+    /// The filter reads the index the fetch step builds; without it (data not prepared) it
+    /// reads the fields: both find the same rows, for every kind of word.
+    #[test]
+    fn the_prepared_index_and_the_fields_find_the_same_rows() {
+        let prepared = demo_pane(PaneId::SecurityGroups, 3);
+        let mut bare = prepared.clone();
+        if let PaneData::SecurityGroups(d) = &mut bare {
+            assert!(
+                d.search.text(0, 0).is_some(),
+                "the fetch step builds the index"
+            );
+            d.search = Default::default();
+        }
+        for filter in [
+            "ssh",
+            "22",
+            "SSH internet",
+            "out",
+            "0.0.0.0/0",
+            "sg-",
+            "jupyter 8888",
+            "crit",
+            "web-sg 443",
+            "nothing-like-this",
+        ] {
+            let with = super::super::filter_rows(&SecurityGroupsPane, &prepared, filter, None);
+            let without = super::super::filter_rows(&SecurityGroupsPane, &bare, filter, None);
+            assert_eq!(with, without, "{filter}");
+        }
     }
 }

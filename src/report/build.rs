@@ -55,46 +55,7 @@ impl<'a> Snapshot<'a> {
             .map(|d| d.groups.as_slice())
             .unwrap_or(&[])
             .iter()
-            .map(|g| SecurityGroupOut {
-                id: &g.id,
-                name: &g.name,
-                description: &g.description,
-                vpc_id: g.vpc_id.as_deref(),
-                region: &g.region,
-                max_risk: g.max_risk(),
-                tags: g
-                    .tags
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect(),
-                rules: g
-                    .rules
-                    .iter()
-                    .map(|r| RuleOut {
-                        id: r.id.as_deref(),
-                        direction: r.direction,
-                        protocol: &r.protocol,
-                        from_port: r.from_port,
-                        to_port: r.to_port,
-                        peer: peer_text(&r.peer),
-                        peer_kind: peer_kind(&r.peer),
-                        description: &r.description,
-                        risk: r.risk,
-                        risk_reason: &r.risk_reason,
-                    })
-                    .collect(),
-                attachments: g
-                    .attachments
-                    .iter()
-                    .map(|a| AttachmentOut {
-                        interface_id: &a.interface_id,
-                        kind: a.kind,
-                        target: a.target.as_deref(),
-                        private_ip: a.private_ip.as_deref(),
-                        description: &a.description,
-                    })
-                    .collect(),
-            })
+            .map(SecurityGroupOut)
             .collect();
         let findings: Vec<FindingOut> = state
             .findings()

@@ -112,21 +112,21 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         .collect();
     risky.sort_by_key(|(_, r)| std::cmp::Reverse(r.risk));
     for (g, r) in &risky {
-        let ports = crate::model::ports_label(r.protocol, r.from_port, r.to_port);
+        let ports = r.ports_label();
         writeln!(
             out,
             "| **{}** | {} ({}) | {} | {} | {} | {} | {} |",
             r.risk.label(),
-            cell(g.id),
-            cell(g.name),
+            cell(&g.id),
+            cell(&g.name),
             match r.direction {
                 crate::model::Direction::Ingress => "ingress",
                 crate::model::Direction::Egress => "egress",
             },
-            cell(r.protocol),
+            cell(&r.protocol),
             ports,
-            cell(r.peer),
-            cell(r.risk_reason)
+            cell(r.peer.as_str()),
+            cell(&r.risk_reason)
         )?;
     }
     if risky.is_empty() {

@@ -4,8 +4,8 @@
 
 use crate::metrics::CloudWatchCost;
 use crate::model::{
-    ApiCalls, AttachmentKind, Category, CheckStatus, Direction, Importance, PaneId, Peer, Risk,
-    SeverityLabel, Variant,
+    ApiCalls, Attachment, AttachmentKind, Category, CheckStatus, Direction, Importance, PaneId,
+    Peer, Risk, Rule, SecurityGroup, SeverityLabel, Variant,
 };
 use crate::panes::PaneData;
 use crate::source::SourceKind;
@@ -65,40 +65,110 @@ pub struct AlertOut {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct SecurityGroupOut<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub description: &'a str,
-    pub vpc_id: Option<&'a str>,
-    pub region: &'a str,
-    pub max_risk: Risk,
-    pub tags: BTreeMap<&'a str, &'a str>,
-    pub rules: Vec<RuleOut<'a>>,
-    pub attachments: Vec<AttachmentOut<'a>>,
+/// A security group as the JSON shows it, written straight from the state: its rules and
+/// attachments are serialized one by one as they are written, never gathered into a copy
+/// (100,000 rules cost no memory here).
+#[derive(Debug, Clone, Copy)]
+pub struct SecurityGroupOut<'a>(pub &'a SecurityGroup);
+
+impl std::ops::Deref for SecurityGroupOut<'_> {
+    type Target = SecurityGroup;
+    fn deref(&self) -> &SecurityGroup {
+        self.0
+    }
+}
+
+impl Serialize for SecurityGroupOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let g = self.0;
+        let mut out = s.serialize_struct("SecurityGroupOut", 9)?;
+        out.serialize_field("id", &g.id)?;
+        out.serialize_field("name", &g.name)?;
+        out.serialize_field("description", &g.description)?;
+        out.serialize_field("vpc_id", &g.vpc_id)?;
+        out.serialize_field("region", &g.region)?;
+        out.serialize_field("max_risk", &g.max_risk())?;
+        out.serialize_field("tags", &Tags(&g.tags))?;
+        out.serialize_field("rules", &Each(&g.rules, RuleOut::of))?;
+        out.serialize_field("attachments", &Each(&g.attachments, AttachmentOut::of))?;
+        out.end()
+    }
+}
+
+/// Tags as a map, keys in order (the last value of a repeated key wins).
+struct Tags<'a>(&'a [(String, String)]);
+
+impl Serialize for Tags<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let map: BTreeMap<&str, &str> = self
+            .0
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        s.collect_map(map)
+    }
+}
+
+/// A list written element by element through a view of each.
+struct Each<'a, T, V>(&'a [T], fn(&'a T) -> V);
+
+impl<'a, T, V: Serialize> Serialize for Each<'a, T, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(self.1))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RuleOut<'a> {
-    pub id: Option<&'a str>,
-    pub direction: Direction,
-    pub protocol: &'a str,
-    pub from_port: Option<i32>,
-    pub to_port: Option<i32>,
-    pub peer: &'a str,
-    pub peer_kind: &'static str,
-    pub description: &'a str,
-    pub risk: Risk,
-    pub risk_reason: &'a str,
+struct RuleOut<'a> {
+    id: Option<&'a str>,
+    direction: Direction,
+    protocol: &'a str,
+    from_port: Option<i32>,
+    to_port: Option<i32>,
+    peer: &'a str,
+    peer_kind: &'static str,
+    description: &'a str,
+    risk: Risk,
+    risk_reason: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AttachmentOut<'a> {
-    pub interface_id: &'a str,
-    pub kind: AttachmentKind,
-    pub target: Option<&'a str>,
-    pub private_ip: Option<&'a str>,
-    pub description: &'a str,
+struct AttachmentOut<'a> {
+    interface_id: &'a str,
+    kind: AttachmentKind,
+    target: Option<&'a str>,
+    private_ip: Option<&'a str>,
+    description: &'a str,
+}
+
+impl<'a> AttachmentOut<'a> {
+    fn of(a: &'a Attachment) -> AttachmentOut<'a> {
+        AttachmentOut {
+            interface_id: &a.interface_id,
+            kind: a.kind,
+            target: a.target.as_deref(),
+            private_ip: a.private_ip.as_deref(),
+            description: &a.description,
+        }
+    }
+}
+
+impl<'a> RuleOut<'a> {
+    fn of(r: &'a Rule) -> RuleOut<'a> {
+        RuleOut {
+            id: r.id.as_deref(),
+            direction: r.direction,
+            protocol: &r.protocol,
+            from_port: r.from_port,
+            to_port: r.to_port,
+            peer: r.peer.as_str(),
+            peer_kind: peer_kind(&r.peer),
+            description: &r.description,
+            risk: r.risk,
+            risk_reason: &r.risk_reason,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,11 +236,5 @@ pub(super) fn peer_kind(p: &Peer) -> &'static str {
         Peer::Ipv6(_) => "ipv6",
         Peer::SecurityGroup(_) => "security_group",
         Peer::PrefixList(_) => "prefix_list",
-    }
-}
-
-pub(super) fn peer_text(p: &Peer) -> &str {
-    match p {
-        Peer::Ipv4(c) | Peer::Ipv6(c) | Peer::SecurityGroup(c) | Peer::PrefixList(c) => c,
     }
 }

@@ -210,12 +210,13 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             width,
             verbose: cli.verbose,
         };
+        // Buffered: stdout is line-buffered, and pretty JSON is a line per field.
         let code = once::write(
             &state,
             config.fail_on,
             cli.format,
             text_options,
-            &mut stdout.lock(),
+            &mut std::io::BufWriter::new(stdout.lock()),
         )
         .context("writing the snapshot")?;
         return Ok(code);

@@ -367,5 +367,6 @@ pub fn security_groups(scale: usize) -> SecurityGroupsData {
             region: REGION.into(),
             cidrs: vec![VPC_CIDR.into()],
         }],
+        search: Default::default(),
     }
 }

@@ -37,7 +37,11 @@ pub(super) async fn read(ec2: &Client, ctx: &Ctx<'_>) -> Parts {
             ctx.profile
         )),
     );
-    let groups = groups.map(|(groups, vpcs)| crate::model::SecurityGroupsData { groups, vpcs });
+    let groups = groups.map(|(groups, vpcs)| crate::model::SecurityGroupsData {
+        groups,
+        vpcs,
+        search: Default::default(),
+    });
     (
         ctx.observed(vpcs),
         ctx.observed(endpoints),
