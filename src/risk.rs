@@ -4,8 +4,10 @@
 //! API only from inside the VPC, PostgreSQL only from the web group, NodePorts under control)
 //! and the usual CIS/Prowler checks for ports open to the internet.
 
-use crate::model::{Direction, Peer, Risk, Rule, SecurityGroupsData};
+use crate::model::{Direction, Peer, Risk, Rule, SecurityGroup, SecurityGroupsData};
 use ipnet::IpNet;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Remote administration: SSH, Telnet, RDP, WinRM, VNC, Kubernetes API, kubelet, etcd.
 const ADMIN_PORTS: &[(u16, &str)] = &[
@@ -60,6 +62,7 @@ impl NetworkContext {
     }
 }
 
+#[derive(Debug, Clone, Copy)]
 enum Reach {
     /// 0.0.0.0/0 or ::/0.
     World { v6: bool },
@@ -143,12 +146,28 @@ fn is_port_protocol(rule: &Rule) -> bool {
     matches!(rule.protocol.as_str(), "tcp" | "udp" | "6" | "17")
 }
 
+impl Reach {
+    fn tag(self) -> u8 {
+        match self {
+            Reach::World { v6: false } => 0,
+            Reach::World { v6: true } => 1,
+            Reach::WidePublic => 2,
+            Reach::Public => 3,
+            Reach::PrivateOutsideVpc => 4,
+            Reach::Internal => 5,
+        }
+    }
+}
+
 /// The risk of one rule and why.
 pub fn classify(rule: &Rule, ctx: &NetworkContext) -> (Risk, String) {
-    let reach = reach(&rule.peer, ctx);
+    classify_reach(rule, &reach(&rule.peer, ctx))
+}
+
+fn classify_reach(rule: &Rule, reach: &Reach) -> (Risk, String) {
     match rule.direction {
-        Direction::Egress => classify_egress(rule, &reach),
-        Direction::Ingress => classify_ingress(rule, &reach),
+        Direction::Egress => classify_egress(rule, reach),
+        Direction::Ingress => classify_ingress(rule, reach),
     }
 }
 
@@ -274,31 +293,203 @@ fn classify_ingress(rule: &Rule, reach: &Reach) -> (Risk, String) {
 /// Sets `risk` and `risk_reason` on every rule, judging peers against each group's VPC.
 /// Sources call nothing here; the shared fetch step does, so demo and AWS agree.
 pub fn assess(data: &mut SecurityGroupsData) {
-    for group in &mut data.groups {
-        let cidrs = data
-            .vpcs
-            .iter()
-            .filter(|v| Some(&v.id) == group.vpc_id.as_ref())
-            .flat_map(|v| v.cidrs.iter());
-        let ctx = NetworkContext::from_cidrs(cidrs);
-        for rule in &mut group.rules {
-            let (risk, reason) = classify(rule, &ctx);
+    // Each VPC's CIDRs parsed once, not once per group.
+    let mut vpc_index: HashMap<&str, usize> = HashMap::new();
+    let mut contexts: Vec<Vec<&String>> = Vec::new();
+    for v in &data.vpcs {
+        let i = *vpc_index.entry(v.id.as_str()).or_insert_with(|| {
+            contexts.push(Vec::new());
+            contexts.len() - 1
+        });
+        contexts[i].extend(v.cidrs.iter());
+    }
+    let contexts: Vec<NetworkContext> = contexts
+        .into_iter()
+        .map(NetworkContext::from_cidrs)
+        .collect();
+    let outside = NetworkContext::default();
+
+    // A peer's reach depends on the peer and the VPC; a verdict on the reach, the direction, the
+    // protocol and the ports. Both repeat across 100,000 rules: each is worked out once, and
+    // rules with the same verdict share one reason text.
+    let mut reaches: FastMap<(usize, &str), Reach> = FastMap::default();
+    let mut verdicts: FastMap<VerdictKey, (Risk, Arc<str>)> = FastMap::default();
+    let mut judged: Vec<(Risk, Arc<str>)> =
+        Vec::with_capacity(data.groups.iter().map(|g| g.rules.len()).sum());
+    for group in &data.groups {
+        let vpc = group
+            .vpc_id
+            .as_deref()
+            .and_then(|v| vpc_index.get(v).copied())
+            .unwrap_or(usize::MAX);
+        let ctx = contexts.get(vpc).unwrap_or(&outside);
+        for rule in &group.rules {
+            let reach = *reaches
+                .entry((vpc, rule.peer.as_str()))
+                .or_insert_with(|| reach(&rule.peer, ctx));
+            let verdict = match VerdictKey::of(rule, reach) {
+                Some(key) => verdicts
+                    .entry(key)
+                    .or_insert_with(|| {
+                        let (risk, reason) = classify_reach(rule, &reach);
+                        (risk, Arc::from(reason))
+                    })
+                    .clone(),
+                None => {
+                    let (risk, reason) = classify_reach(rule, &reach);
+                    (risk, Arc::from(reason))
+                }
+            };
+            judged.push(verdict);
+        }
+    }
+    let mut judged = judged.into_iter();
+    for rule in data.groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
+        if let Some((risk, reason)) = judged.next() {
             rule.risk = risk;
             rule.risk_reason = reason;
         }
     }
-    // Riskiest groups first: what an operator looks at during an incident.
-    data.groups.sort_by(|a, b| {
-        b.max_risk()
-            .cmp(&a.max_risk())
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.id.cmp(&b.id))
+    // Riskiest groups first: what an operator looks at during an incident. Each group's
+    // highest risk is found once, not at every comparison.
+    let risks: Vec<Risk> = data.groups.iter().map(|g| g.max_risk()).collect();
+    let mut order: Vec<usize> = (0..data.groups.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ga, gb) = (&data.groups[a], &data.groups[b]);
+        risks[b]
+            .cmp(&risks[a])
+            .then_with(|| ga.name.cmp(&gb.name))
+            .then_with(|| ga.id.cmp(&gb.id))
     });
+    let mut groups: Vec<Option<SecurityGroup>> = std::mem::take(&mut data.groups)
+        .into_iter()
+        .map(Some)
+        .collect();
+    data.groups = order.into_iter().filter_map(|i| groups[i].take()).collect();
+}
+
+/// FNV-1a: the caches above hash short strings, for which SipHash's defence against chosen
+/// keys costs more than it is worth (the keys come from the account's own rules).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// What a verdict depends on besides the peer: its reach, the direction, the protocol (short
+/// names only; a longer one is judged on its own) and the ports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct VerdictKey {
+    reach: u8,
+    direction: Direction,
+    protocol: [u8; 8],
+    from: Option<i32>,
+    to: Option<i32>,
+}
+
+impl VerdictKey {
+    fn of(rule: &Rule, reach: Reach) -> Option<VerdictKey> {
+        let p = rule.protocol.as_bytes();
+        if p.len() > 8 {
+            return None;
+        }
+        let mut protocol = [0u8; 8];
+        protocol[..p.len()].copy_from_slice(p);
+        Some(VerdictKey {
+            reach: reach.tag(),
+            direction: rule.direction,
+            protocol,
+            from: rule.from_port,
+            to: rule.to_port,
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Verdicts shared between rules and reaches worked out once give every rule what judging
+    /// it alone gives.
+    #[test]
+    fn the_shared_verdicts_are_each_rule_s_own() {
+        let mut data = crate::source::demo::security_groups(3);
+        // A second VPC, so the same peer is inside one and outside the other.
+        data.vpcs.push(crate::model::Vpc {
+            id: "vpc-other".into(),
+            region: "ap-southeast-1".into(),
+            cidrs: vec!["172.31.0.0/16".into()],
+        });
+        let mut other = data.groups[0].clone();
+        other.id = "sg-other".into();
+        other.vpc_id = Some("vpc-other".into());
+        other
+            .rules
+            .push(rule(Direction::Ingress, "tcp", 22, 22, v4("172.31.5.0/24")));
+        other.rules.push(rule(
+            Direction::Ingress,
+            "a-long-protocol",
+            1,
+            1,
+            v4("0.0.0.0/0"),
+        ));
+        data.groups.push(other);
+        let expected: Vec<(String, Vec<(Risk, String)>)> = data
+            .groups
+            .iter()
+            .map(|g| {
+                let cidrs = data
+                    .vpcs
+                    .iter()
+                    .filter(|v| Some(&v.id) == g.vpc_id.as_ref())
+                    .flat_map(|v| v.cidrs.iter());
+                let ctx = NetworkContext::from_cidrs(cidrs);
+                (
+                    g.id.clone(),
+                    g.rules.iter().map(|r| classify(r, &ctx)).collect(),
+                )
+            })
+            .collect();
+        assess(&mut data);
+        for (id, verdicts) in expected {
+            let g = data.groups.iter().find(|g| g.id == id).unwrap();
+            let got: Vec<(Risk, String)> = g
+                .rules
+                .iter()
+                .map(|r| (r.risk, r.risk_reason.to_string()))
+                .collect();
+            assert_eq!(got, verdicts, "{id}");
+        }
+        let order: Vec<(Risk, &str)> = data
+            .groups
+            .iter()
+            .map(|g| (g.max_risk(), g.name.as_str()))
+            .collect();
+        assert!(
+            order
+                .windows(2)
+                .all(|w| w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 <= w[1].1)),
+            "riskiest first, then by name"
+        );
+    }
 
     fn rule(dir: Direction, proto: &str, from: i32, to: i32, peer: Peer) -> Rule {
         Rule {
@@ -310,7 +501,7 @@ mod tests {
             peer,
             description: String::new(),
             risk: Risk::None,
-            risk_reason: String::new(),
+            risk_reason: Default::default(),
         }
     }
 

@@ -76,7 +76,7 @@ impl RuleSpec {
             peer: self.peer.clone(),
             description: self.description.clone(),
             risk: Risk::None,
-            risk_reason: String::new(),
+            risk_reason: Default::default(),
         }
     }
 

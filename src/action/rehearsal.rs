@@ -39,7 +39,7 @@ fn all_traffic(direction: Direction, peer: Peer) -> Rule {
         peer,
         description: String::new(),
         risk: Default::default(),
-        risk_reason: String::new(),
+        risk_reason: Default::default(),
     }
 }
 

@@ -43,7 +43,7 @@ pub fn rule(r: &SecurityGroupRule) -> Rule {
         peer,
         description: r.description().unwrap_or_default().to_string(),
         risk: Risk::None,
-        risk_reason: String::new(),
+        risk_reason: Default::default(),
     }
 }
 

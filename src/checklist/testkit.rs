@@ -75,7 +75,7 @@ pub(super) fn open_rule(port: i32, risk: Risk) -> Rule {
         peer: Peer::Ipv4("0.0.0.0/0".into()),
         description: String::new(),
         risk,
-        risk_reason: String::new(),
+        risk_reason: Default::default(),
     }
 }
 

@@ -26,11 +26,18 @@ impl SecurityGroup {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     Ingress,
     Egress,
+}
+
+fn serialize_shared_str<S: serde::Serializer>(
+    s: &std::sync::Arc<str>,
+    out: S,
+) -> Result<S::Ok, S::Error> {
+    out.serialize_str(s)
 }
 
 impl Direction {
@@ -82,7 +89,9 @@ pub struct Rule {
     pub peer: Peer,
     pub description: String,
     pub risk: Risk,
-    pub risk_reason: String,
+    /// Shared by every rule with the same verdict (thousands of rules say the same thing).
+    #[serde(serialize_with = "serialize_shared_str")]
+    pub risk_reason: std::sync::Arc<str>,
 }
 
 impl Rule {
@@ -244,7 +253,7 @@ mod tests {
             peer: Peer::Ipv4("0.0.0.0/0".into()),
             description: String::new(),
             risk: Risk::None,
-            risk_reason: String::new(),
+            risk_reason: Default::default(),
         };
         assert_eq!(rule.ports_label(), "22");
         rule.to_port = Some(25);

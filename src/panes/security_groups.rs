@@ -378,8 +378,8 @@ impl Pane for SecurityGroupsPane {
                 }
                 Col::Risk => Styled::new(rule.risk.label(), Tone::Risk(rule.risk)),
                 Col::RiskShort => Styled::new(short_risk(rule.risk), Tone::Risk(rule.risk)),
-                Col::Reason if ctx.target == Target::Report => Styled::plain(&rule.risk_reason),
-                Col::Reason => Styled::new(&rule.risk_reason, Tone::Risk(rule.risk)),
+                Col::Reason if ctx.target == Target::Report => Styled::plain(&*rule.risk_reason),
+                Col::Reason => Styled::new(&*rule.risk_reason, Tone::Risk(rule.risk)),
                 Col::Attachments => Styled::plain(g.attachments.len().to_string()),
             })
             .collect()

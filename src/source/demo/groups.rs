@@ -13,7 +13,7 @@ fn tcp(dir: Direction, from: i32, to: i32, peer: Peer, desc: &str) -> Rule {
         peer,
         description: desc.into(),
         risk: Risk::None,
-        risk_reason: String::new(),
+        risk_reason: Default::default(),
     }
 }
 

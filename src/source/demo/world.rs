@@ -298,7 +298,7 @@ impl World {
             peer: Peer::Ipv4("0.0.0.0/0".into()),
             description: String::new(),
             risk: Default::default(),
-            risk_reason: String::new(),
+            risk_reason: Default::default(),
         };
         let group = SecurityGroup {
             id: id.clone(),
