@@ -56,6 +56,7 @@ pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
         ..Policy::default()
     };
     let ctx = Prepare {
+        search_index: true,
         thresholds: &Thresholds::default(),
         policy: &policy,
         now,

@@ -65,6 +65,8 @@ pub struct FetchPlan {
     /// The window and regions chosen on the screen (`w`, `:window`, `:region`), over the
     /// configured ones.
     pub chosen: Arc<std::sync::Mutex<Chosen>>,
+    /// Index the rules for the filter: the screen's (`--once` never filters).
+    pub search_index: bool,
 }
 
 /// What the operator chose at runtime, shared by every fetch task.
@@ -93,6 +95,7 @@ impl FetchPlan {
             failpoint: None,
             include_archived: Arc::default(),
             chosen: Arc::default(),
+            search_index: true,
         }
     }
 
@@ -134,6 +137,7 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
         Policy::default()
     };
     let ctx = Prepare {
+        search_index: plan.search_index,
         thresholds: &plan.thresholds,
         policy: &policy,
         now,

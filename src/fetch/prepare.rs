@@ -30,6 +30,8 @@ pub struct Prepare<'a> {
     pub thresholds: &'a Thresholds,
     pub policy: &'a Policy,
     pub now: DateTime<Utc>,
+    /// Build the filter's index of the rules (the screen filters; `--once` does not).
+    pub search_index: bool,
 }
 
 /// Every string from a source is cleaned here, once, before anything else sees it.
@@ -51,7 +53,9 @@ pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
         Raw::SecurityGroups(data) => {
             let mut data = entered(data);
             risk::assess(&mut data);
-            data.search = crate::model::RuleSearch::build(&data.groups);
+            if ctx.search_index {
+                data.search = crate::model::RuleSearch::build(&data.groups);
+            }
             PaneData::SecurityGroups(data)
         }
         Raw::Findings(data) => {

@@ -187,6 +187,8 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         failpoint: config.failpoint.clone(),
         include_archived: Arc::default(),
         chosen: Arc::default(),
+        // The filter's index is the screen's: a snapshot never filters.
+        search_index: !cli.once,
     };
 
     if cli.once {
