@@ -469,6 +469,12 @@ fn run_command(state: &mut AppState, command: Command) -> Vec<Effect> {
             let field = fields.iter().position(|f| *f == field).unwrap_or(0);
             set_sort(state, state.focus, Some(Sort { field, reversed }));
         }
+        Command::Region(_) if state.context.source == crate::source::SourceKind::Demo => {
+            state.flash = Some(Flash::refused(
+                "the demo's account is in one region only; against AWS, :region switches the panes to another",
+                state.now,
+            ));
+        }
         Command::Region(region) => {
             let regions = match region {
                 Some(r) => vec![r],

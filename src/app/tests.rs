@@ -637,6 +637,17 @@ mod habits {
     #[test]
     fn region_narrows_every_pane_to_one_region_and_all_returns() {
         let mut s = demo_state(200, 60, 1);
+        // The demo's account has one region: it says so and changes nothing.
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "region us-west-2");
+        let fx = press(&mut s, [code(KeyCode::Enter)]);
+        assert!(
+            fx.is_empty() && s.flash.as_ref().unwrap().refusal,
+            "{:?}",
+            s.flash
+        );
+        assert!(s.endpoints().is_some());
+        s.context.source = crate::source::SourceKind::Aws;
         s.watched_regions = vec!["ap-southeast-1".into(), "us-west-2".into()];
         s.context.regions = s.watched_regions.clone();
         press(&mut s, [key(':')]);

@@ -478,6 +478,20 @@ mod tests {
         assert_eq!(c.fail_on, Some(Risk::High));
         assert!(!c.read_only);
         assert_eq!(c.thresholds, Thresholds::default());
+        assert!(
+            c.mouse,
+            "the mouse is the dashboard's unless the config says no"
+        );
+    }
+
+    #[test]
+    fn mouse_false_gives_the_mouse_back_and_a_wrong_value_says_so() {
+        let c = resolve_text("mouse = false\n", Env::default(), Overrides::default()).unwrap();
+        assert!(!c.mouse);
+        let e = resolve_text("mouse = \"no\"\n", Env::default(), Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("t.toml") && e.contains("mouse"), "{e}");
     }
 
     #[test]
