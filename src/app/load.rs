@@ -69,6 +69,18 @@ impl<T> Load<T> {
         }
     }
 
+    /// The first rows of a fetch still under way, shown only when there is nothing to show yet
+    /// (a refresh keeps the last complete data rather than show a part). Stays loading.
+    pub fn first_rows(&mut self, data: T, at: DateTime<Utc>, warnings: Vec<String>) -> bool {
+        match self {
+            Load::Loading { last } if last.as_ref().is_none_or(|l| l.warnings == warnings) => {
+                *last = Some(Stamped { data, at, warnings });
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn start(&mut self) {
         let last = self.take_last();
         *self = Load::Loading { last };

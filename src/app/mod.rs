@@ -173,6 +173,9 @@ pub struct AppState {
     pub quit: bool,
 }
 
+/// What a pane showing its first rows says while the rest is read.
+pub const FIRST_ROWS: &str = "the most severe findings first; the rest are being read";
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Tick(DateTime<Utc>),
@@ -205,6 +208,12 @@ pub enum Msg {
     Mouse(crossterm::event::MouseEvent),
     /// Something the runtime did on the screen's behalf, to say in the status bar.
     Notice(Flash),
+    /// The first rows of a fetch still under way (GuardDuty's first page of a region).
+    FirstRows {
+        pane: PaneId,
+        at: DateTime<Utc>,
+        data: PaneData,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -423,6 +432,14 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Mouse(ev) => keys::on_mouse(state, ev),
         Msg::Notice(flash) => {
             state.flash = Some(flash);
+            vec![]
+        }
+        Msg::FirstRows { pane, at, data } => {
+            let shown = state.data[pane.index()].first_rows(data, at, vec![FIRST_ROWS.to_string()]);
+            if shown {
+                state.views[pane.index()].totals = rows::totals(state, pane);
+                rebuild_rows(state, pane);
+            }
             vec![]
         }
         Msg::Journal(journal) => {

@@ -844,3 +844,55 @@ mod habits {
         assert_eq!(s.view(PaneId::SecurityGroups).selected, 6);
     }
 }
+
+#[test]
+fn first_rows_show_only_while_nothing_is_shown_and_the_whole_fetch_replaces_them() {
+    let mut s = empty_state(200, 60);
+    let all = demo_pane(PaneId::Findings, 1);
+    let mut first = all.clone();
+    if let crate::panes::PaneData::Findings(d) = &mut first {
+        d.findings.truncate(2);
+    }
+    update(
+        &mut s,
+        Msg::FetchStarted {
+            pane: PaneId::Findings,
+        },
+    );
+    update(
+        &mut s,
+        Msg::FirstRows {
+            pane: PaneId::Findings,
+            at: t0(),
+            data: first.clone(),
+        },
+    );
+    assert_eq!(s.view(PaneId::Findings).rows.len(), 2);
+    assert!(s.is_loading(PaneId::Findings), "still loading the rest");
+    update(
+        &mut s,
+        Msg::Fetched {
+            pane: PaneId::Findings,
+            at: t0(),
+            result: Ok(crate::source::Fetched::complete(all.clone())),
+        },
+    );
+    let whole = s.view(PaneId::Findings).rows.len();
+    assert!(whole > 2);
+    // A refresh keeps the complete data rather than show a part of the new.
+    update(
+        &mut s,
+        Msg::FetchStarted {
+            pane: PaneId::Findings,
+        },
+    );
+    update(
+        &mut s,
+        Msg::FirstRows {
+            pane: PaneId::Findings,
+            at: t0(),
+            data: first,
+        },
+    );
+    assert_eq!(s.view(PaneId::Findings).rows.len(), whole);
+}

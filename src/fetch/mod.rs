@@ -122,7 +122,18 @@ impl FetchPlan {
 /// One refresh of one pane, as a message. A panic or a hang in a source becomes that pane's
 /// error; the other panes never see it.
 pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
+    fetch_once_showing(plan, pane, None).await
+}
+
+/// Like `fetch_once`; the screen's fetch tasks pass where the first rows go while the rest
+/// is read (GuardDuty's first page of each region, as `Msg::FirstRows`).
+pub async fn fetch_once_showing(
+    plan: &FetchPlan,
+    pane: PaneId,
+    screen: Option<&tokio::sync::mpsc::UnboundedSender<Msg>>,
+) -> Msg {
     let now = Utc::now();
+    let (early_tx, mut early_rx) = tokio::sync::mpsc::unbounded_channel();
     let chosen = plan.chosen.lock().map(|c| c.clone()).unwrap_or_default();
     let query = Query {
         now,
@@ -130,6 +141,7 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
         regions: chosen.regions.unwrap_or_else(|| plan.regions.clone()),
         include_archived: plan.include_archived.load(Ordering::Relaxed),
         alarm_period: plan.thresholds.alarm_period_minutes * 60,
+        first_findings: (screen.is_some() && pane == PaneId::Findings).then_some(early_tx),
     };
     let policy = if pane == PaneId::Checklist {
         plan.policy()
@@ -151,7 +163,25 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
         fetch_pane(plan.source.as_ref(), pane, query, &ctx).await
     })
     .catch_unwind();
-    let result = match tokio::time::timeout(FETCH_DEADLINE, work).await {
+    let work = tokio::time::timeout(FETCH_DEADLINE, work);
+    tokio::pin!(work);
+    // The first rows go to the screen while the rest is read: each region's first page, added
+    // to those already shown.
+    let mut first = crate::model::FindingsData::default();
+    let outcome = loop {
+        tokio::select! {
+            outcome = &mut work => break outcome,
+            Some(page) = early_rx.recv() => {
+                first.findings.extend(page.findings);
+                first.detectors.extend(page.detectors);
+                let prepared = prepare::prepare(Raw::Findings(first.clone()), &ctx);
+                if let (Some(screen), Ok(data)) = (screen, prepared) {
+                    let _ = screen.send(Msg::FirstRows { pane, at: Utc::now(), data });
+                }
+            }
+        }
+    };
+    let result = match outcome {
         Ok(Ok(Ok(fetched))) => Ok(fetched),
         Ok(Ok(Err(e))) => Err(e),
         Ok(Err(_panic)) => Err(SourceError::Other(
@@ -168,5 +198,84 @@ pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
         pane,
         at: Utc::now(),
         result,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Endpoint, FindingsData, Identity, SecurityGroupsData};
+    use crate::source::{FetchResult, PostureRead, SourceKind};
+    use futures::future::BoxFuture;
+    use tokio::sync::Notify;
+
+    /// A test double: GuardDuty's first page at once, the rest only when the test says.
+    struct SlowGuardDuty {
+        first: FindingsData,
+        rest: FindingsData,
+        go_on: Arc<Notify>,
+    }
+
+    impl Source for SlowGuardDuty {
+        fn kind(&self) -> SourceKind {
+            SourceKind::Aws
+        }
+        fn identity(&self) -> BoxFuture<'_, Result<Identity, SourceError>> {
+            Box::pin(async { Err(SourceError::Other("not here".into())) })
+        }
+        fn endpoints(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+            Box::pin(async { Err(SourceError::Other("not here".into())) })
+        }
+        fn security_groups(&self, _q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
+            Box::pin(async { Err(SourceError::Other("not here".into())) })
+        }
+        fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<PostureRead>> {
+            Box::pin(async { Err(SourceError::Other("not here".into())) })
+        }
+        fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
+            Box::pin(async move {
+                if let Some(early) = &q.first_findings {
+                    early.send(self.first.clone()).unwrap();
+                }
+                self.go_on.notified().await;
+                Ok(Fetched::complete(self.rest.clone()))
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn the_first_page_reaches_the_screen_before_the_rest_is_read() {
+        let all = crate::source::demo::findings(crate::fixtures::t0(), 1);
+        let mut first = all.clone();
+        first.findings.truncate(3);
+        let go_on = Arc::new(Notify::new());
+        let source = SlowGuardDuty {
+            first,
+            rest: all.clone(),
+            go_on: go_on.clone(),
+        };
+        let plan = FetchPlan::new(
+            Arc::new(source),
+            chrono::Duration::hours(1),
+            vec!["ap-southeast-1".into()],
+            Thresholds::default(),
+        );
+        let (screen, mut shown) = tokio::sync::mpsc::unbounded_channel();
+        let fetch = tokio::spawn(async move {
+            fetch_once_showing(&plan, PaneId::Findings, Some(&screen)).await
+        });
+        let Some(Msg::FirstRows { data, .. }) = shown.recv().await else {
+            panic!("the first rows come first");
+        };
+        assert_eq!(data.findings().unwrap().findings.len(), 3);
+        assert!(!fetch.is_finished(), "the rest is still being read");
+        go_on.notify_one();
+        let Msg::Fetched { result, .. } = fetch.await.unwrap() else {
+            panic!("then the whole fetch");
+        };
+        assert_eq!(
+            result.unwrap().data.findings().unwrap().findings.len(),
+            all.findings.len()
+        );
     }
 }

@@ -7,7 +7,7 @@
 use crate::action::ActionFailure;
 use crate::app::{AppState, Effect, Msg, update};
 use crate::config::Config;
-use crate::fetch::{FetchPlan, fetch_once};
+use crate::fetch::FetchPlan;
 use crate::model::PaneId;
 use crate::theme::Theme;
 use crate::ui;
@@ -89,7 +89,7 @@ async fn fetch_loop(
         if tx.send(Msg::FetchStarted { pane }).is_err() {
             return;
         }
-        let msg = fetch_once(&plan, pane).await;
+        let msg = crate::fetch::fetch_once_showing(&plan, pane, Some(&tx)).await;
         if tx.send(msg).is_err() {
             return;
         }

@@ -29,6 +29,9 @@ pub struct Query {
     pub include_archived: bool,
     /// The alarms' period in seconds: endpoint alarms are judged on periods of this length.
     pub alarm_period: u32,
+    /// Where a source sends the first page of findings of each region as soon as it has it,
+    /// before paging through the rest (the screen shows them; `--once` waits for all).
+    pub first_findings: Option<tokio::sync::mpsc::UnboundedSender<FindingsData>>,
 }
 
 /// The account's configuration as read for the checklist, and the first error met reading it:

@@ -3,7 +3,7 @@
 //! counts of active findings by severity.
 
 use crate::aws::calls::{Calls, call};
-use crate::model::{Finding, SeverityLabel};
+use crate::model::{Finding, FindingsData, SeverityLabel};
 use crate::source::SourceError;
 use aws_sdk_guardduty::Client;
 use aws_sdk_guardduty::types::{
@@ -67,6 +67,7 @@ pub async fn fetch(
     region: &str,
     profile: Option<&str>,
     include_archived: bool,
+    early: Option<&tokio::sync::mpsc::UnboundedSender<FindingsData>>,
 ) -> Result<RegionFindings, SourceError> {
     let detectors = detector_ids(client, calls, region, profile).await?;
     let mut out = RegionFindings {
@@ -75,8 +76,10 @@ pub async fn fetch(
         counts: BTreeMap::new(),
     };
     for detector in &detectors {
-        let mut ids: Vec<String> = Vec::new();
+        // Each page of ids is read as soon as it is listed (the same calls as listing every
+        // id first), so the first page, the most severe findings, can be shown at once.
         let mut next = None;
+        let mut first_page = true;
         loop {
             let page = call(
                 calls,
@@ -98,7 +101,33 @@ pub async fn fetch(
                     .send(),
             )
             .await?;
-            ids.extend(page.finding_ids().iter().cloned());
+            let ids = page.finding_ids();
+            for batch in ids.chunks(BATCH) {
+                let got = call(
+                    calls,
+                    "guardduty:GetFindings",
+                    region,
+                    profile,
+                    client
+                        .get_findings()
+                        .detector_id(detector)
+                        .set_finding_ids(Some(batch.to_vec()))
+                        .send(),
+                )
+                .await?;
+                let start = out.findings.len();
+                out.findings
+                    .extend(got.findings().iter().map(|f| finding(f, region)));
+                if let (true, Some(early)) = (first_page, early) {
+                    // The screen may have gone (a refresh outliving it): nothing to tell.
+                    let _ = early.send(FindingsData {
+                        findings: out.findings[start..].to_vec(),
+                        detectors: vec![(region.to_string(), true)],
+                        counts: BTreeMap::new(),
+                    });
+                }
+            }
+            first_page = false;
             next = page
                 .next_token()
                 .map(str::to_string)
@@ -106,22 +135,6 @@ pub async fn fetch(
             if next.is_none() {
                 break;
             }
-        }
-        for batch in ids.chunks(BATCH) {
-            let page = call(
-                calls,
-                "guardduty:GetFindings",
-                region,
-                profile,
-                client
-                    .get_findings()
-                    .detector_id(detector)
-                    .set_finding_ids(Some(batch.to_vec()))
-                    .send(),
-            )
-            .await?;
-            out.findings
-                .extend(page.findings().iter().map(|f| finding(f, region)));
         }
         let stats = call(
             calls,

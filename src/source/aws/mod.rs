@@ -262,6 +262,8 @@ impl Source for AwsSource {
 
     fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
         Box::pin(async move {
+            let early = &q.first_findings;
+            let archived = q.include_archived;
             let fetched = self
                 .per_region(|r, c| async move {
                     guardduty::fetch(
@@ -269,7 +271,8 @@ impl Source for AwsSource {
                         &c,
                         &r.region,
                         self.profile(),
-                        q.include_archived,
+                        archived,
+                        early.as_ref(),
                     )
                     .await
                     .map(|f| (r.region.clone(), f))
