@@ -132,7 +132,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
         ("access.mfa", "root account MFA enabled"),
     ];
     for (id, want) in evidence {
-        let got = evidence_of(item(&items, id));
+        let got = support::evidence(item(&items, id));
         assert!(got.contains(want), "{id}: {got}");
     }
 }
@@ -228,7 +228,7 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         ("access.mfa", "root account has no MFA"),
     ];
     for (id, want) in evidence {
-        let got = evidence_of(item(&items, id));
+        let got = support::evidence(item(&items, id));
         assert!(got.contains(want), "{id}: {got}");
     }
 }
@@ -249,7 +249,7 @@ fn a_service_that_cannot_be_read_makes_only_its_items_unknown_and_says_why() {
     );
     let hub = item(&items, "threat.security_hub");
     assert_eq!(hub["status"], "unknown");
-    let why = evidence_of(hub);
+    let why = support::evidence(hub);
     let why = why.as_str();
     assert!(
         why.contains("securityhub:DescribeHub in ap-southeast-1: endpoint unreachable"),
@@ -288,21 +288,10 @@ fn accepted_risks_and_attestations_apply_to_a_live_account() {
     let waf = item(&items, "threat.waf");
     assert_eq!(waf["status"], "accepted");
     assert!(
-        evidence_of(waf)
+        support::evidence(waf)
             .contains("accepted by ml-platform until 2099-12-31: no public entry point yet")
     );
     let reviews = item(&items, "access.reviews");
     assert_eq!(reviews["status"], "pass");
-    assert!(evidence_of(reviews).starts_with("attested by bob on "));
-}
-
-/// A checklist item's evidence (a list of statements since schema 2), as one line.
-fn evidence_of(item: &serde_json::Value) -> String {
-    item["evidence"]
-        .as_array()
-        .unwrap_or_else(|| panic!("evidence is a list: {item}"))
-        .iter()
-        .map(|s| s.as_str().unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("; ")
+    assert!(support::evidence(reviews).starts_with("attested by bob on "));
 }

@@ -1,5 +1,7 @@
 //! The real binary: `--once --demo` in every format, exit codes, and bad input.
 
+mod support;
+
 use assert_cmd::Command;
 use std::io::Write;
 
@@ -298,9 +300,11 @@ fn accepted_risks_and_attestations_change_the_checklist() {
             .clone()
     };
     assert_eq!(item("data.kms")["status"], "accepted");
-    assert!(evidence(&item("data.kms")).contains("accepted by ml-platform until 2099-12-31"));
+    assert!(
+        support::evidence(&item("data.kms")).contains("accepted by ml-platform until 2099-12-31")
+    );
     assert_eq!(item("access.reviews")["status"], "pass");
-    assert!(evidence(&item("access.reviews")).starts_with("attested by alice"));
+    assert!(support::evidence(&item("access.reviews")).starts_with("attested by alice"));
     let out = run(&["attest", "data.kms", "--by", "alice"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a manual checklist item"));
@@ -564,17 +568,6 @@ fn the_demo_never_lends_its_name_to_an_action_on_aws() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("run them without --demo"), "{err}");
     assert!(!state.path().join("journal.jsonl").exists());
-}
-
-/// A checklist item's evidence (a list of statements since schema 2), as one line.
-fn evidence(item: &serde_json::Value) -> String {
-    item["evidence"]
-        .as_array()
-        .unwrap_or_else(|| panic!("evidence is a list: {item}"))
-        .iter()
-        .map(|s| s.as_str().unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// `--once` on a terminal (a pty from `script`) fits `$COLUMNS`; in a pipe it writes whole lines.

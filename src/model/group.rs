@@ -17,6 +17,12 @@ pub struct SecurityGroup {
 }
 
 impl SecurityGroup {
+    /// The group's own fields the filter reads (its rules add theirs).
+    pub fn search_fields(&self) -> [&str; 4] {
+        let vpc = self.vpc_id.as_deref().unwrap_or("");
+        [&self.id, &self.name, vpc, &self.region]
+    }
+
     pub fn max_risk(&self) -> Risk {
         self.rules
             .iter()
@@ -95,6 +101,19 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The rule's fields the filter reads; `ports` is `ports_label()`, made by the caller.
+    pub fn search_fields<'a>(&'a self, ports: &'a str) -> [&'a str; 7] {
+        [
+            self.direction.label(),
+            &self.protocol,
+            ports,
+            self.peer.as_str(),
+            &self.description,
+            self.risk.label(),
+            &self.risk_reason,
+        ]
+    }
+
     pub fn is_all_traffic(&self) -> bool {
         self.protocol == "all"
     }
@@ -191,28 +210,12 @@ impl RuleSearch {
         let mut texts = Vec::with_capacity(groups.iter().map(|g| g.rules.len()).sum());
         let mut starts = Vec::with_capacity(groups.len());
         let mut own = Vec::with_capacity(groups.len());
+        let text = |fields: &[&str]| fields.join("\u{1f}").to_lowercase().into_boxed_str();
         for g in groups {
             starts.push(texts.len() as u32);
-            let vpc = g.vpc_id.as_deref().unwrap_or("");
-            own.push(
-                [g.id.as_str(), &g.name, vpc, &g.region]
-                    .join("\u{1f}")
-                    .to_lowercase()
-                    .into_boxed_str(),
-            );
+            own.push(text(&g.search_fields()));
             for r in &g.rules {
-                let text = [
-                    r.direction.label(),
-                    &r.protocol,
-                    &r.ports_label(),
-                    r.peer.as_str(),
-                    &r.description,
-                    r.risk.label(),
-                    &r.risk_reason,
-                ]
-                .join("\u{1f}")
-                .to_lowercase();
-                texts.push(text.into_boxed_str());
+                texts.push(text(&r.search_fields(&r.ports_label())));
             }
         }
         RuleSearch {

@@ -110,10 +110,7 @@ impl Pane for SecurityGroupsPane {
             let in_group = m.found_in_item(row.item, || {
                 match search.and_then(|s| s.group_text(row.item as usize)) {
                     Some(text) => m.found_in_lower(text),
-                    None => {
-                        let vpc = g.vpc_id.as_deref().unwrap_or("");
-                        m.found_in(&[&g.id, &g.name, vpc, &g.region])
-                    }
+                    None => m.found_in(&g.search_fields()),
                 }
             });
             if in_group == m.all() {
@@ -130,15 +127,7 @@ impl Pane for SecurityGroupsPane {
             }
             // Data not prepared by the fetch step (tests): the fields, lower-cased here.
             let ports = rule.ports_label();
-            let in_rule = m.found_in(&[
-                rule.direction.label(),
-                &rule.protocol,
-                &ports,
-                rule.peer.as_str(),
-                &rule.description,
-                rule.risk.label(),
-                &rule.risk_reason,
-            ]);
+            let in_rule = m.found_in(&rule.search_fields(&ports));
             in_group | in_rule == m.all()
         })
     }
