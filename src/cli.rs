@@ -177,12 +177,41 @@ pub enum Command {
         #[command(flatten)]
         opts: ActionOpts,
     },
-    /// Undo a journalled action: by journal entry id, or the latest change to a resource.
+    /// Deactivate an IAM access key (restore activates it again).
+    DisableKey {
+        /// The access key (AKIA…), as a finding's details show it.
+        #[arg(value_name = "ACCESS_KEY_ID")]
+        access_key_id: String,
+        #[command(flatten)]
+        opts: ActionOpts,
+    },
+    /// Deny an IAM user every action with an inline policy named for the incident.
+    DenyUser {
+        /// The IAM user's name.
+        #[arg(value_name = "USER_NAME")]
+        user: String,
+        #[command(flatten)]
+        opts: ActionOpts,
+    },
+    /// Revoke an IAM role's active sessions, as the IAM console does (AWSRevokeOlderSessions).
+    RevokeSessions {
+        /// The role's name or ARN.
+        #[arg(value_name = "ROLE_NAME_OR_ARN")]
+        role: String,
+        #[command(flatten)]
+        opts: ActionOpts,
+    },
+    /// Undo a journalled action: by journal entry id, or every change still in effect on a
+    /// resource (a group, interface, instance, finding, access key, user or role).
     Restore {
         /// A journal entry (`secdash journal` lists them), or a resource to restore as it was
-        /// before its latest change.
+        /// before the changes still in effect on it.
         #[arg(value_name = "JOURNAL_ENTRY_ID|RESOURCE_ID")]
         what: String,
+        /// Lift a session revocation before the role's maximum session duration has passed
+        /// (sessions it denied work again).
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         opts: ActionOpts,
     },
@@ -238,6 +267,9 @@ impl Command {
             | Command::Revoke { opts, .. }
             | Command::Archive { opts, .. }
             | Command::Unarchive { opts, .. }
+            | Command::DisableKey { opts, .. }
+            | Command::DenyUser { opts, .. }
+            | Command::RevokeSessions { opts, .. }
             | Command::Restore { opts, .. } => Some(opts),
             _ => None,
         }

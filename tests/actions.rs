@@ -1000,3 +1000,6 @@ fn the_state_directory_and_everything_in_it_are_the_owners_alone() {
         assert_eq!(mode(&state.join(f)), 0o600, "{f}");
     }
 }
+
+#[path = "actions/credentials.rs"]
+mod credentials;

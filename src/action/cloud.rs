@@ -2,7 +2,8 @@
 //! change things. `AwsActions` is the real one; the demo's `Rehearsal` changes an account that
 //! exists only in memory, so the whole flow can be tried without touching anything.
 
-use super::plan::{GroupRole, InterfaceBefore, RuleSpec};
+use super::credentials::{AccessKeyInfo, PrincipalInfo};
+use super::plan::{GroupRole, InterfaceBefore, KeyStatus, Principal, RuleSpec};
 use crate::model::SourceError;
 use futures::future::BoxFuture;
 
@@ -88,6 +89,42 @@ pub trait Cloud: Send + Sync {
         detector_id: &'a str,
         finding_ids: &'a [String],
         archived: bool,
+    ) -> Answer<'a, ()>;
+
+    /// The key, its user, its last use and the user's other keys; `None` when IAM does not
+    /// know it.
+    fn access_key<'a>(&'a self, access_key_id: &'a str) -> Answer<'a, Option<AccessKeyInfo>>;
+
+    fn set_access_key_status<'a>(
+        &'a self,
+        user: &'a str,
+        access_key_id: &'a str,
+        status: KeyStatus,
+    ) -> Answer<'a, ()>;
+
+    /// The user or role, with the quarantine policies AWS attached; `None` when it does not
+    /// exist.
+    fn principal<'a>(&'a self, principal: &'a Principal) -> Answer<'a, Option<PrincipalInfo>>;
+
+    /// The inline policy's document, decoded, exactly as IAM keeps it; `None` when there is
+    /// none of that name.
+    fn inline_policy<'a>(
+        &'a self,
+        principal: &'a Principal,
+        policy_name: &'a str,
+    ) -> Answer<'a, Option<String>>;
+
+    fn put_inline_policy<'a>(
+        &'a self,
+        principal: &'a Principal,
+        policy_name: &'a str,
+        document: &'a str,
+    ) -> Answer<'a, ()>;
+
+    fn delete_inline_policy<'a>(
+        &'a self,
+        principal: &'a Principal,
+        policy_name: &'a str,
     ) -> Answer<'a, ()>;
 
     /// Whether the finding is archived now; `None` when GuardDuty does not know it.

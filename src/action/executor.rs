@@ -45,6 +45,16 @@ pub enum Request {
     Unarchive {
         finding_id: String,
     },
+    DisableKey {
+        access_key_id: String,
+    },
+    DenyUser {
+        user: String,
+    },
+    /// A role's name or ARN.
+    RevokeSessions {
+        role: String,
+    },
     /// A journal entry id, or a resource id (undoes every change still in effect on it).
     Restore {
         what: String,
@@ -59,6 +69,9 @@ impl Request {
             Request::Contain { .. } => ActionKind::Contain,
             Request::Archive { .. } => ActionKind::Archive,
             Request::Unarchive { .. } => ActionKind::Unarchive,
+            Request::DisableKey { .. } => ActionKind::DisableKey,
+            Request::DenyUser { .. } => ActionKind::DenyUser,
+            Request::RevokeSessions { .. } => ActionKind::RevokeSessions,
             Request::Restore { .. } => ActionKind::Restore,
         }
     }
@@ -86,6 +99,9 @@ pub enum ActionError {
     },
     #[error("{0}")]
     AlreadyContained(String),
+    /// An action IAM cannot take, or a restore that must wait (a session revocation).
+    #[error("{0}")]
+    Refused(String),
     #[error(
         "{target} changed since the plan was read ({what}); nothing was done: plan again (another responder may be acting on it)"
     )]
@@ -129,6 +145,8 @@ pub struct Executor {
     pub(super) cloud: Box<dyn Cloud>,
     /// Test builds only: the point where the process aborts, as a crash or a kill would.
     failpoint: Option<String>,
+    /// A restore may lift a session revocation before the role's sessions have expired.
+    force: bool,
 }
 
 impl Executor {
@@ -147,7 +165,14 @@ impl Executor {
             incident_named: false,
             cloud,
             failpoint: None,
+            force: false,
         }
+    }
+
+    /// `restore --force`: lift a session revocation early, knowing old sessions work again.
+    pub fn force(mut self, force: bool) -> Executor {
+        self.force = force;
+        self
     }
 
     /// The incident was named by the operator (`--incident`, the config, the environment).
@@ -233,6 +258,7 @@ impl Executor {
     /// Journal, act step by step, verify, journal: all under the journal's lock.
     pub async fn execute(&self, plan: &Plan) -> Result<Outcome, ActionError> {
         self.guard()?;
+        let plan = &crate::action::credentials::at_execution(plan, Utc::now());
         let lock = self.journal.lock()?;
         let journal = self.journal.read()?;
         self.healthy(&journal, plan.action)?;
@@ -501,6 +527,32 @@ impl Executor {
             } => {
                 self.cloud
                     .set_archived(detector_id, finding_ids, false)
+                    .await
+            }
+            Step::SetAccessKeyStatus {
+                user,
+                access_key_id,
+                status,
+            } => {
+                self.cloud
+                    .set_access_key_status(user, access_key_id, *status)
+                    .await
+            }
+            Step::PutInlinePolicy {
+                principal,
+                policy_name,
+                document,
+            } => {
+                self.cloud
+                    .put_inline_policy(principal, policy_name, document)
+                    .await
+            }
+            Step::DeleteInlinePolicy {
+                principal,
+                policy_name,
+            } => {
+                self.cloud
+                    .delete_inline_policy(principal, policy_name)
                     .await
             }
         }

@@ -57,6 +57,7 @@ impl From<&ActionError> for ActionFailure {
             ActionError::JournalDamaged { .. } => FailureKind::JournalDamaged,
             ActionError::NotFound(_) => FailureKind::NotFound,
             ActionError::AlreadyContained(_)
+            | ActionError::Refused(_)
             | ActionError::Stale { .. }
             | ActionError::Untrusted { .. } => FailureKind::Refused,
             ActionError::StepFailed { .. } => FailureKind::StepFailed,

@@ -8,6 +8,7 @@
 pub mod aws;
 pub mod chain;
 pub mod cloud;
+pub mod credentials;
 pub mod executor;
 mod failure;
 pub mod journal;

@@ -4,8 +4,9 @@
 use crate::model::{Direction, Peer, Risk, Rule};
 use serde::{Deserialize, Serialize};
 
+/// Serialised as the command-line verb (`disable-key`), in the journal and JSON alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum ActionKind {
     /// Revoke every ingress and egress rule of a security group.
     Isolate,
@@ -15,6 +16,12 @@ pub enum ActionKind {
     Contain,
     Archive,
     Unarchive,
+    /// Deactivate an IAM access key.
+    DisableKey,
+    /// Put an inline deny-all policy on an IAM user.
+    DenyUser,
+    /// Deny a role's sessions issued before now (`AWSRevokeOlderSessions`).
+    RevokeSessions,
     /// Undo a journalled action.
     Restore,
 }
@@ -27,15 +34,24 @@ impl ActionKind {
             ActionKind::Contain => "contain",
             ActionKind::Archive => "archive",
             ActionKind::Unarchive => "unarchive",
+            ActionKind::DisableKey => "disable-key",
+            ActionKind::DenyUser => "deny-user",
+            ActionKind::RevokeSessions => "revoke-sessions",
             ActionKind::Restore => "restore",
         }
     }
 
-    /// Destructive actions ask the operator to type the resource id.
+    /// Destructive actions ask the operator to type the resource id: they cut traffic or
+    /// stop a principal working.
     pub fn destructive(self) -> bool {
         matches!(
             self,
-            ActionKind::Isolate | ActionKind::Revoke | ActionKind::Contain
+            ActionKind::Isolate
+                | ActionKind::Revoke
+                | ActionKind::Contain
+                | ActionKind::DisableKey
+                | ActionKind::DenyUser
+                | ActionKind::RevokeSessions
         )
     }
 }
@@ -185,6 +201,62 @@ pub enum Step {
         detector_id: String,
         finding_ids: Vec<String>,
     },
+    SetAccessKeyStatus {
+        user: String,
+        access_key_id: String,
+        status: KeyStatus,
+    },
+    /// Creates or replaces an inline policy with exactly this document.
+    PutInlinePolicy {
+        principal: Principal,
+        policy_name: String,
+        document: String,
+    },
+    DeleteInlinePolicy {
+        principal: Principal,
+        policy_name: String,
+    },
+}
+
+/// An IAM access key's status, as IAM spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyStatus {
+    Active,
+    Inactive,
+}
+
+impl KeyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Active => "Active",
+            KeyStatus::Inactive => "Inactive",
+        }
+    }
+}
+
+/// An IAM user or role, by name (IAM is global: names are unique in the account).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "type", content = "name", rename_all = "snake_case")]
+pub enum Principal {
+    User(String),
+    Role(String),
+}
+
+impl Principal {
+    pub fn name(&self) -> &str {
+        match self {
+            Principal::User(n) | Principal::Role(n) => n,
+        }
+    }
+}
+
+impl std::fmt::Display for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Principal::User(n) => write!(f, "user {n}"),
+            Principal::Role(n) => write!(f, "role {n}"),
+        }
+    }
 }
 
 impl Step {
@@ -254,6 +326,32 @@ impl Step {
                 .iter()
                 .map(|f| format!("unarchive finding {f}"))
                 .collect(),
+            Step::SetAccessKeyStatus {
+                user,
+                access_key_id,
+                status,
+            } => vec![match status {
+                KeyStatus::Inactive => {
+                    format!("deactivate access key {access_key_id} of user {user}")
+                }
+                KeyStatus::Active => {
+                    format!("activate access key {access_key_id} of user {user} again")
+                }
+            }],
+            Step::PutInlinePolicy {
+                principal,
+                policy_name,
+                document,
+            } => vec![format!(
+                "put inline policy {policy_name} on {principal}: {}",
+                crate::action::credentials::summary(document)
+            )],
+            Step::DeleteInlinePolicy {
+                principal,
+                policy_name,
+            } => vec![format!(
+                "delete inline policy {policy_name} from {principal}"
+            )],
         }
     }
 }
@@ -274,6 +372,21 @@ pub enum Before {
         detector_id: String,
         finding_id: String,
         archived: bool,
+    },
+    AccessKey {
+        user: String,
+        access_key_id: String,
+        status: KeyStatus,
+    },
+    /// The inline policy of that name before (`None`: there was none), exactly as IAM had it.
+    InlinePolicy {
+        principal: Principal,
+        policy_name: String,
+        document: Option<String>,
+        /// A role's maximum session duration: how long sessions issued before a revocation
+        /// stay valid.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_session_secs: Option<i32>,
     },
     /// A restore of one entry (journals before the chain of entries was restored whole).
     Entry {

@@ -1,9 +1,10 @@
 //! The demo's rehearsal: the executor's calls carried out on the demo's own account in memory,
-//! with EC2's and GuardDuty's answers, so a newcomer runs the whole flow (plan, typed
+//! with EC2's, GuardDuty's and IAM's answers, so a newcomer runs the whole flow (plan, typed
 //! confirmation, journal, badge, restore) and nothing real is touched.
 
 use super::cloud::{Answer, Cloud, FindingBrief, InterfaceState};
-use super::plan::{CONTAIN_TAG, GroupRole, InterfaceBefore, RuleSpec};
+use super::credentials::{AccessKeyInfo, PrincipalInfo};
+use super::plan::{CONTAIN_TAG, GroupRole, InterfaceBefore, KeyStatus, Principal, RuleSpec};
 use crate::model::{Direction, Peer, Rule, SourceError};
 use crate::source::demo::{SharedWorld, World};
 
@@ -235,5 +236,176 @@ impl Cloud for Rehearsal {
         archived: bool,
     ) -> Answer<'a, ()> {
         now(self.world.lock().set_archived(finding_ids, archived))
+    }
+
+    fn access_key<'a>(&'a self, access_key_id: &'a str) -> Answer<'a, Option<AccessKeyInfo>> {
+        now(Ok(self.world.lock().iam.access_key(access_key_id)))
+    }
+
+    fn set_access_key_status<'a>(
+        &'a self,
+        user: &'a str,
+        access_key_id: &'a str,
+        status: KeyStatus,
+    ) -> Answer<'a, ()> {
+        now(self
+            .world
+            .lock()
+            .iam
+            .set_key_status(user, access_key_id, status))
+    }
+
+    fn principal<'a>(&'a self, principal: &'a Principal) -> Answer<'a, Option<PrincipalInfo>> {
+        now(Ok(self.world.lock().iam.principal(principal)))
+    }
+
+    fn inline_policy<'a>(
+        &'a self,
+        principal: &'a Principal,
+        policy_name: &'a str,
+    ) -> Answer<'a, Option<String>> {
+        now(Ok(self
+            .world
+            .lock()
+            .iam
+            .inline_policy(principal, policy_name)))
+    }
+
+    fn put_inline_policy<'a>(
+        &'a self,
+        principal: &'a Principal,
+        policy_name: &'a str,
+        document: &'a str,
+    ) -> Answer<'a, ()> {
+        now(self
+            .world
+            .lock()
+            .iam
+            .put_inline_policy(principal, policy_name, document))
+    }
+
+    fn delete_inline_policy<'a>(
+        &'a self,
+        principal: &'a Principal,
+        policy_name: &'a str,
+    ) -> Answer<'a, ()> {
+        now(self
+            .world
+            .lock()
+            .iam
+            .delete_inline_policy(principal, policy_name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::journal::{Actor, Journal};
+    use crate::action::{ActionError, Executor, Request};
+    use crate::source::demo::iam::{CI_USER, LEAKED_KEY};
+
+    fn executor(dir: &std::path::Path, world: &SharedWorld, force: bool) -> Executor {
+        Executor::new(
+            false,
+            Journal::in_dir(dir),
+            Actor::default(),
+            "INC-9".into(),
+            Box::new(Rehearsal::new(world.clone())),
+        )
+        .force(force)
+    }
+
+    fn run(e: &Executor, request: Request) -> Result<crate::action::Outcome, ActionError> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let plan = e.plan(&request).await?;
+            e.execute(&plan).await
+        })
+    }
+
+    #[test]
+    fn the_demo_rehearses_every_credential_action_and_its_restore() {
+        let dir = tempfile::tempdir().unwrap();
+        let world = SharedWorld::new(World::new(1, 1));
+        let e = executor(dir.path(), &world, false);
+        let key = |w: &SharedWorld| w.lock().iam.access_key(LEAKED_KEY).unwrap().status;
+
+        let done = run(
+            &e,
+            Request::DisableKey {
+                access_key_id: LEAKED_KEY.into(),
+            },
+        )
+        .unwrap();
+        assert!(done.verified, "{}", done.message);
+        assert_eq!(key(&world), KeyStatus::Inactive);
+        run(
+            &e,
+            Request::Restore {
+                what: LEAKED_KEY.into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(key(&world), KeyStatus::Active);
+
+        let user = Principal::User(CI_USER.into());
+        run(
+            &e,
+            Request::DenyUser {
+                user: CI_USER.into(),
+            },
+        )
+        .unwrap();
+        assert!(
+            world
+                .lock()
+                .iam
+                .inline_policy(&user, "secdash-deny-all-INC-9")
+                .is_some()
+        );
+        run(
+            &e,
+            Request::Restore {
+                what: CI_USER.into(),
+            },
+        )
+        .unwrap();
+        assert!(
+            world
+                .lock()
+                .iam
+                .inline_policy(&user, "secdash-deny-all-INC-9")
+                .is_none()
+        );
+
+        let role = "studyai-dev-ec2-role";
+        run(&e, Request::RevokeSessions { role: role.into() }).unwrap();
+        let early = run(&e, Request::Restore { what: role.into() }).unwrap_err();
+        assert!(early.to_string().contains("must stay until"), "{early}");
+        let forced = executor(dir.path(), &world, true);
+        assert!(
+            run(&forced, Request::Restore { what: role.into() })
+                .unwrap()
+                .verified
+        );
+        let r = Principal::Role(role.into());
+        assert!(
+            world
+                .lock()
+                .iam
+                .inline_policy(&r, "AWSRevokeOlderSessions")
+                .is_none()
+        );
+
+        let linked = run(
+            &e,
+            Request::RevokeSessions {
+                role: "AWSServiceRoleForAmazonSageMakerNotebooks".into(),
+            },
+        )
+        .unwrap_err();
+        assert!(linked.to_string().contains("service-linked"), "{linked}");
     }
 }

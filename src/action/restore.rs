@@ -2,7 +2,8 @@
 //! earliest. Pure: the executor reads the current state, these functions decide.
 
 use super::plan::{
-    ActionKind, Before, CONTAIN_TAG, GroupRef, InterfaceBefore, Plan, RuleSpec, Step,
+    ActionKind, Before, CONTAIN_TAG, GroupRef, InterfaceBefore, KeyStatus, Plan, Principal,
+    RuleSpec, Step,
 };
 
 /// The rules of `before` that are not granted now: what a restore must re-authorise.
@@ -20,6 +21,10 @@ pub enum Current {
     Rules(Vec<RuleSpec>),
     Interfaces(Vec<(String, Vec<String>)>),
     Archived(bool),
+    /// The key's status (`None`: the key no longer exists).
+    KeyStatus(Option<KeyStatus>),
+    /// The inline policy's document (`None`: there is none).
+    Policy(Option<String>),
 }
 
 /// What a containment may have left behind, as read just before a restore.
@@ -44,6 +49,16 @@ pub enum Original {
         detector_id: String,
         finding_id: String,
         archived: bool,
+    },
+    AccessKey {
+        user: String,
+        access_key_id: String,
+        status: KeyStatus,
+    },
+    InlinePolicy {
+        principal: Principal,
+        policy_name: String,
+        document: Option<String>,
     },
 }
 
@@ -93,6 +108,35 @@ pub fn original(chain: &[&Plan]) -> Option<Original> {
                     detector_id: detector_id.clone(),
                     finding_id: finding_id.clone(),
                     archived: *archived,
+                })
+            }
+            (
+                None,
+                Before::AccessKey {
+                    user,
+                    access_key_id,
+                    status,
+                },
+            ) => {
+                out = Some(Original::AccessKey {
+                    user: user.clone(),
+                    access_key_id: access_key_id.clone(),
+                    status: *status,
+                })
+            }
+            (
+                None,
+                Before::InlinePolicy {
+                    principal,
+                    policy_name,
+                    document,
+                    ..
+                },
+            ) => {
+                out = Some(Original::InlinePolicy {
+                    principal: principal.clone(),
+                    policy_name: policy_name.clone(),
+                    document: document.clone(),
                 })
             }
             _ => {}
@@ -197,9 +241,50 @@ pub fn restore_chain(
                 }
             });
         }
+        (
+            Some(Original::AccessKey {
+                user,
+                access_key_id,
+                status,
+            }),
+            Current::KeyStatus(Some(now)),
+        ) if *now != status => steps.push(Step::SetAccessKeyStatus {
+            user,
+            access_key_id,
+            status,
+        }),
+        (
+            Some(Original::InlinePolicy {
+                principal,
+                policy_name,
+                document,
+            }),
+            Current::Policy(now),
+        ) => match (document, now) {
+            // Exactly the bytes there were, even when only the formatting differs.
+            (Some(before), now) if now.as_deref() != Some(before.as_str()) => {
+                steps.push(Step::PutInlinePolicy {
+                    principal,
+                    policy_name,
+                    document: before,
+                })
+            }
+            (None, Some(_)) => steps.push(Step::DeleteInlinePolicy {
+                principal,
+                policy_name,
+            }),
+            _ => {}
+        },
         _ => {}
     }
     let mut notes = Vec::new();
+    if let (Some(Original::AccessKey { access_key_id, .. }), Current::KeyStatus(None)) =
+        (original(&plans), current)
+    {
+        notes.push(format!(
+            "Access key {access_key_id} no longer exists: nothing can be restored."
+        ));
+    }
     if steps.is_empty() {
         notes.push("Nothing to restore: the target is already as it was before.".to_string());
     }

@@ -59,7 +59,13 @@ pub fn pane_of(step: &str) -> Option<PaneId> {
 fn pane_of_action(kind: ActionKind) -> PaneId {
     match kind {
         ActionKind::Isolate | ActionKind::Revoke | ActionKind::Restore => PaneId::SecurityGroups,
-        ActionKind::Contain | ActionKind::Archive | ActionKind::Unarchive => PaneId::Findings,
+        // Credentials are reached from the findings that name them.
+        ActionKind::Contain
+        | ActionKind::Archive
+        | ActionKind::Unarchive
+        | ActionKind::DisableKey
+        | ActionKind::DenyUser
+        | ActionKind::RevokeSessions => PaneId::Findings,
     }
 }
 
@@ -102,6 +108,9 @@ pub(super) fn journal_read(state: &mut AppState, journal: crate::action::journal
             ActionKind::Revoke => "rule revoked",
             ActionKind::Contain => "contained",
             ActionKind::Archive => "archived",
+            ActionKind::DisableKey => "key disabled",
+            ActionKind::DenyUser => "denied",
+            ActionKind::RevokeSessions => "sessions revoked",
             ActionKind::Unarchive | ActionKind::Restore => continue,
         };
         let badge = format!("{what} · {} · {}", e.incident, e.time.format("%H:%M"));

@@ -494,7 +494,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     });
                     use crate::action::plan::ActionKind;
                     match report.action {
-                        ActionKind::Archive | ActionKind::Unarchive => {
+                        ActionKind::Archive
+                        | ActionKind::Unarchive
+                        | ActionKind::DisableKey
+                        | ActionKind::DenyUser
+                        | ActionKind::RevokeSessions => {
                             vec![Effect::Refresh(PaneId::Findings)]
                         }
                         ActionKind::Isolate | ActionKind::Revoke | ActionKind::Contain => {

@@ -32,7 +32,15 @@ pub fn run(
         } => (Request::Revoke { group_id, rule_id }, opts),
         Command::Archive { finding_id, opts } => (Request::Archive { finding_id }, opts),
         Command::Unarchive { finding_id, opts } => (Request::Unarchive { finding_id }, opts),
-        Command::Restore { what, opts } => (Request::Restore { what }, opts),
+        Command::DisableKey {
+            access_key_id,
+            opts,
+        } => (Request::DisableKey { access_key_id }, opts),
+        Command::DenyUser { user, opts } => (Request::DenyUser { user }, opts),
+        Command::RevokeSessions { role, opts } => (Request::RevokeSessions { role }, opts),
+        Command::Restore { what, force, opts } => {
+            return rt.block_on(act(Request::Restore { what }, opts, force, config, journal));
+        }
         Command::Journal {
             incident,
             format,
@@ -54,12 +62,13 @@ pub fn run(
             return Ok(0);
         }
     };
-    rt.block_on(act(request, opts, config, journal))
+    rt.block_on(act(request, opts, false, config, journal))
 }
 
 async fn act(
     request: Request,
     opts: ActionOpts,
+    force: bool,
     config: &Config,
     journal: Journal,
 ) -> anyhow::Result<i32> {
@@ -109,6 +118,7 @@ async fn act(
         Box::new(crate::action::aws::AwsActions::new(&session, &region)),
     )
     .with_failpoint(config.failpoint.clone())
+    .force(force)
     .incident_named(opts.incident.is_some() || config.incident.is_some());
 
     let plan = match executor.plan(&request).await {

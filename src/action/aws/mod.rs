@@ -1,12 +1,14 @@
 //! The only code in secdash that changes anything in AWS, and the reads it needs to plan and
-//! verify: EC2's (`ec2.rs`) and GuardDuty's (`guardduty.rs`). Every call goes through `call`, so
+//! verify: EC2's (`ec2.rs`), GuardDuty's (`guardduty.rs`) and IAM's (`iam.rs`). Every call goes through `call`, so
 //! it is counted and its error names the IAM action.
 
 mod ec2;
 mod guardduty;
+mod iam;
 
 use super::cloud::{Answer, Cloud, FindingBrief, InterfaceState};
-use super::plan::{GroupRole, InterfaceBefore, RuleSpec};
+use super::credentials::{AccessKeyInfo, PrincipalInfo};
+use super::plan::{GroupRole, InterfaceBefore, KeyStatus, Principal, RuleSpec};
 use crate::aws::calls::Calls;
 use crate::aws::{Session, regional};
 use crate::model::SourceError;
@@ -16,6 +18,7 @@ pub struct AwsActions {
     pub profile: Option<String>,
     pub ec2: aws_sdk_ec2::Client,
     pub guardduty: aws_sdk_guardduty::Client,
+    pub iam: aws_sdk_iam::Client,
     pub calls: Calls,
 }
 
@@ -27,6 +30,7 @@ impl AwsActions {
             profile: session.profile().map(str::to_string),
             ec2: regional!(aws_sdk_ec2, session.config(), region),
             guardduty: regional!(aws_sdk_guardduty, session.config(), region),
+            iam: aws_sdk_iam::Client::new(session.config()),
             calls: Calls::default(),
         }
     }
@@ -133,6 +137,62 @@ impl Cloud for AwsActions {
             detector_id,
             finding_ids,
             archived,
+        ))
+    }
+
+    fn access_key<'a>(&'a self, access_key_id: &'a str) -> Answer<'a, Option<AccessKeyInfo>> {
+        Box::pin(AwsActions::access_key(self, access_key_id))
+    }
+
+    fn set_access_key_status<'a>(
+        &'a self,
+        user: &'a str,
+        access_key_id: &'a str,
+        status: KeyStatus,
+    ) -> Answer<'a, ()> {
+        Box::pin(AwsActions::set_access_key_status(
+            self,
+            user,
+            access_key_id,
+            status,
+        ))
+    }
+
+    fn principal<'a>(&'a self, principal: &'a Principal) -> Answer<'a, Option<PrincipalInfo>> {
+        Box::pin(AwsActions::principal(self, principal))
+    }
+
+    fn inline_policy<'a>(
+        &'a self,
+        principal: &'a Principal,
+        policy_name: &'a str,
+    ) -> Answer<'a, Option<String>> {
+        Box::pin(AwsActions::inline_policy(self, principal, policy_name))
+    }
+
+    fn put_inline_policy<'a>(
+        &'a self,
+        principal: &'a Principal,
+        policy_name: &'a str,
+        document: &'a str,
+    ) -> Answer<'a, ()> {
+        Box::pin(AwsActions::put_inline_policy(
+            self,
+            principal,
+            policy_name,
+            document,
+        ))
+    }
+
+    fn delete_inline_policy<'a>(
+        &'a self,
+        principal: &'a Principal,
+        policy_name: &'a str,
+    ) -> Answer<'a, ()> {
+        Box::pin(AwsActions::delete_inline_policy(
+            self,
+            principal,
+            policy_name,
         ))
     }
 }

@@ -3,8 +3,11 @@
 //! failed with an interface on the all-open group (roll forward, else back).
 
 use super::{ActionError, Executor};
+use crate::action::credentials::same_document;
 use crate::action::journal::JournalRead;
-use crate::action::plan::{ActionKind, Before, GroupRef, GroupRole, Plan, RuleSpec, Step};
+use crate::action::plan::{
+    ActionKind, Before, GroupRef, GroupRole, KeyStatus, Plan, Principal, RuleSpec, Step,
+};
 use crate::action::restore::{self, Current, Leftovers, Original};
 use crate::model::SourceError;
 use std::collections::HashMap;
@@ -107,6 +110,41 @@ impl Executor {
                 ),
                 Leftovers::default(),
             ),
+            Original::AccessKey { access_key_id, .. } => (
+                Current::KeyStatus(self.key_status(&access_key_id).await?),
+                Leftovers::default(),
+            ),
+            Original::InlinePolicy {
+                principal,
+                policy_name,
+                ..
+            } => (
+                Current::Policy(self.cloud.inline_policy(&principal, &policy_name).await?),
+                Leftovers::default(),
+            ),
+        })
+    }
+
+    async fn key_status(&self, access_key_id: &str) -> Result<Option<KeyStatus>, SourceError> {
+        Ok(self
+            .cloud
+            .access_key(access_key_id)
+            .await?
+            .map(|k| k.status))
+    }
+
+    /// Whether the inline policy reads as this document (`None`: absent).
+    async fn policy_is(
+        &self,
+        principal: &Principal,
+        policy_name: &str,
+        want: Option<&str>,
+    ) -> Result<bool, SourceError> {
+        let now = self.cloud.inline_policy(principal, policy_name).await?;
+        Ok(match (now.as_deref(), want) {
+            (Some(a), Some(b)) => same_document(a, b),
+            (None, None) => true,
+            _ => false,
         })
     }
 
@@ -174,6 +212,37 @@ impl Executor {
                     return Err(stale("it was archived or unarchived since"));
                 }
             }
+            (
+                ActionKind::DisableKey,
+                Before::AccessKey {
+                    access_key_id,
+                    status,
+                    ..
+                },
+            ) => {
+                let now = self.key_status(access_key_id).await?;
+                if now != Some(*status) {
+                    return Err(stale("its status changed, or it was deleted"));
+                }
+            }
+            (
+                ActionKind::DenyUser | ActionKind::RevokeSessions,
+                Before::InlinePolicy {
+                    principal,
+                    policy_name,
+                    document,
+                    ..
+                },
+            ) => {
+                let unchanged = self
+                    .policy_is(principal, policy_name, document.as_deref())
+                    .await?;
+                if !unchanged {
+                    return Err(stale(&format!(
+                        "its inline policy {policy_name} changed since"
+                    )));
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -238,6 +307,23 @@ impl Executor {
                 Step::DeleteGroupNamed { name, vpc_id } => {
                     self.cloud.find_group(vpc_id, name).await?.is_none()
                 }
+                Step::SetAccessKeyStatus {
+                    access_key_id,
+                    status,
+                    ..
+                } => self.key_status(access_key_id).await? == Some(*status),
+                Step::PutInlinePolicy {
+                    principal,
+                    policy_name,
+                    document,
+                } => {
+                    self.policy_is(principal, policy_name, Some(document))
+                        .await?
+                }
+                Step::DeleteInlinePolicy {
+                    principal,
+                    policy_name,
+                } => self.policy_is(principal, policy_name, None).await?,
                 Step::Tag { .. }
                 | Step::Untag { .. }
                 | Step::ArchiveFindings { .. }
@@ -304,6 +390,26 @@ impl Executor {
                 let want = plan.action == ActionKind::Archive;
                 self.cloud.finding_archived(detector_id, finding_id).await? == Some(want)
             }
+            (ActionKind::DisableKey, Before::AccessKey { access_key_id, .. }) => {
+                self.key_status(access_key_id).await? == Some(KeyStatus::Inactive)
+            }
+            (
+                ActionKind::DenyUser | ActionKind::RevokeSessions,
+                Before::InlinePolicy {
+                    principal,
+                    policy_name,
+                    document,
+                    ..
+                },
+            ) => {
+                let want = plan.steps.iter().find_map(|s| match s {
+                    Step::PutInlinePolicy { document, .. } => Some(document.as_str()),
+                    _ => None,
+                });
+                // No step: the policy was already there.
+                self.policy_is(principal, policy_name, want.or(document.as_deref()))
+                    .await?
+            }
             _ => false,
         })
     }
@@ -341,6 +447,19 @@ impl Executor {
                     .finding_archived(&detector_id, &finding_id)
                     .await?
                     == Some(archived)
+            }
+            Some(Original::AccessKey {
+                access_key_id,
+                status,
+                ..
+            }) => self.key_status(&access_key_id).await? == Some(status),
+            Some(Original::InlinePolicy {
+                principal,
+                policy_name,
+                document,
+            }) => {
+                // Byte for byte: what was there before is what IAM returns now.
+                self.cloud.inline_policy(&principal, &policy_name).await? == document
             }
         })
     }

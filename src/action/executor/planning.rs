@@ -5,8 +5,9 @@
 use super::{ActionError, Executor, Request};
 use crate::action::aws::dry_run_verdict;
 use crate::action::chain::{contained_by, undo_chain};
+use crate::action::credentials;
 use crate::action::journal::JournalRead;
-use crate::action::plan::{self, ActionKind, Before, Plan, Step};
+use crate::action::plan::{self, ActionKind, Before, Plan, Principal, Step};
 
 impl Executor {
     /// Reads the target and works out exactly what will change, with EC2's DryRun verdict.
@@ -75,7 +76,47 @@ impl Executor {
                 p.subject = Some(format!("{}: {}", finding.finding_type, finding.title));
                 p
             }
+            Request::DisableKey { access_key_id } => {
+                let key = self.cloud.access_key(access_key_id).await?.ok_or_else(|| {
+                    ActionError::NotFound(format!(
+                        "IAM knows no access key {access_key_id} in this account"
+                    ))
+                })?;
+                let user = self
+                    .cloud
+                    .principal(&Principal::User(key.user.clone()))
+                    .await?
+                    .unwrap_or_default();
+                credentials::disable_key(&key, &user, &region)
+            }
+            Request::DenyUser { user } => {
+                let principal = Principal::User(user.clone());
+                let info = self.cloud.principal(&principal).await?.ok_or_else(|| {
+                    ActionError::NotFound(format!("no IAM user {user} in this account"))
+                })?;
+                let name = credentials::deny_all_policy_name(&self.incident);
+                let existing = self.cloud.inline_policy(&principal, &name).await?;
+                credentials::deny_user(user, &info, existing, &self.incident, &region)
+            }
+            Request::RevokeSessions { role } => {
+                let role = credentials::role_name(role);
+                let principal = Principal::Role(role.clone());
+                let info = self.cloud.principal(&principal).await?.ok_or_else(|| {
+                    ActionError::NotFound(format!("no IAM role {role} in this account"))
+                })?;
+                if info.service_linked() {
+                    return Err(ActionError::Refused(format!(
+                        "{role} is a service-linked role: IAM does not let it take an inline policy, so its sessions cannot be revoked this way"
+                    )));
+                }
+                let existing = self
+                    .cloud
+                    .inline_policy(&principal, credentials::REVOKE_POLICY_NAME)
+                    .await?;
+                credentials::revoke_sessions(&role, &info, existing, chrono::Utc::now(), &region)
+            }
             Request::Restore { what } => {
+                let what = &credentials::role_name(what);
                 let entries = journal.entries();
                 let ids: Vec<String> = undo_chain(&entries, what)
                     .map_err(ActionError::NotFound)?
@@ -150,6 +191,8 @@ impl Executor {
             chain.push((&e.entry, p));
         }
         let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
+        credentials::check_release(&plans, chrono::Utc::now(), self.force)
+            .map_err(ActionError::Refused)?;
         let (current, leftovers) = self.current(&plans).await?;
         Ok(crate::action::restore::restore_chain(
             &chain,

@@ -13,6 +13,7 @@ use std::time::Duration as StdDuration;
 mod endpoints;
 mod findings;
 mod groups;
+pub mod iam;
 mod posture;
 pub mod world;
 

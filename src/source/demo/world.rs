@@ -74,6 +74,8 @@ pub struct World {
     tags: BTreeMap<String, BTreeMap<String, String>>,
     /// For new ids (rules, groups): deterministic, so tests can name them.
     next_id: u64,
+    /// Users, keys, roles and inline policies, for the credential actions.
+    pub iam: super::iam::DemoIam,
 }
 
 /// An EC2 or GuardDuty error, as the real API would answer.
@@ -118,6 +120,7 @@ impl World {
             archived: BTreeSet::new(),
             tags: BTreeMap::new(),
             next_id: 0,
+            iam: super::iam::DemoIam::new(chrono::Utc::now()),
         }
     }
 
