@@ -215,6 +215,38 @@ pub enum Command {
         #[command(flatten)]
         opts: ActionOpts,
     },
+    /// The CloudTrail timeline of an access key, a user, a role or a resource: source IPs and
+    /// user agents first, then the calls to look at first (persistence, defence evasion,
+    /// credential and data access, compute for mining, denied calls), then every event.
+    #[command(group(clap::ArgGroup::new("subject").required(true).args(["access_key", "user", "role", "resource"])))]
+    Trail {
+        /// Events made with this access key (AKIA… or a session's ASIA…).
+        #[arg(long, value_name = "ID")]
+        access_key: Option<String>,
+        /// Events made by this IAM user.
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+        /// Events naming this role (its AssumeRole calls), and those of the session keys they
+        /// handed out.
+        #[arg(long, value_name = "NAME")]
+        role: Option<String>,
+        /// Events naming this resource (an instance, a group, a bucket, an ARN).
+        #[arg(long, value_name = "ID")]
+        resource: Option<String>,
+        /// How far back: 30m, 24h, 7d (CloudTrail keeps 90 days).
+        #[arg(long, value_name = "DURATION", default_value = "24h")]
+        since: String,
+        /// Regions to read, in parallel; repeat it or give a comma list (default: the
+        /// configured regions).
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// AWS profile from ~/.aws/config.
+        #[arg(long)]
+        profile: Option<String>,
+        /// Text for people, JSON for scripts, Markdown for a ticket.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Attest a manual checklist item (access reviews): it passes until it is due again.
     Attest {
         /// The checklist item's id (access.reviews).

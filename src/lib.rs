@@ -24,4 +24,5 @@ pub mod run;
 pub mod sanitize;
 pub mod source;
 pub mod theme;
+pub mod trail;
 pub mod ui;

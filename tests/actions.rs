@@ -1003,3 +1003,6 @@ fn the_state_directory_and_everything_in_it_are_the_owners_alone() {
 
 #[path = "actions/credentials.rs"]
 mod credentials;
+
+#[path = "actions/trail.rs"]
+mod trail;

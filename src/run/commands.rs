@@ -10,6 +10,7 @@ use crate::cli::{ActionOpts, Command, ListFormat, ReportFormat, RunbookCommand};
 use crate::config::Config;
 use crate::source::Source;
 use crate::source::aws::AwsSource;
+use crate::trail::Subject;
 use anyhow::{Context as _, bail};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -49,6 +50,24 @@ pub fn run(
             return list_journal(&journal, incident.as_deref(), format, acknowledge);
         }
         Command::Runbook { command } => return run_runbook(command, &journal, state_dir),
+        Command::Trail {
+            access_key,
+            user,
+            role,
+            resource,
+            since,
+            format,
+            ..
+        } => {
+            let subject = match (access_key, user, role, resource) {
+                (Some(k), ..) => Subject::AccessKey(k),
+                (_, Some(u), ..) => Subject::User(u),
+                (_, _, Some(r), _) => Subject::Role(crate::action::credentials::role_name(&r)),
+                (.., Some(r)) => Subject::Resource(r),
+                _ => bail!("give one of --access-key, --user, --role or --resource"),
+            };
+            return rt.block_on(super::trail::run(subject, &since, format, config));
+        }
         Command::Completions { .. } | Command::Man { .. } => {
             bail!("completions and man pages are written before any config is read")
         }

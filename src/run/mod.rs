@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod once;
 pub mod startup;
+pub mod trail;
 pub mod tui;
 
 use crate::action::journal::Journal;
@@ -57,16 +58,25 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     let (file, file_path) = config::load_file(explicit.as_deref(), default.as_deref())?;
     // An action verb takes its own --region, --profile and --read-only (they apply to it).
     let action = cli.command.as_ref().and_then(|c| c.action_opts());
+    let (verb_regions, verb_profile) = match (&cli.command, action) {
+        (
+            Some(crate::cli::Command::Trail {
+                regions, profile, ..
+            }),
+            _,
+        ) => (regions.clone(), profile.clone()),
+        (_, Some(opts)) => (opts.regions.clone(), opts.profile.clone()),
+        _ => (vec![], None),
+    };
     let overrides = Overrides {
         theme: cli.theme.clone(),
         window: cli.window.clone(),
-        regions: match action {
-            Some(opts) if !opts.regions.is_empty() => opts.regions.clone(),
-            _ => cli.regions.clone(),
+        regions: if verb_regions.is_empty() {
+            cli.regions.clone()
+        } else {
+            verb_regions
         },
-        profile: action
-            .and_then(|o| o.profile.clone())
-            .or_else(|| cli.profile.clone()),
+        profile: verb_profile.or_else(|| cli.profile.clone()),
         read_only: cli.read_only || action.is_some_and(|o| o.read_only),
         fail_on: cli.fail_on.clone(),
         incident: cli.incident.clone(),

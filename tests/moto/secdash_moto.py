@@ -22,6 +22,13 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
 * IAM Access Analyzer CreateAnalyzer and ListAnalyzers (moto has no such service: HTTP 500).
 * S3 GetBucketVersioning: moto names the XML root `GetBucketVersioningResponse`; S3 (and the
   Rust SDK's parser) use `VersioningConfiguration`.
+* CloudTrail LookupEvents (moto has none), in the shape of the API reference: one lookup
+  attribute per request (InvalidLookupAttributesException otherwise), StartTime/EndTime,
+  MaxResults up to 50 (the default), NextToken paging, newest first, and a ThrottlingException
+  above 2 requests per second per account and region, as CloudTrail enforces. Events are seeded
+  with `POST /_secdash/cloudtrail/events?account=..&region=..` (a JSON list in the
+  LookupEvents `Events` shape, `EventTime` in epoch seconds); `GET /_secdash/cloudtrail/stats`
+  says how many requests were answered and how many throttled.
 * IAM's root MFA flag: a seeding route, `POST /_secdash/iam/root-mfa?account=..&enabled=1`.
   Root MFA is enabled in the console, with no API a test could call, and moto always says 0.
 """
@@ -348,6 +355,71 @@ def access_analyzer(request, region):
 
 
 # ---------------------------------------------------------------------------------------------
+# CloudTrail LookupEvents
+
+# (account, region) -> [event], and the times of the requests answered in the last second
+_TRAIL_EVENTS = {}
+_TRAIL_REQUESTS = {}
+_TRAIL_STATS = {"answered": 0, "throttled": 0}
+_LOOKUP_KEYS = {
+    "EventId": lambda e: [e.get("EventId")],
+    "EventName": lambda e: [e.get("EventName")],
+    "ReadOnly": lambda e: [e.get("ReadOnly")],
+    "Username": lambda e: [e.get("Username")],
+    "ResourceType": lambda e: [r.get("ResourceType") for r in e.get("Resources", [])],
+    "ResourceName": lambda e: [r.get("ResourceName") for r in e.get("Resources", [])],
+    "EventSource": lambda e: [e.get("EventSource")],
+    "AccessKeyId": lambda e: [e.get("AccessKeyId")],
+}
+
+
+def lookup_events(body, region):
+    import base64
+    import time as _time
+    key = (_ACCOUNT, region)
+    now = _time.monotonic()
+    with _LOCK:
+        recent = [t for t in _TRAIL_REQUESTS.get(key, []) if now - t < 1.0]
+        if len(recent) >= 2:
+            _TRAIL_STATS["throttled"] += 1
+            return 400, {"__type": "ThrottlingException", "message": "Rate exceeded"}
+        recent.append(now)
+        _TRAIL_REQUESTS[key] = recent
+        _TRAIL_STATS["answered"] += 1
+        events = list(_TRAIL_EVENTS.get(key, []))
+    attributes = body.get("LookupAttributes") or []
+    if len(attributes) > 1:
+        return 400, {"__type": "InvalidLookupAttributesException",
+                     "message": "You cannot specify more than one lookup attribute."}
+    for a in attributes:
+        get = _LOOKUP_KEYS.get(a.get("AttributeKey"))
+        if get is None:
+            return 400, {"__type": "InvalidLookupAttributesException",
+                         "message": f"Unknown AttributeKey {a.get('AttributeKey')}"}
+        events = [e for e in events if a.get("AttributeValue") in get(e)]
+    end = body.get("EndTime", _time.time())
+    start = body.get("StartTime", end - 90 * 86400)
+    if start > end:
+        return 400, {"__type": "InvalidTimeRangeException", "message": "StartTime is after EndTime"}
+    events = [e for e in events if start <= e["EventTime"] <= end]
+    events.sort(key=lambda e: e["EventTime"], reverse=True)
+    limit = body.get("MaxResults", 50)
+    if not 1 <= limit <= 50:
+        return 400, {"__type": "InvalidMaxResultsException", "message": "MaxResults must be 1 to 50"}
+    offset = 0
+    if body.get("NextToken"):
+        try:
+            offset = int(base64.b64decode(body["NextToken"]).decode())
+        except Exception:
+            return 400, {"__type": "InvalidNextTokenException", "message": "Invalid NextToken"}
+    page = events[offset:offset + limit]
+    out = {"Events": page}
+    if offset + limit < len(events):
+        out["NextToken"] = base64.b64encode(str(offset + limit).encode()).decode()
+    return 200, out
+
+
+# ---------------------------------------------------------------------------------------------
 # The server: moto's own dispatcher, with the seeding route in front of it.
 
 
@@ -359,6 +431,13 @@ def seeding(app):
             headers = {"x-amzn-ErrorType": error} if error else {}
             return Response(json.dumps(body), status=status, headers=headers,
                             mimetype="application/json")(environ, start_response)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if service == "cloudtrail" and target.endswith(".LookupEvents"):
+            body = json.loads(Request(environ).get_data() or b"{}")
+            status, out = lookup_events(body, region)
+            headers = {"x-amzn-ErrorType": out["__type"]} if status != 200 else {}
+            return Response(json.dumps(out), status=status, headers=headers,
+                            mimetype="application/x-amz-json-1.1")(environ, start_response)
         if not environ.get("PATH_INFO", "").startswith("/_secdash/"):
             return app(environ, start_response)
         request = Request(environ)
@@ -379,6 +458,17 @@ def seeding(app):
                 for f in findings:
                     store[f["id"]] = f
             return Response(json.dumps({"stored": len(findings)}), mimetype="application/json")(environ, start_response)
+        if request.path == "/_secdash/cloudtrail/events" and request.method == "POST":
+            q = parse_qs(environ.get("QUERY_STRING", ""))
+            key = (q.get("account", [_ACCOUNT])[0], q.get("region", ["us-east-1"])[0])
+            events = json.loads(request.get_data() or b"[]")
+            with _LOCK:
+                _TRAIL_EVENTS.setdefault(key, []).extend(events)
+            return Response(json.dumps({"stored": len(events)}), mimetype="application/json")(environ, start_response)
+        if request.path == "/_secdash/cloudtrail/stats" and request.method == "GET":
+            with _LOCK:
+                stats = dict(_TRAIL_STATS)
+            return Response(json.dumps(stats), mimetype="application/json")(environ, start_response)
         return Response("not found", status=404)(environ, start_response)
 
     return wsgi

@@ -90,6 +90,43 @@ impl Moto {
         );
     }
 
+    /// Seeds CloudTrail events (the LookupEvents `Events` shape) through the harness's route:
+    /// moto has no LookupEvents.
+    pub fn seed_trail_events(&self, region: &str, events: &serde_json::Value) {
+        let reply = self.harness(
+            "POST",
+            &format!("/_secdash/cloudtrail/events?account={ACCOUNT}&region={region}"),
+            &events.to_string(),
+        );
+        assert!(reply.contains("stored"), "{reply}");
+    }
+
+    /// LookupEvents requests the harness answered and throttled so far.
+    pub fn trail_stats(&self) -> serde_json::Value {
+        let reply = self.harness("GET", "/_secdash/cloudtrail/stats", "");
+        let body = reply.split("\r\n\r\n").nth(1).unwrap_or_default();
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {reply}"))
+    }
+
+    /// One request to the harness's own routes; the whole reply, status line first.
+    fn harness(&self, method: &str, path: &str, body: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        assert!(
+            reply.starts_with("HTTP/1.1 200") || reply.starts_with("HTTP/1.0 200"),
+            "{reply}"
+        );
+        reply
+    }
+
     /// Environment for running secdash against this emulator.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![

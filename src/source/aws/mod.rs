@@ -8,6 +8,7 @@ pub(crate) mod ec2;
 pub(crate) mod guardduty;
 mod posture;
 pub(crate) mod sagemaker;
+pub mod trail;
 
 use super::{ApiCalls, FetchResult, Fetched, PostureRead, Query, Source, SourceError, SourceKind};
 use crate::aws::calls::{Calls, call};

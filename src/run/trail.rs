@@ -1,0 +1,61 @@
+//! `secdash trail`: the CloudTrail timeline of a key, user, role or resource, printed. An I/O
+//! edge: it connects, reads and prints; `trail` decides what the timeline says.
+
+use crate::aws::{Options, Session};
+use crate::cli::{Format, exit};
+use crate::config::Config;
+use crate::source::aws::trail::TrailReader;
+use crate::trail::{self, Subject, report};
+use anyhow::Context as _;
+use std::io::Write as _;
+
+/// Reads and prints the timeline; 0 complete, 2 a region failed (what was read is printed).
+pub async fn run(
+    subject: Subject,
+    since: &str,
+    format: Format,
+    config: &Config,
+) -> anyhow::Result<i32> {
+    let since = trail::parse_since(since, chrono::Utc::now()).map_err(anyhow::Error::msg)?;
+    let regions = if config.regions.is_empty() {
+        vec![crate::config::DEFAULT_REGION.to_string()]
+    } else {
+        config.regions.clone()
+    };
+    let session = Session::connect(&Options {
+        profile: config.profile.clone(),
+        home_region: regions[0].clone(),
+        endpoint_url: None,
+        shown_endpoint: config.endpoint_url.clone(),
+        profile_files: config.profile_files.clone(),
+    })
+    .await;
+    session
+        .check_credentials()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot reach AWS")?;
+    let (timeline, calls) = TrailReader::new(&session, &regions)
+        .read(&subject, since)
+        .await;
+    let text = match format {
+        Format::Text => report::text(&timeline, &calls),
+        Format::Markdown => report::markdown(&timeline, &calls),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&report::json(&timeline, &calls))?;
+            s.push('\n');
+            s
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    for e in &timeline.errors {
+        eprintln!("secdash: {e}");
+    }
+    Ok(if timeline.errors.is_empty() {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    })
+}

@@ -1,0 +1,442 @@
+//! The CloudTrail timeline an investigator reads first: the management events of a key, a
+//! user, a role or a resource, the calls to look at first highlighted, and who called from
+//! where. Pure: `source::aws::trail` reads `LookupEvents`, `report` writes it out.
+
+pub mod report;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What the timeline is of: `LookupEvents` takes one lookup attribute per request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", content = "value", rename_all = "snake_case")]
+pub enum Subject {
+    AccessKey(String),
+    User(String),
+    /// Events naming the role (its AssumeRole calls), then those of the session keys they
+    /// handed out.
+    Role(String),
+    Resource(String),
+}
+
+impl Subject {
+    /// The lookup attribute (key, value) this subject is read with.
+    pub fn attribute(&self) -> (&'static str, &str) {
+        match self {
+            Subject::AccessKey(k) => ("AccessKeyId", k),
+            Subject::User(u) => ("Username", u),
+            Subject::Role(r) | Subject::Resource(r) => ("ResourceName", r),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Subject::AccessKey(k) => format!("access key {k}"),
+            Subject::User(u) => format!("user {u}"),
+            Subject::Role(r) => format!("role {r}"),
+            Subject::Resource(r) => format!("resource {r}"),
+        }
+    }
+}
+
+/// One management event, its text cleaned where it entered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub id: String,
+    pub time: DateTime<Utc>,
+    pub name: String,
+    pub source: String,
+    pub region: String,
+    pub source_ip: String,
+    pub user_agent: String,
+    pub username: String,
+    pub access_key_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    pub read_only: bool,
+    /// (type, name) of each resource the event names.
+    pub resources: Vec<(String, String)>,
+    /// Session keys an `AssumeRole` handed out (followed for a role's timeline).
+    #[serde(skip)]
+    pub issued_keys: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+}
+
+/// What an investigator looks for first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    DefenceEvasion,
+    Persistence,
+    CredentialAccess,
+    Mining,
+    Denied,
+}
+
+impl Category {
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::DefenceEvasion => "defence evasion",
+            Category::Persistence => "persistence",
+            Category::CredentialAccess => "credential and data access",
+            Category::Mining => "compute for mining",
+            Category::Denied => "denied",
+        }
+    }
+}
+
+const PERSISTENCE: &[&str] = &[
+    "CreateAccessKey",
+    "CreateUser",
+    "CreateLoginProfile",
+    "UpdateLoginProfile",
+    "CreateRole",
+    "UpdateAssumeRolePolicy",
+    "CreatePolicyVersion",
+    "SetDefaultPolicyVersion",
+    "AddUserToGroup",
+];
+const EVASION: &[&str] = &[
+    "StopLogging",
+    "DeleteTrail",
+    "UpdateTrail",
+    "PutEventSelectors",
+    "DeleteDetector",
+    "UpdateDetector",
+    "DisassociateFromMasterAccount",
+    "DisableSecurityHub",
+    "DeleteFlowLogs",
+    "StopConfigurationRecorder",
+    "DeleteConfigurationRecorder",
+];
+const CREDENTIAL_ACCESS: &[&str] = &[
+    "GetSecretValue",
+    "GetParameter",
+    "GetParameters",
+    "GetParametersByPath",
+    "GetObject",
+    "GetPasswordData",
+];
+const MINING: &[&str] = &[
+    "RunInstances",
+    "CreateTrainingJob",
+    "CreateNotebookInstance",
+    "CreatePresignedNotebookInstanceUrl",
+    "CreateProcessingJob",
+    "RequestSpotInstances",
+];
+
+/// The category an event is highlighted under, if any: a denied call first (someone probing),
+/// then what it did.
+pub fn classify(name: &str, error_code: Option<&str>) -> Option<Category> {
+    if error_code.is_some_and(|c| {
+        c.contains("AccessDenied")
+            || c.contains("UnauthorizedOperation")
+            || c == "Client.UnauthorizedOperation"
+    }) {
+        return Some(Category::Denied);
+    }
+    let attach_or_put_policy =
+        (name.starts_with("Attach") || name.starts_with("Put")) && name.ends_with("Policy");
+    if PERSISTENCE.contains(&name) || attach_or_put_policy {
+        Some(Category::Persistence)
+    } else if EVASION.contains(&name) {
+        Some(Category::DefenceEvasion)
+    } else if CREDENTIAL_ACCESS.contains(&name) {
+        Some(Category::CredentialAccess)
+    } else if MINING.contains(&name) {
+        Some(Category::Mining)
+    } else {
+        None
+    }
+}
+
+/// Builds an event from `LookupEvents`' fields and the raw record in `CloudTrailEvent`
+/// (source IP, user agent, error code, region are only there). Untrusted text is cleaned.
+#[allow(clippy::too_many_arguments)]
+pub fn event(
+    id: &str,
+    time: DateTime<Utc>,
+    name: &str,
+    source: &str,
+    username: &str,
+    access_key_id: &str,
+    read_only: Option<&str>,
+    resources: Vec<(String, String)>,
+    record: Option<&str>,
+    region: &str,
+) -> Event {
+    let raw: serde_json::Value = record
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
+    let text = |v: &serde_json::Value| v.as_str().map(crate::sanitize::clean).unwrap_or_default();
+    let error_code = raw["errorCode"]
+        .as_str()
+        .map(crate::sanitize::clean)
+        .filter(|c| !c.is_empty());
+    let issued_keys = raw["responseElements"]["credentials"]["accessKeyId"]
+        .as_str()
+        .map(|k| vec![crate::sanitize::clean(k)])
+        .unwrap_or_default();
+    let clean_name = crate::sanitize::clean(name);
+    Event {
+        id: crate::sanitize::clean(id),
+        time,
+        category: classify(&clean_name, error_code.as_deref()),
+        name: clean_name,
+        source: crate::sanitize::clean(source),
+        region: Some(text(&raw["awsRegion"]))
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| region.to_string()),
+        source_ip: text(&raw["sourceIPAddress"]),
+        user_agent: text(&raw["userAgent"]),
+        username: crate::sanitize::clean(username),
+        access_key_id: crate::sanitize::clean(access_key_id),
+        error_code,
+        read_only: read_only
+            .map(|r| r == "true")
+            .or_else(|| raw["readOnly"].as_bool())
+            .unwrap_or(false),
+        resources: resources
+            .into_iter()
+            .map(|(t, n)| (crate::sanitize::clean(&t), crate::sanitize::clean(&n)))
+            .collect(),
+        issued_keys,
+    }
+}
+
+/// Who called from where: one row per distinct value, with first and last seen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Seen {
+    pub value: String,
+    pub events: usize,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+}
+
+fn seen(events: &[Event], field: impl Fn(&Event) -> &str) -> Vec<Seen> {
+    let mut by: BTreeMap<&str, Seen> = BTreeMap::new();
+    for e in events {
+        let v = field(e);
+        if v.is_empty() {
+            continue;
+        }
+        let s = by.entry(v).or_insert_with(|| Seen {
+            value: v.to_string(),
+            events: 0,
+            first_seen: e.time,
+            last_seen: e.time,
+        });
+        s.events += 1;
+        s.first_seen = s.first_seen.min(e.time);
+        s.last_seen = s.last_seen.max(e.time);
+    }
+    let mut out: Vec<Seen> = by.into_values().collect();
+    out.sort_by(|a, b| b.events.cmp(&a.events).then(a.value.cmp(&b.value)));
+    out
+}
+
+/// A timeline as read: newest first, with what heads it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timeline {
+    pub subject: Subject,
+    pub since: DateTime<Utc>,
+    pub regions: Vec<String>,
+    pub events: Vec<Event>,
+    pub source_ips: Vec<Seen>,
+    pub user_agents: Vec<Seen>,
+    /// The page cap was reached in a region: older events were not read.
+    pub truncated: Vec<String>,
+    /// Regions (or followed keys) whose reading failed, in words.
+    pub errors: Vec<String>,
+}
+
+impl Timeline {
+    /// Merges what each region read: newest first, each event once.
+    pub fn new(
+        subject: Subject,
+        since: DateTime<Utc>,
+        regions: Vec<String>,
+        mut events: Vec<Event>,
+        truncated: Vec<String>,
+        errors: Vec<String>,
+    ) -> Timeline {
+        events.sort_by(|a, b| b.time.cmp(&a.time).then(a.id.cmp(&b.id)));
+        events.dedup_by(|a, b| a.id == b.id);
+        Timeline {
+            source_ips: seen(&events, |e| &e.source_ip),
+            user_agents: seen(&events, |e| &e.user_agent),
+            subject,
+            since,
+            regions,
+            events,
+            truncated,
+            errors,
+        }
+    }
+
+    /// The highlighted events, by category, oldest first within each.
+    pub fn highlights(&self) -> Vec<(Category, Vec<&Event>)> {
+        let mut by: BTreeMap<Category, Vec<&Event>> = BTreeMap::new();
+        for e in self.events.iter().rev() {
+            if let Some(c) = e.category {
+                by.entry(c).or_default().push(e);
+            }
+        }
+        by.into_iter().collect()
+    }
+}
+
+/// `24h`, `7d`, `90m`: at most the 90 days CloudTrail's event history keeps.
+pub fn parse_since(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|e| format!("--since {s:?} is not a duration like 30m, 24h or 7d ({e})"))?;
+    let max = chrono::Duration::days(90);
+    let d = chrono::Duration::from_std(d).map_err(|_| format!("--since {s:?} is too long"))?;
+    if d > max {
+        return Err(format!(
+            "--since {s:?} reaches past the 90 days of CloudTrail's event history; use 90d or less"
+        ));
+    }
+    Ok(now - d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, h, 0, 0).unwrap()
+    }
+
+    fn ev(id: &str, h: u32, name: &str, ip: &str, record_error: Option<&str>) -> Event {
+        let record = serde_json::json!({
+            "sourceIPAddress": ip,
+            "userAgent": "aws-cli/2.15",
+            "awsRegion": "us-east-1",
+            "errorCode": record_error,
+        })
+        .to_string();
+        event(
+            id,
+            t(h),
+            name,
+            "iam.amazonaws.com",
+            "alice",
+            "AKIA1",
+            Some("false"),
+            vec![],
+            Some(&record),
+            "x",
+        )
+    }
+
+    #[test]
+    fn persistence_evasion_mining_and_denied_calls_are_highlighted() {
+        assert_eq!(
+            classify("CreateAccessKey", None),
+            Some(Category::Persistence)
+        );
+        assert_eq!(classify("PutUserPolicy", None), Some(Category::Persistence));
+        assert_eq!(
+            classify("AttachRolePolicy", None),
+            Some(Category::Persistence)
+        );
+        assert_eq!(
+            classify("StopLogging", None),
+            Some(Category::DefenceEvasion)
+        );
+        assert_eq!(classify("RunInstances", None), Some(Category::Mining));
+        assert_eq!(
+            classify("GetSecretValue", None),
+            Some(Category::CredentialAccess)
+        );
+        assert_eq!(
+            classify("ListBuckets", Some("AccessDenied")),
+            Some(Category::Denied)
+        );
+        assert_eq!(classify("DescribeInstances", None), None);
+        assert_eq!(classify("PutObject", None), None, "not a policy");
+    }
+
+    #[test]
+    fn the_summary_counts_ips_with_first_and_last_seen() {
+        let tl = Timeline::new(
+            Subject::AccessKey("AKIA1".into()),
+            t(0),
+            vec!["us-east-1".into()],
+            vec![
+                ev("1", 1, "ListBuckets", "203.0.113.9", None),
+                ev("2", 5, "CreateAccessKey", "203.0.113.9", None),
+                ev("3", 3, "GetCallerIdentity", "10.0.0.1", None),
+                ev("2", 5, "CreateAccessKey", "203.0.113.9", None),
+            ],
+            vec![],
+            vec![],
+        );
+        assert_eq!(tl.events.len(), 3, "each event once");
+        assert_eq!(tl.events[0].id, "2", "newest first");
+        assert_eq!(tl.source_ips[0].value, "203.0.113.9");
+        assert_eq!(tl.source_ips[0].events, 2);
+        assert_eq!(
+            (tl.source_ips[0].first_seen, tl.source_ips[0].last_seen),
+            (t(1), t(5))
+        );
+        let h = tl.highlights();
+        assert_eq!(h[0].0, Category::Persistence);
+        assert_eq!(h[0].1[0].name, "CreateAccessKey");
+    }
+
+    #[test]
+    fn hostile_event_text_is_cleaned_where_it_enters() {
+        let e = event(
+            "1",
+            t(1),
+            "Run\x1b[2JInstances",
+            "ec2.amazonaws.com",
+            "mallory\x07",
+            "AKIA1",
+            None,
+            vec![("AWS::EC2::Instance".into(), "i-1\x1b]52;c;bad\x07".into())],
+            Some(
+                r#"{"userAgent":"curl\u001b[31m","sourceIPAddress":"198.51.100.7","readOnly":false}"#,
+            ),
+            "us-east-1",
+        );
+        for s in [&e.name, &e.username, &e.user_agent, &e.resources[0].1] {
+            assert!(!s.chars().any(|c| c.is_control()), "{s:?}");
+        }
+        assert_eq!(e.region, "us-east-1");
+    }
+
+    #[test]
+    fn since_is_a_duration_within_ninety_days() {
+        assert_eq!(
+            parse_since("24h", t(12)).unwrap(),
+            t(12) - chrono::Duration::hours(24)
+        );
+        assert!(parse_since("91d", t(12)).unwrap_err().contains("90 days"));
+        assert!(parse_since("soon", t(12)).is_err());
+    }
+
+    #[test]
+    fn an_assume_role_event_names_the_session_key_it_issued() {
+        let record = r#"{"responseElements":{"credentials":{"accessKeyId":"ASIA9"}}}"#;
+        let e = event(
+            "1",
+            t(1),
+            "AssumeRole",
+            "sts.amazonaws.com",
+            "",
+            "",
+            None,
+            vec![],
+            Some(record),
+            "r",
+        );
+        assert_eq!(e.issued_keys, ["ASIA9"]);
+    }
+}
