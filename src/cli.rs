@@ -246,6 +246,10 @@ pub enum Command {
         /// Text for people, JSON for scripts, Markdown for a ticket.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Keep the highlights and the source IPs for this incident's report
+        /// (`secdash runbook report`).
+        #[arg(long, value_name = "ID")]
+        incident: Option<String>,
     },
     /// Attest a manual checklist item (access reviews): it passes until it is due again.
     Attest {

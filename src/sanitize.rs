@@ -204,6 +204,9 @@ impl Sanitize for Finding {
             c(k);
             c(v);
         }
+        for s in &mut self.subjects {
+            c(&mut s.id);
+        }
         if !self.severity.is_finite() {
             self.severity = 0.0;
         }

@@ -123,7 +123,7 @@ fn runbook(text: &str) {
     let path = secdash::action::runbook::path(dir.path(), "INC-FUZZ").unwrap();
     secdash::files::write_atomic(&path, text.as_bytes()).unwrap();
     if let Ok(rb) = secdash::action::runbook::load(dir.path(), "INC-FUZZ") {
-        let _ = secdash::action::runbook::report_markdown(&rb, &[], chrono::Utc::now());
+        let _ = secdash::action::runbook::report_markdown(&rb, &[], &[], chrono::Utc::now());
     }
 }
 

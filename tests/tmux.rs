@@ -502,3 +502,121 @@ fn command_line_sort_paste_and_copy_in_a_real_terminal() {
     t.send(&["q"]);
     t.wait_for("exited with 0");
 }
+
+/// Issue #13: from a credential-exfiltration finding, its subjects; the key disabled from
+/// there; its timeline, with the persistence event highlighted. All against moto.
+#[test]
+fn a_leaked_key_contained_and_its_timeline_read_from_the_finding() {
+    let moto = support::moto::Moto::start();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let region = "ap-southeast-1";
+    let cfg = rt.block_on(moto.sdk(region));
+    let iam = aws_sdk_iam::Client::new(&cfg);
+    let gd = aws_sdk_guardduty::Client::new(&cfg);
+    let (key, detector) = rt.block_on(async {
+        iam.create_user()
+            .user_name("ci-deployer")
+            .send()
+            .await
+            .unwrap();
+        let key = iam
+            .create_access_key()
+            .user_name("ci-deployer")
+            .send()
+            .await
+            .unwrap()
+            .access_key
+            .unwrap()
+            .access_key_id;
+        let detector = gd
+            .create_detector()
+            .enable(true)
+            .send()
+            .await
+            .unwrap()
+            .detector_id
+            .unwrap();
+        (key, detector)
+    });
+    let mut f = support::moto::finding(
+        &detector,
+        region,
+        support::moto::Seen {
+            id: "f-leak",
+            kind: "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+            severity: 8.0,
+            count: 3,
+            archived: false,
+            last_seen: "2026-12-01T08:00:00.000Z",
+        },
+    );
+    f["title"] = serde_json::json!("Credentials of ci-deployer used from an external IP address");
+    f["resource"] = serde_json::json!({
+        "resourceType": "AccessKey",
+        "accessKeyDetails": {"accessKeyId": key, "userName": "ci-deployer", "userType": "IAMUser"}
+    });
+    moto.seed_findings(region, &detector, &serde_json::json!([f]));
+    let now = chrono::Utc::now();
+    moto.seed_trail_events(
+        region,
+        &serde_json::json!([{
+            "EventId": "ev-persist",
+            "EventName": "CreateAccessKey",
+            "ReadOnly": "false",
+            "AccessKeyId": key,
+            "EventTime": (now - chrono::Duration::hours(2)).timestamp(),
+            "EventSource": "iam.amazonaws.com",
+            "Username": "ci-deployer",
+            "Resources": [{"ResourceType": "AWS::IAM::User", "ResourceName": "backup-svc"}],
+            "CloudTrailEvent": serde_json::json!({"sourceIPAddress": "203.0.113.9", "userAgent": "curl/8"}).to_string(),
+        }]),
+    );
+
+    let state = tempfile::tempdir().unwrap();
+    let env: String = moto
+        .env()
+        .iter()
+        .map(|(k, v)| format!("{k}={v} "))
+        .collect();
+    let bin = env!("CARGO_BIN_EXE_secdash");
+    let cmd = format!(
+        "env -u NO_COLOR {env} SECDASH_STATE_DIR={dir} XDG_CONFIG_HOME={dir} {bin} --region {region} --incident INC-77; echo \"exited with $?\"; sleep 60",
+        dir = state.path().display(),
+    );
+    let t = Tmux::start("credentials", &cmd, 140, 40);
+    t.wait_for("ion.OutsideAWS");
+    // Its subjects: the key and the user, each with what c does.
+    t.send(&["3", "e"]);
+    let s = t.wait_for("Subjects (2)");
+    assert!(s.contains(&key) && s.contains("ci-deployer"), "{s}");
+    assert!(s.contains("c: disable the key"), "{s}");
+    // Disable the key from here: the plan names it, the key id is typed (Tab copies it).
+    t.send(&["c"]);
+    let s = t.wait_for("Confirm action");
+    assert!(s.contains(&format!("DISABLE-KEY {key}")), "{s}");
+    assert!(s.contains("of user ci-deployer"), "{s}");
+    t.send(&["Tab", "Enter"]);
+    t.wait_for("verified");
+    let status = rt.block_on(async {
+        iam.list_access_keys()
+            .user_name("ci-deployer")
+            .send()
+            .await
+            .unwrap()
+            .access_key_metadata()[0]
+            .status()
+            .map(|s| s.as_str().to_string())
+    });
+    assert_eq!(status.as_deref(), Some("Inactive"));
+    // Its timeline, from the same list: the persistence call highlighted.
+    t.send(&["e", "t"]);
+    let s = t.wait_for("CreateAccessKey");
+    assert!(s.contains("persistence"), "{s}");
+    assert!(s.contains("203.0.113.9"), "{s}");
+    t.send(&["Escape", "Escape", "q"]);
+    t.wait_for("exited with 0");
+}

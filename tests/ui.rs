@@ -683,3 +683,54 @@ fn the_title_shows_the_sort_and_a_jump() {
     assert!(shown.contains("→ attached to"), "{shown}");
     insta::assert_snapshot!(shown);
 }
+
+/// The findings pane on the demo's leaked-key finding, with `then` typed.
+fn on_leaked_key(width: u16, height: u16, then: &str) -> AppState {
+    let mut s = demo_state(width, height, 1);
+    s.context.source = secdash::source::SourceKind::Aws;
+    keys(&mut s, "3/KaliLinux\n");
+    keys(&mut s, then);
+    s
+}
+
+/// The demo's CloudTrail history, as the runtime would answer the timeline just asked for.
+fn answer_timeline(s: &mut AppState) {
+    let view = s.timeline.as_ref().unwrap();
+    let (seq, subjects, since) = (view.seq, view.subjects.clone(), view.since);
+    let timeline = secdash::source::demo::trail::timeline(&subjects, since, t0());
+    let mut calls = secdash::source::ApiCalls::new();
+    calls.insert("cloudtrail:LookupEvents".into(), subjects.len() as u32);
+    update(
+        s,
+        Msg::Trail {
+            seq,
+            result: Ok((timeline, calls)),
+        },
+    );
+}
+
+#[test]
+fn a_findings_subjects_at_120x40() {
+    insta::assert_snapshot!(screen(&on_leaked_key(120, 40, "e")));
+}
+
+#[test]
+fn a_findings_subjects_at_80x24() {
+    insta::assert_snapshot!(screen(&on_leaked_key(80, 24, "e")));
+}
+
+#[test]
+fn the_cloudtrail_timeline_at_every_size() {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let mut s = on_leaked_key(w, h, "t");
+        answer_timeline(&mut s);
+        insta::assert_snapshot!(format!("timeline_{w}x{h}"), screen(&s));
+    }
+    // An event whole, and the filter.
+    let mut s = on_leaked_key(120, 40, "t");
+    answer_timeline(&mut s);
+    keys(&mut s, "/persistence\n");
+    insta::assert_snapshot!("timeline_filtered", screen(&s));
+    keys(&mut s, "\n");
+    insta::assert_snapshot!("timeline_event", screen(&s));
+}

@@ -5,6 +5,7 @@
 //! reads IAM, these functions decide.
 
 use super::plan::{ActionKind, Before, KeyStatus, Plan, Principal, Step};
+pub use crate::model::{AccessKeyInfo, LastUsed, PrincipalInfo};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
@@ -14,44 +15,6 @@ pub const REVOKE_POLICY_NAME: &str = "AWSRevokeOlderSessions";
 /// Managed policies AWS attaches to a principal whose key it found exposed. A signal to show;
 /// secdash never removes them.
 pub const QUARANTINE_PREFIX: &str = "AWSCompromisedKeyQuarantine";
-
-/// An access key as a plan shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AccessKeyInfo {
-    pub access_key_id: String,
-    pub user: String,
-    pub status: KeyStatus,
-    pub created: Option<DateTime<Utc>>,
-    pub last_used: Option<LastUsed>,
-    /// The user's other keys: id, status, created.
-    pub other_keys: Vec<(String, KeyStatus, Option<DateTime<Utc>>)>,
-}
-
-/// When, where and for which service a key was last used (`GetAccessKeyLastUsed`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct LastUsed {
-    pub time: Option<DateTime<Utc>>,
-    pub region: Option<String>,
-    pub service: Option<String>,
-}
-
-/// A user or role as a plan needs it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrincipalInfo {
-    pub arn: String,
-    pub path: String,
-    /// A role's maximum session duration, in seconds.
-    pub max_session_secs: Option<i32>,
-    /// Attached managed policies named `AWSCompromisedKeyQuarantine*`.
-    pub quarantine: Vec<String>,
-}
-
-impl PrincipalInfo {
-    /// Service-linked roles cannot take inline policies.
-    pub fn service_linked(&self) -> bool {
-        self.path.starts_with("/aws-service-role/")
-    }
-}
 
 /// The role's name from a name or an ARN (`arn:aws:iam::1:role/path/name`).
 pub fn role_name(name_or_arn: &str) -> String {

@@ -4,6 +4,8 @@
 use crate::model::{Direction, Peer, Risk, Rule};
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::{KeyStatus, Principal};
+
 /// Serialised as the command-line verb (`disable-key`), in the journal and JSON alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -216,47 +218,6 @@ pub enum Step {
         principal: Principal,
         policy_name: String,
     },
-}
-
-/// An IAM access key's status, as IAM spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum KeyStatus {
-    Active,
-    Inactive,
-}
-
-impl KeyStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyStatus::Active => "Active",
-            KeyStatus::Inactive => "Inactive",
-        }
-    }
-}
-
-/// An IAM user or role, by name (IAM is global: names are unique in the account).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(tag = "type", content = "name", rename_all = "snake_case")]
-pub enum Principal {
-    User(String),
-    Role(String),
-}
-
-impl Principal {
-    pub fn name(&self) -> &str {
-        match self {
-            Principal::User(n) | Principal::Role(n) => n,
-        }
-    }
-}
-
-impl std::fmt::Display for Principal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Principal::User(n) => write!(f, "user {n}"),
-            Principal::Role(n) => write!(f, "role {n}"),
-        }
-    }
 }
 
 impl Step {

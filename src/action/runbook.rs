@@ -68,7 +68,7 @@ const STEPS: &[(&str, Phase, &str, &str)] = &[
         "cloudtrail",
         Phase::Immediate,
         "Review CloudTrail logs",
-        "manual: CloudTrail console or Athena over the trail's bucket",
+        "enter: timeline of all the incident names · t on a row · `secdash trail`",
     ),
     (
         "guardduty",
@@ -86,7 +86,7 @@ const STEPS: &[(&str, Phase, &str, &str)] = &[
         "credentials",
         Phase::Containment,
         "Revoke compromised credentials",
-        "manual: deactivate keys, revoke role sessions (IAM console)",
+        "enter: its keys, users, roles (c contains) · `secdash disable-key` / `deny-user` / `revoke-sessions`",
     ),
     (
         "isolate",
@@ -292,9 +292,44 @@ pub fn still_in_effect(entries: &[Entry]) -> Vec<&Entry> {
     entries.iter().filter(|e| e.in_effect()).collect()
 }
 
-/// The incident report: the steps, the timeline of every action, what is still in effect and
-/// how to undo it.
-pub fn report_markdown(rb: &Runbook, entries: &[Entry], now: DateTime<Utc>) -> String {
+/// The command that undoes an action.
+pub fn undo_command(e: &Entry) -> String {
+    format!("secdash restore {} --region {}", e.entry, e.region)
+}
+
+/// Until when a session revocation must stay: a restore before then needs `--force`.
+pub fn release_not_before(e: &Entry) -> Option<DateTime<Utc>> {
+    e.plan
+        .as_ref()
+        .and_then(crate::action::credentials::must_stay_until)
+}
+
+/// "undo with `…`", and when a revocation may be lifted, in Markdown.
+fn undo_markdown(e: &Entry) -> String {
+    match release_not_before(e) {
+        Some(t) => format!(
+            "undo with `{}` (before {} only with `--force`: older sessions would work again)",
+            undo_command(e),
+            t.format("%Y-%m-%d %H:%M UTC")
+        ),
+        None => format!("undo with `{}`", undo_command(e)),
+    }
+}
+
+fn is_credential(a: crate::action::plan::ActionKind) -> bool {
+    use crate::action::plan::ActionKind::*;
+    matches!(a, DisableKey | DenyUser | RevokeSessions)
+}
+
+/// The incident report: the steps, the CloudTrail highlights and who called from where, the
+/// credentials contained, the timeline of every action, what is still in effect and how to
+/// undo it.
+pub fn report_markdown(
+    rb: &Runbook,
+    entries: &[Entry],
+    readings: &[crate::trail::record::Reading],
+    now: DateTime<Utc>,
+) -> String {
     let mut out = String::new();
     let md = |s: &str| crate::sanitize::clean(s).replace('|', "\\|");
     out.push_str(&format!("# Incident {} — report\n\n", md(&rb.incident)));
@@ -329,10 +364,88 @@ pub fn report_markdown(rb: &Runbook, entries: &[Entry], now: DateTime<Utc>) -> S
         }
         out.push('\n');
     }
+    // The latest reading of each thing looked up.
+    let mut latest: Vec<&crate::trail::record::Reading> = Vec::new();
+    for r in readings.iter().rev() {
+        if !latest.iter().any(|l| l.of == r.of) {
+            latest.push(r);
+        }
+    }
+    if !latest.is_empty() {
+        out.push_str("## CloudTrail\n\n");
+    }
+    for r in latest.iter().rev() {
+        out.push_str(&format!(
+            "### {} — {} event(s) since {}, read {}\n\n",
+            md(&r.of),
+            r.events,
+            r.since.format("%Y-%m-%d %H:%M UTC"),
+            r.read_at.format("%Y-%m-%d %H:%M UTC")
+        ));
+        if !r.source_ips.is_empty() {
+            out.push_str("| Source IP | Events | First seen | Last seen |\n|---|---:|---|---|\n");
+            for s in &r.source_ips {
+                out.push_str(&format!(
+                    "| `{}` | {} | {} | {} |\n",
+                    md(&s.value),
+                    s.events,
+                    s.first_seen.format("%Y-%m-%d %H:%M"),
+                    s.last_seen.format("%Y-%m-%d %H:%M")
+                ));
+            }
+            out.push('\n');
+        }
+        for s in r.user_agents.iter().take(5) {
+            out.push_str(&format!(
+                "- user agent `{}`: {} event(s), {} to {}\n",
+                md(&s.value),
+                s.events,
+                s.first_seen.format("%Y-%m-%d %H:%M"),
+                s.last_seen.format("%Y-%m-%d %H:%M")
+            ));
+        }
+        if !r.highlights.is_empty() {
+            out.push_str("\n**Highlights**\n\n");
+        }
+        for h in &r.highlights {
+            out.push_str(&format!(
+                "- {}: {} `{}` ({}) from `{}`{}\n",
+                md(&h.category),
+                h.time.format("%Y-%m-%d %H:%M:%S"),
+                md(&h.event),
+                md(&h.source),
+                md(&h.source_ip),
+                h.error_code
+                    .as_deref()
+                    .map(|c| format!(", {}", md(c)))
+                    .unwrap_or_default()
+            ));
+        }
+        out.push('\n');
+    }
     let mine: Vec<&Entry> = entries
         .iter()
         .filter(|e| e.incident == rb.incident)
         .collect();
+    let credentials: Vec<&&Entry> = mine.iter().filter(|e| is_credential(e.action)).collect();
+    if !credentials.is_empty() {
+        out.push_str("## Credentials contained\n\n");
+        for e in credentials {
+            out.push_str(&format!(
+                "- {} {} ({}, {}): {}\n",
+                e.action.verb(),
+                md(&e.target),
+                e.time.format("%Y-%m-%d %H:%M"),
+                if e.undone_by.is_some() {
+                    "restored"
+                } else {
+                    "in effect"
+                },
+                undo_markdown(e)
+            ));
+        }
+        out.push('\n');
+    }
     out.push_str("## Timeline\n\n| Time | Action | Target | Region | Result | Journal entry |\n|---|---|---|---|---|---|\n");
     for e in &mine {
         let result = match (e.status, e.verified) {
@@ -366,12 +479,11 @@ pub fn report_markdown(rb: &Runbook, entries: &[Entry], now: DateTime<Utc>) -> S
     }
     for e in live {
         out.push_str(&format!(
-            "- {} {} ({}): undo with `secdash restore {} --region {}`\n",
+            "- {} {} ({}): {}\n",
             e.action.verb(),
             md(&e.target),
             e.time.format("%Y-%m-%d %H:%M"),
-            e.entry,
-            e.region
+            undo_markdown(e)
         ));
     }
     if !rb.notes.is_empty() {
@@ -391,7 +503,12 @@ mod tests {
     fn a_runbook_has_the_seed_procedure() {
         let rb = Runbook::new("INC-1", Utc::now());
         assert_eq!(rb.steps.len(), 9);
-        assert!(rb.steps.iter().any(|s| s.title == "Revoke compromised credentials" && s.how.starts_with("manual")));
+        assert!(
+            rb.steps
+                .iter()
+                .any(|s| s.title == "Revoke compromised credentials"
+                    && s.how.contains("secdash disable-key"))
+        );
     }
 
     #[test]

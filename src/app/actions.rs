@@ -86,10 +86,17 @@ pub fn request_for(state: &AppState, action: Action) -> Result<(Request, String)
                     }
                 }
                 Action::Contain => {
-                    return Err(format!(
-                        "{} is not an instance or network interface to contain",
-                        f.resource
-                    ));
+                    return Err(if f.named_subjects().is_empty() {
+                        format!(
+                            "{} is not an instance or network interface to contain",
+                            f.resource
+                        )
+                    } else {
+                        format!(
+                            "{} is not an instance: press e for what the finding names, and c there contains each",
+                            f.resource
+                        )
+                    });
                 }
                 _ => Request::Restore { what: f.id.clone() },
             };

@@ -259,6 +259,16 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
                 set_filter_of(state, pane, e.target.clone());
                 return vec![];
             }
+            match step.as_deref() {
+                Some("cloudtrail") => {
+                    return super::timeline::review_cloudtrail(
+                        state,
+                        Overlay::Incident { selected },
+                    );
+                }
+                Some("credentials") => return super::investigate::revoke_credentials(state),
+                _ => {}
+            }
             match step.as_deref().and_then(pane_of) {
                 Some(pane) => {
                     state.overlay = Overlay::None;

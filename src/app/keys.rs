@@ -3,8 +3,8 @@
 use super::command::{self, Command, CommandLine};
 use super::line_edit::{Edited, LineEdit};
 use super::{
-    AppState, Effect, Flash, Overlay, actions, detail, incident, jump, keep_visible, rebuild_rows,
-    rows,
+    AppState, Effect, Flash, Overlay, actions, detail, incident, investigate, jump, keep_visible,
+    rebuild_rows, rows, timeline,
 };
 use crate::config::keymap::Action;
 use crate::model::PaneId;
@@ -39,8 +39,11 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         return vec![];
     }
     let action = state.keymap.action_for(&key);
-    if matches!(state.overlay, Overlay::Incident { .. }) {
-        return incident::on_key(state, action, key);
+    match state.overlay {
+        Overlay::Incident { .. } => return incident::on_key(state, action, key),
+        Overlay::Subjects => return investigate::subjects_key(state, action, key),
+        Overlay::Timeline => return timeline::timeline_key(state, action, key),
+        _ => {}
     }
     let Some(action) = action else {
         return vec![];
@@ -83,7 +86,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             };
             return vec![];
         }
-        Overlay::None | Overlay::Incident { .. } => {}
+        Overlay::None | Overlay::Incident { .. } | Overlay::Subjects | Overlay::Timeline => {}
     }
     let page = state.page_rows(state.focus) as isize;
     match action {
@@ -150,6 +153,8 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             }
             Err(why) => state.flash = Some(Flash::refused(why, state.now)),
         },
+        Action::Timeline => return timeline::open_row_timeline(state),
+        Action::Subjects => return investigate::open_subjects(state),
         Action::Refresh => return vec![Effect::Refresh(state.focus)],
         Action::RefreshAll => return PaneId::ALL.into_iter().map(Effect::Refresh).collect(),
         Action::Zoom => {

@@ -6,7 +6,10 @@
 pub mod actions;
 pub mod command;
 pub mod detail;
+mod flash;
+pub use flash::Flash;
 pub mod incident;
+pub mod investigate;
 pub mod jump;
 mod keys;
 use keys::set_filter_of;
@@ -14,6 +17,7 @@ pub mod layout;
 pub mod line_edit;
 pub mod load;
 pub mod rows;
+pub mod timeline;
 
 use crate::config::keymap::Keymap;
 
@@ -54,47 +58,6 @@ impl Context {
     }
 }
 
-/// A one-line message in the status bar: the outcome of an action, or why a key did nothing.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Flash {
-    pub text: String,
-    /// Something went wrong.
-    pub error: bool,
-    /// Nothing went wrong, and nothing was done: cancelled, read-only, not here.
-    pub refusal: bool,
-    pub at: DateTime<Utc>,
-}
-
-impl Flash {
-    pub fn info(text: impl Into<String>, at: DateTime<Utc>) -> Flash {
-        Flash {
-            text: text.into(),
-            error: false,
-            refusal: false,
-            at,
-        }
-    }
-
-    pub fn error(text: impl Into<String>, at: DateTime<Utc>) -> Flash {
-        Flash {
-            error: true,
-            ..Flash::info(text, at)
-        }
-    }
-
-    pub fn refused(text: impl Into<String>, at: DateTime<Utc>) -> Flash {
-        Flash {
-            refusal: true,
-            ..Flash::info(text, at)
-        }
-    }
-
-    /// How long it stays in the status bar: errors longer, to be read.
-    pub fn shown_until(&self) -> DateTime<Utc> {
-        self.at + chrono::Duration::seconds(if self.error { 30 } else { 10 })
-    }
-}
-
 /// What the TUI shows of an action that ran.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionReport {
@@ -124,8 +87,16 @@ pub struct PaneView {
 pub enum Overlay {
     None,
     Help,
-    Detail { scroll: usize },
-    Incident { selected: usize },
+    Detail {
+        scroll: usize,
+    },
+    Incident {
+        selected: usize,
+    },
+    /// A finding's (or the incident's) subjects: `AppState::subjects`.
+    Subjects,
+    /// A CloudTrail timeline: `AppState::timeline`.
+    Timeline,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -170,6 +141,10 @@ pub struct AppState {
     pub flash: Option<Flash>,
     /// An action being planned or carried out.
     pub busy: Option<String>,
+    /// The subjects list, while it is open.
+    pub subjects: Option<investigate::SubjectsView>,
+    /// The CloudTrail timeline, while it is open.
+    pub timeline: Option<timeline::TimelineView>,
     pub quit: bool,
 }
 
@@ -208,6 +183,11 @@ pub enum Msg {
     Mouse(crossterm::event::MouseEvent),
     /// Something the runtime did on the screen's behalf, to say in the status bar.
     Notice(Flash),
+    /// A CloudTrail timeline read (`seq` says which request it answers), or why not.
+    Trail {
+        seq: u64,
+        result: Result<(crate::trail::Timeline, ApiCalls), String>,
+    },
     /// The first rows of a fetch still under way (GuardDuty's first page of a region).
     FirstRows {
         pane: PaneId,
@@ -246,6 +226,18 @@ pub enum Effect {
     SetRegions(Vec<String>),
     /// Draw with another theme (a built-in name or a file).
     SetTheme(String),
+    /// Keep what a timeline said for the incident's report.
+    KeepTrail {
+        incident: String,
+        reading: Box<crate::trail::record::Reading>,
+    },
+    /// Read the CloudTrail timeline of these subjects.
+    Trail {
+        seq: u64,
+        subjects: Vec<crate::trail::Subject>,
+        regions: Vec<String>,
+        since: DateTime<Utc>,
+    },
 }
 
 impl AppState {
@@ -287,6 +279,8 @@ impl AppState {
             help_scroll: 0,
             flash: None,
             busy: None,
+            subjects: None,
+            timeline: None,
             quit: false,
         }
     }
@@ -442,6 +436,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::Trail { seq, result } => timeline::trail_read(state, seq, result),
         Msg::Journal(journal) => {
             incident::journal_read(state, journal);
             vec![]

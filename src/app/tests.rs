@@ -449,8 +449,10 @@ mod incident_view {
         press(&mut s, [key('I'), key('j'), key('j'), code(KeyCode::Enter)]);
         assert_eq!(s.overlay, Overlay::None);
         assert_eq!(s.focus, PaneId::Findings);
-        // A manual step says so and stays.
-        press(&mut s, [key('I'), key('j'), code(KeyCode::Enter)]);
+        // A manual step ("Restore from backups", the seventh) says so and stays.
+        press(&mut s, [key('I')]);
+        press(&mut s, std::iter::repeat_n(key('j'), 6));
+        press(&mut s, [code(KeyCode::Enter)]);
         assert!(matches!(s.overlay, Overlay::Incident { .. }));
         assert!(s.flash.as_ref().unwrap().text.contains("manual"));
         press(&mut s, [code(KeyCode::Esc)]);
@@ -895,4 +897,230 @@ fn first_rows_show_only_while_nothing_is_shown_and_the_whole_fetch_replaces_them
         },
     );
     assert_eq!(s.view(PaneId::Findings).rows.len(), whole);
+}
+
+mod investigation {
+    use super::*;
+    use crate::action::Request;
+    use crate::app::timeline::TrailLoad;
+    use crate::source::SourceKind;
+    use crate::trail::Subject;
+
+    /// The findings pane, narrowed to the finding about the CI user's leaked key.
+    fn on_leaked_key_finding() -> AppState {
+        let mut s = demo_state(200, 60, 1);
+        s.context.source = SourceKind::Aws;
+        press(&mut s, [key('3'), key('/')]);
+        press(&mut s, "KaliLinux".chars().map(key));
+        press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(s.view(PaneId::Findings).rows.len(), 1);
+        s
+    }
+
+    fn trail_answer(s: &mut AppState, subjects: Vec<Subject>) {
+        let seq = s.timeline.as_ref().unwrap().seq;
+        let now = s.now;
+        let timeline = crate::trail::Timeline::new(
+            subjects,
+            now - chrono::Duration::days(1),
+            vec!["ap-southeast-1".into()],
+            vec![
+                crate::trail::event(
+                    "1",
+                    now,
+                    "CreateAccessKey",
+                    "iam.amazonaws.com",
+                    "devops-ci",
+                    "AKIA4EXAMPLEDEVOPS01",
+                    Some("false"),
+                    vec![],
+                    Some(r#"{"sourceIPAddress":"198.51.100.23"}"#),
+                    "ap-southeast-1",
+                ),
+                crate::trail::event(
+                    "2",
+                    now - chrono::Duration::hours(1),
+                    "ListBuckets",
+                    "s3.amazonaws.com",
+                    "devops-ci",
+                    "AKIA4EXAMPLEDEVOPS01",
+                    Some("true"),
+                    vec![],
+                    Some(r#"{"sourceIPAddress":"10.0.12.34"}"#),
+                    "ap-southeast-1",
+                ),
+            ],
+            vec![],
+            vec![],
+        );
+        update(
+            s,
+            Msg::Trail {
+                seq,
+                result: Ok((timeline, Default::default())),
+            },
+        );
+    }
+
+    #[test]
+    fn a_findings_subjects_open_and_contain_from_one_place() {
+        let mut s = on_leaked_key_finding();
+        press(&mut s, [key('e')]);
+        assert_eq!(s.overlay, Overlay::Subjects);
+        let items = &s.subjects.as_ref().unwrap().items;
+        assert_eq!(items[0].id, "AKIA4EXAMPLEDEVOPS01");
+        assert_eq!(items[1].id, "devops-ci");
+        // c on the key disables it; on the user denies it.
+        let effects = press(&mut s, [key('c')]);
+        assert!(
+            matches!(&effects[..], [Effect::Plan { request: Request::DisableKey { access_key_id }, .. }] if access_key_id == "AKIA4EXAMPLEDEVOPS01"),
+            "{effects:?}"
+        );
+        s.busy = None;
+        let effects = press(&mut s, [key('j'), key('c')]);
+        assert!(
+            matches!(&effects[..], [Effect::Plan { request: Request::DenyUser { user }, .. }] if user == "devops-ci"),
+            "{effects:?}"
+        );
+        // Esc closes; the finding's details list the same subjects.
+        press(&mut s, [code(KeyCode::Esc), code(KeyCode::Enter)]);
+        let lines = detail::lines(&s);
+        assert!(
+            lines
+                .iter()
+                .any(|(l, v)| l == "IAM user" && v == "devops-ci"),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_session_key_points_to_its_roles_sessions() {
+        let mut s = demo_state(200, 60, 1);
+        s.context.source = SourceKind::Aws;
+        press(&mut s, [key('3'), key('/')]);
+        press(&mut s, "OutsideAWS".chars().map(key));
+        press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(s.view(PaneId::Findings).rows.len(), 1);
+        press(&mut s, [key('e'), key('c')]);
+        assert!(
+            s.flash
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("revoke the role's sessions"),
+            "{:?}",
+            s.flash
+        );
+        let effects = press(&mut s, [key('j'), key('c')]);
+        assert!(
+            matches!(&effects[..], [Effect::Plan { request: Request::RevokeSessions { role }, .. }] if role == "studyai-dev-ec2-role"),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
+    fn t_reads_the_timeline_of_what_the_finding_names() {
+        let mut s = on_leaked_key_finding();
+        let effects = press(&mut s, [key('t')]);
+        let [
+            Effect::Trail {
+                subjects, since, ..
+            },
+        ] = &effects[..]
+        else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(
+            subjects,
+            &[
+                Subject::AccessKey("AKIA4EXAMPLEDEVOPS01".into()),
+                Subject::User("devops-ci".into())
+            ]
+        );
+        let f = s.findings().unwrap().findings[s.selected_row().unwrap().item as usize].clone();
+        assert!(
+            *since <= f.first_seen - chrono::Duration::hours(1),
+            "from before the first sighting"
+        );
+        assert_eq!(s.overlay, Overlay::Timeline);
+        assert_eq!(s.timeline.as_ref().unwrap().load, TrailLoad::Loading);
+        let subjects = subjects.clone();
+        trail_answer(&mut s, subjects);
+        let view = s.timeline.as_ref().unwrap();
+        assert_eq!(view.rows().len(), 2);
+        // The filter narrows like a pane's; Enter shows the event whole; esc goes back.
+        press(&mut s, [key('/')]);
+        press(&mut s, "persistence".chars().map(key));
+        press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(s.timeline.as_ref().unwrap().rows().len(), 1);
+        press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(s.timeline.as_ref().unwrap().open, Some(0));
+        press(&mut s, [code(KeyCode::Esc), code(KeyCode::Esc)]);
+        assert!(s.timeline.as_ref().unwrap().filter.is_empty());
+        press(&mut s, [code(KeyCode::Esc)]);
+        assert_eq!(s.overlay, Overlay::None);
+        assert!(s.timeline.is_none());
+    }
+
+    #[test]
+    fn a_late_answer_for_an_older_timeline_is_dropped() {
+        let mut s = on_leaked_key_finding();
+        press(&mut s, [key('t')]);
+        let old = s.timeline.as_ref().unwrap().seq;
+        press(&mut s, [key('r')]);
+        update(
+            &mut s,
+            Msg::Trail {
+                seq: old,
+                result: Err("late".into()),
+            },
+        );
+        assert_eq!(s.timeline.as_ref().unwrap().load, TrailLoad::Loading);
+    }
+
+    #[test]
+    fn t_on_a_group_reads_the_events_naming_it() {
+        let mut s = demo_state(200, 60, 1);
+        let effects = press(&mut s, [key('2'), key('t')]);
+        assert!(
+            matches!(&effects[..], [Effect::Trail { subjects, .. }] if matches!(&subjects[..], [Subject::Resource(id)] if id.starts_with("sg-"))),
+            "{effects:?}"
+        );
+        let effects = press(&mut s, [code(KeyCode::Esc), key('4'), key('t')]);
+        assert!(effects.is_empty());
+    }
+
+    #[test]
+    fn the_runbooks_credential_step_offers_the_high_findings_credentials() {
+        let mut s = demo_state(200, 60, 1);
+        s.context.source = SourceKind::Aws;
+        press(&mut s, [key('I')]);
+        let rb = crate::app::incident::steps(&s);
+        let at = rb
+            .steps
+            .iter()
+            .position(|st| st.id == "credentials")
+            .unwrap();
+        s.overlay = Overlay::Incident { selected: at };
+        press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(s.overlay, Overlay::Subjects);
+        let ids: Vec<&str> = s
+            .subjects
+            .as_ref()
+            .unwrap()
+            .items
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect();
+        assert!(ids.contains(&"studyai-dev-ec2-role"), "{ids:?}");
+        // With nothing acted on yet, the incident's own timeline says what to do first.
+        let at = rb
+            .steps
+            .iter()
+            .position(|st| st.id == "cloudtrail")
+            .unwrap();
+        s.overlay = Overlay::Incident { selected: at };
+        assert!(press(&mut s, [code(KeyCode::Enter)]).is_empty());
+        assert!(s.flash.as_ref().unwrap().text.contains("names nothing yet"));
+    }
 }

@@ -42,10 +42,12 @@ pub enum Action {
     Copy,
     Console,
     Jump,
+    Timeline,
+    Subjects,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::Quit,
         Action::NextPane,
         Action::PrevPane,
@@ -82,6 +84,8 @@ impl Action {
         Action::Copy,
         Action::Console,
         Action::Jump,
+        Action::Timeline,
+        Action::Subjects,
     ];
 
     /// Actions that change AWS: hidden in read-only mode.
@@ -135,6 +139,8 @@ impl Action {
             Action::Copy => "copy",
             Action::Console => "console",
             Action::Jump => "jump",
+            Action::Timeline => "timeline",
+            Action::Subjects => "subjects",
         }
     }
 
@@ -177,6 +183,8 @@ impl Action {
             Action::Copy => "copy the id or ARN (OSC 52)",
             Action::Console => "AWS console link (copied)",
             Action::Jump => "jump to what the row names",
+            Action::Timeline => "CloudTrail timeline of the row",
+            Action::Subjects => "what the finding names: open, timeline, contain",
         }
     }
 
@@ -222,6 +230,8 @@ impl Action {
             Action::Copy => &["y"],
             Action::Console => &["o"],
             Action::Jump => &["J"],
+            Action::Timeline => &["t"],
+            Action::Subjects => &["e"],
         }
     }
 }

@@ -22,11 +22,81 @@ pub struct Finding {
     pub archived: bool,
     /// Further fields of the full finding, flattened as `path = value`, for the detail view.
     pub details: Vec<(String, String)>,
+    /// What the finding names that a responder can open or act on: the access key and its
+    /// user or role, the instance, its interfaces and groups, the bucket.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<FindingSubject>,
+}
+
+/// A resource a finding names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingSubject {
+    pub kind: SubjectKind,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    AccessKey,
+    User,
+    Role,
+    Instance,
+    NetworkInterface,
+    SecurityGroup,
+    Bucket,
+    Endpoint,
+}
+
+impl SubjectKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SubjectKind::AccessKey => "access key",
+            SubjectKind::User => "IAM user",
+            SubjectKind::Role => "IAM role",
+            SubjectKind::Instance => "instance",
+            SubjectKind::NetworkInterface => "network interface",
+            SubjectKind::SecurityGroup => "security group",
+            SubjectKind::Bucket => "S3 bucket",
+            SubjectKind::Endpoint => "endpoint",
+        }
+    }
+}
+
+impl FindingSubject {
+    pub fn new(kind: SubjectKind, id: impl Into<String>) -> FindingSubject {
+        FindingSubject {
+            kind,
+            id: id.into(),
+        }
+    }
+
+    /// A session key (ASIA…) cannot be deactivated: its role's sessions are revoked instead.
+    pub fn is_session_key(&self) -> bool {
+        self.kind == SubjectKind::AccessKey && self.id.starts_with("ASIA")
+    }
 }
 
 impl Finding {
     pub fn severity_label(&self) -> SeverityLabel {
         SeverityLabel::from_score(self.severity)
+    }
+
+    /// What the finding names: GuardDuty's resource details, else its resource when its id
+    /// says what it is.
+    pub fn named_subjects(&self) -> Vec<FindingSubject> {
+        if !self.subjects.is_empty() {
+            return self.subjects.clone();
+        }
+        let kind = match self.resource.as_str() {
+            r if r.starts_with("i-") => SubjectKind::Instance,
+            r if r.starts_with("eni-") => SubjectKind::NetworkInterface,
+            r if r.starts_with("sg-") => SubjectKind::SecurityGroup,
+            r if r.starts_with("AKIA") || r.starts_with("ASIA") => SubjectKind::AccessKey,
+            _ if self.resource_type == "S3Bucket" => SubjectKind::Bucket,
+            _ => return vec![],
+        };
+        vec![FindingSubject::new(kind, self.resource.clone())]
     }
 }
 
@@ -137,6 +207,7 @@ mod tests {
             last_seen: last,
             archived: false,
             details: vec![],
+            subjects: vec![],
         };
         let mut v = vec![
             f("c", 5.0, t(3)),

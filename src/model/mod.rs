@@ -101,12 +101,14 @@ mod endpoint;
 mod error;
 mod finding;
 mod group;
+mod iam;
 
 pub use check::*;
 pub use endpoint::*;
 pub use error::SourceError;
 pub use finding::*;
 pub use group::*;
+pub use iam::*;
 
 #[cfg(test)]
 mod tests {

@@ -297,6 +297,20 @@ impl Pane for EndpointsPane {
         })
     }
 
+    fn timeline(
+        &self,
+        data: &PaneData,
+        row: RowRef,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<super::TrailRequest> {
+        let e = endpoints(data).get(row.item as usize)?;
+        Some(super::TrailRequest::of_resource(
+            format!("endpoint {}", e.name),
+            &e.name,
+            now,
+        ))
+    }
+
     fn console_url(&self, data: &PaneData, row: RowRef) -> Option<String> {
         let e = endpoints(data).get(row.item as usize)?;
         Some(super::console(

@@ -147,8 +147,22 @@ impl Pane for FindingsPane {
             line("account", &f.account_id),
             line("id", &f.id),
             line("archived", if f.archived { "yes" } else { "no" }),
-            section("description"),
         ]);
+        // What it names, each with what secdash did to it: `e` opens and acts on them.
+        let subjects = f.named_subjects();
+        if !subjects.is_empty() {
+            out.push(section(
+                "subjects (e: open, timeline, contain · t: timeline)",
+            ));
+            for s in &subjects {
+                let done = ctx
+                    .changed(&s.id)
+                    .map(|c| format!("  [{c}]"))
+                    .unwrap_or_default();
+                out.push(line(s.kind.label(), format!("{}{done}", s.id)));
+            }
+        }
+        out.push(section("description"));
         for l in f.description.lines() {
             out.push(line("", l));
         }
@@ -323,6 +337,29 @@ impl Pane for FindingsPane {
 
     fn copy_text(&self, data: &PaneData, row: RowRef, _account: Option<&str>) -> Option<String> {
         findings(data).get(row.item as usize).map(|f| f.id.clone())
+    }
+
+    /// Its subjects' events, from an hour before its first sighting (a day at least).
+    fn timeline(
+        &self,
+        data: &PaneData,
+        row: RowRef,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<super::TrailRequest> {
+        let f = findings(data).get(row.item as usize)?;
+        let mut subjects: Vec<crate::trail::Subject> = f
+            .named_subjects()
+            .iter()
+            .map(crate::trail::Subject::of)
+            .collect();
+        if subjects.is_empty() {
+            subjects.push(crate::trail::Subject::Resource(f.resource.clone()));
+        }
+        Some(super::TrailRequest {
+            title: f.finding_type.clone(),
+            subjects,
+            since: crate::trail::since_for(f.first_seen, now),
+        })
     }
 
     fn console_url(&self, data: &PaneData, row: RowRef) -> Option<String> {

@@ -385,6 +385,34 @@ pub trait Pane: Sync {
     fn copy_text(&self, data: &PaneData, row: RowRef, account: Option<&str>) -> Option<String>;
     /// The AWS console page of the row's resource (`o`).
     fn console_url(&self, data: &PaneData, row: RowRef) -> Option<String>;
+    /// What `t` reads the CloudTrail timeline of: a title, the lookups, and since when (`None`:
+    /// this pane's rows have none).
+    fn timeline(
+        &self,
+        _data: &PaneData,
+        _row: RowRef,
+        _now: DateTime<Utc>,
+    ) -> Option<TrailRequest> {
+        None
+    }
+}
+
+/// The CloudTrail timeline a row asks for.
+pub struct TrailRequest {
+    pub title: String,
+    pub subjects: Vec<crate::trail::Subject>,
+    pub since: DateTime<Utc>,
+}
+
+impl TrailRequest {
+    /// Of one resource, over the last day.
+    pub fn of_resource(title: String, id: &str, now: DateTime<Utc>) -> TrailRequest {
+        TrailRequest {
+            title,
+            subjects: vec![crate::trail::Subject::Resource(id.to_string())],
+            since: now - chrono::Duration::hours(24),
+        }
+    }
 }
 
 /// The console's address for a service in a region.

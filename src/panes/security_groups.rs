@@ -413,6 +413,20 @@ impl Pane for SecurityGroupsPane {
         groups(data).get(row.item as usize).map(|g| g.id.clone())
     }
 
+    fn timeline(
+        &self,
+        data: &PaneData,
+        row: RowRef,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<super::TrailRequest> {
+        let g = groups(data).get(row.item as usize)?;
+        Some(super::TrailRequest::of_resource(
+            format!("security group {}", g.id),
+            &g.id,
+            now,
+        ))
+    }
+
     fn console_url(&self, data: &PaneData, row: RowRef) -> Option<String> {
         let g = groups(data).get(row.item as usize)?;
         Some(super::console(

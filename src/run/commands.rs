@@ -57,6 +57,7 @@ pub fn run(
             resource,
             since,
             format,
+            incident,
             ..
         } => {
             let subject = match (access_key, user, role, resource) {
@@ -66,7 +67,11 @@ pub fn run(
                 (.., Some(r)) => Subject::Resource(r),
                 _ => bail!("give one of --access-key, --user, --role or --resource"),
             };
-            return rt.block_on(super::trail::run(subject, &since, format, config));
+            if let Some(id) = &incident {
+                runbook::check_incident(id)?;
+            }
+            let keep = incident.map(|id| (state_dir, id));
+            return rt.block_on(super::trail::run(subject, &since, format, config, keep));
         }
         Command::Completions { .. } | Command::Man { .. } => {
             bail!("completions and man pages are written before any config is read")
@@ -412,14 +417,30 @@ fn run_runbook(
         RunbookCommand::Report { incident, format } => {
             let rb = runbook::load(state_dir, &incident)?;
             let all = journal.read()?.entries();
+            let readings = crate::trail::record::load(state_dir, &incident);
             match format {
-                ReportFormat::Markdown => print!("{}", runbook::report_markdown(&rb, &all, now)),
+                ReportFormat::Markdown => {
+                    print!("{}", runbook::report_markdown(&rb, &all, &readings, now))
+                }
                 ReportFormat::Json => {
                     let mine: Vec<Entry> =
                         all.into_iter().filter(|e| e.incident == incident).collect();
                     let live: Vec<String> = runbook::still_in_effect(&mine)
                         .iter()
                         .map(|e| e.entry.clone())
+                        .collect();
+                    let undo: serde_json::Map<String, serde_json::Value> = mine
+                        .iter()
+                        .filter(|e| e.in_effect())
+                        .map(|e| {
+                            (
+                                e.entry.clone(),
+                                serde_json::json!({
+                                    "command": runbook::undo_command(e),
+                                    "not_before": runbook::release_not_before(e),
+                                }),
+                            )
+                        })
                         .collect();
                     println!(
                         "{}",
@@ -428,6 +449,8 @@ fn run_runbook(
                                 "runbook": rb,
                                 "timeline": mine,
                                 "still_in_effect": live,
+                                "undo": undo,
+                                "cloudtrail": readings,
                             })
                         )?)
                     );

@@ -15,6 +15,7 @@ pub async fn run(
     since: &str,
     format: Format,
     config: &Config,
+    keep: Option<(&std::path::Path, String)>,
 ) -> anyhow::Result<i32> {
     let since = trail::parse_since(since, chrono::Utc::now()).map_err(anyhow::Error::msg)?;
     let regions = if config.regions.is_empty() {
@@ -36,7 +37,7 @@ pub async fn run(
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("cannot reach AWS")?;
     let (timeline, calls) = TrailReader::new(&session, &regions)
-        .read(&subject, since)
+        .read(std::slice::from_ref(&subject), since)
         .await;
     let text = match format {
         Format::Text => report::text(&timeline, &calls),
@@ -52,6 +53,13 @@ pub async fn run(
     out.flush()?;
     for e in &timeline.errors {
         eprintln!("secdash: {e}");
+    }
+    if let Some((state_dir, incident)) = keep {
+        let reading = trail::record::Reading::of(&timeline, chrono::Utc::now());
+        match trail::record::save(state_dir, &incident, reading) {
+            Ok(()) => eprintln!("kept for the report of incident {incident}"),
+            Err(e) => eprintln!("secdash: the timeline was not kept for {incident}: {e}"),
+        }
     }
     Ok(if timeline.errors.is_empty() {
         exit::OK

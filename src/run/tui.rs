@@ -415,6 +415,30 @@ async fn event_loop_inner(
                         };
                         let _ = action_tx.send(Msg::Notice(flash));
                     }
+                    Effect::KeepTrail { incident, reading } => {
+                        if let Some(dir) = &state_dir
+                            && let Err(e) = crate::trail::record::save(dir, &incident, *reading)
+                        {
+                            tracing::warn!(error = %e, "keeping the timeline for the report");
+                        }
+                    }
+                    // Read in its own task: CloudTrail's rate limit makes a long timeline slow.
+                    Effect::Trail {
+                        seq,
+                        subjects,
+                        regions,
+                        since,
+                    } => {
+                        let tx = action_tx.clone();
+                        let source = fetch_plan.source.clone();
+                        action_tasks.push(tokio::spawn(async move {
+                            let result = source
+                                .trail(subjects, regions, since)
+                                .await
+                                .map_err(|e| e.to_string());
+                            let _ = tx.send(Msg::Trail { seq, result });
+                        }));
+                    }
                     Effect::ShowArchived(show) => {
                         fetch_plan
                             .include_archived

@@ -84,4 +84,18 @@ pub trait Source: Send + Sync {
     fn findings(&self, query: Query) -> BoxFuture<'_, FetchResult<FindingsData>>;
     /// The account's configuration, which the checklist is evaluated from.
     fn posture(&self, query: Query) -> BoxFuture<'_, FetchResult<PostureRead>>;
+    /// The CloudTrail timeline of these subjects in these regions since `since`, and the
+    /// calls it took.
+    fn trail(
+        &self,
+        _subjects: Vec<crate::trail::Subject>,
+        _regions: Vec<String>,
+        _since: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, Result<(crate::trail::Timeline, ApiCalls), SourceError>> {
+        Box::pin(async {
+            Err(SourceError::Other(
+                "this source has no CloudTrail history".into(),
+            ))
+        })
+    }
 }

@@ -2,6 +2,7 @@
 //! user, a role or a resource, the calls to look at first highlighted, and who called from
 //! where. Pure: `source::aws::trail` reads `LookupEvents`, `report` writes it out.
 
+pub mod record;
 pub mod report;
 
 use chrono::{DateTime, Utc};
@@ -27,6 +28,17 @@ impl Subject {
             Subject::AccessKey(k) => ("AccessKeyId", k),
             Subject::User(u) => ("Username", u),
             Subject::Role(r) | Subject::Resource(r) => ("ResourceName", r),
+        }
+    }
+
+    /// The lookup that reads what a finding's subject did, or what named it.
+    pub fn of(s: &crate::model::FindingSubject) -> Subject {
+        use crate::model::SubjectKind;
+        match s.kind {
+            SubjectKind::AccessKey => Subject::AccessKey(s.id.clone()),
+            SubjectKind::User => Subject::User(s.id.clone()),
+            SubjectKind::Role => Subject::Role(s.id.clone()),
+            _ => Subject::Resource(s.id.clone()),
         }
     }
 
@@ -82,6 +94,17 @@ impl Category {
             Category::Persistence => "persistence",
             Category::CredentialAccess => "credential and data access",
             Category::Mining => "compute for mining",
+            Category::Denied => "denied",
+        }
+    }
+
+    /// For a narrow screen.
+    pub fn short(self) -> &'static str {
+        match self {
+            Category::DefenceEvasion => "evasion",
+            Category::Persistence => "persistence",
+            Category::CredentialAccess => "data access",
+            Category::Mining => "mining",
             Category::Denied => "denied",
         }
     }
@@ -241,7 +264,8 @@ fn seen(events: &[Event], field: impl Fn(&Event) -> &str) -> Vec<Seen> {
 /// A timeline as read: newest first, with what heads it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Timeline {
-    pub subject: Subject,
+    /// What was looked up (an incident's timeline is of all its subjects).
+    pub subjects: Vec<Subject>,
     pub since: DateTime<Utc>,
     pub regions: Vec<String>,
     pub events: Vec<Event>,
@@ -256,7 +280,7 @@ pub struct Timeline {
 impl Timeline {
     /// Merges what each region read: newest first, each event once.
     pub fn new(
-        subject: Subject,
+        subjects: Vec<Subject>,
         since: DateTime<Utc>,
         regions: Vec<String>,
         mut events: Vec<Event>,
@@ -268,13 +292,22 @@ impl Timeline {
         Timeline {
             source_ips: seen(&events, |e| &e.source_ip),
             user_agents: seen(&events, |e| &e.user_agent),
-            subject,
+            subjects,
             since,
             regions,
             events,
             truncated,
             errors,
         }
+    }
+
+    /// What it is of, in words.
+    pub fn label(&self) -> String {
+        self.subjects
+            .iter()
+            .map(Subject::label)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The highlighted events, by category, oldest first within each.
@@ -287,6 +320,14 @@ impl Timeline {
         }
         by.into_iter().collect()
     }
+}
+
+/// Since when a finding's timeline reads: an hour before its first sighting, a day at least,
+/// never past CloudTrail's 90 days.
+pub fn since_for(first_seen: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    (first_seen - chrono::Duration::hours(1))
+        .min(now - chrono::Duration::hours(24))
+        .max(now - chrono::Duration::days(90))
 }
 
 /// `24h`, `7d`, `90m`: at most the 90 days CloudTrail's event history keeps.
@@ -365,7 +406,7 @@ mod tests {
     #[test]
     fn the_summary_counts_ips_with_first_and_last_seen() {
         let tl = Timeline::new(
-            Subject::AccessKey("AKIA1".into()),
+            vec![Subject::AccessKey("AKIA1".into())],
             t(0),
             vec!["us-east-1".into()],
             vec![

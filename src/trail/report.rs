@@ -2,7 +2,7 @@
 //! summary of source IPs and user agents and the highlights come first, then every event.
 
 use super::{Event, Seen, Timeline};
-use crate::source::ApiCalls;
+use crate::model::ApiCalls;
 use serde_json::json;
 use std::fmt::Write as _;
 
@@ -34,7 +34,7 @@ fn heading(tl: &Timeline, calls: &ApiCalls) -> (String, String) {
     (
         format!(
             "CloudTrail timeline of {} · since {} UTC · {}",
-            tl.subject.label(),
+            tl.label(),
             tl.since.format("%Y-%m-%d %H:%M"),
             tl.regions.join(", ")
         ),
@@ -137,7 +137,7 @@ pub fn text(tl: &Timeline, calls: &ApiCalls) -> String {
 pub fn json(tl: &Timeline, calls: &ApiCalls) -> serde_json::Value {
     json!({
         "schema_version": SCHEMA_VERSION,
-        "subject": tl.subject,
+        "subjects": tl.subjects,
         "since": tl.since,
         "regions": tl.regions,
         "events": tl.events,

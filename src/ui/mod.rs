@@ -3,6 +3,7 @@
 //! chrome and the overlays have their own files.
 
 mod chrome;
+mod investigate;
 mod overlay;
 mod pane;
 
@@ -55,6 +56,8 @@ pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
         Overlay::Help => overlay::help(state, theme, frame, area),
         Overlay::Detail { scroll } => overlay::detail(state, theme, frame, area, scroll),
         Overlay::Incident { selected } => overlay::incident(state, theme, frame, area, selected),
+        Overlay::Subjects => investigate::subjects(state, theme, frame, area),
+        Overlay::Timeline => investigate::timeline(state, theme, frame, area),
     }
     overlay::confirm(state, theme, frame, area);
 }

@@ -324,7 +324,7 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
         let row = Line::from(vec![
             Span::styled(format!(" {} ", e.time.format("%H:%M:%S")), theme.muted),
             Span::styled(
-                format!("{:<9} {:<26} ", e.action.verb(), clean(&e.target)),
+                format!("{:<15} {:<26} ", e.action.verb(), clean(&e.target)),
                 theme.dialog,
             ),
             Span::styled(status, style),

@@ -46,7 +46,7 @@ impl World {
         })
     }
 
-    fn role(&self, name: &str, max_session_secs: i32) -> String {
+    pub(crate) fn role(&self, name: &str, max_session_secs: i32) -> String {
         let iam = self.iam();
         rt().block_on(async {
             iam.create_role()

@@ -296,3 +296,83 @@ fn the_harness_throttles_above_two_requests_a_second() {
     });
     assert_eq!(codes, [None, None, Some("ThrottlingException".to_string())]);
 }
+
+#[test]
+fn the_incident_report_tells_the_timeline_and_how_to_undo_each_credential_action() {
+    let w = world();
+    leaked_key_story(&w);
+    let (code, _, err) = w.secdash(&["runbook", "start", "--incident", "INC-31"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = w.secdash(
+        &[
+            "trail",
+            "--access-key",
+            "AKIALEAKED",
+            "--incident",
+            "INC-31",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("kept for the report of incident INC-31"),
+        "{err}"
+    );
+    w.role("trainer-31", 3600);
+    let (code, _, err) = w.secdash(
+        &[
+            "revoke-sessions",
+            "trainer-31",
+            "--yes",
+            "--incident",
+            "INC-31",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, md, err) = w.secdash(&["runbook", "report", "--incident", "INC-31"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        md.contains("## CloudTrail") && md.contains("access key AKIALEAKED"),
+        "{md}"
+    );
+    assert!(md.contains("| `198.51.100.7` | 110 |"), "{md}");
+    assert!(
+        md.contains("- persistence:") && md.contains("`CreateAccessKey`"),
+        "{md}"
+    );
+    assert!(md.contains("## Credentials contained"), "{md}");
+    assert!(
+        md.contains("revoke-sessions trainer-31") && md.contains("only with `--force`"),
+        "{md}"
+    );
+    let (code, json, _) = w.secdash(
+        &[
+            "runbook",
+            "report",
+            "--incident",
+            "INC-31",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["cloudtrail"][0]["events"], 114);
+    let undo = v["undo"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .clone();
+    assert!(
+        undo["command"]
+            .as_str()
+            .unwrap()
+            .starts_with("secdash restore "),
+        "{undo}"
+    );
+    assert!(undo["not_before"].is_string(), "{undo}");
+}

@@ -3,7 +3,7 @@
 //! counts of active findings by severity.
 
 use crate::aws::calls::{Calls, call};
-use crate::model::{Finding, FindingsData, SeverityLabel};
+use crate::model::{Finding, FindingSubject, FindingsData, SeverityLabel, SubjectKind};
 use crate::source::SourceError;
 use aws_sdk_guardduty::Client;
 use aws_sdk_guardduty::types::{
@@ -202,6 +202,47 @@ pub fn resource_name(r: Option<&Resource>) -> (String, String) {
     (kind, name)
 }
 
+/// What the finding names that a responder can open or act on, in the order they act: the
+/// credentials first, then the instance, its interfaces and groups, then buckets.
+pub fn subjects(r: Option<&Resource>) -> Vec<FindingSubject> {
+    let Some(r) = r else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    let mut push = |kind, id: Option<&str>| {
+        if let Some(id) = id.filter(|i| !i.is_empty()) {
+            let s = FindingSubject::new(kind, id);
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    };
+    if let Some(a) = r.access_key_details() {
+        push(SubjectKind::AccessKey, a.access_key_id());
+        match a.user_type() {
+            Some("IAMUser") => push(SubjectKind::User, a.user_name()),
+            // For an assumed role GuardDuty names the role.
+            Some("AssumedRole" | "Role") => push(SubjectKind::Role, a.user_name()),
+            _ => {}
+        }
+    }
+    if let Some(i) = r.instance_details() {
+        push(SubjectKind::Instance, i.instance_id());
+        for n in i.network_interfaces() {
+            push(SubjectKind::NetworkInterface, n.network_interface_id());
+        }
+        for n in i.network_interfaces() {
+            for g in n.security_groups() {
+                push(SubjectKind::SecurityGroup, g.group_id());
+            }
+        }
+    }
+    for b in r.s3_bucket_details() {
+        push(SubjectKind::Bucket, b.name());
+    }
+    out
+}
+
 pub fn finding(f: &aws_sdk_guardduty::types::Finding, region: &str) -> Finding {
     let service = f.service();
     let created = time(f.created_at());
@@ -243,5 +284,6 @@ pub fn finding(f: &aws_sdk_guardduty::types::Finding, region: &str) -> Finding {
         last_seen: last,
         archived: service.and_then(|s| s.archived()).unwrap_or(false),
         details,
+        subjects: subjects(f.resource()),
     }
 }

@@ -210,6 +210,23 @@ impl Source for AwsSource {
         SourceKind::Aws
     }
 
+    fn trail(
+        &self,
+        subjects: Vec<crate::trail::Subject>,
+        regions: Vec<String>,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, Result<(crate::trail::Timeline, ApiCalls), SourceError>> {
+        Box::pin(async move {
+            let reader = trail::TrailReader::new(&self.session, &regions);
+            let (timeline, calls) = reader.read(&subjects, since).await;
+            // Every region failed: the timeline is an error, not an empty list.
+            if timeline.events.is_empty() && timeline.errors.len() >= regions.len().max(1) {
+                return Err(SourceError::Other(timeline.errors.join("; ")));
+            }
+            Ok((timeline, calls))
+        })
+    }
+
     fn identity(&self) -> BoxFuture<'_, Result<Identity, SourceError>> {
         Box::pin(async move {
             let calls = Calls::default();

@@ -51,9 +51,10 @@ impl TrailReader {
         }
     }
 
-    /// The timeline of `subject` since `since`, every region read in parallel, and the calls
-    /// it took.
-    pub async fn read(&self, subject: &Subject, since: DateTime<Utc>) -> (Timeline, ApiCalls) {
+    /// The timeline of the subjects since `since`, every region read in parallel (the
+    /// subjects one after the other within a region, behind its limiter), and the calls it
+    /// took.
+    pub async fn read(&self, subjects: &[Subject], since: DateTime<Utc>) -> (Timeline, ApiCalls) {
         let reads = self.regions.iter().map(|(name, client)| async move {
             let mut region = Region {
                 name,
@@ -64,7 +65,14 @@ impl TrailReader {
                     i
                 },
             };
-            self.read_region(&mut region, subject, since).await
+            let mut all = (Vec::new(), Vec::new(), Vec::new());
+            for subject in subjects {
+                let (mut e, mut t, mut err) = self.read_region(&mut region, subject, since).await;
+                all.0.append(&mut e);
+                all.1.append(&mut t);
+                all.2.append(&mut err);
+            }
+            all
         });
         let mut events = Vec::new();
         let mut truncated = Vec::new();
@@ -75,7 +83,7 @@ impl TrailReader {
             errors.extend(err);
         }
         let regions = self.regions.iter().map(|(r, _)| r.clone()).collect();
-        let timeline = Timeline::new(subject.clone(), since, regions, events, truncated, errors);
+        let timeline = Timeline::new(subjects.to_vec(), since, regions, events, truncated, errors);
         (timeline, self.calls.take().0)
     }
 

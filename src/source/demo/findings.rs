@@ -270,6 +270,7 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
                 first_seen: anchor - Duration::hours(f.first_h) - Duration::minutes((i * 7 % 60) as i64),
                 last_seen: anchor - Duration::hours(f.last_h) - Duration::minutes((i * 3 % 50) as i64),
                 archived: false,
+                subjects: subjects(f),
                 details: vec![
                     ("service.action.actionType".into(), action_type(f.kind).into()),
                     ("service.resourceRole".into(), "TARGET".into()),
@@ -287,6 +288,27 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
         findings: out,
         detectors: vec![(REGION.into(), true)],
         counts,
+    }
+}
+
+/// What each finding names, as GuardDuty's resource details would: the leaked key and its
+/// user, the instance role's session key and the role, the instance, the bucket.
+fn subjects(f: &FindingSpec) -> Vec<FindingSubject> {
+    use super::iam::{CI_USER, EC2_ROLE};
+    let s = FindingSubject::new;
+    match f.resource_type {
+        "AccessKey" if f.resource.starts_with("AKIA") => vec![
+            s(SubjectKind::AccessKey, f.resource),
+            s(SubjectKind::User, CI_USER),
+        ],
+        "AccessKey" if f.resource.starts_with("ASIA") => vec![
+            s(SubjectKind::AccessKey, f.resource),
+            s(SubjectKind::Role, EC2_ROLE),
+        ],
+        "AccessKey" if f.resource.ends_with("-role") => vec![s(SubjectKind::Role, f.resource)],
+        "Instance" => vec![s(SubjectKind::Instance, f.resource)],
+        "S3Bucket" => vec![s(SubjectKind::Bucket, f.resource)],
+        _ => vec![],
     }
 }
 

@@ -2,15 +2,15 @@
 //! demo's findings name, with IAM's answers and errors, changed only in memory.
 
 use super::{ACCOUNT, REGION};
-use crate::action::credentials::{AccessKeyInfo, LastUsed, PrincipalInfo};
-use crate::action::plan::{KeyStatus, Principal};
-use crate::model::SourceError;
+use crate::model::{AccessKeyInfo, KeyStatus, LastUsed, Principal, PrincipalInfo, SourceError};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
 
 /// The leaked key of the demo's story, and its user.
-pub const LEAKED_KEY: &str = "AKIA4EXAMPLE2CIKEY01";
-pub const CI_USER: &str = "studyai-ci-deployer";
+pub const LEAKED_KEY: &str = "AKIA4EXAMPLEDEVOPS01";
+pub const CI_USER: &str = "devops-ci";
+/// The instance role whose session credentials were used from outside AWS.
+pub const EC2_ROLE: &str = "studyai-dev-ec2-role";
 
 #[derive(Debug, Clone)]
 struct Key {
@@ -65,7 +65,7 @@ impl DemoIam {
             ),
         );
         keys.insert(
-            "AKIA4EXAMPLE2CIKEY02".to_string(),
+            "AKIA4EXAMPLEDEVOPS02".to_string(),
             key(CI_USER, KeyStatus::Inactive, 400, None),
         );
         keys.insert(
@@ -82,7 +82,7 @@ impl DemoIam {
             max_session_secs,
         };
         let mut roles = BTreeMap::new();
-        roles.insert("studyai-dev-ec2-role".to_string(), role("/", 3600));
+        roles.insert(EC2_ROLE.to_string(), role("/", 3600));
         roles.insert("studyai-dev-sagemaker-role".to_string(), role("/", 43200));
         roles.insert(
             "AWSServiceRoleForAmazonSageMakerNotebooks".to_string(),

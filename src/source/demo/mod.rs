@@ -15,6 +15,7 @@ mod findings;
 mod groups;
 pub mod iam;
 mod posture;
+pub mod trail;
 pub mod world;
 
 pub use endpoints::endpoints;
@@ -156,6 +157,19 @@ fn simulated_failure(pane: PaneId) -> SourceError {
 impl Source for DemoSource {
     fn kind(&self) -> SourceKind {
         SourceKind::Demo
+    }
+
+    fn trail(
+        &self,
+        subjects: Vec<crate::trail::Subject>,
+        _regions: Vec<String>,
+        since: DateTime<Utc>,
+    ) -> BoxFuture<'_, Result<(crate::trail::Timeline, super::ApiCalls), SourceError>> {
+        Box::pin(async move {
+            let mut calls = super::ApiCalls::new();
+            calls.insert("cloudtrail:LookupEvents".into(), subjects.len() as u32);
+            Ok((trail::timeline(&subjects, since, Utc::now()), calls))
+        })
     }
 
     fn identity(&self) -> BoxFuture<'_, Result<Identity, SourceError>> {

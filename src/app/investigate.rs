@@ -1,0 +1,294 @@
+//! A finding's subjects (the key and its user or role, the instance, its interfaces and
+//! groups, the bucket), each opened or contained with a key, and the incident's: what its
+//! actions and archived findings name, and the credentials to revoke. Pure.
+
+use super::timeline::timeline_of;
+use super::{AppState, Effect, Flash, Overlay, set_filter_of};
+use crate::action::Request;
+use crate::action::plan::ActionKind;
+use crate::config::keymap::Action;
+use crate::model::{Finding, FindingSubject, PaneId, SubjectKind};
+use crate::trail::Subject;
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+
+/// The subjects of a finding (or of the incident), one of them selected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectsView {
+    pub title: String,
+    /// Where actions on them run.
+    pub region: String,
+    pub items: Vec<FindingSubject>,
+    pub selected: usize,
+    /// How far back their timelines read.
+    pub since: DateTime<Utc>,
+}
+
+/// The containment that fits a subject, or why there is none.
+pub fn containment(s: &FindingSubject) -> Result<Request, String> {
+    Ok(match s.kind {
+        SubjectKind::AccessKey if s.is_session_key() => {
+            return Err(format!(
+                "{} is a role's session key: it cannot be deactivated; revoke the role's sessions instead",
+                s.id
+            ));
+        }
+        SubjectKind::AccessKey => Request::DisableKey {
+            access_key_id: s.id.clone(),
+        },
+        SubjectKind::User => Request::DenyUser { user: s.id.clone() },
+        SubjectKind::Role => Request::RevokeSessions { role: s.id.clone() },
+        SubjectKind::Instance | SubjectKind::NetworkInterface => Request::Contain {
+            target: s.id.clone(),
+        },
+        SubjectKind::SecurityGroup => Request::Isolate {
+            group_id: s.id.clone(),
+        },
+        SubjectKind::Bucket | SubjectKind::Endpoint => {
+            return Err(format!(
+                "secdash has no containment for a {}: open its timeline (t) to see who used it",
+                s.kind.label()
+            ));
+        }
+    })
+}
+
+/// What the containment key does to a subject, in words, for the list.
+pub fn containment_label(s: &FindingSubject) -> &'static str {
+    match containment(s) {
+        Ok(r) => match r.kind() {
+            ActionKind::DisableKey => "c: disable the key",
+            ActionKind::DenyUser => "c: deny it everything",
+            ActionKind::RevokeSessions => "c: revoke its sessions",
+            ActionKind::Contain => "c: contain it",
+            ActionKind::Isolate => "c: isolate the group",
+            _ => "",
+        },
+        Err(_) if s.is_session_key() => "a session key: revoke its role's sessions",
+        Err(_) => "",
+    }
+}
+
+fn selected_finding(state: &AppState) -> Option<&Finding> {
+    let row = state.selected_row()?;
+    state.findings()?.findings.get(row.item as usize)
+}
+
+/// `e` on a finding: its subjects.
+pub fn open_subjects(state: &mut AppState) -> Vec<Effect> {
+    if state.focus != PaneId::Findings {
+        state.flash = Some(Flash::refused(
+            "subjects are a finding's: select one in the findings pane",
+            state.now,
+        ));
+        return vec![];
+    }
+    let Some(f) = selected_finding(state).cloned() else {
+        state.flash = Some(Flash::refused("select a finding first", state.now));
+        return vec![];
+    };
+    let items = f.named_subjects();
+    if items.is_empty() {
+        state.flash = Some(Flash::refused(
+            format!(
+                "the finding names nothing secdash can open ({})",
+                f.resource
+            ),
+            state.now,
+        ));
+        return vec![];
+    }
+    state.subjects = Some(SubjectsView {
+        title: format!("{} · {}", f.finding_type, f.title),
+        region: f.region.clone(),
+        items,
+        selected: 0,
+        since: crate::trail::since_for(f.first_seen, state.now),
+    });
+    state.overlay = Overlay::Subjects;
+    vec![]
+}
+
+/// Every key, user, role, instance and group the incident's actions and the findings they
+/// archived name.
+pub fn incident_subjects(state: &AppState) -> Vec<FindingSubject> {
+    let mut out: Vec<FindingSubject> = Vec::new();
+    let mut push = |s: FindingSubject| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    let findings = state
+        .findings()
+        .map(|d| d.findings.as_slice())
+        .unwrap_or(&[]);
+    for e in &state.incident.entries {
+        let kind = match e.action {
+            ActionKind::DisableKey => Some(SubjectKind::AccessKey),
+            ActionKind::DenyUser => Some(SubjectKind::User),
+            ActionKind::RevokeSessions => Some(SubjectKind::Role),
+            ActionKind::Isolate | ActionKind::Revoke => Some(SubjectKind::SecurityGroup),
+            ActionKind::Contain if e.target.starts_with("eni-") => {
+                Some(SubjectKind::NetworkInterface)
+            }
+            ActionKind::Contain => Some(SubjectKind::Instance),
+            ActionKind::Archive | ActionKind::Unarchive => {
+                if let Some(f) = findings.iter().find(|f| f.id == e.target) {
+                    f.named_subjects().into_iter().for_each(&mut push);
+                }
+                None
+            }
+            ActionKind::Restore => None,
+        };
+        if let Some(kind) = kind {
+            push(FindingSubject::new(kind, e.target.clone()));
+        }
+    }
+    out
+}
+
+/// The credentials to revoke: the incident's, else those the high and critical findings name.
+fn credential_subjects(state: &AppState) -> Vec<FindingSubject> {
+    let credential = |s: &FindingSubject| {
+        matches!(
+            s.kind,
+            SubjectKind::AccessKey | SubjectKind::User | SubjectKind::Role
+        )
+    };
+    let mut out: Vec<FindingSubject> = incident_subjects(state)
+        .into_iter()
+        .filter(credential)
+        .collect();
+    if out.is_empty() {
+        for f in state
+            .findings()
+            .map(|d| d.findings.as_slice())
+            .unwrap_or(&[])
+        {
+            if f.severity < 7.0 || f.archived {
+                continue;
+            }
+            for s in f.named_subjects().into_iter().filter(credential) {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn watched_region(state: &AppState) -> String {
+    state
+        .context
+        .regions
+        .first()
+        .cloned()
+        .unwrap_or_else(|| crate::config::DEFAULT_REGION.to_string())
+}
+
+/// The runbook's "Revoke compromised credentials": the credentials to act on.
+pub fn revoke_credentials(state: &mut AppState) -> Vec<Effect> {
+    let items = credential_subjects(state);
+    if items.is_empty() {
+        state.flash = Some(Flash::refused(
+            "no access key, user or role in the incident or the high findings",
+            state.now,
+        ));
+        return vec![];
+    }
+    state.subjects = Some(SubjectsView {
+        title: format!("credentials of incident {}", state.incident.id),
+        region: watched_region(state),
+        items,
+        selected: 0,
+        since: state.now - Duration::days(7),
+    });
+    state.overlay = Overlay::Subjects;
+    vec![]
+}
+
+/// A key in the subjects list.
+pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+    let Some(view) = state.subjects.as_mut() else {
+        state.overlay = Overlay::None;
+        return vec![];
+    };
+    let last = view.items.len().saturating_sub(1);
+    let subject = view.items.get(view.selected).cloned();
+    let region = view.region.clone();
+    let since = view.since;
+    match (action, key.code) {
+        (Some(Action::Quit), _) => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        (Some(Action::Back), _) => state.overlay = Overlay::None,
+        (Some(Action::Down), _) => view.selected = (view.selected + 1).min(last),
+        (Some(Action::Up), _) => view.selected = view.selected.saturating_sub(1),
+        (Some(Action::Top), _) => view.selected = 0,
+        (Some(Action::Bottom), _) => view.selected = last,
+        (Some(Action::Open), _) => {
+            let Some(s) = subject else { return vec![] };
+            return open_subject(state, &s, since);
+        }
+        (_, KeyCode::Char('t')) => {
+            let Some(s) = subject else { return vec![] };
+            return timeline_of(
+                state,
+                format!("{} {}", s.kind.label(), s.id),
+                vec![Subject::of(&s)],
+                since,
+                Overlay::Subjects,
+            );
+        }
+        (Some(Action::Contain | Action::Isolate), _) => {
+            let Some(s) = subject else { return vec![] };
+            return match containment(&s) {
+                Ok(request) => super::keys::request_action(state, request, region),
+                Err(why) => {
+                    state.flash = Some(Flash::refused(why, state.now));
+                    vec![]
+                }
+            };
+        }
+        (Some(Action::Restore), _) => {
+            let Some(s) = subject else { return vec![] };
+            return super::keys::request_action(state, Request::Restore { what: s.id }, region);
+        }
+        (Some(Action::Copy), _) => {
+            if let Some(s) = subject {
+                state.flash = Some(Flash::info(format!("copied {}", s.id), state.now));
+                return vec![Effect::Copy(s.id)];
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Enter on a subject: its row in its pane, or (for credentials and buckets) its timeline.
+fn open_subject(state: &mut AppState, s: &FindingSubject, since: DateTime<Utc>) -> Vec<Effect> {
+    let pane = match s.kind {
+        SubjectKind::Instance | SubjectKind::NetworkInterface | SubjectKind::SecurityGroup => {
+            Some(PaneId::SecurityGroups)
+        }
+        SubjectKind::Endpoint => Some(PaneId::Endpoints),
+        _ => None,
+    };
+    match pane {
+        Some(pane) => {
+            state.overlay = Overlay::None;
+            state.focus = pane;
+            set_filter_of(state, pane, s.id.clone());
+            vec![]
+        }
+        None => timeline_of(
+            state,
+            format!("{} {}", s.kind.label(), s.id),
+            vec![Subject::of(s)],
+            since,
+            Overlay::Subjects,
+        ),
+    }
+}
