@@ -81,7 +81,10 @@ pub fn demo_state_scaled(width: u16, height: u16, scale: demo::Scale) -> AppStat
         )),
     };
     id.sanitize();
-    update(&mut state, Msg::Identity(Ok(id)));
+    update(
+        &mut state,
+        Msg::Identity(Ok(crate::source::Fetched::complete(id))),
+    );
     for pane in PaneId::ALL {
         let n = match pane {
             PaneId::Endpoints => scale.endpoints,

@@ -924,3 +924,28 @@ fn the_5xx_alert_keeps_its_five_minutes_at_every_window() {
         );
     }
 }
+
+/// Issue 17: `api_calls` left out the `sts:GetCallerIdentity` secdash makes for the header:
+/// every call is counted.
+#[test]
+fn every_call_is_counted_the_caller_identity_too() {
+    let moto = Moto::start();
+    let (code, v, said) = secdash(
+        &moto,
+        &[
+            "--once",
+            "--format",
+            "json",
+            "--region",
+            "us-east-1",
+            "--fail-on",
+            "never",
+        ],
+    );
+    assert!(code == 0 || code == 2, "{said}");
+    assert_eq!(
+        v["api_calls"]["sts:GetCallerIdentity"], 1,
+        "{}",
+        v["api_calls"]
+    );
+}

@@ -119,6 +119,8 @@ pub struct AppState {
     pub screen: Rect,
     /// API calls of each pane's last refresh.
     pub api_calls: BTreeMap<PaneId, ApiCalls>,
+    /// The call that read who is calling (the header's identity).
+    pub identity_calls: ApiCalls,
     /// CloudWatch metrics requested by each pane's last refresh (GetMetricData is billed per metric).
     pub metrics_requested: BTreeMap<PaneId, u64>,
     /// Refresh interval per pane, in seconds, for the cost estimate.
@@ -167,7 +169,7 @@ pub enum Msg {
         at: DateTime<Utc>,
         result: Result<Fetched<PaneData>, SourceError>,
     },
-    Identity(Result<Identity, SourceError>),
+    Identity(Result<Fetched<Identity>, SourceError>),
     /// The executor's plan for a requested action, or why there is none.
     Planned(Result<crate::action::plan::Plan, ActionFailure>),
     ActionDone(Result<ActionReport, ActionFailure>),
@@ -261,6 +263,7 @@ impl AppState {
             now,
             screen: Rect::new(0, 0, 80, 24),
             api_calls: BTreeMap::new(),
+            identity_calls: ApiCalls::new(),
             metrics_requested: BTreeMap::new(),
             refresh_seconds: BTreeMap::new(),
             keymap,
@@ -381,10 +384,10 @@ impl AppState {
         CloudWatchCost::estimate(&self.metrics_requested, &self.refresh_seconds)
     }
 
-    /// Total API calls of the last refresh of every pane.
+    /// Total API calls of the last refresh of every pane, and the identity's.
     pub fn total_api_calls(&self) -> ApiCalls {
         let mut total = ApiCalls::new();
-        for calls in self.api_calls.values() {
+        for calls in self.api_calls.values().chain([&self.identity_calls]) {
             for (op, n) in calls {
                 *total.entry(op.clone()).or_default() += n;
             }
@@ -416,7 +419,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Identity(result) => {
             match result {
-                Ok(id) => state.context.identity.succeed(id, state.now, vec![]),
+                Ok(f) => {
+                    state.identity_calls = f.api_calls;
+                    state.context.identity.succeed(f.data, state.now, vec![])
+                }
                 Err(e) => state.context.identity.fail(e, state.now),
             }
             vec![]

@@ -220,7 +220,7 @@ mod tests {
         fn kind(&self) -> SourceKind {
             SourceKind::Aws
         }
-        fn identity(&self) -> BoxFuture<'_, Result<Identity, SourceError>> {
+        fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {
             Box::pin(async { Err(SourceError::Other("not here".into())) })
         }
         fn endpoints(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {

@@ -128,7 +128,8 @@ async fn act(
     let identity = AwsSource::new(&session, std::slice::from_ref(&region))
         .identity()
         .await
-        .ok();
+        .ok()
+        .map(|f| f.data);
     let actor = Actor {
         caller_arn: identity.as_ref().and_then(|i| i.caller_arn.clone()),
         account: identity.as_ref().and_then(|i| i.account.clone()),

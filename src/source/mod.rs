@@ -78,7 +78,8 @@ pub type FetchResult<T> = Result<Fetched<T>, SourceError>;
 /// The one interface every data source implements.
 pub trait Source: Send + Sync {
     fn kind(&self) -> SourceKind;
-    fn identity(&self) -> BoxFuture<'_, Result<Identity, SourceError>>;
+    /// Who is calling, and the call that asked (counted like every other).
+    fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>>;
     fn endpoints(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>>;
     fn security_groups(&self, query: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>>;
     fn findings(&self, query: Query) -> BoxFuture<'_, FetchResult<FindingsData>>;

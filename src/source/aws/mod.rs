@@ -227,7 +227,7 @@ impl Source for AwsSource {
         })
     }
 
-    fn identity(&self) -> BoxFuture<'_, Result<Identity, SourceError>> {
+    fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {
         Box::pin(async move {
             let calls = Calls::default();
             let region = self
@@ -243,10 +243,12 @@ impl Source for AwsSource {
                 self.sts.get_caller_identity().send(),
             )
             .await?;
-            Ok(Identity {
+            let mut fetched = Fetched::complete(Identity {
                 account: out.account().map(str::to_string),
                 caller_arn: out.arn().map(str::to_string),
-            })
+            });
+            fetched.api_calls = calls.take().0;
+            Ok(fetched)
         })
     }
 

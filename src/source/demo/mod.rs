@@ -172,14 +172,14 @@ impl Source for DemoSource {
         })
     }
 
-    fn identity(&self) -> BoxFuture<'_, Result<Identity, SourceError>> {
+    fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {
         Box::pin(async {
-            Ok(Identity {
+            Ok(Fetched::complete(Identity {
                 account: Some(ACCOUNT.into()),
                 caller_arn: Some(format!(
                     "arn:aws:sts::{ACCOUNT}:assumed-role/SecOpsReadOnly/alice@example.com"
                 )),
-            })
+            }))
         })
     }
 
