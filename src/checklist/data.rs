@@ -18,6 +18,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "sagemaker_endpoint_config_kms_encryption_enabled",
             "sagemaker_notebook_instance_encryption_enabled",
         ],
+        prowler_note: "",
         eval: Some(|p, _| sagemaker_kms(p)),
     },
     ItemDef {
@@ -29,6 +30,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Enable automatic rotation on customer-managed KMS keys (aws kms enable-key-rotation).",
         seed: "001_3b5f6a000644dda0.txt",
         prowler: &["kms_cmk_rotation_enabled"],
+        prowler_note: "",
         eval: Some(|p, _| kms_rotation(p)),
     },
     ItemDef {
@@ -40,6 +42,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Enable default encryption (SSE-KMS for model data) on every bucket.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_default_encryption"],
+        prowler_note: "",
         eval: Some(|p, _| s3_encryption(p)),
     },
     ItemDef {
@@ -51,6 +54,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Enable versioning on every bucket.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_object_versioning"],
+        prowler_note: "",
         eval: Some(|p, _| s3_versioning(p)),
     },
     ItemDef {
@@ -62,6 +66,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Turn on all four Block Public Access settings on every bucket.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_level_public_access_block"],
+        prowler_note: "",
         eval: Some(|p, _| s3_public_access(p)),
     },
     ItemDef {
@@ -73,6 +78,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Add a bucket policy that denies requests where aws:SecureTransport is false.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_secure_transport_policy"],
+        prowler_note: "",
         eval: Some(|p, _| s3_tls(p)),
     },
     ItemDef {
@@ -84,6 +90,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Turn on EBS encryption by default in every region (aws ec2 enable-ebs-encryption-by-default).",
         seed: "004_aeddce46cc826ffb.txt",
         prowler: &["ec2_ebs_default_encryption"],
+        prowler_note: "",
         eval: Some(|p, _| ebs_encryption(p)),
     },
     ItemDef {
@@ -99,6 +106,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "iam_customer_attached_policy_no_administrative_privileges",
             "iam_inline_policy_no_administrative_privileges",
         ],
+        prowler_note: "Prowler's administrative-privilege checks skip service roles; this item judges the roles SageMaker and its jobs assume too, since they are what a compromised notebook acts as.",
         eval: Some(|p, _| least_privilege(p)),
     },
 ];

@@ -40,6 +40,8 @@ pub struct ItemDef {
     pub seed: &'static str,
     /// Ids of the equivalent Prowler checks, to compare results with that tool.
     pub prowler: &'static [&'static str],
+    /// How this item and its Prowler equivalents differ on purpose ("" when they agree).
+    pub prowler_note: &'static str,
     /// How the item is judged from the posture; `None` for a manual item.
     pub eval: Option<Evaluator>,
 }
@@ -105,6 +107,7 @@ pub fn result(def: &ItemDef, status: CheckStatus, evidence: impl Statements) -> 
         remediation: def.remediation.to_owned(),
         seed: def.seed,
         prowler: def.prowler,
+        prowler_note: def.prowler_note,
         problem: def.problem,
     }
 }
@@ -139,6 +142,36 @@ mod tests {
     use crate::metrics::Thresholds;
     use crate::model::CheckStatus;
     use std::collections::HashSet;
+
+    #[test]
+    fn where_prowler_judges_differently_the_item_says_how() {
+        for id in [
+            "network.custom_vpc",
+            "threat.waf",
+            "access.password_policy",
+            "data.least_privilege",
+        ] {
+            let def = ITEMS.iter().find(|d| d.id == id).unwrap();
+            assert!(!def.prowler_note.is_empty(), "{id} has no note");
+            assert!(
+                def.prowler_note.contains("Prowler"),
+                "{id}: {}",
+                def.prowler_note
+            );
+        }
+        let sg = ITEMS
+            .iter()
+            .find(|d| d.id == "network.security_groups")
+            .unwrap();
+        for port in [
+            "tcp_port_22",
+            "tcp_port_3389",
+            "postgres_5432",
+            "mysql_3306",
+        ] {
+            assert!(sg.prowler.iter().any(|p| p.contains(port)), "{port}");
+        }
+    }
 
     #[test]
     fn the_guides_account_passes_every_automatic_item() {

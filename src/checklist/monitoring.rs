@@ -16,6 +16,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Create 5XX and latency alarms per endpoint at the seed's thresholds, with an SNS alarm action.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[],
+        prowler_note: "",
         eval: Some(alarms),
     },
     ItemDef {
@@ -30,6 +31,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "cloudtrail_multi_region_enabled",
             "cloudtrail_log_file_validation_enabled",
         ],
+        prowler_note: "",
         eval: Some(|p, _| cloudtrail(p)),
     },
     ItemDef {
@@ -41,6 +43,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Enable flow logs on each VPC to CloudWatch Logs (/aws/vpc/flow-logs/...).",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["vpc_flow_logs_enabled"],
+        prowler_note: "",
         eval: Some(|p, _| flow_logs(p)),
     },
     ItemDef {
@@ -52,6 +55,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Subscribe the security team to the alarms' SNS topic and confirm the subscription.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[],
+        prowler_note: "",
         eval: Some(|p, _| security_alerts(p)),
     },
 ];

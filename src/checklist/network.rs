@@ -15,6 +15,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Run SageMaker in a dedicated VPC with private subnets (no route to an internet gateway).",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["vpc_subnet_separate_private_public"],
+        prowler_note: "Prowler's vpc_subnet_separate_private_public judges every VPC, the default one too; this item asks, as the guide does, for one custom VPC with private subnets for SageMaker and leaves the default VPC alone.",
         eval: Some(|p, _| custom_vpc(p)),
     },
     ItemDef {
@@ -26,6 +27,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Add interface endpoints for sagemaker.api, sagemaker.runtime, ECR and logs, and an S3 gateway endpoint.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[],
+        prowler_note: "",
         eval: Some(|p, _| vpc_endpoints(p)),
     },
     ItemDef {
@@ -39,7 +41,19 @@ pub(super) const ITEMS: &[ItemDef] = &[
         prowler: &[
             "ec2_securitygroup_allow_ingress_from_internet_to_all_ports",
             "ec2_securitygroup_allow_ingress_from_internet_to_high_risk_tcp_ports",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_postgres_5432",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_mysql_3306",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_sql_server_1433_1434",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_oracle_1521_2483",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_mongodb_27017_27018",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_redis_6379",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_memcached_11211",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_cassandra_7199_9160_8888",
+            "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_elasticsearch_kibana_9200_9300_5601",
         ],
+        prowler_note: "",
         eval: Some(|p, _| security_groups(p)),
     },
     ItemDef {
@@ -51,6 +65,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Give private subnets that need egress a route to an available NAT gateway in a public subnet.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[],
+        prowler_note: "",
         eval: Some(|p, _| nat_gateway(p)),
     },
     ItemDef {
@@ -62,6 +77,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Create notebook instances with DirectInternetAccess=Disabled in a private subnet.",
         seed: "001_3b5f6a000644dda0.txt",
         prowler: &["sagemaker_notebook_instance_without_direct_internet_access_configured"],
+        prowler_note: "",
         eval: Some(|p, _| notebook_internet(p)),
     },
     ItemDef {
@@ -73,6 +89,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Set RootAccess=Disabled on notebook instances.",
         seed: "001_3b5f6a000644dda0.txt",
         prowler: &["sagemaker_notebook_instance_root_access_disabled"],
+        prowler_note: "",
         eval: Some(|p, _| notebook_root(p)),
     },
     ItemDef {
@@ -84,6 +101,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Launch notebook instances with a SubnetId and security groups in the SageMaker VPC.",
         seed: "002_49d5f554f91208b7.txt",
         prowler: &["sagemaker_notebook_instance_vpc_settings_configured"],
+        prowler_note: "",
         eval: Some(|p, _| notebook_vpc(p)),
     },
     ItemDef {
@@ -98,6 +116,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "sagemaker_models_network_isolation_enabled",
             "sagemaker_models_vpc_settings_configured",
         ],
+        prowler_note: "",
         eval: Some(|p, _| model_isolation(p)),
     },
     ItemDef {
@@ -112,6 +131,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "sagemaker_training_jobs_network_isolation_enabled",
             "sagemaker_training_jobs_vpc_settings_configured",
         ],
+        prowler_note: "",
         eval: Some(|p, _| training_isolation(p)),
     },
     ItemDef {
@@ -123,6 +143,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Start training jobs with EnableInterContainerTrafficEncryption.",
         seed: "002_49d5f554f91208b7.txt",
         prowler: &["sagemaker_training_jobs_intercontainer_encryption_enabled"],
+        prowler_note: "",
         eval: Some(|p, _| training_encryption(p)),
     },
 ];

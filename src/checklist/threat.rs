@@ -15,6 +15,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Enable a GuardDuty detector in every region you run workloads in.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["guardduty_is_enabled"],
+        prowler_note: "",
         eval: Some(|p, _| guardduty(p)),
     },
     ItemDef {
@@ -26,6 +27,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Enable Security Hub with the CIS AWS Foundations and PCI DSS standards.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["securityhub_enabled"],
+        prowler_note: "",
         eval: Some(|p, _| security_hub(p)),
     },
     ItemDef {
@@ -37,6 +39,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Create a regional web ACL with rate limiting and the AWS managed common and SQLi rule sets.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["wafv2_webacl_with_rules"],
+        prowler_note: "Prowler's wafv2_webacl_with_rules judges the web ACLs that exist, so it cannot fail an account with none; this item fails when no web ACL protects the platform.",
         eval: Some(|p, _| waf(p)),
     },
     ItemDef {
@@ -48,6 +51,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Turn on the AWS Config recorder and the SageMaker and S3 encryption rules.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["config_recorder_all_regions_enabled"],
+        prowler_note: "",
         eval: Some(|p, _| config(p)),
     },
 ];

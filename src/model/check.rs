@@ -82,6 +82,8 @@ pub struct CheckItem {
     pub seed: &'static str,
     /// Equivalent Prowler check ids.
     pub prowler: &'static [&'static str],
+    /// How it differs from them on purpose, in words ("" when it does not).
+    pub prowler_note: &'static str,
     /// The title as the problem, for a failure: "KMS encryption not enabled".
     pub problem: &'static str,
 }

@@ -117,6 +117,9 @@ impl Pane for ChecklistPane {
         if !c.prowler.is_empty() {
             out.push(line("prowler", c.prowler.join(", ")));
         }
+        if !c.prowler_note.is_empty() {
+            out.push(line("differs", c.prowler_note));
+        }
         out
     }
 

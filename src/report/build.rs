@@ -93,6 +93,7 @@ impl<'a> Snapshot<'a> {
                 remediation: &c.remediation,
                 seed: c.seed,
                 prowler: c.prowler,
+                prowler_note: c.prowler_note,
             })
             .collect();
 

@@ -206,6 +206,9 @@ pub struct CheckOut<'a> {
     pub seed: &'static str,
     /// Equivalent Prowler check ids, to compare results with that tool.
     pub prowler: &'static [&'static str],
+    /// How this item differs from those checks on purpose.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub prowler_note: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
