@@ -295,3 +295,66 @@ fn accepted_risks_and_attestations_apply_to_a_live_account() {
     assert_eq!(reviews["status"], "pass");
     assert!(support::evidence(reviews).starts_with("attested by bob on "));
 }
+
+/// Issue 17: with the account's Block Public Access fully on and none on a bucket, S3 applies
+/// the stricter of the two: the bucket is blocked, and the item passes.
+#[test]
+fn the_accounts_block_public_access_covers_every_bucket() {
+    let moto = Moto::start();
+    seed(&moto, "failing");
+    let state = tempfile::tempdir().unwrap();
+    let before = checklist(&moto, state.path(), &[]);
+    assert_eq!(item(&before, "data.s3_public_access")["status"], "fail");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // The emulator's endpoint cannot take the account's host prefix: secdash's own
+        // interceptor takes it off, as it does for its read.
+        let control = aws_sdk_s3control::Client::from_conf(
+            aws_sdk_s3control::config::Builder::from(&moto.sdk(REGION).await)
+                .interceptor(secdash::aws::host_prefix::NoAccountHostPrefix {
+                    account: support::moto::ACCOUNT.into(),
+                })
+                .build(),
+        );
+        control
+            .put_public_access_block()
+            .account_id(support::moto::ACCOUNT)
+            .public_access_block_configuration(
+                aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(true)
+                    .ignore_public_acls(true)
+                    .block_public_policy(true)
+                    .restrict_public_buckets(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let after = checklist(&moto, state.path(), &[]);
+    let i = item(&after, "data.s3_public_access");
+    assert_eq!(i["status"], "pass", "{i}");
+    assert!(
+        i["evidence"]
+            .to_string()
+            .contains("account-level Block Public Access"),
+        "{i}"
+    );
+    let ids: Vec<&str> = i["prowler"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"s3_account_level_public_access_blocks"),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&"s3_bucket_level_public_access_block"),
+        "{ids:?}"
+    );
+}

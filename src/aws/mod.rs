@@ -6,6 +6,7 @@
 pub mod calls;
 pub mod ec2;
 pub mod errors;
+pub mod host_prefix;
 pub mod profiles;
 
 use crate::model::SourceError;

@@ -65,7 +65,10 @@ pub(super) const ITEMS: &[ItemDef] = &[
         problem: "S3 public access not blocked",
         remediation: "Turn on all four Block Public Access settings on every bucket.",
         seed: "000_7f081066f7c27ee7.txt",
-        prowler: &["s3_bucket_level_public_access_block"],
+        prowler: &[
+            "s3_bucket_level_public_access_block",
+            "s3_account_level_public_access_blocks",
+        ],
         prowler_note: "",
         eval: Some(|p, _| s3_public_access(p)),
     },
@@ -167,7 +170,7 @@ fn kms_rotation(p: &Posture) -> Verdict {
 /// Checks one setting of every bucket.
 fn per_bucket(
     p: &Posture,
-    setting: impl Fn(&Bucket) -> Result<Option<String>, &String>,
+    setting: impl Fn(&Bucket) -> Result<Option<String>, String>,
     good: &str,
 ) -> Verdict {
     let mut t = Tally::default();
@@ -179,7 +182,7 @@ fn per_bucket(
         match setting(b) {
             Ok(None) => ok += 1,
             Ok(Some(problem)) => t.fail(format!("{}: {problem}", b.name)),
-            Err(why) => t.gap(why),
+            Err(why) => t.gap(&why),
         }
     }
     if ok > 0 {
@@ -194,6 +197,7 @@ fn s3_encryption(p: &Posture) -> Verdict {
         |b| {
             b.encryption
                 .as_ref()
+                .map_err(String::clone)
                 .map(|e| e.is_none().then(|| "no default encryption".to_string()))
         },
         "encrypted by default",
@@ -222,22 +226,50 @@ fn s3_versioning(p: &Posture) -> Verdict {
         |b| {
             b.versioning
                 .as_ref()
+                .map_err(String::clone)
                 .map(|on| (!on).then(|| "versioning off".to_string()))
         },
         "versioned",
     )
 }
 
+/// S3 applies the stricter of the account's and the bucket's Block Public Access: with the
+/// account's fully on, every bucket is blocked whatever its own says.
 fn s3_public_access(p: &Posture) -> Verdict {
-    per_bucket(
-        p,
-        |b| {
-            b.public_access_blocked
-                .as_ref()
-                .map(|on| (!on).then(|| "Block Public Access not fully on".to_string()))
-        },
-        "block public access",
-    )
+    match &p.account_public_access_blocked {
+        Ok(true) => {
+            let mut t = Tally::default();
+            let Some(buckets) = t.read(&p.buckets) else {
+                return t.verdict("");
+            };
+            t.pass(format!(
+                "account-level Block Public Access fully on: all {} bucket(s) blocked whatever their own setting",
+                buckets.len()
+            ));
+            t.verdict("no S3 buckets")
+        }
+        account => {
+            let mut v = per_bucket(
+                p,
+                |b| match (&b.public_access_blocked, account) {
+                    (Ok(true), _) => Ok(None),
+                    // Not blocked here, and the account's setting is unknown: so is the bucket.
+                    (Ok(false), Err(why)) => Err(why.clone()),
+                    (Ok(false), Ok(_)) => Ok(Some(
+                        "Block Public Access not fully on (nor on the account)".to_string(),
+                    )),
+                    (Err(why), _) => Err(why.clone()),
+                },
+                "block public access",
+            );
+            if account == &Ok(false) && v.status == CheckStatus::Fail {
+                v.evidence.push(
+                    "account-level Block Public Access is not fully on: turning it on covers every bucket".to_string(),
+                );
+            }
+            v
+        }
+    }
 }
 
 fn s3_tls(p: &Posture) -> Verdict {
@@ -246,6 +278,7 @@ fn s3_tls(p: &Posture) -> Verdict {
         |b| {
             b.tls_enforced
                 .as_ref()
+                .map_err(String::clone)
                 .map(|on| (!on).then(|| "no policy denying aws:SecureTransport=false".to_string()))
         },
         "deny plain HTTP",
@@ -290,4 +323,37 @@ fn least_privilege(p: &Posture) -> Verdict {
         t.pass(format!("no wildcard grants: {}", names(&clean)));
     }
     t.verdict("no roles that SageMaker or EC2 can assume")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use crate::checklist::evaluate;
+    use crate::metrics::Thresholds;
+    use crate::model::CheckStatus;
+
+    #[test]
+    fn the_accounts_block_public_access_covers_buckets_without_their_own() {
+        let mut p = failing();
+        let item = |p: &_| {
+            status_of(
+                &evaluate(p, &Thresholds::default()),
+                "data.s3_public_access",
+            )
+        };
+        let (status, evidence) = item(&p);
+        assert_eq!(status, CheckStatus::Fail, "{evidence}");
+        assert!(evidence.contains("nor on the account"), "{evidence}");
+        p.account_public_access_blocked = Ok(true);
+        let (status, evidence) = item(&p);
+        assert_eq!(status, CheckStatus::Pass, "{evidence}");
+        assert!(
+            evidence.contains("account-level Block Public Access fully on"),
+            "{evidence}"
+        );
+        // The account's setting unread: an unblocked bucket is unknown, not failed.
+        p.account_public_access_blocked = Err("s3:GetAccountPublicAccessBlock denied".into());
+        let (status, evidence) = item(&p);
+        assert_eq!(status, CheckStatus::Unknown, "{evidence}");
+    }
 }

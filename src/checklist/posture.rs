@@ -11,6 +11,9 @@ pub type Observed<T> = Result<T, String>;
 pub struct Posture {
     pub regions: Vec<RegionPosture>,
     pub buckets: Observed<Vec<Bucket>>,
+    /// The account's S3 Block Public Access has all four settings on (S3 applies the stricter
+    /// of the account's and a bucket's).
+    pub account_public_access_blocked: Observed<bool>,
     /// `None`: the account has no password policy.
     pub password_policy: Observed<Option<PasswordPolicy>>,
     pub root_mfa: Observed<bool>,

@@ -213,6 +213,7 @@ pub(super) fn passing() -> Posture {
             public_access_blocked: Ok(true),
             tls_enforced: Ok(true),
         }]),
+        account_public_access_blocked: Ok(false),
         password_policy: Ok(Some(PasswordPolicy {
             minimum_length: 12,
             require_lowercase: true,

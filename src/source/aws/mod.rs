@@ -43,6 +43,8 @@ pub struct AwsSource {
     iam: aws_sdk_iam::Client,
     s3: aws_sdk_s3::Client,
     endpoints_cache: sagemaker::Cache,
+    /// Who is calling: read once (the header and the account-level reads need it).
+    caller: tokio::sync::OnceCell<Identity>,
 }
 
 impl AwsSource {
@@ -79,7 +81,34 @@ impl AwsSource {
             session: session.clone(),
             regions,
             endpoints_cache: sagemaker::Cache::default(),
+            caller: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// The caller's account and ARN, read once whoever asks first; the call is counted in
+    /// `calls` of that first asker.
+    pub(crate) async fn caller(&self, calls: &Calls) -> Result<&Identity, SourceError> {
+        self.caller
+            .get_or_try_init(|| async {
+                let region = self
+                    .regions
+                    .first()
+                    .map(|r| r.region.as_str())
+                    .unwrap_or("");
+                let out = call(
+                    calls,
+                    "sts:GetCallerIdentity",
+                    region,
+                    self.profile(),
+                    self.sts.get_caller_identity().send(),
+                )
+                .await?;
+                Ok(Identity {
+                    account: out.account().map(str::to_string),
+                    caller_arn: out.arn().map(str::to_string),
+                })
+            })
+            .await
     }
 
     fn profile(&self) -> Option<&str> {
@@ -230,23 +259,8 @@ impl Source for AwsSource {
     fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {
         Box::pin(async move {
             let calls = Calls::default();
-            let region = self
-                .regions
-                .first()
-                .map(|r| r.region.as_str())
-                .unwrap_or("");
-            let out = call(
-                &calls,
-                "sts:GetCallerIdentity",
-                region,
-                self.profile(),
-                self.sts.get_caller_identity().send(),
-            )
-            .await?;
-            let mut fetched = Fetched::complete(Identity {
-                account: out.account().map(str::to_string),
-                caller_arn: out.arn().map(str::to_string),
-            });
+            let identity = self.caller(&calls).await?.clone();
+            let mut fetched = Fetched::complete(identity);
             fetched.api_calls = calls.take().0;
             Ok(fetched)
         })

@@ -232,6 +232,7 @@ pub fn posture(
             bucket("studyai-dev-cloudtrail-logs", "aws:kms", true),
             bucket("studyai-dev-terraform-state", "aws:kms", true),
         ]),
+        account_public_access_blocked: Ok(false),
         password_policy: Ok(Some(PasswordPolicy {
             minimum_length: 8,
             require_lowercase: true,

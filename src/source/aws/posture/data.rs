@@ -256,3 +256,51 @@ async fn bucket(s3: &aws_sdk_s3::Client, ctx: &Ctx<'_>, name: String) -> Bucket 
         name,
     }
 }
+
+/// The account-level S3 Block Public Access (S3 Control): all four settings on, or not.
+pub(super) async fn account_public_access_blocked(
+    src: &super::AwsSource,
+    ctx: &Ctx<'_>,
+) -> Observed<bool> {
+    let read = async {
+        let account = src
+            .caller(ctx.calls)
+            .await?
+            .account
+            .clone()
+            .ok_or_else(|| SourceError::Other("the caller's account is unknown".into()))?;
+        let config = src.session.config();
+        let mut builder = aws_sdk_s3control::config::Builder::from(config);
+        if config.endpoint_url().is_some() {
+            builder = builder.interceptor(crate::aws::host_prefix::NoAccountHostPrefix {
+                account: account.clone(),
+            });
+        }
+        let control = aws_sdk_s3control::Client::from_conf(builder.build());
+        let out = absent(
+            call(
+                ctx.calls,
+                "s3:GetAccountPublicAccessBlock",
+                ctx.region,
+                ctx.profile,
+                control
+                    .get_public_access_block()
+                    .account_id(&account)
+                    .send(),
+            )
+            .await,
+            &["NoSuchPublicAccessBlockConfiguration"],
+        )?;
+        Ok(out
+            .and_then(|o| {
+                o.public_access_block_configuration().map(|c| {
+                    c.block_public_acls() == Some(true)
+                        && c.ignore_public_acls() == Some(true)
+                        && c.block_public_policy() == Some(true)
+                        && c.restrict_public_buckets() == Some(true)
+                })
+            })
+            .unwrap_or(false))
+    };
+    ctx.observed(read.await)
+}
