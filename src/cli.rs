@@ -55,6 +55,15 @@ pub struct Cli {
     #[arg(long, value_name = "never|low|medium|high|critical")]
     pub fail_on: Option<String>,
 
+    /// With --once: an earlier `--format json` snapshot; the report says what changed since
+    /// (`changes` in JSON, "Since the last run" in text and Markdown).
+    #[arg(long, value_name = "PREVIOUS.json", requires = "once")]
+    pub baseline: Option<PathBuf>,
+
+    /// With --baseline: the exit code counts only what is new since it (cron pages once).
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
+
     /// Time window for endpoint metrics, e.g. 15m, 1h, 1d.
     #[arg(long, value_name = "DURATION")]
     pub window: Option<String>,

@@ -704,3 +704,60 @@ fn a_subcommand_s_help_lists_only_the_flags_that_apply_each_described() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an AWS region"));
 }
+
+/// Issue 17: cron pages once. The same account again with --fail-on-new exits 0 and says
+/// nothing changed; a baseline that is not a snapshot is named, and nothing is fetched.
+#[test]
+fn a_baseline_makes_the_exit_code_count_only_what_is_new() {
+    let first = secdash()
+        .args(["--demo", "--once", "--format", "json", "--fail-on", "high"])
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(3));
+    let prev = temp_file(&String::from_utf8_lossy(&first.stdout), ".json");
+    let path = prev.path().to_str().unwrap();
+    let again = secdash()
+        .args([
+            "--demo",
+            "--once",
+            "--fail-on",
+            "high",
+            "--baseline",
+            path,
+            "--fail-on-new",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert_eq!(again.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("Since the last run") && text.contains("nothing changed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 new at or above high: exit code 0"),
+        "{text}"
+    );
+
+    let bad = temp_file("{\"hello\": 1}", ".json");
+    let out = secdash()
+        .args([
+            "--demo",
+            "--once",
+            "--baseline",
+            bad.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(bad.path().to_str().unwrap()) && err.contains("schema_version"),
+        "{err}"
+    );
+    let out = secdash()
+        .args(["--demo", "--fail-on-new", "--once"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "--fail-on-new wants --baseline");
+}

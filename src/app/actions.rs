@@ -8,6 +8,15 @@ use crate::config::keymap::Action;
 use crate::model::PaneId;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// What the TUI shows of an action that ran.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionReport {
+    pub message: String,
+    pub entry: String,
+    pub verified: bool,
+    pub action: crate::action::plan::ActionKind,
+}
+
 /// A plan waiting for the operator's word. No is the default: only the right answer runs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirm {

@@ -4,6 +4,7 @@
 //! happen outside is returned as an `Effect` for the runtime to carry out.
 
 pub mod actions;
+pub use actions::ActionReport;
 pub mod command;
 pub mod detail;
 mod flash;
@@ -56,15 +57,6 @@ impl Context {
     pub fn actions_enabled(&self) -> bool {
         (self.source == SourceKind::Aws || self.rehearsal) && !self.read_only
     }
-}
-
-/// What the TUI shows of an action that ran.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActionReport {
-    pub message: String,
-    pub entry: String,
-    pub verified: bool,
-    pub action: crate::action::plan::ActionKind,
 }
 
 /// Selection, scroll and filter of one pane.

@@ -76,6 +76,7 @@ impl<'a> Snapshot<'a> {
                 archived: f.archived,
                 region: &f.region,
                 account_id: &f.account_id,
+                subjects: &f.subjects,
             })
             .collect();
         let checklist: Vec<CheckOut> = state
@@ -149,8 +150,38 @@ impl<'a> Snapshot<'a> {
             api_calls_by_pane: &state.api_calls,
             cloudwatch_cost: state.cloudwatch_cost(),
             summary,
+            changes: None,
             panes: PaneId::ALL.map(|p| state.pane_data(p)),
         }
+    }
+
+    /// Says what changed since an earlier snapshot; with `fail_on_new`, the exit code counts
+    /// only what is new.
+    pub fn compared_with(mut self, base: &super::baseline::Baseline, fail_on_new: bool) -> Self {
+        let changes = super::baseline::compare(
+            base,
+            &self.endpoints,
+            &self.security_groups,
+            &self.findings,
+            &self.checklist,
+        );
+        if fail_on_new {
+            let sum = &mut self.summary;
+            sum.fail_on_new = true;
+            sum.breaches = sum
+                .fail_on
+                .map(|level| changes.new_breaches(level))
+                .unwrap_or_default();
+            sum.exit_code = if !sum.breaches.is_empty() {
+                exit::FAIL_ON
+            } else if !sum.complete {
+                exit::PARTIAL
+            } else {
+                exit::OK
+            };
+        }
+        self.changes = Some(changes);
+        self
     }
 }
 
@@ -229,6 +260,7 @@ fn summarize(
         checklist_by_status,
         fail_on,
         breaches,
+        fail_on_new: false,
         complete,
         exit_code,
     }

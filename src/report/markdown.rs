@@ -70,6 +70,15 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             writeln!(out, "- {}", cell(b))?;
         }
     }
+    if let Some(c) = &s.changes {
+        for line in super::baseline_lines(c) {
+            if let Some(title) = line.strip_prefix("Since") {
+                writeln!(out, "\n## Since{}\n", cell(title))?;
+            } else {
+                writeln!(out, "{}", cell(&line.replacen("  ", "- ", 1)))?;
+            }
+        }
+    }
 
     writeln!(out, "\n## Endpoints ({})\n", s.endpoints.len())?;
     writeln!(

@@ -1,6 +1,7 @@
 //! `--once` snapshots: one serde model (`types`) built from the app state (`build`), written as
 //! text, JSON or Markdown. The text report's tables are the panes' own columns.
 
+pub mod baseline;
 mod build;
 pub mod markdown;
 pub mod table;
@@ -47,3 +48,51 @@ pub fn write(
 
 #[cfg(test)]
 mod tests;
+
+/// The "Since the last run" section, a heading then one line per change ("  " in front), for
+/// the text and Markdown reports alike.
+fn baseline_lines(c: &baseline::Changes) -> Vec<String> {
+    let mut out = vec![format!(
+        "Since the last run{}",
+        c.since
+            .as_deref()
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default()
+    )];
+    if c.is_empty() {
+        out.push("  nothing changed".to_string());
+    }
+    for f in &c.new_findings {
+        out.push(format!(
+            "  new finding: {} {} ({})",
+            f.severity_label.label(),
+            f.finding_type,
+            f.title
+        ));
+    }
+    for id in &c.resolved_findings {
+        out.push(format!("  resolved finding: {id}"));
+    }
+    for s in &c.checklist {
+        out.push(format!(
+            "  checklist {}: {} -> {} ({})",
+            s.id,
+            s.from,
+            s.to.label(),
+            s.title
+        ));
+    }
+    for r in &c.new_risky_rules {
+        out.push(format!(
+            "  new {} rule in {} ({}): {}",
+            r.risk.label(),
+            r.group_id,
+            r.group_name,
+            r.rule
+        ));
+    }
+    for a in &c.new_alerts {
+        out.push(format!("  new alert on {}: {}", a.endpoint, a.message));
+    }
+    out
+}

@@ -259,3 +259,86 @@ fn the_api_call_detail_is_behind_verbose_and_breaches_are_listed() {
         "{text}"
     );
 }
+
+mod since_a_baseline {
+    use super::*;
+    use crate::report::baseline::{self, Baseline};
+
+    /// The demo's own snapshot as a baseline, changed by `edit` as if the account had been
+    /// different then.
+    fn baseline(edit: impl FnOnce(&mut serde_json::Value)) -> Baseline {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&render(&snapshot_of(Some(Risk::High)), Format::Json, false))
+                .unwrap();
+        edit(&mut v);
+        baseline::parse(&v.to_string()).unwrap()
+    }
+
+    #[test]
+    fn the_same_account_again_changes_nothing_and_pages_nobody() {
+        let s = snapshot_of(Some(Risk::High)).compared_with(&baseline(|_| {}), true);
+        assert!(s.changes.as_ref().unwrap().is_empty(), "{:?}", s.changes);
+        assert_eq!(s.summary.exit_code, exit::OK, "{:?}", s.summary.breaches);
+        // Without --fail-on-new the same snapshot exits 3: it has critical problems.
+        let s = snapshot_of(Some(Risk::High)).compared_with(&baseline(|_| {}), false);
+        assert_eq!(s.summary.exit_code, exit::FAIL_ON);
+        assert!(render(&s, Format::Text, false).contains("Since the last run"));
+    }
+
+    #[test]
+    fn what_is_new_and_what_was_resolved_is_said_and_only_the_new_pages() {
+        let base = baseline(|v| {
+            // Then: the first finding did not exist, a finding since resolved did, the KMS
+            // item passed, and the first group had no risky rule.
+            let findings = v["findings"].as_array_mut().unwrap();
+            findings.remove(0);
+            findings.push(serde_json::json!({"id": "gone-since", "archived": false}));
+            for c in v["checklist"].as_array_mut().unwrap() {
+                if c["id"] == "data.kms" {
+                    c["status"] = "pass".into();
+                }
+            }
+            v["security_groups"][0]["rules"] = serde_json::json!([]);
+        });
+        let s = snapshot_of(Some(Risk::High)).compared_with(&base, true);
+        let c = s.changes.as_ref().unwrap();
+        assert_eq!(c.new_findings.len(), 1, "{c:?}");
+        assert_eq!(c.resolved_findings, ["gone-since"]);
+        assert!(
+            c.checklist
+                .iter()
+                .any(|i| i.id == "data.kms" && i.from == "pass"),
+            "{c:?}"
+        );
+        assert!(!c.new_risky_rules.is_empty());
+        assert_eq!(s.summary.exit_code, exit::FAIL_ON);
+        assert!(
+            s.summary.breaches.iter().all(|b| b.starts_with("new: ")),
+            "{:?}",
+            s.summary.breaches
+        );
+        let md = render(&s, Format::Markdown, false);
+        assert!(
+            md.contains("## Since the last run") && md.contains("- resolved finding: gone-since"),
+            "{md}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&s, Format::Json, false)).unwrap();
+        assert_eq!(json["changes"]["resolved_findings"][0], "gone-since");
+        assert_eq!(json["summary"]["fail_on_new"], true);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_snapshot_is_named_for_what_it_is() {
+        assert!(
+            baseline::parse("not json")
+                .unwrap_err()
+                .contains("not a secdash JSON snapshot")
+        );
+        assert!(
+            baseline::parse("{}")
+                .unwrap_err()
+                .contains("schema_version")
+        );
+    }
+}

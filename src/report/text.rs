@@ -140,6 +140,15 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
             writeln!(out, "\napi calls: {total} (-v lists them)")?;
         }
     }
+    if let Some(c) = &s.changes {
+        for line in super::baseline_lines(c) {
+            if line.starts_with("Since") {
+                writeln!(out, "\n{}", bold(&line))?;
+            } else {
+                say(out, &line)?;
+            }
+        }
+    }
     let sum = &s.summary;
     // What makes the exit code, each on its own line.
     if !sum.breaches.is_empty() {
@@ -157,8 +166,9 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
         None => writeln!(out, "fail-on never: exit code {}", sum.exit_code)?,
         Some(level) => writeln!(
             out,
-            "{} at or above {}: exit code {}",
+            "{} {}at or above {}: exit code {}",
             sum.breaches.len(),
+            if sum.fail_on_new { "new " } else { "" },
             level.label(),
             sum.exit_code
         )?,

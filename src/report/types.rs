@@ -38,6 +38,9 @@ pub struct Snapshot<'a> {
     /// Estimated CloudWatch GetMetricData cost of one refresh and of an hour of refreshes.
     pub cloudwatch_cost: CloudWatchCost,
     pub summary: Summary,
+    /// What changed since `--baseline` (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<super::baseline::Changes>,
     /// Each pane's data as the screen shows it, for the text report's tables.
     #[serde(skip)]
     pub panes: [Option<&'a PaneData>; PaneId::COUNT],
@@ -187,6 +190,9 @@ pub struct FindingOut<'a> {
     pub archived: bool,
     pub region: &'a str,
     pub account_id: &'a str,
+    /// What the finding names (access key, user, role, instance, interfaces, groups, bucket).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub subjects: &'a [crate::model::FindingSubject],
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,8 +233,11 @@ pub struct Summary {
     pub checklist_by_status: BTreeMap<CheckStatus, usize>,
     /// `null` when `--fail-on never`.
     pub fail_on: Option<Risk>,
-    /// What is at or above `fail_on`, one line each.
+    /// What is at or above `fail_on`, one line each (with `--fail-on-new`, only what is new).
     pub breaches: Vec<String>,
+    /// The exit code counts only what is new since the baseline.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub fail_on_new: bool,
     pub complete: bool,
     pub exit_code: i32,
 }

@@ -202,6 +202,18 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     };
 
     if cli.once {
+        // Read before anything is fetched: a wrong path is said at once.
+        let baseline = match &cli.baseline {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the baseline {}", path.display()))?;
+                Some(
+                    crate::report::baseline::parse(&text)
+                        .map_err(|why| anyhow::anyhow!("the baseline {} {why}", path.display()))?,
+                )
+            }
+            None => None,
+        };
         let state = rt.block_on(once::fetch_all(state, &plan));
         let stdout = std::io::stdout();
         let terminal = stdout.is_terminal();
@@ -226,6 +238,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         let code = once::write(
             &state,
             config.fail_on,
+            baseline.as_ref().map(|b| (b, cli.fail_on_new)),
             cli.format,
             text_options,
             &mut std::io::BufWriter::new(stdout.lock()),

@@ -24,11 +24,15 @@ pub async fn fetch_all(mut state: AppState, plan: &FetchPlan) -> AppState {
 pub fn write(
     state: &AppState,
     fail_on: Option<Risk>,
+    baseline: Option<(&report::baseline::Baseline, bool)>,
     format: Format,
     text_options: report::TextOptions,
     out: &mut impl Write,
 ) -> std::io::Result<i32> {
-    let snapshot = Snapshot::from_state(state, Utc::now(), fail_on);
+    let mut snapshot = Snapshot::from_state(state, Utc::now(), fail_on);
+    if let Some((base, fail_on_new)) = baseline {
+        snapshot = snapshot.compared_with(base, fail_on_new);
+    }
     report::write(&snapshot, format, text_options, out)?;
     out.flush()?;
     Ok(snapshot.summary.exit_code)

@@ -1,0 +1,291 @@
+//! What changed since an earlier snapshot (`--baseline PREVIOUS.json`): new and resolved
+//! findings, checklist items whose status changed, new risky rules, new endpoint alerts. With
+//! `--fail-on-new` the exit code counts only what is new, so cron pages once. Pure: the earlier
+//! snapshot is read from its JSON (any schema version that has these fields).
+
+use super::types::{CheckOut, EndpointOut, FindingOut, SecurityGroupOut};
+use crate::model::{CheckStatus, Risk, Rule, SeverityLabel};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The parts of an earlier snapshot a comparison needs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Baseline {
+    pub generated_at: Option<String>,
+    /// Unarchived finding ids.
+    pub findings: BTreeSet<String>,
+    pub checklist: BTreeMap<String, String>,
+    /// Rules of medium risk or worse, by `rule_key`.
+    pub risky_rules: BTreeSet<String>,
+    /// (endpoint, alert kind).
+    pub alerts: BTreeSet<(String, String)>,
+}
+
+/// Why an earlier snapshot cannot be compared with.
+pub fn parse(text: &str) -> Result<Baseline, String> {
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| format!("is not a secdash JSON snapshot ({e})"))?;
+    if v.get("schema_version").and_then(Value::as_u64).is_none() {
+        return Err("has no schema_version: not a `secdash --once --format json` snapshot".into());
+    }
+    let list = |k: &str| v[k].as_array().cloned().unwrap_or_default();
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let mut b = Baseline {
+        generated_at: v["generated_at"].as_str().map(str::to_string),
+        ..Baseline::default()
+    };
+    for f in list("findings") {
+        if !f["archived"].as_bool().unwrap_or(false) {
+            b.findings.insert(s(&f["id"]));
+        }
+    }
+    for c in list("checklist") {
+        b.checklist.insert(s(&c["id"]), s(&c["status"]));
+    }
+    for g in list("security_groups") {
+        for r in g["rules"].as_array().into_iter().flatten() {
+            if risky(r["risk"].as_str().unwrap_or("none")) {
+                b.risky_rules.insert(format!(
+                    "{} {} {} {}-{} {}",
+                    s(&g["id"]),
+                    s(&r["direction"]),
+                    s(&r["protocol"]),
+                    r["from_port"],
+                    r["to_port"],
+                    s(&r["peer"])
+                ));
+            }
+        }
+    }
+    for e in list("endpoints") {
+        for a in e["alerts"].as_array().into_iter().flatten() {
+            b.alerts.insert((s(&e["name"]), s(&a["kind"])));
+        }
+    }
+    Ok(b)
+}
+
+fn risky(label: &str) -> bool {
+    matches!(label, "medium" | "high" | "critical")
+}
+
+/// The same key `parse` builds from the JSON, from a rule as it is now.
+fn rule_key(group: &str, r: &Rule) -> String {
+    let port = |p: Option<i32>| p.map(|p| p.to_string()).unwrap_or_else(|| "null".into());
+    let direction = match r.direction {
+        crate::model::Direction::Ingress => "ingress",
+        crate::model::Direction::Egress => "egress",
+    };
+    format!(
+        "{group} {direction} {} {}-{} {}",
+        r.protocol,
+        port(r.from_port),
+        port(r.to_port),
+        r.peer
+    )
+}
+
+/// "in tcp 22 from 0.0.0.0/0", as the groups pane says it.
+fn rule_label(r: &Rule) -> String {
+    let ports = if r.protocol == "all" {
+        "all traffic".to_string()
+    } else {
+        format!(
+            "{} {}",
+            r.protocol,
+            crate::model::ports_label(&r.protocol, r.from_port, r.to_port)
+        )
+    };
+    let dir = match r.direction {
+        crate::model::Direction::Ingress => "from",
+        crate::model::Direction::Egress => "to",
+    };
+    format!("{} {ports} {dir} {}", r.direction, r.peer)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingChange {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub finding_type: String,
+    pub severity_label: SeverityLabel,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusChange {
+    pub id: String,
+    pub title: String,
+    pub from: String,
+    pub to: CheckStatus,
+    /// How much a failure of it matters, for `--fail-on-new`.
+    #[serde(skip)]
+    pub importance: Risk,
+    #[serde(skip)]
+    pub problem: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleChange {
+    pub group_id: String,
+    pub group_name: String,
+    pub rule: String,
+    pub risk: Risk,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertChange {
+    pub endpoint: String,
+    pub kind: String,
+    pub message: String,
+}
+
+/// What changed since the baseline (`changes` in JSON).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Changes {
+    /// When the baseline was taken.
+    pub since: Option<String>,
+    pub new_findings: Vec<FindingChange>,
+    pub resolved_findings: Vec<String>,
+    pub checklist: Vec<StatusChange>,
+    pub new_risky_rules: Vec<RuleChange>,
+    pub new_alerts: Vec<AlertChange>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.new_findings.is_empty()
+            && self.resolved_findings.is_empty()
+            && self.checklist.is_empty()
+            && self.new_risky_rules.is_empty()
+            && self.new_alerts.is_empty()
+    }
+
+    /// What is new and at or above `level`, one line each: what `--fail-on-new` counts.
+    pub fn new_breaches(&self, level: Risk) -> Vec<String> {
+        let mut out = Vec::new();
+        if level <= Risk::High {
+            for a in &self.new_alerts {
+                out.push(format!(
+                    "new: endpoint {} in alert: {}",
+                    a.endpoint, a.message
+                ));
+            }
+        }
+        for r in self.new_risky_rules.iter().filter(|r| r.risk >= level) {
+            out.push(format!(
+                "new: {} rule in {} ({}): {}",
+                r.risk.label(),
+                r.group_id,
+                r.group_name,
+                r.reason
+            ));
+        }
+        for f in self
+            .new_findings
+            .iter()
+            .filter(|f| f.severity_label.as_risk() >= level)
+        {
+            out.push(format!(
+                "new: {} finding {}: {}",
+                f.severity_label.label(),
+                f.finding_type,
+                f.title
+            ));
+        }
+        for c in self
+            .checklist
+            .iter()
+            .filter(|c| c.to == CheckStatus::Fail && c.importance >= level)
+        {
+            out.push(format!(
+                "new: checklist {}: {} (was {})",
+                c.id, c.problem, c.from
+            ));
+        }
+        out
+    }
+}
+
+/// Compares the snapshot being written with the baseline.
+pub fn compare(
+    base: &Baseline,
+    endpoints: &[EndpointOut],
+    groups: &[SecurityGroupOut],
+    findings: &[FindingOut],
+    checklist: &[CheckOut],
+) -> Changes {
+    let now_findings: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| !f.archived)
+        .map(|f| f.id)
+        .collect();
+    let mut changes = Changes {
+        since: base.generated_at.clone(),
+        ..Changes::default()
+    };
+    for f in findings.iter().filter(|f| !f.archived) {
+        if !base.findings.contains(f.id) {
+            changes.new_findings.push(FindingChange {
+                id: f.id.to_string(),
+                finding_type: f.finding_type.to_string(),
+                severity_label: f.severity_label,
+                title: f.title.to_string(),
+            });
+        }
+    }
+    changes.resolved_findings = base
+        .findings
+        .iter()
+        .filter(|id| !now_findings.contains(id.as_str()))
+        .cloned()
+        .collect();
+    for c in checklist {
+        let now = serde_json::to_value(c.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        match base.checklist.get(c.id) {
+            Some(before) if *before != now => changes.checklist.push(StatusChange {
+                id: c.id.to_string(),
+                title: c.title.to_string(),
+                from: before.clone(),
+                to: c.status,
+                importance: c.importance.as_risk(),
+                problem: c.problem.to_string(),
+            }),
+            // An item the baseline did not have: a newer secdash, nothing changed in AWS.
+            _ => {}
+        }
+    }
+    for g in groups {
+        for r in g.rules.iter().filter(|r| r.risk >= Risk::Medium) {
+            if !base.risky_rules.contains(&rule_key(&g.id, r)) {
+                changes.new_risky_rules.push(RuleChange {
+                    group_id: g.id.clone(),
+                    group_name: g.name.clone(),
+                    rule: rule_label(r),
+                    risk: r.risk,
+                    reason: r.risk_reason.to_string(),
+                });
+            }
+        }
+    }
+    for e in endpoints {
+        for a in &e.alerts {
+            if !base
+                .alerts
+                .contains(&(e.name.to_string(), a.kind.to_string()))
+            {
+                changes.new_alerts.push(AlertChange {
+                    endpoint: e.name.to_string(),
+                    kind: a.kind.to_string(),
+                    message: a.message.clone(),
+                });
+            }
+        }
+    }
+    changes
+}
