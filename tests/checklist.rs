@@ -358,3 +358,35 @@ fn the_accounts_block_public_access_covers_every_bucket() {
         "{ids:?}"
     );
 }
+
+/// Issue 17: `[[accept]]` with `resources` mutes those resources: the item is judged without
+/// them and says what was muted and until when.
+#[test]
+fn a_muted_bucket_is_judged_without_against_a_live_account() {
+    let moto = Moto::start();
+    seed(&moto, "failing");
+    let state = tempfile::tempdir().unwrap();
+    let before = checklist(&moto, state.path(), &[]);
+    assert_eq!(item(&before, "data.s3_versioning")["status"], "fail");
+    let dir = state.path().join("secdash");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "[[accept]]\nitem = \"data.s3_versioning\"\nreason = \"scratch uploads\"\nowner = \"ml-platform\"\nexpires = \"2099-12-31\"\nresources = [\"arn:aws:s3:::studyai-dev-up*\"]\n",
+    )
+    .unwrap();
+    let items = checklist(&moto, state.path(), &[]);
+    let v = item(&items, "data.s3_versioning");
+    assert_ne!(v["status"], "fail", "{v}");
+    assert!(
+        support::evidence(v).contains(
+            "muted by ml-platform until 2099-12-31: studyai-dev-uploads (scratch uploads)"
+        ),
+        "{v}"
+    );
+    // The rest of the account still counts: the other bucket items are unchanged.
+    assert_eq!(
+        item(&items, "data.s3_encryption")["status"],
+        item(&before, "data.s3_encryption")["status"]
+    );
+}

@@ -8,13 +8,15 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A failing item the team has accepted until a date.
+/// A failing item the team has accepted until a date: the whole item, or (scoped to
+/// resources or tags) those resources muted while the rest still counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acceptance {
     pub item: String,
     pub reason: String,
     pub owner: String,
     pub expires: NaiveDate,
+    pub scope: super::mute::Scope,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,10 +44,66 @@ impl Default for Policy {
     }
 }
 
+/// Judges each item with a scoped acceptance again, without the resources it mutes, and says
+/// what was muted and until when (or that the muting expired).
+pub fn apply_mutes(
+    items: &mut [CheckItem],
+    posture: &super::posture::Posture,
+    policy: &Policy,
+    thresholds: &crate::metrics::Thresholds,
+    now: DateTime<Utc>,
+) {
+    let today = now.date_naive();
+    for a in policy.accepted.iter().filter(|a| !a.scope.is_empty()) {
+        let (Some(item), Some(def)) = (
+            items.iter_mut().find(|i| i.id == a.item),
+            super::find(&a.item),
+        ) else {
+            continue;
+        };
+        if a.expires < today {
+            item.evidence.push(format!(
+                "the muting by {} expired on {}: its resources count again",
+                a.owner, a.expires
+            ));
+            continue;
+        }
+        let (rest, muted) = super::mute::without(posture, &a.scope);
+        if muted.is_empty() {
+            item.evidence.push(format!(
+                "the muting by {} matches no resource ({}): check its patterns",
+                a.owner,
+                describe(&a.scope)
+            ));
+            continue;
+        }
+        let again = super::evaluate_one(def, &rest, thresholds);
+        item.status = again.status;
+        item.evidence = again.evidence;
+        item.evidence.push(format!(
+            "muted by {} until {}: {} ({})",
+            a.owner,
+            a.expires,
+            muted.join(", "),
+            a.reason
+        ));
+    }
+}
+
+fn describe(scope: &super::mute::Scope) -> String {
+    let mut parts: Vec<String> = scope.resources.clone();
+    parts.extend(scope.tags.iter().map(|(k, v)| format!("tag {k}={v}")));
+    parts.join(", ")
+}
+
 pub fn apply(items: &mut [CheckItem], policy: &Policy, now: DateTime<Utc>) {
     let today = now.date_naive();
     for item in items.iter_mut() {
-        if let Some(a) = policy.accepted.iter().find(|a| a.item == item.id) {
+        if let Some(a) = policy
+            .accepted
+            .iter()
+            .find(|a| a.item == item.id && a.scope.is_empty())
+        {
             if item.status == CheckStatus::Fail && a.expires >= today {
                 item.status = CheckStatus::Accepted;
                 item.evidence.push(format!(
@@ -119,6 +177,7 @@ mod tests {
                 reason: "migration in Q1".into(),
                 owner: "platform-team".into(),
                 expires: NaiveDate::from_ymd_opt(expires.0, expires.1, expires.2).unwrap(),
+                scope: Default::default(),
             }],
             ..Policy::default()
         }
@@ -233,5 +292,112 @@ mod tests {
             "{}",
             items[0].evidence.join("; ")
         );
+    }
+
+    mod muting {
+        use super::*;
+        use crate::checklist::mute::Scope;
+        use crate::checklist::posture::Bucket;
+        use crate::checklist::testkit::passing;
+        use crate::checklist::{evaluate, policy::apply_mutes};
+        use crate::metrics::Thresholds;
+
+        fn two_buckets_one_unversioned() -> crate::checklist::posture::Posture {
+            let mut p = passing();
+            let good = p.buckets.clone().unwrap()[0].clone();
+            p.buckets = Ok(vec![
+                good.clone(),
+                Bucket {
+                    name: "scratch-sandbox".into(),
+                    versioning: Ok(false),
+                    ..good
+                },
+            ]);
+            p
+        }
+
+        fn mute(resources: &[&str], expires: (i32, u32, u32)) -> Policy {
+            Policy {
+                accepted: vec![Acceptance {
+                    item: "data.s3_versioning".into(),
+                    reason: "scratch data".into(),
+                    owner: "ml-team".into(),
+                    expires: NaiveDate::from_ymd_opt(expires.0, expires.1, expires.2).unwrap(),
+                    scope: Scope {
+                        resources: resources.iter().map(|r| r.to_string()).collect(),
+                        tags: vec![],
+                    },
+                }],
+                ..Policy::default()
+            }
+        }
+
+        fn versioning(p: &crate::checklist::posture::Posture, policy: &Policy) -> CheckItem {
+            let mut items = evaluate(p, &Thresholds::default());
+            apply_mutes(&mut items, p, policy, &Thresholds::default(), now());
+            apply(&mut items, policy, now());
+            items
+                .into_iter()
+                .find(|i| i.id == "data.s3_versioning")
+                .unwrap()
+        }
+
+        #[test]
+        fn a_muted_bucket_is_left_out_and_the_evidence_says_so() {
+            let p = two_buckets_one_unversioned();
+            assert_eq!(versioning(&p, &Policy::default()).status, CheckStatus::Fail);
+            let item = versioning(&p, &mute(&["arn:aws:s3:::scratch-*"], (2026, 12, 31)));
+            assert_eq!(item.status, CheckStatus::Pass, "{:?}", item.evidence);
+            let said = item.evidence.join("; ");
+            assert!(said.contains("1/1 buckets versioned"), "{said}");
+            assert!(
+                said.contains("muted by ml-team until 2026-12-31: scratch-sandbox (scratch data)"),
+                "{said}"
+            );
+        }
+
+        #[test]
+        fn an_expired_or_unmatched_muting_changes_nothing_and_says_why() {
+            let p = two_buckets_one_unversioned();
+            let item = versioning(&p, &mute(&["scratch-*"], (2026, 1, 1)));
+            assert_eq!(item.status, CheckStatus::Fail);
+            assert!(item.evidence.join("; ").contains("expired on 2026-01-01"));
+            let item = versioning(&p, &mute(&["nothing-like-it-*"], (2026, 12, 31)));
+            assert_eq!(item.status, CheckStatus::Fail);
+            assert!(item.evidence.join("; ").contains("matches no resource"));
+        }
+
+        #[test]
+        fn a_tag_mutes_the_groups_that_carry_it() {
+            use crate::checklist::testkit::{group, groups, open_rule};
+            use crate::model::Risk;
+            let mut p = passing();
+            let mut g = group(vec![open_rule(22, Risk::Critical)]);
+            g.tags = vec![("env".into(), "sandbox".into())];
+            let mut data = groups(vec![]);
+            data.groups.push(g);
+            p.regions[0].security_groups = Ok(data);
+            let mut policy = mute(&[], (2026, 12, 31));
+            policy.accepted[0].item = "network.security_groups".into();
+            policy.accepted[0].scope.tags = vec![("env".into(), "sand*".into())];
+            let mut items = evaluate(&p, &Thresholds::default());
+            let before = items
+                .iter()
+                .find(|i| i.id == "network.security_groups")
+                .unwrap()
+                .status;
+            assert_eq!(before, CheckStatus::Fail);
+            apply_mutes(&mut items, &p, &policy, &Thresholds::default(), now());
+            let item = items
+                .iter()
+                .find(|i| i.id == "network.security_groups")
+                .unwrap();
+            assert_ne!(item.status, CheckStatus::Fail, "{:?}", item.evidence);
+            assert!(
+                item.evidence.join("; ").contains("muted by ml-team"),
+                "{:?}",
+                item.evidence
+            );
+        }
     }
 }

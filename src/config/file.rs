@@ -38,6 +38,11 @@ pub struct AcceptFile {
     pub owner: String,
     /// YYYY-MM-DD; the item fails again after this day.
     pub expires: String,
+    /// Mute only these resources (ids, names or ARNs; `*` wildcards): the item is judged
+    /// without them.
+    pub resources: Option<Vec<String>>,
+    /// Mute the resources carrying all these tags (security groups).
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Deserialize)]

@@ -408,11 +408,34 @@ pub fn resolve(
                     format!("{:?} is not a date like 2026-12-31 ({e})", a.expires),
                 )
             })?;
+        let resources: Vec<String> = a.resources.clone().unwrap_or_default();
+        if resources.iter().any(|r| r.trim().is_empty()) {
+            return Err(bad(
+                "resources",
+                "an empty pattern would mute nothing; name an id, a name or an ARN".into(),
+            ));
+        }
+        if a.resources.as_ref().is_some_and(|r| r.is_empty())
+            || a.tags.as_ref().is_some_and(|t| t.is_empty())
+        {
+            return Err(bad(
+                if a.tags.is_some() {
+                    "tags"
+                } else {
+                    "resources"
+                },
+                "is empty: leave it out to accept the whole item".into(),
+            ));
+        }
         accepted.push(crate::checklist::policy::Acceptance {
             item: a.item.clone(),
             reason: crate::sanitize::clean(&a.reason),
             owner: crate::sanitize::clean(&a.owner),
             expires,
+            scope: crate::checklist::mute::Scope {
+                resources,
+                tags: a.tags.clone().unwrap_or_default().into_iter().collect(),
+            },
         });
     }
     let attestation_days = file.attestation_days.unwrap_or(90);
@@ -584,6 +607,32 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "config file t.toml: key `q` is bound to both `quit` and `help`"
+        );
+    }
+
+    #[test]
+    fn a_muting_names_resources_or_tags_and_never_an_empty_list() {
+        let base = "[[accept]]\nitem = \"data.tls\"\nreason = \"cdn\"\nowner = \"web\"\nexpires = \"2026-12-31\"\n";
+        let c = resolve_text(
+            &format!("{base}resources = [\"arn:aws:s3:::up*\"]\ntags = {{ env = \"sandbox\" }}\n"),
+            Env::default(),
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(c.accepted[0].scope.resources, ["arn:aws:s3:::up*"]);
+        assert_eq!(
+            c.accepted[0].scope.tags,
+            [("env".to_string(), "sandbox".to_string())]
+        );
+        let err = resolve_text(
+            &format!("{base}resources = []\n"),
+            Env::default(),
+            Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("`accept[0].resources` is empty"),
+            "{err}"
         );
     }
 

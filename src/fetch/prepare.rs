@@ -83,7 +83,15 @@ pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
                 return Err(e);
             }
             let mut items = entered(items);
-            // The team's accepted risks and attestations, over whatever the source found.
+            // Muted resources first (the item judged without them), then the team's accepted
+            // risks and attestations, over whatever the source found.
+            checklist::policy::apply_mutes(
+                &mut items,
+                &posture,
+                ctx.policy,
+                ctx.thresholds,
+                ctx.now,
+            );
             checklist::policy::apply(&mut items, ctx.policy, ctx.now);
             PaneData::Checklist(items)
         }

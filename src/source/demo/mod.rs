@@ -239,14 +239,28 @@ pub fn account(now: DateTime<Utc>) -> Posture {
     )
 }
 
-/// The demo team has accepted one failing item, so every checklist status is on show.
+/// The demo team has accepted one failing item, so every checklist status is on show, and
+/// muted one bucket of another (the item judged without it).
 pub fn team_acceptances(now: DateTime<Utc>) -> Vec<Acceptance> {
-    vec![Acceptance {
-        item: "monitoring.security_alerts".into(),
-        reason: "pager migration in progress".into(),
-        owner: "platform-team".into(),
-        expires: (now + Duration::days(38)).date_naive(),
-    }]
+    vec![
+        Acceptance {
+            item: "monitoring.security_alerts".into(),
+            reason: "pager migration in progress".into(),
+            owner: "platform-team".into(),
+            expires: (now + Duration::days(38)).date_naive(),
+            scope: Default::default(),
+        },
+        Acceptance {
+            item: "data.tls".into(),
+            reason: "the upload form's CDN terminates TLS; bucket policy lands with it".into(),
+            owner: "web-team".into(),
+            expires: (now + Duration::days(21)).date_naive(),
+            scope: crate::checklist::mute::Scope {
+                resources: vec!["arn:aws:s3:::studyai-dev-uploads".into()],
+                tags: vec![],
+            },
+        },
+    ]
 }
 
 /// A small deterministic hash for noise (splitmix64).
