@@ -20,6 +20,8 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+    /// OCSF 1.5.0 events, one a line (Compliance Finding, Detection Finding).
+    Ocsf,
 }
 
 #[derive(Debug, Clone, Parser)]
@@ -132,6 +134,14 @@ pub struct ActionOpts {
     /// Refuse the change: the plan is shown and nothing is done.
     #[arg(long)]
     pub read_only: bool,
+}
+
+/// What `secdash trail` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrailFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -254,7 +264,7 @@ pub enum Command {
         profile: Option<String>,
         /// Text for people, JSON for scripts, Markdown for a ticket.
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: TrailFormat,
         /// Keep the highlights and the source IPs for this incident's report
         /// (`secdash runbook report`).
         #[arg(long, value_name = "ID")]

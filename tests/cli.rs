@@ -761,3 +761,42 @@ fn a_baseline_makes_the_exit_code_count_only_what_is_new() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "--fail-on-new wants --baseline");
 }
+
+/// Issue 17: `--format ocsf` is OCSF 1.5.0, one event a line, each accepted by the OCSF
+/// schema's models (py-ocsf-models, installed by scripts/setup): a Compliance Finding per
+/// checklist item, a Detection Finding per GuardDuty finding and per risky rule.
+#[test]
+fn ocsf_events_validate_against_the_schema_they_name() {
+    let out = secdash()
+        .args(["--demo", "--once", "--format", "ocsf", "--fail-on", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let events: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let first = &events[0];
+    assert_eq!(first["class_uid"], 2003);
+    assert_eq!(first["metadata"]["version"], "1.5.0");
+    assert!(
+        events.iter().any(|e| e["class_uid"] == 2004
+            && e["finding_info"]["types"][0] == "Risky security group rule")
+    );
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut child = std::process::Command::new(root.join(".venv/bin/python"))
+        .arg(root.join("tests/ocsf/validate.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the venv scripts/setup makes");
+    child.stdin.take().unwrap().write_all(&out.stdout).unwrap();
+    let done = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&done.stdout);
+    assert!(done.status.success(), "{said}");
+    assert!(
+        said.contains("ComplianceFinding 30") && said.contains("DetectionFinding"),
+        "{said}"
+    );
+}

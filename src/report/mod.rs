@@ -4,6 +4,7 @@
 pub mod baseline;
 mod build;
 pub mod markdown;
+pub mod ocsf;
 pub mod table;
 pub mod text;
 pub mod types;
@@ -43,6 +44,7 @@ pub fn write(
         }
         Format::Text => text::write(snapshot, text_options, out),
         Format::Markdown => markdown::write(snapshot, out),
+        Format::Ocsf => ocsf::write(snapshot, out),
     }
 }
 

@@ -2,7 +2,7 @@
 //! edge: it connects, reads and prints; `trail` decides what the timeline says.
 
 use crate::aws::{Options, Session};
-use crate::cli::{Format, exit};
+use crate::cli::{TrailFormat as Format, exit};
 use crate::config::Config;
 use crate::source::aws::trail::TrailReader;
 use crate::trail::{self, Subject, report};
