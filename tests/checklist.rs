@@ -65,7 +65,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 30);
+    assert_eq!(items.len(), 31);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -178,6 +178,10 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
             "studyai-dev-finetune: inter-container traffic not encrypted",
         ),
         (
+            "network.endpoint_instances",
+            "studyai-dev-phi3-mini: variant AllTraffic (1×g4dn.xlarge) on a single instance",
+        ),
+        (
             "data.kms",
             "endpoint studyai-dev-phi3-mini (config studyai-dev-phi3-mini-config): no KmsKeyId",
         ),
@@ -189,7 +193,7 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         ("data.s3_versioning", "studyai-dev-uploads: versioning off"),
         (
             "data.s3_public_access",
-            "studyai-dev-uploads: Block Public Access not fully on",
+            "studyai-dev-uploads: Block Public Access not fully on (nor on the account)",
         ),
         (
             "data.tls",

@@ -146,6 +146,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         prowler_note: "",
         eval: Some(|p, _| training_encryption(p)),
     },
+    ItemDef {
+        id: "network.endpoint_instances",
+        category: Category::Network,
+        importance: Importance::Medium,
+        title: "Endpoints on two instances or more",
+        problem: "Endpoint variants on a single instance",
+        remediation: "Give each production variant an instance count of 2 or more, so one instance's failure (or its Availability Zone's) does not take the endpoint down (Security Hub SageMaker.4).",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &["sagemaker_endpoint_config_prod_variant_instances"],
+        prowler_note: "Prowler reads the endpoint configs' initial instance counts; this item reads what each in-service endpoint runs now (auto scaling included), and leaves serverless variants out.",
+        eval: Some(|p, _| endpoint_instances(p)),
+    },
 ];
 
 /// Custom VPCs with at least one private subnet: where SageMaker should run.
@@ -496,6 +508,35 @@ fn training_encryption(p: &Posture) -> Verdict {
         |ok| {
             format!(
                 "{} training job(s) encrypt inter-container traffic",
+                ok.len()
+            )
+        },
+    )
+}
+
+fn endpoint_instances(p: &Posture) -> Verdict {
+    per_resource(
+        p,
+        |r| &r.endpoints,
+        "SageMaker endpoints",
+        |e: &EndpointEncryption| {
+            let single: Vec<String> = e
+                .variants
+                .iter()
+                .filter(|v| v.instance_count.is_some_and(|n| n < 2))
+                .map(|v| format!("{} ({})", v.name, v.label(true)))
+                .collect();
+            (!single.is_empty()).then(|| {
+                format!(
+                    "{}: variant {} on a single instance",
+                    e.endpoint,
+                    single.join(", ")
+                )
+            })
+        },
+        |ok| {
+            format!(
+                "{} endpoint(s): every instance-backed variant on 2 or more instances",
                 ok.len()
             )
         },

@@ -162,6 +162,8 @@ pub struct EndpointEncryption {
     pub endpoint: String,
     pub config: String,
     pub kms_key_id: Option<String>,
+    /// Its production variants with their instance counts (none for a serverless one).
+    pub variants: Vec<crate::model::Variant>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -132,6 +132,11 @@ pub(super) fn passing() -> Posture {
             endpoint: "ep-1".into(),
             config: "ep-1-config".into(),
             kms_key_id: Some("key".into()),
+            variants: vec![crate::model::Variant {
+                name: "AllTraffic".into(),
+                instance_type: Some("ml.g5.xlarge".into()),
+                instance_count: Some(2),
+            }],
         }]),
         models: Ok(vec![Model {
             name: "m".into(),
@@ -275,6 +280,11 @@ pub(super) fn failing() -> Posture {
         endpoint: "ep-1".into(),
         config: "ep-1-config".into(),
         kms_key_id: None,
+        variants: vec![crate::model::Variant {
+            name: "AllTraffic".into(),
+            instance_type: Some("ml.g5.xlarge".into()),
+            instance_count: Some(1),
+        }],
     }]);
     r.models = Ok(vec![Model {
         name: "m".into(),

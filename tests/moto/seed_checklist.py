@@ -44,7 +44,7 @@ def sagemaker_role(name):
     return iam.create_role(RoleName=name, AssumeRolePolicyDocument=ROLE_TRUST)["Role"]["Arn"]
 
 
-def endpoint(name, role, kms_key, vpc=None):
+def endpoint(name, role, kms_key, vpc=None, instances=1):
     model = {"ModelName": f"{name}-model", "ExecutionRoleArn": role,
              "PrimaryContainer": {"Image": "763104351884.dkr.ecr.ap-southeast-1.amazonaws.com/llm:1"}}
     if vpc:
@@ -52,7 +52,7 @@ def endpoint(name, role, kms_key, vpc=None):
     sm.create_model(**model)
     config = {"EndpointConfigName": f"{name}-config", "ProductionVariants": [{
         "VariantName": "AllTraffic", "ModelName": f"{name}-model",
-        "InitialInstanceCount": 1, "InstanceType": "ml.g4dn.xlarge"}]}
+        "InitialInstanceCount": instances, "InstanceType": "ml.g4dn.xlarge"}]}
     if kms_key:
         config["KmsKeyId"] = kms_key
     sm.create_endpoint_config(**config)
@@ -124,7 +124,7 @@ def passing():
                                 InstanceType="ml.t3.medium", RoleArn=role, SubnetId=private[0],
                                 SecurityGroupIds=[sg], DirectInternetAccess="Disabled",
                                 RootAccess="Disabled", KmsKeyId=key)
-    endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc)
+    endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc, instances=2)
     sm.create_model(ModelName="studyai-dev-isolated", ExecutionRoleArn=role,
                     PrimaryContainer={"Image": "x"}, EnableNetworkIsolation=True)
     training_job("studyai-dev-finetune", role, VpcConfig=in_vpc, EnableNetworkIsolation=True,

@@ -156,6 +156,7 @@ pub fn posture(
                 endpoint: e.name.clone(),
                 config: format!("{}-config", e.name),
                 kms_key_id: e.kms_key_id.clone(),
+                variants: e.variants.clone(),
             })
             .collect()),
         models: Ok(endpoints

@@ -97,6 +97,7 @@ async fn endpoints(
             endpoint: l.name.clone(),
             config: d.config_name,
             kms_key_id: d.kms_key_id,
+            variants: d.variants,
         })
     }))
     .await
