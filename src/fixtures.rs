@@ -46,10 +46,10 @@ pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
         PaneId::Endpoints => Raw::Endpoints(demo::endpoints(now, Duration::hours(1), 300, scale)),
         PaneId::SecurityGroups => Raw::SecurityGroups(demo::security_groups(scale)),
         PaneId::Findings => Raw::Findings(demo::findings(now, scale)),
-        PaneId::Checklist => Raw::Posture(PostureRead {
+        PaneId::Checklist => Raw::Posture(Box::new(PostureRead {
             posture: demo::account(now),
             first_error: None,
-        }),
+        })),
     };
     let policy = Policy {
         accepted: demo::team_acceptances(now),

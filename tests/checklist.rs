@@ -65,7 +65,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 31);
+    assert_eq!(items.len(), 33);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -230,6 +230,11 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
             "ap-southeast-1: no active account analyzer",
         ),
         ("access.mfa", "root account has no MFA"),
+        ("access.user_mfa", "bob: console password, no MFA device"),
+        (
+            "access.key_rotation",
+            "bob: key 1 last rotated 120 days ago and unused for 90 days",
+        ),
     ];
     for (id, want) in evidence {
         let got = support::evidence(item(&items, id));

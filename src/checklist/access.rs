@@ -51,6 +51,34 @@ pub(super) const ITEMS: &[ItemDef] = &[
         eval: None,
     },
     ItemDef {
+        id: "access.user_mfa",
+        category: Category::AccessControl,
+        importance: Importance::High,
+        title: "MFA for console users",
+        problem: "Console users without MFA",
+        remediation: "Assign an MFA device to every IAM user with a console password, or remove the password.",
+        seed: "003_cfe0e7f347629ee1.txt",
+        prowler: &["iam_user_mfa_enabled_console_access"],
+        prowler_note: "",
+        eval: Some(|p, _| user_mfa(p)),
+    },
+    ItemDef {
+        id: "access.key_rotation",
+        category: Category::AccessControl,
+        importance: Importance::Medium,
+        title: "Access keys rotated and used",
+        problem: "Access keys old, unused or on the root user",
+        remediation: "Rotate access keys within 90 days, deactivate those unused for 90 days, and delete the root user's keys.",
+        seed: "004_aeddce46cc826ffb.txt",
+        prowler: &[
+            "iam_rotate_access_key_90_days",
+            "iam_user_accesskey_unused",
+            "iam_no_root_access_key",
+        ],
+        prowler_note: "",
+        eval: Some(|p, _| key_rotation(p)),
+    },
+    ItemDef {
         id: "access.mfa",
         category: Category::AccessControl,
         importance: Importance::High,
@@ -116,6 +144,74 @@ fn password_policy(p: &Posture) -> Verdict {
         None => {}
     }
     t.verdict("")
+}
+
+const ROOT: &str = "<root_account>";
+
+fn user_mfa(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let Some(rows) = t.read(&p.credentials) else {
+        return t.verdict("");
+    };
+    let console: Vec<&UserCredentials> = rows
+        .iter()
+        .filter(|u| u.user != ROOT && u.password_enabled)
+        .collect();
+    for u in console.iter().filter(|u| !u.mfa_active) {
+        t.fail(format!("{}: console password, no MFA device", u.user));
+    }
+    let with = console.iter().filter(|u| u.mfa_active).count();
+    if with > 0 {
+        t.pass(format!("{with} console user(s) with MFA"));
+    }
+    t.verdict("no IAM user has a console password")
+}
+
+fn key_rotation(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let Some(rows) = t.read(&p.credentials) else {
+        return t.verdict("");
+    };
+    let limit = chrono::Duration::days(90);
+    let age = |d: chrono::DateTime<chrono::Utc>| (p.read_at - d).num_days();
+    let mut fine = 0;
+    for u in rows {
+        for k in u.keys.iter().filter(|k| k.active) {
+            if u.user == ROOT {
+                t.fail("the root user has an active access key".to_string());
+                continue;
+            }
+            let old = k.last_rotated.filter(|r| p.read_at - *r > limit);
+            // Unused: not used for 90 days, or never used and older than that.
+            let unused = match (k.last_used, k.last_rotated) {
+                (Some(used), _) => p.read_at - used > limit,
+                (None, Some(rotated)) => p.read_at - rotated > limit,
+                (None, None) => false,
+            };
+            match (old, unused) {
+                (Some(r), true) => t.fail(format!(
+                    "{}: key {} last rotated {} days ago and unused for 90 days",
+                    u.user,
+                    k.number,
+                    age(r)
+                )),
+                (Some(r), false) => t.fail(format!(
+                    "{}: key {} last rotated {} days ago (want 90)",
+                    u.user,
+                    k.number,
+                    age(r)
+                )),
+                (None, true) => t.fail(format!("{}: key {} unused for 90 days", u.user, k.number)),
+                (None, false) => fine += 1,
+            }
+        }
+    }
+    if fine > 0 {
+        t.pass(format!(
+            "{fine} active key(s) rotated and used within 90 days"
+        ));
+    }
+    t.verdict("no active access keys")
 }
 
 fn root_mfa(p: &Posture) -> Verdict {
@@ -196,5 +292,45 @@ mod tests {
         );
         assert!(evidence.contains("reuse not prevented"), "{evidence}");
         assert!(evidence.contains("NIST SP 800-63B"), "{evidence}");
+    }
+
+    #[test]
+    fn old_unused_and_root_keys_fail_from_one_credential_report() {
+        let items = evaluate(&failing(), &Thresholds::default());
+        let (status, evidence) = status_of(&items, "access.key_rotation");
+        assert_eq!(status, CheckStatus::Fail);
+        assert!(
+            evidence.contains("bob: key 1 last rotated 120 days ago and unused for 90 days"),
+            "{evidence}"
+        );
+        assert!(
+            evidence.contains("the root user has an active access key"),
+            "{evidence}"
+        );
+        let (status, evidence) = status_of(&items, "access.user_mfa");
+        assert_eq!(status, CheckStatus::Fail);
+        assert_eq!(
+            evidence, "bob: console password, no MFA device",
+            "root is access.mfa's"
+        );
+        let items = evaluate(&passing(), &Thresholds::default());
+        assert_eq!(
+            status_of(&items, "access.key_rotation").0,
+            CheckStatus::Pass
+        );
+        assert_eq!(status_of(&items, "access.user_mfa").0, CheckStatus::Pass);
+    }
+
+    #[test]
+    fn the_credential_report_is_read_by_its_header() {
+        let csv = "user,arn,password_enabled,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n\
+                   <root_account>,arn,not_supported,true,false,N/A,N/A,false,N/A,N/A\n\
+                   bob,arn,true,false,true,2026-07-01T00:00:00+00:00,N/A,false,N/A,N/A\n";
+        let rows = parse_credential_report(csv).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].keys.is_empty());
+        assert!(rows[1].password_enabled && !rows[1].mfa_active);
+        assert_eq!(rows[1].keys[0].number, 1);
+        assert!(rows[1].keys[0].last_used.is_none());
     }
 }

@@ -9,6 +9,8 @@ pub type Observed<T> = Result<T, String>;
 
 #[derive(Debug, Clone)]
 pub struct Posture {
+    /// When it was read: what "older than 90 days" is measured from.
+    pub read_at: chrono::DateTime<chrono::Utc>,
     pub regions: Vec<RegionPosture>,
     pub buckets: Observed<Vec<Bucket>>,
     /// The account's S3 Block Public Access has all four settings on (S3 applies the stricter
@@ -19,6 +21,68 @@ pub struct Posture {
     pub root_mfa: Observed<bool>,
     /// Roles that SageMaker or EC2 can assume, with what their policies grant.
     pub roles: Observed<Vec<Role>>,
+    /// IAM's credential report: every user's password, MFA and access keys (one call, not one
+    /// per user).
+    pub credentials: Observed<Vec<UserCredentials>>,
+}
+
+/// A row of the credential report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserCredentials {
+    /// `<root_account>` for the root user.
+    pub user: String,
+    pub password_enabled: bool,
+    pub mfa_active: bool,
+    pub keys: Vec<KeyUse>,
+}
+
+/// An access key of the credential report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyUse {
+    /// 1 or 2, as the report numbers them.
+    pub number: u8,
+    pub active: bool,
+    pub last_rotated: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_used: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Parses the credential report's CSV (its columns found by name in the header).
+pub fn parse_credential_report(csv: &str) -> Result<Vec<UserCredentials>, String> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .ok_or("the credential report is empty")?
+        .split(',')
+        .collect();
+    let col = |name: &str| header.iter().position(|h| *h == name);
+    let user_col = col("user").ok_or("the credential report has no `user` column")?;
+    let time = |v: &str| {
+        chrono::DateTime::parse_from_rfc3339(v)
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let mut out = Vec::new();
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let get = |name: &str| col(name).and_then(|i| cells.get(i)).copied().unwrap_or("");
+        let keys = [1u8, 2]
+            .into_iter()
+            .map(|n| KeyUse {
+                number: n,
+                active: get(&format!("access_key_{n}_active")) == "true",
+                last_rotated: time(get(&format!("access_key_{n}_last_rotated"))),
+                last_used: time(get(&format!("access_key_{n}_last_used_date"))),
+            })
+            .filter(|k| k.active || k.last_rotated.is_some())
+            .collect();
+        out.push(UserCredentials {
+            user: cells.get(user_col).copied().unwrap_or("").to_string(),
+            password_enabled: get("password_enabled") == "true",
+            mfa_active: get("mfa_active") == "true",
+            keys,
+        });
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone)]

@@ -234,7 +234,27 @@ pub(super) fn passing() -> Posture {
             trusted_services: vec!["sagemaker.amazonaws.com".into()],
             grants: Vec::new(),
         }]),
+        read_at: now(),
+        credentials: Ok(vec![UserCredentials {
+            user: "alice".into(),
+            password_enabled: true,
+            mfa_active: true,
+            keys: vec![KeyUse {
+                number: 1,
+                active: true,
+                last_rotated: Some(now() - chrono::Duration::days(10)),
+                last_used: Some(now() - chrono::Duration::days(1)),
+            }],
+        }]),
     }
+}
+
+/// When the test accounts were read.
+pub(super) fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc
+        .with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+        .unwrap()
 }
 
 /// The same account with every control broken.
@@ -319,6 +339,30 @@ pub(super) fn failing() -> Posture {
     }]);
     p.password_policy = Ok(None);
     p.root_mfa = Ok(false);
+    p.credentials = Ok(vec![
+        UserCredentials {
+            user: "bob".into(),
+            password_enabled: true,
+            mfa_active: false,
+            keys: vec![KeyUse {
+                number: 1,
+                active: true,
+                last_rotated: Some(now() - chrono::Duration::days(120)),
+                last_used: Some(now() - chrono::Duration::days(100)),
+            }],
+        },
+        UserCredentials {
+            user: "<root_account>".into(),
+            password_enabled: true,
+            mfa_active: false,
+            keys: vec![KeyUse {
+                number: 1,
+                active: true,
+                last_rotated: Some(now() - chrono::Duration::days(5)),
+                last_used: None,
+            }],
+        },
+    ]);
     p.roles = Ok(vec![Role {
         name: "sagemaker-role".into(),
         trusted_services: vec!["sagemaker.amazonaws.com".into()],

@@ -35,7 +35,10 @@ pub async fn fetch_pane(
             .await?
             .map(Raw::SecurityGroups),
         PaneId::Findings => source.findings(query).await?.map(Raw::Findings),
-        PaneId::Checklist => source.posture(query).await?.map(Raw::Posture),
+        PaneId::Checklist => source
+            .posture(query)
+            .await?
+            .map(|p| Raw::Posture(Box::new(p))),
     };
     let data = prepare(raw.data, ctx)?;
     Ok(Fetched {

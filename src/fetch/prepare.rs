@@ -21,7 +21,8 @@ pub enum Raw {
     Endpoints(Vec<Endpoint>),
     SecurityGroups(SecurityGroupsData),
     Findings(FindingsData),
-    Posture(PostureRead),
+    /// Boxed: the account's whole configuration is much larger than the other answers.
+    Posture(Box<PostureRead>),
 }
 
 /// What preparing needs besides the data: the alarm thresholds, the team's decisions, the time.
@@ -63,10 +64,11 @@ pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
             sort_findings(&mut data.findings);
             PaneData::Findings(data)
         }
-        Raw::Posture(PostureRead {
-            mut posture,
-            first_error,
-        }) => {
+        Raw::Posture(read) => {
+            let PostureRead {
+                mut posture,
+                first_error,
+            } = *read;
             // The checklist judges security groups as the groups pane shows them.
             for region in &mut posture.regions {
                 if let Ok(groups) = &mut region.security_groups {

@@ -29,6 +29,8 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   with `POST /_secdash/cloudtrail/events?account=..&region=..` (a JSON list in the
   LookupEvents `Events` shape, `EventTime` in epoch seconds); `GET /_secdash/cloudtrail/stats`
   says how many requests were answered and how many throttled.
+* IAM access keys' age: `POST /_secdash/iam/age-key?account=..&user=..&days=..` moves a user's
+  keys' creation back, as the credential report's `last_rotated` (no API can).
 * IAM's root MFA flag: a seeding route, `POST /_secdash/iam/root-mfa?account=..&enabled=1`.
   Root MFA is enabled in the console, with no API a test could call, and moto always says 0.
 """
@@ -441,6 +443,17 @@ def seeding(app):
         if not environ.get("PATH_INFO", "").startswith("/_secdash/"):
             return app(environ, start_response)
         request = Request(environ)
+        if request.path == "/_secdash/iam/age-key" and request.method == "POST":
+            # IAM has no API to backdate a key; the credential report's last_rotated is its
+            # creation date.
+            import datetime
+            q = parse_qs(environ.get("QUERY_STRING", ""))
+            account = q.get("account", [_ACCOUNT])[0]
+            user = iam_backends[account]["global"].users[q["user"][0]]
+            days = int(q.get("days", ["120"])[0])
+            for key in user.access_keys:
+                key.create_date = key.create_date - datetime.timedelta(days=days)
+            return Response(json.dumps({"aged": len(user.access_keys)}), mimetype="application/json")(environ, start_response)
         if request.path == "/_secdash/iam/root-mfa" and request.method == "POST":
             q = parse_qs(environ.get("QUERY_STRING", ""))
             account = q.get("account", [_ACCOUNT])[0]

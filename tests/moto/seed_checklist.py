@@ -182,6 +182,14 @@ def passing():
     urllib.request.urlopen(urllib.request.Request(
         f"{URL}/_secdash/iam/root-mfa?account={ACCOUNT}&enabled=1", method="POST"))
     aa.create_analyzer(analyzerName="studyai-dev-sagemaker-analyzer", type="ACCOUNT")
+    # A console user with MFA, and a CI user with a fresh key that is used.
+    iam.create_user(UserName="alice")
+    iam.create_login_profile(UserName="alice", Password="correct-horse-Battery-9")
+    mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]
+    iam.enable_mfa_device(UserName="alice", SerialNumber=mfa["SerialNumber"],
+                          AuthenticationCode1="123456", AuthenticationCode2="654321")
+    iam.create_user(UserName="ci-deployer")
+    iam.create_access_key(UserName="ci-deployer")
 
 
 def failing():
@@ -202,6 +210,13 @@ def failing():
     kms.create_key(Description="no rotation")
     s3.create_bucket(Bucket="studyai-dev-uploads",
                      CreateBucketConfiguration={"LocationConstraint": REGION})
+
+    # A console user without MFA, whose key was last rotated 120 days ago and never used.
+    iam.create_user(UserName="bob")
+    iam.create_login_profile(UserName="bob", Password="correct-horse-Battery-9")
+    iam.create_access_key(UserName="bob")
+    urllib.request.urlopen(urllib.request.Request(
+        f"{URL}/_secdash/iam/age-key?account={ACCOUNT}&user=bob&days=120", method="POST"))
 
     role = sagemaker_role("studyai-dev-sagemaker-role")
     # A customer-managed policy granting everything (moto's server does not load AWS managed

@@ -224,6 +224,7 @@ impl Source for DemoSource {
                 posture: posture::posture(
                     &endpoints(q.now, Duration::hours(1), endpoints::ALARM_PERIOD, 1),
                     groups,
+                    q.now,
                 ),
                 first_error: None,
             }))
@@ -236,6 +237,7 @@ pub fn account(now: DateTime<Utc>) -> Posture {
     posture::posture(
         &endpoints(now, Duration::hours(1), endpoints::ALARM_PERIOD, 1),
         security_groups(1),
+        now,
     )
 }
 

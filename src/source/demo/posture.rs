@@ -61,7 +61,9 @@ fn waf_rules() -> Vec<WafRule> {
 pub fn posture(
     endpoints: &[crate::model::Endpoint],
     groups: crate::model::SecurityGroupsData,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Posture {
+    let days = |d: i64| Some(now - chrono::Duration::days(d));
     let topic = format!("arn:aws:sns:{REGION}:{ACCOUNT}:studyai-dev-security-alerts");
     // Two endpoints have no alarms yet; the rest follow the guide.
     let mut alarms = Vec::new();
@@ -226,6 +228,39 @@ pub fn posture(
         tls_enforced: Ok(tls),
     };
     Posture {
+        read_at: now,
+        // The CI user's key (the one that leaked) was last rotated 212 days ago; a data
+        // scientist signs in to the console without MFA.
+        credentials: Ok(vec![
+            UserCredentials {
+                user: "devops-ci".into(),
+                password_enabled: false,
+                mfa_active: false,
+                keys: vec![KeyUse {
+                    number: 1,
+                    active: true,
+                    last_rotated: days(212),
+                    last_used: days(0),
+                }],
+            },
+            UserCredentials {
+                user: "data-scientist-1".into(),
+                password_enabled: true,
+                mfa_active: false,
+                keys: vec![KeyUse {
+                    number: 1,
+                    active: true,
+                    last_rotated: days(30),
+                    last_used: days(1),
+                }],
+            },
+            UserCredentials {
+                user: "alice".into(),
+                password_enabled: true,
+                mfa_active: true,
+                keys: vec![],
+            },
+        ]),
         regions: vec![region],
         buckets: Ok(vec![
             bucket("studyai-dev-sagemaker-models", "aws:kms", true),

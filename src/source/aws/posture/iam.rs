@@ -17,10 +17,11 @@ type Parts = (
     Observed<Option<PasswordPolicy>>,
     Observed<bool>,
     Observed<Vec<Role>>,
+    Observed<Vec<UserCredentials>>,
 );
 
 pub(super) async fn account(iam: &Client, ctx: &Ctx<'_>) -> Parts {
-    let (pp, summary, roles) = tokio::join!(
+    let (pp, summary, roles, credentials) = tokio::join!(
         Box::pin(call(
             ctx.calls,
             "iam:GetAccountPasswordPolicy",
@@ -36,6 +37,7 @@ pub(super) async fn account(iam: &Client, ctx: &Ctx<'_>) -> Parts {
             iam.get_account_summary().send(),
         )),
         Box::pin(roles(iam, ctx)),
+        Box::pin(credential_report(iam, ctx)),
     );
     let pp = absent(pp, &["NoSuchEntity"]).map(|o| {
         o.and_then(|out| {
@@ -55,7 +57,56 @@ pub(super) async fn account(iam: &Client, ctx: &Ctx<'_>) -> Parts {
             .and_then(|m| m.get(&SummaryKeyType::AccountMfaEnabled))
             .is_some_and(|v| *v == 1)
     });
-    (ctx.observed(pp), ctx.observed(mfa), ctx.observed(roles))
+    (
+        ctx.observed(pp),
+        ctx.observed(mfa),
+        ctx.observed(roles),
+        ctx.observed(credentials),
+    )
+}
+
+/// The credential report: asked for, then read once IAM has it (a few seconds at most).
+async fn credential_report(
+    iam: &Client,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<UserCredentials>, SourceError> {
+    call(
+        ctx.calls,
+        "iam:GenerateCredentialReport",
+        ctx.region,
+        ctx.profile,
+        iam.generate_credential_report().send(),
+    )
+    .await?;
+    let mut waited = 0;
+    loop {
+        let got = call(
+            ctx.calls,
+            "iam:GetCredentialReport",
+            ctx.region,
+            ctx.profile,
+            iam.get_credential_report().send(),
+        )
+        .await;
+        match got {
+            Ok(out) => {
+                let csv = out
+                    .content()
+                    .map(|b| String::from_utf8_lossy(b.as_ref()).into_owned())
+                    .unwrap_or_default();
+                return parse_credential_report(&csv).map_err(SourceError::Other);
+            }
+            Err(e)
+                if super::code(&e).is_some_and(|c| {
+                    matches!(c, "ReportInProgress" | "ReportNotPresent" | "ReportExpired")
+                }) && waited < 5 =>
+            {
+                waited += 1;
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Which of `SERVICES` a trust policy lets assume the role.

@@ -77,19 +77,26 @@ pub(super) async fn read(src: &AwsSource, calls: &Calls) -> (Posture, Option<Sou
         async move { Box::pin(region(src, r, &ctx, watched)).await }
     }));
     // Each part boxed: the SDK's futures are large, and nested they overflow a worker's stack.
-    let (regions, buckets, account_public_access_blocked, (password_policy, root_mfa, roles)) = tokio::join!(
+    let (
+        regions,
+        buckets,
+        account_public_access_blocked,
+        (password_policy, root_mfa, roles, credentials),
+    ) = tokio::join!(
         Box::pin(regions),
         Box::pin(data::buckets(&src.s3, src.session.config(), &global)),
         Box::pin(data::account_public_access_blocked(src, &global)),
         Box::pin(iam::account(&src.iam, &global)),
     );
     let posture = Posture {
+        read_at: chrono::Utc::now(),
         regions,
         buckets,
         account_public_access_blocked,
         password_policy,
         root_mfa,
         roles,
+        credentials,
     };
     let first = first_error.lock().ok().and_then(|mut f| f.take());
     (posture, first)
