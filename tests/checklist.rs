@@ -65,7 +65,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 33);
+    assert_eq!(items.len(), 34);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -96,7 +96,11 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
             "data.s3_encryption",
             "studyai-dev-sagemaker-models: aws:kms",
         ),
-        ("data.tls", "1/1 buckets deny plain HTTP"),
+        ("data.tls", "2/2 buckets deny plain HTTP"),
+        (
+            "monitoring.s3_access_logging",
+            "studyai-dev-access-logs: receives the access logs",
+        ),
         (
             "monitoring.alarms",
             "5XX and latency alarms wired to SNS on 1/1 endpoints",
@@ -231,6 +235,10 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         ),
         ("access.mfa", "root account has no MFA"),
         ("access.user_mfa", "bob: console password, no MFA device"),
+        (
+            "monitoring.s3_access_logging",
+            "studyai-dev-uploads: server access logging off",
+        ),
         (
             "access.key_rotation",
             "bob: key 1 last rotated 120 days ago and unused for 90 days",

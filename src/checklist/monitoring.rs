@@ -47,6 +47,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         eval: Some(|p, _| flow_logs(p)),
     },
     ItemDef {
+        id: "monitoring.s3_access_logging",
+        category: Category::Monitoring,
+        importance: Importance::Low,
+        title: "S3 server access logging",
+        problem: "S3 buckets without server access logging",
+        remediation: "Turn on server access logging for the buckets that hold state and data, to a separate log bucket.",
+        seed: "004_aeddce46cc826ffb.txt",
+        prowler: &["s3_bucket_server_access_logging_enabled"],
+        prowler_note: "Prowler fails every bucket without logging; this item leaves out the buckets that receive the access logs (logging them into themselves would loop).",
+        eval: Some(|p, _| s3_access_logging(p)),
+    },
+    ItemDef {
         id: "monitoring.security_alerts",
         category: Category::Monitoring,
         importance: Importance::Medium,
@@ -206,6 +218,37 @@ fn flow_logs(p: &Posture) -> Verdict {
         }
     }
     t.verdict("no VPCs")
+}
+
+fn s3_access_logging(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let Some(buckets) = t.read(&p.buckets) else {
+        return t.verdict("");
+    };
+    // The buckets the others log to: they hold logs, not state.
+    let targets: Vec<&str> = buckets
+        .iter()
+        .filter_map(|b| b.access_log_target.as_ref().ok().and_then(|t| t.as_deref()))
+        .collect();
+    let mut logged = 0;
+    for b in buckets {
+        if targets.contains(&b.name.as_str()) {
+            t.pass(format!("{}: receives the access logs", b.name));
+            continue;
+        }
+        match &b.access_log_target {
+            Ok(Some(_)) => logged += 1,
+            Ok(None) => t.fail(format!("{}: server access logging off", b.name)),
+            Err(why) => t.gap(why),
+        }
+    }
+    if logged > 0 {
+        t.pass(format!(
+            "{logged}/{} buckets log their access",
+            buckets.len()
+        ));
+    }
+    t.verdict("no S3 buckets")
 }
 
 fn security_alerts(p: &Posture) -> Verdict {

@@ -342,6 +342,8 @@ pub struct Bucket {
     pub public_access_blocked: Observed<bool>,
     /// A policy statement denies requests where `aws:SecureTransport` is false.
     pub tls_enforced: Observed<bool>,
+    /// Where its server access logs go (`None`: not logged).
+    pub access_log_target: Observed<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -217,6 +217,7 @@ pub(super) fn passing() -> Posture {
             versioning: Ok(true),
             public_access_blocked: Ok(true),
             tls_enforced: Ok(true),
+            access_log_target: Ok(Some("logs".into())),
         }]),
         account_public_access_blocked: Ok(false),
         password_policy: Ok(Some(PasswordPolicy {
@@ -336,6 +337,7 @@ pub(super) fn failing() -> Posture {
         versioning: Ok(false),
         public_access_blocked: Ok(false),
         tls_enforced: Ok(false),
+        access_log_target: Ok(None),
     }]);
     p.password_policy = Ok(None);
     p.root_mfa = Ok(false);

@@ -101,18 +101,30 @@ def passing():
     key = kms.create_key(Description="studyai-dev-sagemaker")["KeyMetadata"]["KeyId"]
     kms.create_alias(AliasName="alias/studyai-dev-sagemaker", TargetKeyId=key)
     kms.enable_key_rotation(KeyId=key)
-    bucket = "studyai-dev-sagemaker-models"
-    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{
-        "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}}]})
-    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
-        "BlockPublicAcls": True, "IgnorePublicAcls": True,
-        "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+    # The access logs' bucket first (log delivery may write to it), then the models' bucket,
+    # which logs its access there; both as the guide sets every bucket.
+    for bucket in ["studyai-dev-access-logs", "studyai-dev-sagemaker-models"]:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{
+            "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}}]})
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+        # S3's log delivery may write to the logs' bucket (moto reads the first statements'
+        # principals as objects, so the deny names {"AWS": "*"}, which means the same as "*").
+        statements = [{
+            "Sid": "S3ServerAccessLogs", "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": ["s3:PutObject"],
+            "Resource": f"arn:aws:s3:::{bucket}/*"}] if bucket.endswith("access-logs") else []
+        statements.append({
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
+            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": statements}))
+    s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={"LoggingEnabled": {
+        "TargetBucket": "studyai-dev-access-logs", "TargetPrefix": f"{bucket}/"}})
 
     # SageMaker: a role with scoped permissions, a private notebook, an encrypted endpoint.
     role = sagemaker_role("studyai-dev-sagemaker-role")

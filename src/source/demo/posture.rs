@@ -226,6 +226,12 @@ pub fn posture(
         versioning: Ok(true),
         public_access_blocked: Ok(true),
         tls_enforced: Ok(tls),
+        // Logged to the trail's bucket, except the log bucket itself and the uploads.
+        access_log_target: Ok((!matches!(
+            name,
+            "studyai-dev-cloudtrail-logs" | "studyai-dev-uploads"
+        ))
+        .then(|| "studyai-dev-cloudtrail-logs".to_string())),
     };
     Posture {
         read_at: now,

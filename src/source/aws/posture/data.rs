@@ -157,7 +157,8 @@ pub(super) async fn buckets(
                         encryption: Err(why.clone()),
                         versioning: Err(why.clone()),
                         public_access_blocked: Err(why.clone()),
-                        tls_enforced: Err(why),
+                        tls_enforced: Err(why.clone()),
+                        access_log_target: Err(why),
                     }
                 }
             }
@@ -191,7 +192,7 @@ async fn location(
 }
 
 async fn bucket(s3: &aws_sdk_s3::Client, ctx: &Ctx<'_>, name: String) -> Bucket {
-    let (enc, ver, pab, policy) = tokio::join!(
+    let (enc, ver, pab, policy, logging) = tokio::join!(
         Box::pin(call(
             ctx.calls,
             "s3:GetEncryptionConfiguration",
@@ -220,7 +221,16 @@ async fn bucket(s3: &aws_sdk_s3::Client, ctx: &Ctx<'_>, name: String) -> Bucket 
             ctx.profile,
             s3.get_bucket_policy().bucket(&name).send(),
         )),
+        Box::pin(call(
+            ctx.calls,
+            "s3:GetBucketLogging",
+            ctx.region,
+            ctx.profile,
+            s3.get_bucket_logging().bucket(&name).send(),
+        )),
     );
+    let access_log_target =
+        logging.map(|l| l.logging_enabled().map(|e| e.target_bucket().to_string()));
     let encryption = absent(enc, &["ServerSideEncryptionConfigurationNotFoundError"]).map(|o| {
         o.and_then(|e| {
             e.server_side_encryption_configuration()
@@ -253,6 +263,7 @@ async fn bucket(s3: &aws_sdk_s3::Client, ctx: &Ctx<'_>, name: String) -> Bucket 
         versioning: ctx.observed(versioning),
         public_access_blocked: ctx.observed(public_access_blocked),
         tls_enforced: ctx.observed(tls_enforced),
+        access_log_target: ctx.observed(access_log_target),
         name,
     }
 }
