@@ -97,6 +97,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         eval: Some(|p, _| ebs_encryption(p)),
     },
     ItemDef {
+        id: "data.training_volume_encryption",
+        category: Category::Data,
+        importance: Importance::Medium,
+        title: "Training volumes and output encrypted with KMS",
+        problem: "Training jobs without a KMS key on their volume or output",
+        remediation: "Start training jobs with ResourceConfig.VolumeKmsKeyId and OutputDataConfig.KmsKeyId set to a customer-managed key.",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &["sagemaker_training_jobs_volume_and_output_encryption_enabled"],
+        prowler_note: "",
+        eval: Some(|p, _| training_volume_encryption(p)),
+    },
+    ItemDef {
         id: "data.least_privilege",
         category: Category::Data,
         importance: Importance::Medium,
@@ -323,6 +335,36 @@ fn least_privilege(p: &Posture) -> Verdict {
         t.pass(format!("no wildcard grants: {}", names(&clean)));
     }
     t.verdict("no roles that SageMaker or EC2 can assume")
+}
+
+fn training_volume_encryption(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut ok = 0;
+    for r in &p.regions {
+        let Some(jobs) = t.read(&r.training_jobs) else {
+            continue;
+        };
+        for j in jobs {
+            let mut missing = Vec::new();
+            if j.volume_kms_key.is_none() {
+                missing.push("no VolumeKmsKeyId");
+            }
+            if j.output_kms_key.is_none() {
+                missing.push("no output KmsKeyId");
+            }
+            if missing.is_empty() {
+                ok += 1;
+            } else {
+                t.fail(format!("{}: {}", j.name, missing.join(", ")));
+            }
+        }
+    }
+    if ok > 0 {
+        t.pass(format!(
+            "{ok} training job(s) with KMS keys on their volume and output"
+        ));
+    }
+    t.verdict(&format!("no training jobs in {}", region_names(p)))
 }
 
 #[cfg(test)]

@@ -244,6 +244,10 @@ pub struct TrainingJob {
     pub network_isolation: bool,
     pub in_vpc: bool,
     pub inter_container_encryption: bool,
+    /// The KMS key of its ML storage volume (`ResourceConfig.VolumeKmsKeyId`).
+    pub volume_kms_key: Option<String>,
+    /// The KMS key of its output (`OutputDataConfig.KmsKeyId`).
+    pub output_kms_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

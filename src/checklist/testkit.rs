@@ -148,6 +148,8 @@ pub(super) fn passing() -> Posture {
             network_isolation: true,
             in_vpc: true,
             inter_container_encryption: true,
+            volume_kms_key: Some("key".into()),
+            output_kms_key: Some("key".into()),
         }]),
         kms_keys: Ok(vec![KmsKey {
             id: "k-1".into(),
@@ -317,6 +319,8 @@ pub(super) fn failing() -> Posture {
         network_isolation: false,
         in_vpc: false,
         inter_container_encryption: false,
+        volume_kms_key: None,
+        output_kms_key: None,
     }]);
     r.kms_keys = Ok(vec![KmsKey {
         id: "k-1".into(),

@@ -59,12 +59,16 @@ def endpoint(name, role, kms_key, vpc=None, instances=1):
     sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
 
 
-def training_job(name, role, **extra):
+def training_job(name, role, kms_key=None, **extra):
+    output = {"S3OutputPath": "s3://studyai-dev-sagemaker-models/out"}
+    resources = {"InstanceType": "ml.m5.large", "InstanceCount": 2, "VolumeSizeInGB": 10}
+    if kms_key:
+        output["KmsKeyId"] = kms_key
+        resources["VolumeKmsKeyId"] = kms_key
     sm.create_training_job(
         TrainingJobName=name, RoleArn=role,
         AlgorithmSpecification={"TrainingImage": "x", "TrainingInputMode": "File"},
-        OutputDataConfig={"S3OutputPath": "s3://studyai-dev-sagemaker-models/out"},
-        ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 2, "VolumeSizeInGB": 10},
+        OutputDataConfig=output, ResourceConfig=resources,
         StoppingCondition={"MaxRuntimeInSeconds": 3600}, **extra)
 
 
@@ -139,8 +143,8 @@ def passing():
     endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc, instances=2)
     sm.create_model(ModelName="studyai-dev-isolated", ExecutionRoleArn=role,
                     PrimaryContainer={"Image": "x"}, EnableNetworkIsolation=True)
-    training_job("studyai-dev-finetune", role, VpcConfig=in_vpc, EnableNetworkIsolation=True,
-                 EnableInterContainerTrafficEncryption=True)
+    training_job("studyai-dev-finetune", role, kms_key=key, VpcConfig=in_vpc,
+                 EnableNetworkIsolation=True, EnableInterContainerTrafficEncryption=True)
 
     # Monitoring: the guide's alarms to a topic with a subscriber, and a logging trail.
     topic = sns.create_topic(Name="studyai-dev-security-alerts")["TopicArn"]

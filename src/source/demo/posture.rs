@@ -175,12 +175,17 @@ pub fn posture(
                 network_isolation: false,
                 in_vpc: true,
                 inter_container_encryption: true,
+                // The classifier's output goes to the bucket's default key only.
+                volume_kms_key: Some("alias/studyai-dev-sagemaker".into()),
+                output_kms_key: None,
             },
             TrainingJob {
                 name: "studyai-dev-embeddings-ft-2026-11-18".into(),
                 network_isolation: true,
                 in_vpc: true,
                 inter_container_encryption: true,
+                volume_kms_key: Some("alias/studyai-dev-sagemaker".into()),
+                output_kms_key: Some("alias/studyai-dev-sagemaker".into()),
             },
         ]),
         kms_keys: Ok(vec![KmsKey {

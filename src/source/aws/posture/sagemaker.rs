@@ -169,6 +169,16 @@ async fn training_jobs(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<TrainingJob>, S
             inter_container_encryption: d
                 .enable_inter_container_traffic_encryption()
                 .unwrap_or(false),
+            volume_kms_key: d
+                .resource_config()
+                .and_then(|r| r.volume_kms_key_id())
+                .filter(|k| !k.is_empty())
+                .map(str::to_string),
+            output_kms_key: d
+                .output_data_config()
+                .and_then(|o| o.kms_key_id())
+                .filter(|k| !k.is_empty())
+                .map(str::to_string),
         })
     }))
     .await
