@@ -65,7 +65,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 35);
+    assert_eq!(items.len(), 36);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -235,6 +235,10 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         ),
         ("access.mfa", "root account has no MFA"),
         ("access.user_mfa", "bob: console password, no MFA device"),
+        (
+            "data.model_registry",
+            "ap-southeast-1: 1 model(s), no model package group: none is registered",
+        ),
         (
             "data.training_volume_encryption",
             "studyai-dev-finetune: no VolumeKmsKeyId, no output KmsKeyId",

@@ -109,6 +109,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         eval: Some(|p, _| training_volume_encryption(p)),
     },
     ItemDef {
+        id: "data.model_registry",
+        category: Category::Data,
+        importance: Importance::Low,
+        title: "Models registered in the model registry",
+        problem: "Models not registered in the model registry",
+        remediation: "Register models in SageMaker Model Registry (a model package group per model), so what serves traffic has a recorded version, lineage and approval.",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &["sagemaker_models_registry_in_use"],
+        prowler_note: "",
+        eval: Some(|p, _| model_registry(p)),
+    },
+    ItemDef {
         id: "data.least_privilege",
         category: Category::Data,
         importance: Importance::Medium,
@@ -335,6 +347,33 @@ fn least_privilege(p: &Posture) -> Verdict {
         t.pass(format!("no wildcard grants: {}", names(&clean)));
     }
     t.verdict("no roles that SageMaker or EC2 can assume")
+}
+
+fn model_registry(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    for r in &p.regions {
+        let Some(models) = t.read(&r.models) else {
+            continue;
+        };
+        if models.is_empty() {
+            continue;
+        }
+        match t.read(&r.model_package_groups) {
+            Some(groups) if groups.is_empty() => t.fail(format!(
+                "{}: {} model(s), no model package group: none is registered",
+                r.region,
+                models.len()
+            )),
+            Some(groups) => t.pass(format!(
+                "{}: {} model package group(s): {}",
+                r.region,
+                groups.len(),
+                names(groups)
+            )),
+            None => {}
+        }
+    }
+    t.verdict(&format!("no SageMaker models in {}", region_names(p)))
 }
 
 fn training_volume_encryption(p: &Posture) -> Verdict {

@@ -100,6 +100,8 @@ pub struct RegionPosture {
     /// Endpoints with the KMS key of their endpoint config.
     pub endpoints: Observed<Vec<EndpointEncryption>>,
     pub models: Observed<Vec<Model>>,
+    /// The model registry's model package groups, by name.
+    pub model_package_groups: Observed<Vec<String>>,
     pub training_jobs: Observed<Vec<TrainingJob>>,
     /// Enabled customer-managed symmetric keys, the ones that can rotate.
     pub kms_keys: Observed<Vec<KmsKey>>,
@@ -133,6 +135,7 @@ impl RegionPosture {
             notebooks: e(why),
             endpoints: e(why),
             models: e(why),
+            model_package_groups: e(why),
             training_jobs: e(why),
             kms_keys: e(why),
             alarms: e(why),

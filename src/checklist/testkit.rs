@@ -138,6 +138,7 @@ pub(super) fn passing() -> Posture {
                 instance_count: Some(2),
             }],
         }]),
+        model_package_groups: Ok(vec!["llm-finetunes".into()]),
         models: Ok(vec![Model {
             name: "m".into(),
             network_isolation: false,
@@ -314,6 +315,7 @@ pub(super) fn failing() -> Posture {
         network_isolation: false,
         in_vpc: false,
     }]);
+    r.model_package_groups = Ok(Vec::new());
     r.training_jobs = Ok(vec![TrainingJob {
         name: "tj".into(),
         network_isolation: false,

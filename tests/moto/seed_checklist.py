@@ -143,6 +143,7 @@ def passing():
     endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc, instances=2)
     sm.create_model(ModelName="studyai-dev-isolated", ExecutionRoleArn=role,
                     PrimaryContainer={"Image": "x"}, EnableNetworkIsolation=True)
+    sm.create_model_package_group(ModelPackageGroupName="studyai-dev-llm-finetunes")
     training_job("studyai-dev-finetune", role, kms_key=key, VpcConfig=in_vpc,
                  EnableNetworkIsolation=True, EnableInterContainerTrafficEncryption=True)
 

@@ -161,6 +161,8 @@ pub fn posture(
                 variants: e.variants.clone(),
             })
             .collect()),
+        // The LLM fine-tunes are registered; nothing else is.
+        model_package_groups: Ok(vec!["studyai-dev-llm-finetunes".into()]),
         models: Ok(endpoints
             .iter()
             .map(|e| Model {

@@ -110,7 +110,7 @@ async fn region(
 ) -> RegionPosture {
     let (
         (vpcs, vpc_endpoints, nat_gateways, flow_logs, ebs, security_groups),
-        (notebooks, endpoints, models, training_jobs),
+        (notebooks, endpoints, models, training_jobs, model_package_groups),
         kms_keys,
         (alarms, topics, trails),
         (detectors, security_hub, web_acls, config, analyzers),
@@ -138,6 +138,7 @@ async fn region(
         notebooks,
         endpoints,
         models,
+        model_package_groups,
         training_jobs,
         kms_keys,
         alarms,

@@ -20,21 +20,52 @@ type Parts = (
     Observed<Vec<EndpointEncryption>>,
     Observed<Vec<Model>>,
     Observed<Vec<TrainingJob>>,
+    Observed<Vec<String>>,
 );
 
 pub(super) async fn read(sm: &Client, cache: &endpoints_api::Cache, ctx: &Ctx<'_>) -> Parts {
-    let (n, e, m, t) = tokio::join!(
+    let (n, e, m, t, g) = tokio::join!(
         Box::pin(notebooks(sm, ctx)),
         Box::pin(endpoints(sm, cache, ctx)),
         Box::pin(models(sm, ctx)),
         Box::pin(training_jobs(sm, ctx)),
+        Box::pin(model_package_groups(sm, ctx)),
     );
     (
         ctx.observed(n),
         ctx.observed(e),
         ctx.observed(m),
         ctx.observed(t),
+        ctx.observed(g),
     )
+}
+
+/// The model registry's groups (their names are all the item needs).
+async fn model_package_groups(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<String>, SourceError> {
+    let mut names = Vec::new();
+    let mut next = None;
+    loop {
+        let page = call(
+            ctx.calls,
+            "sagemaker:ListModelPackageGroups",
+            ctx.region,
+            ctx.profile,
+            sm.list_model_package_groups()
+                .max_results(100)
+                .set_next_token(next)
+                .send(),
+        )
+        .await?;
+        names.extend(
+            page.model_package_group_summary_list()
+                .iter()
+                .map(|g| g.model_package_group_name().unwrap_or_default().to_string()),
+        );
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            return Ok(names);
+        }
+    }
 }
 
 async fn notebooks(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<Notebook>, SourceError> {
