@@ -114,29 +114,13 @@ impl RuleSpec {
     }
 
     pub fn label(&self) -> String {
-        let ports = if self.protocol == "all" {
-            "all traffic".to_string()
-        } else {
-            format!(
-                "{} {}",
-                self.protocol,
-                crate::model::ports_label(&self.protocol, self.from_port, self.to_port)
-            )
-        };
-        let dir = match self.direction {
-            Direction::Ingress => "from",
-            Direction::Egress => "to",
-        };
         let desc = if self.description.is_empty() {
             String::new()
         } else {
             format!(" \"{}\"", self.description)
         };
         // Shown on screen and printed: cleaned (the rule itself keeps its exact text).
-        crate::sanitize::clean(&format!(
-            "{} {ports} {dir} {}{desc}",
-            self.direction, self.peer
-        ))
+        crate::sanitize::clean(&format!("{}{desc}", self.to_rule().grant_label()))
     }
 }
 

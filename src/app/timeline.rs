@@ -28,6 +28,9 @@ pub struct TimelineView {
     /// Index into `rows()`.
     pub selected: usize,
     pub filter: String,
+    /// The events the filter keeps, by index, newest first: worked out when the filter or the
+    /// events change, not at every frame.
+    rows: Vec<usize>,
     pub editing_filter: bool,
     /// The selected event shown whole, scrolled this far.
     pub open: Option<usize>,
@@ -44,14 +47,21 @@ impl TimelineView {
     }
 
     /// The events the filter keeps, by index, newest first.
-    pub fn rows(&self) -> Vec<usize> {
+    pub fn rows(&self) -> &[usize] {
+        &self.rows
+    }
+
+    /// Applies the filter again (it, or the events, changed); the cursor goes to the top.
+    fn refilter(&mut self) {
         let needle = self.filter.trim().to_lowercase();
-        self.events()
+        self.rows = self
+            .events()
             .iter()
             .enumerate()
             .filter(|(_, e)| needle.is_empty() || event_text(e).to_lowercase().contains(&needle))
             .map(|(i, _)| i)
-            .collect()
+            .collect();
+        self.selected = 0;
     }
 
     pub fn selected_event(&self) -> Option<&Event> {
@@ -150,6 +160,7 @@ pub fn timeline_of(
         load: TrailLoad::Loading,
         selected: 0,
         filter: String::new(),
+        rows: Vec::new(),
         editing_filter: false,
         open: None,
         back,
@@ -189,7 +200,7 @@ pub fn trail_read(
         }
         Err(e) => TrailLoad::Failed(e),
     };
-    view.selected = 0;
+    view.refilter();
     effects
 }
 
@@ -236,7 +247,7 @@ pub fn timeline_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
             }
             _ => {}
         }
-        view.selected = 0;
+        view.refilter();
         return vec![];
     }
     let last = view.rows().len().saturating_sub(1);
@@ -264,7 +275,7 @@ pub fn timeline_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
         }
         Some(Action::Back) if !view.filter.is_empty() => {
             view.filter.clear();
-            view.selected = 0;
+            view.refilter();
         }
         Some(Action::Back) => {
             state.overlay = view.back;

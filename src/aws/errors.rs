@@ -227,6 +227,23 @@ where
     }
 }
 
+/// The error code of an API error, to tell "not configured" answers from failures.
+pub fn code(e: &SourceError) -> Option<&str> {
+    match e {
+        SourceError::Api { code, .. } => Some(code.as_str()),
+        _ => None,
+    }
+}
+
+/// `Ok(None)` when the API answers with one of `codes`, meaning "there is none".
+pub fn absent<T>(r: Result<T, SourceError>, codes: &[&str]) -> Result<Option<T>, SourceError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if code(&e).is_some_and(|c| codes.contains(&c)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

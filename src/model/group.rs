@@ -122,6 +122,21 @@ impl Rule {
     pub fn ports_label(&self) -> String {
         ports_label(&self.protocol, self.from_port, self.to_port)
     }
+
+    /// What the rule lets through, in words: `in tcp 22 from 0.0.0.0/0`, `out all traffic to
+    /// ::/0` (the description aside).
+    pub fn grant_label(&self) -> String {
+        let ports = if self.is_all_traffic() {
+            "all traffic".to_string()
+        } else {
+            format!("{} {}", self.protocol, self.ports_label())
+        };
+        let dir = match self.direction {
+            Direction::Ingress => "from",
+            Direction::Egress => "to",
+        };
+        format!("{} {ports} {dir} {}", self.direction, self.peer)
+    }
 }
 
 /// The ports of a rule as an operator reads them: `22`, `30080-30090`, `all`.

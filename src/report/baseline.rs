@@ -86,24 +86,6 @@ fn rule_key(group: &str, r: &Rule) -> String {
     )
 }
 
-/// "in tcp 22 from 0.0.0.0/0", as the groups pane says it.
-fn rule_label(r: &Rule) -> String {
-    let ports = if r.protocol == "all" {
-        "all traffic".to_string()
-    } else {
-        format!(
-            "{} {}",
-            r.protocol,
-            crate::model::ports_label(&r.protocol, r.from_port, r.to_port)
-        )
-    };
-    let dir = match r.direction {
-        crate::model::Direction::Ingress => "from",
-        crate::model::Direction::Egress => "to",
-    };
-    format!("{} {ports} {dir} {}", r.direction, r.peer)
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FindingChange {
     pub id: String,
@@ -266,7 +248,7 @@ pub fn compare(
                 changes.new_risky_rules.push(RuleChange {
                     group_id: g.id.clone(),
                     group_name: g.name.clone(),
-                    rule: rule_label(r),
+                    rule: r.grant_label(),
                     risk: r.risk,
                     reason: r.risk_reason.to_string(),
                 });

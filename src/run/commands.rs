@@ -112,19 +112,7 @@ async fn act(
             config.regions.join(",")
         );
     }
-    let session = Session::connect(&Options {
-        profile: config.profile.clone(),
-        home_region: region.clone(),
-        endpoint_url: None,
-        shown_endpoint: config.endpoint_url.clone(),
-        profile_files: config.profile_files.clone(),
-    })
-    .await;
-    session
-        .check_credentials()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("cannot reach AWS")?;
+    let session = connect(config, &region).await?;
     let identity = AwsSource::new(&session, std::slice::from_ref(&region))
         .identity()
         .await
@@ -200,6 +188,25 @@ async fn act(
             Ok(1)
         }
     }
+}
+
+/// The verbs' session: the config's profile and endpoint, credentials checked before anything
+/// else so "no credentials" is said plainly.
+pub(super) async fn connect(config: &Config, home_region: &str) -> anyhow::Result<Session> {
+    let session = Session::connect(&Options {
+        profile: config.profile.clone(),
+        home_region: home_region.to_string(),
+        endpoint_url: None,
+        shown_endpoint: config.endpoint_url.clone(),
+        profile_files: config.profile_files.clone(),
+    })
+    .await;
+    session
+        .check_credentials()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot reach AWS")?;
+    Ok(session)
 }
 
 /// Text from AWS or the journal, as a terminal may show it (the TUI's cleaning).

@@ -1,12 +1,10 @@
 //! `secdash trail`: the CloudTrail timeline of a key, user, role or resource, printed. An I/O
 //! edge: it connects, reads and prints; `trail` decides what the timeline says.
 
-use crate::aws::{Options, Session};
 use crate::cli::{TrailFormat as Format, exit};
 use crate::config::Config;
 use crate::source::aws::trail::TrailReader;
 use crate::trail::{self, Subject, report};
-use anyhow::Context as _;
 use std::io::Write as _;
 
 /// Reads and prints the timeline; 0 complete, 2 a region failed (what was read is printed).
@@ -23,19 +21,7 @@ pub async fn run(
     } else {
         config.regions.clone()
     };
-    let session = Session::connect(&Options {
-        profile: config.profile.clone(),
-        home_region: regions[0].clone(),
-        endpoint_url: None,
-        shown_endpoint: config.endpoint_url.clone(),
-        profile_files: config.profile_files.clone(),
-    })
-    .await;
-    session
-        .check_credentials()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("cannot reach AWS")?;
+    let session = super::commands::connect(config, &regions[0]).await?;
     let (timeline, calls) = TrailReader::new(&session, &regions)
         .read(std::slice::from_ref(&subject), since)
         .await;

@@ -5,6 +5,7 @@ use crate::app::AppState;
 use crate::app::investigate;
 use crate::app::layout::centered;
 use crate::app::timeline::{self, TrailLoad};
+use crate::report::table;
 use crate::theme::Theme;
 use crate::trail::{Category, Event, Seen};
 use ratatui::Frame;
@@ -13,14 +14,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
+/// Cut to `width` columns (ending with `…`) and padded to it, like the text report's cells.
 fn cut(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        format!("{s:<width$}")
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
+    table::pad(&table::fit(s, width), width)
 }
 
 /// The selected row: the selection's colours over every span's own.

@@ -23,11 +23,7 @@ fn status(s: Option<&StatusType>) -> KeyStatus {
 
 /// IAM's "there is no such thing" answer, which a plan reads as `None`.
 fn absent<T>(r: Result<T, SourceError>) -> Result<Option<T>, SourceError> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(SourceError::Api { code, .. }) if code == "NoSuchEntity" => Ok(None),
-        Err(e) => Err(e),
-    }
+    crate::aws::errors::absent(r, &["NoSuchEntity"])
 }
 
 impl AwsActions {

@@ -36,25 +36,7 @@ impl Ctx<'_> {
     }
 }
 
-/// The error code of an API error, to tell "not configured" answers from failures.
-pub(super) fn code(e: &SourceError) -> Option<&str> {
-    match e {
-        SourceError::Api { code, .. } => Some(code.as_str()),
-        _ => None,
-    }
-}
-
-/// `Ok(None)` when the API answers with one of `codes`, meaning "there is none".
-pub(super) fn absent<T>(
-    r: Result<T, SourceError>,
-    codes: &[&str],
-) -> Result<Option<T>, SourceError> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(e) if code(&e).is_some_and(|c| codes.contains(&c)) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
+pub(super) use crate::aws::errors::{absent, code};
 
 pub(super) async fn read(src: &AwsSource, calls: &Calls) -> (Posture, Option<SourceError>) {
     let first_error = Mutex::new(None);
