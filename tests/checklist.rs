@@ -65,7 +65,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 36);
+    assert_eq!(items.len(), 40);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -134,6 +134,18 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
             "studyai-dev-sagemaker-analyzer (ACCOUNT) active",
         ),
         ("access.mfa", "root account MFA enabled"),
+        (
+            "monitoring.model_monitoring",
+            "endpoint studyai-dev-llama3-8b: bias (Clarify), data quality monitored",
+        ),
+        (
+            "network.monitoring_isolation",
+            "2 monitoring schedule(s) isolated, traffic encrypted",
+        ),
+        (
+            "access.studio_domains",
+            "1 Studio domain(s) VpcOnly, on Identity Center, with a customer key: studyai-dev-studio",
+        ),
     ];
     for (id, want) in evidence {
         let got = support::evidence(item(&items, id));
@@ -235,6 +247,22 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         ),
         ("access.mfa", "root account has no MFA"),
         ("access.user_mfa", "bob: console password, no MFA device"),
+        (
+            "data.notebook_secrets",
+            "notebook scratch: lifecycle config scratch-setup OnStart line 2: an AWS access key id",
+        ),
+        (
+            "access.studio_domains",
+            "ap-southeast-1: domain studyai-dev-studio: public internet access (not VpcOnly), IAM sign-in, not IAM Identity Center, no customer-managed KmsKeyId",
+        ),
+        (
+            "monitoring.model_monitoring",
+            "endpoint studyai-dev-phi3-mini: no schedule running (studyai-dev-phi3-mini-data-quality is Stopped)",
+        ),
+        (
+            "network.monitoring_isolation",
+            "monitoring schedule studyai-dev-phi3-mini-data-quality (data quality): network isolation off, inter-container traffic encryption off",
+        ),
         (
             "data.model_registry",
             "ap-southeast-1: 1 model(s), no model package group: none is registered",

@@ -90,6 +90,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         prowler_note: "",
         eval: Some(|p, _| root_mfa(p)),
     },
+    ItemDef {
+        id: "access.studio_domains",
+        category: Category::AccessControl,
+        importance: Importance::Medium,
+        title: "Studio domains private, on Identity Center",
+        problem: "Studio domains public, on IAM sign-in or without a customer key",
+        remediation: "Create Studio domains VpcOnly, with IAM Identity Center authentication and a customer-managed KMS key (these are set at creation: a new domain replaces a wrong one).",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &["sagemaker_domain_sso_configured"],
+        prowler_note: "Prowler judges only the sign-in; this item also fails a domain with public internet access or without a customer-managed key, as the guide's dedicated-VPC domain has neither.",
+        eval: Some(|p, _| studio_domains(p)),
+    },
 ];
 
 fn password_policy(p: &Posture) -> Verdict {
@@ -147,6 +159,51 @@ fn password_policy(p: &Posture) -> Verdict {
 }
 
 const ROOT: &str = "<root_account>";
+
+fn studio_domains(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut ok = Vec::new();
+    for r in &p.regions {
+        let Some(domains) = t.read(&r.studio_domains) else {
+            continue;
+        };
+        for d in domains {
+            let mut wrong = Vec::new();
+            if !d.vpc_only {
+                wrong.push("public internet access (not VpcOnly)".to_string());
+            }
+            if d.auth_mode != "SSO" {
+                wrong.push(format!("{} sign-in, not IAM Identity Center", d.auth_mode));
+            } else if !d.identity_center {
+                wrong.push("SSO mode with no Identity Center application".to_string());
+            }
+            if d.kms_key.is_none() {
+                wrong.push("no customer-managed KmsKeyId".to_string());
+            }
+            if wrong.is_empty() {
+                ok.push(d.name.as_str());
+            } else {
+                t.fail(format!(
+                    "{}: domain {}: {}",
+                    r.region,
+                    d.name,
+                    super::verdict::names(&wrong)
+                ));
+            }
+        }
+    }
+    if !ok.is_empty() {
+        t.pass(format!(
+            "{} Studio domain(s) VpcOnly, on Identity Center, with a customer key: {}",
+            ok.len(),
+            super::verdict::names(&ok)
+        ));
+    }
+    t.verdict(&format!(
+        "no SageMaker Studio domains in {}",
+        super::verdict::region_names(p)
+    ))
+}
 
 fn user_mfa(p: &Posture) -> Verdict {
     let mut t = Tally::default();

@@ -2,6 +2,7 @@
 
 use super::ItemDef;
 use super::posture::*;
+use super::secrets;
 use super::verdict::{Tally, Verdict, names, region_names};
 use crate::model::{Category, CheckStatus, Importance};
 
@@ -119,6 +120,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         prowler: &["sagemaker_models_registry_in_use"],
         prowler_note: "",
         eval: Some(|p, _| model_registry(p)),
+    },
+    ItemDef {
+        id: "data.notebook_secrets",
+        category: Category::Data,
+        importance: Importance::High,
+        title: "No secrets in notebook lifecycle scripts",
+        problem: "Secrets written into notebook lifecycle scripts",
+        remediation: "Remove the secret from the lifecycle configuration, rotate it, and fetch it at start from Secrets Manager or SSM Parameter Store with the notebook's role.",
+        seed: "004_aeddce46cc826ffb.txt",
+        prowler: &["sagemaker_notebook_instance_no_secrets"],
+        prowler_note: "",
+        eval: Some(|p, _| notebook_secrets(p)),
     },
     ItemDef {
         id: "data.least_privilege",
@@ -347,6 +360,46 @@ fn least_privilege(p: &Posture) -> Verdict {
         t.pass(format!("no wildcard grants: {}", names(&clean)));
     }
     t.verdict("no roles that SageMaker or EC2 can assume")
+}
+
+fn notebook_secrets(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut clean = Vec::new();
+    for r in &p.regions {
+        let Some(notebooks) = t.read(&r.notebooks) else {
+            continue;
+        };
+        for n in notebooks {
+            let Some(lc) = &n.lifecycle else {
+                clean.push(n.name.as_str());
+                continue;
+            };
+            let Some(scripts) = t.read(&lc.scripts) else {
+                continue;
+            };
+            let mut found = false;
+            for s in scripts {
+                for hit in secrets::find(&s.text) {
+                    found = true;
+                    t.fail(format!(
+                        "notebook {}: lifecycle config {} {} line {}: {}",
+                        n.name, lc.config, s.hook, hit.line, hit.kind
+                    ));
+                }
+            }
+            if !found {
+                clean.push(n.name.as_str());
+            }
+        }
+    }
+    if !clean.is_empty() {
+        t.pass(format!(
+            "no secrets in the lifecycle scripts of {} notebook(s): {}",
+            clean.len(),
+            names(&clean)
+        ));
+    }
+    t.verdict(&format!("no notebook instances in {}", region_names(p)))
 }
 
 fn model_registry(p: &Posture) -> Verdict {

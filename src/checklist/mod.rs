@@ -8,12 +8,14 @@
 
 mod access;
 mod data;
+mod model_monitoring;
 mod monitoring;
 pub mod mute;
 mod network;
 pub mod policy;
 pub mod policy_doc;
 pub mod posture;
+mod secrets;
 pub mod store;
 #[cfg(test)]
 mod testkit;

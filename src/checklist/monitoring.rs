@@ -70,6 +70,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         prowler_note: "",
         eval: Some(|p, _| security_alerts(p)),
     },
+    ItemDef {
+        id: "monitoring.model_monitoring",
+        category: Category::Monitoring,
+        importance: Importance::Medium,
+        title: "Endpoints watched by Model Monitor and Clarify",
+        problem: "Endpoints without model monitoring",
+        remediation: "Create a Model Monitor schedule (data or model quality) for every endpoint, and a Clarify bias or explainability schedule, so drift and bias are alarmed on rather than found by users.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &["sagemaker_models_monitor_enabled", "sagemaker_clarify_exists"],
+        prowler_note: "Prowler passes a region with any running schedule and any Clarify processing job; this item asks it of each endpoint, and counts Clarify when a bias or explainability schedule watches the endpoint.",
+        eval: Some(|p, _| super::model_monitoring::coverage(p)),
+    },
 ];
 
 fn notifies_sns(a: &Alarm) -> bool {

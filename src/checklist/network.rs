@@ -158,6 +158,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         prowler_note: "Prowler reads the endpoint configs' initial instance counts; this item reads what each in-service endpoint runs now (auto scaling included), and leaves serverless variants out.",
         eval: Some(|p, _| endpoint_instances(p)),
     },
+    ItemDef {
+        id: "network.monitoring_isolation",
+        category: Category::Network,
+        importance: Importance::Medium,
+        title: "Model monitoring jobs isolated",
+        problem: "Model monitoring jobs not isolated",
+        remediation: "Enable network isolation and inter-container traffic encryption in the NetworkConfig of every monitoring schedule or its job definition (they read endpoint traffic captured from production).",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &[],
+        prowler_note: "Prowler has no check for it; Security Hub's SageMaker controls judge the same two settings on each job definition, this item on the schedules that run them.",
+        eval: Some(|p, _| super::model_monitoring::isolation(p)),
+    },
 ];
 
 /// Custom VPCs with at least one private subnet: where SageMaker should run.

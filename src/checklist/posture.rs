@@ -103,6 +103,9 @@ pub struct RegionPosture {
     /// The model registry's model package groups, by name.
     pub model_package_groups: Observed<Vec<String>>,
     pub training_jobs: Observed<Vec<TrainingJob>>,
+    pub studio_domains: Observed<Vec<StudioDomain>>,
+    /// SageMaker Model Monitor's schedules, with the network settings of their jobs.
+    pub monitoring_schedules: Observed<Vec<MonitoringSchedule>>,
     /// Enabled customer-managed symmetric keys, the ones that can rotate.
     pub kms_keys: Observed<Vec<KmsKey>>,
     pub alarms: Observed<Vec<Alarm>>,
@@ -137,6 +140,8 @@ impl RegionPosture {
             models: e(why),
             model_package_groups: e(why),
             training_jobs: e(why),
+            studio_domains: e(why),
+            monitoring_schedules: e(why),
             kms_keys: e(why),
             alarms: e(why),
             topics: e(why),
@@ -222,6 +227,21 @@ pub struct Notebook {
     pub root_access: bool,
     pub subnet_id: Option<String>,
     pub kms_key_id: Option<String>,
+    /// Its lifecycle configuration, if it has one.
+    pub lifecycle: Option<Lifecycle>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lifecycle {
+    pub config: String,
+    /// `OnCreate` and `OnStart`, decoded.
+    pub scripts: Observed<Vec<Script>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    pub hook: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -251,6 +271,39 @@ pub struct TrainingJob {
     pub volume_kms_key: Option<String>,
     /// The KMS key of its output (`OutputDataConfig.KmsKeyId`).
     pub output_kms_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudioDomain {
+    pub name: String,
+    /// `AppNetworkAccessType` is `VpcOnly`: Studio reaches the internet only through the VPC.
+    pub vpc_only: bool,
+    /// `SSO` (IAM Identity Center) or `IAM`.
+    pub auth_mode: String,
+    /// Associated with an IAM Identity Center application.
+    pub identity_center: bool,
+    /// The customer-managed key of its storage (`KmsKeyId`).
+    pub kms_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitoringSchedule {
+    pub name: String,
+    /// The endpoint it watches.
+    pub endpoint: Option<String>,
+    /// `DataQuality`, `ModelQuality`, `ModelBias` or `ModelExplainability` (the last two run
+    /// SageMaker Clarify).
+    pub kind: String,
+    /// `Scheduled` when it runs; `Pending`, `Failed` or `Stopped` otherwise.
+    pub status: String,
+    /// Its job's network settings, inline or from its job definition.
+    pub network: Observed<JobNetwork>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct JobNetwork {
+    pub isolation: bool,
+    pub inter_container_encryption: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -127,6 +127,13 @@ pub(super) fn passing() -> Posture {
             root_access: false,
             subnet_id: Some("subnet-a".into()),
             kms_key_id: Some("key".into()),
+            lifecycle: Some(Lifecycle {
+                config: "nb-setup".into(),
+                scripts: Ok(vec![Script {
+                    hook: "OnStart".into(),
+                    text: "HF_TOKEN=$(aws secretsmanager get-secret-value --secret-id hf)".into(),
+                }]),
+            }),
         }]),
         endpoints: Ok(vec![EndpointEncryption {
             endpoint: "ep-1".into(),
@@ -152,6 +159,17 @@ pub(super) fn passing() -> Posture {
             volume_kms_key: Some("key".into()),
             output_kms_key: Some("key".into()),
         }]),
+        studio_domains: Ok(vec![StudioDomain {
+            name: "studio".into(),
+            vpc_only: true,
+            auth_mode: "SSO".into(),
+            identity_center: true,
+            kms_key: Some("key".into()),
+        }]),
+        monitoring_schedules: Ok(vec![
+            schedule("ep-1-data-quality", "ep-1", "DataQuality", "Scheduled", true),
+            schedule("ep-1-bias", "ep-1", "ModelBias", "Scheduled", true),
+        ]),
         kms_keys: Ok(vec![KmsKey {
             id: "k-1".into(),
             alias: Some("alias/studyai-dev-sagemaker".into()),
@@ -299,6 +317,13 @@ pub(super) fn failing() -> Posture {
         root_access: true,
         subnet_id: None,
         kms_key_id: None,
+        lifecycle: Some(Lifecycle {
+            config: "nb-setup".into(),
+            scripts: Ok(vec![Script {
+                hook: "OnStart".into(),
+                text: "#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE".into(),
+            }]),
+        }),
     }]);
     r.endpoints = Ok(vec![EndpointEncryption {
         endpoint: "ep-1".into(),
@@ -316,6 +341,20 @@ pub(super) fn failing() -> Posture {
         in_vpc: false,
     }]);
     r.model_package_groups = Ok(Vec::new());
+    r.studio_domains = Ok(vec![StudioDomain {
+        name: "studio".into(),
+        vpc_only: false,
+        auth_mode: "IAM".into(),
+        identity_center: false,
+        kms_key: None,
+    }]);
+    r.monitoring_schedules = Ok(vec![schedule(
+        "ep-1-data-quality",
+        "ep-1",
+        "DataQuality",
+        "Stopped",
+        false,
+    )]);
     r.training_jobs = Ok(vec![TrainingJob {
         name: "tj".into(),
         network_isolation: false,
@@ -384,4 +423,17 @@ pub(super) fn failing() -> Posture {
 pub(super) fn status_of(items: &[CheckItem], id: &str) -> (CheckStatus, String) {
     let c = items.iter().find(|c| c.id == id).expect(id);
     (c.status, c.evidence.join("; "))
+}
+
+fn schedule(name: &str, endpoint: &str, kind: &str, status: &str, safe: bool) -> MonitoringSchedule {
+    MonitoringSchedule {
+        name: name.into(),
+        endpoint: Some(endpoint.into()),
+        kind: kind.into(),
+        status: status.into(),
+        network: Ok(JobNetwork {
+            isolation: safe,
+            inter_container_encryption: safe,
+        }),
+    }
 }

@@ -29,6 +29,11 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   with `POST /_secdash/cloudtrail/events?account=..&region=..` (a JSON list in the
   LookupEvents `Events` shape, `EventTime` in epoch seconds); `GET /_secdash/cloudtrail/stats`
   says how many requests were answered and how many throttled.
+* SageMaker CreateMonitoringSchedule, StopMonitoringSchedule, ListMonitoringSchedules and
+  DescribeMonitoringSchedule
+  (moto has the job definitions but no schedules), in the API reference's shapes: the schedule
+  keeps its MonitoringScheduleConfig (inline job or a job definition's name and type) and its
+  endpoint, and is `Scheduled`; ListMonitoringSchedules pages with NextToken.
 * IAM access keys' age: `POST /_secdash/iam/age-key?account=..&user=..&days=..` moves a user's
   keys' creation back, as the credential report's `last_rotated` (no API can).
 * IAM's root MFA flag: a seeding route, `POST /_secdash/iam/root-mfa?account=..&enabled=1`.
@@ -244,6 +249,94 @@ def _create_model(self):
 
 
 SageMakerResponse.create_model = _create_model
+
+# ---------------------------------------------------------------------------------------------
+# SageMaker Model Monitor schedules
+
+# (account, region) -> {name: schedule}
+_SCHEDULES = {}
+
+
+def create_monitoring_schedule(self):
+    import time as _time
+    params = json.loads(self.body or "{}")
+    name = params["MonitoringScheduleName"]
+    config = params.get("MonitoringScheduleConfig", {})
+    arn = f"arn:aws:sagemaker:{self.region}:{self.current_account}:monitoring-schedule/{name}"
+    kind = config.get("MonitoringType", "DataQuality")
+    job = config.get("MonitoringJobDefinition")
+    if job:
+        inputs = job.get("MonitoringInputs") or [{}]
+    else:
+        # The endpoint is in the named job definition's input, as SageMaker reads it.
+        backend = sagemaker_backends[self.current_account][self.region]
+        snake = re.sub(r"(?<!^)([A-Z])", r"_\1", kind).lower()
+        definition = getattr(backend, f"describe_{snake}_job_definition")(
+            config["MonitoringJobDefinitionName"])
+        inputs = [definition.get(f"{kind}JobInput", {})]
+    endpoint = inputs[0].get("EndpointInput", {}).get("EndpointName")
+    with _LOCK:
+        store = _SCHEDULES.setdefault((self.current_account, self.region), {})
+        if name in store:
+            return 400, {}, json.dumps({"__type": "ResourceInUse",
+                                        "message": f"Monitoring schedule {name} already exists"})
+        store[name] = {
+            "MonitoringScheduleArn": arn, "MonitoringScheduleName": name,
+            "MonitoringScheduleStatus": "Scheduled",
+            "MonitoringType": kind,
+            "CreationTime": _time.time(), "LastModifiedTime": _time.time(),
+            "MonitoringScheduleConfig": config, "EndpointName": endpoint,
+        }
+    return json.dumps({"MonitoringScheduleArn": arn})
+
+
+def list_monitoring_schedules(self):
+    params = json.loads(self.body or "{}")
+    limit = int(params.get("MaxResults", 10))
+    start = int(params.get("NextToken") or 0)
+    with _LOCK:
+        found = sorted(_SCHEDULES.get((self.current_account, self.region), {}).values(),
+                       key=lambda s: s["MonitoringScheduleName"])
+    if params.get("EndpointName"):
+        found = [s for s in found if s["EndpointName"] == params["EndpointName"]]
+    page = found[start:start + limit]
+    out = {"MonitoringScheduleSummaries": [{
+        k: s[k] for k in ("MonitoringScheduleName", "MonitoringScheduleArn", "CreationTime",
+                          "LastModifiedTime", "MonitoringScheduleStatus", "EndpointName",
+                          "MonitoringType")} | {
+        "MonitoringJobDefinitionName": s["MonitoringScheduleConfig"].get(
+            "MonitoringJobDefinitionName")} for s in page]}
+    if start + limit < len(found):
+        out["NextToken"] = str(start + limit)
+    return json.dumps(out)
+
+
+def describe_monitoring_schedule(self):
+    name = json.loads(self.body or "{}").get("MonitoringScheduleName")
+    with _LOCK:
+        found = _SCHEDULES.get((self.current_account, self.region), {}).get(name)
+    if found is None:
+        return 400, {}, json.dumps({"__type": "ResourceNotFound",
+                                    "message": f"Monitoring schedule {name} does not exist"})
+    return json.dumps(found)
+
+
+def stop_monitoring_schedule(self):
+    name = json.loads(self.body or "{}").get("MonitoringScheduleName")
+    with _LOCK:
+        found = _SCHEDULES.get((self.current_account, self.region), {}).get(name)
+        if found is not None:
+            found["MonitoringScheduleStatus"] = "Stopped"
+    if found is None:
+        return 400, {}, json.dumps({"__type": "ResourceNotFound",
+                                    "message": f"Monitoring schedule {name} does not exist"})
+    return json.dumps({})
+
+
+SageMakerResponse.create_monitoring_schedule = create_monitoring_schedule
+SageMakerResponse.stop_monitoring_schedule = stop_monitoring_schedule
+SageMakerResponse.list_monitoring_schedules = list_monitoring_schedules
+SageMakerResponse.describe_monitoring_schedule = describe_monitoring_schedule
 
 # ---------------------------------------------------------------------------------------------
 # S3 GetBucketVersioning with the root element S3 uses

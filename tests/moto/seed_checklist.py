@@ -9,6 +9,7 @@ Run by tests/checklist.rs as: python seed_checklist.py PORT passing|failing
 Root MFA has no API a test could call; it goes through the harness's seeding route
 (tests/moto/secdash_moto.py). Everything else is the real API.
 """
+import base64
 import json
 import sys
 import urllib.request
@@ -57,6 +58,31 @@ def endpoint(name, role, kms_key, vpc=None, instances=1):
         config["KmsKeyId"] = kms_key
     sm.create_endpoint_config(**config)
     sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+
+
+def lifecycle(name, on_start):
+    sm.create_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName=name,
+        OnStart=[{"Content": base64.b64encode(on_start.encode()).decode()}])
+
+
+def monitor(name, endpoint_name, role, network):
+    job = {
+        "MonitoringInputs": [{"EndpointInput": {"EndpointName": endpoint_name,
+                                                "LocalPath": "/opt/ml/processing/input"}}],
+        "MonitoringOutputConfig": {"MonitoringOutputs": [{"S3Output": {
+            "S3Uri": "s3://x/monitoring", "LocalPath": "/opt/ml/processing/output"}}]},
+        "MonitoringResources": {"ClusterConfig": {"InstanceCount": 1,
+                                                  "InstanceType": "ml.m5.large",
+                                                  "VolumeSizeInGB": 10}},
+        "MonitoringAppSpecification": {"ImageUri": "model-monitor"},
+        "RoleArn": role,
+    }
+    if network:
+        job["NetworkConfig"] = network
+    sm.create_monitoring_schedule(MonitoringScheduleName=name, MonitoringScheduleConfig={
+        "MonitoringType": "DataQuality", "MonitoringJobDefinition": job,
+        "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}})
 
 
 def training_job(name, role, kms_key=None, **extra):
@@ -136,16 +162,45 @@ def passing():
                         PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
                             "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
                             "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    # Its lifecycle script fetches the Hugging Face token at start, as the guide's 004 does.
+    lifecycle("studyai-dev-research-setup",
+              "#!/bin/bash\nset -e\n"
+              "HF_TOKEN=$(aws secretsmanager get-secret-value --secret-id hf --query SecretString)\n")
     sm.create_notebook_instance(NotebookInstanceName="studyai-dev-research",
                                 InstanceType="ml.t3.medium", RoleArn=role, SubnetId=private[0],
                                 SecurityGroupIds=[sg], DirectInternetAccess="Disabled",
-                                RootAccess="Disabled", KmsKeyId=key)
+                                RootAccess="Disabled", KmsKeyId=key,
+                                LifecycleConfigName="studyai-dev-research-setup")
     endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc, instances=2)
     sm.create_model(ModelName="studyai-dev-isolated", ExecutionRoleArn=role,
                     PrimaryContainer={"Image": "x"}, EnableNetworkIsolation=True)
     sm.create_model_package_group(ModelPackageGroupName="studyai-dev-llm-finetunes")
     training_job("studyai-dev-finetune", role, kms_key=key, VpcConfig=in_vpc,
                  EnableNetworkIsolation=True, EnableInterContainerTrafficEncryption=True)
+    # Studio in the guide's dedicated VPC, on Identity Center, with the team's key.
+    sm.create_domain(DomainName="studyai-dev-studio", AuthMode="SSO", VpcId=vpc,
+                     SubnetIds=private, AppNetworkAccessType="VpcOnly", KmsKeyId=key,
+                     DefaultUserSettings={"ExecutionRole": role})
+    # The LLM endpoint watched for data quality (inline job) and for bias by Clarify (a job
+    # definition), both isolated with their traffic encrypted.
+    safe = {"EnableNetworkIsolation": True, "EnableInterContainerTrafficEncryption": True}
+    monitor("studyai-dev-llama3-8b-data-quality", "studyai-dev-llama3-8b", role, safe)
+    sm.create_model_bias_job_definition(
+        JobDefinitionName="studyai-dev-llama3-8b-bias", RoleArn=role,
+        ModelBiasAppSpecification={"ImageUri": "clarify", "ConfigUri": "s3://x/analysis.json"},
+        ModelBiasJobInput={"EndpointInput": {"EndpointName": "studyai-dev-llama3-8b",
+                                             "LocalPath": "/opt/ml/processing/input"},
+                           "GroundTruthS3Input": {"S3Uri": "s3://x/truth"}},
+        ModelBiasJobOutputConfig={"MonitoringOutputs": [{"S3Output": {
+            "S3Uri": "s3://x/out", "LocalPath": "/opt/ml/processing/output"}}]},
+        JobResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large",
+                                        "VolumeSizeInGB": 10}},
+        NetworkConfig=safe)
+    sm.create_monitoring_schedule(
+        MonitoringScheduleName="studyai-dev-llama3-8b-bias",
+        MonitoringScheduleConfig={"MonitoringType": "ModelBias",
+                                  "MonitoringJobDefinitionName": "studyai-dev-llama3-8b-bias",
+                                  "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}})
 
     # Monitoring: the guide's alarms to a topic with a subscriber, and a logging trail.
     topic = sns.create_topic(Name="studyai-dev-security-alerts")["TopicArn"]
@@ -242,11 +297,23 @@ def failing():
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",
                                                 "Resource": "*"}]}))["Policy"]["Arn"]
     iam.attach_role_policy(RoleName="studyai-dev-sagemaker-role", PolicyArn=admin)
+    # A key pasted into the start script (AWS's documentation example key).
+    lifecycle("scratch-setup",
+              "#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n")
     sm.create_notebook_instance(NotebookInstanceName="scratch", InstanceType="ml.t3.medium",
                                 RoleArn=role, DirectInternetAccess="Enabled",
-                                RootAccess="Enabled")
+                                RootAccess="Enabled", LifecycleConfigName="scratch-setup")
     endpoint("studyai-dev-phi3-mini", role, None)
     training_job("studyai-dev-finetune", role)
+    # Studio with the console's quick-setup defaults.
+    default_subnets = ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [default_vpc()]}])["Subnets"]
+    sm.create_domain(DomainName="studyai-dev-studio", AuthMode="IAM", VpcId=default_vpc(),
+                     SubnetIds=[default_subnets[0]["SubnetId"]],
+                     DefaultUserSettings={"ExecutionRole": role})
+    # A data-quality monitor without network settings, stopped and forgotten.
+    monitor("studyai-dev-phi3-mini-data-quality", "studyai-dev-phi3-mini", role, None)
+    sm.stop_monitoring_schedule(MonitoringScheduleName="studyai-dev-phi3-mini-data-quality")
 
     # An alarm on something else, notifying nobody.
     cw.put_metric_alarm(AlarmName="billing", Namespace="AWS/Billing", MetricName="EstimatedCharges",

@@ -140,6 +140,13 @@ pub fn posture(
                 kms_key_id: Some(format!(
                     "arn:aws:kms:{REGION}:{ACCOUNT}:key/7f3c2a1e-5b6d-4c8f-9a0b-1c2d3e4f5a6b"
                 )),
+                lifecycle: Some(Lifecycle {
+                    config: "studyai-dev-research-setup".into(),
+                    scripts: Ok(vec![Script {
+                        hook: "OnStart".into(),
+                        text: "#!/bin/bash\nset -e\nsudo -u ec2-user -i pip install --upgrade sagemaker\n".into(),
+                    }]),
+                }),
             },
             // Someone's scratch notebook, made with the console's defaults.
             Notebook {
@@ -150,6 +157,14 @@ pub fn posture(
                 kms_key_id: Some(format!(
                     "arn:aws:kms:{REGION}:{ACCOUNT}:key/7f3c2a1e-5b6d-4c8f-9a0b-1c2d3e4f5a6b"
                 )),
+                // Pasted from a tutorial: the Hugging Face token is in the script.
+                lifecycle: Some(Lifecycle {
+                    config: "alice-hf-login".into(),
+                    scripts: Ok(vec![Script {
+                        hook: "OnStart".into(),
+                        text: "#!/bin/bash\nsudo -u ec2-user -i huggingface-cli login --token hf_QmVxWq7TzLpR3nYcKd8sJfH2gBvXe5uMoA\n".into(),
+                    }]),
+                }),
             },
         ]),
         endpoints: Ok(endpoints
@@ -189,6 +204,22 @@ pub fn posture(
                 volume_kms_key: Some("alias/studyai-dev-sagemaker".into()),
                 output_kms_key: Some("alias/studyai-dev-sagemaker".into()),
             },
+        ]),
+        // The research domain is private and on Identity Center, but was made before the
+        // team had its own key.
+        studio_domains: Ok(vec![StudioDomain {
+            name: "studyai-dev-research".into(),
+            vpc_only: true,
+            auth_mode: "SSO".into(),
+            identity_center: true,
+            kms_key: None,
+        }]),
+        // The two LLMs are watched for data quality, the flagship for bias too; the others
+        // are not watched.
+        monitoring_schedules: Ok(vec![
+            monitor("studyai-dev-llama3-8b-data-quality", "studyai-dev-llama3-8b", "DataQuality"),
+            monitor("studyai-dev-llama3-8b-bias", "studyai-dev-llama3-8b", "ModelBias"),
+            monitor("studyai-dev-mistral-7b-data-quality", "studyai-dev-mistral-7b", "DataQuality"),
         ]),
         kms_keys: Ok(vec![KmsKey {
             id: "7f3c2a1e-5b6d-4c8f-9a0b-1c2d3e4f5a6b".into(),
@@ -303,5 +334,19 @@ pub fn posture(
                         .into(),
             }],
         }]),
+    }
+}
+
+/// A running monitoring schedule, isolated with its traffic encrypted.
+fn monitor(name: &str, endpoint: &str, kind: &str) -> MonitoringSchedule {
+    MonitoringSchedule {
+        name: name.into(),
+        endpoint: Some(endpoint.into()),
+        kind: kind.into(),
+        status: "Scheduled".into(),
+        network: Ok(JobNetwork {
+            isolation: true,
+            inter_container_encryption: true,
+        }),
     }
 }

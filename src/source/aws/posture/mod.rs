@@ -4,6 +4,7 @@
 
 mod data;
 mod iam;
+mod model_monitor;
 mod monitoring;
 mod network;
 mod sagemaker;
@@ -92,7 +93,15 @@ async fn region(
 ) -> RegionPosture {
     let (
         (vpcs, vpc_endpoints, nat_gateways, flow_logs, ebs, security_groups),
-        (notebooks, endpoints, models, training_jobs, model_package_groups),
+        (
+            notebooks,
+            endpoints,
+            models,
+            training_jobs,
+            model_package_groups,
+            studio_domains,
+            monitoring_schedules,
+        ),
         kms_keys,
         (alarms, topics, trails),
         (detectors, security_hub, web_acls, config, analyzers),
@@ -122,6 +131,8 @@ async fn region(
         models,
         model_package_groups,
         training_jobs,
+        studio_domains,
+        monitoring_schedules,
         kms_keys,
         alarms,
         topics,

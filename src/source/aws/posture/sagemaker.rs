@@ -8,7 +8,7 @@ use crate::source::SourceError;
 use crate::source::aws::sagemaker as endpoints_api;
 use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::types::{
-    DirectInternetAccess, ModelSortKey, OrderKey, RootAccess, SortBy, SortOrder,
+    AppNetworkAccessType, DirectInternetAccess, ModelSortKey, OrderKey, RootAccess, SortBy, SortOrder,
 };
 use futures::future::try_join_all;
 
@@ -21,15 +21,19 @@ type Parts = (
     Observed<Vec<Model>>,
     Observed<Vec<TrainingJob>>,
     Observed<Vec<String>>,
+    Observed<Vec<StudioDomain>>,
+    Observed<Vec<MonitoringSchedule>>,
 );
 
 pub(super) async fn read(sm: &Client, cache: &endpoints_api::Cache, ctx: &Ctx<'_>) -> Parts {
-    let (n, e, m, t, g) = tokio::join!(
+    let (n, e, m, t, g, d, s) = tokio::join!(
         Box::pin(notebooks(sm, ctx)),
         Box::pin(endpoints(sm, cache, ctx)),
         Box::pin(models(sm, ctx)),
         Box::pin(training_jobs(sm, ctx)),
         Box::pin(model_package_groups(sm, ctx)),
+        Box::pin(studio_domains(sm, ctx)),
+        Box::pin(super::model_monitor::schedules(sm, ctx)),
     );
     (
         ctx.observed(n),
@@ -37,7 +41,60 @@ pub(super) async fn read(sm: &Client, cache: &endpoints_api::Cache, ctx: &Ctx<'_
         ctx.observed(m),
         ctx.observed(t),
         ctx.observed(g),
+        ctx.observed(d),
+        ctx.observed(s),
     )
+}
+
+async fn studio_domains(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioDomain>, SourceError> {
+    let mut ids = Vec::new();
+    let mut next = None;
+    loop {
+        let page = call(
+            ctx.calls,
+            "sagemaker:ListDomains",
+            ctx.region,
+            ctx.profile,
+            sm.list_domains().max_results(100).set_next_token(next).send(),
+        )
+        .await?;
+        ids.extend(
+            page.domains()
+                .iter()
+                .filter_map(|d| d.domain_id().map(str::to_string)),
+        );
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            break;
+        }
+    }
+    try_join_all(ids.into_iter().map(|id| async move {
+        let d = call(
+            ctx.calls,
+            "sagemaker:DescribeDomain",
+            ctx.region,
+            ctx.profile,
+            sm.describe_domain().domain_id(&id).send(),
+        )
+        .await?;
+        Ok::<_, SourceError>(StudioDomain {
+            name: d.domain_name().unwrap_or(&id).to_string(),
+            vpc_only: d.app_network_access_type() == Some(&AppNetworkAccessType::VpcOnly),
+            auth_mode: d
+                .auth_mode()
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_default(),
+            identity_center: d
+                .single_sign_on_application_arn()
+                .or(d.single_sign_on_managed_application_instance_id())
+                .is_some_and(|a| !a.is_empty()),
+            kms_key: d
+                .kms_key_id()
+                .filter(|k| !k.is_empty())
+                .map(str::to_string),
+        })
+    }))
+    .await
 }
 
 /// The model registry's groups (their names are all the item needs).
@@ -93,7 +150,7 @@ async fn notebooks(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<Notebook>, SourceEr
             break;
         }
     }
-    try_join_all(names.into_iter().map(|name| async move {
+    let mut notebooks = try_join_all(names.into_iter().map(|name| async move {
         let d = call(
             ctx.calls,
             "sagemaker:DescribeNotebookInstance",
@@ -104,16 +161,74 @@ async fn notebooks(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<Notebook>, SourceEr
                 .send(),
         )
         .await?;
-        Ok(Notebook {
+        Ok::<_, SourceError>(Notebook {
             direct_internet_access: d.direct_internet_access()
                 != Some(&DirectInternetAccess::Disabled),
             root_access: d.root_access() != Some(&RootAccess::Disabled),
             subnet_id: d.subnet_id().map(str::to_string),
             kms_key_id: d.kms_key_id().map(str::to_string),
+            lifecycle: d
+                .notebook_instance_lifecycle_config_name()
+                .filter(|c| !c.is_empty())
+                .map(|config| Lifecycle {
+                    config: config.to_string(),
+                    scripts: Ok(Vec::new()),
+                }),
             name,
         })
     }))
-    .await
+    .await?;
+    // Notebooks often share a configuration: each is read once.
+    let mut configs: Vec<String> = notebooks
+        .iter()
+        .filter_map(|n| n.lifecycle.as_ref().map(|l| l.config.clone()))
+        .collect();
+    configs.sort();
+    configs.dedup();
+    let scripts = futures::future::join_all(configs.iter().map(|c| async move {
+        let read = lifecycle_scripts(sm, ctx, c).await;
+        (c.clone(), ctx.observed(read))
+    }))
+    .await;
+    for n in &mut notebooks {
+        if let Some(lc) = &mut n.lifecycle
+            && let Some((_, read)) = scripts.iter().find(|(c, _)| *c == lc.config)
+        {
+            lc.scripts = read.clone();
+        }
+    }
+    Ok(notebooks)
+}
+
+/// A lifecycle configuration's scripts, decoded from the base64 the API returns.
+async fn lifecycle_scripts(
+    sm: &Client,
+    ctx: &Ctx<'_>,
+    config: &str,
+) -> Result<Vec<Script>, SourceError> {
+    let d = call(
+        ctx.calls,
+        "sagemaker:DescribeNotebookInstanceLifecycleConfig",
+        ctx.region,
+        ctx.profile,
+        sm.describe_notebook_instance_lifecycle_config()
+            .notebook_instance_lifecycle_config_name(config)
+            .send(),
+    )
+    .await?;
+    let hooks = [("OnCreate", d.on_create()), ("OnStart", d.on_start())];
+    Ok(hooks
+        .into_iter()
+        .flat_map(|(hook, scripts)| {
+            scripts.iter().filter_map(move |s| {
+                let raw = aws_smithy_types::base64::decode(s.content()?).ok()?;
+                Some(Script {
+                    hook: hook.to_string(),
+                    text: String::from_utf8_lossy(&raw).into_owned(),
+                })
+            })
+        })
+        .collect())
 }
 
 async fn endpoints(

@@ -1,0 +1,112 @@
+//! SageMaker Model Monitor, judged twice: whether every endpoint is watched (data or model
+//! quality, and SageMaker Clarify's bias or explainability), and whether the monitoring jobs
+//! run isolated from the network with their traffic encrypted.
+
+use super::posture::*;
+use super::verdict::{Tally, Verdict, names, region_names};
+
+/// Clarify runs the bias and explainability monitors.
+fn is_clarify(kind: &str) -> bool {
+    matches!(kind, "ModelBias" | "ModelExplainability")
+}
+
+fn kind_in_words(kind: &str) -> &str {
+    match kind {
+        "DataQuality" => "data quality",
+        "ModelQuality" => "model quality",
+        "ModelBias" => "bias (Clarify)",
+        "ModelExplainability" => "explainability (Clarify)",
+        other => other,
+    }
+}
+
+pub(super) fn coverage(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    for r in &p.regions {
+        let (Some(endpoints), Some(schedules)) =
+            (t.read(&r.endpoints), t.read(&r.monitoring_schedules))
+        else {
+            continue;
+        };
+        for e in endpoints {
+            let watching: Vec<&MonitoringSchedule> = schedules
+                .iter()
+                .filter(|s| s.endpoint.as_deref() == Some(e.endpoint.as_str()))
+                .collect();
+            let running: Vec<&&MonitoringSchedule> =
+                watching.iter().filter(|s| s.status == "Scheduled").collect();
+            if running.is_empty() {
+                if watching.is_empty() {
+                    t.fail(format!("endpoint {}: no model monitor schedule", e.endpoint));
+                } else {
+                    let stopped: Vec<String> = watching
+                        .iter()
+                        .map(|s| format!("{} is {}", s.name, s.status))
+                        .collect();
+                    t.fail(format!(
+                        "endpoint {}: no schedule running ({})",
+                        e.endpoint,
+                        names(&stopped)
+                    ));
+                }
+                continue;
+            }
+            let mut kinds: Vec<&str> = running.iter().map(|s| kind_in_words(&s.kind)).collect();
+            kinds.sort();
+            kinds.dedup();
+            if running.iter().any(|s| is_clarify(&s.kind)) {
+                t.pass(format!("endpoint {}: {} monitored", e.endpoint, names(&kinds)));
+            } else {
+                t.warn(format!(
+                    "endpoint {}: {} monitored; no Clarify bias or explainability monitoring",
+                    e.endpoint,
+                    names(&kinds)
+                ));
+            }
+        }
+    }
+    t.verdict(&format!("no SageMaker endpoints in {}", region_names(p)))
+}
+
+pub(super) fn isolation(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut ok = Vec::new();
+    for r in &p.regions {
+        let Some(schedules) = t.read(&r.monitoring_schedules) else {
+            continue;
+        };
+        for s in schedules {
+            let Some(n) = t.read(&s.network) else {
+                continue;
+            };
+            let mut off = Vec::new();
+            if !n.isolation {
+                off.push("network isolation off");
+            }
+            if !n.inter_container_encryption {
+                off.push("inter-container traffic encryption off");
+            }
+            if off.is_empty() {
+                ok.push(s.name.as_str());
+            } else {
+                t.fail(format!(
+                    "monitoring schedule {} ({}): {}",
+                    s.name,
+                    kind_in_words(&s.kind),
+                    names(&off)
+                ));
+            }
+        }
+    }
+    if !ok.is_empty() {
+        t.pass(format!(
+            "{} monitoring schedule(s) isolated, traffic encrypted: {}",
+            ok.len(),
+            names(&ok)
+        ));
+    }
+    t.verdict(&format!(
+        "no model monitoring schedules in {}",
+        region_names(p)
+    ))
+}
