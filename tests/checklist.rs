@@ -65,7 +65,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 40);
+    assert_eq!(items.len(), 42);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -134,6 +134,11 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
             "studyai-dev-sagemaker-analyzer (ACCOUNT) active",
         ),
         ("access.mfa", "root account MFA enabled"),
+        ("network.s3_vpce_only", "studyai-dev-sagemaker-models: only through vpce-"),
+        (
+            "access.preventive_vpc",
+            "1 role(s) denied SageMaker workloads outside the VPC: studyai-dev-data-scientist",
+        ),
         (
             "monitoring.model_monitoring",
             "endpoint studyai-dev-llama3-8b: bias (Clarify), data quality monitored",
@@ -250,6 +255,14 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         (
             "data.notebook_secrets",
             "notebook scratch: lifecycle config scratch-setup OnStart line 2: an AWS access key id",
+        ),
+        (
+            "network.s3_vpce_only",
+            "studyai-dev-uploads (used by model studyai-dev-phi3-mini-model): no policy denying access outside its VPC endpoint",
+        ),
+        (
+            "access.preventive_vpc",
+            "studyai-dev-data-scientist: may CreateNotebookInstance, CreateHyperParameterTuningJob, CreateProcessingJob, CreateTrainingJob, CreateModel without sagemaker:VpcSubnets",
         ),
         (
             "access.studio_domains",

@@ -40,10 +40,11 @@ fn operations_in(dir: &Path) -> BTreeSet<String> {
 
 fn is_read(action: &str) -> bool {
     let op = action.split(':').nth(1).unwrap_or_default();
+    // The policy simulator answers what would be allowed and changes nothing.
     // GenerateCredentialReport only prepares the report GetCredentialReport reads; AWS's own
     // SecurityAudit policy grants it.
     action == "iam:GenerateCredentialReport"
-        || ["Describe", "List", "Get", "Lookup"]
+        || ["Describe", "List", "Get", "Lookup", "Simulate"]
             .iter()
             .any(|p| op.starts_with(p))
 }

@@ -91,6 +91,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         eval: Some(|p, _| root_mfa(p)),
     },
     ItemDef {
+        id: "access.preventive_vpc",
+        category: Category::AccessControl,
+        importance: Importance::High,
+        title: "SageMaker workloads only inside the VPC",
+        problem: "Roles may create SageMaker workloads outside the VPC",
+        remediation: "Attach the guide's Deny of sagemaker:Create* when sagemaker:VpcSubnets is null (to the roles, a permission boundary or an SCP), so notebooks, jobs and models can only be created in your subnets.",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &[],
+        prowler_note: "Prowler has no check for it. Judged by IAM's policy simulator with sagemaker:VpcSubnets absent, so a deny in an SCP or a permission boundary counts as much as one in the role.",
+        eval: Some(|p, _| super::preventive::preventive_vpc(p)),
+    },
+    ItemDef {
         id: "access.studio_domains",
         category: Category::AccessControl,
         importance: Importance::Medium,

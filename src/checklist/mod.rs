@@ -15,6 +15,7 @@ mod network;
 pub mod policy;
 pub mod policy_doc;
 pub mod posture;
+mod preventive;
 mod secrets;
 pub mod store;
 #[cfg(test)]

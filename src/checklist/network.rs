@@ -170,6 +170,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         prowler_note: "Prowler has no check for it; Security Hub's SageMaker controls judge the same two settings on each job definition, this item on the schedules that run them.",
         eval: Some(|p, _| super::model_monitoring::isolation(p)),
     },
+    ItemDef {
+        id: "network.s3_vpce_only",
+        category: Category::Network,
+        importance: Importance::High,
+        title: "SageMaker buckets only via the VPC endpoint",
+        problem: "SageMaker's buckets reachable outside the VPC",
+        remediation: "Add to each bucket SageMaker reads or writes a policy statement denying everyone unless aws:sourceVpce is the VPC's S3 endpoint, so data and models cannot leave through other networks.",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &[],
+        prowler_note: "Prowler has no check for it.",
+        eval: Some(|p, _| super::preventive::s3_vpce_only(p)),
+    },
 ];
 
 /// Custom VPCs with at least one private subnet: where SageMaker should run.

@@ -95,9 +95,71 @@ pub fn denies_insecure_transport(raw: &str) -> bool {
     })
 }
 
+/// The VPC endpoints (`aws:sourceVpce`) or VPCs (`aws:sourceVpc`) outside which a bucket
+/// policy denies everyone: the guide's preventive control. Empty when no statement does.
+pub fn vpce_restriction(raw: &str) -> Vec<String> {
+    let Ok(doc) = serde_json::from_str::<Value>(&decode(raw)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for st in statements(&doc) {
+        let everyone = match st.get("Principal") {
+            Some(Value::String(s)) => s == "*",
+            Some(Value::Object(o)) => strings(o.get("AWS")).contains(&"*"),
+            _ => false,
+        };
+        if st.get("Effect").and_then(Value::as_str) != Some("Deny") || !everyone {
+            continue;
+        }
+        let Some(Value::Object(condition)) = st.get("Condition") else {
+            continue;
+        };
+        for (operator, keys) in condition {
+            if !operator.starts_with("StringNotEquals") {
+                continue;
+            }
+            let Value::Object(keys) = keys else {
+                continue;
+            };
+            for (key, values) in keys {
+                let key = key.to_ascii_lowercase();
+                if key == "aws:sourcevpce" || key == "aws:sourcevpc" {
+                    out.extend(strings(Some(values)).into_iter().map(str::to_string));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_guides_vpc_endpoint_denial_is_read_with_its_endpoints() {
+        // The seed's bucket policy (002), in both key spellings AWS accepts.
+        let guide = r#"{"Version": "2008-10-17", "Statement": [{"Effect": "Deny",
+            "Principal": "*", "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+            "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+            "Condition": {"StringNotEquals": {"aws:sourceVpce": ["vpce-2", "vpce-1"]}}}]}"#;
+        assert_eq!(vpce_restriction(guide), vec!["vpce-1", "vpce-2"]);
+        let one = r#"{"Statement": {"Effect": "Deny", "Principal": {"AWS": "*"},
+            "Action": "s3:*", "Resource": "*",
+            "Condition": {"StringNotEqualsIfExists": {"aws:SourceVpc": "vpc-9"}}}}"#;
+        assert_eq!(vpce_restriction(one), vec!["vpc-9"]);
+        // An Allow from the endpoint restricts nothing; a Deny for one role leaves others in.
+        let allow = r#"{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*",
+            "Resource": "*", "Condition": {"StringEquals": {"aws:sourceVpce": "vpce-1"}}}]}"#;
+        assert!(vpce_restriction(allow).is_empty());
+        let narrow = r#"{"Statement": [{"Effect": "Deny",
+            "Principal": {"AWS": "arn:aws:iam::1:role/x"}, "Action": "s3:*", "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:sourceVpce": "vpce-1"}}}]}"#;
+        assert!(vpce_restriction(narrow).is_empty());
+        assert!(vpce_restriction("not json").is_empty());
+    }
 
     #[test]
     fn url_encoded_documents_are_decoded() {

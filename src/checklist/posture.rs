@@ -24,6 +24,30 @@ pub struct Posture {
     /// IAM's credential report: every user's password, MFA and access keys (one call, not one
     /// per user).
     pub credentials: Observed<Vec<UserCredentials>>,
+    /// The roles that may create SageMaker workloads, and whether they may without a VPC.
+    pub workload_guardrails: Observed<Vec<RoleGuardrail>>,
+}
+
+/// The SageMaker calls the guide's preventive policy denies without `sagemaker:VpcSubnets`
+/// (`002_49d5f554f91208b7.txt`).
+pub const WORKLOAD_ACTIONS: &[&str] = &[
+    "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateHyperParameterTuningJob",
+    "sagemaker:CreateProcessingJob",
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateModel",
+];
+
+/// What IAM's policy simulator answers for one role asked `WORKLOAD_ACTIONS` with no
+/// `sagemaker:VpcSubnets` in the request (SCPs and permission boundaries included). Only
+/// roles some of whose answers are not an implicit deny are kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleGuardrail {
+    pub role: String,
+    /// Allowed without a VPC.
+    pub allowed: Vec<String>,
+    /// Denied by a statement.
+    pub denied: Vec<String>,
 }
 
 /// A row of the credential report.
@@ -259,6 +283,8 @@ pub struct Model {
     pub network_isolation: bool,
     /// VpcConfig with at least one subnet.
     pub in_vpc: bool,
+    /// Where its artifacts are read from (`ModelDataUrl`).
+    pub s3_uris: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -271,6 +297,8 @@ pub struct TrainingJob {
     pub volume_kms_key: Option<String>,
     /// The KMS key of its output (`OutputDataConfig.KmsKeyId`).
     pub output_kms_key: Option<String>,
+    /// Its input channels' and output's S3 locations.
+    pub s3_uris: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -404,6 +432,9 @@ pub struct Bucket {
     pub tls_enforced: Observed<bool>,
     /// Where its server access logs go (`None`: not logged).
     pub access_log_target: Observed<Option<String>>,
+    /// The VPC endpoints (or VPCs) outside which its policy denies every request: a Deny for
+    /// everyone on `StringNotEquals aws:sourceVpce`. Empty when it has no such statement.
+    pub vpce_only: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

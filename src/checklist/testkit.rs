@@ -150,6 +150,7 @@ pub(super) fn passing() -> Posture {
             name: "m".into(),
             network_isolation: false,
             in_vpc: true,
+            s3_uris: vec!["s3://models/m/model.tar.gz".into()],
         }]),
         training_jobs: Ok(vec![TrainingJob {
             name: "tj".into(),
@@ -158,6 +159,7 @@ pub(super) fn passing() -> Posture {
             inter_container_encryption: true,
             volume_kms_key: Some("key".into()),
             output_kms_key: Some("key".into()),
+            s3_uris: vec!["s3://models/out/".into()],
         }]),
         studio_domains: Ok(vec![StudioDomain {
             name: "studio".into(),
@@ -239,6 +241,7 @@ pub(super) fn passing() -> Posture {
             public_access_blocked: Ok(true),
             tls_enforced: Ok(true),
             access_log_target: Ok(Some("logs".into())),
+            vpce_only: Ok(vec!["vpce-s3".into()]),
         }]),
         account_public_access_blocked: Ok(false),
         password_policy: Ok(Some(PasswordPolicy {
@@ -257,6 +260,11 @@ pub(super) fn passing() -> Posture {
             grants: Vec::new(),
         }]),
         read_at: now(),
+        workload_guardrails: Ok(vec![RoleGuardrail {
+            role: "data-scientist".into(),
+            allowed: Vec::new(),
+            denied: WORKLOAD_ACTIONS.iter().map(|a| a.to_string()).collect(),
+        }]),
         credentials: Ok(vec![UserCredentials {
             user: "alice".into(),
             password_enabled: true,
@@ -339,6 +347,7 @@ pub(super) fn failing() -> Posture {
         name: "m".into(),
         network_isolation: false,
         in_vpc: false,
+        s3_uris: vec!["s3://uploads/m/model.tar.gz".into()],
     }]);
     r.model_package_groups = Ok(Vec::new());
     r.studio_domains = Ok(vec![StudioDomain {
@@ -362,6 +371,7 @@ pub(super) fn failing() -> Posture {
         inter_container_encryption: false,
         volume_kms_key: None,
         output_kms_key: None,
+        s3_uris: vec!["s3://uploads/out/".into()],
     }]);
     r.kms_keys = Ok(vec![KmsKey {
         id: "k-1".into(),
@@ -383,9 +393,15 @@ pub(super) fn failing() -> Posture {
         public_access_blocked: Ok(false),
         tls_enforced: Ok(false),
         access_log_target: Ok(None),
+        vpce_only: Ok(Vec::new()),
     }]);
     p.password_policy = Ok(None);
     p.root_mfa = Ok(false);
+    p.workload_guardrails = Ok(vec![RoleGuardrail {
+        role: "data-scientist".into(),
+        allowed: vec!["sagemaker:CreateTrainingJob".into()],
+        denied: Vec::new(),
+    }]);
     p.credentials = Ok(vec![
         UserCredentials {
             user: "bob".into(),

@@ -34,6 +34,12 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   (moto has the job definitions but no schedules), in the API reference's shapes: the schedule
   keeps its MonitoringScheduleConfig (inline job or a job definition's name and type) and its
   endpoint, and is `Scheduled`; ListMonitoringSchedules pages with NextToken.
+* IAM SimulatePrincipalPolicy (moto has none): a role's inline and attached policies and its
+  permission boundary evaluated for each action and resource, with the request's context
+  entries: an explicit Deny wins, an Allow is needed, a boundary must allow too. Statements
+  match Action/NotAction and Resource with wildcards; conditions support Null, the String and
+  Arn operators (with IfExists) and Bool, and a statement with any other operator is treated as
+  not applying. Organizations SCPs are not emulated (moto's role has none).
 * IAM access keys' age: `POST /_secdash/iam/age-key?account=..&user=..&days=..` moves a user's
   keys' creation back, as the credential report's `last_rotated` (no API can).
 * IAM's root MFA flag: a seeding route, `POST /_secdash/iam/root-mfa?account=..&enabled=1`.
@@ -515,6 +521,122 @@ def lookup_events(body, region):
 
 
 # ---------------------------------------------------------------------------------------------
+# IAM SimulatePrincipalPolicy
+
+def _as_list(v):
+    return v if isinstance(v, list) else ([] if v is None else [v])
+
+
+def _document(doc):
+    from urllib.parse import unquote
+    if isinstance(doc, dict):
+        return doc
+    doc = doc if doc.lstrip().startswith("{") else unquote(doc)
+    return json.loads(doc)
+
+
+def _condition_holds(condition, context):
+    import fnmatch
+    for operator, keys in (condition or {}).items():
+        base = operator.replace("IfExists", "")
+        for key, expected in keys.items():
+            expected = [str(e) for e in _as_list(expected)]
+            values = context.get(key.lower())
+            if base == "Null":
+                if (values is None) != (expected[0].lower() == "true"):
+                    return False
+            elif values is None:
+                if operator.endswith("IfExists") or "Not" in base:
+                    continue
+                return False
+            elif base in ("StringEquals", "StringLike", "ArnEquals", "ArnLike"):
+                if not any(fnmatch.fnmatchcase(v, e) for v in values for e in expected):
+                    return False
+            elif base in ("StringNotEquals", "StringNotLike", "ArnNotEquals", "ArnNotLike"):
+                if any(fnmatch.fnmatchcase(v, e) for v in values for e in expected):
+                    return False
+            elif base == "Bool":
+                if values[0].lower() != expected[0].lower():
+                    return False
+            else:
+                return False
+    return True
+
+
+def _decide(documents, action, resource, context):
+    import fnmatch
+    allowed = False
+    for doc in documents:
+        statements = _as_list(doc.get("Statement"))
+        for st in statements:
+            if "NotAction" in st:
+                hit = not any(fnmatch.fnmatchcase(action.lower(), a.lower())
+                              for a in _as_list(st["NotAction"]))
+            else:
+                hit = any(fnmatch.fnmatchcase(action.lower(), a.lower())
+                          for a in _as_list(st.get("Action")))
+            if not hit or not any(fnmatch.fnmatchcase(resource, r)
+                                  for r in _as_list(st.get("Resource", "*"))):
+                continue
+            if not _condition_holds(st.get("Condition"), context):
+                continue
+            if st.get("Effect") == "Deny":
+                return "explicitDeny"
+            allowed = True
+    return "allowed" if allowed else "implicitDeny"
+
+
+def _indexed(form, prefix):
+    items, i = [], 1
+    while f"{prefix}.member.{i}" in form:
+        items.append(form[f"{prefix}.member.{i}"])
+        i += 1
+    return items
+
+
+def simulate_principal_policy(form):
+    import uuid
+    arn = form.get("PolicySourceArn", "")
+    account = arn.split(":")[4] if arn.count(":") >= 5 else _ACCOUNT
+    backend = iam_backends[account]["global"]
+    try:
+        role = backend.get_role_by_arn(arn)
+    except Exception:
+        return 404, "NoSuchEntity", f"The role with ARN {arn} cannot be found."
+    identity = [_document(d) for d in role.policies.values()]
+    for p in role.managed_policies.values():
+        identity.extend(_document(v.document) for v in p.versions if v.is_default)
+    boundary = None
+    if role.permissions_boundary_arn:
+        p = backend.get_policy(role.permissions_boundary_arn)
+        boundary = [_document(v.document) for v in p.versions if v.is_default]
+    context, i = {}, 1
+    while f"ContextEntries.member.{i}.ContextKeyName" in form:
+        context[form[f"ContextEntries.member.{i}.ContextKeyName"].lower()] = \
+            _indexed(form, f"ContextEntries.member.{i}.ContextKeyValues")
+        i += 1
+    members = []
+    for action in _indexed(form, "ActionNames"):
+        for resource in _indexed(form, "ResourceArns") or ["*"]:
+            decision = _decide(identity, action, resource, context)
+            if boundary is not None and decision == "allowed":
+                bound = _decide(boundary, action, resource, context)
+                decision = "explicitDeny" if bound == "explicitDeny" else \
+                    ("allowed" if bound == "allowed" else "implicitDeny")
+            members.append(f"<member><EvalActionName>{action}</EvalActionName>"
+                           f"<EvalResourceName>{resource}</EvalResourceName>"
+                           f"<EvalDecision>{decision}</EvalDecision>"
+                           "<MatchedStatements/><MissingContextValues/></member>")
+    body = ('<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+            "<SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated>"
+            f"<EvaluationResults>{''.join(members)}</EvaluationResults>"
+            "</SimulatePrincipalPolicyResult>"
+            f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+            "</SimulatePrincipalPolicyResponse>")
+    return 200, None, body
+
+
+# ---------------------------------------------------------------------------------------------
 # The server: moto's own dispatcher, with the seeding route in front of it.
 
 
@@ -526,6 +648,17 @@ def seeding(app):
             headers = {"x-amzn-ErrorType": error} if error else {}
             return Response(json.dumps(body), status=status, headers=headers,
                             mimetype="application/json")(environ, start_response)
+        if service == "iam":
+            import io
+            raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(raw)
+            form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            if form.get("Action") == "SimulatePrincipalPolicy":
+                status, code, body = simulate_principal_policy(form)
+                if status != 200:
+                    body = (f'<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>'
+                            f"<Message>{body}</Message></Error></ErrorResponse>")
+                return Response(body, status=status, mimetype="text/xml")(environ, start_response)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if service == "cloudtrail" and target.endswith(".LookupEvents"):
             body = json.loads(Request(environ).get_data() or b"{}")

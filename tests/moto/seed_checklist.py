@@ -45,9 +45,10 @@ def sagemaker_role(name):
     return iam.create_role(RoleName=name, AssumeRolePolicyDocument=ROLE_TRUST)["Role"]["Arn"]
 
 
-def endpoint(name, role, kms_key, vpc=None, instances=1):
+def endpoint(name, role, kms_key, vpc=None, instances=1, bucket="studyai-dev-sagemaker-models"):
     model = {"ModelName": f"{name}-model", "ExecutionRoleArn": role,
-             "PrimaryContainer": {"Image": "763104351884.dkr.ecr.ap-southeast-1.amazonaws.com/llm:1"}}
+             "PrimaryContainer": {"Image": "763104351884.dkr.ecr.ap-southeast-1.amazonaws.com/llm:1",
+                                  "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"}}
     if vpc:
         model["VpcConfig"] = vpc
     sm.create_model(**model)
@@ -64,6 +65,24 @@ def lifecycle(name, on_start):
     sm.create_notebook_instance_lifecycle_config(
         NotebookInstanceLifecycleConfigName=name,
         OnStart=[{"Content": base64.b64encode(on_start.encode()).decode()}])
+
+
+def data_scientist(name, guardrail):
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": "sts:AssumeRole"}]})
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
+    statements = [{"Effect": "Allow", "Action": "sagemaker:*", "Resource": "*"}]
+    if guardrail:
+        # The seed's statement (002), as written there.
+        statements.append({
+            "Condition": {"Null": {"sagemaker:VpcSubnets": "true"}},
+            "Action": ["sagemaker:CreateNotebookInstance", "sagemaker:CreateHyperParameterTuningJob",
+                       "sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob",
+                       "sagemaker:CreateModel"],
+            "Resource": [f"arn:aws:sagemaker:*:{ACCOUNT}:*"], "Effect": "Deny"})
+    iam.put_role_policy(RoleName=name, PolicyName="sagemaker-work", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": statements}))
 
 
 def monitor(name, endpoint_name, role, network):
@@ -117,8 +136,9 @@ def passing():
     for svc in ("sagemaker.api", "sagemaker.runtime", "ecr.api", "ecr.dkr", "logs"):
         ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.{svc}",
                                 VpcEndpointType="Interface", SubnetIds=private)
-    ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.s3",
-                            VpcEndpointType="Gateway", RouteTableIds=[private_rt])
+    s3_endpoint = ec2.create_vpc_endpoint(
+        VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.s3", VpcEndpointType="Gateway",
+        RouteTableIds=[private_rt])["VpcEndpoint"]["VpcEndpointId"]
     ec2.create_flow_logs(ResourceIds=[vpc, default_vpc()], ResourceType="VPC", TrafficType="ALL",
                          LogGroupName="/aws/vpc/flow-logs/studyai-dev",
                          DeliverLogsPermissionArn=f"arn:aws:iam::{ACCOUNT}:role/flow-logs")
@@ -151,6 +171,13 @@ def passing():
             "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
             "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+        if bucket.endswith("models"):
+            # The guide's preventive control: only through the VPC's S3 endpoint.
+            statements.append({
+                "Sid": "DenyOutsideVpce", "Effect": "Deny", "Principal": {"AWS": "*"},
+                "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                "Condition": {"StringNotEquals": {"aws:sourceVpce": [s3_endpoint]}}})
         s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
             "Version": "2012-10-17", "Statement": statements}))
     s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={"LoggingEnabled": {
@@ -177,6 +204,8 @@ def passing():
     sm.create_model_package_group(ModelPackageGroupName="studyai-dev-llm-finetunes")
     training_job("studyai-dev-finetune", role, kms_key=key, VpcConfig=in_vpc,
                  EnableNetworkIsolation=True, EnableInterContainerTrafficEncryption=True)
+    # The data scientists' role, with the guide's preventive policy: no workload outside the VPC.
+    data_scientist("studyai-dev-data-scientist", guardrail=True)
     # Studio in the guide's dedicated VPC, on Identity Center, with the team's key.
     sm.create_domain(DomainName="studyai-dev-studio", AuthMode="SSO", VpcId=vpc,
                      SubnetIds=private, AppNetworkAccessType="VpcOnly", KmsKeyId=key,
@@ -303,8 +332,11 @@ def failing():
     sm.create_notebook_instance(NotebookInstanceName="scratch", InstanceType="ml.t3.medium",
                                 RoleArn=role, DirectInternetAccess="Enabled",
                                 RootAccess="Enabled", LifecycleConfigName="scratch-setup")
-    endpoint("studyai-dev-phi3-mini", role, None)
+    # Its model is read from the uploads bucket, which answers from anywhere.
+    endpoint("studyai-dev-phi3-mini", role, None, bucket="studyai-dev-uploads")
     training_job("studyai-dev-finetune", role)
+    # The data scientists' role without the guide's deny.
+    data_scientist("studyai-dev-data-scientist", guardrail=False)
     # Studio with the console's quick-setup defaults.
     default_subnets = ec2.describe_subnets(
         Filters=[{"Name": "vpc-id", "Values": [default_vpc()]}])["Subnets"]

@@ -184,6 +184,10 @@ pub fn posture(
                 name: format!("{}-model", e.name),
                 network_isolation: false,
                 in_vpc: true,
+                s3_uris: vec![format!(
+                    "s3://studyai-dev-sagemaker-models/{}/model.tar.gz",
+                    e.name
+                )],
             })
             .collect()),
         training_jobs: Ok(vec![
@@ -195,6 +199,11 @@ pub fn posture(
                 // The classifier's output goes to the bucket's default key only.
                 volume_kms_key: Some("alias/studyai-dev-sagemaker".into()),
                 output_kms_key: None,
+                // Trained on the tickets users upload, straight from the uploads bucket.
+                s3_uris: vec![
+                    "s3://studyai-dev-uploads/tickets/".into(),
+                    "s3://studyai-dev-sagemaker-models/classifier/".into(),
+                ],
             },
             TrainingJob {
                 name: "studyai-dev-embeddings-ft-2026-11-18".into(),
@@ -203,6 +212,7 @@ pub fn posture(
                 inter_container_encryption: true,
                 volume_kms_key: Some("alias/studyai-dev-sagemaker".into()),
                 output_kms_key: Some("alias/studyai-dev-sagemaker".into()),
+                s3_uris: vec!["s3://studyai-dev-sagemaker-models/embeddings/".into()],
             },
         ]),
         // The research domain is private and on Identity Center, but was made before the
@@ -270,9 +280,32 @@ pub fn posture(
             "studyai-dev-cloudtrail-logs" | "studyai-dev-uploads"
         ))
         .then(|| "studyai-dev-cloudtrail-logs".to_string())),
+        // The models bucket answers only through the VPC's S3 gateway endpoint.
+        vpce_only: Ok(if name == "studyai-dev-sagemaker-models" {
+            vec!["vpce-0d4e5f6a7b8c9d0e3".into()]
+        } else {
+            Vec::new()
+        }),
     };
     Posture {
         read_at: now,
+        // The data scientists' role carries the guide's deny; the CI role that trains the
+        // classifier was made later, without it.
+        workload_guardrails: Ok(vec![
+            RoleGuardrail {
+                role: "studyai-dev-data-scientist".into(),
+                allowed: Vec::new(),
+                denied: WORKLOAD_ACTIONS.iter().map(|a| a.to_string()).collect(),
+            },
+            RoleGuardrail {
+                role: "studyai-dev-ci-training".into(),
+                allowed: vec![
+                    "sagemaker:CreateTrainingJob".into(),
+                    "sagemaker:CreateModel".into(),
+                ],
+                denied: Vec::new(),
+            },
+        ]),
         // The CI user's key (the one that leaked) was last rotated 212 days ago; a data
         // scientist signs in to the console without MFA.
         credentials: Ok(vec![

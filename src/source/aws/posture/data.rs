@@ -158,7 +158,8 @@ pub(super) async fn buckets(
                         versioning: Err(why.clone()),
                         public_access_blocked: Err(why.clone()),
                         tls_enforced: Err(why.clone()),
-                        access_log_target: Err(why),
+                        access_log_target: Err(why.clone()),
+                        vpce_only: Err(why),
                     }
                 }
             }
@@ -254,16 +255,21 @@ async fn bucket(s3: &aws_sdk_s3::Client, ctx: &Ctx<'_>, name: String) -> Bucket 
         })
         .unwrap_or(false)
     });
-    let tls_enforced = absent(policy, &["NoSuchBucketPolicy"]).map(|o| {
-        o.and_then(|p| p.policy().map(policy_doc::denies_insecure_transport))
-            .unwrap_or(false)
+    let policy = absent(policy, &["NoSuchBucketPolicy"]).map(|o| {
+        o.and_then(|p| p.policy().map(str::to_string))
+            .unwrap_or_default()
     });
+    let tls_enforced = policy
+        .clone()
+        .map(|p| policy_doc::denies_insecure_transport(&p));
+    let vpce_only = policy.map(|p| policy_doc::vpce_restriction(&p));
     Bucket {
         encryption: ctx.observed(encryption),
         versioning: ctx.observed(versioning),
         public_access_blocked: ctx.observed(public_access_blocked),
         tls_enforced: ctx.observed(tls_enforced),
         access_log_target: ctx.observed(access_log_target),
+        vpce_only: ctx.observed(vpce_only),
         name,
     }
 }

@@ -7,7 +7,7 @@ use crate::checklist::policy_doc;
 use crate::checklist::posture::*;
 use crate::source::SourceError;
 use aws_sdk_iam::Client;
-use aws_sdk_iam::types::SummaryKeyType;
+use aws_sdk_iam::types::{PolicyEvaluationDecisionType, SummaryKeyType};
 
 /// The services whose roles the checklist reviews.
 const SERVICES: &[&str] = &["sagemaker.amazonaws.com", "ec2.amazonaws.com"];
@@ -18,10 +18,11 @@ type Parts = (
     Observed<bool>,
     Observed<Vec<Role>>,
     Observed<Vec<UserCredentials>>,
+    Observed<Vec<RoleGuardrail>>,
 );
 
 pub(super) async fn account(iam: &Client, ctx: &Ctx<'_>) -> Parts {
-    let (pp, summary, roles, credentials) = tokio::join!(
+    let (pp, summary, (roles, guardrails), credentials) = tokio::join!(
         Box::pin(call(
             ctx.calls,
             "iam:GetAccountPasswordPolicy",
@@ -36,7 +37,18 @@ pub(super) async fn account(iam: &Client, ctx: &Ctx<'_>) -> Parts {
             ctx.profile,
             iam.get_account_summary().send(),
         )),
-        Box::pin(roles(iam, ctx)),
+        Box::pin(async {
+            match list_roles(iam, ctx).await {
+                Ok(listed) => {
+                    let (r, g) = tokio::join!(
+                        Box::pin(roles(iam, ctx, &listed)),
+                        Box::pin(guardrails(iam, ctx, &listed)),
+                    );
+                    (r, g)
+                }
+                Err(e) => (Err(e.clone()), Err(e)),
+            }
+        }),
         Box::pin(credential_report(iam, ctx)),
     );
     let pp = absent(pp, &["NoSuchEntity"]).map(|o| {
@@ -62,6 +74,7 @@ pub(super) async fn account(iam: &Client, ctx: &Ctx<'_>) -> Parts {
         ctx.observed(mfa),
         ctx.observed(roles),
         ctx.observed(credentials),
+        ctx.observed(guardrails),
     )
 }
 
@@ -119,7 +132,16 @@ fn trusted_services(trust: &str) -> Vec<String> {
         .collect()
 }
 
-async fn roles(iam: &Client, ctx: &Ctx<'_>) -> Result<Vec<Role>, SourceError> {
+/// A role as ListRoles gives it.
+struct Listed {
+    name: String,
+    arn: String,
+    path: String,
+    /// Which of `SERVICES` it trusts.
+    services: Vec<String>,
+}
+
+async fn list_roles(iam: &Client, ctx: &Ctx<'_>) -> Result<Vec<Listed>, SourceError> {
     let mut found = Vec::new();
     let mut marker = None;
     loop {
@@ -131,25 +153,81 @@ async fn roles(iam: &Client, ctx: &Ctx<'_>) -> Result<Vec<Role>, SourceError> {
             iam.list_roles().max_items(1000).set_marker(marker).send(),
         )
         .await?;
-        for r in page.roles() {
-            let services = trusted_services(r.assume_role_policy_document().unwrap_or_default());
-            if !services.is_empty() {
-                found.push((r.role_name().to_string(), services));
-            }
-        }
+        found.extend(page.roles().iter().map(|r| Listed {
+            name: r.role_name().to_string(),
+            arn: r.arn().to_string(),
+            path: r.path().to_string(),
+            services: trusted_services(r.assume_role_policy_document().unwrap_or_default()),
+        }));
         marker = page.marker().map(str::to_string);
         if !page.is_truncated() || marker.is_none() {
-            break;
+            return Ok(found);
         }
     }
-    futures::future::try_join_all(found.into_iter().map(|(name, services)| async move {
+}
+
+/// The roles SageMaker or EC2 can assume, with what their policies grant too broadly.
+async fn roles(iam: &Client, ctx: &Ctx<'_>, listed: &[Listed]) -> Result<Vec<Role>, SourceError> {
+    let reviewed = listed.iter().filter(|r| !r.services.is_empty());
+    futures::future::try_join_all(reviewed.map(|r| async move {
         Ok(Role {
-            grants: grants(iam, ctx, &name).await?,
-            name,
-            trusted_services: services,
+            grants: grants(iam, ctx, &r.name).await?,
+            name: r.name.clone(),
+            trusted_services: r.services.clone(),
         })
     }))
     .await
+}
+
+/// Whether each role may create SageMaker workloads without a VPC, as IAM's policy simulator
+/// answers with `sagemaker:VpcSubnets` absent from the request (so SCPs and permission
+/// boundaries count, not only the text of the role's own policies). Service-linked roles are
+/// AWS's and left out.
+async fn guardrails(
+    iam: &Client,
+    ctx: &Ctx<'_>,
+    listed: &[Listed],
+) -> Result<Vec<RoleGuardrail>, SourceError> {
+    let asked = listed
+        .iter()
+        .filter(|r| !r.path.starts_with("/aws-service-role/"));
+    let answers = futures::future::try_join_all(asked.map(|r| async move {
+        // Every resource of the role's account in this region (the statements of the guide
+        // name `arn:aws:sagemaker:*:ACCOUNT:*`).
+        let account = r.arn.split(':').nth(4).unwrap_or_default();
+        let resource = format!("arn:aws:sagemaker:{}:{account}:*", ctx.region);
+        let out = call(
+            ctx.calls,
+            "iam:SimulatePrincipalPolicy",
+            ctx.region,
+            ctx.profile,
+            iam.simulate_principal_policy()
+                .policy_source_arn(&r.arn)
+                .set_action_names(Some(WORKLOAD_ACTIONS.iter().map(|a| a.to_string()).collect()))
+                .resource_arns(resource)
+                .send(),
+        )
+        .await?;
+        let mut g = RoleGuardrail {
+            role: r.name.clone(),
+            allowed: Vec::new(),
+            denied: Vec::new(),
+        };
+        for e in out.evaluation_results() {
+            let action = e.eval_action_name().to_string();
+            match e.eval_decision() {
+                PolicyEvaluationDecisionType::Allowed => g.allowed.push(action),
+                PolicyEvaluationDecisionType::ExplicitDeny => g.denied.push(action),
+                _ => {}
+            }
+        }
+        Ok::<_, SourceError>(g)
+    }))
+    .await?;
+    Ok(answers
+        .into_iter()
+        .filter(|g| !g.allowed.is_empty() || !g.denied.is_empty())
+        .collect())
 }
 
 /// What a role's attached and inline policies grant too broadly. A policy that cannot be read

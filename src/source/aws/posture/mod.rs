@@ -64,7 +64,7 @@ pub(super) async fn read(src: &AwsSource, calls: &Calls) -> (Posture, Option<Sou
         regions,
         buckets,
         account_public_access_blocked,
-        (password_policy, root_mfa, roles, credentials),
+        (password_policy, root_mfa, roles, credentials, workload_guardrails),
     ) = tokio::join!(
         Box::pin(regions),
         Box::pin(data::buckets(&src.s3, src.session.config(), &global)),
@@ -80,6 +80,7 @@ pub(super) async fn read(src: &AwsSource, calls: &Calls) -> (Posture, Option<Sou
         root_mfa,
         roles,
         credentials,
+        workload_guardrails,
     };
     let first = first_error.lock().ok().and_then(|mut f| f.take());
     (posture, first)

@@ -280,6 +280,12 @@ async fn models(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<Model>, SourceError> {
             name: name.to_string(),
             network_isolation: d.enable_network_isolation().unwrap_or(false),
             in_vpc: in_vpc(d.vpc_config()),
+            s3_uris: d
+                .primary_container()
+                .into_iter()
+                .chain(d.containers())
+                .filter_map(|c| c.model_data_url().map(str::to_string))
+                .collect(),
         })
     }))
     .await
@@ -325,6 +331,16 @@ async fn training_jobs(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<TrainingJob>, S
                 .and_then(|o| o.kms_key_id())
                 .filter(|k| !k.is_empty())
                 .map(str::to_string),
+            s3_uris: d
+                .input_data_config()
+                .iter()
+                .filter_map(|c| c.data_source()?.s3_data_source()?.s3_uri().map(str::to_string))
+                .chain(
+                    d.output_data_config()
+                        .and_then(|o| o.s3_output_path())
+                        .map(str::to_string),
+                )
+                .collect(),
         })
     }))
     .await
