@@ -65,7 +65,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 42);
+    assert_eq!(items.len(), 44);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -134,7 +134,19 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
             "studyai-dev-sagemaker-analyzer (ACCOUNT) active",
         ),
         ("access.mfa", "root account MFA enabled"),
-        ("network.s3_vpce_only", "studyai-dev-sagemaker-models: only through vpce-"),
+        (
+            "network.s3_vpce_only",
+            "studyai-dev-sagemaker-models: only through vpce-",
+        ),
+        ("data.ecr_scanning", "1 repository scanned on push"),
+        (
+            "monitoring.metric_filters",
+            "unauthorized API calls: filter unauthorized-api-calls on studyai-dev-cloudtrail → alarm studyai-dev-unauthorized-api-calls",
+        ),
+        (
+            "monitoring.metric_filters",
+            "root account usage: filter root-account-usage on studyai-dev-cloudtrail → alarm studyai-dev-root-account-usage",
+        ),
         (
             "access.preventive_vpc",
             "1 role(s) denied SageMaker workloads outside the VPC: studyai-dev-data-scientist",
@@ -263,6 +275,14 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         (
             "access.preventive_vpc",
             "studyai-dev-data-scientist: may CreateNotebookInstance, CreateHyperParameterTuningJob, CreateProcessingJob, CreateTrainingJob, CreateModel without sagemaker:VpcSubnets",
+        ),
+        (
+            "data.ecr_scanning",
+            "ap-southeast-1: repository studyai-dev/training: scan on push off, and no registry scanning rule covers it",
+        ),
+        (
+            "monitoring.metric_filters",
+            "no trail, so no log group to filter",
         ),
         (
             "access.studio_domains",

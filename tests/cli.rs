@@ -45,7 +45,7 @@ fn once_json_is_a_complete_snapshot() {
     assert_eq!(v["security_groups"].as_array().unwrap().len(), 13);
     assert_eq!(v["findings"].as_array().unwrap().len(), 22);
     let checklist = v["checklist"].as_array().unwrap();
-    assert_eq!(checklist.len(), 42);
+    assert_eq!(checklist.len(), 44);
     // Each item carries its references: the seed it comes from and the Prowler checks.
     let vpc = &checklist[0];
     assert_eq!(vpc["id"], "network.custom_vpc");

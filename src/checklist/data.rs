@@ -134,6 +134,21 @@ pub(super) const ITEMS: &[ItemDef] = &[
         eval: Some(|p, _| notebook_secrets(p)),
     },
     ItemDef {
+        id: "data.ecr_scanning",
+        category: Category::Data,
+        importance: Importance::Medium,
+        title: "Images scanned on push",
+        problem: "Image repositories not scanned on push",
+        remediation: "Turn on scan on push for the repositories holding SageMaker images, or a registry scanning rule (basic or enhanced) that covers them, so vulnerable images are known before they serve.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[
+            "ecr_repositories_scan_images_on_push_enabled",
+            "ecr_registry_scan_images_on_push_enabled",
+        ],
+        prowler_note: "Prowler judges the repository setting and the registry rules apart; here a registry rule that covers a repository passes it, as ECR then scans it whatever the repository's own setting.",
+        eval: Some(|p, _| ecr_scanning(p)),
+    },
+    ItemDef {
         id: "data.least_privilege",
         category: Category::Data,
         importance: Importance::Medium,
@@ -400,6 +415,46 @@ fn notebook_secrets(p: &Posture) -> Verdict {
         ));
     }
     t.verdict(&format!("no notebook instances in {}", region_names(p)))
+}
+
+fn ecr_scanning(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut scanned = 0;
+    for r in &p.regions {
+        let Some(registry) = t.read(&r.ecr) else {
+            continue;
+        };
+        for repo in &registry.repositories {
+            let by_rule = registry
+                .scanning_filters
+                .iter()
+                .any(|f| super::mute::wildcard(f, &repo.name));
+            if repo.scan_on_push || by_rule {
+                scanned += 1;
+            } else {
+                t.fail(format!(
+                    "{}: repository {}: scan on push off, and no registry scanning rule covers it",
+                    r.region, repo.name
+                ));
+            }
+        }
+        if !registry.scanning_filters.is_empty() {
+            t.pass(format!(
+                "{}: the registry scans {} on push",
+                r.region,
+                names(&registry.scanning_filters)
+            ));
+        }
+    }
+    if scanned > 0 {
+        let noun = if scanned == 1 {
+            "repository"
+        } else {
+            "repositories"
+        };
+        t.pass(format!("{scanned} {noun} scanned on push"));
+    }
+    t.verdict(&format!("no image repositories in {}", region_names(p)))
 }
 
 fn model_registry(p: &Posture) -> Verdict {

@@ -33,11 +33,16 @@ pub(super) fn coverage(p: &Posture) -> Verdict {
                 .iter()
                 .filter(|s| s.endpoint.as_deref() == Some(e.endpoint.as_str()))
                 .collect();
-            let running: Vec<&&MonitoringSchedule> =
-                watching.iter().filter(|s| s.status == "Scheduled").collect();
+            let running: Vec<&&MonitoringSchedule> = watching
+                .iter()
+                .filter(|s| s.status == "Scheduled")
+                .collect();
             if running.is_empty() {
                 if watching.is_empty() {
-                    t.fail(format!("endpoint {}: no model monitor schedule", e.endpoint));
+                    t.fail(format!(
+                        "endpoint {}: no model monitor schedule",
+                        e.endpoint
+                    ));
                 } else {
                     let stopped: Vec<String> = watching
                         .iter()
@@ -55,7 +60,11 @@ pub(super) fn coverage(p: &Posture) -> Verdict {
             kinds.sort();
             kinds.dedup();
             if running.iter().any(|s| is_clarify(&s.kind)) {
-                t.pass(format!("endpoint {}: {} monitored", e.endpoint, names(&kinds)));
+                t.pass(format!(
+                    "endpoint {}: {} monitored",
+                    e.endpoint,
+                    names(&kinds)
+                ));
             } else {
                 t.warn(format!(
                     "endpoint {}: {} monitored; no Clarify bias or explainability monitoring",

@@ -2,7 +2,7 @@
 
 use super::ItemDef;
 use super::posture::*;
-use super::verdict::{Tally, Verdict, region_names};
+use super::verdict::{Tally, Verdict, names, region_names};
 use crate::metrics::Thresholds;
 use crate::model::{Category, Importance};
 
@@ -78,11 +78,111 @@ pub(super) const ITEMS: &[ItemDef] = &[
         problem: "Endpoints without model monitoring",
         remediation: "Create a Model Monitor schedule (data or model quality) for every endpoint, and a Clarify bias or explainability schedule, so drift and bias are alarmed on rather than found by users.",
         seed: "000_7f081066f7c27ee7.txt",
-        prowler: &["sagemaker_models_monitor_enabled", "sagemaker_clarify_exists"],
+        prowler: &[
+            "sagemaker_models_monitor_enabled",
+            "sagemaker_clarify_exists",
+        ],
         prowler_note: "Prowler passes a region with any running schedule and any Clarify processing job; this item asks it of each endpoint, and counts Clarify when a bias or explainability schedule watches the endpoint.",
         eval: Some(|p, _| super::model_monitoring::coverage(p)),
     },
+    ItemDef {
+        id: "monitoring.metric_filters",
+        category: Category::Monitoring,
+        importance: Importance::Medium,
+        title: "Alarms on unauthorized calls and root use",
+        problem: "No alarm on unauthorized API calls or root use",
+        remediation: "On the trail's CloudWatch Logs group, add the CIS metric filters for unauthorized API calls and root account usage, each with an alarm that notifies the team.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[
+            "cloudwatch_log_metric_filter_unauthorized_api_calls",
+            "cloudwatch_log_metric_filter_root_usage",
+        ],
+        prowler_note: "",
+        eval: Some(|p, _| metric_filters(p)),
+    },
 ];
+
+/// The CIS controls Prowler checks with these patterns (its regular expressions, so the two
+/// tools accept the same filters).
+static METRIC_FILTERS: std::sync::LazyLock<Vec<(&str, regex::Regex)>> =
+    std::sync::LazyLock::new(|| {
+        CIS_FILTERS
+            .iter()
+            .map(|(control, pattern)| {
+                let re = regex::Regex::new(pattern).expect("Prowler's patterns compile");
+                (*control, re)
+            })
+            .collect()
+    });
+
+const CIS_FILTERS: &[(&str, &str)] = &[
+    (
+        "unauthorized API calls",
+        r"\$\.errorCode\s*=\s*.?\*UnauthorizedOperation.+\$\.errorCode\s*=\s*.?AccessDenied\*.?",
+    ),
+    (
+        "root account usage",
+        r"\$\.userIdentity\.type\s*=\s*.?Root.+\$\.userIdentity\.invokedBy NOT EXISTS.+\$\.eventType\s*!=\s*.?AwsServiceEvent.?",
+    ),
+];
+
+fn metric_filters(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut groups: Vec<&str> = Vec::new();
+    let mut trails_seen = 0;
+    let (mut filters, mut alarms) = (Vec::new(), Vec::new());
+    for r in &p.regions {
+        if let Some(trails) = t.read(&r.trails) {
+            trails_seen += trails.len();
+            groups.extend(trails.iter().filter_map(|t| {
+                let arn = t.log_group_arn.as_deref()?;
+                arn.split(':').nth(6)
+            }));
+        }
+        if let Some(f) = t.read(&r.metric_filters) {
+            filters.extend(f);
+        }
+        if let Some(a) = t.read(&r.alarms) {
+            alarms.extend(a);
+        }
+    }
+    groups.sort_unstable();
+    groups.dedup();
+    if groups.is_empty() {
+        if t.gaps.is_empty() {
+            t.fail(if trails_seen == 0 {
+                "no trail, so no log group to filter".to_string()
+            } else {
+                "no trail delivers to CloudWatch Logs (CloudWatchLogsLogGroupArn)".to_string()
+            });
+        }
+        return t.verdict("");
+    }
+    for (control, re) in METRIC_FILTERS.iter() {
+        let matching: Vec<&&MetricFilter> = filters
+            .iter()
+            .filter(|f| groups.contains(&f.log_group.as_str()) && re.is_match(&f.pattern))
+            .collect();
+        let alarmed = matching.iter().find_map(|f| {
+            alarms
+                .iter()
+                .find(|a| a.namespace == f.namespace && a.metric == f.metric)
+                .map(|a| (f, a))
+        });
+        match (matching.first(), alarmed) {
+            (_, Some((f, a))) => t.pass(format!(
+                "{control}: filter {} on {} → alarm {}",
+                f.name, f.log_group, a.name
+            )),
+            (Some(f), None) => t.fail(format!(
+                "{control}: filter {} has no alarm on {}/{}",
+                f.name, f.namespace, f.metric
+            )),
+            (None, None) => t.fail(format!("{control}: no metric filter on {}", names(&groups))),
+        }
+    }
+    t.verdict("")
+}
 
 fn notifies_sns(a: &Alarm) -> bool {
     a.actions_enabled
@@ -308,6 +408,28 @@ mod tests {
     use crate::checklist::evaluate;
     use crate::metrics::Thresholds;
     use crate::model::CheckStatus;
+
+    #[test]
+    fn a_filter_without_its_alarm_fails_and_a_lookalike_pattern_does_not_count() {
+        let mut p = passing();
+        let r = &mut p.regions[0];
+        // The root-use alarm is gone; the unauthorized-calls filter counts only AccessDenied.
+        r.alarms
+            .as_mut()
+            .unwrap()
+            .retain(|a| a.metric != "RootAccountUsage");
+        r.metric_filters.as_mut().unwrap()[0].pattern =
+            r#"{ $.errorCode = "AccessDenied*" }"#.into();
+        let v = super::metric_filters(&p);
+        assert_eq!(v.status, CheckStatus::Fail);
+        assert_eq!(
+            v.evidence,
+            vec![
+                "unauthorized API calls: no metric filter on trail",
+                "root account usage: filter root has no alarm on CISBenchmark/RootAccountUsage",
+            ]
+        );
+    }
 
     #[test]
     fn looser_alarm_thresholds_than_the_seeds_warn() {

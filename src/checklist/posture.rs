@@ -137,6 +137,10 @@ pub struct RegionPosture {
     pub topics: Observed<Vec<Topic>>,
     /// Trails visible from this region (multi-region trails show in every region).
     pub trails: Observed<Vec<Trail>>,
+    /// The metric filters of the log groups in this region that trails deliver to.
+    pub metric_filters: Observed<Vec<MetricFilter>>,
+    /// The private image registry: its repositories and its scanning rules.
+    pub ecr: Observed<EcrRegistry>,
     pub detectors: Observed<Vec<Detector>>,
     /// `None`: Security Hub is not enabled; otherwise the enabled standards' ARNs.
     pub security_hub: Observed<Option<Vec<String>>>,
@@ -170,6 +174,8 @@ impl RegionPosture {
             alarms: e(why),
             topics: e(why),
             trails: e(why),
+            metric_filters: e(why),
+            ecr: e(why),
             detectors: e(why),
             security_hub: e(why),
             web_acls: e(why),
@@ -369,6 +375,33 @@ pub struct Trail {
     pub multi_region: bool,
     pub logging: bool,
     pub log_file_validation: bool,
+    /// The CloudWatch Logs group it delivers to (`CloudWatchLogsLogGroupArn`).
+    pub log_group_arn: Option<String>,
+}
+
+/// One metric transformation of a CloudWatch Logs metric filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricFilter {
+    pub log_group: String,
+    pub name: String,
+    pub pattern: String,
+    pub namespace: String,
+    pub metric: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EcrRegistry {
+    pub repositories: Vec<EcrRepository>,
+    /// The repository filters (`*` wildcards) of the registry's rules that scan on push or
+    /// continuously; they cover a repository whatever its own setting.
+    pub scanning_filters: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcrRepository {
+    pub name: String,
+    /// The repository's own `imageScanningConfiguration.scanOnPush`.
+    pub scan_on_push: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -28,7 +28,9 @@ fn used_by_sagemaker<'a>(p: &'a Posture, t: &mut Tally) -> BTreeMap<&'a str, Vec
         if let Some(jobs) = t.read(&r.training_jobs) {
             for j in jobs {
                 for b in j.s3_uris.iter().filter_map(|u| bucket_of(u)) {
-                    used.entry(b).or_default().push(format!("training job {}", j.name));
+                    used.entry(b)
+                        .or_default()
+                        .push(format!("training job {}", j.name));
                 }
             }
         }

@@ -94,7 +94,9 @@ mod tests {
             vec!["a password or token assigned in clear"]
         );
         // Fetched at run time, or a variable: the way it should be done.
-        assert!(kinds("DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id db)").is_empty());
+        assert!(
+            kinds("DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id db)").is_empty()
+        );
         assert!(kinds("export HF_TOKEN=\"$HF_TOKEN_FROM_SSM\"").is_empty());
         assert!(kinds("TOKEN=${TOKEN}").is_empty());
         // Ordinary lifecycle scripts.

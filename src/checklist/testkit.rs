@@ -180,6 +180,16 @@ pub(super) fn passing() -> Posture {
         alarms: Ok(vec![
             alarm("ep-1-5xx", "Invocation5XXErrors", 5.0),
             alarm("ep-1-latency", "ModelLatency", 10_000_000.0),
+            Alarm {
+                namespace: "CISBenchmark".into(),
+                endpoint: None,
+                ..alarm("unauthorized", "UnauthorizedAPICalls", 1.0)
+            },
+            Alarm {
+                namespace: "CISBenchmark".into(),
+                endpoint: None,
+                ..alarm("root", "RootAccountUsage", 1.0)
+            },
         ]),
         topics: Ok(vec![Topic {
             arn: format!("arn:aws:sns:{R}:123456789012:alerts"),
@@ -193,7 +203,31 @@ pub(super) fn passing() -> Posture {
             multi_region: true,
             logging: true,
             log_file_validation: true,
+            log_group_arn: Some(format!("arn:aws:logs:{R}:123456789012:log-group:trail:*")),
         }]),
+        metric_filters: Ok(vec![
+            MetricFilter {
+                log_group: "trail".into(),
+                name: "unauthorized".into(),
+                pattern: r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }"#.into(),
+                namespace: "CISBenchmark".into(),
+                metric: "UnauthorizedAPICalls".into(),
+            },
+            MetricFilter {
+                log_group: "trail".into(),
+                name: "root".into(),
+                pattern: r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#.into(),
+                namespace: "CISBenchmark".into(),
+                metric: "RootAccountUsage".into(),
+            },
+        ]),
+        ecr: Ok(EcrRegistry {
+            repositories: vec![EcrRepository {
+                name: "llm-serving".into(),
+                scan_on_push: true,
+            }],
+            scanning_filters: Vec::new(),
+        }),
         detectors: Ok(vec![Detector {
             id: "d-1".into(),
             status: "ENABLED".into(),
@@ -381,6 +415,14 @@ pub(super) fn failing() -> Posture {
     r.alarms = Ok(Vec::new());
     r.topics = Ok(Vec::new());
     r.trails = Ok(Vec::new());
+    r.metric_filters = Ok(Vec::new());
+    r.ecr = Ok(EcrRegistry {
+        repositories: vec![EcrRepository {
+            name: "training".into(),
+            scan_on_push: false,
+        }],
+        scanning_filters: Vec::new(),
+    });
     r.detectors = Ok(Vec::new());
     r.security_hub = Ok(None);
     r.web_acls = Ok(Vec::new());
@@ -441,7 +483,13 @@ pub(super) fn status_of(items: &[CheckItem], id: &str) -> (CheckStatus, String) 
     (c.status, c.evidence.join("; "))
 }
 
-fn schedule(name: &str, endpoint: &str, kind: &str, status: &str, safe: bool) -> MonitoringSchedule {
+fn schedule(
+    name: &str,
+    endpoint: &str,
+    kind: &str,
+    status: &str,
+    safe: bool,
+) -> MonitoringSchedule {
     MonitoringSchedule {
         name: name.into(),
         endpoint: Some(endpoint.into()),

@@ -31,6 +31,7 @@ def client(service):
 ec2, sm, s3, iam, kms = (client(s) for s in ("ec2", "sagemaker", "s3", "iam", "kms"))
 ct, cfg, sh, waf = (client(s) for s in ("cloudtrail", "config", "securityhub", "wafv2"))
 aa, sns, cw, gd = (client(s) for s in ("accessanalyzer", "sns", "cloudwatch", "guardduty"))
+ecr, logs = (client(s) for s in ("ecr", "logs"))
 
 ROLE_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"},
@@ -244,9 +245,35 @@ def passing():
                         MetricName="ModelLatency", Dimensions=dims, Statistic="Average",
                         Period=300, EvaluationPeriods=2, Threshold=10_000_000,
                         ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic])
+    # The trail delivers to CloudWatch Logs too, where the CIS filters count unauthorized calls
+    # and root use, each with an alarm to the topic.
+    logs.create_log_group(logGroupName="studyai-dev-cloudtrail")
+    group_arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:studyai-dev-cloudtrail:*"
     ct.create_trail(Name="studyai-dev-sagemaker-trail", S3BucketName=bucket,
-                    IsMultiRegionTrail=True, EnableLogFileValidation=True)
+                    IsMultiRegionTrail=True, EnableLogFileValidation=True,
+                    CloudWatchLogsLogGroupArn=group_arn,
+                    CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/cloudtrail-to-logs")
     ct.start_logging(Name="studyai-dev-sagemaker-trail")
+    for name, pattern, metric in [
+        ("unauthorized-api-calls",
+         '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+         "UnauthorizedAPICalls"),
+        ("root-account-usage",
+         '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS '
+         '&& $.eventType != "AwsServiceEvent" }',
+         "RootAccountUsage"),
+    ]:
+        logs.put_metric_filter(logGroupName="studyai-dev-cloudtrail", filterName=name,
+                               filterPattern=pattern, metricTransformations=[{
+                                   "metricName": metric, "metricNamespace": "CISBenchmark",
+                                   "metricValue": "1"}])
+        cw.put_metric_alarm(AlarmName=f"studyai-dev-{name}", Namespace="CISBenchmark",
+                            MetricName=metric, Statistic="Sum", Period=300, EvaluationPeriods=1,
+                            Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+                            AlarmActions=[topic])
+    # The serving image's repository scans on push.
+    ecr.create_repository(repositoryName="studyai-dev/llm-serving",
+                          imageScanningConfiguration={"scanOnPush": True})
 
     # Threat detection.
     gd.create_detector(Enable=True)
@@ -346,6 +373,9 @@ def failing():
     # A data-quality monitor without network settings, stopped and forgotten.
     monitor("studyai-dev-phi3-mini-data-quality", "studyai-dev-phi3-mini", role, None)
     sm.stop_monitoring_schedule(MonitoringScheduleName="studyai-dev-phi3-mini-data-quality")
+
+    # A training image repository made with the defaults: no scan on push.
+    ecr.create_repository(repositoryName="studyai-dev/training")
 
     # An alarm on something else, notifying nobody.
     cw.put_metric_alarm(AlarmName="billing", Namespace="AWS/Billing", MetricName="EstimatedCharges",

@@ -33,6 +33,8 @@ pub(crate) struct RegionClients {
     wafv2: aws_sdk_wafv2::Client,
     config: aws_sdk_config::Client,
     accessanalyzer: aws_sdk_accessanalyzer::Client,
+    ecr: aws_sdk_ecr::Client,
+    logs: aws_sdk_cloudwatchlogs::Client,
 }
 
 pub struct AwsSource {
@@ -67,6 +69,8 @@ impl AwsSource {
                 wafv2: regional!(aws_sdk_wafv2, config, region),
                 config: regional!(aws_sdk_config, config, region),
                 accessanalyzer: regional!(aws_sdk_accessanalyzer, config, region),
+                ecr: regional!(aws_sdk_ecr, config, region),
+                logs: regional!(aws_sdk_cloudwatchlogs, config, region),
             })
             .collect();
         AwsSource {

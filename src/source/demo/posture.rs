@@ -76,6 +76,18 @@ pub fn posture(
         alarms.push(alarm(&e.name, "Invocation5XXErrors", 5.0, &topic));
         alarms.push(alarm(&e.name, "ModelLatency", 10_000_000.0, &topic));
     }
+    // The CIS alarm on unauthorized calls exists; the one on root use was never made.
+    alarms.push(Alarm {
+        name: "studyai-dev-unauthorized-api-calls".into(),
+        namespace: "CloudTrailMetrics".into(),
+        metric: "UnauthorizedAPICalls".into(),
+        endpoint: None,
+        threshold: 1.0,
+        period_seconds: 300,
+        actions_enabled: true,
+        alarm_actions: vec![topic.clone()],
+    });
+    let trail_group = "studyai-dev-cloudtrail";
     let region = RegionPosture {
         region: REGION.into(),
         vpcs: Ok(vec![Vpc {
@@ -249,7 +261,31 @@ pub fn posture(
             multi_region: true,
             logging: false,
             log_file_validation: true,
+            log_group_arn: Some(format!(
+                "arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{trail_group}:*"
+            )),
         }]),
+        metric_filters: Ok(vec![MetricFilter {
+            log_group: trail_group.into(),
+            name: "unauthorized-api-calls".into(),
+            pattern: r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }"#.into(),
+            namespace: "CloudTrailMetrics".into(),
+            metric: "UnauthorizedAPICalls".into(),
+        }]),
+        // The serving images are scanned; the training image repository predates the rule.
+        ecr: Ok(EcrRegistry {
+            repositories: vec![
+                EcrRepository {
+                    name: "studyai-dev/llm-serving".into(),
+                    scan_on_push: true,
+                },
+                EcrRepository {
+                    name: "studyai-dev/training".into(),
+                    scan_on_push: false,
+                },
+            ],
+            scanning_filters: Vec::new(),
+        }),
         detectors: Ok(vec![Detector {
             id: "12abc34d567e8fa901bc2d34e56789f0".into(),
             status: "ENABLED".into(),

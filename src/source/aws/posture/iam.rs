@@ -203,7 +203,9 @@ async fn guardrails(
             ctx.profile,
             iam.simulate_principal_policy()
                 .policy_source_arn(&r.arn)
-                .set_action_names(Some(WORKLOAD_ACTIONS.iter().map(|a| a.to_string()).collect()))
+                .set_action_names(Some(
+                    WORKLOAD_ACTIONS.iter().map(|a| a.to_string()).collect(),
+                ))
                 .resource_arns(resource)
                 .send(),
         )

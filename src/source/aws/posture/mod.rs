@@ -3,6 +3,7 @@
 //! reason. Regions are read in parallel, and the parts of a region too.
 
 mod data;
+mod ecr;
 mod iam;
 mod model_monitor;
 mod monitoring;
@@ -103,20 +104,19 @@ async fn region(
             studio_domains,
             monitoring_schedules,
         ),
-        kms_keys,
-        (alarms, topics, trails),
+        (kms_keys, ecr),
+        (alarms, topics, trails, metric_filters),
         (detectors, security_hub, web_acls, config, analyzers),
     ) = tokio::join!(
         Box::pin(network::read(&r.ec2, ctx)),
         Box::pin(sagemaker::read(&r.sagemaker, &src.endpoints_cache, ctx)),
-        Box::pin(data::kms_keys(&r.kms, ctx)),
-        Box::pin(monitoring::read(
-            &r.cloudwatch,
-            &r.sns,
-            &r.cloudtrail,
-            ctx,
-            watched
-        )),
+        Box::pin(async {
+            tokio::join!(
+                Box::pin(data::kms_keys(&r.kms, ctx)),
+                Box::pin(ecr::read(&r.ecr, ctx))
+            )
+        }),
+        Box::pin(monitoring::read(r, ctx, watched)),
         Box::pin(threat::read(r, ctx)),
     );
     RegionPosture {
@@ -138,6 +138,8 @@ async fn region(
         alarms,
         topics,
         trails,
+        metric_filters,
+        ecr,
         detectors,
         security_hub,
         web_acls,

@@ -63,7 +63,10 @@ async fn schedule(
         .cloned()
         .unwrap_or(MonitoringType::DataQuality);
     let inline = config.and_then(|c| c.monitoring_job_definition());
-    let network = match (inline, config.and_then(|c| c.monitoring_job_definition_name())) {
+    let network = match (
+        inline,
+        config.and_then(|c| c.monitoring_job_definition_name()),
+    ) {
         (Some(job), _) => Ok(job
             .network_config()
             .map(|n| JobNetwork {
@@ -91,7 +94,9 @@ async fn schedule(
 fn settings(n: Option<&MonitoringNetworkConfig>) -> JobNetwork {
     n.map(|n| JobNetwork {
         isolation: n.enable_network_isolation().unwrap_or(false),
-        inter_container_encryption: n.enable_inter_container_traffic_encryption().unwrap_or(false),
+        inter_container_encryption: n
+            .enable_inter_container_traffic_encryption()
+            .unwrap_or(false),
     })
     .unwrap_or_default()
 }

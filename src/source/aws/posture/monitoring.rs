@@ -11,15 +11,11 @@ type Parts = (
     Observed<Vec<Alarm>>,
     Observed<Vec<Topic>>,
     Observed<Vec<Trail>>,
+    Observed<Vec<MetricFilter>>,
 );
 
-pub(super) async fn read(
-    cw: &aws_sdk_cloudwatch::Client,
-    sns: &aws_sdk_sns::Client,
-    ct: &aws_sdk_cloudtrail::Client,
-    ctx: &Ctx<'_>,
-    watched: &[String],
-) -> Parts {
+pub(super) async fn read(r: &super::RegionClients, ctx: &Ctx<'_>, watched: &[String]) -> Parts {
+    let (cw, sns, ct) = (&r.cloudwatch, &r.sns, &r.cloudtrail);
     let alarms_and_topics = async {
         let alarms = alarms(cw, ctx).await;
         let topics = match &alarms {
@@ -28,15 +24,83 @@ pub(super) async fn read(
         };
         (alarms, topics)
     };
-    let ((alarms, topics), trails) = tokio::join!(
-        Box::pin(alarms_and_topics),
-        Box::pin(trails(ct, ctx, watched))
-    );
+    let trails_and_filters = async {
+        let trails = trails(ct, ctx, watched).await;
+        let filters = match &trails {
+            Ok(t) => metric_filters(&r.logs, ctx, t).await,
+            Err(e) => Err(e.clone()),
+        };
+        (trails, filters)
+    };
+    let ((alarms, topics), (trails, filters)) =
+        tokio::join!(Box::pin(alarms_and_topics), Box::pin(trails_and_filters));
     (
         ctx.observed(alarms),
         ctx.observed(topics),
         ctx.observed(trails),
+        ctx.observed(filters),
     )
+}
+
+/// The metric filters of the log groups in this region that the trails deliver to.
+async fn metric_filters(
+    logs: &aws_sdk_cloudwatchlogs::Client,
+    ctx: &Ctx<'_>,
+    trails: &[Trail],
+) -> Result<Vec<MetricFilter>, SourceError> {
+    // arn:aws:logs:REGION:ACCOUNT:log-group:NAME[:*]
+    let mut groups: Vec<&str> = trails
+        .iter()
+        .filter_map(|t| t.log_group_arn.as_deref())
+        .filter_map(|arn| {
+            let parts: Vec<&str> = arn.split(':').collect();
+            (parts.get(3) == Some(&ctx.region) && parts.get(5) == Some(&"log-group"))
+                .then(|| parts.get(6).copied())
+                .flatten()
+        })
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let read = futures::future::try_join_all(groups.into_iter().map(|group| async move {
+        let mut out = Vec::new();
+        let mut next = None;
+        loop {
+            let page = absent(
+                call(
+                    ctx.calls,
+                    "logs:DescribeMetricFilters",
+                    ctx.region,
+                    ctx.profile,
+                    logs.describe_metric_filters()
+                        .log_group_name(group)
+                        .set_next_token(next)
+                        .send(),
+                )
+                .await,
+                &["ResourceNotFoundException"],
+            )?;
+            let Some(page) = page else {
+                return Ok::<_, SourceError>(out);
+            };
+            for f in page.metric_filters() {
+                for m in f.metric_transformations() {
+                    out.push(MetricFilter {
+                        log_group: group.to_string(),
+                        name: f.filter_name().unwrap_or_default().to_string(),
+                        pattern: f.filter_pattern().unwrap_or_default().to_string(),
+                        namespace: m.metric_namespace().to_string(),
+                        metric: m.metric_name().to_string(),
+                    });
+                }
+            }
+            next = page.next_token().map(str::to_string);
+            if next.is_none() {
+                return Ok(out);
+            }
+        }
+    }))
+    .await?;
+    Ok(read.into_iter().flatten().collect())
 }
 
 async fn alarms(cw: &aws_sdk_cloudwatch::Client, ctx: &Ctx<'_>) -> Result<Vec<Alarm>, SourceError> {
@@ -175,6 +239,10 @@ async fn trails(
             multi_region: t.is_multi_region_trail().unwrap_or(false),
             logging: status.is_logging().unwrap_or(false),
             log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
+            log_group_arn: t
+                .cloud_watch_logs_log_group_arn()
+                .filter(|a| !a.is_empty())
+                .map(str::to_string),
         })
     }))
     .await

@@ -8,7 +8,8 @@ use crate::source::SourceError;
 use crate::source::aws::sagemaker as endpoints_api;
 use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::types::{
-    AppNetworkAccessType, DirectInternetAccess, ModelSortKey, OrderKey, RootAccess, SortBy, SortOrder,
+    AppNetworkAccessType, DirectInternetAccess, ModelSortKey, OrderKey, RootAccess, SortBy,
+    SortOrder,
 };
 use futures::future::try_join_all;
 
@@ -55,7 +56,10 @@ async fn studio_domains(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioDomain>,
             "sagemaker:ListDomains",
             ctx.region,
             ctx.profile,
-            sm.list_domains().max_results(100).set_next_token(next).send(),
+            sm.list_domains()
+                .max_results(100)
+                .set_next_token(next)
+                .send(),
         )
         .await?;
         ids.extend(
@@ -88,10 +92,7 @@ async fn studio_domains(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioDomain>,
                 .single_sign_on_application_arn()
                 .or(d.single_sign_on_managed_application_instance_id())
                 .is_some_and(|a| !a.is_empty()),
-            kms_key: d
-                .kms_key_id()
-                .filter(|k| !k.is_empty())
-                .map(str::to_string),
+            kms_key: d.kms_key_id().filter(|k| !k.is_empty()).map(str::to_string),
         })
     }))
     .await
@@ -334,7 +335,12 @@ async fn training_jobs(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<TrainingJob>, S
             s3_uris: d
                 .input_data_config()
                 .iter()
-                .filter_map(|c| c.data_source()?.s3_data_source()?.s3_uri().map(str::to_string))
+                .filter_map(|c| {
+                    c.data_source()?
+                        .s3_data_source()?
+                        .s3_uri()
+                        .map(str::to_string)
+                })
                 .chain(
                     d.output_data_config()
                         .and_then(|o| o.s3_output_path())
