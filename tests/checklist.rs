@@ -475,4 +475,18 @@ fn a_muted_bucket_is_judged_without_against_a_live_account() {
         item(&items, "data.s3_encryption")["status"],
         item(&before, "data.s3_encryption")["status"]
     );
+    // By the bucket's tag (S3's GetBucketTagging) rather than its name, the same.
+    std::fs::write(
+        dir.join("config.toml"),
+        "[[accept]]\nitem = \"data.s3_versioning\"\nreason = \"scratch uploads\"\nowner = \"ml-platform\"\nexpires = \"2099-12-31\"\ntags = { purpose = \"scratch\" }\n",
+    )
+    .unwrap();
+    let items = checklist(&moto, state.path(), &[]);
+    let v = item(&items, "data.s3_versioning");
+    assert!(
+        support::evidence(v).contains(
+            "muted by ml-platform until 2099-12-31: studyai-dev-uploads (scratch uploads)"
+        ),
+        "{v}"
+    );
 }

@@ -2,14 +2,15 @@
 //! item is evaluated again without those resources, so the rest of the account still counts;
 //! its evidence says what was muted and until when. Pure.
 
-use super::posture::{Observed, Posture};
+use super::posture::*;
 
 /// What an acceptance mutes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {
     /// Ids, names or ARNs; `*` matches any run of characters.
     pub resources: Vec<String>,
-    /// Tags a resource must carry, all of them (secdash reads security groups' tags).
+    /// Tags a resource must carry, all of them (secdash reads the tags of security groups,
+    /// VPCs and buckets).
     pub tags: Vec<(String, String)>,
 }
 
@@ -66,22 +67,74 @@ pub fn wildcard(pattern: &str, text: &str) -> bool {
     true
 }
 
-/// Keeps what is not muted, and names what was.
-fn keep<T>(
-    list: &mut Observed<Vec<T>>,
-    muted: &mut Vec<String>,
-    name: impl Fn(&T) -> Vec<&str>,
-    scope: &Scope,
-) {
-    if let Ok(items) = list {
-        items.retain(|x| {
-            let names = name(x);
-            let out = scope.names(&names);
-            if out {
-                muted.push(names[0].to_string());
+/// A resource muting can name: by its names (the first is the one the evidence uses), and by
+/// its tags where secdash reads them.
+trait Mutable {
+    fn names(&self) -> Vec<&str>;
+    fn tags(&self) -> &[(String, String)] {
+        &[]
+    }
+}
+
+macro_rules! mutable_by_name {
+    ($($t:ty => |$x:ident| $names:expr),* $(,)?) => {
+        $(impl Mutable for $t {
+            fn names(&self) -> Vec<&str> {
+                let $x = self;
+                $names
             }
-            !out
-        });
+        })*
+    };
+}
+
+mutable_by_name! {
+    Role => |r| vec![r.name.as_str()],
+    RoleGuardrail => |g| vec![g.role.as_str()],
+    UserCredentials => |u| vec![u.user.as_str()],
+    Notebook => |n| vec![n.name.as_str()],
+    EndpointEncryption => |e| vec![e.endpoint.as_str(), e.config.as_str()],
+    Model => |m| vec![m.name.as_str()],
+    TrainingJob => |t| vec![t.name.as_str()],
+    KmsKey => |k| vec![k.id.as_str()],
+    StudioDomain => |d| vec![d.name.as_str()],
+    MonitoringSchedule => |s| vec![s.name.as_str()],
+    EcrRepository => |r| vec![r.name.as_str()],
+    Trail => |t| vec![t.name.as_str(), t.arn.as_str()],
+}
+
+impl Mutable for Bucket {
+    fn names(&self) -> Vec<&str> {
+        vec![self.name.as_str()]
+    }
+    fn tags(&self) -> &[(String, String)] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
+
+impl Mutable for Vpc {
+    fn names(&self) -> Vec<&str> {
+        vec![self.id.as_str()]
+    }
+    fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+}
+
+/// Keeps what is not muted, and names what was.
+fn keep<T: Mutable>(items: &mut Vec<T>, muted: &mut Vec<String>, scope: &Scope) {
+    items.retain(|x| {
+        let names = x.names();
+        let out = scope.names(&names) || scope.tagged(x.tags());
+        if out {
+            muted.push(names[0].to_string());
+        }
+        !out
+    });
+}
+
+fn keep_read<T: Mutable>(list: &mut Observed<Vec<T>>, muted: &mut Vec<String>, scope: &Scope) {
+    if let Ok(items) = list {
+        keep(items, muted, scope);
     }
 }
 
@@ -89,30 +142,23 @@ fn keep<T>(
 pub fn without(p: &Posture, scope: &Scope) -> (Posture, Vec<String>) {
     let mut p = p.clone();
     let mut muted = Vec::new();
-    keep(&mut p.buckets, &mut muted, |b| vec![b.name.as_str()], scope);
-    keep(&mut p.roles, &mut muted, |r| vec![r.name.as_str()], scope);
+    keep_read(&mut p.buckets, &mut muted, scope);
+    keep_read(&mut p.roles, &mut muted, scope);
+    keep_read(&mut p.workload_guardrails, &mut muted, scope);
+    keep_read(&mut p.credentials, &mut muted, scope);
     for r in &mut p.regions {
-        keep(
-            &mut r.notebooks,
-            &mut muted,
-            |n| vec![n.name.as_str()],
-            scope,
-        );
-        keep(
-            &mut r.endpoints,
-            &mut muted,
-            |e| vec![e.endpoint.as_str(), e.config.as_str()],
-            scope,
-        );
-        keep(&mut r.models, &mut muted, |m| vec![m.name.as_str()], scope);
-        keep(
-            &mut r.training_jobs,
-            &mut muted,
-            |t| vec![t.name.as_str()],
-            scope,
-        );
-        keep(&mut r.kms_keys, &mut muted, |k| vec![k.id.as_str()], scope);
-        keep(&mut r.vpcs, &mut muted, |v| vec![v.id.as_str()], scope);
+        keep_read(&mut r.notebooks, &mut muted, scope);
+        keep_read(&mut r.endpoints, &mut muted, scope);
+        keep_read(&mut r.models, &mut muted, scope);
+        keep_read(&mut r.training_jobs, &mut muted, scope);
+        keep_read(&mut r.kms_keys, &mut muted, scope);
+        keep_read(&mut r.vpcs, &mut muted, scope);
+        keep_read(&mut r.studio_domains, &mut muted, scope);
+        keep_read(&mut r.monitoring_schedules, &mut muted, scope);
+        keep_read(&mut r.trails, &mut muted, scope);
+        if let Ok(ecr) = &mut r.ecr {
+            keep(&mut ecr.repositories, &mut muted, scope);
+        }
         if let Ok(groups) = &mut r.security_groups {
             groups.groups.retain(|g| {
                 let out = scope.names(&[&g.id, &g.name]) || scope.tagged(&g.tags);
@@ -155,5 +201,28 @@ mod tests {
             "sg-1"
         );
         assert_eq!(arn_resource("sg-1"), "sg-1");
+    }
+
+    #[test]
+    fn buckets_and_vpcs_are_muted_by_tag_and_users_by_name() {
+        let mut p = crate::checklist::testkit::failing();
+        p.regions[0].vpcs.as_mut().unwrap()[0].tags = vec![("env".into(), "sandbox".into())];
+        let scope = Scope {
+            resources: Vec::new(),
+            tags: vec![("env".into(), "sand*".into())],
+        };
+        let (_, muted) = without(&p, &scope);
+        assert_eq!(muted, vec!["vpc-default"]);
+
+        let mut p = crate::checklist::testkit::passing();
+        let scope = Scope {
+            resources: vec!["bob".into()],
+            tags: vec![("team".into(), "ml-platform".into())],
+        };
+        p.credentials.as_mut().unwrap()[0].user = "bob".into();
+        let (left, muted) = without(&p, &scope);
+        assert_eq!(muted, vec!["bob", "models"]);
+        assert!(left.buckets.unwrap().is_empty());
+        assert!(left.credentials.unwrap().is_empty());
     }
 }

@@ -191,6 +191,8 @@ pub struct Vpc {
     pub cidr: String,
     pub is_default: bool,
     pub subnets: Vec<Subnet>,
+    /// Its tags, for muting by tag.
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -468,6 +470,8 @@ pub struct Bucket {
     /// The VPC endpoints (or VPCs) outside which its policy denies every request: a Deny for
     /// everyone on `StringNotEquals aws:sourceVpce`. Empty when it has no such statement.
     pub vpce_only: Observed<Vec<String>>,
+    /// Its tags, for muting by tag.
+    pub tags: Observed<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

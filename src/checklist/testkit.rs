@@ -20,6 +20,7 @@ pub(super) fn sagemaker_vpc() -> Vpc {
         id: "vpc-1".into(),
         cidr: "10.0.0.0/16".into(),
         is_default: false,
+        tags: Vec::new(),
         subnets: vec![
             subnet(
                 "subnet-pub",
@@ -276,6 +277,7 @@ pub(super) fn passing() -> Posture {
             tls_enforced: Ok(true),
             access_log_target: Ok(Some("logs".into())),
             vpce_only: Ok(vec!["vpce-s3".into()]),
+            tags: Ok(vec![("team".into(), "ml-platform".into())]),
         }]),
         account_public_access_blocked: Ok(false),
         password_policy: Ok(Some(PasswordPolicy {
@@ -330,6 +332,7 @@ pub(super) fn failing() -> Posture {
             id: "vpc-default".into(),
             cidr: "172.31.0.0/16".into(),
             is_default: true,
+            tags: Vec::new(),
             subnets: vec![subnet(
                 "subnet-d",
                 "172.31.0.0/20",
@@ -341,6 +344,7 @@ pub(super) fn failing() -> Posture {
             id: "vpc-2".into(),
             cidr: "10.1.0.0/16".into(),
             is_default: false,
+            tags: Vec::new(),
             subnets: vec![subnet(
                 "subnet-p",
                 "10.1.0.0/24",
@@ -436,6 +440,7 @@ pub(super) fn failing() -> Posture {
         tls_enforced: Ok(false),
         access_log_target: Ok(None),
         vpce_only: Ok(Vec::new()),
+        tags: Ok(Vec::new()),
     }]);
     p.password_policy = Ok(None);
     p.root_mfa = Ok(false);

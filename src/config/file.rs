@@ -41,7 +41,7 @@ pub struct AcceptFile {
     /// Mute only these resources (ids, names or ARNs; `*` wildcards): the item is judged
     /// without them.
     pub resources: Option<Vec<String>>,
-    /// Mute the resources carrying all these tags (security groups).
+    /// Mute the resources carrying all these tags (security groups, VPCs, buckets).
     pub tags: Option<BTreeMap<String, String>>,
 }
 

@@ -338,6 +338,8 @@ def failing():
     kms.create_key(Description="no rotation")
     s3.create_bucket(Bucket="studyai-dev-uploads",
                      CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_tagging(Bucket="studyai-dev-uploads",
+                          Tagging={"TagSet": [{"Key": "purpose", "Value": "scratch"}]})
 
     # A console user without MFA, whose key was last rotated 120 days ago and never used.
     iam.create_user(UserName="bob")

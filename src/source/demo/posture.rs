@@ -94,6 +94,7 @@ pub fn posture(
             id: VPC.into(),
             cidr: VPC_CIDR.into(),
             is_default: false,
+            tags: vec![("Name".into(), "studyai-dev".into())],
             subnets: vec![
                 subnet(
                     "subnet-0a00",
@@ -322,6 +323,7 @@ pub fn posture(
         } else {
             Vec::new()
         }),
+        tags: Ok(vec![("team".into(), "studyai".into())]),
     };
     Posture {
         read_at: now,

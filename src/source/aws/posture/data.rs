@@ -159,7 +159,8 @@ pub(super) async fn buckets(
                         public_access_blocked: Err(why.clone()),
                         tls_enforced: Err(why.clone()),
                         access_log_target: Err(why.clone()),
-                        vpce_only: Err(why),
+                        vpce_only: Err(why.clone()),
+                        tags: Err(why),
                     }
                 }
             }
@@ -193,7 +194,7 @@ async fn location(
 }
 
 async fn bucket(s3: &aws_sdk_s3::Client, ctx: &Ctx<'_>, name: String) -> Bucket {
-    let (enc, ver, pab, policy, logging) = tokio::join!(
+    let (enc, ver, pab, policy, logging, tagging) = tokio::join!(
         Box::pin(call(
             ctx.calls,
             "s3:GetEncryptionConfiguration",
@@ -229,7 +230,23 @@ async fn bucket(s3: &aws_sdk_s3::Client, ctx: &Ctx<'_>, name: String) -> Bucket 
             ctx.profile,
             s3.get_bucket_logging().bucket(&name).send(),
         )),
+        Box::pin(call(
+            ctx.calls,
+            "s3:GetBucketTagging",
+            ctx.region,
+            ctx.profile,
+            s3.get_bucket_tagging().bucket(&name).send(),
+        )),
     );
+    let tags = absent(tagging, &["NoSuchTagSet"]).map(|o| {
+        o.map(|t| {
+            t.tag_set()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+    });
     let access_log_target =
         logging.map(|l| l.logging_enabled().map(|e| e.target_bucket().to_string()));
     let encryption = absent(enc, &["ServerSideEncryptionConfigurationNotFoundError"]).map(|o| {
@@ -270,6 +287,7 @@ async fn bucket(s3: &aws_sdk_s3::Client, ctx: &Ctx<'_>, name: String) -> Bucket 
         tls_enforced: ctx.observed(tls_enforced),
         access_log_target: ctx.observed(access_log_target),
         vpce_only: ctx.observed(vpce_only),
+        tags: ctx.observed(tags),
         name,
     }
 }

@@ -121,6 +121,11 @@ async fn vpcs(ec2: &Client, ctx: &Ctx<'_>) -> Result<Vec<Vpc>, SourceError> {
                 id: vpc_id.to_string(),
                 cidr: v.cidr_block().unwrap_or_default().to_string(),
                 is_default: v.is_default().unwrap_or(false),
+                tags: v
+                    .tags()
+                    .iter()
+                    .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                    .collect(),
                 subnets: subnets
                     .iter()
                     .filter(|s| s.vpc_id() == Some(vpc_id))
