@@ -182,6 +182,36 @@ mod tests {
     }
 
     #[test]
+    fn every_sagemaker_check_of_prowler_is_covered() {
+        // `prowler/providers/aws/services/sagemaker/` of Prowler 5.46.
+        let prowler = [
+            "sagemaker_clarify_exists",
+            "sagemaker_domain_sso_configured",
+            "sagemaker_endpoint_config_kms_encryption_enabled",
+            "sagemaker_endpoint_config_prod_variant_instances",
+            "sagemaker_models_monitor_enabled",
+            "sagemaker_models_network_isolation_enabled",
+            "sagemaker_models_registry_in_use",
+            "sagemaker_models_vpc_settings_configured",
+            "sagemaker_notebook_instance_encryption_enabled",
+            "sagemaker_notebook_instance_no_secrets",
+            "sagemaker_notebook_instance_root_access_disabled",
+            "sagemaker_notebook_instance_vpc_settings_configured",
+            "sagemaker_notebook_instance_without_direct_internet_access_configured",
+            "sagemaker_training_jobs_intercontainer_encryption_enabled",
+            "sagemaker_training_jobs_network_isolation_enabled",
+            "sagemaker_training_jobs_volume_and_output_encryption_enabled",
+            "sagemaker_training_jobs_vpc_settings_configured",
+        ];
+        let named: Vec<&str> = ITEMS
+            .iter()
+            .flat_map(|d| d.prowler.iter().copied())
+            .collect();
+        let missing: Vec<&str> = prowler.into_iter().filter(|c| !named.contains(c)).collect();
+        assert!(missing.is_empty(), "no item names {missing:?}");
+    }
+
+    #[test]
     fn the_guides_account_passes_every_automatic_item() {
         let items = evaluate(&passing(), &Thresholds::default());
         assert_eq!(items.len(), ITEMS.len());
