@@ -78,6 +78,10 @@ pub struct Cli {
     #[arg(long)]
     pub profile: Option<String>,
 
+    /// Only this one of the config's [[accounts]]; repeat it for several.
+    #[arg(long = "account", value_name = "NAME")]
+    pub accounts: Vec<String>,
+
     /// Config file (default: $XDG_CONFIG_HOME/secdash/config.toml, or $SECDASH_CONFIG).
     #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,

@@ -32,6 +32,7 @@ pub fn empty_state(width: u16, height: u16) -> AppState {
         unfinished: Vec::new(),
         journal_damage: Vec::new(),
         rehearsal: false,
+        accounts: Vec::new(),
     };
     let mut state = AppState::new(context, Keymap::default(), Thresholds::default(), t0());
     state.incident.id = "INC-2041".to_string();
@@ -46,10 +47,11 @@ pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
         PaneId::Endpoints => Raw::Endpoints(demo::endpoints(now, Duration::hours(1), 300, scale)),
         PaneId::SecurityGroups => Raw::SecurityGroups(demo::security_groups(scale)),
         PaneId::Findings => Raw::Findings(demo::findings(now, scale)),
-        PaneId::Checklist => Raw::Posture(Box::new(PostureRead {
+        PaneId::Checklist => Raw::Postures(vec![PostureRead {
             posture: demo::account(now),
             first_error: None,
-        })),
+            account: None,
+        }]),
     };
     let policy = Policy {
         accepted: demo::team_acceptances(now),

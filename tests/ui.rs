@@ -162,6 +162,70 @@ fn dashboard_at_160x45() {
     insta::assert_snapshot!(text);
 }
 
+/// The demo's rows spread over two accounts, as `[[accounts]]` would read them.
+fn two_accounts_state(width: u16, height: u16) -> AppState {
+    use secdash::model::AccountRef;
+    use std::sync::Arc;
+    let mut state = demo_state(width, height, 1);
+    state.context.accounts = vec!["dev".into(), "prod".into()];
+    let accounts = [
+        Arc::new(AccountRef {
+            id: "111111111111".into(),
+            name: "dev".into(),
+        }),
+        Arc::new(AccountRef {
+            id: "333333333333".into(),
+            name: "prod".into(),
+        }),
+    ];
+    let whose = |i: usize| Some(accounts[i % 2].clone());
+    for pane in PaneId::ALL {
+        let mut data = demo_pane(pane, 1);
+        match &mut data {
+            PaneData::Endpoints(eps) => {
+                for (i, e) in eps.iter_mut().enumerate() {
+                    e.account = whose(i);
+                }
+            }
+            PaneData::SecurityGroups(d) => {
+                for (i, g) in d.groups.iter_mut().enumerate() {
+                    g.account = whose(i);
+                }
+            }
+            PaneData::Findings(d) => {
+                for (i, f) in d.findings.iter_mut().enumerate() {
+                    f.account = whose(i);
+                }
+            }
+            PaneData::Checklist(items) => {
+                for (i, c) in items.iter_mut().enumerate() {
+                    c.account = whose(i);
+                }
+            }
+        }
+        fetched(&mut state, pane, Ok(data));
+    }
+    state
+}
+
+#[test]
+fn several_accounts_lead_every_table_with_the_account() {
+    let text = screen(&two_accounts_state(120, 40));
+    assert!(
+        text.lines().next().unwrap().contains("2 accounts"),
+        "{text}"
+    );
+    assert!(text.matches("ACCOUNT").count() >= 3, "{text}");
+    assert!(text.contains("prod") && text.contains("dev"), "{text}");
+    insta::assert_snapshot!(text);
+    // The filter matches account names.
+    let mut state = two_accounts_state(120, 40);
+    keys(&mut state, "4/prod\n");
+    let text = screen(&state);
+    assert!(text.contains("prod"), "{text}");
+    assert!(!text.contains(" dev "), "{text}");
+}
+
 #[test]
 fn a_terminal_too_small_says_so_rather_than_cut_the_account() {
     let text = screen(&demo_state(40, 10, 1));

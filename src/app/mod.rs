@@ -49,6 +49,8 @@ pub struct Context {
     pub journal_damage: Vec<usize>,
     /// `--demo` with its rehearsal: actions run against the demo's own simulated account.
     pub rehearsal: bool,
+    /// The platform's accounts by name (empty: the credentials' own account only).
+    pub accounts: Vec<String>,
 }
 
 impl Context {
@@ -339,6 +341,7 @@ impl AppState {
             now: self.now,
             window: self.context.window,
             multi_region: self.context.regions.len() > 1,
+            multi_account: self.context.accounts.len() > 1,
             target,
             changes: &self.changes,
         }

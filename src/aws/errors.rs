@@ -76,6 +76,28 @@ pub fn credentials_problem(chain: &str, profile: Option<&str>) -> Option<SourceE
     None
 }
 
+/// STS refused to let the credentials assume an account's role (it does not exist, or does
+/// not trust them): what STS said, found in the credentials provider's error.
+fn role_refused(err: &(dyn std::error::Error + 'static)) -> Option<SourceError> {
+    use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if let Some(refused) = e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
+            let code = clean(refused.code().unwrap_or("no answer"));
+            let message = clean(refused.message().unwrap_or(""));
+            return Some(SourceError::RoleNotAssumed {
+                why: if message.is_empty() {
+                    code
+                } else {
+                    format!("{code}: {message}")
+                },
+            });
+        }
+        source = e.source();
+    }
+    None
+}
+
 /// The endpoint secdash was pointed at (`AWS_ENDPOINT_URL`), named in transport errors.
 static ENDPOINT: OnceLock<String> = OnceLock::new();
 
@@ -144,6 +166,9 @@ where
             seconds: super::OPERATION_TIMEOUT.as_secs(),
         },
         SdkError::DispatchFailure(df) => {
+            if let Some(e) = role_refused(&err) {
+                return e;
+            }
             let chain = DisplayErrorContext(&err).to_string();
             if let Some(e) = credentials_problem(&chain, at.profile) {
                 return e;

@@ -95,6 +95,44 @@ impl Session {
         &self.config
     }
 
+    /// Another account of the platform through a role assumed with this session's
+    /// credentials: the SDK's assume-role provider caches them and refreshes them before they
+    /// expire.
+    pub async fn assuming(&self, role_arn: &str, external_id: Option<&str>) -> Session {
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name("secdash")
+            .configure(&self.config);
+        if let Some(id) = external_id {
+            builder = builder.external_id(id);
+        }
+        let provider = builder.build().await;
+        Session {
+            config: self
+                .config
+                .to_builder()
+                .credentials_provider(
+                    aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+                )
+                .build(),
+            // Errors about the account's credentials name its role, not a profile.
+            profile: None,
+            home_region: self.home_region.clone(),
+            profile_files: self.profile_files.clone(),
+        }
+    }
+
+    /// Another account of the platform through a profile of its own.
+    pub async fn with_profile(&self, profile: &str) -> Session {
+        Session::connect(&Options {
+            profile: Some(profile.to_string()),
+            home_region: self.home_region.clone(),
+            endpoint_url: None,
+            shown_endpoint: None,
+            profile_files: self.profile_files.clone(),
+        })
+        .await
+    }
+
     pub fn profile(&self) -> Option<&str> {
         self.profile.as_deref()
     }

@@ -102,6 +102,7 @@ impl Statements for String {
 pub fn result(def: &ItemDef, status: CheckStatus, evidence: impl Statements) -> CheckItem {
     let evidence = evidence.statements();
     CheckItem {
+        account: None,
         id: def.id.to_owned(),
         category: def.category,
         title: def.title.to_owned(),

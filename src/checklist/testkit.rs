@@ -91,6 +91,7 @@ pub(super) fn groups(rules: Vec<Rule>) -> SecurityGroupsData {
 
 pub(super) fn group(rules: Vec<Rule>) -> SecurityGroup {
     SecurityGroup {
+        account: None,
         id: "sg-1".into(),
         name: "web".into(),
         description: String::new(),

@@ -28,6 +28,10 @@ pub struct FileConfig {
     /// Clicks select rows and panes, the wheel scrolls (default true). Off, the terminal's
     /// own selection works as usual.
     pub mouse: Option<bool>,
+    /// The platform's accounts, shown in one view (none: the credentials' own account).
+    pub accounts: Option<Vec<super::accounts::AccountFile>>,
+    /// How many account × region reads run at once (default 8).
+    pub account_concurrency: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -2,6 +2,7 @@
 //! in one pure function. A file the user names must load or fail loudly; a missing default
 //! file just means defaults.
 
+pub mod accounts;
 mod env;
 mod file;
 pub mod keymap;
@@ -28,6 +29,8 @@ pub struct Overrides {
     pub read_only: bool,
     pub fail_on: Option<String>,
     pub incident: Option<String>,
+    /// `--account`: only these of the configured accounts.
+    pub accounts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +92,10 @@ pub struct Config {
     /// Test builds only: where an action aborts (see `action::executor`).
     pub failpoint: Option<String>,
     pub profile_files: crate::aws::profiles::ProfileFiles,
+    /// The platform's accounts (empty: the credentials' own account only).
+    pub accounts: Vec<accounts::AccountConfig>,
+    /// How many account × region reads run at once.
+    pub account_concurrency: usize,
 }
 
 impl Config {
@@ -449,6 +456,13 @@ pub fn resolve(
         });
     }
     let attestation_period = chrono::Duration::days(i64::from(attestation_days));
+    let accounts = accounts::resolve(
+        file.accounts.as_deref().unwrap_or_default(),
+        &cli.accounts,
+        &file_origin,
+        check_regions,
+    )?;
+    let account_concurrency = accounts::concurrency(file.account_concurrency, &file_origin)?;
 
     Ok(Config {
         accepted,
@@ -471,6 +485,8 @@ pub fn resolve(
         log_filter: env.log_filter.clone(),
         failpoint: env.failpoint.clone(),
         profile_files: env.profile_files.clone(),
+        accounts,
+        account_concurrency,
     })
 }
 

@@ -35,10 +35,7 @@ pub async fn fetch_pane(
             .await?
             .map(Raw::SecurityGroups),
         PaneId::Findings => source.findings(query).await?.map(Raw::Findings),
-        PaneId::Checklist => source
-            .posture(query)
-            .await?
-            .map(|p| Raw::Posture(Box::new(p))),
+        PaneId::Checklist => source.posture(query).await?.map(Raw::Postures),
     };
     let data = prepare(raw.data, ctx)?;
     Ok(Fetched {
@@ -232,7 +229,7 @@ mod tests {
         fn security_groups(&self, _q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
             Box::pin(async { Err(SourceError::Other("not here".into())) })
         }
-        fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<PostureRead>> {
+        fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
             Box::pin(async { Err(SourceError::Other("not here".into())) })
         }
         fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {

@@ -21,8 +21,8 @@ pub enum Raw {
     Endpoints(Vec<Endpoint>),
     SecurityGroups(SecurityGroupsData),
     Findings(FindingsData),
-    /// Boxed: the account's whole configuration is much larger than the other answers.
-    Posture(Box<PostureRead>),
+    /// One read per account (one, with a single account).
+    Postures(Vec<PostureRead>),
 }
 
 /// What preparing needs besides the data: the alarm thresholds, the team's decisions, the time.
@@ -64,38 +64,63 @@ pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
             sort_findings(&mut data.findings);
             PaneData::Findings(data)
         }
-        Raw::Posture(read) => {
-            let PostureRead {
-                mut posture,
-                first_error,
-            } = *read;
-            // The checklist judges security groups as the groups pane shows them.
-            for region in &mut posture.regions {
-                if let Ok(groups) = &mut region.security_groups {
-                    risk::assess(groups);
+        Raw::Postures(reads) => {
+            let mut all = Vec::new();
+            let mut first_failure = None;
+            let accounts = reads.len();
+            for read in reads {
+                match checklist_of(read, ctx) {
+                    Ok(items) => all.extend(items),
+                    Err(e) => {
+                        first_failure.get_or_insert(e);
+                    }
                 }
             }
-            let items = checklist::evaluate(&posture, ctx.thresholds);
-            // Nothing could be read at all (expired credentials, no network): say that once,
-            // as the pane's error, rather than as thirty unknown items.
-            let nothing_read = items
-                .iter()
-                .all(|i| matches!(i.status, CheckStatus::Unknown | CheckStatus::Manual));
-            if nothing_read && let Some(e) = first_error {
+            // Every account failed the same way: that is the pane's error. One failed account
+            // among several is said by the source and leaves the others' items.
+            if all.is_empty()
+                && accounts > 0
+                && let Some(e) = first_failure
+            {
                 return Err(e);
             }
-            let mut items = entered(items);
-            // Muted resources first (the item judged without them), then the team's accepted
-            // risks and attestations, over whatever the source found.
-            checklist::policy::apply_mutes(
-                &mut items,
-                &posture,
-                ctx.policy,
-                ctx.thresholds,
-                ctx.now,
-            );
-            checklist::policy::apply(&mut items, ctx.policy, ctx.now);
-            PaneData::Checklist(items)
+            PaneData::Checklist(all)
         }
     })
+}
+
+/// One account's checklist, judged from its configuration.
+fn checklist_of(
+    read: PostureRead,
+    ctx: &Prepare,
+) -> Result<Vec<crate::model::CheckItem>, SourceError> {
+    let PostureRead {
+        mut posture,
+        first_error,
+        account,
+    } = read;
+    // The checklist judges security groups as the groups pane shows them.
+    for region in &mut posture.regions {
+        if let Ok(groups) = &mut region.security_groups {
+            risk::assess(groups);
+        }
+    }
+    let items = checklist::evaluate(&posture, ctx.thresholds);
+    // Nothing could be read at all (expired credentials, no network): say that once, as the
+    // pane's error, rather than as thirty unknown items.
+    let nothing_read = items
+        .iter()
+        .all(|i| matches!(i.status, CheckStatus::Unknown | CheckStatus::Manual));
+    if nothing_read && let Some(e) = first_error {
+        return Err(e);
+    }
+    let mut items = entered(items);
+    // Muted resources first (the item judged without them), then the team's accepted risks
+    // and attestations, over whatever the source found.
+    checklist::policy::apply_mutes(&mut items, &posture, ctx.policy, ctx.thresholds, ctx.now);
+    checklist::policy::apply(&mut items, ctx.policy, ctx.now);
+    for i in &mut items {
+        i.account.clone_from(&account);
+    }
+    Ok(items)
 }

@@ -141,6 +141,7 @@ mod tests {
 
     fn endpoint(errors: Vec<f64>, latency: Vec<Option<f64>>) -> Endpoint {
         Endpoint {
+            account: None,
             name: "e".into(),
             region: "r".into(),
             status: "InService".into(),

@@ -86,6 +86,9 @@ pub struct CheckItem {
     pub prowler_note: &'static str,
     /// The title as the problem, for a failure: "KMS encryption not enabled".
     pub problem: &'static str,
+    /// The account it was judged in, when several are watched.
+    #[serde(skip)]
+    pub account: super::RowAccount,
 }
 
 /// How many statements the one-line evidence shows before it says "+N more".

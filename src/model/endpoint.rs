@@ -14,6 +14,9 @@ pub struct Endpoint {
     pub metrics: EndpointMetrics,
     /// Set by the shared fetch step from the configured thresholds.
     pub alerts: Vec<EndpointAlert>,
+    /// Its account, when several are watched.
+    #[serde(skip)]
+    pub account: super::RowAccount,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

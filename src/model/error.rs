@@ -53,6 +53,9 @@ pub enum SourceError {
     },
     #[error("no answer within {seconds} s")]
     NoAnswer { seconds: u64 },
+    /// An account's role could not be assumed from the base credentials.
+    #[error("the account's role cannot be assumed ({why})")]
+    RoleNotAssumed { why: String },
     /// Anything else, in words.
     #[error("{0}")]
     Other(String),
@@ -74,6 +77,9 @@ impl SourceError {
                 Some("check the network path to AWS, or AWS_ENDPOINT_URL")
             }
             SourceError::Throttled { .. } => Some("the API is busy; the next refresh retries"),
+            SourceError::RoleNotAssumed { .. } => Some(
+                "create the role in that account with policies/secdash-readonly.json and a trust policy like policies/secdash-member-trust.json",
+            ),
             _ => None,
         }
     }

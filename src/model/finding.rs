@@ -26,6 +26,9 @@ pub struct Finding {
     /// user or role, the instance, its interfaces and groups, the bucket.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subjects: Vec<FindingSubject>,
+    /// Its account, when several are watched (GuardDuty's `account_id` says whose resource).
+    #[serde(skip)]
+    pub account: super::RowAccount,
 }
 
 /// A resource a finding names.
@@ -193,6 +196,7 @@ mod tests {
         use chrono::TimeZone;
         let t = |h| Utc.with_ymd_and_hms(2026, 11, 23, h, 0, 0).unwrap();
         let f = |id: &str, sev: f64, last| Finding {
+            account: None,
             id: id.into(),
             region: String::new(),
             account_id: String::new(),

@@ -14,13 +14,17 @@ pub struct SecurityGroup {
     pub rules: Vec<Rule>,
     pub attachments: Vec<Attachment>,
     pub tags: Vec<(String, String)>,
+    /// Its account, when several are watched.
+    #[serde(skip)]
+    pub account: super::RowAccount,
 }
 
 impl SecurityGroup {
     /// The group's own fields the filter reads (its rules add theirs).
-    pub fn search_fields(&self) -> [&str; 4] {
+    pub fn search_fields(&self) -> [&str; 5] {
         let vpc = self.vpc_id.as_deref().unwrap_or("");
-        [&self.id, &self.name, vpc, &self.region]
+        let account = self.account.as_deref().map_or("", |a| a.name.as_str());
+        [&self.id, &self.name, vpc, &self.region, account]
     }
 
     pub fn max_risk(&self) -> Risk {

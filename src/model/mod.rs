@@ -71,6 +71,16 @@ pub struct Identity {
     pub caller_arn: Option<String>,
 }
 
+/// The account a row belongs to, when secdash watches several (`None` with one). Shared: the
+/// rows of an account point to one copy.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountRef {
+    pub id: String,
+    pub name: String,
+}
+
+pub type RowAccount = Option<std::sync::Arc<AccountRef>>;
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
 )]

@@ -15,11 +15,19 @@ enum Col {
     Category,
     Item,
     Evidence,
+    /// The account it was judged in (several watched).
+    Account,
 }
 
 impl Col {
     /// In declaration order, so `ALL[c as usize] == c`.
-    const ALL: [Col; 4] = [Col::Status, Col::Category, Col::Item, Col::Evidence];
+    const ALL: [Col; 5] = [
+        Col::Status,
+        Col::Category,
+        Col::Item,
+        Col::Evidence,
+        Col::Account,
+    ];
 
     fn of(c: &Column) -> Col {
         Col::ALL[usize::from(c.id)]
@@ -65,6 +73,7 @@ impl Pane for ChecklistPane {
                 &c.id,
                 &c.title,
                 &c.evidence.join("\n"),
+                super::account_name(&c.account),
             ])
         })
     }
@@ -159,7 +168,11 @@ impl Pane for ChecklistPane {
                 (Item, "ITEM", Width::Fill(1)),
             ],
         };
-        cols.iter().map(|(c, h, w)| column(*c, h, *w)).collect()
+        let mut out: Vec<Column> = cols.iter().map(|(c, h, w)| column(*c, h, *w)).collect();
+        if ctx.multi_account {
+            out.insert(0, super::account_column(Account.into(), ctx.target));
+        }
+        out
     }
 
     fn cells(
@@ -179,6 +192,7 @@ impl Pane for ChecklistPane {
                 Col::Status => Styled::new(c.status.label(), Tone::Check(c.status)),
                 Col::Category => Styled::plain(c.category.label()),
                 Col::Item => Styled::plain(&c.title),
+                Col::Account => Styled::plain(super::account_name(&c.account)),
                 Col::Evidence => Styled::new(
                     c.evidence_line().replace('\n', " "),
                     match ctx.target {

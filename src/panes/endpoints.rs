@@ -25,11 +25,13 @@ enum Col {
     Trend,
     /// The alerts, spelled out (the text report).
     Alerts,
+    /// The row's account (several watched).
+    Account,
 }
 
 impl Col {
     /// In declaration order, so `ALL[c as usize] == c`.
-    const ALL: [Col; 11] = [
+    const ALL: [Col; 12] = [
         Col::Name,
         Col::Region,
         Col::Status,
@@ -41,6 +43,7 @@ impl Col {
         Col::LatencyP99,
         Col::Trend,
         Col::Alerts,
+        Col::Account,
     ];
 
     fn of(c: &Column) -> Col {
@@ -81,6 +84,7 @@ fn spec(c: Col, target: Target, spark: u16) -> Column {
         Col::LatencyP99 => column(c, "P99", screen(Width::Len(8))),
         Col::Trend => column(c, "INVOCATIONS", Width::Len(spark)),
         Col::Alerts => column(c, "ALERTS", Width::Cap(0)),
+        Col::Account => super::account_column(c.into(), target),
     }
 }
 
@@ -118,7 +122,14 @@ impl Pane for EndpointsPane {
                 .filter_map(|v| v.instance_type.as_deref())
                 .collect();
             let alert = if e.alerts.is_empty() { "" } else { "alert" };
-            m.matches(&[&e.name, &e.region, &e.status, &types.join(" "), alert])
+            m.matches(&[
+                &e.name,
+                &e.region,
+                &e.status,
+                &types.join(" "),
+                alert,
+                super::account_name(&e.account),
+            ])
         })
     }
 
@@ -175,8 +186,10 @@ impl Pane for EndpointsPane {
 
     fn columns(&self, width: u16, ctx: &CellContext) -> Vec<Column> {
         use Col::*;
+        let lead: &[Col] = if ctx.multi_account { &[Account] } else { &[] };
         if ctx.target == Target::Report {
-            let mut cols = vec![Name];
+            let mut cols = lead.to_vec();
+            cols.push(Name);
             if ctx.multi_region {
                 cols.push(Region);
             }
@@ -201,7 +214,8 @@ impl Pane for EndpointsPane {
         // Seven number columns need room before the name can keep its own.
         let tier = Tier::of(width, 90);
         let spark = if tier == Tier::Wide { 24 } else { 12 };
-        let mut cols = vec![Name];
+        let mut cols = lead.to_vec();
+        cols.push(Name);
         if ctx.multi_region && tier == Tier::Wide {
             cols.push(Region);
         }
@@ -335,6 +349,7 @@ fn cell(e: &Endpoint, column: &Column, target: Target) -> Styled {
         Col::Name if e.alerts.is_empty() => Styled::id(&e.name, Tone::Plain),
         Col::Name => Styled::id(format!("⚠ {}", e.name), Tone::Alert),
         Col::Region => Styled::plain(&e.region),
+        Col::Account => Styled::plain(super::account_name(&e.account)),
         Col::Status if !screen => Styled::plain(&e.status),
         Col::Status => Styled::new(
             &e.status,

@@ -26,11 +26,13 @@ enum Col {
     FirstSeen,
     LastSeen,
     Title,
+    /// The row's account (several watched).
+    Account,
 }
 
 impl Col {
     /// In declaration order, so `ALL[c as usize] == c`.
-    const ALL: [Col; 10] = [
+    const ALL: [Col; 11] = [
         Col::Severity,
         Col::Score,
         Col::SeverityShort,
@@ -41,6 +43,7 @@ impl Col {
         Col::FirstSeen,
         Col::LastSeen,
         Col::Title,
+        Col::Account,
     ];
 
     fn of(c: &Column) -> Col {
@@ -88,6 +91,7 @@ impl Pane for FindingsPane {
                 &f.resource,
                 &f.id,
                 &f.region,
+                super::account_name(&f.account),
             ])
         })
     }
@@ -218,6 +222,9 @@ impl Pane for FindingsPane {
         if ctx.multi_region && ctx.target == Target::Screen && width >= 90 {
             out.insert(1, column(Region, "REGION", Width::Len(14)));
         }
+        if ctx.multi_account {
+            out.insert(0, super::account_column(Account.into(), ctx.target));
+        }
         out
     }
 
@@ -259,6 +266,7 @@ impl Pane for FindingsPane {
                     Styled::new(format!("{:>4.1} {}", f.severity, label.short()), tone)
                 }
                 Col::Region => Styled::plain(&f.region),
+                Col::Account => Styled::plain(super::account_name(&f.account)),
                 Col::Type if ctx.target == Target::Screen => {
                     Styled::id(ctx.flagged(&f.id, &f.finding_type), Tone::Plain)
                 }

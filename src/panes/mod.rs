@@ -237,9 +237,28 @@ pub struct CellContext<'a> {
     pub window: chrono::Duration,
     /// More than one region is watched: a region column is worth its room.
     pub multi_region: bool,
+    /// More than one account is watched: every table leads with the row's account.
+    pub multi_account: bool,
     pub target: Target,
     /// What secdash changed and is still in effect, by resource id, as a badge.
     pub changes: &'a std::collections::BTreeMap<String, String>,
+}
+
+/// The account column every pane leads with when several accounts are watched.
+pub fn account_column(id: u8, target: Target) -> Column {
+    column(
+        id,
+        "ACCOUNT",
+        match target {
+            Target::Screen => Width::Len(10),
+            Target::Report => Width::Cap(20),
+        },
+    )
+}
+
+/// The name of a row's account, or nothing.
+pub fn account_name(a: &crate::model::RowAccount) -> &str {
+    a.as_deref().map_or("", |a| a.name.as_str())
 }
 
 impl CellContext<'_> {

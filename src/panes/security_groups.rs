@@ -33,11 +33,13 @@ enum Col {
     Reason,
     /// How many interfaces the group is attached to.
     Attachments,
+    /// The group's account (several watched).
+    Account,
 }
 
 impl Col {
     /// In declaration order, so `ALL[c as usize] == c`.
-    const ALL: [Col; 14] = [
+    const ALL: [Col; 15] = [
         Col::Group,
         Col::GroupName,
         Col::GroupId,
@@ -52,6 +54,7 @@ impl Col {
         Col::RiskShort,
         Col::Reason,
         Col::Attachments,
+        Col::Account,
     ];
 
     fn of(c: &Column) -> Col {
@@ -292,6 +295,9 @@ impl Pane for SecurityGroupsPane {
         if ctx.multi_region && ctx.target == Target::Screen && width >= 90 {
             out.insert(1, column(Region, "REGION", Width::Len(14)));
         }
+        if ctx.multi_account {
+            out.insert(0, super::account_column(Account.into(), ctx.target));
+        }
         out
     }
 
@@ -325,6 +331,7 @@ impl Pane for SecurityGroupsPane {
             (Col::GroupName, _) => Styled::new(&g.name, group_tone),
             (Col::GroupId, _) => Styled::id(flag(&g.id), group_tone),
             (Col::Region, _) => Styled::new(&g.region, group_tone),
+            (Col::Account, _) => Styled::new(super::account_name(&g.account), group_tone),
             (_, Target::Screen) => {
                 Styled::id(flag(&format!("{} {}", short_id(&g.id), g.name)), group_tone)
             }
@@ -338,7 +345,11 @@ impl Pane for SecurityGroupsPane {
             return columns
                 .iter()
                 .map(|c| match Col::of(c) {
-                    col @ (Col::Group | Col::GroupName | Col::GroupId | Col::Region) => group(col),
+                    col @ (Col::Group
+                    | Col::GroupName
+                    | Col::GroupId
+                    | Col::Region
+                    | Col::Account) => group(col),
                     // Isolated by secdash: say so, and when and for which incident.
                     col if Some(col) == says => match ctx.changed(&g.id) {
                         Some(badge) => Styled::new(badge, Tone::Alert),
@@ -351,7 +362,9 @@ impl Pane for SecurityGroupsPane {
         columns
             .iter()
             .map(|c| match Col::of(c) {
-                col @ (Col::Group | Col::GroupName | Col::GroupId | Col::Region) => group(col),
+                col @ (Col::Group | Col::GroupName | Col::GroupId | Col::Region | Col::Account) => {
+                    group(col)
+                }
                 Col::Direction => Styled::plain(rule.direction.to_string()),
                 Col::Protocol => Styled::plain(&rule.protocol),
                 Col::Ports => Styled::plain(rule.ports_label()),

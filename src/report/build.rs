@@ -29,6 +29,7 @@ impl<'a> Snapshot<'a> {
             .unwrap_or(&[])
             .iter()
             .map(|e| EndpointOut {
+                account: RowAccountOut::of(&e.account),
                 name: &e.name,
                 region: &e.region,
                 status: &e.status,
@@ -63,6 +64,7 @@ impl<'a> Snapshot<'a> {
             .unwrap_or(&[])
             .iter()
             .map(|f| FindingOut {
+                account: RowAccountOut::of(&f.account),
                 id: &f.id,
                 finding_type: &f.finding_type,
                 severity: f.severity,
@@ -84,6 +86,7 @@ impl<'a> Snapshot<'a> {
             .unwrap_or(&[])
             .iter()
             .map(|c| CheckOut {
+                account: RowAccountOut::of(&c.account),
                 id: &c.id,
                 category: c.category,
                 title: &c.title,
@@ -151,6 +154,7 @@ impl<'a> Snapshot<'a> {
             cloudwatch_cost: state.cloudwatch_cost(),
             summary,
             changes: None,
+            accounts: None,
             panes: PaneId::ALL.map(|p| state.pane_data(p)),
         }
     }

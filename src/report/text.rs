@@ -77,6 +77,7 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
         now: s.generated_at,
         window: chrono::Duration::seconds(s.window_seconds),
         multi_region: s.regions.len() > 1,
+        multi_account: s.accounts.as_ref().is_some_and(|a| a.len() > 1),
         target: Target::Report,
         changes: &none,
     };

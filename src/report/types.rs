@@ -41,13 +41,48 @@ pub struct Snapshot<'a> {
     /// What changed since `--baseline` (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<super::baseline::Changes>,
+    /// The platform's accounts and how each was reached (absent with one account).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<Vec<AccountOut>>,
     /// Each pane's data as the screen shows it, for the text report's tables.
     #[serde(skip)]
     pub panes: [Option<&'a PaneData>; PaneId::COUNT],
 }
 
+/// An account of the platform as the snapshot lists it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AccountOut {
+    pub name: String,
+    /// Its id, once it answered (`null` when it could not be reached).
+    pub id: Option<String>,
+    /// "role arn:…" or "profile NAME".
+    pub reached: String,
+    /// "ok", or why it could not be read, in words.
+    pub status: String,
+}
+
+/// The account of a row, when several are watched: `account` (the id) and `account_name`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RowAccountOut<'a> {
+    #[serde(rename = "account")]
+    pub id: &'a str,
+    #[serde(rename = "account_name")]
+    pub name: &'a str,
+}
+
+impl<'a> RowAccountOut<'a> {
+    pub fn of(a: &'a crate::model::RowAccount) -> Option<RowAccountOut<'a>> {
+        a.as_deref().map(|a| RowAccountOut {
+            id: &a.id,
+            name: &a.name,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct EndpointOut<'a> {
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub account: Option<RowAccountOut<'a>>,
     pub name: &'a str,
     pub region: &'a str,
     pub status: &'a str,
@@ -86,6 +121,10 @@ impl Serialize for SecurityGroupOut<'_> {
         use serde::ser::SerializeStruct;
         let g = self.0;
         let mut out = s.serialize_struct("SecurityGroupOut", 9)?;
+        if let Some(a) = RowAccountOut::of(&g.account) {
+            out.serialize_field("account", a.id)?;
+            out.serialize_field("account_name", a.name)?;
+        }
         out.serialize_field("id", &g.id)?;
         out.serialize_field("name", &g.name)?;
         out.serialize_field("description", &g.description)?;
@@ -176,6 +215,8 @@ impl<'a> RuleOut<'a> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingOut<'a> {
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub account: Option<RowAccountOut<'a>>,
     pub id: &'a str,
     #[serde(rename = "type")]
     pub finding_type: &'a str,
@@ -197,6 +238,8 @@ pub struct FindingOut<'a> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckOut<'a> {
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub account: Option<RowAccountOut<'a>>,
     pub id: &'a str,
     pub category: Category,
     pub title: &'a str,

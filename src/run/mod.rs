@@ -13,8 +13,10 @@ use crate::action::journal::Journal;
 use crate::aws::{Options, Session};
 use crate::cli::Cli;
 use crate::cli::exit;
+use crate::config::accounts::Reach;
 use crate::config::{self, Config, Env, Overrides, paths};
 use crate::fetch::FetchPlan;
+use crate::source::accounts::{AccountsSource, Member};
 use crate::source::aws::AwsSource;
 use crate::source::{Source, demo};
 use crate::theme;
@@ -80,6 +82,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         read_only: cli.read_only || action.is_some_and(|o| o.read_only),
         fail_on: cli.fail_on.clone(),
         incident: cli.incident.clone(),
+        accounts: cli.accounts.clone(),
     };
     let config = config::resolve(&file, file_path.as_deref(), &env, &overrides)?;
     let mut theme = theme::load(&config.theme)?;
@@ -109,6 +112,15 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             .context("no state directory: set SECDASH_STATE_DIR")?;
         return commands::run(command, &config, &state_dir, &rt);
     }
+    // An action needs a responder role in the row's account, which secdash cannot assume yet:
+    // with several accounts the dashboard watches, and never acts in the wrong one.
+    let mut config = config;
+    let many_accounts = !cli.demo && !config.accounts.is_empty();
+    if many_accounts {
+        config.read_only = true;
+    }
+    let config = config;
+    let mut platform: Option<Arc<AccountsSource>> = None;
     let now = chrono::Utc::now();
     let mut actions: Option<tui::ActionRunner> = None;
     // The demo rehearses in a state directory of its own, removed when it ends: nothing it
@@ -165,11 +177,18 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             .context(
                 "cannot reach AWS (`secdash --demo` shows the dashboard without an account)",
             )?;
-        let aws = Arc::new(AwsSource::new(&session, &config.regions));
-        if let Some(dir) = &state_dir {
-            actions = Some(runner(tui::Backend::Aws(Box::new(session)), dir));
+        let aws: Arc<dyn crate::source::Source> =
+            Arc::new(AwsSource::new(&session, &config.regions));
+        if many_accounts {
+            let many = Arc::new(rt.block_on(accounts_source(&session, &config, aws)));
+            platform = Some(many.clone());
+            many
+        } else {
+            if let Some(dir) = &state_dir {
+                actions = Some(runner(tui::Backend::Aws(Box::new(session)), dir));
+            }
+            aws
         }
-        aws
     };
 
     let recorded = match &state_dir {
@@ -237,6 +256,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         // Buffered: stdout is line-buffered, and pretty JSON is a line per field.
         let code = once::write(
             &state,
+            platform.as_deref().map(once::accounts),
             config.fail_on,
             baseline.as_ref().map(|b| (b, cli.fail_on_new)),
             cli.format,
@@ -373,4 +393,27 @@ fn init_logging(config: &Config, explicit: Option<PathBuf>) {
         .with_ansi(false)
         .with_writer(std::sync::Mutex::new(file))
         .try_init();
+}
+
+/// The platform's accounts as one source: each account's session (its role assumed from the
+/// base credentials, or its profile) and its own regions.
+async fn accounts_source(
+    base: &Session,
+    config: &Config,
+    caller: Arc<dyn Source>,
+) -> AccountsSource {
+    let mut members = Vec::new();
+    for a in &config.accounts {
+        let session = match &a.reach {
+            Reach::Role { arn, external_id } => base.assuming(arn, external_id.as_deref()).await,
+            Reach::Profile(profile) => base.with_profile(profile).await,
+        };
+        let regions = a.regions.clone().unwrap_or_else(|| config.regions.clone());
+        members.push(Member {
+            name: a.name.clone(),
+            reach: a.reach.describe(),
+            source: Arc::new(AwsSource::new(&session, &regions)),
+        });
+    }
+    AccountsSource::new(members, caller, config.account_concurrency)
 }

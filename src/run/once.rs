@@ -20,9 +20,31 @@ pub async fn fetch_all(mut state: AppState, plan: &FetchPlan) -> AppState {
     state
 }
 
+/// The platform's accounts as the snapshot lists them.
+pub fn accounts(source: &crate::source::accounts::AccountsSource) -> Vec<report::AccountOut> {
+    source
+        .statuses()
+        .into_iter()
+        .map(|s| {
+            let (id, status) = match s.answer {
+                Some(Ok(id)) => (Some(id), "ok".to_string()),
+                Some(Err(why)) => (None, why),
+                None => (None, "not read".to_string()),
+            };
+            report::AccountOut {
+                name: s.name,
+                id,
+                reached: s.reached,
+                status,
+            }
+        })
+        .collect()
+}
+
 /// Writes the snapshot of the state; returns the exit code it calls for.
 pub fn write(
     state: &AppState,
+    accounts: Option<Vec<report::AccountOut>>,
     fail_on: Option<Risk>,
     baseline: Option<(&report::baseline::Baseline, bool)>,
     format: Format,
@@ -30,6 +52,7 @@ pub fn write(
     out: &mut impl Write,
 ) -> std::io::Result<i32> {
     let mut snapshot = Snapshot::from_state(state, Utc::now(), fail_on);
+    snapshot.accounts = accounts;
     if let Some((base, fail_on_new)) = baseline {
         snapshot = snapshot.compared_with(base, fail_on_new);
     }

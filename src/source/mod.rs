@@ -2,6 +2,7 @@
 //! (`fetch::prepare`) assesses, evaluates and orders them. The demo scenario and the AWS SDK
 //! implement it, and nothing above this module knows which one is in use.
 
+pub mod accounts;
 pub mod aws;
 pub mod demo;
 
@@ -40,6 +41,8 @@ pub struct Query {
 pub struct PostureRead {
     pub posture: Posture,
     pub first_error: Option<SourceError>,
+    /// Whose it is, when several accounts are watched (each is judged on its own).
+    pub account: crate::model::RowAccount,
 }
 
 /// A fetch that succeeded, possibly only in part (a region or a sub-call failed).
@@ -83,8 +86,9 @@ pub trait Source: Send + Sync {
     fn endpoints(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>>;
     fn security_groups(&self, query: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>>;
     fn findings(&self, query: Query) -> BoxFuture<'_, FetchResult<FindingsData>>;
-    /// The account's configuration, which the checklist is evaluated from.
-    fn posture(&self, query: Query) -> BoxFuture<'_, FetchResult<PostureRead>>;
+    /// The configuration of each account, which the checklist is evaluated from (one read per
+    /// account).
+    fn posture(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>>;
     /// The CloudTrail timeline of these subjects in these regions since `since`, and the
     /// calls it took.
     fn trail(

@@ -128,6 +128,15 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     });
     parts.push(part(account, theme.header_key, 9, false));
+    // Several accounts: how many, beside the caller's own (each row names its own).
+    if ctx.accounts.len() > 1 {
+        parts.push(part(
+            format!("{} accounts", ctx.accounts.len()),
+            theme.header,
+            9,
+            true,
+        ));
+    }
     parts.push(part(ctx.regions.join(","), theme.header, 9, true));
     parts.push(part(
         format!("profile {}", ctx.profile.as_deref().unwrap_or("default")),

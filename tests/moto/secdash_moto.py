@@ -40,6 +40,10 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   match Action/NotAction and Resource with wildcards; conditions support Null, the String and
   Arn operators (with IfExists) and Bool, and a statement with any other operator is treated as
   not applying. Organizations SCPs are not emulated (moto's role has none).
+* STS AssumeRole refuses a role that does not exist in its account (AccessDenied, as AWS does
+  when no role trusts the caller; moto lets any ARN be assumed), except
+  OrganizationAccountAccessRole, which AWS Organizations creates in every member account and
+  the seeding scripts enter member accounts through.
 * IAM access keys' age: `POST /_secdash/iam/age-key?account=..&user=..&days=..` moves a user's
   keys' creation back, as the credential report's `last_rotated` (no API can).
 * IAM's root MFA flag: a seeding route, `POST /_secdash/iam/root-mfa?account=..&enabled=1`.
@@ -648,6 +652,20 @@ def seeding(app):
             headers = {"x-amzn-ErrorType": error} if error else {}
             return Response(json.dumps(body), status=status, headers=headers,
                             mimetype="application/json")(environ, start_response)
+        if service == "sts":
+            import io
+            raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(raw)
+            form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            arn = form.get("RoleArn", "")
+            if form.get("Action") == "AssumeRole" and arn.count(":") >= 5:
+                account, name = arn.split(":")[4], arn.rsplit("/", 1)[-1]
+                roles = iam_backends[account]["global"].roles.values()
+                if name != "OrganizationAccountAccessRole" and not any(r.name == name for r in roles):
+                    body = ("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                            f"<Message>User is not authorized to perform: sts:AssumeRole on "
+                            f"resource: {arn}</Message></Error></ErrorResponse>")
+                    return Response(body, status=403, mimetype="text/xml")(environ, start_response)
         if service == "iam":
             import io
             raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))

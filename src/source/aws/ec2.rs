@@ -162,6 +162,7 @@ pub async fn groups(
             // Ingress first, then egress, each in the API's order: stable between refreshes.
             rules.sort_by_key(|r| r.direction == Direction::Egress);
             SecurityGroup {
+                account: None,
                 name: g.group_name().unwrap_or_default().to_string(),
                 description: g.description().unwrap_or_default().to_string(),
                 vpc_id: g.vpc_id().map(str::to_string),

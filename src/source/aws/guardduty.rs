@@ -270,6 +270,7 @@ pub fn finding(f: &aws_sdk_guardduty::types::Finding, region: &str) -> Finding {
         details.push(("arn".to_string(), arn.to_string()));
     }
     Finding {
+        account: None,
         id: f.id().unwrap_or_default().to_string(),
         region: f.region().unwrap_or(region).to_string(),
         account_id: f.account_id().unwrap_or_default().to_string(),

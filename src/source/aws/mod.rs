@@ -226,6 +226,7 @@ async fn region_endpoints(
                 .map(|(s, _)| s.clone())
                 .collect();
             Endpoint {
+                account: None,
                 name: l.name.clone(),
                 region: r.region.clone(),
                 status: l.status.clone(),
@@ -330,16 +331,17 @@ impl Source for AwsSource {
         })
     }
 
-    fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<PostureRead>> {
+    fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         Box::pin(async move {
             let calls = Calls::default();
             let (posture, first_error) = posture::read(self, &calls).await;
             let (api_calls, _) = calls.take();
             Ok(Fetched {
-                data: PostureRead {
+                data: vec![PostureRead {
                     posture,
                     first_error,
-                },
+                    account: None,
+                }],
                 warnings: Vec::new(),
                 api_calls,
                 metrics_requested: 0,

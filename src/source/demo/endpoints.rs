@@ -230,6 +230,7 @@ fn endpoint(
     }
     let e5_total: f64 = errors_5xx.iter().sum();
     Endpoint {
+        account: None,
         name,
         region: REGION.into(),
         status: spec.status.into(),

@@ -250,6 +250,7 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
         for (i, f) in FINDINGS.iter().enumerate() {
             let n = copy * FINDINGS.len() + i;
             out.push(Finding {
+                account: None,
                 id: format!("{:032x}", 0x5ec0_da5a_0000_0000_u128 + n as u128 * 0x1_0001),
                 region: REGION.into(),
                 account_id: ACCOUNT.into(),

@@ -54,6 +54,7 @@ fn group(
     att: Vec<Attachment>,
 ) -> SecurityGroup {
     SecurityGroup {
+        account: None,
         id: id.into(),
         name: name.into(),
         description: desc.into(),

@@ -213,21 +213,22 @@ impl Source for DemoSource {
         })
     }
 
-    fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<PostureRead>> {
+    fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         Box::pin(async move {
             self.pace(PaneId::Checklist).await?;
             let groups = match &self.world {
                 Some(w) => w.lock().security_groups(),
                 None => security_groups(1),
             };
-            Ok(Fetched::complete(PostureRead {
+            Ok(Fetched::complete(vec![PostureRead {
                 posture: posture::posture(
                     &endpoints(q.now, Duration::hours(1), endpoints::ALARM_PERIOD, 1),
                     groups,
                     q.now,
                 ),
                 first_error: None,
-            }))
+                account: None,
+            }]))
         })
     }
 }

@@ -304,6 +304,7 @@ impl World {
             risk_reason: Default::default(),
         };
         let group = SecurityGroup {
+            account: None,
             id: id.clone(),
             name: name.into(),
             description: description.into(),

@@ -1,0 +1,248 @@
+//! The platform's accounts: the `[[accounts]]` of the config, each reached through a role
+//! assumed from the base credentials or through a profile of its own, narrowed by `--account`.
+//! None configured keeps secdash on the credentials' own account, as before.
+
+use super::ConfigError;
+use serde::Deserialize;
+
+/// How many account × region reads run at once, unless the config says otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+const MAX_CONCURRENCY: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountFile {
+    pub name: String,
+    /// Assumed from the base credentials (the SDK's assume-role provider).
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy asks for.
+    pub external_id: Option<String>,
+    /// Or a profile of `~/.aws/config` (SSO, its own role chain…).
+    pub profile: Option<String>,
+    /// This account's regions (default: the configured ones).
+    pub regions: Option<Vec<String>>,
+    /// No action may change anything in this account.
+    pub read_only: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    Role {
+        arn: String,
+        external_id: Option<String>,
+    },
+    Profile(String),
+}
+
+impl Reach {
+    /// How the account was reached, in the words of the JSON's `accounts`.
+    pub fn describe(&self) -> String {
+        match self {
+            Reach::Role { arn, .. } => format!("role {arn}"),
+            Reach::Profile(p) => format!("profile {p}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountConfig {
+    pub name: String,
+    pub reach: Reach,
+    pub regions: Option<Vec<String>>,
+    pub read_only: bool,
+}
+
+fn is_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && parts[2] == "iam"
+        && parts[4].len() == 12
+        && parts[4].bytes().all(|b| b.is_ascii_digit())
+        && parts[5].starts_with("role/")
+        && parts[5].len() > "role/".len()
+}
+
+/// The accounts of the config, checked, then narrowed to those `--account` names.
+pub fn resolve(
+    files: &[AccountFile],
+    chosen: &[String],
+    origin: &str,
+    check_regions: impl Fn(&str, &[String]) -> Result<(), ConfigError>,
+) -> Result<Vec<AccountConfig>, ConfigError> {
+    let bad = |key: &str, reason: String| ConfigError::Invalid {
+        origin: origin.to_string(),
+        key: key.to_string(),
+        reason,
+    };
+    let mut out: Vec<AccountConfig> = Vec::new();
+    for (i, a) in files.iter().enumerate() {
+        let key = |field: &str| format!("accounts[{i}].{field}");
+        let name = a.name.trim();
+        if name.is_empty() || name.chars().any(char::is_control) {
+            return Err(bad(
+                &key("name"),
+                "must name the account, e.g. \"staging\"".into(),
+            ));
+        }
+        if out.iter().any(|o| o.name == name) {
+            return Err(bad(&key("name"), format!("{name:?} is configured twice")));
+        }
+        let reach = match (&a.role_arn, &a.profile) {
+            (Some(arn), None) if is_role_arn(arn) => Reach::Role {
+                arn: arn.clone(),
+                external_id: a.external_id.clone(),
+            },
+            (Some(arn), None) => {
+                let shown = crate::sanitize::clean_with_limit(arn, 80);
+                return Err(bad(
+                    &key("role_arn"),
+                    format!(
+                        "{shown:?} is not a role ARN like arn:aws:iam::123456789012:role/SecdashReadOnly"
+                    ),
+                ));
+            }
+            (None, Some(p)) if a.external_id.is_none() => Reach::Profile(p.clone()),
+            (None, Some(_)) => {
+                return Err(bad(
+                    &key("external_id"),
+                    "goes with role_arn; a profile sets its own".into(),
+                ));
+            }
+            (Some(_), Some(_)) => {
+                return Err(bad(
+                    &key("role_arn"),
+                    "give role_arn or profile, not both".into(),
+                ));
+            }
+            (None, None) => {
+                return Err(bad(
+                    &key("role_arn"),
+                    format!(
+                        "account {name:?} needs a role_arn (assumed from your credentials) or a profile"
+                    ),
+                ));
+            }
+        };
+        if let Some(r) = &a.regions {
+            check_regions(origin, r)?;
+        }
+        out.push(AccountConfig {
+            name: name.to_string(),
+            reach,
+            regions: a.regions.clone(),
+            read_only: a.read_only.unwrap_or(false),
+        });
+    }
+    if chosen.is_empty() {
+        return Ok(out);
+    }
+    if out.is_empty() {
+        return Err(ConfigError::Invalid {
+            origin: "command line".into(),
+            key: "--account".into(),
+            reason: "the config has no [[accounts]] to choose from".into(),
+        });
+    }
+    for c in chosen {
+        if !out.iter().any(|a| a.name == *c) {
+            let known: Vec<&str> = out.iter().map(|a| a.name.as_str()).collect();
+            return Err(ConfigError::Invalid {
+                origin: "command line".into(),
+                key: "--account".into(),
+                reason: format!(
+                    "no account is named {:?}; the config has {}",
+                    crate::sanitize::clean_with_limit(c, 40),
+                    known.join(", ")
+                ),
+            });
+        }
+    }
+    out.retain(|a| chosen.contains(&a.name));
+    Ok(out)
+}
+
+/// The concurrency limit of the config, checked.
+pub fn concurrency(value: Option<usize>, origin: &str) -> Result<usize, ConfigError> {
+    match value {
+        None => Ok(DEFAULT_CONCURRENCY),
+        Some(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
+        Some(n) => Err(ConfigError::Invalid {
+            origin: origin.to_string(),
+            key: "account_concurrency".into(),
+            reason: format!("must be between 1 and {MAX_CONCURRENCY}; got {n}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(name: &str, arn: &str) -> AccountFile {
+        AccountFile {
+            name: name.into(),
+            role_arn: Some(arn.into()),
+            external_id: None,
+            profile: None,
+            regions: None,
+            read_only: None,
+        }
+    }
+
+    fn ok(_: &str, _: &[String]) -> Result<(), ConfigError> {
+        Ok(())
+    }
+
+    fn reason(e: ConfigError) -> String {
+        e.to_string()
+    }
+
+    #[test]
+    fn roles_and_profiles_are_read_and_narrowed_by_name() {
+        let files = vec![
+            role("staging", "arn:aws:iam::111111111111:role/SecdashReadOnly"),
+            AccountFile {
+                profile: Some("prod-sso".into()),
+                role_arn: None,
+                ..role("production", "")
+            },
+        ];
+        let all = resolve(&files, &[], "config", ok).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].reach, Reach::Profile("prod-sso".into()));
+        assert_eq!(
+            all[0].reach.describe(),
+            "role arn:aws:iam::111111111111:role/SecdashReadOnly"
+        );
+        let one = resolve(&files, &["production".into()], "config", ok).unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].name, "production");
+    }
+
+    #[test]
+    fn mistakes_name_the_account_and_the_key() {
+        let e = resolve(&[role("staging", "staging-role")], &[], "config", ok).unwrap_err();
+        assert!(reason(e).contains("accounts[0].role_arn"));
+        let twice = vec![
+            role("a", "arn:aws:iam::111111111111:role/R"),
+            role("a", "arn:aws:iam::222222222222:role/R"),
+        ];
+        let e = resolve(&twice, &[], "config", ok).unwrap_err();
+        assert!(reason(e).contains("\"a\" is configured twice"));
+        let neither = AccountFile {
+            role_arn: None,
+            ..role("dev", "")
+        };
+        let e = resolve(&[neither], &[], "config", ok).unwrap_err();
+        assert!(reason(e).contains("needs a role_arn"));
+        let files = vec![role("dev", "arn:aws:iam::111111111111:role/R")];
+        let e = resolve(&files, &["prod".into()], "config", ok).unwrap_err();
+        assert!(reason(e).contains("no account is named \"prod\"; the config has dev"));
+        let e = resolve(&[], &["prod".into()], "config", ok).unwrap_err();
+        assert!(reason(e).contains("no [[accounts]]"));
+        assert!(concurrency(Some(0), "config").is_err());
+        assert_eq!(concurrency(None, "config").unwrap(), DEFAULT_CONCURRENCY);
+    }
+}

@@ -1,0 +1,306 @@
+//! Many accounts in one view: a source over the platform's accounts, each read by its own
+//! source (its role assumed, or its profile), under one limit of reads in flight. Every row
+//! carries its account; an account that fails (its role cannot be assumed, access denied)
+//! is said by name as the pane's warning and leaves the others' rows whole.
+
+use super::{FetchResult, Fetched, PostureRead, Query, Source, SourceError, SourceKind};
+use crate::model::{AccountRef, Endpoint, FindingsData, Identity, SecurityGroupsData};
+use futures::future::BoxFuture;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// One account of the platform.
+pub struct Member {
+    pub name: String,
+    /// How it is reached, in words ("role arn:…", "profile prod").
+    pub reach: String,
+    pub source: Arc<dyn Source>,
+}
+
+pub struct AccountsSource {
+    members: Vec<Member>,
+    /// The base credentials' own source: the header's caller.
+    caller: Arc<dyn Source>,
+    limit: Arc<Semaphore>,
+    /// What each account last answered when asked who it is: its id, or why it could not be
+    /// reached (kept, so listing the accounts costs no call).
+    last: std::sync::Mutex<std::collections::BTreeMap<String, Result<String, String>>>,
+}
+
+/// An account and how it last answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountStatus {
+    pub name: String,
+    pub reached: String,
+    /// Its id, or why it could not be reached; `None` before it was asked.
+    pub answer: Option<Result<String, String>>,
+}
+
+/// What one account answered, with the account.
+type Answer<T> = Result<(Arc<AccountRef>, Fetched<T>), (String, SourceError)>;
+
+impl AccountsSource {
+    pub fn new(members: Vec<Member>, caller: Arc<dyn Source>, concurrency: usize) -> Self {
+        AccountsSource {
+            members,
+            caller,
+            limit: Arc::new(Semaphore::new(concurrency.max(1))),
+            last: Default::default(),
+        }
+    }
+
+    /// Every account, how it is reached and how it last answered (no call is made).
+    pub fn statuses(&self) -> Vec<AccountStatus> {
+        let last = self.last.lock().map(|l| l.clone()).unwrap_or_default();
+        self.members
+            .iter()
+            .map(|m| AccountStatus {
+                name: m.name.clone(),
+                reached: m.reach.clone(),
+                answer: last.get(&m.name).cloned(),
+            })
+            .collect()
+    }
+
+    fn note(&self, name: &str, answer: Result<String, String>) {
+        if let Ok(mut last) = self.last.lock() {
+            last.insert(name.to_string(), answer);
+        }
+    }
+
+    /// Asks every account, at most `concurrency` at once. Who the account is comes first (its
+    /// caller identity, read once and kept by its source): a role that cannot be assumed
+    /// fails there, in words that name the account.
+    async fn ask<'a, T, F>(&'a self, fetch: F) -> Vec<Answer<T>>
+    where
+        T: Send,
+        F: Fn(&'a dyn Source) -> BoxFuture<'a, FetchResult<T>> + Sync,
+    {
+        let fetch = &fetch;
+        futures::future::join_all(self.members.iter().map(|m| async move {
+            let _permit = self.limit.acquire().await;
+            let who = match m.source.identity().await {
+                Ok(who) => {
+                    self.note(&m.name, Ok(who.data.account.clone().unwrap_or_default()));
+                    who
+                }
+                Err(e) => {
+                    self.note(&m.name, Err(e.to_string()));
+                    return Err((m.name.clone(), e));
+                }
+            };
+            let account = Arc::new(AccountRef {
+                id: who.data.account.clone().unwrap_or_default(),
+                name: m.name.clone(),
+            });
+            let mut answer = fetch(m.source.as_ref())
+                .await
+                .map_err(|e| (m.name.clone(), e))?;
+            for (op, n) in who.api_calls {
+                *answer.api_calls.entry(op).or_default() += n;
+            }
+            Ok((account, answer))
+        }))
+        .await
+    }
+}
+
+/// The answers merged: every account's rows, each account's warnings and failures named.
+/// When every account failed, the first failure is the pane's error.
+fn merge<T, U: Default>(
+    answers: Vec<Answer<T>>,
+    mut add: impl FnMut(&mut U, Arc<AccountRef>, T),
+) -> FetchResult<U> {
+    let mut out = Fetched::complete(U::default());
+    let mut failures = Vec::new();
+    let mut any = false;
+    for a in answers {
+        match a {
+            Ok((account, f)) => {
+                any = true;
+                out.warnings.extend(
+                    f.warnings
+                        .iter()
+                        .map(|w| format!("account {}: {w}", account.name)),
+                );
+                for (op, n) in f.api_calls {
+                    *out.api_calls.entry(op).or_default() += n;
+                }
+                out.metrics_requested += f.metrics_requested;
+                add(&mut out.data, account, f.data);
+            }
+            Err((name, e)) => {
+                out.warnings.push(format!("account {name}: {e}"));
+                failures.push(e);
+            }
+        }
+    }
+    match failures.into_iter().next() {
+        Some(e) if !any => Err(e),
+        _ => Ok(out),
+    }
+}
+
+impl Source for AccountsSource {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Aws
+    }
+
+    fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {
+        self.caller.identity()
+    }
+
+    fn endpoints(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+        Box::pin(async move {
+            let answers = self.ask(|s| s.endpoints(q.clone())).await;
+            merge(answers, |all: &mut Vec<Endpoint>, account, eps| {
+                all.extend(eps.into_iter().map(|mut e| {
+                    e.account = Some(account.clone());
+                    e
+                }));
+            })
+        })
+    }
+
+    fn security_groups(&self, q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
+        Box::pin(async move {
+            let answers = self.ask(|s| s.security_groups(q.clone())).await;
+            merge(answers, |all: &mut SecurityGroupsData, account, data| {
+                all.groups.extend(data.groups.into_iter().map(|mut g| {
+                    g.account = Some(account.clone());
+                    g
+                }));
+                all.vpcs.extend(data.vpcs);
+            })
+        })
+    }
+
+    fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
+        Box::pin(async move {
+            let answers = self.ask(|s| s.findings(q.clone())).await;
+            merge(answers, |all: &mut FindingsData, account, data| {
+                all.findings.extend(data.findings.into_iter().map(|mut f| {
+                    f.account = Some(account.clone());
+                    f
+                }));
+                all.detectors.extend(
+                    data.detectors
+                        .into_iter()
+                        .map(|(region, on)| (format!("{} {region}", account.name), on)),
+                );
+                for (label, n) in data.counts {
+                    *all.counts.entry(label).or_default() += n;
+                }
+            })
+        })
+    }
+
+    fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
+        Box::pin(async move {
+            let answers = self.ask(|s| s.posture(q.clone())).await;
+            merge(answers, |all: &mut Vec<PostureRead>, account, reads| {
+                all.extend(reads.into_iter().map(|mut r| {
+                    r.account = Some(account.clone());
+                    r
+                }));
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::demo::DemoSource;
+
+    /// A source whose every call fails, as an account whose role cannot be assumed.
+    struct Unreachable;
+
+    impl Source for Unreachable {
+        fn kind(&self) -> SourceKind {
+            SourceKind::Aws
+        }
+        fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {
+            Box::pin(async { Err(SourceError::Other("the role cannot be assumed".into())) })
+        }
+        fn endpoints(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+            Box::pin(async { unreachable!("asked after its identity failed") })
+        }
+        fn security_groups(&self, _q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
+            Box::pin(async { unreachable!() })
+        }
+        fn findings(&self, _q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
+            Box::pin(async { unreachable!() })
+        }
+        fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
+            Box::pin(async { unreachable!() })
+        }
+    }
+
+    fn member(name: &str, source: Arc<dyn Source>) -> Member {
+        Member {
+            name: name.into(),
+            reach: format!("role arn:aws:iam::111111111111:role/{name}"),
+            source,
+        }
+    }
+
+    fn query() -> Query {
+        Query {
+            now: crate::fixtures::t0(),
+            window: chrono::Duration::hours(1),
+            regions: vec!["ap-southeast-1".into()],
+            include_archived: false,
+            alarm_period: 300,
+            first_findings: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn every_row_carries_its_account_and_a_failed_account_is_named() {
+        let demo: Arc<dyn Source> = Arc::new(DemoSource::new());
+        let source = AccountsSource::new(
+            vec![
+                member("dev", demo.clone()),
+                member("staging", Arc::new(Unreachable)),
+                member("prod", demo.clone()),
+            ],
+            demo.clone(),
+            2,
+        );
+        let groups = source.security_groups(query()).await.unwrap();
+        let one = DemoSource::new().security_groups(query()).await.unwrap();
+        assert_eq!(groups.data.groups.len(), 2 * one.data.groups.len());
+        let names: Vec<&str> = groups
+            .data
+            .groups
+            .iter()
+            .map(|g| g.account.as_ref().unwrap().name.as_str())
+            .collect();
+        assert!(names.contains(&"dev") && names.contains(&"prod"));
+        assert_eq!(
+            groups.warnings,
+            vec!["account staging: the role cannot be assumed"]
+        );
+        let reads = source.posture(query()).await.unwrap();
+        assert_eq!(reads.data.len(), 2);
+        assert!(reads.data.iter().all(|r| r.account.is_some()));
+        let statuses = source.statuses();
+        assert_eq!(
+            statuses[1].answer,
+            Some(Err("the role cannot be assumed".to_string()))
+        );
+        assert!(matches!(statuses[0].answer, Some(Ok(_))));
+    }
+
+    #[tokio::test]
+    async fn when_every_account_fails_the_pane_says_why() {
+        let source = AccountsSource::new(
+            vec![member("staging", Arc::new(Unreachable))],
+            Arc::new(Unreachable),
+            4,
+        );
+        let e = source.endpoints(query()).await.unwrap_err();
+        assert_eq!(e.to_string(), "the role cannot be assumed");
+    }
+}

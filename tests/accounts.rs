@@ -1,0 +1,171 @@
+//! Many accounts in one view, against moto's server: a platform of member accounts, each with
+//! secdash's read-only role, read through `[[accounts]]` from one set of base credentials
+//! (tests/moto/seed_accounts.py seeds them through the AWS API; moto keys each request to the
+//! account of the assumed role's credentials). One account has no such role: its failure is
+//! named, and the others are complete.
+
+mod support;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use support::moto::Moto;
+
+const REGION: &str = "ap-southeast-1";
+
+fn seed(moto: &Moto) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(root.join(".venv/bin/python"))
+        .arg(root.join("tests/moto/seed_accounts.py"))
+        .arg(moto.url().rsplit(':').next().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "seeding the accounts: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn config(accounts: &[(&str, &str)]) -> String {
+    accounts
+        .iter()
+        .map(|(name, id)| {
+            format!(
+                "[[accounts]]\nname = \"{name}\"\nrole_arn = \"arn:aws:iam::{id}:role/SecdashReadOnly\"\n\n"
+            )
+        })
+        .collect()
+}
+
+/// `secdash --once --format json` against the emulator with this config: the snapshot and
+/// the exit code.
+fn once(moto: &Moto, state: &Path, config: &str, args: &[&str]) -> (Value, i32) {
+    std::fs::write(state.join("config.toml"), config).unwrap();
+    let mut cmd = Command::cargo_bin("secdash").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", state)
+        .env("SECDASH_STATE_DIR", state)
+        .env("SECDASH_CONFIG", state.join("config.toml"));
+    for (k, v) in moto.env() {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .args(["--once", "--format", "json", "--region", REGION])
+        .args(args)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no JSON; stderr: {}", String::from_utf8_lossy(&out.stderr)));
+    (v, out.status.code().unwrap_or(-1))
+}
+
+fn groups_by_account(v: &Value) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = v["security_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["name"].as_str().unwrap().ends_with("-bastion"))
+        .map(|g| {
+            (
+                g["account_name"].as_str().unwrap_or("none").to_string(),
+                g["account"].as_str().unwrap_or("none").to_string(),
+                g["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn three_accounts_through_their_roles_in_one_snapshot() {
+    let moto = Moto::start();
+    seed(&moto);
+    let state = tempfile::tempdir().unwrap();
+    let accounts = [
+        ("dev", "111111111111"),
+        ("staging", "222222222222"),
+        ("prod", "333333333333"),
+    ];
+    let (v, code) = once(&moto, state.path(), &config(&accounts), &[]);
+    assert_eq!(
+        groups_by_account(&v),
+        vec![
+            ("dev".into(), "111111111111".into(), "dev-bastion".into()),
+            ("prod".into(), "333333333333".into(), "prod-bastion".into()),
+            (
+                "staging".into(),
+                "222222222222".into(),
+                "staging-bastion".into()
+            ),
+        ],
+        "errors: {}",
+        v["errors"]
+    );
+    assert_eq!(v["errors"].as_array().unwrap().len(), 0, "{}", v["errors"]);
+    let listed = v["accounts"].as_array().unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[0]["name"], "dev");
+    assert_eq!(listed[0]["id"], "111111111111");
+    assert_eq!(
+        listed[0]["reached"],
+        "role arn:aws:iam::111111111111:role/SecdashReadOnly"
+    );
+    assert_eq!(listed[0]["status"], "ok");
+    // Each account's checklist is judged on its own, and says whose it is.
+    let checklist = v["checklist"].as_array().unwrap();
+    assert_eq!(checklist.len(), 3 * 44);
+    assert!(checklist.iter().all(|i| i["account_name"].is_string()));
+    // Open SSH in every account: exit 3, whatever the accounts.
+    assert_eq!(code, 3);
+
+    // `--account` narrows the run.
+    let (v, _) = once(
+        &moto,
+        state.path(),
+        &config(&accounts),
+        &["--account", "prod"],
+    );
+    assert_eq!(
+        groups_by_account(&v),
+        vec![("prod".into(), "333333333333".into(), "prod-bastion".into())]
+    );
+}
+
+#[test]
+fn an_account_whose_role_cannot_be_assumed_is_named_and_the_others_are_complete() {
+    let moto = Moto::start();
+    seed(&moto);
+    let state = tempfile::tempdir().unwrap();
+    let accounts = [("dev", "111111111111"), ("sandbox", "444444444444")];
+    let (v, code) = once(
+        &moto,
+        state.path(),
+        &config(&accounts),
+        &["--fail-on", "never"],
+    );
+    assert_eq!(
+        groups_by_account(&v),
+        vec![("dev".into(), "111111111111".into(), "dev-bastion".into())]
+    );
+    let errors = v["errors"].as_array().unwrap();
+    // Every pane says which account failed, and still has the others' rows.
+    assert_eq!(errors.len(), 4, "{}", v["errors"]);
+    for e in errors {
+        let message = e["message"].as_str().unwrap();
+        assert!(message.starts_with("account sandbox: "), "{message}");
+        assert_eq!(e["partial"], true);
+    }
+    let sandbox = &v["accounts"].as_array().unwrap()[1];
+    assert_eq!(sandbox["name"], "sandbox");
+    assert!(sandbox["id"].is_null());
+    assert_eq!(
+        sandbox["status"],
+        "the account's role cannot be assumed (AccessDenied: User is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444444444444:role/SecdashReadOnly)"
+    );
+
+    // Partial: exit 2 (with --fail-on never, nothing else could raise it).
+    assert_eq!(code, 2);
+}
