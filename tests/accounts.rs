@@ -169,3 +169,72 @@ fn an_account_whose_role_cannot_be_assumed_is_named_and_the_others_are_complete(
     // Partial: exit 2 (with --fail-on never, nothing else could raise it).
     assert_eq!(code, 2);
 }
+
+#[test]
+fn findings_of_every_member_come_from_the_guardduty_administrator_alone() {
+    let moto = Moto::start();
+    seed(&moto);
+    let state = tempfile::tempdir().unwrap();
+    let accounts = [
+        ("dev", "111111111111"),
+        ("staging", "222222222222"),
+        ("prod", "333333333333"),
+        ("qa", "555555555555"),
+    ];
+    let aggregated = format!(
+        "{}[aggregation]\nguardduty_admin = \"prod\"\n",
+        config(&accounts)
+    );
+    let (v, _) = once(&moto, state.path(), &aggregated, &[]);
+    let mut seen: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["account_name"].as_str().unwrap().to_string(),
+                f["type"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    // Each once: dev's own detector, which holds a copy, is not read.
+    assert_eq!(
+        seen,
+        vec![
+            (
+                "dev".to_string(),
+                "CryptoCurrency:EC2/BitcoinTool.B!DNS".to_string()
+            ),
+            (
+                "staging".to_string(),
+                "Recon:EC2/PortProbeUnprotectedPort".to_string()
+            ),
+        ],
+        "{}",
+        v["errors"]
+    );
+    let warnings: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["pane"] == "findings")
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            "account qa (555555555555) is not a member of prod's GuardDuty: its findings are not shown"
+        ]
+    );
+    // As many findings calls as for the administrator alone, whatever the number of accounts.
+    let (alone, _) = once(&moto, state.path(), &aggregated, &["--account", "prod"]);
+    for op in [
+        "guardduty:ListFindings",
+        "guardduty:GetFindings",
+        "guardduty:GetFindingsStatistics",
+    ] {
+        assert_eq!(v["api_calls"][op], alone["api_calls"][op], "{op}");
+    }
+    assert_eq!(alone["findings"].as_array().unwrap().len(), 2);
+}

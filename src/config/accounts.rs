@@ -163,6 +163,57 @@ pub fn resolve(
     Ok(out)
 }
 
+/// Where AWS already aggregates the accounts: `[aggregation]`.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AggregationFile {
+    /// The account that is GuardDuty's delegated administrator: every member's findings are
+    /// read from its detectors alone.
+    pub guardduty_admin: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Aggregation {
+    /// The account, among those of this run, that reads GuardDuty for all of them.
+    pub guardduty_admin: Option<String>,
+}
+
+/// The aggregation points, checked against the configured accounts; one that `--account`
+/// left out of the run is not used (each account is then read on its own).
+pub fn aggregation(
+    file: Option<&AggregationFile>,
+    configured: &[AccountFile],
+    run: &[AccountConfig],
+    origin: &str,
+) -> Result<Aggregation, ConfigError> {
+    let Some(file) = file else {
+        return Ok(Aggregation::default());
+    };
+    let mut out = Aggregation::default();
+    if let Some(name) = &file.guardduty_admin {
+        if !configured.iter().any(|a| a.name.trim() == name) {
+            let known: Vec<&str> = configured.iter().map(|a| a.name.trim()).collect();
+            return Err(ConfigError::Invalid {
+                origin: origin.to_string(),
+                key: "aggregation.guardduty_admin".into(),
+                reason: format!(
+                    "names no account of [[accounts]] ({:?}; the config has {})",
+                    crate::sanitize::clean_with_limit(name, 40),
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            });
+        }
+        if run.iter().any(|a| a.name == *name) {
+            out.guardduty_admin = Some(name.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// The concurrency limit of the config, checked.
 pub fn concurrency(value: Option<usize>, origin: &str) -> Result<usize, ConfigError> {
     match value {
@@ -243,6 +294,18 @@ mod tests {
         let e = resolve(&[], &["prod".into()], "config", ok).unwrap_err();
         assert!(reason(e).contains("no [[accounts]]"));
         assert!(concurrency(Some(0), "config").is_err());
+        let admin = AggregationFile {
+            guardduty_admin: Some("security".into()),
+        };
+        let e = aggregation(Some(&admin), &files, &[], "config").unwrap_err();
+        assert!(reason(e).contains("names no account of [[accounts]]"));
+        let security = vec![role("security", "arn:aws:iam::111111111111:role/R")];
+        let run = resolve(&security, &[], "config", ok).unwrap();
+        let a = aggregation(Some(&admin), &security, &run, "config").unwrap();
+        assert_eq!(a.guardduty_admin.as_deref(), Some("security"));
+        // Left out of the run by --account: each account is read on its own.
+        let a = aggregation(Some(&admin), &security, &[], "config").unwrap();
+        assert_eq!(a.guardduty_admin, None);
         assert_eq!(concurrency(None, "config").unwrap(), DEFAULT_CONCURRENCY);
     }
 }

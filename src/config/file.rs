@@ -32,6 +32,8 @@ pub struct FileConfig {
     pub accounts: Option<Vec<super::accounts::AccountFile>>,
     /// How many account × region reads run at once (default 8).
     pub account_concurrency: Option<usize>,
+    /// Where AWS already aggregates the accounts (GuardDuty's delegated administrator).
+    pub aggregation: Option<super::accounts::AggregationFile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

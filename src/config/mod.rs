@@ -96,6 +96,8 @@ pub struct Config {
     pub accounts: Vec<accounts::AccountConfig>,
     /// How many account × region reads run at once.
     pub account_concurrency: usize,
+    /// Where AWS already aggregates the accounts.
+    pub aggregation: accounts::Aggregation,
 }
 
 impl Config {
@@ -463,6 +465,12 @@ pub fn resolve(
         check_regions,
     )?;
     let account_concurrency = accounts::concurrency(file.account_concurrency, &file_origin)?;
+    let aggregation = accounts::aggregation(
+        file.aggregation.as_ref(),
+        file.accounts.as_deref().unwrap_or_default(),
+        &accounts,
+        &file_origin,
+    )?;
 
     Ok(Config {
         accepted,
@@ -487,6 +495,7 @@ pub fn resolve(
         profile_files: env.profile_files.clone(),
         accounts,
         account_concurrency,
+        aggregation,
     })
 }
 

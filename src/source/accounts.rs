@@ -19,6 +19,8 @@ pub struct Member {
 
 pub struct AccountsSource {
     members: Vec<Member>,
+    /// The member that is GuardDuty's delegated administrator: findings come from it alone.
+    guardduty_admin: Option<usize>,
     /// The base credentials' own source: the header's caller.
     caller: Arc<dyn Source>,
     limit: Arc<Semaphore>,
@@ -43,10 +45,83 @@ impl AccountsSource {
     pub fn new(members: Vec<Member>, caller: Arc<dyn Source>, concurrency: usize) -> Self {
         AccountsSource {
             members,
+            guardduty_admin: None,
             caller,
             limit: Arc::new(Semaphore::new(concurrency.max(1))),
             last: Default::default(),
         }
+    }
+
+    /// Reads every account's GuardDuty findings from this member, GuardDuty's delegated
+    /// administrator (unknown names leave each account read on its own).
+    pub fn with_guardduty_admin(mut self, name: Option<&str>) -> Self {
+        self.guardduty_admin = name.and_then(|n| self.members.iter().position(|m| m.name == n));
+        self
+    }
+
+    /// Every account's findings from the delegated administrator's detectors: one read,
+    /// whatever the number of accounts. Each finding is named by its `accountId`; configured
+    /// accounts the administrator does not have as members are said.
+    async fn findings_from_admin(&self, admin: usize, q: Query) -> FetchResult<FindingsData> {
+        let admin = &self.members[admin];
+        // Who each account is (each source keeps its answer after the first).
+        let known = self
+            .ask(|_| Box::pin(async { Ok(Fetched::complete(())) }))
+            .await;
+        let (findings, members) = {
+            let _permit = self.limit.acquire().await;
+            tokio::join!(
+                admin.source.findings(q.clone()),
+                admin.source.guardduty_members(q)
+            )
+        };
+        let mut out = findings.map_err(|e| {
+            SourceError::Other(format!(
+                "account {} (GuardDuty administrator): {e}",
+                admin.name
+            ))
+        })?;
+        let mut accounts: Vec<Arc<AccountRef>> = Vec::new();
+        for k in known {
+            match k {
+                Ok((account, f)) => {
+                    for (op, n) in f.api_calls {
+                        *out.api_calls.entry(op).or_default() += n;
+                    }
+                    accounts.push(account);
+                }
+                Err((name, e)) => out.warnings.push(format!("account {name}: {e}")),
+            }
+        }
+        match members {
+            Ok(m) => {
+                for (op, n) in m.api_calls {
+                    *out.api_calls.entry(op).or_default() += n;
+                }
+                for a in &accounts {
+                    if a.name != admin.name && !m.data.contains(&a.id) {
+                        out.warnings.push(format!(
+                            "account {} ({}) is not a member of {}'s GuardDuty: its findings are not shown",
+                            a.name, a.id, admin.name
+                        ));
+                    }
+                }
+            }
+            Err(e) => out.warnings.push(format!(
+                "account {}: GuardDuty's members could not be listed: {e}",
+                admin.name
+            )),
+        }
+        for f in &mut out.data.findings {
+            let whose = accounts.iter().find(|a| a.id == f.account_id).cloned();
+            f.account = Some(whose.unwrap_or_else(|| {
+                Arc::new(AccountRef {
+                    id: f.account_id.clone(),
+                    name: f.account_id.clone(),
+                })
+            }));
+        }
+        Ok(out)
     }
 
     /// Every account, how it is reached and how it last answered (no call is made).
@@ -177,6 +252,9 @@ impl Source for AccountsSource {
 
     fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
         Box::pin(async move {
+            if let Some(admin) = self.guardduty_admin {
+                return self.findings_from_admin(admin, q).await;
+            }
             let answers = self.ask(|s| s.findings(q.clone())).await;
             merge(answers, |all: &mut FindingsData, account, data| {
                 all.findings.extend(data.findings.into_iter().map(|mut f| {

@@ -89,6 +89,15 @@ pub trait Source: Send + Sync {
     /// The configuration of each account, which the checklist is evaluated from (one read per
     /// account).
     fn posture(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>>;
+    /// The accounts whose GuardDuty findings this account's detectors administer (a delegated
+    /// administrator's members), in every region watched.
+    fn guardduty_members(&self, _query: Query) -> BoxFuture<'_, FetchResult<Vec<String>>> {
+        Box::pin(async {
+            Err(SourceError::Other(
+                "this source administers no GuardDuty members".into(),
+            ))
+        })
+    }
     /// The CloudTrail timeline of these subjects in these regions since `since`, and the
     /// calls it took.
     fn trail(

@@ -12,6 +12,9 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   UnarchiveFindings (HTTP 404 in moto), with the request and response shapes of the GuardDuty
   API reference (REST-JSON, camelCase members; FindingCriteria with eq/neq/equals/notEquals/
   gt/gte/lt/lte; SortCriteria; MaxResults up to 50; NextToken; GroupBy SEVERITY).
+* GuardDuty CreateMembers and ListMembers (HTTP 404 in moto), so an account's detector can be
+  a delegated administrator's: members are stored per detector, `Enabled` once created (as
+  when the organization's administrator adds them), and listed 50 at a time.
 * A seeding route, `POST /_secdash/guardduty/findings?account=..&region=..&detector=..`, whose
   body is a JSON list of findings in the GetFindings shape. GuardDuty has no API to create a
   finding with chosen values (CreateSampleFindings makes canned ones), so tests seed this way.
@@ -230,6 +233,41 @@ def _set_archived(self, archived):
     return json.dumps({})
 
 
+# (account, region, detector id) -> {member account id: member}
+_MEMBERS = {}
+
+
+def _members(self):
+    detector_id = self.path.split("/")[-2]
+    err = _detector_or_error(self, detector_id)
+    if err:
+        return err
+    key = (self.current_account, self.region, detector_id)
+    if self.method == "POST":
+        body = json.loads(self.body or "{}")
+        with _LOCK:
+            store = _MEMBERS.setdefault(key, {})
+            for a in body.get("accountDetails", []):
+                store[a["accountId"]] = {
+                    "accountId": a["accountId"], "detectorId": detector_id,
+                    "administratorId": self.current_account, "masterId": self.current_account,
+                    "email": a.get("email", ""), "relationshipStatus": "Enabled",
+                    "invitedAt": "2026-11-01T00:00:00.000Z",
+                    "updatedAt": "2026-11-01T00:00:00.000Z"}
+        return json.dumps({"unprocessedAccounts": []})
+    max_results = int((self.querystring.get("maxResults") or ["50"])[0])
+    start = int((self.querystring.get("nextToken") or ["0"])[0])
+    with _LOCK:
+        members = sorted(_MEMBERS.get(key, {}).values(), key=lambda m: m["accountId"])
+    page = members[start:start + max_results]
+    out = {"members": page}
+    if start + max_results < len(members):
+        out["nextToken"] = str(start + max_results)
+    return json.dumps(out)
+
+
+GuardDutyResponse.create_members = _members
+GuardDutyResponse.list_members = _members
 GuardDutyResponse.list_findings = list_findings
 GuardDutyResponse.get_findings = get_findings
 GuardDutyResponse.get_findings_statistics = get_findings_statistics
@@ -238,6 +276,7 @@ GuardDutyResponse.unarchive_findings = lambda self: _set_archived(self, False)
 
 guardduty_urls.url_paths.update({
     "{0}/detector/(?P<detector_id>[^/]+)/findings$": GuardDutyResponse.dispatch,
+    "{0}/detector/(?P<detector_id>[^/]+)/member$": GuardDutyResponse.dispatch,
     "{0}/detector/(?P<detector_id>[^/]+)/findings/get$": GuardDutyResponse.dispatch,
     "{0}/detector/(?P<detector_id>[^/]+)/findings/statistics$": GuardDutyResponse.dispatch,
     "{0}/detector/(?P<detector_id>[^/]+)/findings/archive$": GuardDutyResponse.dispatch,

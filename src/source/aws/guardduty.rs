@@ -61,6 +61,50 @@ pub async fn detector_ids(
     }
 }
 
+/// The accounts whose findings this region's detector administers: its members that are
+/// enabled (a delegated administrator's detector lists them).
+pub async fn member_accounts(
+    client: &Client,
+    calls: &Calls,
+    region: &str,
+    profile: Option<&str>,
+) -> Result<Vec<String>, SourceError> {
+    let mut out = Vec::new();
+    for detector in detector_ids(client, calls, region, profile).await? {
+        let mut next = None;
+        loop {
+            let page = call(
+                calls,
+                "guardduty:ListMembers",
+                region,
+                profile,
+                client
+                    .list_members()
+                    .detector_id(&detector)
+                    .only_associated("true")
+                    .max_results(50)
+                    .set_next_token(next)
+                    .send(),
+            )
+            .await?;
+            out.extend(
+                page.members()
+                    .iter()
+                    .filter(|m| {
+                        m.relationship_status()
+                            .is_some_and(|s| s.eq_ignore_ascii_case("enabled"))
+                    })
+                    .filter_map(|m| m.account_id().map(str::to_string)),
+            );
+            next = page.next_token().map(str::to_string);
+            if next.is_none() {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub async fn fetch(
     client: &Client,
     calls: &Calls,

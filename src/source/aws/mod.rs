@@ -331,6 +331,22 @@ impl Source for AwsSource {
         })
     }
 
+    fn guardduty_members(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<String>>> {
+        Box::pin(async move {
+            let fetched = self
+                .per_region(|r, c| async move {
+                    guardduty::member_accounts(&r.guardduty, &c, &r.region, self.profile()).await
+                })
+                .await?;
+            Ok(fetched.map(|per_region| {
+                let mut all: Vec<String> = per_region.into_iter().flatten().collect();
+                all.sort();
+                all.dedup();
+                all
+            }))
+        })
+    }
+
     fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         Box::pin(async move {
             let calls = Calls::default();
