@@ -238,3 +238,52 @@ fn findings_of_every_member_come_from_the_guardduty_administrator_alone() {
     }
     assert_eq!(alone["findings"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn every_accounts_metrics_come_from_the_monitoring_account_in_one_call() {
+    let moto = Moto::start();
+    seed(&moto);
+    let state = tempfile::tempdir().unwrap();
+    let accounts = [
+        ("dev", "111111111111"),
+        ("staging", "222222222222"),
+        ("observability", "666666666666"),
+    ];
+    let monitored = format!(
+        "{}[aggregation]\ncloudwatch_monitoring = \"observability\"\n",
+        config(&accounts)
+    );
+    let read = |config: &str| {
+        let (v, _) = once(&moto, state.path(), config, &[]);
+        let mut eps: Vec<(String, String, f64)> = v["endpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["account_name"].as_str().unwrap().to_string(),
+                    e["name"].as_str().unwrap().to_string(),
+                    e["invocations"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        eps.sort_by(|a, b| a.0.cmp(&b.0));
+        (v, eps)
+    };
+    let (v, eps) = read(&monitored);
+    assert_eq!(
+        eps,
+        vec![
+            ("dev".to_string(), "dev-llm".to_string(), 120.0),
+            ("staging".to_string(), "staging-llm".to_string(), 45.0),
+        ],
+        "{}",
+        v["errors"]
+    );
+    // Both accounts' queries in one call from the monitoring account; each account asked on
+    // its own takes one call each.
+    assert_eq!(v["api_calls"]["cloudwatch:GetMetricData"], 1);
+    let (each, eps) = read(&config(&accounts));
+    assert_eq!(eps.len(), 2);
+    assert_eq!(each["api_calls"]["cloudwatch:GetMetricData"], 2);
+}

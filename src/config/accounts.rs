@@ -170,12 +170,17 @@ pub struct AggregationFile {
     /// The account that is GuardDuty's delegated administrator: every member's findings are
     /// read from its detectors alone.
     pub guardduty_admin: Option<String>,
+    /// The monitoring account of CloudWatch cross-account observability: every account's
+    /// endpoint metrics are read from it.
+    pub cloudwatch_monitoring: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Aggregation {
     /// The account, among those of this run, that reads GuardDuty for all of them.
     pub guardduty_admin: Option<String>,
+    /// The account, among those of this run, that reads the endpoints' metrics of all.
+    pub cloudwatch_monitoring: Option<String>,
 }
 
 /// The aggregation points, checked against the configured accounts; one that `--account`
@@ -189,13 +194,15 @@ pub fn aggregation(
     let Some(file) = file else {
         return Ok(Aggregation::default());
     };
-    let mut out = Aggregation::default();
-    if let Some(name) = &file.guardduty_admin {
+    let point = |key: &str, name: &Option<String>| -> Result<Option<String>, ConfigError> {
+        let Some(name) = name else {
+            return Ok(None);
+        };
         if !configured.iter().any(|a| a.name.trim() == name) {
             let known: Vec<&str> = configured.iter().map(|a| a.name.trim()).collect();
             return Err(ConfigError::Invalid {
                 origin: origin.to_string(),
-                key: "aggregation.guardduty_admin".into(),
+                key: format!("aggregation.{key}"),
                 reason: format!(
                     "names no account of [[accounts]] ({:?}; the config has {})",
                     crate::sanitize::clean_with_limit(name, 40),
@@ -207,11 +214,12 @@ pub fn aggregation(
                 ),
             });
         }
-        if run.iter().any(|a| a.name == *name) {
-            out.guardduty_admin = Some(name.clone());
-        }
-    }
-    Ok(out)
+        Ok(run.iter().any(|a| a.name == *name).then(|| name.clone()))
+    };
+    Ok(Aggregation {
+        guardduty_admin: point("guardduty_admin", &file.guardduty_admin)?,
+        cloudwatch_monitoring: point("cloudwatch_monitoring", &file.cloudwatch_monitoring)?,
+    })
 }
 
 /// The concurrency limit of the config, checked.
@@ -296,6 +304,7 @@ mod tests {
         assert!(concurrency(Some(0), "config").is_err());
         let admin = AggregationFile {
             guardduty_admin: Some("security".into()),
+            cloudwatch_monitoring: None,
         };
         let e = aggregation(Some(&admin), &files, &[], "config").unwrap_err();
         assert!(reason(e).contains("names no account of [[accounts]]"));

@@ -417,4 +417,5 @@ async fn accounts_source(
     }
     AccountsSource::new(members, caller, config.account_concurrency)
         .with_guardduty_admin(config.aggregation.guardduty_admin.as_deref())
+        .with_cloudwatch_monitoring(config.aggregation.cloudwatch_monitoring.as_deref())
 }

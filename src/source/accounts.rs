@@ -21,6 +21,8 @@ pub struct AccountsSource {
     members: Vec<Member>,
     /// The member that is GuardDuty's delegated administrator: findings come from it alone.
     guardduty_admin: Option<usize>,
+    /// The member that is CloudWatch's monitoring account: metrics come from it alone.
+    cloudwatch_monitoring: Option<usize>,
     /// The base credentials' own source: the header's caller.
     caller: Arc<dyn Source>,
     limit: Arc<Semaphore>,
@@ -46,6 +48,7 @@ impl AccountsSource {
         AccountsSource {
             members,
             guardduty_admin: None,
+            cloudwatch_monitoring: None,
             caller,
             limit: Arc::new(Semaphore::new(concurrency.max(1))),
             last: Default::default(),
@@ -57,6 +60,52 @@ impl AccountsSource {
     pub fn with_guardduty_admin(mut self, name: Option<&str>) -> Self {
         self.guardduty_admin = name.and_then(|n| self.members.iter().position(|m| m.name == n));
         self
+    }
+
+    /// Reads every account's endpoint metrics from this member, the monitoring account of
+    /// CloudWatch cross-account observability.
+    pub fn with_cloudwatch_monitoring(mut self, name: Option<&str>) -> Self {
+        self.cloudwatch_monitoring =
+            name.and_then(|n| self.members.iter().position(|m| m.name == n));
+        self
+    }
+
+    /// Every account's endpoints, described by each account, measured by the monitoring
+    /// account in calls of 500 queries across accounts.
+    async fn endpoints_monitored(&self, monitoring: usize, q: Query) -> FetchResult<Vec<Endpoint>> {
+        let answers = self.ask(|s| s.endpoints_unmeasured(q.clone())).await;
+        let mut out = merge(answers, |all: &mut Vec<Endpoint>, account, eps| {
+            all.extend(eps.into_iter().map(|mut e| {
+                e.account = Some(account.clone());
+                e
+            }));
+        })?;
+        let monitoring = &self.members[monitoring];
+        let endpoints = std::mem::take(&mut out.data);
+        let _permit = self.limit.acquire().await;
+        match monitoring.source.measure(q, endpoints.clone()).await {
+            Ok(measured) => {
+                out.data = measured.data;
+                out.warnings.extend(
+                    measured
+                        .warnings
+                        .iter()
+                        .map(|w| format!("account {}: {w}", monitoring.name)),
+                );
+                for (op, n) in measured.api_calls {
+                    *out.api_calls.entry(op).or_default() += n;
+                }
+                out.metrics_requested += measured.metrics_requested;
+            }
+            Err(e) => {
+                out.data = endpoints;
+                out.warnings.push(format!(
+                    "account {} (CloudWatch monitoring): no metrics: {e}",
+                    monitoring.name
+                ));
+            }
+        }
+        Ok(out)
     }
 
     /// Every account's findings from the delegated administrator's detectors: one read,
@@ -227,6 +276,9 @@ impl Source for AccountsSource {
 
     fn endpoints(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
         Box::pin(async move {
+            if let Some(monitoring) = self.cloudwatch_monitoring {
+                return self.endpoints_monitored(monitoring, q).await;
+            }
             let answers = self.ask(|s| s.endpoints(q.clone())).await;
             merge(answers, |all: &mut Vec<Endpoint>, account, eps| {
                 all.extend(eps.into_iter().map(|mut e| {

@@ -89,6 +89,24 @@ pub trait Source: Send + Sync {
     /// The configuration of each account, which the checklist is evaluated from (one read per
     /// account).
     fn posture(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>>;
+    /// Endpoints as SageMaker describes them, their metrics left for a monitoring account to
+    /// read (`measure`).
+    fn endpoints_unmeasured(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+        self.endpoints(query)
+    }
+    /// Reads the metrics of these endpoints, of any account, from this account's CloudWatch:
+    /// a monitoring account of CloudWatch cross-account observability.
+    fn measure(
+        &self,
+        _query: Query,
+        _endpoints: Vec<Endpoint>,
+    ) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+        Box::pin(async {
+            Err(SourceError::Other(
+                "this source reads no other account's metrics".into(),
+            ))
+        })
+    }
     /// The accounts whose GuardDuty findings this account's detectors administer (a delegated
     /// administrator's members), in every region watched.
     fn guardduty_members(&self, _query: Query) -> BoxFuture<'_, FetchResult<Vec<String>>> {

@@ -8,6 +8,9 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
 * CloudWatch GetMetricData: percentile statistics (`p99`, `p99.9`). moto returns no value for
   them, which breaks the response (HTTP 500). Percentiles are computed by nearest rank over
   the raw datapoints, which is what CloudWatch reports for small samples of exact values.
+* CloudWatch GetMetricData with a query's `AccountId`: that account's metrics, as a monitoring
+  account of cross-account observability reads its source accounts' (moto ignores AccountId;
+  it has no OAM, so every account counts as linked).
 * GuardDuty: ListFindings, GetFindings, GetFindingsStatistics, ArchiveFindings and
   UnarchiveFindings (HTTP 404 in moto), with the request and response shapes of the GuardDuty
   API reference (REST-JSON, camelCase members; FindingCriteria with eq/neq/equals/notEquals/
@@ -92,6 +95,31 @@ def _statistic(self, stat):
 
 
 cloudwatch_models.Statistics.get_statistics_for_type = _statistic
+
+from moto.cloudwatch.responses import CloudWatchResponse  # noqa: E402
+
+_original_get_metric_data = CloudWatchResponse.get_metric_data
+
+
+def _get_metric_data(self):
+    params = self._get_params()
+    queries = params.get("MetricDataQueries", [])
+    if not any(q.get("AccountId") for q in queries):
+        return _original_get_metric_data(self)
+    from moto.core.responses import ActionResult
+    groups = {}
+    for q in queries:
+        groups.setdefault(q.get("AccountId") or self.current_account, []).append(q)
+    results = []
+    for account, mine in groups.items():
+        backend = cloudwatch_models.cloudwatch_backends[account][self.region]
+        results.extend(backend.get_metric_data(
+            start_time=params["StartTime"], end_time=params["EndTime"], queries=mine,
+            scan_by=params.get("ScanBy") or "TimestampDescending"))
+    return ActionResult({"MetricDataResults": results})
+
+
+CloudWatchResponse.get_metric_data = _get_metric_data
 
 # ---------------------------------------------------------------------------------------------
 # GuardDuty findings

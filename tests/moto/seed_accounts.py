@@ -14,6 +14,7 @@ members (qa is not one); each member's finding is in the administrator's detecto
 GuardDuty aggregates it, and dev's also in dev's own detector. GuardDuty has no API to create a
 finding with chosen values: they go through the harness's seeding route.
 """
+import datetime
 import json
 import sys
 import urllib.request
@@ -24,7 +25,7 @@ REGION = "ap-southeast-1"
 PORT = int(sys.argv[1])
 URL = f"http://127.0.0.1:{PORT}"
 MEMBERS = {"111111111111": "dev", "222222222222": "staging", "333333333333": "prod",
-           "444444444444": "sandbox", "555555555555": "qa"}
+           "444444444444": "sandbox", "555555555555": "qa", "666666666666": "observability"}
 
 
 def client(service, creds=None):
@@ -91,4 +92,24 @@ seed_findings("333333333333", admin_detector, [
 _, dev_detector = guardduty("111111111111")
 seed_findings("111111111111", dev_detector, [dict(dev_finding, service=dict(
     dev_finding["service"], detectorId=dev_detector))])
+# An LLM endpoint in dev and in staging, each with the invocations its account's SageMaker
+# reported; the observability account is CloudWatch's monitoring account and has none.
+INVOCATIONS = {"111111111111": 120, "222222222222": 45}
+for account, count in INVOCATIONS.items():
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
+                            RoleSessionName="seed")["Credentials"]
+    sm, cw = client("sagemaker", creds), client("cloudwatch", creds)
+    name = f"{MEMBERS[account]}-llm"
+    sm.create_model(ModelName=f"{name}-model",
+                    ExecutionRoleArn=f"arn:aws:iam::{account}:role/sagemaker",
+                    PrimaryContainer={"Image": "llm:1"})
+    sm.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": f"{name}-model",
+        "InitialInstanceCount": 1, "InstanceType": "ml.g4dn.xlarge"}])
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+    cw.put_metric_data(Namespace="AWS/SageMaker", MetricData=[{
+        "MetricName": "Invocations", "Value": count, "Unit": "Count",
+        "Timestamp": datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=2),
+        "Dimensions": [{"Name": "EndpointName", "Value": name},
+                       {"Name": "VariantName", "Value": "AllTraffic"}]}])
 print("seeded", len(MEMBERS), "accounts")

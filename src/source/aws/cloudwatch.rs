@@ -85,6 +85,9 @@ impl Kind {
 pub struct Target {
     pub endpoint: String,
     pub variant: String,
+    /// Another account's, read from a monitoring account (CloudWatch cross-account
+    /// observability): the query's `AccountId`.
+    pub account: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -357,6 +360,7 @@ fn query(spec: &QuerySpec, target: &Target, range: &Range) -> MetricDataQuery {
         _ => range.period as i32,
     };
     MetricDataQuery::builder()
+        .set_account_id(target.account.clone())
         .id(&spec.id)
         .metric_stat(
             MetricStat::builder()
@@ -432,6 +436,7 @@ mod tests {
             .map(|i| Target {
                 endpoint: format!("e{i}"),
                 variant: "AllTraffic".into(),
+                account: None,
             })
             .collect()
     }

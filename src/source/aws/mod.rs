@@ -169,13 +169,26 @@ impl AwsSource {
     }
 }
 
-async fn region_endpoints(
+/// The time range and periods of a refresh's metrics.
+fn metrics_range(q: &Query) -> cloudwatch::Range {
+    let period = metrics::period_for_window(q.window, q.alarm_period);
+    let align = metrics::alignment(period, q.alarm_period);
+    let (start, end) = metrics::aligned_range(q.now, q.window, period, align);
+    cloudwatch::Range {
+        start,
+        end,
+        period,
+        alarm_period: q.alarm_period,
+    }
+}
+
+/// A region's endpoints as SageMaker describes them, their metrics not read yet.
+async fn region_described(
     r: &RegionClients,
-    calls: Arc<Calls>,
+    calls: &Calls,
     src: &AwsSource,
-    q: &Query,
+    range: &cloudwatch::Range,
 ) -> Result<Vec<Endpoint>, SourceError> {
-    let calls = calls.as_ref();
     let profile = src.profile();
     let listed = sagemaker::list(&r.sagemaker, calls, &r.region, profile).await?;
     let described = futures::future::try_join_all(listed.iter().map(|l| {
@@ -189,54 +202,84 @@ async fn region_endpoints(
         )
     }))
     .await?;
+    Ok(listed
+        .iter()
+        .zip(described)
+        .map(|(l, d)| Endpoint {
+            account: None,
+            name: l.name.clone(),
+            region: r.region.clone(),
+            status: l.status.clone(),
+            variants: d.variants,
+            kms_key_id: d.kms_key_id,
+            metrics: cloudwatch::aggregate(range, &[]),
+            alerts: Vec::new(),
+        })
+        .collect())
+}
+
+/// Reads the metrics of a region's endpoints from this CloudWatch client, every variant of
+/// every endpoint in the fewest calls; endpoints of other accounts (`account` set, read by a
+/// monitoring account) are asked with their `AccountId`.
+async fn measure_region(
+    cloudwatch_client: &aws_sdk_cloudwatch::Client,
+    calls: &Calls,
+    region: &str,
+    profile: Option<&str>,
+    endpoints: &mut [Endpoint],
+    range: &cloudwatch::Range,
+    cross_account: bool,
+) -> Result<(), SourceError> {
     let mut targets = Vec::new();
     let mut owners = Vec::new();
-    for (i, d) in described.iter().enumerate() {
-        for v in &d.variants {
+    for (i, e) in endpoints.iter().enumerate() {
+        for v in &e.variants {
             targets.push(cloudwatch::Target {
-                endpoint: listed[i].name.clone(),
+                endpoint: e.name.clone(),
                 variant: v.name.clone(),
+                account: cross_account
+                    .then(|| e.account.as_ref().map(|a| a.id.clone()))
+                    .flatten(),
             });
             owners.push(i);
         }
     }
-    let period = metrics::period_for_window(q.window, q.alarm_period);
-    let align = metrics::alignment(period, q.alarm_period);
-    let (start, end) = metrics::aligned_range(q.now, q.window, period, align);
-    let range = cloudwatch::Range {
-        start,
-        end,
-        period,
-        alarm_period: q.alarm_period,
-    };
-    let series = if targets.is_empty() {
-        Vec::new()
-    } else {
-        cloudwatch::fetch(&r.cloudwatch, calls, &r.region, profile, &targets, &range).await?
-    };
-    Ok(listed
-        .iter()
-        .zip(described)
-        .enumerate()
-        .map(|(i, (l, d))| {
-            let mine: Vec<cloudwatch::VariantSeries> = series
-                .iter()
-                .zip(&owners)
-                .filter(|(_, o)| **o == i)
-                .map(|(s, _)| s.clone())
-                .collect();
-            Endpoint {
-                account: None,
-                name: l.name.clone(),
-                region: r.region.clone(),
-                status: l.status.clone(),
-                variants: d.variants,
-                kms_key_id: d.kms_key_id,
-                metrics: cloudwatch::aggregate(&range, &mine),
-                alerts: Vec::new(),
-            }
-        })
-        .collect())
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let series =
+        cloudwatch::fetch(cloudwatch_client, calls, region, profile, &targets, range).await?;
+    for (i, e) in endpoints.iter_mut().enumerate() {
+        let mine: Vec<cloudwatch::VariantSeries> = series
+            .iter()
+            .zip(&owners)
+            .filter(|(_, o)| **o == i)
+            .map(|(s, _)| s.clone())
+            .collect();
+        e.metrics = cloudwatch::aggregate(range, &mine);
+    }
+    Ok(())
+}
+
+async fn region_endpoints(
+    r: &RegionClients,
+    calls: Arc<Calls>,
+    src: &AwsSource,
+    q: &Query,
+) -> Result<Vec<Endpoint>, SourceError> {
+    let range = metrics_range(q);
+    let mut endpoints = region_described(r, &calls, src, &range).await?;
+    measure_region(
+        &r.cloudwatch,
+        &calls,
+        &r.region,
+        src.profile(),
+        &mut endpoints,
+        &range,
+        false,
+    )
+    .await?;
+    Ok(endpoints)
 }
 
 impl Source for AwsSource {
@@ -278,6 +321,71 @@ impl Source for AwsSource {
                 .per_region(|r, c| region_endpoints(r, c, self, q))
                 .await?;
             Ok(fetched.map(|per_region| per_region.into_iter().flatten().collect()))
+        })
+    }
+
+    fn endpoints_unmeasured(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+        Box::pin(async move {
+            let range = &metrics_range(&q);
+            let fetched = self
+                .per_region(|r, c| async move { region_described(r, &c, self, range).await })
+                .await?;
+            Ok(fetched.map(|per_region| per_region.into_iter().flatten().collect()))
+        })
+    }
+
+    fn measure(
+        &self,
+        q: Query,
+        mut endpoints: Vec<Endpoint>,
+    ) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+        Box::pin(async move {
+            let range = metrics_range(&q);
+            let calls = Calls::default();
+            let mut warnings = Vec::new();
+            // One batch per region, every account's endpoints in it.
+            let mut regions: Vec<String> = endpoints.iter().map(|e| e.region.clone()).collect();
+            regions.sort();
+            regions.dedup();
+            for region in regions {
+                let Some(r) = self.regions.iter().find(|r| r.region == region) else {
+                    warnings.push(format!(
+                        "metrics of {region}: the monitoring account does not watch that region"
+                    ));
+                    continue;
+                };
+                let mut here: Vec<Endpoint> = Vec::new();
+                let mut rest = Vec::new();
+                for e in endpoints {
+                    if e.region == region {
+                        here.push(e);
+                    } else {
+                        rest.push(e);
+                    }
+                }
+                if let Err(e) = measure_region(
+                    &r.cloudwatch,
+                    &calls,
+                    &region,
+                    self.profile(),
+                    &mut here,
+                    &range,
+                    true,
+                )
+                .await
+                {
+                    warnings.push(format!("metrics of {region}: {e}"));
+                }
+                rest.extend(here);
+                endpoints = rest;
+            }
+            let (api_calls, metrics_requested) = calls.take();
+            Ok(Fetched {
+                data: endpoints,
+                warnings,
+                api_calls,
+                metrics_requested,
+            })
         })
     }
 
