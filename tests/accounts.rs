@@ -114,6 +114,17 @@ fn three_accounts_through_their_roles_in_one_snapshot() {
         "role arn:aws:iam::111111111111:role/SecdashReadOnly"
     );
     assert_eq!(listed[0]["status"], "ok");
+    // The calls, per operation as ever, and per account: each account's add up to the whole.
+    let by_account = v["api_calls_by_account"].as_object().unwrap();
+    assert_eq!(by_account.len(), 3);
+    let groups_calls: u64 = by_account
+        .values()
+        .map(|c| c["ec2:DescribeSecurityGroups"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        groups_calls,
+        v["api_calls"]["ec2:DescribeSecurityGroups"].as_u64().unwrap()
+    );
     // Each account's checklist is judged on its own, and says whose it is.
     let checklist = v["checklist"].as_array().unwrap();
     assert_eq!(checklist.len(), 3 * 44);
@@ -283,6 +294,11 @@ fn every_accounts_metrics_come_from_the_monitoring_account_in_one_call() {
     // Both accounts' queries in one call from the monitoring account; each account asked on
     // its own takes one call each.
     assert_eq!(v["api_calls"]["cloudwatch:GetMetricData"], 1);
+    assert_eq!(
+        v["api_calls_by_account"]["observability"]["cloudwatch:GetMetricData"],
+        1
+    );
+    assert!(v["api_calls_by_account"]["dev"]["cloudwatch:GetMetricData"].is_null());
     let (each, eps) = read(&config(&accounts));
     assert_eq!(eps.len(), 2);
     assert_eq!(each["api_calls"]["cloudwatch:GetMetricData"], 2);

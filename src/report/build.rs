@@ -151,6 +151,7 @@ impl<'a> Snapshot<'a> {
             errors,
             api_calls: state.total_api_calls(),
             api_calls_by_pane: &state.api_calls,
+            api_calls_by_account: None,
             cloudwatch_cost: state.cloudwatch_cost(),
             summary,
             changes: None,

@@ -35,6 +35,9 @@ pub struct Snapshot<'a> {
     pub api_calls: ApiCalls,
     /// The same calls, by the pane that made them.
     pub api_calls_by_pane: &'a BTreeMap<PaneId, ApiCalls>,
+    /// The calls of each account's latest reads, by account name (absent with one account).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_calls_by_account: Option<BTreeMap<String, ApiCalls>>,
     /// Estimated CloudWatch GetMetricData cost of one refresh and of an hour of refreshes.
     pub cloudwatch_cost: CloudWatchCost,
     pub summary: Summary,

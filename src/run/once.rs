@@ -2,9 +2,10 @@
 
 use crate::app::{AppState, Msg, update};
 use crate::fetch::{FetchPlan, fetch_once};
-use crate::model::{PaneId, Risk};
+use crate::model::{ApiCalls, PaneId, Risk};
 use crate::report::{self, Format, Snapshot};
 use chrono::Utc;
+use std::collections::BTreeMap;
 use std::io::Write;
 
 /// Fetches every pane once (in parallel) into the state.
@@ -20,9 +21,11 @@ pub async fn fetch_all(mut state: AppState, plan: &FetchPlan) -> AppState {
     state
 }
 
-/// The platform's accounts as the snapshot lists them.
-pub fn accounts(source: &crate::source::accounts::AccountsSource) -> Vec<report::AccountOut> {
-    source
+/// The platform's accounts as the snapshot lists them, and the calls each took.
+pub fn accounts(
+    source: &crate::source::accounts::AccountsSource,
+) -> (Vec<report::AccountOut>, BTreeMap<String, ApiCalls>) {
+    let listed = source
         .statuses()
         .into_iter()
         .map(|s| {
@@ -38,13 +41,14 @@ pub fn accounts(source: &crate::source::accounts::AccountsSource) -> Vec<report:
                 status,
             }
         })
-        .collect()
+        .collect();
+    (listed, source.calls_by_account())
 }
 
 /// Writes the snapshot of the state; returns the exit code it calls for.
 pub fn write(
     state: &AppState,
-    accounts: Option<Vec<report::AccountOut>>,
+    accounts: Option<(Vec<report::AccountOut>, BTreeMap<String, ApiCalls>)>,
     fail_on: Option<Risk>,
     baseline: Option<(&report::baseline::Baseline, bool)>,
     format: Format,
@@ -52,7 +56,10 @@ pub fn write(
     out: &mut impl Write,
 ) -> std::io::Result<i32> {
     let mut snapshot = Snapshot::from_state(state, Utc::now(), fail_on);
-    snapshot.accounts = accounts;
+    if let Some((accounts, calls)) = accounts {
+        snapshot.accounts = Some(accounts);
+        snapshot.api_calls_by_account = Some(calls);
+    }
     if let Some((base, fail_on_new)) = baseline {
         snapshot = snapshot.compared_with(base, fail_on_new);
     }

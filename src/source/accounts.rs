@@ -4,8 +4,9 @@
 //! is said by name as the pane's warning and leaves the others' rows whole.
 
 use super::{FetchResult, Fetched, PostureRead, Query, Source, SourceError, SourceKind};
-use crate::model::{AccountRef, Endpoint, FindingsData, Identity, SecurityGroupsData};
+use crate::model::{AccountRef, ApiCalls, Endpoint, FindingsData, Identity, SecurityGroupsData};
 use futures::future::BoxFuture;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -29,6 +30,9 @@ pub struct AccountsSource {
     /// What each account last answered when asked who it is: its id, or why it could not be
     /// reached (kept, so listing the accounts costs no call).
     last: std::sync::Mutex<std::collections::BTreeMap<String, Result<String, String>>>,
+    /// The calls each account's last read of each pane took (an aggregation point's reads are
+    /// its account's).
+    calls: std::sync::Mutex<BTreeMap<String, BTreeMap<&'static str, ApiCalls>>>,
 }
 
 /// An account and how it last answered.
@@ -52,7 +56,32 @@ impl AccountsSource {
             caller,
             limit: Arc::new(Semaphore::new(concurrency.max(1))),
             last: Default::default(),
+            calls: Default::default(),
         }
+    }
+
+    fn record(&self, account: &str, read: &'static str, calls: &ApiCalls) {
+        if let Ok(mut all) = self.calls.lock() {
+            all.entry(account.to_string())
+                .or_default()
+                .insert(read, calls.clone());
+        }
+    }
+
+    /// The calls of each account's latest reads, by operation.
+    pub fn calls_by_account(&self) -> BTreeMap<String, ApiCalls> {
+        let all = self.calls.lock().map(|c| c.clone()).unwrap_or_default();
+        all.into_iter()
+            .map(|(account, reads)| {
+                let mut sum = ApiCalls::new();
+                for calls in reads.values() {
+                    for (op, n) in calls {
+                        *sum.entry(op.clone()).or_default() += n;
+                    }
+                }
+                (account, sum)
+            })
+            .collect()
     }
 
     /// Reads every account's GuardDuty findings from this member, GuardDuty's delegated
@@ -73,7 +102,9 @@ impl AccountsSource {
     /// Every account's endpoints, described by each account, measured by the monitoring
     /// account in calls of 500 queries across accounts.
     async fn endpoints_monitored(&self, monitoring: usize, q: Query) -> FetchResult<Vec<Endpoint>> {
-        let answers = self.ask(|s| s.endpoints_unmeasured(q.clone())).await;
+        let answers = self
+            .ask("endpoints", |s| s.endpoints_unmeasured(q.clone()))
+            .await;
         let mut out = merge(answers, |all: &mut Vec<Endpoint>, account, eps| {
             all.extend(eps.into_iter().map(|mut e| {
                 e.account = Some(account.clone());
@@ -85,6 +116,11 @@ impl AccountsSource {
         let _permit = self.limit.acquire().await;
         match monitoring.source.measure(q, endpoints.clone()).await {
             Ok(measured) => {
+                self.record(
+                    &monitoring.name,
+                    "metrics of the accounts",
+                    &measured.api_calls,
+                );
                 out.data = measured.data;
                 out.warnings.extend(
                     measured
@@ -115,7 +151,9 @@ impl AccountsSource {
         let admin = &self.members[admin];
         // Who each account is (each source keeps its answer after the first).
         let known = self
-            .ask(|_| Box::pin(async { Ok(Fetched::complete(())) }))
+            .ask("findings", |_| {
+                Box::pin(async { Ok(Fetched::complete(())) })
+            })
             .await;
         let (findings, members) = {
             let _permit = self.limit.acquire().await;
@@ -124,6 +162,17 @@ impl AccountsSource {
                 admin.source.guardduty_members(q)
             )
         };
+        let mut admin_calls = ApiCalls::new();
+        for f in findings
+            .iter()
+            .map(|f| &f.api_calls)
+            .chain(members.iter().map(|m| &m.api_calls))
+        {
+            for (op, n) in f {
+                *admin_calls.entry(op.clone()).or_default() += n;
+            }
+        }
+        self.record(&admin.name, "findings from the members", &admin_calls);
         let mut out = findings.map_err(|e| {
             SourceError::Other(format!(
                 "account {} (GuardDuty administrator): {e}",
@@ -195,7 +244,7 @@ impl AccountsSource {
     /// Asks every account, at most `concurrency` at once. Who the account is comes first (its
     /// caller identity, read once and kept by its source): a role that cannot be assumed
     /// fails there, in words that name the account.
-    async fn ask<'a, T, F>(&'a self, fetch: F) -> Vec<Answer<T>>
+    async fn ask<'a, T, F>(&'a self, read: &'static str, fetch: F) -> Vec<Answer<T>>
     where
         T: Send,
         F: Fn(&'a dyn Source) -> BoxFuture<'a, FetchResult<T>> + Sync,
@@ -223,6 +272,7 @@ impl AccountsSource {
             for (op, n) in who.api_calls {
                 *answer.api_calls.entry(op).or_default() += n;
             }
+            self.record(&m.name, read, &answer.api_calls);
             Ok((account, answer))
         }))
         .await
@@ -279,7 +329,7 @@ impl Source for AccountsSource {
             if let Some(monitoring) = self.cloudwatch_monitoring {
                 return self.endpoints_monitored(monitoring, q).await;
             }
-            let answers = self.ask(|s| s.endpoints(q.clone())).await;
+            let answers = self.ask("endpoints", |s| s.endpoints(q.clone())).await;
             merge(answers, |all: &mut Vec<Endpoint>, account, eps| {
                 all.extend(eps.into_iter().map(|mut e| {
                     e.account = Some(account.clone());
@@ -291,7 +341,9 @@ impl Source for AccountsSource {
 
     fn security_groups(&self, q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
         Box::pin(async move {
-            let answers = self.ask(|s| s.security_groups(q.clone())).await;
+            let answers = self
+                .ask("security groups", |s| s.security_groups(q.clone()))
+                .await;
             merge(answers, |all: &mut SecurityGroupsData, account, data| {
                 all.groups.extend(data.groups.into_iter().map(|mut g| {
                     g.account = Some(account.clone());
@@ -307,7 +359,7 @@ impl Source for AccountsSource {
             if let Some(admin) = self.guardduty_admin {
                 return self.findings_from_admin(admin, q).await;
             }
-            let answers = self.ask(|s| s.findings(q.clone())).await;
+            let answers = self.ask("findings", |s| s.findings(q.clone())).await;
             merge(answers, |all: &mut FindingsData, account, data| {
                 all.findings.extend(data.findings.into_iter().map(|mut f| {
                     f.account = Some(account.clone());
@@ -327,7 +379,7 @@ impl Source for AccountsSource {
 
     fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         Box::pin(async move {
-            let answers = self.ask(|s| s.posture(q.clone())).await;
+            let answers = self.ask("checklist", |s| s.posture(q.clone())).await;
             merge(answers, |all: &mut Vec<PostureRead>, account, reads| {
                 all.extend(reads.into_iter().map(|mut r| {
                     r.account = Some(account.clone());
