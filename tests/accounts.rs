@@ -123,7 +123,9 @@ fn three_accounts_through_their_roles_in_one_snapshot() {
         .sum();
     assert_eq!(
         groups_calls,
-        v["api_calls"]["ec2:DescribeSecurityGroups"].as_u64().unwrap()
+        v["api_calls"]["ec2:DescribeSecurityGroups"]
+            .as_u64()
+            .unwrap()
     );
     // Each account's checklist is judged on its own, and says whose it is.
     let checklist = v["checklist"].as_array().unwrap();

@@ -209,6 +209,15 @@ fn two_accounts_state(width: u16, height: u16) -> AppState {
 }
 
 #[test]
+fn one_account_has_no_matrix_and_says_why() {
+    let mut state = demo_state(120, 40, 1);
+    keys(&mut state, "m");
+    let text = screen(&state);
+    assert!(!text.contains("Checklist by account"), "{text}");
+    assert!(text.contains("the matrix compares accounts"), "{text}");
+}
+
+#[test]
 fn several_accounts_lead_every_table_with_the_account() {
     let text = screen(&two_accounts_state(120, 40));
     assert!(
@@ -218,6 +227,12 @@ fn several_accounts_lead_every_table_with_the_account() {
     assert!(text.matches("ACCOUNT").count() >= 3, "{text}");
     assert!(text.contains("prod") && text.contains("dev"), "{text}");
     insta::assert_snapshot!(text);
+    // `m`: the checklist by account, items down, accounts across.
+    let mut state = two_accounts_state(120, 40);
+    keys(&mut state, "m");
+    let matrix = screen(&state);
+    assert!(matrix.contains("Checklist by account (2)"), "{matrix}");
+    insta::assert_snapshot!("several_accounts_checklist_matrix", matrix);
     // The filter matches account names.
     let mut state = two_accounts_state(120, 40);
     keys(&mut state, "4/prod\n");

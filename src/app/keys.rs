@@ -86,6 +86,24 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             };
             return vec![];
         }
+        Overlay::Matrix { scroll } => {
+            let page = state.screen.height.saturating_sub(8).max(1) as usize;
+            let scroll = match action {
+                Action::Quit => return quit(state),
+                Action::Back | Action::Matrix => {
+                    state.overlay = Overlay::None;
+                    return vec![];
+                }
+                Action::Down => scroll + 1,
+                Action::Up => scroll.saturating_sub(1),
+                Action::PageDown => scroll + page,
+                Action::PageUp => scroll.saturating_sub(page),
+                Action::Top => 0,
+                _ => scroll,
+            };
+            state.overlay = Overlay::Matrix { scroll };
+            return vec![];
+        }
         Overlay::None | Overlay::Incident { .. } | Overlay::Subjects | Overlay::Timeline => {}
     }
     let page = state.page_rows(state.focus) as isize;
@@ -168,6 +186,15 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             state.help_scroll = 0;
         }
         Action::Incident => state.overlay = Overlay::Incident { selected: 0 },
+        Action::Matrix if state.context.accounts.len() > 1 => {
+            state.overlay = Overlay::Matrix { scroll: 0 };
+        }
+        Action::Matrix => {
+            state.flash = Some(Flash::info(
+                "the matrix compares accounts: name several in [[accounts]]",
+                state.now,
+            ));
+        }
         Action::ToggleArchived => {
             state.show_archived = !state.show_archived;
             let text = if state.show_archived {

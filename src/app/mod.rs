@@ -91,6 +91,10 @@ pub enum Overlay {
     Subjects,
     /// A CloudTrail timeline: `AppState::timeline`.
     Timeline,
+    /// The checklist by account.
+    Matrix {
+        scroll: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -44,10 +44,11 @@ pub enum Action {
     Jump,
     Timeline,
     Subjects,
+    Matrix,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::Quit,
         Action::NextPane,
         Action::PrevPane,
@@ -86,6 +87,7 @@ impl Action {
         Action::Jump,
         Action::Timeline,
         Action::Subjects,
+        Action::Matrix,
     ];
 
     /// Actions that change AWS: hidden in read-only mode.
@@ -141,6 +143,7 @@ impl Action {
             Action::Jump => "jump",
             Action::Timeline => "timeline",
             Action::Subjects => "subjects",
+            Action::Matrix => "matrix",
         }
     }
 
@@ -185,6 +188,7 @@ impl Action {
             Action::Jump => "jump to what the row names",
             Action::Timeline => "CloudTrail timeline of the row",
             Action::Subjects => "what the finding names: open, timeline, contain",
+            Action::Matrix => "the checklist by account: items down, accounts across",
         }
     }
 
@@ -232,6 +236,7 @@ impl Action {
             Action::Jump => &["J"],
             Action::Timeline => &["t"],
             Action::Subjects => &["e"],
+            Action::Matrix => &["m"],
         }
     }
 }

@@ -238,3 +238,89 @@ impl Pane for ChecklistPane {
         Some("https://console.aws.amazon.com/securityhub/home#/controls".to_string())
     }
 }
+/// The checklist of several accounts as a matrix: items down, accounts across.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    pub accounts: Vec<String>,
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixRow {
+    pub id: String,
+    pub title: String,
+    /// The item's status in each account, in `accounts` order (`None`: not judged there).
+    pub statuses: Vec<Option<CheckStatus>>,
+}
+
+/// Items in the checklist's order, accounts in the order they first appear.
+pub fn matrix(items: &[crate::model::CheckItem]) -> Matrix {
+    let mut accounts: Vec<String> = Vec::new();
+    for i in items {
+        let name = super::account_name(&i.account);
+        if !accounts.iter().any(|a| a == name) {
+            accounts.push(name.to_string());
+        }
+    }
+    let mut rows: Vec<MatrixRow> = Vec::new();
+    for i in items {
+        let column = accounts
+            .iter()
+            .position(|a| a == super::account_name(&i.account))
+            .unwrap_or(0);
+        let at = match rows.iter().position(|r| r.id == i.id) {
+            Some(at) => at,
+            None => {
+                rows.push(MatrixRow {
+                    id: i.id.clone(),
+                    title: i.title.clone(),
+                    statuses: vec![None; accounts.len()],
+                });
+                rows.len() - 1
+            }
+        };
+        rows[at].statuses[column] = Some(i.status);
+    }
+    Matrix { accounts, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_matrix_puts_items_down_and_accounts_across() {
+        use crate::model::{AccountRef, CheckStatus};
+        use std::sync::Arc;
+        let items = crate::fixtures::demo_pane(crate::model::PaneId::Checklist, 1);
+        let items = items.checklist().unwrap();
+        let dev = Some(Arc::new(AccountRef {
+            id: "1".into(),
+            name: "dev".into(),
+        }));
+        let prod = Some(Arc::new(AccountRef {
+            id: "2".into(),
+            name: "prod".into(),
+        }));
+        let mut both: Vec<_> = items
+            .iter()
+            .map(|i| crate::model::CheckItem {
+                account: dev.clone(),
+                ..i.clone()
+            })
+            .collect();
+        both.extend(items.iter().skip(1).map(|i| crate::model::CheckItem {
+            account: prod.clone(),
+            status: CheckStatus::Pass,
+            ..i.clone()
+        }));
+        let m = matrix(&both);
+        assert_eq!(m.accounts, vec!["dev", "prod"]);
+        assert_eq!(m.rows.len(), items.len());
+        assert_eq!(m.rows[0].statuses, vec![Some(items[0].status), None]);
+        assert_eq!(
+            m.rows[1].statuses,
+            vec![Some(items[1].status), Some(CheckStatus::Pass)]
+        );
+    }
+}

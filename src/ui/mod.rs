@@ -4,6 +4,7 @@
 
 mod chrome;
 mod investigate;
+mod matrix;
 mod overlay;
 mod pane;
 
@@ -55,6 +56,7 @@ pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
         Overlay::None => {}
         Overlay::Help => overlay::help(state, theme, frame, area),
         Overlay::Detail { scroll } => overlay::detail(state, theme, frame, area, scroll),
+        Overlay::Matrix { scroll } => matrix::draw(state, theme, frame, area, scroll),
         Overlay::Incident { selected } => overlay::incident(state, theme, frame, area, selected),
         Overlay::Subjects => investigate::subjects(state, theme, frame, area),
         Overlay::Timeline => investigate::timeline(state, theme, frame, area),
