@@ -4,7 +4,9 @@
 //! happen outside is returned as an `Effect` for the runtime to carry out.
 
 pub mod actions;
+mod overlay;
 pub use actions::ActionReport;
+pub use overlay::Overlay;
 pub mod command;
 pub mod detail;
 mod flash;
@@ -75,26 +77,6 @@ pub struct PaneView {
     pub sort: Option<crate::panes::Sort>,
     /// The rows a jump (`J`) led to, shown alone until Esc.
     pub only: Option<jump::Only>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlay {
-    None,
-    Help,
-    Detail {
-        scroll: usize,
-    },
-    Incident {
-        selected: usize,
-    },
-    /// A finding's (or the incident's) subjects: `AppState::subjects`.
-    Subjects,
-    /// A CloudTrail timeline: `AppState::timeline`.
-    Timeline,
-    /// The checklist by account.
-    Matrix {
-        scroll: usize,
-    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
