@@ -112,6 +112,11 @@ pub struct Cli {
     #[arg(long, hide = true)]
     pub exit_after_first_frame: bool,
 
+    /// Demo only: the platform as three accounts (dev, staging, prod), as [[accounts]] shows
+    /// them (watch-only, as every several-account view is).
+    #[arg(long, requires = "demo")]
+    pub demo_accounts: bool,
+
     /// Demo only: make this pane's fetch fail, to see how failures look.
     #[arg(long, value_name = "PANE", requires = "demo", value_parser = parse_pane)]
     pub demo_fail: Vec<PaneId>,

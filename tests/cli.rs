@@ -27,6 +27,45 @@ fn temp_file(text: &str, suffix: &str) -> tempfile::NamedTempFile {
 }
 
 #[test]
+fn the_demo_as_three_accounts_names_every_row_s_account() {
+    let out = secdash()
+        .args(["--demo", "--demo-accounts", "--once", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["dev", "staging", "prod"]);
+    assert_eq!(
+        v["source"], "demo",
+        "the header and the JSON say it is the demo"
+    );
+    assert_eq!(v["accounts"][2]["id"], "333333333333");
+    assert_eq!(v["checklist"].as_array().unwrap().len(), 3 * 44);
+    for pane in ["endpoints", "security_groups", "findings", "checklist"] {
+        assert!(
+            v[pane]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["account_name"].is_string()),
+            "{pane}"
+        );
+    }
+    let text = secdash()
+        .args(["--demo", "--demo-accounts", "--once", "--format", "text"])
+        .env("COLUMNS", "160")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("ACCOUNT"), "{text}");
+}
+
+#[test]
 fn once_json_is_a_complete_snapshot() {
     let out = secdash()
         .args(["--demo", "--once", "--format", "json"])

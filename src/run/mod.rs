@@ -121,6 +121,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     }
     let config = config;
     let mut platform: Option<Arc<AccountsSource>> = None;
+    let mut demo_accounts: Vec<String> = Vec::new();
     let now = chrono::Utc::now();
     let mut actions: Option<tui::ActionRunner> = None;
     // The demo rehearses in a state directory of its own, removed when it ends: nothing it
@@ -154,13 +155,38 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             scale: cli.demo_scale.unwrap_or_default(),
             ..demo::DemoSource::new()
         };
-        match &rehearsal_dir {
-            Some(dir) => {
-                let (demo, world) = demo.with_world();
-                actions = Some(runner(tui::Backend::Rehearsal(world), dir.path()));
-                Arc::new(demo)
+        if cli.demo_accounts {
+            let member = |name: &str, id: &str| Member {
+                name: name.to_string(),
+                reach: format!("role arn:aws:iam::{id}:role/SecdashReadOnly"),
+                source: Arc::new(demo::DemoSource {
+                    account: id.to_string(),
+                    failing: cli.demo_fail.clone(),
+                    scale: cli.demo_scale.unwrap_or_default(),
+                    ..demo::DemoSource::new()
+                }),
+            };
+            let many = Arc::new(AccountsSource::new(
+                vec![
+                    member("dev", "111111111111"),
+                    member("staging", "222222222222"),
+                    member("prod", "333333333333"),
+                ],
+                Arc::new(demo),
+                config.account_concurrency,
+            ));
+            platform = Some(many.clone());
+            demo_accounts = vec!["dev".into(), "staging".into(), "prod".into()];
+            many
+        } else {
+            match &rehearsal_dir {
+                Some(dir) => {
+                    let (demo, world) = demo.with_world();
+                    actions = Some(runner(tui::Backend::Rehearsal(world), dir.path()));
+                    Arc::new(demo)
+                }
+                None => Arc::new(demo),
             }
-            None => Arc::new(demo),
         }
     } else {
         let session = rt.block_on(Session::connect(&Options {
@@ -196,6 +222,9 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         None => startup::Recorded::default(),
     };
     let mut state = startup::initial_state(&config, source.kind(), recorded, now);
+    if !demo_accounts.is_empty() {
+        state.context.accounts = demo_accounts;
+    }
     state.context.rehearsal = actions.is_some() && cli.demo;
     let plan = FetchPlan {
         source,

@@ -316,8 +316,9 @@ fn merge<T, U: Default>(
 }
 
 impl Source for AccountsSource {
+    /// What its accounts are read from (the demo's accounts are the demo's).
     fn kind(&self) -> SourceKind {
-        SourceKind::Aws
+        self.caller.kind()
     }
 
     fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {

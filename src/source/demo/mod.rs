@@ -39,6 +39,8 @@ pub struct DemoSource {
     /// The rehearsal's account, which actions change: the groups and findings are read from
     /// it. Without it the scenario is served as written.
     pub world: Option<SharedWorld>,
+    /// The account it plays (the scenario's own by default).
+    pub account: String,
 }
 
 /// How many copies of each part of the scenario to serve.
@@ -111,6 +113,7 @@ impl DemoSource {
             latency: StdDuration::from_millis(150),
             scale: Scale::default(),
             world: None,
+            account: ACCOUNT.to_string(),
         }
     }
 
@@ -173,11 +176,12 @@ impl Source for DemoSource {
     }
 
     fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {
-        Box::pin(async {
+        Box::pin(async move {
+            let account = &self.account;
             Ok(Fetched::complete(Identity {
-                account: Some(ACCOUNT.into()),
+                account: Some(account.clone()),
                 caller_arn: Some(format!(
-                    "arn:aws:sts::{ACCOUNT}:assumed-role/SecOpsReadOnly/alice@example.com"
+                    "arn:aws:sts::{account}:assumed-role/SecOpsReadOnly/alice@example.com"
                 )),
             }))
         })
