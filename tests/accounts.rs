@@ -14,9 +14,13 @@ use support::moto::Moto;
 const REGION: &str = "ap-southeast-1";
 
 fn seed(moto: &Moto) {
+    seed_with(moto, "seed_accounts.py");
+}
+
+fn seed_with(moto: &Moto, script: &str) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = std::process::Command::new(root.join(".venv/bin/python"))
-        .arg(root.join("tests/moto/seed_accounts.py"))
+        .arg(root.join("tests/moto").join(script))
         .arg(moto.url().rsplit(':').next().unwrap())
         .output()
         .unwrap();
@@ -304,4 +308,37 @@ fn every_accounts_metrics_come_from_the_monitoring_account_in_one_call() {
     let (each, eps) = read(&config(&accounts));
     assert_eq!(eps.len(), 2);
     assert_eq!(each["api_calls"]["cloudwatch:GetMetricData"], 2);
+}
+
+#[test]
+fn an_organizations_accounts_are_listed_and_read_through_the_member_role() {
+    let moto = Moto::start();
+    seed_with(&moto, "seed_organization.py");
+    let state = tempfile::tempdir().unwrap();
+    let config = "[organization]\nmember_role = \"SecdashReadOnly\"\naccounts = [\"ml-*\"]\n";
+    let (v, _) = once(&moto, state.path(), config, &[]);
+    let mut names: Vec<&str> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["ml-dev", "ml-prod"], "{}", v["errors"]);
+    let groups: Vec<(String, String)> = groups_by_account(&v)
+        .into_iter()
+        .map(|(account, _, group)| (account, group))
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            ("ml-dev".to_string(), "ml-dev-bastion".to_string()),
+            ("ml-prod".to_string(), "ml-prod-bastion".to_string()),
+        ],
+        "{}",
+        v["errors"]
+    );
+    // `--account` narrows the accounts found.
+    let (v, _) = once(&moto, state.path(), config, &["--account", "ml-prod"]);
+    assert_eq!(v["accounts"].as_array().unwrap().len(), 1);
 }

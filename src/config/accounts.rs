@@ -163,6 +163,118 @@ pub fn resolve(
     Ok(out)
 }
 
+/// An organization's accounts, discovered: `[organization]`.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationFile {
+    /// The role assumed in each account (the same name in every one).
+    pub member_role: String,
+    /// The external id the role's trust policy asks for.
+    pub external_id: Option<String>,
+    /// Only the accounts whose names match one of these (`*` wildcards); all active accounts
+    /// without it.
+    pub accounts: Option<Vec<String>>,
+}
+
+/// The organization's accounts are listed (organizations:ListAccounts) and the member role
+/// assumed in each active one whose name matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    pub member_role: String,
+    pub external_id: Option<String>,
+    pub patterns: Vec<String>,
+}
+
+impl Organization {
+    /// The accounts of a listing (id, name, status) this run reads, as `[[accounts]]` would
+    /// name them; explicit entries of the same name are kept as written.
+    pub fn members(&self, listed: &[(String, String, String)]) -> Vec<AccountConfig> {
+        listed
+            .iter()
+            .filter(|(_, _, status)| status.eq_ignore_ascii_case("active"))
+            .filter(|(_, name, _)| {
+                self.patterns.is_empty()
+                    || self
+                        .patterns
+                        .iter()
+                        .any(|p| crate::checklist::mute::wildcard(p, name))
+            })
+            .map(|(id, name, _)| AccountConfig {
+                name: if name.trim().is_empty() {
+                    id.clone()
+                } else {
+                    crate::sanitize::clean_with_limit(name, 64)
+                },
+                reach: Reach::Role {
+                    arn: format!("arn:aws:iam::{id}:role/{}", self.member_role),
+                    external_id: self.external_id.clone(),
+                },
+                regions: None,
+                read_only: false,
+            })
+            .collect()
+    }
+}
+
+pub fn organization(
+    file: Option<&OrganizationFile>,
+    origin: &str,
+) -> Result<Option<Organization>, ConfigError> {
+    let Some(f) = file else {
+        return Ok(None);
+    };
+    let role = f.member_role.trim();
+    if role.is_empty()
+        || !role
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
+    {
+        return Err(ConfigError::Invalid {
+            origin: origin.to_string(),
+            key: "organization.member_role".into(),
+            reason: format!(
+                "must name a role, like SecdashReadOnly; got {:?}",
+                crate::sanitize::clean_with_limit(role, 64)
+            ),
+        });
+    }
+    Ok(Some(Organization {
+        member_role: role.to_string(),
+        external_id: f.external_id.clone(),
+        patterns: f.accounts.clone().unwrap_or_default(),
+    }))
+}
+
+/// Narrows accounts to those `--account` names (used once an organization's are known).
+pub fn narrow(
+    mut accounts: Vec<AccountConfig>,
+    chosen: &[String],
+) -> Result<Vec<AccountConfig>, ConfigError> {
+    if chosen.is_empty() {
+        return Ok(accounts);
+    }
+    for c in chosen {
+        if !accounts.iter().any(|a| a.name == *c) {
+            let known: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
+            return Err(ConfigError::Invalid {
+                origin: "command line".into(),
+                key: "--account".into(),
+                reason: format!(
+                    "no account is named {:?}; there are {}",
+                    crate::sanitize::clean_with_limit(c, 40),
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            });
+        }
+    }
+    accounts.retain(|a| chosen.contains(&a.name));
+    Ok(accounts)
+}
+
 /// Where AWS already aggregates the accounts: `[aggregation]`.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -189,6 +301,7 @@ pub fn aggregation(
     file: Option<&AggregationFile>,
     configured: &[AccountFile],
     run: &[AccountConfig],
+    organization: bool,
     origin: &str,
 ) -> Result<Aggregation, ConfigError> {
     let Some(file) = file else {
@@ -198,6 +311,10 @@ pub fn aggregation(
         let Some(name) = name else {
             return Ok(None);
         };
+        // An organization's accounts are known at start: checked then.
+        if organization {
+            return Ok(Some(name.clone()));
+        }
         if !configured.iter().any(|a| a.name.trim() == name) {
             let known: Vec<&str> = configured.iter().map(|a| a.name.trim()).collect();
             return Err(ConfigError::Invalid {
@@ -306,15 +423,49 @@ mod tests {
             guardduty_admin: Some("security".into()),
             cloudwatch_monitoring: None,
         };
-        let e = aggregation(Some(&admin), &files, &[], "config").unwrap_err();
+        let e = aggregation(Some(&admin), &files, &[], false, "config").unwrap_err();
         assert!(reason(e).contains("names no account of [[accounts]]"));
         let security = vec![role("security", "arn:aws:iam::111111111111:role/R")];
         let run = resolve(&security, &[], "config", ok).unwrap();
-        let a = aggregation(Some(&admin), &security, &run, "config").unwrap();
+        let a = aggregation(Some(&admin), &security, &run, false, "config").unwrap();
         assert_eq!(a.guardduty_admin.as_deref(), Some("security"));
         // Left out of the run by --account: each account is read on its own.
-        let a = aggregation(Some(&admin), &security, &[], "config").unwrap();
+        let a = aggregation(Some(&admin), &security, &[], false, "config").unwrap();
         assert_eq!(a.guardduty_admin, None);
         assert_eq!(concurrency(None, "config").unwrap(), DEFAULT_CONCURRENCY);
+    }
+
+    #[test]
+    fn an_organizations_active_accounts_matching_its_patterns_are_read() {
+        let org = organization(
+            Some(&OrganizationFile {
+                member_role: "SecdashReadOnly".into(),
+                external_id: None,
+                accounts: Some(vec!["ml-*".into()]),
+            }),
+            "config",
+        )
+        .unwrap()
+        .unwrap();
+        let listed = vec![
+            ("111111111111".into(), "ml-dev".into(), "ACTIVE".into()),
+            ("222222222222".into(), "ml-old".into(), "SUSPENDED".into()),
+            ("333333333333".into(), "finance".into(), "ACTIVE".into()),
+        ];
+        let found = org.members(&listed);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name, "ml-dev");
+        assert_eq!(
+            found[0].reach.describe(),
+            "role arn:aws:iam::111111111111:role/SecdashReadOnly"
+        );
+        let e = narrow(found, &["prod".into()]).unwrap_err();
+        assert!(reason(e).contains("no account is named \"prod\"; there are ml-dev"));
+        let bad = OrganizationFile {
+            member_role: "role with spaces".into(),
+            external_id: None,
+            accounts: None,
+        };
+        assert!(organization(Some(&bad), "config").is_err());
     }
 }

@@ -32,6 +32,8 @@ pub struct FileConfig {
     pub accounts: Option<Vec<super::accounts::AccountFile>>,
     /// How many account × region reads run at once (default 8).
     pub account_concurrency: Option<usize>,
+    /// An organization's accounts, discovered and read through a role of the same name.
+    pub organization: Option<super::accounts::OrganizationFile>,
     /// Where AWS already aggregates the accounts (GuardDuty's delegated administrator).
     pub aggregation: Option<super::accounts::AggregationFile>,
 }

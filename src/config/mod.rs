@@ -98,6 +98,10 @@ pub struct Config {
     pub account_concurrency: usize,
     /// Where AWS already aggregates the accounts.
     pub aggregation: accounts::Aggregation,
+    /// An organization whose accounts are discovered at start.
+    pub organization: Option<accounts::Organization>,
+    /// `--account`, applied once an organization's accounts are known.
+    pub chosen_accounts: Vec<String>,
 }
 
 impl Config {
@@ -458,9 +462,15 @@ pub fn resolve(
         });
     }
     let attestation_period = chrono::Duration::days(i64::from(attestation_days));
+    let organization = accounts::organization(file.organization.as_ref(), &file_origin)?;
     let accounts = accounts::resolve(
         file.accounts.as_deref().unwrap_or_default(),
-        &cli.accounts,
+        // An organization's accounts are known only once listed: narrowed then.
+        if organization.is_some() {
+            &[]
+        } else {
+            &cli.accounts
+        },
         &file_origin,
         check_regions,
     )?;
@@ -469,6 +479,7 @@ pub fn resolve(
         file.aggregation.as_ref(),
         file.accounts.as_deref().unwrap_or_default(),
         &accounts,
+        organization.is_some(),
         &file_origin,
     )?;
 
@@ -496,6 +507,8 @@ pub fn resolve(
         accounts,
         account_concurrency,
         aggregation,
+        organization,
+        chosen_accounts: cli.accounts.clone(),
     })
 }
 

@@ -115,13 +115,12 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     // An action needs a responder role in the row's account, which secdash cannot assume yet:
     // with several accounts the dashboard watches, and never acts in the wrong one.
     let mut config = config;
-    let many_accounts = !cli.demo && !config.accounts.is_empty();
+    let many_accounts = !cli.demo && (!config.accounts.is_empty() || config.organization.is_some());
     if many_accounts {
         config.read_only = true;
     }
     let config = config;
     let mut platform: Option<Arc<AccountsSource>> = None;
-    let mut demo_accounts: Vec<String> = Vec::new();
     let now = chrono::Utc::now();
     let mut actions: Option<tui::ActionRunner> = None;
     // The demo rehearses in a state directory of its own, removed when it ends: nothing it
@@ -176,7 +175,6 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
                 config.account_concurrency,
             ));
             platform = Some(many.clone());
-            demo_accounts = vec!["dev".into(), "staging".into(), "prod".into()];
             many
         } else {
             match &rehearsal_dir {
@@ -206,7 +204,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         let aws: Arc<dyn crate::source::Source> =
             Arc::new(AwsSource::new(&session, &config.regions));
         if many_accounts {
-            let many = Arc::new(rt.block_on(accounts_source(&session, &config, aws)));
+            let many = Arc::new(rt.block_on(accounts_source(&session, &config, aws))?);
             platform = Some(many.clone());
             many
         } else {
@@ -222,8 +220,8 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         None => startup::Recorded::default(),
     };
     let mut state = startup::initial_state(&config, source.kind(), recorded, now);
-    if !demo_accounts.is_empty() {
-        state.context.accounts = demo_accounts;
+    if let Some(p) = &platform {
+        state.context.accounts = p.statuses().into_iter().map(|s| s.name).collect();
     }
     state.context.rehearsal = actions.is_some() && cli.demo;
     let plan = FetchPlan {
@@ -425,14 +423,52 @@ fn init_logging(config: &Config, explicit: Option<PathBuf>) {
 }
 
 /// The platform's accounts as one source: each account's session (its role assumed from the
-/// base credentials, or its profile) and its own regions.
+/// base credentials, or its profile) and its own regions. An `[organization]`'s accounts are
+/// listed first; `--account` then narrows them.
 async fn accounts_source(
     base: &Session,
     config: &Config,
     caller: Arc<dyn Source>,
-) -> AccountsSource {
+) -> anyhow::Result<AccountsSource> {
+    let mut accounts = config.accounts.clone();
+    if let Some(org) = &config.organization {
+        let listed = crate::source::aws::organization::accounts(base)
+            .await
+            .map_err(|e| anyhow::anyhow!("listing the organization's accounts: {e}"))?;
+        for found in org.members(&listed) {
+            if !accounts.iter().any(|a| a.name == found.name) {
+                accounts.push(found);
+            }
+        }
+        accounts = config::accounts::narrow(accounts, &config.chosen_accounts)?;
+        for (key, name) in [
+            ("guardduty_admin", &config.aggregation.guardduty_admin),
+            (
+                "cloudwatch_monitoring",
+                &config.aggregation.cloudwatch_monitoring,
+            ),
+        ] {
+            if let Some(name) = name
+                && !accounts.iter().any(|a| a.name == *name)
+            {
+                anyhow::bail!(
+                    "aggregation.{key} names {name:?}, which is not one of the organization's accounts read ({})",
+                    accounts
+                        .iter()
+                        .map(|a| a.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+    }
+    if accounts.is_empty() {
+        anyhow::bail!(
+            "no account to read: the organization has no active account matching [organization] accounts"
+        );
+    }
     let mut members = Vec::new();
-    for a in &config.accounts {
+    for a in &accounts {
         let session = match &a.reach {
             Reach::Role { arn, external_id } => base.assuming(arn, external_id.as_deref()).await,
             Reach::Profile(profile) => base.with_profile(profile).await,
@@ -444,7 +480,9 @@ async fn accounts_source(
             source: Arc::new(AwsSource::new(&session, &regions)),
         });
     }
-    AccountsSource::new(members, caller, config.account_concurrency)
-        .with_guardduty_admin(config.aggregation.guardduty_admin.as_deref())
-        .with_cloudwatch_monitoring(config.aggregation.cloudwatch_monitoring.as_deref())
+    Ok(
+        AccountsSource::new(members, caller, config.account_concurrency)
+            .with_guardduty_admin(config.aggregation.guardduty_admin.as_deref())
+            .with_cloudwatch_monitoring(config.aggregation.cloudwatch_monitoring.as_deref()),
+    )
 }

@@ -38,11 +38,8 @@ pub fn initial_state(
         unfinished: Vec::new(),
         journal_damage: Vec::new(),
         rehearsal: false,
-        // The demo is one account whatever the config says.
-        accounts: match source {
-            SourceKind::Aws => config.accounts.iter().map(|a| a.name.clone()).collect(),
-            SourceKind::Demo => Vec::new(),
-        },
+        // Set by the run once the accounts are known (an organization's are listed).
+        accounts: Vec::new(),
     };
     let mut state = AppState::new(
         context,

@@ -6,6 +6,7 @@
 pub mod cloudwatch;
 pub(crate) mod ec2;
 pub(crate) mod guardduty;
+pub mod organization;
 mod posture;
 pub(crate) mod sagemaker;
 pub mod trail;
