@@ -142,6 +142,38 @@ fn demo_session_end_to_end() {
 }
 
 #[test]
+fn three_accounts_in_one_view_filtered_and_as_a_matrix() {
+    let bin = env!("CARGO_BIN_EXE_secdash");
+    let state = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "env -u NO_COLOR SECDASH_STATE_DIR={dir} XDG_CONFIG_HOME={dir} {bin} --demo --demo-accounts; echo \"exited with $?\"; sleep 60",
+        dir = state.path().display(),
+    );
+    let t = Tmux::start("accounts", &cmd, 120, 40);
+    let s = t.wait_for("Custom VPC with private");
+    assert!(s.contains("3 accounts"), "{s}");
+    assert!(s.contains("ACCOUNT"), "{s}");
+    // The findings of one account, zoomed so no other pane shares the lines: the filter
+    // matches its name.
+    t.send(&["3", "z", "/"]);
+    t.type_text("staging");
+    t.send(&["Enter"]);
+    let s = t.wait_for("match");
+    let rows: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains(" HIGH ") || l.contains(" CRIT "))
+        .collect();
+    assert!(!rows.is_empty(), "{s}");
+    assert!(rows.iter().all(|l| l.contains("staging")), "{s}");
+    // The checklist by account.
+    t.send(&["Escape", "z", "4", "m"]);
+    let s = t.wait_for("Checklist by account (3)");
+    assert!(s.contains("dev") && s.contains("prod"), "{s}");
+    t.send(&["Escape", "q"]);
+    t.wait_for("exited with 0");
+}
+
+#[test]
 fn ctrl_c_restores_the_terminal() {
     let bin = env!("CARGO_BIN_EXE_secdash");
     let t = Tmux::start(
