@@ -33,6 +33,7 @@ pub fn empty_state(width: u16, height: u16) -> AppState {
         journal_damage: Vec::new(),
         rehearsal: false,
         accounts: Vec::new(),
+        fanned_out: Vec::new(),
     };
     let mut state = AppState::new(context, Keymap::default(), Thresholds::default(), t0());
     state.incident.id = "INC-2041".to_string();

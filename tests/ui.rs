@@ -168,6 +168,7 @@ fn two_accounts_state(width: u16, height: u16) -> AppState {
     use std::sync::Arc;
     let mut state = demo_state(width, height, 1);
     state.context.accounts = vec!["dev".into(), "prod".into()];
+    state.context.fanned_out = vec!["findings", "metrics"];
     let accounts = [
         Arc::new(AccountRef {
             id: "111111111111".into(),

@@ -53,6 +53,8 @@ pub struct Context {
     pub rehearsal: bool,
     /// The platform's accounts by name (empty: the credentials' own account only).
     pub accounts: Vec<String>,
+    /// What is read account by account, no aggregation point being set ("findings").
+    pub fanned_out: Vec<&'static str>,
 }
 
 impl Context {

@@ -222,6 +222,13 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     let mut state = startup::initial_state(&config, source.kind(), recorded, now);
     if let Some(p) = &platform {
         state.context.accounts = p.statuses().into_iter().map(|s| s.name).collect();
+        // Said in the header: what costs a read per account, AWS not aggregating it.
+        if config.aggregation.guardduty_admin.is_none() {
+            state.context.fanned_out.push("findings");
+        }
+        if config.aggregation.cloudwatch_monitoring.is_none() {
+            state.context.fanned_out.push("metrics");
+        }
     }
     state.context.rehearsal = actions.is_some() && cli.demo;
     let plan = FetchPlan {

@@ -40,6 +40,7 @@ pub fn initial_state(
         rehearsal: false,
         // Set by the run once the accounts are known (an organization's are listed).
         accounts: Vec::new(),
+        fanned_out: Vec::new(),
     };
     let mut state = AppState::new(
         context,

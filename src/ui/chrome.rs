@@ -136,6 +136,14 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
             9,
             true,
         ));
+        if !ctx.fanned_out.is_empty() {
+            parts.push(part(
+                format!("{} read per account", ctx.fanned_out.join(", ")),
+                theme.muted,
+                1,
+                true,
+            ));
+        }
     }
     parts.push(part(ctx.regions.join(","), theme.header, 9, true));
     parts.push(part(
