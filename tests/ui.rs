@@ -210,6 +210,37 @@ fn two_accounts_state(width: u16, height: u16) -> AppState {
 }
 
 #[test]
+fn a_refresh_of_several_accounts_says_how_many_have_answered() {
+    let mut state = two_accounts_state(120, 40);
+    // A refresh of the findings, read account by account.
+    update(
+        &mut state,
+        Msg::FetchStarted {
+            pane: PaneId::Findings,
+        },
+    );
+    update(
+        &mut state,
+        Msg::Progress {
+            pane: PaneId::Findings,
+            done: 1,
+            total: 2,
+        },
+    );
+    let text = screen(&state);
+    let status = text.lines().last().unwrap();
+    assert!(status.contains("findings ⟳1/2 accounts"), "{status}");
+    // Done: the age again.
+    fetched(
+        &mut state,
+        PaneId::Findings,
+        Ok(demo_pane(PaneId::Findings, 1)),
+    );
+    let status = screen(&state).lines().last().unwrap().to_string();
+    assert!(!status.contains("accounts"), "{status}");
+}
+
+#[test]
 fn one_account_has_no_matrix_and_says_why() {
     let mut state = demo_state(120, 40, 1);
     keys(&mut state, "m");

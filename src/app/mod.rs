@@ -89,6 +89,8 @@ pub struct AppState {
     pub views: [PaneView; PaneId::COUNT],
     pub focus: PaneId,
     pub zoomed: bool,
+    /// Of a refresh of several accounts under way: answered, of how many.
+    pub progress: [Option<(usize, usize)>; PaneId::COUNT],
     pub overlay: Overlay,
     pub editing_filter: bool,
     /// Where typing goes in the filter line, in characters.
@@ -173,6 +175,12 @@ pub enum Msg {
         result: Result<(crate::trail::Timeline, ApiCalls), String>,
     },
     /// The first rows of a fetch still under way (GuardDuty's first page of a region).
+    /// A refresh of several accounts: how many have answered, of how many.
+    Progress {
+        pane: PaneId,
+        done: usize,
+        total: usize,
+    },
     FirstRows {
         pane: PaneId,
         at: DateTime<Utc>,
@@ -238,6 +246,7 @@ impl AppState {
             views: Default::default(),
             focus: PaneId::Endpoints,
             zoomed: false,
+            progress: [None; PaneId::COUNT],
             overlay: Overlay::None,
             editing_filter: false,
             filter_cursor: 0,
@@ -397,6 +406,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Fetched { pane, at, result } => {
+            state.progress[pane.index()] = None;
             on_fetched(state, pane, at, result);
             vec![]
         }
@@ -415,6 +425,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Mouse(ev) => keys::on_mouse(state, ev),
         Msg::Notice(flash) => {
             state.flash = Some(flash);
+            vec![]
+        }
+        Msg::Progress { pane, done, total } => {
+            state.progress[pane.index()] = (done < total).then_some((done, total));
             vec![]
         }
         Msg::FirstRows { pane, at, data } => {

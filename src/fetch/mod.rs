@@ -134,6 +134,7 @@ pub async fn fetch_once_showing(
 ) -> Msg {
     let now = Utc::now();
     let (early_tx, mut early_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
     let chosen = plan.chosen.lock().map(|c| c.clone()).unwrap_or_default();
     let query = Query {
         now,
@@ -142,6 +143,7 @@ pub async fn fetch_once_showing(
         include_archived: plan.include_archived.load(Ordering::Relaxed),
         alarm_period: plan.thresholds.alarm_period_minutes * 60,
         first_findings: (screen.is_some() && pane == PaneId::Findings).then_some(early_tx),
+        progress: screen.is_some().then_some(progress_tx),
     };
     let policy = if pane == PaneId::Checklist {
         plan.policy()
@@ -171,6 +173,11 @@ pub async fn fetch_once_showing(
     let outcome = loop {
         tokio::select! {
             outcome = &mut work => break outcome,
+            Some((done, total)) = progress_rx.recv() => {
+                if let Some(screen) = screen {
+                    let _ = screen.send(Msg::Progress { pane, done, total });
+                }
+            }
             Some(page) = early_rx.recv() => {
                 first.findings.extend(page.findings);
                 first.detectors.extend(page.detectors);

@@ -103,7 +103,9 @@ impl AccountsSource {
     /// account in calls of 500 queries across accounts.
     async fn endpoints_monitored(&self, monitoring: usize, q: Query) -> FetchResult<Vec<Endpoint>> {
         let answers = self
-            .ask("endpoints", |s| s.endpoints_unmeasured(q.clone()))
+            .ask("endpoints", q.progress.as_ref(), |s| {
+                s.endpoints_unmeasured(q.clone())
+            })
             .await;
         let mut out = merge(answers, |all: &mut Vec<Endpoint>, account, eps| {
             all.extend(eps.into_iter().map(|mut e| {
@@ -151,7 +153,7 @@ impl AccountsSource {
         let admin = &self.members[admin];
         // Who each account is (each source keeps its answer after the first).
         let known = self
-            .ask("findings", |_| {
+            .ask("findings", q.progress.as_ref(), |_| {
                 Box::pin(async { Ok(Fetched::complete(())) })
             })
             .await;
@@ -244,38 +246,58 @@ impl AccountsSource {
     /// Asks every account, at most `concurrency` at once. Who the account is comes first (its
     /// caller identity, read once and kept by its source): a role that cannot be assumed
     /// fails there, in words that name the account.
-    async fn ask<'a, T, F>(&'a self, read: &'static str, fetch: F) -> Vec<Answer<T>>
+    async fn ask<'a, T, F>(
+        &'a self,
+        read: &'static str,
+        progress: Option<&tokio::sync::mpsc::UnboundedSender<(usize, usize)>>,
+        fetch: F,
+    ) -> Vec<Answer<T>>
     where
         T: Send,
         F: Fn(&'a dyn Source) -> BoxFuture<'a, FetchResult<T>> + Sync,
     {
         let fetch = &fetch;
+        let done = &std::sync::atomic::AtomicUsize::new(0);
+        let total = self.members.len();
         futures::future::join_all(self.members.iter().map(|m| async move {
-            let _permit = self.limit.acquire().await;
-            let who = match m.source.identity().await {
-                Ok(who) => {
-                    self.note(&m.name, Ok(who.data.account.clone().unwrap_or_default()));
-                    who
-                }
-                Err(e) => {
-                    self.note(&m.name, Err(e.to_string()));
-                    return Err((m.name.clone(), e));
-                }
-            };
-            let account = Arc::new(AccountRef {
-                id: who.data.account.clone().unwrap_or_default(),
-                name: m.name.clone(),
-            });
-            let mut answer = fetch(m.source.as_ref())
-                .await
-                .map_err(|e| (m.name.clone(), e))?;
-            for (op, n) in who.api_calls {
-                *answer.api_calls.entry(op).or_default() += n;
+            let answer = self.ask_one(m, read, fetch).await;
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if let Some(p) = progress {
+                let _ = p.send((n, total));
             }
-            self.record(&m.name, read, &answer.api_calls);
-            Ok((account, answer))
+            answer
         }))
         .await
+    }
+
+    async fn ask_one<'a, T, F>(&'a self, m: &'a Member, read: &'static str, fetch: &F) -> Answer<T>
+    where
+        T: Send,
+        F: Fn(&'a dyn Source) -> BoxFuture<'a, FetchResult<T>> + Sync,
+    {
+        let _permit = self.limit.acquire().await;
+        let who = match m.source.identity().await {
+            Ok(who) => {
+                self.note(&m.name, Ok(who.data.account.clone().unwrap_or_default()));
+                who
+            }
+            Err(e) => {
+                self.note(&m.name, Err(e.to_string()));
+                return Err((m.name.clone(), e));
+            }
+        };
+        let account = Arc::new(AccountRef {
+            id: who.data.account.clone().unwrap_or_default(),
+            name: m.name.clone(),
+        });
+        let mut answer = fetch(m.source.as_ref())
+            .await
+            .map_err(|e| (m.name.clone(), e))?;
+        for (op, n) in who.api_calls {
+            *answer.api_calls.entry(op).or_default() += n;
+        }
+        self.record(&m.name, read, &answer.api_calls);
+        Ok((account, answer))
     }
 }
 
@@ -330,7 +352,9 @@ impl Source for AccountsSource {
             if let Some(monitoring) = self.cloudwatch_monitoring {
                 return self.endpoints_monitored(monitoring, q).await;
             }
-            let answers = self.ask("endpoints", |s| s.endpoints(q.clone())).await;
+            let answers = self
+                .ask("endpoints", q.progress.as_ref(), |s| s.endpoints(q.clone()))
+                .await;
             merge(answers, |all: &mut Vec<Endpoint>, account, eps| {
                 all.extend(eps.into_iter().map(|mut e| {
                     e.account = Some(account.clone());
@@ -343,7 +367,9 @@ impl Source for AccountsSource {
     fn security_groups(&self, q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
         Box::pin(async move {
             let answers = self
-                .ask("security groups", |s| s.security_groups(q.clone()))
+                .ask("security groups", q.progress.as_ref(), |s| {
+                    s.security_groups(q.clone())
+                })
                 .await;
             merge(answers, |all: &mut SecurityGroupsData, account, data| {
                 all.groups.extend(data.groups.into_iter().map(|mut g| {
@@ -360,7 +386,9 @@ impl Source for AccountsSource {
             if let Some(admin) = self.guardduty_admin {
                 return self.findings_from_admin(admin, q).await;
             }
-            let answers = self.ask("findings", |s| s.findings(q.clone())).await;
+            let answers = self
+                .ask("findings", q.progress.as_ref(), |s| s.findings(q.clone()))
+                .await;
             merge(answers, |all: &mut FindingsData, account, data| {
                 all.findings.extend(data.findings.into_iter().map(|mut f| {
                     f.account = Some(account.clone());
@@ -380,7 +408,9 @@ impl Source for AccountsSource {
 
     fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         Box::pin(async move {
-            let answers = self.ask("checklist", |s| s.posture(q.clone())).await;
+            let answers = self
+                .ask("checklist", q.progress.as_ref(), |s| s.posture(q.clone()))
+                .await;
             merge(answers, |all: &mut Vec<PostureRead>, account, reads| {
                 all.extend(reads.into_iter().map(|mut r| {
                     r.account = Some(account.clone());
@@ -436,6 +466,7 @@ mod tests {
             include_archived: false,
             alarm_period: 300,
             first_findings: None,
+            progress: None,
         }
     }
 
@@ -451,7 +482,20 @@ mod tests {
             demo.clone(),
             2,
         );
-        let groups = source.security_groups(query()).await.unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let groups = source
+            .security_groups(Query {
+                progress: Some(tx),
+                ..query()
+            })
+            .await
+            .unwrap();
+        // Each account said as it answered (the failed one too).
+        let mut said = Vec::new();
+        while let Ok(p) = rx.try_recv() {
+            said.push(p);
+        }
+        assert_eq!(said, vec![(1, 3), (2, 3), (3, 3)]);
         let one = DemoSource::new().security_groups(query()).await.unwrap();
         assert_eq!(groups.data.groups.len(), 2 * one.data.groups.len());
         let names: Vec<&str> = groups

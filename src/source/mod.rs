@@ -33,6 +33,9 @@ pub struct Query {
     /// Where a source sends the first page of findings of each region as soon as it has it,
     /// before paging through the rest (the screen shows them; `--once` waits for all).
     pub first_findings: Option<tokio::sync::mpsc::UnboundedSender<FindingsData>>,
+    /// Where a source of several accounts says how many have answered, of how many, while a
+    /// refresh is under way (the screen's status bar shows it).
+    pub progress: Option<tokio::sync::mpsc::UnboundedSender<(usize, usize)>>,
 }
 
 /// The account's configuration as read for the checklist, and the first error met reading it:

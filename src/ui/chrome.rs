@@ -303,10 +303,14 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
         } else {
             ("·", theme.muted)
         };
-        let age_text = state
-            .stamp(pane)
-            .map(|(at, _)| age(state.now, at))
-            .unwrap_or_default();
+        // Several accounts being read: how many have answered.
+        let age_text = match (state.is_loading(pane), state.progress[pane.index()]) {
+            (true, Some((done, total))) => format!("{done}/{total} accounts"),
+            _ => state
+                .stamp(pane)
+                .map(|(at, _)| age(state.now, at))
+                .unwrap_or_default(),
+        };
         let name = crate::panes::pane(pane).short_name();
         let initial: String = name.chars().take(1).collect();
         // The name is muted, the state coloured: one span each would not shorten together.
