@@ -107,11 +107,15 @@ fn checklist_of(
     }
     let items = checklist::evaluate(&posture, ctx.thresholds);
     // Nothing could be read at all (expired credentials, no network): say that once, as the
-    // pane's error, rather than as thirty unknown items.
+    // pane's error, rather than as thirty unknown items. One account of several keeps its
+    // unknown items, each saying why, beside the others' (its rows are marked, not dropped).
     let nothing_read = items
         .iter()
         .all(|i| matches!(i.status, CheckStatus::Unknown | CheckStatus::Manual));
-    if nothing_read && let Some(e) = first_error {
+    if nothing_read
+        && account.is_none()
+        && let Some(e) = first_error
+    {
         return Err(e);
     }
     let mut items = entered(items);
@@ -123,4 +127,78 @@ fn checklist_of(
         i.account.clone_from(&account);
     }
     Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::posture::RegionPosture;
+    use crate::model::AccountRef;
+    use std::sync::Arc;
+
+    fn unreadable() -> PostureRead {
+        let why = "iam:GetAccountSummary in ap-southeast-1: access denied";
+        let mut posture = crate::source::demo::account(crate::fixtures::t0());
+        posture.regions = vec![RegionPosture::unread("ap-southeast-1", why)];
+        posture.buckets = Err(why.into());
+        posture.account_public_access_blocked = Err(why.into());
+        posture.password_policy = Err(why.into());
+        posture.root_mfa = Err(why.into());
+        posture.roles = Err(why.into());
+        posture.credentials = Err(why.into());
+        posture.workload_guardrails = Err(why.into());
+        PostureRead {
+            posture,
+            first_error: Some(SourceError::Other(why.into())),
+            account: None,
+        }
+    }
+
+    #[test]
+    fn an_account_read_of_nothing_keeps_its_items_beside_the_others() {
+        let policy = Policy::default();
+        let thresholds = Thresholds::default();
+        let ctx = Prepare {
+            thresholds: &thresholds,
+            policy: &policy,
+            now: crate::fixtures::t0(),
+            search_index: false,
+        };
+        // One account: the pane's error, said once.
+        assert!(prepare(Raw::Postures(vec![unreadable()]), &ctx).is_err());
+        // Several: the account's items stay, unknown, each saying why.
+        let staging = Arc::new(AccountRef {
+            id: "222222222222".into(),
+            name: "staging".into(),
+        });
+        let dev = PostureRead {
+            account: Some(Arc::new(AccountRef {
+                id: "111111111111".into(),
+                name: "dev".into(),
+            })),
+            ..PostureRead {
+                posture: crate::source::demo::account(crate::fixtures::t0()),
+                first_error: None,
+                account: None,
+            }
+        };
+        let read = PostureRead {
+            account: Some(staging),
+            ..unreadable()
+        };
+        let PaneData::Checklist(items) = prepare(Raw::Postures(vec![dev, read]), &ctx).unwrap()
+        else {
+            panic!("a checklist");
+        };
+        let staging: Vec<_> = items
+            .iter()
+            .filter(|i| i.account.as_deref().is_some_and(|a| a.name == "staging"))
+            .collect();
+        assert_eq!(staging.len(), crate::checklist::ITEMS.len());
+        assert!(
+            staging
+                .iter()
+                .all(|i| matches!(i.status, CheckStatus::Unknown | CheckStatus::Manual))
+        );
+    }
 }
