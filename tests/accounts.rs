@@ -342,3 +342,54 @@ fn an_organizations_accounts_are_listed_and_read_through_the_member_role() {
     let (v, _) = once(&moto, state.path(), config, &["--account", "ml-prod"]);
     assert_eq!(v["accounts"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn accounts_reached_through_their_own_profiles_need_no_base_credentials() {
+    let moto = Moto::start();
+    seed(&moto);
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path();
+    std::fs::write(
+        dir.join("credentials"),
+        "[ml-dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("aws-config"),
+        "[profile ml-dev]\nregion = ap-southeast-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "[[accounts]]\nname = \"dev\"\nprofile = \"ml-dev\"\n",
+    )
+    .unwrap();
+    let mut cmd = Command::cargo_bin("secdash").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("SECDASH_STATE_DIR", dir)
+        .env("SECDASH_CONFIG", dir.join("config.toml"))
+        .env("AWS_ENDPOINT_URL", moto.url())
+        .env("AWS_CONFIG_FILE", dir.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let out = cmd
+        .args([
+            "--once",
+            "--format",
+            "json",
+            "--region",
+            REGION,
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(1), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{stderr}"));
+    assert_eq!(v["accounts"][0]["name"], "dev");
+    assert_eq!(v["accounts"][0]["status"], "ok", "{}", v["accounts"]);
+    assert_eq!(v["accounts"][0]["reached"], "profile ml-dev");
+}

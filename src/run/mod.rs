@@ -196,11 +196,20 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             profile_files: config.profile_files.clone(),
         }));
         // Said once, plainly, before anything is drawn: the panes would all fail the same way.
-        rt.block_on(session.check_credentials())
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .context(
-                "cannot reach AWS (`secdash --demo` shows the dashboard without an account)",
-            )?;
+        // Accounts reached only through their own profiles do not need the base credentials.
+        let base_needed = !many_accounts
+            || config.organization.is_some()
+            || config
+                .accounts
+                .iter()
+                .any(|a| matches!(a.reach, Reach::Role { .. }));
+        if base_needed {
+            rt.block_on(session.check_credentials())
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .context(
+                    "cannot reach AWS (`secdash --demo` shows the dashboard without an account)",
+                )?;
+        }
         let aws: Arc<dyn crate::source::Source> =
             Arc::new(AwsSource::new(&session, &config.regions));
         if many_accounts {
