@@ -63,6 +63,32 @@ fn the_demo_as_three_accounts_names_every_row_s_account() {
         .unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("ACCOUNT"), "{text}");
+    // Markdown, for a CI job's summary: the account leads every table, the checklist is a
+    // matrix first.
+    let md = secdash()
+        .args([
+            "--demo",
+            "--demo-accounts",
+            "--once",
+            "--format",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(
+        md.contains(
+            "- **Accounts:** dev (111111111111), staging (222222222222), prod (333333333333)"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| Account | Endpoint | Region |"), "{md}");
+    assert!(md.contains("| Account | Risk | Group |"), "{md}");
+    assert!(md.contains("| Item | dev | staging | prod |"), "{md}");
+    assert!(
+        md.contains("| Security groups with minimal access | fail | fail | fail |"),
+        "{md}"
+    );
 }
 
 #[test]

@@ -35,6 +35,39 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         "- **Account:** {}",
         cell(s.account.unwrap_or("unknown"))
     )?;
+    // Several accounts: each, and how it answered; every table then leads with the account.
+    let lead = s.accounts.is_some();
+    if let Some(accounts) = &s.accounts {
+        let listed: Vec<String> = accounts
+            .iter()
+            .map(|a| match (&a.id, a.status.as_str()) {
+                (Some(id), "ok") => format!("{} ({id})", cell(&a.name)),
+                (_, why) => format!("{} (**{}**)", cell(&a.name), cell(why)),
+            })
+            .collect();
+        writeln!(out, "- **Accounts:** {}", listed.join(", "))?;
+    }
+    let account = |a: Option<super::RowAccountOut>| {
+        if lead {
+            format!("| {} ", cell(a.map_or("", |a| a.name)))
+        } else {
+            String::new()
+        }
+    };
+    let head = |columns: &str| {
+        if lead {
+            format!("| Account {columns}")
+        } else {
+            columns.to_string()
+        }
+    };
+    let rule = |line: &str| {
+        if lead {
+            format!("|---{line}")
+        } else {
+            line.to_string()
+        }
+    };
     writeln!(out, "- **Regions:** {}", s.regions.join(", "))?;
     writeln!(
         out,
@@ -83,14 +116,22 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "\n## Endpoints ({})\n", s.endpoints.len())?;
     writeln!(
         out,
-        "| Endpoint | Region | Status | Invocations | 4XX | 5XX | Latency avg | p99 | Alerts |"
+        "{}",
+        head(
+            "| Endpoint | Region | Status | Invocations | 4XX | 5XX | Latency avg | p99 | Alerts |"
+        )
     )?;
-    writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---|")?;
+    writeln!(
+        out,
+        "{}",
+        rule("|---|---|---|---:|---:|---:|---:|---:|---|")
+    )?;
     for e in &s.endpoints {
         let alerts: Vec<&str> = e.alerts.iter().map(|a| a.message.as_str()).collect();
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "{}| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            account(e.account),
             cell(e.name),
             cell(e.region),
             cell(e.status),
@@ -110,9 +151,10 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "\n## Risky security group rules\n")?;
     writeln!(
         out,
-        "| Risk | Group | Direction | Protocol | Ports | Peer | Reason |"
+        "{}",
+        head("| Risk | Group | Direction | Protocol | Ports | Peer | Reason |")
     )?;
-    writeln!(out, "|---|---|---|---|---|---|---|")?;
+    writeln!(out, "{}", rule("|---|---|---|---|---|---|---|"))?;
     let mut risky: Vec<_> = s
         .security_groups
         .iter()
@@ -124,7 +166,8 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         let ports = r.ports_label();
         writeln!(
             out,
-            "| **{}** | {} ({}) | {} | {} | {} | {} | {} |",
+            "{}| **{}** | {} ({}) | {} | {} | {} | {} | {} |",
+            account(super::RowAccountOut::of(&g.account)),
             r.risk.label(),
             cell(&g.id),
             cell(&g.name),
@@ -154,13 +197,15 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "\n## GuardDuty findings ({})\n", s.findings.len())?;
     writeln!(
         out,
-        "| Severity | Type | Resource | Count | Last seen | Title |"
+        "{}",
+        head("| Severity | Type | Resource | Count | Last seen | Title |")
     )?;
-    writeln!(out, "|---|---|---|---:|---|---|")?;
+    writeln!(out, "{}", rule("|---|---|---|---:|---|---|"))?;
     for f in &s.findings {
         writeln!(
             out,
-            "| {:.1} {} | {} | {} | {} | {} ago | {} |",
+            "{}| {:.1} {} | {} | {} | {} | {} ago | {} |",
+            account(f.account),
             f.severity,
             f.severity_label.label(),
             cell(f.finding_type),
@@ -172,12 +217,45 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     }
 
     writeln!(out, "\n## Checklist\n")?;
-    writeln!(out, "| Status | Category | Item | Evidence |")?;
-    writeln!(out, "|---|---|---|---|")?;
+    if let Some(accounts) = s.accounts.as_ref().filter(|a| a.len() > 1) {
+        // Items down, accounts across, then each account's evidence below.
+        writeln!(
+            out,
+            "| Item | {} |",
+            accounts
+                .iter()
+                .map(|a| cell(&a.name))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        )?;
+        writeln!(out, "|---|{}", "---|".repeat(accounts.len()))?;
+        let mut ids: Vec<(&str, &str)> = Vec::new();
+        for c in &s.checklist {
+            if !ids.iter().any(|(id, _)| *id == c.id) {
+                ids.push((c.id, c.title));
+            }
+        }
+        for (id, title) in ids {
+            let statuses: Vec<&str> = accounts
+                .iter()
+                .map(|a| {
+                    s.checklist
+                        .iter()
+                        .find(|c| c.id == id && c.account.is_some_and(|r| r.name == a.name))
+                        .map_or("–", |c| c.status.label())
+                })
+                .collect();
+            writeln!(out, "| {} | {} |", cell(title), statuses.join(" | "))?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", head("| Status | Category | Item | Evidence |"))?;
+    writeln!(out, "{}", rule("|---|---|---|---|"))?;
     for c in &s.checklist {
         writeln!(
             out,
-            "| {} | {} | {} | {} |",
+            "{}| {} | {} | {} | {} |",
+            account(c.account),
             c.status.label(),
             c.category.label(),
             // A failure reads as the problem, not as the control ("KMS encryption enabled").
