@@ -89,6 +89,21 @@ fn the_demo_as_three_accounts_names_every_row_s_account() {
         md.contains("| Security groups with minimal access | fail | fail | fail |"),
         "{md}"
     );
+    // OCSF: each event in its own account, not the caller's.
+    let ocsf = secdash()
+        .args(["--demo", "--demo-accounts", "--once", "--format", "ocsf"])
+        .output()
+        .unwrap();
+    let accounts: std::collections::BTreeSet<String> = String::from_utf8_lossy(&ocsf.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["class_name"] == "Compliance Finding")
+        .map(|e| e["cloud"]["account"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        accounts.into_iter().collect::<Vec<_>>(),
+        ["dev", "prod", "staging"]
+    );
 }
 
 #[test]

@@ -60,6 +60,19 @@ fn base(s: &Snapshot, class_uid: u32, class_name: &str, severity: Risk, uid: &st
     })
 }
 
+/// The account a row belongs to, when several are watched: its `cloud`, in place of the
+/// caller's.
+fn row_cloud(s: &Snapshot, account: Option<super::RowAccountOut>) -> Value {
+    match account {
+        Some(a) => json!({"cloud": {
+            "provider": "AWS",
+            "account": {"uid": a.id, "name": a.name, "type": "AWS Account", "type_id": 10},
+            "region": s.regions.first().map(String::as_str).unwrap_or_default(),
+        }}),
+        None => json!({}),
+    }
+}
+
 fn merge(mut a: Value, b: Value) -> Value {
     if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
         a.extend(b);
@@ -86,8 +99,9 @@ fn compliance_status(s: CheckStatus) -> (u32, &'static str, u32, &'static str) {
 
 fn compliance(s: &Snapshot, c: &CheckOut) -> Value {
     let (status_id, status, finding_status_id, finding_status) = compliance_status(c.status);
-    let uid = format!("secdash:{}:{}", s.account.unwrap_or("unknown"), c.id);
-    merge(
+    let account = c.account.map_or(s.account.unwrap_or("unknown"), |a| a.id);
+    let uid = format!("secdash:{account}:{}", c.id);
+    let event = merge(
         base(
             s,
             COMPLIANCE_FINDING,
@@ -116,7 +130,8 @@ fn compliance(s: &Snapshot, c: &CheckOut) -> Value {
             "remediation": {"desc": c.remediation},
             "unmapped": {"evidence": c.evidence, "prowler_note": c.prowler_note},
         }),
-    )
+    );
+    merge(event, row_cloud(s, c.account))
 }
 
 fn label_risk(l: SeverityLabel) -> Risk {
@@ -184,25 +199,29 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
                 g.id,
                 r.id.clone().unwrap_or_else(|| format!("rule-{i}"))
             );
+            let on_account = row_cloud(s, super::RowAccountOut::of(&g.account));
             line(merge(
-                base(s, DETECTION_FINDING, "Detection Finding", r.risk, &uid),
-                json!({
-                    "status_id": 1,
-                    "status": "New",
-                    "finding_info": {
-                        "uid": uid,
-                        "title": format!("{} ({}): {}", g.id, g.name, r.risk_reason),
-                        "types": ["Risky security group rule"],
-                        "data_sources": ["Amazon EC2"],
-                    },
-                    "resources": [{
-                        "uid": g.id,
-                        "name": g.name,
-                        "type": "AWS::EC2::SecurityGroup",
-                        "region": g.region,
-                        "cloud_partition": "aws",
-                    }],
-                }),
+                merge(
+                    base(s, DETECTION_FINDING, "Detection Finding", r.risk, &uid),
+                    json!({
+                        "status_id": 1,
+                        "status": "New",
+                        "finding_info": {
+                            "uid": uid,
+                            "title": format!("{} ({}): {}", g.id, g.name, r.risk_reason),
+                            "types": ["Risky security group rule"],
+                            "data_sources": ["Amazon EC2"],
+                        },
+                        "resources": [{
+                            "uid": g.id,
+                            "name": g.name,
+                            "type": "AWS::EC2::SecurityGroup",
+                            "region": g.region,
+                            "cloud_partition": "aws",
+                        }],
+                    }),
+                ),
+                on_account,
             ))?;
         }
     }
