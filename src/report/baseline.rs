@@ -40,8 +40,12 @@ pub fn parse(text: &str) -> Result<Baseline, String> {
             b.findings.insert(s(&f["id"]));
         }
     }
+    // Several accounts: an item is judged in each, so it is keyed by its account too.
     for c in list("checklist") {
-        b.checklist.insert(s(&c["id"]), s(&c["status"]));
+        b.checklist.insert(
+            account_key(c["account"].as_str(), &s(&c["id"])),
+            s(&c["status"]),
+        );
     }
     for g in list("security_groups") {
         for r in g["rules"].as_array().into_iter().flatten() {
@@ -60,10 +64,21 @@ pub fn parse(text: &str) -> Result<Baseline, String> {
     }
     for e in list("endpoints") {
         for a in e["alerts"].as_array().into_iter().flatten() {
-            b.alerts.insert((s(&e["name"]), s(&a["kind"])));
+            b.alerts.insert((
+                account_key(e["account"].as_str(), &s(&e["name"])),
+                s(&a["kind"]),
+            ));
         }
     }
     Ok(b)
+}
+
+/// An item's or endpoint's key: its account's id before it when several accounts are watched.
+fn account_key(account: Option<&str>, id: &str) -> String {
+    match account {
+        Some(a) => format!("{a}/{id}"),
+        None => id.to_string(),
+    }
 }
 
 fn risky(label: &str) -> bool {
@@ -97,6 +112,9 @@ pub struct FindingChange {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusChange {
+    /// The account it changed in, when several are watched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
     pub id: String,
     pub title: String,
     pub from: String,
@@ -229,8 +247,12 @@ pub fn compare(
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
-        match base.checklist.get(c.id) {
+        match base
+            .checklist
+            .get(&account_key(c.account.map(|a| a.id), c.id))
+        {
             Some(before) if *before != now => changes.checklist.push(StatusChange {
+                account_name: c.account.map(|a| a.name.to_string()),
                 id: c.id.to_string(),
                 title: c.title.to_string(),
                 from: before.clone(),
@@ -257,10 +279,10 @@ pub fn compare(
     }
     for e in endpoints {
         for a in &e.alerts {
-            if !base
-                .alerts
-                .contains(&(e.name.to_string(), a.kind.to_string()))
-            {
+            if !base.alerts.contains(&(
+                account_key(e.account.map(|a| a.id), e.name),
+                a.kind.to_string(),
+            )) {
                 changes.new_alerts.push(AlertChange {
                     endpoint: e.name.to_string(),
                     kind: a.kind.to_string(),
@@ -270,4 +292,56 @@ pub fn compare(
         }
     }
     changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Category, Importance};
+    use crate::report::types::RowAccountOut;
+
+    fn item<'a>(account: &'a str, status: CheckStatus) -> CheckOut<'a> {
+        CheckOut {
+            account: Some(RowAccountOut {
+                id: account,
+                name: account,
+            }),
+            id: "data.kms",
+            category: Category::Data,
+            title: "KMS encryption enabled",
+            problem: "KMS encryption not enabled",
+            status,
+            importance: Importance::High,
+            evidence: &[],
+            remediation: "",
+            seed: "",
+            prowler: &[],
+            prowler_note: "",
+        }
+    }
+
+    #[test]
+    fn an_item_of_several_accounts_is_compared_in_its_own_account() {
+        // Then: failing in dev, passing in prod; now the same.
+        let base = parse(
+            r#"{"schema_version": 2, "checklist": [
+                {"account": "dev", "id": "data.kms", "status": "fail"},
+                {"account": "prod", "id": "data.kms", "status": "pass"}]}"#,
+        )
+        .unwrap();
+        let now = [
+            item("dev", CheckStatus::Fail),
+            item("prod", CheckStatus::Pass),
+        ];
+        let changes = compare(&base, &[], &[], &[], &now);
+        assert!(changes.checklist.is_empty(), "{:?}", changes.checklist);
+        // Prod fails now: a change, in prod.
+        let now = [
+            item("dev", CheckStatus::Fail),
+            item("prod", CheckStatus::Fail),
+        ];
+        let changes = compare(&base, &[], &[], &[], &now);
+        assert_eq!(changes.checklist.len(), 1);
+        assert_eq!(changes.checklist[0].account_name.as_deref(), Some("prod"));
+    }
 }

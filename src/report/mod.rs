@@ -76,8 +76,13 @@ fn baseline_lines(c: &baseline::Changes) -> Vec<String> {
         out.push(format!("  resolved finding: {id}"));
     }
     for s in &c.checklist {
+        let at = s
+            .account_name
+            .as_deref()
+            .map(|a| format!(" in {a}"))
+            .unwrap_or_default();
         out.push(format!(
-            "  checklist {}: {} -> {} ({})",
+            "  checklist {}{at}: {} -> {} ({})",
             s.id,
             s.from,
             s.to.label(),
