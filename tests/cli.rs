@@ -89,6 +89,16 @@ fn the_demo_as_three_accounts_names_every_row_s_account() {
         md.contains("| Security groups with minimal access | fail | fail | fail |"),
         "{md}"
     );
+    // What needs attention says in which account.
+    let text = secdash()
+        .args(["--demo", "--demo-accounts", "--once", "--format", "text"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("- prod: checklist data.kms: KMS encryption not enabled"),
+        "{text}"
+    );
     // OCSF: each event in its own account, not the caller's.
     let ocsf = secdash()
         .args(["--demo", "--demo-accounts", "--once", "--format", "ocsf"])

@@ -200,8 +200,13 @@ impl Changes {
             .iter()
             .filter(|c| c.to == CheckStatus::Fail && c.importance >= level)
         {
+            let at = c
+                .account_name
+                .as_deref()
+                .map(|a| format!("{a}: "))
+                .unwrap_or_default();
             out.push(format!(
-                "new: checklist {}: {} (was {})",
+                "new: {at}checklist {}: {} (was {})",
                 c.id, c.problem, c.from
             ));
         }

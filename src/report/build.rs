@@ -207,13 +207,20 @@ fn summarize(
     let mut checklist_by_status = BTreeMap::new();
     let mut breaches = Vec::new();
     let at_or_above = |r: Risk| fail_on.is_some_and(|level| r >= level);
+    // Several accounts: each breach says in which ("prod: checklist data.kms: …").
+    let whose = |a: Option<RowAccountOut>| a.map(|a| format!("{}: ", a.name)).unwrap_or_default();
 
     let in_alert: Vec<&EndpointOut> = endpoints.iter().filter(|e| !e.alerts.is_empty()).collect();
     // An endpoint in alert counts as high: it is failing its users now.
     if at_or_above(Risk::High) {
         for e in &in_alert {
             let why: Vec<&str> = e.alerts.iter().map(|a| a.message.as_str()).collect();
-            breaches.push(format!("endpoint {} in alert: {}", e.name, why.join("; ")));
+            breaches.push(format!(
+                "{}endpoint {} in alert: {}",
+                whose(e.account),
+                e.name,
+                why.join("; ")
+            ));
         }
     }
     for g in groups {
@@ -221,7 +228,8 @@ fn summarize(
             *rules_by_risk.entry(r.risk).or_insert(0) += 1;
             if r.risk > Risk::None && at_or_above(r.risk) {
                 breaches.push(format!(
-                    "{} rule in {} ({}): {}",
+                    "{}{} rule in {} ({}): {}",
+                    whose(RowAccountOut::of(&g.account)),
                     r.risk.label(),
                     g.id,
                     g.name,
@@ -234,7 +242,8 @@ fn summarize(
         *findings_by_severity.entry(f.severity_label).or_insert(0) += 1;
         if at_or_above(f.severity_label.as_risk()) {
             breaches.push(format!(
-                "{} finding {}: {}",
+                "{}{} finding {}: {}",
+                whose(f.account),
                 f.severity_label.label(),
                 f.finding_type,
                 f.title
@@ -246,7 +255,12 @@ fn summarize(
         if c.status == CheckStatus::Fail && at_or_above(c.importance.as_risk()) {
             // The problem, then what shows it: "KMS encryption not enabled: endpoint x has no key".
             let shown = c.evidence.first().map(String::as_str).unwrap_or("");
-            breaches.push(format!("checklist {}: {}: {shown}", c.id, c.problem));
+            breaches.push(format!(
+                "{}checklist {}: {}: {shown}",
+                whose(c.account),
+                c.id,
+                c.problem
+            ));
         }
     }
     let complete = errors.is_empty();
