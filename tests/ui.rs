@@ -259,6 +259,14 @@ fn several_accounts_lead_every_table_with_the_account() {
     assert!(text.matches("ACCOUNT").count() >= 3, "{text}");
     assert!(text.contains("prod") && text.contains("dev"), "{text}");
     insta::assert_snapshot!(text);
+    // A row's details say its account.
+    let mut state = two_accounts_state(120, 40);
+    keys(&mut state, "4\n");
+    let detail = screen(&state);
+    assert!(
+        detail.contains("in account") && detail.contains("dev (111111111111)"),
+        "{detail}"
+    );
     // `m`: the checklist by account, items down, accounts across.
     let mut state = two_accounts_state(120, 40);
     keys(&mut state, "m");

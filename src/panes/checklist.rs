@@ -112,8 +112,9 @@ impl Pane for ChecklistPane {
             line("category", c.category.label()),
             line("status", c.status.label()),
             line("importance", format!("{:?}", c.importance).to_lowercase()),
-            section("evidence"),
         ];
+        out.extend(super::account_line(&c.account));
+        out.push(section("evidence"));
         for statement in &c.evidence {
             for l in statement.lines() {
                 out.push(line("", l));

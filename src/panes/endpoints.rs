@@ -153,6 +153,9 @@ impl Pane for EndpointsPane {
             line("name", &e.name),
             line("region", &e.region),
             line("status", &e.status),
+        ];
+        out.extend(super::account_line(&e.account));
+        out.extend([
             line(
                 "kms key",
                 e.kms_key_id
@@ -160,7 +163,7 @@ impl Pane for EndpointsPane {
                     .unwrap_or_else(|| "none (not encrypted with a customer key)".into()),
             ),
             section("variants"),
-        ];
+        ]);
         for v in &e.variants {
             out.push(line(&v.name, v.label(false)));
         }

@@ -149,6 +149,9 @@ impl Pane for FindingsPane {
             ),
             line("region", &f.region),
             line("account", &f.account_id),
+        ]);
+        out.extend(super::account_line(&f.account));
+        out.extend([
             line("id", &f.id),
             line("archived", if f.archived { "yes" } else { "no" }),
         ]);

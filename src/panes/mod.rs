@@ -132,6 +132,12 @@ impl Totals {
 /// A detail line: a label (empty for continuation and section lines) and its value.
 pub type DetailLine = (String, String);
 
+/// The row's account, when several are watched: "prod (333333333333)".
+pub fn account_line(a: &crate::model::RowAccount) -> Option<DetailLine> {
+    a.as_deref()
+        .map(|a| line("in account", format!("{} ({})", a.name, a.id)))
+}
+
 pub fn line(label: &str, value: impl Into<String>) -> DetailLine {
     (label.to_string(), value.into())
 }

@@ -174,6 +174,7 @@ impl Pane for SecurityGroupsPane {
             line("vpc", g.vpc_id.clone().unwrap_or_else(|| "-".into())),
             line("region", &g.region),
         ]);
+        out.extend(super::account_line(&g.account));
         for (k, v) in &g.tags {
             out.push(line(&format!("tag {k}"), v));
         }
