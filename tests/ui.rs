@@ -267,6 +267,14 @@ fn several_accounts_lead_every_table_with_the_account() {
         detail.contains("in account") && detail.contains("dev (111111111111)"),
         "{detail}"
     );
+    // An action says why there is none.
+    let mut state = two_accounts_state(120, 40);
+    keys(&mut state, "2x");
+    let refused = screen(&state);
+    assert!(
+        refused.contains("several accounts are watched: actions are off"),
+        "{refused}"
+    );
     // `m`: the checklist by account, items down, accounts across.
     let mut state = two_accounts_state(120, 40);
     keys(&mut state, "m");

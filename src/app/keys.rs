@@ -224,7 +224,10 @@ pub(super) fn request_action(
     region: String,
 ) -> Vec<Effect> {
     if !state.context.actions_enabled() {
-        let why = if state.context.read_only {
+        let why = if state.context.accounts.len() > 1 {
+            // An action must run in the row's own account, through a responder role there.
+            "several accounts are watched: actions are off until each account has a responder role"
+        } else if state.context.read_only {
             "read-only mode: actions are off"
         } else {
             "the demo scenario cannot be changed: actions need AWS"
