@@ -406,6 +406,24 @@ impl Source for AccountsSource {
         })
     }
 
+    /// The timeline of one account: with several, the one the subjects are in is not known
+    /// here, so the operator is told how to read it (one account's view, or `secdash trail`).
+    fn trail(
+        &self,
+        subjects: Vec<crate::trail::Subject>,
+        regions: Vec<String>,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> BoxFuture<'_, Result<(crate::trail::Timeline, ApiCalls), SourceError>> {
+        Box::pin(async move {
+            match self.members.as_slice() {
+                [only] => only.source.trail(subjects, regions, since).await,
+                _ => Err(SourceError::Other(
+                    "the timeline reads one account's CloudTrail: run `secdash --account NAME` for the account of this row, or `secdash trail`".into(),
+                )),
+            }
+        })
+    }
+
     fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         Box::pin(async move {
             let answers = self
@@ -518,6 +536,46 @@ mod tests {
             Some(Err("the role cannot be assumed".to_string()))
         );
         assert!(matches!(statuses[0].answer, Some(Ok(_))));
+    }
+
+    #[tokio::test]
+    async fn a_timeline_across_accounts_says_how_to_read_one() {
+        let demo: Arc<dyn Source> = Arc::new(DemoSource::new());
+        let two = AccountsSource::new(
+            vec![member("dev", demo.clone()), member("prod", demo.clone())],
+            demo.clone(),
+            2,
+        );
+        let e = two
+            .trail(
+                Vec::new(),
+                vec!["ap-southeast-1".into()],
+                crate::fixtures::t0(),
+            )
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("secdash --account NAME"), "{e}");
+        // One account (`--account prod`): its own timeline, as without accounts.
+        let one = AccountsSource::new(vec![member("prod", demo.clone())], demo.clone(), 2);
+        let theirs = demo
+            .trail(
+                Vec::new(),
+                vec!["ap-southeast-1".into()],
+                crate::fixtures::t0(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        let mine = one
+            .trail(
+                Vec::new(),
+                vec!["ap-southeast-1".into()],
+                crate::fixtures::t0(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert_eq!(mine, theirs);
     }
 
     #[tokio::test]
