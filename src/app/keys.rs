@@ -73,13 +73,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                     state.overlay = Overlay::None;
                     return vec![];
                 }
-                Action::Down => scroll + 1,
-                Action::Up => scroll.saturating_sub(1),
-                Action::PageDown => scroll + page,
-                Action::PageUp => scroll.saturating_sub(page),
-                Action::Top => 0,
-                Action::Bottom => max,
-                _ => scroll,
+                _ => scrolled(action, scroll, page, Some(max)),
             };
             state.overlay = Overlay::Detail {
                 scroll: scroll.min(max),
@@ -94,12 +88,8 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                     state.overlay = Overlay::None;
                     return vec![];
                 }
-                Action::Down => scroll + 1,
-                Action::Up => scroll.saturating_sub(1),
-                Action::PageDown => scroll + page,
-                Action::PageUp => scroll.saturating_sub(page),
-                Action::Top => 0,
-                _ => scroll,
+                // The matrix is clamped where it is drawn: its end is not known here.
+                _ => scrolled(action, scroll, page, None),
             };
             state.overlay = Overlay::Matrix { scroll };
             return vec![];
@@ -215,6 +205,20 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         },
     }
     vec![]
+}
+
+/// Where a scrolling overlay moves for a key: a line, a page, the top, or its last line
+/// when known (`bottom`); any other key leaves it where it is.
+fn scrolled(action: Action, scroll: usize, page: usize, bottom: Option<usize>) -> usize {
+    match action {
+        Action::Down => scroll + 1,
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll + page,
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => bottom.unwrap_or(scroll),
+        _ => scroll,
+    }
 }
 
 /// Asks the executor for a plan, unless actions are off or one is under way.

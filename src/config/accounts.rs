@@ -145,22 +145,7 @@ pub fn resolve(
             reason: "the config has no [[accounts]] to choose from".into(),
         });
     }
-    for c in chosen {
-        if !out.iter().any(|a| a.name == *c) {
-            let known: Vec<&str> = out.iter().map(|a| a.name.as_str()).collect();
-            return Err(ConfigError::Invalid {
-                origin: "command line".into(),
-                key: "--account".into(),
-                reason: format!(
-                    "no account is named {:?}; the config has {}",
-                    crate::sanitize::clean_with_limit(c, 40),
-                    known.join(", ")
-                ),
-            });
-        }
-    }
-    out.retain(|a| chosen.contains(&a.name));
-    Ok(out)
+    narrow_among(out, chosen, "the config has")
 }
 
 /// An organization's accounts, discovered: `[organization]`.
@@ -247,25 +232,35 @@ pub fn organization(
 
 /// Narrows accounts to those `--account` names (used once an organization's are known).
 pub fn narrow(
+    accounts: Vec<AccountConfig>,
+    chosen: &[String],
+) -> Result<Vec<AccountConfig>, ConfigError> {
+    narrow_among(accounts, chosen, "there are")
+}
+
+/// The accounts `--account` names; a name that is none of them is refused with those there
+/// are (`known`: how the message introduces them).
+fn narrow_among(
     mut accounts: Vec<AccountConfig>,
     chosen: &[String],
+    known: &str,
 ) -> Result<Vec<AccountConfig>, ConfigError> {
     if chosen.is_empty() {
         return Ok(accounts);
     }
     for c in chosen {
         if !accounts.iter().any(|a| a.name == *c) {
-            let known: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
+            let names: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
             return Err(ConfigError::Invalid {
                 origin: "command line".into(),
                 key: "--account".into(),
                 reason: format!(
-                    "no account is named {:?}; there are {}",
+                    "no account is named {:?}; {known} {}",
                     crate::sanitize::clean_with_limit(c, 40),
-                    if known.is_empty() {
+                    if names.is_empty() {
                         "none".to_string()
                     } else {
-                        known.join(", ")
+                        names.join(", ")
                     }
                 ),
             });

@@ -229,23 +229,25 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
                 .join(" | ")
         )?;
         writeln!(out, "|---|{}", "---|".repeat(accounts.len()))?;
-        let mut ids: Vec<(&str, &str)> = Vec::new();
-        for c in &s.checklist {
-            if !ids.iter().any(|(id, _)| *id == c.id) {
-                ids.push((c.id, c.title));
-            }
-        }
-        for (id, title) in ids {
-            let statuses: Vec<&str> = accounts
+        // The screen's matrix, its columns in the order of `accounts` (an account that could
+        // not be read has none: a dash).
+        let items = s.panes[crate::model::PaneId::Checklist.index()]
+            .and_then(|d| d.checklist())
+            .unwrap_or(&[]);
+        let m = crate::panes::checklist::matrix(items);
+        let columns: Vec<Option<usize>> = accounts
+            .iter()
+            .map(|a| m.accounts.iter().position(|n| *n == a.name))
+            .collect();
+        for row in &m.rows {
+            let statuses: Vec<&str> = columns
                 .iter()
-                .map(|a| {
-                    s.checklist
-                        .iter()
-                        .find(|c| c.id == id && c.account.is_some_and(|r| r.name == a.name))
-                        .map_or("–", |c| c.status.label())
+                .map(|c| {
+                    c.and_then(|c| row.statuses[c])
+                        .map_or("–", |status| status.label())
                 })
                 .collect();
-            writeln!(out, "| {} | {} |", cell(title), statuses.join(" | "))?;
+            writeln!(out, "| {} | {} |", cell(&row.title), statuses.join(" | "))?;
         }
         writeln!(out)?;
     }

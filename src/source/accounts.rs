@@ -107,23 +107,16 @@ impl AccountsSource {
                 s.endpoints_unmeasured(q.clone())
             })
             .await;
-        let mut out = merge(answers, |all: &mut Vec<Endpoint>, account, eps| {
-            all.extend(eps.into_iter().map(|mut e| {
-                e.account = Some(account.clone());
-                e
-            }));
-        })?;
+        let mut out = merge(answers, add_endpoints)?;
         let monitoring = &self.members[monitoring];
-        let endpoints = std::mem::take(&mut out.data);
         let _permit = self.limit.acquire().await;
-        match monitoring.source.measure(q, endpoints.clone()).await {
+        match monitoring.source.measure(q, &mut out.data).await {
             Ok(measured) => {
                 self.record(
                     &monitoring.name,
                     "metrics of the accounts",
                     &measured.api_calls,
                 );
-                out.data = measured.data;
                 out.warnings.extend(
                     measured
                         .warnings
@@ -136,7 +129,6 @@ impl AccountsSource {
                 out.metrics_requested += measured.metrics_requested;
             }
             Err(e) => {
-                out.data = endpoints;
                 out.warnings.push(format!(
                     "account {} (CloudWatch monitoring): no metrics: {e}",
                     monitoring.name
@@ -337,6 +329,14 @@ fn merge<T, U: Default>(
     }
 }
 
+/// An account's endpoints added to all, each naming the account.
+fn add_endpoints(all: &mut Vec<Endpoint>, account: Arc<AccountRef>, endpoints: Vec<Endpoint>) {
+    all.extend(endpoints.into_iter().map(|mut e| {
+        e.account = Some(account.clone());
+        e
+    }));
+}
+
 impl Source for AccountsSource {
     /// What its accounts are read from (the demo's accounts are the demo's).
     fn kind(&self) -> SourceKind {
@@ -355,12 +355,7 @@ impl Source for AccountsSource {
             let answers = self
                 .ask("endpoints", q.progress.as_ref(), |s| s.endpoints(q.clone()))
                 .await;
-            merge(answers, |all: &mut Vec<Endpoint>, account, eps| {
-                all.extend(eps.into_iter().map(|mut e| {
-                    e.account = Some(account.clone());
-                    e
-                }));
-            })
+            merge(answers, add_endpoints)
         })
     }
 

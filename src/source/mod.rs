@@ -97,13 +97,13 @@ pub trait Source: Send + Sync {
     fn endpoints_unmeasured(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
         self.endpoints(query)
     }
-    /// Reads the metrics of these endpoints, of any account, from this account's CloudWatch:
-    /// a monitoring account of CloudWatch cross-account observability.
-    fn measure(
-        &self,
+    /// Reads the metrics of these endpoints, of any account, into them from this account's
+    /// CloudWatch: a monitoring account of CloudWatch cross-account observability.
+    fn measure<'a>(
+        &'a self,
         _query: Query,
-        _endpoints: Vec<Endpoint>,
-    ) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+        _endpoints: &'a mut [Endpoint],
+    ) -> BoxFuture<'a, FetchResult<()>> {
         Box::pin(async {
             Err(SourceError::Other(
                 "this source reads no other account's metrics".into(),

@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 /// Cut to `width` columns (ending with `…`) and padded to it, like the text report's cells.
-fn cut(s: &str, width: usize) -> String {
+pub(super) fn cut(s: &str, width: usize) -> String {
     table::pad(&table::fit(s, width), width)
 }
 

@@ -1,5 +1,6 @@
 //! The checklist by account: items down, accounts across, each cell the item's status there.
 
+use super::investigate::cut;
 use super::pane::check_style;
 use crate::app::AppState;
 use crate::app::layout::centered;
@@ -11,22 +12,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
-
-/// An item's title, cut to `width` columns with an ellipsis.
-fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return format!("{text:width$}");
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        if out.width() + 1 >= width {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    format!("{out:width$}")
-}
 
 pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, scroll: usize) {
     let rect = centered(area, 95, 90);
@@ -40,19 +25,19 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, scro
     let inner = usize::from(rect.width.saturating_sub(2));
     let cells: usize = widths.iter().map(|w| w + 1).sum();
     let title_w = inner.saturating_sub(cells).clamp(12, 46);
-    let mut header = vec![Span::styled(fit("ITEM", title_w), theme.table_header)];
+    let mut header = vec![Span::styled(cut("ITEM", title_w), theme.table_header)];
     for (a, w) in m.accounts.iter().zip(&widths) {
-        header.push(Span::styled(format!(" {}", fit(a, *w)), theme.table_header));
+        header.push(Span::styled(format!(" {}", cut(a, *w)), theme.table_header));
     }
     let page = usize::from(rect.height.saturating_sub(3));
     let scroll = scroll.min(m.rows.len().saturating_sub(page));
     let mut lines = vec![Line::from(header)];
     for row in m.rows.iter().skip(scroll).take(page) {
-        let mut spans = vec![Span::styled(fit(&row.title, title_w), theme.dialog)];
+        let mut spans = vec![Span::styled(cut(&row.title, title_w), theme.dialog)];
         for (status, w) in row.statuses.iter().zip(&widths) {
             spans.push(match status {
-                Some(s) => Span::styled(format!(" {}", fit(s.label(), *w)), check_style(theme, *s)),
-                None => Span::styled(format!(" {}", fit("–", *w)), theme.muted),
+                Some(s) => Span::styled(format!(" {}", cut(s.label(), *w)), check_style(theme, *s)),
+                None => Span::styled(format!(" {}", cut("–", *w)), theme.muted),
             });
         }
         lines.push(Line::from(spans));

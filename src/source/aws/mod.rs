@@ -335,41 +335,32 @@ impl Source for AwsSource {
         })
     }
 
-    fn measure(
-        &self,
+    fn measure<'a>(
+        &'a self,
         q: Query,
-        mut endpoints: Vec<Endpoint>,
-    ) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+        endpoints: &'a mut [Endpoint],
+    ) -> BoxFuture<'a, FetchResult<()>> {
         Box::pin(async move {
             let range = metrics_range(&q);
             let calls = Calls::default();
             let mut warnings = Vec::new();
-            // One batch per region, every account's endpoints in it.
-            let mut regions: Vec<String> = endpoints.iter().map(|e| e.region.clone()).collect();
-            regions.sort();
-            regions.dedup();
-            for region in regions {
+            // One batch per region, every account's endpoints in it: sorted by region, each
+            // region's run is measured in place.
+            endpoints.sort_by(|a, b| a.region.cmp(&b.region));
+            for here in endpoints.chunk_by_mut(|a, b| a.region == b.region) {
+                let region = here[0].region.clone();
                 let Some(r) = self.regions.iter().find(|r| r.region == region) else {
                     warnings.push(format!(
                         "metrics of {region}: the monitoring account does not watch that region"
                     ));
                     continue;
                 };
-                let mut here: Vec<Endpoint> = Vec::new();
-                let mut rest = Vec::new();
-                for e in endpoints {
-                    if e.region == region {
-                        here.push(e);
-                    } else {
-                        rest.push(e);
-                    }
-                }
                 if let Err(e) = measure_region(
                     &r.cloudwatch,
                     &calls,
                     &region,
                     self.profile(),
-                    &mut here,
+                    here,
                     &range,
                     true,
                 )
@@ -377,12 +368,10 @@ impl Source for AwsSource {
                 {
                     warnings.push(format!("metrics of {region}: {e}"));
                 }
-                rest.extend(here);
-                endpoints = rest;
             }
             let (api_calls, metrics_requested) = calls.take();
             Ok(Fetched {
-                data: endpoints,
+                data: (),
                 warnings,
                 api_calls,
                 metrics_requested,
