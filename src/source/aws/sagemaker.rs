@@ -7,7 +7,7 @@ use crate::model::Variant;
 use crate::source::SourceError;
 use aws_sdk_sagemaker::Client;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// What `ListEndpoints` says of an endpoint.
 #[derive(Debug, Clone)]
@@ -31,11 +31,19 @@ struct ConfigInfo {
     kms_key_id: Option<String>,
 }
 
-/// Describe results kept between refreshes, per region.
+/// A describe result, read once however many readers ask for it at the same time (the
+/// endpoints pane and the checklist describe the same endpoints, often at once).
+type Once<T> = Arc<tokio::sync::OnceCell<T>>;
+
+/// (region, name).
+type Key = (String, String);
+
+/// Describe results kept between refreshes, per region: an endpoint's with the
+/// LastModifiedTime it was described at.
 #[derive(Debug, Default)]
 pub struct Cache {
-    endpoints: Mutex<HashMap<(String, String), (i64, Described)>>,
-    configs: Mutex<HashMap<(String, String), ConfigInfo>>,
+    endpoints: Mutex<HashMap<Key, (i64, Once<Described>)>>,
+    configs: Mutex<HashMap<Key, Once<ConfigInfo>>>,
 }
 
 pub async fn list(
@@ -84,13 +92,33 @@ pub async fn describe(
     profile: Option<&str>,
     listed: &Listed,
 ) -> Result<Described, SourceError> {
-    let key = (region.to_string(), listed.name.clone());
-    if let Ok(c) = cache.endpoints.lock()
-        && let Some((modified, d)) = c.get(&key)
-        && *modified == listed.last_modified
-    {
-        return Ok(d.clone());
-    }
+    // Described again when its LastModifiedTime moved; a failed read leaves the slot empty
+    // for the next refresh.
+    let slot = {
+        let mut c = cache.endpoints.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (region.to_string(), listed.name.clone());
+        match c.get(&key) {
+            Some((modified, slot)) if *modified == listed.last_modified => slot.clone(),
+            _ => {
+                let slot = Once::default();
+                c.insert(key, (listed.last_modified, slot.clone()));
+                slot
+            }
+        }
+    };
+    slot.get_or_try_init(|| describe_endpoint(client, calls, cache, region, profile, listed))
+        .await
+        .cloned()
+}
+
+async fn describe_endpoint(
+    client: &Client,
+    calls: &Calls,
+    cache: &Cache,
+    region: &str,
+    profile: Option<&str>,
+    listed: &Listed,
+) -> Result<Described, SourceError> {
     let ep = call(
         calls,
         "sagemaker:DescribeEndpoint",
@@ -103,50 +131,25 @@ pub async fn describe(
     )
     .await?;
     let config_name = ep.endpoint_config_name().unwrap_or_default().to_string();
-    let config_key = (region.to_string(), config_name.clone());
-    let cached = cache
-        .configs
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&config_key).cloned());
-    let config = match cached {
-        Some(c) => c,
-        None if config_name.is_empty() => ConfigInfo {
+    let config = if config_name.is_empty() {
+        ConfigInfo {
             instance_types: HashMap::new(),
             kms_key_id: None,
-        },
-        None => {
-            let c = call(
-                calls,
-                "sagemaker:DescribeEndpointConfig",
-                region,
-                profile,
-                client
-                    .describe_endpoint_config()
-                    .endpoint_config_name(&config_name)
-                    .send(),
-            )
-            .await?;
-            let info = ConfigInfo {
-                instance_types: c
-                    .production_variants()
-                    .iter()
-                    .map(|v| {
-                        (
-                            v.variant_name().unwrap_or_default().to_string(),
-                            v.instance_type().map(|t| t.as_str().to_string()),
-                        )
-                    })
-                    .collect(),
-                kms_key_id: c.kms_key_id().map(str::to_string),
-            };
-            if let Ok(mut cc) = cache.configs.lock() {
-                cc.insert(config_key, info.clone());
-            }
-            info
         }
+    } else {
+        // Configs never change: each is read once.
+        let slot = cache
+            .configs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((region.to_string(), config_name.clone()))
+            .or_default()
+            .clone();
+        slot.get_or_try_init(|| describe_config(client, calls, region, profile, &config_name))
+            .await?
+            .clone()
     };
-    let described = Described {
+    Ok(Described {
         variants: ep
             .production_variants()
             .iter()
@@ -161,9 +164,38 @@ pub async fn describe(
             .collect(),
         config_name,
         kms_key_id: config.kms_key_id.clone(),
-    };
-    if let Ok(mut c) = cache.endpoints.lock() {
-        c.insert(key, (listed.last_modified, described.clone()));
-    }
-    Ok(described)
+    })
+}
+
+async fn describe_config(
+    client: &Client,
+    calls: &Calls,
+    region: &str,
+    profile: Option<&str>,
+    config_name: &str,
+) -> Result<ConfigInfo, SourceError> {
+    let c = call(
+        calls,
+        "sagemaker:DescribeEndpointConfig",
+        region,
+        profile,
+        client
+            .describe_endpoint_config()
+            .endpoint_config_name(config_name)
+            .send(),
+    )
+    .await?;
+    Ok(ConfigInfo {
+        instance_types: c
+            .production_variants()
+            .iter()
+            .map(|v| {
+                (
+                    v.variant_name().unwrap_or_default().to_string(),
+                    v.instance_type().map(|t| t.as_str().to_string()),
+                )
+            })
+            .collect(),
+        kms_key_id: c.kms_key_id().map(str::to_string),
+    })
 }
