@@ -34,6 +34,7 @@ pub fn empty_state(width: u16, height: u16) -> AppState {
         rehearsal: false,
         accounts: Vec::new(),
         fanned_out: Vec::new(),
+        no_action: Default::default(),
     };
     let mut state = AppState::new(context, Keymap::default(), Thresholds::default(), t0());
     state.incident.id = "INC-2041".to_string();
@@ -105,5 +106,59 @@ pub fn demo_state_scaled(width: u16, height: u16, scale: demo::Scale) -> AppStat
         );
     }
     update(&mut state, Msg::Tick(t0() + Duration::seconds(30)));
+    state
+}
+
+/// The demo's rows spread over two accounts, as `[[accounts]]` would read them.
+pub fn two_accounts_state(width: u16, height: u16) -> AppState {
+    use crate::model::AccountRef;
+    use std::sync::Arc;
+    let mut state = demo_state(width, height, 1);
+    state.context.accounts = vec!["dev".into(), "prod".into()];
+    state.context.fanned_out = vec!["findings", "metrics"];
+    let accounts = [
+        Arc::new(AccountRef {
+            id: "111111111111".into(),
+            name: "dev".into(),
+        }),
+        Arc::new(AccountRef {
+            id: "333333333333".into(),
+            name: "prod".into(),
+        }),
+    ];
+    let whose = |i: usize| Some(accounts[i % 2].clone());
+    for pane in PaneId::ALL {
+        let mut data = demo_pane(pane, 1);
+        match &mut data {
+            PaneData::Endpoints(eps) => {
+                for (i, e) in eps.iter_mut().enumerate() {
+                    e.account = whose(i);
+                }
+            }
+            PaneData::SecurityGroups(d) => {
+                for (i, g) in d.groups.iter_mut().enumerate() {
+                    g.account = whose(i);
+                }
+            }
+            PaneData::Findings(d) => {
+                for (i, f) in d.findings.iter_mut().enumerate() {
+                    f.account = whose(i);
+                }
+            }
+            PaneData::Checklist(items) => {
+                for (i, c) in items.iter_mut().enumerate() {
+                    c.account = whose(i);
+                }
+            }
+        }
+        update(
+            &mut state,
+            Msg::Fetched {
+                pane,
+                at: t0(),
+                result: Ok(Fetched::complete(data)),
+            },
+        );
+    }
     state
 }

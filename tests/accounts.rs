@@ -14,21 +14,7 @@ use support::moto::Moto;
 const REGION: &str = "ap-southeast-1";
 
 fn seed(moto: &Moto) {
-    seed_with(moto, "seed_accounts.py");
-}
-
-fn seed_with(moto: &Moto, script: &str) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new(root.join(".venv/bin/python"))
-        .arg(root.join("tests/moto").join(script))
-        .arg(moto.url().rsplit(':').next().unwrap())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "seeding the accounts: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    moto.seed_script("seed_accounts.py", &[]);
 }
 
 fn config(accounts: &[(&str, &str)]) -> String {
@@ -42,9 +28,9 @@ fn config(accounts: &[(&str, &str)]) -> String {
         .collect()
 }
 
-/// `secdash --once --format json` against the emulator with this config: the snapshot and
-/// the exit code.
-fn once(moto: &Moto, state: &Path, config: &str, args: &[&str]) -> (Value, i32) {
+/// secdash against the emulator with this config, in this state directory: what it printed
+/// (stdout, stderr) and its exit code.
+fn secdash(moto: &Moto, state: &Path, config: &str, args: &[&str]) -> (String, String, i32) {
     std::fs::write(state.join("config.toml"), config).unwrap();
     let mut cmd = Command::cargo_bin("secdash").unwrap();
     cmd.env_clear()
@@ -55,14 +41,22 @@ fn once(moto: &Moto, state: &Path, config: &str, args: &[&str]) -> (Value, i32) 
     for (k, v) in moto.env() {
         cmd.env(k, v);
     }
-    let out = cmd
-        .args(["--once", "--format", "json", "--region", REGION])
-        .args(args)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("no JSON; stderr: {}", String::from_utf8_lossy(&out.stderr)));
-    (v, out.status.code().unwrap_or(-1))
+    let out = cmd.args(["--region", REGION]).args(args).output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// `secdash --once --format json` against the emulator with this config: the snapshot and
+/// the exit code.
+fn once(moto: &Moto, state: &Path, config: &str, args: &[&str]) -> (Value, i32) {
+    let args: Vec<&str> = ["--once", "--format", "json"].iter().chain(args).copied().collect();
+    let (out, err, code) = secdash(moto, state, config, &args);
+    let v: Value =
+        serde_json::from_str(&out).unwrap_or_else(|_| panic!("no JSON; stderr: {err}"));
+    (v, code)
 }
 
 fn groups_by_account(v: &Value) -> Vec<(String, String, String)> {
@@ -313,7 +307,7 @@ fn every_accounts_metrics_come_from_the_monitoring_account_in_one_call() {
 #[test]
 fn an_organizations_accounts_are_listed_and_read_through_the_member_role() {
     let moto = Moto::start();
-    seed_with(&moto, "seed_organization.py");
+    moto.seed_script("seed_organization.py", &[]);
     let state = tempfile::tempdir().unwrap();
     let config = "[organization]\nmember_role = \"SecdashReadOnly\"\naccounts = [\"ml-*\"]\n";
     let (v, _) = once(&moto, state.path(), config, &[]);
@@ -393,3 +387,102 @@ fn accounts_reached_through_their_own_profiles_need_no_base_credentials() {
     assert_eq!(v["accounts"][0]["status"], "ok", "{}", v["accounts"]);
     assert_eq!(v["accounts"][0]["reached"], "profile ml-dev");
 }
+
+/// The rules of each account's bastion group as the snapshot shows them: (account, group id,
+/// rule count).
+fn bastion_rules(v: &Value) -> Vec<(String, String, usize)> {
+    let mut out: Vec<(String, String, usize)> = v["security_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["name"].as_str().unwrap().ends_with("-bastion"))
+        .map(|g| {
+            (
+                g["account_name"].as_str().unwrap_or("none").to_string(),
+                g["id"].as_str().unwrap().to_string(),
+                g["rules"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn an_isolation_in_a_member_account_lands_there_and_is_restored_there() {
+    let moto = Moto::start();
+    seed(&moto);
+    let state = tempfile::tempdir().unwrap();
+    // dev and staging name their responder roles; prod has none, and is only watched.
+    let responder = |name: &str, id: &str| {
+        format!(
+            "[[accounts]]\nname = \"{name}\"\nrole_arn = \"arn:aws:iam::{id}:role/SecdashReadOnly\"\nresponder_role_arn = \"arn:aws:iam::{id}:role/SecdashResponder\"\n\n"
+        )
+    };
+    let config = responder("dev", "111111111111")
+        + &responder("staging", "222222222222")
+        + &config(&[("prod", "333333333333")]);
+    let (v, _) = once(&moto, state.path(), &config, &[]);
+    let before = bastion_rules(&v);
+    let [dev, prod, staging] = before.as_slice() else {
+        panic!("three bastions: {before:?}; errors: {}", v["errors"]);
+    };
+    assert!(dev.2 > 0 && staging.2 > 0, "{before:?}");
+
+    // With several accounts, an action names the one it runs in.
+    let (_, err, code) = secdash(&moto, state.path(), &config, &["isolate", &dev.1, "--yes"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("several accounts are configured (dev, staging, prod): name the one to act in with --account NAME"),
+        "{err}"
+    );
+    // An account without a responder role offers no action, and says why.
+    let (_, err, code) = secdash(
+        &moto,
+        state.path(),
+        &config,
+        &["--account", "prod", "isolate", &prod.1, "--yes"],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("account prod has no responder role"), "{err}");
+
+    let (out, err, code) = secdash(
+        &moto,
+        state.path(),
+        &config,
+        &["--account", "dev", "isolate", &dev.1, "--yes", "--incident", "INC-7"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("account dev (111111111111)"), "{out}");
+    assert!(
+        out.contains("through arn:aws:iam::111111111111:role/SecdashResponder"),
+        "{out}"
+    );
+    let (v, _) = once(&moto, state.path(), &config, &[]);
+    let after = bastion_rules(&v);
+    assert_eq!(after[0], (dev.0.clone(), dev.1.clone(), 0), "dev's group is isolated");
+    assert_eq!(after[1..], before[1..], "the other accounts' groups are untouched");
+
+    // The journal records the account and the role the action ran as.
+    let journal = std::fs::read_to_string(state.path().join("journal.jsonl")).unwrap();
+    let planned: Value = journal
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["event"] == "planned")
+        .unwrap();
+    assert_eq!(planned["account"], "111111111111");
+    assert_eq!(
+        planned["role_arn"],
+        "arn:aws:iam::111111111111:role/SecdashResponder"
+    );
+    assert_eq!(planned["plan"]["account"]["name"], "dev");
+    let entry = planned["entry"].as_str().unwrap();
+
+    // The restore goes to the account of the entry, with no --account to say so.
+    let (out, err, code) = secdash(&moto, state.path(), &config, &["restore", entry, "--yes"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("account dev (111111111111)"), "{out}");
+    let (v, _) = once(&moto, state.path(), &config, &[]);
+    assert_eq!(bastion_rules(&v), before, "dev's rules are back; nothing else moved");
+}
+

@@ -15,18 +15,7 @@ use support::moto::Moto;
 const REGION: &str = "ap-southeast-1";
 
 fn seed(moto: &Moto, world: &str) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new(root.join(".venv/bin/python"))
-        .arg(root.join("tests/moto/seed_checklist.py"))
-        .arg(moto.url().rsplit(':').next().unwrap())
-        .arg(world)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "seeding the {world} account: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    moto.seed_script("seed_checklist.py", &[world]);
 }
 
 /// `secdash --once --format json` against the emulator: the checklist items by id.

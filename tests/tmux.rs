@@ -254,6 +254,79 @@ fn isolate_a_group_from_the_tui_against_moto() {
     assert!(journal.contains("\"incident\":\"INC-TUI\""), "{journal}");
 }
 
+/// Several accounts against moto: a group of a member account isolated from the screen runs
+/// as that account's responder role and lands there; `u` restores it there; a row of an
+/// account without a responder role says why it offers no action.
+#[test]
+fn isolate_in_a_member_account_from_the_tui_against_moto() {
+    let moto = support::moto::Moto::start();
+    moto.seed_script("seed_accounts.py", &[]);
+    let state = tempfile::tempdir().unwrap();
+    let account = |name: &str, id: &str, responder: bool| {
+        let mut a = format!(
+            "[[accounts]]\nname = \"{name}\"\nrole_arn = \"arn:aws:iam::{id}:role/SecdashReadOnly\"\n"
+        );
+        if responder {
+            a += &format!("responder_role_arn = \"arn:aws:iam::{id}:role/SecdashResponder\"\n");
+        }
+        a + "\n"
+    };
+    let config = state.path().join("config.toml");
+    std::fs::write(
+        &config,
+        account("dev", "111111111111", true) + &account("prod", "333333333333", false),
+    )
+    .unwrap();
+    let env: String = moto
+        .env()
+        .iter()
+        .map(|(k, v)| format!("{k}={v} "))
+        .collect();
+    let cmd = format!(
+        "env -u NO_COLOR {env} SECDASH_STATE_DIR={dir} SECDASH_CONFIG={config} SECDASH_INCIDENT=INC-ORG {bin} --region ap-southeast-1; echo \"exited with $?\"; sleep 60",
+        dir = state.path().display(),
+        config = config.display(),
+        bin = env!("CARGO_BIN_EXE_secdash")
+    );
+    let t = Tmux::start("org-isolate", &cmd, 160, 40);
+    t.wait_for("dev-bastion");
+    t.send(&["2", "/"]);
+    t.type_text("prod-bastion");
+    t.send(&["Enter", "x"]);
+    t.wait_for("account prod has no responder role");
+    t.send(&["/", "C-u"]);
+    t.type_text("dev-bastion");
+    t.send(&["Enter", "x"]);
+    let s = t.wait_for("Confirm action");
+    assert!(s.contains("account dev (111111111111)"), "{s}");
+    let group = s
+        .split_whitespace()
+        .find(|w| w.starts_with("sg-"))
+        .unwrap()
+        .to_string();
+    t.type_text(&group);
+    t.send(&["Enter"]);
+    // Verified: the group read back through dev's role has none of its rules.
+    t.wait_for("verified");
+    let journal = std::fs::read_to_string(state.path().join("journal.jsonl")).unwrap();
+    assert!(
+        journal.contains("\"role_arn\":\"arn:aws:iam::111111111111:role/SecdashResponder\""),
+        "{journal}"
+    );
+    // `u` on the group: its entry is restored through dev's responder role.
+    t.send(&["u"]);
+    let s = t.wait_for("Confirm action");
+    assert!(s.contains("RESTORE") && s.contains("account dev (111111111111)"), "{s}");
+    // It re-opens SSH to the world: the id is typed out.
+    t.type_text(&group);
+    t.send(&["Enter"]);
+    t.wait_for("verified");
+    let journal = std::fs::read_to_string(state.path().join("journal.jsonl")).unwrap();
+    assert_eq!(journal.matches("\"event\":\"verified\"").count(), 2, "{journal}");
+    t.send(&["q"]);
+    t.wait_for("exited with 0");
+}
+
 /// The demo in tmux, its pid written to a file, then what the terminal looks like after.
 fn demo_with_pid(name: &str, extra_env: &str) -> (Tmux, std::path::PathBuf, tempfile::TempDir) {
     let state = tempfile::tempdir().unwrap();

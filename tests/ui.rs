@@ -7,7 +7,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use secdash::app::{AppState, Msg, update};
-use secdash::fixtures::{demo_pane, demo_state, empty_state, t0};
+use secdash::fixtures::{demo_pane, demo_state, empty_state, t0, two_accounts_state};
 use secdash::model::{FindingsData, PaneId, SecurityGroupsData};
 use secdash::panes::PaneData;
 use secdash::source::Fetched;
@@ -162,53 +162,6 @@ fn dashboard_at_160x45() {
     insta::assert_snapshot!(text);
 }
 
-/// The demo's rows spread over two accounts, as `[[accounts]]` would read them.
-fn two_accounts_state(width: u16, height: u16) -> AppState {
-    use secdash::model::AccountRef;
-    use std::sync::Arc;
-    let mut state = demo_state(width, height, 1);
-    state.context.accounts = vec!["dev".into(), "prod".into()];
-    state.context.fanned_out = vec!["findings", "metrics"];
-    let accounts = [
-        Arc::new(AccountRef {
-            id: "111111111111".into(),
-            name: "dev".into(),
-        }),
-        Arc::new(AccountRef {
-            id: "333333333333".into(),
-            name: "prod".into(),
-        }),
-    ];
-    let whose = |i: usize| Some(accounts[i % 2].clone());
-    for pane in PaneId::ALL {
-        let mut data = demo_pane(pane, 1);
-        match &mut data {
-            PaneData::Endpoints(eps) => {
-                for (i, e) in eps.iter_mut().enumerate() {
-                    e.account = whose(i);
-                }
-            }
-            PaneData::SecurityGroups(d) => {
-                for (i, g) in d.groups.iter_mut().enumerate() {
-                    g.account = whose(i);
-                }
-            }
-            PaneData::Findings(d) => {
-                for (i, f) in d.findings.iter_mut().enumerate() {
-                    f.account = whose(i);
-                }
-            }
-            PaneData::Checklist(items) => {
-                for (i, c) in items.iter_mut().enumerate() {
-                    c.account = whose(i);
-                }
-            }
-        }
-        fetched(&mut state, pane, Ok(data));
-    }
-    state
-}
-
 #[test]
 fn a_refresh_of_several_accounts_says_how_many_have_answered() {
     let mut state = two_accounts_state(120, 40);
@@ -267,14 +220,18 @@ fn several_accounts_lead_every_table_with_the_account() {
         detail.contains("in account") && detail.contains("dev (111111111111)"),
         "{detail}"
     );
-    // An action says why there is none.
+    // An action on a row of an account without a responder role says why there is none.
     let mut state = two_accounts_state(120, 40);
+    state.context.source = secdash::source::SourceKind::Aws;
+    for name in ["dev", "prod"] {
+        state.context.no_action.insert(
+            name.into(),
+            format!("account {name} has no responder role: actions there need responder_role_arn"),
+        );
+    }
     keys(&mut state, "2x");
     let refused = screen(&state);
-    assert!(
-        refused.contains("several accounts are watched: actions are off"),
-        "{refused}"
-    );
+    assert!(refused.contains("has no responder role"), "{refused}");
     // `m`: the checklist by account, items down, accounts across.
     let mut state = two_accounts_state(120, 40);
     keys(&mut state, "m");
@@ -681,6 +638,7 @@ fn a_restore_that_reopens_a_risky_rule_shows_it_and_wants_the_id() {
         notes: vec![],
         dry_run: None,
         subject: None,
+        account: None,
     };
     update(&mut s, Msg::Planned(Ok(p)));
     let text = screen(&s);

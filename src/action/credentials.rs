@@ -197,6 +197,7 @@ pub fn disable_key(key: &AccessKeyInfo, user: &PrincipalInfo, region: &str) -> P
             key.status.as_str(),
             day(&key.created)
         )),
+        account: None,
     }
 }
 
@@ -249,6 +250,7 @@ pub fn deny_user(
         notes,
         dry_run: None,
         subject: Some(format!("IAM user {} ({})", user, info.arn)),
+        account: None,
     }
 }
 
@@ -301,6 +303,7 @@ pub fn revoke_sessions(
             info.arn,
             duration_words(max)
         )),
+        account: None,
     }
 }
 

@@ -11,7 +11,7 @@ use super::cloud::Cloud;
 use super::journal::{Actor, Event, Journal, JournalError, JournalRead, Record, new_entry_id};
 use super::plan::{ActionKind, Before, GroupRef, Plan, Step};
 use crate::files::Lock;
-use crate::model::{Direction, SourceError};
+use crate::model::{AccountRef, Direction, SourceError};
 use chrono::Utc;
 use std::collections::HashMap;
 
@@ -80,7 +80,7 @@ impl Request {
 #[derive(Debug, thiserror::Error)]
 pub enum ActionError {
     #[error(
-        "read-only mode: secdash makes no changes (--read-only, SECDASH_READ_ONLY or read_only in the config)"
+        "read-only mode: secdash makes no changes (--read-only, SECDASH_READ_ONLY, read_only in the config or in the account's [[accounts]] entry)"
     )]
     ReadOnly,
     #[error(transparent)]
@@ -147,6 +147,9 @@ pub struct Executor {
     failpoint: Option<String>,
     /// A restore may lift a session revocation before the role's sessions have expired.
     force: bool,
+    /// The account of several the cloud acts in (through its responder role); `None`: the
+    /// credentials' own.
+    account: Option<AccountRef>,
 }
 
 impl Executor {
@@ -166,7 +169,15 @@ impl Executor {
             cloud,
             failpoint: None,
             force: false,
+            account: None,
         }
+    }
+
+    /// The cloud acts in this account of several: plans are stamped with it, and a plan or
+    /// journal entry of another account is refused.
+    pub fn in_account(mut self, account: Option<AccountRef>) -> Executor {
+        self.account = account;
+        self
     }
 
     /// `restore --force`: lift a session revocation early, knowing old sessions work again.
@@ -215,6 +226,24 @@ impl Executor {
         }
     }
 
+    /// A plan, or a journal entry to undo, is acted on only in the account it was made in:
+    /// the same resource id elsewhere is another resource.
+    fn here(&self, made_in: Option<&AccountRef>, what: &str) -> Result<(), ActionError> {
+        let id = |a: Option<&AccountRef>| a.map(|a| a.id.clone());
+        if id(made_in) == id(self.account.as_ref()) {
+            return Ok(());
+        }
+        let words = |a: Option<&AccountRef>| match a {
+            Some(a) => format!("account {} ({})", a.name, a.id),
+            None => "the credentials' own account".to_string(),
+        };
+        Err(ActionError::Refused(format!(
+            "{what} belongs to {}, and this would act in {}: nothing was done",
+            words(made_in),
+            words(self.account.as_ref())
+        )))
+    }
+
     /// New actions wait until the operator has seen damaged lines; restores do not.
     fn healthy(&self, journal: &JournalRead, kind: ActionKind) -> Result<(), ActionError> {
         let blocking = journal.blocking();
@@ -258,6 +287,7 @@ impl Executor {
     /// Journal, act step by step, verify, journal: all under the journal's lock.
     pub async fn execute(&self, plan: &Plan) -> Result<Outcome, ActionError> {
         self.guard()?;
+        self.here(plan.account.as_ref(), "the plan")?;
         let plan = &crate::action::credentials::at_execution(plan, Utc::now());
         let lock = self.journal.lock()?;
         let journal = self.journal.read()?;

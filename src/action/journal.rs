@@ -47,7 +47,11 @@ pub enum Event {
 pub struct Actor {
     pub caller_arn: Option<String>,
     pub profile: Option<String>,
+    /// The account acted in.
     pub account: Option<String>,
+    /// The responder role the action ran as, when secdash watches several accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -367,9 +367,22 @@ pub struct Plan {
     /// finding's type and title).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// The account of several it acts in (through that account's responder role); `None`
+    /// is the credentials' own account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<crate::model::AccountRef>,
 }
 
 impl Plan {
+    /// The account it acts in, for the operator to check: "staging (222222222222)", or the
+    /// credentials' own (`own`).
+    pub fn account_shown(&self, own: Option<&str>) -> String {
+        match &self.account {
+            Some(a) => format!("{} ({})", a.name, a.id),
+            None => own.unwrap_or("?").to_string(),
+        }
+    }
+
     /// Rules this plan opens again that the risk model flags (medium and worse), worst first,
     /// in words: a restore can re-open what an isolation closed.
     pub fn risks(&self) -> Vec<String> {
@@ -432,6 +445,7 @@ pub fn isolate(group_id: &str, vpc_id: Option<String>, rules: &[RuleSpec], regio
         ],
         dry_run: None,
         subject: None,
+        account: None,
     }
 }
 
@@ -463,6 +477,7 @@ pub fn revoke(
         ],
         dry_run: None,
         subject: None,
+        account: None,
     })
 }
 
@@ -526,6 +541,7 @@ pub fn contain(target: &str, interfaces: &[InterfaceBefore], incident: &str, reg
         ],
         dry_run: None,
         subject: None,
+        account: None,
     }
 }
 
@@ -572,6 +588,7 @@ pub fn archive(
         notes: vec![],
         dry_run: None,
         subject: None,
+        account: None,
     }
 }
 

@@ -408,4 +408,56 @@ mod tests {
         .unwrap_err();
         assert!(linked.to_string().contains("service-linked"), "{linked}");
     }
+
+    /// A plan, or an entry to restore, is acted on only in the account it was made in: the
+    /// same key id through another account's credentials is another key.
+    #[test]
+    fn a_plan_or_an_entry_of_one_account_is_refused_in_another() {
+        use crate::model::AccountRef;
+        let dir = tempfile::tempdir().unwrap();
+        let world = SharedWorld::new(World::new(1, 1));
+        let account = |id: &str, name: &str| {
+            Some(AccountRef {
+                id: id.into(),
+                name: name.into(),
+            })
+        };
+        let dev = executor(dir.path(), &world, false).in_account(account("111111111111", "dev"));
+        let prod = executor(dir.path(), &world, false).in_account(account("333333333333", "prod"));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let disable = Request::DisableKey {
+            access_key_id: LEAKED_KEY.into(),
+        };
+        let plan = rt.block_on(dev.plan(&disable)).unwrap();
+        assert_eq!(plan.account_shown(None), "dev (111111111111)");
+        let refused = rt.block_on(prod.execute(&plan)).unwrap_err().to_string();
+        assert!(
+            refused.contains("belongs to account dev (111111111111)")
+                && refused.contains("would act in account prod (333333333333)"),
+            "{refused}"
+        );
+        assert_eq!(
+            world.lock().iam.access_key(LEAKED_KEY).unwrap().status,
+            KeyStatus::Active,
+            "nothing was done"
+        );
+        let done = rt.block_on(dev.execute(&plan)).unwrap();
+        let restore = Request::Restore {
+            what: done.entry.clone(),
+        };
+        for elsewhere in [&prod, &executor(dir.path(), &world, false)] {
+            let refused = run(elsewhere, restore.clone()).unwrap_err().to_string();
+            assert!(
+                refused.contains(&format!("`secdash restore {}` restores it there", done.entry)),
+                "{refused}"
+            );
+        }
+        assert!(run(&dev, restore).unwrap().verified);
+        assert_eq!(
+            world.lock().iam.access_key(LEAKED_KEY).unwrap().status,
+            KeyStatus::Active
+        );
+    }
 }

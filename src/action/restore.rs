@@ -312,6 +312,7 @@ pub fn restore_chain(
         notes,
         dry_run: None,
         subject: None,
+        account: None,
     }
 }
 

@@ -43,8 +43,11 @@ impl Confirm {
     }
 }
 
-/// The request an action key makes of the selected row, and the region it is in.
-pub fn request_for(state: &AppState, action: Action) -> Result<(Request, String), String> {
+/// The request an action key makes of the selected row, and the region and account it is in.
+pub fn request_for(
+    state: &AppState,
+    action: Action,
+) -> Result<(Request, String, crate::model::RowAccount), String> {
     let row = state.selected_row().ok_or("select a row first")?;
     let i = row.item as usize;
     match (state.focus, action) {
@@ -73,7 +76,7 @@ pub fn request_for(state: &AppState, action: Action) -> Result<(Request, String)
                 }
                 _ => Request::Restore { what: g.id.clone() },
             };
-            Ok((request, g.region.clone()))
+            Ok((request, g.region.clone(), g.account.clone()))
         }
         (PaneId::Findings, Action::Archive | Action::Contain | Action::Restore) => {
             let f = state
@@ -109,7 +112,7 @@ pub fn request_for(state: &AppState, action: Action) -> Result<(Request, String)
                 }
                 _ => Request::Restore { what: f.id.clone() },
             };
-            Ok((request, f.region.clone()))
+            Ok((request, f.region.clone(), f.account.clone()))
         }
         (pane, action) => Err(format!(
             "{} works in {}",

@@ -297,6 +297,7 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
                     what: e.entry.clone(),
                 },
                 e.region.clone(),
+                e.plan.as_ref().and_then(|p| p.account.as_ref()),
             )
         }
         (_, KeyCode::Char('n')) => {

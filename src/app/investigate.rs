@@ -16,8 +16,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubjectsView {
     pub title: String,
-    /// Where actions on them run.
+    /// Where actions on them run: the region, and the account of several.
     pub region: String,
+    pub account: crate::model::RowAccount,
     pub items: Vec<FindingSubject>,
     pub selected: usize,
     /// How far back their timelines read.
@@ -101,6 +102,7 @@ pub fn open_subjects(state: &mut AppState) -> Vec<Effect> {
     state.subjects = Some(SubjectsView {
         title: format!("{} · {}", f.finding_type, f.title),
         region: f.region.clone(),
+        account: f.account.clone(),
         items,
         selected: 0,
         since: crate::trail::since_for(f.first_seen, state.now),
@@ -200,6 +202,8 @@ pub fn revoke_credentials(state: &mut AppState) -> Vec<Effect> {
     state.subjects = Some(SubjectsView {
         title: format!("credentials of incident {}", state.incident.id),
         region: watched_region(state),
+        // The incident's credentials may be in any account: acted on from a finding's list.
+        account: None,
         items,
         selected: 0,
         since: state.now - Duration::days(7),
@@ -217,6 +221,7 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
     let last = view.items.len().saturating_sub(1);
     let subject = view.items.get(view.selected).cloned();
     let region = view.region.clone();
+    let account = view.account.clone();
     let since = view.since;
     match (action, key.code) {
         (Some(Action::Quit), _) => {
@@ -245,7 +250,9 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
         (Some(Action::Contain | Action::Isolate), _) => {
             let Some(s) = subject else { return vec![] };
             return match containment(&s) {
-                Ok(request) => super::keys::request_action(state, request, region),
+                Ok(request) => {
+                    super::keys::request_action(state, request, region, account.as_deref())
+                }
                 Err(why) => {
                     state.flash = Some(Flash::refused(why, state.now));
                     vec![]
@@ -254,7 +261,12 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
         }
         (Some(Action::Restore), _) => {
             let Some(s) = subject else { return vec![] };
-            return super::keys::request_action(state, Request::Restore { what: s.id }, region);
+            return super::keys::request_action(
+                state,
+                Request::Restore { what: s.id },
+                region,
+                account.as_deref(),
+            );
         }
         (Some(Action::Copy), _) => {
             if let Some(s) = subject {

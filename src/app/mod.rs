@@ -8,6 +8,8 @@ mod overlay;
 pub use actions::ActionReport;
 pub use overlay::Overlay;
 pub mod command;
+mod context;
+pub use context::Context;
 pub mod detail;
 mod flash;
 pub use flash::Flash;
@@ -28,42 +30,12 @@ use crate::action::ActionFailure;
 use crate::metrics::{CloudWatchCost, Thresholds};
 use crate::model::{CheckItem, Endpoint, FindingsData, Identity, PaneId, SecurityGroupsData};
 use crate::panes::{CellContext, PaneData, RowRef, Target, Totals};
-use crate::source::{ApiCalls, Fetched, SourceError, SourceKind};
+use crate::source::{ApiCalls, Fetched, SourceError};
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use load::Load;
 use ratatui::layout::Rect;
 use std::collections::BTreeMap;
-
-/// What the dashboard is connected to, for the header.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Context {
-    pub source: SourceKind,
-    pub regions: Vec<String>,
-    pub profile: Option<String>,
-    pub endpoint_url: Option<String>,
-    pub read_only: bool,
-    pub window: chrono::Duration,
-    pub identity: Load<Identity>,
-    /// Journal entries that stopped part-way and were not resolved since.
-    pub unfinished: Vec<String>,
-    /// Lines of the journal that could not be read and were not acknowledged: no new action.
-    pub journal_damage: Vec<usize>,
-    /// `--demo` with its rehearsal: actions run against the demo's own simulated account.
-    pub rehearsal: bool,
-    /// The platform's accounts by name (empty: the credentials' own account only).
-    pub accounts: Vec<String>,
-    /// What is read account by account, no aggregation point being set ("findings").
-    pub fanned_out: Vec<&'static str>,
-}
-
-impl Context {
-    /// Actions need AWS (or the demo's rehearsal) and are hidden in read-only mode (the
-    /// executor refuses them anyway).
-    pub fn actions_enabled(&self) -> bool {
-        (self.source == SourceKind::Aws || self.rehearsal) && !self.read_only
-    }
-}
 
 /// Selection, scroll and filter of one pane.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -196,6 +168,8 @@ pub enum Effect {
     Plan {
         request: crate::action::Request,
         region: String,
+        /// The row's account, when secdash watches several: the plan runs there.
+        account: Option<crate::model::AccountRef>,
     },
     /// Carry out a confirmed plan.
     Execute(Box<crate::action::plan::Plan>),

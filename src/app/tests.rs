@@ -311,12 +311,53 @@ mod actions_flow {
             effects,
             vec![Effect::Plan {
                 request: Request::Isolate { group_id: group },
-                region: "ap-southeast-1".into()
+                region: "ap-southeast-1".into(),
+                account: None,
             }]
         );
         assert!(s.busy.is_some());
         // A second key while busy waits.
         assert!(press(&mut s, [key('x')]).is_empty());
+    }
+
+    /// With several accounts an action is planned in the selected row's account; a row of an
+    /// account without a responder role offers none, and says why.
+    #[test]
+    fn with_several_accounts_an_action_runs_in_the_rows_account() {
+        let mut s = crate::fixtures::two_accounts_state(200, 60);
+        s.context.source = SourceKind::Aws;
+        s.context.no_action.insert(
+            "prod".into(),
+            "account prod has no responder role: actions there need responder_role_arn".into(),
+        );
+        press(&mut s, [key('2')]);
+        let groups = s.security_groups().unwrap().groups.clone();
+        let rows = s.view(PaneId::SecurityGroups).rows.clone();
+        let at = |name: &str| {
+            rows.iter()
+                .position(|r| groups[r.item as usize].account.as_ref().unwrap().name == name)
+                .unwrap()
+        };
+        s.view_mut(PaneId::SecurityGroups).selected = at("prod");
+        assert!(press(&mut s, [key('x')]).is_empty());
+        let flash = s.flash.clone().unwrap().text;
+        assert!(flash.contains("account prod has no responder role"), "{flash}");
+        assert!(s.busy.is_none());
+
+        let dev = at("dev");
+        s.view_mut(PaneId::SecurityGroups).selected = dev;
+        let g = &groups[rows[dev].item as usize];
+        assert_eq!(
+            press(&mut s, [key('x')]),
+            vec![Effect::Plan {
+                request: Request::Isolate {
+                    group_id: g.id.clone()
+                },
+                region: g.region.clone(),
+                account: g.account.as_deref().cloned(),
+            }]
+        );
+        assert_eq!(g.account.as_ref().unwrap().id, "111111111111");
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub struct AccountFile {
     pub regions: Option<Vec<String>>,
     /// No action may change anything in this account.
     pub read_only: Option<bool>,
+    /// The role actions in this account run as (isolate, contain, restore…), assumed from the
+    /// credentials that reach the account; without it secdash only watches the account.
+    pub responder_role_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +53,30 @@ pub struct AccountConfig {
     pub reach: Reach,
     pub regions: Option<Vec<String>>,
     pub read_only: bool,
+    /// The responder role's ARN: actions in this account run as it.
+    pub responder: Option<String>,
+}
+
+/// Why secdash takes no action in an account, in the words shown on the row.
+pub fn no_action(account: &AccountConfig) -> Option<String> {
+    if account.read_only {
+        Some(format!(
+            "account {} is read-only (read_only in its [[accounts]] entry): no action there",
+            account.name
+        ))
+    } else if account.responder.is_none() {
+        Some(format!(
+            "account {} has no responder role: actions there need responder_role_arn in its [[accounts]] entry (or [organization] responder_role)",
+            account.name
+        ))
+    } else {
+        None
+    }
+}
+
+/// The account id of a role ARN (`arn:aws:iam::ID:role/NAME`).
+pub fn role_account(arn: &str) -> Option<&str> {
+    is_role_arn(arn).then(|| arn.split(':').nth(4)).flatten()
 }
 
 fn is_role_arn(arn: &str) -> bool {
@@ -128,11 +155,39 @@ pub fn resolve(
         if let Some(r) = &a.regions {
             check_regions(origin, r)?;
         }
+        let responder = match &a.responder_role_arn {
+            None => None,
+            Some(arn) => {
+                let shown = crate::sanitize::clean_with_limit(arn, 80);
+                let Some(id) = role_account(arn) else {
+                    return Err(bad(
+                        &key("responder_role_arn"),
+                        format!(
+                            "{shown:?} is not a role ARN like arn:aws:iam::123456789012:role/SecdashResponder"
+                        ),
+                    ));
+                };
+                // A responder role elsewhere would act in an account other than the row's.
+                if let Reach::Role { arn: read, .. } = &reach
+                    && role_account(read) != Some(id)
+                {
+                    return Err(bad(
+                        &key("responder_role_arn"),
+                        format!(
+                            "{shown:?} is in account {id}, but {name:?} is read through account {}: the responder role must be in the account it acts in",
+                            role_account(read).unwrap_or("?")
+                        ),
+                    ));
+                }
+                Some(arn.clone())
+            }
+        };
         out.push(AccountConfig {
             name: name.to_string(),
             reach,
             regions: a.regions.clone(),
             read_only: a.read_only.unwrap_or(false),
+            responder,
         });
     }
     if chosen.is_empty() {
@@ -159,6 +214,9 @@ pub struct OrganizationFile {
     /// Only the accounts whose names match one of these (`*` wildcards); all active accounts
     /// without it.
     pub accounts: Option<Vec<String>>,
+    /// The role actions run as in each account (the same name in every one); without it the
+    /// organization is only watched.
+    pub responder_role: Option<String>,
 }
 
 /// The organization's accounts are listed (organizations:ListAccounts) and the member role
@@ -168,6 +226,7 @@ pub struct Organization {
     pub member_role: String,
     pub external_id: Option<String>,
     pub patterns: Vec<String>,
+    pub responder_role: Option<String>,
 }
 
 impl Organization {
@@ -196,6 +255,10 @@ impl Organization {
                 },
                 regions: None,
                 read_only: false,
+                responder: self
+                    .responder_role
+                    .as_ref()
+                    .map(|r| format!("arn:aws:iam::{id}:role/{r}")),
             })
             .collect()
     }
@@ -208,25 +271,33 @@ pub fn organization(
     let Some(f) = file else {
         return Ok(None);
     };
-    let role = f.member_role.trim();
-    if role.is_empty()
-        || !role
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
-    {
-        return Err(ConfigError::Invalid {
-            origin: origin.to_string(),
-            key: "organization.member_role".into(),
-            reason: format!(
-                "must name a role, like SecdashReadOnly; got {:?}",
-                crate::sanitize::clean_with_limit(role, 64)
-            ),
-        });
-    }
+    let role_name = |key: &str, role: &str, like: &str| {
+        let role = role.trim();
+        if role.is_empty()
+            || !role
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
+        {
+            return Err(ConfigError::Invalid {
+                origin: origin.to_string(),
+                key: format!("organization.{key}"),
+                reason: format!(
+                    "must name a role, like {like}; got {:?}",
+                    crate::sanitize::clean_with_limit(role, 64)
+                ),
+            });
+        }
+        Ok(role.to_string())
+    };
     Ok(Some(Organization {
-        member_role: role.to_string(),
+        member_role: role_name("member_role", &f.member_role, "SecdashReadOnly")?,
         external_id: f.external_id.clone(),
         patterns: f.accounts.clone().unwrap_or_default(),
+        responder_role: f
+            .responder_role
+            .as_deref()
+            .map(|r| role_name("responder_role", r, "SecdashResponder"))
+            .transpose()?,
     }))
 }
 
@@ -359,6 +430,7 @@ mod tests {
             profile: None,
             regions: None,
             read_only: None,
+            responder_role_arn: None,
         }
     }
 
@@ -437,6 +509,7 @@ mod tests {
                 member_role: "SecdashReadOnly".into(),
                 external_id: None,
                 accounts: Some(vec!["ml-*".into()]),
+                responder_role: Some("SecdashResponder".into()),
             }),
             "config",
         )
@@ -454,13 +527,74 @@ mod tests {
             found[0].reach.describe(),
             "role arn:aws:iam::111111111111:role/SecdashReadOnly"
         );
-        let e = narrow(found, &["prod".into()]).unwrap_err();
+        let e = narrow(found.clone(), &["prod".into()]).unwrap_err();
         assert!(reason(e).contains("no account is named \"prod\"; there are ml-dev"));
+        assert_eq!(
+            found[0].responder.as_deref(),
+            Some("arn:aws:iam::111111111111:role/SecdashResponder")
+        );
         let bad = OrganizationFile {
             member_role: "role with spaces".into(),
             external_id: None,
             accounts: None,
+            responder_role: None,
         };
         assert!(organization(Some(&bad), "config").is_err());
+        let bad = OrganizationFile {
+            member_role: "SecdashReadOnly".into(),
+            responder_role: Some("no way".into()),
+            ..bad
+        };
+        let e = organization(Some(&bad), "config").unwrap_err();
+        assert!(reason(e).contains("organization.responder_role"));
+    }
+
+    #[test]
+    fn a_responder_role_acts_only_in_its_own_account() {
+        let with = |arn: &str| AccountFile {
+            responder_role_arn: Some(arn.into()),
+            ..role("staging", "arn:aws:iam::222222222222:role/SecdashReadOnly")
+        };
+        let ok_one = resolve(
+            &[with("arn:aws:iam::222222222222:role/SecdashResponder")],
+            &[],
+            "config",
+            ok,
+        )
+        .unwrap();
+        assert_eq!(no_action(&ok_one[0]), None);
+        let e = resolve(
+            &[with("arn:aws:iam::111111111111:role/SecdashResponder")],
+            &[],
+            "config",
+            ok,
+        )
+        .unwrap_err();
+        let e = reason(e);
+        assert!(e.contains("accounts[0].responder_role_arn"), "{e}");
+        assert!(e.contains("must be in the account it acts in"), "{e}");
+        let e = resolve(&[with("SecdashResponder")], &[], "config", ok).unwrap_err();
+        assert!(reason(e).contains("is not a role ARN"));
+        let watched = resolve(
+            &[role("dev", "arn:aws:iam::111111111111:role/R")],
+            &[],
+            "config",
+            ok,
+        )
+        .unwrap();
+        assert!(
+            no_action(&watched[0])
+                .unwrap()
+                .contains("account dev has no responder role")
+        );
+        let read_only = AccountConfig {
+            read_only: true,
+            ..ok_one[0].clone()
+        };
+        assert!(no_action(&read_only).unwrap().contains("is read-only"));
+        assert_eq!(
+            role_account("arn:aws:iam::222222222222:role/R"),
+            Some("222222222222")
+        );
     }
 }

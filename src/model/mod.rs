@@ -73,7 +73,7 @@ pub struct Identity {
 
 /// The account a row belongs to, when secdash watches several (`None` with one). Shared: the
 /// rows of an account point to one copy.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct AccountRef {
     pub id: String,
     pub name: String,

@@ -5,6 +5,7 @@
 
 pub mod commands;
 pub mod once;
+pub mod responders;
 pub mod startup;
 pub mod trail;
 pub mod tui;
@@ -112,15 +113,10 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             .context("no state directory: set SECDASH_STATE_DIR")?;
         return commands::run(command, &config, &state_dir, &rt);
     }
-    // An action needs a responder role in the row's account, which secdash cannot assume yet:
-    // with several accounts the dashboard watches, and never acts in the wrong one.
-    let mut config = config;
+    // With several accounts an action runs in its row's account, as that account's responder.
     let many_accounts = !cli.demo && (!config.accounts.is_empty() || config.organization.is_some());
-    if many_accounts {
-        config.read_only = true;
-    }
-    let config = config;
     let mut platform: Option<Arc<AccountsSource>> = None;
+    let mut no_action = std::collections::BTreeMap::new();
     let now = chrono::Utc::now();
     let mut actions: Option<tui::ActionRunner> = None;
     // The demo rehearses in a state directory of its own, removed when it ends: nothing it
@@ -141,8 +137,9 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         None if cli.demo => None,
         None => config.state_dir.clone(),
     };
-    let runner = |backend, dir: &std::path::Path| tui::ActionRunner {
+    let runner = |backend, responders, dir: &std::path::Path| tui::ActionRunner {
         backend,
+        responders,
         journal: Journal::in_dir(dir),
         profile: config.profile.clone(),
         read_only: config.read_only,
@@ -180,7 +177,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             match &rehearsal_dir {
                 Some(dir) => {
                     let (demo, world) = demo.with_world();
-                    actions = Some(runner(tui::Backend::Rehearsal(world), dir.path()));
+                    actions = Some(runner(tui::Backend::Rehearsal(world), None, dir.path()));
                     Arc::new(demo)
                 }
                 None => Arc::new(demo),
@@ -213,12 +210,25 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         let aws: Arc<dyn crate::source::Source> =
             Arc::new(AwsSource::new(&session, &config.regions));
         if many_accounts {
-            let many = Arc::new(rt.block_on(accounts_source(&session, &config, aws))?);
+            let accounts = rt.block_on(platform_accounts(&session, &config))?;
+            let many = Arc::new(rt.block_on(accounts_source(&session, &config, &accounts, aws)));
+            no_action = accounts
+                .iter()
+                .filter_map(|a| Some((a.name.clone(), config::accounts::no_action(a)?)))
+                .collect();
+            if let Some(dir) = &state_dir {
+                let responders = responders::Responders::new(session.clone(), accounts);
+                actions = Some(runner(
+                    tui::Backend::Aws(Box::new(session)),
+                    Some(Arc::new(responders)),
+                    dir,
+                ));
+            }
             platform = Some(many.clone());
             many
         } else {
             if let Some(dir) = &state_dir {
-                actions = Some(runner(tui::Backend::Aws(Box::new(session)), dir));
+                actions = Some(runner(tui::Backend::Aws(Box::new(session)), None, dir));
             }
             aws
         }
@@ -231,6 +241,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     let mut state = startup::initial_state(&config, source.kind(), recorded, now);
     if let Some(p) = &platform {
         state.context.accounts = p.statuses().into_iter().map(|s| s.name).collect();
+        state.context.no_action = no_action;
         // Said in the header: what costs a read per account, AWS not aggregating it.
         if config.aggregation.guardduty_admin.is_none() {
             state.context.fanned_out.push("findings");
@@ -438,14 +449,12 @@ fn init_logging(config: &Config, explicit: Option<PathBuf>) {
         .try_init();
 }
 
-/// The platform's accounts as one source: each account's session (its role assumed from the
-/// base credentials, or its profile) and its own regions. An `[organization]`'s accounts are
-/// listed first; `--account` then narrows them.
-async fn accounts_source(
+/// The platform's accounts: the config's, and an `[organization]`'s as listed, narrowed by
+/// `--account`.
+pub(super) async fn platform_accounts(
     base: &Session,
     config: &Config,
-    caller: Arc<dyn Source>,
-) -> anyhow::Result<AccountsSource> {
+) -> anyhow::Result<Vec<config::accounts::AccountConfig>> {
     let mut accounts = config.accounts.clone();
     if let Some(org) = &config.organization {
         let listed = crate::source::aws::organization::accounts(base)
@@ -483,8 +492,19 @@ async fn accounts_source(
             "no account to read: the organization has no active account matching [organization] accounts"
         );
     }
+    Ok(accounts)
+}
+
+/// The platform's accounts as one source: each account's session (its role assumed from the
+/// base credentials, or its profile) and its own regions.
+async fn accounts_source(
+    base: &Session,
+    config: &Config,
+    accounts: &[config::accounts::AccountConfig],
+    caller: Arc<dyn Source>,
+) -> AccountsSource {
     let mut members = Vec::new();
-    for a in &accounts {
+    for a in accounts {
         let session = match &a.reach {
             Reach::Role { arn, external_id } => base.assuming(arn, external_id.as_deref()).await,
             Reach::Profile(profile) => base.with_profile(profile).await,
@@ -496,9 +516,7 @@ async fn accounts_source(
             source: Arc::new(AwsSource::new(&session, &regions)),
         });
     }
-    Ok(
-        AccountsSource::new(members, caller, config.account_concurrency)
-            .with_guardduty_admin(config.aggregation.guardduty_admin.as_deref())
-            .with_cloudwatch_monitoring(config.aggregation.cloudwatch_monitoring.as_deref()),
-    )
+    AccountsSource::new(members, caller, config.account_concurrency)
+        .with_guardduty_admin(config.aggregation.guardduty_admin.as_deref())
+        .with_cloudwatch_monitoring(config.aggregation.cloudwatch_monitoring.as_deref())
 }

@@ -41,6 +41,7 @@ pub fn initial_state(
         // Set by the run once the accounts are known (an organization's are listed).
         accounts: Vec::new(),
         fanned_out: Vec::new(),
+        no_action: Default::default(),
     };
     let mut state = AppState::new(
         context,

@@ -8,7 +8,7 @@ use crate::action::ActionFailure;
 use crate::app::{AppState, Effect, Msg, update};
 use crate::config::Config;
 use crate::fetch::FetchPlan;
-use crate::model::PaneId;
+use crate::model::{AccountRef, PaneId};
 use crate::theme::Theme;
 use crate::ui;
 use anyhow::Context as _;
@@ -32,6 +32,8 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct ActionRunner {
     pub backend: Backend,
+    /// With several accounts: each one's responder role (actions run in the row's account).
+    pub responders: Option<Arc<super::responders::Responders>>,
     pub journal: crate::action::journal::Journal,
     pub profile: Option<String>,
     pub read_only: bool,
@@ -40,34 +42,51 @@ pub struct ActionRunner {
 }
 
 impl ActionRunner {
-    /// An executor for one action, journalling under the incident the screen shows.
-    fn executor(
+    /// An executor for one action, journalling under the incident the screen shows; with
+    /// several accounts, acting in `account` as its responder role.
+    async fn executor(
         &self,
         region: &str,
+        account: Option<&AccountRef>,
         identity: Option<&crate::model::Identity>,
         incident: &crate::app::incident::Incident,
-    ) -> crate::action::Executor {
-        let actor = crate::action::journal::Actor {
+    ) -> Result<crate::action::Executor, ActionFailure> {
+        let mut actor = crate::action::journal::Actor {
             caller_arn: identity.and_then(|i| i.caller_arn.clone()),
             account: identity.and_then(|i| i.account.clone()),
             profile: self.profile.clone(),
+            role_arn: None,
         };
-        crate::action::Executor::new(
-            self.read_only,
+        let mut read_only = self.read_only;
+        let cloud: Box<dyn crate::action::cloud::Cloud> =
+            match (&self.backend, &self.responders, account) {
+                (Backend::Aws(_), Some(responders), Some(account)) => {
+                    let acting = responders.acting(account, None).await?;
+                    actor.account = Some(account.id.clone());
+                    actor.role_arn = Some(acting.role_arn);
+                    read_only |= acting.read_only;
+                    Box::new(crate::action::aws::AwsActions::new(&acting.session, region))
+                }
+                (_, Some(_), None) | (_, None, Some(_)) => {
+                    return Err("which account this is in is not known: nothing was done".into());
+                }
+                (Backend::Aws(session), None, None) => {
+                    Box::new(crate::action::aws::AwsActions::new(session, region))
+                }
+                (Backend::Rehearsal(world), ..) => {
+                    Box::new(crate::action::rehearsal::Rehearsal::new(world.clone()))
+                }
+            };
+        Ok(crate::action::Executor::new(
+            read_only,
             self.journal.clone(),
             actor,
             incident.id.clone(),
-            match &self.backend {
-                Backend::Aws(session) => {
-                    Box::new(crate::action::aws::AwsActions::new(session, region))
-                }
-                Backend::Rehearsal(world) => {
-                    Box::new(crate::action::rehearsal::Rehearsal::new(world.clone()))
-                }
-            },
+            cloud,
         )
+        .in_account(account.cloned())
         .incident_named(incident.named)
-        .with_failpoint(self.failpoint.clone())
+        .with_failpoint(self.failpoint.clone()))
     }
 }
 
@@ -305,7 +324,11 @@ async fn event_loop_inner(
                     Effect::Quit => break 'outer,
                     Effect::Refresh(pane) => wakers[pane.index()].notify_one(),
                     // Actions run in their own tasks: input and fetches never wait for them.
-                    Effect::Plan { request, region } => {
+                    Effect::Plan {
+                        request,
+                        region,
+                        account,
+                    } => {
                         let tx = action_tx.clone();
                         let runner = actions.clone();
                         let identity = state.context.identity.data().cloned();
@@ -316,11 +339,15 @@ async fn event_loop_inner(
                                     Err("actions are off: there is no state directory to journal them in (set SECDASH_STATE_DIR)"
                                         .into())
                                 }
-                                Some(r) => r
-                                    .executor(&region, identity.as_ref(), &incident)
-                                    .plan(&request)
+                                Some(r) => match r
+                                    .executor(&region, account.as_ref(), identity.as_ref(), &incident)
                                     .await
-                                    .map_err(ActionFailure::from),
+                                {
+                                    Ok(executor) => {
+                                        executor.plan(&request).await.map_err(ActionFailure::from)
+                                    }
+                                    Err(e) => Err(e),
+                                },
                             };
                             let _ = tx.send(Msg::Planned(msg));
                         }));
@@ -453,17 +480,27 @@ async fn event_loop_inner(
                         action_tasks.push(tokio::spawn(async move {
                             let msg = match &runner {
                                 None => Err("actions are off: there is no state directory to journal them in".into()),
-                                Some(r) => r
-                                    .executor(&plan.region, identity.as_ref(), &incident)
-                                    .execute(&plan)
+                                Some(r) => match r
+                                    .executor(
+                                        &plan.region,
+                                        plan.account.as_ref(),
+                                        identity.as_ref(),
+                                        &incident,
+                                    )
                                     .await
-                                    .map(|o| crate::app::ActionReport {
-                                        message: o.message,
-                                        entry: o.entry,
-                                        verified: o.verified,
-                                        action: o.plan.action,
-                                    })
-                                    .map_err(ActionFailure::from),
+                                {
+                                    Ok(executor) => executor
+                                        .execute(&plan)
+                                        .await
+                                        .map(|o| crate::app::ActionReport {
+                                            message: o.message,
+                                            entry: o.entry,
+                                            verified: o.verified,
+                                            action: o.plan.action,
+                                        })
+                                        .map_err(ActionFailure::from),
+                                    Err(e) => Err(e),
+                                },
                             };
                             let _ = tx.send(Msg::ActionDone(msg));
                             if let Some(r) = runner

@@ -148,12 +148,13 @@ pub fn confirm(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(c) = &state.confirm else { return };
     let plan = &c.plan;
     let rect = centered(area, 80, 70);
-    let account = state
-        .context
-        .identity
-        .data()
-        .and_then(|i| i.account.clone())
-        .unwrap_or_else(|| "?".into());
+    let account = plan.account_shown(
+        state
+            .context
+            .identity
+            .data()
+            .and_then(|i| i.account.as_deref()),
+    );
     let clean = crate::sanitize::clean;
     let mut lines: Vec<Line> = vec![Line::from(vec![
         Span::styled(

@@ -5,8 +5,9 @@ Run by tests/accounts.rs as: python seed_accounts.py PORT
 
 Each member account is entered as AWS Organizations lets its management account do, through
 OrganizationAccountAccessRole; there the account's read-only role for secdash is created, and
-a security group with an open SSH rule named after the account. The account `444444444444`
-gets a group but no secdash role, so assuming it fails. moto keys each request to the account
+a security group with an open SSH rule named after the account. dev and staging also have
+secdash's responder role, which actions there run as; prod has none. The account
+`444444444444` gets a group but no secdash role, so assuming it fails. moto keys each request to the account
 of the assumed role's credentials.
 
 GuardDuty: `prod` is the organization's delegated administrator, with dev and staging as
@@ -41,12 +42,13 @@ sts = client("sts")
 for account, name in MEMBERS.items():
     creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
                             RoleSessionName="seed")["Credentials"]
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+        "Action": "sts:AssumeRole"}]})
     if name != "sandbox":
-        client("iam", creds).create_role(
-            RoleName="SecdashReadOnly",
-            AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                "Action": "sts:AssumeRole"}]}))
+        client("iam", creds).create_role(RoleName="SecdashReadOnly", AssumeRolePolicyDocument=trust)
+    if name in ("dev", "staging"):
+        client("iam", creds).create_role(RoleName="SecdashResponder", AssumeRolePolicyDocument=trust)
     ec2 = client("ec2", creds)
     vpc = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v["IsDefault"]][0]
     group = ec2.create_security_group(GroupName=f"{name}-bastion", Description=name,

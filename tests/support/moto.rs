@@ -58,6 +58,24 @@ impl Moto {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// Runs a seeding script of tests/moto (boto3, through the API) against this server, with
+    /// its port and `args`; fails the test with the script's error.
+    #[allow(dead_code)] // Not every test crate seeds by script.
+    pub fn seed_script(&self, script: &str, args: &[&str]) {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let out = Command::new(python())
+            .arg(root.join("tests/moto").join(script))
+            .arg(self.port.to_string())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "seeding with {script} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// An SDK config for seeding the emulator through the API.
     pub async fn sdk(&self, region: &str) -> SdkConfig {
         aws_config::defaults(BehaviorVersion::latest())

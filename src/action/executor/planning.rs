@@ -137,6 +137,7 @@ impl Executor {
         if plan.region.is_empty() {
             plan.region = region;
         }
+        plan.account = self.account.clone();
         Ok(plan)
     }
 
@@ -188,6 +189,9 @@ impl Executor {
             let p = e.plan.as_ref().ok_or_else(|| {
                 ActionError::NotFound(format!("journal entry {id} has no plan to restore from"))
             })?;
+            // `secdash restore ENTRY` acts where the entry was made, whatever the screen shows.
+            self.here(p.account.as_ref(), &format!("journal entry {id}"))
+                .map_err(|e| ActionError::Refused(format!("{e}; `secdash restore {id}` restores it there")))?;
             chain.push((&e.entry, p));
         }
         let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
