@@ -413,14 +413,15 @@ fn an_isolation_in_a_member_account_lands_there_and_is_restored_there() {
     let moto = Moto::start();
     seed(&moto);
     let state = tempfile::tempdir().unwrap();
-    // dev and staging name their responder roles; prod has none, and is only watched.
+    // dev and staging name their responder roles, staging is read-only; prod has no responder
+    // role, and is only watched.
     let responder = |name: &str, id: &str| {
         format!(
             "[[accounts]]\nname = \"{name}\"\nrole_arn = \"arn:aws:iam::{id}:role/SecdashReadOnly\"\nresponder_role_arn = \"arn:aws:iam::{id}:role/SecdashResponder\"\n\n"
         )
     };
     let config = responder("dev", "111111111111")
-        + &responder("staging", "222222222222")
+        + &responder("staging", "222222222222").replace("\n\n", "\nread_only = true\n\n")
         + &config(&[("prod", "333333333333")]);
     let (v, _) = once(&moto, state.path(), &config, &[]);
     let before = bastion_rules(&v);
@@ -445,6 +446,15 @@ fn an_isolation_in_a_member_account_lands_there_and_is_restored_there() {
     );
     assert_ne!(code, 0);
     assert!(err.contains("account prod has no responder role"), "{err}");
+    // A read-only account is refused where read-only mode is: by the executor, before a plan.
+    let (_, err, code) = secdash(
+        &moto,
+        state.path(),
+        &config,
+        &["--account", "staging", "isolate", &staging.1, "--yes"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("read-only mode: secdash makes no changes"), "{err}");
 
     let (out, err, code) = secdash(
         &moto,
