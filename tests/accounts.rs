@@ -8,7 +8,7 @@ mod support;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use support::moto::Moto;
 
 const REGION: &str = "ap-southeast-1";
@@ -52,10 +52,13 @@ fn secdash(moto: &Moto, state: &Path, config: &str, args: &[&str]) -> (String, S
 /// `secdash --once --format json` against the emulator with this config: the snapshot and
 /// the exit code.
 fn once(moto: &Moto, state: &Path, config: &str, args: &[&str]) -> (Value, i32) {
-    let args: Vec<&str> = ["--once", "--format", "json"].iter().chain(args).copied().collect();
+    let args: Vec<&str> = ["--once", "--format", "json"]
+        .iter()
+        .chain(args)
+        .copied()
+        .collect();
     let (out, err, code) = secdash(moto, state, config, &args);
-    let v: Value =
-        serde_json::from_str(&out).unwrap_or_else(|_| panic!("no JSON; stderr: {err}"));
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("no JSON; stderr: {err}"));
     (v, code)
 }
 
@@ -454,13 +457,24 @@ fn an_isolation_in_a_member_account_lands_there_and_is_restored_there() {
         &["--account", "staging", "isolate", &staging.1, "--yes"],
     );
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("read-only mode: secdash makes no changes"), "{err}");
+    assert!(
+        err.contains("read-only mode: secdash makes no changes"),
+        "{err}"
+    );
 
     let (out, err, code) = secdash(
         &moto,
         state.path(),
         &config,
-        &["--account", "dev", "isolate", &dev.1, "--yes", "--incident", "INC-7"],
+        &[
+            "--account",
+            "dev",
+            "isolate",
+            &dev.1,
+            "--yes",
+            "--incident",
+            "INC-7",
+        ],
     );
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("account dev (111111111111)"), "{out}");
@@ -470,8 +484,16 @@ fn an_isolation_in_a_member_account_lands_there_and_is_restored_there() {
     );
     let (v, _) = once(&moto, state.path(), &config, &[]);
     let after = bastion_rules(&v);
-    assert_eq!(after[0], (dev.0.clone(), dev.1.clone(), 0), "dev's group is isolated");
-    assert_eq!(after[1..], before[1..], "the other accounts' groups are untouched");
+    assert_eq!(
+        after[0],
+        (dev.0.clone(), dev.1.clone(), 0),
+        "dev's group is isolated"
+    );
+    assert_eq!(
+        after[1..],
+        before[1..],
+        "the other accounts' groups are untouched"
+    );
 
     // The journal records the account and the role the action ran as.
     let journal = std::fs::read_to_string(state.path().join("journal.jsonl")).unwrap();
@@ -493,6 +515,9 @@ fn an_isolation_in_a_member_account_lands_there_and_is_restored_there() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("account dev (111111111111)"), "{out}");
     let (v, _) = once(&moto, state.path(), &config, &[]);
-    assert_eq!(bastion_rules(&v), before, "dev's rules are back; nothing else moved");
+    assert_eq!(
+        bastion_rules(&v),
+        before,
+        "dev's rules are back; nothing else moved"
+    );
 }
-

@@ -9,7 +9,7 @@ mod support;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use support::moto::Moto;
 
 const REGION: &str = "ap-southeast-1";

@@ -169,7 +169,25 @@ fn three_accounts_in_one_view_filtered_and_as_a_matrix() {
     t.send(&["Escape", "z", "4", "m"]);
     let s = t.wait_for("Checklist by account (3)");
     assert!(s.contains("dev") && s.contains("prod"), "{s}");
-    t.send(&["Escape", "q"]);
+    // An isolation rehearsed in staging's own world; prod, with no responder role, says so.
+    t.send(&["Escape", "2", "/"]);
+    t.type_text("prod windows-bastion");
+    t.send(&["Enter", "x"]);
+    t.wait_for("account prod has no responder role");
+    t.send(&["/", "C-u"]);
+    t.type_text("staging windows-bastion");
+    t.send(&["Enter", "x"]);
+    let s = t.wait_for("Confirm action");
+    assert!(s.contains("account staging (222222222222)"), "{s}");
+    t.send(&["Tab", "Enter"]);
+    t.wait_for("verified");
+    let s = t.wait_for("isolated · adhoc-");
+    let isolated: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains("isolated · adhoc-"))
+        .collect();
+    assert!(isolated.iter().all(|l| l.contains("staging")), "{s}");
+    t.send(&["q"]);
     t.wait_for("exited with 0");
 }
 
@@ -316,13 +334,20 @@ fn isolate_in_a_member_account_from_the_tui_against_moto() {
     // `u` on the group: its entry is restored through dev's responder role.
     t.send(&["u"]);
     let s = t.wait_for("Confirm action");
-    assert!(s.contains("RESTORE") && s.contains("account dev (111111111111)"), "{s}");
+    assert!(
+        s.contains("RESTORE") && s.contains("account dev (111111111111)"),
+        "{s}"
+    );
     // It re-opens SSH to the world: the id is typed out.
     t.type_text(&group);
     t.send(&["Enter"]);
     t.wait_for("verified");
     let journal = std::fs::read_to_string(state.path().join("journal.jsonl")).unwrap();
-    assert_eq!(journal.matches("\"event\":\"verified\"").count(), 2, "{journal}");
+    assert_eq!(
+        journal.matches("\"event\":\"verified\"").count(),
+        2,
+        "{journal}"
+    );
     t.send(&["q"]);
     t.wait_for("exited with 0");
 }

@@ -385,6 +385,11 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The account of several it was made in (`None`: the credentials' own).
+    pub fn account(&self) -> Option<&crate::model::AccountRef> {
+        self.plan.as_ref()?.account.as_ref()
+    }
+
     /// Stopped part-way and not resolved since: the header flags it.
     pub fn unfinished(&self) -> bool {
         self.status == EntryStatus::Incomplete && self.undone_by.is_none()

@@ -444,13 +444,34 @@ mod tests {
             "nothing was done"
         );
         let done = rt.block_on(dev.execute(&plan)).unwrap();
+        // The same key id named in another account is another key: nothing journalled there,
+        // and dev's entry stays in effect.
+        let there = run(
+            &prod,
+            Request::Restore {
+                what: LEAKED_KEY.into(),
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            there.contains("no journal entry or journalled resource"),
+            "{there}"
+        );
+        assert_eq!(
+            world.lock().iam.access_key(LEAKED_KEY).unwrap().status,
+            KeyStatus::Inactive
+        );
         let restore = Request::Restore {
             what: done.entry.clone(),
         };
         for elsewhere in [&prod, &executor(dir.path(), &world, false)] {
             let refused = run(elsewhere, restore.clone()).unwrap_err().to_string();
             assert!(
-                refused.contains(&format!("`secdash restore {}` restores it there", done.entry)),
+                refused.contains(&format!(
+                    "`secdash restore {}` restores it there",
+                    done.entry
+                )),
                 "{refused}"
             );
         }

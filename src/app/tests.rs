@@ -341,7 +341,10 @@ mod actions_flow {
         s.view_mut(PaneId::SecurityGroups).selected = at("prod");
         assert!(press(&mut s, [key('x')]).is_empty());
         let flash = s.flash.clone().unwrap().text;
-        assert!(flash.contains("account prod has no responder role"), "{flash}");
+        assert!(
+            flash.contains("account prod has no responder role"),
+            "{flash}"
+        );
         assert!(s.busy.is_none());
 
         let dev = at("dev");

@@ -4,14 +4,14 @@
 use super::responders::{Acting, Responders};
 use crate::action::chain::undo_chain;
 use crate::action::journal::{Actor, Entry, EntryStatus, Journal};
-use crate::config::accounts::{Reach, role_account};
-use crate::model::AccountRef;
 use crate::action::plan::Plan;
 use crate::action::runbook::{self, Opening, Runbook, StepStatus};
 use crate::action::{ActionError, Executor, Request};
 use crate::aws::{Options, Session};
 use crate::cli::{ActionOpts, Command, ListFormat, ReportFormat, RunbookCommand};
 use crate::config::Config;
+use crate::config::accounts::{Reach, role_account};
+use crate::model::AccountRef;
 use crate::source::Source;
 use crate::source::aws::AwsSource;
 use crate::trail::Subject;
@@ -219,14 +219,21 @@ async fn account_to_act_in(
         let entries = journal.read()?.entries();
         // An unknown id is the executor's to say, with the journal's words.
         let chain = undo_chain(&entries, what).unwrap_or_default();
+        // A resource named (not an entry): `--account` picks among accounts that have a user
+        // or role of that name.
+        let chosen = &config.chosen_accounts;
+        let by_entry = entries.iter().any(|e| e.entry == *what);
         let mut made_in = chain
             .iter()
-            .filter_map(|e| Some((e.plan.as_ref()?.account.clone()?, e.actor.role_arn.clone())));
+            .filter_map(|e| Some((e.account()?.clone(), e.actor.role_arn.clone())))
+            .filter(|(a, _)| by_entry || chosen.is_empty() || chosen.contains(&a.name));
         let Some((account, role)) = made_in.next() else {
             return Ok(None);
         };
         if made_in.any(|(other, _)| other.id != account.id) {
-            bail!("{what} was changed in several accounts: restore its journal entries one by one");
+            bail!(
+                "{what} was changed in several accounts: name one with --account, or restore its journal entries one by one"
+            );
         }
         if !config.chosen_accounts.is_empty() && !config.chosen_accounts.contains(&account.name) {
             bail!(
@@ -238,7 +245,9 @@ async fn account_to_act_in(
         // The config may have changed since: the role recorded in the journal is used, reached
         // the way the config reaches the account when it still names it.
         let accounts = if several {
-            super::platform_accounts(base, config).await.unwrap_or_default()
+            super::platform_accounts(base, config)
+                .await
+                .unwrap_or_default()
         } else {
             Vec::new()
         };
@@ -255,7 +264,11 @@ async fn account_to_act_in(
     let [one] = accounts.as_slice() else {
         bail!(
             "several accounts are configured ({}): name the one to act in with --account NAME",
-            accounts.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+            accounts
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     };
     // The account's id: its read role's, or (reached through a profile) its responder's.

@@ -152,22 +152,45 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             ..demo::DemoSource::new()
         };
         if cli.demo_accounts {
-            let member = |name: &str, id: &str| Member {
-                name: name.to_string(),
-                reach: format!("role arn:aws:iam::{id}:role/SecdashReadOnly"),
-                source: Arc::new(demo::DemoSource {
+            // Each account rehearses in a world of its own; prod has no responder role, to
+            // show what a row of such an account says.
+            let mut worlds = std::collections::BTreeMap::new();
+            let mut member = |name: &str, id: &str| {
+                let mut source = demo::DemoSource {
                     account: id.to_string(),
                     failing: cli.demo_fail.clone(),
                     scale: cli.demo_scale.unwrap_or_default(),
                     ..demo::DemoSource::new()
-                }),
+                };
+                if rehearsal_dir.is_some() && name != "prod" {
+                    let (s, world) = source.with_world();
+                    worlds.insert(id.to_string(), world);
+                    source = s;
+                }
+                Member {
+                    name: name.to_string(),
+                    reach: format!("role arn:aws:iam::{id}:role/SecdashReadOnly"),
+                    source: Arc::new(source),
+                }
             };
+            let members = vec![
+                member("dev", "111111111111"),
+                member("staging", "222222222222"),
+                member("prod", "333333333333"),
+            ];
+            no_action.insert(
+                "prod".to_string(),
+                "account prod has no responder role: actions there need responder_role_arn in its [[accounts]] entry (or [organization] responder_role)".to_string(),
+            );
+            if let Some(dir) = &rehearsal_dir {
+                actions = Some(runner(
+                    tui::Backend::RehearsalAccounts(worlds),
+                    None,
+                    dir.path(),
+                ));
+            }
             let many = Arc::new(AccountsSource::new(
-                vec![
-                    member("dev", "111111111111"),
-                    member("staging", "222222222222"),
-                    member("prod", "333333333333"),
-                ],
+                members,
                 Arc::new(demo),
                 config.account_concurrency,
             ));

@@ -26,6 +26,9 @@ pub enum Backend {
     Aws(Box<crate::aws::Session>),
     /// The demo's own account, in memory.
     Rehearsal(crate::source::demo::SharedWorld),
+    /// The demo's accounts (`--demo-accounts`), each in memory, by account id: those with a
+    /// responder role.
+    RehearsalAccounts(std::collections::BTreeMap<String, crate::source::demo::SharedWorld>),
 }
 
 /// What the runtime needs to carry out incident-response actions.
@@ -58,25 +61,32 @@ impl ActionRunner {
             role_arn: None,
         };
         let mut read_only = self.read_only;
-        let cloud: Box<dyn crate::action::cloud::Cloud> =
-            match (&self.backend, &self.responders, account) {
-                (Backend::Aws(_), Some(responders), Some(account)) => {
-                    let acting = responders.acting(account, None).await?;
-                    actor.account = Some(account.id.clone());
-                    actor.role_arn = Some(acting.role_arn);
-                    read_only |= acting.read_only;
-                    Box::new(crate::action::aws::AwsActions::new(&acting.session, region))
-                }
-                (_, Some(_), None) | (_, None, Some(_)) => {
-                    return Err("which account this is in is not known: nothing was done".into());
-                }
-                (Backend::Aws(session), None, None) => {
-                    Box::new(crate::action::aws::AwsActions::new(session, region))
-                }
-                (Backend::Rehearsal(world), ..) => {
-                    Box::new(crate::action::rehearsal::Rehearsal::new(world.clone()))
-                }
-            };
+        let unknown =
+            || ActionFailure::from("which account this is in is not known: nothing was done");
+        let cloud: Box<dyn crate::action::cloud::Cloud> = match (&self.backend, account) {
+            (Backend::Aws(session), None) if self.responders.is_none() => {
+                Box::new(crate::action::aws::AwsActions::new(session, region))
+            }
+            (Backend::Aws(_), Some(account)) => {
+                let responders = self.responders.as_ref().ok_or_else(unknown)?;
+                let acting = responders.acting(account, None).await?;
+                actor.account = Some(account.id.clone());
+                actor.role_arn = Some(acting.role_arn);
+                read_only |= acting.read_only;
+                Box::new(crate::action::aws::AwsActions::new(&acting.session, region))
+            }
+            (Backend::Rehearsal(world), None) => {
+                Box::new(crate::action::rehearsal::Rehearsal::new(world.clone()))
+            }
+            (Backend::RehearsalAccounts(worlds), Some(account)) => {
+                let world = worlds
+                    .get(&account.id)
+                    .ok_or_else(|| format!("account {} has no responder role", account.name))?;
+                actor.account = Some(account.id.clone());
+                Box::new(crate::action::rehearsal::Rehearsal::new(world.clone()))
+            }
+            _ => return Err(unknown()),
+        };
         Ok(crate::action::Executor::new(
             read_only,
             self.journal.clone(),

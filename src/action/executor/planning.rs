@@ -117,7 +117,16 @@ impl Executor {
             }
             Request::Restore { what } => {
                 let what = &credentials::role_name(what);
-                let entries = journal.entries();
+                // A user or role is named within its account: another account's of the same
+                // name is another, and its entries are not this restore's.
+                let entries: Vec<_> = journal
+                    .entries()
+                    .into_iter()
+                    .filter(|e| {
+                        e.entry == *what
+                            || e.account().map(|a| &a.id) == self.account.as_ref().map(|a| &a.id)
+                    })
+                    .collect();
                 let ids: Vec<String> = undo_chain(&entries, what)
                     .map_err(ActionError::NotFound)?
                     .iter()
@@ -191,7 +200,9 @@ impl Executor {
             })?;
             // `secdash restore ENTRY` acts where the entry was made, whatever the screen shows.
             self.here(p.account.as_ref(), &format!("journal entry {id}"))
-                .map_err(|e| ActionError::Refused(format!("{e}; `secdash restore {id}` restores it there")))?;
+                .map_err(|e| {
+                    ActionError::Refused(format!("{e}; `secdash restore {id}` restores it there"))
+                })?;
             chain.push((&e.entry, p));
         }
         let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
