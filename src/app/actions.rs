@@ -129,6 +129,56 @@ pub fn request_for(
     }
 }
 
+/// Asks the executor for a plan, unless actions are off or one is under way.
+/// With several accounts it runs in the row's `account`, through its responder role.
+pub(super) fn request_action(
+    state: &mut AppState,
+    request: crate::action::Request,
+    region: String,
+    account: Option<&crate::model::AccountRef>,
+) -> Vec<Effect> {
+    let refused = |state: &mut AppState, why: String| {
+        state.flash = Some(Flash::refused(why, state.now));
+        vec![]
+    };
+    if !state.context.actions_enabled() {
+        return refused(
+            state,
+            if state.context.read_only {
+                "read-only mode: actions are off".into()
+            } else {
+                "the demo scenario cannot be changed: actions need AWS".into()
+            },
+        );
+    }
+    if state.context.accounts.len() > 1 {
+        match account {
+            // The same id in two accounts is two resources: never guess which.
+            None => {
+                return refused(
+                    state,
+                    "which account this is in is not known here: act on its row in the pane".into(),
+                );
+            }
+            Some(a) => {
+                if let Some(why) = state.context.no_action.get(&a.name) {
+                    return refused(state, why.clone());
+                }
+            }
+        }
+    }
+    if let Some(busy) = &state.busy {
+        state.flash = Some(Flash::refused(format!("wait: {busy}"), state.now));
+        return vec![];
+    }
+    state.busy = Some(format!("planning {}…", request.kind().verb()));
+    vec![Effect::Plan {
+        request,
+        region,
+        account: account.cloned(),
+    }]
+}
+
 /// A key pressed while the confirmation dialog is open.
 pub fn confirm_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     let Some(confirm) = state.confirm.as_mut() else {

@@ -291,7 +291,7 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
                 ));
                 return vec![];
             };
-            super::keys::request_action(
+            super::actions::request_action(
                 state,
                 Request::Restore {
                     what: e.entry.clone(),

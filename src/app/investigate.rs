@@ -251,7 +251,7 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
             let Some(s) = subject else { return vec![] };
             return match containment(&s) {
                 Ok(request) => {
-                    super::keys::request_action(state, request, region, account.as_deref())
+                    super::actions::request_action(state, request, region, account.as_deref())
                 }
                 Err(why) => {
                     state.flash = Some(Flash::refused(why, state.now));
@@ -261,7 +261,7 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
         }
         (Some(Action::Restore), _) => {
             let Some(s) = subject else { return vec![] };
-            return super::keys::request_action(
+            return super::actions::request_action(
                 state,
                 Request::Restore { what: s.id },
                 region,

@@ -201,7 +201,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         | Action::Archive
         | Action::Restore => match actions::request_for(state, action) {
             Ok((request, region, account)) => {
-                return request_action(state, request, region, account.as_deref());
+                return super::actions::request_action(state, request, region, account.as_deref());
             }
             Err(e) => state.flash = Some(Flash::refused(e, state.now)),
         },
@@ -221,56 +221,6 @@ fn scrolled(action: Action, scroll: usize, page: usize, bottom: Option<usize>) -
         Action::Bottom => bottom.unwrap_or(scroll),
         _ => scroll,
     }
-}
-
-/// Asks the executor for a plan, unless actions are off or one is under way.
-/// With several accounts it runs in the row's `account`, through its responder role.
-pub(super) fn request_action(
-    state: &mut AppState,
-    request: crate::action::Request,
-    region: String,
-    account: Option<&crate::model::AccountRef>,
-) -> Vec<Effect> {
-    let refused = |state: &mut AppState, why: String| {
-        state.flash = Some(Flash::refused(why, state.now));
-        vec![]
-    };
-    if !state.context.actions_enabled() {
-        return refused(
-            state,
-            if state.context.read_only {
-                "read-only mode: actions are off".into()
-            } else {
-                "the demo scenario cannot be changed: actions need AWS".into()
-            },
-        );
-    }
-    if state.context.accounts.len() > 1 {
-        match account {
-            // The same id in two accounts is two resources: never guess which.
-            None => {
-                return refused(
-                    state,
-                    "which account this is in is not known here: act on its row in the pane".into(),
-                );
-            }
-            Some(a) => {
-                if let Some(why) = state.context.no_action.get(&a.name) {
-                    return refused(state, why.clone());
-                }
-            }
-        }
-    }
-    if let Some(busy) = &state.busy {
-        state.flash = Some(Flash::refused(format!("wait: {busy}"), state.now));
-        return vec![];
-    }
-    state.busy = Some(format!("planning {}…", request.kind().verb()));
-    vec![Effect::Plan {
-        request,
-        region,
-        account: account.cloned(),
-    }]
 }
 
 fn quit(state: &mut AppState) -> Vec<Effect> {

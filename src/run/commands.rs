@@ -1,8 +1,6 @@
 //! The command-line verbs: actions, the journal and the runbook. An I/O edge: it prompts,
 //! prints and exits; the decisions are in `action`.
 
-use super::responders::{Acting, Responders};
-use crate::action::chain::undo_chain;
 use crate::action::journal::{Actor, Entry, EntryStatus, Journal};
 use crate::action::plan::Plan;
 use crate::action::runbook::{self, Opening, Runbook, StepStatus};
@@ -10,8 +8,6 @@ use crate::action::{ActionError, Executor, Request};
 use crate::aws::{Options, Session};
 use crate::cli::{ActionOpts, Command, ListFormat, ReportFormat, RunbookCommand};
 use crate::config::Config;
-use crate::config::accounts::{Reach, role_account};
-use crate::model::AccountRef;
 use crate::source::Source;
 use crate::source::aws::AwsSource;
 use crate::trail::Subject;
@@ -130,7 +126,8 @@ async fn act(
     };
     let mut read_only = config.read_only;
     let mut cloud = crate::action::aws::AwsActions::new(&session, &region);
-    let account = account_to_act_in(&request, config, &session, &journal).await?;
+    let account =
+        super::responders::account_to_act_in(&request, config, &session, &journal).await?;
     if let Some((account, acting)) = &account {
         actor.account = Some(account.id.clone());
         actor.role_arn = Some(acting.role_arn.clone());
@@ -203,90 +200,6 @@ async fn act(
             Ok(1)
         }
     }
-}
-
-/// With several accounts configured, the one an action runs in and its responder role: the
-/// one `--account` names, or for a restore the account its journal entries were made in
-/// (through the role recorded there). `None`: the credentials' own account, as with one.
-async fn account_to_act_in(
-    request: &Request,
-    config: &Config,
-    base: &Session,
-    journal: &Journal,
-) -> anyhow::Result<Option<(AccountRef, Acting)>> {
-    let several = !config.accounts.is_empty() || config.organization.is_some();
-    if let Request::Restore { what } = request {
-        let entries = journal.read()?.entries();
-        // An unknown id is the executor's to say, with the journal's words.
-        let chain = undo_chain(&entries, what).unwrap_or_default();
-        // A resource named (not an entry): `--account` picks among accounts that have a user
-        // or role of that name.
-        let chosen = &config.chosen_accounts;
-        let by_entry = entries.iter().any(|e| e.entry == *what);
-        let mut made_in = chain
-            .iter()
-            .filter_map(|e| Some((e.account()?.clone(), e.actor.role_arn.clone())))
-            .filter(|(a, _)| by_entry || chosen.is_empty() || chosen.contains(&a.name));
-        let Some((account, role)) = made_in.next() else {
-            return Ok(None);
-        };
-        if made_in.any(|(other, _)| other.id != account.id) {
-            bail!(
-                "{what} was changed in several accounts: name one with --account, or restore its journal entries one by one"
-            );
-        }
-        if !config.chosen_accounts.is_empty() && !config.chosen_accounts.contains(&account.name) {
-            bail!(
-                "{what} was changed in account {} ({}): restore it there (drop --account)",
-                account.name,
-                account.id
-            );
-        }
-        // The config may have changed since: the role recorded in the journal is used, reached
-        // the way the config reaches the account when it still names it.
-        let accounts = if several {
-            super::platform_accounts(base, config)
-                .await
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        let acting = Responders::new(base.clone(), accounts)
-            .acting(&account, role.as_deref())
-            .await
-            .map_err(anyhow::Error::msg)?;
-        return Ok(Some((account, acting)));
-    }
-    if !several {
-        return Ok(None);
-    }
-    let accounts = super::platform_accounts(base, config).await?;
-    let [one] = accounts.as_slice() else {
-        bail!(
-            "several accounts are configured ({}): name the one to act in with --account NAME",
-            accounts
-                .iter()
-                .map(|a| a.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    };
-    // The account's id: its read role's, or (reached through a profile) its responder's.
-    let id = match &one.reach {
-        Reach::Role { arn, .. } => role_account(arn),
-        Reach::Profile(_) => one.responder.as_deref().and_then(role_account),
-    }
-    .unwrap_or_default()
-    .to_string();
-    let account = AccountRef {
-        id,
-        name: one.name.clone(),
-    };
-    let acting = Responders::new(base.clone(), accounts.clone())
-        .acting(&account, None)
-        .await
-        .map_err(anyhow::Error::msg)?;
-    Ok(Some((account, acting)))
 }
 
 /// The verbs' session: the config's profile and endpoint, credentials checked before anything

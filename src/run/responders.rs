@@ -1,11 +1,17 @@
 //! Where actions run when secdash watches several accounts: each account's responder role,
 //! assumed from the credentials that reach the account (the SDK's assume-role provider caches
 //! and refreshes them). Which account may be acted in is the config's word
-//! (`config::accounts::no_action`); read-only is the executor's.
+//! (`config::accounts::no_action`); read-only is the executor's. `account_to_act_in` picks the
+//! account of a command-line verb.
 
+use crate::action::Request;
+use crate::action::chain::undo_chain;
+use crate::action::journal::Journal;
 use crate::aws::Session;
+use crate::config::Config;
 use crate::config::accounts::{AccountConfig, Reach, no_action, role_account};
 use crate::model::AccountRef;
+use anyhow::bail;
 use std::collections::HashMap;
 
 /// The platform's accounts, and a session per responder role once one has been needed.
@@ -87,4 +93,88 @@ impl Responders {
             read_only: config.is_some_and(|c| c.read_only),
         })
     }
+}
+
+/// With several accounts configured, the one an action runs in and its responder role: the
+/// one `--account` names, or for a restore the account its journal entries were made in
+/// (through the role recorded there). `None`: the credentials' own account, as with one.
+pub async fn account_to_act_in(
+    request: &Request,
+    config: &Config,
+    base: &Session,
+    journal: &Journal,
+) -> anyhow::Result<Option<(AccountRef, Acting)>> {
+    let several = !config.accounts.is_empty() || config.organization.is_some();
+    if let Request::Restore { what } = request {
+        let entries = journal.read()?.entries();
+        // An unknown id is the executor's to say, with the journal's words.
+        let chain = undo_chain(&entries, what).unwrap_or_default();
+        // A resource named (not an entry): `--account` picks among accounts that have a user
+        // or role of that name.
+        let chosen = &config.chosen_accounts;
+        let by_entry = entries.iter().any(|e| e.entry == *what);
+        let mut made_in = chain
+            .iter()
+            .filter_map(|e| Some((e.account()?.clone(), e.actor.role_arn.clone())))
+            .filter(|(a, _)| by_entry || chosen.is_empty() || chosen.contains(&a.name));
+        let Some((account, role)) = made_in.next() else {
+            return Ok(None);
+        };
+        if made_in.any(|(other, _)| other.id != account.id) {
+            bail!(
+                "{what} was changed in several accounts: name one with --account, or restore its journal entries one by one"
+            );
+        }
+        if !config.chosen_accounts.is_empty() && !config.chosen_accounts.contains(&account.name) {
+            bail!(
+                "{what} was changed in account {} ({}): restore it there (drop --account)",
+                account.name,
+                account.id
+            );
+        }
+        // The config may have changed since: the role recorded in the journal is used, reached
+        // the way the config reaches the account when it still names it.
+        let accounts = if several {
+            super::platform_accounts(base, config)
+                .await
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let acting = Responders::new(base.clone(), accounts)
+            .acting(&account, role.as_deref())
+            .await
+            .map_err(anyhow::Error::msg)?;
+        return Ok(Some((account, acting)));
+    }
+    if !several {
+        return Ok(None);
+    }
+    let accounts = super::platform_accounts(base, config).await?;
+    let [one] = accounts.as_slice() else {
+        bail!(
+            "several accounts are configured ({}): name the one to act in with --account NAME",
+            accounts
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    };
+    // The account's id: its read role's, or (reached through a profile) its responder's.
+    let id = match &one.reach {
+        Reach::Role { arn, .. } => role_account(arn),
+        Reach::Profile(_) => one.responder.as_deref().and_then(role_account),
+    }
+    .unwrap_or_default()
+    .to_string();
+    let account = AccountRef {
+        id,
+        name: one.name.clone(),
+    };
+    let acting = Responders::new(base.clone(), accounts.clone())
+        .acting(&account, None)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    Ok(Some((account, acting)))
 }
