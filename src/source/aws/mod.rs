@@ -20,23 +20,44 @@ use futures::future::BoxFuture;
 use std::future::Future;
 use std::sync::Arc;
 
+/// A region's service clients, each built when a read needs it and dropped after: a client
+/// holds ~30 KB of configuration and plugins, and 13 services × regions × accounts of them,
+/// held, were most of the memory of a 50-account dashboard. Building one costs microseconds;
+/// the HTTP client, its connections and the credentials' cache are the session's, shared.
 pub(crate) struct RegionClients {
     region: String,
-    sagemaker: aws_sdk_sagemaker::Client,
-    cloudwatch: aws_sdk_cloudwatch::Client,
-    ec2: aws_sdk_ec2::Client,
-    guardduty: aws_sdk_guardduty::Client,
-    // For the checklist only.
-    kms: aws_sdk_kms::Client,
-    sns: aws_sdk_sns::Client,
-    cloudtrail: aws_sdk_cloudtrail::Client,
-    securityhub: aws_sdk_securityhub::Client,
-    wafv2: aws_sdk_wafv2::Client,
-    config: aws_sdk_config::Client,
-    accessanalyzer: aws_sdk_accessanalyzer::Client,
-    ecr: aws_sdk_ecr::Client,
-    logs: aws_sdk_cloudwatchlogs::Client,
+    sdk: aws_config::SdkConfig,
 }
+
+/// `RegionClients::ec2()` and the like: the service's client for the region.
+macro_rules! region_clients {
+    ($($name:ident: $sdk:ident),* $(,)?) => {
+        impl RegionClients {
+            $(
+                pub(crate) fn $name(&self) -> $sdk::Client {
+                    regional!($sdk, &self.sdk, &self.region)
+                }
+            )*
+        }
+    };
+}
+
+region_clients!(
+    sagemaker: aws_sdk_sagemaker,
+    cloudwatch: aws_sdk_cloudwatch,
+    ec2: aws_sdk_ec2,
+    guardduty: aws_sdk_guardduty,
+    // For the checklist only.
+    kms: aws_sdk_kms,
+    sns: aws_sdk_sns,
+    cloudtrail: aws_sdk_cloudtrail,
+    securityhub: aws_sdk_securityhub,
+    wafv2: aws_sdk_wafv2,
+    config: aws_sdk_config,
+    accessanalyzer: aws_sdk_accessanalyzer,
+    ecr: aws_sdk_ecr,
+    logs: aws_sdk_cloudwatchlogs,
+);
 
 pub struct AwsSource {
     session: Session,
@@ -59,19 +80,7 @@ impl AwsSource {
             .iter()
             .map(|region| RegionClients {
                 region: region.clone(),
-                sagemaker: regional!(aws_sdk_sagemaker, config, region),
-                cloudwatch: regional!(aws_sdk_cloudwatch, config, region),
-                ec2: regional!(aws_sdk_ec2, config, region),
-                guardduty: regional!(aws_sdk_guardduty, config, region),
-                kms: regional!(aws_sdk_kms, config, region),
-                sns: regional!(aws_sdk_sns, config, region),
-                cloudtrail: regional!(aws_sdk_cloudtrail, config, region),
-                securityhub: regional!(aws_sdk_securityhub, config, region),
-                wafv2: regional!(aws_sdk_wafv2, config, region),
-                config: regional!(aws_sdk_config, config, region),
-                accessanalyzer: regional!(aws_sdk_accessanalyzer, config, region),
-                ecr: regional!(aws_sdk_ecr, config, region),
-                logs: regional!(aws_sdk_cloudwatchlogs, config, region),
+                sdk: config.clone(),
             })
             .collect();
         AwsSource {
@@ -191,10 +200,11 @@ async fn region_described(
     range: &cloudwatch::Range,
 ) -> Result<Vec<Endpoint>, SourceError> {
     let profile = src.profile();
-    let listed = sagemaker::list(&r.sagemaker, calls, &r.region, profile).await?;
+    let client = r.sagemaker();
+    let listed = sagemaker::list(&client, calls, &r.region, profile).await?;
     let described = futures::future::try_join_all(listed.iter().map(|l| {
         sagemaker::describe(
-            &r.sagemaker,
+            &client,
             calls,
             &src.endpoints_cache,
             &r.region,
@@ -271,7 +281,7 @@ async fn region_endpoints(
     let range = metrics_range(q);
     let mut endpoints = region_described(r, &calls, src, &range).await?;
     measure_region(
-        &r.cloudwatch,
+        &r.cloudwatch(),
         &calls,
         &r.region,
         src.profile(),
@@ -356,7 +366,7 @@ impl Source for AwsSource {
                     continue;
                 };
                 if let Err(e) = measure_region(
-                    &r.cloudwatch,
+                    &r.cloudwatch(),
                     &calls,
                     &region,
                     self.profile(),
@@ -383,7 +393,7 @@ impl Source for AwsSource {
         Box::pin(async move {
             let fetched = self
                 .per_region(|r, c| async move {
-                    ec2::groups(&r.ec2, &c, &r.region, self.profile()).await
+                    ec2::groups(&r.ec2(), &c, &r.region, self.profile()).await
                 })
                 .await?;
             Ok(fetched.map(|per_region| {
@@ -404,7 +414,7 @@ impl Source for AwsSource {
             let fetched = self
                 .per_region(|r, c| async move {
                     guardduty::fetch(
-                        &r.guardduty,
+                        &r.guardduty(),
                         &c,
                         &r.region,
                         self.profile(),
@@ -433,7 +443,7 @@ impl Source for AwsSource {
         Box::pin(async move {
             let fetched = self
                 .per_region(|r, c| async move {
-                    guardduty::member_accounts(&r.guardduty, &c, &r.region, self.profile()).await
+                    guardduty::member_accounts(&r.guardduty(), &c, &r.region, self.profile()).await
                 })
                 .await?;
             Ok(fetched.map(|per_region| {

@@ -93,6 +93,7 @@ async fn region(
     ctx: &Ctx<'_>,
     watched: &[String],
 ) -> RegionPosture {
+    let (ec2, sagemaker, kms, ecr) = (r.ec2(), r.sagemaker(), r.kms(), r.ecr());
     let (
         (vpcs, vpc_endpoints, nat_gateways, flow_logs, ebs, security_groups),
         (
@@ -108,12 +109,12 @@ async fn region(
         (alarms, topics, trails, metric_filters),
         (detectors, security_hub, web_acls, config, analyzers),
     ) = tokio::join!(
-        Box::pin(network::read(&r.ec2, ctx)),
-        Box::pin(sagemaker::read(&r.sagemaker, &src.endpoints_cache, ctx)),
+        Box::pin(network::read(&ec2, ctx)),
+        Box::pin(sagemaker::read(&sagemaker, &src.endpoints_cache, ctx)),
         Box::pin(async {
             tokio::join!(
-                Box::pin(data::kms_keys(&r.kms, ctx)),
-                Box::pin(ecr::read(&r.ecr, ctx))
+                Box::pin(data::kms_keys(&kms, ctx)),
+                Box::pin(ecr::read(&ecr, ctx))
             )
         }),
         Box::pin(monitoring::read(r, ctx, watched)),

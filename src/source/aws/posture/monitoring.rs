@@ -15,7 +15,7 @@ type Parts = (
 );
 
 pub(super) async fn read(r: &super::RegionClients, ctx: &Ctx<'_>, watched: &[String]) -> Parts {
-    let (cw, sns, ct) = (&r.cloudwatch, &r.sns, &r.cloudtrail);
+    let (cw, sns, ct, logs) = (&r.cloudwatch(), &r.sns(), &r.cloudtrail(), &r.logs());
     let alarms_and_topics = async {
         let alarms = alarms(cw, ctx).await;
         let topics = match &alarms {
@@ -27,7 +27,7 @@ pub(super) async fn read(r: &super::RegionClients, ctx: &Ctx<'_>, watched: &[Str
     let trails_and_filters = async {
         let trails = trails(ct, ctx, watched).await;
         let filters = match &trails {
-            Ok(t) => metric_filters(&r.logs, ctx, t).await,
+            Ok(t) => metric_filters(logs, ctx, t).await,
             Err(e) => Err(e.clone()),
         };
         (trails, filters)

@@ -17,12 +17,19 @@ type Parts = (
 );
 
 pub(super) async fn read(r: &RegionClients, ctx: &Ctx<'_>) -> Parts {
+    let (guardduty, securityhub, wafv2, config_service, accessanalyzer) = (
+        r.guardduty(),
+        r.securityhub(),
+        r.wafv2(),
+        r.config(),
+        r.accessanalyzer(),
+    );
     let (d, s, w, c, a) = tokio::join!(
-        Box::pin(detectors(&r.guardduty, ctx)),
-        Box::pin(security_hub(&r.securityhub, ctx)),
-        Box::pin(web_acls(&r.wafv2, ctx)),
-        Box::pin(config(&r.config, ctx)),
-        Box::pin(analyzers(&r.accessanalyzer, ctx)),
+        Box::pin(detectors(&guardduty, ctx)),
+        Box::pin(security_hub(&securityhub, ctx)),
+        Box::pin(web_acls(&wafv2, ctx)),
+        Box::pin(config(&config_service, ctx)),
+        Box::pin(analyzers(&accessanalyzer, ctx)),
     );
     (
         ctx.observed(d),
