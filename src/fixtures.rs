@@ -111,24 +111,40 @@ pub fn demo_state_scaled(width: u16, height: u16, scale: demo::Scale) -> AppStat
 
 /// The demo's rows spread over two accounts, as `[[accounts]]` would read them.
 pub fn two_accounts_state(width: u16, height: u16) -> AppState {
+    accounts_state(
+        width,
+        height,
+        1,
+        &[("111111111111", "dev"), ("333333333333", "prod")],
+    )
+}
+
+/// `copies` of the demo scenario spread over these accounts (id, name): the endpoints, groups
+/// and findings dealt out between them in turn, and each account with the whole checklist,
+/// judged on its own.
+pub fn accounts_state(
+    width: u16,
+    height: u16,
+    copies: usize,
+    accounts: &[(&str, &str)],
+) -> AppState {
     use crate::model::AccountRef;
     use std::sync::Arc;
-    let mut state = demo_state(width, height, 1);
-    state.context.accounts = vec!["dev".into(), "prod".into()];
+    let mut state = demo_state(width, height, copies);
+    state.context.accounts = accounts.iter().map(|(_, n)| n.to_string()).collect();
     state.context.fanned_out = vec!["findings", "metrics"];
-    let accounts = [
-        Arc::new(AccountRef {
-            id: "111111111111".into(),
-            name: "dev".into(),
-        }),
-        Arc::new(AccountRef {
-            id: "333333333333".into(),
-            name: "prod".into(),
-        }),
-    ];
-    let whose = |i: usize| Some(accounts[i % 2].clone());
+    let refs: Vec<Arc<AccountRef>> = accounts
+        .iter()
+        .map(|(id, name)| {
+            Arc::new(AccountRef {
+                id: id.to_string(),
+                name: name.to_string(),
+            })
+        })
+        .collect();
+    let whose = |i: usize| Some(refs[i % refs.len()].clone());
     for pane in PaneId::ALL {
-        let mut data = demo_pane(pane, 1);
+        let mut data = demo_pane(pane, copies);
         match &mut data {
             PaneData::Endpoints(eps) => {
                 for (i, e) in eps.iter_mut().enumerate() {
@@ -146,8 +162,12 @@ pub fn two_accounts_state(width: u16, height: u16) -> AppState {
                 }
             }
             PaneData::Checklist(items) => {
-                for (i, c) in items.iter_mut().enumerate() {
-                    c.account = whose(i);
+                let one = std::mem::take(items);
+                for a in &refs {
+                    items.extend(one.iter().cloned().map(|mut c| {
+                        c.account = Some(a.clone());
+                        c
+                    }));
                 }
             }
         }

@@ -7,7 +7,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use secdash::app::{AppState, Msg, update};
-use secdash::fixtures::{demo_pane, demo_state, empty_state, t0, two_accounts_state};
+use secdash::fixtures::{
+    accounts_state, demo_pane, demo_state, empty_state, t0, two_accounts_state,
+};
 use secdash::model::{FindingsData, PaneId, SecurityGroupsData};
 use secdash::panes::PaneData;
 use secdash::source::Fetched;
@@ -244,6 +246,54 @@ fn several_accounts_lead_every_table_with_the_account() {
     let text = screen(&state);
     assert!(text.contains("prod"), "{text}");
     assert!(!text.contains(" dev "), "{text}");
+}
+
+/// Fifty accounts do not fit across a 120-column matrix: it says which are shown and moves
+/// across them with h/l, to the last one, rather than cut the others off unseen.
+#[test]
+fn the_matrix_moves_across_more_accounts_than_fit() {
+    let ids: Vec<(String, String)> = (0..50)
+        .map(|i| (format!("{:012}", 100 + i), format!("acct-{:03}", 100 + i)))
+        .collect();
+    let named: Vec<(&str, &str)> = ids.iter().map(|(i, n)| (i.as_str(), n.as_str())).collect();
+    let mut state = accounts_state(120, 40, 1, &named);
+    keys(&mut state, "4m");
+    let text = screen(&state);
+    assert!(text.contains("Checklist by account (50)"), "{text}");
+    let header = text
+        .lines()
+        .find(|l| l.contains("ITEM"))
+        .unwrap()
+        .to_string();
+    assert!(header.contains("acct-100"), "{header}");
+    assert!(!header.contains("acct-149"), "{header}");
+    let shown = header.matches("acct-").count();
+    assert!(
+        text.contains(&format!("accounts 1–{shown} of 50 · h/l across")),
+        "{text}"
+    );
+    keys(&mut state, "lll");
+    let header = screen(&state)
+        .lines()
+        .find(|l| l.contains("ITEM"))
+        .unwrap()
+        .to_string();
+    assert!(
+        header.contains("acct-103") && !header.contains("acct-102"),
+        "{header}"
+    );
+    // Past the end: the last accounts fill the line.
+    keys(&mut state, &"l".repeat(60));
+    let text = screen(&state);
+    let header = text.lines().find(|l| l.contains("ITEM")).unwrap();
+    assert!(header.contains("acct-149"), "{header}");
+    assert_eq!(header.matches("acct-").count(), shown, "{header}");
+    assert!(
+        text.contains(&format!("accounts {}–50 of 50", 51 - shown)),
+        "{text}"
+    );
+    keys(&mut state, &"h".repeat(60));
+    assert!(screen(&state).contains("accounts 1–"));
 }
 
 #[test]

@@ -43,6 +43,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         Overlay::Incident { .. } => return incident::on_key(state, action, key),
         Overlay::Subjects => return investigate::subjects_key(state, action, key),
         Overlay::Timeline => return timeline::timeline_key(state, action, key),
+        Overlay::Matrix { .. } => return super::overlay::matrix_key(state, action, key),
         _ => {}
     }
     let Some(action) = action else {
@@ -80,21 +81,11 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             };
             return vec![];
         }
-        Overlay::Matrix { scroll } => {
-            let page = state.screen.height.saturating_sub(8).max(1) as usize;
-            let scroll = match action {
-                Action::Quit => return quit(state),
-                Action::Back | Action::Matrix => {
-                    state.overlay = Overlay::None;
-                    return vec![];
-                }
-                // The matrix is clamped where it is drawn: its end is not known here.
-                _ => scrolled(action, scroll, page, None),
-            };
-            state.overlay = Overlay::Matrix { scroll };
-            return vec![];
-        }
-        Overlay::None | Overlay::Incident { .. } | Overlay::Subjects | Overlay::Timeline => {}
+        Overlay::None
+        | Overlay::Incident { .. }
+        | Overlay::Subjects
+        | Overlay::Timeline
+        | Overlay::Matrix { .. } => {}
     }
     let page = state.page_rows(state.focus) as isize;
     match action {
@@ -177,7 +168,10 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         }
         Action::Incident => state.overlay = Overlay::Incident { selected: 0 },
         Action::Matrix if state.context.accounts.len() > 1 => {
-            state.overlay = Overlay::Matrix { scroll: 0 };
+            state.overlay = Overlay::Matrix {
+                scroll: 0,
+                first_account: 0,
+            };
         }
         Action::Matrix => {
             state.flash = Some(Flash::info(
@@ -211,7 +205,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 
 /// Where a scrolling overlay moves for a key: a line, a page, the top, or its last line
 /// when known (`bottom`); any other key leaves it where it is.
-fn scrolled(action: Action, scroll: usize, page: usize, bottom: Option<usize>) -> usize {
+pub(super) fn scrolled(action: Action, scroll: usize, page: usize, bottom: Option<usize>) -> usize {
     match action {
         Action::Down => scroll + 1,
         Action::Up => scroll.saturating_sub(1),

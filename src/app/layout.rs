@@ -56,6 +56,11 @@ pub fn table_rows(pane_area: Rect, filter_line: bool) -> usize {
 }
 
 /// The area of a centred dialog: `pct` of the screen, within the screen.
+/// Where the checklist matrix is drawn on this screen.
+pub fn matrix_rect(screen: Rect) -> Rect {
+    centered(screen, 95, 90)
+}
+
 pub fn centered(area: Rect, pct_x: u16, pct_y: u16) -> Rect {
     let w = (area.width * pct_x / 100).max(20).min(area.width);
     let h = (area.height * pct_y / 100).max(6).min(area.height);

@@ -254,6 +254,42 @@ pub struct MatrixRow {
     pub statuses: Vec<Option<CheckStatus>>,
 }
 
+impl Matrix {
+    /// Each account's column width: its name's, and at least a status's (8).
+    pub fn widths(&self) -> Vec<usize> {
+        use unicode_width::UnicodeWidthStr;
+        self.accounts.iter().map(|a| a.width().max(8)).collect()
+    }
+
+    /// On a line `inner` cells wide: the items' column width, and the accounts that fit
+    /// beside it from `first` on. Past the end, the last accounts fill the line rather than
+    /// leave it half empty.
+    pub fn columns(&self, inner: usize, first: usize) -> (usize, std::ops::Range<usize>) {
+        let widths = self.widths();
+        let cells: usize = widths.iter().map(|w| w + 1).sum();
+        // The items keep a third of the line (up to 30) however many accounts there are: the
+        // accounts scroll across, an item cut to a word cannot be read.
+        let title_w = inner.saturating_sub(cells).clamp((inner / 3).min(30), 46);
+        let fits_from = |first: usize| {
+            let mut room = inner.saturating_sub(title_w);
+            widths[first..]
+                .iter()
+                .take_while(|w| {
+                    let fits = room > **w;
+                    room = room.saturating_sub(**w + 1);
+                    fits
+                })
+                .count()
+        };
+        let last_first = (0..widths.len())
+            .find(|&f| f + fits_from(f) >= widths.len())
+            .unwrap_or(0);
+        let first = first.min(last_first);
+        let shown = fits_from(first).max(1).min(widths.len() - first);
+        (title_w, first..first + shown)
+    }
+}
+
 /// Items in the checklist's order, accounts in the order they first appear.
 pub fn matrix(items: &[crate::model::CheckItem]) -> Matrix {
     let mut accounts: Vec<String> = Vec::new();

@@ -3,7 +3,6 @@
 use super::investigate::cut;
 use super::pane::check_style;
 use crate::app::AppState;
-use crate::app::layout::centered;
 use crate::model::PaneId;
 use crate::panes::checklist::matrix;
 use crate::theme::Theme;
@@ -11,22 +10,25 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
-use unicode_width::UnicodeWidthStr;
 
-pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, scroll: usize) {
-    let rect = centered(area, 95, 90);
+pub fn draw(
+    state: &AppState,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    scroll: usize,
+    first_account: usize,
+) {
+    let rect = crate::app::layout::matrix_rect(area);
     let items = state
         .pane_data(PaneId::Checklist)
         .and_then(|d| d.checklist())
         .unwrap_or(&[]);
     let m = matrix(items);
-    // Each account's column as wide as its name (a status is at most 8).
-    let widths: Vec<usize> = m.accounts.iter().map(|a| a.width().max(8)).collect();
-    let inner = usize::from(rect.width.saturating_sub(2));
-    let cells: usize = widths.iter().map(|w| w + 1).sum();
-    let title_w = inner.saturating_sub(cells).clamp(12, 46);
+    let widths = m.widths();
+    let (title_w, shown) = m.columns(usize::from(rect.width.saturating_sub(2)), first_account);
     let mut header = vec![Span::styled(cut("ITEM", title_w), theme.table_header)];
-    for (a, w) in m.accounts.iter().zip(&widths) {
+    for (a, w) in m.accounts[shown.clone()].iter().zip(&widths[shown.clone()]) {
         header.push(Span::styled(format!(" {}", cut(a, *w)), theme.table_header));
     }
     let page = usize::from(rect.height.saturating_sub(3));
@@ -34,7 +36,10 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, scro
     let mut lines = vec![Line::from(header)];
     for row in m.rows.iter().skip(scroll).take(page) {
         let mut spans = vec![Span::styled(cut(&row.title, title_w), theme.dialog)];
-        for (status, w) in row.statuses.iter().zip(&widths) {
+        for (status, w) in row.statuses[shown.clone()]
+            .iter()
+            .zip(&widths[shown.clone()])
+        {
             spans.push(match status {
                 Some(s) => Span::styled(format!(" {}", cut(s.label(), *w)), check_style(theme, *s)),
                 None => Span::styled(format!(" {}", cut("–", *w)), theme.muted),
@@ -42,8 +47,18 @@ pub fn draw(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, scro
         }
         lines.push(Line::from(spans));
     }
+    let across = if shown.len() < m.accounts.len() {
+        format!(
+            "accounts {}–{} of {} · h/l across · ",
+            shown.start + 1,
+            shown.end,
+            m.accounts.len()
+        )
+    } else {
+        String::new()
+    };
     let pos = format!(
-        " {}–{} of {} items · j/k scroll · esc closes ",
+        " {}–{} of {} items · {across}j/k scroll · esc closes ",
         (scroll + 1).min(m.rows.len()),
         (scroll + page).min(m.rows.len()),
         m.rows.len()

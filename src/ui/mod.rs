@@ -56,7 +56,10 @@ pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
         Overlay::None => {}
         Overlay::Help => overlay::help(state, theme, frame, area),
         Overlay::Detail { scroll } => overlay::detail(state, theme, frame, area, scroll),
-        Overlay::Matrix { scroll } => matrix::draw(state, theme, frame, area, scroll),
+        Overlay::Matrix {
+            scroll,
+            first_account,
+        } => matrix::draw(state, theme, frame, area, scroll, first_account),
         Overlay::Incident { selected } => overlay::incident(state, theme, frame, area, selected),
         Overlay::Subjects => investigate::subjects(state, theme, frame, area),
         Overlay::Timeline => investigate::timeline(state, theme, frame, area),

@@ -202,17 +202,11 @@ async fn region_described(
     let profile = src.profile();
     let client = r.sagemaker();
     let listed = sagemaker::list(&client, calls, &r.region, profile).await?;
-    let described = futures::future::try_join_all(listed.iter().map(|l| {
-        sagemaker::describe(
-            &client,
-            calls,
-            &src.endpoints_cache,
-            &r.region,
-            profile,
-            l,
-        )
-    }))
-    .await?;
+    let described =
+        futures::future::try_join_all(listed.iter().map(|l| {
+            sagemaker::describe(&client, calls, &src.endpoints_cache, &r.region, profile, l)
+        }))
+        .await?;
     Ok(listed
         .iter()
         .zip(described)
