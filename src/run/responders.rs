@@ -38,10 +38,6 @@ impl Responders {
         }
     }
 
-    pub fn accounts(&self) -> &[AccountConfig] {
-        &self.accounts
-    }
-
     /// The session acting in `account` as its responder role, or why there is none.
     /// `recorded`: the role a journal entry was made through, which its restore uses even if
     /// the config has changed since.
@@ -177,4 +173,95 @@ pub async fn account_to_act_in(
         .await
         .map_err(anyhow::Error::msg)?;
     Ok(Some((account, acting)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(name: &str, id: &str, responder: Option<&str>, read_only: bool) -> AccountConfig {
+        AccountConfig {
+            name: name.into(),
+            reach: Reach::Role {
+                arn: format!("arn:aws:iam::{id}:role/SecdashReadOnly"),
+                external_id: None,
+            },
+            regions: None,
+            read_only,
+            responder: responder.map(str::to_string),
+        }
+    }
+
+    fn row(name: &str, id: &str) -> AccountRef {
+        AccountRef {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+
+    /// Nothing here calls AWS: the roles are assumed lazily, at an action's first call.
+    #[tokio::test]
+    async fn an_account_is_acted_in_only_through_its_own_responder_role() {
+        let base = Session::connect(&crate::aws::Options {
+            home_region: "us-east-1".into(),
+            ..Default::default()
+        })
+        .await;
+        let dev_role = "arn:aws:iam::111111111111:role/SecdashResponder";
+        let responders = Responders::new(
+            base,
+            vec![
+                account("dev", "111111111111", Some(dev_role), false),
+                account("prod", "333333333333", None, false),
+                account(
+                    "audit",
+                    "444444444444",
+                    Some("arn:aws:iam::444444444444:role/R"),
+                    true,
+                ),
+            ],
+        );
+        let dev = responders
+            .acting(&row("dev", "111111111111"), None)
+            .await
+            .unwrap();
+        assert_eq!(dev.role_arn, dev_role);
+        assert!(!dev.read_only);
+        let why = responders
+            .acting(&row("prod", "333333333333"), None)
+            .await
+            .err()
+            .unwrap();
+        assert!(why.contains("account prod has no responder role"), "{why}");
+        // Read-only is the executor's to refuse: the account's flag goes with the session.
+        let audit = responders
+            .acting(&row("audit", "444444444444"), None)
+            .await
+            .unwrap();
+        assert!(audit.read_only);
+        // A role of another account would act there, not in the row's.
+        let why = responders
+            .acting(&row("dev", "222222222222"), None)
+            .await
+            .err()
+            .unwrap();
+        assert!(
+            why.contains("is not in account dev (222222222222)"),
+            "{why}"
+        );
+        // A journal entry's recorded role is used for its restore, even once the config has
+        // dropped the account.
+        let old = "arn:aws:iam::555555555555:role/SecdashResponder";
+        let gone = responders
+            .acting(&row("old", "555555555555"), Some(old))
+            .await
+            .unwrap();
+        assert_eq!(gone.role_arn, old);
+        let why = responders
+            .acting(&row("old", "555555555555"), None)
+            .await
+            .err()
+            .unwrap();
+        assert!(why.contains("not one of the config's"), "{why}");
+    }
 }
