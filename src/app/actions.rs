@@ -43,6 +43,18 @@ impl Confirm {
     }
 }
 
+/// The selected row's account, when several are watched.
+pub fn selected_account(state: &AppState) -> crate::model::RowAccount {
+    use crate::panes::PaneData;
+    let i = state.selected_row()?.item as usize;
+    match state.pane_data(state.focus)? {
+        PaneData::Endpoints(e) => e.get(i)?.account.clone(),
+        PaneData::SecurityGroups(d) => d.groups.get(i)?.account.clone(),
+        PaneData::Findings(d) => d.findings.get(i)?.account.clone(),
+        PaneData::Checklist(c) => c.get(i)?.account.clone(),
+    }
+}
+
 /// The request an action key makes of the selected row, and the region and account it is in.
 pub fn request_for(
     state: &AppState,

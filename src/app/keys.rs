@@ -405,7 +405,12 @@ fn copy(state: &mut AppState, console: bool) -> Vec<Effect> {
         state.flash = Some(Flash::refused("no row selected", state.now));
         return vec![];
     };
-    let what = if console { "console link" } else { "copied" };
+    let what = match actions::selected_account(state) {
+        // The console opens in the account the browser is signed in to.
+        Some(a) if console => format!("console link for account {} ({})", a.name, a.id),
+        _ if console => "console link".to_string(),
+        _ => "copied".to_string(),
+    };
     state.flash = Some(Flash::info(format!("{what}: {text}"), state.now));
     vec![Effect::Copy(text)]
 }

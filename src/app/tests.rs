@@ -1168,3 +1168,24 @@ mod investigation {
         assert!(s.flash.as_ref().unwrap().text.contains("names nothing yet"));
     }
 }
+
+/// `y` on an endpoint of another account copies that account's ARN, not the caller's.
+#[test]
+fn a_copied_arn_names_the_rows_own_account() {
+    let mut s = crate::fixtures::two_accounts_state(200, 60);
+    let rows = s.view(PaneId::Endpoints).rows.clone();
+    let endpoints = s.endpoints().unwrap().to_vec();
+    let prod = rows
+        .iter()
+        .position(|r| endpoints[r.item as usize].account.as_ref().unwrap().name == "prod")
+        .unwrap();
+    s.view_mut(PaneId::Endpoints).selected = prod;
+    let effects = press(&mut s, [key('y')]);
+    let [Effect::Copy(arn)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert!(
+        arn.starts_with("arn:aws:sagemaker:") && arn.contains(":333333333333:endpoint/"),
+        "{arn}"
+    );
+}

@@ -303,6 +303,8 @@ impl Pane for EndpointsPane {
 
     fn copy_text(&self, data: &PaneData, row: RowRef, account: Option<&str>) -> Option<String> {
         let e = endpoints(data).get(row.item as usize)?;
+        // Another account's endpoint has that account's ARN.
+        let account = e.account.as_deref().map(|a| a.id.as_str()).or(account);
         Some(match account {
             // SageMaker's ARNs spell the name in lower case.
             Some(acct) => format!(
