@@ -290,32 +290,31 @@ impl Matrix {
     }
 }
 
-/// Items in the checklist's order, accounts in the order they first appear.
+/// Items in the checklist's order, accounts in the order they first appear. Drawn every
+/// frame the matrix is open: 44 items × 50 accounts are indexed, not searched.
 pub fn matrix(items: &[crate::model::CheckItem]) -> Matrix {
+    use std::collections::HashMap;
+    let mut columns: HashMap<&str, usize> = HashMap::new();
     let mut accounts: Vec<String> = Vec::new();
     for i in items {
         let name = super::account_name(&i.account);
-        if !accounts.iter().any(|a| a == name) {
+        columns.entry(name).or_insert_with(|| {
             accounts.push(name.to_string());
-        }
+            accounts.len() - 1
+        });
     }
+    let mut at_row: HashMap<&str, usize> = HashMap::new();
     let mut rows: Vec<MatrixRow> = Vec::new();
     for i in items {
-        let column = accounts
-            .iter()
-            .position(|a| a == super::account_name(&i.account))
-            .unwrap_or(0);
-        let at = match rows.iter().position(|r| r.id == i.id) {
-            Some(at) => at,
-            None => {
-                rows.push(MatrixRow {
-                    id: i.id.clone(),
-                    title: i.title.clone(),
-                    statuses: vec![None; accounts.len()],
-                });
-                rows.len() - 1
-            }
-        };
+        let column = columns[super::account_name(&i.account)];
+        let at = *at_row.entry(i.id.as_str()).or_insert_with(|| {
+            rows.push(MatrixRow {
+                id: i.id.clone(),
+                title: i.title.clone(),
+                statuses: vec![None; accounts.len()],
+            });
+            rows.len() - 1
+        });
         rows[at].statuses[column] = Some(i.status);
     }
     Matrix { accounts, rows }
