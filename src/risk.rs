@@ -4,7 +4,7 @@
 //! API only from inside the VPC, PostgreSQL only from the web group, NodePorts under control)
 //! and the usual CIS/Prowler checks for ports open to the internet.
 
-use crate::model::{Direction, Peer, Risk, Rule, SecurityGroup, SecurityGroupsData};
+use crate::model::{Direction, Peer, Risk, Rule, SecurityGroupsData};
 use ipnet::IpNet;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -350,22 +350,21 @@ pub fn assess(data: &mut SecurityGroupsData) {
             rule.risk_reason = reason;
         }
     }
-    // Riskiest groups first: what an operator looks at during an incident. Each group's
-    // highest risk is found once, not at every comparison.
-    let risks: Vec<Risk> = data.groups.iter().map(|g| g.max_risk()).collect();
-    let mut order: Vec<usize> = (0..data.groups.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ga, gb) = (&data.groups[a], &data.groups[b]);
-        risks[b]
-            .cmp(&risks[a])
-            .then_with(|| ga.name.cmp(&gb.name))
-            .then_with(|| ga.id.cmp(&gb.id))
+    // Riskiest groups first: what an operator looks at during an incident; then by name and id
+    // (region and account apart the same id, which copies of a world share). Sorted in place,
+    // each group's highest risk found once: a copy of 40,000 groups in a new order was 13 MB.
+    data.groups.sort_unstable_by(|a, b| {
+        fn account(g: &crate::model::SecurityGroup) -> Option<&str> {
+            g.account.as_deref().map(|a| a.name.as_str())
+        }
+        a.name
+            .cmp(&b.name)
+            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| a.region.cmp(&b.region))
+            .then_with(|| account(a).cmp(&account(b)))
     });
-    let mut groups: Vec<Option<SecurityGroup>> = std::mem::take(&mut data.groups)
-        .into_iter()
-        .map(Some)
-        .collect();
-    data.groups = order.into_iter().filter_map(|i| groups[i].take()).collect();
+    data.groups
+        .sort_by_cached_key(|g| std::cmp::Reverse(g.max_risk()));
 }
 
 /// FNV-1a: the caches above hash short strings, for which SipHash's defence against chosen

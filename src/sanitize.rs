@@ -110,7 +110,11 @@ pub trait Sanitize {
 }
 
 fn c(s: &mut String) {
-    *s = clean(s);
+    // Almost every string from AWS is clean already (no control character, which takes in
+    // every escape introducer, and short): it is kept, not copied twice over.
+    if !(s.len() <= MAX_FIELD_CHARS && s.chars().all(is_safe)) {
+        *s = clean(s);
+    }
 }
 
 fn co(s: &mut Option<String>) {

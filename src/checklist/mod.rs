@@ -12,6 +12,7 @@ mod model_monitoring;
 mod monitoring;
 pub mod mute;
 mod network;
+pub use network::judged_rule;
 pub mod policy;
 pub mod policy_doc;
 pub mod posture;

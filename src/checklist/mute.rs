@@ -159,14 +159,20 @@ pub fn without(p: &Posture, scope: &Scope) -> (Posture, Vec<String>) {
         if let Ok(ecr) = &mut r.ecr {
             keep(&mut ecr.repositories, &mut muted, scope);
         }
+        // The groups are copied only when the muting takes some of them out.
         if let Ok(groups) = &mut r.security_groups {
-            groups.groups.retain(|g| {
-                let out = scope.names(&[&g.id, &g.name]) || scope.tagged(&g.tags);
-                if out {
-                    muted.push(g.id.clone());
-                }
-                !out
-            });
+            let out = |g: &crate::model::SecurityGroup| {
+                scope.names(&[&g.id, &g.name]) || scope.tagged(&g.tags)
+            };
+            if groups.groups.iter().any(out) {
+                std::sync::Arc::make_mut(groups).groups.retain(|g| {
+                    let muting = out(g);
+                    if muting {
+                        muted.push(g.id.clone());
+                    }
+                    !muting
+                });
+            }
         }
     }
     muted.sort();

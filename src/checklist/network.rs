@@ -303,6 +303,12 @@ fn is_internet(peer: &Peer) -> bool {
         || matches!(peer, Peer::Ipv6(c) if c == "::/0")
 }
 
+/// The rules the checklist judges: ingress from the internet. The others are dropped from the
+/// checklist's read, so it never holds a second copy of the security groups pane's data.
+pub fn judged_rule(rule: &crate::model::Rule) -> bool {
+    rule.direction == Direction::Ingress && is_internet(&rule.peer)
+}
+
 fn security_groups(p: &Posture) -> Verdict {
     let mut t = Tally::default();
     let mut groups = 0;
@@ -313,7 +319,7 @@ fn security_groups(p: &Posture) -> Verdict {
         groups += sgs.len();
         for g in sgs {
             for rule in &g.rules {
-                if rule.direction != Direction::Ingress || !is_internet(&rule.peer) {
+                if !judged_rule(rule) {
                     continue;
                 }
                 let ports = if rule.is_all_traffic() {
@@ -573,7 +579,36 @@ mod tests {
     use super::super::testkit::*;
     use crate::checklist::evaluate;
     use crate::metrics::Thresholds;
-    use crate::model::CheckStatus;
+    use crate::model::{CheckStatus, Rule, SecurityGroupsData};
+
+    #[test]
+    fn the_checklists_groups_keep_what_it_judges_and_judge_the_same() {
+        use crate::model::{Direction, Peer, Risk};
+        let internal = Rule {
+            peer: Peer::Ipv4("10.0.0.0/16".into()),
+            ..open_rule(5432, Risk::Low)
+        };
+        let egress = Rule {
+            direction: Direction::Egress,
+            ..open_rule(443, Risk::Low)
+        };
+        let ssh = open_rule(22, Risk::Critical);
+        let ipv6_ssh = Rule {
+            peer: Peer::Ipv6("::/0".into()),
+            ..open_rule(22, Risk::Critical)
+        };
+        let all = groups(vec![internal, egress, ssh.clone(), ipv6_ssh.clone()]);
+        let judged = judged_groups(all.clone());
+        assert_eq!(judged.groups.len(), 1, "every group stays, for the count");
+        assert_eq!(judged.groups[0].rules, vec![ssh, ipv6_ssh]);
+
+        let verdict = |data: SecurityGroupsData| {
+            let mut p = passing();
+            p.regions[0].security_groups = Ok(data.into());
+            status_of(&evaluate(&p, &Thresholds::default()), "network.security_groups")
+        };
+        assert_eq!(verdict(judged), verdict(all));
+    }
 
     #[test]
     fn some_missing_endpoints_warn_and_name_them() {

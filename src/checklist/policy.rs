@@ -376,7 +376,7 @@ mod tests {
             g.tags = vec![("env".into(), "sandbox".into())];
             let mut data = groups(vec![]);
             data.groups.push(g);
-            p.regions[0].security_groups = Ok(data);
+            p.regions[0].security_groups = Ok(data.into());
             let mut policy = mute(&[], (2026, 12, 31));
             policy.accepted[0].item = "network.security_groups".into();
             policy.accepted[0].scope.tags = vec![("env".into(), "sand*".into())];

@@ -109,6 +109,17 @@ pub fn parse_credential_report(csv: &str) -> Result<Vec<UserCredentials>, String
     Ok(out)
 }
 
+/// The groups as the checklist reads them: each with its internet-facing ingress only. Sources
+/// keep no more, so the checklist never holds a second copy of the groups pane's 100,000 rules
+/// (nor does every muting copy them again).
+pub fn judged_groups(mut data: SecurityGroupsData) -> SecurityGroupsData {
+    for g in &mut data.groups {
+        g.rules.retain(super::judged_rule);
+        g.rules.shrink_to_fit();
+    }
+    data
+}
+
 #[derive(Debug, Clone)]
 pub struct RegionPosture {
     pub region: String,
@@ -117,9 +128,11 @@ pub struct RegionPosture {
     pub nat_gateways: Observed<Vec<NatGateway>>,
     pub flow_logs: Observed<Vec<FlowLog>>,
     pub ebs_encryption_by_default: Observed<bool>,
-    /// As read; the fetch step assesses their rules' risks before the checklist is evaluated,
-    /// so the checklist judges them as the security groups pane shows them.
-    pub security_groups: Observed<SecurityGroupsData>,
+    /// Every group with only the rules the checklist judges ([`judged_groups`]); the fetch
+    /// step assesses their risks before the checklist is evaluated, so the checklist judges
+    /// them as the security groups pane shows them. Shared, so judging an item without its
+    /// muted resources does not copy every group.
+    pub security_groups: Observed<std::sync::Arc<SecurityGroupsData>>,
     pub notebooks: Observed<Vec<Notebook>>,
     /// Endpoints with the KMS key of their endpoint config.
     pub endpoints: Observed<Vec<EndpointEncryption>>,

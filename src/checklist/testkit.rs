@@ -122,7 +122,7 @@ pub(super) fn passing() -> Posture {
             destination: "/aws/vpc/flow-logs/studyai-dev".into(),
         }]),
         ebs_encryption_by_default: Ok(true),
-        security_groups: Ok(groups(vec![open_rule(443, Risk::Low)])),
+        security_groups: Ok(groups(vec![open_rule(443, Risk::Low)]).into()),
         notebooks: Ok(vec![Notebook {
             name: "nb".into(),
             direct_internet_access: false,
@@ -357,7 +357,7 @@ pub(super) fn failing() -> Posture {
     r.nat_gateways = Ok(Vec::new());
     r.flow_logs = Ok(Vec::new());
     r.ebs_encryption_by_default = Ok(false);
-    r.security_groups = Ok(groups(vec![open_rule(22, Risk::Critical)]));
+    r.security_groups = Ok(groups(vec![open_rule(22, Risk::Critical)]).into());
     r.notebooks = Ok(vec![Notebook {
         name: "nb".into(),
         direct_internet_access: true,

@@ -102,7 +102,7 @@ fn checklist_of(
     // The checklist judges security groups as the groups pane shows them.
     for region in &mut posture.regions {
         if let Ok(groups) = &mut region.security_groups {
-            risk::assess(groups);
+            risk::assess(std::sync::Arc::make_mut(groups));
         }
     }
     let items = checklist::evaluate(&posture, ctx.thresholds);

@@ -212,11 +212,14 @@ pub struct SecurityGroupsData {
 }
 
 /// Each rule's searchable fields, lower-cased once in the fetch task, so a filter over 100,000
-/// rules neither allocates nor lower-cases on a keystroke.
+/// rules neither allocates nor lower-cases on a keystroke. A rule's text holds no id, so rules
+/// that say the same thing (most of them, across thousands of groups) share one text.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleSearch {
-    /// One text per rule, groups in order; fields apart by U+001F, which no word contains.
-    texts: Vec<Box<str>>,
+    /// Each distinct text once; fields apart by U+001F, which no word contains.
+    distinct: Vec<Box<str>>,
+    /// Each rule's text in `distinct`, groups in order.
+    texts: Vec<u32>,
     /// Where each group's rules start in `texts`.
     starts: Vec<u32>,
     /// Each group's own fields (id, name, VPC, region), lower-cased.
@@ -229,15 +232,24 @@ impl RuleSearch {
         let mut texts = Vec::with_capacity(groups.iter().map(|g| g.rules.len()).sum());
         let mut starts = Vec::with_capacity(groups.len());
         let mut own = Vec::with_capacity(groups.len());
+        let mut distinct: Vec<Box<str>> = Vec::new();
+        let mut index: std::collections::HashMap<Box<str>, u32> = Default::default();
         let text = |fields: &[&str]| fields.join("\u{1f}").to_lowercase().into_boxed_str();
         for g in groups {
             starts.push(texts.len() as u32);
             own.push(text(&g.search_fields()));
             for r in &g.rules {
-                texts.push(text(&r.search_fields(&r.ports_label())));
+                let t = text(&r.search_fields(&r.ports_label()));
+                let at = *index.entry(t).or_insert_with_key(|t| {
+                    distinct.push(t.clone());
+                    (distinct.len() - 1) as u32
+                });
+                texts.push(at);
             }
         }
+        distinct.shrink_to_fit();
         RuleSearch {
+            distinct,
             texts,
             starts,
             groups: own,
@@ -256,7 +268,7 @@ impl RuleSearch {
             .starts
             .get(group + 1)
             .map_or(self.texts.len(), |e| *e as usize);
-        (start + rule < end).then(|| &*self.texts[start + rule])
+        (start + rule < end).then(|| &*self.distinct[self.texts[start + rule] as usize])
     }
 }
 

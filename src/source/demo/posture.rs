@@ -143,7 +143,7 @@ pub fn posture(
             destination: "/aws/vpc/flow-logs/studyai-dev".into(),
         }]),
         ebs_encryption_by_default: Ok(true),
-        security_groups: Ok(groups),
+        security_groups: Ok(crate::checklist::posture::judged_groups(groups).into()),
         notebooks: Ok(vec![
             Notebook {
                 name: "studyai-dev-research".into(),

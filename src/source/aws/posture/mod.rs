@@ -127,7 +127,7 @@ async fn region(
         nat_gateways,
         flow_logs,
         ebs_encryption_by_default: ebs,
-        security_groups,
+        security_groups: security_groups.map(Into::into),
         notebooks,
         endpoints,
         models,

@@ -37,10 +37,12 @@ pub(super) async fn read(ec2: &Client, ctx: &Ctx<'_>) -> Parts {
             ctx.profile
         )),
     );
-    let groups = groups.map(|(groups, vpcs)| crate::model::SecurityGroupsData {
-        groups,
-        vpcs,
-        search: Default::default(),
+    let groups = groups.map(|(groups, vpcs)| {
+        crate::checklist::posture::judged_groups(crate::model::SecurityGroupsData {
+            groups,
+            vpcs,
+            search: Default::default(),
+        })
     });
     (
         ctx.observed(vpcs),
