@@ -143,7 +143,7 @@ fn overlaps(range: (u16, u16), other: (u16, u16)) -> bool {
 }
 
 fn is_port_protocol(rule: &Rule) -> bool {
-    matches!(rule.protocol.as_str(), "tcp" | "udp" | "6" | "17")
+    matches!(&*rule.protocol, "tcp" | "udp" | "6" | "17")
 }
 
 impl Reach {
@@ -498,7 +498,7 @@ mod tests {
             from_port: Some(from),
             to_port: Some(to),
             peer,
-            description: String::new(),
+            description: "".into(),
             risk: Risk::None,
             risk_reason: Default::default(),
         }

@@ -109,11 +109,21 @@ pub trait Sanitize {
     fn sanitize(&mut self);
 }
 
+/// Almost every string from AWS is clean already (no control character, which takes in every
+/// escape introducer, and short): it is kept, not copied twice over.
+fn is_clean(s: &str) -> bool {
+    s.len() <= MAX_FIELD_CHARS && s.chars().all(is_safe)
+}
+
 fn c(s: &mut String) {
-    // Almost every string from AWS is clean already (no control character, which takes in
-    // every escape introducer, and short): it is kept, not copied twice over.
-    if !(s.len() <= MAX_FIELD_CHARS && s.chars().all(is_safe)) {
+    if !is_clean(s) {
         *s = clean(s);
+    }
+}
+
+fn c_shared(s: &mut std::sync::Arc<str>) {
+    if !is_clean(s) {
+        *s = clean(s).into();
     }
 }
 
@@ -124,7 +134,7 @@ fn co(s: &mut Option<String>) {
 }
 
 use crate::model::{
-    Attachment, CheckItem, Endpoint, Finding, FindingsData, Identity, Peer, Rule, SecurityGroup,
+    Attachment, CheckItem, Endpoint, Finding, FindingsData, Identity, Rule, SecurityGroup,
     SecurityGroupsData,
 };
 
@@ -151,11 +161,9 @@ impl Sanitize for Endpoint {
 impl Sanitize for Rule {
     fn sanitize(&mut self) {
         co(&mut self.id);
-        c(&mut self.protocol);
-        c(&mut self.description);
-        match &mut self.peer {
-            Peer::Ipv4(s) | Peer::Ipv6(s) | Peer::SecurityGroup(s) | Peer::PrefixList(s) => c(s),
-        }
+        c_shared(&mut self.protocol);
+        c_shared(&mut self.description);
+        c_shared(self.peer.text_mut());
     }
 }
 

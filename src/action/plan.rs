@@ -75,11 +75,11 @@ impl RuleSpec {
         RuleSpec {
             rule_id: r.id.clone(),
             direction: r.direction,
-            protocol: r.protocol.clone(),
+            protocol: r.protocol.to_string(),
             from_port: r.from_port,
             to_port: r.to_port,
             peer: r.peer.clone(),
-            description: r.description.clone(),
+            description: r.description.to_string(),
         }
     }
 
@@ -88,11 +88,11 @@ impl RuleSpec {
         Rule {
             id: self.rule_id.clone(),
             direction: self.direction,
-            protocol: self.protocol.clone(),
+            protocol: self.protocol.as_str().into(),
             from_port: self.from_port,
             to_port: self.to_port,
             peer: self.peer.clone(),
-            description: self.description.clone(),
+            description: self.description.as_str().into(),
             risk: Risk::None,
             risk_reason: Default::default(),
         }

@@ -38,7 +38,7 @@ fn all_traffic(direction: Direction, peer: Peer) -> Rule {
         from_port: None,
         to_port: None,
         peer,
-        description: String::new(),
+        description: "".into(),
         risk: Default::default(),
         risk_reason: Default::default(),
     }

@@ -20,15 +20,15 @@ pub fn rule(r: &SecurityGroupRule) -> Rule {
     let protocol = protocol_name(r.ip_protocol().unwrap_or("-1"));
     let all = protocol == "all";
     let peer = if let Some(c) = r.cidr_ipv4() {
-        Peer::Ipv4(c.to_string())
+        Peer::Ipv4(c.into())
     } else if let Some(c) = r.cidr_ipv6() {
-        Peer::Ipv6(c.to_string())
+        Peer::Ipv6(c.into())
     } else if let Some(p) = r.prefix_list_id() {
-        Peer::PrefixList(p.to_string())
+        Peer::PrefixList(p.into())
     } else if let Some(g) = r.referenced_group_info().and_then(|g| g.group_id()) {
-        Peer::SecurityGroup(g.to_string())
+        Peer::SecurityGroup(g.into())
     } else {
-        Peer::Ipv4("unknown".to_string())
+        Peer::Ipv4("unknown".into())
     };
     Rule {
         id: r.security_group_rule_id().map(str::to_string),
@@ -39,9 +39,9 @@ pub fn rule(r: &SecurityGroupRule) -> Rule {
         },
         from_port: if all { None } else { r.from_port() },
         to_port: if all { None } else { r.to_port() },
-        protocol,
+        protocol: protocol.into(),
         peer,
-        description: r.description().unwrap_or_default().to_string(),
+        description: r.description().unwrap_or_default().into(),
         risk: Risk::None,
         risk_reason: Default::default(),
     }
@@ -78,7 +78,7 @@ mod tests {
             .referenced_group_info(ReferencedSecurityGroup::builder().group_id("sg-2").build())
             .build();
         let all = super::rule(&all);
-        assert_eq!(all.protocol, "all");
+        assert_eq!(&*all.protocol, "all");
         assert_eq!(all.from_port, None);
         assert_eq!(all.peer, Peer::SecurityGroup("sg-2".into()));
         assert_eq!(all.direction, Direction::Egress);

@@ -299,8 +299,8 @@ fn vpc_endpoints(p: &Posture) -> Verdict {
 }
 
 fn is_internet(peer: &Peer) -> bool {
-    matches!(peer, Peer::Ipv4(c) if c == "0.0.0.0/0")
-        || matches!(peer, Peer::Ipv6(c) if c == "::/0")
+    matches!(peer, Peer::Ipv4(c) if &**c == "0.0.0.0/0")
+        || matches!(peer, Peer::Ipv6(c) if &**c == "::/0")
 }
 
 /// The rules the checklist judges: ingress from the internet. The others are dropped from the
@@ -605,7 +605,10 @@ mod tests {
         let verdict = |data: SecurityGroupsData| {
             let mut p = passing();
             p.regions[0].security_groups = Ok(data.into());
-            status_of(&evaluate(&p, &Thresholds::default()), "network.security_groups")
+            status_of(
+                &evaluate(&p, &Thresholds::default()),
+                "network.security_groups",
+            )
         };
         assert_eq!(verdict(judged), verdict(all));
     }

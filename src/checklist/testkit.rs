@@ -74,7 +74,7 @@ pub(super) fn open_rule(port: i32, risk: Risk) -> Rule {
         from_port: Some(port),
         to_port: Some(port),
         peer: Peer::Ipv4("0.0.0.0/0".into()),
-        description: String::new(),
+        description: "".into(),
         risk,
         risk_reason: Default::default(),
     }

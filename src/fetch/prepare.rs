@@ -53,6 +53,7 @@ pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
         }
         Raw::SecurityGroups(data) => {
             let mut data = entered(data);
+            data.share_texts();
             risk::assess(&mut data);
             if ctx.search_index {
                 data.search = crate::model::RuleSearch::build(&data.groups);

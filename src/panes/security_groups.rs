@@ -367,7 +367,7 @@ impl Pane for SecurityGroupsPane {
                     group(col)
                 }
                 Col::Direction => Styled::plain(rule.direction.to_string()),
-                Col::Protocol => Styled::plain(&rule.protocol),
+                Col::Protocol => Styled::plain(&*rule.protocol),
                 Col::Ports => Styled::plain(rule.ports_label()),
                 Col::ProtoPorts => Styled::plain(proto_ports(rule)),
                 Col::Peer => Styled::id(rule.peer.to_string(), Tone::Plain),

@@ -12,19 +12,24 @@ use aws_sdk_ec2::types::{
 
 fn permission(r: &RuleSpec, with_description: bool) -> IpPermission {
     let all = r.protocol == "all";
-    let mut b = IpPermission::builder().ip_protocol(if all { "-1" } else { r.protocol.as_str() });
+    let mut b = IpPermission::builder().ip_protocol(if all { "-1" } else { &*r.protocol });
     if !all {
         b = b.set_from_port(r.from_port).set_to_port(r.to_port);
     }
-    let desc = (with_description && !r.description.is_empty()).then(|| r.description.clone());
+    let desc = (with_description && !r.description.is_empty()).then(|| r.description.to_string());
     match &r.peer {
         Peer::Ipv4(c) => {
-            b = b.ip_ranges(IpRange::builder().cidr_ip(c).set_description(desc).build())
+            b = b.ip_ranges(
+                IpRange::builder()
+                    .cidr_ip(&**c)
+                    .set_description(desc)
+                    .build(),
+            )
         }
         Peer::Ipv6(c) => {
             b = b.ipv6_ranges(
                 Ipv6Range::builder()
-                    .cidr_ipv6(c)
+                    .cidr_ipv6(&**c)
                     .set_description(desc)
                     .build(),
             )
@@ -32,7 +37,7 @@ fn permission(r: &RuleSpec, with_description: bool) -> IpPermission {
         Peer::PrefixList(p) => {
             b = b.prefix_list_ids(
                 PrefixListId::builder()
-                    .prefix_list_id(p)
+                    .prefix_list_id(&**p)
                     .set_description(desc)
                     .build(),
             )
@@ -40,7 +45,7 @@ fn permission(r: &RuleSpec, with_description: bool) -> IpPermission {
         Peer::SecurityGroup(g) => {
             b = b.user_id_group_pairs(
                 UserIdGroupPair::builder()
-                    .group_id(g)
+                    .group_id(&**g)
                     .set_description(desc)
                     .build(),
             )

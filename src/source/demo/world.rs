@@ -299,7 +299,7 @@ impl World {
             from_port: None,
             to_port: None,
             peer: Peer::Ipv4("0.0.0.0/0".into()),
-            description: String::new(),
+            description: "".into(),
             risk: Default::default(),
             risk_reason: Default::default(),
         };
@@ -346,7 +346,7 @@ impl World {
         let same = |a: &Rule, b: &Rule| {
             a.direction == b.direction
                 && a.protocol == b.protocol
-                && (a.protocol == "all" || (a.from_port, a.to_port) == (b.from_port, b.to_port))
+                && (&*a.protocol == "all" || (a.from_port, a.to_port) == (b.from_port, b.to_port))
                 && a.peer == b.peer
         };
         let mut added = Vec::with_capacity(rules.len());
