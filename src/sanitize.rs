@@ -212,8 +212,7 @@ impl Sanitize for Finding {
         self.description = clean_multiline(&self.description);
         c(&mut self.resource_type);
         c(&mut self.resource);
-        for (k, v) in &mut self.details {
-            c(k);
+        for (_, v) in &mut self.details {
             c(v);
         }
         for s in &mut self.subjects {

@@ -21,7 +21,8 @@ pub struct Finding {
     pub last_seen: DateTime<Utc>,
     pub archived: bool,
     /// Further fields of the full finding, flattened as `path = value`, for the detail view.
-    pub details: Vec<(String, String)>,
+    /// The paths are secdash's own, one copy for every finding.
+    pub details: Vec<(&'static str, String)>,
     /// What the finding names that a responder can open or act on: the access key and its
     /// user or role, the instance, its interfaces and groups, the bucket.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -231,6 +231,23 @@ impl SecurityGroupsData {
     }
 }
 
+/// `fields` lower-cased and joined by U+001F into `buf`.
+fn lower_joined(buf: &mut String, fields: &[&str]) {
+    buf.clear();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            buf.push('\u{1f}');
+        }
+        if f.is_ascii() {
+            let from = buf.len();
+            buf.push_str(f);
+            buf[from..].make_ascii_lowercase();
+        } else {
+            buf.push_str(&f.to_lowercase());
+        }
+    }
+}
+
 /// Each rule's searchable fields, lower-cased once in the fetch task, so a filter over 100,000
 /// rules neither allocates nor lower-cases on a keystroke. A rule's text holds no id, so rules
 /// that say the same thing (most of them, across thousands of groups) share one text.
@@ -254,16 +271,24 @@ impl RuleSearch {
         let mut own = Vec::with_capacity(groups.len());
         let mut distinct: Vec<Box<str>> = Vec::new();
         let mut index: std::collections::HashMap<Box<str>, u32> = Default::default();
-        let text = |fields: &[&str]| fields.join("\u{1f}").to_lowercase().into_boxed_str();
+        // One buffer for every text: a text is allocated only when it is new, so building the
+        // index leaves no freed holes between the data that stays.
+        let mut buf = String::new();
         for g in groups {
             starts.push(texts.len() as u32);
-            own.push(text(&g.search_fields()));
+            lower_joined(&mut buf, &g.search_fields());
+            own.push(buf.as_str().into());
             for r in &g.rules {
-                let t = text(&r.search_fields(&r.ports_label()));
-                let at = *index.entry(t).or_insert_with_key(|t| {
-                    distinct.push(t.clone());
-                    (distinct.len() - 1) as u32
-                });
+                lower_joined(&mut buf, &r.search_fields(&r.ports_label()));
+                let at = match index.get(buf.as_str()) {
+                    Some(at) => *at,
+                    None => {
+                        let at = distinct.len() as u32;
+                        distinct.push(buf.as_str().into());
+                        index.insert(buf.as_str().into(), at);
+                        at
+                    }
+                };
                 texts.push(at);
             }
         }

@@ -301,17 +301,17 @@ pub fn finding(f: &aws_sdk_guardduty::types::Finding, region: &str) -> Finding {
     let mut details = Vec::new();
     if let Some(s) = service {
         if let Some(a) = s.action().and_then(|a| a.action_type()) {
-            details.push(("service.action.actionType".to_string(), a.to_string()));
+            details.push(("service.action.actionType", a.to_string()));
         }
         if let Some(r) = s.resource_role() {
-            details.push(("service.resourceRole".to_string(), r.to_string()));
+            details.push(("service.resourceRole", r.to_string()));
         }
         if let Some(d) = s.detector_id() {
-            details.push(("service.detectorId".to_string(), d.to_string()));
+            details.push(("service.detectorId", d.to_string()));
         }
     }
     if let Some(arn) = f.arn() {
-        details.push(("arn".to_string(), arn.to_string()));
+        details.push(("arn", arn.to_string()));
     }
     Finding {
         account: None,

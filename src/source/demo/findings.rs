@@ -273,10 +273,10 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
                 archived: false,
                 subjects: subjects(f),
                 details: vec![
-                    ("service.action.actionType".into(), action_type(f.kind).into()),
-                    ("service.resourceRole".into(), "TARGET".into()),
-                    ("resource.resourceType".into(), f.resource_type.into()),
-                    ("service.detectorId".into(), "12abc34d567e8fa901bc2d34e56789f0".into()),
+                    ("service.action.actionType", action_type(f.kind).into()),
+                    ("service.resourceRole", "TARGET".into()),
+                    ("resource.resourceType", f.resource_type.into()),
+                    ("service.detectorId", "12abc34d567e8fa901bc2d34e56789f0".into()),
                 ],
             });
         }
