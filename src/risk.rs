@@ -458,7 +458,7 @@ mod tests {
                 let cidrs = data
                     .vpcs
                     .iter()
-                    .filter(|v| Some(&v.id) == g.vpc_id.as_ref())
+                    .filter(|v| Some(v.id.as_str()) == g.vpc_id.as_deref())
                     .flat_map(|v| v.cidrs.iter());
                 let ctx = NetworkContext::from_cidrs(cidrs);
                 (

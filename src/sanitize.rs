@@ -171,7 +171,7 @@ impl Sanitize for Attachment {
     fn sanitize(&mut self) {
         c(&mut self.interface_id);
         co(&mut self.target);
-        c(&mut self.description);
+        c_shared(&mut self.description);
         co(&mut self.private_ip);
     }
 }
@@ -180,14 +180,16 @@ impl Sanitize for SecurityGroup {
     fn sanitize(&mut self) {
         c(&mut self.id);
         c(&mut self.name);
-        c(&mut self.description);
-        co(&mut self.vpc_id);
-        c(&mut self.region);
+        c_shared(&mut self.description);
+        if let Some(v) = &mut self.vpc_id {
+            c_shared(v);
+        }
+        c_shared(&mut self.region);
         self.rules.iter_mut().for_each(Sanitize::sanitize);
         self.attachments.iter_mut().for_each(Sanitize::sanitize);
         for (k, v) in &mut self.tags {
-            c(k);
-            c(v);
+            c_shared(k);
+            c_shared(v);
         }
     }
 }

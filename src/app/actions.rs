@@ -88,7 +88,7 @@ pub fn request_for(
                 }
                 _ => Request::Restore { what: g.id.clone() },
             };
-            Ok((request, g.region.clone(), g.account.clone()))
+            Ok((request, g.region.to_string(), g.account.clone()))
         }
         (PaneId::Findings, Action::Archive | Action::Contain | Action::Restore) => {
             let f = state

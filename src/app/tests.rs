@@ -356,7 +356,7 @@ mod actions_flow {
                 request: Request::Isolate {
                     group_id: g.id.clone()
                 },
-                region: g.region.clone(),
+                region: g.region.to_string(),
                 account: g.account.as_deref().cloned(),
             }]
         );

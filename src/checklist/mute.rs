@@ -27,12 +27,12 @@ impl Scope {
         })
     }
 
-    fn tagged(&self, tags: &[(String, String)]) -> bool {
+    fn tagged<T: AsRef<str>>(&self, tags: &[(T, T)]) -> bool {
         !self.tags.is_empty()
-            && self
-                .tags
-                .iter()
-                .all(|(k, v)| tags.iter().any(|(tk, tv)| tk == k && wildcard(v, tv)))
+            && self.tags.iter().all(|(k, v)| {
+                tags.iter()
+                    .any(|(tk, tv)| tk.as_ref() == k && wildcard(v, tv.as_ref()))
+            })
     }
 }
 

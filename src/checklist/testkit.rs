@@ -94,7 +94,7 @@ pub(super) fn group(rules: Vec<Rule>) -> SecurityGroup {
         account: None,
         id: "sg-1".into(),
         name: "web".into(),
-        description: String::new(),
+        description: "".into(),
         vpc_id: Some("vpc-1".into()),
         region: R.into(),
         rules,

@@ -170,13 +170,13 @@ impl Pane for SecurityGroupsPane {
         out.extend(ctx.changed(&g.id).map(|c| line("changed", c)));
         out.extend([
             line("name", &g.name),
-            line("description", &g.description),
-            line("vpc", g.vpc_id.clone().unwrap_or_else(|| "-".into())),
-            line("region", &g.region),
+            line("description", &*g.description),
+            line("vpc", g.vpc_id.as_deref().unwrap_or("-")),
+            line("region", &*g.region),
         ]);
         out.extend(super::account_line(&g.account));
         for (k, v) in &g.tags {
-            out.push(line(&format!("tag {k}"), v));
+            out.push(line(&format!("tag {k}"), &**v));
         }
         out.push(section(&format!("rules ({})", g.rules.len())));
         for (ri, r) in g.rules.iter().enumerate() {
@@ -331,7 +331,7 @@ impl Pane for SecurityGroupsPane {
             (Col::GroupName, Target::Screen) => Styled::id(flag(&g.name), group_tone),
             (Col::GroupName, _) => Styled::new(&g.name, group_tone),
             (Col::GroupId, _) => Styled::id(flag(&g.id), group_tone),
-            (Col::Region, _) => Styled::new(&g.region, group_tone),
+            (Col::Region, _) => Styled::new(&*g.region, group_tone),
             (Col::Account, _) => Styled::new(super::account_name(&g.account), group_tone),
             (_, Target::Screen) => {
                 Styled::id(flag(&format!("{} {}", short_id(&g.id), g.name)), group_tone)

@@ -142,15 +142,11 @@ impl Serialize for SecurityGroupOut<'_> {
 }
 
 /// Tags as a map, keys in order (the last value of a repeated key wins).
-struct Tags<'a>(&'a [(String, String)]);
+struct Tags<'a>(&'a [(std::sync::Arc<str>, std::sync::Arc<str>)]);
 
 impl Serialize for Tags<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let map: BTreeMap<&str, &str> = self
-            .0
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let map: BTreeMap<&str, &str> = self.0.iter().map(|(k, v)| (&**k, &**v)).collect();
         s.collect_map(map)
     }
 }

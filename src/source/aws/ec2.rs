@@ -164,9 +164,9 @@ pub async fn groups(
             SecurityGroup {
                 account: None,
                 name: g.group_name().unwrap_or_default().to_string(),
-                description: g.description().unwrap_or_default().to_string(),
-                vpc_id: g.vpc_id().map(str::to_string),
-                region: region.to_string(),
+                description: g.description().unwrap_or_default().into(),
+                vpc_id: g.vpc_id().map(Into::into),
+                region: region.into(),
                 rules,
                 attachments: attachments_by_group.remove(&id).unwrap_or_default(),
                 tags: g
@@ -174,8 +174,8 @@ pub async fn groups(
                     .iter()
                     .map(|t| {
                         (
-                            t.key().unwrap_or_default().to_string(),
-                            t.value().unwrap_or_default().to_string(),
+                            t.key().unwrap_or_default().into(),
+                            t.value().unwrap_or_default().into(),
                         )
                     })
                     .collect(),
@@ -236,7 +236,7 @@ pub fn attachment(eni: &NetworkInterface) -> Attachment {
         interface_id: eni.network_interface_id().unwrap_or_default().to_string(),
         kind,
         target: target.or(instance),
-        description,
+        description: description.into(),
         private_ip: eni.private_ip_address().map(str::to_string),
     }
 }

@@ -152,7 +152,7 @@ impl World {
                         at.insert(&a.interface_id, out.len());
                         out.push(Interface {
                             attachment: a.clone(),
-                            vpc_id: g.vpc_id.clone().unwrap_or_default(),
+                            vpc_id: g.vpc_id.as_deref().unwrap_or_default().to_string(),
                             groups: vec![g.id.clone()],
                         });
                     }
@@ -259,7 +259,7 @@ impl World {
     /// A group's VPC and rules.
     pub fn read_group(&self, id: &str) -> Result<(Option<String>, Vec<Rule>), SourceError> {
         let g = self.group("DescribeSecurityGroups", id)?;
-        Ok((g.vpc_id, g.rules))
+        Ok((g.vpc_id.as_deref().map(str::to_string), g.rules))
     }
 
     pub fn group_name(&self, id: &str) -> Option<String> {
