@@ -68,6 +68,20 @@ pub fn find(text: &str) -> Vec<SecretHit> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn secrets_among_text_that_is_not_ascii_are_found() {
+        let script = "# Schlüssel für die Übung 🔑\nexport TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n\
+                      passwort=Grüße # not an assignment the patterns know\n\
+                      API_KEY=\"sk-ant-abcdefghijklmnopqrstuvwx\" # é\n";
+        assert_eq!(
+            find(script)
+                .iter()
+                .map(|h| (h.line, h.kind))
+                .collect::<Vec<_>>(),
+            vec![(2, "a GitHub token"), (4, "an OpenAI or Anthropic key")]
+        );
+    }
+
     fn kinds(text: &str) -> Vec<&'static str> {
         find(text).into_iter().map(|h| h.kind).collect()
     }
