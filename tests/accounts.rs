@@ -62,12 +62,17 @@ fn once(moto: &Moto, state: &Path, config: &str, args: &[&str]) -> (Value, i32) 
     (v, code)
 }
 
-fn groups_by_account(v: &Value) -> Vec<(String, String, String)> {
-    let mut out: Vec<(String, String, String)> = v["security_groups"]
+/// Each account's bastion group in a snapshot.
+fn bastion_groups(v: &Value) -> impl Iterator<Item = &Value> {
+    v["security_groups"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|g| g["name"].as_str().unwrap().ends_with("-bastion"))
+}
+
+fn groups_by_account(v: &Value) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = bastion_groups(v)
         .map(|g| {
             (
                 g["account_name"].as_str().unwrap_or("none").to_string(),
@@ -394,11 +399,7 @@ fn accounts_reached_through_their_own_profiles_need_no_base_credentials() {
 /// The rules of each account's bastion group as the snapshot shows them: (account, group id,
 /// rule count).
 fn bastion_rules(v: &Value) -> Vec<(String, String, usize)> {
-    let mut out: Vec<(String, String, usize)> = v["security_groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|g| g["name"].as_str().unwrap().ends_with("-bastion"))
+    let mut out: Vec<(String, String, usize)> = bastion_groups(v)
         .map(|g| {
             (
                 g["account_name"].as_str().unwrap_or("none").to_string(),

@@ -366,38 +366,31 @@ mod tests {
         shared.share_texts();
         assert_eq!(shared, data, "sharing changes no text");
         let rules: Vec<&Rule> = shared.groups.iter().flat_map(|g| &g.rules).collect();
-        // Copies in memory against different texts: one copy of each when shared.
-        let copies = |text: fn(&Rule) -> &str| {
-            let mut at: Vec<*const u8> = rules.iter().map(|r| text(r).as_ptr()).collect();
-            at.sort();
-            at.dedup();
-            at.len()
-        };
-        let texts = |text: fn(&Rule) -> &str| {
-            let mut t: Vec<&str> = rules.iter().map(|r| text(r)).collect();
-            t.sort();
-            t.dedup();
-            t.len()
-        };
-        assert_eq!(copies(|r| &r.protocol), texts(|r| &r.protocol));
-        assert_eq!(copies(|r| &r.description), texts(|r| &r.description));
-        assert_eq!(copies(|r| r.peer.as_str()), texts(|r| r.peer.as_str()));
-        assert!(texts(|r| &r.description) < rules.len() / 2);
+        let (copies, texts) = copies_and_texts(&rules, |r| &r.protocol);
+        assert_eq!(copies, texts);
+        let (copies, texts) = copies_and_texts(&rules, |r| &r.description);
+        assert_eq!(copies, texts);
+        assert!(texts < rules.len() / 2);
+        let (copies, texts) = copies_and_texts(&rules, |r| r.peer.as_str());
+        assert_eq!(copies, texts);
         let groups: Vec<&SecurityGroup> = shared.groups.iter().collect();
-        let copies = |text: fn(&SecurityGroup) -> &str| {
-            let mut at: Vec<*const u8> = groups.iter().map(|g| text(g).as_ptr()).collect();
-            at.sort();
-            at.dedup();
-            at.len()
-        };
-        let texts = |text: fn(&SecurityGroup) -> &str| {
-            let mut t: Vec<&str> = groups.iter().map(|g| text(g)).collect();
-            t.sort();
-            t.dedup();
-            t.len()
-        };
-        assert_eq!(copies(|g| &g.description), texts(|g| &g.description));
-        assert_eq!(copies(|g| &g.region), texts(|g| &g.region));
-        assert_eq!(copies(|g| &g.tags[0].1), texts(|g| &g.tags[0].1));
+        let (copies, texts) = copies_and_texts(&groups, |g| &g.description);
+        assert_eq!(copies, texts);
+        let (copies, texts) = copies_and_texts(&groups, |g| &g.region);
+        assert_eq!(copies, texts);
+        let (copies, texts) = copies_and_texts(&groups, |g| &g.tags[0].1);
+        assert_eq!(copies, texts);
+    }
+
+    /// How many copies of a text the items hold in memory, and how many different texts:
+    /// one copy of each when shared.
+    fn copies_and_texts<T>(items: &[&T], text: fn(&T) -> &str) -> (usize, usize) {
+        let mut at: Vec<*const u8> = items.iter().map(|i| text(i).as_ptr()).collect();
+        at.sort();
+        at.dedup();
+        let mut texts: Vec<&str> = items.iter().map(|i| text(i)).collect();
+        texts.sort();
+        texts.dedup();
+        (at.len(), texts.len())
     }
 }

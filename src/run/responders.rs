@@ -121,7 +121,7 @@ pub async fn account_to_act_in(
                 "{what} was changed in several accounts: name one with --account, or restore its journal entries one by one"
             );
         }
-        if !config.chosen_accounts.is_empty() && !config.chosen_accounts.contains(&account.name) {
+        if !chosen.is_empty() && !chosen.contains(&account.name) {
             bail!(
                 "{what} was changed in account {} ({}): restore it there (drop --account)",
                 account.name,

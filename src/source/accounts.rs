@@ -541,35 +541,23 @@ mod tests {
             demo.clone(),
             2,
         );
-        let e = two
-            .trail(
+        // A timeline read, its error in words.
+        async fn timeline(s: &dyn Source) -> Result<(), String> {
+            s.trail(
                 Vec::new(),
                 vec!["ap-southeast-1".into()],
                 crate::fixtures::t0(),
             )
             .await
-            .unwrap_err();
-        assert!(e.to_string().contains("secdash --account NAME"), "{e}");
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+        }
+        let e = timeline(&two).await.unwrap_err();
+        assert!(e.contains("secdash --account NAME"), "{e}");
         // One account (`--account prod`): its own timeline, as without accounts.
         let one = AccountsSource::new(vec![member("prod", demo.clone())], demo.clone(), 2);
-        let theirs = demo
-            .trail(
-                Vec::new(),
-                vec!["ap-southeast-1".into()],
-                crate::fixtures::t0(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string());
-        let mine = one
-            .trail(
-                Vec::new(),
-                vec!["ap-southeast-1".into()],
-                crate::fixtures::t0(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string());
+        let theirs = timeline(demo.as_ref()).await;
+        let mine = timeline(&one).await;
         assert_eq!(mine, theirs);
     }
 
