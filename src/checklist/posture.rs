@@ -2,7 +2,7 @@
 //! Each part is either observed or unknown with the reason (usually the permission that was
 //! denied). Pure data: the AWS source and the demo scenario build it, `checklist_eval` reads it.
 
-use crate::model::SecurityGroupsData;
+use crate::model::{SecurityGroup, SecurityGroupsData};
 
 /// A part of the account as read, or why it could not be read.
 pub type Observed<T> = Result<T, String>;
@@ -113,11 +113,14 @@ pub fn parse_credential_report(csv: &str) -> Result<Vec<UserCredentials>, String
 /// keep no more, so the checklist never holds a second copy of the groups pane's 100,000 rules
 /// (nor does every muting copy them again).
 pub fn judged_groups(mut data: SecurityGroupsData) -> SecurityGroupsData {
-    for g in &mut data.groups {
-        g.rules.retain(super::judged_rule);
-        g.rules.shrink_to_fit();
-    }
+    data.groups.iter_mut().for_each(judged_group);
     data
+}
+
+/// A group as [`judged_groups`] keeps it.
+pub fn judged_group(g: &mut SecurityGroup) {
+    g.rules.retain(super::judged_rule);
+    g.rules.shrink_to_fit();
 }
 
 #[derive(Debug, Clone)]

@@ -76,8 +76,17 @@ const SG_WEB: &str = "sg-0b1d2f3a4c5e6a704";
 const SG_DB: &str = "sg-0b1d2f3a4c5e6a705";
 
 pub fn security_groups(scale: usize) -> SecurityGroupsData {
+    security_groups_shaped(scale, |_| {})
+}
+
+/// The scenario's groups, each given to `shape` as it is made: a reader that keeps less of
+/// them (the checklist keeps the rules it judges) never holds all of them at once.
+pub fn security_groups_shaped(
+    scale: usize,
+    mut shape: impl FnMut(&mut SecurityGroup),
+) -> SecurityGroupsData {
     let egress_all = || all(Egress, v4("0.0.0.0/0"), "");
-    let mut groups = vec![
+    let groups = vec![
         group(
             SG_SAGEMAKER,
             "studyai-dev-sagemaker-sg",
@@ -353,11 +362,29 @@ pub fn security_groups(scale: usize) -> SecurityGroupsData {
             )
         },
     ];
+    let base = groups;
+    let mut groups = Vec::with_capacity(base.len() * scale.max(1));
+    for g in &base {
+        let mut g = g.clone();
+        shape(&mut g);
+        groups.push(g);
+    }
     for copy in 1..scale.max(1) {
-        let base = groups[..13].to_vec();
-        for mut g in base {
-            g.id = format!("{}-{copy:05}", g.id);
-            g.name = format!("{}-{copy:05}", g.name);
+        for b in &base[..13] {
+            // Made field by field: a clone's id and name, replaced at once, would be freed
+            // between the groups that stay.
+            let mut g = SecurityGroup {
+                id: format!("{}-{copy:05}", b.id),
+                name: format!("{}-{copy:05}", b.name),
+                description: b.description.clone(),
+                vpc_id: b.vpc_id.clone(),
+                region: b.region.clone(),
+                rules: b.rules.clone(),
+                attachments: b.attachments.clone(),
+                tags: b.tags.clone(),
+                account: b.account.clone(),
+            };
+            shape(&mut g);
             groups.push(g);
         }
     }

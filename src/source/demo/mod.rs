@@ -220,9 +220,10 @@ impl Source for DemoSource {
     fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         Box::pin(async move {
             self.pace(PaneId::Checklist).await?;
+            let judged = crate::checklist::posture::judged_group;
             let groups = match &self.world {
-                Some(w) => w.lock().security_groups(),
-                None => security_groups(1),
+                Some(w) => w.lock().security_groups_shaped(judged),
+                None => groups::security_groups_shaped(1, judged),
             };
             Ok(Fetched::complete(vec![PostureRead {
                 posture: posture::posture(

@@ -3,7 +3,8 @@
 //! an isolation, a containment or an archive shows on screen, and a restore puts it back. It
 //! lives in memory only: nothing a rehearsal does reaches AWS or outlives the session.
 
-use super::{ACCOUNT, REGION, findings, security_groups};
+use super::groups::security_groups_shaped;
+use super::{ACCOUNT, REGION, findings};
 use crate::model::{Attachment, FindingsData, Rule, SecurityGroup, SecurityGroupsData};
 use crate::model::{Direction, Peer, SourceError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -131,13 +132,17 @@ impl World {
 
     /// The scenario's groups with the ids EC2 gives every rule.
     fn scenario(&self) -> SecurityGroupsData {
-        let mut data = security_groups(self.groups_scale);
-        for g in &mut data.groups {
+        self.scenario_shaped(|_| {})
+    }
+
+    /// The scenario's groups, each given to `shape` once its rules have their ids.
+    fn scenario_shaped(&self, mut shape: impl FnMut(&mut SecurityGroup)) -> SecurityGroupsData {
+        security_groups_shaped(self.groups_scale, |g| {
             for (i, r) in g.rules.iter_mut().enumerate() {
                 r.id = Some(rule_id(&g.id, i));
             }
-        }
-        data
+            shape(g);
+        })
     }
 
     /// The scenario's interfaces, with the groups actions gave them.
@@ -169,7 +174,15 @@ impl World {
 
     /// The groups as DescribeSecurityGroups and DescribeNetworkInterfaces would show them now.
     pub fn security_groups(&self) -> SecurityGroupsData {
-        let mut data = self.scenario();
+        self.security_groups_shaped(|_| {})
+    }
+
+    /// [`World::security_groups`], each group given to `shape` as it is made or changed.
+    pub fn security_groups_shaped(
+        &self,
+        mut shape: impl FnMut(&mut SecurityGroup),
+    ) -> SecurityGroupsData {
+        let mut data = self.scenario_shaped(&mut shape);
         let interfaces = (!self.interface_groups.is_empty()).then(|| self.all_interfaces(&data));
         if !self.changed.is_empty() {
             data.groups.retain_mut(|g| match self.changed.get(&g.id) {
@@ -177,6 +190,7 @@ impl World {
                     let attachments = std::mem::take(&mut g.attachments);
                     *g = now.clone();
                     g.attachments = attachments;
+                    shape(g);
                     true
                 }
                 Some(None) => false,
@@ -184,7 +198,9 @@ impl World {
             });
             for id in &self.created {
                 if let Some(Some(g)) = self.changed.get(id) {
-                    data.groups.push(g.clone());
+                    let mut g = g.clone();
+                    shape(&mut g);
+                    data.groups.push(g);
                 }
             }
         }
@@ -514,6 +530,35 @@ mod tests {
             w.security_groups().groups[3].attachments,
             g.attachments,
             "a changed group keeps its attachments"
+        );
+    }
+
+    #[test]
+    fn the_checklists_groups_are_the_worlds_with_what_it_judges_as_they_are_made() {
+        let mut w = World::new(3, 1);
+        let g = w.security_groups().groups[7].clone();
+        let opened = Rule {
+            id: None,
+            ..w.security_groups().groups[7].rules[0].clone()
+        };
+        w.revoke(&g.id, &[g.rules[0].id.clone().unwrap()]).unwrap();
+        let new = w
+            .create_group("quarantine", "test", crate::source::demo::VPC)
+            .unwrap();
+        w.authorize(&new, vec![opened]).unwrap();
+        let judged = crate::checklist::posture::judged_group;
+        let shaped = w.security_groups_shaped(judged);
+        let full = crate::checklist::posture::judged_groups(w.security_groups());
+        assert_eq!(shaped.groups, full.groups);
+        assert!(
+            shaped
+                .groups
+                .iter()
+                .any(|g| g.id == new && !g.rules.is_empty())
+        );
+        assert!(
+            shaped.groups.len() > 13 * 2,
+            "every copy of the scenario is judged"
         );
     }
 
