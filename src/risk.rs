@@ -462,7 +462,7 @@ mod tests {
                     .flat_map(|v| v.cidrs.iter());
                 let ctx = NetworkContext::from_cidrs(cidrs);
                 (
-                    g.id.clone(),
+                    g.id.to_string(),
                     g.rules.iter().map(|r| classify(r, &ctx)).collect(),
                 )
             })

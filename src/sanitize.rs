@@ -115,19 +115,14 @@ fn is_clean(s: &str) -> bool {
     s.len() <= MAX_FIELD_CHARS && s.chars().all(is_safe)
 }
 
-fn c(s: &mut String) {
-    if !is_clean(s) {
-        *s = clean(s);
+/// Cleans any kind of text in place: `String`, a shared `Arc<str>`, an inline `CompactString`.
+fn c<T: AsRef<str> + From<String>>(s: &mut T) {
+    if !is_clean(s.as_ref()) {
+        *s = clean(s.as_ref()).into();
     }
 }
 
-fn c_shared(s: &mut std::sync::Arc<str>) {
-    if !is_clean(s) {
-        *s = clean(s).into();
-    }
-}
-
-fn co(s: &mut Option<String>) {
+fn co<T: AsRef<str> + From<String>>(s: &mut Option<T>) {
     if let Some(v) = s {
         c(v);
     }
@@ -161,9 +156,9 @@ impl Sanitize for Endpoint {
 impl Sanitize for Rule {
     fn sanitize(&mut self) {
         co(&mut self.id);
-        c_shared(&mut self.protocol);
-        c_shared(&mut self.description);
-        c_shared(self.peer.text_mut());
+        c(&mut self.protocol);
+        c(&mut self.description);
+        c(self.peer.text_mut());
     }
 }
 
@@ -171,7 +166,7 @@ impl Sanitize for Attachment {
     fn sanitize(&mut self) {
         c(&mut self.interface_id);
         co(&mut self.target);
-        c_shared(&mut self.description);
+        c(&mut self.description);
         co(&mut self.private_ip);
     }
 }
@@ -180,16 +175,16 @@ impl Sanitize for SecurityGroup {
     fn sanitize(&mut self) {
         c(&mut self.id);
         c(&mut self.name);
-        c_shared(&mut self.description);
+        c(&mut self.description);
         if let Some(v) = &mut self.vpc_id {
-            c_shared(v);
+            c(v);
         }
-        c_shared(&mut self.region);
+        c(&mut self.region);
         self.rules.iter_mut().for_each(Sanitize::sanitize);
         self.attachments.iter_mut().for_each(Sanitize::sanitize);
         for (k, v) in &mut self.tags {
-            c_shared(k);
-            c_shared(v);
+            c(k);
+            c(v);
         }
     }
 }

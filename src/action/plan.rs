@@ -73,7 +73,7 @@ pub struct RuleSpec {
 impl RuleSpec {
     pub fn from_rule(r: &Rule) -> RuleSpec {
         RuleSpec {
-            rule_id: r.id.clone(),
+            rule_id: r.id.as_ref().map(ToString::to_string),
             direction: r.direction,
             protocol: r.protocol.to_string(),
             from_port: r.from_port,
@@ -86,7 +86,7 @@ impl RuleSpec {
     /// The rule as the risk model reads it (not yet assessed).
     pub fn to_rule(&self) -> Rule {
         Rule {
-            id: self.rule_id.clone(),
+            id: self.rule_id.as_deref().map(Into::into),
             direction: self.direction,
             protocol: self.protocol.as_str().into(),
             from_port: self.from_port,

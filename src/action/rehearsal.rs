@@ -70,7 +70,10 @@ fn ensure_group(
         GroupRole::Isolation => {
             // A new group allows all egress, as on EC2: take that away.
             let (_, rules) = world.read_group(&id)?;
-            let ids: Vec<String> = rules.into_iter().filter_map(|r| r.id).collect();
+            let ids: Vec<String> = rules
+                .into_iter()
+                .filter_map(|r| r.id.map(String::from))
+                .collect();
             world.revoke(&id, &ids)?;
         }
     }
@@ -151,7 +154,7 @@ impl Cloud for Rehearsal {
                     None => current
                         .iter()
                         .find(|r| RuleSpec::from_rule(r).same_grant(want))
-                        .and_then(|r| r.id.clone()),
+                        .and_then(|r| r.id.as_ref().map(ToString::to_string)),
                 })
                 .collect();
             if dry_run {

@@ -70,7 +70,7 @@ pub fn request_for(
                 .ok_or("the group is gone; refresh")?;
             let request = match action {
                 Action::Isolate => Request::Isolate {
-                    group_id: g.id.clone(),
+                    group_id: g.id.to_string(),
                 },
                 Action::RevokeRule => {
                     let rule = row
@@ -82,11 +82,13 @@ pub fn request_for(
                         .clone()
                         .ok_or("this rule has no id to revoke it by")?;
                     Request::Revoke {
-                        group_id: g.id.clone(),
-                        rule_id,
+                        group_id: g.id.to_string(),
+                        rule_id: rule_id.to_string(),
                     }
                 }
-                _ => Request::Restore { what: g.id.clone() },
+                _ => Request::Restore {
+                    what: g.id.to_string(),
+                },
             };
             Ok((request, g.region.to_string(), g.account.clone()))
         }

@@ -306,7 +306,7 @@ mod actions_flow {
     fn isolate_asks_for_a_plan_of_the_selected_group() {
         let mut s = aws_state();
         let effects = press(&mut s, [key('2'), key('x')]);
-        let group = s.security_groups().unwrap().groups[0].id.clone();
+        let group = s.security_groups().unwrap().groups[0].id.to_string();
         assert_eq!(
             effects,
             vec![Effect::Plan {
@@ -354,7 +354,7 @@ mod actions_flow {
             press(&mut s, [key('x')]),
             vec![Effect::Plan {
                 request: Request::Isolate {
-                    group_id: g.id.clone()
+                    group_id: g.id.to_string()
                 },
                 region: g.region.to_string(),
                 account: g.account.as_deref().cloned(),

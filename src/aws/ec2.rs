@@ -31,7 +31,7 @@ pub fn rule(r: &SecurityGroupRule) -> Rule {
         Peer::Ipv4("unknown".into())
     };
     Rule {
-        id: r.security_group_rule_id().map(str::to_string),
+        id: r.security_group_rule_id().map(Into::into),
         direction: if r.is_egress().unwrap_or(false) {
             Direction::Egress
         } else {

@@ -168,7 +168,7 @@ pub fn without(p: &Posture, scope: &Scope) -> (Posture, Vec<String>) {
                 std::sync::Arc::make_mut(groups).groups.retain(|g| {
                     let muting = out(g);
                     if muting {
-                        muted.push(g.id.clone());
+                        muted.push(g.id.to_string());
                     }
                     !muting
                 });

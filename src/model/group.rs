@@ -1,13 +1,15 @@
 //! Security groups, their rules and what they are attached to.
 
 use super::Risk;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SecurityGroup {
-    pub id: String,
+    /// EC2's ids (20 characters) and most other ids here are stored inline, not allocated.
+    pub id: CompactString,
     pub name: String,
     /// This, the VPC, the region and the tags are shared by every group that says the same
     /// ([`SecurityGroupsData::share_texts`]).
@@ -92,7 +94,7 @@ impl fmt::Display for Peer {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rule {
-    pub id: Option<String>,
+    pub id: Option<CompactString>,
     pub direction: Direction,
     /// `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `all` (AWS's `-1`).
     /// This, the peer and the description are shared by every rule that says the same
@@ -161,13 +163,13 @@ pub fn ports_label(protocol: &str, from: Option<i32>, to: Option<i32>) -> String
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Attachment {
-    pub interface_id: String,
+    pub interface_id: CompactString,
     pub kind: AttachmentKind,
     /// The instance id, endpoint name or other owner, when known.
-    pub target: Option<String>,
+    pub target: Option<CompactString>,
     /// Shared like the group's texts.
     pub description: Arc<str>,
-    pub private_ip: Option<String>,
+    pub private_ip: Option<CompactString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

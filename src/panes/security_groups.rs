@@ -102,7 +102,7 @@ impl Pane for SecurityGroupsPane {
     }
 
     fn item_key(&self, data: &PaneData, item: u32) -> Option<String> {
-        groups(data).get(item as usize).map(|g| g.id.clone())
+        groups(data).get(item as usize).map(|g| g.id.to_string())
     }
 
     /// The group's fields are looked at once for all its rules; a rule's own fields only for
@@ -166,7 +166,7 @@ impl Pane for SecurityGroupsPane {
         let Some(g) = groups(data).get(row.item as usize) else {
             return vec![];
         };
-        let mut out = vec![line("id", &g.id)];
+        let mut out = vec![line("id", g.id.as_str())];
         out.extend(ctx.changed(&g.id).map(|c| line("changed", c)));
         out.extend([
             line("name", &g.name),
@@ -424,7 +424,9 @@ impl Pane for SecurityGroupsPane {
 
     /// The group's id, on its rules' rows too (a rule's own id is in its details).
     fn copy_text(&self, data: &PaneData, row: RowRef, _account: Option<&str>) -> Option<String> {
-        groups(data).get(row.item as usize).map(|g| g.id.clone())
+        groups(data)
+            .get(row.item as usize)
+            .map(|g| g.id.to_string())
     }
 
     fn timeline(

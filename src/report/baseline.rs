@@ -273,7 +273,7 @@ pub fn compare(
         for r in g.rules.iter().filter(|r| r.risk >= Risk::Medium) {
             if !base.risky_rules.contains(&rule_key(&g.id, r)) {
                 changes.new_risky_rules.push(RuleChange {
-                    group_id: g.id.clone(),
+                    group_id: g.id.to_string(),
                     group_name: g.name.clone(),
                     rule: r.grant_label(),
                     risk: r.risk,

@@ -197,7 +197,8 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             let uid = format!(
                 "secdash:{}:{}",
                 g.id,
-                r.id.clone().unwrap_or_else(|| format!("rule-{i}"))
+                r.id.clone()
+                    .unwrap_or_else(|| compact_str::format_compact!("rule-{i}"))
             );
             let on_account = row_cloud(s, super::RowAccountOut::of(&g.account));
             line(merge(

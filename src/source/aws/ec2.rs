@@ -179,7 +179,7 @@ pub async fn groups(
                         )
                     })
                     .collect(),
-                id,
+                id: id.into(),
             }
         })
         .collect();
@@ -233,11 +233,11 @@ pub fn attachment(eni: &NetworkInterface) -> Attachment {
             (AttachmentKind::Other, None)
         };
     Attachment {
-        interface_id: eni.network_interface_id().unwrap_or_default().to_string(),
+        interface_id: eni.network_interface_id().unwrap_or_default().into(),
         kind,
-        target: target.or(instance),
+        target: target.or(instance).map(Into::into),
         description: description.into(),
-        private_ip: eni.private_ip_address().map(str::to_string),
+        private_ip: eni.private_ip_address().map(Into::into),
     }
 }
 

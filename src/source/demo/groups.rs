@@ -374,7 +374,9 @@ pub fn security_groups_shaped(
             // Made field by field: a clone's id and name, replaced at once, would be freed
             // between the groups that stay.
             let mut g = SecurityGroup {
-                id: format!("{}-{copy:05}", b.id),
+                // An id as EC2 would give it (20 characters, held inline): the copy in place
+                // of the base's first hex digits.
+                id: compact_str::format_compact!("sg-{copy:05x}{}", &b.id[8..]),
                 name: format!("{}-{copy:05}", b.name),
                 description: b.description.clone(),
                 vpc_id: b.vpc_id.clone(),

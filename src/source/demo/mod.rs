@@ -386,7 +386,16 @@ mod tests {
 
     #[test]
     fn scale_multiplies_the_scenario() {
-        assert_eq!(security_groups(3).groups.len(), 13 * 3);
+        let groups = security_groups(3).groups;
+        assert_eq!(groups.len(), 13 * 3);
+        let ids: std::collections::BTreeSet<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids.len(), groups.len(), "every copy has its own id");
+        assert!(
+            groups
+                .iter()
+                .all(|g| g.id.len() == 20 && !g.id.is_heap_allocated()),
+            "ids as EC2 gives them, held inline"
+        );
         assert_eq!(
             findings(t0(), 2).findings.len(),
             findings(t0(), 1).findings.len() * 2

@@ -139,7 +139,7 @@ impl World {
     fn scenario_shaped(&self, mut shape: impl FnMut(&mut SecurityGroup)) -> SecurityGroupsData {
         security_groups_shaped(self.groups_scale, |g| {
             for (i, r) in g.rules.iter_mut().enumerate() {
-                r.id = Some(rule_id(&g.id, i));
+                r.id = Some(rule_id(&g.id, i).into());
             }
             shape(g);
         })
@@ -152,13 +152,13 @@ impl World {
         for g in &scenario.groups {
             for a in &g.attachments {
                 match at.get(a.interface_id.as_str()) {
-                    Some(&i) => out[i].groups.push(g.id.clone()),
+                    Some(&i) => out[i].groups.push(g.id.to_string()),
                     None => {
                         at.insert(&a.interface_id, out.len());
                         out.push(Interface {
                             attachment: a.clone(),
                             vpc_id: g.vpc_id.as_deref().unwrap_or_default().to_string(),
-                            groups: vec![g.id.clone()],
+                            groups: vec![g.id.to_string()],
                         });
                     }
                 }
@@ -185,17 +185,18 @@ impl World {
         let mut data = self.scenario_shaped(&mut shape);
         let interfaces = (!self.interface_groups.is_empty()).then(|| self.all_interfaces(&data));
         if !self.changed.is_empty() {
-            data.groups.retain_mut(|g| match self.changed.get(&g.id) {
-                Some(Some(now)) => {
-                    let attachments = std::mem::take(&mut g.attachments);
-                    *g = now.clone();
-                    g.attachments = attachments;
-                    shape(g);
-                    true
-                }
-                Some(None) => false,
-                None => true,
-            });
+            data.groups
+                .retain_mut(|g| match self.changed.get(g.id.as_str()) {
+                    Some(Some(now)) => {
+                        let attachments = std::mem::take(&mut g.attachments);
+                        *g = now.clone();
+                        g.attachments = attachments;
+                        shape(g);
+                        true
+                    }
+                    Some(None) => false,
+                    None => true,
+                });
             for id in &self.created {
                 if let Some(Some(g)) = self.changed.get(id) {
                     let mut g = g.clone();
@@ -289,7 +290,7 @@ impl World {
             .groups
             .into_iter()
             .find(|g| g.name == name && g.vpc_id.as_deref() == Some(vpc_id))
-            .map(|g| g.id)
+            .map(|g| g.id.into())
     }
 
     /// A new group, with the allow-all egress rule EC2 gives every new group.
@@ -309,7 +310,7 @@ impl World {
         }
         let id = self.new_id("sg");
         let rule = Rule {
-            id: Some(self.new_id("sgr")),
+            id: Some(self.new_id("sgr").into()),
             direction: Direction::Egress,
             protocol: "all".into(),
             from_port: None,
@@ -321,7 +322,7 @@ impl World {
         };
         let group = SecurityGroup {
             account: None,
-            id: id.clone(),
+            id: id.as_str().into(),
             name: name.into(),
             description: description.into(),
             vpc_id: Some(vpc_id.into()),
@@ -367,7 +368,7 @@ impl World {
         };
         let mut added = Vec::with_capacity(rules.len());
         for mut r in rules {
-            r.id = Some(self.new_id("sgr"));
+            r.id = Some(self.new_id("sgr").into());
             added.push(r);
         }
         self.change_group(operation, id, |g| {
@@ -393,7 +394,7 @@ impl World {
         self.change_group(operation, id, |g| {
             if let Some(missing) = rule_ids
                 .iter()
-                .find(|r| !g.rules.iter().any(|x| x.id.as_ref() == Some(*r)))
+                .find(|r| !g.rules.iter().any(|x| x.id.as_deref() == Some(r.as_str())))
             {
                 return Err(api(
                     "ec2",
@@ -402,8 +403,11 @@ impl World {
                     format!("The security group rule ID '{missing}' does not exist"),
                 ));
             }
-            g.rules
-                .retain(|r| !r.id.as_ref().is_some_and(|i| rule_ids.contains(i)));
+            g.rules.retain(|r| {
+                !r.id
+                    .as_deref()
+                    .is_some_and(|i| rule_ids.iter().any(|x| x == i))
+            });
             Ok(())
         })
     }
@@ -523,7 +527,8 @@ mod tests {
     fn the_world_holds_only_what_changed() {
         let mut w = world();
         let g = w.security_groups().groups[3].clone();
-        w.revoke(&g.id, &[g.rules[0].id.clone().unwrap()]).unwrap();
+        w.revoke(&g.id, &[g.rules[0].id.clone().unwrap().into()])
+            .unwrap();
         assert_eq!(w.changed.len(), 1, "one group copied, not the scenario");
         assert_eq!(w.security_groups().groups[3].rules.len(), g.rules.len() - 1);
         assert_eq!(
@@ -541,7 +546,8 @@ mod tests {
             id: None,
             ..w.security_groups().groups[7].rules[0].clone()
         };
-        w.revoke(&g.id, &[g.rules[0].id.clone().unwrap()]).unwrap();
+        w.revoke(&g.id, &[g.rules[0].id.clone().unwrap().into()])
+            .unwrap();
         let new = w
             .create_group("quarantine", "test", crate::source::demo::VPC)
             .unwrap();
@@ -589,14 +595,22 @@ mod tests {
     fn revoked_rules_go_and_authorised_ones_come_back_with_new_ids() {
         let mut w = world();
         let g = w.security_groups().groups[3].clone();
-        let ids: Vec<String> = g.rules.iter().filter_map(|r| r.id.clone()).collect();
+        let ids: Vec<String> = g
+            .rules
+            .iter()
+            .filter_map(|r| r.id.clone())
+            .map(String::from)
+            .collect();
         w.revoke(&g.id, &ids).unwrap();
         assert!(w.read_group(&g.id).unwrap().1.is_empty());
         assert!(w.revoke(&g.id, &ids).is_err(), "gone is gone");
         w.authorize(&g.id, g.rules.clone()).unwrap();
         let back = w.read_group(&g.id).unwrap().1;
         assert_eq!(back.len(), g.rules.len());
-        assert!(back.iter().all(|r| !ids.contains(r.id.as_ref().unwrap())));
+        assert!(
+            back.iter()
+                .all(|r| !ids.iter().any(|i| r.id.as_deref() == Some(i.as_str())))
+        );
         let dup = w.authorize(&g.id, g.rules.clone()).unwrap_err();
         assert!(dup.to_string().contains("Duplicate"), "{dup}");
     }
