@@ -116,6 +116,11 @@ fn is_clean(s: &str) -> bool {
 }
 
 /// Cleans any kind of text in place: `String`, a shared `Arc<str>`, an inline `CompactString`.
+/// [`is_clean`] for text that keeps its newlines.
+fn is_clean_multiline(s: &str) -> bool {
+    s.len() <= MAX_FIELD_CHARS * 8 && s.chars().all(|c| c == '\n' || is_safe(c))
+}
+
 fn c<T: AsRef<str> + From<String>>(s: &mut T) {
     if !is_clean(s.as_ref()) {
         *s = clean(s.as_ref()).into();
@@ -206,7 +211,9 @@ impl Sanitize for Finding {
         c(&mut self.account_id);
         c(&mut self.finding_type);
         c(&mut self.title);
-        self.description = clean_multiline(&self.description);
+        if !is_clean_multiline(&self.description) {
+            self.description = clean_multiline(&self.description).into();
+        }
         c(&mut self.resource_type);
         c(&mut self.resource);
         for (_, v) in &mut self.details {
@@ -235,7 +242,9 @@ impl Sanitize for CheckItem {
         c(&mut self.id);
         c(&mut self.title);
         for statement in &mut self.evidence {
-            *statement = clean_multiline(statement);
+            if !is_clean_multiline(statement) {
+                *statement = clean_multiline(statement);
+            }
         }
         c(&mut self.remediation);
     }
@@ -296,5 +305,27 @@ mod tests {
     #[test]
     fn multiline_keeps_newlines_only() {
         assert_eq!(clean_multiline("a\nb\u{1b}[1m\rc"), "a\nbc");
+    }
+
+    #[test]
+    fn a_findings_description_is_cleaned_when_it_must_be_and_kept_when_it_is_clean() {
+        let mut data = crate::source::demo::findings(chrono::Utc::now(), 1);
+        let hostile = data
+            .findings
+            .iter()
+            .position(|f| f.description.contains('\u{1b}'));
+        let hostile = hostile.expect("the demo has a hostile description");
+        let clean = data.findings[0].description.clone();
+        data.sanitize();
+        let after = &data.findings[hostile].description;
+        assert!(
+            !after.contains('\u{1b}') && !after.contains('\u{7}'),
+            "{after:?}"
+        );
+        assert!(after.contains('\n'), "newlines stay: {after:?}");
+        assert!(std::sync::Arc::ptr_eq(
+            &clean,
+            &data.findings[0].description
+        ));
     }
 }

@@ -108,7 +108,7 @@ pub fn request_for(
                     if f.resource.starts_with("i-") || f.resource.starts_with("eni-") =>
                 {
                     Request::Contain {
-                        target: f.resource.clone(),
+                        target: f.resource.to_string(),
                     }
                 }
                 Action::Contain => {
@@ -126,7 +126,7 @@ pub fn request_for(
                 }
                 _ => Request::Restore { what: f.id.clone() },
             };
-            Ok((request, f.region.clone(), f.account.clone()))
+            Ok((request, f.region.to_string(), f.account.clone()))
         }
         (pane, action) => Err(format!(
             "{} works in {}",

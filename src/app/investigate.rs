@@ -35,15 +35,19 @@ pub fn containment(s: &FindingSubject) -> Result<Request, String> {
             ));
         }
         SubjectKind::AccessKey => Request::DisableKey {
-            access_key_id: s.id.clone(),
+            access_key_id: s.id.to_string(),
         },
-        SubjectKind::User => Request::DenyUser { user: s.id.clone() },
-        SubjectKind::Role => Request::RevokeSessions { role: s.id.clone() },
+        SubjectKind::User => Request::DenyUser {
+            user: s.id.to_string(),
+        },
+        SubjectKind::Role => Request::RevokeSessions {
+            role: s.id.to_string(),
+        },
         SubjectKind::Instance | SubjectKind::NetworkInterface => Request::Contain {
-            target: s.id.clone(),
+            target: s.id.to_string(),
         },
         SubjectKind::SecurityGroup => Request::Isolate {
-            group_id: s.id.clone(),
+            group_id: s.id.to_string(),
         },
         SubjectKind::Bucket | SubjectKind::Endpoint => {
             return Err(format!(
@@ -101,7 +105,7 @@ pub fn open_subjects(state: &mut AppState) -> Vec<Effect> {
     }
     state.subjects = Some(SubjectsView {
         title: format!("{} · {}", f.finding_type, f.title),
-        region: f.region.clone(),
+        region: f.region.to_string(),
         account: f.account.clone(),
         items,
         selected: 0,
@@ -263,7 +267,7 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
             let Some(s) = subject else { return vec![] };
             return super::actions::request_action(
                 state,
-                Request::Restore { what: s.id },
+                Request::Restore { what: s.id.into() },
                 region,
                 account.as_deref(),
             );
@@ -271,7 +275,7 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
         (Some(Action::Copy), _) => {
             if let Some(s) = subject {
                 state.flash = Some(Flash::info(format!("copied {}", s.id), state.now));
-                return vec![Effect::Copy(s.id)];
+                return vec![Effect::Copy(s.id.into())];
             }
         }
         _ => {}
@@ -292,7 +296,7 @@ fn open_subject(state: &mut AppState, s: &FindingSubject, since: DateTime<Utc>) 
         Some(pane) => {
             state.overlay = Overlay::None;
             state.focus = pane;
-            set_filter_of(state, pane, s.id.clone());
+            set_filter_of(state, pane, s.id.to_string());
             vec![]
         }
         None => timeline_of(

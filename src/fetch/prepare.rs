@@ -67,6 +67,8 @@ pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
         }
         Raw::Findings(data) => {
             let mut data = entered(data);
+            data.share_texts();
+            data.findings.shrink_to_fit();
             sort_findings(&mut data.findings);
             PaneData::Findings(data)
         }

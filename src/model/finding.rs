@@ -2,27 +2,32 @@
 
 use super::Risk;
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub id: String,
-    pub region: String,
-    pub account_id: String,
+    pub region: CompactString,
+    pub account_id: CompactString,
+    /// The type, title and description are shared by every finding that says the same
+    /// ([`FindingsData::share_texts`]): 10,000 findings repeat a few hundred of them.
     #[serde(rename = "type")]
-    pub finding_type: String,
+    pub finding_type: Arc<str>,
     pub severity: f64,
-    pub title: String,
-    pub description: String,
-    pub resource_type: String,
-    pub resource: String,
+    pub title: Arc<str>,
+    pub description: Arc<str>,
+    pub resource_type: CompactString,
+    pub resource: CompactString,
     pub count: u64,
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     pub archived: bool,
     /// Further fields of the full finding, flattened as `path = value`, for the detail view.
     /// The paths are secdash's own, one copy for every finding.
-    pub details: Vec<(&'static str, String)>,
+    /// Values shared like the title (a region's findings name one detector).
+    pub details: Vec<(&'static str, Arc<str>)>,
     /// What the finding names that a responder can open or act on: the access key and its
     /// user or role, the instance, its interfaces and groups, the bucket.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -36,7 +41,7 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FindingSubject {
     pub kind: SubjectKind,
-    pub id: String,
+    pub id: CompactString,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -68,7 +73,7 @@ impl SubjectKind {
 }
 
 impl FindingSubject {
-    pub fn new(kind: SubjectKind, id: impl Into<String>) -> FindingSubject {
+    pub fn new(kind: SubjectKind, id: impl Into<CompactString>) -> FindingSubject {
         FindingSubject {
             kind,
             id: id.into(),
@@ -167,6 +172,22 @@ pub struct FindingsData {
     pub counts: std::collections::BTreeMap<SeverityLabel, u64>,
 }
 
+impl FindingsData {
+    /// Makes findings that say the same thing share one copy of it: the type, title,
+    /// description and detail values.
+    pub fn share_texts(&mut self) {
+        let mut pool = super::TextPool::default();
+        for f in &mut self.findings {
+            pool.share(&mut f.finding_type);
+            pool.share(&mut f.title);
+            pool.share(&mut f.description);
+            for (_, v) in &mut f.details {
+                pool.share(v);
+            }
+        }
+    }
+}
+
 /// Highest severity first, then most recently seen, then id (a stable order).
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -193,20 +214,42 @@ mod tests {
     }
 
     #[test]
+    fn findings_that_say_the_same_share_their_texts_and_keep_them() {
+        use crate::model::text_pool::tests::copies_and_texts;
+        let now = chrono::Utc::now();
+        let data = crate::source::demo::findings(now, 3);
+        let mut shared = data.clone();
+        shared.share_texts();
+        assert_eq!(shared, data, "sharing changes no text");
+        let findings: Vec<&Finding> = shared.findings.iter().collect();
+        let texts: [fn(&Finding) -> &str; 4] = [
+            |f| &f.finding_type,
+            |f| &f.title,
+            |f| &f.description,
+            |f| &f.details[0].1,
+        ];
+        for text in texts {
+            let (copies, texts) = copies_and_texts(&findings, text);
+            assert_eq!(copies, texts);
+            assert!(texts <= findings.len() / 3);
+        }
+    }
+
+    #[test]
     fn findings_sort_by_severity_then_recency_then_id() {
         use chrono::TimeZone;
         let t = |h| Utc.with_ymd_and_hms(2026, 11, 23, h, 0, 0).unwrap();
         let f = |id: &str, sev: f64, last| Finding {
             account: None,
             id: id.into(),
-            region: String::new(),
-            account_id: String::new(),
-            finding_type: String::new(),
+            region: Default::default(),
+            account_id: Default::default(),
+            finding_type: "".into(),
             severity: sev,
-            title: String::new(),
-            description: String::new(),
-            resource_type: String::new(),
-            resource: String::new(),
+            title: "".into(),
+            description: "".into(),
+            resource_type: Default::default(),
+            resource: Default::default(),
             count: 1,
             first_seen: t(0),
             last_seen: last,

@@ -222,13 +222,8 @@ impl SecurityGroupsData {
     /// protocol, peer and description, a group's description, VPC, region and tags, an
     /// interface's description. 100,000 rules in 40,000 groups hold a few thousand texts.
     pub fn share_texts(&mut self) {
-        let mut seen: std::collections::HashSet<Arc<str>> = Default::default();
-        let mut share = |s: &mut Arc<str>| match seen.get(&**s) {
-            Some(shared) => *s = shared.clone(),
-            None => {
-                seen.insert(s.clone());
-            }
-        };
+        let mut pool = super::TextPool::default();
+        let mut share = |s: &mut Arc<str>| pool.share(s);
         for g in &mut self.groups {
             share(&mut g.description);
             share(&mut g.region);
@@ -363,6 +358,7 @@ mod tests {
 
     #[test]
     fn groups_and_rules_that_say_the_same_share_their_texts_and_keep_them() {
+        use crate::model::text_pool::tests::copies_and_texts;
         let data = crate::source::demo::security_groups(3);
         let mut shared = data.clone();
         shared.share_texts();
@@ -382,17 +378,5 @@ mod tests {
         assert_eq!(copies, texts);
         let (copies, texts) = copies_and_texts(&groups, |g| &g.tags[0].1);
         assert_eq!(copies, texts);
-    }
-
-    /// How many copies of a text the items hold in memory, and how many different texts:
-    /// one copy of each when shared.
-    fn copies_and_texts<T>(items: &[&T], text: fn(&T) -> &str) -> (usize, usize) {
-        let mut at: Vec<*const u8> = items.iter().map(|i| text(i).as_ptr()).collect();
-        at.sort();
-        at.dedup();
-        let mut texts: Vec<&str> = items.iter().map(|i| text(i)).collect();
-        texts.sort();
-        texts.dedup();
-        (at.len(), texts.len())
     }
 }

@@ -112,6 +112,7 @@ mod error;
 mod finding;
 mod group;
 mod iam;
+pub(crate) mod text_pool;
 
 pub use check::*;
 pub use endpoint::*;
@@ -119,6 +120,7 @@ pub use error::SourceError;
 pub use finding::*;
 pub use group::*;
 pub use iam::*;
+pub use text_pool::TextPool;
 
 #[cfg(test)]
 mod tests {

@@ -131,12 +131,12 @@ impl Pane for FindingsPane {
         let changed = ctx.changed(&f.id).or_else(|| ctx.changed(&f.resource));
         let mut out: Vec<DetailLine> = changed.map(|c| line("changed", c)).into_iter().collect();
         out.extend([
-            line("type", &f.finding_type),
+            line("type", &*f.finding_type),
             line(
                 "severity",
                 format!("{:.1} ({})", f.severity, f.severity_label().label()),
             ),
-            line("title", &f.title),
+            line("title", &*f.title),
             line("resource", format!("{} {}", f.resource_type, f.resource)),
             line("count", f.count.to_string()),
             line(
@@ -147,8 +147,8 @@ impl Pane for FindingsPane {
                 "last seen",
                 f.last_seen.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
             ),
-            line("region", &f.region),
-            line("account", &f.account_id),
+            line("region", f.region.as_str()),
+            line("account", f.account_id.as_str()),
         ]);
         out.extend(super::account_line(&f.account));
         out.extend([
@@ -175,7 +175,7 @@ impl Pane for FindingsPane {
         }
         out.push(section("details"));
         for (k, v) in &f.details {
-            out.push(line(k, v));
+            out.push(line(k, &**v));
         }
         out
     }
@@ -268,22 +268,22 @@ impl Pane for FindingsPane {
                 Col::SeverityShort => {
                     Styled::new(format!("{:>4.1} {}", f.severity, label.short()), tone)
                 }
-                Col::Region => Styled::plain(&f.region),
+                Col::Region => Styled::plain(f.region.as_str()),
                 Col::Account => Styled::plain(super::account_name(&f.account)),
                 Col::Type if ctx.target == Target::Screen => {
                     Styled::id(ctx.flagged(&f.id, &f.finding_type), Tone::Plain)
                 }
-                Col::Type => Styled::plain(&f.finding_type),
+                Col::Type => Styled::plain(&*f.finding_type),
                 Col::Resource if ctx.target == Target::Screen => {
                     Styled::id(ctx.flagged(&f.resource, &f.resource), Tone::Plain)
                 }
-                Col::Resource => Styled::plain(&f.resource),
+                Col::Resource => Styled::plain(f.resource.as_str()),
                 Col::Count => Styled::plain(f.count.to_string()),
                 Col::FirstSeen => Styled::plain(age(ctx.now, f.first_seen)),
                 Col::LastSeen => Styled::plain(age(ctx.now, f.last_seen)),
                 Col::Title => match (&badge, ctx.target) {
                     (Some(b), Target::Screen) => Styled::plain(format!("[{b}] {}", f.title)),
-                    _ => Styled::plain(&f.title),
+                    _ => Styled::plain(&*f.title),
                 },
             })
             .collect()
@@ -364,10 +364,10 @@ impl Pane for FindingsPane {
             .map(crate::trail::Subject::of)
             .collect();
         if subjects.is_empty() {
-            subjects.push(crate::trail::Subject::Resource(f.resource.clone()));
+            subjects.push(crate::trail::Subject::Resource(f.resource.to_string()));
         }
         Some(super::TrailRequest {
-            title: f.finding_type.clone(),
+            title: f.finding_type.to_string(),
             subjects,
             since: crate::trail::since_for(f.first_seen, now),
         })

@@ -208,8 +208,8 @@ impl AccountsSource {
             let whose = accounts.iter().find(|a| a.id == f.account_id).cloned();
             f.account = Some(whose.unwrap_or_else(|| {
                 Arc::new(AccountRef {
-                    id: f.account_id.clone(),
-                    name: f.account_id.clone(),
+                    id: f.account_id.to_string(),
+                    name: f.account_id.to_string(),
                 })
             }));
         }

@@ -35,10 +35,10 @@ impl Subject {
     pub fn of(s: &crate::model::FindingSubject) -> Subject {
         use crate::model::SubjectKind;
         match s.kind {
-            SubjectKind::AccessKey => Subject::AccessKey(s.id.clone()),
-            SubjectKind::User => Subject::User(s.id.clone()),
-            SubjectKind::Role => Subject::Role(s.id.clone()),
-            _ => Subject::Resource(s.id.clone()),
+            SubjectKind::AccessKey => Subject::AccessKey(s.id.to_string()),
+            SubjectKind::User => Subject::User(s.id.to_string()),
+            SubjectKind::Role => Subject::Role(s.id.to_string()),
+            _ => Subject::Resource(s.id.to_string()),
         }
     }
 

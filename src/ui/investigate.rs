@@ -61,7 +61,11 @@ pub fn subjects(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) 
         Line::default(),
     ];
     for (i, s) in view.items.iter().enumerate() {
-        let badge = state.changes.get(&s.id).cloned().unwrap_or_default();
+        let badge = state
+            .changes
+            .get(s.id.as_str())
+            .cloned()
+            .unwrap_or_default();
         let act = if acting {
             investigate::containment_label(s)
         } else {

@@ -301,29 +301,29 @@ pub fn finding(f: &aws_sdk_guardduty::types::Finding, region: &str) -> Finding {
     let mut details = Vec::new();
     if let Some(s) = service {
         if let Some(a) = s.action().and_then(|a| a.action_type()) {
-            details.push(("service.action.actionType", a.to_string()));
+            details.push(("service.action.actionType", a.into()));
         }
         if let Some(r) = s.resource_role() {
-            details.push(("service.resourceRole", r.to_string()));
+            details.push(("service.resourceRole", r.into()));
         }
         if let Some(d) = s.detector_id() {
-            details.push(("service.detectorId", d.to_string()));
+            details.push(("service.detectorId", d.into()));
         }
     }
     if let Some(arn) = f.arn() {
-        details.push(("arn", arn.to_string()));
+        details.push(("arn", arn.into()));
     }
     Finding {
         account: None,
         id: f.id().unwrap_or_default().to_string(),
-        region: f.region().unwrap_or(region).to_string(),
-        account_id: f.account_id().unwrap_or_default().to_string(),
-        finding_type: f.r#type().unwrap_or_default().to_string(),
+        region: f.region().unwrap_or(region).into(),
+        account_id: f.account_id().unwrap_or_default().into(),
+        finding_type: f.r#type().unwrap_or_default().into(),
         severity: f.severity().unwrap_or_default(),
-        title: f.title().unwrap_or_default().to_string(),
-        description: f.description().unwrap_or_default().to_string(),
-        resource_type,
-        resource,
+        title: f.title().unwrap_or_default().into(),
+        description: f.description().unwrap_or_default().into(),
+        resource_type: resource_type.into(),
+        resource: resource.into(),
         count: service.and_then(|s| s.count()).unwrap_or(1).max(0) as u64,
         first_seen: first,
         last_seen: last,

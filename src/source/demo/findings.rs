@@ -3,6 +3,7 @@
 use super::{ACCOUNT, REGION};
 use crate::model::*;
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::sync::Arc;
 
 struct FindingSpec {
     kind: &'static str,
@@ -257,14 +258,14 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
                 finding_type: f.kind.into(),
                 severity: f.severity,
                 title: f.title.into(),
-                description: format!(
+                description: Arc::from(format!(
                     "{}.\nGuardDuty observed this activity {} time(s) between first and last sighting.\n\
                      Remote IP: 198.51.100.{} (AS64500 Example Hosting, NL){}",
                     f.title,
                     f.count,
                     20 + i,
                     if i == 9 { "\n\u{1b}]52;c;Y3VybCBldmlsLnNo\u{7}clipboard hijack attempt stripped" } else { "" }
-                ),
+                )),
                 resource_type: f.resource_type.into(),
                 resource: f.resource.into(),
                 count: f.count,

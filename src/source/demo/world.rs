@@ -482,8 +482,8 @@ impl World {
             .find(|f| f.id == id)
             .map(|f| {
                 let facts = FindingFacts {
-                    finding_type: f.finding_type,
-                    title: f.title,
+                    finding_type: f.finding_type.to_string(),
+                    title: f.title.to_string(),
                 };
                 (facts, self.archived.contains(id))
             })

@@ -1,0 +1,52 @@
+//! One copy of each text that many records repeat (a rule's peer, a finding's title).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Texts seen so far; [`TextPool::share`] points a text at the first copy of it.
+#[derive(Default)]
+pub struct TextPool {
+    seen: HashSet<Arc<str>>,
+}
+
+impl TextPool {
+    pub fn share(&mut self, text: &mut Arc<str>) {
+        match self.seen.get(&**text) {
+            Some(shared) => *text = shared.clone(),
+            None => {
+                self.seen.insert(text.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// How many copies of a text the items hold in memory, and how many different texts:
+    /// one copy of each when shared.
+    pub fn copies_and_texts<T>(items: &[&T], text: fn(&T) -> &str) -> (usize, usize) {
+        let mut at: Vec<*const u8> = items.iter().map(|i| text(i).as_ptr()).collect();
+        at.sort();
+        at.dedup();
+        let mut texts: Vec<&str> = items.iter().map(|i| text(i)).collect();
+        texts.sort();
+        texts.dedup();
+        (at.len(), texts.len())
+    }
+
+    #[test]
+    fn equal_texts_end_as_one_copy_and_different_ones_stay_apart() {
+        let mut pool = TextPool::default();
+        let mut a: Arc<str> = "in tcp 22".into();
+        let mut b: Arc<str> = "in tcp 22".into();
+        let mut c: Arc<str> = "in tcp 23".into();
+        for t in [&mut a, &mut b, &mut c] {
+            pool.share(t);
+        }
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert_eq!(&*c, "in tcp 23");
+    }
+}
