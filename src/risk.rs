@@ -5,9 +5,9 @@
 //! and the usual CIS/Prowler checks for ports open to the internet.
 
 use crate::model::{Direction, Peer, Risk, Rule, SecurityGroupsData};
+use arcstr::ArcStr;
 use ipnet::IpNet;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Remote administration: SSH, Telnet, RDP, WinRM, VNC, Kubernetes API, kubelet, etcd.
 const ADMIN_PORTS: &[(u16, &str)] = &[
@@ -313,8 +313,8 @@ pub fn assess(data: &mut SecurityGroupsData) {
     // protocol and the ports. Both repeat across 100,000 rules: each is worked out once, and
     // rules with the same verdict share one reason text.
     let mut reaches: FastMap<(usize, &str), Reach> = FastMap::default();
-    let mut verdicts: FastMap<VerdictKey, (Risk, Arc<str>)> = FastMap::default();
-    let mut judged: Vec<(Risk, Arc<str>)> =
+    let mut verdicts: FastMap<VerdictKey, (Risk, ArcStr)> = FastMap::default();
+    let mut judged: Vec<(Risk, ArcStr)> =
         Vec::with_capacity(data.groups.iter().map(|g| g.rules.len()).sum());
     for group in &data.groups {
         let vpc = group
@@ -332,12 +332,12 @@ pub fn assess(data: &mut SecurityGroupsData) {
                     .entry(key)
                     .or_insert_with(|| {
                         let (risk, reason) = classify_reach(rule, &reach);
-                        (risk, Arc::from(reason))
+                        (risk, ArcStr::from(reason))
                     })
                     .clone(),
                 None => {
                     let (risk, reason) = classify_reach(rule, &reach);
-                    (risk, Arc::from(reason))
+                    (risk, ArcStr::from(reason))
                 }
             };
             judged.push(verdict);

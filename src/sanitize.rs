@@ -115,7 +115,7 @@ fn is_clean(s: &str) -> bool {
     s.len() <= MAX_FIELD_CHARS && s.chars().all(is_safe)
 }
 
-/// Cleans any kind of text in place: `String`, a shared `Arc<str>`, an inline `CompactString`.
+/// Cleans any kind of text in place: `String`, a shared `ArcStr`, an inline `CompactString`.
 /// [`is_clean`] for text that keeps its newlines.
 fn is_clean_multiline(s: &str) -> bool {
     s.len() <= MAX_FIELD_CHARS * 8 && s.chars().all(|c| c == '\n' || is_safe(c))
@@ -323,7 +323,7 @@ mod tests {
             "{after:?}"
         );
         assert!(after.contains('\n'), "newlines stay: {after:?}");
-        assert!(std::sync::Arc::ptr_eq(
+        assert!(arcstr::ArcStr::ptr_eq(
             &clean,
             &data.findings[0].description
         ));

@@ -1,10 +1,10 @@
 //! GuardDuty findings.
 
 use super::Risk;
+use arcstr::ArcStr;
 use chrono::{DateTime, Utc};
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
@@ -14,10 +14,10 @@ pub struct Finding {
     /// The type, title and description are shared by every finding that says the same
     /// ([`FindingsData::share_texts`]): 10,000 findings repeat a few hundred of them.
     #[serde(rename = "type")]
-    pub finding_type: Arc<str>,
+    pub finding_type: ArcStr,
     pub severity: f64,
-    pub title: Arc<str>,
-    pub description: Arc<str>,
+    pub title: ArcStr,
+    pub description: ArcStr,
     pub resource_type: CompactString,
     pub resource: CompactString,
     pub count: u64,
@@ -27,7 +27,7 @@ pub struct Finding {
     /// Further fields of the full finding, flattened as `path = value`, for the detail view.
     /// The paths are secdash's own, one copy for every finding.
     /// Values shared like the title (a region's findings name one detector).
-    pub details: Vec<(&'static str, Arc<str>)>,
+    pub details: Vec<(&'static str, ArcStr)>,
     /// What the finding names that a responder can open or act on: the access key and its
     /// user or role, the instance, its interfaces and groups, the bucket.
     #[serde(skip_serializing_if = "Vec::is_empty")]

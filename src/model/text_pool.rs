@@ -1,16 +1,16 @@
 //! One copy of each text that many records repeat (a rule's peer, a finding's title).
 
+use arcstr::ArcStr;
 use std::collections::HashSet;
-use std::sync::Arc;
 
 /// Texts seen so far; [`TextPool::share`] points a text at the first copy of it.
 #[derive(Default)]
 pub struct TextPool {
-    seen: HashSet<Arc<str>>,
+    seen: HashSet<ArcStr>,
 }
 
 impl TextPool {
-    pub fn share(&mut self, text: &mut Arc<str>) {
+    pub fn share(&mut self, text: &mut ArcStr) {
         match self.seen.get(&**text) {
             Some(shared) => *text = shared.clone(),
             None => {
@@ -39,14 +39,14 @@ pub(crate) mod tests {
     #[test]
     fn equal_texts_end_as_one_copy_and_different_ones_stay_apart() {
         let mut pool = TextPool::default();
-        let mut a: Arc<str> = "in tcp 22".into();
-        let mut b: Arc<str> = "in tcp 22".into();
-        let mut c: Arc<str> = "in tcp 23".into();
+        let mut a: ArcStr = "in tcp 22".into();
+        let mut b: ArcStr = "in tcp 22".into();
+        let mut c: ArcStr = "in tcp 23".into();
         for t in [&mut a, &mut b, &mut c] {
             pool.share(t);
         }
-        assert!(Arc::ptr_eq(&a, &b));
-        assert!(!Arc::ptr_eq(&a, &c));
+        assert!(ArcStr::ptr_eq(&a, &b));
+        assert!(!ArcStr::ptr_eq(&a, &c));
         assert_eq!(&*c, "in tcp 23");
     }
 }

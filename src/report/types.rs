@@ -9,6 +9,7 @@ use crate::model::{
 };
 use crate::panes::PaneData;
 use crate::source::SourceKind;
+use arcstr::ArcStr;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -142,7 +143,7 @@ impl Serialize for SecurityGroupOut<'_> {
 }
 
 /// Tags as a map, keys in order (the last value of a repeated key wins).
-struct Tags<'a>(&'a [(std::sync::Arc<str>, std::sync::Arc<str>)]);
+struct Tags<'a>(&'a [(ArcStr, ArcStr)]);
 
 impl Serialize for Tags<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -2,8 +2,8 @@
 
 use super::{ACCOUNT, REGION};
 use crate::model::*;
+use arcstr::ArcStr;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use std::sync::Arc;
 
 struct FindingSpec {
     kind: &'static str,
@@ -258,7 +258,7 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
                 finding_type: f.kind.into(),
                 severity: f.severity,
                 title: f.title.into(),
-                description: Arc::from(format!(
+                description: ArcStr::from(format!(
                     "{}.\nGuardDuty observed this activity {} time(s) between first and last sighting.\n\
                      Remote IP: 198.51.100.{} (AS64500 Example Hosting, NL){}",
                     f.title,
