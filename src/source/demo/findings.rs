@@ -4,6 +4,7 @@ use super::{ACCOUNT, REGION};
 use crate::model::*;
 use arcstr::ArcStr;
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::fmt::Write as _;
 
 struct FindingSpec {
     kind: &'static str,
@@ -247,12 +248,12 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
         .single()
         .unwrap_or(now);
     let mut out = Vec::with_capacity(FINDINGS.len() * scale.max(1));
-    for copy in 0..scale.max(1) {
+    let id = |n: usize| 0x5ec0_da5a_0000_0000_u128 + n as u128 * 0x1_0001;
+    {
         for (i, f) in FINDINGS.iter().enumerate() {
-            let n = copy * FINDINGS.len() + i;
             out.push(Finding {
                 account: None,
-                id: format!("{:032x}", 0x5ec0_da5a_0000_0000_u128 + n as u128 * 0x1_0001),
+                id: format!("{:032x}", id(i)),
                 region: REGION.into(),
                 account_id: ACCOUNT.into(),
                 finding_type: f.kind.into(),
@@ -280,6 +281,17 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
                     ("service.detectorId", "12abc34d567e8fa901bc2d34e56789f0".into()),
                 ],
             });
+        }
+    }
+    // Further copies repeat the first's texts (as GuardDuty's findings of one type do), and
+    // share them from the start.
+    for copy in 1..scale.max(1) {
+        for i in 0..FINDINGS.len() {
+            let mut f = out[i].clone();
+            // Written over the copy's own id: no second string made and dropped.
+            f.id.clear();
+            let _ = write!(f.id, "{:032x}", id(copy * FINDINGS.len() + i));
+            out.push(f);
         }
     }
     let mut counts = std::collections::BTreeMap::new();

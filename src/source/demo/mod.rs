@@ -396,9 +396,9 @@ mod tests {
                 .all(|g| g.id.len() == 20 && !g.id.is_heap_allocated()),
             "ids as EC2 gives them, held inline"
         );
-        assert_eq!(
-            findings(t0(), 2).findings.len(),
-            findings(t0(), 1).findings.len() * 2
-        );
+        let two = findings(t0(), 2).findings;
+        assert_eq!(two.len(), findings(t0(), 1).findings.len() * 2);
+        let ids: std::collections::BTreeSet<&str> = two.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids.len(), two.len(), "every copy has its own id");
     }
 }
