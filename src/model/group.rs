@@ -110,6 +110,13 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Points the rule's protocol, peer and description at the pool's copies.
+    pub fn share_texts(&mut self, pool: &mut super::TextPool) {
+        pool.share(&mut self.protocol);
+        pool.share(&mut self.description);
+        pool.share(self.peer.text_mut());
+    }
+
     /// The rule's fields the filter reads; `ports` is `ports_label()`, made by the caller.
     pub fn search_fields<'a>(&'a self, ports: &'a str) -> [&'a str; 7] {
         [
@@ -223,6 +230,9 @@ impl SecurityGroupsData {
     /// interface's description. 100,000 rules in 40,000 groups hold a few thousand texts.
     pub fn share_texts(&mut self) {
         let mut pool = super::TextPool::default();
+        for g in &mut self.groups {
+            g.rules.iter_mut().for_each(|r| r.share_texts(&mut pool));
+        }
         let mut share = |s: &mut ArcStr| pool.share(s);
         for g in &mut self.groups {
             share(&mut g.description);
@@ -236,11 +246,6 @@ impl SecurityGroupsData {
             }
             for a in &mut g.attachments {
                 share(&mut a.description);
-            }
-            for r in &mut g.rules {
-                share(&mut r.protocol);
-                share(&mut r.description);
-                share(r.peer.text_mut());
             }
         }
     }

@@ -3,10 +3,11 @@
 
 use crate::aws::calls::{Calls, call};
 use crate::aws::ec2::rule;
-use crate::model::{Attachment, AttachmentKind, Direction, Rule, SecurityGroup, Vpc};
+use crate::model::{Attachment, AttachmentKind, Direction, Rule, SecurityGroup, TextPool, Vpc};
 use crate::source::SourceError;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::NetworkInterface;
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 const PAGE: i32 = 1000;
@@ -16,7 +17,10 @@ pub async fn groups(
     calls: &Calls,
     region: &str,
     profile: Option<&str>,
+    keep: fn(&Rule) -> bool,
 ) -> Result<(Vec<SecurityGroup>, Vec<Vpc>), SourceError> {
+    // Each page is made into secdash's own records as it comes (the SDK's copy of a group
+    // carries all its rules again), so the SDK's records of 100,000 rules are never all held.
     let describe_groups = async {
         let mut out = Vec::new();
         let mut next = None;
@@ -33,7 +37,7 @@ pub async fn groups(
                     .send(),
             )
             .await?;
-            out.extend(page.security_groups().iter().cloned());
+            out.extend(page.security_groups().iter().map(|g| group(g, region)));
             next = page.next_token().map(str::to_string);
             if next.is_none() {
                 return Ok::<_, SourceError>(out);
@@ -41,7 +45,8 @@ pub async fn groups(
         }
     };
     let describe_rules = async {
-        let mut out = Vec::new();
+        let mut out: HashMap<CompactString, Vec<Rule>> = HashMap::new();
+        let mut pool = TextPool::default();
         let mut next = None;
         loop {
             let page = call(
@@ -56,7 +61,17 @@ pub async fn groups(
                     .send(),
             )
             .await?;
-            out.extend(page.security_group_rules().iter().cloned());
+            for r in page.security_group_rules() {
+                let mut made = rule(r);
+                if !keep(&made) {
+                    continue;
+                }
+                // Shared as they come: a page's copies of "tcp" and "0.0.0.0/0" go with it.
+                made.share_texts(&mut pool);
+                out.entry(r.group_id().unwrap_or_default().into())
+                    .or_default()
+                    .push(made);
+            }
             next = page.next_token().map(str::to_string);
             if next.is_none() {
                 return Ok::<_, SourceError>(out);
@@ -64,7 +79,7 @@ pub async fn groups(
         }
     };
     let describe_enis = async {
-        let mut out = Vec::new();
+        let mut out: HashMap<CompactString, Vec<Attachment>> = HashMap::new();
         let mut next = None;
         loop {
             let page = call(
@@ -79,7 +94,14 @@ pub async fn groups(
                     .send(),
             )
             .await?;
-            out.extend(page.network_interfaces().iter().cloned());
+            for eni in page.network_interfaces() {
+                let a = attachment(eni);
+                for g in eni.groups() {
+                    out.entry(g.group_id().unwrap_or_default().into())
+                        .or_default()
+                        .push(a.clone());
+                }
+            }
             next = page.next_token().map(str::to_string);
             if next.is_none() {
                 return Ok::<_, SourceError>(out);
@@ -130,60 +152,43 @@ pub async fn groups(
             }
         }
     };
-    let (groups, rules, enis, vpcs) = futures::try_join!(
+    let (mut groups, mut rules_by_group, mut attachments_by_group, vpcs) = futures::try_join!(
         describe_groups,
         describe_rules,
         describe_enis,
         describe_vpcs
     )?;
+    for g in &mut groups {
+        g.rules = rules_by_group.remove(&g.id).unwrap_or_default();
+        // Ingress first, then egress, each in the API's order: stable between refreshes.
+        g.rules.sort_by_key(|r| r.direction == Direction::Egress);
+        g.attachments = attachments_by_group.remove(&g.id).unwrap_or_default();
+    }
+    Ok((groups, vpcs))
+}
 
-    let mut rules_by_group: HashMap<String, Vec<Rule>> = HashMap::new();
-    for r in &rules {
-        rules_by_group
-            .entry(r.group_id().unwrap_or_default().to_string())
-            .or_default()
-            .push(rule(r));
+/// A group as DescribeSecurityGroups gives it, its rules and attachments still to come.
+fn group(g: &aws_sdk_ec2::types::SecurityGroup, region: &str) -> SecurityGroup {
+    SecurityGroup {
+        account: None,
+        id: g.group_id().unwrap_or_default().into(),
+        name: g.group_name().unwrap_or_default().to_string(),
+        description: g.description().unwrap_or_default().into(),
+        vpc_id: g.vpc_id().map(Into::into),
+        region: region.into(),
+        rules: Vec::new(),
+        attachments: Vec::new(),
+        tags: g
+            .tags()
+            .iter()
+            .map(|t| {
+                (
+                    t.key().unwrap_or_default().into(),
+                    t.value().unwrap_or_default().into(),
+                )
+            })
+            .collect(),
     }
-    let mut attachments_by_group: HashMap<String, Vec<Attachment>> = HashMap::new();
-    for eni in &enis {
-        let a = attachment(eni);
-        for g in eni.groups() {
-            attachments_by_group
-                .entry(g.group_id().unwrap_or_default().to_string())
-                .or_default()
-                .push(a.clone());
-        }
-    }
-    let out = groups
-        .iter()
-        .map(|g| {
-            let id = g.group_id().unwrap_or_default().to_string();
-            let mut rules = rules_by_group.remove(&id).unwrap_or_default();
-            // Ingress first, then egress, each in the API's order: stable between refreshes.
-            rules.sort_by_key(|r| r.direction == Direction::Egress);
-            SecurityGroup {
-                account: None,
-                name: g.group_name().unwrap_or_default().to_string(),
-                description: g.description().unwrap_or_default().into(),
-                vpc_id: g.vpc_id().map(Into::into),
-                region: region.into(),
-                rules,
-                attachments: attachments_by_group.remove(&id).unwrap_or_default(),
-                tags: g
-                    .tags()
-                    .iter()
-                    .map(|t| {
-                        (
-                            t.key().unwrap_or_default().into(),
-                            t.value().unwrap_or_default().into(),
-                        )
-                    })
-                    .collect(),
-                id: id.into(),
-            }
-        })
-        .collect();
-    Ok((out, vpcs))
 }
 
 pub fn attachment(eni: &NetworkInterface) -> Attachment {

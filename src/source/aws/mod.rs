@@ -387,7 +387,7 @@ impl Source for AwsSource {
         Box::pin(async move {
             let fetched = self
                 .per_region(|r, c| async move {
-                    ec2::groups(&r.ec2(), &c, &r.region, self.profile()).await
+                    ec2::groups(&r.ec2(), &c, &r.region, self.profile(), |_| true).await
                 })
                 .await?;
             Ok(fetched.map(|per_region| {

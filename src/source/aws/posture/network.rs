@@ -34,7 +34,9 @@ pub(super) async fn read(ec2: &Client, ctx: &Ctx<'_>) -> Parts {
             ec2,
             ctx.calls,
             ctx.region,
-            ctx.profile
+            ctx.profile,
+            // The rules the checklist judges, kept page by page.
+            crate::checklist::judged_rule,
         )),
     );
     let groups = groups.map(|(groups, vpcs)| {
