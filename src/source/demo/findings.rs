@@ -249,39 +249,37 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
         .unwrap_or(now);
     let mut out = Vec::with_capacity(FINDINGS.len() * scale.max(1));
     let id = |n: usize| 0x5ec0_da5a_0000_0000_u128 + n as u128 * 0x1_0001;
-    {
-        for (i, f) in FINDINGS.iter().enumerate() {
-            out.push(Finding {
-                account: None,
-                id: format!("{:032x}", id(i)),
-                region: REGION.into(),
-                account_id: ACCOUNT.into(),
-                finding_type: f.kind.into(),
-                severity: f.severity,
-                title: f.title.into(),
-                description: ArcStr::from(format!(
-                    "{}.\nGuardDuty observed this activity {} time(s) between first and last sighting.\n\
-                     Remote IP: 198.51.100.{} (AS64500 Example Hosting, NL){}",
-                    f.title,
-                    f.count,
-                    20 + i,
-                    if i == 9 { "\n\u{1b}]52;c;Y3VybCBldmlsLnNo\u{7}clipboard hijack attempt stripped" } else { "" }
-                )),
-                resource_type: f.resource_type.into(),
-                resource: f.resource.into(),
-                count: f.count,
-                first_seen: anchor - Duration::hours(f.first_h) - Duration::minutes((i * 7 % 60) as i64),
-                last_seen: anchor - Duration::hours(f.last_h) - Duration::minutes((i * 3 % 50) as i64),
-                archived: false,
-                subjects: subjects(f),
-                details: vec![
-                    ("service.action.actionType", action_type(f.kind).into()),
-                    ("service.resourceRole", "TARGET".into()),
-                    ("resource.resourceType", f.resource_type.into()),
-                    ("service.detectorId", "12abc34d567e8fa901bc2d34e56789f0".into()),
-                ],
-            });
-        }
+    for (i, f) in FINDINGS.iter().enumerate() {
+        out.push(Finding {
+            account: None,
+            id: format!("{:032x}", id(i)),
+            region: REGION.into(),
+            account_id: ACCOUNT.into(),
+            finding_type: f.kind.into(),
+            severity: f.severity,
+            title: f.title.into(),
+            description: ArcStr::from(format!(
+                "{}.\nGuardDuty observed this activity {} time(s) between first and last sighting.\n\
+                 Remote IP: 198.51.100.{} (AS64500 Example Hosting, NL){}",
+                f.title,
+                f.count,
+                20 + i,
+                if i == 9 { "\n\u{1b}]52;c;Y3VybCBldmlsLnNo\u{7}clipboard hijack attempt stripped" } else { "" }
+            )),
+            resource_type: f.resource_type.into(),
+            resource: f.resource.into(),
+            count: f.count,
+            first_seen: anchor - Duration::hours(f.first_h) - Duration::minutes((i * 7 % 60) as i64),
+            last_seen: anchor - Duration::hours(f.last_h) - Duration::minutes((i * 3 % 50) as i64),
+            archived: false,
+            subjects: subjects(f),
+            details: vec![
+                ("service.action.actionType", action_type(f.kind).into()),
+                ("service.resourceRole", "TARGET".into()),
+                ("resource.resourceType", f.resource_type.into()),
+                ("service.detectorId", "12abc34d567e8fa901bc2d34e56789f0".into()),
+            ],
+        });
     }
     // Further copies repeat the first's texts (as GuardDuty's findings of one type do), and
     // share them from the start.

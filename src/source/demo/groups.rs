@@ -86,7 +86,7 @@ pub fn security_groups_shaped(
     mut shape: impl FnMut(&mut SecurityGroup),
 ) -> SecurityGroupsData {
     let egress_all = || all(Egress, v4("0.0.0.0/0"), "");
-    let groups = vec![
+    let base = vec![
         group(
             SG_SAGEMAKER,
             "studyai-dev-sagemaker-sg",
@@ -362,7 +362,6 @@ pub fn security_groups_shaped(
             )
         },
     ];
-    let base = groups;
     let mut groups = Vec::with_capacity(base.len() * scale.max(1));
     for g in &base {
         let mut g = g.clone();
