@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use secdash::app::{AppState, Msg, update};
-use secdash::fixtures::{accounts_state, demo_state_scaled};
+use secdash::fixtures::{demo_state_scaled, numbered_accounts_state};
 use secdash::model::PaneId;
 use secdash::source::demo::Scale;
 use secdash::theme::Theme;
@@ -154,11 +154,7 @@ fn frames(c: &mut Criterion) {
 
     // 50 accounts, each with the demo scenario and its own checklist: the dashboard with the
     // account column, and the checklist matrix (44 items × 50 accounts).
-    let ids: Vec<(String, String)> = (0..50)
-        .map(|i| (format!("{:012}", 100 + i), format!("acct-{:03}", 100 + i)))
-        .collect();
-    let named: Vec<(&str, &str)> = ids.iter().map(|(i, n)| (i.as_str(), n.as_str())).collect();
-    let mut many = accounts_state(200, 60, 50, &named);
+    let mut many = numbered_accounts_state(200, 60, 50, 50);
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|_| unreachable!());
     c.bench_function("render_dashboard_200x60_50_accounts", |b| {
         b.iter(|| {

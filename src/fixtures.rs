@@ -119,6 +119,15 @@ pub fn two_accounts_state(width: u16, height: u16) -> AppState {
     )
 }
 
+/// `n` accounts named `acct-100`, `acct-101`, … (ids `000000000100`, …): a platform at scale.
+pub fn numbered_accounts_state(width: u16, height: u16, copies: usize, n: usize) -> AppState {
+    let ids: Vec<(String, String)> = (0..n)
+        .map(|i| (format!("{:012}", 100 + i), format!("acct-{:03}", 100 + i)))
+        .collect();
+    let named: Vec<(&str, &str)> = ids.iter().map(|(i, n)| (i.as_str(), n.as_str())).collect();
+    accounts_state(width, height, copies, &named)
+}
+
 /// `copies` of the demo scenario spread over these accounts (id, name): the endpoints, groups
 /// and findings dealt out between them in turn, and each account with the whole checklist,
 /// judged on its own.

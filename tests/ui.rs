@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use secdash::app::{AppState, Msg, update};
 use secdash::fixtures::{
-    accounts_state, demo_pane, demo_state, empty_state, t0, two_accounts_state,
+    demo_pane, demo_state, empty_state, numbered_accounts_state, t0, two_accounts_state,
 };
 use secdash::model::{FindingsData, PaneId, SecurityGroupsData};
 use secdash::panes::PaneData;
@@ -252,11 +252,7 @@ fn several_accounts_lead_every_table_with_the_account() {
 /// across them with h/l, to the last one, rather than cut the others off unseen.
 #[test]
 fn the_matrix_moves_across_more_accounts_than_fit() {
-    let ids: Vec<(String, String)> = (0..50)
-        .map(|i| (format!("{:012}", 100 + i), format!("acct-{:03}", 100 + i)))
-        .collect();
-    let named: Vec<(&str, &str)> = ids.iter().map(|(i, n)| (i.as_str(), n.as_str())).collect();
-    let mut state = accounts_state(120, 40, 1, &named);
+    let mut state = numbered_accounts_state(120, 40, 1, 50);
     keys(&mut state, "4m");
     let text = screen(&state);
     assert!(text.contains("Checklist by account (50)"), "{text}");

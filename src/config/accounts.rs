@@ -301,6 +301,15 @@ pub fn organization(
     }))
 }
 
+/// The accounts' names, for a message: `dev, staging, prod`.
+pub fn names(accounts: &[AccountConfig]) -> String {
+    accounts
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Narrows accounts to those `--account` names (used once an organization's are known).
 pub fn narrow(
     accounts: Vec<AccountConfig>,
@@ -321,17 +330,16 @@ fn narrow_among(
     }
     for c in chosen {
         if !accounts.iter().any(|a| a.name == *c) {
-            let names: Vec<&str> = accounts.iter().map(|a| a.name.as_str()).collect();
             return Err(ConfigError::Invalid {
                 origin: "command line".into(),
                 key: "--account".into(),
                 reason: format!(
                     "no account is named {:?}; {known} {}",
                     crate::sanitize::clean_with_limit(c, 40),
-                    if names.is_empty() {
+                    if accounts.is_empty() {
                         "none".to_string()
                     } else {
-                        names.join(", ")
+                        names(&accounts)
                     }
                 ),
             });

@@ -501,11 +501,7 @@ pub(super) async fn platform_accounts(
             {
                 anyhow::bail!(
                     "aggregation.{key} names {name:?}, which is not one of the organization's accounts read ({})",
-                    accounts
-                        .iter()
-                        .map(|a| a.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    config::accounts::names(&accounts)
                 );
             }
         }

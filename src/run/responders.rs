@@ -150,11 +150,7 @@ pub async fn account_to_act_in(
     let [one] = accounts.as_slice() else {
         bail!(
             "several accounts are configured ({}): name the one to act in with --account NAME",
-            accounts
-                .iter()
-                .map(|a| a.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::config::accounts::names(&accounts)
         );
     };
     // The account's id: its read role's, or (reached through a profile) its responder's.
