@@ -440,16 +440,16 @@ mod tests {
         let mut other = data.groups[0].clone();
         other.id = "sg-other".into();
         other.vpc_id = Some("vpc-other".into());
-        other
-            .rules
-            .push(rule(Direction::Ingress, "tcp", 22, 22, v4("172.31.5.0/24")));
-        other.rules.push(rule(
+        let mut rules = other.rules.into_vec();
+        rules.push(rule(Direction::Ingress, "tcp", 22, 22, v4("172.31.5.0/24")));
+        rules.push(rule(
             Direction::Ingress,
             "a-long-protocol",
             1,
             1,
             v4("0.0.0.0/0"),
         ));
+        other.rules = rules.into();
         data.groups.push(other);
         let expected: Vec<(String, Vec<(Risk, String)>)> = data
             .groups

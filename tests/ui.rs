@@ -712,7 +712,7 @@ fn what_secdash_changed_carries_a_badge() {
             .iter_mut()
             .filter(|g| g.id == "sg-0b1d2f3a4c5e6a709")
         {
-            g.rules.clear();
+            g.rules = Box::default();
         }
     }
     fetched(&mut s, PaneId::SecurityGroups, Ok(groups));

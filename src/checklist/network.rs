@@ -600,7 +600,7 @@ mod tests {
         let all = groups(vec![internal, egress, ssh.clone(), ipv6_ssh.clone()]);
         let judged = judged_groups(all.clone());
         assert_eq!(judged.groups.len(), 1, "every group stays, for the count");
-        assert_eq!(judged.groups[0].rules, vec![ssh, ipv6_ssh]);
+        assert_eq!(*judged.groups[0].rules, [ssh, ipv6_ssh]);
 
         let verdict = |data: SecurityGroupsData| {
             let mut p = passing();

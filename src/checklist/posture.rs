@@ -119,8 +119,9 @@ pub fn judged_groups(mut data: SecurityGroupsData) -> SecurityGroupsData {
 
 /// A group as [`judged_groups`] keeps it.
 pub fn judged_group(g: &mut SecurityGroup) {
-    g.rules.retain(super::judged_rule);
-    g.rules.shrink_to_fit();
+    if !g.rules.iter().all(super::judged_rule) {
+        g.rules = g.rules.iter().filter(|r| super::judged_rule(r)).cloned().collect();
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -97,9 +97,9 @@ pub(super) fn group(rules: Vec<Rule>) -> SecurityGroup {
         description: "".into(),
         vpc_id: Some("vpc-1".into()),
         region: R.into(),
-        rules,
-        attachments: Vec::new(),
-        tags: Vec::new(),
+        rules: rules.into(),
+        attachments: Box::default(),
+        tags: Box::default(),
     }
 }
 

@@ -55,11 +55,8 @@ pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
             let mut data = entered(data);
             data.share_texts();
             risk::assess(&mut data);
-            // Read page by page, the vectors grew by doubling: up to half of them empty.
+            // Read page by page, the vector grew by doubling: up to half of it empty.
             data.groups.shrink_to_fit();
-            for g in &mut data.groups {
-                g.rules.shrink_to_fit();
-            }
             if ctx.search_index {
                 data.search = crate::model::RuleSearch::build(&data.groups);
             }

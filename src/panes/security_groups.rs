@@ -110,12 +110,7 @@ impl Pane for SecurityGroupsPane {
     fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool {
         let search = data.security_groups().map(|d| &d.search);
         groups(data).get(row.item as usize).is_some_and(|g| {
-            let in_group = m.found_in_item(row.item, || {
-                match search.and_then(|s| s.group_text(row.item as usize)) {
-                    Some(text) => m.found_in_lower(text),
-                    None => m.found_in(&g.search_fields()),
-                }
-            });
+            let in_group = m.found_in_item(row.item, || m.found_in(&g.search_fields()));
             if in_group == m.all() {
                 return true;
             }
@@ -169,7 +164,7 @@ impl Pane for SecurityGroupsPane {
         let mut out = vec![line("id", g.id.as_str())];
         out.extend(ctx.changed(&g.id).map(|c| line("changed", c)));
         out.extend([
-            line("name", &g.name),
+            line("name", g.name.as_str()),
             line("description", &*g.description),
             line("vpc", g.vpc_id.as_deref().unwrap_or("-")),
             line("region", &*g.region),
@@ -329,7 +324,7 @@ impl Pane for SecurityGroupsPane {
         };
         let group = |c: Col| match (c, ctx.target) {
             (Col::GroupName, Target::Screen) => Styled::id(flag(&g.name), group_tone),
-            (Col::GroupName, _) => Styled::new(&g.name, group_tone),
+            (Col::GroupName, _) => Styled::new(g.name.as_str(), group_tone),
             (Col::GroupId, _) => Styled::id(flag(&g.id), group_tone),
             (Col::Region, _) => Styled::new(&*g.region, group_tone),
             (Col::Account, _) => Styled::new(super::account_name(&g.account), group_tone),

@@ -274,7 +274,7 @@ pub fn compare(
             if !base.risky_rules.contains(&rule_key(&g.id, r)) {
                 changes.new_risky_rules.push(RuleChange {
                     group_id: g.id.to_string(),
-                    group_name: g.name.clone(),
+                    group_name: g.name.to_string(),
                     rule: r.grant_label(),
                     risk: r.risk,
                     reason: r.risk_reason.to_string(),

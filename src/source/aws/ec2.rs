@@ -159,10 +159,10 @@ pub async fn groups(
         describe_vpcs
     )?;
     for g in &mut groups {
-        g.rules = rules_by_group.remove(&g.id).unwrap_or_default();
+        g.rules = rules_by_group.remove(&g.id).unwrap_or_default().into();
         // Ingress first, then egress, each in the API's order: stable between refreshes.
         g.rules.sort_by_key(|r| r.direction == Direction::Egress);
-        g.attachments = attachments_by_group.remove(&g.id).unwrap_or_default();
+        g.attachments = attachments_by_group.remove(&g.id).unwrap_or_default().into();
     }
     Ok((groups, vpcs))
 }
@@ -172,12 +172,12 @@ fn group(g: &aws_sdk_ec2::types::SecurityGroup, region: &str) -> SecurityGroup {
     SecurityGroup {
         account: None,
         id: g.group_id().unwrap_or_default().into(),
-        name: g.group_name().unwrap_or_default().to_string(),
+        name: g.group_name().unwrap_or_default().into(),
         description: g.description().unwrap_or_default().into(),
         vpc_id: g.vpc_id().map(Into::into),
         region: region.into(),
-        rules: Vec::new(),
-        attachments: Vec::new(),
+        rules: Box::default(),
+        attachments: Box::default(),
         tags: g
             .tags()
             .iter()

@@ -60,12 +60,12 @@ fn group(
         description: desc.into(),
         vpc_id: Some(VPC.into()),
         region: REGION.into(),
-        rules,
-        attachments: att,
-        tags: vec![
+        rules: rules.into(),
+        attachments: att.into(),
+        tags: Box::new([
             ("Project".into(), "studyai".into()),
             ("Environment".into(), "dev".into()),
-        ],
+        ]),
     }
 }
 
@@ -337,7 +337,7 @@ pub fn security_groups_shaped(
             vec![],
         ),
         SecurityGroup {
-            tags: vec![
+            tags: Box::new([
                 (
                     "Owner".into(),
                     "\u{202E}nimda\u{202C} (reversed on purpose)".into(),
@@ -346,7 +346,7 @@ pub fn security_groups_shaped(
                     "Note".into(),
                     "\u{1b}[2J\u{1b}[31mYOU HAVE BEEN PWNED\u{1b}[0m\u{7}".into(),
                 ),
-            ],
+            ]),
             ..group(
                 "sg-0b1d2f3a4c5e6a713",
                 "partner-feed-ingest-with-an-unreasonably-long-name-that-someone-generated-from-a-template-0001",
@@ -376,7 +376,7 @@ pub fn security_groups_shaped(
                 // An id as EC2 would give it (20 characters, held inline): the copy in place
                 // of the base's first hex digits.
                 id: compact_str::format_compact!("sg-{copy:05x}{}", &b.id[8..]),
-                name: format!("{}-{copy:05}", b.name),
+                name: compact_str::format_compact!("{}-{copy:05}", b.name),
                 description: b.description.clone(),
                 vpc_id: b.vpc_id.clone(),
                 region: b.region.clone(),

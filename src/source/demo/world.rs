@@ -217,7 +217,7 @@ impl World {
                 }
             }
             for g in &mut data.groups {
-                g.attachments = by_group.remove(g.id.as_str()).unwrap_or_default();
+                g.attachments = by_group.remove(g.id.as_str()).unwrap_or_default().into();
             }
         }
         data
@@ -253,7 +253,7 @@ impl World {
                 .into_iter()
                 .find(|g| g.id == id)
                 .map(|mut g| {
-                    g.attachments.clear();
+                    g.attachments = Box::default();
                     g
                 })
                 .ok_or_else(|| group_not_found(operation, id)),
@@ -276,13 +276,13 @@ impl World {
     /// A group's VPC and rules.
     pub fn read_group(&self, id: &str) -> Result<(Option<String>, Vec<Rule>), SourceError> {
         let g = self.group("DescribeSecurityGroups", id)?;
-        Ok((g.vpc_id.as_deref().map(str::to_string), g.rules))
+        Ok((g.vpc_id.as_deref().map(str::to_string), g.rules.into_vec()))
     }
 
     pub fn group_name(&self, id: &str) -> Option<String> {
         self.group("DescribeSecurityGroups", id)
             .ok()
-            .map(|g| g.name)
+            .map(|g| g.name.into())
     }
 
     pub fn find_group(&self, vpc_id: &str, name: &str) -> Option<String> {
@@ -327,9 +327,9 @@ impl World {
             description: description.into(),
             vpc_id: Some(vpc_id.into()),
             region: REGION.into(),
-            rules: vec![rule],
-            attachments: Vec::new(),
-            tags: Vec::new(),
+            rules: Box::new([rule]),
+            attachments: Box::default(),
+            tags: Box::default(),
         };
         self.changed.insert(id.clone(), Some(group));
         self.created.push(id.clone());
@@ -383,7 +383,7 @@ impl World {
                     ),
                 ));
             }
-            g.rules.extend(added);
+            g.rules = g.rules.iter().cloned().chain(added).collect();
             Ok(())
         })
     }
@@ -403,11 +403,11 @@ impl World {
                     format!("The security group rule ID '{missing}' does not exist"),
                 ));
             }
-            g.rules.retain(|r| {
-                !r.id
-                    .as_deref()
+            let revoked = |r: &Rule| {
+                r.id.as_deref()
                     .is_some_and(|i| rule_ids.iter().any(|x| x == i))
-            });
+            };
+            g.rules = g.rules.iter().filter(|r| !revoked(r)).cloned().collect();
             Ok(())
         })
     }
@@ -604,14 +604,14 @@ mod tests {
         w.revoke(&g.id, &ids).unwrap();
         assert!(w.read_group(&g.id).unwrap().1.is_empty());
         assert!(w.revoke(&g.id, &ids).is_err(), "gone is gone");
-        w.authorize(&g.id, g.rules.clone()).unwrap();
+        w.authorize(&g.id, g.rules.to_vec()).unwrap();
         let back = w.read_group(&g.id).unwrap().1;
         assert_eq!(back.len(), g.rules.len());
         assert!(
             back.iter()
                 .all(|r| !ids.iter().any(|i| r.id.as_deref() == Some(i.as_str())))
         );
-        let dup = w.authorize(&g.id, g.rules.clone()).unwrap_err();
+        let dup = w.authorize(&g.id, g.rules.to_vec()).unwrap_err();
         assert!(dup.to_string().contains("Duplicate"), "{dup}");
     }
 
