@@ -524,24 +524,13 @@ async fn event_loop_inner(
             }
         }
         if replaced {
-            give_back_freed_memory();
+            super::memory::give_back_freed_memory();
         }
     }
     for t in tasks {
         t.abort();
     }
     Ok(())
-}
-
-/// Gives the heap's free memory back to the system. glibc keeps what a thread freed in that
-/// thread's arena: after 100,000 rules are replaced by a refresh, the resident size would stay
-/// at the peak of the two copies.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free pages of the allocator's own arenas.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 fn signal(kind: tokio::signal::unix::SignalKind) -> anyhow::Result<tokio::signal::unix::Signal> {
