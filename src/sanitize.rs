@@ -187,9 +187,14 @@ impl Sanitize for SecurityGroup {
         c(&mut self.region);
         self.rules.iter_mut().for_each(Sanitize::sanitize);
         self.attachments.iter_mut().for_each(Sanitize::sanitize);
-        for (k, v) in &mut self.tags {
-            c(k);
-            c(v);
+        // Tags are shared between groups: a list is copied only when it needs cleaning.
+        if !self.tags.iter().all(|(k, v)| is_clean(k) && is_clean(v)) {
+            let mut tags = self.tags.to_vec();
+            for (k, v) in &mut tags {
+                c(k);
+                c(v);
+            }
+            self.tags = tags.into();
         }
     }
 }

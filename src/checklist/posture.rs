@@ -120,7 +120,12 @@ pub fn judged_groups(mut data: SecurityGroupsData) -> SecurityGroupsData {
 /// A group as [`judged_groups`] keeps it.
 pub fn judged_group(g: &mut SecurityGroup) {
     if !g.rules.iter().all(super::judged_rule) {
-        g.rules = g.rules.iter().filter(|r| super::judged_rule(r)).cloned().collect();
+        g.rules = g
+            .rules
+            .iter()
+            .filter(|r| super::judged_rule(r))
+            .cloned()
+            .collect();
     }
 }
 

@@ -99,7 +99,7 @@ pub(super) fn group(rules: Vec<Rule>) -> SecurityGroup {
         region: R.into(),
         rules: rules.into(),
         attachments: Box::default(),
-        tags: Box::default(),
+        tags: Default::default(),
     }
 }
 

@@ -6,6 +6,9 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// A group's tags, key and value.
+pub type Tags = std::sync::Arc<[(ArcStr, ArcStr)]>;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SecurityGroup {
     /// EC2's ids (20 characters) and most other ids here are stored inline, not allocated.
@@ -20,7 +23,8 @@ pub struct SecurityGroup {
     /// Boxed slices, not vectors: they never grow once made, and 40,000 groups hold three each.
     pub rules: Box<[Rule]>,
     pub attachments: Box<[Attachment]>,
-    pub tags: Box<[(ArcStr, ArcStr)]>,
+    /// Groups with the same tags share one list ([`SecurityGroupsData::share_texts`]).
+    pub tags: Tags,
     /// Its account, when several are watched.
     #[serde(skip)]
     pub account: super::RowAccount,
@@ -231,6 +235,15 @@ impl SecurityGroupsData {
     /// protocol, peer and description, a group's description, VPC, region and tags, an
     /// interface's description. 100,000 rules in 40,000 groups hold a few thousand texts.
     pub fn share_texts(&mut self) {
+        let mut tag_lists: std::collections::HashSet<Tags> = Default::default();
+        for g in &mut self.groups {
+            match tag_lists.get(&g.tags) {
+                Some(shared) => g.tags = shared.clone(),
+                None => {
+                    tag_lists.insert(g.tags.clone());
+                }
+            }
+        }
         let mut pool = super::TextPool::default();
         for g in &mut self.groups {
             g.rules.iter_mut().for_each(|r| r.share_texts(&mut pool));
@@ -242,9 +255,12 @@ impl SecurityGroupsData {
             if let Some(v) = &mut g.vpc_id {
                 share(v);
             }
-            for (k, v) in &mut g.tags {
-                share(k);
-                share(v);
+            // A list shared with other groups has had its texts shared already.
+            if let Some(tags) = std::sync::Arc::get_mut(&mut g.tags) {
+                for (k, v) in tags {
+                    share(k);
+                    share(v);
+                }
             }
             for a in &mut g.attachments {
                 share(&mut a.description);
@@ -403,5 +419,14 @@ mod tests {
         assert_eq!(copies, texts);
         let (copies, texts) = copies_and_texts(&groups, |g| &g.tags[0].1);
         assert_eq!(copies, texts);
+        let mut lists: Vec<*const (ArcStr, ArcStr)> =
+            groups.iter().map(|g| g.tags.as_ptr()).collect();
+        lists.sort();
+        lists.dedup();
+        assert!(
+            lists.len() <= 2,
+            "groups with the same tags hold {} lists",
+            lists.len()
+        );
     }
 }

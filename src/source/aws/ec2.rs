@@ -162,7 +162,10 @@ pub async fn groups(
         g.rules = rules_by_group.remove(&g.id).unwrap_or_default().into();
         // Ingress first, then egress, each in the API's order: stable between refreshes.
         g.rules.sort_by_key(|r| r.direction == Direction::Egress);
-        g.attachments = attachments_by_group.remove(&g.id).unwrap_or_default().into();
+        g.attachments = attachments_by_group
+            .remove(&g.id)
+            .unwrap_or_default()
+            .into();
     }
     Ok((groups, vpcs))
 }

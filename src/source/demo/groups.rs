@@ -62,7 +62,7 @@ fn group(
         region: REGION.into(),
         rules: rules.into(),
         attachments: att.into(),
-        tags: Box::new([
+        tags: std::sync::Arc::new([
             ("Project".into(), "studyai".into()),
             ("Environment".into(), "dev".into()),
         ]),
@@ -337,7 +337,7 @@ pub fn security_groups_shaped(
             vec![],
         ),
         SecurityGroup {
-            tags: Box::new([
+            tags: std::sync::Arc::new([
                 (
                     "Owner".into(),
                     "\u{202E}nimda\u{202C} (reversed on purpose)".into(),

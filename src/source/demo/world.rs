@@ -329,7 +329,7 @@ impl World {
             region: REGION.into(),
             rules: Box::new([rule]),
             attachments: Box::default(),
-            tags: Box::default(),
+            tags: Default::default(),
         };
         self.changed.insert(id.clone(), Some(group));
         self.created.push(id.clone());
