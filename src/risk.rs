@@ -344,10 +344,10 @@ pub fn assess(data: &mut SecurityGroupsData) {
         }
     }
     let mut judged = judged.into_iter();
+    let mut grants = crate::model::JudgedGrants::default();
     for rule in data.groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
         if let Some((risk, reason)) = judged.next() {
-            rule.risk = risk;
-            rule.risk_reason = reason;
+            rule.judge(risk, reason, &mut grants);
         }
     }
     // Riskiest groups first: what an operator looks at during an incident; then by name and id
@@ -491,17 +491,19 @@ mod tests {
     }
 
     fn rule(dir: Direction, proto: &str, from: i32, to: i32, peer: Peer) -> Rule {
-        Rule {
-            id: None,
-            direction: dir,
-            protocol: proto.into(),
-            from_port: Some(from),
-            to_port: Some(to),
-            peer,
-            description: "".into(),
-            risk: Risk::None,
-            risk_reason: Default::default(),
-        }
+        Rule::new(
+            None,
+            crate::model::Grant {
+                direction: dir,
+                protocol: proto.into(),
+                from_port: Some(from),
+                to_port: Some(to),
+                peer,
+                description: "".into(),
+                risk: Risk::None,
+                risk_reason: Default::default(),
+            },
+        )
     }
 
     fn ctx() -> NetworkContext {
@@ -596,20 +598,18 @@ mod tests {
 
     #[test]
     fn all_traffic_rules() {
-        let all = |peer| Rule {
-            protocol: "all".into(),
-            from_port: None,
-            to_port: None,
-            ..rule(Direction::Ingress, "all", 0, 0, peer)
+        let all = |peer| {
+            let mut all = rule(Direction::Ingress, "all", 0, 0, peer);
+            all.from_port = None;
+            all.to_port = None;
+            all
         };
         assert_eq!(risk_of(&all(v4("0.0.0.0/0"))), Risk::Critical);
         assert_eq!(risk_of(&all(v4("10.0.0.0/16"))), Risk::Low);
         assert_eq!(risk_of(&all(Peer::SecurityGroup("sg-1".into()))), Risk::Low);
         assert_eq!(risk_of(&all(v4("172.31.0.0/16"))), Risk::Medium);
-        let egress = Rule {
-            direction: Direction::Egress,
-            ..all(v4("0.0.0.0/0"))
-        };
+        let mut egress = all(v4("0.0.0.0/0"));
+        egress.direction = Direction::Egress;
         assert_eq!(risk_of(&egress), Risk::Low);
     }
 

@@ -1,7 +1,7 @@
 //! Plans: exactly what an action will change, worked out from the state read before it. Pure:
 //! the executor reads, these functions decide, the executor acts.
 
-use crate::model::{Direction, Peer, Risk, Rule};
+use crate::model::{Direction, Grant, Peer, Risk, Rule};
 use serde::{Deserialize, Serialize};
 
 pub use crate::model::{KeyStatus, Principal};
@@ -85,17 +85,19 @@ impl RuleSpec {
 
     /// The rule as the risk model reads it (not yet assessed).
     pub fn to_rule(&self) -> Rule {
-        Rule {
-            id: self.rule_id.as_deref().map(Into::into),
-            direction: self.direction,
-            protocol: self.protocol.as_str().into(),
-            from_port: self.from_port,
-            to_port: self.to_port,
-            peer: self.peer.clone(),
-            description: self.description.as_str().into(),
-            risk: Risk::None,
-            risk_reason: Default::default(),
-        }
+        Rule::new(
+            self.rule_id.as_deref().map(Into::into),
+            Grant {
+                direction: self.direction,
+                protocol: self.protocol.as_str().into(),
+                from_port: self.from_port,
+                to_port: self.to_port,
+                peer: self.peer.clone(),
+                description: self.description.as_str().into(),
+                risk: Risk::None,
+                risk_reason: Default::default(),
+            },
+        )
     }
 
     /// Same traffic allowed: ids and descriptions aside.

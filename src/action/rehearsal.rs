@@ -5,7 +5,7 @@
 use super::cloud::{Answer, Cloud, FindingBrief, InterfaceState};
 use super::credentials::{AccessKeyInfo, PrincipalInfo};
 use super::plan::{CONTAIN_TAG, GroupRole, InterfaceBefore, KeyStatus, Principal, RuleSpec};
-use crate::model::{Direction, Peer, Rule, SourceError};
+use crate::model::{Direction, Grant, Peer, Rule, SourceError};
 use crate::source::demo::{SharedWorld, World};
 
 /// The demo's only detector.
@@ -31,17 +31,19 @@ fn now<'a, T: Send + 'a>(result: Result<T, SourceError>) -> Answer<'a, T> {
 }
 
 fn all_traffic(direction: Direction, peer: Peer) -> Rule {
-    Rule {
-        id: None,
-        direction,
-        protocol: "all".into(),
-        from_port: None,
-        to_port: None,
-        peer,
-        description: "".into(),
-        risk: Default::default(),
-        risk_reason: Default::default(),
-    }
+    Rule::new(
+        None,
+        Grant {
+            direction,
+            protocol: "all".into(),
+            from_port: None,
+            to_port: None,
+            peer,
+            description: "".into(),
+            risk: Default::default(),
+            risk_reason: Default::default(),
+        },
+    )
 }
 
 /// Finds the group by name, or creates it with the rules its role needs (as `AwsActions`).
@@ -169,9 +171,10 @@ impl Cloud for Rehearsal {
     fn authorize<'a>(&'a self, group_id: &'a str, rules: &'a [RuleSpec]) -> Answer<'a, ()> {
         let rules = rules
             .iter()
-            .map(|r| Rule {
-                id: None,
-                ..r.to_rule()
+            .map(|r| {
+                let mut rule = r.to_rule();
+                rule.id = None;
+                rule
             })
             .collect();
         now(self.world.lock().authorize(group_id, rules))

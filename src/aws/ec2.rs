@@ -1,6 +1,6 @@
 //! EC2 security-group rules in secdash's shape: what the sources show and the actions revoke.
 
-use crate::model::{Direction, Peer, Risk, Rule};
+use crate::model::{Direction, Grant, Peer, Risk, Rule};
 use aws_sdk_ec2::types::SecurityGroupRule;
 
 /// AWS's protocol numbers as names.
@@ -30,21 +30,23 @@ pub fn rule(r: &SecurityGroupRule) -> Rule {
     } else {
         Peer::Ipv4("unknown".into())
     };
-    Rule {
-        id: r.security_group_rule_id().map(Into::into),
-        direction: if r.is_egress().unwrap_or(false) {
-            Direction::Egress
-        } else {
-            Direction::Ingress
+    Rule::new(
+        r.security_group_rule_id().map(Into::into),
+        Grant {
+            direction: if r.is_egress().unwrap_or(false) {
+                Direction::Egress
+            } else {
+                Direction::Ingress
+            },
+            from_port: if all { None } else { r.from_port() },
+            to_port: if all { None } else { r.to_port() },
+            protocol: protocol.into(),
+            peer,
+            description: r.description().unwrap_or_default().into(),
+            risk: Risk::None,
+            risk_reason: Default::default(),
         },
-        from_port: if all { None } else { r.from_port() },
-        to_port: if all { None } else { r.to_port() },
-        protocol: protocol.into(),
-        peer,
-        description: r.description().unwrap_or_default().into(),
-        risk: Risk::None,
-        risk_reason: Default::default(),
-    }
+    )
 }
 
 #[cfg(test)]

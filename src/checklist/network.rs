@@ -579,24 +579,18 @@ mod tests {
     use super::super::testkit::*;
     use crate::checklist::evaluate;
     use crate::metrics::Thresholds;
-    use crate::model::{CheckStatus, Rule, SecurityGroupsData};
+    use crate::model::{CheckStatus, SecurityGroupsData};
 
     #[test]
     fn the_checklists_groups_keep_what_it_judges_and_judge_the_same() {
         use crate::model::{Direction, Peer, Risk};
-        let internal = Rule {
-            peer: Peer::Ipv4("10.0.0.0/16".into()),
-            ..open_rule(5432, Risk::Low)
-        };
-        let egress = Rule {
-            direction: Direction::Egress,
-            ..open_rule(443, Risk::Low)
-        };
+        let mut internal = open_rule(5432, Risk::Low);
+        internal.peer = Peer::Ipv4("10.0.0.0/16".into());
+        let mut egress = open_rule(443, Risk::Low);
+        egress.direction = Direction::Egress;
         let ssh = open_rule(22, Risk::Critical);
-        let ipv6_ssh = Rule {
-            peer: Peer::Ipv6("::/0".into()),
-            ..open_rule(22, Risk::Critical)
-        };
+        let mut ipv6_ssh = open_rule(22, Risk::Critical);
+        ipv6_ssh.peer = Peer::Ipv6("::/0".into());
         let all = groups(vec![internal, egress, ssh.clone(), ipv6_ssh.clone()]);
         let judged = judged_groups(all.clone());
         assert_eq!(judged.groups.len(), 1, "every group stays, for the count");

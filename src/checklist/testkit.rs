@@ -67,17 +67,19 @@ pub(super) fn alarm(name: &str, metric: &str, threshold: f64) -> Alarm {
 }
 
 pub(super) fn open_rule(port: i32, risk: Risk) -> Rule {
-    Rule {
-        id: Some("sgr-1".into()),
-        direction: Direction::Ingress,
-        protocol: "tcp".into(),
-        from_port: Some(port),
-        to_port: Some(port),
-        peer: Peer::Ipv4("0.0.0.0/0".into()),
-        description: "".into(),
-        risk,
-        risk_reason: Default::default(),
-    }
+    Rule::new(
+        Some("sgr-1".into()),
+        crate::model::Grant {
+            direction: Direction::Ingress,
+            protocol: "tcp".into(),
+            from_port: Some(port),
+            to_port: Some(port),
+            peer: Peer::Ipv4("0.0.0.0/0".into()),
+            description: "".into(),
+            risk,
+            risk_reason: Default::default(),
+        },
+    )
 }
 
 /// One group with these rules, their risks already assessed (as the fetch step leaves them).

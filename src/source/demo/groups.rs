@@ -4,26 +4,27 @@ use super::{REGION, VPC, VPC_CIDR};
 use crate::model::*;
 
 fn tcp(dir: Direction, from: i32, to: i32, peer: Peer, desc: &str) -> Rule {
-    Rule {
-        id: None,
-        direction: dir,
-        protocol: "tcp".into(),
-        from_port: Some(from),
-        to_port: Some(to),
-        peer,
-        description: desc.into(),
-        risk: Risk::None,
-        risk_reason: Default::default(),
-    }
+    Rule::new(
+        None,
+        Grant {
+            direction: dir,
+            protocol: "tcp".into(),
+            from_port: Some(from),
+            to_port: Some(to),
+            peer,
+            description: desc.into(),
+            risk: Risk::None,
+            risk_reason: Default::default(),
+        },
+    )
 }
 
 fn all(dir: Direction, peer: Peer, desc: &str) -> Rule {
-    Rule {
-        protocol: "all".into(),
-        from_port: None,
-        to_port: None,
-        ..tcp(dir, 0, 0, peer, desc)
-    }
+    let mut rule = tcp(dir, 0, 0, peer, desc);
+    rule.protocol = "all".into();
+    rule.from_port = None;
+    rule.to_port = None;
+    rule
 }
 
 fn v4(c: &str) -> Peer {
@@ -320,11 +321,10 @@ pub fn security_groups_shaped(
                     v4("172.31.0.0/16"),
                     "Prometheus from shared services (peered)",
                 ),
-                Rule {
-                    protocol: "icmp".into(),
-                    from_port: Some(-1),
-                    to_port: Some(-1),
-                    ..tcp(Ingress, -1, -1, v4("0.0.0.0/0"), "ping")
+                {
+                    let mut ping = tcp(Ingress, -1, -1, v4("0.0.0.0/0"), "ping");
+                    ping.protocol = "icmp".into();
+                    ping
                 },
             ],
             vec![],

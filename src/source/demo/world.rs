@@ -6,7 +6,7 @@
 use super::groups::security_groups_shaped;
 use super::{ACCOUNT, REGION, findings};
 use crate::model::{Attachment, FindingsData, Rule, SecurityGroup, SecurityGroupsData};
-use crate::model::{Direction, Peer, SourceError};
+use crate::model::{Direction, Grant, Peer, SourceError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -309,17 +309,19 @@ impl World {
             ));
         }
         let id = self.new_id("sg");
-        let rule = Rule {
-            id: Some(self.new_id("sgr").into()),
-            direction: Direction::Egress,
-            protocol: "all".into(),
-            from_port: None,
-            to_port: None,
-            peer: Peer::Ipv4("0.0.0.0/0".into()),
-            description: "".into(),
-            risk: Default::default(),
-            risk_reason: Default::default(),
-        };
+        let rule = Rule::new(
+            Some(self.new_id("sgr").into()),
+            Grant {
+                direction: Direction::Egress,
+                protocol: "all".into(),
+                from_port: None,
+                to_port: None,
+                peer: Peer::Ipv4("0.0.0.0/0".into()),
+                description: "".into(),
+                risk: Default::default(),
+                risk_reason: Default::default(),
+            },
+        );
         let group = SecurityGroup {
             account: None,
             id: id.as_str().into(),
@@ -542,10 +544,8 @@ mod tests {
     fn the_checklists_groups_are_the_worlds_with_what_it_judges_as_they_are_made() {
         let mut w = World::new(3, 1);
         let g = w.security_groups().groups[7].clone();
-        let opened = Rule {
-            id: None,
-            ..w.security_groups().groups[7].rules[0].clone()
-        };
+        let mut opened = w.security_groups().groups[7].rules[0].clone();
+        opened.id = None;
         w.revoke(&g.id, &[g.rules[0].id.clone().unwrap().into()])
             .unwrap();
         let new = w
