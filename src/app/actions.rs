@@ -74,7 +74,7 @@ pub fn request_for(
                 },
                 Action::RevokeRule => {
                     let rule = row
-                        .rule
+                        .rule()
                         .and_then(|r| g.rules.get(r as usize))
                         .ok_or("select a rule")?;
                     let rule_id = rule

@@ -495,7 +495,7 @@ fn selected_item(state: &AppState, pane: PaneId) -> Option<(String, Option<u32>)
     let view = state.view(pane);
     let row = view.rows.get(view.selected)?;
     let key = crate::panes::pane(pane).item_key(state.pane_data(pane)?, row.item)?;
-    Some((key, row.rule))
+    Some((key, row.rule()))
 }
 
 fn on_fetched(
@@ -535,7 +535,7 @@ fn reselect(state: &mut AppState, pane: PaneId, selected: Option<(String, Option
         let same = |r: &RowRef| entry.item_key(data, r.item).as_deref() == Some(key.as_str());
         let found = rows
             .iter()
-            .position(|r| same(r) && r.rule == rule)
+            .position(|r| same(r) && r.rule() == rule)
             .or_else(|| rows.iter().position(same));
         if let Some(i) = found {
             state.view_mut(pane).selected = i;

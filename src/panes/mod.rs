@@ -80,8 +80,9 @@ impl PaneData {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RowRef {
     pub item: u32,
-    /// The rule's index in its group; `None` for a group without rules.
-    pub rule: Option<u32>,
+    /// The rule's index in its group plus one; `None` for a group without rules. Kept so, a
+    /// row is 8 bytes instead of 12, and the groups pane holds 100,000.
+    rule: Option<std::num::NonZeroU32>,
 }
 
 impl RowRef {
@@ -90,6 +91,19 @@ impl RowRef {
             item: i as u32,
             rule: None,
         }
+    }
+
+    /// The row of rule `rule` of group `item`.
+    pub fn rule_of(item: u32, rule: u32) -> RowRef {
+        RowRef {
+            item,
+            rule: std::num::NonZeroU32::new(rule.wrapping_add(1)),
+        }
+    }
+
+    /// The rule's index in its group; `None` for a group without rules.
+    pub fn rule(&self) -> Option<u32> {
+        self.rule.map(|r| r.get() - 1)
     }
 }
 
@@ -537,6 +551,15 @@ pub fn column<C: Copy + Into<u8>>(col: C, header: &'static str, width: Width) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The groups pane holds a row for each of 100,000 rules (issue #16).
+    #[test]
+    fn a_row_is_eight_bytes_and_reads_back_its_rule() {
+        assert_eq!(size_of::<RowRef>(), 8);
+        assert_eq!(RowRef::rule_of(3, 0).rule(), Some(0));
+        assert_eq!(RowRef::rule_of(3, 70_000).rule(), Some(70_000));
+        assert_eq!(RowRef::item(3).rule(), None);
+    }
 
     #[test]
     fn the_registry_follows_pane_ids() {

@@ -93,10 +93,7 @@ impl Pane for SecurityGroupsPane {
             if g.rules.is_empty() {
                 out.push(RowRef::item(gi));
             } else {
-                out.extend((0..g.rules.len()).map(|ri| RowRef {
-                    item: gi as u32,
-                    rule: Some(ri as u32),
-                }));
+                out.extend((0..g.rules.len()).map(|ri| RowRef::rule_of(gi as u32, ri as u32)));
             }
         }
         out
@@ -115,7 +112,7 @@ impl Pane for SecurityGroupsPane {
             if in_group == m.all() {
                 return true;
             }
-            let Some(ri) = row.rule else {
+            let Some(ri) = row.rule() else {
                 return false;
             };
             let Some(rule) = g.rules.get(ri as usize) else {
@@ -176,7 +173,7 @@ impl Pane for SecurityGroupsPane {
         }
         out.push(section(&format!("rules ({})", g.rules.len())));
         for (ri, r) in g.rules.iter().enumerate() {
-            let marker = if row.rule == Some(ri as u32) {
+            let marker = if row.rule() == Some(ri as u32) {
                 "▶"
             } else {
                 " "
@@ -334,7 +331,7 @@ impl Pane for SecurityGroupsPane {
             }
             (_, Target::Report) => Styled::plain(format!("{} {}", g.id, g.name)),
         };
-        let Some(rule) = row.rule.and_then(|i| g.rules.get(i as usize)) else {
+        let Some(rule) = row.rule().and_then(|i| g.rules.get(i as usize)) else {
             // A group without rules says so in its widest free-text column.
             let says = [Col::Reason, Col::Rule, Col::Peer]
                 .into_iter()
@@ -402,7 +399,7 @@ impl Pane for SecurityGroupsPane {
         let Some(g) = groups(data).get(row.item as usize) else {
             return SortKey::Num(f64::NAN);
         };
-        let rule = row.rule.and_then(|i| g.rules.get(i as usize));
+        let rule = row.rule().and_then(|i| g.rules.get(i as usize));
         match field {
             // A group without rules has no risk: it sorts with `none`.
             0 => SortKey::Num(rule.map_or(0.0, |r| r.risk as u8 as f64)),
