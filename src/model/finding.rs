@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub id: String,
-    pub region: CompactString,
-    pub account_id: CompactString,
+    /// The region, account and resource type are shared like the title (10,000 findings name
+    /// a handful).
+    pub region: ArcStr,
+    pub account_id: ArcStr,
     /// The type, title and description are shared by every finding that says the same
     /// ([`FindingsData::share_texts`]): 10,000 findings repeat a few hundred of them.
     #[serde(rename = "type")]
@@ -18,7 +20,7 @@ pub struct Finding {
     pub severity: f64,
     pub title: ArcStr,
     pub description: ArcStr,
-    pub resource_type: CompactString,
+    pub resource_type: ArcStr,
     pub resource: CompactString,
     pub count: u64,
     pub first_seen: DateTime<Utc>,
@@ -27,7 +29,7 @@ pub struct Finding {
     /// Further fields of the full finding, flattened as `path = value`, for the detail view.
     /// The paths are secdash's own, one copy for every finding.
     /// Values shared like the title (a region's findings name one detector).
-    pub details: Vec<(&'static str, ArcStr)>,
+    pub details: Box<[(&'static str, ArcStr)]>,
     /// What the finding names that a responder can open or act on: the access key and its
     /// user or role, the instance, its interfaces and groups, the bucket.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -181,6 +183,9 @@ impl FindingsData {
             pool.share(&mut f.finding_type);
             pool.share(&mut f.title);
             pool.share(&mut f.description);
+            pool.share(&mut f.region);
+            pool.share(&mut f.account_id);
+            pool.share(&mut f.resource_type);
             for (_, v) in &mut f.details {
                 pool.share(v);
             }
@@ -201,6 +206,13 @@ pub fn sort_findings(findings: &mut [Finding]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 10,000 findings: each byte of one is 10 KB held (issue #16).
+    #[test]
+    fn a_finding_stays_small() {
+        let size = size_of::<Finding>();
+        assert!(size <= 200, "a finding is {size} bytes");
+    }
 
     #[test]
     fn severity_bands_follow_guardduty() {
@@ -254,7 +266,7 @@ mod tests {
             first_seen: t(0),
             last_seen: last,
             archived: false,
-            details: vec![],
+            details: Box::default(),
             subjects: vec![],
         };
         let mut v = vec![

@@ -328,7 +328,7 @@ pub fn finding(f: &aws_sdk_guardduty::types::Finding, region: &str) -> Finding {
         first_seen: first,
         last_seen: last,
         archived: service.and_then(|s| s.archived()).unwrap_or(false),
-        details,
+        details: details.into(),
         subjects: subjects(f.resource()),
     }
 }

@@ -273,12 +273,12 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
             last_seen: anchor - Duration::hours(f.last_h) - Duration::minutes((i * 3 % 50) as i64),
             archived: false,
             subjects: subjects(f),
-            details: vec![
+            details: Box::new([
                 ("service.action.actionType", action_type(f.kind).into()),
                 ("service.resourceRole", "TARGET".into()),
                 ("resource.resourceType", f.resource_type.into()),
                 ("service.detectorId", "12abc34d567e8fa901bc2d34e56789f0".into()),
-            ],
+            ]),
         });
     }
     // Further copies repeat the first's texts (as GuardDuty's findings of one type do), and
