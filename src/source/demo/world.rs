@@ -100,13 +100,15 @@ fn group_not_found(operation: &str, id: &str) -> SourceError {
 }
 
 /// The id EC2 would have given a scenario rule: stable, from its group and place (FNV-1a).
-fn rule_id(group: &str, index: usize) -> String {
+/// Made inline (21 characters): 100,000 rules get one each, and a `String` made and dropped for
+/// each would leave its hole between the rules that stay.
+fn rule_id(group: &str, index: usize) -> compact_str::CompactString {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in group.bytes().chain(index.to_le_bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("sgr-{:017x}", h & 0x0fff_ffff_ffff_ffff)
+    compact_str::format_compact!("sgr-{:017x}", h & 0x0fff_ffff_ffff_ffff)
 }
 
 impl World {
@@ -139,7 +141,7 @@ impl World {
     fn scenario_shaped(&self, mut shape: impl FnMut(&mut SecurityGroup)) -> SecurityGroupsData {
         security_groups_shaped(self.groups_scale, |g| {
             for (i, r) in g.rules.iter_mut().enumerate() {
-                r.id = Some(rule_id(&g.id, i).into());
+                r.id = Some(rule_id(&g.id, i));
             }
             shape(g);
         })
