@@ -221,8 +221,13 @@ impl Sanitize for Finding {
         }
         c(&mut self.resource_type);
         c(&mut self.resource);
-        for (_, v) in &mut self.details {
-            c(v);
+        // Shared between findings: a list is copied only when it needs cleaning.
+        if !self.details.iter().all(|(_, v)| is_clean(v)) {
+            let mut details = self.details.to_vec();
+            for (_, v) in &mut details {
+                c(v);
+            }
+            self.details = details.into();
         }
         for s in &mut self.subjects {
             c(&mut s.id);

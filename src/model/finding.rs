@@ -6,6 +6,9 @@ use chrono::{DateTime, Utc};
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
+/// A finding's further fields, `path = value`.
+pub type Details = std::sync::Arc<[(&'static str, ArcStr)]>;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub id: String,
@@ -28,8 +31,9 @@ pub struct Finding {
     pub archived: bool,
     /// Further fields of the full finding, flattened as `path = value`, for the detail view.
     /// The paths are secdash's own, one copy for every finding.
-    /// Values shared like the title (a region's findings name one detector).
-    pub details: Box<[(&'static str, ArcStr)]>,
+    /// Values shared like the title (a region's findings name one detector), and findings
+    /// whose further fields are all alike share one list.
+    pub details: Details,
     /// What the finding names that a responder can open or act on: the access key and its
     /// user or role, the instance, its interfaces and groups, the bucket.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -179,16 +183,15 @@ impl FindingsData {
     /// description and detail values.
     pub fn share_texts(&mut self) {
         let mut pool = super::TextPool::default();
+        let mut lists = super::text_pool::ListPool::default();
         for f in &mut self.findings {
+            lists.share(&mut f.details, &mut pool, |(_, v), pool| pool.share(v));
             pool.share(&mut f.finding_type);
             pool.share(&mut f.title);
             pool.share(&mut f.description);
             pool.share(&mut f.region);
             pool.share(&mut f.account_id);
             pool.share(&mut f.resource_type);
-            for (_, v) in &mut f.details {
-                pool.share(v);
-            }
         }
     }
 }
@@ -234,17 +237,29 @@ mod tests {
         shared.share_texts();
         assert_eq!(shared, data, "sharing changes no text");
         let findings: Vec<&Finding> = shared.findings.iter().collect();
-        let texts: [fn(&Finding) -> &str; 4] = [
+        let texts: [fn(&Finding) -> &str; 7] = [
             |f| &f.finding_type,
             |f| &f.title,
             |f| &f.description,
             |f| &f.details[0].1,
+            |f| &f.region,
+            |f| &f.account_id,
+            |f| &f.resource_type,
         ];
         for text in texts {
             let (copies, texts) = copies_and_texts(&findings, text);
             assert_eq!(copies, texts);
             assert!(texts <= findings.len() / 3);
         }
+        let mut lists: Vec<*const (&str, ArcStr)> =
+            findings.iter().map(|f| f.details.as_ptr()).collect();
+        lists.sort();
+        lists.dedup();
+        assert!(
+            lists.len() <= findings.len() / 3,
+            "{} detail lists",
+            lists.len()
+        );
     }
 
     #[test]
@@ -266,7 +281,7 @@ mod tests {
             first_seen: t(0),
             last_seen: last,
             archived: false,
-            details: Box::default(),
+            details: Default::default(),
             subjects: vec![],
         };
         let mut v = vec![

@@ -112,8 +112,13 @@ pub struct Rule {
 }
 
 /// The grants [`Rule::judge`] made, by the grant they were made from and the verdict.
+/// The value is the grant judged (kept, so its address names no other while the map lives)
+/// and the grant made from it.
 #[derive(Default)]
-pub struct JudgedGrants(HashMap<(*const Grant, Risk, *const u8), (Arc<Grant>, Arc<Grant>)>);
+pub struct JudgedGrants(HashMap<JudgedAs, (Arc<Grant>, Arc<Grant>)>);
+
+/// A grant's address, the risk and the reason's address.
+type JudgedAs = (*const Grant, Risk, *const u8);
 
 /// What a rule lets through, whichever group holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -182,7 +187,6 @@ impl Rule {
             let mut grant = (*self.grant).clone();
             grant.risk = risk;
             grant.risk_reason = reason;
-            // The grant judged is kept, so its address names no other while the map lives.
             (self.grant.clone(), Arc::new(grant))
         });
         self.grant = grant.clone();
@@ -305,15 +309,6 @@ impl SecurityGroupsData {
     /// protocol, peer and description, a group's description, VPC, region and tags, an
     /// interface's description. 100,000 rules in 40,000 groups hold a few thousand texts.
     pub fn share_texts(&mut self) {
-        let mut tag_lists: std::collections::HashSet<Tags> = Default::default();
-        for g in &mut self.groups {
-            match tag_lists.get(&g.tags) {
-                Some(shared) => g.tags = shared.clone(),
-                None => {
-                    tag_lists.insert(g.tags.clone());
-                }
-            }
-        }
         // Rules that let the same through share one grant: each distinct grant is copied
         // once, with its texts shared.
         let mut pool = super::TextPool::default();
@@ -330,22 +325,19 @@ impl SecurityGroupsData {
                 }
             };
         }
-        let mut share = |s: &mut ArcStr| pool.share(s);
+        let mut tag_lists = super::text_pool::ListPool::default();
         for g in &mut self.groups {
-            share(&mut g.description);
-            share(&mut g.region);
+            pool.share(&mut g.description);
+            pool.share(&mut g.region);
             if let Some(v) = &mut g.vpc_id {
-                share(v);
+                pool.share(v);
             }
-            // A list shared with other groups has had its texts shared already.
-            if let Some(tags) = std::sync::Arc::get_mut(&mut g.tags) {
-                for (k, v) in tags {
-                    share(k);
-                    share(v);
-                }
-            }
+            tag_lists.share(&mut g.tags, &mut pool, |(k, v), pool| {
+                pool.share(k);
+                pool.share(v);
+            });
             for a in &mut g.attachments {
-                share(&mut a.description);
+                pool.share(&mut a.description);
             }
         }
     }

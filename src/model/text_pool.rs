@@ -1,7 +1,9 @@
 //! One copy of each text that many records repeat (a rule's peer, a finding's title).
 
 use arcstr::ArcStr;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::sync::Arc;
 
 /// Texts seen so far; [`TextPool::share`] points a text at the first copy of it.
 #[derive(Default)]
@@ -17,6 +19,42 @@ impl TextPool {
                 self.seen.insert(text.clone());
             }
         }
+    }
+}
+
+/// Lists that hold the same (groups' tags, findings' detail fields) made one shared list,
+/// whose texts are shared in turn.
+pub struct ListPool<T> {
+    /// Each list as found, and the shared list that says the same.
+    seen: HashMap<Arc<[T]>, Arc<[T]>>,
+}
+
+impl<T> Default for ListPool<T> {
+    fn default() -> Self {
+        ListPool {
+            seen: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone + Eq + Hash> ListPool<T> {
+    /// Points `list` at the shared list that says the same, made the first time with each
+    /// element's texts shared by `share`.
+    pub fn share(
+        &mut self,
+        list: &mut Arc<[T]>,
+        texts: &mut TextPool,
+        share: impl Fn(&mut T, &mut TextPool),
+    ) {
+        if let Some(shared) = self.seen.get(list) {
+            *list = shared.clone();
+            return;
+        }
+        let mut own = list.to_vec();
+        own.iter_mut().for_each(|e| share(e, texts));
+        let shared: Arc<[T]> = own.into();
+        self.seen.insert(list.clone(), shared.clone());
+        *list = shared;
     }
 }
 

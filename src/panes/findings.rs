@@ -174,7 +174,7 @@ impl Pane for FindingsPane {
             out.push(line("", l));
         }
         out.push(section("details"));
-        for (k, v) in &f.details {
+        for (k, v) in f.details.iter() {
             out.push(line(k, &**v));
         }
         out

@@ -273,7 +273,7 @@ pub fn findings(now: DateTime<Utc>, scale: usize) -> FindingsData {
             last_seen: anchor - Duration::hours(f.last_h) - Duration::minutes((i * 3 % 50) as i64),
             archived: false,
             subjects: subjects(f),
-            details: Box::new([
+            details: std::sync::Arc::new([
                 ("service.action.actionType", action_type(f.kind).into()),
                 ("service.resourceRole", "TARGET".into()),
                 ("resource.resourceType", f.resource_type.into()),
