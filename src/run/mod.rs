@@ -30,6 +30,7 @@ use std::sync::Arc;
 
 /// Runs what the command line asks for; returns the process's exit code.
 pub fn main(cli: Cli) -> anyhow::Result<i32> {
+    memory::large_blocks_mapped();
     // Generated from the definitions alone: a broken config does not stop them.
     match &cli.command {
         Some(crate::cli::Command::Completions { shell }) => {
