@@ -370,9 +370,47 @@ pub struct RuleSearch {
     /// Each distinct text once; fields apart by U+001F, which no word contains.
     distinct: Vec<Box<str>>,
     /// Each rule's text in `distinct`, groups in order.
-    texts: Vec<u32>,
+    texts: TextIndexes,
     /// Where each group's rules start in `texts`.
     starts: Vec<u32>,
+}
+
+/// Indexes into the distinct texts: two bytes a rule while there are no more than 65,536
+/// texts (a few hundred at 100,000 rules), four beyond.
+#[derive(Debug, Clone, PartialEq)]
+enum TextIndexes {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Default for TextIndexes {
+    fn default() -> Self {
+        TextIndexes::Narrow(Vec::new())
+    }
+}
+
+impl TextIndexes {
+    fn of(wide: Vec<u32>, distinct: usize) -> TextIndexes {
+        if distinct <= usize::from(u16::MAX) + 1 {
+            TextIndexes::Narrow(wide.into_iter().map(|i| i as u16).collect())
+        } else {
+            TextIndexes::Wide(wide)
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            TextIndexes::Narrow(v) => v.len(),
+            TextIndexes::Wide(v) => v.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            TextIndexes::Narrow(v) => v.get(i).map(|&t| usize::from(t)),
+            TextIndexes::Wide(v) => v.get(i).map(|&t| t as usize),
+        }
+    }
 }
 
 impl RuleSearch {
@@ -403,8 +441,8 @@ impl RuleSearch {
         }
         distinct.shrink_to_fit();
         RuleSearch {
+            texts: TextIndexes::of(texts, distinct.len()),
             distinct,
-            texts,
             starts,
         }
     }
@@ -416,7 +454,10 @@ impl RuleSearch {
             .starts
             .get(group + 1)
             .map_or(self.texts.len(), |e| *e as usize);
-        (start + rule < end).then(|| &*self.distinct[self.texts[start + rule] as usize])
+        if start + rule >= end {
+            return None;
+        }
+        Some(&self.distinct[self.texts.get(start + rule)?])
     }
 }
 
@@ -491,6 +532,21 @@ mod tests {
         assert_eq!(a.description, b.description);
         assert_ne!(changed.description, b.description);
         assert!(a.shares_grant_with(&b) && !changed.shares_grant_with(&b));
+    }
+
+    #[test]
+    fn text_indexes_are_two_bytes_up_to_65536_texts_and_four_beyond() {
+        let wide: Vec<u32> = vec![0, 65_535, 7];
+        let narrow = TextIndexes::of(wide.clone(), 65_536);
+        assert!(matches!(narrow, TextIndexes::Narrow(_)));
+        let beyond = TextIndexes::of(vec![0, 65_536, 7], 65_537);
+        assert!(matches!(beyond, TextIndexes::Wide(_)));
+        assert_eq!(
+            (0..3).map(|i| narrow.get(i)).collect::<Vec<_>>(),
+            [Some(0), Some(65_535), Some(7)]
+        );
+        assert_eq!(beyond.get(1), Some(65_536));
+        assert_eq!((narrow.len(), narrow.get(3)), (3, None));
     }
 
     #[test]
