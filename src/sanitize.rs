@@ -161,9 +161,15 @@ impl Sanitize for Endpoint {
 impl Sanitize for Rule {
     fn sanitize(&mut self) {
         co(&mut self.id);
-        c(&mut self.protocol);
-        c(&mut self.description);
-        c(self.peer.text_mut());
+        // The grant is shared with other rules: it is copied only when it needs cleaning.
+        if ![&*self.protocol, &*self.description, self.peer.as_str()]
+            .into_iter()
+            .all(is_clean)
+        {
+            c(&mut self.protocol);
+            c(&mut self.description);
+            c(self.peer.text_mut());
+        }
     }
 }
 
@@ -181,20 +187,26 @@ impl Sanitize for SecurityGroup {
         c(&mut self.id);
         c(&mut self.name);
         c(&mut self.description);
-        if let Some(v) = &mut self.vpc_id {
-            c(v);
-        }
-        c(&mut self.region);
         self.rules.iter_mut().for_each(Sanitize::sanitize);
         self.attachments.iter_mut().for_each(Sanitize::sanitize);
-        // Tags are shared between groups: a list is copied only when it needs cleaning.
-        if !self.tags.iter().all(|(k, v)| is_clean(k) && is_clean(v)) {
-            let mut tags = self.tags.to_vec();
+        // The placement and its tags are shared with other groups: copied only when they
+        // need cleaning.
+        let place = &self.place;
+        let clean = is_clean(&place.region)
+            && place.vpc_id.as_deref().is_none_or(is_clean)
+            && place.tags.iter().all(|(k, v)| is_clean(k) && is_clean(v));
+        if !clean {
+            let place = &mut **self;
+            if let Some(v) = &mut place.vpc_id {
+                c(v);
+            }
+            c(&mut place.region);
+            let mut tags = place.tags.to_vec();
             for (k, v) in &mut tags {
                 c(k);
                 c(v);
             }
-            self.tags = tags.into();
+            place.tags = tags.into();
         }
     }
 }

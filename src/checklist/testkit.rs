@@ -93,15 +93,16 @@ pub(super) fn groups(rules: Vec<Rule>) -> SecurityGroupsData {
 
 pub(super) fn group(rules: Vec<Rule>) -> SecurityGroup {
     SecurityGroup {
-        account: None,
         id: "sg-1".into(),
         name: "web".into(),
         description: "".into(),
-        vpc_id: Some("vpc-1".into()),
-        region: R.into(),
         rules: rules.into(),
         attachments: Box::default(),
-        tags: Default::default(),
+        place: std::sync::Arc::new(crate::model::Placement {
+            vpc_id: Some("vpc-1".into()),
+            region: R.into(),
+            ..Default::default()
+        }),
     }
 }
 

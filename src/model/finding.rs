@@ -183,9 +183,9 @@ impl FindingsData {
     /// description and detail values.
     pub fn share_texts(&mut self) {
         let mut pool = super::TextPool::default();
-        let mut lists = super::text_pool::ListPool::default();
+        let mut lists = super::text_pool::SharedPool::default();
         for f in &mut self.findings {
-            lists.share(&mut f.details, &mut pool, |(_, v), pool| pool.share(v));
+            lists.share_list(&mut f.details, &mut pool, |(_, v), pool| pool.share(v));
             pool.share(&mut f.finding_type);
             pool.share(&mut f.title);
             pool.share(&mut f.description);

@@ -22,39 +22,47 @@ impl TextPool {
     }
 }
 
-/// Lists that hold the same (groups' tags, findings' detail fields) made one shared list,
-/// whose texts are shared in turn.
-pub struct ListPool<T> {
-    /// Each list as found, and the shared list that says the same.
-    seen: HashMap<Arc<[T]>, Arc<[T]>>,
+/// Shared records that hold the same (rules' grants, groups' placements, lists of tags or
+/// detail fields) made one record, whose texts are shared in turn.
+pub struct SharedPool<T: ?Sized> {
+    /// Each record as found, and the shared record that says the same.
+    seen: HashMap<Arc<T>, Arc<T>>,
 }
 
-impl<T> Default for ListPool<T> {
+impl<T: ?Sized> Default for SharedPool<T> {
     fn default() -> Self {
-        ListPool {
+        SharedPool {
             seen: HashMap::new(),
         }
     }
 }
 
-impl<T: Clone + Eq + Hash> ListPool<T> {
-    /// Points `list` at the shared list that says the same, made the first time with each
-    /// element's texts shared by `share`.
-    pub fn share(
+impl<T: ?Sized + Eq + Hash> SharedPool<T> {
+    /// Points `record` at the shared record that says the same, made by `make` the first time.
+    pub fn share(&mut self, record: &mut Arc<T>, make: impl FnOnce(&T) -> Arc<T>) {
+        if let Some(shared) = self.seen.get(record) {
+            *record = shared.clone();
+            return;
+        }
+        let shared = make(record);
+        self.seen.insert(record.clone(), shared.clone());
+        *record = shared;
+    }
+}
+
+impl<T: Clone + Eq + Hash> SharedPool<[T]> {
+    /// [`SharedPool::share`] for a list, each element's texts shared by `share`.
+    pub fn share_list(
         &mut self,
         list: &mut Arc<[T]>,
         texts: &mut TextPool,
         share: impl Fn(&mut T, &mut TextPool),
     ) {
-        if let Some(shared) = self.seen.get(list) {
-            *list = shared.clone();
-            return;
-        }
-        let mut own = list.to_vec();
-        own.iter_mut().for_each(|e| share(e, texts));
-        let shared: Arc<[T]> = own.into();
-        self.seen.insert(list.clone(), shared.clone());
-        *list = shared;
+        self.share(list, |list| {
+            let mut own = list.to_vec();
+            own.iter_mut().for_each(|e| share(e, texts));
+            own.into()
+        });
     }
 }
 

@@ -3,12 +3,14 @@
 
 use crate::aws::calls::{Calls, call};
 use crate::aws::ec2::rule;
-use crate::model::{Attachment, AttachmentKind, Direction, Rule, SecurityGroup, TextPool, Vpc};
+use crate::model::{Attachment, AttachmentKind, Direction, Placement, Rule, SecurityGroup};
+use crate::model::{TextPool, Vpc};
 use crate::source::SourceError;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::NetworkInterface;
 use compact_str::CompactString;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 const PAGE: i32 = 1000;
 
@@ -173,24 +175,26 @@ pub async fn groups(
 /// A group as DescribeSecurityGroups gives it, its rules and attachments still to come.
 fn group(g: &aws_sdk_ec2::types::SecurityGroup, region: &str) -> SecurityGroup {
     SecurityGroup {
-        account: None,
         id: g.group_id().unwrap_or_default().into(),
         name: g.group_name().unwrap_or_default().into(),
         description: g.description().unwrap_or_default().into(),
-        vpc_id: g.vpc_id().map(Into::into),
-        region: region.into(),
         rules: Box::default(),
         attachments: Box::default(),
-        tags: g
-            .tags()
-            .iter()
-            .map(|t| {
-                (
-                    t.key().unwrap_or_default().into(),
-                    t.value().unwrap_or_default().into(),
-                )
-            })
-            .collect(),
+        place: Arc::new(Placement {
+            vpc_id: g.vpc_id().map(Into::into),
+            region: region.into(),
+            tags: g
+                .tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or_default().into(),
+                        t.value().unwrap_or_default().into(),
+                    )
+                })
+                .collect(),
+            account: None,
+        }),
     }
 }
 

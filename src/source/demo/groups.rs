@@ -55,18 +55,20 @@ fn group(
     att: Vec<Attachment>,
 ) -> SecurityGroup {
     SecurityGroup {
-        account: None,
         id: id.into(),
         name: name.into(),
         description: desc.into(),
-        vpc_id: Some(VPC.into()),
-        region: REGION.into(),
         rules: rules.into(),
         attachments: att.into(),
-        tags: std::sync::Arc::new([
-            ("Project".into(), "studyai".into()),
-            ("Environment".into(), "dev".into()),
-        ]),
+        place: std::sync::Arc::new(Placement {
+            vpc_id: Some(VPC.into()),
+            region: REGION.into(),
+            tags: std::sync::Arc::new([
+                ("Project".into(), "studyai".into()),
+                ("Environment".into(), "dev".into()),
+            ]),
+            account: None,
+        }),
     }
 }
 
@@ -336,18 +338,8 @@ pub fn security_groups_shaped(
             vec![all(Ingress, sg("sg-0b1d2f3a4c5e6a712"), ""), egress_all()],
             vec![],
         ),
-        SecurityGroup {
-            tags: std::sync::Arc::new([
-                (
-                    "Owner".into(),
-                    "\u{202E}nimda\u{202C} (reversed on purpose)".into(),
-                ),
-                (
-                    "Note".into(),
-                    "\u{1b}[2J\u{1b}[31mYOU HAVE BEEN PWNED\u{1b}[0m\u{7}".into(),
-                ),
-            ]),
-            ..group(
+        {
+            let mut hostile = group(
                 "sg-0b1d2f3a4c5e6a713",
                 "partner-feed-ingest-with-an-unreasonably-long-name-that-someone-generated-from-a-template-0001",
                 "Partner SFTP \u{1b}]0;owned-title\u{7}drop\u{8}\u{8}",
@@ -359,7 +351,18 @@ pub fn security_groups_shaped(
                     "SFTP from partner \u{1b}[5mblink\u{1b}[0m",
                 )],
                 vec![],
-            )
+            );
+            hostile.tags = std::sync::Arc::new([
+                (
+                    "Owner".into(),
+                    "\u{202E}nimda\u{202C} (reversed on purpose)".into(),
+                ),
+                (
+                    "Note".into(),
+                    "\u{1b}[2J\u{1b}[31mYOU HAVE BEEN PWNED\u{1b}[0m\u{7}".into(),
+                ),
+            ]);
+            hostile
         },
     ];
     let mut groups = Vec::with_capacity(base.len() * scale.max(1));
@@ -378,12 +381,9 @@ pub fn security_groups_shaped(
                 id: compact_str::format_compact!("sg-{copy:05x}{}", &b.id[8..]),
                 name: compact_str::format_compact!("{}-{copy:05}", b.name),
                 description: b.description.clone(),
-                vpc_id: b.vpc_id.clone(),
-                region: b.region.clone(),
                 rules: b.rules.clone(),
                 attachments: b.attachments.clone(),
-                tags: b.tags.clone(),
-                account: b.account.clone(),
+                place: b.place.clone(),
             };
             shape(&mut g);
             groups.push(g);

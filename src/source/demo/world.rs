@@ -5,7 +5,7 @@
 
 use super::groups::security_groups_shaped;
 use super::{ACCOUNT, REGION, findings};
-use crate::model::{Attachment, FindingsData, Rule, SecurityGroup, SecurityGroupsData};
+use crate::model::{Attachment, FindingsData, Placement, Rule, SecurityGroup, SecurityGroupsData};
 use crate::model::{Direction, Grant, Peer, SourceError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -325,15 +325,16 @@ impl World {
             },
         );
         let group = SecurityGroup {
-            account: None,
             id: id.as_str().into(),
             name: name.into(),
             description: description.into(),
-            vpc_id: Some(vpc_id.into()),
-            region: REGION.into(),
             rules: Box::new([rule]),
             attachments: Box::default(),
-            tags: Default::default(),
+            place: Arc::new(Placement {
+                vpc_id: Some(vpc_id.into()),
+                region: REGION.into(),
+                ..Default::default()
+            }),
         };
         self.changed.insert(id.clone(), Some(group));
         self.created.push(id.clone());
