@@ -176,11 +176,6 @@ pub struct Grant {
 }
 
 impl Grant {
-    /// The rule that grants this, without an id (one not yet made, or asked for).
-    pub fn rule(self) -> Rule {
-        Rule::new(None, self)
-    }
-
     /// Points the protocol, peer and description at the pool's copies.
     fn share_texts(&mut self, pool: &mut super::TextPool) {
         pool.share(&mut self.protocol);
@@ -232,6 +227,7 @@ impl Rule {
     }
 
     /// Whether two rules share one grant (tests of the sharing).
+    #[cfg(test)]
     pub fn shares_grant_with(&self, other: &Rule) -> bool {
         Arc::ptr_eq(&self.grant, &other.grant)
     }
