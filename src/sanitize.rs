@@ -115,12 +115,12 @@ fn is_clean(s: &str) -> bool {
     s.len() <= MAX_FIELD_CHARS && s.chars().all(is_safe)
 }
 
-/// Cleans any kind of text in place: `String`, a shared `ArcStr`, an inline `CompactString`.
 /// [`is_clean`] for text that keeps its newlines.
 fn is_clean_multiline(s: &str) -> bool {
     s.len() <= MAX_FIELD_CHARS * 8 && s.chars().all(|c| c == '\n' || is_safe(c))
 }
 
+/// Cleans any kind of text in place: `String`, a shared `ArcStr`, an inline `CompactString`.
 fn c<T: AsRef<str> + From<String>>(s: &mut T) {
     if !is_clean(s.as_ref()) {
         *s = clean(s.as_ref()).into();

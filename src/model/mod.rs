@@ -120,7 +120,7 @@ pub use error::SourceError;
 pub use finding::*;
 pub use group::*;
 pub use iam::*;
-pub use text_pool::TextPool;
+pub use text_pool::{SharedPool, TextPool};
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 use crate::aws::calls::{Calls, call};
 use crate::aws::ec2::rule;
 use crate::model::{Attachment, AttachmentKind, Direction, Placement, Rule, SecurityGroup};
-use crate::model::{TextPool, Vpc};
+use crate::model::{SharedPool, TextPool, Vpc};
 use crate::source::SourceError;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::NetworkInterface;
@@ -48,7 +48,7 @@ pub async fn groups(
     };
     let describe_rules = async {
         let mut out: HashMap<CompactString, Vec<Rule>> = HashMap::new();
-        let mut pool = TextPool::default();
+        let (mut grants, mut texts) = (SharedPool::default(), TextPool::default());
         let mut next = None;
         loop {
             let page = call(
@@ -68,8 +68,9 @@ pub async fn groups(
                 if !keep(&made) {
                     continue;
                 }
-                // Shared as they come: a page's copies of "tcp" and "0.0.0.0/0" go with it.
-                made.share_texts(&mut pool);
+                // Shared as they come: a page's rules that let the same through (and their
+                // copies of "tcp" and "0.0.0.0/0") go with it.
+                made.share_grant(&mut grants, &mut texts);
                 out.entry(r.group_id().unwrap_or_default().into())
                     .or_default()
                     .push(made);
