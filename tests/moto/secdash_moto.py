@@ -54,6 +54,14 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   keys' creation back, as the credential report's `last_rotated` (no API can).
 * IAM's root MFA flag: a seeding route, `POST /_secdash/iam/root-mfa?account=..&enabled=1`.
   Root MFA is enabled in the console, with no API a test could call, and moto always says 0.
+* Faults, to test what secdash says when AWS says no: `POST /_secdash/faults?operation=OP&fault=
+  deny|throttle|hang[&count=N][&after=K]` makes the next N calls (default: every call) of the
+  operation OP, once K more calls of it have been answered (default 0),
+  (a query protocol's `Action`, or a JSON protocol's `X-Amz-Target` operation) fail as AWS would:
+  `deny` answers AccessDenied (UnauthorizedOperation for EC2), `throttle` a throttling error
+  (RequestLimitExceeded for EC2), `hang` never answers (the connection stays open, silent).
+  `DELETE /_secdash/faults` clears them; `GET /_secdash/faults` says how many calls each fault
+  met. Not an emulation of AWS but of its failures: no test double stands in for moto.
 """
 import json
 import math
@@ -708,12 +716,95 @@ def simulate_principal_policy(form):
 
 
 # ---------------------------------------------------------------------------------------------
+# Faults: an operation denied, throttled or never answered, on demand.
+
+# operation -> {"fault": ..., "left": calls left (None: every call), "met": calls it answered}
+_FAULTS = {}
+
+
+def _operation(environ, service):
+    """The operation a request calls: its query `Action`, or its JSON `X-Amz-Target`'s."""
+    import io
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    environ["wsgi.input"] = io.BytesIO(raw)
+    form = parse_qs(raw.decode(errors="replace"))
+    action = form.get("Action") or parse_qs(environ.get("QUERY_STRING", "")).get("Action")
+    return action[0] if action else None
+
+
+def _fault_response(environ, service, operation, fault):
+    if fault == "hang":
+        import time
+        time.sleep(3600)
+    denied = fault == "deny"
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        code = "AccessDeniedException" if denied else "ThrottlingException"
+        body = json.dumps({"__type": code, "message": f"{operation}: {code} (secdash test fault)"})
+        return Response(body, status=400, headers={"x-amzn-ErrorType": code},
+                        mimetype="application/x-amz-json-1.1")
+    if service == "ec2":
+        code = "UnauthorizedOperation" if denied else "RequestLimitExceeded"
+        message = (f"You are not authorized to perform this operation. User is not authorized "
+                   f"to perform: ec2:{operation}") if denied else "Request limit exceeded."
+        body = (f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error>"
+                "</Errors><RequestID>secdash-fault</RequestID></Response>")
+        return Response(body, status=403 if denied else 503, mimetype="text/xml")
+    code = "AccessDenied" if denied else "Throttling"
+    message = (f"User is not authorized to perform: {service}:{operation}" if denied
+               else "Rate exceeded")
+    body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}"
+            "</Message></Error><RequestId>secdash-fault</RequestId></ErrorResponse>")
+    return Response(body, status=403 if denied else 400, mimetype="text/xml")
+
+
+def _faulted(environ, service):
+    """The response of a fault set on this request's operation, or None."""
+    if not _FAULTS or environ.get("PATH_INFO", "").startswith("/_secdash/"):
+        return None
+    operation = _operation(environ, service)
+    with _LOCK:
+        rule = _FAULTS.get(operation)
+        if rule is None or rule["left"] == 0:
+            return None
+        if rule["after"] > 0:
+            rule["after"] -= 1
+            return None
+        if rule["left"] is not None:
+            rule["left"] -= 1
+        rule["met"] += 1
+        fault = rule["fault"]
+    return _fault_response(environ, service, operation, fault)
+
+
+def faults_route(request):
+    if request.method == "POST":
+        q = parse_qs(request.environ.get("QUERY_STRING", ""))
+        count = q.get("count", [None])[0]
+        with _LOCK:
+            _FAULTS[q["operation"][0]] = {"fault": q["fault"][0], "met": 0,
+                                          "after": int(q.get("after", ["0"])[0]),
+                                          "left": int(count) if count is not None else None}
+    elif request.method == "DELETE":
+        with _LOCK:
+            _FAULTS.clear()
+    with _LOCK:
+        met = {op: rule["met"] for op, rule in _FAULTS.items()}
+    return Response(json.dumps(met), mimetype="application/json")
+
+
+# ---------------------------------------------------------------------------------------------
 # The server: moto's own dispatcher, with the seeding route in front of it.
 
 
 def seeding(app):
     def wsgi(environ, start_response):
         region, service = _signing_scope(environ)
+        faulted = _faulted(environ, service)
+        if faulted is not None:
+            return faulted(environ, start_response)
         if service == "access-analyzer":
             status, body, error = access_analyzer(Request(environ), region)
             headers = {"x-amzn-ErrorType": error} if error else {}
@@ -754,6 +845,8 @@ def seeding(app):
         if not environ.get("PATH_INFO", "").startswith("/_secdash/"):
             return app(environ, start_response)
         request = Request(environ)
+        if request.path == "/_secdash/faults":
+            return faults_route(request)(environ, start_response)
         if request.path == "/_secdash/iam/age-key" and request.method == "POST":
             # IAM has no API to backdate a key; the credential report's last_rotated is its
             # creation date.

@@ -126,6 +126,30 @@ impl Moto {
         serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {reply}"))
     }
 
+    /// Makes the next `count` calls of `operation` (every call with `None`) fail as AWS would
+    /// fail them: `deny`, `throttle` or `hang` (never answer). See tests/moto/secdash_moto.py.
+    #[allow(dead_code)] // Not every test crate injects faults.
+    pub fn fault(&self, operation: &str, fault: &str, count: Option<u32>) {
+        self.fault_after(operation, fault, count, 0);
+    }
+
+    /// Like `fault`, once `after` more calls of the operation have been answered.
+    #[allow(dead_code)]
+    pub fn fault_after(&self, operation: &str, fault: &str, count: Option<u32>, after: u32) {
+        let count = count.map(|n| format!("&count={n}")).unwrap_or_default();
+        self.harness(
+            "POST",
+            &format!("/_secdash/faults?operation={operation}&fault={fault}{count}&after={after}"),
+            "",
+        );
+    }
+
+    /// Clears every fault.
+    #[allow(dead_code)]
+    pub fn clear_faults(&self) {
+        self.harness("DELETE", "/_secdash/faults", "");
+    }
+
     /// One request to the harness's own routes; the whole reply, status line first.
     fn harness(&self, method: &str, path: &str, body: &str) -> String {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
