@@ -522,3 +522,182 @@ fn an_isolation_in_a_member_account_lands_there_and_is_restored_there() {
         "dev's rules are back; nothing else moved"
     );
 }
+
+/// secdash with these AWS config and credentials files (and no others), the emulator's
+/// endpoint, and these further variables: (stdout, stderr, exit code).
+fn with_profiles(
+    moto: &Moto,
+    state: &Path,
+    (aws_config, credentials): (&str, &str),
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (String, String, i32) {
+    std::fs::write(state.join("aws-config"), aws_config).unwrap();
+    std::fs::write(state.join("credentials"), credentials).unwrap();
+    let mut cmd = Command::cargo_bin("secdash").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", state)
+        .env("SECDASH_STATE_DIR", state)
+        .env("SECDASH_CONFIG", state.join("config.toml"))
+        .env("AWS_ENDPOINT_URL", moto.url())
+        .env("AWS_CONFIG_FILE", state.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", state.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(["--region", REGION]).args(args).output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// A profile `prod` that assumes dev's read-only role (111111111111) from the `base` profile's
+/// keys; the environment's keys are the caller's own account (123456789012).
+const ROLE_PROFILE: (&str, &str) = (
+    "[profile prod]\nrole_arn = arn:aws:iam::111111111111:role/SecdashReadOnly\nsource_profile = base\nregion = ap-southeast-1\n\n[profile base]\nregion = ap-southeast-1\n",
+    "[base]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+);
+const ENV_KEYS: [(&str, &str); 2] = [
+    ("AWS_ACCESS_KEY_ID", "testing"),
+    ("AWS_SECRET_ACCESS_KEY", "testing"),
+];
+
+#[test]
+fn an_explicit_profile_reads_its_own_account_whatever_keys_the_environment_holds() {
+    let moto = Moto::start();
+    seed(&moto);
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(state.path().join("config.toml"), "").unwrap();
+    let account_read = |env: &[(&str, &str)], args: &[&str]| {
+        let args: Vec<&str> = ["--once", "--format", "json", "--fail-on", "never"]
+            .iter()
+            .chain(args)
+            .copied()
+            .collect();
+        let (out, err, _) = with_profiles(&moto, state.path(), ROLE_PROFILE, env, &args);
+        let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+        let groups: Vec<String> = bastion_groups(&v)
+            .map(|g| g["name"].as_str().unwrap().to_string())
+            .collect();
+        (v["account"].as_str().unwrap_or("none").to_string(), groups)
+    };
+    // `--profile prod`, as `aws --profile prod` does: the profile's role, not the keys.
+    let (account, groups) = account_read(&ENV_KEYS, &["--profile", "prod"]);
+    assert_eq!(account, "111111111111");
+    assert_eq!(groups, ["dev-bastion"]);
+    // The config file's profile is as explicit as the flag.
+    std::fs::write(state.path().join("config.toml"), "profile = \"prod\"\n").unwrap();
+    let (account, _) = account_read(&ENV_KEYS, &[]);
+    assert_eq!(account, "111111111111");
+    // AWS_PROFILE keeps the SDK's order, as the CLI does: the environment's keys come first.
+    std::fs::write(state.path().join("config.toml"), "").unwrap();
+    let mut env = ENV_KEYS.to_vec();
+    env.push(("AWS_PROFILE", "prod"));
+    let (account, _) = account_read(&env, &[]);
+    assert_eq!(account, "123456789012");
+}
+
+#[test]
+fn an_accounts_profile_that_does_not_exist_fails_that_account_and_never_reads_another() {
+    let moto = Moto::start();
+    seed(&moto);
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(
+        state.path().join("config.toml"),
+        "[[accounts]]\nname = \"dev\"\nprofile = \"prod\"\n\n[[accounts]]\nname = \"ghost\"\nprofile = \"nope\"\n",
+    )
+    .unwrap();
+    let (out, err, code) = with_profiles(
+        &moto,
+        state.path(),
+        ROLE_PROFILE,
+        &ENV_KEYS,
+        &["--once", "--format", "json", "--fail-on", "never"],
+    );
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+    assert_eq!(code, 2, "a partial snapshot: {}", v["errors"]);
+    let ghost = &v["accounts"][1];
+    assert_eq!(ghost["name"], "ghost");
+    assert!(ghost["id"].is_null(), "{ghost}");
+    let status = ghost["status"].as_str().unwrap();
+    assert!(
+        status.contains("profile \"nope\" is not in") && status.contains("prod, base"),
+        "{status}"
+    );
+    let errors: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("account ghost: profile \"nope\"")),
+        "{errors:?}"
+    );
+    // Only dev's rows: nothing of the environment's own account under ghost's name.
+    assert_eq!(
+        groups_by_account(&v),
+        vec![("dev".into(), "111111111111".into(), "dev-bastion".into())]
+    );
+}
+
+#[test]
+fn two_accounts_that_are_one_are_named_together() {
+    let moto = Moto::start();
+    seed(&moto);
+    let state = tempfile::tempdir().unwrap();
+    let twice = format!(
+        "{}[[accounts]]\nname = \"dev-again\"\nprofile = \"prod\"\n",
+        config(&[("dev", "111111111111")])
+    );
+    std::fs::write(state.path().join("config.toml"), &twice).unwrap();
+    let (out, err, _) = with_profiles(
+        &moto,
+        state.path(),
+        ROLE_PROFILE,
+        &ENV_KEYS,
+        &["--once", "--format", "json", "--fail-on", "never"],
+    );
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+    let said = v["errors"].to_string();
+    assert!(
+        said.contains("accounts dev and dev-again are the same account (111111111111)"),
+        "{said}"
+    );
+}
+
+/// Issue #26: a restore acted wherever the journal said, even in an account the session does
+/// not reach (a forged entry could name any).
+#[test]
+fn a_restore_in_an_account_the_session_does_not_reach_is_refused_without_a_terminal() {
+    let moto = Moto::start();
+    seed(&moto);
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(state.path().join("config.toml"), "").unwrap();
+    let run = |args: &[&str]| with_profiles(&moto, state.path(), ROLE_PROFILE, &ENV_KEYS, args);
+    let (out, err, _) = run(&["--profile", "prod", "--once", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+    let group = bastion_groups(&v).next().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Isolated in dev (111111111111), through the profile.
+    let (out, err, code) = run(&["isolate", &group, "--yes", "--profile", "prod"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Restored from the environment's keys: another account (123456789012).
+    let (out, err, code) = run(&["restore", &group, "--yes"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("was made in account 111111111111, which this session does not reach"),
+        "{err}"
+    );
+    // From the account it was made in, it goes through.
+    let (out, err, code) = run(&["restore", &group, "--yes", "--profile", "prod"]);
+    assert_eq!(code, 0, "{out}{err}");
+}

@@ -693,6 +693,56 @@ fn metric_queries_share_calls_up_to_five_hundred() {
     assert_eq!(v["cloudwatch_cost"]["metrics_per_refresh"], 504);
 }
 
+/// Issue #26: `:region` narrowed the header while every fetch still read every region given
+/// at start. A source reads the regions of the query it is asked.
+#[test]
+fn a_fetch_reads_the_regions_of_its_query() {
+    use secdash::aws::{Options, Session};
+    use secdash::source::{Query, Source, aws::AwsSource};
+
+    let moto = Moto::start();
+    let rt = rt();
+    rt.block_on(async {
+        let a = moto.sdk(REGION).await;
+        let b = moto.sdk("us-east-1").await;
+        create_endpoint(&a, "sg-llm", &[("AllTraffic", 1)], true).await;
+        create_endpoint(&b, "us-llm", &[("AllTraffic", 1)], true).await;
+    });
+    for (k, v) in moto.env() {
+        // SAFETY: set before any thread of this test reads the environment through the SDK.
+        unsafe { std::env::set_var(k, v) };
+    }
+    let session = rt.block_on(Session::connect(&Options {
+        home_region: REGION.into(),
+        endpoint_url: Some(moto.url()),
+        ..Options::default()
+    }));
+    let source = AwsSource::new(&session, &[REGION.into(), "us-east-1".into()]);
+    let query = |regions: &[&str]| Query {
+        now: chrono::Utc::now(),
+        window: chrono::Duration::hours(1),
+        regions: regions.iter().map(|r| r.to_string()).collect(),
+        include_archived: false,
+        alarm_period: 300,
+        first_findings: None,
+        progress: None,
+    };
+    let names = |regions: &[&str]| {
+        let fetched = rt.block_on(source.endpoints(query(regions))).unwrap();
+        let mut names: Vec<String> = fetched.data.iter().map(|e| e.name.clone()).collect();
+        names.sort();
+        (
+            names,
+            fetched.api_calls.get("sagemaker:ListEndpoints").copied(),
+        )
+    };
+    assert_eq!(names(&["us-east-1"]), (vec!["us-llm".to_string()], Some(1)));
+    assert_eq!(
+        names(&[REGION, "us-east-1"]),
+        (vec!["sg-llm".to_string(), "us-llm".to_string()], Some(2))
+    );
+}
+
 #[test]
 fn regions_fan_out_and_merge() {
     let moto = Moto::start();
@@ -831,6 +881,7 @@ fn the_tui_fetchers_read_the_same_data() {
     }
     let session = rt.block_on(Session::connect(&Options {
         profile: None,
+        profile_only: false,
         home_region: REGION.into(),
         endpoint_url: Some(moto.url()),
         shown_endpoint: None,

@@ -489,6 +489,16 @@ fn run_command(state: &mut AppState, command: Command) -> Vec<Effect> {
                 state.now,
             ));
         }
+        Command::Region(Some(r)) if !state.watched_regions.contains(&r) => {
+            // A fetch reads only the regions it was started with: another would show nothing.
+            state.flash = Some(Flash::refused(
+                format!(
+                    "{r} is not watched: :region narrows to one of {} (start secdash with --region {r} to watch it)",
+                    state.watched_regions.join(", ")
+                ),
+                state.now,
+            ));
+        }
         Command::Region(region) => {
             let regions = match region {
                 Some(r) => vec![r],

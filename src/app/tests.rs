@@ -708,6 +708,17 @@ mod habits {
         type_text(&mut s, "region all");
         let fx = press(&mut s, [code(KeyCode::Enter)]);
         assert_eq!(fx[0], Effect::SetRegions(s.watched_regions.clone()));
+        // A region not watched is refused, naming those that are: no fetch would read it.
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "region eu-west-1");
+        let fx = press(&mut s, [code(KeyCode::Enter)]);
+        assert!(fx.is_empty(), "{fx:?}");
+        let said = &s.flash.as_ref().unwrap().text;
+        assert!(
+            said.contains("eu-west-1 is not watched") && said.contains("ap-southeast-1, us-west-2"),
+            "{said}"
+        );
+        assert_eq!(s.context.regions, s.watched_regions);
     }
 
     #[test]

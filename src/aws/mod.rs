@@ -8,6 +8,7 @@ pub mod ec2;
 pub mod errors;
 pub mod host_prefix;
 pub mod profiles;
+pub mod silence;
 
 use crate::model::SourceError;
 use aws_config::retry::RetryConfig;
@@ -18,13 +19,19 @@ use std::time::Duration;
 
 /// No single call (with its retries) may take longer.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The SDK's limit on one attempt: a little above `silence::ATTEMPT`, which fires first and
+/// remembers the host that did not answer.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(11);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// What the user chose, for building the SDK config.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub profile: Option<String>,
+    /// The profile was named to secdash (`--profile`, the config file, an `[[accounts]]`
+    /// entry): its credentials come from it alone, never from the environment's keys, as the
+    /// AWS CLI's `--profile` does. `AWS_PROFILE` keeps the SDK's order (environment first).
+    pub profile_only: bool,
     /// The region of global services' calls (IAM, S3, STS) and of the SDK config itself.
     pub home_region: String,
     /// An explicit endpoint for every service. Leave it `None` to let the SDK read
@@ -35,6 +42,37 @@ pub struct Options {
     pub shown_endpoint: Option<String>,
     /// Where profiles are defined, to say which exist when the named one does not.
     pub profile_files: profiles::ProfileFiles,
+}
+
+fn retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(4)
+}
+
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+        .operation_timeout(OPERATION_TIMEOUT)
+        .build()
+}
+
+/// The named profile's own credentials (its keys, SSO, role chain, `credential_process`, or
+/// the environment only where it says `credential_source = Environment`): the SDK's default
+/// chain would take `AWS_ACCESS_KEY_ID` first and read another account than the one named.
+fn profile_credentials(
+    profile: &str,
+    options: &Options,
+    http: aws_smithy_runtime_api::client::http::SharedHttpClient,
+) -> aws_config::profile::ProfileFileCredentialsProvider {
+    let provider_config = aws_config::provider_config::ProviderConfig::without_region()
+        .with_region(Some(Region::new(options.home_region.clone())))
+        .with_http_client(http)
+        .with_retry_config(retries())
+        .with_timeout_config(timeouts());
+    aws_config::profile::ProfileFileCredentialsProvider::builder()
+        .configure(&provider_config)
+        .profile_name(profile)
+        .build()
 }
 
 /// A client of one service for one region, from the shared SDK config.
@@ -64,17 +102,19 @@ pub struct Session {
 /// aws-lc, the proxy of `HTTPS_PROXY` / `NO_PROXY`.
 fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
     use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig, tls};
-    Builder::new().build_with_connector_fn(|settings, components| {
-        let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::AwsLc,
-        ));
-        connector.set_connector_settings(settings.cloned());
-        if let Some(components) = components {
-            connector.set_sleep_impl(components.sleep_impl());
-        }
-        connector.set_proxy_config(Some(ProxyConfig::from_env()));
-        connector.build()
-    })
+    silence::Remembering::wrap(
+        Builder::new().build_with_connector_fn(|settings, components| {
+            let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::AwsLc,
+            ));
+            connector.set_connector_settings(settings.cloned());
+            if let Some(components) = components {
+                connector.set_sleep_impl(components.sleep_impl());
+            }
+            connector.set_proxy_config(Some(ProxyConfig::from_env()));
+            connector.build()
+        }),
+    )
 }
 
 impl Session {
@@ -87,18 +127,15 @@ impl Session {
         http: aws_smithy_runtime_api::client::http::SharedHttpClient,
     ) -> Session {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .http_client(http)
+            .http_client(http.clone())
             .region(Region::new(options.home_region.clone()))
-            .retry_config(RetryConfig::standard().with_max_attempts(4))
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                    .operation_timeout(OPERATION_TIMEOUT)
-                    .build(),
-            );
+            .retry_config(retries())
+            .timeout_config(timeouts());
         if let Some(p) = &options.profile {
             loader = loader.profile_name(p);
+            if options.profile_only {
+                loader = loader.credentials_provider(profile_credentials(p, options, http));
+            }
         }
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
@@ -152,6 +189,7 @@ impl Session {
     pub async fn with_profile(&self, profile: &str) -> Session {
         let options = Options {
             profile: Some(profile.to_string()),
+            profile_only: true,
             home_region: self.home_region.clone(),
             endpoint_url: None,
             shown_endpoint: None,
@@ -171,22 +209,29 @@ impl Session {
         &self.home_region
     }
 
+    /// A profile named that neither profile file defines, said with the ones they do.
+    pub fn check_profile(&self) -> Result<(), SourceError> {
+        let Some(profile) = &self.profile else {
+            return Ok(());
+        };
+        let known = self.profile_files.names();
+        if known.contains(profile) {
+            return Ok(());
+        }
+        Err(SourceError::UnknownProfile {
+            profile: crate::sanitize::clean_with_limit(profile, 64),
+            files: self.profile_files.describe(),
+            known: if known.is_empty() {
+                "none".into()
+            } else {
+                known.join(", ")
+            },
+        })
+    }
+
     /// Resolves credentials once, before anything is drawn, so "no credentials" is said plainly.
     pub async fn check_credentials(&self) -> Result<(), SourceError> {
-        if let Some(profile) = &self.profile {
-            let known = self.profile_files.names();
-            if !known.contains(profile) {
-                return Err(SourceError::UnknownProfile {
-                    profile: crate::sanitize::clean_with_limit(profile, 64),
-                    files: self.profile_files.describe(),
-                    known: if known.is_empty() {
-                        "none".into()
-                    } else {
-                        known.join(", ")
-                    },
-                });
-            }
-        }
+        self.check_profile()?;
         let Some(provider) = self.config.credentials_provider() else {
             return Err(SourceError::NoCredentials);
         };

@@ -106,8 +106,8 @@ pub fn resolve(
     let mut out: Vec<AccountConfig> = Vec::new();
     for (i, a) in files.iter().enumerate() {
         let key = |field: &str| format!("accounts[{i}].{field}");
-        let name = a.name.trim();
-        if name.is_empty() || name.chars().any(char::is_control) {
+        let name = &*account_name(&a.name);
+        if name.is_empty() {
             return Err(bad(
                 &key("name"),
                 "must name the account, e.g. \"staging\"".into(),
@@ -301,6 +301,14 @@ pub fn organization(
     }))
 }
 
+/// An account's name as shown and compared: cleaned like any text shown (a zero-width space
+/// or an escape sequence would make `prod` two accounts that read the same).
+pub fn account_name(raw: &str) -> String {
+    crate::sanitize::clean_with_limit(raw.trim(), 64)
+        .trim()
+        .to_string()
+}
+
 /// The accounts' names, for a message: `dev, staging, prod`.
 pub fn names(accounts: &[AccountConfig]) -> String {
     accounts
@@ -389,8 +397,9 @@ pub fn aggregation(
         if organization {
             return Ok(Some(name.clone()));
         }
-        if !configured.iter().any(|a| a.name.trim() == name) {
-            let known: Vec<&str> = configured.iter().map(|a| a.name.trim()).collect();
+        let name = &account_name(name);
+        if !configured.iter().any(|a| account_name(&a.name) == *name) {
+            let known: Vec<String> = configured.iter().map(|a| account_name(&a.name)).collect();
             return Err(ConfigError::Invalid {
                 origin: origin.to_string(),
                 key: format!("aggregation.{key}"),
@@ -482,6 +491,15 @@ mod tests {
         ];
         let e = resolve(&twice, &[], "config", ok).unwrap_err();
         assert!(reason(e).contains("\"a\" is configured twice"));
+        // Issue #26: names are compared as they are shown, after cleaning.
+        let hidden = vec![
+            role("prod", "arn:aws:iam::111111111111:role/R"),
+            role("prod\u{200B}", "arn:aws:iam::222222222222:role/R"),
+        ];
+        let e = resolve(&hidden, &[], "config", ok).unwrap_err();
+        assert!(reason(e).contains("\"prod\" is configured twice"));
+        let escaped = vec![role("\u{1b}[31mdev", "arn:aws:iam::111111111111:role/R")];
+        assert_eq!(resolve(&escaped, &[], "config", ok).unwrap()[0].name, "dev");
         let neither = AccountFile {
             role_arn: None,
             ..role("dev", "")

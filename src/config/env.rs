@@ -31,6 +31,17 @@ pub struct Env {
 }
 
 impl Env {
+    /// The demo's environment: it reads no AWS account, so the bastion's profile, region and
+    /// endpoint are none of its business (its header and JSON would name them over its rows).
+    pub fn without_aws(self) -> Env {
+        Env {
+            profile: None,
+            region: None,
+            endpoint_url: None,
+            ..self
+        }
+    }
+
     pub fn from_process() -> Env {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         Env {

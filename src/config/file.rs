@@ -98,5 +98,23 @@ pub fn load_file(
 }
 
 pub fn parse_file(text: &str) -> Result<FileConfig, String> {
-    toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+    toml::from_str(text).map_err(|e| toml_error(&e))
+}
+
+/// A TOML error as words for a terminal: its quote of the offending line is the file's own
+/// text, which may hold escape sequences or bells.
+pub fn toml_error(e: &toml::de::Error) -> String {
+    crate::sanitize::clean_multiline(e.to_string().trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Issue #26: the quote of the offending line reached the terminal raw.
+    #[test]
+    fn a_toml_error_quotes_the_line_cleaned() {
+        let e = super::parse_file("theme = \"dark\"\nwindow = \u{1b}]0;owned\u{7}\u{1b}[2J 3\n")
+            .unwrap_err();
+        assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e:?}");
+        assert!(e.contains("window"), "{e}");
+    }
 }

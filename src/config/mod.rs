@@ -10,7 +10,9 @@ pub mod paths;
 pub mod regions;
 
 pub use env::Env;
-pub use file::{AcceptFile, FileConfig, RefreshFile, ThresholdsFile, load_file, parse_file};
+pub use file::{
+    AcceptFile, FileConfig, RefreshFile, ThresholdsFile, load_file, parse_file, toml_error,
+};
 
 use crate::metrics::Thresholds;
 use crate::model::{PaneId, Risk};
@@ -70,6 +72,9 @@ pub struct Config {
     pub window: chrono::Duration,
     pub regions: Vec<String>,
     pub profile: Option<String>,
+    /// The profile was named on the command line or in the config file (not `AWS_PROFILE`):
+    /// its credentials come from it alone (see `aws::Options::profile_only`).
+    pub profile_only: bool,
     pub read_only: bool,
     /// `None` means `--fail-on never`.
     pub fail_on: Option<Risk>,
@@ -105,6 +110,18 @@ pub struct Config {
 }
 
 impl Config {
+    /// The demo's configuration: its own region and no AWS profile or endpoint, whatever the
+    /// file says (the demo's account is in one region and reads no AWS).
+    pub fn for_demo(self, region: &str) -> Config {
+        Config {
+            regions: vec![region.to_string()],
+            profile: None,
+            profile_only: false,
+            endpoint_url: None,
+            ..self
+        }
+    }
+
     /// The incident actions belong to: the one named, else one for today.
     pub fn incident_or_adhoc(&self, now: chrono::DateTime<chrono::Utc>) -> String {
         self.incident
@@ -269,6 +286,7 @@ pub fn resolve(
         .clone()
         .or_else(|| env.profile.clone())
         .or_else(|| file.profile.clone());
+    let profile_only = cli.profile.is_some() || (env.profile.is_none() && file.profile.is_some());
 
     let incident = match (&cli.incident, &env.incident, &file.incident) {
         (Some(i), _, _) => Some((cli_origin.to_string(), i.clone())),
@@ -490,6 +508,7 @@ pub fn resolve(
         window,
         regions,
         profile,
+        profile_only,
         read_only,
         fail_on,
         refresh,
@@ -508,7 +527,11 @@ pub fn resolve(
         account_concurrency,
         aggregation,
         organization,
-        chosen_accounts: cli.accounts.clone(),
+        chosen_accounts: cli
+            .accounts
+            .iter()
+            .map(|a| accounts::account_name(a))
+            .collect(),
     })
 }
 

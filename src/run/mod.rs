@@ -10,6 +10,7 @@ pub mod responders;
 pub mod startup;
 pub mod trail;
 pub mod tui;
+mod watch;
 
 use crate::action::journal::Journal;
 use crate::aws::{Options, Session};
@@ -57,7 +58,10 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         }
         _ => {}
     }
-    let env = Env::from_process();
+    let env = match cli.demo {
+        true => Env::from_process().without_aws(),
+        false => Env::from_process(),
+    };
     let explicit = cli.config.clone().or_else(|| env.config_file.clone());
     let default = paths::default_config_file();
     let (file, file_path) = config::load_file(explicit.as_deref(), default.as_deref())?;
@@ -87,7 +91,10 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         incident: cli.incident.clone(),
         accounts: cli.accounts.clone(),
     };
-    let config = config::resolve(&file, file_path.as_deref(), &env, &overrides)?;
+    let mut config = config::resolve(&file, file_path.as_deref(), &env, &overrides)?;
+    if cli.demo {
+        config = config.for_demo(demo::REGION);
+    }
     let mut theme = theme::load(&config.theme)?;
     if config.no_color {
         theme = theme.without_colors();
@@ -211,6 +218,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     } else {
         let session = rt.block_on(Session::connect(&Options {
             profile: config.profile.clone(),
+            profile_only: config.profile_only,
             home_region: config.regions[0].clone(),
             // The SDK reads AWS_ENDPOINT_URL (and per-service overrides) itself.
             endpoint_url: None,
@@ -531,10 +539,15 @@ async fn accounts_source(
             Reach::Profile(profile) => base.with_profile(profile).await,
         };
         let regions = a.regions.clone().unwrap_or_else(|| config.regions.clone());
+        // A profile no file defines fails its account: never the base credentials' instead.
+        let source: Arc<dyn Source> = match session.check_profile() {
+            Ok(()) => Arc::new(AwsSource::new(&session, &regions)),
+            Err(e) => Arc::new(crate::source::accounts::Unreachable(e)),
+        };
         members.push(Member {
             name: a.name.clone(),
             reach: a.reach.describe(),
-            source: Arc::new(AwsSource::new(&session, &regions)),
+            source,
         });
     }
     AccountsSource::new(members, caller, config.account_concurrency)

@@ -35,6 +35,39 @@ pub struct AccountsSource {
     calls: std::sync::Mutex<BTreeMap<String, BTreeMap<&'static str, ApiCalls>>>,
 }
 
+/// An account that cannot be read at all (a profile named that no profile file defines): every
+/// read fails with why, so the account is named as failed and never read with other
+/// credentials.
+pub struct Unreachable(pub SourceError);
+
+impl Unreachable {
+    fn fail<T: Send + 'static>(&self) -> BoxFuture<'_, FetchResult<T>> {
+        let e = self.0.clone();
+        Box::pin(async move { Err(e) })
+    }
+}
+
+impl Source for Unreachable {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Aws
+    }
+    fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {
+        self.fail()
+    }
+    fn endpoints(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+        self.fail()
+    }
+    fn security_groups(&self, _q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
+        self.fail()
+    }
+    fn findings(&self, _q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
+        self.fail()
+    }
+    fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
+        self.fail()
+    }
+}
+
 /// An account and how it last answered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountStatus {
@@ -302,10 +335,12 @@ fn merge<T, U: Default>(
     let mut out = Fetched::complete(U::default());
     let mut failures = Vec::new();
     let mut any = false;
+    let mut ids = Vec::new();
     for a in answers {
         match a {
             Ok((account, f)) => {
                 any = true;
+                ids.push((account.id.clone(), account.name.clone()));
                 out.warnings.extend(
                     f.warnings
                         .iter()
@@ -323,10 +358,32 @@ fn merge<T, U: Default>(
             }
         }
     }
+    out.warnings.extend(same_account(&ids));
     match failures.into_iter().next() {
         Some(e) if !any => Err(e),
         _ => Ok(out),
     }
+}
+
+/// Configured accounts that answered as one account id: named together, since their rows are
+/// one account's, shown twice (two profiles, or a role and a profile, reaching one account).
+fn same_account(ids: &[(String, String)]) -> Vec<String> {
+    let mut by_id: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (id, name) in ids {
+        if !id.is_empty() {
+            by_id.entry(id).or_default().push(name);
+        }
+    }
+    by_id
+        .into_iter()
+        .filter(|(_, names)| names.len() > 1)
+        .map(|(id, names)| {
+            format!(
+                "accounts {} are the same account ({id}): its rows are shown once for each name",
+                names.join(" and ")
+            )
+        })
+        .collect()
 }
 
 /// An account's endpoints added to all, each naming the account.
@@ -440,27 +497,10 @@ mod tests {
     use crate::source::demo::DemoSource;
 
     /// A source whose every call fails, as an account whose role cannot be assumed.
-    struct Unreachable;
-
-    impl Source for Unreachable {
-        fn kind(&self) -> SourceKind {
-            SourceKind::Aws
-        }
-        fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {
-            Box::pin(async { Err(SourceError::Other("the role cannot be assumed".into())) })
-        }
-        fn endpoints(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
-            Box::pin(async { unreachable!("asked after its identity failed") })
-        }
-        fn security_groups(&self, _q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
-            Box::pin(async { unreachable!() })
-        }
-        fn findings(&self, _q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
-            Box::pin(async { unreachable!() })
-        }
-        fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
-            Box::pin(async { unreachable!() })
-        }
+    fn unreachable() -> Arc<dyn Source> {
+        Arc::new(Unreachable(SourceError::Other(
+            "the role cannot be assumed".into(),
+        )))
     }
 
     fn member(name: &str, source: Arc<dyn Source>) -> Member {
@@ -486,11 +526,16 @@ mod tests {
     #[tokio::test]
     async fn every_row_carries_its_account_and_a_failed_account_is_named() {
         let demo: Arc<dyn Source> = Arc::new(DemoSource::new());
+        // Two accounts of their own (one account twice would be named as such).
+        let prod: Arc<dyn Source> = Arc::new(DemoSource {
+            account: "333333333333".into(),
+            ..DemoSource::new()
+        });
         let source = AccountsSource::new(
             vec![
                 member("dev", demo.clone()),
-                member("staging", Arc::new(Unreachable)),
-                member("prod", demo.clone()),
+                member("staging", unreachable()),
+                member("prod", prod),
             ],
             demo.clone(),
             2,
@@ -534,6 +579,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn one_account_configured_twice_is_named() {
+        let demo: Arc<dyn Source> = Arc::new(DemoSource::new());
+        let source = AccountsSource::new(
+            vec![
+                member("dev", demo.clone()),
+                member("dev-again", demo.clone()),
+            ],
+            demo,
+            2,
+        );
+        let groups = source.security_groups(query()).await.unwrap();
+        assert_eq!(
+            groups.warnings,
+            vec![
+                "accounts dev and dev-again are the same account (123456789012): its rows are shown once for each name"
+            ]
+        );
+    }
+
+    #[tokio::test]
     async fn a_timeline_across_accounts_says_how_to_read_one() {
         let demo: Arc<dyn Source> = Arc::new(DemoSource::new());
         let two = AccountsSource::new(
@@ -563,11 +628,7 @@ mod tests {
 
     #[tokio::test]
     async fn when_every_account_fails_the_pane_says_why() {
-        let source = AccountsSource::new(
-            vec![member("staging", Arc::new(Unreachable))],
-            Arc::new(Unreachable),
-            4,
-        );
+        let source = AccountsSource::new(vec![member("staging", unreachable())], unreachable(), 4);
         let e = source.endpoints(query()).await.unwrap_err();
         assert_eq!(e.to_string(), "the role cannot be assumed");
     }

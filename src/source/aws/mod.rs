@@ -129,25 +129,26 @@ impl AwsSource {
         self.session.profile()
     }
 
-    /// Runs `fetch` in every region at once and merges what came back; a region that fails
-    /// becomes a warning unless every region failed.
-    async fn per_region<'a, T, F, Fut>(&'a self, fetch: F) -> FetchResult<Vec<T>>
+    /// The watched regions a query asks for (`:region` narrows them; none named: all).
+    fn asked<'a>(&'a self, q: &Query) -> Vec<&'a RegionClients> {
+        self.regions
+            .iter()
+            .filter(|r| q.regions.is_empty() || q.regions.contains(&r.region))
+            .collect()
+    }
+
+    /// Runs `fetch` in every region the query asks for at once and merges what came back; a
+    /// region that fails becomes a warning unless every region failed.
+    async fn per_region<'a, T, F, Fut>(&'a self, q: &Query, fetch: F) -> FetchResult<Vec<T>>
     where
         F: Fn(&'a RegionClients, Arc<Calls>) -> Fut,
         Fut: Future<Output = Result<T, SourceError>> + 'a,
     {
-        let calls: Vec<Arc<Calls>> = self
-            .regions
-            .iter()
-            .map(|_| Arc::new(Calls::default()))
-            .collect();
-        let results = futures::future::join_all(
-            self.regions
-                .iter()
-                .zip(&calls)
-                .map(|(r, c)| fetch(r, c.clone())),
-        )
-        .await;
+        let regions = self.asked(q);
+        let calls: Vec<Arc<Calls>> = regions.iter().map(|_| Arc::new(Calls::default())).collect();
+        let results =
+            futures::future::join_all(regions.iter().zip(&calls).map(|(r, c)| fetch(r, c.clone())))
+                .await;
         let mut api_calls = ApiCalls::new();
         let mut metrics_requested = 0;
         for c in &calls {
@@ -323,7 +324,7 @@ impl Source for AwsSource {
         Box::pin(async move {
             let q = &q;
             let fetched = self
-                .per_region(|r, c| region_endpoints(r, c, self, q))
+                .per_region(q, |r, c| region_endpoints(r, c, self, q))
                 .await?;
             Ok(fetched.map(|per_region| per_region.into_iter().flatten().collect()))
         })
@@ -333,7 +334,9 @@ impl Source for AwsSource {
         Box::pin(async move {
             let range = &metrics_range(&q);
             let fetched = self
-                .per_region(|r, c| async move { region_described(r, &c, self, range).await })
+                .per_region(&q, |r, c| async move {
+                    region_described(r, &c, self, range).await
+                })
                 .await?;
             Ok(fetched.map(|per_region| per_region.into_iter().flatten().collect()))
         })
@@ -383,10 +386,10 @@ impl Source for AwsSource {
         })
     }
 
-    fn security_groups(&self, _q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
+    fn security_groups(&self, q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
         Box::pin(async move {
             let fetched = self
-                .per_region(|r, c| async move {
+                .per_region(&q, |r, c| async move {
                     ec2::groups(&r.ec2(), &c, &r.region, self.profile(), |_| true).await
                 })
                 .await?;
@@ -406,7 +409,7 @@ impl Source for AwsSource {
             let early = &q.first_findings;
             let archived = q.include_archived;
             let fetched = self
-                .per_region(|r, c| async move {
+                .per_region(&q, |r, c| async move {
                     guardduty::fetch(
                         &r.guardduty(),
                         &c,
@@ -433,10 +436,10 @@ impl Source for AwsSource {
         })
     }
 
-    fn guardduty_members(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<String>>> {
+    fn guardduty_members(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<String>>> {
         Box::pin(async move {
             let fetched = self
-                .per_region(|r, c| async move {
+                .per_region(&q, |r, c| async move {
                     guardduty::member_accounts(&r.guardduty(), &c, &r.region, self.profile()).await
                 })
                 .await?;
@@ -449,10 +452,10 @@ impl Source for AwsSource {
         })
     }
 
-    fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
+    fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         Box::pin(async move {
             let calls = Calls::default();
-            let (posture, first_error) = posture::read(self, &calls).await;
+            let (posture, first_error) = posture::read(self, &self.asked(&q), &calls).await;
             let (api_calls, _) = calls.take();
             Ok(Fetched {
                 data: vec![PostureRead {

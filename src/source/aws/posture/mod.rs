@@ -40,9 +40,13 @@ impl Ctx<'_> {
 
 pub(super) use crate::aws::errors::{absent, code};
 
-pub(super) async fn read(src: &AwsSource, calls: &Calls) -> (Posture, Option<SourceError>) {
+pub(super) async fn read(
+    src: &AwsSource,
+    asked: &[&RegionClients],
+    calls: &Calls,
+) -> (Posture, Option<SourceError>) {
     let first_error = Mutex::new(None);
-    let watched: Vec<String> = src.regions.iter().map(|r| r.region.clone()).collect();
+    let watched: Vec<String> = asked.iter().map(|r| r.region.clone()).collect();
     let home = src.session.home_region().to_string();
     let global = Ctx {
         calls,
@@ -51,7 +55,7 @@ pub(super) async fn read(src: &AwsSource, calls: &Calls) -> (Posture, Option<Sou
         first_error: &first_error,
     };
     let watched = &watched;
-    let regions = futures::future::join_all(src.regions.iter().map(|r| {
+    let regions = futures::future::join_all(asked.iter().map(|r| {
         let ctx = Ctx {
             calls,
             region: &r.region,
