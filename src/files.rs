@@ -43,6 +43,14 @@ pub enum FileError {
     },
     #[error("{path} is larger than {max} bytes: not a file for secdash to read")]
     TooLarge { path: PathBuf, max: u64 },
+    #[error(
+        "{path} is still held{holder} after {seconds} s: another secdash is acting, or stopped while it held the lock; nothing was done (try again, or end that process)"
+    )]
+    Busy {
+        path: PathBuf,
+        holder: String,
+        seconds: u64,
+    },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> FileError + '_ {
@@ -258,10 +266,68 @@ impl Drop for Lock {
     }
 }
 
-/// Waits for the exclusive lock `path` names (another secdash may hold it for a few seconds).
-pub fn lock(path: &Path) -> Result<Lock, FileError> {
-    let file = open_append(path)?;
-    file.lock().map_err(io(path))?;
+/// How long a lock is waited for before giving up: another secdash holds it for seconds at
+/// most, so longer means it is stopped (or hung) while holding it.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Where a wait for a lock is said: the command line's stderr, or nowhere (the screen).
+pub type Say<'a> = &'a dyn Fn(&str);
+
+/// Says nothing (the screen owns the terminal; the wait is logged).
+pub fn quiet(_: &str) {}
+
+/// Says it on stderr, for the command line.
+pub fn to_stderr(message: &str) {
+    eprintln!("secdash: {message}");
+}
+
+/// The pid a lock file names (its holder writes it there).
+fn holder(path: &Path) -> Option<u32> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+/// Waits for the exclusive lock `path` names, up to `LOCK_WAIT`, saying once that it waits
+/// and for whom; then gives up naming the lock and its holder. The holder's pid is written
+/// into the lock file.
+pub fn lock(path: &Path, say: Say<'_>) -> Result<Lock, FileError> {
+    lock_within(path, LOCK_WAIT, say)
+}
+
+fn lock_within(path: &Path, wait: std::time::Duration, say: Say<'_>) -> Result<Lock, FileError> {
+    let mut file = open_append(path)?;
+    let start = std::time::Instant::now();
+    let mut said = false;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let pid = holder(path);
+                let who = pid.map(|p| format!(" by pid {p}")).unwrap_or_default();
+                if !said {
+                    let message = format!("waiting for {name} held{who}");
+                    tracing::info!("{message}");
+                    say(&message);
+                    said = true;
+                }
+                if start.elapsed() >= wait {
+                    return Err(FileError::Busy {
+                        path: path.to_path_buf(),
+                        holder: who,
+                        seconds: wait.as_secs(),
+                    });
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(path)(e)),
+        }
+    }
+    // The file is ours alone now: whoever waits next reads who holds it.
+    file.set_len(0).map_err(io(path))?;
+    write!(file, "{}", std::process::id()).map_err(io(path))?;
     Ok(Lock { file })
 }
 
@@ -303,6 +369,29 @@ mod tests {
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
         let err = private_dir(&dir).unwrap_err();
         assert!(err.to_string().contains("chmod 700"), "{err}");
+    }
+
+    /// Issue #26: a stopped lock holder froze the screen and silenced the command line.
+    #[test]
+    fn a_held_lock_is_waited_for_briefly_naming_its_holder() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("journal.lock");
+        let held = lock(&path, &quiet).unwrap();
+        let said = std::cell::RefCell::new(Vec::new());
+        let say = |m: &str| said.borrow_mut().push(m.to_string());
+        let err = lock_within(&path, std::time::Duration::from_millis(300), &say).unwrap_err();
+        let pid = std::process::id();
+        assert_eq!(
+            *said.borrow(),
+            [format!("waiting for journal.lock held by pid {pid}")]
+        );
+        assert!(
+            err.to_string()
+                .contains(&format!("journal.lock is still held by pid {pid}")),
+            "{err}"
+        );
+        drop(held);
+        lock(&path, &quiet).unwrap();
     }
 
     #[test]

@@ -750,3 +750,6 @@ fn a_leaked_key_contained_and_its_timeline_read_from_the_finding() {
     t.send(&["Escape", "Escape", "q"]);
     t.wait_for("exited with 0");
 }
+
+#[path = "tmux/responders.rs"]
+mod responders;

@@ -732,6 +732,50 @@ fn what_secdash_changed_carries_a_badge() {
     insta::assert_snapshot!(text);
 }
 
+/// Issue #26: a failed isolate was badged "⚑ isolated" and the header stayed silent.
+#[test]
+fn a_failed_action_is_badged_as_failed_and_flagged_while_it_leaves_a_change() {
+    use secdash::action::journal::EntryStatus;
+    let mut s = acting_state(200, 60);
+    let mut journal = journal_with_changes();
+    journal.entries.truncate(1);
+    let failed = &mut journal.entries[0];
+    failed.status = EntryStatus::Failed;
+    failed.steps = 2;
+    failed.steps_done = 1;
+    update(&mut s, Msg::Journal(journal));
+    fetched(
+        &mut s,
+        PaneId::SecurityGroups,
+        Ok(demo_pane(PaneId::SecurityGroups, 1)),
+    );
+    keys(&mut s, "2z/windows-bastion\n");
+    let header = screen(&s).lines().next().unwrap().to_string();
+    assert!(header.contains("1 unfinished"), "{header}");
+    keys(&mut s, "\n");
+    let text = screen(&s);
+    assert!(
+        text.contains("isolate failed · INC-2041 · 19:58") && !text.contains("isolated ·"),
+        "the badge: {text}"
+    );
+    keys(&mut s, "\u{1b}");
+    // `u` on the group plans its restore, as for any change in effect.
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE)),
+    );
+    assert!(
+        matches!(
+            &effects[..],
+            [secdash::app::Effect::Plan {
+                request: secdash::action::Request::Restore { .. },
+                ..
+            }]
+        ),
+        "{effects:?}"
+    );
+}
+
 #[test]
 fn the_incident_view_lists_actions_to_restore_and_takes_notes() {
     let mut s = acting_state(120, 40);

@@ -125,7 +125,6 @@ mod tests {
                 "e1",
                 e.plan.as_ref().unwrap(),
                 &crate::action::restore::Current::Interfaces(vec![]),
-                "I",
             ),
             EntryStatus::Done,
         );

@@ -53,7 +53,8 @@ pub trait Cloud: Send + Sync {
 
     fn authorize<'a>(&'a self, group_id: &'a str, rules: &'a [RuleSpec]) -> Answer<'a, ()>;
 
-    /// Finds the group by name in the VPC, or creates it with the rules its role needs.
+    /// Finds the group by name in the VPC, or creates it with the rules its role needs; an
+    /// isolation group is made rule-less whether new or found.
     fn ensure_group<'a>(
         &'a self,
         name: &'a str,

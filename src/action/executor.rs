@@ -16,64 +16,15 @@ use chrono::Utc;
 use std::collections::HashMap;
 
 pub use super::failure::{ActionFailure, FailureKind};
+pub use super::request::Request;
 
 mod check;
 mod planning;
+mod recover;
 
 impl From<SourceError> for ActionError {
     fn from(e: SourceError) -> Self {
         ActionError::Source(Box::new(e))
-    }
-}
-
-/// What an operator asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    Isolate {
-        group_id: String,
-    },
-    Revoke {
-        group_id: String,
-        rule_id: String,
-    },
-    Contain {
-        target: String,
-    },
-    Archive {
-        finding_id: String,
-    },
-    Unarchive {
-        finding_id: String,
-    },
-    DisableKey {
-        access_key_id: String,
-    },
-    DenyUser {
-        user: String,
-    },
-    /// A role's name or ARN.
-    RevokeSessions {
-        role: String,
-    },
-    /// A journal entry id, or a resource id (undoes every change still in effect on it).
-    Restore {
-        what: String,
-    },
-}
-
-impl Request {
-    pub fn kind(&self) -> ActionKind {
-        match self {
-            Request::Isolate { .. } => ActionKind::Isolate,
-            Request::Revoke { .. } => ActionKind::Revoke,
-            Request::Contain { .. } => ActionKind::Contain,
-            Request::Archive { .. } => ActionKind::Archive,
-            Request::Unarchive { .. } => ActionKind::Unarchive,
-            Request::DisableKey { .. } => ActionKind::DisableKey,
-            Request::DenyUser { .. } => ActionKind::DenyUser,
-            Request::RevokeSessions { .. } => ActionKind::RevokeSessions,
-            Request::Restore { .. } => ActionKind::Restore,
-        }
     }
 }
 
@@ -150,6 +101,9 @@ pub struct Executor {
     /// The account of several the cloud acts in (through its responder role); `None`: the
     /// credentials' own.
     account: Option<AccountRef>,
+    /// An account the operator typed to let a restore act in, though the session's
+    /// credentials are another's (`secdash restore` on a terminal asks).
+    allowed_account: Option<String>,
 }
 
 impl Executor {
@@ -170,7 +124,14 @@ impl Executor {
             failpoint: None,
             force: false,
             account: None,
+            allowed_account: None,
         }
+    }
+
+    /// The operator typed this account's id to let a restore act there.
+    pub fn allow_account(mut self, account: Option<String>) -> Executor {
+        self.allowed_account = account;
+        self
     }
 
     /// The cloud acts in this account of several: plans are stamped with it, and a plan or
@@ -367,16 +328,15 @@ impl Executor {
             )?;
             self.failpoint(&format!("after-step-{i}"));
         }
-        let verified = match self.verify(plan, &groups, &journal).await {
-            Ok(v) => v,
-            Err(e) => {
-                tracing::warn!(error = %e, "verification read failed");
-                false
-            }
-        };
+        let read_back = self.verify_retrying(plan, &groups, &journal).await;
+        let verified = matches!(read_back, Ok(true));
         self.journal.append(
             &Record {
-                matches: Some(verified),
+                matches: read_back.as_ref().ok().copied(),
+                outcome: read_back
+                    .as_ref()
+                    .err()
+                    .map(|e| format!("reading it back failed: {e}")),
                 ..rec(Event::Verified)
             },
             &lock,
@@ -386,10 +346,14 @@ impl Executor {
             plan.action.verb(),
             plan.target,
             plan.steps.len(),
-            if verified {
-                "verified"
-            } else {
-                "NOT verified: the state read back differs from the plan"
+            match &read_back {
+                Ok(true) => "verified".to_string(),
+                Ok(false) => "NOT verified: the state read back differs from the plan".to_string(),
+                // Nothing was read back: that is not a difference.
+                Err(e) => format!(
+                    "NOT verified: reading it back failed ({e}); `secdash restore {}` (or running the action again) reads it again",
+                    plan.target
+                ),
             }
         );
         self.journal.append(

@@ -10,15 +10,19 @@
 //! altered. Records of kinds a newer secdash wrote are kept and ignored.
 //!
 //! The hash chain: each line ends with `"chain"`, the SHA-256 of the previous line's chain and
-//! this line's own text. It catches an edit, an insertion or a deletion made by hand; someone
-//! who can write the file and recompute every hash is not stopped by it, only by the file's
+//! this line's own text. The first write of this version puts a header line with a random
+//! nonce, so every later value depends on this journal's own secret start; the header also
+//! seals the lines written before it (their count and hash). Once a journal has a chained
+//! line, a line without one is altered. `journal.head`, written after each record is synced,
+//! holds the count of chained records and the last one's value, so records removed from the end
+//! show. It catches an edit, an insertion, a deletion or a truncation made by hand; someone who
+//! can write the files and recompute every hash is not stopped by it, only by the files'
 //! permissions.
 
 use super::plan::{ActionKind, Plan};
 use crate::files::{self, FileError, Lock};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -137,6 +141,14 @@ pub struct JournalRead {
     last_chain: Option<String>,
     /// The file's last byte is not a newline: the next append starts a line of its own.
     torn_tail: bool,
+    /// Whether this version's header (the nonce and the seal) is there.
+    has_header: bool,
+    /// Every chained line, in order: its line number, chain value and entry (for the head).
+    chained: Vec<Chained>,
+    /// Lines in the file, for naming where removed records were.
+    lines: usize,
+    /// Non-empty lines: what a new header seals, with their text.
+    non_empty: usize,
 }
 
 /// What the screen needs of the journal: the entries, and the lines that were skipped.
@@ -159,154 +171,77 @@ impl JournalRead {
         self.damage.iter().filter(|d| d.blocks()).collect()
     }
 
-    /// Every entry, with what it is and whether it is still in effect.
+    /// Every entry, with what it is and whether it is still in effect. An untrusted restore
+    /// undoes nothing: a forged "restored" record must not hide a change still in place.
     pub fn entries(&self) -> Vec<Entry> {
-        let mut out = entries(&self.records);
-        for e in &mut out {
-            e.trusted = !self.untrusted.contains(&e.entry);
-        }
-        out
+        entries_trusting(&self.records, &self.untrusted)
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct Journal {
     path: PathBuf,
-}
-
-const CHAIN_KEY: &str = ",\"chain\":\"";
-
-fn chain(prev: Option<&str>, content: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(prev.unwrap_or("").as_bytes());
-    h.update(content.as_bytes());
-    h.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>()
-}
-
-/// A line split into its content (as hashed) and its chain value, when it has one.
-fn split_chain(line: &str) -> (String, Option<&str>) {
-    match line.rfind(CHAIN_KEY) {
-        Some(at) if line.ends_with("\"}") => {
-            let value = &line[at + CHAIN_KEY.len()..line.len() - 2];
-            (format!("{}}}", &line[..at]), Some(value))
-        }
-        _ => (line.to_string(), None),
-    }
-}
-
-/// What kind of line this is, once it reads.
-enum Line {
-    Record(Box<Record>),
-    Ack(Acknowledgement),
-}
-
-fn parse(line: &str) -> Result<Line, serde_json::Error> {
-    match serde_json::from_str::<Record>(line) {
-        Ok(r) => Ok(Line::Record(Box::new(r))),
-        Err(e) => serde_json::from_str::<Acknowledgement>(line)
-            .map(Line::Ack)
-            .map_err(|_| e),
-    }
-}
-
-/// Reads the journal's text: every line checked, none fatal.
-pub fn read_text(text: &str) -> JournalRead {
-    let mut out = JournalRead {
-        torn_tail: !text.is_empty() && !text.ends_with('\n'),
-        ..JournalRead::default()
-    };
-    let mut acknowledged: BTreeSet<usize> = BTreeSet::new();
-    let mut chained = false;
-    for (i, line) in text.split('\n').enumerate() {
-        let number = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let (content, stored) = split_chain(line);
-        match parse(line) {
-            Err(e) => out.damage.push(Damage {
-                line: number,
-                torn: e.classify() == serde_json::error::Category::Eof,
-                problem: if e.classify() == serde_json::error::Category::Eof {
-                    "cut short (a crash while it was written); skipped".to_string()
-                } else {
-                    format!("cannot be read ({e}); skipped")
-                },
-                acknowledged: false,
-            }),
-            Ok(parsed) => {
-                let altered = match stored {
-                    Some(value) => {
-                        chained = true;
-                        let ok = chain(out.last_chain.as_deref(), &content) == value;
-                        out.last_chain = Some(value.to_string());
-                        !ok
-                    }
-                    // Lines from before the chain are trusted only before the first chained one.
-                    None => chained,
-                };
-                match parsed {
-                    Line::Ack(a) => {
-                        if !altered {
-                            acknowledged.extend(a.lines);
-                        }
-                    }
-                    Line::Record(r) => {
-                        if altered {
-                            out.untrusted.insert(r.entry.clone());
-                            out.damage.push(Damage {
-                                line: number,
-                                problem: format!(
-                                    "record of entry {} was altered or inserted (the hash chain breaks here)",
-                                    r.entry
-                                ),
-                                torn: false,
-                                acknowledged: false,
-                            });
-                        }
-                        out.records.push(*r);
-                    }
-                }
-            }
-        }
-    }
-    for d in &mut out.damage {
-        d.acknowledged = acknowledged.contains(&d.line);
-    }
-    out
+    /// Where a wait for its lock is said (the command line's stderr; the screen says nothing).
+    say: fn(&str),
 }
 
 impl Journal {
     pub fn in_dir(dir: &Path) -> Journal {
         Journal {
             path: dir.join("journal.jsonl"),
+            say: files::quiet,
         }
+    }
+
+    /// A wait for the journal's lock is said this way (the command line: on stderr).
+    pub fn saying_waits(self, say: fn(&str)) -> Journal {
+        Journal { say, ..self }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Waits for the journal's exclusive lock: one action at a time, across processes, from
-    /// the plan's read to the entry's end.
+    /// Waits (up to `files::LOCK_WAIT`) for the journal's exclusive lock: one action at a
+    /// time, across processes, from the plan's read to the entry's end.
     pub fn lock(&self) -> Result<Lock, JournalError> {
-        Ok(files::lock(&self.path.with_extension("lock"))?)
+        Ok(files::lock(&self.path.with_extension("lock"), &self.say)?)
     }
 
-    /// Every record, oldest first, and what was skipped.
+    fn head_path(&self) -> PathBuf {
+        self.path.with_extension("head")
+    }
+
+    /// The head file, if there is one that reads.
+    fn head(&self) -> Result<Option<Head>, JournalError> {
+        let Some(bytes) = files::read(&self.head_path())? else {
+            return Ok(None);
+        };
+        Ok(serde_json::from_slice(&bytes).ok())
+    }
+
+    /// Every record, oldest first, and what was skipped; the head's account checked.
     pub fn read(&self) -> Result<JournalRead, JournalError> {
+        Ok(self.read_with_text()?.0)
+    }
+
+    /// The journal as read, and its text.
+    fn read_with_text(&self) -> Result<(JournalRead, String), JournalError> {
         let bytes = files::read(&self.path)?.unwrap_or_default();
-        Ok(read_text(&String::from_utf8_lossy(&bytes)))
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let mut read = read_text(&text);
+        // An acknowledgement starts the head over: what it disagreed with was seen.
+        if let Some(head) = self.head()? {
+            read.check_head(&head);
+        }
+        Ok((read, text))
     }
 
     /// Appends one record, chained to the last, and syncs it to disk before returning. The
     /// lock proves no other action is writing.
     pub fn append(&self, record: &Record, _lock: &Lock) -> Result<(), JournalError> {
         let line = serde_json::to_string(record).map_err(|e| self.io(std::io::Error::other(e)))?;
-        self.append_line(crate::sanitize::escape_json(&line))
+        self.append_line(crate::sanitize::escape_json(&line), false)
     }
 
     /// Records that the operator has seen these damaged lines.
@@ -322,24 +257,53 @@ impl Journal {
             lines,
         };
         let line = serde_json::to_string(&ack).map_err(|e| self.io(std::io::Error::other(e)))?;
-        self.append_line(line)
+        // The operator has seen what the head disagreed with: it starts over from here.
+        self.append_line(line, true)
     }
 
-    fn append_line(&self, line: String) -> Result<(), JournalError> {
+    /// Appends the line chained to the last (after the header, on the first write of this
+    /// version), syncs it, then brings the head up to date: unless the head disagrees with
+    /// the journal (records removed or foreign), which stays said until acknowledged
+    /// (`reset`).
+    fn append_line(&self, line: String, reset: bool) -> Result<(), JournalError> {
         let mut file = files::open_append(&self.path)?;
-        let read = self.read()?;
-        let value = chain(read.last_chain.as_deref(), &line);
-        let mut text = String::with_capacity(line.len() + 80);
+        let (read, before) = self.read_with_text()?;
+        let head = self.head()?;
+        let mut text = String::with_capacity(line.len() + 300);
         // A crash mid-write left a line without its end: this record starts a new one.
         if read.torn_tail {
             text.push('\n');
         }
-        text.push_str(&line[..line.len() - 1]);
-        text.push_str(CHAIN_KEY);
-        text.push_str(&value);
-        text.push_str("\"}\n");
+        let mut last = read.last_chain.clone();
+        let mut count = read.chained.len();
+        if !read.has_header {
+            let header = Header {
+                event: HeaderEvent::JournalHeader,
+                nonce: random_nonce()?,
+                sealed_lines: read.non_empty,
+                sealed_hash: sha256(&format!("{before}{text}")),
+            };
+            let header =
+                serde_json::to_string(&header).map_err(|e| self.io(std::io::Error::other(e)))?;
+            let value = chain(last.as_deref(), &header);
+            push_chained(&mut text, &header, &value);
+            last = Some(value);
+            count += 1;
+        }
+        let value = chain(last.as_deref(), &line);
+        push_chained(&mut text, &line, &value);
+        count += 1;
         file.write_all(text.as_bytes()).map_err(|e| self.io(e))?;
         file.sync_data().map_err(|e| self.io(e))?;
+        let keep = head.as_ref().is_some_and(|h| !read.head_holds(h)) && !reset;
+        if !keep {
+            let head = serde_json::to_vec(&Head {
+                records: count,
+                chain: value,
+            })
+            .map_err(|e| self.io(std::io::Error::other(e)))?;
+            files::write_atomic(&self.head_path(), &head)?;
+        }
         Ok(())
     }
 
@@ -390,9 +354,15 @@ impl Entry {
         self.plan.as_ref()?.account.as_ref()
     }
 
-    /// Stopped part-way and not resolved since: the header flags it.
+    /// Stopped part-way, or failed after a step had acted, and not resolved since: it may
+    /// leave a partial change, and the header flags it.
     pub fn unfinished(&self) -> bool {
-        self.status == EntryStatus::Incomplete && self.undone_by.is_none()
+        let partial = match self.status {
+            EntryStatus::Incomplete => true,
+            EntryStatus::Failed => self.steps_done > 0,
+            EntryStatus::Done => false,
+        };
+        partial && self.undone_by.is_none()
     }
 
     /// Whether what it changed may still be in place: a change not undone by a restore that
@@ -418,6 +388,12 @@ impl Entry {
 
 /// Folds the records into one entry per action, oldest first.
 pub fn entries(records: &[Record]) -> Vec<Entry> {
+    entries_trusting(records, &BTreeSet::new())
+}
+
+/// Like `entries`, with the entries whose records cannot be trusted marked so, and their
+/// restores undoing nothing.
+fn entries_trusting(records: &[Record], untrusted: &BTreeSet<String>) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     let mut index = std::collections::HashMap::new();
     let mut resolved: Vec<(String, String)> = Vec::new();
@@ -485,14 +461,22 @@ pub fn entries(records: &[Record]) -> Vec<Entry> {
             e.action == ActionKind::Restore
                 && e.status == EntryStatus::Done
                 && e.verified == Some(true)
+                && !untrusted.contains(&e.entry)
         })
         .flat_map(|r| r.undoes().into_iter().map(|u| (u, r.entry.clone())))
-        .chain(resolved)
+        .chain(
+            resolved
+                .into_iter()
+                .filter(|(entry, by)| !untrusted.contains(entry) && !untrusted.contains(by)),
+        )
         .collect();
     for (entry, by) in undone {
         if let Some(&i) = index.get(&entry) {
             out[i].undone_by = Some(by);
         }
+    }
+    for e in &mut out {
+        e.trusted = !untrusted.contains(&e.entry);
     }
     out
 }
@@ -504,6 +488,10 @@ pub fn new_entry_id(now: DateTime<Utc>) -> String {
         (nanos ^ (u64::from(std::process::id()) << 20)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48;
     format!("{}-{mix:04x}", now.format("%Y%m%dT%H%M%S"))
 }
+
+mod chain;
+use chain::{Chained, chain, push_chained, random_nonce, sha256};
+pub use chain::{Head, Header, HeaderEvent, read_text};
 
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@ mod failure;
 pub mod journal;
 pub mod plan;
 pub mod rehearsal;
+mod request;
 pub mod restore;
 pub mod runbook;
 

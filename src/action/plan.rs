@@ -483,77 +483,8 @@ pub fn revoke(
     })
 }
 
-/// AWSSupport-ContainEC2Instance's way, per interface: all-open temporary group first (so
-/// tracked flows become untracked), then a group with no rules, then tags.
-pub fn contain(target: &str, interfaces: &[InterfaceBefore], incident: &str, region: &str) -> Plan {
-    let mut steps = Vec::new();
-    let mut vpcs: Vec<&str> = interfaces.iter().map(|i| i.vpc_id.as_str()).collect();
-    vpcs.dedup();
-    for vpc in &vpcs {
-        steps.push(Step::EnsureGroup {
-            name: temp_group_name(incident, vpc),
-            vpc_id: vpc.to_string(),
-            role: GroupRole::Temporary,
-        });
-        steps.push(Step::EnsureGroup {
-            name: isolation_group_name(incident, vpc),
-            vpc_id: vpc.to_string(),
-            role: GroupRole::Isolation,
-        });
-    }
-    for i in interfaces {
-        steps.push(Step::SetInterfaceGroups {
-            interface_id: i.interface_id.clone(),
-            groups: vec![GroupRef::Named(temp_group_name(incident, &i.vpc_id))],
-        });
-    }
-    for i in interfaces {
-        steps.push(Step::SetInterfaceGroups {
-            interface_id: i.interface_id.clone(),
-            groups: vec![GroupRef::Named(isolation_group_name(incident, &i.vpc_id))],
-        });
-    }
-    for vpc in &vpcs {
-        steps.push(Step::DeleteGroup {
-            group: GroupRef::Named(temp_group_name(incident, vpc)),
-        });
-    }
-    let mut tagged: Vec<String> = interfaces.iter().map(|i| i.interface_id.clone()).collect();
-    tagged.extend(interfaces.iter().filter_map(|i| i.instance_id.clone()));
-    tagged.dedup();
-    for r in tagged {
-        steps.push(Step::Tag {
-            resource_id: r,
-            key: CONTAIN_TAG.to_string(),
-            value: incident.to_string(),
-        });
-    }
-    Plan {
-        action: ActionKind::Contain,
-        region: region.to_string(),
-        target: target.to_string(),
-        before: Before::Interfaces {
-            interfaces: interfaces.to_vec(),
-        },
-        steps,
-        notes: vec![
-            "Changing rules does not cut tracked connections: each interface first moves to a group that allows all \
-             traffic (its flows become untracked), then to a group with no rules, which cuts them."
-                .to_string(),
-        ],
-        dry_run: None,
-        subject: None,
-        account: None,
-    }
-}
-
-pub fn temp_group_name(incident: &str, vpc: &str) -> String {
-    format!("secdash-contain-temp-{incident}-{vpc}")
-}
-
-pub fn isolation_group_name(incident: &str, vpc: &str) -> String {
-    format!("secdash-isolation-{incident}-{vpc}")
-}
+mod contain;
+pub use contain::{contain, isolation_group_name, roll_forward, rolls_forward, temp_group_name};
 
 pub fn archive(
     detector_id: &str,
@@ -682,7 +613,6 @@ mod tests {
             "e2",
             &p,
             &Current::Interfaces(vec![("eni-1".into(), vec!["sg-iso".into()])]),
-            "INC-7",
         );
         assert_eq!(
             r.steps[0],

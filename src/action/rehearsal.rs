@@ -53,24 +53,27 @@ fn ensure_group(
     vpc_id: &str,
     role: GroupRole,
 ) -> Result<String, SourceError> {
-    if let Some(id) = world.find_group(vpc_id, name) {
-        return Ok(id);
-    }
-    let description = match role {
-        GroupRole::Temporary => "secdash containment: temporary, allows all traffic",
-        GroupRole::Isolation => "secdash containment: isolation, no rules",
+    let (id, created) = match world.find_group(vpc_id, name) {
+        Some(id) => (id, false),
+        None => {
+            let description = match role {
+                GroupRole::Temporary => "secdash containment: temporary, allows all traffic",
+                GroupRole::Isolation => "secdash containment: isolation, no rules",
+            };
+            (world.create_group(name, description, vpc_id)?, true)
+        }
     };
-    let id = world.create_group(name, description, vpc_id)?;
     match role {
-        GroupRole::Temporary => world.authorize(
+        GroupRole::Temporary if created => world.authorize(
             &id,
             vec![
                 all_traffic(Direction::Ingress, Peer::Ipv4("0.0.0.0/0".into())),
                 all_traffic(Direction::Ingress, Peer::Ipv6("::/0".into())),
             ],
         )?,
+        GroupRole::Temporary => {}
         GroupRole::Isolation => {
-            // A new group allows all egress, as on EC2: take that away.
+            // New or found, as on EC2: no rule at all (a new group allows all egress).
             let (_, rules) = world.read_group(&id)?;
             let ids: Vec<String> = rules
                 .into_iter()

@@ -23,8 +23,9 @@ pub enum Current {
     Archived(bool),
     /// The key's status (`None`: the key no longer exists).
     KeyStatus(Option<KeyStatus>),
-    /// The inline policy's document (`None`: there is none).
-    Policy(Option<String>),
+    /// Each inline policy's document (`None`: there is none), in the order of
+    /// `Original::InlinePolicies`.
+    Policies(Vec<Option<String>>),
 }
 
 /// What a containment may have left behind, as read just before a restore.
@@ -55,11 +56,17 @@ pub enum Original {
         access_key_id: String,
         status: KeyStatus,
     },
-    InlinePolicy {
-        principal: Principal,
-        policy_name: String,
-        document: Option<String>,
-    },
+    /// Every inline policy the chain put (a deny-user under two incidents puts two), each as
+    /// it was before the first change to it.
+    InlinePolicies(Vec<PolicyBefore>),
+}
+
+/// An inline policy as it was before a chain changed it (`document`: `None` when absent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyBefore {
+    pub principal: Principal,
+    pub policy_name: String,
+    pub document: Option<String>,
 }
 
 /// Merges the before-states of a chain of plans, oldest first: a resource restored is put back
@@ -133,11 +140,30 @@ pub fn original(chain: &[&Plan]) -> Option<Original> {
                     ..
                 },
             ) => {
-                out = Some(Original::InlinePolicy {
+                out = Some(Original::InlinePolicies(vec![PolicyBefore {
                     principal: principal.clone(),
                     policy_name: policy_name.clone(),
                     document: document.clone(),
-                })
+                }]))
+            }
+            // The first change to each policy holds what was there before it.
+            (
+                Some(Original::InlinePolicies(all)),
+                Before::InlinePolicy {
+                    principal,
+                    policy_name,
+                    document,
+                    ..
+                },
+            ) if !all
+                .iter()
+                .any(|p| p.principal == *principal && p.policy_name == *policy_name) =>
+            {
+                all.push(PolicyBefore {
+                    principal: principal.clone(),
+                    policy_name: policy_name.clone(),
+                    document: document.clone(),
+                });
             }
             _ => {}
         }
@@ -146,7 +172,7 @@ pub fn original(chain: &[&Plan]) -> Option<Original> {
 }
 
 /// Undoes one journalled plan from its before-state (see `restore_chain`).
-pub fn restore(entry: &str, original: &Plan, current: &Current, incident: &str) -> Plan {
+pub fn restore(entry: &str, original: &Plan, current: &Current) -> Plan {
     let leftovers = Leftovers {
         tagged: match &original.before {
             Before::Interfaces { interfaces } => interfaces
@@ -157,18 +183,13 @@ pub fn restore(entry: &str, original: &Plan, current: &Current, incident: &str) 
         },
         temp_groups: vec![],
     };
-    restore_chain(&[(entry, original)], current, &leftovers, incident)
+    restore_chain(&[(entry, original)], current, &leftovers)
 }
 
 /// Undoes a chain of journalled plans (oldest first) from their merged before-state, whatever
 /// step each reached: only what differs from it is changed, so running it twice changes
 /// nothing the second time; a temporary all-open group left behind is deleted.
-pub fn restore_chain(
-    chain: &[(&str, &Plan)],
-    current: &Current,
-    leftovers: &Leftovers,
-    incident: &str,
-) -> Plan {
+pub fn restore_chain(chain: &[(&str, &Plan)], current: &Current, leftovers: &Leftovers) -> Plan {
     let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
     let mut steps = Vec::new();
     match (original(&plans), current) {
@@ -253,28 +274,25 @@ pub fn restore_chain(
             access_key_id,
             status,
         }),
-        (
-            Some(Original::InlinePolicy {
-                principal,
-                policy_name,
-                document,
-            }),
-            Current::Policy(now),
-        ) => match (document, now) {
-            // Exactly the bytes there were, even when only the formatting differs.
-            (Some(before), now) if now.as_deref() != Some(before.as_str()) => {
-                steps.push(Step::PutInlinePolicy {
-                    principal,
-                    policy_name,
-                    document: before,
-                })
+        (Some(Original::InlinePolicies(before)), Current::Policies(now)) => {
+            for (b, now) in before.into_iter().zip(now) {
+                match (b.document, now) {
+                    // Exactly the bytes there were, even when only the formatting differs.
+                    (Some(doc), now) if now.as_deref() != Some(doc.as_str()) => {
+                        steps.push(Step::PutInlinePolicy {
+                            principal: b.principal,
+                            policy_name: b.policy_name,
+                            document: doc,
+                        })
+                    }
+                    (None, Some(_)) => steps.push(Step::DeleteInlinePolicy {
+                        principal: b.principal,
+                        policy_name: b.policy_name,
+                    }),
+                    _ => {}
+                }
             }
-            (None, Some(_)) => steps.push(Step::DeleteInlinePolicy {
-                principal,
-                policy_name,
-            }),
-            _ => {}
-        },
+        }
         _ => {}
     }
     let mut notes = Vec::new();
@@ -295,9 +313,23 @@ pub fn restore_chain(
             chain.iter().map(|(e, _)| *e).collect::<Vec<_>>().join(", ")
         ));
     }
-    if plans.iter().any(|p| p.action == ActionKind::Contain) {
+    let isolation: Vec<&str> = plans
+        .iter()
+        .flat_map(|p| &p.steps)
+        .filter_map(|s| match s {
+            Step::EnsureGroup {
+                name,
+                role: super::plan::GroupRole::Isolation,
+                ..
+            } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !isolation.is_empty() {
+        // The groups the undone containments made, by name: not the restore's own incident's.
         notes.push(format!(
-            "The isolation group of incident {incident} is left in place for the record; delete it when the incident closes."
+            "The isolation group {} is left in place for the record; delete it when its incident closes.",
+            isolation.join(", ")
         ));
     }
     let first = plans.first();
@@ -355,14 +387,14 @@ mod tests {
             rule_id: Some("sgr-99".into()),
             ..rules()[2].clone()
         }];
-        let p = restore("e1", &original, &Current::Rules(now), "inc");
+        let p = restore("e1", &original, &Current::Rules(now));
         let Step::AuthorizeRules { rules: r, .. } = &p.steps[0] else {
             panic!()
         };
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].description, "SSH", "descriptions come back too");
         // Run again after it worked: nothing to do.
-        let p = restore("e1", &original, &Current::Rules(rules()), "inc");
+        let p = restore("e1", &original, &Current::Rules(rules()));
         assert!(p.steps.is_empty());
         assert!(p.notes[0].starts_with("Nothing to restore"));
     }
@@ -370,10 +402,10 @@ mod tests {
     #[test]
     fn restore_of_an_archive_unarchives() {
         let p = archive("d", "f", false, "r", true);
-        let r = restore("e3", &p, &Current::Archived(true), "inc");
+        let r = restore("e3", &p, &Current::Archived(true));
         assert!(matches!(r.steps[0], Step::UnarchiveFindings { .. }));
         assert!(
-            restore("e3", &p, &Current::Archived(false), "inc")
+            restore("e3", &p, &Current::Archived(false))
                 .steps
                 .is_empty()
         );
@@ -389,7 +421,6 @@ mod tests {
             &[("e1", &first), ("e2", &second)],
             &Current::Rules(vec![]),
             &Leftovers::default(),
-            "inc",
         );
         let Step::AuthorizeRules { rules: back, .. } = &p.steps[0] else {
             panic!("{p:?}")

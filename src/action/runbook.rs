@@ -257,10 +257,11 @@ pub fn update(
     incident: &str,
     now: DateTime<Utc>,
     opening: Opening,
+    say: files::Say<'_>,
     change: impl FnOnce(&mut Runbook) -> Result<(), RunbookError>,
 ) -> Result<Saved, RunbookError> {
     let path = path(state_dir, incident)?;
-    let _lock = files::lock(&path.with_extension("lock"))?;
+    let _lock = files::lock(&path.with_extension("lock"), say)?;
     let (mut runbook, started, kept_aside) = match (load(state_dir, incident), opening) {
         (Ok(rb), _) => (rb, false, None),
         (Err(RunbookError::NotStarted { .. }), Opening::StartIfAbsent) => {
@@ -314,6 +315,26 @@ fn undo_markdown(e: &Entry) -> String {
         ),
         None => format!("undo with `{}`", undo_command(e)),
     }
+}
+
+/// The isolation groups the incident's containments made (name, VPC), each once.
+fn isolation_groups(entries: &[&Entry]) -> Vec<(String, String)> {
+    use crate::action::plan::{GroupRole, Step};
+    let mut out: Vec<(String, String)> = Vec::new();
+    for e in entries.iter().filter(|e| e.steps_done > 0) {
+        for step in e.plan.iter().flat_map(|p| &p.steps) {
+            if let Step::EnsureGroup {
+                name,
+                vpc_id,
+                role: GroupRole::Isolation,
+            } = step
+                && !out.iter().any(|(n, v)| n == name && v == vpc_id)
+            {
+                out.push((name.clone(), vpc_id.clone()));
+            }
+        }
+    }
+    out
 }
 
 fn is_credential(a: crate::action::plan::ActionKind) -> bool {
@@ -441,7 +462,11 @@ pub fn report_markdown(
                 } else {
                     "in effect"
                 },
-                undo_markdown(e)
+                // A restored change has nothing left to undo.
+                match &e.undone_by {
+                    Some(by) => format!("restored by `{by}`"),
+                    None => undo_markdown(e),
+                }
             ));
         }
         out.push('\n');
@@ -485,6 +510,21 @@ pub fn report_markdown(
             e.time.format("%Y-%m-%d %H:%M"),
             undo_markdown(e)
         ));
+    }
+    let groups = isolation_groups(&mine);
+    if !groups.is_empty() {
+        out.push_str(
+            "
+## Isolation groups left in place
+
+",
+        );
+        out.push_str(
+            "Made by this incident's containments and kept for the record (a restore leaves them): delete each once the incident closes.\n\n",
+        );
+        for (name, vpc) in groups {
+            out.push_str(&format!("- `{}` in {}\n", md(&name), md(&vpc)));
+        }
     }
     if !rb.notes.is_empty() {
         out.push_str("\n## Notes\n\n");
@@ -545,6 +585,7 @@ mod tests {
             "INC-9",
             rb.started,
             Opening::StartIfAbsent,
+            &files::quiet,
             |_| Ok(()),
         );
         assert_eq!(saved.unwrap().runbook, rb);
@@ -562,15 +603,21 @@ mod tests {
         crate::files::write_atomic(&path, b"{not json").unwrap();
         let err = load(dir.path(), "INC-3").unwrap_err();
         assert!(err.to_string().contains("keeps it aside"), "{err}");
-        let noted = update(dir.path(), "INC-3", Utc::now(), Opening::Existing, |_| {
-            Ok(())
-        });
+        let noted = update(
+            dir.path(),
+            "INC-3",
+            Utc::now(),
+            Opening::Existing,
+            &files::quiet,
+            |_| Ok(()),
+        );
         assert!(noted.is_err(), "a note never replaces it");
         let saved = update(
             dir.path(),
             "INC-3",
             Utc::now(),
             Opening::StartIfAbsent,
+            &files::quiet,
             |_| Ok(()),
         )
         .unwrap();
@@ -583,12 +630,20 @@ mod tests {
     fn concurrent_writers_keep_every_mark() {
         let dir = tempfile::tempdir().unwrap();
         let now = Utc::now();
-        update(dir.path(), "INC-4", now, Opening::StartIfAbsent, |_| Ok(())).unwrap();
+        update(
+            dir.path(),
+            "INC-4",
+            now,
+            Opening::StartIfAbsent,
+            &files::quiet,
+            |_| Ok(()),
+        )
+        .unwrap();
         std::thread::scope(|s| {
             for i in 0..9 {
                 let dir = dir.path();
                 s.spawn(move || {
-                    update(dir, "INC-4", now, Opening::Existing, |rb| {
+                    update(dir, "INC-4", now, Opening::Existing, &files::quiet, |rb| {
                         rb.notes.push((now, format!("note {i}")));
                         Ok(())
                     })
@@ -617,5 +672,63 @@ mod tests {
         file.merge(&screen);
         assert_eq!(file.steps[0].status, StepStatus::Done, "kept");
         assert_eq!(file.steps[2].status, StepStatus::Skipped, "taken in");
+    }
+
+    /// Issue #26: the report said "undo with …" beside changes already restored, and did not
+    /// list the isolation groups left in place.
+    #[test]
+    fn the_report_says_what_was_restored_and_the_isolation_groups_left() {
+        use crate::action::journal::EntryStatus;
+        use crate::action::plan::{self, ActionKind, InterfaceBefore};
+        let t = Utc::now();
+        let entry =
+            |id: &str, action, target: &str, plan: plan::Plan, undone: Option<&str>| Entry {
+                entry: id.into(),
+                time: t,
+                incident: "INC-8".into(),
+                action,
+                region: "r".into(),
+                target: target.into(),
+                status: EntryStatus::Done,
+                steps_done: plan.steps.len(),
+                steps: plan.steps.len(),
+                verified: Some(true),
+                outcome: None,
+                undone_by: undone.map(str::to_string),
+                trusted: true,
+                plan: Some(plan),
+                actor: Default::default(),
+            };
+        let deny = plan::Plan {
+            action: ActionKind::DisableKey,
+            ..plan::isolate("AKIA1", None, &[], "r")
+        };
+        let contain = plan::contain(
+            "eni-1",
+            &[InterfaceBefore {
+                interface_id: "eni-1".into(),
+                vpc_id: "vpc-1".into(),
+                groups: vec!["sg-a".into()],
+                instance_id: None,
+            }],
+            "INC-8",
+            "r",
+        );
+        let entries = vec![
+            entry("e1", ActionKind::DisableKey, "AKIA1", deny, Some("r1")),
+            entry("e2", ActionKind::Contain, "eni-1", contain, Some("r2")),
+        ];
+        let report = report_markdown(&Runbook::new("INC-8", t), &entries, &[], t);
+        let credentials = report.split("## Credentials contained").nth(1).unwrap();
+        let line = credentials.lines().nth(2).unwrap();
+        assert!(
+            line.contains("restored by `r1`") && !line.contains("undo with"),
+            "{line}"
+        );
+        assert!(
+            report.contains("## Isolation groups left in place")
+                && report.contains("`secdash-isolation-INC-8-vpc-1` in vpc-1"),
+            "{report}"
+        );
     }
 }

@@ -113,6 +113,15 @@ pub(super) fn journal_read(state: &mut AppState, journal: crate::action::journal
             ActionKind::RevokeSessions => "sessions revoked",
             ActionKind::Unarchive | ActionKind::Restore => continue,
         };
+        // A failed action is not what it set out to be: its badge says so.
+        let failed;
+        let what = match e.status {
+            crate::action::journal::EntryStatus::Failed => {
+                failed = format!("{} failed", e.action.verb());
+                failed.as_str()
+            }
+            _ => what,
+        };
         let badge = format!("{what} · {} · {}", e.incident, e.time.format("%H:%M"));
         let mut ids = vec![e.target.clone()];
         if let Some(Before::Interfaces { interfaces }) = e.plan.as_ref().map(|p| &p.before) {

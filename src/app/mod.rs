@@ -133,8 +133,10 @@ pub enum Msg {
     RunbookLoaded(Result<Option<crate::action::runbook::Runbook>, String>),
     /// The runbook as saved (merged with the file's), or why it was not.
     RunbookSaved(Result<crate::action::runbook::Saved, String>),
-    /// The journal, read again after an action (or at the start).
+    /// The journal, read again after an action, when another process wrote it, or at the start.
     Journal(crate::action::journal::Journalled),
+    /// A runbook file changed on disk (another responder's note, the command line).
+    RunbooksChanged,
     /// Text pasted into the terminal (bracketed paste): it goes where typing goes.
     Paste(String),
     /// A mouse click or wheel turn.
@@ -418,6 +420,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             incident::journal_read(state, journal);
             vec![]
         }
+        Msg::RunbooksChanged => vec![Effect::LoadRunbook(state.incident.id.clone())],
         Msg::RunbookLoaded(result) => {
             match result {
                 Ok(rb) => state.incident.runbook = rb,

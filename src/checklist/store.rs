@@ -54,7 +54,7 @@ pub fn attest(
         });
     }
     let path = path(state_dir);
-    let _lock = files::lock(&path.with_extension("lock"))?;
+    let _lock = files::lock(&path.with_extension("lock"), &files::to_stderr)?;
     let mut all = load(state_dir)?;
     all.insert(
         item.to_string(),

@@ -51,6 +51,9 @@ pub enum SourceError {
         files: String,
         known: String,
     },
+    /// A containment's isolation group still lets traffic through.
+    #[error("NOT contained: {0}")]
+    NotContained(String),
     #[error("no answer within {seconds} s")]
     NoAnswer { seconds: u64 },
     /// An account's role could not be assumed from the base credentials.

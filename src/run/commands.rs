@@ -22,7 +22,8 @@ pub fn run(
     state_dir: &Path,
     rt: &tokio::runtime::Runtime,
 ) -> anyhow::Result<i32> {
-    let journal = Journal::in_dir(state_dir);
+    // The command line says it when it waits for another secdash's lock.
+    let journal = Journal::in_dir(state_dir).saying_waits(crate::files::to_stderr);
     let (request, opts) = match command {
         Command::Isolate { group_id, opts } => (Request::Isolate { group_id }, opts),
         Command::Contain { target, opts } => (Request::Contain { target }, opts),
@@ -146,6 +147,26 @@ async fn act(
     .force(force)
     .incident_named(opts.incident.is_some() || config.incident.is_some());
 
+    let mut allowed = None;
+    if let Some(elsewhere) =
+        super::responders::unreached(&request, executor.journal(), config, &actor)?
+    {
+        eprintln!("secdash: {elsewhere}");
+        if opts.yes || !std::io::stdin().is_terminal() {
+            eprintln!(
+                "secdash: refused, nothing was done: with --yes or without a terminal secdash acts only in the accounts this session reaches"
+            );
+            return Ok(1);
+        }
+        let account = elsewhere.account.clone();
+        let prompt = format!("Type {account} to restore it there anyway (anything else cancels): ");
+        if !super::responders::typed(&prompt, &account)? {
+            println!("Cancelled: nothing was changed.");
+            return Ok(1);
+        }
+        allowed = Some(account);
+    }
+    let executor = executor.allow_account(allowed);
     let plan = match executor.plan(&request).await {
         Ok(p) => p,
         Err(ActionError::ReadOnly) => {
@@ -154,7 +175,9 @@ async fn act(
         }
         Err(e) => return Err(e.into()),
     };
-    print_plan(&plan, &actor, &incident);
+    // A restore belongs to the incident of what it undoes, unless one was named.
+    let journalled_under = executor.incident_of(&plan)?;
+    print_plan(&plan, &actor, &journalled_under);
     if opts.dry_run {
         println!("\n--dry-run: nothing was changed.");
         return Ok(0);
@@ -207,6 +230,7 @@ async fn act(
 pub(super) async fn connect(config: &Config, home_region: &str) -> anyhow::Result<Session> {
     let session = Session::connect(&Options {
         profile: config.profile.clone(),
+        profile_only: config.profile_only,
         home_region: home_region.to_string(),
         endpoint_url: None,
         shown_endpoint: config.endpoint_url.clone(),
@@ -388,14 +412,14 @@ fn run_runbook(
     let now = chrono::Utc::now();
     match command {
         RunbookCommand::Start { incident } => {
-            let saved =
-                runbook::update(
-                    state_dir,
-                    &incident,
-                    now,
-                    Opening::StartIfAbsent,
-                    |_| Ok(()),
-                )?;
+            let saved = runbook::update(
+                state_dir,
+                &incident,
+                now,
+                Opening::StartIfAbsent,
+                &crate::files::to_stderr,
+                |_| Ok(()),
+            )?;
             match (&saved.kept_aside, saved.started) {
                 (Some(aside), _) => println!(
                     "the runbook of {incident} was not valid: kept as {}; a new runbook is started",
@@ -423,17 +447,21 @@ fn run_runbook(
             if step.is_none() && text.is_none() {
                 bail!("give the note's text, or --step with --done/--skip");
             }
-            let saved =
-                runbook::update(state_dir, &incident, now, Opening::Existing, |rb| {
-                    match (&step, status) {
-                        (Some(step), Some(status)) => rb.mark(step, status, text, now),
-                        _ => {
-                            let text = text.unwrap_or_default();
-                            rb.notes.push((now, crate::sanitize::clean(&text)));
-                            Ok(())
-                        }
+            let saved = runbook::update(
+                state_dir,
+                &incident,
+                now,
+                Opening::Existing,
+                &crate::files::to_stderr,
+                |rb| match (&step, status) {
+                    (Some(step), Some(status)) => rb.mark(step, status, text, now),
+                    _ => {
+                        let text = text.unwrap_or_default();
+                        rb.notes.push((now, crate::sanitize::clean(&text)));
+                        Ok(())
                     }
-                })?;
+                },
+            )?;
             print_runbook(&saved.runbook);
         }
         RunbookCommand::Report { incident, format } => {

@@ -63,7 +63,12 @@ pub fn write(
     if let Some((base, fail_on_new)) = baseline {
         snapshot = snapshot.compared_with(base, fail_on_new);
     }
-    report::write(&snapshot, format, text_options, out)?;
-    out.flush()?;
+    let written = report::write(&snapshot, format, text_options, out).and_then(|()| out.flush());
+    match written {
+        // A reader that closed early (`--once | head`) took what it wanted: the exit code is
+        // still the snapshot's, and nothing is said.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
     Ok(snapshot.summary.exit_code)
 }

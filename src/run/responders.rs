@@ -6,13 +6,14 @@
 
 use crate::action::Request;
 use crate::action::chain::undo_chain;
-use crate::action::journal::Journal;
+use crate::action::journal::{Actor, Journal};
 use crate::aws::Session;
 use crate::config::Config;
 use crate::config::accounts::{AccountConfig, Reach, no_action, role_account};
 use crate::model::AccountRef;
 use anyhow::bail;
 use std::collections::HashMap;
+use std::io::{BufRead, Write};
 
 /// The platform's accounts, and a session per responder role once one has been needed.
 pub struct Responders {
@@ -72,7 +73,12 @@ impl Responders {
             Some(s) => s.clone(),
             None => {
                 let (from, external_id) = match config.map(|c| &c.reach) {
-                    Some(Reach::Profile(p)) => (self.base.with_profile(p).await, None),
+                    Some(Reach::Profile(p)) => {
+                        let s = self.base.with_profile(p).await;
+                        s.check_profile()
+                            .map_err(|e| format!("account {}: {e}", account.name))?;
+                        (s, None)
+                    }
                     Some(Reach::Role { external_id, .. }) => {
                         (self.base.clone(), external_id.clone())
                     }
@@ -169,6 +175,87 @@ pub async fn account_to_act_in(
         .await
         .map_err(anyhow::Error::msg)?;
     Ok(Some((account, acting)))
+}
+
+/// A restore's entry made in an account the session does not reach.
+pub struct Elsewhere {
+    pub entry: String,
+    pub account: String,
+    pub reached: String,
+}
+
+impl std::fmt::Display for Elsewhere {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "journal entry {} was made in account {}, which this session does not reach ({}); restoring it would act there",
+            crate::sanitize::clean(&self.entry),
+            crate::sanitize::clean(&self.account),
+            self.reached
+        )
+    }
+}
+
+/// The first entry a restore undoes whose account is not one the session reaches: outside
+/// its `[[accounts]]`/`[organization]` accounts, or without them not the caller's own.
+pub fn unreached(
+    request: &Request,
+    journal: &Journal,
+    config: &Config,
+    actor: &Actor,
+) -> anyhow::Result<Option<Elsewhere>> {
+    let Request::Restore { what } = request else {
+        return Ok(None);
+    };
+    let several = !config.accounts.is_empty() || config.organization.is_some();
+    let entries = journal.read()?.entries();
+    let what = crate::action::credentials::role_name(what);
+    // An unknown id is the executor's to say, with the journal's words.
+    let chain = crate::action::chain::undo_chain(&entries, &what).unwrap_or_default();
+    for e in chain {
+        let made_in = e
+            .account()
+            .map(|a| a.id.clone())
+            .or_else(|| e.actor.account.clone());
+        let Some(made_in) = made_in else { continue };
+        let (reached, words) = if several {
+            let names = config.accounts.iter().map(|a| a.name.as_str());
+            // An organization's accounts are listed live, where the responder role is checked.
+            let named = config.organization.is_some()
+                || e.account()
+                    .is_some_and(|a| names.clone().any(|n| n == a.name));
+            (
+                named,
+                format!(
+                    "its accounts: {}",
+                    crate::config::accounts::names(&config.accounts)
+                ),
+            )
+        } else {
+            match &actor.account {
+                Some(own) => (*own == made_in, format!("the credentials' own is {own}")),
+                // Who the session is is not known: the calls will say.
+                None => (true, String::new()),
+            }
+        };
+        if !reached {
+            return Ok(Some(Elsewhere {
+                entry: e.entry.clone(),
+                account: made_in,
+                reached: words,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Asks for a word to be typed on the terminal; whether it was.
+pub fn typed(prompt: &str, want: &str) -> anyhow::Result<bool> {
+    print!("{prompt}");
+    std::io::stdout().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim() == want)
 }
 
 #[cfg(test)]

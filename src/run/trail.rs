@@ -42,8 +42,16 @@ pub async fn run(
     }
     if let Some((state_dir, incident)) = keep {
         let reading = trail::record::Reading::of(&timeline, chrono::Utc::now());
-        match trail::record::save(state_dir, &incident, reading) {
-            Ok(()) => eprintln!("kept for the report of incident {incident}"),
+        match trail::record::save(state_dir, &incident, reading, &crate::files::to_stderr) {
+            Ok(aside) => {
+                if let Some(aside) = aside {
+                    eprintln!(
+                        "secdash: the readings of {incident} did not read: kept as {}",
+                        aside.display()
+                    );
+                }
+                eprintln!("kept for the report of incident {incident}");
+            }
             Err(e) => eprintln!("secdash: the timeline was not kept for {incident}: {e}"),
         }
     }

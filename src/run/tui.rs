@@ -275,6 +275,12 @@ async fn event_loop_inner(
             let _ = tx.send(Msg::Identity(id));
         }));
     }
+    if let Some(dir) = &state_dir {
+        tasks.push(tokio::spawn(super::watch::state_dir(
+            dir.clone(),
+            tx.clone(),
+        )));
+    }
     drop(tx);
 
     let size = terminal.size()?;
@@ -362,45 +368,30 @@ async fn event_loop_inner(
                             let _ = tx.send(Msg::Planned(msg));
                         }));
                     }
+                    // Off the event loop: the runbook's lock may be held by another secdash
+                    // (up to files::LOCK_WAIT), and the screen must keep answering meanwhile.
                     Effect::SaveRunbook(rb) => {
                         // Merged into the file's runbook under its lock: a note written from
                         // the command line meanwhile is kept.
-                        let saved = match &state_dir {
-                            Some(dir) => crate::action::runbook::update(
-                                dir,
-                                &rb.incident,
-                                state.now,
-                                crate::action::runbook::Opening::StartIfAbsent,
-                                |file| {
-                                    file.merge(&rb);
-                                    Ok(())
-                                },
-                            )
-                            .map_err(|e| e.to_string()),
-                            None => Err("no state directory to keep the runbook in".to_string()),
-                        };
-                        if let Err(e) = &saved {
-                            tracing::warn!(error = %e, "saving the runbook");
-                        }
-                        let _ = action_tx.send(Msg::RunbookSaved(saved));
+                        let (dir, tx, now) = (state_dir.clone(), action_tx.clone(), state.now);
+                        tokio::task::spawn_blocking(move || {
+                            let saved = save_runbook(dir.as_deref(), &rb.incident, now, |file| {
+                                file.merge(&rb);
+                            });
+                            if let Err(e) = &saved {
+                                tracing::warn!(error = %e, "saving the runbook");
+                            }
+                            let _ = tx.send(Msg::RunbookSaved(saved));
+                        });
                     }
                     Effect::AddNote { incident, text } => {
-                        let now = state.now;
-                        let saved = match &state_dir {
-                            Some(dir) => crate::action::runbook::update(
-                                dir,
-                                &incident,
-                                now,
-                                crate::action::runbook::Opening::StartIfAbsent,
-                                |file| {
-                                    file.notes.push((now, crate::sanitize::clean(&text)));
-                                    Ok(())
-                                },
-                            )
-                            .map_err(|e| e.to_string()),
-                            None => Err("no state directory to keep the runbook in".to_string()),
-                        };
-                        let _ = action_tx.send(Msg::RunbookSaved(saved));
+                        let (dir, tx, now) = (state_dir.clone(), action_tx.clone(), state.now);
+                        tokio::task::spawn_blocking(move || {
+                            let saved = save_runbook(dir.as_deref(), &incident, now, |file| {
+                                file.notes.push((now, crate::sanitize::clean(&text)));
+                            });
+                            let _ = tx.send(Msg::RunbookSaved(saved));
+                        });
                     }
                     Effect::LoadRunbook(incident) => {
                         use crate::action::runbook::{RunbookError, load};
@@ -453,10 +444,18 @@ async fn event_loop_inner(
                         let _ = action_tx.send(Msg::Notice(flash));
                     }
                     Effect::KeepTrail { incident, reading } => {
-                        if let Some(dir) = &state_dir
-                            && let Err(e) = crate::trail::record::save(dir, &incident, *reading)
-                        {
-                            tracing::warn!(error = %e, "keeping the timeline for the report");
+                        if let Some(dir) = state_dir.clone() {
+                            tokio::task::spawn_blocking(move || {
+                                let kept = crate::trail::record::save(
+                                    &dir,
+                                    &incident,
+                                    *reading,
+                                    &crate::files::quiet,
+                                );
+                                if let Err(e) = kept {
+                                    tracing::warn!(error = %e, "keeping the timeline for the report");
+                                }
+                            });
                         }
                     }
                     // Read in its own task: CloudTrail's rate limit makes a long timeline slow.
@@ -535,4 +534,28 @@ async fn event_loop_inner(
 
 fn signal(kind: tokio::signal::unix::SignalKind) -> anyhow::Result<tokio::signal::unix::Signal> {
     tokio::signal::unix::signal(kind).context("installing a signal handler")
+}
+
+/// Loads, changes and saves the incident's runbook under its lock (started if absent).
+fn save_runbook(
+    dir: Option<&std::path::Path>,
+    incident: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    change: impl FnOnce(&mut crate::action::runbook::Runbook),
+) -> Result<crate::action::runbook::Saved, String> {
+    let Some(dir) = dir else {
+        return Err("no state directory to keep the runbook in".to_string());
+    };
+    crate::action::runbook::update(
+        dir,
+        incident,
+        now,
+        crate::action::runbook::Opening::StartIfAbsent,
+        &crate::files::quiet,
+        |file| {
+            change(file);
+            Ok(())
+        },
+    )
+    .map_err(|e| e.to_string())
 }

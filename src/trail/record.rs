@@ -1,6 +1,9 @@
-//! What an incident's timelines said, kept beside its runbook so `secdash runbook report`
-//! can tell it without reading CloudTrail again: the highlights and who called from where,
-//! each time a timeline was read under the incident (`secdash trail --incident`, or the TUI).
+//! What an incident's timelines said, kept in the state directory's `readings/` so `secdash
+//! runbook report` can tell it without reading CloudTrail again: the highlights and who called
+//! from where, each time a timeline was read under the incident (`secdash trail --incident`, or
+//! the TUI). Saved as runbooks are: under a lock, whole, and a file that does not read is kept
+//! aside, never overwritten. Their own directory: no incident id names a file there but its own
+//! (an incident `X.trail` once collided with `X`'s readings in `runbooks/`).
 
 use super::{Category, Seen, Timeline};
 use crate::files;
@@ -81,6 +84,12 @@ impl Reading {
 }
 
 pub fn path(state_dir: &Path, incident: &str) -> Option<PathBuf> {
+    crate::model::valid_incident_id(incident)
+        .then(|| state_dir.join("readings").join(format!("{incident}.json")))
+}
+
+/// Where earlier versions kept them, beside the runbooks (read when nothing newer is kept).
+fn legacy_path(state_dir: &Path, incident: &str) -> Option<PathBuf> {
     crate::model::valid_incident_id(incident).then(|| {
         state_dir
             .join("runbooks")
@@ -88,26 +97,59 @@ pub fn path(state_dir: &Path, incident: &str) -> Option<PathBuf> {
     })
 }
 
+/// The readings a file holds: `None` when there is no file, `Err` when it does not read.
+fn read_file(path: &Path) -> Result<Option<Vec<Reading>>, String> {
+    match files::read(path).map_err(|e| e.to_string())? {
+        None => Ok(None),
+        Some(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| format!("{} does not read: {e}", path.display())),
+    }
+}
+
 /// The incident's readings, oldest first (none when there are none, or the file is damaged:
 /// the report says what it has).
 pub fn load(state_dir: &Path, incident: &str) -> Vec<Reading> {
-    path(state_dir, incident)
-        .and_then(|p| files::read(&p).ok().flatten())
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
+    let Some(p) = path(state_dir, incident) else {
+        return Vec::new();
+    };
+    match read_file(&p) {
+        Ok(Some(all)) => all,
+        Ok(None) => legacy_path(state_dir, incident)
+            .and_then(|old| read_file(&old).ok().flatten())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
 }
 
-/// Adds a reading to the incident's record.
-pub fn save(state_dir: &Path, incident: &str, reading: Reading) -> Result<(), String> {
+/// Adds a reading to the incident's record, under its lock so concurrent readings are all
+/// kept. A file that does not read is moved aside (returned) and a new record started.
+pub fn save(
+    state_dir: &Path,
+    incident: &str,
+    reading: Reading,
+    say: files::Say<'_>,
+) -> Result<Option<PathBuf>, String> {
     let Some(p) = path(state_dir, incident) else {
         return Err(format!("{incident:?} is not an incident id"));
     };
-    let mut all = load(state_dir, incident);
+    let lock = files::lock(&p.with_extension("lock"), say).map_err(|e| e.to_string())?;
+    let (mut all, aside) = match read_file(&p) {
+        Ok(Some(all)) => (all, None),
+        Ok(None) => (load(state_dir, incident), None),
+        Err(_) => {
+            let aside = files::keep_aside(&p, reading.read_at).map_err(|e| e.to_string())?;
+            (Vec::new(), Some(aside))
+        }
+    };
     all.push(reading);
-    let drop = all.len().saturating_sub(KEPT);
-    all.drain(..drop);
+    let excess = all.len().saturating_sub(KEPT);
+    all.drain(..excess);
     let bytes = serde_json::to_vec_pretty(&all).map_err(|e| e.to_string())?;
-    files::write_atomic(&p, &bytes).map_err(|e| e.to_string())
+    files::write_atomic(&p, &bytes).map_err(|e| e.to_string())?;
+    // The lock is held until the new file is in place.
+    drop(lock);
+    Ok(aside)
 }
 
 #[cfg(test)]
@@ -139,12 +181,44 @@ mod tests {
             vec![],
         );
         for _ in 0..KEPT + 2 {
-            save(dir.path(), "INC-1", Reading::of(&tl, now)).unwrap();
+            save(dir.path(), "INC-1", Reading::of(&tl, now), &files::quiet).unwrap();
         }
         let all = load(dir.path(), "INC-1");
         assert_eq!(all.len(), KEPT);
         assert_eq!(all[0].highlights[0].category, "defence evasion");
         assert_eq!(all[0].source_ips[0].value, "203.0.113.9");
-        assert!(save(dir.path(), "../x", Reading::of(&tl, now)).is_err());
+        assert!(save(dir.path(), "../x", Reading::of(&tl, now), &files::quiet).is_err());
+    }
+
+    fn reading(now: DateTime<Utc>) -> Reading {
+        Reading::of(
+            &Timeline::new(vec![], now, vec![], vec![], vec![], vec![]),
+            now,
+        )
+    }
+
+    /// Issue #26: one of six concurrent readings was lost, a damaged file was replaced
+    /// silently, and incident `X.trail`'s runbook was incident `X`'s readings file.
+    #[test]
+    fn concurrent_readings_are_all_kept_and_a_damaged_file_is_kept_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        std::thread::scope(|s| {
+            for _ in 0..6 {
+                s.spawn(|| save(dir.path(), "INC-2", reading(now), &files::quiet).unwrap());
+            }
+        });
+        assert_eq!(load(dir.path(), "INC-2").len(), 6);
+
+        let p = path(dir.path(), "INC-2").unwrap();
+        std::fs::write(&p, b"{ not readings").unwrap();
+        let aside = save(dir.path(), "INC-2", reading(now), &files::quiet)
+            .unwrap()
+            .unwrap();
+        assert_eq!(std::fs::read(&aside).unwrap(), b"{ not readings");
+        assert_eq!(load(dir.path(), "INC-2").len(), 1);
+
+        let runbook = crate::action::runbook::path(dir.path(), "X.trail").unwrap();
+        assert_ne!(Some(runbook), path(dir.path(), "X"));
     }
 }

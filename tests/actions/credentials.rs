@@ -300,3 +300,36 @@ fn a_kill_between_the_journal_and_iam_restores_cleanly() {
     assert!(out.contains("verified"), "{out}");
     assert_eq!(w.key_status("carol", &key), "Active");
 }
+
+/// Issue #26: `restore USER` after deny-user under two incidents removed only the first
+/// incident's policy and marked both entries restored.
+#[test]
+fn a_user_denied_under_two_incidents_is_restored_whole() {
+    let w = world();
+    w.user_with_keys("dora");
+    for incident in ["INC-31", "INC-32"] {
+        let (code, out, err) =
+            w.secdash(&["deny-user", "dora", "--yes", "--incident", incident], &[]);
+        assert_eq!(code, 0, "{out}{err}");
+    }
+    let (code, out, err) = w.secdash(&["restore", "dora", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    for incident in ["INC-31", "INC-32"] {
+        let name = format!("secdash-deny-all-{incident}");
+        assert_eq!(
+            w.user_policy("dora", &name),
+            None,
+            "{name} is still on the user"
+        );
+    }
+    let journal = w.journal();
+    let denies: Vec<&Value> = journal
+        .iter()
+        .filter(|e| e["action"] == "deny-user")
+        .collect();
+    assert_eq!(denies.len(), 2, "{journal:?}");
+    assert!(
+        denies.iter().all(|e| e["undone_by"].is_string()),
+        "{denies:?}"
+    );
+}

@@ -60,6 +60,24 @@ fn rule_ids(rules: &[&RuleSpec]) -> Option<Vec<String>> {
     rules.iter().map(|r| r.rule_id.clone()).collect()
 }
 
+/// An isolation group whose rules could not all be revoked: it lets traffic through, and the
+/// containment must not go on as if it did not.
+fn still_open(group_id: &str, rules: &[RuleSpec], e: SourceError) -> SourceError {
+    let egress = rules.iter().any(|r| r.direction == Direction::Egress);
+    let (what, operation) = match egress {
+        true => ("all egress", "ec2:RevokeSecurityGroupEgress"),
+        false => ("inbound traffic", "ec2:RevokeSecurityGroupIngress"),
+    };
+    let why = match &e {
+        SourceError::AccessDenied { .. } => format!("needs {operation}"),
+        SourceError::Api { code, .. } if code.contains("Unauthorized") => {
+            format!("needs {operation}")
+        }
+        other => format!("{operation} failed: {other}"),
+    };
+    SourceError::NotContained(format!("{group_id} still allows {what} ({why})"))
+}
+
 fn filter(name: &str, value: &str) -> Filter {
     Filter::builder().name(name).values(value).build()
 }
@@ -343,9 +361,52 @@ impl AwsActions {
         vpc_id: &str,
         role: GroupRole,
     ) -> Result<String, SourceError> {
-        if let Some(id) = self.find_group(vpc_id, name).await? {
-            return Ok(id);
+        let (id, created) = match self.find_group(vpc_id, name).await? {
+            Some(id) => (id, false),
+            None => (self.create_group(name, vpc_id, role).await?, true),
+        };
+        match role {
+            GroupRole::Temporary if created => {
+                let all = |peer| RuleSpec {
+                    rule_id: None,
+                    direction: Direction::Ingress,
+                    protocol: "all".into(),
+                    from_port: None,
+                    to_port: None,
+                    peer,
+                    description: String::new(),
+                };
+                self.authorize(
+                    &id,
+                    &[
+                        all(Peer::Ipv4("0.0.0.0/0".into())),
+                        all(Peer::Ipv6("::/0".into())),
+                    ],
+                )
+                .await?;
+            }
+            GroupRole::Temporary => {}
+            // New or found (a crash may have fallen between its creation and the revoke of
+            // its default egress), it is made rule-less: a compromised host's C2 traffic
+            // leaves through any egress rule left.
+            GroupRole::Isolation => {
+                let (_, rules) = self.read_group(&id).await?;
+                if !rules.is_empty() {
+                    self.revoke(&id, &rules, false)
+                        .await
+                        .map_err(|e| still_open(&id, &rules, e))?;
+                }
+            }
         }
+        Ok(id)
+    }
+
+    async fn create_group(
+        &self,
+        name: &str,
+        vpc_id: &str,
+        role: GroupRole,
+    ) -> Result<String, SourceError> {
         let description = match role {
             GroupRole::Temporary => {
                 "secdash containment: temporary, allows all traffic so tracked flows become untracked"
@@ -365,36 +426,7 @@ impl AwsActions {
                 .send(),
         )
         .await?;
-        let id = created.group_id().unwrap_or_default().to_string();
-        let all = |dir, peer| RuleSpec {
-            rule_id: None,
-            direction: dir,
-            protocol: "all".into(),
-            from_port: None,
-            to_port: None,
-            peer,
-            description: String::new(),
-        };
-        match role {
-            GroupRole::Temporary => {
-                self.authorize(
-                    &id,
-                    &[
-                        all(Direction::Ingress, Peer::Ipv4("0.0.0.0/0".into())),
-                        all(Direction::Ingress, Peer::Ipv6("::/0".into())),
-                    ],
-                )
-                .await?;
-            }
-            GroupRole::Isolation => {
-                // A new group allows all egress by default: take that away.
-                let (_, rules) = self.read_group(&id).await?;
-                if !rules.is_empty() {
-                    self.revoke(&id, &rules, false).await?;
-                }
-            }
-        }
-        Ok(id)
+        Ok(created.group_id().unwrap_or_default().to_string())
     }
 
     pub async fn set_interface_groups(

@@ -26,7 +26,7 @@ fn same_groups(a: &[String], b: &[String]) -> bool {
 }
 
 /// The groups a containment plan creates, by role: (name, VPC).
-fn contain_groups(p: &Plan, want: GroupRole) -> Vec<(String, String)> {
+pub(super) fn contain_groups(p: &Plan, want: GroupRole) -> Vec<(String, String)> {
     p.steps
         .iter()
         .filter_map(|s| match s {
@@ -56,7 +56,34 @@ fn undone_plans<'a>(plan: &Plan, journal: &'a JournalRead) -> Vec<&'a Plan> {
         .collect()
 }
 
+/// How many times the read that verifies an action is tried before it is said to have failed.
+const VERIFY_TRIES: u32 = 3;
+
 impl Executor {
+    /// The verification read, tried again after a pause when it fails (a throttled read says
+    /// nothing of the state): the last error when every try failed.
+    pub(super) async fn verify_retrying(
+        &self,
+        plan: &Plan,
+        groups: &HashMap<String, String>,
+        journal: &JournalRead,
+    ) -> Result<bool, ActionError> {
+        let mut pause = std::time::Duration::from_secs(1);
+        let mut tries = 1;
+        loop {
+            match self.verify(plan, groups, journal).await {
+                Ok(v) => return Ok(v),
+                Err(e) if tries >= VERIFY_TRIES => return Err(e),
+                Err(e) => {
+                    tracing::warn!(error = %e, tries, "verification read failed; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                    tries += 1;
+                }
+            }
+        }
+    }
+
     /// The state a restore starts from: the target's now, and what a containment may have
     /// left behind (tags, a temporary all-open group).
     pub(super) async fn current(
@@ -114,14 +141,17 @@ impl Executor {
                 Current::KeyStatus(self.key_status(&access_key_id).await?),
                 Leftovers::default(),
             ),
-            Original::InlinePolicy {
-                principal,
-                policy_name,
-                ..
-            } => (
-                Current::Policy(self.cloud.inline_policy(&principal, &policy_name).await?),
-                Leftovers::default(),
-            ),
+            Original::InlinePolicies(policies) => {
+                let mut now = Vec::new();
+                for p in &policies {
+                    now.push(
+                        self.cloud
+                            .inline_policy(&p.principal, &p.policy_name)
+                            .await?,
+                    );
+                }
+                (Current::Policies(now), Leftovers::default())
+            }
         })
     }
 
@@ -186,6 +216,25 @@ impl Executor {
                 let (_, now) = self.cloud.read_group(group_id).await?;
                 if !restore::missing_rules(rules, &now).is_empty() {
                     return Err(stale("the rule is gone"));
+                }
+            }
+            // Finishing a containment: each interface must still be on its all-open group.
+            (ActionKind::Contain, Before::Interfaces { interfaces })
+                if crate::action::plan::rolls_forward(plan) =>
+            {
+                for i in interfaces {
+                    let now = self.cloud.read_interface_state(&i.interface_id).await?;
+                    let stranded = now.iter().all(|n| {
+                        n.group_names
+                            .iter()
+                            .any(|g| g.starts_with("secdash-contain-temp-"))
+                    });
+                    if !stranded {
+                        return Err(stale(&format!(
+                            "{} is no longer on the all-open temporary group",
+                            i.interface_id
+                        )));
+                    }
                 }
             }
             (ActionKind::Contain, Before::Interfaces { interfaces }) => {
@@ -265,8 +314,14 @@ impl Executor {
                     let (_, now) = self.cloud.read_group(group_id).await?;
                     restore::missing_rules(rules, &now).is_empty()
                 }
-                Step::EnsureGroup { name, vpc_id, .. } => {
+                Step::EnsureGroup { name, vpc_id, role } => {
                     match self.cloud.find_group(vpc_id, name).await? {
+                        // An isolation group that still has a rule is not made yet.
+                        Some(id) if *role == GroupRole::Isolation => {
+                            let open = !self.cloud.read_group(&id).await?.1.is_empty();
+                            groups.insert(name.clone(), id);
+                            !open
+                        }
                         Some(id) => {
                             groups.insert(name.clone(), id);
                             true
@@ -364,6 +419,12 @@ impl Executor {
             (ActionKind::Contain, Before::Interfaces { interfaces }) => {
                 let isolation = contain_groups(plan, GroupRole::Isolation);
                 let mut ok = true;
+                // "No rules at all": an isolation group with one lets the host talk.
+                for (name, _) in &isolation {
+                    if let Some(id) = groups.get(name) {
+                        ok &= self.cloud.read_group(id).await?.1.is_empty();
+                    }
+                }
                 for i in interfaces {
                     let want = isolation
                         .iter()
@@ -453,93 +514,18 @@ impl Executor {
                 status,
                 ..
             }) => self.key_status(&access_key_id).await? == Some(status),
-            Some(Original::InlinePolicy {
-                principal,
-                policy_name,
-                document,
-            }) => {
-                // Byte for byte: what was there before is what IAM returns now.
-                self.cloud.inline_policy(&principal, &policy_name).await? == document
+            Some(Original::InlinePolicies(policies)) => {
+                // Each one byte for byte: what was there before is what IAM returns now.
+                let mut ok = true;
+                for p in &policies {
+                    ok &= self
+                        .cloud
+                        .inline_policy(&p.principal, &p.policy_name)
+                        .await?
+                        == p.document;
+                }
+                ok
             }
         })
-    }
-
-    /// After a containment step failed: no interface may stay on the all-open group. Each
-    /// one there moves on to the isolation group, else back to its own groups; then the
-    /// temporary group goes. Says what was done, in words.
-    pub(super) async fn recover(
-        &self,
-        plan: &Plan,
-        groups: &HashMap<String, String>,
-        _incident: &str,
-    ) -> String {
-        let Before::Interfaces { interfaces } = &plan.before else {
-            return String::new();
-        };
-        let temporary = contain_groups(plan, GroupRole::Temporary);
-        let isolation = contain_groups(plan, GroupRole::Isolation);
-        let mut said = Vec::new();
-        for i in interfaces {
-            let Some((temp_name, _)) = temporary.iter().find(|(_, v)| *v == i.vpc_id) else {
-                continue;
-            };
-            let Some(temp_id) = groups.get(temp_name) else {
-                continue;
-            };
-            let on_temp = match self.cloud.read_interfaces(&i.interface_id).await {
-                Ok(now) => now.iter().any(|n| n.groups.contains(temp_id)),
-                // Cannot tell: act as if it were, moving it somewhere safe is harmless.
-                Err(_) => true,
-            };
-            if !on_temp {
-                continue;
-            }
-            let iso = match isolation.iter().find(|(_, v)| *v == i.vpc_id) {
-                Some((name, vpc)) => match groups.get(name) {
-                    Some(id) => Some(id.clone()),
-                    None => self.cloud.find_group(vpc, name).await.ok().flatten(),
-                },
-                None => None,
-            };
-            let forward = match &iso {
-                Some(iso) => self
-                    .cloud
-                    .set_interface_groups(&i.interface_id, std::slice::from_ref(iso), false)
-                    .await
-                    .is_ok(),
-                None => false,
-            };
-            if forward {
-                said.push(format!(
-                    "rolled forward: {} is on the isolation group {}",
-                    i.interface_id,
-                    iso.unwrap_or_default()
-                ));
-            } else if self
-                .cloud
-                .set_interface_groups(&i.interface_id, &i.groups, false)
-                .await
-                .is_ok()
-            {
-                said.push(format!(
-                    "rolled back: {} is on its own groups again ({})",
-                    i.interface_id,
-                    i.groups.join(", ")
-                ));
-            } else {
-                said.push(format!(
-                    "{} is STILL on the all-open temporary group {temp_id}: restore it now",
-                    i.interface_id
-                ));
-            }
-        }
-        for (name, _) in &temporary {
-            if let Some(id) = groups.get(name)
-                && self.cloud.delete_group(id).await.is_ok()
-            {
-                said.push(format!("the temporary all-open group {id} was deleted"));
-            }
-        }
-        said.join("; ")
     }
 }

@@ -18,7 +18,7 @@ impl Executor {
         // Never read a resource another action is half-way through.
         let lock = self.journal.lock()?;
         let region = self.cloud.region().to_string();
-        let mut plan = match request {
+        let plan = match request {
             Request::Isolate { group_id } => {
                 let (vpc, rules) = self.cloud.read_group(group_id).await?;
                 let mut p = plan::isolate(group_id, vpc, &rules, &region);
@@ -43,6 +43,9 @@ impl Executor {
                 p
             }
             Request::Contain { target } => {
+                if let Some(p) = self.stranded(target, &journal).await? {
+                    return self.stamped(p, region);
+                }
                 self.not_contained(target, &journal).await?;
                 let interfaces = self.cloud.read_interfaces(target).await?;
                 if interfaces.is_empty() {
@@ -127,6 +130,15 @@ impl Executor {
                             || e.account().map(|a| &a.id) == self.account.as_ref().map(|a| &a.id)
                     })
                     .collect();
+                // An altered record anywhere in the resource's history: its state cannot be
+                // told, so nothing is planned from it ("nothing to restore" would be a guess).
+                if let Some(bad) = entries.iter().find(|e| {
+                    !e.trusted && (e.entry == *what || crate::action::chain::touches(e, what))
+                }) {
+                    return Err(ActionError::Untrusted {
+                        entry: bad.entry.clone(),
+                    });
+                }
                 let ids: Vec<String> = undo_chain(&entries, what)
                     .map_err(ActionError::NotFound)?
                     .iter()
@@ -143,11 +155,63 @@ impl Executor {
             }
         };
         drop(lock);
+        self.stamped(plan, region)
+    }
+
+    /// The plan with where it acts.
+    fn stamped(&self, mut plan: Plan, region: String) -> Result<Plan, ActionError> {
         if plan.region.is_empty() {
             plan.region = region;
         }
         plan.account = self.account.clone();
         Ok(plan)
+    }
+
+    /// A containment that stopped with interfaces on its all-open temporary group (a crash
+    /// between its steps): the plan that finishes it from the journalled entry. Without an
+    /// entry, what to do is said: the interfaces' groups before are not known here.
+    async fn stranded(
+        &self,
+        target: &str,
+        journal: &JournalRead,
+    ) -> Result<Option<Plan>, ActionError> {
+        let on_temp: Vec<(String, String)> = self
+            .cloud
+            .read_interface_state(target)
+            .await?
+            .into_iter()
+            .filter_map(|i| {
+                let g = i
+                    .group_names
+                    .into_iter()
+                    .find(|n| n.starts_with("secdash-contain-temp-"))?;
+                Some((i.interface_id, g))
+            })
+            .collect();
+        let Some((first, temp)) = on_temp.first() else {
+            return Ok(None);
+        };
+        let entries = journal.entries();
+        let Some(entry) = contained_by(&entries, first) else {
+            return Err(ActionError::AlreadyContained(format!(
+                "{first} is on the all-open temporary group {temp}: NOT contained, open to the internet. No entry of this journal records it, so its groups before are unknown here: move it to its incident's isolation group where it was contained (`aws ec2 modify-network-interface-attribute --network-interface-id {first} --groups <isolation group>`)"
+            )));
+        };
+        let Some(Before::Interfaces { interfaces }) = entry.plan.as_ref().map(|p| &p.before) else {
+            return Ok(None);
+        };
+        let stranded: Vec<_> = interfaces
+            .iter()
+            .filter(|i| on_temp.iter().any(|(id, _)| *id == i.interface_id))
+            .cloned()
+            .collect();
+        Ok(Some(plan::roll_forward(
+            target,
+            &entry.entry,
+            &entry.incident,
+            &stranded,
+            self.cloud.region(),
+        )))
     }
 
     /// Refuses to contain an interface that already is (or is half-way), naming the entry.
@@ -203,6 +267,7 @@ impl Executor {
                 .map_err(|e| {
                     ActionError::Refused(format!("{e}; `secdash restore {id}` restores it there"))
                 })?;
+            self.reaches(e)?;
             chain.push((&e.entry, p));
         }
         let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
@@ -210,11 +275,36 @@ impl Executor {
             .map_err(ActionError::Refused)?;
         let (current, leftovers) = self.current(&plans).await?;
         Ok(crate::action::restore::restore_chain(
-            &chain,
-            &current,
-            &leftovers,
-            &self.incident,
+            &chain, &current, &leftovers,
         ))
+    }
+
+    /// An entry made with other credentials' account (the journal records who acted) is not
+    /// restored with these, unless the operator typed that account (`allow_account`).
+    fn reaches(&self, e: &crate::action::journal::Entry) -> Result<(), ActionError> {
+        let made_in = e
+            .account()
+            .map(|a| a.id.clone())
+            .or(e.actor.account.clone());
+        let here = self
+            .account
+            .as_ref()
+            .map(|a| a.id.clone())
+            .or(self.actor.account.clone());
+        match (made_in, here) {
+            (Some(m), Some(h)) if m != h && self.allowed_account.as_deref() != Some(&m) => {
+                Err(ActionError::Refused(format!(
+                    "journal entry {} was made in account {m}, and this session acts in {h}: nothing was done; restore it from a session of that account, or with `secdash restore {}` on a terminal, which asks",
+                    e.entry, e.entry
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The incident this plan will be journalled under (what a plan shows).
+    pub fn incident_of(&self, plan: &Plan) -> Result<String, ActionError> {
+        Ok(self.incident_for(plan, &self.journal.read()?))
     }
 
     /// The incident a record is journalled under: a restore belongs to the incident of what

@@ -67,7 +67,8 @@ fn a_torn_last_line_is_skipped_and_the_next_record_starts_its_own_line() {
     let read = j.read().unwrap();
     assert_eq!(read.records.len(), 2, "nothing glued to the torn line");
     assert!(read.blocking().is_empty(), "{:?}", read.damage);
-    assert_eq!(read.damage[0].line, 2);
+    // Line 1 is the journal's header.
+    assert_eq!(read.damage[0].line, 3);
 }
 
 #[test]
@@ -80,13 +81,14 @@ fn a_bad_line_is_named_and_blocks_until_acknowledged_while_the_rest_reads() {
     assert_eq!(read.records.len(), 2);
     let blocking = read.blocking();
     assert_eq!(blocking.len(), 1);
-    assert_eq!(blocking[0].line, 2);
+    // Line 1 is the journal's header.
+    assert_eq!(blocking[0].line, 3);
     assert!(
         blocking[0].problem.contains("cannot be read"),
         "{blocking:?}"
     );
     let lock = j.lock().unwrap();
-    j.acknowledge(vec![2], Utc::now(), &lock).unwrap();
+    j.acknowledge(vec![3], Utc::now(), &lock).unwrap();
     drop(lock);
     assert!(j.read().unwrap().blocking().is_empty());
 }
@@ -192,4 +194,119 @@ fn entry_ids_sort_by_time() {
     let b = new_entry_id(chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 1, 2, 0, 0, 0).unwrap());
     assert!(a < b);
     assert!(a.starts_with("20260101T000000-"));
+}
+
+/// Issue #26: a forged isolate prepended to the journal was restored, a deleted last entry went
+/// unnoticed.
+#[test]
+fn a_line_prepended_above_the_chain_is_altered() {
+    let (_d, j) = journal();
+    append(&j, &rec("e1", Event::Planned, None));
+    let text = std::fs::read_to_string(j.path()).unwrap();
+    let forged = serde_json::to_string(&rec("forged", Event::Planned, None)).unwrap();
+    std::fs::write(j.path(), format!("{forged}\n{text}")).unwrap();
+    let read = j.read().unwrap();
+    assert!(read.untrusted.contains("forged"), "{:?}", read.damage);
+    assert!(!read.blocking().is_empty());
+}
+
+#[test]
+fn the_first_write_seals_the_lines_before_it_and_a_change_to_them_shows() {
+    let (_d, j) = journal();
+    // A journal of the previous version: chained from nothing, no header.
+    let old = rec("old", Event::Planned, None);
+    let line = serde_json::to_string(&old).unwrap();
+    let value = chain(None, &line);
+    let mut text = String::new();
+    push_chained(&mut text, &line, &value);
+    files::private_dir(j.path().parent().unwrap()).unwrap();
+    files::write_atomic(j.path(), text.as_bytes()).unwrap();
+    assert!(
+        j.read().unwrap().damage.is_empty(),
+        "an old journal reads as it is"
+    );
+    append(&j, &rec("new", Event::Planned, None));
+    let sealed = std::fs::read_to_string(j.path()).unwrap();
+    let header = sealed.lines().nth(1).unwrap();
+    assert!(
+        header.contains("\"sealed_lines\":1") && header.contains("\"nonce\""),
+        "{header}"
+    );
+    assert!(
+        j.read().unwrap().damage.is_empty(),
+        "{:?}",
+        j.read().unwrap().damage
+    );
+    // The sealed line changed, and chained again as if it were genuine: the seal breaks.
+    let forged_line = serde_json::to_string(&Record {
+        target: "sg-9".into(),
+        ..old.clone()
+    })
+    .unwrap();
+    let mut forged = String::new();
+    push_chained(&mut forged, &forged_line, &chain(None, &forged_line));
+    let rest: String = sealed.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    std::fs::write(j.path(), format!("{forged}{rest}")).unwrap();
+    let read = j.read().unwrap();
+    assert!(read.untrusted.contains("old"), "{:?}", read.damage);
+}
+
+#[test]
+fn records_removed_from_the_end_are_damage_until_acknowledged() {
+    let (_d, j) = journal();
+    append(&j, &rec("e1", Event::Planned, None));
+    append(&j, &rec("e2", Event::Planned, None));
+    append(&j, &rec("e2", Event::Finished, None));
+    let text = std::fs::read_to_string(j.path()).unwrap();
+    let cut: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    std::fs::write(j.path(), cut).unwrap();
+    let read = j.read().unwrap();
+    let blocking = read.blocking();
+    assert_eq!(blocking.len(), 1, "{:?}", read.damage);
+    assert!(blocking[0].problem.contains("removed"), "{blocking:?}");
+    // A restore appends: the removal still shows.
+    append(&j, &rec("r1", Event::Planned, None));
+    assert_eq!(j.read().unwrap().blocking().len(), 1);
+    let lock = j.lock().unwrap();
+    let lines = j
+        .read()
+        .unwrap()
+        .blocking()
+        .iter()
+        .map(|d| d.line)
+        .collect();
+    j.acknowledge(lines, Utc::now(), &lock).unwrap();
+    drop(lock);
+    assert!(
+        j.read().unwrap().blocking().is_empty(),
+        "{:?}",
+        j.read().unwrap().damage
+    );
+}
+
+#[test]
+fn a_head_one_record_behind_is_a_crash_not_a_removal() {
+    let (_d, j) = journal();
+    append(&j, &rec("e1", Event::Planned, None));
+    let head = std::fs::read(j.head_path()).unwrap();
+    append(&j, &rec("e1", Event::Finished, None));
+    // The crash fell between the record's sync and the head's write.
+    std::fs::write(j.head_path(), &head).unwrap();
+    assert!(
+        j.read().unwrap().damage.is_empty(),
+        "{:?}",
+        j.read().unwrap().damage
+    );
+    // A record appended by hand after it, with its chain recomputed, is not secdash's.
+    let read = j.read().unwrap();
+    let forged = serde_json::to_string(&rec("forged", Event::Planned, None)).unwrap();
+    let mut line = String::new();
+    push_chained(
+        &mut line,
+        &forged,
+        &chain(read.last_chain.as_deref(), &forged),
+    );
+    raw(&j, &line);
+    let read = j.read().unwrap();
+    assert!(read.untrusted.contains("forged"), "{:?}", read.damage);
 }
