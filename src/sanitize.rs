@@ -77,7 +77,10 @@ pub fn escape_json(json: &str) -> String {
         if is_safe_or_layout(c) {
             out.push(c);
         } else {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            // JSON escapes a character past U+FFFF as its UTF-16 surrogate pair.
+            for unit in c.encode_utf16(&mut [0u16; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
         }
     }
     out
@@ -89,7 +92,8 @@ fn is_safe_or_layout(c: char) -> bool {
 }
 
 /// Characters that may reach a terminal: no C0/C1 controls, no bidi overrides or isolates
-/// (which can reorder what an operator reads), no zero-width joiners used to hide text.
+/// (which can reorder what an operator reads), no zero-width joiners or invisible operators
+/// used to hide text, and no tag characters (invisible, and read by language models as text).
 pub fn is_safe(c: char) -> bool {
     if c.is_control() {
         return false;
@@ -98,9 +102,11 @@ pub fn is_safe(c: char) -> bool {
         c,
         '\u{200B}'..='\u{200F}'
             | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{2069}'
             | '\u{061C}'
             | '\u{FEFF}'
+            | '\u{E0000}'..='\u{E007F}'
     )
 }
 
@@ -294,6 +300,17 @@ mod tests {
         assert_eq!(clean("invoice\u{202E}gpj.exe"), "invoicegpj.exe");
         assert_eq!(clean("x\u{2066}y\u{2069}z\u{200F}"), "xyz");
         assert_eq!(clean("line1\nline2\tend"), "line1 line2 end");
+    }
+
+    /// Issue #26: tag characters and the invisible operators passed the cleaner.
+    #[test]
+    fn removes_tag_characters_and_invisible_operators() {
+        assert_eq!(clean("ok\u{E0041}\u{E0062}\u{E007F}!"), "ok!");
+        assert_eq!(clean("a\u{2060}b\u{2061}c\u{2064}d"), "abcd");
+        // Kept exactly in the journal: escaped as JSON escapes it, and read back whole.
+        let json = escape_json("\"x\u{E0001}\"");
+        assert_eq!(json, "\"x\\udb40\\udc01\"");
+        assert_eq!(serde_json::from_str::<String>(&json).unwrap(), "x\u{E0001}");
     }
 
     #[test]

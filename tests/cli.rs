@@ -149,6 +149,104 @@ fn once_json_is_a_complete_snapshot() {
     );
 }
 
+/// Issue #26: the demo took the bastion's region, profile and endpoint into its header and
+/// JSON while every row was the demo's own region.
+#[test]
+fn the_demo_names_its_own_region_whatever_the_bastion_says() {
+    let out = secdash()
+        .env("AWS_REGION", "eu-west-1")
+        .env("AWS_PROFILE", "ml-prod")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .args(["--demo", "--once", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(v["regions"], serde_json::json!(["ap-southeast-1"]));
+    assert!(v["profile"].is_null(), "{}", v["profile"]);
+    assert!(v["endpoint_url"].is_null(), "{}", v["endpoint_url"]);
+    assert!(
+        v["endpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["region"] == "ap-southeast-1")
+    );
+}
+
+/// Issue #26: `--once | head` was a fatal error ("Broken pipe", exit 1).
+#[test]
+fn a_reader_that_closes_early_ends_the_snapshot_quietly() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_secdash"))
+        .args(["--demo", "--demo-scale", "20", "--once", "--format", "json"])
+        .env(
+            "SECDASH_STATE_DIR",
+            std::env::temp_dir().join("secdash-cli-tests/state"),
+        )
+        .env_remove("SECDASH_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here, as `head` closes it.
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(err, "", "nothing on stderr");
+    assert_eq!(
+        status.code(),
+        Some(3),
+        "the snapshot's own exit code: {err}"
+    );
+}
+
+/// Issue #26: against an endpoint that never answers, `--once` took a minute to give up.
+#[test]
+fn an_endpoint_that_never_answers_is_given_up_on_within_thirty_five_seconds() {
+    // Accepts every connection, answers none.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming() {
+            held.push(s);
+        }
+    });
+    let started = std::time::Instant::now();
+    let out = secdash()
+        .env("AWS_ENDPOINT_URL", &url)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["--once", "--format", "json", "--region", "ap-southeast-1"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(2), "{}", v["errors"]);
+    assert!(
+        took < std::time::Duration::from_secs(35),
+        "took {took:?}; errors: {}",
+        v["errors"]
+    );
+    assert!(
+        v["errors"].to_string().contains("no answer from"),
+        "{}",
+        v["errors"]
+    );
+}
+
 #[test]
 fn once_text_and_markdown() {
     let out = secdash().args(["--demo", "--once"]).output().unwrap();

@@ -140,6 +140,8 @@ fn transport(err: &(dyn std::error::Error + 'static), service: &str, region: &st
         format!("the TLS handshake with {at} failed")
     } else if text.contains("refused") {
         format!("connection refused by {at}")
+    } else if text.contains("an earlier call to it timed out") {
+        format!("no answer from {at}: an earlier call to it timed out")
     } else {
         format!("no connection to {at}")
     }

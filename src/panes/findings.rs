@@ -107,13 +107,21 @@ impl Pane for FindingsPane {
         ]
         .into_iter()
         .map(|level| {
-            // GuardDuty's own counts when it gave them, else counted here.
+            // GuardDuty's own counts (of active findings) when it gave them, else counted
+            // here: the active ones only, archived ones listed with `A` are counted apart.
             let n = match counts.and_then(|c| c.get(&level)) {
                 Some(n) => *n as usize,
-                None => list.iter().filter(|f| f.severity_label() == level).count(),
+                None => list
+                    .iter()
+                    .filter(|f| !f.archived && f.severity_label() == level)
+                    .count(),
             };
             (Badge::Severity(level), n)
         })
+        .chain(std::iter::once((
+            Badge::Archived,
+            list.iter().filter(|f| f.archived).count(),
+        )))
         .collect();
         Totals::new(list.len(), badges)
     }
@@ -382,5 +390,49 @@ impl Pane for FindingsPane {
                 f.region, f.id
             ),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue #26: with `A`, archived findings were counted as active in the title.
+    #[test]
+    fn archived_findings_are_counted_apart() {
+        let mut data = crate::source::demo::findings(crate::fixtures::t0(), 1);
+        data.counts.clear();
+        let active = |data: &FindingsData, level| {
+            data.findings
+                .iter()
+                .filter(|f| !f.archived && f.severity_label() == level)
+                .count()
+        };
+        let high = active(&data, SeverityLabel::High);
+        let mut archived = 0;
+        for f in data
+            .findings
+            .iter_mut()
+            .filter(|f| f.severity_label() == SeverityLabel::High)
+        {
+            f.archived = true;
+            archived += 1;
+            if archived == 2 {
+                break;
+            }
+        }
+        let totals = FindingsPane.totals(&PaneData::Findings(data));
+        assert!(
+            totals.badges.contains(&(Badge::Archived, 2)),
+            "{:?}",
+            totals.badges
+        );
+        assert!(
+            totals
+                .badges
+                .contains(&(Badge::Severity(SeverityLabel::High), high - 2)),
+            "{:?}",
+            totals.badges
+        );
     }
 }

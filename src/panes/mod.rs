@@ -114,6 +114,8 @@ pub enum Badge {
     Risk(Risk),
     Severity(SeverityLabel),
     Check(CheckStatus),
+    /// Rows listed but not active (archived findings, shown with `A`): counted apart.
+    Archived,
 }
 
 /// A pane's totals, counted once when its data arrives rather than on every frame.

@@ -39,7 +39,7 @@ pub fn write(
 ) -> io::Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, snapshot).map_err(io::Error::other)?;
+            serde_json::to_writer_pretty(&mut *out, snapshot).map_err(io::Error::from)?;
             writeln!(out)
         }
         Format::Text => text::write(snapshot, text_options, out),

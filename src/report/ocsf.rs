@@ -180,7 +180,7 @@ fn detection(s: &Snapshot, f: &FindingOut) -> Value {
 
 pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     let mut line = |v: Value| -> io::Result<()> {
-        serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut *out, &v).map_err(io::Error::from)?;
         out.write_all(b"\n")
     };
     for c in &s.checklist {

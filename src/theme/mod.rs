@@ -226,7 +226,7 @@ fn built_in_text(name: &str) -> Option<&'static str> {
 fn parse(text: &str, path: &Path) -> Result<ThemeFile, ThemeError> {
     toml::from_str(text).map_err(|e| ThemeError::Parse {
         path: path.to_path_buf(),
-        message: e.to_string().trim_end().to_string(),
+        message: crate::config::toml_error(&e),
     })
 }
 

@@ -417,6 +417,7 @@ fn summary(state: &AppState, theme: &Theme, pane: PaneId, wide: bool) -> Line<'s
                 risk_style(theme, s.as_risk()),
             ),
             Badge::Check(c) => (format!("{n} {} ", c.label()), check_style(theme, *c)),
+            Badge::Archived => (format!("{n} archived "), theme.muted),
         };
         spans.push(Span::styled(text, style));
     }
