@@ -753,3 +753,6 @@ fn a_leaked_key_contained_and_its_timeline_read_from_the_finding() {
 
 #[path = "tmux/responders.rs"]
 mod responders;
+
+#[path = "tmux/regions.rs"]
+mod regions;

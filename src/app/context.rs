@@ -31,6 +31,15 @@ pub struct Context {
     pub no_action: BTreeMap<String, String>,
 }
 
+/// What a fetch asks for that the operator chooses while running (`w`, `:window`, `:region`,
+/// `A`): kept in the state alone, and handed to each fetch as it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choices {
+    pub window: chrono::Duration,
+    pub regions: Vec<String>,
+    pub include_archived: bool,
+}
+
 impl Context {
     /// Actions need AWS (or the demo's rehearsal) and are hidden in read-only mode (the
     /// executor refuses them anyway).

@@ -9,7 +9,7 @@ pub use actions::ActionReport;
 pub use overlay::Overlay;
 pub mod command;
 mod context;
-pub use context::Context;
+pub use context::{Choices, Context};
 pub mod detail;
 mod flash;
 pub use flash::Flash;
@@ -206,6 +206,18 @@ pub enum Effect {
         regions: Vec<String>,
         since: DateTime<Utc>,
     },
+}
+
+impl AppState {
+    /// What a fetch started now asks for: the window, Regions and archived findings the
+    /// operator chose (the state is the only place these live).
+    pub fn choices(&self) -> Choices {
+        Choices {
+            window: self.context.window,
+            regions: self.context.regions.clone(),
+            include_archived: self.show_archived,
+        }
+    }
 }
 
 impl AppState {

@@ -3,6 +3,7 @@
 
 pub mod prepare;
 
+use crate::app::Choices;
 use crate::app::Msg;
 use crate::checklist::policy::{Acceptance, Policy};
 use crate::metrics::Thresholds;
@@ -15,7 +16,6 @@ pub use prepare::{Prepare, Raw, prepare};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// No single refresh may hang a pane for longer than this.
@@ -60,20 +60,8 @@ pub struct FetchPlan {
     pub state_dir: Option<PathBuf>,
     /// Test builds only: `panic-fetch` makes every fetch panic, to show where panics go.
     pub failpoint: Option<String>,
-    /// The findings pane lists archived findings too (toggled from the screen).
-    pub include_archived: Arc<AtomicBool>,
-    /// The window and regions chosen on the screen (`w`, `:window`, `:region`), over the
-    /// configured ones.
-    pub chosen: Arc<std::sync::Mutex<Chosen>>,
     /// Index the rules for the filter: the screen's (`--once` never filters).
     pub search_index: bool,
-}
-
-/// What the operator chose at runtime, shared by every fetch task.
-#[derive(Debug, Clone, Default)]
-pub struct Chosen {
-    pub window: Option<chrono::Duration>,
-    pub regions: Option<Vec<String>>,
 }
 
 impl FetchPlan {
@@ -93,9 +81,17 @@ impl FetchPlan {
             attestation_period: chrono::Duration::days(90),
             state_dir: None,
             failpoint: None,
-            include_archived: Arc::default(),
-            chosen: Arc::default(),
             search_index: true,
+        }
+    }
+
+    /// The configured window and regions, active findings only: what a fetch asks before the
+    /// operator chose otherwise (and what `--once` asks).
+    pub fn defaults(&self) -> Choices {
+        Choices {
+            window: self.window,
+            regions: self.regions.clone(),
+            include_archived: false,
         }
     }
 
@@ -119,28 +115,29 @@ impl FetchPlan {
     }
 }
 
-/// One refresh of one pane, as a message. A panic or a hang in a source becomes that pane's
-/// error; the other panes never see it.
+/// One refresh of one pane with the plan's defaults, as a message. A panic or a hang in a
+/// source becomes that pane's error; the other panes never see it.
 pub async fn fetch_once(plan: &FetchPlan, pane: PaneId) -> Msg {
-    fetch_once_showing(plan, pane, None).await
+    fetch_once_showing(plan, pane, &plan.defaults(), None).await
 }
 
-/// Like `fetch_once`; the screen's fetch tasks pass where the first rows go while the rest
-/// is read (GuardDuty's first page of each region, as `Msg::FirstRows`).
+/// Like `fetch_once`, with what the operator chose; the screen's fetches pass where the first
+/// rows go while the rest is read (GuardDuty's first page of each region, as
+/// `Msg::FirstRows`).
 pub async fn fetch_once_showing(
     plan: &FetchPlan,
     pane: PaneId,
+    choices: &Choices,
     screen: Option<&tokio::sync::mpsc::UnboundedSender<Msg>>,
 ) -> Msg {
     let now = Utc::now();
     let (early_tx, mut early_rx) = tokio::sync::mpsc::unbounded_channel();
     let (progress_tx, mut progress_rx) = tokio::sync::mpsc::unbounded_channel();
-    let chosen = plan.chosen.lock().map(|c| c.clone()).unwrap_or_default();
     let query = Query {
         now,
-        window: chosen.window.unwrap_or(plan.window),
-        regions: chosen.regions.unwrap_or_else(|| plan.regions.clone()),
-        include_archived: plan.include_archived.load(Ordering::Relaxed),
+        window: choices.window,
+        regions: choices.regions.clone(),
+        include_archived: choices.include_archived,
         alarm_period: plan.thresholds.alarm_period_minutes * 60,
         first_findings: (screen.is_some() && pane == PaneId::Findings).then_some(early_tx),
         progress: screen.is_some().then_some(progress_tx),
@@ -269,7 +266,7 @@ mod tests {
         );
         let (screen, mut shown) = tokio::sync::mpsc::unbounded_channel();
         let fetch = tokio::spawn(async move {
-            fetch_once_showing(&plan, PaneId::Findings, Some(&screen)).await
+            fetch_once_showing(&plan, PaneId::Findings, &plan.defaults(), Some(&screen)).await
         });
         let Some(Msg::FirstRows { data, .. }) = shown.recv().await else {
             panic!("the first rows come first");

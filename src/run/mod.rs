@@ -4,6 +4,7 @@
 //! files and the clock.
 
 pub mod commands;
+mod fetcher;
 pub mod memory;
 pub mod once;
 pub mod responders;
@@ -301,8 +302,6 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         // The team's attestations, read as they are (the demo's checklist too).
         state_dir: config.state_dir.clone(),
         failpoint: config.failpoint.clone(),
-        include_archived: Arc::default(),
-        chosen: Arc::default(),
         // The filter's index is the screen's: a snapshot never filters.
         search_index: !cli.once,
     };

@@ -18,7 +18,7 @@ use futures::StreamExt;
 use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 
 /// Where actions are carried out.
 #[derive(Clone)]
@@ -105,28 +105,6 @@ impl ActionRunner {
 pub struct Options {
     /// Benchmarks: leave after the first frame (time to first frame = process run time).
     pub exit_after_first_frame: bool,
-}
-
-async fn fetch_loop(
-    plan: FetchPlan,
-    pane: PaneId,
-    every: Duration,
-    tx: mpsc::UnboundedSender<Msg>,
-    wake: Arc<Notify>,
-) {
-    loop {
-        if tx.send(Msg::FetchStarted { pane }).is_err() {
-            return;
-        }
-        let msg = crate::fetch::fetch_once_showing(&plan, pane, Some(&tx)).await;
-        if tx.send(msg).is_err() {
-            return;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {}
-            _ = wake.notified() => {}
-        }
-    }
 }
 
 pub async fn run(
@@ -254,19 +232,8 @@ async fn event_loop_inner(
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let action_tx = tx.clone();
-    let mut wakers = Vec::new();
     let mut tasks = Vec::new();
-    for pane in PaneId::ALL {
-        let wake = Arc::new(Notify::new());
-        wakers.push(wake.clone());
-        tasks.push(tokio::spawn(fetch_loop(
-            fetch_plan.clone(),
-            pane,
-            config.refresh.for_pane(pane),
-            tx.clone(),
-            wake,
-        )));
-    }
+    let mut fetcher = super::fetcher::Fetcher::new(fetch_plan.clone(), &config.refresh, tx.clone());
     {
         let tx = tx.clone();
         let source = fetch_plan.source.clone();
@@ -317,6 +284,10 @@ async fn event_loop_inner(
             },
             Some(msg) = rx.recv() => msg,
             _ = tick.tick() => Msg::Tick(Utc::now()),
+            _ = tokio::time::sleep_until(fetcher.next_due()) => {
+                fetcher.start_due(state);
+                continue;
+            }
             _ = hangup.recv() => break,
             _ = terminate.recv() => break,
             _ = interrupt.recv() => break,
@@ -335,10 +306,13 @@ async fn event_loop_inner(
         // A pane's new data replaced its old: the old's memory goes back to the system.
         let replaced = pending.iter().any(|m| matches!(m, Msg::Fetched { .. }));
         for msg in pending {
+            if let Msg::Fetched { pane, .. } = &msg {
+                fetcher.ended(*pane);
+            }
             for effect in update(state, msg) {
                 match effect {
                     Effect::Quit => break 'outer,
-                    Effect::Refresh(pane) => wakers[pane.index()].notify_one(),
+                    Effect::Refresh(pane) => fetcher.ask(pane),
                     // Actions run in their own tasks: input and fetches never wait for them.
                     Effect::Plan {
                         request,
@@ -416,17 +390,10 @@ async fn event_loop_inner(
                             tracing::warn!(error = %e, "copying to the clipboard");
                         }
                     }
-                    Effect::SetWindow(window) => {
-                        if let Ok(mut chosen) = fetch_plan.chosen.lock() {
-                            chosen.window = Some(window);
-                        }
-                        wakers[PaneId::Endpoints.index()].notify_one();
-                    }
-                    Effect::SetRegions(regions) => {
-                        if let Ok(mut chosen) = fetch_plan.chosen.lock() {
-                            chosen.regions = Some(regions);
-                        }
-                    }
+                    // The state holds the window and Regions; the fetches started from now
+                    // on ask for them.
+                    Effect::SetWindow(_) => fetcher.ask(PaneId::Endpoints),
+                    Effect::SetRegions(_) => {}
                     Effect::SetTheme(name) => {
                         let flash = match crate::theme::load(&name) {
                             Ok(t) => {
@@ -475,12 +442,7 @@ async fn event_loop_inner(
                             let _ = tx.send(Msg::Trail { seq, result });
                         }));
                     }
-                    Effect::ShowArchived(show) => {
-                        fetch_plan
-                            .include_archived
-                            .store(show, std::sync::atomic::Ordering::Relaxed);
-                        wakers[PaneId::Findings.index()].notify_one();
-                    }
+                    Effect::ShowArchived(_) => fetcher.ask(PaneId::Findings),
                     Effect::Execute(plan) => {
                         let tx = action_tx.clone();
                         let runner = actions.clone();
