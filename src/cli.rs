@@ -2,8 +2,10 @@
 //! formats and exit codes are named here once; the entry points (`run`) and the reporters read
 //! them.
 
+use crate::action::kinds::{self, Target};
+use crate::action::plan::ActionKind;
 use crate::model::PaneId;
-use clap::Parser;
+use clap::{Args, Parser};
 use std::path::PathBuf;
 
 /// Exit codes, documented in the README: `--once` uses all four, the action verbs 0, 1 and 2.
@@ -146,6 +148,57 @@ pub struct ActionOpts {
 }
 
 /// What `secdash trail` writes.
+/// An action verb of the registry, its typed target and its options.
+#[derive(Debug, Clone)]
+pub struct ActionVerb {
+    pub kind: ActionKind,
+    pub target: Target,
+    /// `restore --force`: lift a session revocation early.
+    pub force: bool,
+    pub opts: ActionOpts,
+}
+
+impl clap::FromArgMatches for ActionVerb {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let missing = || clap::Error::new(clap::error::ErrorKind::MissingSubcommand);
+        let (verb, args) = matches.subcommand().ok_or_else(missing)?;
+        let spec = kinds::by_verb(verb).ok_or_else(missing)?;
+        Ok(ActionVerb {
+            kind: spec.kind(),
+            target: spec.target_from_args(args),
+            force: args
+                .try_get_one::<bool>("force")
+                .ok()
+                .flatten()
+                .copied()
+                .unwrap_or(false),
+            opts: ActionOpts::from_arg_matches(args)?,
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = ActionVerb::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl clap::Subcommand for ActionVerb {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        kinds::REGISTRY.iter().fold(cmd, |cmd, spec| {
+            let verb = clap::Command::new(spec.verb()).about(spec.about());
+            cmd.subcommand(ActionOpts::augment_args(spec.args(verb)))
+        })
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        ActionVerb::augment_subcommands(cmd)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        kinds::by_verb(name).is_some()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TrailFormat {
     Text,
@@ -167,82 +220,10 @@ pub enum ReportFormat {
 
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum Command {
-    /// Revoke every ingress and egress rule of a security group.
-    Isolate {
-        /// The security group (sg-…).
-        group_id: String,
-        #[command(flatten)]
-        opts: ActionOpts,
-    },
-    /// Move a network interface, or every interface of an instance, to an isolation group.
-    Contain {
-        /// A network interface (eni-…) or an instance (i-…).
-        #[arg(value_name = "ENI_OR_INSTANCE_ID")]
-        target: String,
-        #[command(flatten)]
-        opts: ActionOpts,
-    },
-    /// Revoke one rule of a security group.
-    Revoke {
-        /// The security group (sg-…).
-        group_id: String,
-        /// The rule (sgr-…), as `secdash --once --format json` or the rule's details show it.
-        rule_id: String,
-        #[command(flatten)]
-        opts: ActionOpts,
-    },
-    /// Archive a GuardDuty finding.
-    Archive {
-        /// The finding's id.
-        finding_id: String,
-        #[command(flatten)]
-        opts: ActionOpts,
-    },
-    /// Unarchive a GuardDuty finding.
-    Unarchive {
-        /// The finding's id.
-        finding_id: String,
-        #[command(flatten)]
-        opts: ActionOpts,
-    },
-    /// Deactivate an IAM access key (restore activates it again).
-    DisableKey {
-        /// The access key (AKIA…), as a finding's details show it.
-        #[arg(value_name = "ACCESS_KEY_ID")]
-        access_key_id: String,
-        #[command(flatten)]
-        opts: ActionOpts,
-    },
-    /// Deny an IAM user every action with an inline policy named for the incident.
-    DenyUser {
-        /// The IAM user's name.
-        #[arg(value_name = "USER_NAME")]
-        user: String,
-        #[command(flatten)]
-        opts: ActionOpts,
-    },
-    /// Revoke an IAM role's active sessions, as the IAM console does (AWSRevokeOlderSessions).
-    RevokeSessions {
-        /// The role's name or ARN.
-        #[arg(value_name = "ROLE_NAME_OR_ARN")]
-        role: String,
-        #[command(flatten)]
-        opts: ActionOpts,
-    },
-    /// Undo a journalled action: by journal entry id, or every change still in effect on a
-    /// resource (a group, interface, instance, finding, access key, user or role).
-    Restore {
-        /// A journal entry (`secdash journal` lists them), or a resource to restore as it was
-        /// before the changes still in effect on it.
-        #[arg(value_name = "JOURNAL_ENTRY_ID|RESOURCE_ID")]
-        what: String,
-        /// Lift a session revocation before the role's maximum session duration has passed
-        /// (sessions it denied work again).
-        #[arg(long)]
-        force: bool,
-        #[command(flatten)]
-        opts: ActionOpts,
-    },
+    /// The incident-response actions: one verb per entry of the action registry
+    /// (`action::kinds`), each with its target and the options every action takes.
+    #[command(flatten)]
+    Act(ActionVerb),
     /// The CloudTrail timeline of an access key, a user, a role or a resource: source IPs and
     /// user agents first, then the calls to look at first (persistence, defence evasion,
     /// credential and data access, compute for mining, denied calls), then every event.
@@ -326,15 +307,7 @@ impl Command {
     /// What an action verb was given (`None` for the other commands).
     pub fn action_opts(&self) -> Option<&ActionOpts> {
         match self {
-            Command::Isolate { opts, .. }
-            | Command::Contain { opts, .. }
-            | Command::Revoke { opts, .. }
-            | Command::Archive { opts, .. }
-            | Command::Unarchive { opts, .. }
-            | Command::DisableKey { opts, .. }
-            | Command::DenyUser { opts, .. }
-            | Command::RevokeSessions { opts, .. }
-            | Command::Restore { opts, .. } => Some(opts),
+            Command::Act(verb) => Some(&verb.opts),
             _ => None,
         }
     }

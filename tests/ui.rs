@@ -419,7 +419,7 @@ fn only_the_visible_rows_are_drawn_at_scale() {
 
 #[test]
 fn confirm_dialog_shows_the_plan() {
-    use secdash::action::plan::{self, RuleSpec};
+    use secdash::action::plan::RuleSpec;
     use secdash::model::{Direction, Peer};
     let mut s = demo_state(120, 36, 1);
     s.context.source = secdash::source::SourceKind::Aws;
@@ -432,7 +432,7 @@ fn confirm_dialog_shows_the_plan() {
         peer: Peer::Ipv4("0.0.0.0/0".into()),
         description: "SSH".into(),
     }];
-    let mut p = plan::isolate(
+    let mut p = secdash::action::kinds::isolate::plan(
         "sg-0b1d2f3a4c5e6a703",
         Some("vpc-1".into()),
         &rules,
@@ -504,7 +504,7 @@ fn acting_state(width: u16, height: u16) -> AppState {
 /// A journal in which secdash isolated a group and contained an instance, at 19:58.
 fn journal_with_changes() -> secdash::action::journal::Journalled {
     use secdash::action::journal::{Entry, EntryStatus, Journalled};
-    use secdash::action::plan::{self, ActionKind, InterfaceBefore};
+    use secdash::action::plan::{ActionKind, InterfaceBefore};
     let at = t0().date_naive().and_hms_opt(19, 58, 0).unwrap().and_utc();
     let entry = |id: &str, action, target: &str, plan| Entry {
         entry: id.into(),
@@ -523,7 +523,7 @@ fn journal_with_changes() -> secdash::action::journal::Journalled {
         plan,
         actor: Default::default(),
     };
-    let contain = plan::contain(
+    let contain = secdash::action::kinds::contain::plan(
         "i-0f1e2d3c4b5a69781",
         &[InterfaceBefore {
             interface_id: "eni-0e6c1d2e3f4a5b621".into(),
@@ -536,10 +536,15 @@ fn journal_with_changes() -> secdash::action::journal::Journalled {
     );
     Journalled {
         entries: vec![
-            entry("e1", ActionKind::Isolate, "sg-0b1d2f3a4c5e6a709", None),
+            entry(
+                "e1",
+                ActionKind::named("isolate"),
+                "sg-0b1d2f3a4c5e6a709",
+                None,
+            ),
             entry(
                 "e2",
-                ActionKind::Contain,
+                ActionKind::named("contain"),
                 "i-0f1e2d3c4b5a69781",
                 Some(contain),
             ),
@@ -617,7 +622,7 @@ fn a_refusal_is_not_a_success_and_messages_expire_without_covering_help() {
 
 #[test]
 fn a_typo_in_the_id_keeps_the_plan_open_and_tab_fills_in_the_whole_id() {
-    use secdash::action::plan::{self, RuleSpec};
+    use secdash::action::plan::RuleSpec;
     use secdash::model::{Direction, Peer};
     let mut s = acting_state(120, 36);
     let rules = vec![RuleSpec {
@@ -629,7 +634,7 @@ fn a_typo_in_the_id_keeps_the_plan_open_and_tab_fills_in_the_whole_id() {
         peer: Peer::Ipv4("0.0.0.0/0".into()),
         description: "SSH".into(),
     }];
-    let p = plan::isolate(
+    let p = secdash::action::kinds::isolate::plan(
         "sg-0b1d2f3a4c5e6a703",
         Some("vpc-1".into()),
         &rules,
@@ -671,7 +676,7 @@ fn a_restore_that_reopens_a_risky_rule_shows_it_and_wants_the_id() {
         description: "SSH".into(),
     };
     let p = Plan {
-        action: ActionKind::Restore,
+        action: ActionKind::named("restore"),
         region: "ap-southeast-1".into(),
         target: "sg-0b1d2f3a4c5e6a703".into(),
         before: Before::Entries {
@@ -767,10 +772,7 @@ fn a_failed_action_is_badged_as_failed_and_flagged_while_it_leaves_a_change() {
     assert!(
         matches!(
             &effects[..],
-            [secdash::app::Effect::Plan {
-                request: secdash::action::Request::Restore { .. },
-                ..
-            }]
+            [secdash::app::Effect::Plan { request, .. }] if request.kind.is_restore()
         ),
         "{effects:?}"
     );
@@ -788,7 +790,7 @@ fn the_incident_view_lists_actions_to_restore_and_takes_notes() {
         Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE)),
     );
     assert!(
-        matches!(&effects[..], [secdash::app::Effect::Plan { request: secdash::action::Request::Restore { what }, .. }] if what == "e1"),
+        matches!(&effects[..], [secdash::app::Effect::Plan { request, .. }] if *request == secdash::action::Request::restore("e1")),
         "{effects:?}"
     );
     s.busy = None;

@@ -3,7 +3,7 @@
 //! the resource goes back to what it was before the first of them. Pure.
 
 use super::journal::Entry;
-use super::plan::{ActionKind, Before};
+use super::plan::Before;
 
 /// Whether the entry changed this resource: its target, or an interface (or the instance of
 /// one) it contained.
@@ -20,7 +20,7 @@ pub fn touches(e: &Entry, what: &str) -> bool {
 /// why there are none to look at.
 pub fn undo_chain<'a>(entries: &'a [Entry], what: &str) -> Result<Vec<&'a Entry>, String> {
     if let Some(e) = entries.iter().find(|e| e.entry == what) {
-        if e.action == ActionKind::Restore {
+        if e.action.is_restore() {
             return Err(format!(
                 "entry {what} is itself a restore; restore the original entry ({})",
                 e.undoes().join(", ")
@@ -30,7 +30,7 @@ pub fn undo_chain<'a>(entries: &'a [Entry], what: &str) -> Result<Vec<&'a Entry>
     }
     let touching: Vec<&Entry> = entries
         .iter()
-        .filter(|e| e.action != ActionKind::Restore && touches(e, what))
+        .filter(|e| !e.action.is_restore() && touches(e, what))
         .collect();
     if touching.is_empty() {
         return Err(format!(
@@ -40,18 +40,12 @@ pub fn undo_chain<'a>(entries: &'a [Entry], what: &str) -> Result<Vec<&'a Entry>
     Ok(touching.into_iter().filter(|e| e.in_effect()).collect())
 }
 
-/// The containment still in effect on this interface, if the journal has one.
-pub fn contained_by<'a>(entries: &'a [Entry], interface_id: &str) -> Option<&'a Entry> {
-    entries
-        .iter()
-        .rev()
-        .find(|e| e.action == ActionKind::Contain && e.in_effect() && touches(e, interface_id))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::action::journal::EntryStatus;
+    use crate::action::kinds::contain::contained_by;
+    use crate::action::plan::ActionKind;
     use crate::action::plan::{self, InterfaceBefore};
 
     fn entry(id: &str, plan: plan::Plan, status: EntryStatus) -> Entry {
@@ -75,7 +69,7 @@ mod tests {
     }
 
     fn contain(target: &str) -> plan::Plan {
-        plan::contain(
+        crate::action::kinds::contain::plan(
             target,
             &[InterfaceBefore {
                 interface_id: "eni-1".into(),
@@ -122,6 +116,7 @@ mod tests {
         let r = entry(
             "r1",
             crate::action::restore::restore(
+                ActionKind::named("restore"),
                 "e1",
                 e.plan.as_ref().unwrap(),
                 &crate::action::restore::Current::Interfaces(vec![]),

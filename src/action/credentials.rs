@@ -4,7 +4,7 @@
 //! deleted; each plan keeps the exact before-state so a restore puts it back. Pure: the executor
 //! reads IAM, these functions decide.
 
-use super::plan::{ActionKind, Before, KeyStatus, Plan, Principal, Step};
+use super::plan::{Before, Plan, Principal, Step};
 pub use crate::model::{AccessKeyInfo, LastUsed, PrincipalInfo};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
@@ -113,12 +113,12 @@ pub fn summary(document: &str) -> String {
     )
 }
 
-fn day(t: &Option<DateTime<Utc>>) -> String {
+pub(crate) fn day(t: &Option<DateTime<Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-fn quarantine_notes(principal: &Principal, info: &PrincipalInfo) -> Vec<String> {
+pub(crate) fn quarantine_notes(principal: &Principal, info: &PrincipalInfo) -> Vec<String> {
     info.quarantine
         .iter()
         .map(|q| {
@@ -129,201 +129,22 @@ fn quarantine_notes(principal: &Principal, info: &PrincipalInfo) -> Vec<String> 
         .collect()
 }
 
-/// Deactivates one access key: the plan names its user, its age, its last use and the user's
-/// other keys.
-pub fn disable_key(key: &AccessKeyInfo, user: &PrincipalInfo, region: &str) -> Plan {
-    let mut steps = Vec::new();
-    if key.status == KeyStatus::Active {
-        steps.push(Step::SetAccessKeyStatus {
-            user: key.user.clone(),
-            access_key_id: key.access_key_id.clone(),
-            status: KeyStatus::Inactive,
-        });
-    }
-    let used = match &key.last_used {
-        Some(LastUsed {
-            time: Some(t),
-            region,
-            service,
-        }) => format!(
-            "last used {} in {} for {}",
-            day(&Some(*t)),
-            region.as_deref().unwrap_or("an unknown region"),
-            service.as_deref().unwrap_or("an unknown service")
-        ),
-        _ => "never used".to_string(),
-    };
-    let mut notes = vec![
-        "Deactivating a key does not end sessions already obtained with it (sts:GetSessionToken, sts:AssumeRole): deny the user or revoke the role's sessions for those."
-            .to_string(),
-    ];
-    if key.status == KeyStatus::Inactive {
-        notes.push(format!("{} is already inactive.", key.access_key_id));
-    }
-    if key.other_keys.is_empty() {
-        notes.push(format!("{} has no other access key.", key.user));
-    } else {
-        notes.push(format!(
-            "{}'s other keys: {}.",
-            key.user,
-            key.other_keys
-                .iter()
-                .map(|(id, status, created)| format!(
-                    "{id} ({}, created {})",
-                    status.as_str(),
-                    day(created)
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    notes.extend(quarantine_notes(&Principal::User(key.user.clone()), user));
-    Plan {
-        action: ActionKind::DisableKey,
-        region: region.to_string(),
-        target: key.access_key_id.clone(),
-        before: Before::AccessKey {
-            user: key.user.clone(),
-            access_key_id: key.access_key_id.clone(),
-            status: key.status,
-        },
-        steps,
-        notes,
-        dry_run: None,
-        subject: Some(format!(
-            "access key {} of user {}, {}, created {}, {used}",
-            key.access_key_id,
-            key.user,
-            key.status.as_str(),
-            day(&key.created)
-        )),
-        account: None,
-    }
-}
-
-/// Denies a user every action with an inline policy named for the incident; what had that
-/// name before is kept for the restore.
-pub fn deny_user(
-    user: &str,
-    info: &PrincipalInfo,
-    existing: Option<String>,
-    incident: &str,
-    region: &str,
-) -> Plan {
-    let principal = Principal::User(user.to_string());
-    let name = deny_all_policy_name(incident);
-    let document = deny_all_document();
-    let mut notes = vec![
-        "An explicit deny overrides every allow: the user's keys, console password and the sessions obtained with them stop working for every action."
-            .to_string(),
-    ];
-    if let Some(old) = &existing {
-        notes.push(format!(
-            "{principal} already has an inline policy {name}; it is replaced, and a restore puts back exactly what it was ({}).",
-            summary(old)
-        ));
-    }
-    notes.extend(quarantine_notes(&principal, info));
-    let steps = if existing
-        .as_deref()
-        .is_some_and(|d| same_document(d, &document))
-    {
-        vec![]
-    } else {
-        vec![Step::PutInlinePolicy {
-            principal: principal.clone(),
-            policy_name: name.clone(),
-            document,
-        }]
-    };
-    Plan {
-        action: ActionKind::DenyUser,
-        region: region.to_string(),
-        target: user.to_string(),
-        before: Before::InlinePolicy {
-            principal,
-            policy_name: name,
-            document: existing,
-            max_session_secs: None,
-        },
-        steps,
-        notes,
-        dry_run: None,
-        subject: Some(format!("IAM user {} ({})", user, info.arn)),
-        account: None,
-    }
-}
-
-/// Denies every action to the role's sessions issued before `now`, as the IAM console's
-/// "Revoke active sessions" does.
-pub fn revoke_sessions(
-    role: &str,
-    info: &PrincipalInfo,
-    existing: Option<String>,
-    now: DateTime<Utc>,
-    region: &str,
-) -> Plan {
-    let principal = Principal::Role(role.to_string());
-    let max = info.max_session_secs.unwrap_or(3600);
-    let mut notes = vec![
-        "It does not stop new sessions: whoever can assume the role can still get fresh credentials. Fix the trust policy or the source of the credentials too."
-            .to_string(),
-        format!(
-            "The role's maximum session duration is {}: removing the policy before {} lets sessions issued before the revocation work again, so `secdash restore` refuses until then without --force.",
-            duration_words(max),
-            (now + Duration::seconds(max.into())).to_rfc3339_opts(SecondsFormat::Secs, true)
-        ),
-    ];
-    if let Some(old) = &existing {
-        notes.push(format!(
-            "{principal} already has {REVOKE_POLICY_NAME} ({}); it is replaced with the later time, and a restore puts the old one back.",
-            summary(old)
-        ));
-    }
-    notes.extend(quarantine_notes(&principal, info));
-    Plan {
-        action: ActionKind::RevokeSessions,
-        region: region.to_string(),
-        target: role.to_string(),
-        before: Before::InlinePolicy {
-            principal: principal.clone(),
-            policy_name: REVOKE_POLICY_NAME.to_string(),
-            document: existing,
-            max_session_secs: Some(max),
-        },
-        steps: vec![Step::PutInlinePolicy {
-            principal,
-            policy_name: REVOKE_POLICY_NAME.to_string(),
-            document: revoke_document(now),
-        }],
-        notes,
-        dry_run: None,
-        subject: Some(format!(
-            "IAM role {role} ({}), maximum session duration {}",
-            info.arn,
-            duration_words(max)
-        )),
-        account: None,
-    }
-}
-
 /// The revocation happens when the plan runs, not when it was read: sessions issued while the
 /// operator read the plan are revoked too.
 pub fn at_execution(plan: &Plan, now: DateTime<Utc>) -> Plan {
     let mut plan = plan.clone();
-    if plan.action == ActionKind::RevokeSessions {
-        for step in &mut plan.steps {
-            if let Step::PutInlinePolicy { document, .. } = step
-                && revocation_cutoff(document).is_some()
-            {
-                *document = revoke_document(now);
-            }
+    // Only a revocation's document carries a cutoff.
+    for step in &mut plan.steps {
+        if let Step::PutInlinePolicy { document, .. } = step
+            && revocation_cutoff(document).is_some()
+        {
+            *document = revoke_document(now);
         }
     }
     plan
 }
 
-fn duration_words(secs: i32) -> String {
+pub(crate) fn duration_words(secs: i32) -> String {
     match secs {
         s if s % 3600 == 0 => format!("{} h", s / 3600),
         s if s % 60 == 0 => format!("{} min", s / 60),
@@ -395,95 +216,5 @@ mod tests {
         );
         assert_eq!(revocation_cutoff(&doc), Some(t(3, 30)));
         assert_eq!(revocation_cutoff(&deny_all_document()), None);
-    }
-
-    #[test]
-    fn a_revocation_stays_for_the_maximum_session_duration() {
-        let info = PrincipalInfo {
-            arn: "arn:aws:iam::1:role/R".into(),
-            path: "/".into(),
-            max_session_secs: Some(7200),
-            quarantine: vec![],
-        };
-        let p = revoke_sessions("R", &info, None, t(3, 0), "r");
-        assert_eq!(must_stay_until(&p), Some(t(5, 0)));
-        let early = check_release(&[&p], t(4, 59), false).unwrap_err();
-        assert!(early.contains("2026-12-02T05:00:00Z"), "{early}");
-        assert!(early.contains("--force"), "{early}");
-        assert!(check_release(&[&p], t(4, 59), true).is_ok());
-        assert!(check_release(&[&p], t(5, 0), false).is_ok());
-        // Executed later than planned: the cutoff moves to the moment of acting.
-        let run = at_execution(&p, t(3, 10));
-        assert_eq!(must_stay_until(&run), Some(t(5, 10)));
-    }
-
-    #[test]
-    fn denying_a_user_keeps_what_had_the_name() {
-        let old = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
-        let p = deny_user(
-            "alice",
-            &PrincipalInfo::default(),
-            Some(old.into()),
-            "INC-1",
-            "r",
-        );
-        let Before::InlinePolicy { document, .. } = &p.before else {
-            panic!()
-        };
-        assert_eq!(document.as_deref(), Some(old));
-        assert!(
-            p.notes.iter().any(|n| n.contains("replaced")),
-            "{:?}",
-            p.notes
-        );
-        // Already denied: nothing to change.
-        let again = deny_user(
-            "alice",
-            &PrincipalInfo::default(),
-            Some(deny_all_document()),
-            "INC-1",
-            "r",
-        );
-        assert!(again.steps.is_empty());
-    }
-
-    #[test]
-    fn a_disable_plan_names_the_key_its_use_and_the_other_keys() {
-        let key = AccessKeyInfo {
-            access_key_id: "AKIA1".into(),
-            user: "alice".into(),
-            status: KeyStatus::Active,
-            created: Some(t(1, 0)),
-            last_used: Some(LastUsed {
-                time: Some(t(2, 0)),
-                region: Some("us-east-1".into()),
-                service: Some("s3".into()),
-            }),
-            other_keys: vec![("AKIA2".into(), KeyStatus::Inactive, None)],
-        };
-        let user = PrincipalInfo {
-            quarantine: vec!["AWSCompromisedKeyQuarantineV3".into()],
-            ..Default::default()
-        };
-        let p = disable_key(&key, &user, "r");
-        let subject = p.subject.clone().unwrap();
-        assert!(
-            subject.contains("last used 2026-12-02 02:00 UTC in us-east-1 for s3"),
-            "{subject}"
-        );
-        assert!(
-            p.notes.iter().any(|n| n.contains("AKIA2 (Inactive")),
-            "{:?}",
-            p.notes
-        );
-        assert!(
-            p.notes
-                .iter()
-                .any(|n| n.contains("AWSCompromisedKeyQuarantineV3"))
-        );
-        assert_eq!(
-            p.steps[0].describe(),
-            ["deactivate access key AKIA1 of user alice"]
-        );
     }
 }

@@ -8,70 +8,21 @@
 //! all-open group is rolled forward (or back) before secdash exits.
 
 use super::cloud::Cloud;
-use super::journal::{Actor, Event, Journal, JournalError, JournalRead, Record, new_entry_id};
-use super::plan::{ActionKind, Before, GroupRef, Plan, Step};
-use crate::files::Lock;
-use crate::model::{AccountRef, Direction, SourceError};
+use super::journal::{Actor, Event, Journal, JournalRead, Record, new_entry_id};
+use super::kinds::{self, ActionSpec};
+use super::plan::{ActionKind, Before, Plan};
+use super::steps::Steps;
+use crate::model::{AccountRef, SourceError};
 use chrono::Utc;
 use std::collections::HashMap;
 
+pub use super::error::ActionError;
 pub use super::failure::{ActionFailure, FailureKind};
 pub use super::request::Request;
+pub use super::steps::same_rules;
 
-mod check;
-mod planning;
-mod recover;
-
-impl From<SourceError> for ActionError {
-    fn from(e: SourceError) -> Self {
-        ActionError::Source(Box::new(e))
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ActionError {
-    #[error(
-        "read-only mode: secdash makes no changes (--read-only, SECDASH_READ_ONLY, read_only in the config or in the account's [[accounts]] entry)"
-    )]
-    ReadOnly,
-    #[error(transparent)]
-    Source(#[from] Box<SourceError>),
-    #[error(transparent)]
-    Journal(#[from] JournalError),
-    #[error("{0}")]
-    NotFound(String),
-    #[error(
-        "the journal {path} has {count} damaged line(s) ({lines}); no new action until you have looked: `secdash journal` shows them, then `secdash journal --acknowledge` (restores still work)"
-    )]
-    JournalDamaged {
-        path: String,
-        count: usize,
-        lines: String,
-    },
-    #[error("{0}")]
-    AlreadyContained(String),
-    /// An action IAM cannot take, or a restore that must wait (a session revocation).
-    #[error("{0}")]
-    Refused(String),
-    #[error(
-        "{target} changed since the plan was read ({what}); nothing was done: plan again (another responder may be acting on it)"
-    )]
-    Stale { target: String, what: String },
-    #[error(
-        "journal entry {entry} was altered or inserted (its record breaks the journal's hash chain); secdash will not restore from it: check the journal by hand"
-    )]
-    Untrusted { entry: String },
-    #[error(
-        "step {step} of journal entry {entry} failed: {source}. {recovery}What was done is journalled: `secdash restore {entry}` undoes it"
-    )]
-    StepFailed {
-        entry: String,
-        step: usize,
-        source: Box<SourceError>,
-        /// What was done so nothing is left half-open, in a sentence ending with a space.
-        recovery: String,
-    },
-}
+/// How many times the read that verifies an action is tried before it is said to have failed.
+const VERIFY_TRIES: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
@@ -93,7 +44,7 @@ pub struct Executor {
     /// incident of the entries it undoes.
     incident_named: bool,
     /// AWS, or the demo's rehearsal account.
-    pub(super) cloud: Box<dyn Cloud>,
+    cloud: Box<dyn Cloud>,
     /// Test builds only: the point where the process aborts, as a crash or a kill would.
     failpoint: Option<String>,
     /// A restore may lift a session revocation before the role's sessions have expired.
@@ -189,7 +140,7 @@ impl Executor {
 
     /// A plan, or a journal entry to undo, is acted on only in the account it was made in:
     /// the same resource id elsewhere is another resource.
-    fn here(&self, made_in: Option<&AccountRef>, what: &str) -> Result<(), ActionError> {
+    pub(crate) fn here(&self, made_in: Option<&AccountRef>, what: &str) -> Result<(), ActionError> {
         let id = |a: Option<&AccountRef>| a.map(|a| a.id.clone());
         if id(made_in) == id(self.account.as_ref()) {
             return Ok(());
@@ -208,7 +159,7 @@ impl Executor {
     /// New actions wait until the operator has seen damaged lines; restores do not.
     fn healthy(&self, journal: &JournalRead, kind: ActionKind) -> Result<(), ActionError> {
         let blocking = journal.blocking();
-        if blocking.is_empty() || kind == ActionKind::Restore {
+        if blocking.is_empty() || kind.is_restore() {
             return Ok(());
         }
         Err(ActionError::JournalDamaged {
@@ -226,7 +177,7 @@ impl Executor {
         &self.journal
     }
 
-    fn record(&self, entry: &str, plan: &Plan, incident: &str, event: Event) -> Record {
+    pub(crate) fn record(&self, entry: &str, plan: &Plan, incident: &str, event: Event) -> Record {
         Record {
             time: Utc::now(),
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -253,9 +204,10 @@ impl Executor {
         let lock = self.journal.lock()?;
         let journal = self.journal.read()?;
         self.healthy(&journal, plan.action)?;
-        self.still_current(plan, &journal).await?;
-        if plan.action == ActionKind::Restore && plan.steps.is_empty() {
-            return self.resolve(plan, &journal, &lock).await;
+        let spec = self.spec(plan.action)?;
+        spec.still_current(self, &journal, plan).await?;
+        if plan.action.is_restore() && plan.steps.is_empty() {
+            return kinds::restore::resolve(self, plan, &journal, &lock).await;
         }
         let entry = new_entry_id(Utc::now());
         let incident = self.incident_for(plan, &journal);
@@ -274,7 +226,7 @@ impl Executor {
             let mut result = if self.at(&format!("fail-step-{i}")) {
                 Err(SourceError::Other("failed by the test hook".into()))
             } else {
-                self.run_step(step, &mut groups).await
+                self.steps().run_step(step, &mut groups).await
             };
             if result.is_ok() && self.at(&format!("lose-answer-step-{i}")) {
                 result = Err(SourceError::Other("the answer was lost".into()));
@@ -282,7 +234,7 @@ impl Executor {
             let outcome = match result {
                 Ok(()) => step.describe().join("; "),
                 // The call may have acted and only its answer been lost: look before saying.
-                Err(e) if self.took_effect(step, &mut groups).await => format!(
+                Err(e) if self.steps().took_effect(step, &mut groups).await => format!(
                     "{} (the call said: {e}; read back, it had acted)",
                     step.describe().join("; ")
                 ),
@@ -295,7 +247,7 @@ impl Executor {
                         },
                         &lock,
                     )?;
-                    let recovery = self.recover(plan, &groups, &incident).await;
+                    let recovery = spec.recover(self, plan, &groups).await;
                     if !recovery.is_empty() {
                         self.journal.append(
                             &Record {
@@ -328,7 +280,7 @@ impl Executor {
             )?;
             self.failpoint(&format!("after-step-{i}"));
         }
-        let read_back = self.verify_retrying(plan, &groups, &journal).await;
+        let read_back = self.verify_retrying(spec, plan, &groups, &journal).await;
         let verified = matches!(read_back, Ok(true));
         self.journal.append(
             &Record {
@@ -371,184 +323,138 @@ impl Executor {
         })
     }
 
-    /// A restore with nothing to change: when the target reads as it was before, the entries
-    /// it would have undone are resolved (no new entry).
-    async fn resolve(
-        &self,
-        plan: &Plan,
-        journal: &JournalRead,
-        lock: &Lock,
-    ) -> Result<Outcome, ActionError> {
-        let by = new_entry_id(Utc::now());
-        let verified = self.verify(plan, &HashMap::new(), journal).await?;
-        let undone = match &plan.before {
-            Before::Entries { entries } => entries.clone(),
-            _ => vec![],
-        };
-        let entries = journal.entries();
-        let open: Vec<&String> = undone
-            .iter()
-            .filter(|id| {
-                entries
-                    .iter()
-                    .any(|e| e.entry == **id && e.undone_by.is_none())
-            })
-            .collect();
-        if verified {
-            for id in &open {
-                let incident = entries
-                    .iter()
-                    .find(|e| e.entry == **id)
-                    .map(|e| e.incident.clone())
-                    .unwrap_or_else(|| self.incident.clone());
-                self.journal.append(
-                    &Record {
-                        entry: (*id).clone(),
-                        by: Some(by.clone()),
-                        outcome: Some(format!(
-                            "{} reads as it was before: nothing left to undo",
-                            plan.target
-                        )),
-                        ..self.record(id, plan, &incident, Event::Resolved)
-                    },
-                    lock,
-                )?;
-            }
-        }
-        let message = match (verified, open.is_empty()) {
-            (true, true) => format!("{}: nothing to restore", plan.target),
-            (true, false) => format!(
-                "{} is as it was before: nothing to change; entry {} resolved, verified",
-                plan.target,
-                open.iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            (false, _) => format!(
-                "{}: nothing to change, but NOT verified: it differs from its before-state",
-                plan.target
-            ),
-        };
-        Ok(Outcome {
-            entry: by,
-            plan: plan.clone(),
-            verified,
-            message,
+    /// The registry's entry for a plan's kind (a kind a newer secdash wrote is not acted on).
+    fn spec(&self, kind: ActionKind) -> Result<&'static dyn ActionSpec, ActionError> {
+        kinds::spec(kind).ok_or_else(|| {
+            ActionError::Refused(format!(
+                "{} is an action this secdash does not know (a newer one journalled it): nothing was done",
+                kind.verb()
+            ))
         })
     }
 
-    async fn resolve_group(
+    /// Reads the target and works out exactly what will change, under the journal's lock (a
+    /// resource half-way through another action is never read).
+    pub async fn plan(&self, request: &Request) -> Result<Plan, ActionError> {
+        self.guard()?;
+        let journal = self.journal.read()?;
+        self.healthy(&journal, request.kind)?;
+        let spec = self.spec(request.kind)?;
+        let lock = self.journal.lock()?;
+        let mut plan = spec.plan(self, &journal, &request.target).await?;
+        drop(lock);
+        if plan.region.is_empty() {
+            plan.region = self.cloud.region().to_string();
+        }
+        plan.account = self.account.clone();
+        Ok(plan)
+    }
+
+    /// The verification read, tried again after a pause when it fails (a throttled read says
+    /// nothing of the state): the last error when every try failed.
+    async fn verify_retrying(
         &self,
-        g: &GroupRef,
+        spec: &dyn ActionSpec,
+        plan: &Plan,
         groups: &HashMap<String, String>,
-    ) -> Result<String, SourceError> {
-        match g {
-            GroupRef::Id(id) => Ok(id.clone()),
-            GroupRef::Named(name) => match groups.get(name) {
-                Some(id) => Ok(id.clone()),
-                None => Err(SourceError::Other(format!(
-                    "group {name} was not created by an earlier step"
-                ))),
-            },
+        journal: &JournalRead,
+    ) -> Result<bool, ActionError> {
+        let mut pause = std::time::Duration::from_secs(1);
+        let mut tries = 1;
+        loop {
+            match spec.verify(self, journal, plan, groups).await {
+                Ok(v) => return Ok(v),
+                Err(e) if tries >= VERIFY_TRIES => return Err(e),
+                Err(e) => {
+                    tracing::warn!(error = %e, tries, "verification read failed; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                    tries += 1;
+                }
+            }
         }
     }
 
-    async fn run_step(
-        &self,
-        step: &Step,
-        groups: &mut HashMap<String, String>,
-    ) -> Result<(), SourceError> {
-        match step {
-            Step::RevokeRules { group_id, rules } => {
-                // Ingress first, then egress: two calls, between which another reader would
-                // see half the rules gone (the journal's lock keeps them out).
-                let (ingress, egress): (Vec<_>, Vec<_>) = rules
-                    .iter()
-                    .cloned()
-                    .partition(|r| r.direction == Direction::Ingress);
-                self.cloud.revoke(group_id, &ingress, false).await?;
-                if self.at("pause-mid-step-0") {
-                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-                }
-                self.cloud.revoke(group_id, &egress, false).await
-            }
-            Step::AuthorizeRules { group_id, rules } => self.cloud.authorize(group_id, rules).await,
-            Step::EnsureGroup { name, vpc_id, role } => {
-                let id = self.cloud.ensure_group(name, vpc_id, *role).await?;
-                groups.insert(name.clone(), id);
-                Ok(())
-            }
-            Step::SetInterfaceGroups {
-                interface_id,
-                groups: want,
-            } => {
-                let mut ids = Vec::new();
-                for g in want {
-                    ids.push(self.resolve_group(g, groups).await?);
-                }
-                self.cloud
-                    .set_interface_groups(interface_id, &ids, false)
-                    .await
-            }
-            Step::DeleteGroup { group } => {
-                let id = self.resolve_group(group, groups).await?;
-                self.cloud.delete_group(&id).await
-            }
-            Step::DeleteGroupNamed { name, vpc_id } => {
-                match self.cloud.find_group(vpc_id, name).await? {
-                    Some(id) => self.cloud.delete_group(&id).await,
-                    None => Ok(()),
-                }
-            }
-            Step::Tag {
-                resource_id,
-                key,
-                value,
-            } => self.cloud.tag(resource_id, key, value).await,
-            Step::Untag { resource_id, key } => self.cloud.untag(resource_id, key).await,
-            Step::ArchiveFindings {
-                detector_id,
-                finding_ids,
-            } => {
-                self.cloud
-                    .set_archived(detector_id, finding_ids, true)
-                    .await
-            }
-            Step::UnarchiveFindings {
-                detector_id,
-                finding_ids,
-            } => {
-                self.cloud
-                    .set_archived(detector_id, finding_ids, false)
-                    .await
-            }
-            Step::SetAccessKeyStatus {
-                user,
-                access_key_id,
-                status,
-            } => {
-                self.cloud
-                    .set_access_key_status(user, access_key_id, *status)
-                    .await
-            }
-            Step::PutInlinePolicy {
-                principal,
-                policy_name,
-                document,
-            } => {
-                self.cloud
-                    .put_inline_policy(principal, policy_name, document)
-                    .await
-            }
-            Step::DeleteInlinePolicy {
-                principal,
-                policy_name,
-            } => {
-                self.cloud
-                    .delete_inline_policy(principal, policy_name)
-                    .await
-            }
+    /// The cloud it acts on, for the kinds' reads and plans.
+    pub(crate) fn cloud(&self) -> &dyn Cloud {
+        self.cloud.as_ref()
+    }
+
+    /// The steps' runner on this cloud.
+    pub(crate) fn steps(&self) -> Steps<'_> {
+        Steps {
+            cloud: self.cloud.as_ref(),
+            pause_mid_revoke: self.at("pause-mid-step-0"),
         }
+    }
+
+    /// The incident new actions are journalled under.
+    pub(crate) fn incident(&self) -> &str {
+        &self.incident
+    }
+
+    /// The account of several it acts in.
+    pub(crate) fn account(&self) -> Option<&AccountRef> {
+        self.account.as_ref()
+    }
+
+    /// A restore may lift a session revocation early.
+    pub(crate) fn forced(&self) -> bool {
+        self.force
+    }
+
+    /// A plan whose resource changed since it was read.
+    pub(crate) fn stale(&self, plan: &Plan, what: &str) -> ActionError {
+        ActionError::Stale {
+            target: plan.target.clone(),
+            what: what.to_string(),
+        }
+    }
+
+    /// An entry made with other credentials' account (the journal records who acted) is not
+    /// restored with these, unless the operator typed that account (`allow_account`).
+    pub(crate) fn reaches(&self, e: &crate::action::journal::Entry) -> Result<(), ActionError> {
+        let made_in = e
+            .account()
+            .map(|a| a.id.clone())
+            .or(e.actor.account.clone());
+        let here = self
+            .account
+            .as_ref()
+            .map(|a| a.id.clone())
+            .or(self.actor.account.clone());
+        match (made_in, here) {
+            (Some(m), Some(h)) if m != h && self.allowed_account.as_deref() != Some(&m) => {
+                Err(ActionError::Refused(format!(
+                    "journal entry {} was made in account {m}, and this session acts in {h}: nothing was done; restore it from a session of that account, or with `secdash restore {}` on a terminal, which asks",
+                    e.entry, e.entry
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The incident this plan will be journalled under (what a plan shows).
+    pub fn incident_of(&self, plan: &Plan) -> Result<String, ActionError> {
+        Ok(self.incident_for(plan, &self.journal.read()?))
+    }
+
+    /// The incident a record is journalled under: a restore belongs to the incident of what
+    /// it undoes, unless the operator named one.
+    fn incident_for(&self, plan: &Plan, journal: &JournalRead) -> String {
+        if !plan.action.is_restore() || self.incident_named {
+            return self.incident.clone();
+        }
+        let undone = match &plan.before {
+            Before::Entries { entries } => entries.first().cloned(),
+            Before::Entry { entry } => Some(entry.clone()),
+            _ => None,
+        };
+        journal
+            .records
+            .iter()
+            .find(|r| Some(&r.entry) == undone.as_ref())
+            .map(|r| r.incident.clone())
+            .unwrap_or_else(|| self.incident.clone())
     }
 }

@@ -368,7 +368,7 @@ impl Entry {
     /// Whether what it changed may still be in place: a change not undone by a restore that
     /// verified. A failed or interrupted action may have acted before it stopped.
     pub fn in_effect(&self) -> bool {
-        self.action != ActionKind::Restore
+        !self.action.is_restore()
             && self.undone_by.is_none()
             && match self.status {
                 EntryStatus::Done => self.steps_done > 0,
@@ -458,7 +458,7 @@ fn entries_trusting(records: &[Record], untrusted: &BTreeSet<String>) -> Vec<Ent
     let undone: Vec<(String, String)> = out
         .iter()
         .filter(|e| {
-            e.action == ActionKind::Restore
+            e.action.is_restore()
                 && e.status == EntryStatus::Done
                 && e.verified == Some(true)
                 && !untrusted.contains(&e.entry)

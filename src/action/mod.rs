@@ -9,13 +9,16 @@ pub mod aws;
 pub mod chain;
 pub mod cloud;
 pub mod credentials;
+mod error;
 pub mod executor;
 mod failure;
 pub mod journal;
+pub mod kinds;
 pub mod plan;
 pub mod rehearsal;
 mod request;
 pub mod restore;
 pub mod runbook;
+pub mod steps;
 
 pub use executor::{ActionError, ActionFailure, Executor, FailureKind, Outcome, Request};

@@ -6,56 +6,62 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::model::{KeyStatus, Principal};
 
-/// Serialised as the command-line verb (`disable-key`), in the journal and JSON alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ActionKind {
-    /// Revoke every ingress and egress rule of a security group.
-    Isolate,
-    /// Revoke one rule.
-    Revoke,
-    /// Move a network interface (or every interface of an instance) to an isolation group.
-    Contain,
-    Archive,
-    Unarchive,
-    /// Deactivate an IAM access key.
-    DisableKey,
-    /// Put an inline deny-all policy on an IAM user.
-    DenyUser,
-    /// Deny a role's sessions issued before now (`AWSRevokeOlderSessions`).
-    RevokeSessions,
-    /// Undo a journalled action.
-    Restore,
-}
+/// Which action: its command-line verb (`disable-key`), as the journal and JSON name it. What
+/// each action is and does is its entry in the registry (`action::kinds`); a verb a newer
+/// secdash wrote reads here too, and is known to none.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActionKind(&'static str);
 
 impl ActionKind {
-    pub fn verb(self) -> &'static str {
-        match self {
-            ActionKind::Isolate => "isolate",
-            ActionKind::Revoke => "revoke",
-            ActionKind::Contain => "contain",
-            ActionKind::Archive => "archive",
-            ActionKind::Unarchive => "unarchive",
-            ActionKind::DisableKey => "disable-key",
-            ActionKind::DenyUser => "deny-user",
-            ActionKind::RevokeSessions => "revoke-sessions",
-            ActionKind::Restore => "restore",
-        }
+    /// The kind of this verb (the registry's entries name theirs so).
+    pub fn named(verb: &str) -> ActionKind {
+        ActionKind(intern(verb))
     }
 
-    /// Destructive actions ask the operator to type the resource id: they cut traffic or
-    /// stop a principal working.
-    pub fn destructive(self) -> bool {
-        matches!(
-            self,
-            ActionKind::Isolate
-                | ActionKind::Revoke
-                | ActionKind::Contain
-                | ActionKind::DisableKey
-                | ActionKind::DenyUser
-                | ActionKind::RevokeSessions
-        )
+    pub fn verb(self) -> &'static str {
+        self.0
     }
+
+    /// A restore undoes journalled actions: the journal and the executor treat it apart.
+    pub fn is_restore(self) -> bool {
+        self.0 == "restore"
+    }
+}
+
+impl std::fmt::Debug for ActionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl Serialize for ActionKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ActionKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ActionKind, D::Error> {
+        let verb = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(ActionKind::named(&verb))
+    }
+}
+
+/// Each verb's text kept once for the process: a kind is a copyable name however many
+/// journal records name it (the verbs are the registry's, and a few a newer secdash wrote).
+fn intern(verb: &str) -> &'static str {
+    static VERBS: std::sync::OnceLock<std::sync::Mutex<Vec<&'static str>>> =
+        std::sync::OnceLock::new();
+    let verbs = VERBS.get_or_init(Default::default);
+    let Ok(mut verbs) = verbs.lock() else {
+        return "unknown";
+    };
+    if let Some(v) = verbs.iter().find(|v| **v == verb) {
+        return v;
+    }
+    let v: &'static str = Box::leak(verb.to_string().into_boxed_str());
+    verbs.push(v);
+    v
 }
 
 /// A rule as it can be re-authorised exactly: protocol, ports, one peer, description.
@@ -413,121 +419,16 @@ impl Plan {
         found.sort_by_key(|(risk, _)| std::cmp::Reverse(*risk));
         found.into_iter().map(|(_, t)| t).collect()
     }
-
-    /// The operator types the target's id: the action cuts traffic, or it re-opens a risky
-    /// rule. Otherwise y/N.
-    pub fn needs_typed_id(&self) -> bool {
-        self.action.destructive() || !self.risks().is_empty()
-    }
 }
 
 pub const CONTAIN_TAG: &str = "secdash:contained";
 
-pub fn isolate(group_id: &str, vpc_id: Option<String>, rules: &[RuleSpec], region: &str) -> Plan {
-    let mut steps = Vec::new();
-    if !rules.is_empty() {
-        steps.push(Step::RevokeRules {
-            group_id: group_id.to_string(),
-            rules: rules.to_vec(),
-        });
-    }
-    Plan {
-        action: ActionKind::Isolate,
-        region: region.to_string(),
-        target: group_id.to_string(),
-        before: Before::Group {
-            group_id: group_id.to_string(),
-            vpc_id,
-            rules: rules.to_vec(),
-        },
-        steps,
-        notes: vec![
-            "Revoking rules does not cut connections that are already tracked; contain the interfaces to cut them."
-                .to_string(),
-        ],
-        dry_run: None,
-        subject: None,
-        account: None,
-    }
-}
-
-pub fn revoke(
-    group_id: &str,
-    vpc_id: Option<String>,
-    rules: &[RuleSpec],
-    rule_id: &str,
-    region: &str,
-) -> Option<Plan> {
-    let rule = rules
-        .iter()
-        .find(|r| r.rule_id.as_deref() == Some(rule_id))?;
-    Some(Plan {
-        action: ActionKind::Revoke,
-        region: region.to_string(),
-        target: group_id.to_string(),
-        before: Before::Group {
-            group_id: group_id.to_string(),
-            vpc_id,
-            rules: vec![rule.clone()],
-        },
-        steps: vec![Step::RevokeRules {
-            group_id: group_id.to_string(),
-            rules: vec![rule.clone()],
-        }],
-        notes: vec![
-            "Connections already tracked through this rule stay open until they end.".to_string(),
-        ],
-        dry_run: None,
-        subject: None,
-        account: None,
-    })
-}
-
-mod contain;
-pub use contain::{contain, isolation_group_name, roll_forward, rolls_forward, temp_group_name};
-
-pub fn archive(
-    detector_id: &str,
-    finding_id: &str,
-    archived_now: bool,
-    region: &str,
-    archive: bool,
-) -> Plan {
-    let step = if archive {
-        Step::ArchiveFindings {
-            detector_id: detector_id.to_string(),
-            finding_ids: vec![finding_id.to_string()],
-        }
-    } else {
-        Step::UnarchiveFindings {
-            detector_id: detector_id.to_string(),
-            finding_ids: vec![finding_id.to_string()],
-        }
-    };
-    Plan {
-        action: if archive {
-            ActionKind::Archive
-        } else {
-            ActionKind::Unarchive
-        },
-        region: region.to_string(),
-        target: finding_id.to_string(),
-        before: Before::Finding {
-            detector_id: detector_id.to_string(),
-            finding_id: finding_id.to_string(),
-            archived: archived_now,
-        },
-        steps: vec![step],
-        notes: vec![],
-        dry_run: None,
-        subject: None,
-        account: None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::kinds::contain::plan as contain;
+    use crate::action::kinds::isolate::plan as isolate;
+    use crate::action::kinds::revoke::plan as revoke;
     use crate::action::restore::{Current, restore};
 
     fn rule(id: &str, dir: Direction, port: i32, cidr: &str, desc: &str) -> RuleSpec {
@@ -610,6 +511,7 @@ mod tests {
         );
         // Restore puts the interface back on its groups, whatever step was reached.
         let r = restore(
+            ActionKind::named("restore"),
             "e2",
             &p,
             &Current::Interfaces(vec![("eni-1".into(), vec!["sg-iso".into()])]),

@@ -341,32 +341,14 @@ mod tests {
         let e = executor(dir.path(), &world, false);
         let key = |w: &SharedWorld| w.lock().iam.access_key(LEAKED_KEY).unwrap().status;
 
-        let done = run(
-            &e,
-            Request::DisableKey {
-                access_key_id: LEAKED_KEY.into(),
-            },
-        )
-        .unwrap();
+        let done = run(&e, Request::of("disable-key", LEAKED_KEY).unwrap()).unwrap();
         assert!(done.verified, "{}", done.message);
         assert_eq!(key(&world), KeyStatus::Inactive);
-        run(
-            &e,
-            Request::Restore {
-                what: LEAKED_KEY.into(),
-            },
-        )
-        .unwrap();
+        run(&e, Request::of("restore", LEAKED_KEY).unwrap()).unwrap();
         assert_eq!(key(&world), KeyStatus::Active);
 
         let user = Principal::User(CI_USER.into());
-        run(
-            &e,
-            Request::DenyUser {
-                user: CI_USER.into(),
-            },
-        )
-        .unwrap();
+        run(&e, Request::of("deny-user", CI_USER).unwrap()).unwrap();
         assert!(
             world
                 .lock()
@@ -374,13 +356,7 @@ mod tests {
                 .inline_policy(&user, "secdash-deny-all-INC-9")
                 .is_some()
         );
-        run(
-            &e,
-            Request::Restore {
-                what: CI_USER.into(),
-            },
-        )
-        .unwrap();
+        run(&e, Request::of("restore", CI_USER).unwrap()).unwrap();
         assert!(
             world
                 .lock()
@@ -390,12 +366,12 @@ mod tests {
         );
 
         let role = "studyai-dev-ec2-role";
-        run(&e, Request::RevokeSessions { role: role.into() }).unwrap();
-        let early = run(&e, Request::Restore { what: role.into() }).unwrap_err();
+        run(&e, Request::of("revoke-sessions", role).unwrap()).unwrap();
+        let early = run(&e, Request::of("restore", role).unwrap()).unwrap_err();
         assert!(early.to_string().contains("must stay until"), "{early}");
         let forced = executor(dir.path(), &world, true);
         assert!(
-            run(&forced, Request::Restore { what: role.into() })
+            run(&forced, Request::of("restore", role).unwrap())
                 .unwrap()
                 .verified
         );
@@ -410,9 +386,11 @@ mod tests {
 
         let linked = run(
             &e,
-            Request::RevokeSessions {
-                role: "AWSServiceRoleForAmazonSageMakerNotebooks".into(),
-            },
+            Request::of(
+                "revoke-sessions",
+                "AWSServiceRoleForAmazonSageMakerNotebooks",
+            )
+            .unwrap(),
         )
         .unwrap_err();
         assert!(linked.to_string().contains("service-linked"), "{linked}");
@@ -436,9 +414,7 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        let disable = Request::DisableKey {
-            access_key_id: LEAKED_KEY.into(),
-        };
+        let disable = Request::of("disable-key", LEAKED_KEY).unwrap();
         let plan = rt.block_on(dev.plan(&disable)).unwrap();
         assert_eq!(plan.account_shown(None), "dev (111111111111)");
         let refused = rt.block_on(prod.execute(&plan)).unwrap_err().to_string();
@@ -455,14 +431,9 @@ mod tests {
         let done = rt.block_on(dev.execute(&plan)).unwrap();
         // The same key id named in another account is another key: nothing journalled there,
         // and dev's entry stays in effect.
-        let there = run(
-            &prod,
-            Request::Restore {
-                what: LEAKED_KEY.into(),
-            },
-        )
-        .unwrap_err()
-        .to_string();
+        let there = run(&prod, Request::of("restore", LEAKED_KEY).unwrap())
+            .unwrap_err()
+            .to_string();
         assert!(
             there.contains("no journal entry or journalled resource"),
             "{there}"
@@ -471,9 +442,7 @@ mod tests {
             world.lock().iam.access_key(LEAKED_KEY).unwrap().status,
             KeyStatus::Inactive
         );
-        let restore = Request::Restore {
-            what: done.entry.clone(),
-        };
+        let restore = Request::of("restore", &done.entry).unwrap();
         for elsewhere in [&prod, &executor(dir.path(), &world, false)] {
             let refused = run(elsewhere, restore.clone()).unwrap_err().to_string();
             assert!(

@@ -1,54 +1,37 @@
-//! What an operator asks an action of.
+//! What an operator asks for: an action of the registry, and its typed target.
 
+use super::kinds::{self, Target};
 use super::plan::ActionKind;
 
-/// What an operator asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    Isolate {
-        group_id: String,
-    },
-    Revoke {
-        group_id: String,
-        rule_id: String,
-    },
-    Contain {
-        target: String,
-    },
-    Archive {
-        finding_id: String,
-    },
-    Unarchive {
-        finding_id: String,
-    },
-    DisableKey {
-        access_key_id: String,
-    },
-    DenyUser {
-        user: String,
-    },
-    /// A role's name or ARN.
-    RevokeSessions {
-        role: String,
-    },
-    /// A journal entry id, or a resource id (undoes every change still in effect on it).
-    Restore {
-        what: String,
-    },
+pub struct Request {
+    pub kind: ActionKind,
+    pub target: Target,
 }
 
 impl Request {
-    pub fn kind(&self) -> ActionKind {
-        match self {
-            Request::Isolate { .. } => ActionKind::Isolate,
-            Request::Revoke { .. } => ActionKind::Revoke,
-            Request::Contain { .. } => ActionKind::Contain,
-            Request::Archive { .. } => ActionKind::Archive,
-            Request::Unarchive { .. } => ActionKind::Unarchive,
-            Request::DisableKey { .. } => ActionKind::DisableKey,
-            Request::DenyUser { .. } => ActionKind::DenyUser,
-            Request::RevokeSessions { .. } => ActionKind::RevokeSessions,
-            Request::Restore { .. } => ActionKind::Restore,
-        }
+    pub fn new(kind: ActionKind, target: Target) -> Request {
+        Request { kind, target }
+    }
+
+    /// The restore of a journal entry, or of every change still in effect on a resource.
+    pub fn restore(what: &str) -> Request {
+        let (kind, target) = kinds::restore_of(what);
+        Request { kind, target }
+    }
+
+    /// The request a verb of the registry makes of one id (as a finding's subject names it);
+    /// `None` for a verb it does not know.
+    pub fn of(verb: &str, id: &str) -> Option<Request> {
+        let spec = kinds::by_verb(verb)?;
+        Some(Request {
+            kind: spec.kind(),
+            target: spec.target_of_subject(id),
+        })
+    }
+
+    /// The verb and id, as a person would type them.
+    pub fn words(&self) -> String {
+        format!("{} {}", self.kind.verb(), self.target.id())
     }
 }

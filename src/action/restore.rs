@@ -172,7 +172,7 @@ pub fn original(chain: &[&Plan]) -> Option<Original> {
 }
 
 /// Undoes one journalled plan from its before-state (see `restore_chain`).
-pub fn restore(entry: &str, original: &Plan, current: &Current) -> Plan {
+pub fn restore(kind: ActionKind, entry: &str, original: &Plan, current: &Current) -> Plan {
     let leftovers = Leftovers {
         tagged: match &original.before {
             Before::Interfaces { interfaces } => interfaces
@@ -183,13 +183,18 @@ pub fn restore(entry: &str, original: &Plan, current: &Current) -> Plan {
         },
         temp_groups: vec![],
     };
-    restore_chain(&[(entry, original)], current, &leftovers)
+    restore_chain(kind, &[(entry, original)], current, &leftovers)
 }
 
 /// Undoes a chain of journalled plans (oldest first) from their merged before-state, whatever
 /// step each reached: only what differs from it is changed, so running it twice changes
 /// nothing the second time; a temporary all-open group left behind is deleted.
-pub fn restore_chain(chain: &[(&str, &Plan)], current: &Current, leftovers: &Leftovers) -> Plan {
+pub fn restore_chain(
+    kind: ActionKind,
+    chain: &[(&str, &Plan)],
+    current: &Current,
+    leftovers: &Leftovers,
+) -> Plan {
     let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
     let mut steps = Vec::new();
     match (original(&plans), current) {
@@ -334,7 +339,7 @@ pub fn restore_chain(chain: &[(&str, &Plan)], current: &Current, leftovers: &Lef
     }
     let first = plans.first();
     Plan {
-        action: ActionKind::Restore,
+        action: kind,
         region: first.map(|p| p.region.clone()).unwrap_or_default(),
         target: first.map(|p| p.target.clone()).unwrap_or_default(),
         before: Before::Entries {
@@ -351,7 +356,13 @@ pub fn restore_chain(chain: &[(&str, &Plan)], current: &Current, leftovers: &Lef
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::action::plan::{archive, isolate};
+    use crate::action::kinds::archive::plan as archive;
+    use crate::action::kinds::isolate::plan as isolate;
+    use crate::action::kinds::{ActionSpec, Restore};
+
+    fn restore_kind() -> ActionKind {
+        Restore.kind()
+    }
     use crate::model::{Direction, Peer};
 
     fn rule(id: &str, dir: Direction, port: i32, cidr: &str, desc: &str) -> RuleSpec {
@@ -387,14 +398,14 @@ mod tests {
             rule_id: Some("sgr-99".into()),
             ..rules()[2].clone()
         }];
-        let p = restore("e1", &original, &Current::Rules(now));
+        let p = restore(restore_kind(), "e1", &original, &Current::Rules(now));
         let Step::AuthorizeRules { rules: r, .. } = &p.steps[0] else {
             panic!()
         };
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].description, "SSH", "descriptions come back too");
         // Run again after it worked: nothing to do.
-        let p = restore("e1", &original, &Current::Rules(rules()));
+        let p = restore(restore_kind(), "e1", &original, &Current::Rules(rules()));
         assert!(p.steps.is_empty());
         assert!(p.notes[0].starts_with("Nothing to restore"));
     }
@@ -402,10 +413,10 @@ mod tests {
     #[test]
     fn restore_of_an_archive_unarchives() {
         let p = archive("d", "f", false, "r", true);
-        let r = restore("e3", &p, &Current::Archived(true));
+        let r = restore(restore_kind(), "e3", &p, &Current::Archived(true));
         assert!(matches!(r.steps[0], Step::UnarchiveFindings { .. }));
         assert!(
-            restore("e3", &p, &Current::Archived(false))
+            restore(restore_kind(), "e3", &p, &Current::Archived(false))
                 .steps
                 .is_empty()
         );
@@ -415,9 +426,10 @@ mod tests {
     fn a_chain_is_restored_to_what_was_there_before_the_first() {
         // Two revokes, then an isolation of what was left: every rule comes back.
         let all = rules();
-        let first = crate::action::plan::revoke("sg-1", None, &all, "sgr-1", "r").unwrap();
+        let first = crate::action::kinds::revoke::plan("sg-1", None, &all, "sgr-1", "r").unwrap();
         let second = isolate("sg-1", None, &all[1..], "r");
         let p = restore_chain(
+            restore_kind(),
             &[("e1", &first), ("e2", &second)],
             &Current::Rules(vec![]),
             &Leftovers::default(),

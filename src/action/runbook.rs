@@ -338,8 +338,7 @@ fn isolation_groups(entries: &[&Entry]) -> Vec<(String, String)> {
 }
 
 fn is_credential(a: crate::action::plan::ActionKind) -> bool {
-    use crate::action::plan::ActionKind::*;
-    matches!(a, DisableKey | DenyUser | RevokeSessions)
+    super::kinds::spec(a).is_some_and(|s| s.credential())
 }
 
 /// The incident report: the steps, the CloudTrail highlights and who called from where, the
@@ -700,10 +699,10 @@ mod tests {
                 actor: Default::default(),
             };
         let deny = plan::Plan {
-            action: ActionKind::DisableKey,
-            ..plan::isolate("AKIA1", None, &[], "r")
+            action: ActionKind::named("disable-key"),
+            ..crate::action::kinds::isolate::plan("AKIA1", None, &[], "r")
         };
-        let contain = plan::contain(
+        let contain = crate::action::kinds::contain::plan(
             "eni-1",
             &[InterfaceBefore {
                 interface_id: "eni-1".into(),
@@ -715,8 +714,20 @@ mod tests {
             "r",
         );
         let entries = vec![
-            entry("e1", ActionKind::DisableKey, "AKIA1", deny, Some("r1")),
-            entry("e2", ActionKind::Contain, "eni-1", contain, Some("r2")),
+            entry(
+                "e1",
+                ActionKind::named("disable-key"),
+                "AKIA1",
+                deny,
+                Some("r1"),
+            ),
+            entry(
+                "e2",
+                ActionKind::named("contain"),
+                "eni-1",
+                contain,
+                Some("r2"),
+            ),
         ];
         let report = report_markdown(&Runbook::new("INC-8", t), &entries, &[], t);
         let credentials = report.split("## Credentials contained").nth(1).unwrap();

@@ -3,6 +3,7 @@
 
 use super::{AppState, Effect, Flash};
 use crate::action::Request;
+use crate::action::kinds::{self, Row};
 use crate::action::plan::Plan;
 use crate::config::keymap::Action;
 use crate::model::PaneId;
@@ -34,7 +35,7 @@ pub struct Confirm {
 impl Confirm {
     pub fn new(plan: Plan) -> Confirm {
         Confirm {
-            typed: plan.needs_typed_id(),
+            typed: crate::action::kinds::needs_typed_id(&plan),
             risks: plan.risks(),
             plan,
             input: String::new(),
@@ -55,92 +56,64 @@ pub fn selected_account(state: &AppState) -> crate::model::RowAccount {
     }
 }
 
-/// The request an action key makes of the selected row, and the region and account it is in.
+/// The selected row as the actions see it, with its region and account.
+fn selected_row(state: &AppState) -> Option<(Row<'_>, String, crate::model::RowAccount)> {
+    let row = state.selected_row()?;
+    let i = row.item as usize;
+    Some(match state.focus {
+        PaneId::SecurityGroups => {
+            let g = state.security_groups()?.groups.get(i)?;
+            let rule = row.rule().and_then(|r| g.rules.get(r as usize));
+            (
+                Row::Group { group: g, rule },
+                g.region.to_string(),
+                g.account.clone(),
+            )
+        }
+        PaneId::Findings => {
+            let f = state.findings()?.findings.get(i)?;
+            (Row::Finding(f), f.region.to_string(), f.account.clone())
+        }
+        _ => (Row::Other, String::new(), None),
+    })
+}
+
+/// The request an action key makes of the selected row, and the region and account it is in:
+/// the registry's action answering the key on that row.
 pub fn request_for(
     state: &AppState,
     action: Action,
 ) -> Result<(Request, String, crate::model::RowAccount), String> {
-    let row = state.selected_row().ok_or("select a row first")?;
-    let i = row.item as usize;
-    match (state.focus, action) {
-        (PaneId::SecurityGroups, Action::Isolate | Action::RevokeRule | Action::Restore) => {
-            let g = state
-                .security_groups()
-                .and_then(|d| d.groups.get(i))
-                .ok_or("the group is gone; refresh")?;
-            let request = match action {
-                Action::Isolate => Request::Isolate {
-                    group_id: g.id.to_string(),
-                },
-                Action::RevokeRule => {
-                    let rule = row
-                        .rule()
-                        .and_then(|r| g.rules.get(r as usize))
-                        .ok_or("select a rule")?;
-                    let rule_id = rule
-                        .id
-                        .clone()
-                        .ok_or("this rule has no id to revoke it by")?;
-                    Request::Revoke {
-                        group_id: g.id.to_string(),
-                        rule_id: rule_id.to_string(),
-                    }
-                }
-                _ => Request::Restore {
-                    what: g.id.to_string(),
-                },
-            };
-            Ok((request, g.region.to_string(), g.account.clone()))
-        }
-        (PaneId::Findings, Action::Archive | Action::Contain | Action::Restore) => {
-            let f = state
-                .findings()
-                .and_then(|d| d.findings.get(i))
-                .ok_or("the finding is gone; refresh")?;
-            let request = match action {
-                Action::Archive if f.archived => Request::Unarchive {
-                    finding_id: f.id.clone(),
-                },
-                Action::Archive => Request::Archive {
-                    finding_id: f.id.clone(),
-                },
-                Action::Contain
-                    if f.resource.starts_with("i-") || f.resource.starts_with("eni-") =>
-                {
-                    Request::Contain {
-                        target: f.resource.to_string(),
-                    }
-                }
-                Action::Contain => {
-                    return Err(if f.named_subjects().is_empty() {
-                        format!(
-                            "{} is not an instance or network interface to contain",
-                            f.resource
-                        )
-                    } else {
-                        format!(
-                            "{} is not an instance: press e for what the finding names, and c there contains each",
-                            f.resource
-                        )
-                    });
-                }
-                _ => Request::Restore { what: f.id.clone() },
-            };
-            Ok((request, f.region.to_string(), f.account.clone()))
-        }
-        (pane, action) => Err(format!(
+    let Action::Act(intent) = action else {
+        return Err(format!("{} is not an action", action.description()));
+    };
+    let (row, region, account) = selected_row(state).ok_or("select a row first")?;
+    match kinds::for_row(intent.spec(), row)? {
+        Some((kind, target)) => Ok((Request::new(kind, target), region, account)),
+        None => Err(format!(
             "{} works in {}",
             action.description(),
-            match action {
-                Action::Isolate | Action::RevokeRule => "the security groups pane",
-                Action::Archive | Action::Contain => "the findings pane",
-                _ => match pane {
-                    PaneId::Endpoints | PaneId::Checklist => "the security groups or findings pane",
-                    _ => "this pane",
-                },
-            }
+            where_it_works(intent.spec())
         )),
     }
+}
+
+/// The panes whose rows an intent's actions take, in words.
+fn where_it_works(intent: &kinds::Intent) -> String {
+    let mut panes: Vec<PaneId> = Vec::new();
+    for s in kinds::REGISTRY
+        .iter()
+        .filter(|s| s.intent() == Some(intent))
+    {
+        for p in s.rows() {
+            if !panes.contains(p) {
+                panes.push(*p);
+            }
+        }
+    }
+    panes.sort();
+    let words: Vec<String> = panes.iter().map(|p| p.key().replace('_', " ")).collect();
+    format!("the {} pane", words.join(" or "))
 }
 
 /// Asks the executor for a plan, unless actions are off or one is under way.
@@ -185,7 +158,7 @@ pub(super) fn request_action(
         state.flash = Some(Flash::refused(format!("wait: {busy}"), state.now));
         return vec![];
     }
-    state.busy = Some(format!("planning {}…", request.kind().verb()));
+    state.busy = Some(format!("planning {}…", request.kind.verb()));
     vec![Effect::Plan {
         request,
         region,

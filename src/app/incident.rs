@@ -6,7 +6,6 @@
 use super::{AppState, Effect, Flash, Overlay, set_filter_of};
 use crate::action::Request;
 use crate::action::journal::Entry;
-use crate::action::plan::ActionKind;
 use crate::action::runbook::{Runbook, StepStatus};
 use crate::config::keymap::Action;
 use crate::model::PaneId;
@@ -55,20 +54,6 @@ pub fn pane_of(step: &str) -> Option<PaneId> {
     }
 }
 
-/// The pane an action's resource is shown in.
-fn pane_of_action(kind: ActionKind) -> PaneId {
-    match kind {
-        ActionKind::Isolate | ActionKind::Revoke | ActionKind::Restore => PaneId::SecurityGroups,
-        // Credentials are reached from the findings that name them.
-        ActionKind::Contain
-        | ActionKind::Archive
-        | ActionKind::Unarchive
-        | ActionKind::DisableKey
-        | ActionKind::DenyUser
-        | ActionKind::RevokeSessions => PaneId::Findings,
-    }
-}
-
 /// The steps as shown: the runbook's, or a fresh one's when none was started yet.
 pub fn steps(state: &AppState) -> Runbook {
     state
@@ -86,7 +71,7 @@ fn rows(state: &AppState) -> usize {
 /// The journal as read again: this incident's actions, the badges of what is still in effect,
 /// and (against AWS) what the header flags.
 pub(super) fn journal_read(state: &mut AppState, journal: crate::action::journal::Journalled) {
-    use crate::action::plan::{ActionKind, Before};
+    use crate::action::plan::Before;
     if state.context.source == crate::source::SourceKind::Aws || state.context.rehearsal {
         state.context.unfinished = journal
             .entries
@@ -103,24 +88,18 @@ pub(super) fn journal_read(state: &mut AppState, journal: crate::action::journal
     }
     state.changes.clear();
     for e in journal.entries.iter().filter(|e| e.in_effect()) {
-        let what = match e.action {
-            ActionKind::Isolate => "isolated",
-            ActionKind::Revoke => "rule revoked",
-            ActionKind::Contain => "contained",
-            ActionKind::Archive => "archived",
-            ActionKind::DisableKey => "key disabled",
-            ActionKind::DenyUser => "denied",
-            ActionKind::RevokeSessions => "sessions revoked",
-            ActionKind::Unarchive | ActionKind::Restore => continue,
+        let Some(spec) = crate::action::kinds::spec(e.action) else {
+            continue;
         };
         // A failed action is not what it set out to be: its badge says so.
         let failed;
-        let what = match e.status {
-            crate::action::journal::EntryStatus::Failed => {
+        let what = match (e.status, spec.badge()) {
+            (_, None) => continue,
+            (crate::action::journal::EntryStatus::Failed, _) => {
                 failed = format!("{} failed", e.action.verb());
                 failed.as_str()
             }
-            _ => what,
+            (_, Some(badge)) => badge,
         };
         let badge = format!("{what} · {} · {}", e.incident, e.time.format("%H:%M"));
         let mut ids = vec![e.target.clone()];
@@ -262,7 +241,8 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
         (Some(Action::Open), _) => {
             if let Some(e) = &entry {
                 // The action's resource, in its pane, the cursor on it.
-                let pane = pane_of_action(e.action);
+                let pane =
+                    crate::action::kinds::spec(e.action).map_or(PaneId::Findings, |s| s.pane());
                 state.overlay = Overlay::None;
                 state.focus = pane;
                 set_filter_of(state, pane, e.target.clone());
@@ -292,7 +272,7 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
             }
             vec![]
         }
-        (Some(Action::Restore), _) => {
+        (Some(Action::Act(i)), _) if i.spec().name == "restore" => {
             let Some(e) = entry else {
                 state.flash = Some(Flash::refused(
                     "select one of the incident's actions below the steps to restore it",
@@ -302,9 +282,7 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
             };
             super::actions::request_action(
                 state,
-                Request::Restore {
-                    what: e.entry.clone(),
-                },
+                Request::restore(&e.entry),
                 e.region.clone(),
                 e.plan.as_ref().and_then(|p| p.account.as_ref()),
             )

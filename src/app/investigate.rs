@@ -5,7 +5,7 @@
 use super::timeline::timeline_of;
 use super::{AppState, Effect, Flash, Overlay, set_filter_of};
 use crate::action::Request;
-use crate::action::plan::ActionKind;
+use crate::action::kinds;
 use crate::config::keymap::Action;
 use crate::model::{Finding, FindingSubject, PaneId, SubjectKind};
 use crate::trail::Subject;
@@ -27,50 +27,31 @@ pub struct SubjectsView {
 
 /// The containment that fits a subject, or why there is none.
 pub fn containment(s: &FindingSubject) -> Result<Request, String> {
-    Ok(match s.kind {
-        SubjectKind::AccessKey if s.is_session_key() => {
-            return Err(format!(
-                "{} is a role's session key: it cannot be deactivated; revoke the role's sessions instead",
-                s.id
-            ));
-        }
-        SubjectKind::AccessKey => Request::DisableKey {
-            access_key_id: s.id.to_string(),
-        },
-        SubjectKind::User => Request::DenyUser {
-            user: s.id.to_string(),
-        },
-        SubjectKind::Role => Request::RevokeSessions {
-            role: s.id.to_string(),
-        },
-        SubjectKind::Instance | SubjectKind::NetworkInterface => Request::Contain {
-            target: s.id.to_string(),
-        },
-        SubjectKind::SecurityGroup => Request::Isolate {
-            group_id: s.id.to_string(),
-        },
-        SubjectKind::Bucket | SubjectKind::Endpoint => {
-            return Err(format!(
-                "secdash has no containment for a {}: open its timeline (t) to see who used it",
-                s.kind.label()
-            ));
-        }
-    })
+    if s.kind == SubjectKind::AccessKey && s.is_session_key() {
+        return Err(format!(
+            "{} is a role's session key: it cannot be deactivated; revoke the role's sessions instead",
+            s.id
+        ));
+    }
+    let (kind, _) = kinds::containing(s.kind).ok_or_else(|| {
+        format!(
+            "secdash has no containment for a {}: open its timeline (t) to see who used it",
+            s.kind.label()
+        )
+    })?;
+    let spec = kinds::spec(kind).ok_or("no such action")?;
+    Ok(Request::new(kind, spec.target_of_subject(&s.id)))
 }
 
 /// What the containment key does to a subject, in words, for the list.
-pub fn containment_label(s: &FindingSubject) -> &'static str {
-    match containment(s) {
-        Ok(r) => match r.kind() {
-            ActionKind::DisableKey => "c: disable the key",
-            ActionKind::DenyUser => "c: deny it everything",
-            ActionKind::RevokeSessions => "c: revoke its sessions",
-            ActionKind::Contain => "c: contain it",
-            ActionKind::Isolate => "c: isolate the group",
-            _ => "",
-        },
-        Err(_) if s.is_session_key() => "a session key: revoke its role's sessions",
-        Err(_) => "",
+pub fn containment_label(state: &AppState, s: &FindingSubject) -> String {
+    let key = state.keymap.label(Action::intent("contain"));
+    match kinds::containing(s.kind) {
+        _ if s.kind == SubjectKind::AccessKey && s.is_session_key() => {
+            "a session key: revoke its role's sessions".to_string()
+        }
+        Some((_, words)) => format!("{key}: {words}"),
+        None => String::new(),
     }
 }
 
@@ -129,24 +110,12 @@ pub fn incident_subjects(state: &AppState) -> Vec<FindingSubject> {
         .map(|d| d.findings.as_slice())
         .unwrap_or(&[]);
     for e in &state.incident.entries {
-        let kind = match e.action {
-            ActionKind::DisableKey => Some(SubjectKind::AccessKey),
-            ActionKind::DenyUser => Some(SubjectKind::User),
-            ActionKind::RevokeSessions => Some(SubjectKind::Role),
-            ActionKind::Isolate | ActionKind::Revoke => Some(SubjectKind::SecurityGroup),
-            ActionKind::Contain if e.target.starts_with("eni-") => {
-                Some(SubjectKind::NetworkInterface)
-            }
-            ActionKind::Contain => Some(SubjectKind::Instance),
-            ActionKind::Archive | ActionKind::Unarchive => {
-                if let Some(f) = findings.iter().find(|f| f.id == e.target) {
-                    f.named_subjects().into_iter().for_each(&mut push);
-                }
-                None
-            }
-            ActionKind::Restore => None,
-        };
-        if let Some(kind) = kind {
+        // An archived finding's subjects are what it names.
+        if let Some(f) = findings.iter().find(|f| f.id == e.target) {
+            f.named_subjects().into_iter().for_each(&mut push);
+            continue;
+        }
+        if let Some(kind) = kinds::spec(e.action).and_then(|s| s.target_subject(&e.target)) {
             push(FindingSubject::new(kind, e.target.clone()));
         }
     }
@@ -251,7 +220,7 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
                 Overlay::Subjects,
             );
         }
-        (Some(Action::Contain | Action::Isolate), _) => {
+        (Some(Action::Act(i)), _) if matches!(i.spec().name, "contain" | "isolate") => {
             let Some(s) = subject else { return vec![] };
             return match containment(&s) {
                 Ok(request) => {
@@ -263,11 +232,11 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
                 }
             };
         }
-        (Some(Action::Restore), _) => {
+        (Some(Action::Act(i)), _) if i.spec().name == "restore" => {
             let Some(s) = subject else { return vec![] };
             return super::actions::request_action(
                 state,
-                Request::Restore { what: s.id.into() },
+                Request::restore(&s.id),
                 region,
                 account.as_deref(),
             );

@@ -189,11 +189,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             state.flash = Some(Flash::info(text, state.now));
             return vec![Effect::ShowArchived(state.show_archived)];
         }
-        Action::Isolate
-        | Action::RevokeRule
-        | Action::Contain
-        | Action::Archive
-        | Action::Restore => match actions::request_for(state, action) {
+        Action::Act(_) => match actions::request_for(state, action) {
             Ok((request, region, account)) => {
                 return super::actions::request_action(state, request, region, account.as_deref());
             }

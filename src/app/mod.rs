@@ -479,22 +479,12 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     } else {
                         Flash::error(text, state.now)
                     });
-                    use crate::action::plan::ActionKind;
-                    match report.action {
-                        ActionKind::Archive
-                        | ActionKind::Unarchive
-                        | ActionKind::DisableKey
-                        | ActionKind::DenyUser
-                        | ActionKind::RevokeSessions => {
-                            vec![Effect::Refresh(PaneId::Findings)]
-                        }
-                        ActionKind::Isolate | ActionKind::Revoke | ActionKind::Contain => {
-                            vec![Effect::Refresh(PaneId::SecurityGroups)]
-                        }
-                        ActionKind::Restore => {
-                            PaneId::ALL.into_iter().map(Effect::Refresh).collect()
-                        }
-                    }
+                    // What its action changed is fetched again.
+                    crate::action::kinds::spec(report.action)
+                        .map_or(&PaneId::ALL[..], |s| s.refresh())
+                        .iter()
+                        .map(|p| Effect::Refresh(*p))
+                        .collect()
                 }
                 Err(e) => {
                     state.flash = Some(Flash::error(e.message, state.now));

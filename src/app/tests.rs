@@ -278,7 +278,7 @@ fn api_calls_are_summed_over_panes() {
 mod actions_flow {
     use super::*;
     use crate::action::Request;
-    use crate::action::plan::{self, ActionKind};
+    use crate::action::plan::ActionKind;
     use crate::source::SourceKind;
 
     fn aws_state() -> AppState {
@@ -288,7 +288,7 @@ mod actions_flow {
     }
 
     fn isolate_plan(group: &str) -> crate::action::plan::Plan {
-        plan::isolate(group, None, &[], "ap-southeast-1")
+        crate::action::kinds::isolate::plan(group, None, &[], "ap-southeast-1")
     }
 
     #[test]
@@ -310,7 +310,7 @@ mod actions_flow {
         assert_eq!(
             effects,
             vec![Effect::Plan {
-                request: Request::Isolate { group_id: group },
+                request: Request::of("isolate", &group).unwrap(),
                 region: "ap-southeast-1".into(),
                 account: None,
             }]
@@ -353,9 +353,7 @@ mod actions_flow {
         assert_eq!(
             press(&mut s, [key('x')]),
             vec![Effect::Plan {
-                request: Request::Isolate {
-                    group_id: g.id.to_string()
-                },
+                request: Request::of("isolate", &g.id).unwrap(),
                 region: g.region.to_string(),
                 account: g.account.as_deref().cloned(),
             }]
@@ -396,20 +394,21 @@ mod actions_flow {
         let effects = press(&mut s, [key('3'), key('a')]);
         assert!(matches!(
             &effects[..],
-            [Effect::Plan {
-                request: Request::Archive { .. },
-                ..
-            }]
+            [Effect::Plan { request, .. }] if request.kind.verb() == "archive"
         ));
         update(
             &mut s,
-            Msg::Planned(Ok(plan::archive("d", "f", false, "r", true))),
+            Msg::Planned(Ok(crate::action::kinds::archive::plan(
+                "d", "f", false, "r", true,
+            ))),
         );
         assert!(press(&mut s, [key('n')]).is_empty());
         assert!(s.confirm.is_none());
         update(
             &mut s,
-            Msg::Planned(Ok(plan::archive("d", "f", false, "r", true))),
+            Msg::Planned(Ok(crate::action::kinds::archive::plan(
+                "d", "f", false, "r", true,
+            ))),
         );
         assert!(matches!(
             &press(&mut s, [key('y')])[..],
@@ -425,7 +424,7 @@ mod actions_flow {
         assert!(s.flash.as_ref().unwrap().text.contains("not an instance"));
         let effects = press(&mut s, [key('j'), key('j'), key('c')]);
         assert!(
-            matches!(&effects[..], [Effect::Plan { request: Request::Contain { target }, .. }] if target.starts_with("i-")),
+            matches!(&effects[..], [Effect::Plan { request, .. }] if request.kind.verb() == "contain" && request.target.id().starts_with("i-")),
             "{effects:?}"
         );
     }
@@ -440,7 +439,7 @@ mod actions_flow {
                 message: "isolate sg-1: 1 step(s) done, verified".into(),
                 entry: "e1".into(),
                 verified: true,
-                action: ActionKind::Isolate,
+                action: ActionKind::named("isolate"),
             })),
         );
         assert_eq!(effects, vec![Effect::Refresh(PaneId::SecurityGroups)]);
@@ -510,7 +509,7 @@ mod incident_view {
             entry: "e".into(),
             time: t0(),
             incident: incident.into(),
-            action: crate::action::plan::ActionKind::Isolate,
+            action: crate::action::plan::ActionKind::named("isolate"),
             region: "r".into(),
             target: "sg-1".into(),
             status: crate::action::journal::EntryStatus::Done,
@@ -1028,13 +1027,13 @@ mod investigation {
         // c on the key disables it; on the user denies it.
         let effects = press(&mut s, [key('c')]);
         assert!(
-            matches!(&effects[..], [Effect::Plan { request: Request::DisableKey { access_key_id }, .. }] if access_key_id == "AKIA4EXAMPLEDEVOPS01"),
+            matches!(&effects[..], [Effect::Plan { request, .. }] if *request == Request::of("disable-key", "AKIA4EXAMPLEDEVOPS01").unwrap()),
             "{effects:?}"
         );
         s.busy = None;
         let effects = press(&mut s, [key('j'), key('c')]);
         assert!(
-            matches!(&effects[..], [Effect::Plan { request: Request::DenyUser { user }, .. }] if user == "devops-ci"),
+            matches!(&effects[..], [Effect::Plan { request, .. }] if *request == Request::of("deny-user", "devops-ci").unwrap()),
             "{effects:?}"
         );
         // Esc closes; the finding's details list the same subjects.
@@ -1068,7 +1067,7 @@ mod investigation {
         );
         let effects = press(&mut s, [key('j'), key('c')]);
         assert!(
-            matches!(&effects[..], [Effect::Plan { request: Request::RevokeSessions { role }, .. }] if role == "studyai-dev-ec2-role"),
+            matches!(&effects[..], [Effect::Plan { request, .. }] if *request == Request::of("revoke-sessions", "studyai-dev-ec2-role").unwrap()),
             "{effects:?}"
         );
     }

@@ -1,8 +1,19 @@
 //! Key bindings: defaults that follow k9s and vim, patched per action from the config file.
 
+use crate::action::kinds::INTENTS;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
+
+/// An action intent of the registry, by its place in `action::kinds::INTENTS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Intent(u8);
+
+impl Intent {
+    pub fn spec(self) -> &'static crate::action::kinds::Intent {
+        INTENTS[usize::from(self.0)]
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
@@ -26,11 +37,9 @@ pub enum Action {
     RefreshAll,
     Zoom,
     Help,
-    Isolate,
-    RevokeRule,
-    Contain,
-    Archive,
-    Restore,
+    /// A key that asks for an incident-response action on the selected row: one of the action
+    /// registry's intents (`action::kinds::INTENTS`).
+    Act(Intent),
     Incident,
     ToggleArchived,
     Sort,
@@ -48,58 +57,74 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
-        Action::Quit,
-        Action::NextPane,
-        Action::PrevPane,
-        Action::FocusEndpoints,
-        Action::FocusSecurityGroups,
-        Action::FocusFindings,
-        Action::FocusChecklist,
-        Action::Down,
-        Action::Up,
-        Action::PageDown,
-        Action::PageUp,
-        Action::Top,
-        Action::Bottom,
-        Action::Open,
-        Action::Back,
-        Action::Filter,
-        Action::Refresh,
-        Action::RefreshAll,
-        Action::Zoom,
-        Action::Help,
-        Action::Isolate,
-        Action::RevokeRule,
-        Action::Contain,
-        Action::Archive,
-        Action::Restore,
-        Action::Incident,
-        Action::ToggleArchived,
-        Action::Sort,
-        Action::SortReverse,
-        Action::NextMatch,
-        Action::PrevMatch,
-        Action::Command,
-        Action::Window,
-        Action::Copy,
-        Action::Console,
-        Action::Jump,
-        Action::Timeline,
-        Action::Subjects,
-        Action::Matrix,
-    ];
+    /// Every action, in the order the help lists them: the registry's intents after `help`.
+    pub const ALL: [Action; 34 + INTENTS.len()] = {
+        const BEFORE: [Action; 20] = [
+            Action::Quit,
+            Action::NextPane,
+            Action::PrevPane,
+            Action::FocusEndpoints,
+            Action::FocusSecurityGroups,
+            Action::FocusFindings,
+            Action::FocusChecklist,
+            Action::Down,
+            Action::Up,
+            Action::PageDown,
+            Action::PageUp,
+            Action::Top,
+            Action::Bottom,
+            Action::Open,
+            Action::Back,
+            Action::Filter,
+            Action::Refresh,
+            Action::RefreshAll,
+            Action::Zoom,
+            Action::Help,
+        ];
+        const AFTER: [Action; 14] = [
+            Action::Incident,
+            Action::ToggleArchived,
+            Action::Sort,
+            Action::SortReverse,
+            Action::NextMatch,
+            Action::PrevMatch,
+            Action::Command,
+            Action::Window,
+            Action::Copy,
+            Action::Console,
+            Action::Jump,
+            Action::Timeline,
+            Action::Subjects,
+            Action::Matrix,
+        ];
+        let mut all = [Action::Quit; 34 + INTENTS.len()];
+        let mut i = 0;
+        while i < BEFORE.len() {
+            all[i] = BEFORE[i];
+            i += 1;
+        }
+        let mut j = 0;
+        while j < INTENTS.len() {
+            all[BEFORE.len() + j] = Action::Act(Intent(j as u8));
+            j += 1;
+        }
+        let mut k = 0;
+        while k < AFTER.len() {
+            all[BEFORE.len() + INTENTS.len() + k] = AFTER[k];
+            k += 1;
+        }
+        all
+    };
+
+    /// The key of an action intent of the registry, by its `[keys]` name.
+    pub fn intent(name: &str) -> Action {
+        let i = INTENTS.iter().position(|k| k.name == name).unwrap_or(0);
+        Action::Act(Intent(i as u8))
+    }
 
     /// Actions that change AWS: hidden in read-only mode.
     pub fn changes_aws(self) -> bool {
-        matches!(
-            self,
-            Action::Isolate
-                | Action::RevokeRule
-                | Action::Contain
-                | Action::Archive
-                | Action::Restore
-        )
+        matches!(self, Action::Act(_))
     }
 
     /// The name used in the config file's `[keys]` table.
@@ -125,11 +150,7 @@ impl Action {
             Action::RefreshAll => "refresh_all",
             Action::Zoom => "zoom",
             Action::Help => "help",
-            Action::Isolate => "isolate",
-            Action::RevokeRule => "revoke_rule",
-            Action::Contain => "contain",
-            Action::Archive => "archive",
-            Action::Restore => "restore",
+            Action::Act(i) => i.spec().name,
             Action::Incident => "incident",
             Action::ToggleArchived => "toggle_archived",
             Action::Sort => "sort",
@@ -170,11 +191,7 @@ impl Action {
             Action::RefreshAll => "refresh every pane",
             Action::Zoom => "zoom the focused pane",
             Action::Help => "this help",
-            Action::Isolate => "isolate the group",
-            Action::RevokeRule => "revoke the rule",
-            Action::Contain => "contain the instance",
-            Action::Archive => "archive or unarchive",
-            Action::Restore => "restore the resource",
+            Action::Act(i) => i.spec().help,
             Action::Incident => "incident view",
             Action::ToggleArchived => "archived findings too",
             Action::Sort => "order by the next field",
@@ -218,11 +235,7 @@ impl Action {
             Action::RefreshAll => &["R"],
             Action::Zoom => &["z"],
             Action::Help => &["?"],
-            Action::Isolate => &["x"],
-            Action::RevokeRule => &["D"],
-            Action::Contain => &["c"],
-            Action::Archive => &["a"],
-            Action::Restore => &["u"],
+            Action::Act(i) => i.spec().keys,
             Action::Incident => &["I"],
             Action::ToggleArchived => &["A"],
             Action::Sort => &["s"],

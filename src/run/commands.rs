@@ -24,33 +24,17 @@ pub fn run(
 ) -> anyhow::Result<i32> {
     // The command line says it when it waits for another secdash's lock.
     let journal = Journal::in_dir(state_dir).saying_waits(crate::files::to_stderr);
-    let (request, opts) = match command {
-        Command::Isolate { group_id, opts } => (Request::Isolate { group_id }, opts),
-        Command::Contain { target, opts } => (Request::Contain { target }, opts),
-        Command::Revoke {
-            group_id,
-            rule_id,
-            opts,
-        } => (Request::Revoke { group_id, rule_id }, opts),
-        Command::Archive { finding_id, opts } => (Request::Archive { finding_id }, opts),
-        Command::Unarchive { finding_id, opts } => (Request::Unarchive { finding_id }, opts),
-        Command::DisableKey {
-            access_key_id,
-            opts,
-        } => (Request::DisableKey { access_key_id }, opts),
-        Command::DenyUser { user, opts } => (Request::DenyUser { user }, opts),
-        Command::RevokeSessions { role, opts } => (Request::RevokeSessions { role }, opts),
-        Command::Restore { what, force, opts } => {
-            return rt.block_on(act(Request::Restore { what }, opts, force, config, journal));
+    match command {
+        Command::Act(verb) => {
+            let request = Request::new(verb.kind, verb.target);
+            rt.block_on(act(request, verb.opts, verb.force, config, journal))
         }
         Command::Journal {
             incident,
             format,
             acknowledge,
-        } => {
-            return list_journal(&journal, incident.as_deref(), format, acknowledge);
-        }
-        Command::Runbook { command } => return run_runbook(command, &journal, state_dir),
+        } => list_journal(&journal, incident.as_deref(), format, acknowledge),
+        Command::Runbook { command } => run_runbook(command, &journal, state_dir),
         Command::Trail {
             access_key,
             user,
@@ -72,7 +56,7 @@ pub fn run(
                 runbook::check_incident(id)?;
             }
             let keep = incident.map(|id| (state_dir, id));
-            return rt.block_on(super::trail::run(subject, &since, format, config, keep));
+            rt.block_on(super::trail::run(subject, &since, format, config, keep))
         }
         Command::Completions { .. } | Command::Man { .. } => {
             bail!("completions and man pages are written before any config is read")
@@ -84,10 +68,9 @@ pub fn run(
                 "{item} attested by {by}; it passes until {}",
                 (now + config.attestation_period).format("%Y-%m-%d")
             );
-            return Ok(0);
+            Ok(0)
         }
-    };
-    rt.block_on(act(request, opts, false, config, journal))
+    }
 }
 
 async fn act(
@@ -184,7 +167,7 @@ async fn act(
     }
     if plan.steps.is_empty() {
         // Nothing to change; a restore still records that the entries it found are settled.
-        if plan.action == crate::action::plan::ActionKind::Restore {
+        if plan.action.is_restore() {
             match executor.execute(&plan).await {
                 Ok(outcome) => println!("\nNothing to do: {}.", show(&outcome.message)),
                 Err(e) => {
@@ -209,7 +192,7 @@ async fn act(
                 show(&outcome.entry),
                 executor.journal().path().display()
             );
-            if plan.action != crate::action::plan::ActionKind::Restore {
+            if !plan.action.is_restore() {
                 println!(
                     "undo with: secdash restore {} --region {}",
                     show(&outcome.entry),
@@ -292,7 +275,8 @@ fn confirm(plan: &Plan) -> anyhow::Result<bool> {
             "refusing to act without confirmation: there is no terminal to ask on; pass --yes to confirm"
         );
     }
-    let prompt = if plan.needs_typed_id() {
+    let typed = crate::action::kinds::needs_typed_id(plan);
+    let prompt = if typed {
         format!(
             "\nType {} to confirm (anything else cancels): ",
             plan.target
@@ -305,7 +289,7 @@ fn confirm(plan: &Plan) -> anyhow::Result<bool> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     let answer = line.trim();
-    Ok(if plan.needs_typed_id() {
+    Ok(if typed {
         answer == plan.target
     } else {
         matches!(answer, "y" | "Y" | "yes")

@@ -107,7 +107,8 @@ pub async fn account_to_act_in(
     journal: &Journal,
 ) -> anyhow::Result<Option<(AccountRef, Acting)>> {
     let several = !config.accounts.is_empty() || config.organization.is_some();
-    if let Request::Restore { what } = request {
+    if request.kind.is_restore() {
+        let what = request.target.id();
         let entries = journal.read()?.entries();
         // An unknown id is the executor's to say, with the journal's words.
         let chain = undo_chain(&entries, what).unwrap_or_default();
@@ -204,9 +205,10 @@ pub fn unreached(
     config: &Config,
     actor: &Actor,
 ) -> anyhow::Result<Option<Elsewhere>> {
-    let Request::Restore { what } = request else {
+    if !request.kind.is_restore() {
         return Ok(None);
-    };
+    }
+    let what = request.target.id();
     let several = !config.accounts.is_empty() || config.organization.is_some();
     let entries = journal.read()?.entries();
     let what = crate::action::credentials::role_name(what);

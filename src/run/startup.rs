@@ -73,7 +73,7 @@ mod tests {
             entry: id.into(),
             time: Utc::now(),
             incident: incident.into(),
-            action: ActionKind::Isolate,
+            action: ActionKind::named("isolate"),
             region: "ap-southeast-1".into(),
             target: "sg-1".into(),
             status,

@@ -366,14 +366,14 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
         match state.focus {
             crate::model::PaneId::SecurityGroups => format!(
                 "{} isolate  {} revoke  {} restore  ",
-                state.keymap.label(Action::Isolate),
-                state.keymap.label(Action::RevokeRule),
-                state.keymap.label(Action::Restore)
+                state.keymap.label(Action::intent("isolate")),
+                state.keymap.label(Action::intent("revoke_rule")),
+                state.keymap.label(Action::intent("restore"))
             ),
             crate::model::PaneId::Findings => format!(
                 "{} archive  {} contain  ",
-                state.keymap.label(Action::Archive),
-                state.keymap.label(Action::Contain)
+                state.keymap.label(Action::intent("archive")),
+                state.keymap.label(Action::intent("contain"))
             ),
             _ => String::new(),
         }

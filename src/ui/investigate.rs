@@ -67,9 +67,9 @@ pub fn subjects(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) 
             .cloned()
             .unwrap_or_default();
         let act = if acting {
-            investigate::containment_label(s)
+            &investigate::containment_label(state, s)
         } else {
-            ""
+            &String::new()
         };
         let id_w = inner_w.saturating_sub(20 + 24).clamp(12, 32);
         let act_w = inner_w.saturating_sub(20 + id_w + 1);

@@ -9,7 +9,7 @@ fn rec(entry: &str, event: Event, p: Option<Plan>) -> Record {
         entry: entry.into(),
         event,
         incident: "INC-1".into(),
-        action: ActionKind::Isolate,
+        action: ActionKind::named("isolate"),
         region: "r".into(),
         target: "sg-1".into(),
         actor: Actor::default(),
@@ -43,7 +43,7 @@ fn raw(j: &Journal, text: &str) {
 #[test]
 fn appends_and_reads_back_with_owner_only_permissions() {
     let (_d, j) = journal();
-    let p = plan::isolate("sg-1", None, &[], "r");
+    let p = crate::action::kinds::isolate::plan("sg-1", None, &[], "r");
     append(&j, &rec("e1", Event::Planned, Some(p.clone())));
     append(&j, &rec("e1", Event::Finished, None));
     let back = j.read().unwrap();
@@ -127,7 +127,7 @@ fn an_altered_or_inserted_record_makes_its_entry_untrusted() {
 
 #[test]
 fn entries_tell_done_failed_incomplete_and_undone_apart() {
-    let p = plan::isolate("sg-1", None, &[], "r");
+    let p = crate::action::kinds::isolate::plan("sg-1", None, &[], "r");
     let mut p1 = p.clone();
     p1.steps = vec![plan::Step::Untag {
         resource_id: "x".into(),
@@ -137,19 +137,19 @@ fn entries_tell_done_failed_incomplete_and_undone_apart() {
         "r",
         Event::Planned,
         Some(plan::Plan {
-            action: ActionKind::Restore,
+            action: ActionKind::named("restore"),
             before: Before::Entries {
                 entries: vec!["a".into()],
             },
             ..p1.clone()
         }),
     );
-    restore.action = ActionKind::Restore;
+    restore.action = ActionKind::named("restore");
     let mut verified = rec("r", Event::Verified, None);
-    verified.action = ActionKind::Restore;
+    verified.action = ActionKind::named("restore");
     verified.matches = Some(true);
     let mut finished = rec("r", Event::Finished, None);
-    finished.action = ActionKind::Restore;
+    finished.action = ActionKind::named("restore");
     let mut resolved = rec("b", Event::Resolved, None);
     resolved.by = Some("r2".into());
     let records = vec![
