@@ -80,19 +80,19 @@ const STEPS: &[(&str, Phase, &str, &str)] = &[
         "security_groups",
         Phase::Containment,
         "Update security groups if needed",
-        "groups pane (2): x isolates a group, D revokes a rule; `secdash isolate` / `secdash revoke`",
+        "groups pane (2): {key:isolate} isolates a group, {key:revoke_rule} revokes a rule; `secdash isolate` / `secdash revoke`",
     ),
     (
         "credentials",
         Phase::Containment,
         "Revoke compromised credentials",
-        "enter: its keys, users, roles (c contains) · `secdash disable-key` / `deny-user` / `revoke-sessions`",
+        "enter: its keys, users, roles ({key:contain} contains) · `secdash disable-key` / `deny-user` / `revoke-sessions`",
     ),
     (
         "isolate",
         Phase::Containment,
         "Isolate affected resources",
-        "findings pane (3): c contains the instance; `secdash contain`",
+        "findings pane (3): {key:contain} contains the instance; `secdash contain`",
     ),
     ("backups", Phase::Recovery, "Restore from backups", "manual"),
     (
@@ -108,6 +108,41 @@ const STEPS: &[(&str, Phase, &str, &str)] = &[
         "`secdash runbook report --incident ID --format markdown`",
     ),
 ];
+
+/// A step's hint with the keys of the actions it names (`{key:isolate}`), as bound now: a
+/// rebound key is the one shown.
+pub fn with_keys(how: &str, key: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(how.len());
+    let mut rest = how;
+    while let Some(at) = rest.find("{key:") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 5..];
+        match after.find('}') {
+            Some(end) => {
+                out.push_str(&key(&after[..end]));
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[at..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A hint with each action's default key (the command line has no keymap of its own).
+pub fn with_default_keys(how: &str) -> String {
+    with_keys(how, |name| {
+        super::kinds::INTENTS
+            .iter()
+            .find(|i| i.name == name)
+            .and_then(|i| i.keys.first())
+            .map(|k| k.to_string())
+            .unwrap_or_default()
+    })
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunbookError {
@@ -547,6 +582,19 @@ mod tests {
                 .iter()
                 .any(|s| s.title == "Revoke compromised credentials"
                     && s.how.contains("secdash disable-key"))
+        );
+    }
+
+    #[test]
+    fn a_hint_names_the_keys_as_bound() {
+        let how = "groups pane (2): {key:isolate} isolates a group";
+        assert_eq!(
+            with_default_keys(how),
+            "groups pane (2): x isolates a group"
+        );
+        assert_eq!(
+            with_keys(how, |_| "F6".into()),
+            "groups pane (2): F6 isolates a group"
         );
     }
 

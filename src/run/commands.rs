@@ -522,7 +522,7 @@ fn print_runbook(rb: &Runbook) {
             .unwrap_or_default();
         println!("  {mark} {:<16} {}{when}{}", s.id, s.title, show(&note));
         if s.status == StepStatus::Pending {
-            println!("      {}", s.how);
+            println!("      {}", runbook::with_default_keys(&s.how));
         }
     }
 }

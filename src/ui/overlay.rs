@@ -281,7 +281,15 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
         let row = Line::from(vec![
             Span::styled(format!(" {mark} "), style),
             Span::styled(format!("{:<34}", s.title), style),
-            Span::styled(format!("{when:>5}  {}", s.how), theme.muted),
+            Span::styled(
+                format!(
+                    "{when:>5}  {}",
+                    crate::action::runbook::with_keys(&s.how, |name| state
+                        .keymap
+                        .label(Action::intent(name)))
+                ),
+                theme.muted,
+            ),
         ]);
         if i == selected {
             cursor = lines.len();
