@@ -162,7 +162,7 @@ pub fn accounts_state(
             }
             PaneData::SecurityGroups(d) => {
                 for (i, g) in d.groups.iter_mut().enumerate() {
-                    g.account = whose(i);
+                    g.place_mut().account = whose(i);
                 }
             }
             PaneData::Findings(d) => {

@@ -116,8 +116,8 @@ fn port_range(rule: &Rule) -> Option<(u16, u16)> {
     if rule.is_all_traffic() {
         return None;
     }
-    let from = rule.from_port.unwrap_or(0);
-    let to = rule.to_port.unwrap_or(from);
+    let from = rule.grant().from_port.unwrap_or(0);
+    let to = rule.grant().to_port.unwrap_or(from);
     if from < 0 || to < 0 {
         // ICMP uses -1 for "all types": no ports involved.
         return Some((0, 0));
@@ -143,7 +143,7 @@ fn overlaps(range: (u16, u16), other: (u16, u16)) -> bool {
 }
 
 fn is_port_protocol(rule: &Rule) -> bool {
-    matches!(&*rule.protocol, "tcp" | "udp" | "6" | "17")
+    matches!(&*rule.grant().protocol, "tcp" | "udp" | "6" | "17")
 }
 
 impl Reach {
@@ -161,11 +161,11 @@ impl Reach {
 
 /// The risk of one rule and why.
 pub fn classify(rule: &Rule, ctx: &NetworkContext) -> (Risk, String) {
-    classify_reach(rule, &reach(&rule.peer, ctx))
+    classify_reach(rule, &reach(&rule.grant().peer, ctx))
 }
 
 fn classify_reach(rule: &Rule, reach: &Reach) -> (Risk, String) {
-    match rule.direction {
+    match rule.grant().direction {
         Direction::Egress => classify_egress(rule, reach),
         Direction::Ingress => classify_ingress(rule, reach),
     }
@@ -217,7 +217,10 @@ fn classify_ingress(rule: &Rule, reach: &Reach) -> (Risk, String) {
     if !is_port_protocol(rule) {
         // ICMP and friends: ping from the world is reconnaissance, little more.
         return if world {
-            (Risk::Low, format!("{} open to {who}", rule.protocol))
+            (
+                Risk::Low,
+                format!("{} open to {who}", rule.grant().protocol),
+            )
         } else {
             (Risk::None, String::new())
         };
@@ -318,6 +321,7 @@ pub fn assess(data: &mut SecurityGroupsData) {
         Vec::with_capacity(data.groups.iter().map(|g| g.rules.len()).sum());
     for group in &data.groups {
         let vpc = group
+            .place
             .vpc_id
             .as_deref()
             .and_then(|v| vpc_index.get(v).copied())
@@ -325,8 +329,8 @@ pub fn assess(data: &mut SecurityGroupsData) {
         let ctx = contexts.get(vpc).unwrap_or(&outside);
         for rule in &group.rules {
             let reach = *reaches
-                .entry((vpc, rule.peer.as_str()))
-                .or_insert_with(|| reach(&rule.peer, ctx));
+                .entry((vpc, rule.grant().peer.as_str()))
+                .or_insert_with(|| reach(&rule.grant().peer, ctx));
             let verdict = match VerdictKey::of(rule, reach) {
                 Some(key) => verdicts
                     .entry(key)
@@ -355,12 +359,12 @@ pub fn assess(data: &mut SecurityGroupsData) {
     // each group's highest risk found once: a copy of 40,000 groups in a new order was 13 MB.
     data.groups.sort_unstable_by(|a, b| {
         fn account(g: &crate::model::SecurityGroup) -> Option<&str> {
-            g.account.as_deref().map(|a| a.name.as_str())
+            g.place.account.as_deref().map(|a| a.name.as_str())
         }
         a.name
             .cmp(&b.name)
             .then_with(|| a.id.cmp(&b.id))
-            .then_with(|| a.region.cmp(&b.region))
+            .then_with(|| a.place.region.cmp(&b.place.region))
             .then_with(|| account(a).cmp(&account(b)))
     });
     data.groups
@@ -406,7 +410,7 @@ struct VerdictKey {
 
 impl VerdictKey {
     fn of(rule: &Rule, reach: Reach) -> Option<VerdictKey> {
-        let p = rule.protocol.as_bytes();
+        let p = rule.grant().protocol.as_bytes();
         if p.len() > 8 {
             return None;
         }
@@ -414,10 +418,10 @@ impl VerdictKey {
         protocol[..p.len()].copy_from_slice(p);
         Some(VerdictKey {
             reach: reach.tag(),
-            direction: rule.direction,
+            direction: rule.grant().direction,
             protocol,
-            from: rule.from_port,
-            to: rule.to_port,
+            from: rule.grant().from_port,
+            to: rule.grant().to_port,
         })
     }
 }
@@ -439,7 +443,7 @@ mod tests {
         });
         let mut other = data.groups[0].clone();
         other.id = "sg-other".into();
-        other.vpc_id = Some("vpc-other".into());
+        other.place_mut().vpc_id = Some("vpc-other".into());
         let mut rules = other.rules.into_vec();
         rules.push(rule(Direction::Ingress, "tcp", 22, 22, v4("172.31.5.0/24")));
         rules.push(rule(
@@ -458,7 +462,7 @@ mod tests {
                 let cidrs = data
                     .vpcs
                     .iter()
-                    .filter(|v| Some(v.id.as_str()) == g.vpc_id.as_deref())
+                    .filter(|v| Some(v.id.as_str()) == g.place.vpc_id.as_deref())
                     .flat_map(|v| v.cidrs.iter());
                 let ctx = NetworkContext::from_cidrs(cidrs);
                 (
@@ -473,7 +477,7 @@ mod tests {
             let got: Vec<(Risk, String)> = g
                 .rules
                 .iter()
-                .map(|r| (r.risk, r.risk_reason.to_string()))
+                .map(|r| (r.grant().risk, r.grant().risk_reason.to_string()))
                 .collect();
             assert_eq!(got, verdicts, "{id}");
         }
@@ -600,8 +604,8 @@ mod tests {
     fn all_traffic_rules() {
         let all = |peer| {
             let mut all = rule(Direction::Ingress, "all", 0, 0, peer);
-            all.from_port = None;
-            all.to_port = None;
+            all.grant_mut().from_port = None;
+            all.grant_mut().to_port = None;
             all
         };
         assert_eq!(risk_of(&all(v4("0.0.0.0/0"))), Risk::Critical);
@@ -609,7 +613,7 @@ mod tests {
         assert_eq!(risk_of(&all(Peer::SecurityGroup("sg-1".into()))), Risk::Low);
         assert_eq!(risk_of(&all(v4("172.31.0.0/16"))), Risk::Medium);
         let mut egress = all(v4("0.0.0.0/0"));
-        egress.direction = Direction::Egress;
+        egress.grant_mut().direction = Direction::Egress;
         assert_eq!(risk_of(&egress), Risk::Low);
     }
 

@@ -168,13 +168,17 @@ impl Sanitize for Rule {
     fn sanitize(&mut self) {
         co(&mut self.id);
         // The grant is shared with other rules: it is copied only when it needs cleaning.
-        if ![&*self.protocol, &*self.description, self.peer.as_str()]
-            .into_iter()
-            .all(is_clean)
+        if ![
+            &*self.grant().protocol,
+            &*self.grant().description,
+            self.grant().peer.as_str(),
+        ]
+        .into_iter()
+        .all(is_clean)
         {
-            c(&mut self.protocol);
-            c(&mut self.description);
-            c(self.peer.text_mut());
+            c(&mut self.grant_mut().protocol);
+            c(&mut self.grant_mut().description);
+            c(self.grant_mut().peer.text_mut());
         }
     }
 }
@@ -202,7 +206,7 @@ impl Sanitize for SecurityGroup {
             && place.vpc_id.as_deref().is_none_or(is_clean)
             && place.tags.iter().all(|(k, v)| is_clean(k) && is_clean(v));
         if !clean {
-            let place = &mut **self;
+            let place = self.place_mut();
             if let Some(v) = &mut place.vpc_id {
                 c(v);
             }

@@ -80,12 +80,12 @@ impl RuleSpec {
     pub fn from_rule(r: &Rule) -> RuleSpec {
         RuleSpec {
             rule_id: r.id.as_ref().map(ToString::to_string),
-            direction: r.direction,
-            protocol: r.protocol.to_string(),
-            from_port: r.from_port,
-            to_port: r.to_port,
-            peer: r.peer.clone(),
-            description: r.description.to_string(),
+            direction: r.grant().direction,
+            protocol: r.grant().protocol.to_string(),
+            from_port: r.grant().from_port,
+            to_port: r.grant().to_port,
+            peer: r.grant().peer.clone(),
+            description: r.grant().description.to_string(),
         }
     }
 

@@ -50,7 +50,7 @@ pub fn selected_account(state: &AppState) -> crate::model::RowAccount {
     let i = state.selected_row()?.item as usize;
     match state.pane_data(state.focus)? {
         PaneData::Endpoints(e) => e.get(i)?.account.clone(),
-        PaneData::SecurityGroups(d) => d.groups.get(i)?.account.clone(),
+        PaneData::SecurityGroups(d) => d.groups.get(i)?.place.account.clone(),
         PaneData::Findings(d) => d.findings.get(i)?.account.clone(),
         PaneData::Checklist(c) => c.get(i)?.account.clone(),
     }
@@ -66,8 +66,8 @@ fn selected_row(state: &AppState) -> Option<(Row<'_>, String, crate::model::RowA
             let rule = row.rule().and_then(|r| g.rules.get(r as usize));
             (
                 Row::Group { group: g, rule },
-                g.region.to_string(),
-                g.account.clone(),
+                g.place.region.to_string(),
+                g.place.account.clone(),
             )
         }
         PaneId::Findings => {

@@ -335,7 +335,7 @@ mod actions_flow {
         let rows = s.view(PaneId::SecurityGroups).rows.clone();
         let at = |name: &str| {
             rows.iter()
-                .position(|r| groups[r.item as usize].account.as_ref().unwrap().name == name)
+                .position(|r| groups[r.item as usize].place.account.as_ref().unwrap().name == name)
                 .unwrap()
         };
         s.view_mut(PaneId::SecurityGroups).selected = at("prod");
@@ -354,11 +354,11 @@ mod actions_flow {
             press(&mut s, [key('x')]),
             vec![Effect::Plan {
                 request: Request::of("isolate", &g.id).unwrap(),
-                region: g.region.to_string(),
-                account: g.account.as_deref().cloned(),
+                region: g.place.region.to_string(),
+                account: g.place.account.as_deref().cloned(),
             }]
         );
-        assert_eq!(g.account.as_ref().unwrap().id, "111111111111");
+        assert_eq!(g.place.account.as_ref().unwrap().id, "111111111111");
     }
 
     #[test]

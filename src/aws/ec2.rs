@@ -68,8 +68,8 @@ mod tests {
             .build();
         let rule = rule(&r);
         assert_eq!(rule.id.as_deref(), Some("sgr-1"));
-        assert_eq!(rule.direction, Direction::Ingress);
-        assert_eq!(rule.peer, Peer::Ipv4("0.0.0.0/0".into()));
+        assert_eq!(rule.grant().direction, Direction::Ingress);
+        assert_eq!(rule.grant().peer, Peer::Ipv4("0.0.0.0/0".into()));
         assert_eq!(rule.ports_label(), "22");
 
         let all = SecurityGroupRule::builder()
@@ -80,10 +80,10 @@ mod tests {
             .referenced_group_info(ReferencedSecurityGroup::builder().group_id("sg-2").build())
             .build();
         let all = super::rule(&all);
-        assert_eq!(&*all.protocol, "all");
-        assert_eq!(all.from_port, None);
-        assert_eq!(all.peer, Peer::SecurityGroup("sg-2".into()));
-        assert_eq!(all.direction, Direction::Egress);
+        assert_eq!(&*all.grant().protocol, "all");
+        assert_eq!(all.grant().from_port, None);
+        assert_eq!(all.grant().peer, Peer::SecurityGroup("sg-2".into()));
+        assert_eq!(all.grant().direction, Direction::Egress);
     }
 
     #[test]

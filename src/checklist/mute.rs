@@ -162,7 +162,7 @@ pub fn without(p: &Posture, scope: &Scope) -> (Posture, Vec<String>) {
         // The groups are copied only when the muting takes some of them out.
         if let Ok(groups) = &mut r.security_groups {
             let out = |g: &crate::model::SecurityGroup| {
-                scope.names(&[&g.id, &g.name]) || scope.tagged(&g.tags)
+                scope.names(&[&g.id, &g.name]) || scope.tagged(&g.place.tags)
             };
             if groups.groups.iter().any(out) {
                 std::sync::Arc::make_mut(groups).groups.retain(|g| {

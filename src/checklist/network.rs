@@ -306,7 +306,7 @@ fn is_internet(peer: &Peer) -> bool {
 /// The rules the checklist judges: ingress from the internet. The others are dropped from the
 /// checklist's read, so it never holds a second copy of the security groups pane's data.
 pub fn judged_rule(rule: &crate::model::Rule) -> bool {
-    rule.direction == Direction::Ingress && is_internet(&rule.peer)
+    rule.grant().direction == Direction::Ingress && is_internet(&rule.grant().peer)
 }
 
 fn security_groups(p: &Posture) -> Verdict {
@@ -325,12 +325,12 @@ fn security_groups(p: &Posture) -> Verdict {
                 let ports = if rule.is_all_traffic() {
                     "all traffic".to_string()
                 } else {
-                    format!("{} {}", rule.protocol, rule.ports_label())
+                    format!("{} {}", rule.grant().protocol, rule.ports_label())
                 };
-                let what = format!("{} ({}) {ports} from {}", g.id, g.name, rule.peer);
-                if rule.risk >= Risk::High {
+                let what = format!("{} ({}) {ports} from {}", g.id, g.name, rule.grant().peer);
+                if rule.grant().risk >= Risk::High {
                     t.fail(what);
-                } else if rule.risk == Risk::Medium {
+                } else if rule.grant().risk == Risk::Medium {
                     t.warn(what);
                 }
             }
@@ -585,12 +585,12 @@ mod tests {
     fn the_checklists_groups_keep_what_it_judges_and_judge_the_same() {
         use crate::model::{Direction, Peer, Risk};
         let mut internal = open_rule(5432, Risk::Low);
-        internal.peer = Peer::Ipv4("10.0.0.0/16".into());
+        internal.grant_mut().peer = Peer::Ipv4("10.0.0.0/16".into());
         let mut egress = open_rule(443, Risk::Low);
-        egress.direction = Direction::Egress;
+        egress.grant_mut().direction = Direction::Egress;
         let ssh = open_rule(22, Risk::Critical);
         let mut ipv6_ssh = open_rule(22, Risk::Critical);
-        ipv6_ssh.peer = Peer::Ipv6("::/0".into());
+        ipv6_ssh.grant_mut().peer = Peer::Ipv6("::/0".into());
         let all = groups(vec![internal, egress, ssh.clone(), ipv6_ssh.clone()]);
         let judged = judged_groups(all.clone());
         assert_eq!(judged.groups.len(), 1, "every group stays, for the count");

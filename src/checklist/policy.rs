@@ -373,7 +373,7 @@ mod tests {
             use crate::model::Risk;
             let mut p = passing();
             let mut g = group(vec![open_rule(22, Risk::Critical)]);
-            g.tags = std::sync::Arc::new([("env".into(), "sandbox".into())]);
+            g.place_mut().tags = std::sync::Arc::new([("env".into(), "sandbox".into())]);
             let mut data = groups(vec![]);
             data.groups.push(g);
             p.regions[0].security_groups = Ok(data.into());

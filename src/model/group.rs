@@ -40,15 +40,10 @@ pub struct Placement {
     pub account: super::RowAccount,
 }
 
-impl std::ops::Deref for SecurityGroup {
-    type Target = Placement;
-    fn deref(&self) -> &Placement {
-        &self.place
-    }
-}
-
-impl std::ops::DerefMut for SecurityGroup {
-    fn deref_mut(&mut self) -> &mut Placement {
+impl SecurityGroup {
+    /// Its placement to change: a placement shared with other groups is copied first, so
+    /// changing this group's changes no other.
+    pub fn place_mut(&mut self) -> &mut Placement {
         Arc::make_mut(&mut self.place)
     }
 }
@@ -62,11 +57,11 @@ impl Serialize for SecurityGroup {
         g.serialize_field("id", &self.id)?;
         g.serialize_field("name", &self.name)?;
         g.serialize_field("description", &self.description)?;
-        g.serialize_field("vpc_id", &self.vpc_id)?;
-        g.serialize_field("region", &self.region)?;
+        g.serialize_field("vpc_id", &self.place.vpc_id)?;
+        g.serialize_field("region", &self.place.region)?;
         g.serialize_field("rules", &self.rules)?;
         g.serialize_field("attachments", &self.attachments)?;
-        g.serialize_field("tags", &self.tags)?;
+        g.serialize_field("tags", &self.place.tags)?;
         g.end()
     }
 }
@@ -74,15 +69,19 @@ impl Serialize for SecurityGroup {
 impl SecurityGroup {
     /// The group's own fields the filter reads (its rules add theirs).
     pub fn search_fields(&self) -> [&str; 5] {
-        let vpc = self.vpc_id.as_deref().unwrap_or("");
-        let account = self.account.as_deref().map_or("", |a| a.name.as_str());
-        [&self.id, &self.name, vpc, &self.region, account]
+        let vpc = self.place.vpc_id.as_deref().unwrap_or("");
+        let account = self
+            .place
+            .account
+            .as_deref()
+            .map_or("", |a| a.name.as_str());
+        [&self.id, &self.name, vpc, &self.place.region, account]
     }
 
     pub fn max_risk(&self) -> Risk {
         self.rules
             .iter()
-            .map(|r| r.risk)
+            .map(|r| r.grant().risk)
             .max()
             .unwrap_or(Risk::None)
     }
@@ -184,20 +183,18 @@ impl Grant {
     }
 }
 
-impl std::ops::Deref for Rule {
-    type Target = Grant;
-    fn deref(&self) -> &Grant {
+impl Rule {
+    /// What the rule lets through, and its verdict (shared with the rules that say the same).
+    pub fn grant(&self) -> &Grant {
         &self.grant
     }
-}
 
-impl std::ops::DerefMut for Rule {
-    fn deref_mut(&mut self) -> &mut Grant {
+    /// Its grant to change: a grant shared with other rules is copied first, so changing one
+    /// rule changes no other.
+    pub fn grant_mut(&mut self) -> &mut Grant {
         Arc::make_mut(&mut self.grant)
     }
-}
 
-impl Rule {
     pub fn new(id: Option<CompactString>, grant: Grant) -> Rule {
         Rule {
             id,
@@ -218,7 +215,7 @@ impl Rule {
     /// Gives the rule the risk model's verdict. Rules that shared a grant and are judged
     /// alike share the judged grant (`judged` remembers them for the rules that follow).
     pub fn judge(&mut self, risk: Risk, reason: ArcStr, judged: &mut JudgedGrants) {
-        if self.risk == risk && self.risk_reason == reason {
+        if self.grant().risk == risk && self.grant().risk_reason == reason {
             return;
         }
         let key = (Arc::as_ptr(&self.grant), risk, reason.as_ptr());
@@ -240,23 +237,27 @@ impl Rule {
     /// The rule's fields the filter reads; `ports` is `ports_label()`, made by the caller.
     pub fn search_fields<'a>(&'a self, ports: &'a str) -> [&'a str; 7] {
         [
-            self.direction.label(),
-            &self.protocol,
+            self.grant().direction.label(),
+            &self.grant().protocol,
             ports,
-            self.peer.as_str(),
-            &self.description,
-            self.risk.label(),
-            &self.risk_reason,
+            self.grant().peer.as_str(),
+            &self.grant().description,
+            self.grant().risk.label(),
+            &self.grant().risk_reason,
         ]
     }
 
     pub fn is_all_traffic(&self) -> bool {
-        &*self.protocol == "all"
+        &*self.grant().protocol == "all"
     }
 
     /// The ports as an operator reads them: `22`, `30080-30090`, `all`.
     pub fn ports_label(&self) -> String {
-        ports_label(&self.protocol, self.from_port, self.to_port)
+        ports_label(
+            &self.grant().protocol,
+            self.grant().from_port,
+            self.grant().to_port,
+        )
     }
 
     /// What the rule lets through, in words: `in tcp 22 from 0.0.0.0/0`, `out all traffic to
@@ -265,13 +266,17 @@ impl Rule {
         let ports = if self.is_all_traffic() {
             "all traffic".to_string()
         } else {
-            format!("{} {}", self.protocol, self.ports_label())
+            format!("{} {}", self.grant().protocol, self.ports_label())
         };
-        let dir = match self.direction {
+        let dir = match self.grant().direction {
             Direction::Ingress => "from",
             Direction::Egress => "to",
         };
-        format!("{} {ports} {dir} {}", self.direction, self.peer)
+        format!(
+            "{} {ports} {dir} {}",
+            self.grant().direction,
+            self.grant().peer
+        )
     }
 }
 
@@ -523,9 +528,9 @@ mod tests {
             },
         );
         assert_eq!(rule.ports_label(), "22");
-        rule.to_port = Some(25);
+        rule.grant_mut().to_port = Some(25);
         assert_eq!(rule.ports_label(), "22-25");
-        rule.protocol = "all".into();
+        rule.grant_mut().protocol = "all".into();
         assert_eq!(rule.ports_label(), "all");
     }
 
@@ -552,7 +557,8 @@ mod tests {
         crate::risk::assess(&mut alone);
         assert_eq!(data, alone, "sharing changes no rule and no verdict");
         let rules: Vec<&Rule> = data.groups.iter().flat_map(|g| g.rules.iter()).collect();
-        let mut grants: Vec<*const Grant> = rules.iter().map(|r| &***r as *const Grant).collect();
+        let mut grants: Vec<*const Grant> =
+            rules.iter().map(|r| r.grant() as *const Grant).collect();
         grants.sort();
         grants.dedup();
         assert!(
@@ -570,9 +576,9 @@ mod tests {
             })
             .expect("two rules sharing a grant");
         let mut changed = a.clone();
-        changed.description = "changed".into();
-        assert_eq!(a.description, b.description);
-        assert_ne!(changed.description, b.description);
+        changed.grant_mut().description = "changed".into();
+        assert_eq!(a.grant().description, b.grant().description);
+        assert_ne!(changed.grant().description, b.grant().description);
         assert!(a.shares_grant_with(&b) && !changed.shares_grant_with(&b));
     }
 
@@ -614,22 +620,22 @@ mod tests {
         shared.share_texts();
         assert_eq!(shared, data, "sharing changes no text");
         let rules: Vec<&Rule> = shared.groups.iter().flat_map(|g| &g.rules).collect();
-        let (copies, texts) = copies_and_texts(&rules, |r| &r.protocol);
+        let (copies, texts) = copies_and_texts(&rules, |r| &r.grant().protocol);
         assert_eq!(copies, texts);
-        let (copies, texts) = copies_and_texts(&rules, |r| &r.description);
+        let (copies, texts) = copies_and_texts(&rules, |r| &r.grant().description);
         assert_eq!(copies, texts);
         assert!(texts < rules.len() / 2);
-        let (copies, texts) = copies_and_texts(&rules, |r| r.peer.as_str());
+        let (copies, texts) = copies_and_texts(&rules, |r| r.grant().peer.as_str());
         assert_eq!(copies, texts);
         let groups: Vec<&SecurityGroup> = shared.groups.iter().collect();
         let (copies, texts) = copies_and_texts(&groups, |g| &g.description);
         assert_eq!(copies, texts);
-        let (copies, texts) = copies_and_texts(&groups, |g| &g.region);
+        let (copies, texts) = copies_and_texts(&groups, |g| &g.place.region);
         assert_eq!(copies, texts);
-        let (copies, texts) = copies_and_texts(&groups, |g| &g.tags[0].1);
+        let (copies, texts) = copies_and_texts(&groups, |g| &g.place.tags[0].1);
         assert_eq!(copies, texts);
         let mut lists: Vec<*const (ArcStr, ArcStr)> =
-            groups.iter().map(|g| g.tags.as_ptr()).collect();
+            groups.iter().map(|g| g.place.tags.as_ptr()).collect();
         lists.sort();
         lists.dedup();
         assert!(

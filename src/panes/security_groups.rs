@@ -133,7 +133,7 @@ impl Pane for SecurityGroupsPane {
         for g in groups(data) {
             rows += g.rules.len().max(1);
             for r in &g.rules {
-                match r.risk {
+                match r.grant().risk {
                     Risk::Critical => critical += 1,
                     Risk::High => high += 1,
                     _ => {}
@@ -164,11 +164,11 @@ impl Pane for SecurityGroupsPane {
         out.extend([
             line("name", g.name.as_str()),
             line("description", &*g.description),
-            line("vpc", g.vpc_id.as_deref().unwrap_or("-")),
-            line("region", &*g.region),
+            line("vpc", g.place.vpc_id.as_deref().unwrap_or("-")),
+            line("region", &*g.place.region),
         ]);
-        out.extend(super::account_line(&g.account));
-        for (k, v) in g.tags.iter() {
+        out.extend(super::account_line(&g.place.account));
+        for (k, v) in g.place.tags.iter() {
             out.push(line(&format!("tag {k}"), &**v));
         }
         out.push(section(&format!("rules ({})", g.rules.len())));
@@ -179,26 +179,30 @@ impl Pane for SecurityGroupsPane {
                 " "
             };
             out.push(line(
-                &format!("{marker} {} {}", r.direction, r.risk.label()),
+                &format!(
+                    "{marker} {} {}",
+                    r.grant().direction,
+                    r.grant().risk.label()
+                ),
                 format!(
                     "{} {} {} {}{}",
-                    r.protocol,
+                    r.grant().protocol,
                     r.ports_label(),
-                    if r.direction == Direction::Ingress {
+                    if r.grant().direction == Direction::Ingress {
                         "from"
                     } else {
                         "to"
                     },
-                    r.peer,
-                    if r.description.is_empty() {
+                    r.grant().peer,
+                    if r.grant().description.is_empty() {
                         String::new()
                     } else {
-                        format!("  \"{}\"", r.description)
+                        format!("  \"{}\"", r.grant().description)
                     }
                 ),
             ));
-            if !r.risk_reason.is_empty() {
-                out.push(line("", format!("  ↳ {}", r.risk_reason)));
+            if !r.grant().risk_reason.is_empty() {
+                out.push(line("", format!("  ↳ {}", r.grant().risk_reason)));
             }
             if let Some(id) = &r.id {
                 out.push(line("", format!("  rule {id}")));
@@ -324,8 +328,8 @@ impl Pane for SecurityGroupsPane {
             (Col::GroupName, Target::Screen) => Styled::id(flag(&g.name), group_tone),
             (Col::GroupName, _) => Styled::new(g.name.as_str(), group_tone),
             (Col::GroupId, _) => Styled::id(flag(&g.id), group_tone),
-            (Col::Region, _) => Styled::new(&*g.region, group_tone),
-            (Col::Account, _) => Styled::new(super::account_name(&g.account), group_tone),
+            (Col::Region, _) => Styled::new(&*g.place.region, group_tone),
+            (Col::Account, _) => Styled::new(super::account_name(&g.place.account), group_tone),
             (_, Target::Screen) => {
                 Styled::id(flag(&format!("{} {}", short_id(&g.id), g.name)), group_tone)
             }
@@ -359,23 +363,33 @@ impl Pane for SecurityGroupsPane {
                 col @ (Col::Group | Col::GroupName | Col::GroupId | Col::Region | Col::Account) => {
                     group(col)
                 }
-                Col::Direction => Styled::plain(rule.direction.to_string()),
-                Col::Protocol => Styled::plain(&*rule.protocol),
+                Col::Direction => Styled::plain(rule.grant().direction.to_string()),
+                Col::Protocol => Styled::plain(&*rule.grant().protocol),
                 Col::Ports => Styled::plain(rule.ports_label()),
                 Col::ProtoPorts => Styled::plain(proto_ports(rule)),
-                Col::Peer => Styled::id(rule.peer.to_string(), Tone::Plain),
+                Col::Peer => Styled::id(rule.grant().peer.to_string(), Tone::Plain),
                 Col::Rule => {
-                    let arrow = if rule.direction == Direction::Ingress {
+                    let arrow = if rule.grant().direction == Direction::Ingress {
                         "←"
                     } else {
                         "→"
                     };
-                    Styled::plain(format!("{} {arrow} {}", proto_ports(rule), rule.peer))
+                    Styled::plain(format!(
+                        "{} {arrow} {}",
+                        proto_ports(rule),
+                        rule.grant().peer
+                    ))
                 }
-                Col::Risk => Styled::new(rule.risk.label(), Tone::Risk(rule.risk)),
-                Col::RiskShort => Styled::new(short_risk(rule.risk), Tone::Risk(rule.risk)),
-                Col::Reason if ctx.target == Target::Report => Styled::plain(&*rule.risk_reason),
-                Col::Reason => Styled::new(&*rule.risk_reason, Tone::Risk(rule.risk)),
+                Col::Risk => Styled::new(rule.grant().risk.label(), Tone::Risk(rule.grant().risk)),
+                Col::RiskShort => {
+                    Styled::new(short_risk(rule.grant().risk), Tone::Risk(rule.grant().risk))
+                }
+                Col::Reason if ctx.target == Target::Report => {
+                    Styled::plain(&*rule.grant().risk_reason)
+                }
+                Col::Reason => {
+                    Styled::new(&*rule.grant().risk_reason, Tone::Risk(rule.grant().risk))
+                }
                 Col::Attachments => Styled::plain(g.attachments.len().to_string()),
             })
             .collect()
@@ -402,16 +416,16 @@ impl Pane for SecurityGroupsPane {
         let rule = row.rule().and_then(|i| g.rules.get(i as usize));
         match field {
             // A group without rules has no risk: it sorts with `none`.
-            0 => SortKey::Num(rule.map_or(0.0, |r| r.risk as u8 as f64)),
+            0 => SortKey::Num(rule.map_or(0.0, |r| r.grant().risk as u8 as f64)),
             1 => SortKey::text(&g.name),
             // The lowest port first reads like a port list; no port (all traffic) before them.
             2 => SortKey::Num(
-                rule.and_then(|r| r.from_port)
+                rule.and_then(|r| r.grant().from_port)
                     .map_or(f64::NAN, |p| -f64::from(p)),
             ),
-            3 => SortKey::text(&rule.map(|r| r.peer.to_string()).unwrap_or_default()),
+            3 => SortKey::text(&rule.map(|r| r.grant().peer.to_string()).unwrap_or_default()),
             4 => SortKey::Num(g.attachments.len() as f64),
-            _ => SortKey::text(&g.region),
+            _ => SortKey::text(&g.place.region),
         }
     }
 
@@ -439,10 +453,10 @@ impl Pane for SecurityGroupsPane {
     fn console_url(&self, data: &PaneData, row: RowRef) -> Option<String> {
         let g = groups(data).get(row.item as usize)?;
         Some(super::console(
-            &g.region,
+            &g.place.region,
             &format!(
                 "ec2/home?region={}#SecurityGroup:groupId={}",
-                g.region, g.id
+                g.place.region, g.id
             ),
         ))
     }
@@ -452,7 +466,7 @@ fn proto_ports(rule: &Rule) -> String {
     if rule.is_all_traffic() {
         "all".to_string()
     } else {
-        format!("{}/{}", rule.protocol, rule.ports_label())
+        format!("{}/{}", rule.grant().protocol, rule.ports_label())
     }
 }
 

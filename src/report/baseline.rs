@@ -88,16 +88,16 @@ fn risky(label: &str) -> bool {
 /// The same key `parse` builds from the JSON, from a rule as it is now.
 fn rule_key(group: &str, r: &Rule) -> String {
     let port = |p: Option<i32>| p.map(|p| p.to_string()).unwrap_or_else(|| "null".into());
-    let direction = match r.direction {
+    let direction = match r.grant().direction {
         crate::model::Direction::Ingress => "ingress",
         crate::model::Direction::Egress => "egress",
     };
     format!(
         "{group} {direction} {} {}-{} {}",
-        r.protocol,
-        port(r.from_port),
-        port(r.to_port),
-        r.peer
+        r.grant().protocol,
+        port(r.grant().from_port),
+        port(r.grant().to_port),
+        r.grant().peer
     )
 }
 
@@ -270,14 +270,14 @@ pub fn compare(
         }
     }
     for g in groups {
-        for r in g.rules.iter().filter(|r| r.risk >= Risk::Medium) {
-            if !base.risky_rules.contains(&rule_key(&g.id, r)) {
+        for r in g.0.rules.iter().filter(|r| r.grant().risk >= Risk::Medium) {
+            if !base.risky_rules.contains(&rule_key(&g.0.id, r)) {
                 changes.new_risky_rules.push(RuleChange {
-                    group_id: g.id.to_string(),
-                    group_name: g.name.to_string(),
+                    group_id: g.0.id.to_string(),
+                    group_name: g.0.name.to_string(),
                     rule: r.grant_label(),
-                    risk: r.risk,
-                    reason: r.risk_reason.to_string(),
+                    risk: r.grant().risk,
+                    reason: r.grant().risk_reason.to_string(),
                 });
             }
         }

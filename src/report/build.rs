@@ -224,16 +224,16 @@ fn summarize(
         }
     }
     for g in groups {
-        for r in &g.rules {
-            *rules_by_risk.entry(r.risk).or_insert(0) += 1;
-            if r.risk > Risk::None && at_or_above(r.risk) {
+        for r in &g.0.rules {
+            *rules_by_risk.entry(r.grant().risk).or_insert(0) += 1;
+            if r.grant().risk > Risk::None && at_or_above(r.grant().risk) {
                 breaches.push(format!(
                     "{}{} rule in {} ({}): {}",
-                    whose(RowAccountOut::of(&g.account)),
-                    r.risk.label(),
-                    g.id,
-                    g.name,
-                    r.risk_reason
+                    whose(RowAccountOut::of(&g.0.place.account)),
+                    r.grant().risk.label(),
+                    g.0.id,
+                    g.0.name,
+                    r.grant().risk_reason
                 ));
             }
         }

@@ -158,27 +158,27 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     let mut risky: Vec<_> = s
         .security_groups
         .iter()
-        .flat_map(|g| g.rules.iter().map(move |r| (g, r)))
-        .filter(|(_, r)| r.risk > Risk::None)
+        .flat_map(|g| g.0.rules.iter().map(move |r| (g, r)))
+        .filter(|(_, r)| r.grant().risk > Risk::None)
         .collect();
-    risky.sort_by_key(|(_, r)| std::cmp::Reverse(r.risk));
+    risky.sort_by_key(|(_, r)| std::cmp::Reverse(r.grant().risk));
     for (g, r) in &risky {
         let ports = r.ports_label();
         writeln!(
             out,
             "{}| **{}** | {} ({}) | {} | {} | {} | {} | {} |",
-            account(super::RowAccountOut::of(&g.account)),
-            r.risk.label(),
-            cell(&g.id),
-            cell(&g.name),
-            match r.direction {
+            account(super::RowAccountOut::of(&g.0.place.account)),
+            r.grant().risk.label(),
+            cell(&g.0.id),
+            cell(&g.0.name),
+            match r.grant().direction {
                 crate::model::Direction::Ingress => "ingress",
                 crate::model::Direction::Egress => "egress",
             },
-            cell(&r.protocol),
+            cell(&r.grant().protocol),
             ports,
-            cell(r.peer.as_str()),
-            cell(&r.risk_reason)
+            cell(r.grant().peer.as_str()),
+            cell(&r.grant().risk_reason)
         )?;
     }
     if risky.is_empty() {
@@ -190,7 +190,7 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         s.security_groups.len(),
         s.security_groups
             .iter()
-            .map(|g| g.rules.len())
+            .map(|g| g.0.rules.len())
             .sum::<usize>()
     )?;
 

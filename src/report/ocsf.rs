@@ -190,34 +190,40 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         line(detection(s, f))?;
     }
     for g in &s.security_groups {
-        for (i, r) in g.rules.iter().enumerate() {
-            if r.risk < Risk::Medium {
+        for (i, r) in g.0.rules.iter().enumerate() {
+            if r.grant().risk < Risk::Medium {
                 continue;
             }
             let uid = format!(
                 "secdash:{}:{}",
-                g.id,
+                g.0.id,
                 r.id.clone()
                     .unwrap_or_else(|| compact_str::format_compact!("rule-{i}"))
             );
-            let on_account = row_cloud(s, super::RowAccountOut::of(&g.account));
+            let on_account = row_cloud(s, super::RowAccountOut::of(&g.0.place.account));
             line(merge(
                 merge(
-                    base(s, DETECTION_FINDING, "Detection Finding", r.risk, &uid),
+                    base(
+                        s,
+                        DETECTION_FINDING,
+                        "Detection Finding",
+                        r.grant().risk,
+                        &uid,
+                    ),
                     json!({
                         "status_id": 1,
                         "status": "New",
                         "finding_info": {
                             "uid": uid,
-                            "title": format!("{} ({}): {}", g.id, g.name, r.risk_reason),
+                            "title": format!("{} ({}): {}", g.0.id, g.0.name, r.grant().risk_reason),
                             "types": ["Risky security group rule"],
                             "data_sources": ["Amazon EC2"],
                         },
                         "resources": [{
-                            "uid": g.id,
-                            "name": g.name,
+                            "uid": g.0.id,
+                            "name": g.0.name,
                             "type": "AWS::EC2::SecurityGroup",
-                            "region": g.region,
+                            "region": g.0.place.region,
                             "cloud_partition": "aws",
                         }],
                     }),

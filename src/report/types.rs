@@ -113,29 +113,22 @@ pub struct AlertOut {
 #[derive(Debug, Clone, Copy)]
 pub struct SecurityGroupOut<'a>(pub &'a SecurityGroup);
 
-impl std::ops::Deref for SecurityGroupOut<'_> {
-    type Target = SecurityGroup;
-    fn deref(&self) -> &SecurityGroup {
-        self.0
-    }
-}
-
 impl Serialize for SecurityGroupOut<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let g = self.0;
         let mut out = s.serialize_struct("SecurityGroupOut", 9)?;
-        if let Some(a) = RowAccountOut::of(&g.account) {
+        if let Some(a) = RowAccountOut::of(&g.place.account) {
             out.serialize_field("account", a.id)?;
             out.serialize_field("account_name", a.name)?;
         }
         out.serialize_field("id", &g.id)?;
         out.serialize_field("name", &g.name)?;
         out.serialize_field("description", &g.description)?;
-        out.serialize_field("vpc_id", &g.vpc_id)?;
-        out.serialize_field("region", &g.region)?;
+        out.serialize_field("vpc_id", &g.place.vpc_id)?;
+        out.serialize_field("region", &g.place.region)?;
         out.serialize_field("max_risk", &g.max_risk())?;
-        out.serialize_field("tags", &Tags(&g.tags))?;
+        out.serialize_field("tags", &Tags(&g.place.tags))?;
         out.serialize_field("rules", &Each(&g.rules, RuleOut::of))?;
         out.serialize_field("attachments", &Each(&g.attachments, AttachmentOut::of))?;
         out.end()
@@ -200,15 +193,15 @@ impl<'a> RuleOut<'a> {
     fn of(r: &'a Rule) -> RuleOut<'a> {
         RuleOut {
             id: r.id.as_deref(),
-            direction: r.direction,
-            protocol: &r.protocol,
-            from_port: r.from_port,
-            to_port: r.to_port,
-            peer: r.peer.as_str(),
-            peer_kind: peer_kind(&r.peer),
-            description: &r.description,
-            risk: r.risk,
-            risk_reason: &r.risk_reason,
+            direction: r.grant().direction,
+            protocol: &r.grant().protocol,
+            from_port: r.grant().from_port,
+            to_port: r.grant().to_port,
+            peer: r.grant().peer.as_str(),
+            peer_kind: peer_kind(&r.grant().peer),
+            description: &r.grant().description,
+            risk: r.grant().risk,
+            risk_reason: &r.grant().risk_reason,
         }
     }
 }

@@ -425,7 +425,7 @@ impl Source for AccountsSource {
                 .await;
             merge(answers, |all: &mut SecurityGroupsData, account, data| {
                 all.groups.extend(data.groups.into_iter().map(|mut g| {
-                    g.account = Some(account.clone());
+                    g.place_mut().account = Some(account.clone());
                     g
                 }));
                 all.vpcs.extend(data.vpcs);
@@ -560,7 +560,7 @@ mod tests {
             .data
             .groups
             .iter()
-            .map(|g| g.account.as_ref().unwrap().name.as_str())
+            .map(|g| g.place.account.as_ref().unwrap().name.as_str())
             .collect();
         assert!(names.contains(&"dev") && names.contains(&"prod"));
         assert_eq!(

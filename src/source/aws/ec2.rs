@@ -164,7 +164,8 @@ pub async fn groups(
     for g in &mut groups {
         g.rules = rules_by_group.remove(&g.id).unwrap_or_default().into();
         // Ingress first, then egress, each in the API's order: stable between refreshes.
-        g.rules.sort_by_key(|r| r.direction == Direction::Egress);
+        g.rules
+            .sort_by_key(|r| r.grant().direction == Direction::Egress);
         g.attachments = attachments_by_group
             .remove(&g.id)
             .unwrap_or_default()

@@ -21,9 +21,9 @@ fn tcp(dir: Direction, from: i32, to: i32, peer: Peer, desc: &str) -> Rule {
 
 fn all(dir: Direction, peer: Peer, desc: &str) -> Rule {
     let mut rule = tcp(dir, 0, 0, peer, desc);
-    rule.protocol = "all".into();
-    rule.from_port = None;
-    rule.to_port = None;
+    rule.grant_mut().protocol = "all".into();
+    rule.grant_mut().from_port = None;
+    rule.grant_mut().to_port = None;
     rule
 }
 
@@ -325,7 +325,7 @@ pub fn security_groups_shaped(
                 ),
                 {
                     let mut ping = tcp(Ingress, -1, -1, v4("0.0.0.0/0"), "ping");
-                    ping.protocol = "icmp".into();
+                    ping.grant_mut().protocol = "icmp".into();
                     ping
                 },
             ],
@@ -352,7 +352,7 @@ pub fn security_groups_shaped(
                 )],
                 vec![],
             );
-            hostile.tags = std::sync::Arc::new([
+            hostile.place_mut().tags = std::sync::Arc::new([
                 (
                     "Owner".into(),
                     "\u{202E}nimda\u{202C} (reversed on purpose)".into(),

@@ -159,7 +159,7 @@ impl World {
                         at.insert(&a.interface_id, out.len());
                         out.push(Interface {
                             attachment: a.clone(),
-                            vpc_id: g.vpc_id.as_deref().unwrap_or_default().to_string(),
+                            vpc_id: g.place.vpc_id.as_deref().unwrap_or_default().to_string(),
                             groups: vec![g.id.to_string()],
                         });
                     }
@@ -278,7 +278,10 @@ impl World {
     /// A group's VPC and rules.
     pub fn read_group(&self, id: &str) -> Result<(Option<String>, Vec<Rule>), SourceError> {
         let g = self.group("DescribeSecurityGroups", id)?;
-        Ok((g.vpc_id.as_deref().map(str::to_string), g.rules.into_vec()))
+        Ok((
+            g.place.vpc_id.as_deref().map(str::to_string),
+            g.rules.into_vec(),
+        ))
     }
 
     pub fn group_name(&self, id: &str) -> Option<String> {
@@ -291,7 +294,7 @@ impl World {
         self.security_groups()
             .groups
             .into_iter()
-            .find(|g| g.name == name && g.vpc_id.as_deref() == Some(vpc_id))
+            .find(|g| g.name == name && g.place.vpc_id.as_deref() == Some(vpc_id))
             .map(|g| g.id.into())
     }
 
@@ -366,10 +369,12 @@ impl World {
     pub fn authorize(&mut self, id: &str, rules: Vec<Rule>) -> Result<(), SourceError> {
         let operation = "AuthorizeSecurityGroupIngress";
         let same = |a: &Rule, b: &Rule| {
-            a.direction == b.direction
-                && a.protocol == b.protocol
-                && (&*a.protocol == "all" || (a.from_port, a.to_port) == (b.from_port, b.to_port))
-                && a.peer == b.peer
+            a.grant().direction == b.grant().direction
+                && a.grant().protocol == b.grant().protocol
+                && (&*a.grant().protocol == "all"
+                    || (a.grant().from_port, a.grant().to_port)
+                        == (b.grant().from_port, b.grant().to_port))
+                && a.grant().peer == b.grant().peer
         };
         let mut added = Vec::with_capacity(rules.len());
         for mut r in rules {
@@ -384,7 +389,8 @@ impl World {
                     "InvalidPermission.Duplicate",
                     format!(
                         "the specified rule \"peer: {}, {}\" already exists",
-                        dup.peer, dup.protocol
+                        dup.grant().peer,
+                        dup.grant().protocol
                     ),
                 ));
             }
@@ -446,7 +452,7 @@ impl World {
             })?;
         for g in groups {
             let group = self.group(operation, g)?;
-            if group.vpc_id.as_deref() != Some(vpc.as_str()) {
+            if group.place.vpc_id.as_deref() != Some(vpc.as_str()) {
                 return Err(api(
                     "ec2",
                     operation,
