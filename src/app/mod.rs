@@ -368,9 +368,7 @@ impl AppState {
     pub fn total_api_calls(&self) -> ApiCalls {
         let mut total = ApiCalls::new();
         for calls in self.api_calls.values().chain([&self.identity_calls]) {
-            for (op, n) in calls {
-                *total.entry(op.clone()).or_default() += n;
-            }
+            total.add(calls);
         }
         total
     }

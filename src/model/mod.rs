@@ -4,8 +4,70 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// API calls made by one refresh, keyed `service:Operation`.
-pub type ApiCalls = BTreeMap<String, u32>;
+/// API calls made by one refresh, keyed `service:Operation` (the JSON's `api_calls` map).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ApiCalls(BTreeMap<String, u32>);
+
+impl ApiCalls {
+    pub fn new() -> ApiCalls {
+        ApiCalls::default()
+    }
+
+    /// Adds `n` calls of one operation.
+    pub fn insert(&mut self, op: String, n: u32) {
+        *self.0.entry(op).or_default() += n;
+    }
+
+    /// Adds every call of `other` to these.
+    pub fn add(&mut self, other: &ApiCalls) {
+        for (op, n) in &other.0 {
+            *self.0.entry(op.clone()).or_default() += n;
+        }
+    }
+
+    /// The calls of one operation.
+    pub fn get(&self, op: &str) -> Option<&u32> {
+        self.0.get(op)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &u32)> {
+        self.0.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every call, whatever the operation.
+    pub fn total(&self) -> u32 {
+        self.0.values().sum()
+    }
+}
+
+impl<'a> IntoIterator for &'a ApiCalls {
+    type Item = (&'a String, &'a u32);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, u32>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<const N: usize> From<[(String, u32); N]> for ApiCalls {
+    fn from(calls: [(String, u32); N]) -> ApiCalls {
+        calls.into_iter().collect()
+    }
+}
+
+impl FromIterator<(String, u32)> for ApiCalls {
+    fn from_iter<I: IntoIterator<Item = (String, u32)>>(iter: I) -> ApiCalls {
+        let mut calls = ApiCalls::new();
+        for (op, n) in iter {
+            calls.insert(op, n);
+        }
+        calls
+    }
+}
 
 /// The four panes, one name per concept everywhere (module, JSON key, theme key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

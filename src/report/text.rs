@@ -128,7 +128,7 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
         }
     }
     if !s.api_calls.is_empty() {
-        let total: u32 = s.api_calls.values().sum();
+        let total: u32 = s.api_calls.total();
         if options.verbose {
             let calls: Vec<String> = s
                 .api_calls

@@ -108,9 +108,7 @@ impl AccountsSource {
             .map(|(account, reads)| {
                 let mut sum = ApiCalls::new();
                 for calls in reads.values() {
-                    for (op, n) in calls {
-                        *sum.entry(op.clone()).or_default() += n;
-                    }
+                    sum.add(calls);
                 }
                 (account, sum)
             })
@@ -156,9 +154,7 @@ impl AccountsSource {
                         .iter()
                         .map(|w| format!("account {}: {w}", monitoring.name)),
                 );
-                for (op, n) in measured.api_calls {
-                    *out.api_calls.entry(op).or_default() += n;
-                }
+                out.api_calls.add(&measured.api_calls);
                 out.metrics_requested += measured.metrics_requested;
             }
             Err(e) => {
@@ -195,9 +191,7 @@ impl AccountsSource {
             .map(|f| &f.api_calls)
             .chain(members.iter().map(|m| &m.api_calls))
         {
-            for (op, n) in f {
-                *admin_calls.entry(op.clone()).or_default() += n;
-            }
+            admin_calls.add(f);
         }
         self.record(&admin.name, "findings from the members", &admin_calls);
         let mut out = findings.map_err(|e| {
@@ -210,9 +204,7 @@ impl AccountsSource {
         for k in known {
             match k {
                 Ok((account, f)) => {
-                    for (op, n) in f.api_calls {
-                        *out.api_calls.entry(op).or_default() += n;
-                    }
+                    out.api_calls.add(&f.api_calls);
                     accounts.push(account);
                 }
                 Err((name, e)) => out.warnings.push(format!("account {name}: {e}")),
@@ -220,9 +212,7 @@ impl AccountsSource {
         }
         match members {
             Ok(m) => {
-                for (op, n) in m.api_calls {
-                    *out.api_calls.entry(op).or_default() += n;
-                }
+                out.api_calls.add(&m.api_calls);
                 for a in &accounts {
                     if a.name != admin.name && !m.data.contains(&a.id) {
                         out.warnings.push(format!(
@@ -318,9 +308,7 @@ impl AccountsSource {
         let mut answer = fetch(m.source.as_ref())
             .await
             .map_err(|e| (m.name.clone(), e))?;
-        for (op, n) in who.api_calls {
-            *answer.api_calls.entry(op).or_default() += n;
-        }
+        answer.api_calls.add(&who.api_calls);
         self.record(&m.name, read, &answer.api_calls);
         Ok((account, answer))
     }
@@ -346,9 +334,7 @@ fn merge<T, U: Default>(
                         .iter()
                         .map(|w| format!("account {}: {w}", account.name)),
                 );
-                for (op, n) in f.api_calls {
-                    *out.api_calls.entry(op).or_default() += n;
-                }
+                out.api_calls.add(&f.api_calls);
                 out.metrics_requested += f.metrics_requested;
                 add(&mut out.data, account, f.data);
             }

@@ -26,7 +26,7 @@ fn resources(e: &Event) -> String {
 }
 
 fn calls_total(calls: &ApiCalls) -> u32 {
-    calls.values().sum()
+    calls.total()
 }
 
 fn heading(tl: &Timeline, calls: &ApiCalls) -> (String, String) {

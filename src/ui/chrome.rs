@@ -321,7 +321,7 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
         ));
     }
     let total = state.total_api_calls();
-    let calls: u32 = total.values().sum();
+    let calls: u32 = total.total();
     // Per service, e.g. "cloudwatch 1 ec2 4": the full list is in the JSON snapshot.
     let mut by_service: Vec<(String, u32)> = Vec::new();
     for (op, n) in &total {

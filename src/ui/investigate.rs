@@ -236,7 +236,7 @@ pub fn timeline(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) 
             )));
         }
         TrailLoad::Ready { timeline, calls } => {
-            let n_calls: u32 = calls.values().sum();
+            let n_calls: u32 = calls.total();
             lines.push(Line::from(Span::styled(
                 cut(
                     &format!(

@@ -154,9 +154,7 @@ impl AwsSource {
         for c in &calls {
             let (counts, m) = c.take();
             metrics_requested += m;
-            for (op, n) in counts {
-                *api_calls.entry(op).or_default() += n;
-            }
+            api_calls.add(&counts);
         }
         let mut data = Vec::new();
         let mut errors = Vec::new();
