@@ -17,7 +17,6 @@ use chrono::Utc;
 use std::collections::HashMap;
 
 pub use super::error::ActionError;
-pub use super::failure::{ActionFailure, FailureKind};
 pub use super::request::Request;
 pub use super::steps::same_rules;
 

@@ -2,7 +2,7 @@
 //! kind, so a refusal (read-only, already contained, a stale plan) reads as a refusal and not
 //! as an error.
 
-use super::executor::ActionError;
+use super::error::ActionError;
 use crate::model::SourceError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

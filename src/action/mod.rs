@@ -9,6 +9,7 @@ pub mod aws;
 pub mod chain;
 pub mod cloud;
 pub mod credentials;
+pub mod documents;
 mod error;
 pub mod executor;
 mod failure;
@@ -21,4 +22,5 @@ pub mod restore;
 pub mod runbook;
 pub mod steps;
 
-pub use executor::{ActionError, ActionFailure, Executor, FailureKind, Outcome, Request};
+pub use executor::{ActionError, Executor, Outcome, Request};
+pub use failure::{ActionFailure, FailureKind};

@@ -297,7 +297,7 @@ impl Step {
                 document,
             } => vec![format!(
                 "put inline policy {policy_name} on {principal}: {}",
-                crate::action::credentials::summary(document)
+                super::documents::summary(document)
             )],
             Step::DeleteInlinePolicy {
                 principal,

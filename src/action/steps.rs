@@ -3,7 +3,7 @@
 //! a new action adds its steps here (and their calls to `cloud.rs`).
 
 use super::cloud::Cloud;
-use super::credentials::same_document;
+use super::documents::same_document;
 use super::plan::{GroupRef, GroupRole, KeyStatus, Principal, RuleSpec, Step};
 use super::restore;
 use crate::model::{Direction, SourceError};

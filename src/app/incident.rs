@@ -3,12 +3,18 @@
 //! a row: `u` restores it, Enter goes to its resource. Notes and the incident itself are typed
 //! into a prompt (`n`, `N`).
 
+use super::investigate::SubjectsView;
+use super::line_edit::PROMPT_MAX;
+use super::timeline::timeline_of;
 use super::{AppState, Effect, Flash, Overlay, set_filter_of};
 use crate::action::Request;
 use crate::action::journal::Entry;
 use crate::action::runbook::{Runbook, StepStatus};
 use crate::config::keymap::Action;
 use crate::model::PaneId;
+use crate::model::{FindingSubject, SubjectKind};
+use crate::trail::Subject;
+use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,8 +46,6 @@ pub struct Prompt {
     /// Why the last Enter was not taken.
     pub error: Option<String>,
 }
-
-pub(super) const PROMPT_MAX: usize = 200;
 
 /// The pane a step is carried out in.
 pub fn pane_of(step: &str) -> Option<PaneId> {
@@ -250,12 +254,9 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
             }
             match step.as_deref() {
                 Some("cloudtrail") => {
-                    return super::timeline::review_cloudtrail(
-                        state,
-                        Overlay::Incident { selected },
-                    );
+                    return review_cloudtrail(state, Overlay::Incident { selected });
                 }
-                Some("credentials") => return super::investigate::revoke_credentials(state),
+                Some("credentials") => return revoke_credentials(state),
                 _ => {}
             }
             match step.as_deref().and_then(pane_of) {
@@ -308,4 +309,110 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
         (_, KeyCode::Char('p')) => mark(state, StepStatus::Pending),
         _ => vec![],
     }
+}
+
+/// Every key, user, role, instance and group the incident's actions and the findings they
+/// archived name.
+pub fn incident_subjects(state: &AppState) -> Vec<FindingSubject> {
+    let mut out: Vec<FindingSubject> = Vec::new();
+    let mut push = |s: FindingSubject| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    let findings = state
+        .findings()
+        .map(|d| d.findings.as_slice())
+        .unwrap_or(&[]);
+    for e in &state.incident.entries {
+        // An archived finding's subjects are what it names.
+        if let Some(f) = findings.iter().find(|f| f.id == e.target) {
+            f.named_subjects().into_iter().for_each(&mut push);
+            continue;
+        }
+        if let Some(kind) =
+            crate::action::kinds::spec(e.action).and_then(|s| s.target_subject(&e.target))
+        {
+            push(FindingSubject::new(kind, e.target.clone()));
+        }
+    }
+    out
+}
+
+/// The credentials to revoke: the incident's, else those the high and critical findings name.
+fn credential_subjects(state: &AppState) -> Vec<FindingSubject> {
+    let credential = |s: &FindingSubject| {
+        matches!(
+            s.kind,
+            SubjectKind::AccessKey | SubjectKind::User | SubjectKind::Role
+        )
+    };
+    let mut out: Vec<FindingSubject> = incident_subjects(state)
+        .into_iter()
+        .filter(credential)
+        .collect();
+    if out.is_empty() {
+        for f in state
+            .findings()
+            .map(|d| d.findings.as_slice())
+            .unwrap_or(&[])
+        {
+            if f.severity < 7.0 || f.archived {
+                continue;
+            }
+            for s in f.named_subjects().into_iter().filter(credential) {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn watched_region(state: &AppState) -> String {
+    state
+        .context
+        .regions
+        .first()
+        .cloned()
+        .unwrap_or_else(|| crate::config::DEFAULT_REGION.to_string())
+}
+
+/// The runbook's "Revoke compromised credentials": the credentials to act on.
+pub fn revoke_credentials(state: &mut AppState) -> Vec<Effect> {
+    let items = credential_subjects(state);
+    if items.is_empty() {
+        state.flash = Some(Flash::refused(
+            "no access key, user or role in the incident or the high findings",
+            state.now,
+        ));
+        return vec![];
+    }
+    state.subjects = Some(SubjectsView {
+        title: format!("credentials of incident {}", state.incident.id),
+        region: watched_region(state),
+        // The incident's credentials may be in any account: acted on from a finding's list.
+        account: None,
+        items,
+        selected: 0,
+        since: state.now - Duration::days(7),
+    });
+    state.overlay = Overlay::Subjects;
+    vec![]
+}
+
+/// The runbook's "Review CloudTrail logs": the timeline of everything the incident names.
+pub fn review_cloudtrail(state: &mut AppState, back: Overlay) -> Vec<Effect> {
+    let subjects: Vec<Subject> = incident_subjects(state).iter().map(Subject::of).collect();
+    if subjects.is_empty() {
+        state.flash = Some(Flash::refused(
+            "the incident names nothing yet: act on a finding, or press t on one",
+            state.now,
+        ));
+        return vec![];
+    }
+    let since = state.now - Duration::days(7);
+    let title = format!("incident {}", state.incident.id);
+    timeline_of(state, title, subjects, since, back)
 }

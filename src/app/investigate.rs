@@ -9,7 +9,7 @@ use crate::action::kinds;
 use crate::config::keymap::Action;
 use crate::model::{Finding, FindingSubject, PaneId, SubjectKind};
 use crate::trail::Subject;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// The subjects of a finding (or of the incident), one of them selected.
@@ -91,95 +91,6 @@ pub fn open_subjects(state: &mut AppState) -> Vec<Effect> {
         items,
         selected: 0,
         since: crate::trail::since_for(f.first_seen, state.now),
-    });
-    state.overlay = Overlay::Subjects;
-    vec![]
-}
-
-/// Every key, user, role, instance and group the incident's actions and the findings they
-/// archived name.
-pub fn incident_subjects(state: &AppState) -> Vec<FindingSubject> {
-    let mut out: Vec<FindingSubject> = Vec::new();
-    let mut push = |s: FindingSubject| {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    };
-    let findings = state
-        .findings()
-        .map(|d| d.findings.as_slice())
-        .unwrap_or(&[]);
-    for e in &state.incident.entries {
-        // An archived finding's subjects are what it names.
-        if let Some(f) = findings.iter().find(|f| f.id == e.target) {
-            f.named_subjects().into_iter().for_each(&mut push);
-            continue;
-        }
-        if let Some(kind) = kinds::spec(e.action).and_then(|s| s.target_subject(&e.target)) {
-            push(FindingSubject::new(kind, e.target.clone()));
-        }
-    }
-    out
-}
-
-/// The credentials to revoke: the incident's, else those the high and critical findings name.
-fn credential_subjects(state: &AppState) -> Vec<FindingSubject> {
-    let credential = |s: &FindingSubject| {
-        matches!(
-            s.kind,
-            SubjectKind::AccessKey | SubjectKind::User | SubjectKind::Role
-        )
-    };
-    let mut out: Vec<FindingSubject> = incident_subjects(state)
-        .into_iter()
-        .filter(credential)
-        .collect();
-    if out.is_empty() {
-        for f in state
-            .findings()
-            .map(|d| d.findings.as_slice())
-            .unwrap_or(&[])
-        {
-            if f.severity < 7.0 || f.archived {
-                continue;
-            }
-            for s in f.named_subjects().into_iter().filter(credential) {
-                if !out.contains(&s) {
-                    out.push(s);
-                }
-            }
-        }
-    }
-    out
-}
-
-fn watched_region(state: &AppState) -> String {
-    state
-        .context
-        .regions
-        .first()
-        .cloned()
-        .unwrap_or_else(|| crate::config::DEFAULT_REGION.to_string())
-}
-
-/// The runbook's "Revoke compromised credentials": the credentials to act on.
-pub fn revoke_credentials(state: &mut AppState) -> Vec<Effect> {
-    let items = credential_subjects(state);
-    if items.is_empty() {
-        state.flash = Some(Flash::refused(
-            "no access key, user or role in the incident or the high findings",
-            state.now,
-        ));
-        return vec![];
-    }
-    state.subjects = Some(SubjectsView {
-        title: format!("credentials of incident {}", state.incident.id),
-        region: watched_region(state),
-        // The incident's credentials may be in any account: acted on from a finding's list.
-        account: None,
-        items,
-        selected: 0,
-        since: state.now - Duration::days(7),
     });
     state.overlay = Overlay::Subjects;
     vec![]

@@ -74,7 +74,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                     state.overlay = Overlay::None;
                     return vec![];
                 }
-                _ => scrolled(action, scroll, page, Some(max)),
+                _ => super::overlay::scrolled(action, scroll, page, Some(max)),
             };
             state.overlay = Overlay::Detail {
                 scroll: scroll.min(max),
@@ -199,20 +199,6 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     vec![]
 }
 
-/// Where a scrolling overlay moves for a key: a line, a page, the top, or its last line
-/// when known (`bottom`); any other key leaves it where it is.
-pub(super) fn scrolled(action: Action, scroll: usize, page: usize, bottom: Option<usize>) -> usize {
-    match action {
-        Action::Down => scroll + 1,
-        Action::Up => scroll.saturating_sub(1),
-        Action::PageDown => scroll + page,
-        Action::PageUp => scroll.saturating_sub(page),
-        Action::Top => 0,
-        Action::Bottom => bottom.unwrap_or(scroll),
-        _ => scroll,
-    }
-}
-
 fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quit = true;
     vec![Effect::Quit]
@@ -287,7 +273,7 @@ pub(super) fn on_paste(state: &mut AppState, text: &str) -> Vec<Effect> {
         cmd.line.insert(text, FILTER_MAX);
     } else if let Some(prompt) = state.prompt.as_mut() {
         let mut line = LineEdit::new(&prompt.input);
-        line.insert(text, incident::PROMPT_MAX);
+        line.insert(text, super::line_edit::PROMPT_MAX);
         prompt.input = line.text;
     } else if state.editing_filter {
         let mut line = LineEdit {

@@ -1,6 +1,9 @@
 //! Editing one line of typed text (the filter, the `:` command line) as a shell's line
 //! editor does: ←/→, Home/End, Ctrl-A/E, Ctrl-U, Ctrl-W, Backspace/Delete, pasted text.
 
+/// The longest line a prompt takes (a note, an incident id, a filter).
+pub const PROMPT_MAX: usize = 200;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key did to the line.

@@ -65,7 +65,7 @@ pub(super) fn matrix_key(
         }
         Some(action) => {
             let page = state.screen.height.saturating_sub(8).max(1) as usize;
-            super::keys::scrolled(action, scroll, page, None)
+            scrolled(action, scroll, page, None)
         }
         None => scroll,
     };
@@ -74,4 +74,24 @@ pub(super) fn matrix_key(
         first_account,
     };
     vec![]
+}
+
+/// Where a scrolling overlay moves for a key: a line, a page, the top, or its last line
+/// when known (`bottom`); any other key leaves it where it is.
+pub(super) fn scrolled(
+    action: crate::config::keymap::Action,
+    scroll: usize,
+    page: usize,
+    bottom: Option<usize>,
+) -> usize {
+    use crate::config::keymap::Action;
+    match action {
+        Action::Down => scroll + 1,
+        Action::Up => scroll.saturating_sub(1),
+        Action::PageDown => scroll + page,
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => bottom.unwrap_or(scroll),
+        _ => scroll,
+    }
 }

@@ -1,12 +1,11 @@
 //! The CloudTrail timeline on screen: of a row, a subject or the incident, filterable, Enter
 //! on an event showing it whole. Pure: the runtime reads CloudTrail (`Effect::Trail`).
 
-use super::investigate::incident_subjects;
 use super::{AppState, Effect, Flash, Overlay};
 use crate::config::keymap::Action;
 use crate::model::ApiCalls;
 use crate::trail::{Event, Subject, Timeline};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -204,21 +203,6 @@ pub fn trail_read(
     effects
 }
 
-/// The runbook's "Review CloudTrail logs": the timeline of everything the incident names.
-pub fn review_cloudtrail(state: &mut AppState, back: Overlay) -> Vec<Effect> {
-    let subjects: Vec<Subject> = incident_subjects(state).iter().map(Subject::of).collect();
-    if subjects.is_empty() {
-        state.flash = Some(Flash::refused(
-            "the incident names nothing yet: act on a finding, or press t on one",
-            state.now,
-        ));
-        return vec![];
-    }
-    let since = state.now - Duration::days(7);
-    let title = format!("incident {}", state.incident.id);
-    timeline_of(state, title, subjects, since, back)
-}
-
 /// A key in the timeline: move, filter, open an event, read again, back.
 pub fn timeline_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
     let page = state.screen.height.saturating_sub(10).max(1) as usize;
@@ -241,7 +225,7 @@ pub fn timeline_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
             }
             KeyCode::Char(c)
                 if !key.modifiers.contains(KeyModifiers::CONTROL)
-                    && view.filter.chars().count() < super::incident::PROMPT_MAX =>
+                    && view.filter.chars().count() < super::line_edit::PROMPT_MAX =>
             {
                 view.filter.push(c)
             }

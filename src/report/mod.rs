@@ -3,6 +3,7 @@
 
 pub mod baseline;
 mod build;
+mod changes;
 pub mod markdown;
 pub mod ocsf;
 pub mod table;

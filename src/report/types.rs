@@ -44,7 +44,7 @@ pub struct Snapshot<'a> {
     pub summary: Summary,
     /// What changed since `--baseline` (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub changes: Option<super::baseline::Changes>,
+    pub changes: Option<super::changes::Changes>,
     /// The platform's accounts and how each was reached (absent with one account).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<AccountOut>>,

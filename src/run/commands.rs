@@ -5,13 +5,13 @@ use crate::action::journal::{Actor, Entry, EntryStatus, Journal};
 use crate::action::plan::Plan;
 use crate::action::runbook::{self, Opening, Runbook, StepStatus};
 use crate::action::{ActionError, Executor, Request};
-use crate::aws::{Options, Session};
+
 use crate::cli::{ActionOpts, Command, ListFormat, ReportFormat, RunbookCommand};
 use crate::config::Config;
 use crate::source::Source;
 use crate::source::aws::AwsSource;
 use crate::trail::Subject;
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
@@ -96,7 +96,7 @@ async fn act(
             config.regions.join(",")
         );
     }
-    let session = connect(config, &region).await?;
+    let session = super::responders::connect(config, &region).await?;
     let identity = AwsSource::new(&session, std::slice::from_ref(&region))
         .identity()
         .await
@@ -206,26 +206,6 @@ async fn act(
             Ok(1)
         }
     }
-}
-
-/// The verbs' session: the config's profile and endpoint, credentials checked before anything
-/// else so "no credentials" is said plainly.
-pub(super) async fn connect(config: &Config, home_region: &str) -> anyhow::Result<Session> {
-    let session = Session::connect(&Options {
-        profile: config.profile.clone(),
-        profile_only: config.profile_only,
-        home_region: home_region.to_string(),
-        endpoint_url: None,
-        shown_endpoint: config.endpoint_url.clone(),
-        profile_files: config.profile_files.clone(),
-    })
-    .await;
-    session
-        .check_credentials()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("cannot reach AWS")?;
-    Ok(session)
 }
 
 /// Text from AWS or the journal, as a terminal may show it (the TUI's cleaning).

@@ -7,11 +7,11 @@
 use crate::action::Request;
 use crate::action::chain::undo_chain;
 use crate::action::journal::{Actor, Journal};
-use crate::aws::Session;
+use crate::aws::{Options, Session};
 use crate::config::Config;
 use crate::config::accounts::{AccountConfig, Reach, no_action, role_account};
 use crate::model::AccountRef;
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
@@ -258,6 +258,26 @@ pub fn typed(prompt: &str, want: &str) -> anyhow::Result<bool> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     Ok(line.trim() == want)
+}
+
+/// The verbs' session: the config's profile and endpoint, credentials checked before anything
+/// else so "no credentials" is said plainly.
+pub async fn connect(config: &Config, home_region: &str) -> anyhow::Result<Session> {
+    let session = Session::connect(&Options {
+        profile: config.profile.clone(),
+        profile_only: config.profile_only,
+        home_region: home_region.to_string(),
+        endpoint_url: None,
+        shown_endpoint: config.endpoint_url.clone(),
+        profile_files: config.profile_files.clone(),
+    })
+    .await;
+    session
+        .check_credentials()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot reach AWS")?;
+    Ok(session)
 }
 
 #[cfg(test)]

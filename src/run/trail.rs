@@ -21,7 +21,7 @@ pub async fn run(
     } else {
         config.regions.clone()
     };
-    let session = super::commands::connect(config, &regions[0]).await?;
+    let session = super::responders::connect(config, &regions[0]).await?;
     let (timeline, calls) = TrailReader::new(&session, &regions)
         .read(std::slice::from_ref(&subject), since)
         .await;
