@@ -46,14 +46,9 @@ impl Confirm {
 
 /// The selected row's account, when several are watched.
 pub fn selected_account(state: &AppState) -> crate::model::RowAccount {
-    use crate::panes::PaneData;
-    let i = state.selected_row()?.item as usize;
-    match state.pane_data(state.focus)? {
-        PaneData::Endpoints(e) => e.get(i)?.account.clone(),
-        PaneData::SecurityGroups(d) => d.groups.get(i)?.place.account.clone(),
-        PaneData::Findings(d) => d.findings.get(i)?.account.clone(),
-        PaneData::Checklist(c) => c.get(i)?.account.clone(),
-    }
+    let item = state.selected_row()?.item;
+    let data = state.pane_data(state.focus)?;
+    crate::panes::pane(state.focus).account(data, item)
 }
 
 /// The selected row as the actions see it, with its region and account.

@@ -61,6 +61,10 @@ impl Pane for ChecklistPane {
         (0..items(data).len()).map(RowRef::item).collect()
     }
 
+    fn account(&self, data: &PaneData, item: u32) -> crate::model::RowAccount {
+        items(data).get(item as usize)?.account.clone()
+    }
+
     fn item_key(&self, data: &PaneData, item: u32) -> Option<String> {
         items(data).get(item as usize).map(|c| c.id.clone())
     }

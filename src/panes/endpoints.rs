@@ -109,6 +109,10 @@ impl Pane for EndpointsPane {
         (0..endpoints(data).len()).map(RowRef::item).collect()
     }
 
+    fn account(&self, data: &PaneData, item: u32) -> crate::model::RowAccount {
+        endpoints(data).get(item as usize)?.account.clone()
+    }
+
     fn item_key(&self, data: &PaneData, item: u32) -> Option<String> {
         let e = endpoints(data).get(item as usize)?;
         Some(format!("{}/{}", e.region, e.name))

@@ -78,6 +78,10 @@ impl Pane for FindingsPane {
         (0..findings(data).len()).map(RowRef::item).collect()
     }
 
+    fn account(&self, data: &PaneData, item: u32) -> crate::model::RowAccount {
+        findings(data).get(item as usize)?.account.clone()
+    }
+
     fn item_key(&self, data: &PaneData, item: u32) -> Option<String> {
         findings(data).get(item as usize).map(|f| f.id.clone())
     }

@@ -396,6 +396,8 @@ pub trait Pane: Sync {
     fn rows(&self, data: &PaneData) -> Vec<RowRef>;
     /// What names an item across refreshes (its id), so the cursor can stay on it.
     fn item_key(&self, data: &PaneData, item: u32) -> Option<String>;
+    /// The account an item is in, when several are watched (an action on it runs there).
+    fn account(&self, data: &PaneData, item: u32) -> crate::model::RowAccount;
     /// Whether a row matches the filter.
     fn matches(&self, data: &PaneData, row: RowRef, m: &Matcher) -> bool;
     fn totals(&self, data: &PaneData) -> Totals;

@@ -99,6 +99,10 @@ impl Pane for SecurityGroupsPane {
         out
     }
 
+    fn account(&self, data: &PaneData, item: u32) -> crate::model::RowAccount {
+        groups(data).get(item as usize)?.place.account.clone()
+    }
+
     fn item_key(&self, data: &PaneData, item: u32) -> Option<String> {
         groups(data).get(item as usize).map(|g| g.id.to_string())
     }
