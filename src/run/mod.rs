@@ -12,9 +12,10 @@ pub mod startup;
 pub mod trail;
 pub mod tui;
 mod watch;
+mod wiring;
 
 use crate::action::journal::Journal;
-use crate::aws::{Options, Session};
+use crate::aws::Session;
 use crate::cli::Cli;
 use crate::cli::exit;
 use crate::config::accounts::Reach;
@@ -34,31 +35,96 @@ use std::sync::Arc;
 pub fn main(cli: Cli) -> anyhow::Result<i32> {
     memory::large_blocks_mapped();
     // Generated from the definitions alone: a broken config does not stop them.
+    if let Some(code) = generated(&cli)? {
+        return Ok(code);
+    }
+    let (config, env, theme) = configure(&cli)?;
+    init_logging(&config, cli.log_file.clone());
+    log_panics(false);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    if let Some(command) = cli.command.clone() {
+        if cli.demo {
+            anyhow::bail!(
+                "--demo is the dashboard's: its actions are rehearsed in `secdash --demo`; the action \
+                 commands act on AWS, so run them without --demo"
+            );
+        }
+        let state_dir = config
+            .state_dir
+            .clone()
+            .context("no state directory: set SECDASH_STATE_DIR")?;
+        return commands::run(command, &config, &state_dir, &rt);
+    }
+    let wiring = match cli.demo {
+        true => wiring::demo(&cli, &config)?,
+        false => wiring::aws(&config, &rt)?,
+    };
+    let now = chrono::Utc::now();
+    let state = first_state(&cli, &config, &wiring, now);
+    let plan = fetch_plan(&cli, &config, wiring.source.clone(), now);
+    if cli.once {
+        return snapshot(
+            &cli,
+            &config,
+            &env,
+            &rt,
+            state,
+            &plan,
+            wiring.platform.as_deref(),
+        );
+    }
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "stdout is not a terminal: use --once for a snapshot (text, json or markdown)"
+        );
+    }
+    let options = tui::Options {
+        exit_after_first_frame: cli.exit_after_first_frame,
+    };
+    rt.block_on(tui::run(
+        &config,
+        &theme,
+        state,
+        plan,
+        wiring.actions,
+        wiring.state_dir,
+        options,
+    ))?;
+    // The rehearsal's journal and runbooks go with it.
+    drop(wiring.rehearsal_dir);
+    Ok(exit::OK)
+}
+
+/// Completions and man pages, from the command line's definitions alone (`None`: another
+/// command).
+fn generated(cli: &Cli) -> anyhow::Result<Option<i32>> {
+    use clap::CommandFactory;
     match &cli.command {
         Some(crate::cli::Command::Completions { shell }) => {
-            use clap::CommandFactory;
             let mut cmd = Cli::command();
             clap_complete::generate(*shell, &mut cmd, "secdash", &mut std::io::stdout());
-            return Ok(0);
         }
-        Some(crate::cli::Command::Man { dir }) => {
-            use clap::CommandFactory;
-            match dir {
-                Some(dir) => {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("creating {}", dir.display()))?;
-                    clap_mangen::generate_to(Cli::command(), dir)
-                        .with_context(|| format!("writing the man pages into {}", dir.display()))?;
-                    println!("man pages written to {}", dir.display());
-                }
-                None => clap_mangen::Man::new(Cli::command())
-                    .render(&mut std::io::stdout())
-                    .context("writing the man page")?,
-            }
-            return Ok(0);
+        Some(crate::cli::Command::Man { dir: Some(dir) }) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            clap_mangen::generate_to(Cli::command(), dir)
+                .with_context(|| format!("writing the man pages into {}", dir.display()))?;
+            println!("man pages written to {}", dir.display());
         }
-        _ => {}
+        Some(crate::cli::Command::Man { dir: None }) => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .context("writing the man page")?,
+        _ => return Ok(None),
     }
+    Ok(Some(exit::OK))
+}
+
+/// The configuration (defaults < file < environment < command line), the environment it was
+/// read from, and the theme.
+fn configure(cli: &Cli) -> anyhow::Result<(Config, Env, theme::Theme)> {
     let env = match cli.demo {
         true => Env::from_process().without_aws(),
         false => Env::from_process(),
@@ -66,7 +132,22 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
     let explicit = cli.config.clone().or_else(|| env.config_file.clone());
     let default = paths::default_config_file();
     let (file, file_path) = config::load_file(explicit.as_deref(), default.as_deref())?;
-    // An action verb takes its own --region, --profile and --read-only (they apply to it).
+    let mut config = config::resolve(&file, file_path.as_deref(), &env, &overrides(cli))?;
+    if cli.demo {
+        config = config.for_demo(demo::REGION);
+    }
+    let mut theme = theme::load(&config.theme)?;
+    if config.no_color {
+        theme = theme.without_colors();
+    } else if !config.truecolor {
+        theme = theme.in_256_colours();
+    }
+    Ok((config, env, theme))
+}
+
+/// What the command line sets over the file and the environment. An action verb and `trail`
+/// take their own --region, --profile and --read-only (they apply to it).
+fn overrides(cli: &Cli) -> Overrides {
     let action = cli.command.as_ref().and_then(|c| c.action_opts());
     let (verb_regions, verb_profile) = match (&cli.command, action) {
         (
@@ -78,7 +159,7 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         (_, Some(opts)) => (opts.regions.clone(), opts.profile.clone()),
         _ => (vec![], None),
     };
-    let overrides = Overrides {
+    Overrides {
         theme: cli.theme.clone(),
         window: cli.window.clone(),
         regions: if verb_regions.is_empty() {
@@ -91,191 +172,24 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
         fail_on: cli.fail_on.clone(),
         incident: cli.incident.clone(),
         accounts: cli.accounts.clone(),
-    };
-    let mut config = config::resolve(&file, file_path.as_deref(), &env, &overrides)?;
-    if cli.demo {
-        config = config.for_demo(demo::REGION);
     }
-    let mut theme = theme::load(&config.theme)?;
-    if config.no_color {
-        theme = theme.without_colors();
-    } else if !config.truecolor {
-        theme = theme.in_256_colours();
-    }
-    init_logging(&config, cli.log_file.clone());
-    log_panics(false);
+}
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    if cli.demo && cli.command.is_some() {
-        anyhow::bail!(
-            "--demo is the dashboard's: its actions are rehearsed in `secdash --demo`; the action \
-             commands act on AWS, so run them without --demo"
-        );
-    }
-    if let Some(command) = cli.command.clone() {
-        let state_dir = config
-            .state_dir
-            .clone()
-            .context("no state directory: set SECDASH_STATE_DIR")?;
-        return commands::run(command, &config, &state_dir, &rt);
-    }
-    // With several accounts an action runs in its row's account, as that account's responder.
-    let many_accounts = !cli.demo && (!config.accounts.is_empty() || config.organization.is_some());
-    let mut platform: Option<Arc<AccountsSource>> = None;
-    let mut no_action = std::collections::BTreeMap::new();
-    let now = chrono::Utc::now();
-    let mut actions: Option<tui::ActionRunner> = None;
-    // The demo rehearses in a state directory of its own, removed when it ends: nothing it
-    // journals can appear in a real incident.
-    let rehearsal_dir = if cli.demo && !cli.once {
-        Some(
-            tempfile::Builder::new()
-                .prefix("secdash-demo-")
-                .tempdir()
-                .context("creating the demo's own state directory")?,
-        )
-    } else {
-        None
-    };
-    // Where the journal and the runbooks are: the demo's own, or the operator's.
-    let state_dir = match &rehearsal_dir {
-        Some(d) => Some(d.path().to_path_buf()),
-        None if cli.demo => None,
-        None => config.state_dir.clone(),
-    };
-    let runner = |backend, responders, dir: &std::path::Path| tui::ActionRunner {
-        backend,
-        responders,
-        journal: Journal::in_dir(dir),
-        profile: config.profile.clone(),
-        read_only: config.read_only,
-        failpoint: config.failpoint.clone(),
-    };
-    let source: Arc<dyn Source> = if cli.demo {
-        let demo = demo::DemoSource {
-            failing: cli.demo_fail.clone(),
-            scale: cli.demo_scale.unwrap_or_default(),
-            ..demo::DemoSource::new()
-        };
-        if cli.demo_accounts {
-            // Each account rehearses in a world of its own; prod has no responder role, to
-            // show what a row of such an account says.
-            let mut worlds = std::collections::BTreeMap::new();
-            let mut member = |name: &str, id: &str| {
-                let mut source = demo::DemoSource {
-                    account: id.to_string(),
-                    failing: cli.demo_fail.clone(),
-                    scale: cli.demo_scale.unwrap_or_default(),
-                    ..demo::DemoSource::new()
-                };
-                if rehearsal_dir.is_some() && name != "prod" {
-                    let (s, world) = source.with_world();
-                    worlds.insert(id.to_string(), world);
-                    source = s;
-                }
-                Member {
-                    name: name.to_string(),
-                    reach: format!("role arn:aws:iam::{id}:role/SecdashReadOnly"),
-                    source: Arc::new(source),
-                }
-            };
-            let members = vec![
-                member("dev", "111111111111"),
-                member("staging", "222222222222"),
-                member("prod", "333333333333"),
-            ];
-            no_action.insert(
-                "prod".to_string(),
-                "account prod has no responder role: actions there need responder_role_arn in its [[accounts]] entry (or [organization] responder_role)".to_string(),
-            );
-            if let Some(dir) = &rehearsal_dir {
-                actions = Some(runner(
-                    tui::Backend::RehearsalAccounts(worlds),
-                    None,
-                    dir.path(),
-                ));
-            }
-            let many = Arc::new(AccountsSource::new(
-                members,
-                Arc::new(demo),
-                config.account_concurrency,
-            ));
-            platform = Some(many.clone());
-            many
-        } else {
-            match &rehearsal_dir {
-                Some(dir) => {
-                    let (demo, world) = demo.with_world();
-                    actions = Some(runner(tui::Backend::Rehearsal(world), None, dir.path()));
-                    Arc::new(demo)
-                }
-                None => Arc::new(demo),
-            }
-        }
-    } else {
-        let session = rt.block_on(Session::connect(&Options {
-            profile: config.profile.clone(),
-            profile_only: config.profile_only,
-            home_region: config.regions[0].clone(),
-            // The SDK reads AWS_ENDPOINT_URL (and per-service overrides) itself.
-            endpoint_url: None,
-            shown_endpoint: config.endpoint_url.clone(),
-            profile_files: config.profile_files.clone(),
-        }));
-        // Said once, plainly, before anything is drawn: the panes would all fail the same way.
-        // Accounts reached only through their own profiles do not need the base credentials.
-        let base_needed = !many_accounts
-            || config.organization.is_some()
-            || config
-                .accounts
-                .iter()
-                .any(|a| matches!(a.reach, Reach::Role { .. }));
-        if base_needed {
-            rt.block_on(session.check_credentials())
-                .map_err(|e| anyhow::anyhow!("{e}"))
-                .context(
-                    "cannot reach AWS (`secdash --demo` shows the dashboard without an account)",
-                )?;
-        }
-        let aws: Arc<dyn crate::source::Source> =
-            Arc::new(AwsSource::new(&session, &config.regions));
-        if many_accounts {
-            let accounts = rt.block_on(platform_accounts(&session, &config))?;
-            let many = Arc::new(rt.block_on(accounts_source(&session, &config, &accounts, aws)));
-            no_action = accounts
-                .iter()
-                .filter_map(|a| Some((a.name.clone(), config::accounts::no_action(a)?)))
-                .collect();
-            if let Some(dir) = &state_dir {
-                let responders = responders::Responders::new(session.clone(), accounts);
-                actions = Some(runner(
-                    tui::Backend::Aws(Box::new(session)),
-                    Some(Arc::new(responders)),
-                    dir,
-                ));
-            }
-            platform = Some(many.clone());
-            many
-        } else {
-            if let Some(dir) = &state_dir {
-                actions = Some(runner(tui::Backend::Aws(Box::new(session)), None, dir));
-            }
-            aws
-        }
-    };
-
-    let recorded = match &state_dir {
-        Some(dir) => recorded(dir, &config, now),
+/// The state a session starts from: the config's, the journal's and runbook's, the accounts.
+fn first_state(
+    cli: &Cli,
+    config: &Config,
+    wiring: &wiring::Wiring,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::app::AppState {
+    let recorded = match &wiring.state_dir {
+        Some(dir) => recorded(dir, config, now),
         None => startup::Recorded::default(),
     };
-    let mut state = startup::initial_state(&config, source.kind(), recorded, now);
-    if let Some(p) = &platform {
+    let mut state = startup::initial_state(config, wiring.source.kind(), recorded, now);
+    if let Some(p) = &wiring.platform {
         state.context.accounts = p.statuses().into_iter().map(|s| s.name).collect();
-        state.context.no_action = no_action;
+        state.context.no_action = wiring.no_action.clone();
         // Said in the header: what costs a read per account, AWS not aggregating it.
         if config.aggregation.guardduty_admin.is_none() {
             state.context.fanned_out.push("findings");
@@ -284,88 +198,90 @@ pub fn main(cli: Cli) -> anyhow::Result<i32> {
             state.context.fanned_out.push("metrics");
         }
     }
-    state.context.rehearsal = actions.is_some() && cli.demo;
-    let plan = FetchPlan {
+    state.context.rehearsal = wiring.actions.is_some() && cli.demo;
+    state
+}
+
+/// What every fetch of the session shares.
+fn fetch_plan(
+    cli: &Cli,
+    config: &Config,
+    source: Arc<dyn Source>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> FetchPlan {
+    let mut accepted = config.accepted.clone();
+    if cli.demo {
+        // The demo team's own accepted risk, so every checklist status is on show.
+        accepted.extend(demo::team_acceptances(now));
+    }
+    FetchPlan {
         source,
         window: config.window,
         regions: config.regions.clone(),
         thresholds: config.thresholds.clone(),
-        accepted: if cli.demo {
-            // The demo team's own accepted risk, so every checklist status is on show.
-            let mut accepted = config.accepted.clone();
-            accepted.extend(demo::team_acceptances(now));
-            accepted
-        } else {
-            config.accepted.clone()
-        },
+        accepted,
         attestation_period: config.attestation_period,
         // The team's attestations, read as they are (the demo's checklist too).
         state_dir: config.state_dir.clone(),
         failpoint: config.failpoint.clone(),
         // The filter's index is the screen's: a snapshot never filters.
         search_index: !cli.once,
-    };
+    }
+}
 
-    if cli.once {
-        // Read before anything is fetched: a wrong path is said at once.
-        let baseline = match &cli.baseline {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("reading the baseline {}", path.display()))?;
-                Some(
-                    crate::report::baseline::parse(&text)
-                        .map_err(|why| anyhow::anyhow!("the baseline {} {why}", path.display()))?,
-                )
-            }
-            None => None,
-        };
-        let state = rt.block_on(once::fetch_all(state, &plan));
-        let stdout = std::io::stdout();
-        let terminal = stdout.is_terminal();
-        // On a terminal the text fits its width ($COLUMNS, else the terminal's own); a pipe
-        // or a file gets whole lines.
-        let width = terminal.then(|| {
-            env.columns
-                .or_else(|| {
-                    crossterm::terminal::size()
-                        .ok()
-                        .map(|(w, _)| usize::from(w))
-                })
-                .unwrap_or(crate::report::TextOptions::MIN_WIDTH)
-                .max(crate::report::TextOptions::MIN_WIDTH)
-        });
-        let text_options = crate::report::TextOptions {
-            color: terminal && !config.no_color,
-            width,
-            verbose: cli.verbose,
-        };
-        // Buffered: stdout is line-buffered, and pretty JSON is a line per field.
-        let code = once::write(
-            &state,
-            platform.as_deref().map(once::accounts),
-            config.fail_on,
-            baseline.as_ref().map(|b| (b, cli.fail_on_new)),
-            cli.format,
-            text_options,
-            &mut std::io::BufWriter::new(stdout.lock()),
-        )
-        .context("writing the snapshot")?;
-        return Ok(code);
-    }
-    if !std::io::stdout().is_terminal() {
-        anyhow::bail!(
-            "stdout is not a terminal: use --once for a snapshot (text, json or markdown)"
-        );
-    }
-    let options = tui::Options {
-        exit_after_first_frame: cli.exit_after_first_frame,
+/// `--once`: every pane fetched once, the snapshot written to stdout; its exit code.
+fn snapshot(
+    cli: &Cli,
+    config: &Config,
+    env: &Env,
+    rt: &tokio::runtime::Runtime,
+    state: crate::app::AppState,
+    plan: &FetchPlan,
+    platform: Option<&AccountsSource>,
+) -> anyhow::Result<i32> {
+    // Read before anything is fetched: a wrong path is said at once.
+    let baseline = match &cli.baseline {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the baseline {}", path.display()))?;
+            Some(
+                crate::report::baseline::parse(&text)
+                    .map_err(|why| anyhow::anyhow!("the baseline {} {why}", path.display()))?,
+            )
+        }
+        None => None,
     };
-    rt.block_on(tui::run(
-        &config, &theme, state, plan, actions, state_dir, options,
-    ))?;
-    // The rehearsal's journal and runbooks go with it.
-    drop(rehearsal_dir);
-    Ok(exit::OK)
+    let state = rt.block_on(once::fetch_all(state, plan));
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    // On a terminal the text fits its width ($COLUMNS, else the terminal's own); a pipe or a
+    // file gets whole lines.
+    let width = terminal.then(|| {
+        env.columns
+            .or_else(|| {
+                crossterm::terminal::size()
+                    .ok()
+                    .map(|(w, _)| usize::from(w))
+            })
+            .unwrap_or(crate::report::TextOptions::MIN_WIDTH)
+            .max(crate::report::TextOptions::MIN_WIDTH)
+    });
+    let text_options = crate::report::TextOptions {
+        color: terminal && !config.no_color,
+        width,
+        verbose: cli.verbose,
+    };
+    // Buffered: stdout is line-buffered, and pretty JSON is a line per field.
+    once::write(
+        &state,
+        platform.map(once::accounts),
+        config.fail_on,
+        baseline.as_ref().map(|b| (b, cli.fail_on_new)),
+        cli.format,
+        text_options,
+        &mut std::io::BufWriter::new(stdout.lock()),
+    )
+    .context("writing the snapshot")
 }
 
 /// What the state directory holds for this session: the journal and the incident's runbook.
