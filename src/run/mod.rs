@@ -4,6 +4,7 @@
 //! files and the clock.
 
 pub mod commands;
+mod effects;
 mod fetcher;
 pub mod memory;
 pub mod once;

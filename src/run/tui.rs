@@ -4,11 +4,12 @@
 //! pane on its own interval, turns key presses and fetch results into messages, and carries
 //! out the effects `update` returns.
 
+use super::effects::{Effects, Flow};
 use crate::action::ActionFailure;
-use crate::app::{AppState, Effect, Msg, update};
+use crate::app::{AppState, Msg, update};
 use crate::config::Config;
 use crate::fetch::FetchPlan;
-use crate::model::{AccountRef, PaneId};
+use crate::model::AccountRef;
 use crate::theme::Theme;
 use crate::ui;
 use anyhow::Context as _;
@@ -47,7 +48,7 @@ pub struct ActionRunner {
 impl ActionRunner {
     /// An executor for one action, journalling under the incident the screen shows; with
     /// several accounts, acting in `account` as its responder role.
-    async fn executor(
+    pub(super) async fn executor(
         &self,
         region: &str,
         account: Option<&AccountRef>,
@@ -194,62 +195,60 @@ async fn event_loop(
     config: &Config,
     theme: &Theme,
     state: &mut AppState,
-    plan: FetchPlan,
+    fetch_plan: FetchPlan,
     actions: Option<ActionRunner>,
     state_dir: Option<std::path::PathBuf>,
 ) -> (anyhow::Result<()>, Vec<tokio::task::JoinHandle<()>>) {
-    let mut action_tasks = Vec::new();
-    let result = event_loop_inner(
-        terminal,
-        config,
-        theme,
-        state,
-        plan,
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut background = Vec::new();
+    {
+        let tx = tx.clone();
+        let source = fetch_plan.source.clone();
+        background.push(tokio::spawn(async move {
+            let id = source.identity().await;
+            let _ = tx.send(Msg::Identity(id));
+        }));
+    }
+    if let Some(dir) = &state_dir {
+        background.push(tokio::spawn(super::watch::state_dir(
+            dir.clone(),
+            tx.clone(),
+        )));
+    }
+    let mut effects = Effects {
+        tx: tx.clone(),
         actions,
         state_dir,
-        &mut action_tasks,
-    )
-    .await;
+        fetcher: super::fetcher::Fetcher::new(fetch_plan.clone(), &config.refresh, tx),
+        source: fetch_plan.source.clone(),
+        theme: theme.clone(),
+        no_color: config.no_color,
+        truecolor: config.truecolor,
+        tasks: Vec::new(),
+    };
+    let result = event_loop_inner(terminal, config, state, &mut rx, &mut effects).await;
+    for t in background {
+        t.abort();
+    }
     (
         result,
-        action_tasks
+        effects
+            .tasks
             .into_iter()
             .filter(|t| !t.is_finished())
             .collect(),
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The terminal's events, the fetches' and actions' messages, the clock and the signals, each
+/// turned into messages for `update`, whose effects are carried out.
 async fn event_loop_inner(
     terminal: &mut ratatui::DefaultTerminal,
     config: &Config,
-    theme: &Theme,
     state: &mut AppState,
-    fetch_plan: FetchPlan,
-    actions: Option<ActionRunner>,
-    state_dir: Option<std::path::PathBuf>,
-    action_tasks: &mut Vec<tokio::task::JoinHandle<()>>,
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+    effects: &mut Effects,
 ) -> anyhow::Result<()> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let action_tx = tx.clone();
-    let mut tasks = Vec::new();
-    let mut fetcher = super::fetcher::Fetcher::new(fetch_plan.clone(), &config.refresh, tx.clone());
-    {
-        let tx = tx.clone();
-        let source = fetch_plan.source.clone();
-        tasks.push(tokio::spawn(async move {
-            let id = source.identity().await;
-            let _ = tx.send(Msg::Identity(id));
-        }));
-    }
-    if let Some(dir) = &state_dir {
-        tasks.push(tokio::spawn(super::watch::state_dir(
-            dir.clone(),
-            tx.clone(),
-        )));
-    }
-    drop(tx);
-
     let size = terminal.size()?;
     update(
         state,
@@ -260,18 +259,9 @@ async fn event_loop_inner(
     );
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    use tokio::signal::unix::SignalKind;
-    // Every signal that would end or stop the process lets it give the terminal back first.
-    let mut hangup = signal(SignalKind::hangup())?;
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut quit = signal(SignalKind::quit())?;
-    let mut user1 = signal(SignalKind::user_defined1())?;
-    let mut stop = signal(SignalKind::from_raw(libc::SIGTSTP))?;
-
-    let mut theme = theme.clone();
-    'outer: loop {
-        terminal.draw(|f| ui::render(state, &theme, f))?;
+    let mut signals = Signals::new()?;
+    loop {
+        terminal.draw(|f| ui::render(state, &effects.theme, f))?;
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
@@ -280,23 +270,21 @@ async fn event_loop_inner(
                 Some(Ok(Event::Mouse(m))) if config.mouse => Msg::Mouse(m),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e).context("reading the terminal"),
-                None => break,
+                None => return Ok(()),
             },
             Some(msg) = rx.recv() => msg,
             _ = tick.tick() => Msg::Tick(Utc::now()),
-            _ = tokio::time::sleep_until(fetcher.next_due()) => {
-                fetcher.start_due(state);
+            _ = tokio::time::sleep_until(effects.fetcher.next_due()) => {
+                effects.fetcher.start_due(state);
                 continue;
             }
-            _ = hangup.recv() => break,
-            _ = terminate.recv() => break,
-            _ = interrupt.recv() => break,
-            _ = quit.recv() => break,
-            _ = user1.recv() => break,
-            _ = stop.recv() => {
-                suspend(terminal, config.mouse)?;
-                continue;
-            }
+            signal = signals.next() => match signal {
+                Signal::Stop => {
+                    suspend(terminal, config.mouse)?;
+                    continue;
+                }
+                Signal::End => return Ok(()),
+            },
         };
         let mut pending = vec![msg];
         // Take whatever else arrived, so a burst of results costs one frame.
@@ -307,180 +295,11 @@ async fn event_loop_inner(
         let replaced = pending.iter().any(|m| matches!(m, Msg::Fetched { .. }));
         for msg in pending {
             if let Msg::Fetched { pane, .. } = &msg {
-                fetcher.ended(*pane);
+                effects.fetcher.ended(*pane);
             }
             for effect in update(state, msg) {
-                match effect {
-                    Effect::Quit => break 'outer,
-                    Effect::Refresh(pane) => fetcher.ask(pane),
-                    // Actions run in their own tasks: input and fetches never wait for them.
-                    Effect::Plan {
-                        request,
-                        region,
-                        account,
-                    } => {
-                        let tx = action_tx.clone();
-                        let runner = actions.clone();
-                        let identity = state.context.identity.data().cloned();
-                        let incident = state.incident.clone();
-                        action_tasks.push(tokio::spawn(async move {
-                            let msg = match runner {
-                                None => {
-                                    Err("actions are off: there is no state directory to journal them in (set SECDASH_STATE_DIR)"
-                                        .into())
-                                }
-                                Some(r) => match r
-                                    .executor(&region, account.as_ref(), identity.as_ref(), &incident)
-                                    .await
-                                {
-                                    Ok(executor) => {
-                                        executor.plan(&request).await.map_err(ActionFailure::from)
-                                    }
-                                    Err(e) => Err(e),
-                                },
-                            };
-                            let _ = tx.send(Msg::Planned(msg));
-                        }));
-                    }
-                    // Off the event loop: the runbook's lock may be held by another secdash
-                    // (up to files::LOCK_WAIT), and the screen must keep answering meanwhile.
-                    Effect::SaveRunbook(rb) => {
-                        // Merged into the file's runbook under its lock: a note written from
-                        // the command line meanwhile is kept.
-                        let (dir, tx, now) = (state_dir.clone(), action_tx.clone(), state.now);
-                        tokio::task::spawn_blocking(move || {
-                            let saved = save_runbook(dir.as_deref(), &rb.incident, now, |file| {
-                                file.merge(&rb);
-                            });
-                            if let Err(e) = &saved {
-                                tracing::warn!(error = %e, "saving the runbook");
-                            }
-                            let _ = tx.send(Msg::RunbookSaved(saved));
-                        });
-                    }
-                    Effect::AddNote { incident, text } => {
-                        let (dir, tx, now) = (state_dir.clone(), action_tx.clone(), state.now);
-                        tokio::task::spawn_blocking(move || {
-                            let saved = save_runbook(dir.as_deref(), &incident, now, |file| {
-                                file.notes.push((now, crate::sanitize::clean(&text)));
-                            });
-                            let _ = tx.send(Msg::RunbookSaved(saved));
-                        });
-                    }
-                    Effect::LoadRunbook(incident) => {
-                        use crate::action::runbook::{RunbookError, load};
-                        let loaded = match &state_dir {
-                            Some(dir) => match load(dir, &incident) {
-                                Ok(rb) => Ok(Some(rb)),
-                                Err(RunbookError::NotStarted { .. }) => Ok(None),
-                                Err(e) => Err(e.to_string()),
-                            },
-                            None => Ok(None),
-                        };
-                        let _ = action_tx.send(Msg::RunbookLoaded(loaded));
-                    }
-                    Effect::Copy(text) => {
-                        // OSC 52: the terminal (ssh and tmux pass it on) puts it on the
-                        // clipboard of the operator's own machine.
-                        let copied = crossterm::execute!(
-                            std::io::stdout(),
-                            crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
-                        );
-                        if let Err(e) = copied {
-                            tracing::warn!(error = %e, "copying to the clipboard");
-                        }
-                    }
-                    // The state holds the window and Regions; the fetches started from now
-                    // on ask for them.
-                    Effect::SetWindow(_) => fetcher.ask(PaneId::Endpoints),
-                    Effect::SetRegions(_) => {}
-                    Effect::SetTheme(name) => {
-                        let flash = match crate::theme::load(&name) {
-                            Ok(t) => {
-                                theme = if config.no_color {
-                                    t.without_colors()
-                                } else if !config.truecolor {
-                                    t.in_256_colours()
-                                } else {
-                                    t
-                                };
-                                crate::app::Flash::info(format!("theme {name}"), state.now)
-                            }
-                            Err(e) => crate::app::Flash::error(e.to_string(), state.now),
-                        };
-                        let _ = action_tx.send(Msg::Notice(flash));
-                    }
-                    Effect::KeepTrail { incident, reading } => {
-                        if let Some(dir) = state_dir.clone() {
-                            tokio::task::spawn_blocking(move || {
-                                let kept = crate::trail::record::save(
-                                    &dir,
-                                    &incident,
-                                    *reading,
-                                    &crate::files::quiet,
-                                );
-                                if let Err(e) = kept {
-                                    tracing::warn!(error = %e, "keeping the timeline for the report");
-                                }
-                            });
-                        }
-                    }
-                    // Read in its own task: CloudTrail's rate limit makes a long timeline slow.
-                    Effect::Trail {
-                        seq,
-                        subjects,
-                        regions,
-                        since,
-                    } => {
-                        let tx = action_tx.clone();
-                        let source = fetch_plan.source.clone();
-                        action_tasks.push(tokio::spawn(async move {
-                            let result = source
-                                .trail(subjects, regions, since)
-                                .await
-                                .map_err(|e| e.to_string());
-                            let _ = tx.send(Msg::Trail { seq, result });
-                        }));
-                    }
-                    Effect::ShowArchived(_) => fetcher.ask(PaneId::Findings),
-                    Effect::Execute(plan) => {
-                        let tx = action_tx.clone();
-                        let runner = actions.clone();
-                        let identity = state.context.identity.data().cloned();
-                        let incident = state.incident.clone();
-                        action_tasks.push(tokio::spawn(async move {
-                            let msg = match &runner {
-                                None => Err("actions are off: there is no state directory to journal them in".into()),
-                                Some(r) => match r
-                                    .executor(
-                                        &plan.region,
-                                        plan.account.as_ref(),
-                                        identity.as_ref(),
-                                        &incident,
-                                    )
-                                    .await
-                                {
-                                    Ok(executor) => executor
-                                        .execute(&plan)
-                                        .await
-                                        .map(|o| crate::app::ActionReport {
-                                            message: o.message,
-                                            entry: o.entry,
-                                            verified: o.verified,
-                                            action: o.plan.action,
-                                        })
-                                        .map_err(ActionFailure::from),
-                                    Err(e) => Err(e),
-                                },
-                            };
-                            let _ = tx.send(Msg::ActionDone(msg));
-                            if let Some(r) = runner
-                                && let Ok(read) = r.journal.read()
-                            {
-                                let _ = tx.send(Msg::Journal(read.journalled()));
-                            }
-                        }));
-                    }
+                if effects.run(effect, state) == Flow::Quit {
+                    return Ok(());
                 }
             }
         }
@@ -488,36 +307,50 @@ async fn event_loop_inner(
             super::memory::give_back_freed_memory();
         }
     }
-    for t in tasks {
-        t.abort();
+}
+
+/// What a signal asks of the session.
+enum Signal {
+    /// Ctrl-Z: give the terminal back and stop; redraw when continued.
+    Stop,
+    /// Every other signal that would end the process: it gives the terminal back first.
+    End,
+}
+
+struct Signals {
+    hangup: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+    quit: tokio::signal::unix::Signal,
+    user1: tokio::signal::unix::Signal,
+    stop: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> anyhow::Result<Signals> {
+        use tokio::signal::unix::SignalKind;
+        Ok(Signals {
+            hangup: signal(SignalKind::hangup())?,
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+            quit: signal(SignalKind::quit())?,
+            user1: signal(SignalKind::user_defined1())?,
+            stop: signal(SignalKind::from_raw(libc::SIGTSTP))?,
+        })
     }
-    Ok(())
+
+    async fn next(&mut self) -> Signal {
+        tokio::select! {
+            _ = self.hangup.recv() => Signal::End,
+            _ = self.terminate.recv() => Signal::End,
+            _ = self.interrupt.recv() => Signal::End,
+            _ = self.quit.recv() => Signal::End,
+            _ = self.user1.recv() => Signal::End,
+            _ = self.stop.recv() => Signal::Stop,
+        }
+    }
 }
 
 fn signal(kind: tokio::signal::unix::SignalKind) -> anyhow::Result<tokio::signal::unix::Signal> {
     tokio::signal::unix::signal(kind).context("installing a signal handler")
-}
-
-/// Loads, changes and saves the incident's runbook under its lock (started if absent).
-fn save_runbook(
-    dir: Option<&std::path::Path>,
-    incident: &str,
-    now: chrono::DateTime<chrono::Utc>,
-    change: impl FnOnce(&mut crate::action::runbook::Runbook),
-) -> Result<crate::action::runbook::Saved, String> {
-    let Some(dir) = dir else {
-        return Err("no state directory to keep the runbook in".to_string());
-    };
-    crate::action::runbook::update(
-        dir,
-        incident,
-        now,
-        crate::action::runbook::Opening::StartIfAbsent,
-        &crate::files::quiet,
-        |file| {
-            change(file);
-            Ok(())
-        },
-    )
-    .map_err(|e| e.to_string())
 }
