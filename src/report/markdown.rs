@@ -24,6 +24,53 @@ fn cell(s: &str) -> String {
 }
 
 pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
+    // Several accounts: each, and how it answered; every table then leads with the account.
+    let lead = Lead(s.accounts.is_some());
+    write_header(s, out)?;
+    write_endpoints(s, &lead, out)?;
+    write_groups(s, &lead, out)?;
+    write_findings(s, &lead, out)?;
+    write_checklist(s, &lead, out)?;
+    if !s.errors.is_empty() {
+        writeln!(out, "\n## Errors\n")?;
+        for e in &s.errors {
+            writeln!(out, "- **{}**: {}", e.pane.key(), cell(&e.message))?;
+        }
+    }
+    Ok(())
+}
+
+/// With several accounts every table leads with the account.
+struct Lead(bool);
+
+impl Lead {
+    fn account(&self, a: Option<super::RowAccountOut>) -> String {
+        if self.0 {
+            format!("| {} ", cell(a.map_or("", |a| a.name)))
+        } else {
+            String::new()
+        }
+    }
+
+    fn head(&self, columns: &str) -> String {
+        if self.0 {
+            format!("| Account {columns}")
+        } else {
+            columns.to_string()
+        }
+    }
+
+    fn rule(&self, line: &str) -> String {
+        if self.0 {
+            format!("|---{line}")
+        } else {
+            line.to_string()
+        }
+    }
+}
+
+/// The title, what was read where, the result and what needs attention, what changed.
+fn write_header(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     writeln!(
         out,
         "# secdash snapshot — {}",
@@ -35,8 +82,6 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         "- **Account:** {}",
         cell(s.account.unwrap_or("unknown"))
     )?;
-    // Several accounts: each, and how it answered; every table then leads with the account.
-    let lead = s.accounts.is_some();
     if let Some(accounts) = &s.accounts {
         let listed: Vec<String> = accounts
             .iter()
@@ -47,27 +92,6 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             .collect();
         writeln!(out, "- **Accounts:** {}", listed.join(", "))?;
     }
-    let account = |a: Option<super::RowAccountOut>| {
-        if lead {
-            format!("| {} ", cell(a.map_or("", |a| a.name)))
-        } else {
-            String::new()
-        }
-    };
-    let head = |columns: &str| {
-        if lead {
-            format!("| Account {columns}")
-        } else {
-            columns.to_string()
-        }
-    };
-    let rule = |line: &str| {
-        if lead {
-            format!("|---{line}")
-        } else {
-            line.to_string()
-        }
-    };
     writeln!(out, "- **Regions:** {}", s.regions.join(", "))?;
     writeln!(
         out,
@@ -112,26 +136,29 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             }
         }
     }
+    Ok(())
+}
 
+fn write_endpoints(s: &Snapshot, lead: &Lead, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "\n## Endpoints ({})\n", s.endpoints.len())?;
     writeln!(
         out,
         "{}",
-        head(
+        lead.head(
             "| Endpoint | Region | Status | Invocations | 4XX | 5XX | Latency avg | p99 | Alerts |"
         )
     )?;
     writeln!(
         out,
         "{}",
-        rule("|---|---|---|---:|---:|---:|---:|---:|---|")
+        lead.rule("|---|---|---|---:|---:|---:|---:|---:|---|")
     )?;
     for e in &s.endpoints {
         let alerts: Vec<&str> = e.alerts.iter().map(|a| a.message.as_str()).collect();
         writeln!(
             out,
             "{}| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            account(e.account),
+            lead.account(e.account),
             cell(e.name),
             cell(e.region),
             cell(e.status),
@@ -147,14 +174,17 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             }
         )?;
     }
+    Ok(())
+}
 
+fn write_groups(s: &Snapshot, lead: &Lead, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "\n## Risky security group rules\n")?;
     writeln!(
         out,
         "{}",
-        head("| Risk | Group | Direction | Protocol | Ports | Peer | Reason |")
+        lead.head("| Risk | Group | Direction | Protocol | Ports | Peer | Reason |")
     )?;
-    writeln!(out, "{}", rule("|---|---|---|---|---|---|---|"))?;
+    writeln!(out, "{}", lead.rule("|---|---|---|---|---|---|---|"))?;
     let mut risky: Vec<_> = s
         .security_groups
         .iter()
@@ -167,7 +197,7 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         writeln!(
             out,
             "{}| **{}** | {} ({}) | {} | {} | {} | {} | {} |",
-            account(super::RowAccountOut::of(&g.0.place.account)),
+            lead.account(super::RowAccountOut::of(&g.0.place.account)),
             r.grant().risk.label(),
             cell(&g.0.id),
             cell(&g.0.name),
@@ -193,19 +223,22 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             .map(|g| g.0.rules.len())
             .sum::<usize>()
     )?;
+    Ok(())
+}
 
+fn write_findings(s: &Snapshot, lead: &Lead, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "\n## GuardDuty findings ({})\n", s.findings.len())?;
     writeln!(
         out,
         "{}",
-        head("| Severity | Type | Resource | Count | Last seen | Title |")
+        lead.head("| Severity | Type | Resource | Count | Last seen | Title |")
     )?;
-    writeln!(out, "{}", rule("|---|---|---|---:|---|---|"))?;
+    writeln!(out, "{}", lead.rule("|---|---|---|---:|---|---|"))?;
     for f in &s.findings {
         writeln!(
             out,
             "{}| {:.1} {} | {} | {} | {} | {} ago | {} |",
-            account(f.account),
+            lead.account(f.account),
             f.severity,
             f.severity_label.label(),
             cell(f.finding_type),
@@ -215,7 +248,10 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             cell(f.title)
         )?;
     }
+    Ok(())
+}
 
+fn write_checklist(s: &Snapshot, lead: &Lead, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "\n## Checklist\n")?;
     if let Some(accounts) = s.accounts.as_ref().filter(|a| a.len() > 1) {
         // Items down, accounts across, then each account's evidence below.
@@ -251,13 +287,17 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         }
         writeln!(out)?;
     }
-    writeln!(out, "{}", head("| Status | Category | Item | Evidence |"))?;
-    writeln!(out, "{}", rule("|---|---|---|---|"))?;
+    writeln!(
+        out,
+        "{}",
+        lead.head("| Status | Category | Item | Evidence |")
+    )?;
+    writeln!(out, "{}", lead.rule("|---|---|---|---|"))?;
     for c in &s.checklist {
         writeln!(
             out,
             "{}| {} | {} | {} | {} |",
-            account(c.account),
+            lead.account(c.account),
             c.status.label(),
             c.category.label(),
             // A failure reads as the problem, not as the control ("KMS encryption enabled").
@@ -268,13 +308,6 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
             }),
             cell(&c.evidence.join("; "))
         )?;
-    }
-
-    if !s.errors.is_empty() {
-        writeln!(out, "\n## Errors\n")?;
-        for e in &s.errors {
-            writeln!(out, "- **{}**: {}", e.pane.key(), cell(&e.message))?;
-        }
     }
     Ok(())
 }
