@@ -196,8 +196,64 @@ pub fn restore_chain(
     leftovers: &Leftovers,
 ) -> Plan {
     let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
+    let steps = steps_back(&plans, current, leftovers);
+    let mut notes = Vec::new();
+    if let (Some(Original::AccessKey { access_key_id, .. }), Current::KeyStatus(None)) =
+        (original(&plans), current)
+    {
+        notes.push(format!(
+            "Access key {access_key_id} no longer exists: nothing can be restored."
+        ));
+    }
+    if steps.is_empty() {
+        notes.push("Nothing to restore: the target is already as it was before.".to_string());
+    }
+    if chain.len() > 1 {
+        notes.push(format!(
+            "Undoes {} journal entries at once ({}): the target goes back to what it was before the first.",
+            chain.len(),
+            chain.iter().map(|(e, _)| *e).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let isolation: Vec<&str> = plans
+        .iter()
+        .flat_map(|p| &p.steps)
+        .filter_map(|s| match s {
+            Step::EnsureGroup {
+                name,
+                role: super::plan::GroupRole::Isolation,
+                ..
+            } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !isolation.is_empty() {
+        // The groups the undone containments made, by name: not the restore's own incident's.
+        notes.push(format!(
+            "The isolation group {} is left in place for the record; delete it when its incident closes.",
+            isolation.join(", ")
+        ));
+    }
+    let first = plans.first();
+    Plan {
+        action: kind,
+        region: first.map(|p| p.region.clone()).unwrap_or_default(),
+        target: first.map(|p| p.target.clone()).unwrap_or_default(),
+        before: Before::Entries {
+            entries: chain.iter().map(|(e, _)| e.to_string()).collect(),
+        },
+        steps,
+        notes,
+        dry_run: None,
+        subject: None,
+        account: None,
+    }
+}
+
+/// The steps that put the chain's target back as it was before the first of them.
+fn steps_back(plans: &[&Plan], current: &Current, leftovers: &Leftovers) -> Vec<Step> {
     let mut steps = Vec::new();
-    match (original(&plans), current) {
+    match (original(plans), current) {
         (Some(Original::Rules { group_id, rules }), Current::Rules(now)) => {
             let missing = missing_rules(&rules, now);
             if !missing.is_empty() {
@@ -208,44 +264,7 @@ pub fn restore_chain(
             }
         }
         (Some(Original::Interfaces(interfaces)), Current::Interfaces(now)) => {
-            for i in &interfaces {
-                let groups_now = now
-                    .iter()
-                    .find(|(id, _)| *id == i.interface_id)
-                    .map(|(_, g)| g);
-                let mut want = i.groups.clone();
-                want.sort();
-                let differs = groups_now.is_none_or(|g| {
-                    let mut g = g.clone();
-                    g.sort();
-                    g != want
-                });
-                if differs {
-                    steps.push(Step::SetInterfaceGroups {
-                        interface_id: i.interface_id.clone(),
-                        groups: i.groups.iter().cloned().map(GroupRef::Id).collect(),
-                    });
-                }
-            }
-            let mut untag: Vec<String> = interfaces
-                .iter()
-                .flat_map(|i| std::iter::once(i.interface_id.clone()).chain(i.instance_id.clone()))
-                .filter(|r| leftovers.tagged.contains(r))
-                .collect();
-            untag.dedup();
-            for r in untag {
-                steps.push(Step::Untag {
-                    resource_id: r,
-                    key: CONTAIN_TAG.to_string(),
-                });
-            }
-            // Only after every interface has left it can the open group go.
-            for (name, vpc_id) in &leftovers.temp_groups {
-                steps.push(Step::DeleteGroupNamed {
-                    name: name.clone(),
-                    vpc_id: vpc_id.clone(),
-                });
-            }
+            steps = interfaces_back(&interfaces, now, leftovers);
         }
         (
             Some(Original::Finding {
@@ -300,57 +319,56 @@ pub fn restore_chain(
         }
         _ => {}
     }
-    let mut notes = Vec::new();
-    if let (Some(Original::AccessKey { access_key_id, .. }), Current::KeyStatus(None)) =
-        (original(&plans), current)
-    {
-        notes.push(format!(
-            "Access key {access_key_id} no longer exists: nothing can be restored."
-        ));
+    steps
+}
+
+/// Each interface back on its own groups, the containment tags and a temporary group left
+/// behind gone.
+fn interfaces_back(
+    interfaces: &[InterfaceBefore],
+    now: &[(String, Vec<String>)],
+    leftovers: &Leftovers,
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for i in interfaces {
+        let groups_now = now
+            .iter()
+            .find(|(id, _)| *id == i.interface_id)
+            .map(|(_, g)| g);
+        let mut want = i.groups.clone();
+        want.sort();
+        let differs = groups_now.is_none_or(|g| {
+            let mut g = g.clone();
+            g.sort();
+            g != want
+        });
+        if differs {
+            steps.push(Step::SetInterfaceGroups {
+                interface_id: i.interface_id.clone(),
+                groups: i.groups.iter().cloned().map(GroupRef::Id).collect(),
+            });
+        }
     }
-    if steps.is_empty() {
-        notes.push("Nothing to restore: the target is already as it was before.".to_string());
-    }
-    if chain.len() > 1 {
-        notes.push(format!(
-            "Undoes {} journal entries at once ({}): the target goes back to what it was before the first.",
-            chain.len(),
-            chain.iter().map(|(e, _)| *e).collect::<Vec<_>>().join(", ")
-        ));
-    }
-    let isolation: Vec<&str> = plans
+    let mut untag: Vec<String> = interfaces
         .iter()
-        .flat_map(|p| &p.steps)
-        .filter_map(|s| match s {
-            Step::EnsureGroup {
-                name,
-                role: super::plan::GroupRole::Isolation,
-                ..
-            } => Some(name.as_str()),
-            _ => None,
-        })
+        .flat_map(|i| std::iter::once(i.interface_id.clone()).chain(i.instance_id.clone()))
+        .filter(|r| leftovers.tagged.contains(r))
         .collect();
-    if !isolation.is_empty() {
-        // The groups the undone containments made, by name: not the restore's own incident's.
-        notes.push(format!(
-            "The isolation group {} is left in place for the record; delete it when its incident closes.",
-            isolation.join(", ")
-        ));
+    untag.dedup();
+    for r in untag {
+        steps.push(Step::Untag {
+            resource_id: r,
+            key: CONTAIN_TAG.to_string(),
+        });
     }
-    let first = plans.first();
-    Plan {
-        action: kind,
-        region: first.map(|p| p.region.clone()).unwrap_or_default(),
-        target: first.map(|p| p.target.clone()).unwrap_or_default(),
-        before: Before::Entries {
-            entries: chain.iter().map(|(e, _)| e.to_string()).collect(),
-        },
-        steps,
-        notes,
-        dry_run: None,
-        subject: None,
-        account: None,
+    // Only after every interface has left it can the open group go.
+    for (name, vpc_id) in &leftovers.temp_groups {
+        steps.push(Step::DeleteGroupNamed {
+            name: name.clone(),
+            vpc_id: vpc_id.clone(),
+        });
     }
+    steps
 }
 
 #[cfg(test)]
