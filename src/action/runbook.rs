@@ -386,13 +386,37 @@ pub fn report_markdown(
     now: DateTime<Utc>,
 ) -> String {
     let mut out = String::new();
-    let md = |s: &str| crate::sanitize::clean(s).replace('|', "\\|");
     out.push_str(&format!("# Incident {} — report\n\n", md(&rb.incident)));
     out.push_str(&format!(
         "- **Started:** {}\n- **Report:** {}\n\n",
         rb.started.format("%Y-%m-%d %H:%M UTC"),
         now.format("%Y-%m-%d %H:%M UTC")
     ));
+    report_steps(rb, &mut out);
+    report_trail(readings, &mut out);
+    let mine: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.incident == rb.incident)
+        .collect();
+    report_credentials(&mine, &mut out);
+    report_timeline(&mine, &mut out);
+    report_in_effect(&mine, &mut out);
+    if !rb.notes.is_empty() {
+        out.push_str("\n## Notes\n\n");
+        for (t, n) in &rb.notes {
+            out.push_str(&format!("- {} — {}\n", t.format("%H:%M"), md(n)));
+        }
+    }
+    out
+}
+
+/// Text for a Markdown table cell.
+fn md(s: &str) -> String {
+    crate::sanitize::clean(s).replace('|', "\\|")
+}
+
+/// Each phase's steps, with their status, time and note.
+fn report_steps(rb: &Runbook, out: &mut String) {
     for phase in [
         Phase::Immediate,
         Phase::Containment,
@@ -419,6 +443,10 @@ pub fn report_markdown(
         }
         out.push('\n');
     }
+}
+
+/// The latest reading of each timeline looked up: who called from where, the highlights.
+fn report_trail(readings: &[crate::trail::record::Reading], out: &mut String) {
     // The latest reading of each thing looked up.
     let mut latest: Vec<&crate::trail::record::Reading> = Vec::new();
     for r in readings.iter().rev() {
@@ -478,10 +506,10 @@ pub fn report_markdown(
         }
         out.push('\n');
     }
-    let mine: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| e.incident == rb.incident)
-        .collect();
+}
+
+/// The credentials contained, and how each is undone (or was).
+fn report_credentials(mine: &[&Entry], out: &mut String) {
     let credentials: Vec<&&Entry> = mine.iter().filter(|e| is_credential(e.action)).collect();
     if !credentials.is_empty() {
         out.push_str("## Credentials contained\n\n");
@@ -505,8 +533,12 @@ pub fn report_markdown(
         }
         out.push('\n');
     }
+}
+
+/// Every action of the incident, with its result.
+fn report_timeline(mine: &[&Entry], out: &mut String) {
     out.push_str("## Timeline\n\n| Time | Action | Target | Region | Result | Journal entry |\n|---|---|---|---|---|---|\n");
-    for e in &mine {
+    for e in mine {
         let result = match (e.status, e.verified) {
             (EntryStatus::Done, Some(true)) => "done, verified".to_string(),
             (EntryStatus::Done, _) => "done, not verified".to_string(),
@@ -530,6 +562,10 @@ pub fn report_markdown(
     if mine.is_empty() {
         out.push_str("| | no actions journalled for this incident | | | | |\n");
     }
+}
+
+/// What is still in effect and how to undo it; the isolation groups left in place.
+fn report_in_effect(mine: &[&Entry], out: &mut String) {
     let owned: Vec<Entry> = mine.iter().map(|e| (*e).clone()).collect();
     let live = still_in_effect(&owned);
     out.push_str("\n## Still in effect\n\n");
@@ -545,14 +581,9 @@ pub fn report_markdown(
             undo_markdown(e)
         ));
     }
-    let groups = isolation_groups(&mine);
+    let groups = isolation_groups(mine);
     if !groups.is_empty() {
-        out.push_str(
-            "
-## Isolation groups left in place
-
-",
-        );
+        out.push_str("\n## Isolation groups left in place\n\n");
         out.push_str(
             "Made by this incident's containments and kept for the record (a restore leaves them): delete each once the incident closes.\n\n",
         );
@@ -560,13 +591,6 @@ pub fn report_markdown(
             out.push_str(&format!("- `{}` in {}\n", md(&name), md(&vpc)));
         }
     }
-    if !rb.notes.is_empty() {
-        out.push_str("\n## Notes\n\n");
-        for (t, n) in &rb.notes {
-            out.push_str(&format!("- {} — {}\n", t.format("%H:%M"), md(n)));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
