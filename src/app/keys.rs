@@ -50,43 +50,49 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         return vec![];
     };
     match state.overlay {
-        Overlay::Help => {
-            let page = state.screen.height.saturating_sub(6).max(1) as usize;
-            match action {
-                Action::Quit => return quit(state),
-                Action::Back | Action::Help | Action::Open => state.overlay = Overlay::None,
-                Action::Down => state.help_scroll += 1,
-                Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
-                Action::PageDown => state.help_scroll += page,
-                Action::PageUp => state.help_scroll = state.help_scroll.saturating_sub(page),
-                Action::Top => state.help_scroll = 0,
-                Action::Bottom => state.help_scroll = usize::MAX / 2,
-                _ => {}
-            }
-            return vec![];
-        }
-        Overlay::Detail { scroll } => {
-            let max = detail::lines(state).len().saturating_sub(1);
-            let page = state.screen.height.saturating_sub(8).max(1) as usize;
-            let scroll = match action {
-                Action::Quit => return quit(state),
-                Action::Back | Action::Open => {
-                    state.overlay = Overlay::None;
-                    return vec![];
-                }
-                _ => super::overlay::scrolled(action, scroll, page, Some(max)),
-            };
-            state.overlay = Overlay::Detail {
-                scroll: scroll.min(max),
-            };
-            return vec![];
-        }
-        Overlay::None
-        | Overlay::Incident { .. }
-        | Overlay::Subjects
-        | Overlay::Timeline
-        | Overlay::Matrix { .. } => {}
+        Overlay::Help => help_key(state, action),
+        Overlay::Detail { scroll } => detail_key(state, action, scroll),
+        _ => pane_key(state, action),
     }
+}
+
+/// A key in the help: it scrolls, and closes.
+fn help_key(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let page = state.screen.height.saturating_sub(6).max(1) as usize;
+    match action {
+        Action::Quit => return quit(state),
+        Action::Back | Action::Help | Action::Open => state.overlay = Overlay::None,
+        Action::Down => state.help_scroll += 1,
+        Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
+        Action::PageDown => state.help_scroll += page,
+        Action::PageUp => state.help_scroll = state.help_scroll.saturating_sub(page),
+        Action::Top => state.help_scroll = 0,
+        Action::Bottom => state.help_scroll = usize::MAX / 2,
+        _ => {}
+    }
+    vec![]
+}
+
+/// A key in a row's details: they scroll, and close.
+fn detail_key(state: &mut AppState, action: Action, scroll: usize) -> Vec<Effect> {
+    let max = detail::lines(state).len().saturating_sub(1);
+    let page = state.screen.height.saturating_sub(8).max(1) as usize;
+    let scroll = match action {
+        Action::Quit => return quit(state),
+        Action::Back | Action::Open => {
+            state.overlay = Overlay::None;
+            return vec![];
+        }
+        _ => super::overlay::scrolled(action, scroll, page, Some(max)),
+    };
+    state.overlay = Overlay::Detail {
+        scroll: scroll.min(max),
+    };
+    vec![]
+}
+
+/// A key on the panes: move, filter, sort, jump, refresh, open the overlays, act.
+fn pane_key(state: &mut AppState, action: Action) -> Vec<Effect> {
     let page = state.page_rows(state.focus) as isize;
     match action {
         Action::Quit => return quit(state),
@@ -107,19 +113,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                 state.overlay = Overlay::Detail { scroll: 0 };
             }
         }
-        Action::Back => {
-            if state.zoomed {
-                state.zoomed = false;
-                for pane in PaneId::ALL {
-                    keep_visible(state, pane);
-                }
-            } else if state.view(state.focus).only.is_some() {
-                state.view_mut(state.focus).only = None;
-                rebuild_rows(state, state.focus);
-            } else if !state.view(state.focus).filter.is_empty() {
-                set_filter(state, String::new());
-            }
-        }
+        Action::Back => back(state),
         Action::Filter => {
             state.editing_filter = true;
             state.filter_cursor = state.view(state.focus).filter.chars().count();
@@ -135,23 +129,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         }
         Action::Copy => return copy(state, false),
         Action::Console => return copy(state, true),
-        Action::Jump => match jump::target(state) {
-            Ok((pane, only)) => {
-                let label = only.label.clone();
-                state.view_mut(pane).only = Some(only);
-                state.view_mut(pane).selected = 0;
-                rebuild_rows(state, pane);
-                focus(state, pane);
-                state.flash = Some(Flash::info(
-                    format!(
-                        "{}: {label} (esc shows all)",
-                        crate::panes::pane(pane).short_name()
-                    ),
-                    state.now,
-                ));
-            }
-            Err(why) => state.flash = Some(Flash::refused(why, state.now)),
-        },
+        Action::Jump => jump_to(state),
         Action::Timeline => return timeline::open_row_timeline(state),
         Action::Subjects => return investigate::open_subjects(state),
         Action::Refresh => return vec![Effect::Refresh(state.focus)],
@@ -179,16 +157,7 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                 state.now,
             ));
         }
-        Action::ToggleArchived => {
-            state.show_archived = !state.show_archived;
-            let text = if state.show_archived {
-                "archived findings are listed too"
-            } else {
-                "archived findings are hidden"
-            };
-            state.flash = Some(Flash::info(text, state.now));
-            return vec![Effect::ShowArchived(state.show_archived)];
-        }
+        Action::ToggleArchived => return toggle_archived(state),
         Action::Act(_) => match actions::request_for(state, action) {
             Ok((request, region, account)) => {
                 return super::actions::request_action(state, request, region, account.as_deref());
@@ -197,6 +166,54 @@ pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         },
     }
     vec![]
+}
+
+/// `esc`: unzoom, else show all again after a jump, else clear the filter.
+fn back(state: &mut AppState) {
+    if state.zoomed {
+        state.zoomed = false;
+        for pane in PaneId::ALL {
+            keep_visible(state, pane);
+        }
+    } else if state.view(state.focus).only.is_some() {
+        state.view_mut(state.focus).only = None;
+        rebuild_rows(state, state.focus);
+    } else if !state.view(state.focus).filter.is_empty() {
+        set_filter(state, String::new());
+    }
+}
+
+/// `J`: to what the row names, in its pane.
+fn jump_to(state: &mut AppState) {
+    match jump::target(state) {
+        Ok((pane, only)) => {
+            let label = only.label.clone();
+            state.view_mut(pane).only = Some(only);
+            state.view_mut(pane).selected = 0;
+            rebuild_rows(state, pane);
+            focus(state, pane);
+            state.flash = Some(Flash::info(
+                format!(
+                    "{}: {label} (esc shows all)",
+                    crate::panes::pane(pane).short_name()
+                ),
+                state.now,
+            ));
+        }
+        Err(why) => state.flash = Some(Flash::refused(why, state.now)),
+    }
+}
+
+/// `A`: archived findings listed too, or hidden again.
+fn toggle_archived(state: &mut AppState) -> Vec<Effect> {
+    state.show_archived = !state.show_archived;
+    let text = if state.show_archived {
+        "archived findings are listed too"
+    } else {
+        "archived findings are hidden"
+    };
+    state.flash = Some(Flash::info(text, state.now));
+    vec![Effect::ShowArchived(state.show_archived)]
 }
 
 fn quit(state: &mut AppState) -> Vec<Effect> {
