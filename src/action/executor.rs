@@ -20,6 +20,13 @@ pub use super::error::ActionError;
 pub use super::request::Request;
 pub use super::steps::same_rules;
 
+/// Where an entry's records go: its id, its incident, under the journal's lock.
+struct Journalled<'a> {
+    entry: &'a str,
+    incident: &'a str,
+    lock: &'a crate::files::Lock,
+}
+
 /// How many times the read that verifies an action is tried before it is said to have failed.
 const VERIFY_TRIES: u32 = 3;
 
@@ -222,51 +229,15 @@ impl Executor {
         self.failpoint("after-plan");
         let mut groups: HashMap<String, String> = HashMap::new();
         for (i, step) in plan.steps.iter().enumerate() {
-            let mut result = if self.at(&format!("fail-step-{i}")) {
-                Err(SourceError::Other("failed by the test hook".into()))
-            } else {
-                self.steps().run_step(step, &mut groups).await
-            };
-            if result.is_ok() && self.at(&format!("lose-answer-step-{i}")) {
-                result = Err(SourceError::Other("the answer was lost".into()));
-            }
-            let outcome = match result {
-                Ok(()) => step.describe().join("; "),
-                // The call may have acted and only its answer been lost: look before saying.
-                Err(e) if self.steps().took_effect(step, &mut groups).await => format!(
-                    "{} (the call said: {e}; read back, it had acted)",
-                    step.describe().join("; ")
-                ),
+            let outcome = match self.step(i, step, &mut groups).await {
+                Ok(outcome) => outcome,
                 Err(e) => {
-                    self.journal.append(
-                        &Record {
-                            step: Some(i),
-                            outcome: Some(e.to_string()),
-                            ..rec(Event::StepFailed)
-                        },
-                        &lock,
-                    )?;
-                    let recovery = spec.recover(self, plan, &groups).await;
-                    if !recovery.is_empty() {
-                        self.journal.append(
-                            &Record {
-                                outcome: Some(recovery.clone()),
-                                ..rec(Event::Recovered)
-                            },
-                            &lock,
-                        )?;
-                    }
-                    self.journal.append(&rec(Event::Finished), &lock)?;
-                    return Err(ActionError::StepFailed {
-                        entry,
-                        step: i,
-                        source: Box::new(e),
-                        recovery: if recovery.is_empty() {
-                            String::new()
-                        } else {
-                            format!("{recovery}. ")
-                        },
-                    });
+                    let journalled = Journalled {
+                        entry: &entry,
+                        incident: &incident,
+                        lock: &lock,
+                    };
+                    return Err(self.failed(spec, plan, i, e, &groups, journalled).await?);
                 }
             };
             self.journal.append(
@@ -319,6 +290,75 @@ impl Executor {
             plan: plan.clone(),
             verified,
             message,
+        })
+    }
+
+    /// One step, and what it did in words; a call that failed but acted (its answer lost) is
+    /// read back before it is called failed.
+    async fn step(
+        &self,
+        i: usize,
+        step: &crate::action::plan::Step,
+        groups: &mut HashMap<String, String>,
+    ) -> Result<String, SourceError> {
+        let mut result = if self.at(&format!("fail-step-{i}")) {
+            Err(SourceError::Other("failed by the test hook".into()))
+        } else {
+            self.steps().run_step(step, groups).await
+        };
+        if result.is_ok() && self.at(&format!("lose-answer-step-{i}")) {
+            result = Err(SourceError::Other("the answer was lost".into()));
+        }
+        match result {
+            Ok(()) => Ok(step.describe().join("; ")),
+            Err(e) if self.steps().took_effect(step, groups).await => Ok(format!(
+                "{} (the call said: {e}; read back, it had acted)",
+                step.describe().join("; ")
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A step failed: journalled, then what the action does so nothing is left half-open
+    /// (rolled forward or back), then the entry's end; the error says all of it.
+    async fn failed(
+        &self,
+        spec: &dyn ActionSpec,
+        plan: &Plan,
+        step: usize,
+        e: SourceError,
+        groups: &HashMap<String, String>,
+        at: Journalled<'_>,
+    ) -> Result<ActionError, ActionError> {
+        let rec = |event| self.record(at.entry, plan, at.incident, event);
+        self.journal.append(
+            &Record {
+                step: Some(step),
+                outcome: Some(e.to_string()),
+                ..rec(Event::StepFailed)
+            },
+            at.lock,
+        )?;
+        let recovery = spec.recover(self, plan, groups).await;
+        if !recovery.is_empty() {
+            self.journal.append(
+                &Record {
+                    outcome: Some(recovery.clone()),
+                    ..rec(Event::Recovered)
+                },
+                at.lock,
+            )?;
+        }
+        self.journal.append(&rec(Event::Finished), at.lock)?;
+        Ok(ActionError::StepFailed {
+            entry: at.entry.to_string(),
+            step,
+            source: Box::new(e),
+            recovery: if recovery.is_empty() {
+                String::new()
+            } else {
+                format!("{recovery}. ")
+            },
         })
     }
 

@@ -96,60 +96,12 @@ async fn act(
             config.regions.join(",")
         );
     }
-    let session = super::responders::connect(config, &region).await?;
-    let identity = AwsSource::new(&session, std::slice::from_ref(&region))
-        .identity()
-        .await
-        .ok()
-        .map(|f| f.data);
-    let mut actor = Actor {
-        caller_arn: identity.as_ref().and_then(|i| i.caller_arn.clone()),
-        account: identity.as_ref().and_then(|i| i.account.clone()),
-        profile: config.profile.clone(),
-        role_arn: None,
+    let (executor, actor) =
+        executor_for(&request, &opts, force, config, journal, &region, &incident).await?;
+    let executor = match reach_account(&request, &opts, config, &executor, &actor)? {
+        Reach::Refused => return Ok(1),
+        Reach::Allowed(account) => executor.allow_account(account),
     };
-    let mut read_only = config.read_only;
-    let mut cloud = crate::action::aws::AwsActions::new(&session, &region);
-    let account =
-        super::responders::account_to_act_in(&request, config, &session, &journal).await?;
-    if let Some((account, acting)) = &account {
-        actor.account = Some(account.id.clone());
-        actor.role_arn = Some(acting.role_arn.clone());
-        read_only |= acting.read_only;
-        cloud = crate::action::aws::AwsActions::new(&acting.session, &region);
-    }
-    let executor = Executor::new(
-        read_only,
-        journal,
-        actor.clone(),
-        incident.clone(),
-        Box::new(cloud),
-    )
-    .in_account(account.map(|(a, _)| a))
-    .with_failpoint(config.failpoint.clone())
-    .force(force)
-    .incident_named(opts.incident.is_some() || config.incident.is_some());
-
-    let mut allowed = None;
-    if let Some(elsewhere) =
-        super::responders::unreached(&request, executor.journal(), config, &actor)?
-    {
-        eprintln!("secdash: {elsewhere}");
-        if opts.yes || !std::io::stdin().is_terminal() {
-            eprintln!(
-                "secdash: refused, nothing was done: with --yes or without a terminal secdash acts only in the accounts this session reaches"
-            );
-            return Ok(1);
-        }
-        let account = elsewhere.account.clone();
-        let prompt = format!("Type {account} to restore it there anyway (anything else cancels): ");
-        if !super::responders::typed(&prompt, &account)? {
-            println!("Cancelled: nothing was changed.");
-            return Ok(1);
-        }
-        allowed = Some(account);
-    }
-    let executor = executor.allow_account(allowed);
     let plan = match executor.plan(&request).await {
         Ok(p) => p,
         Err(ActionError::ReadOnly) => {
@@ -206,6 +158,91 @@ async fn act(
             Ok(1)
         }
     }
+}
+
+/// Whether a restore may act in the account its entries were made in.
+enum Reach {
+    /// Said, and refused (or cancelled): nothing was done.
+    Refused,
+    /// It may: the account the operator typed to go on there, if it had to be typed.
+    Allowed(Option<String>),
+}
+
+/// A restore of an entry made in an account the session does not reach is named, and asked
+/// on a terminal (the account typed); with --yes or without a terminal it is refused.
+fn reach_account(
+    request: &Request,
+    opts: &ActionOpts,
+    config: &Config,
+    executor: &Executor,
+    actor: &Actor,
+) -> anyhow::Result<Reach> {
+    if let Some(elsewhere) =
+        super::responders::unreached(request, executor.journal(), config, actor)?
+    {
+        eprintln!("secdash: {elsewhere}");
+        if opts.yes || !std::io::stdin().is_terminal() {
+            eprintln!(
+                "secdash: refused, nothing was done: with --yes or without a terminal secdash acts only in the accounts this session reaches"
+            );
+            return Ok(Reach::Refused);
+        }
+        let account = elsewhere.account.clone();
+        let prompt = format!("Type {account} to restore it there anyway (anything else cancels): ");
+        if !super::responders::typed(&prompt, &account)? {
+            println!("Cancelled: nothing was changed.");
+            return Ok(Reach::Refused);
+        }
+        return Ok(Reach::Allowed(Some(account)));
+    }
+    Ok(Reach::Allowed(None))
+}
+
+/// Who acts where: the credentials' session in the action's region, or (several accounts
+/// configured) the responder role of the account it acts in; its executor, and who it is.
+async fn executor_for(
+    request: &Request,
+    opts: &ActionOpts,
+    force: bool,
+    config: &Config,
+    journal: Journal,
+    region: &str,
+    incident: &str,
+) -> anyhow::Result<(Executor, Actor)> {
+    let session = super::responders::connect(config, region).await?;
+    let identity = AwsSource::new(&session, &[region.to_string()])
+        .identity()
+        .await
+        .ok()
+        .map(|f| f.data);
+    let mut actor = Actor {
+        caller_arn: identity.as_ref().and_then(|i| i.caller_arn.clone()),
+        account: identity.as_ref().and_then(|i| i.account.clone()),
+        profile: config.profile.clone(),
+        role_arn: None,
+    };
+    let mut read_only = config.read_only;
+    let mut cloud = crate::action::aws::AwsActions::new(&session, region);
+    let account = super::responders::account_to_act_in(request, config, &session, &journal).await?;
+    if let Some((account, acting)) = &account {
+        actor.account = Some(account.id.clone());
+        actor.role_arn = Some(acting.role_arn.clone());
+        read_only |= acting.read_only;
+        cloud = crate::action::aws::AwsActions::new(&acting.session, region);
+    }
+    let executor = Executor::new(
+        read_only,
+        journal,
+        actor.clone(),
+        incident.to_string(),
+        Box::new(cloud),
+    )
+    .in_account(account.map(|(a, _)| a))
+    .with_failpoint(config.failpoint.clone())
+    .force(force)
+    .incident_named(opts.incident.is_some() || config.incident.is_some());
+
+    Ok((executor, actor))
 }
 
 /// Text from AWS or the journal, as a terminal may show it (the TUI's cleaning).
