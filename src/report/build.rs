@@ -24,33 +24,7 @@ impl<'a> Snapshot<'a> {
     ) -> Snapshot<'a> {
         let ctx = &state.context;
         let identity = ctx.identity.data();
-        let endpoints: Vec<EndpointOut> = state
-            .endpoints()
-            .unwrap_or(&[])
-            .iter()
-            .map(|e| EndpointOut {
-                account: RowAccountOut::of(&e.account),
-                name: &e.name,
-                region: &e.region,
-                status: &e.status,
-                variants: &e.variants,
-                kms_key_id: e.kms_key_id.as_deref(),
-                invocations: e.metrics.invocations,
-                errors_4xx: e.metrics.errors_4xx,
-                errors_5xx: e.metrics.errors_5xx,
-                latency_ms_avg: e.metrics.latency_ms_avg.map(round3),
-                latency_ms_p99: e.metrics.latency_ms_p99.map(round3),
-                overhead_ms_avg: e.metrics.overhead_ms_avg.map(round3),
-                alerts: e
-                    .alerts
-                    .iter()
-                    .map(|a| AlertOut {
-                        kind: alert_kind(a),
-                        message: a.to_string(),
-                    })
-                    .collect(),
-            })
-            .collect();
+        let endpoints = endpoints_out(state);
         let security_groups: Vec<SecurityGroupOut> = state
             .security_groups()
             .map(|d| d.groups.as_slice())
@@ -58,73 +32,9 @@ impl<'a> Snapshot<'a> {
             .iter()
             .map(SecurityGroupOut)
             .collect();
-        let findings: Vec<FindingOut> = state
-            .findings()
-            .map(|d| d.findings.as_slice())
-            .unwrap_or(&[])
-            .iter()
-            .map(|f| FindingOut {
-                account: RowAccountOut::of(&f.account),
-                id: &f.id,
-                finding_type: &f.finding_type,
-                severity: f.severity,
-                severity_label: f.severity_label(),
-                title: &f.title,
-                resource: &f.resource,
-                resource_type: &f.resource_type,
-                count: f.count,
-                first_seen: f.first_seen,
-                last_seen: f.last_seen,
-                archived: f.archived,
-                region: &f.region,
-                account_id: &f.account_id,
-                subjects: &f.subjects,
-            })
-            .collect();
-        let checklist: Vec<CheckOut> = state
-            .checklist()
-            .unwrap_or(&[])
-            .iter()
-            .map(|c| CheckOut {
-                account: RowAccountOut::of(&c.account),
-                id: &c.id,
-                category: c.category,
-                title: &c.title,
-                problem: c.problem,
-                status: c.status,
-                importance: c.importance,
-                evidence: &c.evidence,
-                remediation: &c.remediation,
-                seed: c.seed,
-                prowler: c.prowler,
-                prowler_note: c.prowler_note,
-            })
-            .collect();
-
-        let mut errors = Vec::new();
-        for pane in PaneId::ALL {
-            if let Some(e) = state.error(pane) {
-                errors.push(ErrorOut {
-                    pane,
-                    message: e.to_string(),
-                    partial: false,
-                });
-            } else if !state.has_data(pane) {
-                errors.push(ErrorOut {
-                    pane,
-                    message: "no data: the fetch did not finish".into(),
-                    partial: false,
-                });
-            }
-            if let Some((_, warnings)) = state.stamp(pane) {
-                errors.extend(warnings.iter().map(|w| ErrorOut {
-                    pane,
-                    message: w.clone(),
-                    partial: true,
-                }));
-            }
-        }
-
+        let findings = findings_out(state);
+        let checklist = checklist_out(state);
+        let errors = errors_out(state);
         let summary = summarize(
             &endpoints,
             &security_groups,
@@ -283,4 +193,110 @@ fn summarize(
         complete,
         exit_code,
     }
+}
+
+fn endpoints_out(state: &AppState) -> Vec<EndpointOut<'_>> {
+    state
+        .endpoints()
+        .unwrap_or(&[])
+        .iter()
+        .map(|e| EndpointOut {
+            account: RowAccountOut::of(&e.account),
+            name: &e.name,
+            region: &e.region,
+            status: &e.status,
+            variants: &e.variants,
+            kms_key_id: e.kms_key_id.as_deref(),
+            invocations: e.metrics.invocations,
+            errors_4xx: e.metrics.errors_4xx,
+            errors_5xx: e.metrics.errors_5xx,
+            latency_ms_avg: e.metrics.latency_ms_avg.map(round3),
+            latency_ms_p99: e.metrics.latency_ms_p99.map(round3),
+            overhead_ms_avg: e.metrics.overhead_ms_avg.map(round3),
+            alerts: e
+                .alerts
+                .iter()
+                .map(|a| AlertOut {
+                    kind: alert_kind(a),
+                    message: a.to_string(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn findings_out(state: &AppState) -> Vec<FindingOut<'_>> {
+    state
+        .findings()
+        .map(|d| d.findings.as_slice())
+        .unwrap_or(&[])
+        .iter()
+        .map(|f| FindingOut {
+            account: RowAccountOut::of(&f.account),
+            id: &f.id,
+            finding_type: &f.finding_type,
+            severity: f.severity,
+            severity_label: f.severity_label(),
+            title: &f.title,
+            resource: &f.resource,
+            resource_type: &f.resource_type,
+            count: f.count,
+            first_seen: f.first_seen,
+            last_seen: f.last_seen,
+            archived: f.archived,
+            region: &f.region,
+            account_id: &f.account_id,
+            subjects: &f.subjects,
+        })
+        .collect()
+}
+
+fn checklist_out(state: &AppState) -> Vec<CheckOut<'_>> {
+    state
+        .checklist()
+        .unwrap_or(&[])
+        .iter()
+        .map(|c| CheckOut {
+            account: RowAccountOut::of(&c.account),
+            id: &c.id,
+            category: c.category,
+            title: &c.title,
+            problem: c.problem,
+            status: c.status,
+            importance: c.importance,
+            evidence: &c.evidence,
+            remediation: &c.remediation,
+            seed: c.seed,
+            prowler: c.prowler,
+            prowler_note: c.prowler_note,
+        })
+        .collect()
+}
+
+/// Each pane's error, or its missing data, and its warnings.
+fn errors_out(state: &AppState) -> Vec<ErrorOut> {
+    let mut errors = Vec::new();
+    for pane in PaneId::ALL {
+        if let Some(e) = state.error(pane) {
+            errors.push(ErrorOut {
+                pane,
+                message: e.to_string(),
+                partial: false,
+            });
+        } else if !state.has_data(pane) {
+            errors.push(ErrorOut {
+                pane,
+                message: "no data: the fetch did not finish".into(),
+                partial: false,
+            });
+        }
+        if let Some((_, warnings)) = state.stamp(pane) {
+            errors.extend(warnings.iter().map(|w| ErrorOut {
+                pane,
+                message: w.clone(),
+                partial: true,
+            }));
+        }
+    }
+    errors
 }
