@@ -29,16 +29,29 @@ fn status_sgr(s: CheckStatus) -> &'static str {
 }
 
 pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Result<()> {
-    let color = options.color;
-    let bold = |t: &str| {
-        if color {
+    let p = Printer { options };
+    write_head(s, &p, out)?;
+    write_panes(s, &p, out)?;
+    write_tail(s, &p, out)
+}
+
+/// How text is printed: bold on a terminal, wrapped to its width.
+struct Printer {
+    options: TextOptions,
+}
+
+impl Printer {
+    fn bold(&self, t: &str) -> String {
+        if self.options.color {
             format!("\u{1b}[1m{t}\u{1b}[0m")
         } else {
             t.to_string()
         }
-    };
-    let say = |out: &mut dyn Write, text: &str| -> io::Result<()> {
-        match options.width {
+    }
+
+    /// A line, wrapped under itself at the terminal's width.
+    fn say(&self, out: &mut dyn Write, text: &str) -> io::Result<()> {
+        match self.options.width {
             Some(w) => {
                 for (i, l) in wrap(text, w.saturating_sub(2)).iter().enumerate() {
                     writeln!(out, "{}{l}", if i == 0 { "" } else { "  " })?;
@@ -47,7 +60,11 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
             }
             None => writeln!(out, "{text}"),
         }
-    };
+    }
+}
+
+/// Who, where and when.
+fn write_head(s: &Snapshot, p: &Printer, out: &mut impl Write) -> io::Result<()> {
     let head = format!(
         "secdash {} account {} · {} · profile {} · window {} · {}",
         match s.source {
@@ -62,16 +79,20 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
     );
     // The name in bold, on the first of the header's lines.
     let mut head_out = Vec::new();
-    say(&mut head_out, &head)?;
-    let head_text = String::from_utf8_lossy(&head_out).replacen("secdash", &bold("secdash"), 1);
+    p.say(&mut head_out, &head)?;
+    let head_text = String::from_utf8_lossy(&head_out).replacen("secdash", &p.bold("secdash"), 1);
     write!(out, "{head_text}")?;
     if let Some(arn) = &s.caller_arn {
-        say(out, &format!("caller {arn}"))?;
+        p.say(out, &format!("caller {arn}"))?;
     }
     if let Some(url) = &s.endpoint_url {
-        say(out, &format!("endpoint {url}"))?;
+        p.say(out, &format!("endpoint {url}"))?;
     }
+    Ok(())
+}
 
+/// Each pane's table, its columns fitting the terminal.
+fn write_panes(s: &Snapshot, p: &Printer, out: &mut impl Write) -> io::Result<()> {
     let none = std::collections::BTreeMap::new();
     let ctx = CellContext {
         now: s.generated_at,
@@ -83,9 +104,10 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
     };
     for pane in panes::REGISTRY {
         let data = s.panes[pane.id().index()];
-        writeln!(out, "\n{}", bold(&pane.report_heading(data)))?;
+        writeln!(out, "\n{}", p.bold(&pane.report_heading(data)))?;
         // The terminal's width picks the columns (0: a pipe, every column).
-        let width = options
+        let width = p
+            .options
             .width
             .map_or(0, |w| u16::try_from(w).unwrap_or(u16::MAX));
         let columns = pane.columns(width, &ctx);
@@ -110,33 +132,37 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
         write!(
             out,
             "{}",
-            render(&headers, &caps, rows, color, options.width)
+            render(&headers, &caps, rows, p.options.color, p.options.width)
         )?;
     }
+    Ok(())
+}
 
+/// The errors, the calls, what changed, and what makes the exit code.
+fn write_tail(s: &Snapshot, p: &Printer, out: &mut impl Write) -> io::Result<()> {
     if !s.errors.is_empty() {
-        writeln!(out, "\n{}", bold(&format!("ERRORS ({})", s.errors.len())))?;
+        writeln!(out, "\n{}", p.bold(&format!("ERRORS ({})", s.errors.len())))?;
         for e in &s.errors {
             let line = format!("{}: {}", e.pane.key(), e.message);
-            if color {
+            if p.options.color {
                 write!(out, "\u{1b}[1;31m")?;
-                say(out, &line)?;
+                p.say(out, &line)?;
                 write!(out, "\u{1b}[0m")?;
             } else {
-                say(out, &line)?;
+                p.say(out, &line)?;
             }
         }
     }
     if !s.api_calls.is_empty() {
         let total: u32 = s.api_calls.total();
-        if options.verbose {
+        if p.options.verbose {
             let calls: Vec<String> = s
                 .api_calls
                 .iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
             writeln!(out)?;
-            say(out, &format!("api calls ({total}): {}", calls.join(" ")))?;
+            p.say(out, &format!("api calls ({total}): {}", calls.join(" ")))?;
         } else {
             writeln!(out, "\napi calls: {total} (-v lists them)")?;
         }
@@ -144,9 +170,9 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
     if let Some(c) = &s.changes {
         for line in super::baseline_lines(c) {
             if line.starts_with("Since") {
-                writeln!(out, "\n{}", bold(&line))?;
+                writeln!(out, "\n{}", p.bold(&line))?;
             } else {
-                say(out, &line)?;
+                p.say(out, &line)?;
             }
         }
     }
@@ -156,10 +182,10 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
         writeln!(
             out,
             "\n{}",
-            bold(&format!("NEEDS ATTENTION ({})", sum.breaches.len()))
+            p.bold(&format!("NEEDS ATTENTION ({})", sum.breaches.len()))
         )?;
         for b in &sum.breaches {
-            say(out, &format!("- {b}"))?;
+            p.say(out, &format!("- {b}"))?;
         }
     }
     writeln!(out)?;
