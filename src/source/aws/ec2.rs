@@ -23,143 +23,17 @@ pub async fn groups(
 ) -> Result<(Vec<SecurityGroup>, Vec<Vpc>), SourceError> {
     // Each page is made into secdash's own records as it comes (the SDK's copy of a group
     // carries all its rules again), so the SDK's records of 100,000 rules are never all held.
-    let describe_groups = async {
-        let mut out = Vec::new();
-        let mut next = None;
-        loop {
-            let page = call(
-                calls,
-                "ec2:DescribeSecurityGroups",
-                region,
-                profile,
-                client
-                    .describe_security_groups()
-                    .max_results(PAGE)
-                    .set_next_token(next)
-                    .send(),
-            )
-            .await?;
-            out.extend(page.security_groups().iter().map(|g| group(g, region)));
-            next = page.next_token().map(str::to_string);
-            if next.is_none() {
-                return Ok::<_, SourceError>(out);
-            }
-        }
-    };
-    let describe_rules = async {
-        let mut out: HashMap<CompactString, Vec<Rule>> = HashMap::new();
-        let (mut grants, mut texts) = (SharedPool::default(), TextPool::default());
-        let mut next = None;
-        loop {
-            let page = call(
-                calls,
-                "ec2:DescribeSecurityGroupRules",
-                region,
-                profile,
-                client
-                    .describe_security_group_rules()
-                    .max_results(PAGE)
-                    .set_next_token(next)
-                    .send(),
-            )
-            .await?;
-            for r in page.security_group_rules() {
-                let mut made = rule(r);
-                if !keep(&made) {
-                    continue;
-                }
-                // Shared as they come: a page's rules that let the same through (and their
-                // copies of "tcp" and "0.0.0.0/0") go with it.
-                made.share_grant(&mut grants, &mut texts);
-                out.entry(r.group_id().unwrap_or_default().into())
-                    .or_default()
-                    .push(made);
-            }
-            next = page.next_token().map(str::to_string);
-            if next.is_none() {
-                return Ok::<_, SourceError>(out);
-            }
-        }
-    };
-    let describe_enis = async {
-        let mut out: HashMap<CompactString, Vec<Attachment>> = HashMap::new();
-        let mut next = None;
-        loop {
-            let page = call(
-                calls,
-                "ec2:DescribeNetworkInterfaces",
-                region,
-                profile,
-                client
-                    .describe_network_interfaces()
-                    .max_results(PAGE)
-                    .set_next_token(next)
-                    .send(),
-            )
-            .await?;
-            for eni in page.network_interfaces() {
-                let a = attachment(eni);
-                for g in eni.groups() {
-                    out.entry(g.group_id().unwrap_or_default().into())
-                        .or_default()
-                        .push(a.clone());
-                }
-            }
-            next = page.next_token().map(str::to_string);
-            if next.is_none() {
-                return Ok::<_, SourceError>(out);
-            }
-        }
-    };
-    let describe_vpcs = async {
-        let mut out = Vec::new();
-        let mut next = None;
-        loop {
-            let page = call(
-                calls,
-                "ec2:DescribeVpcs",
-                region,
-                profile,
-                client
-                    .describe_vpcs()
-                    .max_results(PAGE)
-                    .set_next_token(next)
-                    .send(),
-            )
-            .await?;
-            for v in page.vpcs() {
-                let mut cidrs: Vec<String> = v
-                    .cidr_block_association_set()
-                    .iter()
-                    .filter_map(|a| a.cidr_block().map(str::to_string))
-                    .collect();
-                if cidrs.is_empty()
-                    && let Some(c) = v.cidr_block()
-                {
-                    cidrs.push(c.to_string());
-                }
-                cidrs.extend(
-                    v.ipv6_cidr_block_association_set()
-                        .iter()
-                        .filter_map(|a| a.ipv6_cidr_block().map(str::to_string)),
-                );
-                out.push(Vpc {
-                    id: v.vpc_id().unwrap_or_default().to_string(),
-                    region: region.to_string(),
-                    cidrs,
-                });
-            }
-            next = page.next_token().map(str::to_string);
-            if next.is_none() {
-                return Ok::<_, SourceError>(out);
-            }
-        }
+    let at = At {
+        client,
+        calls,
+        region,
+        profile,
     };
     let (mut groups, mut rules_by_group, mut attachments_by_group, vpcs) = futures::try_join!(
-        describe_groups,
-        describe_rules,
-        describe_enis,
-        describe_vpcs
+        describe_groups(&at),
+        describe_rules(&at, keep),
+        describe_enis(&at),
+        describe_vpcs(&at)
     )?;
     for g in &mut groups {
         g.rules = rules_by_group.remove(&g.id).unwrap_or_default().into();
@@ -172,6 +46,159 @@ pub async fn groups(
             .into();
     }
     Ok((groups, vpcs))
+}
+
+/// Where a read is made, and counted.
+struct At<'a> {
+    client: &'a Client,
+    calls: &'a Calls,
+    region: &'a str,
+    profile: Option<&'a str>,
+}
+
+/// Every group, page by page.
+async fn describe_groups(at: &At<'_>) -> Result<Vec<SecurityGroup>, SourceError> {
+    let mut out = Vec::new();
+    let mut next = None;
+    loop {
+        let page = call(
+            at.calls,
+            "ec2:DescribeSecurityGroups",
+            at.region,
+            at.profile,
+            at.client
+                .describe_security_groups()
+                .max_results(PAGE)
+                .set_next_token(next)
+                .send(),
+        )
+        .await?;
+        out.extend(page.security_groups().iter().map(|g| group(g, at.region)));
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+/// Every rule kept, by group; a page's rules that let the same through share one grant.
+async fn describe_rules(
+    at: &At<'_>,
+    keep: fn(&Rule) -> bool,
+) -> Result<HashMap<CompactString, Vec<Rule>>, SourceError> {
+    let mut out: HashMap<CompactString, Vec<Rule>> = HashMap::new();
+    let (mut grants, mut texts) = (SharedPool::default(), TextPool::default());
+    let mut next = None;
+    loop {
+        let page = call(
+            at.calls,
+            "ec2:DescribeSecurityGroupRules",
+            at.region,
+            at.profile,
+            at.client
+                .describe_security_group_rules()
+                .max_results(PAGE)
+                .set_next_token(next)
+                .send(),
+        )
+        .await?;
+        for r in page.security_group_rules() {
+            let mut made = rule(r);
+            if !keep(&made) {
+                continue;
+            }
+            // Shared as they come: a page's rules that let the same through (and their
+            // copies of "tcp" and "0.0.0.0/0") go with it.
+            made.share_grant(&mut grants, &mut texts);
+            out.entry(r.group_id().unwrap_or_default().into())
+                .or_default()
+                .push(made);
+        }
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+/// What each group is attached to, by group.
+async fn describe_enis(
+    at: &At<'_>,
+) -> Result<HashMap<CompactString, Vec<Attachment>>, SourceError> {
+    let mut out: HashMap<CompactString, Vec<Attachment>> = HashMap::new();
+    let mut next = None;
+    loop {
+        let page = call(
+            at.calls,
+            "ec2:DescribeNetworkInterfaces",
+            at.region,
+            at.profile,
+            at.client
+                .describe_network_interfaces()
+                .max_results(PAGE)
+                .set_next_token(next)
+                .send(),
+        )
+        .await?;
+        for eni in page.network_interfaces() {
+            let a = attachment(eni);
+            for g in eni.groups() {
+                out.entry(g.group_id().unwrap_or_default().into())
+                    .or_default()
+                    .push(a.clone());
+            }
+        }
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+/// Every VPC, with its IPv4 and IPv6 ranges.
+async fn describe_vpcs(at: &At<'_>) -> Result<Vec<Vpc>, SourceError> {
+    let mut out = Vec::new();
+    let mut next = None;
+    loop {
+        let page = call(
+            at.calls,
+            "ec2:DescribeVpcs",
+            at.region,
+            at.profile,
+            at.client
+                .describe_vpcs()
+                .max_results(PAGE)
+                .set_next_token(next)
+                .send(),
+        )
+        .await?;
+        for v in page.vpcs() {
+            let mut cidrs: Vec<String> = v
+                .cidr_block_association_set()
+                .iter()
+                .filter_map(|a| a.cidr_block().map(str::to_string))
+                .collect();
+            if cidrs.is_empty()
+                && let Some(c) = v.cidr_block()
+            {
+                cidrs.push(c.to_string());
+            }
+            cidrs.extend(
+                v.ipv6_cidr_block_association_set()
+                    .iter()
+                    .filter_map(|a| a.ipv6_cidr_block().map(str::to_string)),
+            );
+            out.push(Vpc {
+                id: v.vpc_id().unwrap_or_default().to_string(),
+                region: at.region.to_string(),
+                cidrs,
+            });
+        }
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            return Ok(out);
+        }
+    }
 }
 
 /// A group as DescribeSecurityGroups gives it, its rules and attachments still to come.
