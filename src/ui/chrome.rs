@@ -81,7 +81,25 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     if ctx.read_only {
         parts.push(part(" READ-ONLY ".into(), theme.badge_read_only, 9, false));
     }
-    // Warnings shrink to words at 120 columns and less; the incident view (I) says the rest.
+    parts.extend(warnings(state, theme, wide));
+    // Where actions are journalled: the incident, when there are actions to take.
+    if ctx.actions_enabled() {
+        parts.push(part(
+            format!(" {} ", state.incident.id),
+            theme.header_key,
+            5,
+            false,
+        ));
+    }
+    parts.extend(whereabouts(state, theme, wide));
+    let spans = fit_header(parts, rect.width as usize);
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), rect);
+}
+
+/// What the header warns of: a damaged journal, actions that stopped part-way. They shrink to
+/// words at 120 columns and less; the incident view (I) says the rest.
+fn warnings(state: &AppState, theme: &Theme, wide: bool) -> Option<Part> {
+    let ctx = &state.context;
     let mut warnings = Vec::new();
     if !ctx.journal_damage.is_empty() {
         let n = ctx.journal_damage.len();
@@ -102,23 +120,24 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
             format!("{n} unfinished")
         });
     }
-    if !warnings.is_empty() {
-        parts.push(part(
-            format!(" ⚠ {} ", warnings.join(" · ")),
-            theme.status_error,
-            9,
-            false,
-        ));
-    }
-    // Where actions are journalled: the incident, when there are actions to take.
-    if ctx.actions_enabled() {
-        parts.push(part(
-            format!(" {} ", state.incident.id),
-            theme.header_key,
-            5,
-            false,
-        ));
-    }
+    (!warnings.is_empty()).then(|| Part {
+        text: format!(" ⚠ {} ", warnings.join(" · ")),
+        style: theme.status_error,
+        keep: 9,
+        separated: false,
+    })
+}
+
+/// Which account, Regions, profile, caller and endpoint, the window and the clock.
+fn whereabouts(state: &AppState, theme: &Theme, wide: bool) -> Vec<Part> {
+    let ctx = &state.context;
+    let part = |text: String, style: Style, keep: u8, separated: bool| Part {
+        text,
+        style,
+        keep,
+        separated,
+    };
+    let mut parts = Vec::new();
     let identity = ctx.identity.data();
     let account = identity.and_then(|i| i.account.clone()).unwrap_or_else(|| {
         if ctx.identity.error().is_some() {
@@ -190,8 +209,7 @@ pub fn header(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         0,
         false,
     ));
-    let spans = fit_header(parts, rect.width as usize);
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), rect);
+    parts
 }
 
 /// The status bar's parts, from most to least kept when the screen is narrow.
@@ -288,6 +306,38 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
         frame.render_widget(Paragraph::new(command_line(cmd, theme)), rect);
         return;
     }
+    let states = pane_states(state, theme);
+    let calls = api_calls(state);
+    let message = match (&state.busy, &state.flash) {
+        (Some(b), _) => Some((format!("⟳ {b}"), theme.status_loading)),
+        (None, Some(f)) if state.now < f.shown_until() => Some(if f.error {
+            (format!("✗ {}", f.text), theme.status_error)
+        } else if f.refusal {
+            (format!("⊘ {}", f.text), theme.risk_medium)
+        } else {
+            (format!("✓ {}", f.text), theme.status_ok)
+        }),
+        _ => None,
+    };
+    let hints = hints(state);
+    let parts = StatusParts {
+        states,
+        calls,
+        message,
+        hints,
+    };
+    let mut spans = fit(&parts, rect.width as usize);
+    // Styles the fitting left plain: the calls and hints are muted.
+    for s in spans.iter_mut() {
+        if s.style == Style::default() {
+            s.style = theme.muted;
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), rect);
+}
+
+/// Each pane's state and age, long and short.
+fn pane_states(state: &AppState, theme: &Theme) -> Vec<(String, String, Style)> {
     let mut states = Vec::new();
     for pane in PaneId::ALL {
         let (mark, style) = if state.is_loading(pane) {
@@ -320,6 +370,11 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
             style,
         ));
     }
+    states
+}
+
+/// The calls of the last refresh, by service, and what the metrics cost: three lengths.
+fn api_calls(state: &AppState) -> [String; 3] {
     let total = state.total_api_calls();
     let calls: u32 = total.total();
     // Per service, e.g. "cloudwatch 1 ec2 4": the full list is in the JSON snapshot.
@@ -346,22 +401,15 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
     } else {
         format!(" ({})", detail.join(" · "))
     };
-    let calls = [
+    [
         format!("  │ {calls} API calls{services}{cost_text}"),
         format!("  │ {calls} API calls{cost_text}"),
         format!("  │ {calls} calls"),
-    ];
-    let message = match (&state.busy, &state.flash) {
-        (Some(b), _) => Some((format!("⟳ {b}"), theme.status_loading)),
-        (None, Some(f)) if state.now < f.shown_until() => Some(if f.error {
-            (format!("✗ {}", f.text), theme.status_error)
-        } else if f.refusal {
-            (format!("⊘ {}", f.text), theme.risk_medium)
-        } else {
-            (format!("✓ {}", f.text), theme.status_ok)
-        }),
-        _ => None,
-    };
+    ]
+}
+
+/// The keys of the focused pane's actions and of the incident, help and quit: three lengths.
+fn hints(state: &AppState) -> [String; 3] {
     let action_hint = if state.context.actions_enabled() {
         match state.focus {
             crate::model::PaneId::SecurityGroups => format!(
@@ -381,7 +429,7 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
         String::new()
     };
     let help = format!("{} help ", state.keymap.label(Action::Help));
-    let hints = [
+    [
         format!(
             "  {action_hint}{} incident  {} filter  {} details  {} quit  {help}",
             state.keymap.label(Action::Incident),
@@ -399,21 +447,7 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
             state.keymap.label(Action::Incident)
         ),
         format!("  {help}"),
-    ];
-    let parts = StatusParts {
-        states,
-        calls,
-        message,
-        hints,
-    };
-    let mut spans = fit(&parts, rect.width as usize);
-    // Styles the fitting left plain: the calls and hints are muted.
-    for s in spans.iter_mut() {
-        if s.style == Style::default() {
-            s.style = theme.muted;
-        }
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), rect);
+    ]
 }
 
 /// The `:` line in place of the status bar: the text with its cursor, then what went wrong,
