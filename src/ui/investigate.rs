@@ -261,89 +261,101 @@ pub fn timeline(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) 
                     bottom = " j/k scroll · esc back to the list ".into();
                 }
             } else {
-                lines.push(seen_line(
-                    theme,
-                    "Source IPs",
-                    &timeline.source_ips,
-                    inner_w,
-                ));
-                lines.push(seen_line(
-                    theme,
-                    "User agents",
-                    &timeline.user_agents,
-                    inner_w,
-                ));
-                let highlights = timeline.highlights();
-                let mut spans = vec![Span::styled(
-                    format!("{:<12}", "Highlights"),
-                    theme.header_key,
-                )];
-                if highlights.is_empty() {
-                    spans.push(Span::styled("none", theme.muted));
-                }
-                for (i, (c, events)) in highlights.iter().enumerate() {
-                    if i > 0 {
-                        spans.push(Span::styled(" · ", theme.muted));
-                    }
-                    let name = if inner_w >= 100 { c.label() } else { c.short() };
-                    spans.push(Span::styled(
-                        format!("{name} {}", events.len()),
-                        category_style(theme, Some(*c)),
-                    ));
-                }
-                lines.push(Line::from(spans));
-                for w in timeline
-                    .truncated
-                    .iter()
-                    .map(|r| format!("{r}: page cap reached, older events not read"))
-                    .chain(timeline.errors.iter().cloned())
-                {
-                    lines.push(Line::from(Span::styled(
-                        cut(&format!(" warning: {w}"), inner_w),
-                        theme.status_error,
-                    )));
-                }
-                lines.push(Line::default());
-                let rows = view.rows();
-                let filter_line = view.editing_filter || !view.filter.is_empty();
-                let room = inner_h
-                    .saturating_sub(lines.len())
-                    .saturating_sub(filter_line as usize)
-                    .max(1);
-                let offset = view.selected.saturating_sub(room - 1);
-                if rows.is_empty() {
-                    lines.push(Line::from(Span::styled(
-                        if timeline.events.is_empty() {
-                            " no events in this window"
-                        } else {
-                            " no event matches the filter"
-                        },
-                        theme.muted,
-                    )));
-                }
-                let multi = timeline.regions.len() > 1;
-                for (k, i) in rows.iter().enumerate().skip(offset).take(room) {
-                    let line = event_row(theme, &timeline.events[*i], inner_w, multi);
-                    lines.push(selected(line, k == view.selected, theme));
-                }
-                if filter_line {
-                    while lines.len() < inner_h.saturating_sub(1) {
-                        lines.push(Line::default());
-                    }
-                    let cursor = if view.editing_filter { "▏" } else { "" };
-                    lines.push(Line::from(vec![
-                        Span::styled("/", theme.filter),
-                        Span::styled(format!("{}{cursor}", view.filter), theme.filter),
-                        Span::styled(
-                            format!("  {} of {}", rows.len(), timeline.events.len()),
-                            theme.muted,
-                        ),
-                    ]));
-                }
+                timeline_list(theme, view, timeline, (inner_w, inner_h), &mut lines);
             }
         }
     }
     let block = frame_block(theme, cut(&title, inner_w), bottom);
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// The timeline's list: who called from where, the highlights, the warnings, the events, the
+/// filter being typed.
+fn timeline_list(
+    theme: &Theme,
+    view: &crate::app::timeline::TimelineView,
+    timeline: &crate::trail::Timeline,
+    (inner_w, inner_h): (usize, usize),
+    lines: &mut Vec<Line<'static>>,
+) {
+    lines.push(seen_line(
+        theme,
+        "Source IPs",
+        &timeline.source_ips,
+        inner_w,
+    ));
+    lines.push(seen_line(
+        theme,
+        "User agents",
+        &timeline.user_agents,
+        inner_w,
+    ));
+    let highlights = timeline.highlights();
+    let mut spans = vec![Span::styled(
+        format!("{:<12}", "Highlights"),
+        theme.header_key,
+    )];
+    if highlights.is_empty() {
+        spans.push(Span::styled("none", theme.muted));
+    }
+    for (i, (c, events)) in highlights.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.muted));
+        }
+        let name = if inner_w >= 100 { c.label() } else { c.short() };
+        spans.push(Span::styled(
+            format!("{name} {}", events.len()),
+            category_style(theme, Some(*c)),
+        ));
+    }
+    lines.push(Line::from(spans));
+    for w in timeline
+        .truncated
+        .iter()
+        .map(|r| format!("{r}: page cap reached, older events not read"))
+        .chain(timeline.errors.iter().cloned())
+    {
+        lines.push(Line::from(Span::styled(
+            cut(&format!(" warning: {w}"), inner_w),
+            theme.status_error,
+        )));
+    }
+    lines.push(Line::default());
+    let rows = view.rows();
+    let filter_line = view.editing_filter || !view.filter.is_empty();
+    let room = inner_h
+        .saturating_sub(lines.len())
+        .saturating_sub(filter_line as usize)
+        .max(1);
+    let offset = view.selected.saturating_sub(room - 1);
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled(
+            if timeline.events.is_empty() {
+                " no events in this window"
+            } else {
+                " no event matches the filter"
+            },
+            theme.muted,
+        )));
+    }
+    let multi = timeline.regions.len() > 1;
+    for (k, i) in rows.iter().enumerate().skip(offset).take(room) {
+        let line = event_row(theme, &timeline.events[*i], inner_w, multi);
+        lines.push(selected(line, k == view.selected, theme));
+    }
+    if filter_line {
+        while lines.len() < inner_h.saturating_sub(1) {
+            lines.push(Line::default());
+        }
+        let cursor = if view.editing_filter { "▏" } else { "" };
+        lines.push(Line::from(vec![
+            Span::styled("/", theme.filter),
+            Span::styled(format!("{}{cursor}", view.filter), theme.filter),
+            Span::styled(
+                format!("  {} of {}", rows.len(), timeline.events.len()),
+                theme.muted,
+            ),
+        ]));
+    }
 }

@@ -249,17 +249,61 @@ pub fn confirm(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// The incident's runbook, step by step, and what was done for it.
 pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, selected: usize) {
-    use crate::action::journal::EntryStatus;
-    use crate::action::runbook::StepStatus;
-    use crate::app::incident::PromptKind;
     let rect = centered(area, 90, 90);
-    let rb = crate::app::incident::steps(state);
-    let clean = crate::sanitize::clean;
+    let steps = crate::app::incident::steps(state).steps.len();
     let mut lines: Vec<Line> = Vec::new();
     // The line of the selected row, to scroll it into view.
-    let mut cursor = 0;
+    let mut cursor = runbook_lines(state, theme, selected, &mut lines);
+    lines.push(Line::default());
+    cursor = cursor.or(action_lines(
+        state,
+        theme,
+        selected.checked_sub(steps),
+        &mut lines,
+    ));
+    note_lines(state, theme, &mut lines);
+    // The prompt takes the last line inside the box; the rows scroll above it.
+    let inner = rect.height.saturating_sub(2) as usize;
+    let prompt = incident_prompt(state, theme);
+    let rows = inner.saturating_sub(usize::from(prompt.is_some()));
+    let offset = (cursor.unwrap_or(0) + 1).saturating_sub(rows);
+    let mut shown: Vec<Line> = lines.into_iter().skip(offset).take(rows).collect();
+    if let Some(p) = prompt {
+        while shown.len() < rows {
+            shown.push(Line::default());
+        }
+        shown.push(p);
+    }
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Span::styled(
+            format!(" Incident {} ", state.incident.id),
+            theme.title_focused,
+        ))
+        .title_bottom(
+            Line::from(Span::styled(
+                " space done · s skip · n note · N switch incident · u restore · enter go to · esc ",
+                theme.muted,
+            ))
+            .right_aligned(),
+        )
+        .style(theme.dialog);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(shown).block(block), rect);
+}
+
+/// The runbook's steps under their phases; the line of the selected one, if it is a step.
+fn runbook_lines(
+    state: &AppState,
+    theme: &Theme,
+    selected: usize,
+    lines: &mut Vec<Line<'static>>,
+) -> Option<usize> {
+    use crate::action::runbook::StepStatus;
+    let mut cursor = None;
     let mut phase = None;
-    for (i, s) in rb.steps.iter().enumerate() {
+    for (i, s) in crate::app::incident::steps(state).steps.iter().enumerate() {
         if phase != Some(s.phase) {
             if phase.is_some() {
                 lines.push(Line::default());
@@ -278,29 +322,34 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
         let when =
             s.at.map(|t| t.format("%H:%M").to_string())
                 .unwrap_or_default();
+        let how = crate::action::runbook::with_keys(&s.how, |name| {
+            state.keymap.label(Action::intent(name))
+        });
         let row = Line::from(vec![
             Span::styled(format!(" {mark} "), style),
             Span::styled(format!("{:<34}", s.title), style),
-            Span::styled(
-                format!(
-                    "{when:>5}  {}",
-                    crate::action::runbook::with_keys(&s.how, |name| state
-                        .keymap
-                        .label(Action::intent(name)))
-                ),
-                theme.muted,
-            ),
+            Span::styled(format!("{when:>5}  {how}"), theme.muted),
         ]);
         if i == selected {
-            cursor = lines.len();
-        }
-        lines.push(if i == selected {
-            row.style(theme.selection)
+            cursor = Some(lines.len());
+            lines.push(row.style(theme.selection));
         } else {
-            row
-        });
+            lines.push(row);
+        }
     }
-    lines.push(Line::default());
+    cursor
+}
+
+/// The incident's actions with where each stands; the line of the selected one (`selected`:
+/// its place among the actions), if it is an action.
+fn action_lines(
+    state: &AppState,
+    theme: &Theme,
+    selected: Option<usize>,
+    lines: &mut Vec<Line<'static>>,
+) -> Option<usize> {
+    use crate::action::journal::EntryStatus;
+    let clean = crate::sanitize::clean;
     lines.push(Line::from(Span::styled(
         format!(
             "Actions ({}) · u restores the selected one, enter goes to its resource",
@@ -311,6 +360,7 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
     if state.incident.entries.is_empty() {
         lines.push(Line::from(Span::styled(" none yet", theme.muted)));
     }
+    let mut cursor = None;
     for (k, e) in state.incident.entries.iter().enumerate() {
         let (status, style) = match e.status {
             _ if e.undone_by.is_some() => ("restored".to_string(), theme.muted),
@@ -339,70 +389,56 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
             Span::styled(status, style),
             Span::styled(format!("  {}{whose}", clean(&e.entry)), theme.muted),
         ]);
-        if rb.steps.len() + k == selected {
-            cursor = lines.len();
+        if selected == Some(k) {
+            cursor = Some(lines.len());
             lines.push(row.style(theme.selection));
         } else {
             lines.push(row);
         }
     }
-    if let Some(notes) = state.incident.runbook.as_ref().map(|r| &r.notes)
-        && !notes.is_empty()
-    {
-        lines.push(Line::default());
-        lines.push(Line::from(Span::styled(
-            format!("Notes ({})", notes.len()),
-            theme.table_header,
-        )));
-        for (at, text) in notes {
-            lines.push(Line::from(vec![
-                Span::styled(format!(" {} ", at.format("%H:%M:%S")), theme.muted),
-                Span::styled(clean(text), theme.dialog),
-            ]));
-        }
+    cursor
+}
+
+/// The runbook's notes, when there are any.
+fn note_lines(state: &AppState, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    let Some(notes) = state.incident.runbook.as_ref().map(|r| &r.notes) else {
+        return;
+    };
+    if notes.is_empty() {
+        return;
     }
-    // The prompt takes the last line inside the box; the rows scroll above it.
-    let inner = rect.height.saturating_sub(2) as usize;
-    let prompt = state.prompt.as_ref().map(|p| {
-        let label = match p.kind {
-            PromptKind::Note => "note: ",
-            PromptKind::Incident => "switch to incident (started if new): ",
-        };
-        let mut spans = vec![
-            Span::styled(label, theme.header_key),
-            Span::styled(format!("{}▏", clean(&p.input)), theme.filter),
-        ];
-        if let Some(e) = &p.error {
-            spans.push(Span::styled(format!("  {e}"), theme.status_error));
-        } else {
-            spans.push(Span::styled("  enter saves · esc cancels", theme.muted));
-        }
-        Line::from(spans)
-    });
-    let rows = inner.saturating_sub(usize::from(prompt.is_some()));
-    let offset = (cursor + 1).saturating_sub(rows);
-    let mut shown: Vec<Line> = lines.into_iter().skip(offset).take(rows).collect();
-    if let Some(p) = prompt {
-        while shown.len() < rows {
-            shown.push(Line::default());
-        }
-        shown.push(p);
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        format!("Notes ({})", notes.len()),
+        theme.table_header,
+    )));
+    for (at, text) in notes {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", at.format("%H:%M:%S")), theme.muted),
+            Span::styled(crate::sanitize::clean(text), theme.dialog),
+        ]));
     }
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focused)
-        .title(Span::styled(
-            format!(" Incident {} ", state.incident.id),
-            theme.title_focused,
-        ))
-        .title_bottom(
-            Line::from(Span::styled(
-                " space done · s skip · n note · N switch incident · u restore · enter go to · esc ",
-                theme.muted,
-            ))
-            .right_aligned(),
-        )
-        .style(theme.dialog);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(shown).block(block), rect);
+}
+
+/// The note or incident prompt, when one is open.
+fn incident_prompt(state: &AppState, theme: &Theme) -> Option<Line<'static>> {
+    use crate::app::incident::PromptKind;
+    let p = state.prompt.as_ref()?;
+    let label = match p.kind {
+        PromptKind::Note => "note: ",
+        PromptKind::Incident => "switch to incident (started if new): ",
+    };
+    let mut spans = vec![
+        Span::styled(label, theme.header_key),
+        Span::styled(
+            format!("{}▏", crate::sanitize::clean(&p.input)),
+            theme.filter,
+        ),
+    ];
+    if let Some(e) = &p.error {
+        spans.push(Span::styled(format!("  {e}"), theme.status_error));
+    } else {
+        spans.push(Span::styled("  enter saves · esc cancels", theme.muted));
+    }
+    Some(Line::from(spans))
 }
