@@ -1,6 +1,7 @@
 //! The command-line verbs: actions, the journal and the runbook. An I/O edge: it prompts,
 //! prints and exits; the decisions are in `action`.
 
+use super::acting::Hands;
 use crate::action::journal::{Actor, Entry, EntryStatus, Journal};
 use crate::action::plan::Plan;
 use crate::action::runbook::{self, Opening, Runbook, StepStatus};
@@ -215,32 +216,27 @@ async fn executor_for(
         .await
         .ok()
         .map(|f| f.data);
-    let mut actor = Actor {
-        caller_arn: identity.as_ref().and_then(|i| i.caller_arn.clone()),
-        account: identity.as_ref().and_then(|i| i.account.clone()),
-        profile: config.profile.clone(),
-        role_arn: None,
-    };
-    let mut read_only = config.read_only;
-    let mut cloud = crate::action::aws::AwsActions::new(&session, region);
     let account = super::responders::account_to_act_in(request, config, &session, &journal).await?;
-    if let Some((account, acting)) = &account {
-        actor.account = Some(account.id.clone());
-        actor.role_arn = Some(acting.role_arn.clone());
-        read_only |= acting.read_only;
-        cloud = crate::action::aws::AwsActions::new(&acting.session, region);
-    }
-    let executor = Executor::new(
-        read_only,
-        journal,
-        actor.clone(),
-        incident.to_string(),
-        Box::new(cloud),
-    )
-    .in_account(account.map(|(a, _)| a))
-    .with_failpoint(config.failpoint.clone())
-    .force(force)
-    .incident_named(opts.incident.is_some() || config.incident.is_some());
+    let (profile, read_only) = (config.profile.clone(), config.read_only);
+    let hands = match account {
+        Some((account, acting)) => Hands::responder(
+            account,
+            region,
+            &acting,
+            identity.as_ref(),
+            profile,
+            read_only,
+        ),
+        None => {
+            let cloud = Box::new(crate::action::aws::AwsActions::new(&session, region));
+            Hands::caller(cloud, identity.as_ref(), profile, read_only)
+        }
+    };
+    let actor = hands.actor().clone();
+    let named = opts.incident.is_some() || config.incident.is_some();
+    let executor = hands
+        .executor(journal, incident, named, config.failpoint.clone())
+        .force(force);
 
     Ok((executor, actor))
 }

@@ -2,8 +2,8 @@
 //! scheduler, actions and slow reads to tasks of their own (input never waits for them), files
 //! are written off the event loop (their locks may be held by another secdash).
 
+use super::acting::ActionRunner;
 use super::fetcher::Fetcher;
-use super::tui::ActionRunner;
 use crate::action::{ActionFailure, Request};
 use crate::app::{AppState, Effect, Flash, Msg};
 use crate::model::{AccountRef, PaneId};

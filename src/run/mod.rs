@@ -3,6 +3,7 @@
 //! talks to AWS through the source and the executor; everything here reads the terminal, the
 //! files and the clock.
 
+mod acting;
 pub mod commands;
 mod effects;
 mod fetcher;

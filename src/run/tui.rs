@@ -4,12 +4,11 @@
 //! pane on its own interval, turns key presses and fetch results into messages, and carries
 //! out the effects `update` returns.
 
+use super::acting::ActionRunner;
 use super::effects::{Effects, Flow};
-use crate::action::ActionFailure;
 use crate::app::{AppState, Msg, update};
 use crate::config::Config;
 use crate::fetch::FetchPlan;
-use crate::model::AccountRef;
 use crate::theme::Theme;
 use crate::ui;
 use anyhow::Context as _;
@@ -17,89 +16,8 @@ use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 use std::io::Write as _;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
-
-/// Where actions are carried out.
-#[derive(Clone)]
-pub enum Backend {
-    Aws(Box<crate::aws::Session>),
-    /// The demo's own account, in memory.
-    Rehearsal(crate::source::demo::SharedWorld),
-    /// The demo's accounts (`--demo-accounts`), each in memory, by account id: those with a
-    /// responder role.
-    RehearsalAccounts(std::collections::BTreeMap<String, crate::source::demo::SharedWorld>),
-}
-
-/// What the runtime needs to carry out incident-response actions.
-#[derive(Clone)]
-pub struct ActionRunner {
-    pub backend: Backend,
-    /// With several accounts: each one's responder role (actions run in the row's account).
-    pub responders: Option<Arc<super::responders::Responders>>,
-    pub journal: crate::action::journal::Journal,
-    pub profile: Option<String>,
-    pub read_only: bool,
-    /// Test builds only (see `Executor::with_failpoint`).
-    pub failpoint: Option<String>,
-}
-
-impl ActionRunner {
-    /// An executor for one action, journalling under the incident the screen shows; with
-    /// several accounts, acting in `account` as its responder role.
-    pub(super) async fn executor(
-        &self,
-        region: &str,
-        account: Option<&AccountRef>,
-        identity: Option<&crate::model::Identity>,
-        incident: &crate::app::incident::Incident,
-    ) -> Result<crate::action::Executor, ActionFailure> {
-        let mut actor = crate::action::journal::Actor {
-            caller_arn: identity.and_then(|i| i.caller_arn.clone()),
-            account: identity.and_then(|i| i.account.clone()),
-            profile: self.profile.clone(),
-            role_arn: None,
-        };
-        let mut read_only = self.read_only;
-        let unknown =
-            || ActionFailure::from("which account this is in is not known: nothing was done");
-        let cloud: Box<dyn crate::action::cloud::Cloud> = match (&self.backend, account) {
-            (Backend::Aws(session), None) if self.responders.is_none() => {
-                Box::new(crate::action::aws::AwsActions::new(session, region))
-            }
-            (Backend::Aws(_), Some(account)) => {
-                let responders = self.responders.as_ref().ok_or_else(unknown)?;
-                let acting = responders.acting(account, None).await?;
-                actor.account = Some(account.id.clone());
-                actor.role_arn = Some(acting.role_arn);
-                read_only |= acting.read_only;
-                Box::new(crate::action::aws::AwsActions::new(&acting.session, region))
-            }
-            (Backend::Rehearsal(world), None) => {
-                Box::new(crate::action::rehearsal::Rehearsal::new(world.clone()))
-            }
-            (Backend::RehearsalAccounts(worlds), Some(account)) => {
-                let world = worlds
-                    .get(&account.id)
-                    .ok_or_else(|| format!("account {} has no responder role", account.name))?;
-                actor.account = Some(account.id.clone());
-                Box::new(crate::action::rehearsal::Rehearsal::new(world.clone()))
-            }
-            _ => return Err(unknown()),
-        };
-        Ok(crate::action::Executor::new(
-            read_only,
-            self.journal.clone(),
-            actor,
-            incident.id.clone(),
-            cloud,
-        )
-        .in_account(account.cloned())
-        .incident_named(incident.named)
-        .with_failpoint(self.failpoint.clone()))
-    }
-}
 
 /// How the session runs.
 #[derive(Debug, Clone, Copy, Default)]

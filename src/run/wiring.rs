@@ -2,7 +2,7 @@
 //! rehearsal account, or three of them), or AWS through the credentials (and each configured
 //! account's role or profile). Decided once, here, for the screen and `--once`.
 
-use super::tui::{ActionRunner, Backend};
+use super::acting::{ActionRunner, Backend};
 use super::{Cli, accounts_source, platform_accounts};
 use crate::action::journal::Journal;
 use crate::aws::{Options, Session};
