@@ -148,6 +148,33 @@ fn test_only_files(files: &[PathBuf]) -> BTreeSet<PathBuf> {
             };
             out.insert(base.join(format!("{}.rs", name.trim())));
         }
+        // Modules for tests and benchmarks only (`test-support`): not in a release build.
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("#[cfg(any(test, feature = \"test-support\"))]") {
+            rest = &rest[at + 1..];
+            let Some(decl) = rest.lines().find(|l| l.contains("mod ")) else {
+                continue;
+            };
+            let Some(name) = decl
+                .trim()
+                .trim_start_matches("pub ")
+                .strip_prefix("mod ")
+                .and_then(|d| d.split(';').next())
+            else {
+                continue;
+            };
+            if name.contains('{') {
+                continue;
+            }
+            let dir = f.parent().unwrap();
+            let stem = f.file_stem().unwrap().to_str().unwrap();
+            let base = if ["mod", "lib", "main"].contains(&stem) {
+                dir.to_path_buf()
+            } else {
+                dir.join(stem)
+            };
+            out.insert(base.join(format!("{}.rs", name.trim())));
+        }
     }
     out
 }
@@ -286,5 +313,222 @@ fn the_top_of_src_shows_the_architecture() {
         top.len() <= 10,
         "{} files at the top of src/: {top:?}",
         top.len()
+    );
+}
+
+/// Each non-test file's code as the precisions of issue #27 read it: its text before its
+/// first `#[cfg(test)]`, `tests.rs` files left out.
+fn non_test_code() -> BTreeMap<String, String> {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    files
+        .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n != "tests.rs"))
+        .map(|f| {
+            let rel = f
+                .strip_prefix(src())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(f).unwrap();
+            let code = code_only(&text);
+            let before = code
+                .find("#[cfg(test)]")
+                .map_or(&code[..], |at| &code[..at]);
+            (rel, before.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn no_function_is_over_a_hundred_and_twenty_lines() {
+    let mut long = Vec::new();
+    for (rel, code) in non_test_code() {
+        // The demo's scenario and the checklist's test worlds are data tables.
+        if rel.starts_with("source/demo/") || rel.ends_with("testkit.rs") {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(at) = code[from..].find("fn ") {
+            let start = from + at;
+            from = start + 3;
+            let word_start = start == 0 || !code.as_bytes()[start - 1].is_ascii_alphanumeric();
+            if !word_start {
+                continue;
+            }
+            // A declaration without a body (a trait's required method) ends at `;`.
+            let Some(open) = code[start..].find(['{', ';']) else {
+                continue;
+            };
+            if code.as_bytes()[start + open] == b';' {
+                continue;
+            }
+            let end = block_end(&code, start + open + 1);
+            let lines = code[start..end].lines().count();
+            if lines > 120 {
+                let name: String = code[start + 3..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                long.push(format!("{rel}: {name} ({lines} lines)"));
+            }
+        }
+    }
+    assert!(long.is_empty(), "functions over 120 lines: {long:#?}");
+}
+
+#[test]
+fn no_import_cycle_between_the_files_of_one_folder() {
+    let code = non_test_code();
+    // Each folder's entries: its files (by stem) and its sub-folders.
+    let entry = |rel: &str| -> (String, String) {
+        let parts: Vec<&str> = rel.split('/').collect();
+        let folder = parts[..parts.len() - 1].join("/");
+        let first = parts.last().unwrap().trim_end_matches(".rs").to_string();
+        (folder, first)
+    };
+    let mut edges: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+    for (rel, text) in &code {
+        let (folder, me) = entry(rel);
+        if me == "mod" || me == "lib" || me == "main" {
+            continue;
+        }
+        let prefix = if folder.is_empty() {
+            "crate::".to_string()
+        } else {
+            format!("crate::{}::", folder.replace('/', "::"))
+        };
+        let sibling_prefix = "super::";
+        for (at, _) in text.match_indices(&prefix) {
+            let to: String = text[at + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                .collect();
+            if !to.is_empty() && to != me {
+                edges
+                    .entry(folder.clone())
+                    .or_default()
+                    .insert((me.clone(), to));
+            }
+        }
+        for (at, _) in text.match_indices(sibling_prefix) {
+            let to: String = text[at + sibling_prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                .collect();
+            let is_entry = code.keys().any(|k| {
+                let (f, e) = entry(k);
+                f == folder && e == to
+            }) || code
+                .keys()
+                .any(|k| k.starts_with(&format!("{folder}/{to}/")));
+            if is_entry && to != me {
+                edges
+                    .entry(folder.clone())
+                    .or_default()
+                    .insert((me.clone(), to));
+            }
+        }
+    }
+    let mut cycles = Vec::new();
+    for (folder, es) in &edges {
+        let reaches = |from: &str, to: &str| {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![from.to_string()];
+            while let Some(m) = stack.pop() {
+                for (a, b) in es {
+                    if *a == m {
+                        if b == to {
+                            return true;
+                        }
+                        if seen.insert(b.clone()) {
+                            stack.push(b.clone());
+                        }
+                    }
+                }
+            }
+            false
+        };
+        for (a, b) in es {
+            if reaches(b, a) {
+                cycles.push(format!("{folder}: {a} -> {b}"));
+            }
+        }
+    }
+    assert!(
+        cycles.is_empty(),
+        "files of one folder that import each other: {cycles:#?}"
+    );
+}
+
+#[test]
+fn an_action_kind_is_named_in_few_files() {
+    let naming: Vec<String> = non_test_code()
+        .into_iter()
+        .filter(|(_, code)| code.contains("ActionKind::"))
+        .map(|(rel, _)| rel)
+        .collect();
+    assert!(
+        naming.len() <= 3,
+        "ActionKind:: in {} files (at most 3: an action is its file in action/kinds/): {naming:?}",
+        naming.len()
+    );
+}
+
+#[test]
+fn records_read_their_shared_parts_through_named_accessors() {
+    let derefs: Vec<String> = non_test_code()
+        .into_iter()
+        .filter(|(rel, _)| rel.starts_with("model/") || rel.starts_with("report/"))
+        .filter(|(_, code)| code.contains("Deref for"))
+        .map(|(rel, _)| rel)
+        .collect();
+    assert!(derefs.is_empty(), "impl Deref/DerefMut in {derefs:?}");
+}
+
+#[test]
+fn no_runtime_choice_is_shared_with_the_fetches() {
+    let shared: Vec<String> = non_test_code()
+        .into_iter()
+        .filter(|(rel, _)| rel.starts_with("fetch/"))
+        .filter(|(_, code)| code.contains("Mutex") || code.contains("Atomic"))
+        .map(|(rel, _)| rel)
+        .collect();
+    assert!(shared.is_empty(), "a Mutex or an atomic in {shared:?}");
+}
+
+#[test]
+fn pane_data_is_not_matched_four_ways_everywhere() {
+    let variants = ["Endpoints", "SecurityGroups", "Findings", "Checklist"];
+    let mut blocks = Vec::new();
+    for (rel, code) in tree().code {
+        for (at, _) in code.match_indices("match ") {
+            let Some(open) = code[at..]
+                .find(['{', ';'])
+                .filter(|o| code[at + o..].starts_with('{'))
+            else {
+                continue;
+            };
+            let start = at + open + 1;
+            let body = &code[start..block_end(&code, start)];
+            for ty in ["PaneData::", "Raw::"] {
+                let arm = |v: &str| body.contains(&format!("{ty}{v}"));
+                let arm = if ty == "Raw::" {
+                    ["Endpoints", "SecurityGroups", "Findings", "Postures"]
+                        .iter()
+                        .all(|v| arm(v))
+                } else {
+                    variants.iter().all(|v| arm(v))
+                };
+                if arm {
+                    blocks.push(format!("{rel} ({ty})"));
+                }
+            }
+        }
+    }
+    assert!(
+        blocks.len() <= 6,
+        "{} four-way `match PaneData`/`Raw` blocks (at most 6, as for PaneId): {blocks:?}",
+        blocks.len()
     );
 }
