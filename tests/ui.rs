@@ -642,7 +642,7 @@ fn a_typo_in_the_id_keeps_the_plan_open_and_tab_fills_in_the_whole_id() {
     );
     update(&mut s, Msg::Planned(Ok(p)));
     keys(&mut s, "sg-0b1d2f3a4c5e6a7O3\n");
-    assert!(s.confirm.is_some(), "a typo is not a no");
+    assert!(s.confirm().is_some(), "a typo is not a no");
     let text = screen(&s);
     assert!(text.contains("that is not the id"), "{text}");
     assert!(
@@ -650,10 +650,10 @@ fn a_typo_in_the_id_keeps_the_plan_open_and_tab_fills_in_the_whole_id() {
         "the full id: {text}"
     );
     keys(&mut s, "\t");
-    assert_eq!(s.confirm.as_ref().unwrap().input, "sg-0b1d2f3a4c5e6a703");
+    assert_eq!(s.confirm().unwrap().input.text(), "sg-0b1d2f3a4c5e6a703");
     insta::assert_snapshot!(screen(&s));
     keys(&mut s, "\n");
-    assert!(s.confirm.is_none());
+    assert!(s.confirm().is_none());
     assert!(
         s.busy.as_deref().unwrap_or("").starts_with("isolate"),
         "{:?}",
@@ -700,7 +700,7 @@ fn a_restore_that_reopens_a_risky_rule_shows_it_and_wants_the_id() {
     assert!(text.contains("critical"), "{text}");
     keys(&mut s, "y");
     assert!(
-        s.confirm.is_some(),
+        s.confirm().is_some(),
         "y is not enough to re-open SSH to the world"
     );
 }
@@ -872,7 +872,7 @@ fn on_leaked_key(width: u16, height: u16, then: &str) -> AppState {
 
 /// The demo's CloudTrail history, as the runtime would answer the timeline just asked for.
 fn answer_timeline(s: &mut AppState) {
-    let view = s.timeline.as_ref().unwrap();
+    let view = s.timeline().unwrap();
     let (seq, subjects, since) = (view.seq, view.subjects.clone(), view.since);
     let timeline = secdash::source::demo::trail::timeline(&subjects, since, t0());
     let mut calls = secdash::source::ApiCalls::new();

@@ -160,6 +160,8 @@ pub enum RunbookError {
         "no runbook for incident {incident}: start one with `secdash runbook start --incident {incident}`"
     )]
     NotStarted { incident: String },
+    #[error("no state directory to keep the runbook in (set SECDASH_STATE_DIR)")]
+    NoStateDirectory,
     #[error("runbook of {incident} has no step {step:?} (steps: {known})")]
     UnknownStep {
         incident: String,

@@ -1,13 +1,14 @@
 //! Incident-response actions as the TUI sees them: which request a key makes of the selected
 //! row, and the confirmation dialog. Pure; the executor does the rest.
 
-use super::{AppState, Effect, Flash};
+use super::text_field::{CONFIRM_MAX, TextField};
+use super::{AppState, Effect, Flash, Layer};
 use crate::action::Request;
 use crate::action::kinds::{self, Row};
 use crate::action::plan::Plan;
 use crate::config::keymap::Action;
 use crate::model::PaneId;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 /// What the TUI shows of an action that ran.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,10 +27,9 @@ pub struct Confirm {
     pub typed: bool,
     /// Risky rules the plan opens again, in words.
     pub risks: Vec<String>,
-    /// What has been typed.
-    pub input: String,
-    /// The last Enter was on an id that is not the target's: the dialog stays open to fix it.
-    pub mismatch: bool,
+    /// The id typed; its error line says when the last Enter was on another id (the dialog
+    /// stays open to fix it).
+    pub input: TextField,
 }
 
 impl Confirm {
@@ -38,8 +38,7 @@ impl Confirm {
             typed: crate::action::kinds::needs_typed_id(&plan),
             risks: plan.risks(),
             plan,
-            input: String::new(),
-            mismatch: false,
+            input: TextField::new(CONFIRM_MAX),
         }
     }
 }
@@ -163,11 +162,11 @@ pub(super) fn request_action(
 
 /// A key pressed while the confirmation dialog is open.
 pub fn confirm_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    let Some(confirm) = state.confirm.as_mut() else {
+    let Some(Layer::Confirm(confirm)) = state.top_mut() else {
         return vec![];
     };
     let cancel = |state: &mut AppState, why: &str| {
-        state.confirm = None;
+        state.pop();
         state.flash = Some(Flash::refused(
             format!("cancelled {why}; nothing was changed"),
             state.now,
@@ -175,9 +174,12 @@ pub fn confirm_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         vec![]
     };
     let execute = |state: &mut AppState| {
-        let plan = state.confirm.take().map(|c| c.plan)?;
+        let Some(Layer::Confirm(confirm)) = state.pop() else {
+            return vec![];
+        };
+        let plan = confirm.plan;
         state.busy = Some(format!("{} {}…", plan.action.verb(), plan.target));
-        Some(vec![Effect::Execute(Box::new(plan))])
+        vec![Effect::Execute(Box::new(plan))]
     };
     match key.code {
         KeyCode::Esc => cancel(state, "by you"),
@@ -185,39 +187,31 @@ pub fn confirm_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
             cancel(state, "(nothing typed)")
         }
         KeyCode::Enter if confirm.typed => {
-            if confirm.input.trim() == confirm.plan.target {
-                execute(state).unwrap_or_default()
-            } else {
+            let target = confirm.plan.target.clone();
+            let typed = confirm.input.accept(|id| match id == target {
+                true => Ok(()),
                 // A typo is not a no: the plan stays on screen to be confirmed or cancelled.
-                confirm.mismatch = true;
-                vec![]
+                false => Err(
+                    "that is not the id: fix it (backspace, ctrl-u clears), or tab fills it in"
+                        .to_string(),
+                ),
+            });
+            match typed {
+                Some(_) => execute(state),
+                None => vec![],
             }
         }
         // The copy key: the id as the plan has it, whole, however narrow the pane showed it.
         KeyCode::Tab if confirm.typed => {
-            confirm.input = confirm.plan.target.clone();
-            confirm.mismatch = false;
+            let target = confirm.plan.target.clone();
+            confirm.input.set_text(&target);
             vec![]
         }
-        KeyCode::Backspace if confirm.typed => {
-            confirm.input.pop();
-            confirm.mismatch = false;
+        _ if confirm.typed => {
+            confirm.input.key(key);
             vec![]
         }
-        KeyCode::Char('u') if confirm.typed && key.modifiers.contains(KeyModifiers::CONTROL) => {
-            confirm.input.clear();
-            confirm.mismatch = false;
-            vec![]
-        }
-        KeyCode::Char(c) if confirm.typed => {
-            if confirm.input.chars().count() < 128 {
-                confirm.input.push(c);
-            }
-            confirm.mismatch = false;
-            vec![]
-        }
-        KeyCode::Char('y') | KeyCode::Char('Y') => execute(state).unwrap_or_default(),
-        _ if !confirm.typed => cancel(state, "(not confirmed)"),
-        _ => vec![],
+        KeyCode::Char('y') | KeyCode::Char('Y') => execute(state),
+        _ => cancel(state, "(not confirmed)"),
     }
 }

@@ -2,16 +2,25 @@
 //! `:region us-west-2`, `:incident INC-2041`, `:theme light`, `:sort latency`), parsed and
 //! completed here without I/O.
 
-use super::line_edit::LineEdit;
+use super::text_field::{FILTER_MAX, TextField};
 use crate::model::PaneId;
 
-/// The line being typed after `:`, and what went wrong with the last one entered.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The line being typed after `:` (its error line: what went wrong with the last one
+/// entered).
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommandLine {
-    pub line: LineEdit,
-    pub error: Option<String>,
+    pub line: TextField,
     /// What Tab could complete to, when more than one thing.
     pub choices: Vec<String>,
+}
+
+impl Default for CommandLine {
+    fn default() -> CommandLine {
+        CommandLine {
+            line: TextField::new(FILTER_MAX),
+            choices: Vec::new(),
+        }
+    }
 }
 
 /// A command, parsed.

@@ -4,9 +4,9 @@
 //! into a prompt (`n`, `N`).
 
 use super::investigate::SubjectsView;
-use super::line_edit::PROMPT_MAX;
+use super::text_field::{PROMPT_MAX, TextField};
 use super::timeline::timeline_of;
-use super::{AppState, Effect, Flash, Overlay, set_filter_of};
+use super::{AppState, Effect, Flash, Layer, set_filter_of};
 use crate::action::Request;
 use crate::action::journal::Entry;
 use crate::action::runbook::{Runbook, StepStatus};
@@ -15,7 +15,7 @@ use crate::model::PaneId;
 use crate::model::{FindingSubject, SubjectKind};
 use crate::trail::Subject;
 use chrono::Duration;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
@@ -38,13 +38,20 @@ pub enum PromptKind {
     Incident,
 }
 
-/// A line of text being typed.
+/// A line of text being typed, and what it is for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
     pub kind: PromptKind,
-    pub input: String,
-    /// Why the last Enter was not taken.
-    pub error: Option<String>,
+    pub input: TextField,
+}
+
+impl Prompt {
+    fn new(kind: PromptKind) -> Prompt {
+        Prompt {
+            kind,
+            input: TextField::new(PROMPT_MAX),
+        }
+    }
 }
 
 /// The pane a step is carried out in.
@@ -139,7 +146,11 @@ pub fn switch_to(state: &mut AppState, id: String) -> Vec<Effect> {
     state.incident.named = true;
     state.incident.runbook = None;
     state.incident.entries = entries_of(&state.journal, &id);
-    state.overlay = Overlay::Incident { selected: 0 };
+    // The incident view, of the new incident, from its first row.
+    state
+        .layers
+        .retain(|l| !matches!(l, Layer::Incident { .. }));
+    state.push(Layer::Incident { selected: 0 });
     state.flash = Some(Flash::info(
         format!("incident {id}: actions are journalled under it"),
         state.now,
@@ -149,49 +160,45 @@ pub fn switch_to(state: &mut AppState, id: String) -> Vec<Effect> {
 
 /// A key while the prompt is open: it is text, not commands.
 pub fn prompt_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    let Some(prompt) = state.prompt.as_mut() else {
+    let Some(Layer::Prompt(prompt)) = state.top_mut() else {
         return vec![];
     };
     match key.code {
-        KeyCode::Esc => state.prompt = None,
-        KeyCode::Backspace => {
-            prompt.input.pop();
-        }
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => prompt.input.clear(),
-        KeyCode::Char(c)
-            if !key.modifiers.contains(KeyModifiers::CONTROL)
-                && prompt.input.chars().count() < PROMPT_MAX =>
-        {
-            prompt.input.push(c)
+        KeyCode::Esc => {
+            state.pop();
         }
         KeyCode::Enter => {
-            let text = prompt.input.trim().to_string();
-            match prompt.kind {
-                PromptKind::Note if text.is_empty() => state.prompt = None,
+            let kind = prompt.kind;
+            let valid = |text: &str| match kind {
+                PromptKind::Incident if !crate::model::valid_incident_id(text) => {
+                    Err("an incident id: letters, digits, '-', '_' and '.'".to_string())
+                }
+                _ => Ok(()),
+            };
+            let Some(text) = prompt.input.accept(valid) else {
+                return vec![];
+            };
+            state.pop();
+            match kind {
+                PromptKind::Note if text.is_empty() => {}
                 PromptKind::Note => {
-                    state.prompt = None;
                     return vec![Effect::AddNote {
                         incident: state.incident.id.clone(),
                         text: crate::sanitize::clean(&text),
                     }];
                 }
-                PromptKind::Incident if crate::model::valid_incident_id(&text) => {
-                    state.prompt = None;
-                    return switch_to(state, text);
-                }
-                PromptKind::Incident => {
-                    prompt.error =
-                        Some("an incident id: letters, digits, '-', '_' and '.'".to_string())
-                }
+                PromptKind::Incident => return switch_to(state, text),
             }
         }
-        _ => {}
+        _ => {
+            prompt.input.key(key);
+        }
     }
     vec![]
 }
 
 pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
-    let Overlay::Incident { selected } = state.overlay else {
+    let Some(&Layer::Incident { selected }) = state.top() else {
         return vec![];
     };
     let rb = steps(state);
@@ -218,50 +225,32 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
             vec![Effect::Quit]
         }
         (Some(Action::Back | Action::Incident), _) => {
-            state.overlay = Overlay::None;
+            state.pop();
             vec![]
         }
-        (Some(Action::Down), _) => {
-            state.overlay = Overlay::Incident {
-                selected: (selected + 1).min(last),
-            };
-            vec![]
-        }
-        (Some(Action::Up), _) => {
-            state.overlay = Overlay::Incident {
-                selected: selected.saturating_sub(1),
-            };
-            vec![]
-        }
-        (Some(Action::Top), _) => {
-            state.overlay = Overlay::Incident { selected: 0 };
-            vec![]
-        }
+        (Some(Action::Down), _) => select(state, (selected + 1).min(last)),
+        (Some(Action::Up), _) => select(state, selected.saturating_sub(1)),
+        (Some(Action::Top), _) => select(state, 0),
         // The last row: the latest action, the one most often undone.
-        (Some(Action::Bottom), _) => {
-            state.overlay = Overlay::Incident { selected: last };
-            vec![]
-        }
+        (Some(Action::Bottom), _) => select(state, last),
         (Some(Action::Open), _) => {
             if let Some(e) = &entry {
                 // The action's resource, in its pane, the cursor on it.
                 let pane =
                     crate::action::kinds::spec(e.action).map_or(PaneId::Findings, |s| s.pane());
-                state.overlay = Overlay::None;
+                state.close_all();
                 state.focus = pane;
                 set_filter_of(state, pane, e.target.clone());
                 return vec![];
             }
             match step.as_deref() {
-                Some("cloudtrail") => {
-                    return review_cloudtrail(state, Overlay::Incident { selected });
-                }
+                Some("cloudtrail") => return review_cloudtrail(state),
                 Some("credentials") => return revoke_credentials(state),
                 _ => {}
             }
             match step.as_deref().and_then(pane_of) {
                 Some(pane) => {
-                    state.overlay = Overlay::None;
+                    state.close_all();
                     state.focus = pane;
                 }
                 None => {
@@ -289,19 +278,11 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
             )
         }
         (_, KeyCode::Char('n')) => {
-            state.prompt = Some(Prompt {
-                kind: PromptKind::Note,
-                input: String::new(),
-                error: None,
-            });
+            state.push(Layer::Prompt(Prompt::new(PromptKind::Note)));
             vec![]
         }
         (_, KeyCode::Char('N')) => {
-            state.prompt = Some(Prompt {
-                kind: PromptKind::Incident,
-                input: String::new(),
-                error: None,
-            });
+            state.push(Layer::Prompt(Prompt::new(PromptKind::Incident)));
             vec![]
         }
         (_, KeyCode::Char(' ')) => mark(state, StepStatus::Done),
@@ -309,6 +290,14 @@ pub fn on_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Ve
         (_, KeyCode::Char('p')) => mark(state, StepStatus::Pending),
         _ => vec![],
     }
+}
+
+/// Moves the incident view's cursor to a row.
+fn select(state: &mut AppState, row: usize) -> Vec<Effect> {
+    if let Some(Layer::Incident { selected }) = state.top_mut() {
+        *selected = row;
+    }
+    vec![]
 }
 
 /// Every key, user, role, instance and group the incident's actions and the findings they
@@ -389,7 +378,7 @@ pub fn revoke_credentials(state: &mut AppState) -> Vec<Effect> {
         ));
         return vec![];
     }
-    state.subjects = Some(SubjectsView {
+    state.push(Layer::Subjects(SubjectsView {
         title: format!("credentials of incident {}", state.incident.id),
         region: watched_region(state),
         // The incident's credentials may be in any account: acted on from a finding's list.
@@ -397,13 +386,12 @@ pub fn revoke_credentials(state: &mut AppState) -> Vec<Effect> {
         items,
         selected: 0,
         since: state.now - Duration::days(7),
-    });
-    state.overlay = Overlay::Subjects;
+    }));
     vec![]
 }
 
 /// The runbook's "Review CloudTrail logs": the timeline of everything the incident names.
-pub fn review_cloudtrail(state: &mut AppState, back: Overlay) -> Vec<Effect> {
+pub fn review_cloudtrail(state: &mut AppState) -> Vec<Effect> {
     let subjects: Vec<Subject> = incident_subjects(state).iter().map(Subject::of).collect();
     if subjects.is_empty() {
         state.flash = Some(Flash::refused(
@@ -414,5 +402,5 @@ pub fn review_cloudtrail(state: &mut AppState, back: Overlay) -> Vec<Effect> {
     }
     let since = state.now - Duration::days(7);
     let title = format!("incident {}", state.incident.id);
-    timeline_of(state, title, subjects, since, back)
+    timeline_of(state, title, subjects, since)
 }

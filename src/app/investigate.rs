@@ -3,7 +3,7 @@
 //! actions and archived findings name, and the credentials to revoke. Pure.
 
 use super::timeline::timeline_of;
-use super::{AppState, Effect, Flash, Overlay, set_filter_of};
+use super::{AppState, Effect, Flash, Layer, set_filter_of};
 use crate::action::Request;
 use crate::action::kinds;
 use crate::config::keymap::Action;
@@ -84,22 +84,20 @@ pub fn open_subjects(state: &mut AppState) -> Vec<Effect> {
         ));
         return vec![];
     }
-    state.subjects = Some(SubjectsView {
+    state.push(Layer::Subjects(SubjectsView {
         title: format!("{} · {}", f.finding_type, f.title),
         region: f.region.to_string(),
         account: f.account.clone(),
         items,
         selected: 0,
         since: crate::trail::since_for(f.first_seen, state.now),
-    });
-    state.overlay = Overlay::Subjects;
+    }));
     vec![]
 }
 
 /// A key in the subjects list.
 pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
-    let Some(view) = state.subjects.as_mut() else {
-        state.overlay = Overlay::None;
+    let Some(Layer::Subjects(view)) = state.top_mut() else {
         return vec![];
     };
     let last = view.items.len().saturating_sub(1);
@@ -112,7 +110,9 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
             state.quit = true;
             return vec![Effect::Quit];
         }
-        (Some(Action::Back), _) => state.overlay = Overlay::None,
+        (Some(Action::Back), _) => {
+            state.pop();
+        }
         (Some(Action::Down), _) => view.selected = (view.selected + 1).min(last),
         (Some(Action::Up), _) => view.selected = view.selected.saturating_sub(1),
         (Some(Action::Top), _) => view.selected = 0,
@@ -128,7 +128,6 @@ pub fn subjects_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
                 format!("{} {}", s.kind.label(), s.id),
                 vec![Subject::of(&s)],
                 since,
-                Overlay::Subjects,
             );
         }
         (Some(Action::Act(i)), _) if matches!(i.spec().name, "contain" | "isolate") => {
@@ -174,7 +173,7 @@ fn open_subject(state: &mut AppState, s: &FindingSubject, since: DateTime<Utc>) 
     };
     match pane {
         Some(pane) => {
-            state.overlay = Overlay::None;
+            state.close_all();
             state.focus = pane;
             set_filter_of(state, pane, s.id.to_string());
             vec![]
@@ -184,7 +183,6 @@ fn open_subject(state: &mut AppState, s: &FindingSubject, since: DateTime<Utc>) 
             format!("{} {}", s.kind.label(), s.id),
             vec![Subject::of(s)],
             since,
-            Overlay::Subjects,
         ),
     }
 }

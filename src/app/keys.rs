@@ -1,10 +1,10 @@
 //! Keys: what each binding does to the state, the filter line's editing, the cursor.
 
 use super::command::{self, Command, CommandLine};
-use super::line_edit::{Edited, LineEdit};
+use super::text_field::{Edited, FILTER_MAX, TextField};
 use super::{
-    AppState, Effect, Flash, Overlay, actions, detail, incident, investigate, jump, keep_visible,
-    rebuild_rows, rows, timeline,
+    AppState, Effect, Flash, Layer, Overlay, actions, incident, investigate, jump, keep_visible,
+    rebuild_rows, rows, scroll, timeline,
 };
 use crate::config::keymap::Action;
 use crate::model::PaneId;
@@ -22,73 +22,36 @@ fn move_cursor(state: &mut AppState, delta: isize) {
 pub(super) fn on_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     // Ctrl-C quits from anywhere, whatever the bindings say.
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        state.quit = true;
-        return vec![Effect::Quit];
+        return quit(state);
     }
-    if state.confirm.is_some() {
-        return actions::confirm_key(state, key);
-    }
-    if state.prompt.is_some() {
-        return incident::prompt_key(state, key);
-    }
-    if state.command.is_some() {
-        return command_key(state, key);
-    }
-    if state.editing_filter {
-        edit_filter(state, key);
-        return vec![];
+    // What is typed into (a confirmation, a prompt, the command line, a filter) takes every
+    // key as text; the views take the keymap's actions.
+    match state.top() {
+        Some(Layer::Confirm(_)) => return actions::confirm_key(state, key),
+        Some(Layer::Prompt(_)) => return incident::prompt_key(state, key),
+        Some(Layer::Command(_)) => return command_key(state, key),
+        Some(Layer::Filter { .. }) => {
+            edit_filter(state, key);
+            return vec![];
+        }
+        _ => {}
     }
     let action = state.keymap.action_for(&key);
-    match state.overlay {
-        Overlay::Incident { .. } => return incident::on_key(state, action, key),
-        Overlay::Subjects => return investigate::subjects_key(state, action, key),
-        Overlay::Timeline => return timeline::timeline_key(state, action, key),
-        Overlay::Matrix { .. } => return super::overlay::matrix_key(state, action, key),
+    match state.top() {
+        Some(Layer::Incident { .. }) => return incident::on_key(state, action, key),
+        Some(Layer::Subjects(_)) => return investigate::subjects_key(state, action, key),
+        Some(Layer::Timeline(_)) => return timeline::timeline_key(state, action, key),
+        Some(Layer::Matrix { .. }) => return scroll::matrix_key(state, action, key),
         _ => {}
     }
     let Some(action) = action else {
         return vec![];
     };
-    match state.overlay {
-        Overlay::Help => help_key(state, action),
-        Overlay::Detail { scroll } => detail_key(state, action, scroll),
+    match state.top() {
+        Some(Layer::Help { .. }) => scroll::help_key(state, action),
+        Some(Layer::Detail { .. }) => scroll::detail_key(state, action),
         _ => pane_key(state, action),
     }
-}
-
-/// A key in the help: it scrolls, and closes.
-fn help_key(state: &mut AppState, action: Action) -> Vec<Effect> {
-    let page = state.screen.height.saturating_sub(6).max(1) as usize;
-    match action {
-        Action::Quit => return quit(state),
-        Action::Back | Action::Help | Action::Open => state.overlay = Overlay::None,
-        Action::Down => state.help_scroll += 1,
-        Action::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
-        Action::PageDown => state.help_scroll += page,
-        Action::PageUp => state.help_scroll = state.help_scroll.saturating_sub(page),
-        Action::Top => state.help_scroll = 0,
-        Action::Bottom => state.help_scroll = usize::MAX / 2,
-        _ => {}
-    }
-    vec![]
-}
-
-/// A key in a row's details: they scroll, and close.
-fn detail_key(state: &mut AppState, action: Action, scroll: usize) -> Vec<Effect> {
-    let max = detail::lines(state).len().saturating_sub(1);
-    let page = state.screen.height.saturating_sub(8).max(1) as usize;
-    let scroll = match action {
-        Action::Quit => return quit(state),
-        Action::Back | Action::Open => {
-            state.overlay = Overlay::None;
-            return vec![];
-        }
-        _ => super::overlay::scrolled(action, scroll, page, Some(max)),
-    };
-    state.overlay = Overlay::Detail {
-        scroll: scroll.min(max),
-    };
-    vec![]
 }
 
 /// A key on the panes: move, filter, sort, jump, refresh, open the overlays, act.
@@ -110,19 +73,20 @@ fn pane_key(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Bottom => move_cursor(state, isize::MAX / 2),
         Action::Open => {
             if state.selected_row().is_some() {
-                state.overlay = Overlay::Detail { scroll: 0 };
+                state.push(Layer::Detail { scroll: 0 });
             }
         }
         Action::Back => back(state),
         Action::Filter => {
-            state.editing_filter = true;
-            state.filter_cursor = state.view(state.focus).filter.chars().count();
-            keep_visible(state, state.focus);
+            let pane = state.focus;
+            let field = TextField::with_text(&state.view(pane).filter, FILTER_MAX);
+            state.push(Layer::Filter { pane, field });
+            keep_visible(state, pane);
         }
         Action::Sort | Action::SortReverse => sort_key(state, action == Action::SortReverse),
         Action::NextMatch => next_match(state, 1),
         Action::PrevMatch => next_match(state, -1),
-        Action::Command => state.command = Some(CommandLine::default()),
+        Action::Command => state.push(Layer::Command(CommandLine::default())),
         Action::Window => {
             let next = command::next_window(state.context.window);
             return set_window(state, next);
@@ -140,16 +104,13 @@ fn pane_key(state: &mut AppState, action: Action) -> Vec<Effect> {
                 keep_visible(state, pane);
             }
         }
-        Action::Help => {
-            state.overlay = Overlay::Help;
-            state.help_scroll = 0;
-        }
-        Action::Incident => state.overlay = Overlay::Incident { selected: 0 },
+        Action::Help => state.push(Layer::Help { scroll: 0 }),
+        Action::Incident => state.push(Layer::Incident { selected: 0 }),
         Action::Matrix if state.context.accounts.len() > 1 => {
-            state.overlay = Overlay::Matrix {
+            state.push(Layer::Matrix {
                 scroll: 0,
                 first_account: 0,
-            };
+            });
         }
         Action::Matrix => {
             state.flash = Some(Flash::info(
@@ -216,7 +177,7 @@ fn toggle_archived(state: &mut AppState) -> Vec<Effect> {
     vec![Effect::ShowArchived(state.show_archived)]
 }
 
-fn quit(state: &mut AppState) -> Vec<Effect> {
+pub(super) fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quit = true;
     vec![Effect::Quit]
 }
@@ -248,59 +209,62 @@ pub(super) fn set_filter_of(state: &mut AppState, pane: PaneId, filter: String) 
     }
 }
 
-/// The filter's longest text: a pasted log line must not become a filter of pages.
-pub const FILTER_MAX: usize = 64;
-
+/// A key while a pane's filter is typed: it narrows the pane as it changes; ↑/↓ move the
+/// selection meanwhile, as in fzf.
 fn edit_filter(state: &mut AppState, key: KeyEvent) {
+    let Some(Layer::Filter { pane, field }) = state.top_mut() else {
+        return;
+    };
+    let pane = *pane;
     match key.code {
         KeyCode::Esc => {
-            state.editing_filter = false;
-            set_filter(state, String::new());
+            state.pop();
+            set_filter_of(state, pane, String::new());
         }
         KeyCode::Enter => {
-            state.editing_filter = false;
-            keep_visible(state, state.focus);
+            state.pop();
+            keep_visible(state, pane);
         }
-        // The selection moves while typing, as in fzf.
         KeyCode::Down => move_cursor(state, 1),
         KeyCode::Up => move_cursor(state, -1),
-        KeyCode::PageDown => move_cursor(state, state.page_rows(state.focus) as isize),
-        KeyCode::PageUp => move_cursor(state, -(state.page_rows(state.focus) as isize)),
+        KeyCode::PageDown => move_cursor(state, state.page_rows(pane) as isize),
+        KeyCode::PageUp => move_cursor(state, -(state.page_rows(pane) as isize)),
         _ => {
-            let text = &state.view(state.focus).filter;
-            let mut line = LineEdit {
-                cursor: state.filter_cursor.min(text.chars().count()),
-                text: text.clone(),
-            };
-            match line.key(key, FILTER_MAX) {
-                Edited::Text => {
-                    state.filter_cursor = line.cursor;
-                    set_filter(state, line.text);
-                }
-                Edited::Cursor => state.filter_cursor = line.cursor,
-                Edited::NotMine => {}
+            if field.key(key) == Edited::Text {
+                let text = field.text().to_string();
+                set_filter_of(state, pane, text);
             }
         }
     }
 }
 
-/// Pasted text goes where typing goes: the filter, the command line or a prompt.
+/// Pasted text goes where typing goes: the filter, the command line, a prompt, the typed
+/// confirmation, the timeline's filter.
 pub(super) fn on_paste(state: &mut AppState, text: &str) -> Vec<Effect> {
-    if let Some(cmd) = state.command.as_mut() {
-        cmd.line.insert(text, FILTER_MAX);
-    } else if let Some(prompt) = state.prompt.as_mut() {
-        let mut line = LineEdit::new(&prompt.input);
-        line.insert(text, super::line_edit::PROMPT_MAX);
-        prompt.input = line.text;
-    } else if state.editing_filter {
-        let mut line = LineEdit {
-            text: state.view(state.focus).filter.clone(),
-            cursor: state.filter_cursor,
-        };
-        if line.insert(text, FILTER_MAX) {
-            state.filter_cursor = line.cursor;
-            set_filter(state, line.text);
+    let filtered = match state.top_mut() {
+        Some(Layer::Command(cmd)) => {
+            cmd.line.insert(text);
+            None
         }
+        Some(Layer::Prompt(prompt)) => {
+            prompt.input.insert(text);
+            None
+        }
+        Some(Layer::Confirm(confirm)) if confirm.typed => {
+            confirm.input.insert(text);
+            None
+        }
+        Some(Layer::Filter { pane, field }) => field
+            .insert(text)
+            .then(|| (*pane, field.text().to_string())),
+        Some(Layer::Timeline(view)) if view.editing_filter => {
+            view.paste(text);
+            None
+        }
+        _ => None,
+    };
+    if let Some((pane, filter)) = filtered {
+        set_filter_of(state, pane, filter);
     }
     vec![]
 }
@@ -416,37 +380,38 @@ fn copy(state: &mut AppState, console: bool) -> Vec<Effect> {
 
 /// A key while the command line is open.
 fn command_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
-    let Some(cmd) = state.command.as_mut() else {
+    let Some(text) = state.command().map(|c| c.line.text().to_string()) else {
         return vec![];
     };
     match key.code {
-        KeyCode::Esc => state.command = None,
+        KeyCode::Esc => {
+            state.pop();
+        }
         KeyCode::Tab => {
-            let text = cmd.line.text.clone();
             let (line, choices) = command::complete(&text, &known(state));
-            let cmd = state.command.as_mut().expect("open");
-            cmd.line = LineEdit::new(&line);
-            cmd.choices = choices;
-            cmd.error = None;
+            if let Some(Layer::Command(cmd)) = state.top_mut() {
+                cmd.line.set_text(&line);
+                cmd.choices = choices;
+            }
         }
         KeyCode::Enter => {
-            let text = cmd.line.text.clone();
             let parsed = command::parse(&text, &known(state));
-            match parsed {
-                Ok(c) => {
-                    state.command = None;
+            match (parsed, state.top_mut()) {
+                (Ok(c), _) => {
+                    state.pop();
                     return run_command(state, c);
                 }
-                Err(e) => {
-                    let cmd = state.command.as_mut().expect("open");
-                    cmd.error = Some(e);
+                (Err(e), Some(Layer::Command(cmd))) => {
+                    cmd.line.set_error(e);
                     cmd.choices.clear();
                 }
+                _ => {}
             }
         }
         _ => {
-            if cmd.line.key(key, FILTER_MAX) == Edited::Text {
-                cmd.error = None;
+            if let Some(Layer::Command(cmd)) = state.top_mut()
+                && cmd.line.key(key) == Edited::Text
+            {
                 cmd.choices.clear();
             }
         }
@@ -469,10 +434,7 @@ fn known(state: &AppState) -> command::Known<'_> {
 fn run_command(state: &mut AppState, command: Command) -> Vec<Effect> {
     match command {
         Command::Focus(pane) => focus(state, pane),
-        Command::Help => {
-            state.overlay = Overlay::Help;
-            state.help_scroll = 0;
-        }
+        Command::Help => state.push(Layer::Help { scroll: 0 }),
         Command::Quit => return quit(state),
         Command::Window(w) => return set_window(state, w),
         Command::Incident(id) => return incident::switch_to(state, id),
@@ -528,10 +490,15 @@ fn run_command(state: &mut AppState, command: Command) -> Vec<Effect> {
 /// A click selects the pane and the row under it; the wheel scrolls the pane under it.
 pub(super) fn on_mouse(state: &mut AppState, ev: crossterm::event::MouseEvent) -> Vec<Effect> {
     use crossterm::event::MouseEventKind;
-    if state.confirm.is_some() || state.prompt.is_some() || state.command.is_some() {
-        return vec![];
+    match state.top() {
+        Some(Layer::Confirm(_) | Layer::Prompt(_) | Layer::Command(_)) => return vec![],
+        // A click ends the typing of a filter; the wheel scrolls the pane as it would.
+        Some(Layer::Filter { .. }) => {
+            state.pop();
+        }
+        _ => {}
     }
-    if state.overlay != Overlay::None {
+    if state.overlay() != Overlay::None {
         // The wheel scrolls the help and the details as ↑/↓ would.
         let code = match ev.kind {
             MouseEventKind::ScrollDown => KeyCode::Down,

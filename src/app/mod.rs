@@ -4,9 +4,7 @@
 //! happen outside is returned as an `Effect` for the runtime to carry out.
 
 pub mod actions;
-mod overlay;
 pub use actions::ActionReport;
-pub use overlay::Overlay;
 pub mod command;
 mod context;
 pub use context::{Choices, Context};
@@ -18,15 +16,19 @@ pub mod investigate;
 pub mod jump;
 mod keys;
 use keys::set_filter_of;
+mod layer;
+pub use layer::{Layer, Overlay};
 pub mod layout;
-pub mod line_edit;
 pub mod load;
 pub mod rows;
+mod scroll;
+pub mod text_field;
 pub mod timeline;
 
 use crate::config::keymap::Keymap;
 
 use crate::action::ActionFailure;
+use crate::action::runbook::RunbookError;
 use crate::metrics::{CloudWatchCost, Thresholds};
 use crate::model::{CheckItem, Endpoint, FindingsData, Identity, PaneId, SecurityGroupsData};
 use crate::panes::{CellContext, PaneData, RowRef, Target, Totals};
@@ -36,6 +38,7 @@ use crossterm::event::KeyEvent;
 use load::Load;
 use ratatui::layout::Rect;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Selection, scroll and filter of one pane.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,12 +66,8 @@ pub struct AppState {
     pub zoomed: bool,
     /// Of a refresh of several accounts under way: answered, of how many.
     pub progress: [Option<(usize, usize)>; PaneId::COUNT],
-    pub overlay: Overlay,
-    pub editing_filter: bool,
-    /// Where typing goes in the filter line, in characters.
-    pub filter_cursor: usize,
-    /// The `:` command line, while it is open.
-    pub command: Option<command::CommandLine>,
+    /// What is open over the panes, bottom first: keys go to the last.
+    pub layers: Vec<Layer>,
     /// Every region the configuration watches (`:region` narrows `context.regions` to one).
     pub watched_regions: Vec<String>,
     pub now: DateTime<Utc>,
@@ -83,10 +82,7 @@ pub struct AppState {
     pub refresh_seconds: BTreeMap<PaneId, u64>,
     pub keymap: Keymap,
     pub thresholds: Thresholds,
-    pub confirm: Option<actions::Confirm>,
     pub incident: incident::Incident,
-    /// A line being typed in the incident view (a note, an incident id).
-    pub prompt: Option<incident::Prompt>,
     /// Every journal entry, oldest first.
     pub journal: Vec<crate::action::journal::Entry>,
     /// What secdash changed and is still in effect, by resource id: the badge its rows show
@@ -94,22 +90,18 @@ pub struct AppState {
     pub changes: BTreeMap<String, String>,
     /// The findings pane lists archived findings too.
     pub show_archived: bool,
-    /// The help's first line shown (it scrolls on a small screen).
-    pub help_scroll: usize,
     pub flash: Option<Flash>,
     /// An action being planned or carried out.
     pub busy: Option<String>,
-    /// The subjects list, while it is open.
-    pub subjects: Option<investigate::SubjectsView>,
-    /// The CloudTrail timeline, while it is open.
-    pub timeline: Option<timeline::TimelineView>,
+    /// The last CloudTrail read asked for: an answer to an older one is dropped.
+    pub trail_seq: u64,
     pub quit: bool,
 }
 
 /// What a pane showing its first rows says while the rest is read.
 pub const FIRST_ROWS: &str = "the most severe findings first; the rest are being read";
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Msg {
     Tick(DateTime<Utc>),
     Key(KeyEvent),
@@ -130,9 +122,9 @@ pub enum Msg {
     Planned(Result<crate::action::plan::Plan, ActionFailure>),
     ActionDone(Result<ActionReport, ActionFailure>),
     /// The runbook of the incident switched to (`None`: not started).
-    RunbookLoaded(Result<Option<crate::action::runbook::Runbook>, String>),
+    RunbookLoaded(Result<Option<crate::action::runbook::Runbook>, Arc<RunbookError>>),
     /// The runbook as saved (merged with the file's), or why it was not.
-    RunbookSaved(Result<crate::action::runbook::Saved, String>),
+    RunbookSaved(Result<crate::action::runbook::Saved, Arc<RunbookError>>),
     /// The journal, read again after an action, when another process wrote it, or at the start.
     Journal(crate::action::journal::Journalled),
     /// A runbook file changed on disk (another responder's note, the command line).
@@ -146,7 +138,7 @@ pub enum Msg {
     /// A CloudTrail timeline read (`seq` says which request it answers), or why not.
     Trail {
         seq: u64,
-        result: Result<(crate::trail::Timeline, ApiCalls), String>,
+        result: Result<(crate::trail::Timeline, ApiCalls), SourceError>,
     },
     /// The first rows of a fetch still under way (GuardDuty's first page of a region).
     /// A refresh of several accounts: how many have answered, of how many.
@@ -235,10 +227,7 @@ impl AppState {
             focus: PaneId::Endpoints,
             zoomed: false,
             progress: [None; PaneId::COUNT],
-            overlay: Overlay::None,
-            editing_filter: false,
-            filter_cursor: 0,
-            command: None,
+            layers: Vec::new(),
             now,
             screen: Rect::new(0, 0, 80, 24),
             api_calls: BTreeMap::new(),
@@ -247,22 +236,18 @@ impl AppState {
             refresh_seconds: BTreeMap::new(),
             keymap,
             thresholds,
-            confirm: None,
             incident: incident::Incident {
                 id: String::new(),
                 named: false,
                 runbook: None,
                 entries: Vec::new(),
             },
-            prompt: None,
             journal: Vec::new(),
             changes: BTreeMap::new(),
             show_archived: false,
-            help_scroll: 0,
             flash: None,
             busy: None,
-            subjects: None,
-            timeline: None,
+            trail_seq: 0,
             quit: false,
         }
     }
@@ -344,8 +329,8 @@ impl AppState {
 
     /// Rows that fit in the pane as it is laid out now.
     pub fn page_rows(&self, pane: PaneId) -> usize {
-        let show_filter =
-            self.editing_filter && self.focus == pane || !self.view(pane).filter.is_empty();
+        let typing = self.filter_field().is_some_and(|(p, _)| p == pane);
+        let show_filter = typing || !self.view(pane).filter.is_empty();
         self.layout()
             .into_iter()
             .find(|(p, _)| *p == pane)
@@ -434,7 +419,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::RunbookLoaded(result) => {
             match result {
                 Ok(rb) => state.incident.runbook = rb,
-                Err(e) => state.flash = Some(Flash::error(e, state.now)),
+                Err(e) => state.flash = Some(Flash::error(e.to_string(), state.now)),
             }
             vec![]
         }
@@ -452,14 +437,14 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     }
                     state.incident.runbook = Some(saved.runbook);
                 }
-                Err(e) => state.flash = Some(Flash::error(e, state.now)),
+                Err(e) => state.flash = Some(Flash::error(e.to_string(), state.now)),
             }
             vec![]
         }
         Msg::Planned(result) => {
             state.busy = None;
             match result {
-                Ok(plan) => state.confirm = Some(actions::Confirm::new(plan)),
+                Ok(plan) => state.push(Layer::Confirm(Box::new(actions::Confirm::new(plan)))),
                 Err(e) if e.is_refusal() => {
                     state.flash = Some(Flash::refused(e.message, state.now))
                 }

@@ -72,7 +72,7 @@ fn scrolling_keeps_the_cursor_on_screen() {
 fn filter_narrows_rows_and_esc_clears_it() {
     let mut s = demo_state(200, 60, 1);
     press(&mut s, [key('2'), key('/')]);
-    assert!(s.editing_filter);
+    assert!(s.editing_filter());
     press(&mut s, "ssh".chars().map(key));
     let rows = s.view(PaneId::SecurityGroups).rows.len();
     // SSH from the world, over IPv6, and from the office.
@@ -80,7 +80,7 @@ fn filter_narrows_rows_and_esc_clears_it() {
     // Keys typed into the filter are text, not commands.
     assert_eq!(s.focus, PaneId::SecurityGroups);
     press(&mut s, [code(KeyCode::Enter)]);
-    assert!(!s.editing_filter);
+    assert!(!s.editing_filter());
     assert_eq!(s.view(PaneId::SecurityGroups).filter, "ssh");
     press(&mut s, [code(KeyCode::Esc)]);
     assert_eq!(s.view(PaneId::SecurityGroups).filter, "");
@@ -115,32 +115,32 @@ fn a_filter_with_no_match_leaves_no_selection() {
     assert!(s.view(PaneId::Endpoints).rows.is_empty());
     assert_eq!(s.selected_row(), None);
     press(&mut s, [code(KeyCode::Enter), code(KeyCode::Enter)]);
-    assert_eq!(s.overlay, Overlay::None, "no detail without a row");
+    assert_eq!(s.overlay(), Overlay::None, "no detail without a row");
 }
 
 #[test]
 fn help_opens_and_closes() {
     let mut s = demo_state(80, 24, 1);
     press(&mut s, [key('?')]);
-    assert_eq!(s.overlay, Overlay::Help);
+    assert_eq!(s.overlay(), Overlay::Help);
     press(&mut s, [key('j')]);
-    assert_eq!(s.overlay, Overlay::Help);
+    assert_eq!(s.overlay(), Overlay::Help);
     press(&mut s, [code(KeyCode::Esc)]);
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.overlay(), Overlay::None);
 }
 
 #[test]
 fn detail_opens_on_enter_and_scrolls_within_bounds() {
     let mut s = demo_state(80, 24, 1);
     press(&mut s, [key('3'), code(KeyCode::Enter)]);
-    assert_eq!(s.overlay, Overlay::Detail { scroll: 0 });
+    assert_eq!(s.overlay(), Overlay::Detail { scroll: 0 });
     let n = detail::lines(&s).len();
     for _ in 0..n + 10 {
         press(&mut s, [key('j')]);
     }
-    assert_eq!(s.overlay, Overlay::Detail { scroll: n - 1 });
+    assert_eq!(s.overlay(), Overlay::Detail { scroll: n - 1 });
     press(&mut s, [code(KeyCode::Esc)]);
-    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.overlay(), Overlay::None);
 }
 
 #[test]
@@ -366,10 +366,10 @@ mod actions_flow {
         let mut s = aws_state();
         press(&mut s, [key('2'), key('x')]);
         update(&mut s, Msg::Planned(Ok(isolate_plan("sg-123"))));
-        assert!(s.confirm.is_some());
+        assert!(s.confirm().is_some());
         // Enter with nothing typed: No.
         assert!(press(&mut s, [code(KeyCode::Enter)]).is_empty());
-        assert!(s.confirm.is_none());
+        assert!(s.confirm().is_none());
         assert!(s.flash.as_ref().unwrap().text.starts_with("cancelled"));
 
         update(&mut s, Msg::Planned(Ok(isolate_plan("sg-123"))));
@@ -403,7 +403,7 @@ mod actions_flow {
             ))),
         );
         assert!(press(&mut s, [key('n')]).is_empty());
-        assert!(s.confirm.is_none());
+        assert!(s.confirm().is_none());
         update(
             &mut s,
             Msg::Planned(Ok(crate::action::kinds::archive::plan(
@@ -457,7 +457,7 @@ mod actions_flow {
             &mut s,
             Msg::Planned(Err("ec2:DescribeSecurityGroups: access denied".into())),
         );
-        assert!(s.confirm.is_none());
+        assert!(s.confirm().is_none());
         assert!(s.flash.unwrap().error);
     }
 }
@@ -470,7 +470,7 @@ mod incident_view {
     fn marking_a_step_starts_and_saves_the_runbook() {
         let mut s = demo_state(120, 40, 1);
         press(&mut s, [key('I')]);
-        assert_eq!(s.overlay, Overlay::Incident { selected: 0 });
+        assert_eq!(s.overlay(), Overlay::Incident { selected: 0 });
         let effects = press(&mut s, [key('j'), key(' ')]);
         let [Effect::SaveRunbook(rb)] = &effects[..] else {
             panic!("{effects:?}")
@@ -490,16 +490,16 @@ mod incident_view {
         let mut s = demo_state(120, 40, 1);
         // Step 3 is "Investigate GuardDuty findings".
         press(&mut s, [key('I'), key('j'), key('j'), code(KeyCode::Enter)]);
-        assert_eq!(s.overlay, Overlay::None);
+        assert_eq!(s.overlay(), Overlay::None);
         assert_eq!(s.focus, PaneId::Findings);
         // A manual step ("Restore from backups", the seventh) says so and stays.
         press(&mut s, [key('I')]);
         press(&mut s, std::iter::repeat_n(key('j'), 6));
         press(&mut s, [code(KeyCode::Enter)]);
-        assert!(matches!(s.overlay, Overlay::Incident { .. }));
+        assert!(matches!(s.overlay(), Overlay::Incident { .. }));
         assert!(s.flash.as_ref().unwrap().text.contains("manual"));
         press(&mut s, [code(KeyCode::Esc)]);
-        assert_eq!(s.overlay, Overlay::None);
+        assert_eq!(s.overlay(), Overlay::None);
     }
 
     #[test]
@@ -642,12 +642,12 @@ mod habits {
         type_text(&mut s, "sg");
         press(&mut s, [code(KeyCode::Enter)]);
         assert_eq!(s.focus, PaneId::SecurityGroups);
-        assert!(s.command.is_none());
+        assert!(s.command().is_none());
 
         press(&mut s, [key(':')]);
         type_text(&mut s, "win");
         press(&mut s, [code(KeyCode::Tab)]);
-        assert_eq!(s.command.as_ref().unwrap().line.text, "window ");
+        assert_eq!(s.command().unwrap().line.text(), "window ");
         type_text(&mut s, "6h");
         let fx = press(&mut s, [code(KeyCode::Enter)]);
         assert_eq!(fx, vec![Effect::SetWindow(chrono::Duration::hours(6))]);
@@ -667,13 +667,13 @@ mod habits {
         type_text(&mut s, "window soon");
         let fx = press(&mut s, [code(KeyCode::Enter)]);
         assert!(fx.is_empty());
-        let cmd = s.command.as_ref().expect("still open");
+        let cmd = s.command().expect("still open");
         assert!(
-            cmd.error.as_ref().unwrap().contains("not a length"),
+            cmd.line.error().unwrap().contains("not a length"),
             "{cmd:?}"
         );
         press(&mut s, [code(KeyCode::Esc)]);
-        assert!(s.command.is_none());
+        assert!(s.command().is_none());
         // `q` typed in the command line is text.
         press(&mut s, [key(':'), key('q')]);
         assert!(!s.quit);
@@ -748,7 +748,7 @@ mod habits {
         assert_eq!(rows, 3);
         press(&mut s, [code(KeyCode::Down)]);
         assert_eq!(s.view(PaneId::SecurityGroups).selected, 1);
-        assert!(s.editing_filter, "the arrows do not end the typing");
+        assert!(s.editing_filter(), "the arrows do not end the typing");
         // A paste is one line, capped.
         update(&mut s, Msg::Paste(format!("\n{}", "a".repeat(200))));
         assert_eq!(s.view(PaneId::SecurityGroups).filter.chars().count(), 64);
@@ -972,7 +972,7 @@ mod investigation {
     }
 
     fn trail_answer(s: &mut AppState, subjects: Vec<Subject>) {
-        let seq = s.timeline.as_ref().unwrap().seq;
+        let seq = s.timeline().unwrap().seq;
         let now = s.now;
         let timeline = crate::trail::Timeline::new(
             subjects,
@@ -1020,8 +1020,8 @@ mod investigation {
     fn a_findings_subjects_open_and_contain_from_one_place() {
         let mut s = on_leaked_key_finding();
         press(&mut s, [key('e')]);
-        assert_eq!(s.overlay, Overlay::Subjects);
-        let items = &s.subjects.as_ref().unwrap().items;
+        assert_eq!(s.overlay(), Overlay::Subjects);
+        let items = &s.subjects().unwrap().items;
         assert_eq!(items[0].id, "AKIA4EXAMPLEDEVOPS01");
         assert_eq!(items[1].id, "devops-ci");
         // c on the key disables it; on the user denies it.
@@ -1096,31 +1096,31 @@ mod investigation {
             *since <= f.first_seen - chrono::Duration::hours(1),
             "from before the first sighting"
         );
-        assert_eq!(s.overlay, Overlay::Timeline);
-        assert_eq!(s.timeline.as_ref().unwrap().load, TrailLoad::Loading);
+        assert_eq!(s.overlay(), Overlay::Timeline);
+        assert_eq!(s.timeline().unwrap().load, TrailLoad::Loading);
         let subjects = subjects.clone();
         trail_answer(&mut s, subjects);
-        let view = s.timeline.as_ref().unwrap();
+        let view = s.timeline().unwrap();
         assert_eq!(view.rows().len(), 2);
         // The filter narrows like a pane's; Enter shows the event whole; esc goes back.
         press(&mut s, [key('/')]);
         press(&mut s, "persistence".chars().map(key));
         press(&mut s, [code(KeyCode::Enter)]);
-        assert_eq!(s.timeline.as_ref().unwrap().rows().len(), 1);
+        assert_eq!(s.timeline().unwrap().rows().len(), 1);
         press(&mut s, [code(KeyCode::Enter)]);
-        assert_eq!(s.timeline.as_ref().unwrap().open, Some(0));
+        assert_eq!(s.timeline().unwrap().open, Some(0));
         press(&mut s, [code(KeyCode::Esc), code(KeyCode::Esc)]);
-        assert!(s.timeline.as_ref().unwrap().filter.is_empty());
+        assert!(s.timeline().unwrap().filter.is_empty());
         press(&mut s, [code(KeyCode::Esc)]);
-        assert_eq!(s.overlay, Overlay::None);
-        assert!(s.timeline.is_none());
+        assert_eq!(s.overlay(), Overlay::None);
+        assert!(s.timeline().is_none());
     }
 
     #[test]
     fn a_late_answer_for_an_older_timeline_is_dropped() {
         let mut s = on_leaked_key_finding();
         press(&mut s, [key('t')]);
-        let old = s.timeline.as_ref().unwrap().seq;
+        let old = s.timeline().unwrap().seq;
         press(&mut s, [key('r')]);
         update(
             &mut s,
@@ -1129,7 +1129,7 @@ mod investigation {
                 result: Err("late".into()),
             },
         );
-        assert_eq!(s.timeline.as_ref().unwrap().load, TrailLoad::Loading);
+        assert_eq!(s.timeline().unwrap().load, TrailLoad::Loading);
     }
 
     #[test]
@@ -1155,12 +1155,11 @@ mod investigation {
             .iter()
             .position(|st| st.id == "credentials")
             .unwrap();
-        s.overlay = Overlay::Incident { selected: at };
+        s.layers = vec![Layer::Incident { selected: at }];
         press(&mut s, [code(KeyCode::Enter)]);
-        assert_eq!(s.overlay, Overlay::Subjects);
+        assert_eq!(s.overlay(), Overlay::Subjects);
         let ids: Vec<&str> = s
-            .subjects
-            .as_ref()
+            .subjects()
             .unwrap()
             .items
             .iter()
@@ -1173,7 +1172,7 @@ mod investigation {
             .iter()
             .position(|st| st.id == "cloudtrail")
             .unwrap();
-        s.overlay = Overlay::Incident { selected: at };
+        s.layers = vec![Layer::Incident { selected: at }];
         assert!(press(&mut s, [code(KeyCode::Enter)]).is_empty());
         assert!(s.flash.as_ref().unwrap().text.contains("names nothing yet"));
     }
@@ -1198,4 +1197,159 @@ fn a_copied_arn_names_the_rows_own_account() {
         arn.starts_with("arn:aws:sagemaker:") && arn.contains(":333333333333:endpoint/"),
         "{arn}"
     );
+}
+
+/// The screen as a stack: what is opened over something comes off it again, and leaves what is
+/// under it as it was.
+mod layers {
+    use super::*;
+    use crate::app::timeline::TrailLoad;
+    use crate::source::SourceKind;
+
+    fn ctrl(c: char) -> Msg {
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    fn isolate_plan(group: &str) -> crate::action::plan::Plan {
+        crate::action::kinds::isolate::plan(group, None, &[], "ap-southeast-1")
+    }
+
+    fn a_timeline() -> crate::trail::Timeline {
+        crate::trail::Timeline::new(
+            vec![],
+            t0(),
+            vec!["ap-southeast-1".into()],
+            vec![],
+            vec![],
+            vec![],
+        )
+    }
+
+    /// Closing a timeline and opening another must not let the first one's late answer show
+    /// in the second: each read has its own number for the whole session.
+    #[test]
+    fn a_late_answer_for_a_closed_timeline_is_not_shown_in_the_next() {
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key('2'), key('t')]);
+        let first = s.timeline().expect("the group's timeline").seq;
+        press(&mut s, [code(KeyCode::Esc), key('j'), key('t')]);
+        let second = s.timeline().expect("the next group's timeline").seq;
+        assert_ne!(first, second, "each read has its own number");
+        update(
+            &mut s,
+            Msg::Trail {
+                seq: first,
+                result: Ok((a_timeline(), Default::default())),
+            },
+        );
+        assert_eq!(
+            s.timeline().unwrap().load,
+            TrailLoad::Loading,
+            "the first timeline's answer is not the second's"
+        );
+    }
+
+    #[test]
+    fn esc_in_the_credentials_opened_from_the_incident_view_goes_back_to_it() {
+        let mut s = demo_state(200, 60, 1);
+        s.context.source = SourceKind::Aws;
+        press(&mut s, [key('I')]);
+        let at = crate::app::incident::steps(&s)
+            .steps
+            .iter()
+            .position(|st| st.id == "credentials")
+            .unwrap();
+        press(&mut s, std::iter::repeat_n(key('j'), at));
+        press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(s.overlay(), Overlay::Subjects);
+        press(&mut s, [code(KeyCode::Esc)]);
+        assert_eq!(
+            s.overlay(),
+            Overlay::Incident { selected: at },
+            "the incident view, on the step it was on"
+        );
+        press(&mut s, [code(KeyCode::Esc)]);
+        assert_eq!(s.overlay(), Overlay::None);
+    }
+
+    #[test]
+    fn a_plan_ready_while_the_help_is_open_is_confirmed_over_it() {
+        let mut s = demo_state(200, 60, 1);
+        s.context.source = SourceKind::Aws;
+        press(&mut s, [key('?')]);
+        let archive = crate::action::kinds::archive::plan("d", "f", false, "r", true);
+        update(&mut s, Msg::Planned(Ok(archive)));
+        assert!(s.confirm().is_some());
+        assert!(
+            matches!(s.top(), Some(Layer::Confirm(_))),
+            "keys go to the question first"
+        );
+        let effects = press(&mut s, [key('y')]);
+        assert!(matches!(effects[..], [Effect::Execute(_)]), "{effects:?}");
+        assert_eq!(s.overlay(), Overlay::Help, "the help is back as it was");
+    }
+
+    /// The typed confirmation is the one text field: ctrl-w, ←/→, a paste, its error line.
+    #[test]
+    fn the_typed_confirmation_edits_like_every_other_field() {
+        let mut s = demo_state(200, 60, 1);
+        s.context.source = SourceKind::Aws;
+        let plan = isolate_plan("sg-0123456789abcdef0");
+        let mut confirm = crate::app::actions::Confirm::new(plan);
+        confirm.typed = true;
+        s.layers.push(Layer::Confirm(Box::new(confirm)));
+        update(&mut s, Msg::Paste("sg-0123456789abcdef1".into()));
+        assert!(press(&mut s, [code(KeyCode::Enter)]).is_empty());
+        let error = s.confirm().unwrap().input.error().map(str::to_string);
+        assert!(
+            error.as_deref().unwrap_or("").contains("not the id"),
+            "{error:?}"
+        );
+        press(&mut s, [code(KeyCode::Backspace), key('0')]);
+        assert_eq!(s.confirm().unwrap().input.error(), None, "typing clears it");
+        press(&mut s, [ctrl('w')]);
+        assert!(s.confirm().unwrap().input.is_empty());
+        update(&mut s, Msg::Paste("sg-0123456789abcdef0".into()));
+        let effects = press(&mut s, [code(KeyCode::Enter)]);
+        assert!(matches!(effects[..], [Effect::Execute(_)]), "{effects:?}");
+        assert!(s.layers.is_empty());
+    }
+
+    /// The incident prompt is the one text field too: the cursor moves, ctrl-u clears before it.
+    #[test]
+    fn the_incident_prompt_moves_its_cursor_and_says_why_an_id_is_refused() {
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key('I'), key('N')]);
+        press(&mut s, "INC 7".chars().map(key));
+        press(&mut s, [code(KeyCode::Enter)]);
+        let prompt = s.prompt().expect("still open");
+        assert!(prompt.input.error().unwrap().contains("incident id"));
+        press(
+            &mut s,
+            [code(KeyCode::Left), code(KeyCode::Backspace), key('-')],
+        );
+        assert_eq!(s.prompt().unwrap().input.text(), "INC-7");
+        let effects = press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(effects, vec![Effect::LoadRunbook("INC-7".into())]);
+        assert_eq!(s.overlay(), Overlay::Incident { selected: 0 });
+        assert_eq!(s.layers.len(), 1, "one incident view, of the new incident");
+    }
+
+    #[test]
+    fn a_click_ends_the_typing_of_a_filter() {
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key('2'), key('/'), key('s')]);
+        assert!(s.editing_filter());
+        let click = crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column: 5,
+            row: 5,
+            modifiers: KeyModifiers::NONE,
+        };
+        update(&mut s, Msg::Mouse(click));
+        assert!(!s.editing_filter());
+        assert_eq!(s.focus, PaneId::Endpoints);
+        press(&mut s, [key('q')]);
+        assert!(s.quit, "keys are commands again");
+    }
 }

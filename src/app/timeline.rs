@@ -1,18 +1,19 @@
 //! The CloudTrail timeline on screen: of a row, a subject or the incident, filterable, Enter
 //! on an event showing it whole. Pure: the runtime reads CloudTrail (`Effect::Trail`).
 
-use super::{AppState, Effect, Flash, Overlay};
+use super::text_field::{PROMPT_MAX, TextField};
+use super::{AppState, Effect, Flash, Layer};
 use crate::config::keymap::Action;
-use crate::model::ApiCalls;
+use crate::model::{ApiCalls, SourceError};
 use crate::trail::{Event, Subject, Timeline};
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrailLoad {
     Loading,
     Ready { timeline: Timeline, calls: ApiCalls },
-    Failed(String),
+    Failed(SourceError),
 }
 
 /// A CloudTrail timeline on screen.
@@ -26,15 +27,13 @@ pub struct TimelineView {
     pub load: TrailLoad,
     /// Index into `rows()`.
     pub selected: usize,
-    pub filter: String,
+    pub filter: TextField,
     /// The events the filter keeps, by index, newest first: worked out when the filter or the
     /// events change, not at every frame.
     rows: Vec<usize>,
     pub editing_filter: bool,
     /// The selected event shown whole, scrolled this far.
     pub open: Option<usize>,
-    /// Where Esc goes back to.
-    pub back: Overlay,
 }
 
 impl TimelineView {
@@ -50,9 +49,16 @@ impl TimelineView {
         &self.rows
     }
 
+    /// Pasted text, into the filter being typed.
+    pub(super) fn paste(&mut self, text: &str) {
+        if self.filter.insert(text) {
+            self.refilter();
+        }
+    }
+
     /// Applies the filter again (it, or the events, changed); the cursor goes to the top.
     fn refilter(&mut self) {
-        let needle = self.filter.trim().to_lowercase();
+        let needle = self.filter.text().trim().to_lowercase();
         self.rows = self
             .events()
             .iter()
@@ -131,7 +137,7 @@ pub fn open_row_timeline(state: &mut AppState) -> Vec<Effect> {
         return vec![];
     };
     match crate::panes::pane(state.focus).timeline(data, row, state.now) {
-        Some(t) => timeline_of(state, t.title, t.subjects, t.since, Overlay::None),
+        Some(t) => timeline_of(state, t.title, t.subjects, t.since),
         None => {
             state.flash = Some(Flash::refused(
                 "t opens the CloudTrail timeline of a finding, a group or an endpoint",
@@ -142,29 +148,32 @@ pub fn open_row_timeline(state: &mut AppState) -> Vec<Effect> {
     }
 }
 
-/// Opens a timeline and asks the runtime to read it.
+/// Opens a timeline over what is shown (or, read again, in place of the one on top) and asks
+/// the runtime to read it.
 pub fn timeline_of(
     state: &mut AppState,
     title: String,
     subjects: Vec<Subject>,
     since: DateTime<Utc>,
-    back: Overlay,
 ) -> Vec<Effect> {
-    let seq = state.timeline.as_ref().map(|t| t.seq + 1).unwrap_or(1);
-    state.timeline = Some(TimelineView {
+    state.trail_seq += 1;
+    let seq = state.trail_seq;
+    let view = Box::new(TimelineView {
         title,
         subjects: subjects.clone(),
         since,
         seq,
         load: TrailLoad::Loading,
         selected: 0,
-        filter: String::new(),
+        filter: TextField::new(PROMPT_MAX),
         rows: Vec::new(),
         editing_filter: false,
         open: None,
-        back,
     });
-    state.overlay = Overlay::Timeline;
+    match state.top_mut() {
+        Some(Layer::Timeline(top)) => *top = view,
+        _ => state.push(Layer::Timeline(view)),
+    }
     vec![Effect::Trail {
         seq,
         subjects,
@@ -178,12 +187,12 @@ pub fn timeline_of(
 pub fn trail_read(
     state: &mut AppState,
     seq: u64,
-    result: Result<(Timeline, ApiCalls), String>,
+    result: Result<(Timeline, ApiCalls), SourceError>,
 ) -> Vec<Effect> {
     let now = state.now;
     let keep = state.context.source == crate::source::SourceKind::Aws;
     let incident = state.incident.id.clone();
-    let Some(view) = state.timeline.as_mut().filter(|t| t.seq == seq) else {
+    let Some(view) = state.timeline_mut().filter(|t| t.seq == seq) else {
         return vec![];
     };
     let mut effects = Vec::new();
@@ -206,8 +215,7 @@ pub fn trail_read(
 /// A key in the timeline: move, filter, open an event, read again, back.
 pub fn timeline_key(state: &mut AppState, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
     let page = state.screen.height.saturating_sub(10).max(1) as usize;
-    let Some(view) = state.timeline.as_mut() else {
-        state.overlay = Overlay::None;
+    let Some(Layer::Timeline(view)) = state.top_mut() else {
         return vec![];
     };
     if view.editing_filter {
@@ -215,21 +223,11 @@ pub fn timeline_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
             KeyCode::Enter => view.editing_filter = false,
             KeyCode::Esc => {
                 view.editing_filter = false;
-                view.filter.clear();
+                view.filter.set_text("");
             }
-            KeyCode::Backspace => {
-                view.filter.pop();
+            _ => {
+                view.filter.key(key);
             }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                view.filter.clear()
-            }
-            KeyCode::Char(c)
-                if !key.modifiers.contains(KeyModifiers::CONTROL)
-                    && view.filter.chars().count() < super::line_edit::PROMPT_MAX =>
-            {
-                view.filter.push(c)
-            }
-            _ => {}
         }
         view.refilter();
         return vec![];
@@ -258,12 +256,11 @@ pub fn timeline_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
             return vec![Effect::Quit];
         }
         Some(Action::Back) if !view.filter.is_empty() => {
-            view.filter.clear();
+            view.filter.set_text("");
             view.refilter();
         }
         Some(Action::Back) => {
-            state.overlay = view.back;
-            state.timeline = None;
+            state.pop();
         }
         Some(Action::Filter) => view.editing_filter = true,
         Some(Action::Down) => view.selected = (view.selected + 1).min(last),
@@ -274,13 +271,8 @@ pub fn timeline_key(state: &mut AppState, action: Option<Action>, key: KeyEvent)
         Some(Action::Bottom) => view.selected = last,
         Some(Action::Open) if view.selected_event().is_some() => view.open = Some(0),
         Some(Action::Refresh) => {
-            let (title, subjects, since, back) = (
-                view.title.clone(),
-                view.subjects.clone(),
-                view.since,
-                view.back,
-            );
-            return timeline_of(state, title, subjects, since, back);
+            let (title, subjects, since) = (view.title.clone(), view.subjects.clone(), view.since);
+            return timeline_of(state, title, subjects, since);
         }
         Some(Action::Copy) => {
             if let Some(e) = view.selected_event() {

@@ -147,7 +147,7 @@ impl Effects {
             if let Err(e) = &saved {
                 tracing::warn!(error = %e, "saving the runbook");
             }
-            let _ = tx.send(Msg::RunbookSaved(saved));
+            let _ = tx.send(Msg::RunbookSaved(saved.map_err(Arc::new)));
         });
     }
 
@@ -157,7 +157,7 @@ impl Effects {
             let saved = save_runbook(dir.as_deref(), &incident, now, |file| {
                 file.notes.push((now, crate::sanitize::clean(&text)));
             });
-            let _ = tx.send(Msg::RunbookSaved(saved));
+            let _ = tx.send(Msg::RunbookSaved(saved.map_err(Arc::new)));
         });
     }
 
@@ -167,7 +167,7 @@ impl Effects {
             Some(dir) => match load(dir, incident) {
                 Ok(rb) => Ok(Some(rb)),
                 Err(RunbookError::NotStarted { .. }) => Ok(None),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(Arc::new(e)),
             },
             None => Ok(None),
         };
@@ -214,10 +214,7 @@ impl Effects {
     ) {
         let (tx, source) = (self.tx.clone(), self.source.clone());
         self.tasks.push(tokio::spawn(async move {
-            let result = source
-                .trail(subjects, regions, since)
-                .await
-                .map_err(|e| e.to_string());
+            let result = source.trail(subjects, regions, since).await;
             let _ = tx.send(Msg::Trail { seq, result });
         }));
     }
@@ -241,9 +238,9 @@ fn save_runbook(
     incident: &str,
     now: chrono::DateTime<chrono::Utc>,
     change: impl FnOnce(&mut crate::action::runbook::Runbook),
-) -> Result<crate::action::runbook::Saved, String> {
+) -> Result<crate::action::runbook::Saved, crate::action::runbook::RunbookError> {
     let Some(dir) = dir else {
-        return Err("no state directory to keep the runbook in".to_string());
+        return Err(crate::action::runbook::RunbookError::NoStateDirectory);
     };
     crate::action::runbook::update(
         dir,
@@ -256,5 +253,4 @@ fn save_runbook(
             Ok(())
         },
     )
-    .map_err(|e| e.to_string())
 }

@@ -302,7 +302,7 @@ pub fn status_bar(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect
         height: STATUS_HEIGHT,
         ..area
     };
-    if let Some(cmd) = &state.command {
+    if let Some(cmd) = state.command() {
         frame.render_widget(Paragraph::new(command_line(cmd, theme)), rect);
         return;
     }
@@ -453,15 +453,9 @@ fn hints(state: &AppState) -> [String; 3] {
 /// The `:` line in place of the status bar: the text with its cursor, then what went wrong,
 /// the choices Tab found, or how it works.
 fn command_line(cmd: &crate::app::command::CommandLine, theme: &Theme) -> Line<'static> {
-    let before: String = cmd.line.text.chars().take(cmd.line.cursor).collect();
-    let after: String = cmd.line.text.chars().skip(cmd.line.cursor).collect();
-    let mut spans = vec![
-        Span::styled(format!(":{before}"), theme.filter),
-        Span::styled("▏", theme.filter),
-        Span::styled(after, theme.filter),
-        Span::raw("   "),
-    ];
-    spans.push(match (&cmd.error, cmd.choices.is_empty()) {
+    let mut spans = super::dialog::field(":", &cmd.line, true, theme.filter);
+    spans.push(Span::raw("   "));
+    spans.push(match (cmd.line.error(), cmd.choices.is_empty()) {
         (Some(e), _) => Span::styled(format!("✗ {e}"), theme.status_error),
         (None, false) => Span::styled(cmd.choices.join("  "), theme.muted),
         (None, true) => Span::styled(

@@ -1,10 +1,11 @@
 //! The investigation overlays: a finding's subjects, and a CloudTrail timeline with its
 //! summary of source IPs and user agents, its highlights and every event.
 
+use super::dialog::{self, Dialog};
 use crate::app::AppState;
-use crate::app::investigate;
+use crate::app::investigate::{self, SubjectsView};
 use crate::app::layout::centered;
-use crate::app::timeline::{self, TrailLoad};
+use crate::app::timeline::{self, TimelineView, TrailLoad};
 use crate::report::table;
 use crate::theme::Theme;
 use crate::trail::{Category, Event, Seen};
@@ -12,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 /// Cut to `width` columns (ending with `…`) and padded to it, like the text report's cells.
 pub(super) fn cut(s: &str, width: usize) -> String {
@@ -33,19 +34,13 @@ fn selected<'a>(line: Line<'a>, is: bool, theme: &Theme) -> Line<'a> {
     .style(theme.selection)
 }
 
-fn frame_block<'a>(theme: &Theme, title: String, bottom: String) -> Block<'a> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focused)
-        .title(Span::styled(title, theme.title_focused))
-        .title_bottom(Line::from(Span::styled(bottom, theme.muted)).right_aligned())
-        .style(theme.dialog)
-}
-
-pub fn subjects(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(view) = &state.subjects else {
-        return;
-    };
+pub fn subjects(
+    state: &AppState,
+    view: &SubjectsView,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let wide = centered(area, 90, 90);
     // As tall as its lines, no taller.
     let height = (view.items.len() as u16 + 7).min(wide.height);
@@ -92,18 +87,14 @@ pub fn subjects(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) 
         },
         theme.muted,
     )));
-    let block = frame_block(
-        theme,
-        format!(" Subjects ({}) ", view.items.len()),
-        " esc closes ".into(),
-    );
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(ratatui::widgets::Wrap { trim: false }),
-        rect,
-    );
+    Dialog::new(format!("Subjects ({})", view.items.len()))
+        .keys("esc closes")
+        .draw(
+            theme,
+            frame,
+            rect,
+            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        );
 }
 
 fn category_style(theme: &Theme, c: Option<Category>) -> Style {
@@ -206,16 +197,13 @@ fn event_row<'a>(theme: &Theme, e: &Event, width: usize, regions: bool) -> Line<
     Line::from(spans)
 }
 
-pub fn timeline(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(view) = &state.timeline else {
-        return;
-    };
+pub fn timeline(view: &TimelineView, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 96, 92);
     let inner_w = rect.width.saturating_sub(2) as usize;
     let inner_h = rect.height.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
-    let title = format!(" CloudTrail · {} ", view.title);
-    let mut bottom = " / filters · enter shows the event · r reads again · esc closes ".to_string();
+    let title = format!("CloudTrail · {}", view.title);
+    let mut bottom = "/ filters · enter shows the event · r reads again · esc closes".to_string();
     match &view.load {
         TrailLoad::Loading => lines.push(Line::from(Span::styled(
             " reading CloudTrail (LookupEvents, 2 requests a second per region)…",
@@ -258,23 +246,23 @@ pub fn timeline(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) 
                             Span::styled(value.clone(), theme.dialog),
                         ]));
                     }
-                    bottom = " j/k scroll · esc back to the list ".into();
+                    bottom = "j/k scroll · esc back to the list".into();
                 }
             } else {
                 timeline_list(theme, view, timeline, (inner_w, inner_h), &mut lines);
             }
         }
     }
-    let block = frame_block(theme, cut(&title, inner_w), bottom);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    Dialog::new(cut(&title, inner_w.saturating_sub(2)))
+        .keys(bottom)
+        .draw(theme, frame, rect, Paragraph::new(lines));
 }
 
 /// The timeline's list: who called from where, the highlights, the warnings, the events, the
 /// filter being typed.
 fn timeline_list(
     theme: &Theme,
-    view: &crate::app::timeline::TimelineView,
+    view: &TimelineView,
     timeline: &crate::trail::Timeline,
     (inner_w, inner_h): (usize, usize),
     lines: &mut Vec<Line<'static>>,
@@ -348,14 +336,11 @@ fn timeline_list(
         while lines.len() < inner_h.saturating_sub(1) {
             lines.push(Line::default());
         }
-        let cursor = if view.editing_filter { "▏" } else { "" };
-        lines.push(Line::from(vec![
-            Span::styled("/", theme.filter),
-            Span::styled(format!("{}{cursor}", view.filter), theme.filter),
-            Span::styled(
-                format!("  {} of {}", rows.len(), timeline.events.len()),
-                theme.muted,
-            ),
-        ]));
+        let mut spans = dialog::field("/", &view.filter, view.editing_filter, theme.filter);
+        spans.push(Span::styled(
+            format!("  {} of {}", rows.len(), timeline.events.len()),
+            theme.muted,
+        ));
+        lines.push(Line::from(spans));
     }
 }

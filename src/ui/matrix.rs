@@ -1,5 +1,6 @@
 //! The checklist by account: items down, accounts across, each cell the item's status there.
 
+use super::dialog::Dialog;
 use super::investigate::cut;
 use super::pane::check_style;
 use crate::app::AppState;
@@ -9,7 +10,7 @@ use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 pub fn draw(
     state: &AppState,
@@ -63,15 +64,7 @@ pub fn draw(
         (scroll + page).min(m.rows.len()),
         m.rows.len()
     );
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focused)
-        .title(Span::styled(
-            format!(" Checklist by account ({}) ", m.accounts.len()),
-            theme.title_focused,
-        ))
-        .title_bottom(Line::from(Span::styled(pos, theme.muted)).right_aligned())
-        .style(theme.dialog);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    Dialog::new(format!("Checklist by account ({})", m.accounts.len()))
+        .keys(pos)
+        .draw(theme, frame, rect, Paragraph::new(lines));
 }

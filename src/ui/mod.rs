@@ -1,15 +1,17 @@
 //! Drawing. `render` reads the state and the theme and draws; it changes nothing and calls
-//! nothing outside the frame. Every pane is drawn by `pane` from its registry entry; the
-//! chrome and the overlays have their own files.
+//! nothing outside the frame. Every pane is drawn by `pane` from its registry entry, then each
+//! open layer over them, bottom first, in the one dialog frame; the chrome and the popups have
+//! their own files.
 
 mod chrome;
+mod dialog;
 mod investigate;
 mod matrix;
 mod overlay;
 mod pane;
 
 use crate::app::layout;
-use crate::app::{AppState, Overlay};
+use crate::app::{AppState, Layer};
 use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::widgets::Block;
@@ -52,17 +54,20 @@ pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
         pane::draw(state, theme, frame, rect, pane);
     }
     chrome::status_bar(state, theme, frame, area);
-    match state.overlay {
-        Overlay::None => {}
-        Overlay::Help => overlay::help(state, theme, frame, area),
-        Overlay::Detail { scroll } => overlay::detail(state, theme, frame, area, scroll),
-        Overlay::Matrix {
-            scroll,
-            first_account,
-        } => matrix::draw(state, theme, frame, area, scroll, first_account),
-        Overlay::Incident { selected } => overlay::incident(state, theme, frame, area, selected),
-        Overlay::Subjects => investigate::subjects(state, theme, frame, area),
-        Overlay::Timeline => investigate::timeline(state, theme, frame, area),
+    for layer in &state.layers {
+        match layer {
+            Layer::Help { scroll } => overlay::help(state, theme, frame, area, *scroll),
+            Layer::Detail { scroll } => overlay::detail(state, theme, frame, area, *scroll),
+            Layer::Matrix {
+                scroll,
+                first_account,
+            } => matrix::draw(state, theme, frame, area, *scroll, *first_account),
+            Layer::Incident { selected } => overlay::incident(state, theme, frame, area, *selected),
+            Layer::Subjects(view) => investigate::subjects(state, view, theme, frame, area),
+            Layer::Timeline(view) => investigate::timeline(view, theme, frame, area),
+            Layer::Confirm(confirm) => overlay::confirm(state, confirm, theme, frame, area),
+            // Typed into what is under them: the pane, the status bar, the incident view.
+            Layer::Filter { .. } | Layer::Command(_) | Layer::Prompt(_) => {}
+        }
     }
-    overlay::confirm(state, theme, frame, area);
 }

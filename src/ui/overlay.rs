@@ -1,5 +1,9 @@
-//! Overlays drawn over the panes: the help listing every binding, and a row's details.
+//! The popups of the panes and of incident response: the help listing every binding, a row's
+//! details, an action's plan waiting for a yes, and the incident view (its runbook, its
+//! actions, its notes, its prompt).
 
+use super::dialog::{self, Dialog};
+use crate::app::actions::Confirm;
 use crate::app::layout::centered;
 use crate::app::{AppState, detail};
 use crate::config::keymap::Action;
@@ -7,9 +11,9 @@ use crate::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
-pub fn help(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn help(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, scroll: usize) {
     let rect = centered(area, 92, 90);
     // Actions are hidden in read-only mode; without AWS or the rehearsal they say so.
     let entries: Vec<(String, String)> = Action::ALL
@@ -69,31 +73,22 @@ pub fn help(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(text, theme.muted)));
     }
     let visible = rect.height.saturating_sub(2) as usize;
-    let scroll = state.help_scroll.min(lines.len().saturating_sub(visible));
+    let scroll = scroll.min(lines.len().saturating_sub(visible));
     let more = lines.len() > visible;
     let title = if more {
         format!(
-            " Keys · {}–{} of {} · j/k scroll · esc closes ",
+            "Keys · {}–{} of {} · j/k scroll · esc closes",
             scroll + 1,
             (scroll + visible).min(lines.len()),
             lines.len()
         )
     } else {
-        " Keys · esc closes ".to_string()
+        "Keys · esc closes".to_string()
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focused)
-        .title(Span::styled(title, theme.title_focused))
-        .style(theme.dialog);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll as u16, 0)),
-        rect,
-    );
+    let body = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll as u16, 0));
+    Dialog::new(title).draw(theme, frame, rect, body);
 }
 
 pub fn detail(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, scroll: usize) {
@@ -121,31 +116,20 @@ pub fn detail(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, sc
         })
         .collect();
     let pos = format!(
-        " {}/{} · j/k scroll · esc closes ",
+        "{}/{} · j/k scroll · esc closes",
         (scroll + 1).min(all.len()),
         all.len()
     );
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focused)
-        .title(Span::styled(
-            format!(" {} ", detail::title(state)),
-            theme.title_focused,
-        ))
-        .title_bottom(Line::from(Span::styled(pos, theme.muted)).right_aligned())
-        .style(theme.dialog);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
+    Dialog::new(detail::title(state)).keys(pos).draw(
+        theme,
+        frame,
         rect,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
     );
 }
 
 /// The plan of an action, exactly as it will run, and the question. No is the default.
-pub fn confirm(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(c) = &state.confirm else { return };
+pub fn confirm(state: &AppState, c: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
     let plan = &c.plan;
     let rect = centered(area, 80, 70);
     let account = plan.account_shown(
@@ -211,15 +195,16 @@ pub fn confirm(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
     lines.push(Line::default());
     if c.typed {
         // The whole id, however narrow the pane that listed it.
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled("Type ", theme.dialog),
             Span::styled(clean(&plan.target), theme.header_key),
             Span::styled(" and press enter to confirm: ", theme.dialog),
-            Span::styled(format!("{}▏", clean(&c.input)), theme.filter),
-        ]));
-        if c.mismatch {
+        ];
+        spans.extend(dialog::field("", &c.input, true, theme.filter));
+        lines.push(Line::from(spans));
+        if let Some(why) = c.input.error() {
             lines.push(Line::from(Span::styled(
-                "that is not the id: fix it (backspace, ctrl-u clears), or tab fills it in",
+                why.to_string(),
                 theme.status_error,
             )));
         }
@@ -233,18 +218,10 @@ pub fn confirm(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.dialog,
         )));
     }
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .border_style(theme.risk_critical)
-        .title(Span::styled(" Confirm action ", theme.title_focused))
-        .style(theme.dialog);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
+    let body = Paragraph::new(lines).wrap(Wrap { trim: false });
+    Dialog::new("Confirm action")
+        .danger()
+        .draw(theme, frame, rect, body);
 }
 
 /// The incident's runbook, step by step, and what was done for it.
@@ -274,23 +251,9 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
         }
         shown.push(p);
     }
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focused)
-        .title(Span::styled(
-            format!(" Incident {} ", state.incident.id),
-            theme.title_focused,
-        ))
-        .title_bottom(
-            Line::from(Span::styled(
-                " space done · s skip · n note · N switch incident · u restore · enter go to · esc ",
-                theme.muted,
-            ))
-            .right_aligned(),
-        )
-        .style(theme.dialog);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(shown).block(block), rect);
+    Dialog::new(format!("Incident {}", state.incident.id))
+        .keys("space done · s skip · n note · N switch incident · u restore · enter go to · esc")
+        .draw(theme, frame, rect, Paragraph::new(shown));
 }
 
 /// The runbook's steps under their phases; the line of the selected one, if it is a step.
@@ -423,19 +386,14 @@ fn note_lines(state: &AppState, theme: &Theme, lines: &mut Vec<Line<'static>>) {
 /// The note or incident prompt, when one is open.
 fn incident_prompt(state: &AppState, theme: &Theme) -> Option<Line<'static>> {
     use crate::app::incident::PromptKind;
-    let p = state.prompt.as_ref()?;
+    let p = state.prompt()?;
     let label = match p.kind {
         PromptKind::Note => "note: ",
         PromptKind::Incident => "switch to incident (started if new): ",
     };
-    let mut spans = vec![
-        Span::styled(label, theme.header_key),
-        Span::styled(
-            format!("{}▏", crate::sanitize::clean(&p.input)),
-            theme.filter,
-        ),
-    ];
-    if let Some(e) = &p.error {
+    let mut spans = vec![Span::styled(label, theme.header_key)];
+    spans.extend(dialog::field("", &p.input, true, theme.filter));
+    if let Some(e) = p.input.error() {
         spans.push(Span::styled(format!("  {e}"), theme.status_error));
     } else {
         spans.push(Span::styled("  enter saves · esc cancels", theme.muted));

@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::app::layout;
+use crate::app::text_field::TextField;
 use crate::format::age;
 use crate::model::{CheckStatus, PaneId, Risk};
 use crate::panes::{self, Badge, Styled, Target, Tone, Width};
@@ -271,7 +272,11 @@ impl PaneTable<'_> {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let view = state.view(pane);
-        let show_filter = (state.editing_filter && state.focus == pane) || !view.filter.is_empty();
+        let typed = state
+            .filter_field()
+            .filter(|(p, _)| *p == pane)
+            .map(|(_, f)| f);
+        let show_filter = typed.is_some() || !view.filter.is_empty();
         let (table_area, filter_area) = if show_filter && inner.height > 1 {
             (
                 Rect {
@@ -288,20 +293,19 @@ impl PaneTable<'_> {
             (inner, None)
         };
         if let Some(fa) = filter_area {
-            let editing = state.editing_filter && state.focus == pane;
-            let at = if editing {
-                state.filter_cursor.min(view.filter.chars().count())
-            } else {
-                view.filter.chars().count()
+            let kept;
+            let field = match typed {
+                Some(field) => field,
+                None => {
+                    kept = TextField::with_text(&view.filter, usize::MAX);
+                    &kept
+                }
             };
-            let before: String = view.filter.chars().take(at).collect();
-            let after: String = view.filter.chars().skip(at).collect();
-            let mut spans = vec![
-                Span::styled(format!("/{before}"), theme.filter),
-                Span::styled(if editing { "▏" } else { "" }, theme.filter),
-                Span::styled(after, theme.filter),
-                Span::styled(format!("  {} match", view.rows.len()), theme.muted),
-            ];
+            let mut spans = super::dialog::field("/", field, typed.is_some(), theme.filter);
+            spans.push(Span::styled(
+                format!("  {} match", view.rows.len()),
+                theme.muted,
+            ));
             if self.hidden_match {
                 spans.push(Span::styled(
                     " · this row matches in a field not shown: enter for details",

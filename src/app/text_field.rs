@@ -1,8 +1,15 @@
-//! Editing one line of typed text (the filter, the `:` command line) as a shell's line
-//! editor does: ←/→, Home/End, Ctrl-A/E, Ctrl-U, Ctrl-W, Backspace/Delete, pasted text.
+//! The one text field: every line typed on the screen (a pane's filter, the timeline's, the
+//! `:` command line, the typed confirmation, the incident view's note and incident prompts)
+//! is edited as a shell's line editor does — ←/→, Home/End, Ctrl-A/E, Ctrl-U, Ctrl-W,
+//! Backspace/Delete, pasted text — capped at its own length, with an error line for why the
+//! last Enter was not taken.
 
-/// The longest line a prompt takes (a note, an incident id, a filter).
+/// The longest line a prompt takes (a note, an incident id).
 pub const PROMPT_MAX: usize = 200;
+/// The filter's longest text: a pasted log line must not become a filter of pages.
+pub const FILTER_MAX: usize = 64;
+/// The longest id typed to confirm an action.
+pub const CONFIRM_MAX: usize = 128;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -17,18 +24,76 @@ pub enum Edited {
     NotMine,
 }
 
-/// A line of text and a cursor, counted in characters, with a length cap.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LineEdit {
-    pub text: String,
-    pub cursor: usize,
+/// A line of text and a cursor, counted in characters, with a length cap and an error line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextField {
+    text: String,
+    cursor: usize,
+    max: usize,
+    /// Why the last Enter was not taken; gone at the next change.
+    error: Option<String>,
 }
 
-impl LineEdit {
-    pub fn new(text: &str) -> LineEdit {
-        LineEdit {
-            text: text.to_string(),
-            cursor: text.chars().count(),
+impl TextField {
+    /// An empty field of at most `max` characters.
+    pub fn new(max: usize) -> TextField {
+        TextField::with_text("", max)
+    }
+
+    /// A field holding `text` (cut to `max`), the cursor at its end.
+    pub fn with_text(text: &str, max: usize) -> TextField {
+        let mut field = TextField {
+            text: String::new(),
+            cursor: 0,
+            max,
+            error: None,
+        };
+        field.insert(text);
+        field
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Where typing goes, in characters.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The text before the cursor and after it, to draw the cursor between.
+    pub fn split(&self) -> (&str, &str) {
+        self.text.split_at(self.byte_at(self.cursor))
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Says why the last Enter was not taken, on the field's error line.
+    pub fn set_error(&mut self, why: impl Into<String>) {
+        self.error = Some(why.into());
+    }
+
+    /// Replaces the text (a completion, the id filled in), the cursor at its end.
+    pub fn set_text(&mut self, text: &str) {
+        *self = TextField::with_text(text, self.max);
+    }
+
+    /// Enter: the trimmed text, if `valid` takes it; otherwise `None`, and why on the error
+    /// line.
+    pub fn accept(&mut self, valid: impl FnOnce(&str) -> Result<(), String>) -> Option<String> {
+        let text = self.text.trim().to_string();
+        match valid(&text) {
+            Ok(()) => Some(text),
+            Err(why) => {
+                self.error = Some(why);
+                None
+            }
         }
     }
 
@@ -44,12 +109,15 @@ impl LineEdit {
     }
 
     /// Inserts text at the cursor, as typed or pasted: control characters (a pasted newline)
-    /// become spaces and nothing goes past `max` characters.
-    pub fn insert(&mut self, text: &str, max: usize) -> bool {
-        let room = max.saturating_sub(self.len());
+    /// become spaces, characters that would hide or reorder text are dropped, and nothing goes
+    /// past the field's length.
+    pub fn insert(&mut self, text: &str) -> bool {
+        let room = self.max.saturating_sub(self.len());
         let clean: String = text
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
+            // Bidi overrides and the like would let the text on screen read other than it is.
+            .filter(|c| *c == ' ' || crate::sanitize::is_safe(*c))
             .take(room)
             .collect();
         if clean.is_empty() {
@@ -58,11 +126,12 @@ impl LineEdit {
         let at = self.byte_at(self.cursor);
         self.cursor += clean.chars().count();
         self.text.insert_str(at, &clean);
+        self.error = None;
         true
     }
 
-    /// Applies an editing key.
-    pub fn key(&mut self, key: KeyEvent, max: usize) -> Edited {
+    /// Applies an editing key; a change of the text clears the error line.
+    pub fn key(&mut self, key: KeyEvent) -> Edited {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
         let before = self.text.len();
@@ -105,11 +174,12 @@ impl LineEdit {
             }
             KeyCode::Backspace | KeyCode::Delete => return Edited::Cursor,
             KeyCode::Char(c) if !ctrl && !alt => {
-                self.insert(&c.to_string(), max);
+                self.insert(&c.to_string());
             }
             _ => return Edited::NotMine,
         }
         if self.text.len() != before {
+            self.error = None;
             Edited::Text
         } else {
             Edited::Cursor
@@ -121,57 +191,57 @@ impl LineEdit {
 mod tests {
     use super::*;
 
-    fn press(line: &mut LineEdit, code: KeyCode, ctrl: bool) -> Edited {
+    fn press(line: &mut TextField, code: KeyCode, ctrl: bool) -> Edited {
         let m = if ctrl {
             KeyModifiers::CONTROL
         } else {
             KeyModifiers::NONE
         };
-        line.key(KeyEvent::new(code, m), 64)
+        line.key(KeyEvent::new(code, m))
     }
 
     #[test]
     fn typing_inserts_at_the_cursor() {
-        let mut l = LineEdit::new("ssh");
+        let mut l = TextField::with_text("ssh", 64);
         press(&mut l, KeyCode::Home, false);
         assert_eq!(press(&mut l, KeyCode::Char('x'), false), Edited::Text);
-        assert_eq!((l.text.as_str(), l.cursor), ("xssh", 1));
+        assert_eq!((l.text(), l.cursor()), ("xssh", 1));
         press(&mut l, KeyCode::Right, false);
         press(&mut l, KeyCode::Backspace, false);
-        assert_eq!((l.text.as_str(), l.cursor), ("xsh", 1));
+        assert_eq!((l.text(), l.cursor()), ("xsh", 1));
         press(&mut l, KeyCode::Delete, false);
-        assert_eq!(l.text, "xh");
+        assert_eq!(l.text(), "xh");
     }
 
     #[test]
     fn ctrl_w_deletes_a_word_and_ctrl_u_the_start() {
-        let mut l = LineEdit::new("open ssh  world");
+        let mut l = TextField::with_text("open ssh  world", 64);
         press(&mut l, KeyCode::Char('w'), true);
-        assert_eq!(l.text, "open ssh  ");
+        assert_eq!(l.text(), "open ssh  ");
         press(&mut l, KeyCode::Char('w'), true);
-        assert_eq!(l.text, "open ");
-        let mut l = LineEdit::new("open ssh");
+        assert_eq!(l.text(), "open ");
+        let mut l = TextField::with_text("open ssh", 64);
         press(&mut l, KeyCode::Left, false);
         press(&mut l, KeyCode::Left, false);
         press(&mut l, KeyCode::Char('u'), true);
-        assert_eq!((l.text.as_str(), l.cursor), ("sh", 0));
+        assert_eq!((l.text(), l.cursor()), ("sh", 0));
     }
 
     #[test]
     fn a_paste_is_one_line_and_capped() {
-        let mut l = LineEdit::new("");
-        assert!(l.insert("i-0abc\nsg-1\u{1b}[31m", 10));
-        assert_eq!(l.text, "i-0abc sg-");
-        assert_eq!(l.cursor, 10);
-        assert!(!l.insert("more", 10));
+        let mut l = TextField::new(10);
+        assert!(l.insert("i-0abc\nsg-1\u{1b}[31m"));
+        assert_eq!(l.text(), "i-0abc sg-");
+        assert_eq!(l.cursor(), 10);
+        assert!(!l.insert("more"));
     }
 
     #[test]
     fn multibyte_text_edits_by_character() {
-        let mut l = LineEdit::new("é→x");
+        let mut l = TextField::with_text("é→x", 64);
         press(&mut l, KeyCode::Left, false);
         press(&mut l, KeyCode::Backspace, false);
-        assert_eq!(l.text, "éx");
+        assert_eq!(l.text(), "éx");
         assert_eq!(press(&mut l, KeyCode::Enter, false), Edited::NotMine);
     }
 }
