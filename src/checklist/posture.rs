@@ -1,6 +1,8 @@
-//! What the checklist is evaluated from: the account's configuration as its APIs report it.
-//! Each part is either observed or unknown with the reason (usually the permission that was
-//! denied). Pure data: the AWS source and the demo scenario build it, `checklist_eval` reads it.
+//! What the checklist is evaluated from: the account's configuration as its APIs report it,
+//! each part either observed or unknown with the reason (usually the permission that was
+//! denied). The AWS source and the demo scenario build it; `checklist::evaluate` reads it.
+//! The two readings it needs before evaluation live here too, pure: IAM's credential report
+//! (CSV) parsed into users, and the security groups' rules judged for risk.
 
 use crate::model::{SecurityGroup, SecurityGroupsData};
 

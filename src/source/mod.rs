@@ -1,6 +1,9 @@
-//! Where data comes from. A `Source` returns secdash's own types, raw: the shared fetch step
-//! (`fetch::prepare`) assesses, evaluates and orders them. The demo scenario and the AWS SDK
-//! implement it, and nothing above this module knows which one is in use.
+//! Where data comes from. A `Source` answers a `Query` (the window, Regions and archived
+//! findings the fetch was started with) in secdash's own types, raw — the shared fetch step
+//! (`fetch::prepare`) assesses, evaluates and orders them — and reads CloudTrail timelines.
+//! Three implement it: the demo scenario (`demo/`), one account through the AWS SDK (`aws/`),
+//! and several accounts read through their aggregation points and roles (`accounts.rs`).
+//! Nothing above this module knows which one is in use.
 
 pub mod accounts;
 pub mod aws;
