@@ -185,8 +185,12 @@ impl clap::FromArgMatches for ActionVerb {
 impl clap::Subcommand for ActionVerb {
     fn augment_subcommands(cmd: clap::Command) -> clap::Command {
         kinds::REGISTRY.iter().fold(cmd, |cmd, spec| {
-            let verb = clap::Command::new(spec.verb()).about(spec.about());
-            cmd.subcommand(ActionOpts::augment_args(spec.args(verb)))
+            // The shared options are added first: their own description would otherwise stand
+            // for every verb's.
+            let verb = ActionOpts::augment_args(spec.args(clap::Command::new(spec.verb())))
+                .about(spec.about().trim_end_matches('.'))
+                .long_about(None);
+            cmd.subcommand(verb)
         })
     }
 

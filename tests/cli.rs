@@ -347,6 +347,29 @@ fn help_and_version_succeed() {
     secdash().arg("--version").assert().code(0);
 }
 
+/// Each action verb says what it does, in the command list and in its own `--help`, in the
+/// words of its registry entry (not the shared options' description).
+#[test]
+fn every_action_verb_says_what_it_does() {
+    let out = secdash().arg("--help").output().unwrap();
+    let list = String::from_utf8_lossy(&out.stdout).to_string();
+    for (verb, words) in [
+        ("isolate", "Revoke every ingress and egress rule"),
+        ("disable-key", "access key"),
+        ("restore", "journal"),
+    ] {
+        let line = list
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{verb} ")))
+            .unwrap_or_else(|| panic!("no line for {verb} in:\n{list}"));
+        assert!(line.contains(words), "{verb}: {line:?}\nin:\n{list}");
+        let own = secdash().args([verb, "--help"]).output().unwrap();
+        let own = String::from_utf8_lossy(&own.stdout).to_string();
+        assert!(own.contains(words), "{verb} --help:\n{own}");
+        assert!(!own.contains("What every action command takes"), "{own}");
+    }
+}
+
 #[test]
 fn malformed_config_names_path_key_and_reason() {
     let f = temp_file("[refresh]\nendpoints = 30\n", ".toml");
