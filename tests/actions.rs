@@ -1011,3 +1011,6 @@ mod trail;
 
 #[path = "actions/truth.rs"]
 mod truth;
+
+#[path = "actions/previous_journal.rs"]
+mod previous_journal;
