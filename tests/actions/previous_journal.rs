@@ -8,6 +8,7 @@ use secdash::action::kinds::{GroupId, RuleId, Target};
 use secdash::action::rehearsal::Rehearsal;
 use secdash::action::{Executor, Request};
 use secdash::source::demo::{SharedWorld, World};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 const ISOLATED: &str = "sg-0b1d2f3a4c5e6a705";
@@ -120,7 +121,11 @@ fn a_journal_of_the_previous_version_restores() {
     let state = tempfile::tempdir().unwrap();
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/previous-journal");
     for file in ["journal.jsonl", "journal.head"] {
-        std::fs::copy(corpus.join(file), state.path().join(file)).unwrap();
+        let copy = state.path().join(file);
+        std::fs::copy(corpus.join(file), &copy).unwrap();
+        // The previous version wrote its journal owner-only; git keeps no such mode, and a
+        // clone's umask may leave the copy readable by others, which the journal refuses.
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     let journal = Journal::in_dir(state.path()).read().unwrap();
     assert!(journal.damage.is_empty(), "{:?}", journal.damage);
