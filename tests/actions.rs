@@ -1014,3 +1014,6 @@ mod truth;
 
 #[path = "actions/previous_journal.rs"]
 mod previous_journal;
+
+#[path = "actions/platform.rs"]
+mod platform;

@@ -8,12 +8,35 @@ use super::plan::Before;
 /// Whether the entry changed this resource: its target, or an interface (or the instance of
 /// one) it contained.
 pub fn touches(e: &Entry, what: &str) -> bool {
-    e.target == what
-        || matches!(
-            e.plan.as_ref().map(|p| &p.before),
-            Some(Before::Interfaces { interfaces })
-                if interfaces.iter().any(|i| i.interface_id == what || i.instance_id.as_deref() == Some(what))
-        )
+    match e.plan.as_ref().map(|p| &p.before) {
+        Some(Before::Interfaces { interfaces }) => {
+            e.target == what
+                || interfaces
+                    .iter()
+                    .any(|i| i.interface_id == what || i.instance_id.as_deref() == Some(what))
+        }
+        // A platform resource by its name, or by `notebook/NAME` when names clash.
+        Some(Before::Setting { resource, .. }) => {
+            resource.name() == what || resource.qualified() == what
+        }
+        _ => e.target == what,
+    }
+}
+
+/// The platform resources an entry list names `what` (several: the name is ambiguous).
+fn platform_resources(entries: &[&Entry], what: &str) -> Vec<String> {
+    let mut found: Vec<String> = entries
+        .iter()
+        .filter_map(|e| match e.plan.as_ref().map(|p| &p.before) {
+            Some(Before::Setting { resource, .. }) if resource.name() == what => {
+                Some(resource.qualified())
+            }
+            _ => None,
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    found
 }
 
 /// The entries a restore of `what` undoes, oldest first (none when nothing is in effect), or
@@ -24,6 +47,12 @@ pub fn undo_chain<'a>(entries: &'a [Entry], what: &str) -> Result<Vec<&'a Entry>
             return Err(format!(
                 "entry {what} is itself a restore; restore the original entry ({})",
                 e.undoes().join(", ")
+            ));
+        }
+        if super::kinds::spec(e.action).is_some_and(|s| !s.reversible()) {
+            return Err(format!(
+                "entry {what} ({}) is one-way: nothing can undo it",
+                e.action.verb()
             ));
         }
         return Ok(vec![e]);
@@ -37,7 +66,18 @@ pub fn undo_chain<'a>(entries: &'a [Entry], what: &str) -> Result<Vec<&'a Entry>
             "no journal entry or journalled resource {what:?} (see `secdash journal`)"
         ));
     }
-    Ok(touching.into_iter().filter(|e| e.in_effect()).collect())
+    if let [_, _, ..] = platform_resources(&touching, what).as_slice() {
+        return Err(format!(
+            "{what:?} names several resources in the journal ({}): name one of them",
+            platform_resources(&touching, what).join(", ")
+        ));
+    }
+    let in_effect: Vec<&Entry> = touching.into_iter().filter(|e| e.in_effect()).collect();
+    // A one-way action (a stopped job) has nothing to give back: it is not undone.
+    Ok(in_effect
+        .into_iter()
+        .filter(|e| super::kinds::spec(e.action).is_none_or(|s| s.reversible()))
+        .collect())
 }
 
 #[cfg(test)]

@@ -26,7 +26,8 @@ pub struct FindingBrief {
     pub title: String,
 }
 
-pub trait Cloud: Send + Sync {
+/// Every cloud an action acts on is also the ML platform's (`platform.rs`).
+pub trait Cloud: super::platform::Platform + Send + Sync {
     fn region(&self) -> &str;
 
     /// A group's VPC and every rule, with ids.

@@ -34,6 +34,9 @@ pub enum ActionError {
     /// An action IAM cannot take, or a restore that must wait (a session revocation).
     #[error("{0}")]
     Refused(String),
+    /// A change accepted and still under way when secdash stopped waiting for it.
+    #[error("{0}")]
+    Underway(String),
     #[error(
         "{target} changed since the plan was read ({what}); nothing was done: plan again (another responder may be acting on it)"
     )]

@@ -61,6 +61,9 @@ pub struct Executor {
     /// An account the operator typed to let a restore act in, though the session's
     /// credentials are another's (`secdash restore` on a terminal asks).
     allowed_account: Option<String>,
+    /// Where a long wait reports how it goes (the command line's stderr); none on the screen,
+    /// whose pane shows the state.
+    progress: Option<fn(&str)>,
 }
 
 impl Executor {
@@ -82,6 +85,7 @@ impl Executor {
             force: false,
             account: None,
             allowed_account: None,
+            progress: None,
         }
     }
 
@@ -99,6 +103,18 @@ impl Executor {
     }
 
     /// `restore --force`: lift a session revocation early, knowing old sessions work again.
+    /// Says how a change that takes minutes is going, as it waits for it.
+    pub fn with_progress(mut self, progress: fn(&str)) -> Executor {
+        self.progress = Some(progress);
+        self
+    }
+
+    pub(crate) fn progress(&self, what: &str) {
+        if let Some(p) = self.progress {
+            p(what);
+        }
+    }
+
     pub fn force(mut self, force: bool) -> Executor {
         self.force = force;
         self
@@ -270,6 +286,7 @@ impl Executor {
             plan.steps.len(),
             match &read_back {
                 Ok(true) => "verified".to_string(),
+                Err(ActionError::Underway(what)) => format!("✓ accepted, in progress: {what}"),
                 Ok(false) => "NOT verified: the state read back differs from the plan".to_string(),
                 // Nothing was read back: that is not a difference.
                 Err(e) => format!(
@@ -403,6 +420,8 @@ impl Executor {
         loop {
             match spec.verify(self, journal, plan, groups).await {
                 Ok(v) => return Ok(v),
+                // Waited already: reading again would only wait again.
+                Err(e @ ActionError::Underway(_)) => return Err(e),
                 Err(e) if tries >= VERIFY_TRIES => return Err(e),
                 Err(e) => {
                     tracing::warn!(error = %e, tries, "verification read failed; trying again");

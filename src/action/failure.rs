@@ -61,6 +61,7 @@ impl From<&ActionError> for ActionFailure {
             | ActionError::Stale { .. }
             | ActionError::Untrusted { .. } => FailureKind::Refused,
             ActionError::StepFailed { .. } => FailureKind::StepFailed,
+            ActionError::Underway(_) => FailureKind::Other,
         };
         ActionFailure {
             kind,

@@ -16,6 +16,7 @@ mod failure;
 pub mod journal;
 pub mod kinds;
 pub mod plan;
+pub mod platform;
 pub mod rehearsal;
 mod request;
 pub mod restore;

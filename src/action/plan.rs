@@ -210,6 +210,11 @@ pub enum Step {
         principal: Principal,
         policy_name: String,
     },
+    /// Writes one setting of a platform resource (a notebook's state, a policy).
+    Write {
+        resource: super::platform::Resource,
+        setting: super::platform::Setting,
+    },
 }
 
 impl Step {
@@ -305,6 +310,9 @@ impl Step {
             } => vec![format!(
                 "delete inline policy {policy_name} from {principal}"
             )],
+            Step::Write { resource, setting } => {
+                vec![super::platform::describe_write(resource, setting)]
+            }
         }
     }
 }
@@ -340,6 +348,14 @@ pub enum Before {
         /// stay valid.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_session_secs: Option<i32>,
+    },
+    /// A platform resource's setting before (a notebook's state, a bucket's policy).
+    Setting {
+        resource: super::platform::Resource,
+        setting: super::platform::Setting,
+        /// What the change removes that an investigator will want (a lifecycle script).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
     },
     /// A restore of one entry (journals before the chain of entries was restored whole).
     Entry {
@@ -392,7 +408,9 @@ impl Plan {
     }
 
     /// Rules this plan opens again that the risk model flags (medium and worse), worst first,
-    /// in words: a restore can re-open what an isolation closed.
+    /// in words: a restore can re-open what an isolation closed. Then what a restore of the
+    /// platform re-arms: a notebook started runs its OnStart, a config re-deployed serves the
+    /// suspect model again, a model re-approved may be deployed.
     pub fn risks(&self) -> Vec<String> {
         let ctx = &crate::risk::NetworkContext::default();
         let mut found: Vec<(Risk, String)> = self
@@ -417,7 +435,16 @@ impl Plan {
             })
             .collect();
         found.sort_by_key(|(risk, _)| std::cmp::Reverse(*risk));
-        found.into_iter().map(|(_, t)| t).collect()
+        let mut out: Vec<String> = found.into_iter().map(|(_, t)| t).collect();
+        if self.action.is_restore() {
+            out.extend(self.steps.iter().filter_map(|s| match s {
+                Step::Write { resource, setting } => {
+                    super::platform::rearms(resource, setting).map(|t| crate::sanitize::clean(&t))
+                }
+                _ => None,
+            }));
+        }
+        out
     }
 }
 

@@ -5,6 +5,9 @@
 use super::cloud::{Answer, Cloud, FindingBrief, InterfaceState};
 use super::credentials::{AccessKeyInfo, PrincipalInfo};
 use super::plan::{CONTAIN_TAG, GroupRole, InterfaceBefore, KeyStatus, Principal, RuleSpec};
+use super::platform::{
+    EndpointInfo, JobInfo, NotebookInfo, PackageInfo, Platform, Resource, Served, Setting,
+};
 use crate::model::{Direction, Grant, Peer, Rule, SourceError};
 use crate::source::demo::{SharedWorld, World};
 
@@ -83,6 +86,60 @@ fn ensure_group(
         }
     }
     Ok(id)
+}
+
+/// The demo platform's answers, as SageMaker, S3 and ECR would give them.
+impl Platform for Rehearsal {
+    fn notebook<'a>(&'a self, name: &'a str) -> Answer<'a, Option<NotebookInfo>> {
+        now(Ok(self.world.lock().platform.notebook(name)))
+    }
+    fn lifecycle_script<'a>(&'a self, name: &'a str) -> Answer<'a, Option<String>> {
+        now(Ok(self.world.lock().platform.lifecycle_script(name)))
+    }
+    fn endpoint<'a>(&'a self, name: &'a str) -> Answer<'a, Option<EndpointInfo>> {
+        now(Ok(self.world.lock().platform.endpoint(name)))
+    }
+    fn endpoint_config<'a>(&'a self, name: &'a str) -> Answer<'a, Option<Vec<Served>>> {
+        now(Ok(self.world.lock().platform.endpoint_config(name)))
+    }
+    fn model_package<'a>(&'a self, arn: &'a str) -> Answer<'a, Option<PackageInfo>> {
+        now(Ok(self.world.lock().platform.model_package(arn)))
+    }
+    fn jobs<'a>(&'a self, name: &'a str) -> Answer<'a, Vec<JobInfo>> {
+        now(Ok(self.world.lock().platform.jobs(name)))
+    }
+    fn resource_policy<'a>(&'a self, resource: &'a Resource) -> Answer<'a, Option<String>> {
+        now(Ok(self.world.lock().platform.policy(resource).flatten()))
+    }
+    fn exists<'a>(&'a self, resource: &'a Resource) -> Answer<'a, bool> {
+        now(Ok(self.world.lock().platform.policy(resource).is_some()))
+    }
+    fn responder_arn(&self) -> Answer<'_, Option<String>> {
+        now(Ok(Some(format!(
+            "arn:aws:iam::{}:role/secdash-responder",
+            crate::source::demo::ACCOUNT
+        ))))
+    }
+    fn bucket_readers<'a>(&'a self, bucket: &'a str) -> Answer<'a, Vec<String>> {
+        now(Ok(self.world.lock().platform.bucket_readers(bucket)))
+    }
+    fn endpoint_history<'a>(&'a self, name: &'a str) -> Answer<'a, Vec<String>> {
+        now(Ok(self.world.lock().platform.endpoint_history(name)))
+    }
+    fn repository_account<'a>(&'a self, name: &'a str) -> Answer<'a, Option<String>> {
+        let known = self
+            .world
+            .lock()
+            .platform
+            .policy(&Resource::Repository {
+                name: name.to_string(),
+            })
+            .is_some();
+        now(Ok(known.then(|| crate::source::demo::ACCOUNT.to_string())))
+    }
+    fn write_setting<'a>(&'a self, resource: &'a Resource, setting: &'a Setting) -> Answer<'a, ()> {
+        now(self.world.lock().platform.write(resource, setting))
+    }
 }
 
 impl Cloud for Rehearsal {

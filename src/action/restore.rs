@@ -5,6 +5,7 @@ use super::plan::{
     ActionKind, Before, CONTAIN_TAG, GroupRef, InterfaceBefore, KeyStatus, Plan, Principal,
     RuleSpec, Step,
 };
+use super::platform::{Reading, Resource, Setting};
 
 /// The rules of `before` that are not granted now: what a restore must re-authorise.
 pub fn missing_rules(before: &[RuleSpec], now: &[RuleSpec]) -> Vec<RuleSpec> {
@@ -26,6 +27,8 @@ pub enum Current {
     /// Each inline policy's document (`None`: there is none), in the order of
     /// `Original::InlinePolicies`.
     Policies(Vec<Option<String>>),
+    /// A platform resource's setting (`None`: the resource is gone).
+    Setting(Option<Reading>),
 }
 
 /// What a containment may have left behind, as read just before a restore.
@@ -59,6 +62,13 @@ pub enum Original {
     /// Every inline policy the chain put (a deny-user under two incidents puts two), each as
     /// it was before the first change to it.
     InlinePolicies(Vec<PolicyBefore>),
+    /// A platform resource's setting before the first change, and what the last change
+    /// wrote (a restore finds a policy edited since by it).
+    Setting {
+        resource: Resource,
+        setting: Setting,
+        written: Option<Setting>,
+    },
 }
 
 /// An inline policy as it was before a chain changed it (`document`: `None` when absent).
@@ -165,7 +175,27 @@ pub fn original(chain: &[&Plan]) -> Option<Original> {
                     document: document.clone(),
                 });
             }
+            (
+                None,
+                Before::Setting {
+                    resource, setting, ..
+                },
+            ) => {
+                out = Some(Original::Setting {
+                    resource: resource.clone(),
+                    setting: setting.clone(),
+                    written: None,
+                })
+            }
             _ => {}
+        }
+        if let Some(Original::Setting { written, .. }) = &mut out {
+            if let Some(w) = p.steps.iter().rev().find_map(|s| match s {
+                Step::Write { setting, .. } => Some(setting.clone()),
+                _ => None,
+            }) {
+                *written = Some(w);
+            }
         }
     }
     out
@@ -198,12 +228,18 @@ pub fn restore_chain(
     let plans: Vec<&Plan> = chain.iter().map(|(_, p)| *p).collect();
     let steps = steps_back(&plans, current, leftovers);
     let mut notes = Vec::new();
-    if let (Some(Original::AccessKey { access_key_id, .. }), Current::KeyStatus(None)) =
-        (original(&plans), current)
-    {
-        notes.push(format!(
-            "Access key {access_key_id} no longer exists: nothing can be restored."
-        ));
+    match (original(&plans), current) {
+        (Some(Original::AccessKey { access_key_id, .. }), Current::KeyStatus(None)) => notes.push(
+            format!("Access key {access_key_id} no longer exists: nothing can be restored."),
+        ),
+        (Some(Original::Setting { resource, .. }), Current::Setting(None)) => notes.push(format!(
+            "The {} no longer exists: nothing can be restored.",
+            resource.label()
+        )),
+        (Some(o @ Original::Setting { .. }), Current::Setting(Some(now))) => {
+            notes.extend(setting_notes(&o, now))
+        }
+        _ => {}
     }
     if steps.is_empty() {
         notes.push("Nothing to restore: the target is already as it was before.".to_string());
@@ -317,10 +353,93 @@ fn steps_back(plans: &[&Plan], current: &Current, leftovers: &Leftovers) -> Vec<
                 }
             }
         }
+        (Some(o @ Original::Setting { .. }), Current::Setting(Some(now))) => {
+            steps.extend(setting_back(&o, now));
+        }
         _ => {}
     }
     steps
 }
+
+/// The write that puts a setting back as it was, if it differs now. A policy edited since
+/// secdash's change loses only secdash's statement (the others' edits are kept).
+fn setting_back(original: &Original, now: &Reading) -> Option<Step> {
+    let Original::Setting {
+        resource,
+        setting,
+        written,
+    } = original
+    else {
+        return None;
+    };
+    if now.setting.same(setting) {
+        return None;
+    }
+    let edited = written.as_ref().is_some_and(|w| !now.setting.same(w));
+    let setting = match (&now.setting, edited) {
+        (
+            Setting::Policy {
+                document: Some(doc),
+            },
+            true,
+        ) => Setting::Policy {
+            document: Some(without_secdash_statements(doc)?),
+        },
+        // Exactly the text the Get call returned before, whatever formatting the service uses.
+        _ => setting.clone(),
+    };
+    Some(Step::Write {
+        resource: resource.clone(),
+        setting,
+    })
+}
+
+/// What a restore of a setting says besides its steps.
+fn setting_notes(original: &Original, now: &Reading) -> Vec<String> {
+    let Original::Setting {
+        setting: Setting::Policy { .. },
+        written: Some(w),
+        resource,
+        ..
+    } = original
+    else {
+        return vec![];
+    };
+    if now.setting.same(w) {
+        return vec![];
+    }
+    match &now.setting {
+        Setting::Policy {
+            document: Some(doc),
+        } if without_secdash_statements(doc).is_some() => {
+            vec![format!(
+                "The policy of {} was edited since secdash changed it: only secdash's statement is removed, the other edits are kept.",
+                resource.label()
+            )]
+        }
+        _ => vec![format!(
+            "The policy of {} was edited since secdash changed it and secdash's statement is no longer there: it is left as it is.",
+            resource.label()
+        )],
+    }
+}
+
+/// The policy without the statements secdash added (their `Sid` starts `Secdash`); `None`
+/// when it has none of them.
+pub fn without_secdash_statements(document: &str) -> Option<String> {
+    let mut doc: serde_json::Value = serde_json::from_str(document).ok()?;
+    let statements = doc.get_mut("Statement")?.as_array_mut()?;
+    let before = statements.len();
+    statements.retain(|s| {
+        !s.get("Sid")
+            .and_then(|v| v.as_str())
+            .is_some_and(|sid| sid.starts_with(SECDASH_SID))
+    });
+    (statements.len() != before).then(|| doc.to_string())
+}
+
+/// The first letters of the `Sid` of every statement secdash adds to a resource policy.
+pub const SECDASH_SID: &str = "Secdash";
 
 /// Each interface back on its own groups, the containment tags and a temporary group left
 /// behind gone.

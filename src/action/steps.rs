@@ -131,6 +131,12 @@ impl Steps<'_> {
                     principal,
                     policy_name,
                 } => self.policy_is(principal, policy_name, None).await?,
+                // Accepted is enough: a change under way (a notebook Stopping) has acted.
+                Step::Write { resource, setting } => {
+                    super::platform::read_setting(self.cloud, resource, setting.aspect())
+                        .await?
+                        .is_some_and(|r| r.heading().same(setting))
+                }
                 Step::Tag { .. }
                 | Step::Untag { .. }
                 | Step::ArchiveFindings { .. }
@@ -257,6 +263,7 @@ impl Steps<'_> {
                     .delete_inline_policy(principal, policy_name)
                     .await
             }
+            Step::Write { resource, setting } => self.cloud.write_setting(resource, setting).await,
         }
     }
 }

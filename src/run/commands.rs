@@ -103,6 +103,8 @@ async fn act(
         Reach::Refused => return Ok(1),
         Reach::Allowed(account) => executor.allow_account(account),
     };
+    // A change that takes minutes (a notebook stopping) says how it goes as it is waited for.
+    let executor = executor.with_progress(|what| eprintln!("secdash: {}", show(what)));
     let plan = match executor.plan(&request).await {
         Ok(p) => p,
         Err(ActionError::ReadOnly) => {

@@ -26,6 +26,18 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   EnableSecurityHub's default standards (CIS 1.2.0 and AWS Foundational Security Best
   Practices), per account and region.
 * IAM Access Analyzer CreateAnalyzer and ListAnalyzers (moto has no such service: HTTP 500).
+* SageMaker's platform actions: UpdateEndpoint, UpdateNotebookInstance, StopTrainingJob,
+  StopTransformJob and Get/Put/DeleteModelPackageGroupPolicy (moto has none of them), in the
+  API reference's shapes (a missing group policy is a ValidationException). moto switches a
+  state at once; SageMaker takes minutes. So a change goes through its state as SageMaker's
+  does, for one read: a stopped notebook reads `Stopping` once, then `Stopped` (a start:
+  `Pending`, then `InService`; an update: `Updating`, then `Stopped`); an updated endpoint
+  reads `Updating` with the new config in `PendingDeploymentSummary` once, then runs it; a
+  stopped job reads `Stopping` once. Stop refuses a notebook not InService and a job not
+  InProgress; UpdateNotebookInstance refuses a notebook not Stopped, as SageMaker does. The
+  notebook's `InstanceMetadataServiceConfiguration` is kept (moto drops it). moto creates jobs
+  Completed: `POST /_secdash/sagemaker/job-status?account=..&region=..&kind=..&name=..&status=..`
+  sets one's status.
 * S3 GetBucketVersioning: moto names the XML root `GetBucketVersioningResponse`; S3 (and the
   Rust SDK's parser) use `VersioningConfiguration`.
 * CloudTrail LookupEvents (moto has none), in the shape of the API reference: one lookup
@@ -422,6 +434,240 @@ SageMakerResponse.create_monitoring_schedule = create_monitoring_schedule
 SageMakerResponse.stop_monitoring_schedule = stop_monitoring_schedule
 SageMakerResponse.list_monitoring_schedules = list_monitoring_schedules
 SageMakerResponse.describe_monitoring_schedule = describe_monitoring_schedule
+
+# ---------------------------------------------------------------------------------------------
+# SageMaker: the platform actions' calls moto lacks, and the minutes changes take
+
+import moto.sagemaker.models as sagemaker_models
+
+
+def _sm_error(code, message):
+    return 400, {}, json.dumps({"__type": code, "message": message})
+
+
+def _notebook_start(self):
+    # At creation moto starts the notebook at once; a start of a stopped one goes through
+    # Pending, as SageMaker's does.
+    if getattr(self, "status", None) == "Stopped":
+        self.status, self._settles_to = "Pending", "InService"
+    else:
+        self.status = "InService"
+
+
+def _notebook_stop(self):
+    if self.status != "InService":
+        raise sagemaker_models.ValidationError(
+            message=f"Status ({self.status}) not in ([InService]). Unable to transition to (Stopping) for Notebook Instance ({self.arn})")
+    self.status, self._settles_to = "Stopping", "Stopped"
+
+
+_original_notebook_to_dict = sagemaker_models.FakeSagemakerNotebookInstance.to_dict
+
+
+def _notebook_to_dict(self):
+    out = _original_notebook_to_dict(self)
+    out["InstanceMetadataServiceConfiguration"] = {
+        "MinimumInstanceMetadataServiceVersion": getattr(self, "_imds", "1")}
+    settles = getattr(self, "_settles_to", None)
+    if settles:
+        # One read shows the change under way; the next, its end.
+        self.status, self._settles_to = settles, None
+    return out
+
+
+sagemaker_models.FakeSagemakerNotebookInstance.start = _notebook_start
+sagemaker_models.FakeSagemakerNotebookInstance.stop = _notebook_stop
+sagemaker_models.FakeSagemakerNotebookInstance.to_dict = _notebook_to_dict
+
+_original_create_notebook = SageMakerResponse.create_notebook_instance
+
+
+def _create_notebook(self):
+    result = _original_create_notebook(self)
+    imds = (self._get_param("InstanceMetadataServiceConfiguration") or {}).get(
+        "MinimumInstanceMetadataServiceVersion")
+    if imds:
+        backend = sagemaker_backends[self.current_account][self.region]
+        backend.notebook_instances[self._get_param("NotebookInstanceName")]._imds = imds
+    return result
+
+
+def update_notebook_instance(self):
+    params = json.loads(self.body or "{}")
+    backend = sagemaker_backends[self.current_account][self.region]
+    nb = backend.notebook_instances.get(params.get("NotebookInstanceName"))
+    if nb is None:
+        return _sm_error("ValidationException", "RecordNotFound")
+    if nb.status != "Stopped":
+        return _sm_error("ValidationException",
+                         f"Status ({nb.status}) not in ([Stopped]). Unable to transition to (Updating) for Notebook Instance ({nb.arn})")
+    if "RootAccess" in params:
+        nb.root_access = params["RootAccess"]
+    imds = (params.get("InstanceMetadataServiceConfiguration") or {}).get(
+        "MinimumInstanceMetadataServiceVersion")
+    if imds:
+        nb._imds = imds
+    if params.get("DisassociateLifecycleConfig"):
+        nb.lifecycle_config_name = None
+    elif params.get("LifecycleConfigName"):
+        nb.lifecycle_config_name = params["LifecycleConfigName"]
+    nb.status, nb._settles_to = "Updating", "Stopped"
+    return json.dumps({})
+
+
+SageMakerResponse.create_notebook_instance = _create_notebook
+SageMakerResponse.update_notebook_instance = update_notebook_instance
+
+_original_endpoint_response = sagemaker_models.FakeEndpoint.response_object.fget
+
+
+def _endpoint_response(self):
+    out = _original_endpoint_response(self)
+    pending = getattr(self, "_pending_config", None)
+    if pending:
+        import time as _time
+        out["EndpointStatus"] = "Updating"
+        out["PendingDeploymentSummary"] = {"EndpointConfigName": pending,
+                                           "StartTime": _time.time()}
+        # The next read finds the update done.
+        self.endpoint_config_name, self._pending_config = pending, None
+        self.endpoint_status = "InService"
+        config = self._backend.endpoint_configs[pending]
+        self.production_variants = self._process_production_variants(
+            config.production_variants)
+    return out
+
+
+sagemaker_models.FakeEndpoint.response_object = property(_endpoint_response)
+
+
+def update_endpoint(self):
+    params = json.loads(self.body or "{}")
+    backend = sagemaker_backends[self.current_account][self.region]
+    name, config = params.get("EndpointName"), params.get("EndpointConfigName")
+    ep = backend.endpoints.get(name)
+    if ep is None:
+        return _sm_error("ValidationException", f"Could not find endpoint \"{name}\".")
+    if config not in backend.endpoint_configs:
+        return _sm_error("ValidationException",
+                         f"Could not find endpoint configuration \"{config}\".")
+    if ep.endpoint_status != "InService":
+        return _sm_error("ValidationException",
+                         f"Cannot update in-progress endpoint \"{ep.arn}\".")
+    ep._backend, ep._pending_config, ep.endpoint_status = backend, config, "Updating"
+    return json.dumps({"EndpointArn": ep.arn})
+
+
+SageMakerResponse.update_endpoint = update_endpoint
+
+
+def _job_store(backend, kind):
+    return {"training": backend.training_jobs, "transform": backend.transform_jobs,
+            "processing": backend.processing_jobs}[kind]
+
+
+def _status_attr(kind):
+    return f"{kind}_job_status"
+
+
+def _stop_job(kind):
+    def stop(self):
+        params = json.loads(self.body or "{}")
+        backend = sagemaker_backends[self.current_account][self.region]
+        name = params.get(f"{kind.capitalize()}JobName")
+        job = _job_store(backend, kind).get(name)
+        if job is None:
+            return _sm_error("ValidationException", f"Requested resource not found: {name}")
+        if getattr(job, _status_attr(kind)) != "InProgress":
+            return _sm_error("ValidationException",
+                             f"The job {name} is not in progress: it cannot be stopped")
+        setattr(job, _status_attr(kind), "Stopping")
+        job._settles_to = "Stopped"
+        return json.dumps({})
+    return stop
+
+
+def _settling_job(cls, kind):
+    original = cls.response_object.fget
+
+    def response(self):
+        out = original(self)
+        settles = getattr(self, "_settles_to", None)
+        if settles:
+            setattr(self, _status_attr(kind), settles)
+            self._settles_to = None
+        return out
+    cls.response_object = property(response)
+
+
+_settling_job(sagemaker_models.FakeTrainingJob, "training")
+_settling_job(sagemaker_models.FakeTransformJob, "transform")
+_settling_job(sagemaker_models.FakeProcessingJob, "processing")
+SageMakerResponse.stop_training_job = _stop_job("training")
+SageMakerResponse.stop_transform_job = _stop_job("transform")
+SageMakerResponse.stop_processing_job = _stop_job("processing")
+
+# (account, region) -> {group name: policy text}
+_GROUP_POLICIES = {}
+
+
+def _group_or_error(self, params):
+    backend = sagemaker_backends[self.current_account][self.region]
+    name = params.get("ModelPackageGroupName")
+    if name not in backend.model_package_groups:
+        return name, _sm_error("ValidationException",
+                               f"Model Package Group {name} does not exist.")
+    return name, None
+
+
+def get_model_package_group_policy(self):
+    params = json.loads(self.body or "{}")
+    name, error = _group_or_error(self, params)
+    if error:
+        return error
+    with _LOCK:
+        policy = _GROUP_POLICIES.get((self.current_account, self.region), {}).get(name)
+    if policy is None:
+        return _sm_error("ValidationException",
+                         f"Cannot find resource policy for Model Package Group {name}: it was not found")
+    return json.dumps({"ResourcePolicy": policy})
+
+
+def put_model_package_group_policy(self):
+    params = json.loads(self.body or "{}")
+    name, error = _group_or_error(self, params)
+    if error:
+        return error
+    with _LOCK:
+        _GROUP_POLICIES.setdefault((self.current_account, self.region), {})[name] = params["ResourcePolicy"]
+    backend = sagemaker_backends[self.current_account][self.region]
+    return json.dumps({"ModelPackageGroupArn": backend.model_package_groups[name].arn})
+
+
+def delete_model_package_group_policy(self):
+    params = json.loads(self.body or "{}")
+    name, error = _group_or_error(self, params)
+    if error:
+        return error
+    with _LOCK:
+        _GROUP_POLICIES.get((self.current_account, self.region), {}).pop(name, None)
+    return json.dumps({})
+
+
+SageMakerResponse.get_model_package_group_policy = get_model_package_group_policy
+SageMakerResponse.put_model_package_group_policy = put_model_package_group_policy
+SageMakerResponse.delete_model_package_group_policy = delete_model_package_group_policy
+
+
+def set_job_status(q):
+    """`POST /_secdash/sagemaker/job-status?account=..&region=..&kind=training&name=..&status=..`:
+    moto's jobs are Completed at once; a test makes one InProgress to stop it."""
+    backend = sagemaker_backends[q.get("account", [_ACCOUNT])[0]][q.get("region", ["us-east-1"])[0]]
+    kind = q["kind"][0]
+    job = _job_store(backend, kind)[q["name"][0]]
+    setattr(job, _status_attr(kind), q["status"][0])
+    return {"status": q["status"][0]}
+
 
 # ---------------------------------------------------------------------------------------------
 # S3 GetBucketVersioning with the root element S3 uses
@@ -882,6 +1128,9 @@ def seeding(app):
             with _LOCK:
                 _TRAIL_EVENTS.setdefault(key, []).extend(events)
             return Response(json.dumps({"stored": len(events)}), mimetype="application/json")(environ, start_response)
+        if request.path == "/_secdash/sagemaker/job-status" and request.method == "POST":
+            out = set_job_status(parse_qs(environ.get("QUERY_STRING", "")))
+            return Response(json.dumps(out), mimetype="application/json")(environ, start_response)
         if request.path == "/_secdash/cloudtrail/stats" and request.method == "GET":
             with _LOCK:
                 stats = dict(_TRAIL_STATS)

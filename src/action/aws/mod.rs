@@ -1,10 +1,12 @@
 //! The only code in secdash that changes anything in AWS, and the reads it needs to plan and
 //! verify: EC2's (`ec2.rs`), GuardDuty's (`guardduty.rs`) and IAM's (`iam.rs`). Every call goes through `call`, so
-//! it is counted and its error names the IAM action.
+//! it is counted and its error names the IAM action. The ML platform's (SageMaker, S3
+//! bucket policies, ECR repository policies) are in `platform.rs`.
 
 mod ec2;
 mod guardduty;
 mod iam;
+mod platform;
 
 use super::cloud::{Answer, Cloud, FindingBrief, InterfaceState};
 use super::credentials::{AccessKeyInfo, PrincipalInfo};
@@ -19,6 +21,11 @@ pub struct AwsActions {
     pub ec2: aws_sdk_ec2::Client,
     pub guardduty: aws_sdk_guardduty::Client,
     pub iam: aws_sdk_iam::Client,
+    pub sagemaker: aws_sdk_sagemaker::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub ecr: aws_sdk_ecr::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
     pub calls: Calls,
 }
 
@@ -31,6 +38,17 @@ impl AwsActions {
             ec2: regional!(aws_sdk_ec2, session.config(), region),
             guardduty: regional!(aws_sdk_guardduty, session.config(), region),
             iam: aws_sdk_iam::Client::new(session.config()),
+            sagemaker: regional!(aws_sdk_sagemaker, session.config(), region),
+            // Path-style addressing works with every endpoint, AWS_ENDPOINT_URL emulators too.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(session.config())
+                    .region(aws_config::Region::new(region.to_string()))
+                    .force_path_style(true)
+                    .build(),
+            ),
+            ecr: regional!(aws_sdk_ecr, session.config(), region),
+            sts: regional!(aws_sdk_sts, session.config(), region),
+            cloudtrail: regional!(aws_sdk_cloudtrail, session.config(), region),
             calls: Calls::default(),
         }
     }

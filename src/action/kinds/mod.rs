@@ -27,6 +27,8 @@ pub mod isolate;
 pub mod restore;
 pub mod revoke;
 pub mod revoke_sessions;
+pub mod settle;
+pub mod stop_notebook;
 pub mod target;
 pub mod unarchive;
 
@@ -38,8 +40,10 @@ pub use isolate::Isolate;
 pub use restore::Restore;
 pub use revoke::Revoke;
 pub use revoke_sessions::RevokeSessions;
+pub use stop_notebook::StopNotebook;
 pub use target::{
-    AccessKeyId, ContainTarget, FindingId, GroupId, RoleName, RuleId, Target, Undoable, UserName,
+    AccessKeyId, ContainTarget, FindingId, GroupId, PlatformTarget, RoleName, RuleId, Target,
+    Undoable, UserName,
 };
 pub use unarchive::Unarchive;
 
@@ -60,6 +64,7 @@ pub static REGISTRY: &[&dyn ActionSpec] = &[
     &DisableKey,
     &DenyUser,
     &RevokeSessions,
+    &StopNotebook,
     &Restore,
 ];
 

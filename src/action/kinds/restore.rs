@@ -11,6 +11,7 @@ use crate::action::credentials::{check_release, role_name};
 use crate::action::executor::{ActionError, Executor, Outcome};
 use crate::action::journal::{Event, JournalRead, Record, new_entry_id};
 use crate::action::plan::{Before, GroupRole, Plan};
+use crate::action::platform::read_setting;
 use crate::action::restore::{self, Current, Leftovers, Original};
 use crate::action::steps::same_groups;
 use crate::files::Lock;
@@ -184,6 +185,19 @@ async fn current(ex: &Executor, plans: &[&Plan]) -> Result<(Current, Leftovers),
             }
             (Current::Policies(now), Leftovers::default())
         }
+        Original::Setting {
+            resource, setting, ..
+        } => {
+            let now = read_setting(ex.cloud(), &resource, setting.aspect()).await?;
+            if let Some(moving) = now.as_ref().filter(|r| r.moving_to.is_some()) {
+                return Err(ActionError::Refused(format!(
+                    "{} is {} now: restore it once that is done (try again in a few minutes)",
+                    resource.label(),
+                    crate::sanitize::clean(&moving.state)
+                )));
+            }
+            (Current::Setting(now), Leftovers::default())
+        }
     })
 }
 
@@ -238,6 +252,11 @@ async fn restored(ex: &Executor, undone: &[&Plan]) -> Result<bool, ActionError> 
             }
             ok
         }
+        Some(Original::Setting {
+            resource, setting, ..
+        }) => read_setting(ex.cloud(), &resource, setting.aspect())
+            .await?
+            .is_some_and(|now| now.setting.same(&setting)),
     })
 }
 /// A restore with nothing to change: when the target reads as it was before, the entries
@@ -385,6 +404,12 @@ impl ActionSpec for Restore {
         plan: &'a Plan,
         _groups: &'a HashMap<String, String>,
     ) -> BoxFuture<'a, Result<bool, ActionError>> {
-        Box::pin(async move { restored(ex, &undone_plans(plan, journal)).await })
+        Box::pin(async move {
+            // A platform setting written back: read until it arrives (a notebook started).
+            if let Some((resource, setting)) = super::settle::written(plan) {
+                return super::settle::arrived(ex, resource, setting).await;
+            }
+            restored(ex, &undone_plans(plan, journal)).await
+        })
     }
 }

@@ -97,6 +97,26 @@ impl ContainTarget {
     }
 }
 
+/// A platform resource as the operator named it, with what the verb's options add: a
+/// rollback's `--to` config, a drain's variant, a job's `--kind`; a fence's `--allow` roles.
+/// Each kind's plan reads what it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformTarget {
+    pub name: String,
+    pub detail: Option<String>,
+    pub allow: Vec<String>,
+}
+
+impl PlatformTarget {
+    pub fn named(name: impl Into<String>) -> PlatformTarget {
+        PlatformTarget {
+            name: name.into(),
+            detail: None,
+            allow: vec![],
+        }
+    }
+}
+
 /// The target of one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -108,6 +128,7 @@ pub enum Target {
     User(UserName),
     Role(RoleName),
     Undo(Undoable),
+    Platform(PlatformTarget),
 }
 
 impl Target {
@@ -121,6 +142,7 @@ impl Target {
             Target::User(u) => u.as_str(),
             Target::Role(r) => r.as_str(),
             Target::Undo(u) => u.as_str(),
+            Target::Platform(p) => &p.name,
         }
     }
 }

@@ -14,6 +14,7 @@ mod endpoints;
 mod findings;
 mod groups;
 pub mod iam;
+pub mod platform;
 mod posture;
 pub mod trail;
 pub mod world;

@@ -77,6 +77,8 @@ pub struct World {
     next_id: u64,
     /// Users, keys, roles and inline policies, for the credential actions.
     pub iam: super::iam::DemoIam,
+    /// Notebooks, endpoints, model versions, buckets and images, for the platform actions.
+    pub platform: super::platform::DemoPlatform,
 }
 
 /// An EC2 or GuardDuty error, as the real API would answer.
@@ -124,6 +126,7 @@ impl World {
             tags: BTreeMap::new(),
             next_id: 0,
             iam: super::iam::DemoIam::new(chrono::Utc::now()),
+            platform: Default::default(),
         }
     }
 

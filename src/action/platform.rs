@@ -1,0 +1,529 @@
+//! The ML platform as its actions see it: SageMaker notebooks, endpoints, model packages and
+//! their groups, jobs, and the S3 buckets and ECR repositories that hold artifacts and images.
+//! Every platform action changes one *setting* of one resource (a notebook's state, an
+//! endpoint's config, a package's approval, a policy): read before, written by a step, read
+//! back after, written back by a restore. Pure types and decisions; the reads and writes are
+//! the `Platform` trait's (AWS in `action/aws/platform.rs`, the demo in `rehearsal.rs`).
+
+use super::cloud::Answer;
+use super::documents::same_document;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of SageMaker job `stop-job` stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    Training,
+    Processing,
+    Transform,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 3] = [JobKind::Training, JobKind::Processing, JobKind::Transform];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Training => "training",
+            JobKind::Processing => "processing",
+            JobKind::Transform => "transform",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<JobKind> {
+        JobKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The kind an ARN names (`…:training-job/NAME`), and the name.
+    pub fn from_arn(arn: &str) -> Option<(JobKind, String)> {
+        let rest = arn.strip_prefix("arn:")?.splitn(6, ':').nth(4)?;
+        let (kind, name) = rest.split_once('/')?;
+        let kind = JobKind::parse(kind.strip_suffix("-job")?)?;
+        Some((kind, name.to_string()))
+    }
+}
+
+/// One resource of the platform, as the journal keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Resource {
+    Notebook { name: String },
+    Endpoint { name: String },
+    ModelPackage { arn: String },
+    ModelGroup { name: String },
+    Bucket { name: String },
+    Repository { name: String },
+    Job { kind: JobKind, name: String },
+}
+
+impl Resource {
+    /// Its name or ARN, as the operator types it.
+    pub fn name(&self) -> &str {
+        match self {
+            Resource::Notebook { name }
+            | Resource::Endpoint { name }
+            | Resource::ModelGroup { name }
+            | Resource::Bucket { name }
+            | Resource::Repository { name }
+            | Resource::Job { name, .. } => name,
+            Resource::ModelPackage { arn } => arn,
+        }
+    }
+
+    /// The word `restore` takes before the name (`notebook/NAME`).
+    pub fn type_word(&self) -> &'static str {
+        match self {
+            Resource::Notebook { .. } => "notebook",
+            Resource::Endpoint { .. } => "endpoint",
+            Resource::ModelPackage { .. } => "model-package",
+            Resource::ModelGroup { .. } => "model-group",
+            Resource::Bucket { .. } => "bucket",
+            Resource::Repository { .. } => "repository",
+            Resource::Job { .. } => "job",
+        }
+    }
+
+    /// `notebook/NAME`: the name `restore` never takes for another resource's.
+    pub fn qualified(&self) -> String {
+        format!("{}/{}", self.type_word(), self.name())
+    }
+
+    /// In words: "notebook research-nb", "training job fit-7".
+    pub fn label(&self) -> String {
+        match self {
+            Resource::Notebook { name } => format!("notebook instance {name}"),
+            Resource::Endpoint { name } => format!("endpoint {name}"),
+            Resource::ModelPackage { arn } => format!("model package {arn}"),
+            Resource::ModelGroup { name } => format!("model package group {name}"),
+            Resource::Bucket { name } => format!("bucket {name}"),
+            Resource::Repository { name } => format!("ECR repository {name}"),
+            Resource::Job { kind, name } => format!("{} job {name}", kind.as_str()),
+        }
+    }
+}
+
+/// Which setting of a resource an action changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aspect {
+    Status,
+    NotebookAccess,
+    EndpointConfig,
+    Weights,
+    Approval,
+    Policy,
+}
+
+/// A variant's share of an endpoint's traffic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantWeight {
+    pub variant: String,
+    pub weight: f32,
+}
+
+/// One setting's value: what the plan read before, what a step writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "setting", rename_all = "snake_case")]
+pub enum Setting {
+    /// A notebook's or a job's status as SageMaker names it (`InService`, `Stopped`).
+    Status {
+        status: String,
+    },
+    /// What a hardened notebook loses: root, IMDSv1, its lifecycle script.
+    NotebookAccess {
+        root_access: String,
+        minimum_imds: String,
+        lifecycle_config: Option<String>,
+    },
+    EndpointConfig {
+        config: String,
+    },
+    Weights {
+        weights: Vec<VariantWeight>,
+    },
+    Approval {
+        status: String,
+        description: Option<String>,
+    },
+    /// A resource policy's text exactly as the Get call returned it (`None`: there is none).
+    Policy {
+        document: Option<String>,
+    },
+}
+
+impl Setting {
+    pub fn aspect(&self) -> Aspect {
+        match self {
+            Setting::Status { .. } => Aspect::Status,
+            Setting::NotebookAccess { .. } => Aspect::NotebookAccess,
+            Setting::EndpointConfig { .. } => Aspect::EndpointConfig,
+            Setting::Weights { .. } => Aspect::Weights,
+            Setting::Approval { .. } => Aspect::Approval,
+            Setting::Policy { .. } => Aspect::Policy,
+        }
+    }
+
+    /// The same in effect: policies by their parsed JSON (ECR and S3 reformat the text).
+    pub fn same(&self, other: &Setting) -> bool {
+        match (self, other) {
+            (Setting::Policy { document: Some(a) }, Setting::Policy { document: Some(b) }) => {
+                same_document(a, b)
+            }
+            _ => self == other,
+        }
+    }
+
+    pub fn status(status: &str) -> Setting {
+        Setting::Status {
+            status: status.to_string(),
+        }
+    }
+}
+
+/// A setting as read now, and where it is heading when a change is under way (a notebook
+/// `Stopping`, an endpoint `Updating` to a pending config).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub setting: Setting,
+    pub moving_to: Option<Setting>,
+    /// The state in SageMaker's words while it moves (`Stopping`, `Updating`).
+    pub state: String,
+}
+
+impl Reading {
+    pub fn settled(setting: Setting) -> Reading {
+        Reading {
+            state: String::new(),
+            setting,
+            moving_to: None,
+        }
+    }
+
+    /// Where it will be: the setting it moves to, else the one it has.
+    pub fn heading(&self) -> &Setting {
+        self.moving_to.as_ref().unwrap_or(&self.setting)
+    }
+}
+
+/// A notebook instance as a plan shows it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NotebookInfo {
+    pub status: String,
+    pub instance_type: String,
+    pub role_arn: String,
+    pub root_access: String,
+    pub minimum_imds: String,
+    pub lifecycle_config: Option<String>,
+    pub direct_internet_access: String,
+}
+
+/// A variant as an endpoint config serves it: the model, and its image and artifact.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Served {
+    pub variant: String,
+    pub model: String,
+    pub image: String,
+    pub artifact: String,
+    pub execution_role: String,
+}
+
+impl Served {
+    /// "variant AllTraffic: model fraud-v7 (image …, artifact s3://…)".
+    pub fn line(&self) -> String {
+        format!(
+            "variant {}: model {} (image {}, artifact {})",
+            self.variant,
+            or_unknown(&self.model),
+            or_unknown(&self.image),
+            or_unknown(&self.artifact)
+        )
+    }
+}
+
+fn or_unknown(s: &str) -> &str {
+    if s.is_empty() { "unknown" } else { s }
+}
+
+/// An endpoint as its actions read it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EndpointInfo {
+    pub status: String,
+    pub config: String,
+    /// The config an update is deploying (`PendingDeploymentSummary`).
+    pub pending_config: Option<String>,
+    pub weights: Vec<VariantWeight>,
+}
+
+/// A model package version as its actions read it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PackageInfo {
+    pub group: String,
+    pub version: Option<i32>,
+    pub status: String,
+    pub description: Option<String>,
+    pub image: String,
+    pub artifact: String,
+}
+
+/// A job as `stop-job` reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobInfo {
+    pub kind: JobKind,
+    pub name: String,
+    pub status: String,
+}
+
+/// The platform's reads and writes, for the actions on it.
+pub trait Platform: Send + Sync {
+    fn notebook<'a>(&'a self, name: &'a str) -> Answer<'a, Option<NotebookInfo>>;
+    /// A lifecycle configuration's scripts (OnCreate and OnStart), decoded.
+    fn lifecycle_script<'a>(&'a self, name: &'a str) -> Answer<'a, Option<String>>;
+    fn endpoint<'a>(&'a self, name: &'a str) -> Answer<'a, Option<EndpointInfo>>;
+    /// What each variant of an endpoint config serves; `None`: no such config.
+    fn endpoint_config<'a>(&'a self, name: &'a str) -> Answer<'a, Option<Vec<Served>>>;
+    fn model_package<'a>(&'a self, arn: &'a str) -> Answer<'a, Option<PackageInfo>>;
+    /// The job of each kind with this name.
+    fn jobs<'a>(&'a self, name: &'a str) -> Answer<'a, Vec<JobInfo>>;
+    /// A bucket's, repository's or model group's policy text as the Get call returns it;
+    /// `Ok(None)`: it has none. Err NotFound-like when the resource is not there.
+    fn resource_policy<'a>(&'a self, resource: &'a Resource) -> Answer<'a, Option<String>>;
+    /// Whether the bucket, repository or model group exists.
+    fn exists<'a>(&'a self, resource: &'a Resource) -> Answer<'a, bool>;
+    /// The IAM role (ARN with its path) the actions run as, when they run as a role.
+    fn responder_arn(&self) -> Answer<'_, Option<String>>;
+    /// The execution roles of the models whose artifacts are in the bucket.
+    fn bucket_readers<'a>(&'a self, bucket: &'a str) -> Answer<'a, Vec<String>>;
+    /// The configs the endpoint ran, oldest first, as CloudTrail's CreateEndpoint and
+    /// UpdateEndpoint events tell them (the last is the one it runs, or is updating to).
+    fn endpoint_history<'a>(&'a self, name: &'a str) -> Answer<'a, Vec<String>>;
+    /// The account the repository's registry belongs to.
+    fn repository_account<'a>(&'a self, name: &'a str) -> Answer<'a, Option<String>>;
+    /// Writes one setting: the call that changes it.
+    fn write_setting<'a>(&'a self, resource: &'a Resource, setting: &'a Setting) -> Answer<'a, ()>;
+}
+
+/// Reads one setting of a resource; `None` when the resource is not there.
+pub async fn read_setting(
+    p: &dyn Platform,
+    resource: &Resource,
+    aspect: Aspect,
+) -> Result<Option<Reading>, crate::model::SourceError> {
+    Ok(match (resource, aspect) {
+        (Resource::Notebook { name }, Aspect::Status) => {
+            p.notebook(name).await?.map(|n| notebook_status(&n.status))
+        }
+        (Resource::Notebook { name }, Aspect::NotebookAccess) => p.notebook(name).await?.map(|n| {
+            Reading::settled(Setting::NotebookAccess {
+                root_access: n.root_access,
+                minimum_imds: n.minimum_imds,
+                lifecycle_config: n.lifecycle_config,
+            })
+        }),
+        (Resource::Endpoint { name }, Aspect::EndpointConfig) => {
+            p.endpoint(name).await?.map(|e| endpoint_reading(&e))
+        }
+        (Resource::Endpoint { name }, Aspect::Weights) => {
+            p.endpoint(name).await?.map(|e| Reading {
+                state: e.status.clone(),
+                setting: Setting::Weights { weights: e.weights },
+                moving_to: None,
+            })
+        }
+        (Resource::ModelPackage { arn }, Aspect::Approval) => {
+            p.model_package(arn).await?.map(|m| {
+                Reading::settled(Setting::Approval {
+                    status: m.status,
+                    description: m.description,
+                })
+            })
+        }
+        (Resource::Job { kind, name }, Aspect::Status) => p
+            .jobs(name)
+            .await?
+            .into_iter()
+            .find(|j| j.kind == *kind)
+            .map(|j| job_status(&j.status)),
+        (r, Aspect::Policy) => match p.exists(r).await? {
+            false => None,
+            true => Some(Reading::settled(Setting::Policy {
+                document: p.resource_policy(r).await?,
+            })),
+        },
+        _ => None,
+    })
+}
+
+/// A notebook's status: `Stopping` heads to `Stopped`, `Pending` to `InService`.
+pub fn notebook_status(status: &str) -> Reading {
+    let moving_to = match status {
+        "Stopping" => Some("Stopped"),
+        "Pending" | "Updating" => Some(if status == "Pending" {
+            "InService"
+        } else {
+            "Stopped"
+        }),
+        _ => None,
+    };
+    Reading {
+        state: status.to_string(),
+        setting: Setting::status(status),
+        moving_to: moving_to.map(Setting::status),
+    }
+}
+
+fn job_status(status: &str) -> Reading {
+    Reading {
+        state: status.to_string(),
+        setting: Setting::status(status),
+        moving_to: (status == "Stopping").then(|| Setting::status("Stopped")),
+    }
+}
+
+/// An endpoint's config, and the one an update is deploying.
+pub fn endpoint_reading(e: &EndpointInfo) -> Reading {
+    Reading {
+        state: e.status.clone(),
+        setting: Setting::EndpointConfig {
+            config: e.config.clone(),
+        },
+        moving_to: match (&e.pending_config, e.status.as_str()) {
+            (Some(c), "Updating" | "SystemUpdating") => {
+                Some(Setting::EndpointConfig { config: c.clone() })
+            }
+            _ => None,
+        },
+    }
+}
+
+/// The step's line in a plan: what the write does, in words.
+pub fn describe_write(resource: &Resource, setting: &Setting) -> String {
+    match (resource, setting) {
+        (Resource::Notebook { name }, Setting::Status { status }) if status == "Stopped" => {
+            format!("stop notebook instance {name}")
+        }
+        (Resource::Notebook { name }, Setting::Status { .. }) => {
+            format!("start notebook instance {name} (its lifecycle OnStart script runs)")
+        }
+        (Resource::Job { kind, name }, _) => format!("stop {} job {name}", kind.as_str()),
+        (
+            Resource::Notebook { name },
+            Setting::NotebookAccess {
+                root_access,
+                minimum_imds,
+                lifecycle_config,
+            },
+        ) => format!(
+            "set notebook instance {name}: root access {root_access}, minimum IMDS version {minimum_imds}, {}",
+            match lifecycle_config {
+                Some(c) => format!("lifecycle config {c}"),
+                None => "no lifecycle config".to_string(),
+            }
+        ),
+        (r, Setting::EndpointConfig { config }) => {
+            format!("update {} to endpoint config {config}", r.label())
+        }
+        (r, Setting::Weights { weights }) => format!(
+            "set the variant weights of {}: {}",
+            r.label(),
+            weights
+                .iter()
+                .map(|w| format!("{} {}", w.variant, w.weight))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (r, Setting::Approval { status, .. }) => {
+            format!("set the approval of {} to {status}", r.label())
+        }
+        (r, Setting::Policy { document: Some(d) }) => format!(
+            "put the resource policy of {}: {}",
+            r.label(),
+            super::documents::summary(d)
+        ),
+        (r, Setting::Policy { document: None }) => {
+            format!("delete the resource policy of {}", r.label())
+        }
+        (r, s) => format!("set {} to {s:?}", r.label()),
+    }
+}
+
+/// What writing this setting back re-arms, in words (`None`: nothing).
+pub fn rearms(resource: &Resource, setting: &Setting) -> Option<String> {
+    match (resource, setting) {
+        (Resource::Notebook { name }, Setting::Status { status }) if status == "InService" => {
+            Some(format!(
+                "starts notebook instance {name}: its lifecycle OnStart script runs again, and whoever used it can again"
+            ))
+        }
+        (
+            Resource::Notebook { name },
+            Setting::NotebookAccess {
+                lifecycle_config: Some(c),
+                ..
+            },
+        ) => Some(format!(
+            "re-attaches lifecycle config {c} to notebook instance {name}: its script runs at the next start"
+        )),
+        (Resource::Endpoint { name }, Setting::EndpointConfig { config }) => Some(format!(
+            "re-deploys endpoint config {config} on endpoint {name}: the model it serves answers again"
+        )),
+        (Resource::ModelPackage { arn }, Setting::Approval { status, .. })
+            if status == "Approved" =>
+        {
+            Some(format!(
+                "re-approves model package {arn}: an approval may trigger a deployment pipeline"
+            ))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_arn_names_its_kind() {
+        assert_eq!(
+            JobKind::from_arn("arn:aws:sagemaker:eu-west-1:111122223333:training-job/fit-7"),
+            Some((JobKind::Training, "fit-7".into()))
+        );
+        assert_eq!(
+            JobKind::from_arn("arn:aws:sagemaker:eu-west-1:1:transform-job/batch"),
+            Some((JobKind::Transform, "batch".into()))
+        );
+        assert_eq!(JobKind::from_arn("fit-7"), None);
+    }
+
+    #[test]
+    fn policies_are_the_same_when_their_json_is() {
+        let a = Setting::Policy {
+            document: Some(r#"{"Version":"2012-10-17","Statement":[]}"#.into()),
+        };
+        let b = Setting::Policy {
+            document: Some("{\n  \"Statement\" : [ ],\n  \"Version\" : \"2012-10-17\"\n}".into()),
+        };
+        assert!(a.same(&b));
+        assert!(!a.same(&Setting::Policy { document: None }));
+    }
+
+    #[test]
+    fn a_stopping_notebook_heads_to_stopped() {
+        let r = notebook_status("Stopping");
+        assert_eq!(r.heading(), &Setting::status("Stopped"));
+        assert_eq!(notebook_status("InService").moving_to, None);
+    }
+
+    #[test]
+    fn an_updating_endpoint_heads_to_its_pending_config() {
+        let r = endpoint_reading(&EndpointInfo {
+            status: "Updating".into(),
+            config: "cfg-b".into(),
+            pending_config: Some("cfg-a".into()),
+            weights: vec![],
+        });
+        assert_eq!(
+            r.heading(),
+            &Setting::EndpointConfig {
+                config: "cfg-a".into()
+            }
+        );
+    }
+}
