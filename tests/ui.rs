@@ -688,6 +688,7 @@ fn a_restore_that_reopens_a_risky_rule_shows_it_and_wants_the_id() {
         }],
         notes: vec![],
         dry_run: None,
+        confirm_by_hand: None,
         subject: None,
         account: None,
     };

@@ -395,6 +395,10 @@ pub struct Plan {
     /// is the credentials' own account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<crate::model::AccountRef>,
+    /// Why a person must read this plan before it runs (`--yes` is refused): secdash proposed
+    /// its target from a guess, as a rollback's config from CloudTrail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirm_by_hand: Option<String>,
 }
 
 impl Plan {

@@ -281,6 +281,7 @@ pub fn restore_chain(
         steps,
         notes,
         dry_run: None,
+        confirm_by_hand: None,
         subject: None,
         account: None,
     }

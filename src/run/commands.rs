@@ -135,6 +135,13 @@ async fn act(
         }
         return Ok(0);
     }
+    if let (true, Some(why)) = (opts.yes, &plan.confirm_by_hand) {
+        eprintln!(
+            "secdash: refused with --yes, nothing was done: {}; run it on a terminal to read and confirm the plan, or name the target",
+            show(why)
+        );
+        return Ok(1);
+    }
     if !opts.yes && !confirm(&plan)? {
         println!("Cancelled: nothing was changed.");
         return Ok(1);

@@ -75,6 +75,153 @@ impl World {
         })
     }
 
+    /// A model group with two approved versions, each an image and an artifact in `bucket`;
+    /// returns their ARNs.
+    fn model_versions(&self, group: &str, bucket: &str) -> (String, String) {
+        use aws_sdk_sagemaker::types::{
+            InferenceSpecification, ModelApprovalStatus, ModelPackageContainerDefinition,
+        };
+        let sm = self.sagemaker();
+        rt().block_on(async {
+            sm.create_model_package_group()
+                .model_package_group_name(group)
+                .send()
+                .await
+                .unwrap();
+            let mut arns = Vec::new();
+            for v in [7, 8] {
+                let spec = InferenceSpecification::builder()
+                    .containers(
+                        ModelPackageContainerDefinition::builder()
+                            .image(format!(
+                                "123456789012.dkr.ecr.{REGION}.amazonaws.com/serve:v{v}"
+                            ))
+                            .model_data_url(format!("s3://{bucket}/{group}/v{v}/model.tar.gz"))
+                            .build(),
+                    )
+                    .supported_content_types("application/json")
+                    .supported_response_mime_types("application/json")
+                    .build();
+                let out = sm
+                    .create_model_package()
+                    .model_package_group_name(group)
+                    .inference_specification(spec)
+                    .model_approval_status(ModelApprovalStatus::Approved)
+                    .send()
+                    .await
+                    .unwrap();
+                arns.push(out.model_package_arn().unwrap().to_string());
+            }
+            (arns[0].clone(), arns[1].clone())
+        })
+    }
+
+    fn approval(&self, arn: &str) -> (String, Option<String>) {
+        let sm = self.sagemaker();
+        rt().block_on(async {
+            let p = sm
+                .describe_model_package()
+                .model_package_name(arn)
+                .send()
+                .await
+                .unwrap();
+            (
+                p.model_approval_status().unwrap().as_str().to_string(),
+                p.approval_description().map(str::to_string),
+            )
+        })
+    }
+
+    /// An endpoint on config `NAME-v8`, with `NAME-v7` there to roll back to; each serves a
+    /// model whose artifact is in `bucket`.
+    fn endpoint_with_history(&self, name: &str, bucket: &str) {
+        use aws_sdk_sagemaker::types::{ContainerDefinition, ProductionVariant};
+        let sm = self.sagemaker();
+        let role = self.role(&format!("{name}-exec"), 3600);
+        rt().block_on(async {
+            for v in [7, 8] {
+                sm.create_model()
+                    .model_name(format!("{name}-model-v{v}"))
+                    .execution_role_arn(&role)
+                    .primary_container(
+                        ContainerDefinition::builder()
+                            .image(format!(
+                                "123456789012.dkr.ecr.{REGION}.amazonaws.com/serve:v{v}"
+                            ))
+                            .model_data_url(format!("s3://{bucket}/{name}/v{v}/model.tar.gz"))
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                sm.create_endpoint_config()
+                    .endpoint_config_name(format!("{name}-v{v}"))
+                    .production_variants(
+                        ProductionVariant::builder()
+                            .variant_name("AllTraffic")
+                            .model_name(format!("{name}-model-v{v}"))
+                            .initial_instance_count(1)
+                            .instance_type(
+                                aws_sdk_sagemaker::types::ProductionVariantInstanceType::MlM5Large,
+                            )
+                            .initial_variant_weight(1.0)
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            sm.create_endpoint()
+                .endpoint_name(name)
+                .endpoint_config_name(format!("{name}-v8"))
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+
+    /// CloudTrail's record of the endpoint created on v7 and updated to v8.
+    fn endpoint_trail(&self, name: &str) {
+        let now = chrono::Utc::now().timestamp();
+        let event = |id: &str, event: &str, config: &str, ago: i64| {
+            serde_json::json!({
+                "EventId": id, "EventName": event, "EventTime": now - ago,
+                "EventSource": "sagemaker.amazonaws.com", "Username": "ml-deployer",
+                "Resources": [],
+                "CloudTrailEvent": serde_json::json!({
+                    "eventName": event,
+                    "requestParameters": {"endpointName": name, "endpointConfigName": config}
+                }).to_string()
+            })
+        };
+        self.moto.seed_trail_events(
+            REGION,
+            &serde_json::json!([
+                event("e-create", "CreateEndpoint", &format!("{name}-v7"), 7200),
+                event("e-update", "UpdateEndpoint", &format!("{name}-v8"), 3600),
+            ]),
+        );
+    }
+
+    /// The endpoint's config once it has settled.
+    fn endpoint_config(&self, name: &str) -> String {
+        let sm = self.sagemaker();
+        rt().block_on(async {
+            for _ in 0..3 {
+                let e = sm
+                    .describe_endpoint()
+                    .endpoint_name(name)
+                    .send()
+                    .await
+                    .unwrap();
+                if e.endpoint_status().map(|s| s.as_str()) == Some("InService") {
+                    return e.endpoint_config_name().unwrap().to_string();
+                }
+            }
+            panic!("endpoint {name} never settled")
+        })
+    }
+
     /// Reads the notebook until it has settled (the harness moves it on each read).
     fn settled_notebook(&self, name: &str) -> String {
         for _ in 0..3 {
@@ -185,4 +332,138 @@ fn an_unknown_notebook_is_named_and_nothing_is_journalled() {
     assert!(err.contains("no-such-nb"), "{err}");
     assert!(!err.contains("Error {"), "plain words: {err}");
     assert!(w.journal().is_empty());
+}
+
+#[test]
+fn reject_a_model_version_naming_the_incident_and_restore_its_approval() {
+    let w = world();
+    let (_, v8) = w.model_versions("fraud", "models");
+    let (code, out, err) = w.secdash(&["reject-model", &v8, "--yes", "--incident", "INC-42"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("group fraud, version 2"), "{out}");
+    assert!(
+        out.contains("s3://models/fraud/v8/model.tar.gz"),
+        "the artifact: {out}"
+    );
+    assert!(out.contains("rollback-endpoint"), "{out}");
+    assert!(out.contains("verified"), "{out}");
+    assert_eq!(
+        w.approval(&v8),
+        (
+            "Rejected".into(),
+            Some("Rejected by secdash for incident INC-42".into())
+        )
+    );
+    let (code, _, err) = w.secdash(&["reject-model", &v8, "--yes"], &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("already rejected"), "{err}");
+
+    let (code, out, err) = w.secdash(&["restore", &format!("model-package/{v8}"), "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("risk: re-approves"), "{out}");
+    assert_eq!(w.approval(&v8).0, "Approved");
+}
+
+#[test]
+fn roll_an_endpoint_back_to_a_named_config_and_restore_it() {
+    let w = world();
+    w.endpoint_with_history("fraud-ep", "models");
+    let (code, out, err) = w.secdash(
+        &[
+            "rollback-endpoint",
+            "fraud-ep",
+            "--to",
+            "fraud-ep-v7",
+            "--yes",
+            "--incident",
+            "INC-43",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("config fraud-ep-v8 (variant AllTraffic: model fraud-ep-model-v8"),
+        "what answers now: {out}"
+    );
+    assert!(
+        out.contains("Answers after it: fraud-ep-v7 (variant AllTraffic: model fraud-ep-model-v7 (image 123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/serve:v7, artifact s3://models/fraud-ep/v7/model.tar.gz))"),
+        "what will answer: {out}"
+    );
+    assert!(err.contains("is Updating: waiting"), "{err}");
+    assert!(out.contains("verified"), "{out}");
+    assert_eq!(w.endpoint_config("fraud-ep"), "fraud-ep-v7");
+
+    // Without --to the journal knows what the rollback replaced.
+    let (code, out, err) = w.secdash(&["rollback-endpoint", "fraud-ep", "--dry-run"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("fraud-ep-v8 is the config journal entry"),
+        "{out}"
+    );
+
+    let (code, out, err) = w.secdash(&["restore", "endpoint/fraud-ep", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("risk: re-deploys endpoint config fraud-ep-v8"),
+        "{out}"
+    );
+    assert_eq!(w.endpoint_config("fraud-ep"), "fraud-ep-v8");
+}
+
+#[test]
+fn without_to_the_rollback_comes_from_cloudtrail_and_a_person_confirms_it() {
+    let w = world();
+    w.endpoint_with_history("fraud-ep", "models");
+    // Nothing known: the operator is asked to name the config.
+    let (code, _, err) = w.secdash(&["rollback-endpoint", "fraud-ep", "--yes"], &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--to CONFIG"), "{err}");
+
+    w.endpoint_trail("fraud-ep");
+    let (code, out, err) = w.secdash(&["rollback-endpoint", "fraud-ep", "--yes"], &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("as CloudTrail's UpdateEndpoint events tell it"),
+        "{out}"
+    );
+    assert!(err.contains("refused with --yes"), "{err}");
+    assert_eq!(
+        w.endpoint_config("fraud-ep"),
+        "fraud-ep-v8",
+        "nothing changed"
+    );
+    assert!(w.journal().is_empty());
+}
+
+#[test]
+#[cfg_attr(
+    not(feature = "failpoints"),
+    ignore = "needs the failpoints feature: scripts/test turns it on"
+)]
+fn a_kill_during_a_rollback_or_a_rejection_leaves_a_journal_restore_undoes() {
+    for failpoint in ["after-plan", "after-step-0"] {
+        let w = world();
+        w.endpoint_with_history("fraud-ep", "models");
+        let (_, v8) = w.model_versions("fraud", "models");
+        for args in [
+            vec![
+                "rollback-endpoint",
+                "fraud-ep",
+                "--to",
+                "fraud-ep-v7",
+                "--yes",
+            ],
+            vec!["reject-model", v8.as_str(), "--yes"],
+        ] {
+            let (code, _, _) = w.secdash(&args, &[("SECDASH_FAILPOINT", failpoint)]);
+            assert_ne!(code, 0, "{failpoint} {args:?}");
+        }
+        w.endpoint_config("fraud-ep");
+        for what in ["fraud-ep", v8.as_str()] {
+            let (code, out, err) = w.secdash(&["restore", what, "--yes"], &[]);
+            assert_eq!(code, 0, "{failpoint} {what}: {out}{err}");
+        }
+        assert_eq!(w.endpoint_config("fraud-ep"), "fraud-ep-v8", "{failpoint}");
+        assert_eq!(w.approval(&v8).0, "Approved", "{failpoint}");
+    }
 }

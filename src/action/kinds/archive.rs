@@ -56,6 +56,7 @@ pub fn plan(
         steps: vec![step],
         notes: vec![],
         dry_run: None,
+        confirm_by_hand: None,
         subject: None,
         account: None,
     }

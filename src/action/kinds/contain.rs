@@ -82,6 +82,7 @@ pub fn plan(target: &str, interfaces: &[InterfaceBefore], incident: &str, region
                 .to_string(),
         ],
         dry_run: None,
+        confirm_by_hand: None,
         subject: None,
         account: None,
     }
@@ -138,6 +139,7 @@ pub fn roll_forward(
             ids.join(", ")
         )],
         dry_run: None,
+        confirm_by_hand: None,
         subject: None,
         account: None,
     }

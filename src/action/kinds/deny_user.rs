@@ -62,6 +62,7 @@ pub fn plan(
         steps,
         notes,
         dry_run: None,
+        confirm_by_hand: None,
         subject: Some(format!("IAM user {} ({})", user, info.arn)),
         account: None,
     }

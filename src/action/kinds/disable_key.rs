@@ -73,6 +73,7 @@ pub fn plan(key: &AccessKeyInfo, user: &PrincipalInfo, region: &str) -> Plan {
         steps,
         notes,
         dry_run: None,
+        confirm_by_hand: None,
         subject: Some(format!(
             "access key {} of user {}, {}, created {}, {used}",
             key.access_key_id,

@@ -41,6 +41,7 @@ pub fn plan(group_id: &str, vpc_id: Option<String>, rules: &[RuleSpec], region: 
                 .to_string(),
         ],
         dry_run: None,
+        confirm_by_hand: None,
         subject: None,
         account: None,
     }

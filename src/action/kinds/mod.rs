@@ -24,9 +24,11 @@ pub mod contain;
 pub mod deny_user;
 pub mod disable_key;
 pub mod isolate;
+pub mod reject_model;
 pub mod restore;
 pub mod revoke;
 pub mod revoke_sessions;
+pub mod rollback_endpoint;
 pub mod settle;
 pub mod stop_notebook;
 pub mod target;
@@ -37,9 +39,11 @@ pub use contain::Contain;
 pub use deny_user::DenyUser;
 pub use disable_key::DisableKey;
 pub use isolate::Isolate;
+pub use reject_model::RejectModel;
 pub use restore::Restore;
 pub use revoke::Revoke;
 pub use revoke_sessions::RevokeSessions;
+pub use rollback_endpoint::RollbackEndpoint;
 pub use stop_notebook::StopNotebook;
 pub use target::{
     AccessKeyId, ContainTarget, FindingId, GroupId, PlatformTarget, RoleName, RuleId, Target,
@@ -65,6 +69,8 @@ pub static REGISTRY: &[&dyn ActionSpec] = &[
     &DenyUser,
     &RevokeSessions,
     &StopNotebook,
+    &RollbackEndpoint,
+    &RejectModel,
     &Restore,
 ];
 

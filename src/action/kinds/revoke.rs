@@ -46,6 +46,7 @@ pub fn plan(
             "Connections already tracked through this rule stay open until they end.".to_string(),
         ],
         dry_run: None,
+        confirm_by_hand: None,
         subject: None,
         account: None,
     })

@@ -59,6 +59,7 @@ pub fn plan(
         }],
         notes,
         dry_run: None,
+        confirm_by_hand: None,
         subject: Some(format!(
             "IAM role {role} ({}), maximum session duration {}",
             info.arn,

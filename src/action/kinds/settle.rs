@@ -155,6 +155,8 @@ pub struct Change {
     pub notes: Vec<String>,
     /// What the change removes that an investigator will want (a lifecycle script).
     pub evidence: Option<String>,
+    /// Why `--yes` is not enough (a target secdash proposed from a guess).
+    pub confirm_by_hand: Option<String>,
 }
 
 impl Change {
@@ -174,6 +176,7 @@ impl Change {
             },
             notes: self.notes,
             dry_run: None,
+            confirm_by_hand: self.confirm_by_hand,
             subject: Some(crate::sanitize::clean(&self.subject)),
             account: None,
         }

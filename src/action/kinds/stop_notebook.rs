@@ -44,6 +44,7 @@ pub fn change(name: &str, n: &NotebookInfo) -> Change {
         ),
         notes,
         evidence: None,
+        confirm_by_hand: None,
     }
 }
 
