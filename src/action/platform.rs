@@ -444,6 +444,58 @@ pub fn describe_write(resource: &Resource, setting: &Setting) -> String {
     }
 }
 
+/// The largest bucket policy S3 takes (20 KB); a fence that would pass it is refused.
+pub const BUCKET_POLICY_LIMIT: usize = 20 * 1024;
+
+/// The `Sid` of a statement secdash adds for an incident: `Secdash`, what it does, and the
+/// incident's letters and digits (a `Sid` takes nothing else).
+pub fn secdash_sid(what: &str, incident: &str) -> String {
+    let id: String = incident
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    format!("{}{what}{id}", super::restore::SECDASH_SID)
+}
+
+/// Whether a policy already carries a statement secdash added.
+pub fn has_secdash_statement(document: &str) -> bool {
+    super::restore::without_secdash_statements(document).is_some()
+}
+
+/// The policy with one more statement; a new policy when there was none. `Err`: the current
+/// policy is not a JSON policy secdash can add to.
+pub fn with_statement(
+    current: Option<&str>,
+    statement: serde_json::Value,
+) -> Result<String, String> {
+    let mut doc = match current {
+        Some(text) => serde_json::from_str::<serde_json::Value>(text)
+            .map_err(|e| format!("its policy is not JSON ({e})"))?,
+        None => serde_json::json!({"Version": "2012-10-17", "Statement": []}),
+    };
+    let Some(obj) = doc.as_object_mut() else {
+        return Err("its policy is not a JSON object".into());
+    };
+    let statements = obj
+        .entry("Statement")
+        .or_insert_with(|| serde_json::json!([]));
+    // A single statement may be written without the list.
+    if statements.is_object() {
+        *statements = serde_json::json!([statements.clone()]);
+    }
+    let Some(list) = statements.as_array_mut() else {
+        return Err("its policy's Statement is neither a list nor a statement".into());
+    };
+    list.push(statement);
+    Ok(doc.to_string())
+}
+
+/// The principals a fence or a quarantine leaves access to, as `aws:PrincipalArn` matches
+/// them.
+pub fn exempt_condition(exempt: &[String]) -> serde_json::Value {
+    serde_json::json!({"StringNotLike": {"aws:PrincipalArn": exempt}})
+}
+
 /// What writing this setting back re-arms, in words (`None`: nothing).
 pub fn rearms(resource: &Resource, setting: &Setting) -> Option<String> {
     match (resource, setting) {
@@ -502,6 +554,20 @@ mod tests {
         };
         assert!(a.same(&b));
         assert!(!a.same(&Setting::Policy { document: None }));
+    }
+
+    #[test]
+    fn a_statement_is_added_to_the_policy_or_to_a_new_one() {
+        let st = serde_json::json!({"Sid": secdash_sid("Fence", "INC-7"), "Effect": "Deny"});
+        let new = with_statement(None, st.clone()).unwrap();
+        assert!(new.contains(r#""Sid":"SecdashFenceINC7""#), "{new}");
+        let one = r#"{"Version":"2012-10-17","Statement":{"Sid":"Old","Effect":"Allow"}}"#;
+        let both = with_statement(Some(one), st).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&both).unwrap();
+        assert_eq!(v["Statement"].as_array().unwrap().len(), 2, "{both}");
+        assert!(has_secdash_statement(&both));
+        assert!(!has_secdash_statement(one));
+        assert!(with_statement(Some("not json"), serde_json::json!({})).is_err());
     }
 
     #[test]

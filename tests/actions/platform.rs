@@ -222,6 +222,79 @@ impl World {
         })
     }
 
+    fn bucket(&self, name: &str, policy: Option<&str>) {
+        let s3 = self.s3();
+        rt().block_on(async {
+            s3.create_bucket()
+                .bucket(name)
+                .create_bucket_configuration(
+                    aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                        .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
+                            REGION,
+                        ))
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            if let Some(p) = policy {
+                s3.put_bucket_policy()
+                    .bucket(name)
+                    .policy(p)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        });
+    }
+
+    fn bucket_policy(&self, name: &str) -> Option<String> {
+        let s3 = self.s3();
+        rt().block_on(async {
+            s3.get_bucket_policy()
+                .bucket(name)
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.policy().map(str::to_string))
+        })
+    }
+
+    fn put_bucket_policy(&self, name: &str, policy: &str) {
+        let s3 = self.s3();
+        rt().block_on(async {
+            s3.put_bucket_policy()
+                .bucket(name)
+                .policy(policy)
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+
+    fn repository(&self, name: &str) {
+        let ecr = self.ecr();
+        rt().block_on(async {
+            ecr.create_repository()
+                .repository_name(name)
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+
+    fn repository_policy(&self, name: &str) -> Option<String> {
+        let ecr = self.ecr();
+        rt().block_on(async {
+            ecr.get_repository_policy()
+                .repository_name(name)
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.policy_text().map(str::to_string))
+        })
+    }
+
     /// Reads the notebook until it has settled (the harness moves it on each read).
     fn settled_notebook(&self, name: &str) -> String {
         for _ in 0..3 {
@@ -440,11 +513,13 @@ fn without_to_the_rollback_comes_from_cloudtrail_and_a_person_confirms_it() {
     not(feature = "failpoints"),
     ignore = "needs the failpoints feature: scripts/test turns it on"
 )]
-fn a_kill_during_a_rollback_or_a_rejection_leaves_a_journal_restore_undoes() {
+fn a_kill_during_any_platform_action_leaves_a_journal_restore_undoes() {
     for failpoint in ["after-plan", "after-step-0"] {
         let w = world();
         w.endpoint_with_history("fraud-ep", "models");
         let (_, v8) = w.model_versions("fraud", "models");
+        w.bucket("models", Some(ODD_BUCKET_POLICY));
+        w.repository("serve");
         for args in [
             vec![
                 "rollback-endpoint",
@@ -454,16 +529,182 @@ fn a_kill_during_a_rollback_or_a_rejection_leaves_a_journal_restore_undoes() {
                 "--yes",
             ],
             vec!["reject-model", v8.as_str(), "--yes"],
+            vec!["fence-bucket", "models", "--yes"],
+            vec!["quarantine-image", "serve", "--yes"],
         ] {
             let (code, _, _) = w.secdash(&args, &[("SECDASH_FAILPOINT", failpoint)]);
             assert_ne!(code, 0, "{failpoint} {args:?}");
         }
+        assert!(
+            w.journal().iter().all(|e| e["status"] == "incomplete"),
+            "{failpoint}: {:?}",
+            w.journal()
+        );
         w.endpoint_config("fraud-ep");
-        for what in ["fraud-ep", v8.as_str()] {
+        for what in ["fraud-ep", v8.as_str(), "models", "serve"] {
             let (code, out, err) = w.secdash(&["restore", what, "--yes"], &[]);
             assert_eq!(code, 0, "{failpoint} {what}: {out}{err}");
+            // Idempotent: a second restore finds nothing to change.
+            let (code, out, err) = w.secdash(&["restore", what, "--yes"], &[]);
+            assert_eq!(code, 0, "{failpoint} {what} again: {out}{err}");
+            assert!(out.contains("Nothing to"), "{failpoint} {what}: {out}");
         }
         assert_eq!(w.endpoint_config("fraud-ep"), "fraud-ep-v8", "{failpoint}");
         assert_eq!(w.approval(&v8).0, "Approved", "{failpoint}");
+        assert_eq!(
+            w.bucket_policy("models").as_deref(),
+            Some(ODD_BUCKET_POLICY),
+            "{failpoint}"
+        );
+        assert_eq!(w.repository_policy("serve"), None, "{failpoint}");
     }
+}
+
+const ODD_BUCKET_POLICY: &str = "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ { \"Sid\" : \"TlsOnly\", \"Effect\" : \"Deny\", \"Principal\" : \"*\", \"Action\" : \"s3:*\", \"Resource\" : \"arn:aws:s3:::models/*\", \"Condition\" : { \"Bool\" : { \"aws:SecureTransport\" : \"false\" } } } ]\n}";
+
+fn statements(policy: &str) -> Vec<Value> {
+    serde_json::from_str::<Value>(policy).unwrap()["Statement"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn fence_a_bucket_and_restore_its_policy_byte_for_byte() {
+    let w = world();
+    w.bucket("models", Some(ODD_BUCKET_POLICY));
+    w.endpoint_with_history("fraud-ep", "models");
+    let allowed = "arn:aws:iam::123456789012:role/forensics";
+    let (code, out, err) = w.secdash(
+        &[
+            "fence-bucket",
+            "models",
+            "--allow",
+            allowed,
+            "--yes",
+            "--incident",
+            "INC-44",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Every principal but arn:aws:sts::123456789012:user/moto, arn:aws:iam::123456789012:role/forensics loses"),
+        "who keeps access: {out}"
+    );
+    assert!(
+        out.contains("arn:aws:iam::123456789012:role/fraud-ep-exec"),
+        "the execution role that loads the model: {out}"
+    );
+    assert!(out.contains("verified"), "{out}");
+    let fenced = statements(&w.bucket_policy("models").unwrap());
+    assert_eq!(fenced.len(), 2, "{fenced:?}");
+    assert_eq!(fenced[0]["Sid"], "TlsOnly", "the policy it had is kept");
+    let fence = &fenced[1];
+    assert_eq!(fence["Sid"], "SecdashFenceINC44");
+    assert_eq!(fence["Principal"], "*");
+    assert_eq!(
+        fence["Condition"]["StringNotLike"]["aws:PrincipalArn"],
+        serde_json::json!(["arn:aws:sts::123456789012:user/moto", allowed])
+    );
+    let (code, _, err) = w.secdash(&["fence-bucket", "models", "--yes"], &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("already has a secdash statement"), "{err}");
+
+    let (code, out, err) = w.secdash(&["restore", "bucket/models", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        w.bucket_policy("models").as_deref(),
+        Some(ODD_BUCKET_POLICY),
+        "byte for byte"
+    );
+}
+
+#[test]
+fn a_fence_on_a_bucket_without_policy_is_undone_by_deleting_it_and_edits_since_are_kept() {
+    let w = world();
+    w.bucket("bare", None);
+    let (code, out, err) = w.secdash(&["fence-bucket", "bare", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = w.secdash(&["restore", "bare", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(w.bucket_policy("bare"), None, "deleted, as there was none");
+
+    // Fenced again, then someone adds a statement: the restore takes out only secdash's.
+    let (code, _, err) = w.secdash(
+        &["fence-bucket", "bare", "--yes", "--incident", "INC-45"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut policy: Value = serde_json::from_str(&w.bucket_policy("bare").unwrap()).unwrap();
+    policy["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"Sid": "Legal", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::bare/*"}));
+    w.put_bucket_policy("bare", &policy.to_string());
+    let (code, out, err) = w.secdash(&["restore", "bare", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("only secdash's statement is removed"), "{out}");
+    let left = statements(&w.bucket_policy("bare").unwrap());
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0]["Sid"], "Legal");
+}
+
+#[test]
+fn quarantine_an_image_repository_and_restore_it() {
+    let w = world();
+    w.repository("serve");
+    let (code, out, err) = w.secdash(
+        &["quarantine-image", "serve", "--yes", "--incident", "INC-46"],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("cannot name a tag"), "{out}");
+    assert!(out.contains("verified"), "{out}");
+    let q = statements(&w.repository_policy("serve").unwrap());
+    assert_eq!(q[0]["Sid"], "SecdashQuarantineINC46");
+    assert_eq!(
+        q[0]["Action"],
+        serde_json::json!(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"])
+    );
+    let (code, out, err) = w.secdash(&["restore", "repository/serve", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(w.repository_policy("serve"), None);
+
+    // Another account's repository (AWS's Deep Learning Containers) is not ours to quarantine.
+    let (code, _, err) = w.secdash(
+        &[
+            "quarantine-image",
+            "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-gpu",
+            "--yes",
+        ],
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("is in account 763104351884"), "{err}");
+    assert_eq!(w.journal().len(), 2, "nothing journalled for it");
+}
+
+#[test]
+fn a_name_two_resources_share_is_refused_by_restore_until_qualified() {
+    let w = world();
+    w.bucket("shared-name", None);
+    w.repository("shared-name");
+    for verb in ["fence-bucket", "quarantine-image"] {
+        let (code, out, err) = w.secdash(&[verb, "shared-name", "--yes"], &[]);
+        assert_eq!(code, 0, "{verb}: {out}{err}");
+    }
+    let (code, _, err) = w.secdash(&["restore", "shared-name", "--yes"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("bucket/shared-name, repository/shared-name"),
+        "{err}"
+    );
+    let (code, out, err) = w.secdash(&["restore", "repository/shared-name", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(w.repository_policy("shared-name"), None);
+    assert!(
+        w.bucket_policy("shared-name").is_some(),
+        "the bucket stays fenced"
+    );
 }

@@ -23,7 +23,9 @@ pub mod archive;
 pub mod contain;
 pub mod deny_user;
 pub mod disable_key;
+pub mod fence_bucket;
 pub mod isolate;
+pub mod quarantine_image;
 pub mod reject_model;
 pub mod restore;
 pub mod revoke;
@@ -38,7 +40,9 @@ pub use archive::Archive;
 pub use contain::Contain;
 pub use deny_user::DenyUser;
 pub use disable_key::DisableKey;
+pub use fence_bucket::FenceBucket;
 pub use isolate::Isolate;
+pub use quarantine_image::QuarantineImage;
 pub use reject_model::RejectModel;
 pub use restore::Restore;
 pub use revoke::Revoke;
@@ -71,6 +75,8 @@ pub static REGISTRY: &[&dyn ActionSpec] = &[
     &StopNotebook,
     &RollbackEndpoint,
     &RejectModel,
+    &FenceBucket,
+    &QuarantineImage,
     &Restore,
 ];
 
