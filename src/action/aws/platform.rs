@@ -391,7 +391,7 @@ impl AwsActions {
             Resource::Bucket { name } => absent(
                 call(
                     &self.calls,
-                    "s3:HeadBucket",
+                    "s3:ListBucket",
                     &self.region,
                     self.p(),
                     self.s3.head_bucket().bucket(name).send(),

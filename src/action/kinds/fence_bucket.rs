@@ -225,7 +225,7 @@ mod tests {
     fn a_fence_over_s3s_limit_or_on_a_fenced_bucket_is_refused() {
         let big = serde_json::json!({
             "Version": "2012-10-17",
-            "Statement": [{"Sid": "Big", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "x".repeat(BUCKET_POLICY_LIMIT)}]
+            "Statement": [{"Sid": "Big", "Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "x".repeat(BUCKET_POLICY_LIMIT)}]
         })
         .to_string();
         let e = change("b", Some(&big), &["arn:r".into()], &[], "I")
