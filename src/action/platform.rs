@@ -250,6 +250,8 @@ pub struct EndpointInfo {
     /// The config an update is deploying (`PendingDeploymentSummary`).
     pub pending_config: Option<String>,
     pub weights: Vec<VariantWeight>,
+    /// The weights an update is moving to (`DesiredWeight`); empty when none is under way.
+    pub desired_weights: Vec<VariantWeight>,
 }
 
 /// A model package version as its actions read it.
@@ -584,6 +586,7 @@ mod tests {
             config: "cfg-b".into(),
             pending_config: Some("cfg-a".into()),
             weights: vec![],
+            desired_weights: vec![],
         });
         assert_eq!(
             r.heading(),

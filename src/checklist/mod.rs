@@ -17,7 +17,7 @@ pub mod policy;
 pub mod policy_doc;
 pub mod posture;
 mod preventive;
-mod secrets;
+pub mod secrets;
 pub mod store;
 #[cfg(test)]
 mod testkit;

@@ -295,6 +295,163 @@ impl World {
         })
     }
 
+    /// An endpoint whose two variants (blue, green) share its traffic.
+    fn blue_green(&self, name: &str) {
+        use aws_sdk_sagemaker::types::{ContainerDefinition, ProductionVariant};
+        let sm = self.sagemaker();
+        let role = self.role(&format!("{name}-exec"), 3600);
+        rt().block_on(async {
+            let mut config = sm
+                .create_endpoint_config()
+                .endpoint_config_name(format!("{name}-cfg"));
+            for colour in ["blue", "green"] {
+                sm.create_model()
+                    .model_name(format!("{name}-{colour}"))
+                    .execution_role_arn(&role)
+                    .primary_container(ContainerDefinition::builder().image("serve:1").build())
+                    .send()
+                    .await
+                    .unwrap();
+                config = config.production_variants(
+                    ProductionVariant::builder()
+                        .variant_name(colour)
+                        .model_name(format!("{name}-{colour}"))
+                        .initial_instance_count(1)
+                        .instance_type(
+                            aws_sdk_sagemaker::types::ProductionVariantInstanceType::MlM5Large,
+                        )
+                        .initial_variant_weight(1.0)
+                        .build(),
+                );
+            }
+            config.send().await.unwrap();
+            sm.create_endpoint()
+                .endpoint_name(name)
+                .endpoint_config_name(format!("{name}-cfg"))
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+
+    fn weights(&self, name: &str) -> Vec<(String, f32)> {
+        let sm = self.sagemaker();
+        rt().block_on(async {
+            sm.describe_endpoint()
+                .endpoint_name(name)
+                .send()
+                .await
+                .unwrap()
+                .production_variants()
+                .iter()
+                .map(|v| {
+                    (
+                        v.variant_name().unwrap().to_string(),
+                        v.current_weight().unwrap_or(-1.0),
+                    )
+                })
+                .collect()
+        })
+    }
+
+    fn group_policy(&self, group: &str) -> Option<String> {
+        let sm = self.sagemaker();
+        rt().block_on(async {
+            sm.get_model_package_group_policy()
+                .model_package_group_name(group)
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.resource_policy().map(str::to_string))
+        })
+    }
+
+    fn share_group(&self, group: &str, policy: &str) {
+        let sm = self.sagemaker();
+        rt().block_on(async {
+            sm.put_model_package_group_policy()
+                .model_package_group_name(group)
+                .resource_policy(policy)
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+
+    /// A training job and a processing job, both named `name`, both in progress.
+    fn jobs_named(&self, name: &str) {
+        use aws_sdk_sagemaker::types::*;
+        let sm = self.sagemaker();
+        let role = self.role(&format!("{name}-exec"), 3600);
+        rt().block_on(async {
+            sm.create_training_job()
+                .training_job_name(name)
+                .role_arn(&role)
+                .algorithm_specification(
+                    AlgorithmSpecification::builder()
+                        .training_image("train:1")
+                        .training_input_mode(TrainingInputMode::File)
+                        .build(),
+                )
+                .output_data_config(
+                    OutputDataConfig::builder()
+                        .s3_output_path("s3://out/")
+                        .build(),
+                )
+                .resource_config(
+                    ResourceConfig::builder()
+                        .instance_type(TrainingInstanceType::MlM5Large)
+                        .instance_count(1)
+                        .volume_size_in_gb(10)
+                        .build(),
+                )
+                .stopping_condition(
+                    StoppingCondition::builder()
+                        .max_runtime_in_seconds(3600)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            sm.create_processing_job()
+                .processing_job_name(name)
+                .role_arn(&role)
+                .app_specification(AppSpecification::builder().image_uri("proc:1").build())
+                .processing_resources(
+                    ProcessingResources::builder()
+                        .cluster_config(
+                            ProcessingClusterConfig::builder()
+                                .instance_count(1)
+                                .instance_type(ProcessingInstanceType::MlM5Large)
+                                .volume_size_in_gb(10)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        });
+        for kind in ["training", "processing"] {
+            self.moto.set_job_status(REGION, kind, name, "InProgress");
+        }
+    }
+
+    fn training_status(&self, name: &str) -> String {
+        let sm = self.sagemaker();
+        rt().block_on(async {
+            sm.describe_training_job()
+                .training_job_name(name)
+                .send()
+                .await
+                .unwrap()
+                .training_job_status()
+                .unwrap()
+                .as_str()
+                .to_string()
+        })
+    }
+
     /// Reads the notebook until it has settled (the harness moves it on each read).
     fn settled_notebook(&self, name: &str) -> String {
         for _ in 0..3 {
@@ -707,4 +864,164 @@ fn a_name_two_resources_share_is_refused_by_restore_until_qualified() {
         w.bucket_policy("shared-name").is_some(),
         "the bucket stays fenced"
     );
+}
+
+#[test]
+fn drain_a_variant_and_restore_the_weights_but_never_the_last_one() {
+    let w = world();
+    w.blue_green("ab");
+    let (code, out, err) = w.secdash(&["drain-variant", "ab", "green", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Traffic goes to the other variants by their weights: blue 1, green 0"),
+        "{out}"
+    );
+    assert_eq!(
+        w.weights("ab"),
+        [("blue".to_string(), 1.0), ("green".to_string(), 0.0)]
+    );
+    let (code, _, err) = w.secdash(&["drain-variant", "ab", "blue", "--yes"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("only variant of endpoint ab with weight"),
+        "{err}"
+    );
+    let (code, out, err) = w.secdash(&["restore", "ab", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        w.weights("ab"),
+        [("blue".to_string(), 1.0), ("green".to_string(), 1.0)]
+    );
+}
+
+#[test]
+fn unshare_a_model_group_and_share_it_again_byte_for_byte() {
+    let w = world();
+    w.model_versions("fraud", "models");
+    let policy = "{ \"Version\": \"2012-10-17\", \"Statement\": [ { \"Sid\": \"Prod\", \"Effect\": \"Allow\", \"Principal\": { \"AWS\": \"arn:aws:iam::444455556666:root\" }, \"Action\": \"sagemaker:DescribeModelPackage\", \"Resource\": \"*\" } ] }";
+    w.share_group("fraud", policy);
+    let (code, out, err) = w.secdash(&["unshare-model-group", "fraud", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("shared with arn:aws:iam::444455556666:root"),
+        "{out}"
+    );
+    assert_eq!(w.group_policy("fraud"), None);
+    let (code, _, err) = w.secdash(&["unshare-model-group", "fraud", "--yes"], &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("shared with no one"), "{err}");
+    let (code, out, err) = w.secdash(&["restore", "fraud", "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(w.group_policy("fraud").as_deref(), Some(policy));
+}
+
+#[test]
+fn harden_a_stopped_notebook_keeping_its_script_and_restore_reattaches_it() {
+    let w = world();
+    w.notebook("research", Some("research-onstart"));
+    let (code, _, err) = w.secdash(&["harden-notebook", "research", "--yes"], &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("stop-notebook research first"), "{err}");
+
+    let (code, _, err) = w.secdash(
+        &["stop-notebook", "research", "--yes", "--incident", "INC-47"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = w.secdash(
+        &[
+            "harden-notebook",
+            "research",
+            "--yes",
+            "--incident",
+            "INC-47",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Lifecycle config research-onstart is detached"),
+        "{out}"
+    );
+    assert!(out.contains("sha256 "), "the script as its hash: {out}");
+    assert!(
+        !out.contains("echo start"),
+        "never the script's text: {out}"
+    );
+    let j = w.journal();
+    let harden = j.iter().find(|e| e["action"] == "harden-notebook").unwrap();
+    let records = std::fs::read_to_string(w.state.path().join("journal.jsonl")).unwrap();
+    let planned: Value = records
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["entry"] == harden["entry"] && r["plan"].is_object())
+        .unwrap();
+    assert_eq!(
+        planned["plan"]["before"]["evidence"], "# OnCreate\n\n# OnStart\n#!/bin/bash\necho start\n",
+        "the script is kept in the journal: {planned}"
+    );
+    w.settled_notebook("research");
+    assert_eq!(
+        w.notebook_state("research"),
+        ("Stopped".into(), "Disabled".into(), "2".into(), None)
+    );
+
+    // Restore the harden first (the notebook must be stopped), then the stop.
+    let (code, out, err) = w.secdash(
+        &["restore", harden["entry"].as_str().unwrap(), "--yes"],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("risk: re-attaches lifecycle config research-onstart"),
+        "{out}"
+    );
+    w.settled_notebook("research");
+    assert_eq!(
+        w.notebook_state("research"),
+        (
+            "Stopped".into(),
+            "Enabled".into(),
+            "1".into(),
+            Some("research-onstart".into())
+        )
+    );
+}
+
+#[test]
+fn stop_a_job_one_way_naming_its_kind_when_a_name_is_shared() {
+    let w = world();
+    w.jobs_named("fit-7");
+    let (code, _, err) = w.secdash(&["stop-job", "fit-7", "--yes"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("names several jobs (a training job, a processing job)"),
+        "{err}"
+    );
+    let (code, out, err) = w.secdash(
+        &[
+            "stop-job",
+            "fit-7",
+            "--kind",
+            "training",
+            "--yes",
+            "--incident",
+            "INC-48",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("One-way"), "{out}");
+    assert!(out.contains("verified"), "{out}");
+    assert_eq!(w.training_status("fit-7"), "Stopped");
+    let entry = w.journal()[0]["entry"].as_str().unwrap().to_string();
+    let (code, _, err) = w.secdash(&["restore", &entry, "--yes"], &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("one-way"), "{err}");
+
+    // By ARN: the kind is in it.
+    let arn = format!("arn:aws:sagemaker:{REGION}:123456789012:processing-job/fit-7");
+    let (code, out, err) = w.secdash(&["stop-job", &arn, "--yes"], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("processing job fit-7: InProgress"), "{out}");
 }

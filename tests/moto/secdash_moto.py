@@ -154,7 +154,7 @@ def _store(account, region, detector_id):
 
 
 def _bad_request(message):
-    return 400, {}, json.dumps({"__type": "BadRequestException", "message": message, "Message": message})
+    return 400, {"status": 400}, json.dumps({"__type": "BadRequestException", "message": message, "Message": message})
 
 
 def _field(finding, path):
@@ -375,7 +375,7 @@ def create_monitoring_schedule(self):
     with _LOCK:
         store = _SCHEDULES.setdefault((self.current_account, self.region), {})
         if name in store:
-            return 400, {}, json.dumps({"__type": "ResourceInUse",
+            return 400, {"status": 400}, json.dumps({"__type": "ResourceInUse",
                                         "message": f"Monitoring schedule {name} already exists"})
         store[name] = {
             "MonitoringScheduleArn": arn, "MonitoringScheduleName": name,
@@ -413,7 +413,7 @@ def describe_monitoring_schedule(self):
     with _LOCK:
         found = _SCHEDULES.get((self.current_account, self.region), {}).get(name)
     if found is None:
-        return 400, {}, json.dumps({"__type": "ResourceNotFound",
+        return 400, {"status": 400}, json.dumps({"__type": "ResourceNotFound",
                                     "message": f"Monitoring schedule {name} does not exist"})
     return json.dumps(found)
 
@@ -425,7 +425,7 @@ def stop_monitoring_schedule(self):
         if found is not None:
             found["MonitoringScheduleStatus"] = "Stopped"
     if found is None:
-        return 400, {}, json.dumps({"__type": "ResourceNotFound",
+        return 400, {"status": 400}, json.dumps({"__type": "ResourceNotFound",
                                     "message": f"Monitoring schedule {name} does not exist"})
     return json.dumps({})
 
@@ -442,7 +442,7 @@ import moto.sagemaker.models as sagemaker_models
 
 
 def _sm_error(code, message):
-    return 400, {}, json.dumps({"__type": code, "message": message})
+    return 400, {"status": 400}, json.dumps({"__type": code, "message": message})
 
 
 def _notebook_start(self):

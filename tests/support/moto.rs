@@ -119,6 +119,19 @@ impl Moto {
         assert!(reply.contains("stored"), "{reply}");
     }
 
+    /// Sets a SageMaker job's status (moto creates jobs Completed; a test stops one in
+    /// progress).
+    pub fn set_job_status(&self, region: &str, kind: &str, name: &str, status: &str) {
+        let reply = self.harness(
+            "POST",
+            &format!(
+                "/_secdash/sagemaker/job-status?account={ACCOUNT}&region={region}&kind={kind}&name={name}&status={status}"
+            ),
+            "",
+        );
+        assert!(reply.contains(status), "{reply}");
+    }
+
     /// LookupEvents requests the harness answered and throttled so far.
     pub fn trail_stats(&self) -> serde_json::Value {
         let reply = self.harness("GET", "/_secdash/cloudtrail/stats", "");

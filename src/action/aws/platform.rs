@@ -154,6 +154,16 @@ impl AwsActions {
                     weight: v.current_weight().unwrap_or(1.0),
                 })
                 .collect(),
+            desired_weights: e
+                .production_variants()
+                .iter()
+                .filter_map(|v| {
+                    Some(VariantWeight {
+                        variant: v.variant_name()?.to_string(),
+                        weight: v.desired_weight()?,
+                    })
+                })
+                .collect(),
         }))
     }
 

@@ -23,7 +23,9 @@ pub mod archive;
 pub mod contain;
 pub mod deny_user;
 pub mod disable_key;
+pub mod drain_variant;
 pub mod fence_bucket;
+pub mod harden_notebook;
 pub mod isolate;
 pub mod quarantine_image;
 pub mod reject_model;
@@ -32,15 +34,19 @@ pub mod revoke;
 pub mod revoke_sessions;
 pub mod rollback_endpoint;
 pub mod settle;
+pub mod stop_job;
 pub mod stop_notebook;
 pub mod target;
 pub mod unarchive;
+pub mod unshare_model_group;
 
 pub use archive::Archive;
 pub use contain::Contain;
 pub use deny_user::DenyUser;
 pub use disable_key::DisableKey;
+pub use drain_variant::DrainVariant;
 pub use fence_bucket::FenceBucket;
+pub use harden_notebook::HardenNotebook;
 pub use isolate::Isolate;
 pub use quarantine_image::QuarantineImage;
 pub use reject_model::RejectModel;
@@ -48,12 +54,14 @@ pub use restore::Restore;
 pub use revoke::Revoke;
 pub use revoke_sessions::RevokeSessions;
 pub use rollback_endpoint::RollbackEndpoint;
+pub use stop_job::StopJob;
 pub use stop_notebook::StopNotebook;
 pub use target::{
     AccessKeyId, ContainTarget, FindingId, GroupId, PlatformTarget, RoleName, RuleId, Target,
     Undoable, UserName,
 };
 pub use unarchive::Unarchive;
+pub use unshare_model_group::UnshareModelGroup;
 
 use super::executor::{ActionError, Executor};
 use super::journal::JournalRead;
@@ -73,10 +81,14 @@ pub static REGISTRY: &[&dyn ActionSpec] = &[
     &DenyUser,
     &RevokeSessions,
     &StopNotebook,
+    &HardenNotebook,
     &RollbackEndpoint,
+    &DrainVariant,
     &RejectModel,
+    &UnshareModelGroup,
     &FenceBucket,
     &QuarantineImage,
+    &StopJob,
     &Restore,
 ];
 

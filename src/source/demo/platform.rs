@@ -142,6 +142,7 @@ impl Default for DemoPlatform {
                             variant: "AllTraffic".into(),
                             weight: 1.0,
                         }],
+                        desired_weights: vec![],
                     },
                     history: vec![config(7), config(8)],
                 },
