@@ -2,7 +2,7 @@
 //! `:region us-west-2`, `:incident INC-2041`, `:theme light`, `:sort latency`), parsed and
 //! completed here without I/O.
 
-use super::text_field::{FILTER_MAX, TextField};
+use super::text_field::{PROMPT_MAX, TextField};
 use crate::model::PaneId;
 
 /// The line being typed after `:` (its error line: what went wrong with the last one
@@ -17,7 +17,7 @@ pub struct CommandLine {
 impl Default for CommandLine {
     fn default() -> CommandLine {
         CommandLine {
-            line: TextField::new(FILTER_MAX),
+            line: TextField::new(PROMPT_MAX),
             choices: Vec::new(),
         }
     }
@@ -38,6 +38,9 @@ pub enum Command {
     },
     Help,
     Quit,
+    /// An action of the registry, as its command-line verb and arguments say it
+    /// (`:rollback-endpoint fraud-ep --to fraud-ep-v7`): planned and confirmed as a key's.
+    Act(crate::action::Request),
 }
 
 /// The verbs, with the words that name them.
@@ -79,6 +82,9 @@ pub fn parse(text: &str, known: &Known) -> Result<Command, String> {
     let Some(first) = words.next() else {
         return Err("type a command: :sg, :window 6h, :region us-west-2 … (Tab completes)".into());
     };
+    if let Some(spec) = crate::action::kinds::by_verb(&first.to_lowercase()) {
+        return action(spec, words.collect());
+    }
     let verb = verb_of(&first.to_lowercase())
         .ok_or_else(|| format!("no command `{first}`: Tab lists them"))?;
     let arg = words.next();
@@ -153,6 +159,43 @@ pub fn parse(text: &str, known: &Known) -> Result<Command, String> {
     })
 }
 
+/// An action verb's words parsed as `secdash VERB …` parses them (one grammar for both).
+fn action(spec: &dyn crate::action::kinds::ActionSpec, words: Vec<&str>) -> Result<Command, String> {
+    let cmd = spec.args(
+        clap::Command::new(spec.verb())
+            .no_binary_name(true)
+            .disable_help_flag(true),
+    );
+    let matches = cmd.try_get_matches_from(&words).map_err(|e| {
+        // clap's first line, in plain words: "the following required arguments were not
+        // provided: <NAME>".
+        let text = e.render().to_string();
+        let said: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .take_while(|l| !l.starts_with("Usage"))
+            .filter(|l| !l.is_empty())
+            .collect();
+        format!(
+            "`:{}`: {}",
+            spec.verb(),
+            said.join(" ").trim_start_matches("error: ")
+        )
+    })?;
+    Ok(Command::Act(crate::action::Request::new(
+        spec.kind(),
+        spec.target_from_args(&matches),
+    )))
+}
+
+/// Every verb the line takes: its own, then the actions'.
+fn all_verbs() -> impl Iterator<Item = &'static str> {
+    VERBS
+        .iter()
+        .map(|(v, _)| *v)
+        .chain(crate::action::kinds::REGISTRY.iter().map(|s| s.verb()))
+}
+
 /// Tab: the line completed as far as it is unambiguous, and the choices left.
 pub fn complete(text: &str, known: &Known) -> (String, Vec<String>) {
     let (verb_part, arg_part) = match text.split_once(' ') {
@@ -160,11 +203,21 @@ pub fn complete(text: &str, known: &Known) -> (String, Vec<String>) {
         Some((v, a)) => (v, Some(a.trim_start())),
     };
     let Some(arg) = arg_part else {
-        let choices: Vec<String> = VERBS
+        let typed = verb_part.to_lowercase();
+        let own: Vec<String> = VERBS
             .iter()
             .map(|(v, _)| v.to_string())
-            .filter(|v| v.starts_with(&verb_part.to_lowercase()))
+            .filter(|v| v.starts_with(&typed))
             .collect();
+        // The line's own verbs first (`f` is still `findings`); the actions' when none fits.
+        let choices: Vec<String> = if own.is_empty() {
+            all_verbs()
+                .map(str::to_string)
+                .filter(|v| v.starts_with(&typed))
+                .collect()
+        } else {
+            own
+        };
         return finish("", verb_part, choices, true);
     };
     let Some(verb) = verb_of(&verb_part.to_lowercase()) else {
@@ -211,6 +264,7 @@ fn finish(prefix: &str, typed: &str, choices: Vec<String>, verb: bool) -> (Strin
 
 fn takes_argument(verb: &str) -> bool {
     matches!(verb, "region" | "window" | "incident" | "theme" | "sort")
+        || crate::action::kinds::by_verb(verb).is_some()
 }
 
 /// The next window of the `w` key's cycle after `now`.
@@ -328,6 +382,30 @@ mod tests {
         let (line, choices) = complete("", &k);
         assert_eq!(line, "");
         assert!(choices.contains(&"incident".to_string()));
+    }
+
+    #[test]
+    fn an_action_verb_takes_its_command_line_words() {
+        let Ok(Command::Act(r)) = parse("rollback-endpoint fraud-ep --to fraud-ep-v7", &known())
+        else {
+            panic!()
+        };
+        assert_eq!(r.kind.verb(), "rollback-endpoint");
+        assert_eq!(
+            r.target,
+            crate::action::kinds::Target::Platform(crate::action::kinds::PlatformTarget {
+                name: "fraud-ep".into(),
+                detail: Some("fraud-ep-v7".into()),
+                allow: vec![],
+            })
+        );
+        let e = parse("fence-bucket", &known()).unwrap_err();
+        assert!(e.contains("`:fence-bucket`") && e.contains("<BUCKET>"), "{e}");
+        assert_eq!(
+            complete("stop-n", &known()).0,
+            "stop-notebook ",
+            "Tab completes action verbs"
+        );
     }
 
     #[test]

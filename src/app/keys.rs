@@ -439,6 +439,17 @@ fn run_command(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Window(w) => return set_window(state, w),
         Command::Incident(id) => return incident::switch_to(state, id),
         Command::Theme(name) => return vec![Effect::SetTheme(name)],
+        Command::Act(request) => {
+            // The first region watched: the line names no row.
+            let region = state
+                .context
+                .regions
+                .first()
+                .cloned()
+                .unwrap_or_default();
+            let account = super::actions::selected_account(state);
+            return super::actions::request_action(state, request, region, account.as_deref());
+        }
         Command::Sort { field, reversed } => {
             let fields = crate::panes::pane(state.focus).sort_fields();
             let field = fields.iter().position(|f| *f == field).unwrap_or(0);
