@@ -756,3 +756,103 @@ mod responders;
 
 #[path = "tmux/regions.rs"]
 mod regions;
+
+/// The demo's poisoned-model incident, as the README walks through it: the model version
+/// rejected, the endpoint rolled back, the artifact bucket fenced, the image quarantined, the
+/// notebook that did it stopped — each planned and confirmed — then all restored from the
+/// incident view, newest first.
+#[test]
+fn the_demo_rehearses_a_poisoned_model_incident_end_to_end() {
+    let state = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_secdash");
+    let cmd = format!(
+        "env -u NO_COLOR SECDASH_STATE_DIR={dir} XDG_CONFIG_HOME={dir} {bin} --demo; echo \"exited with $?\"; sleep 60",
+        dir = state.path().display(),
+    );
+    let t = Tmux::start("poisoned", &cmd, 120, 40);
+    t.wait_for("studyai-dev-llama3-8b");
+    let steps: [(&str, &str); 5] = [
+        (
+            "reject-model arn:aws:sagemaker:ap-southeast-1:123456789012:model-package/studyai-llama3-8b/8",
+            "Rejected by secdash",
+        ),
+        (
+            "rollback-endpoint studyai-dev-llama3-8b",
+            "Answers after it: studyai-dev-llama3-8b-config-v7",
+        ),
+        (
+            "fence-bucket studyai-dev-sagemaker-models",
+            "SageMaker execution roles that read it",
+        ),
+        (
+            "quarantine-image studyai/llama3-serving",
+            "cannot name a tag",
+        ),
+        (
+            "stop-notebook studyai-dev-research",
+            "destroys what is only in the notebook's memory",
+        ),
+    ];
+    for (line, plan_says) in steps {
+        t.send(&[":"]);
+        t.type_text(line);
+        t.send(&["Enter"]);
+        let s = t.wait_for("Confirm action");
+        let verb = line.split(' ').next().unwrap();
+        assert!(
+            s.contains(&verb.to_uppercase()) && s.contains(plan_says.split(' ').next().unwrap()),
+            "the plan of {verb}:\n{s}"
+        );
+        if s.contains("Type ") {
+            t.send(&["Tab", "Enter"]);
+        } else {
+            t.send(&["y"]);
+        }
+        t.wait_for(&format!("✓ {verb}"));
+    }
+    t.send(&["I"]);
+    let s = t.wait_for("Actions (5)");
+    for verb in [
+        "reject-model",
+        "rollback-endpoint",
+        "fence-bucket",
+        "quarantine-image",
+        "stop-notebook",
+    ] {
+        assert!(s.contains(verb), "the incident view lists {verb}:\n{s}");
+    }
+    // Restored newest first: the notebook, the image, the bucket, the endpoint, the version.
+    let targets = [
+        "studyai-dev-research",
+        "studyai/llama3-serving",
+        "studyai-dev-sagemaker-models",
+        "studyai-dev-llama3-8b",
+        "arn:aws:sagemaker:ap-southeast-1",
+    ];
+    for (up, target) in targets.iter().enumerate() {
+        // Each restore adds its own row at the bottom: past them, and past the actions
+        // already restored.
+        t.send(&["G"]);
+        for _ in 0..2 * up {
+            t.send(&["k"]);
+        }
+        t.send(&["u"]);
+        let s = t.wait_for("Confirm action");
+        assert!(s.contains("RESTORE"), "{s}");
+        if s.contains("Type ") {
+            t.send(&["Tab", "Enter"]);
+        } else {
+            t.send(&["y"]);
+        }
+        // The incident view stays open, the outcome in the status bar below it.
+        t.wait_for(&format!("✓ restore {target}"));
+    }
+    let s = t.screen();
+    assert_eq!(
+        s.matches("restored  ").count(),
+        5,
+        "every action restored:\n{s}"
+    );
+    t.send(&["Escape", "q"]);
+    t.wait_for("exited with 0");
+}

@@ -160,7 +160,10 @@ pub fn parse(text: &str, known: &Known) -> Result<Command, String> {
 }
 
 /// An action verb's words parsed as `secdash VERB …` parses them (one grammar for both).
-fn action(spec: &dyn crate::action::kinds::ActionSpec, words: Vec<&str>) -> Result<Command, String> {
+fn action(
+    spec: &dyn crate::action::kinds::ActionSpec,
+    words: Vec<&str>,
+) -> Result<Command, String> {
     let cmd = spec.args(
         clap::Command::new(spec.verb())
             .no_binary_name(true)
@@ -400,7 +403,10 @@ mod tests {
             })
         );
         let e = parse("fence-bucket", &known()).unwrap_err();
-        assert!(e.contains("`:fence-bucket`") && e.contains("<BUCKET>"), "{e}");
+        assert!(
+            e.contains("`:fence-bucket`") && e.contains("<BUCKET>"),
+            "{e}"
+        );
         assert_eq!(
             complete("stop-n", &known()).0,
             "stop-notebook ",

@@ -441,12 +441,7 @@ fn run_command(state: &mut AppState, command: Command) -> Vec<Effect> {
         Command::Theme(name) => return vec![Effect::SetTheme(name)],
         Command::Act(request) => {
             // The first region watched: the line names no row.
-            let region = state
-                .context
-                .regions
-                .first()
-                .cloned()
-                .unwrap_or_default();
+            let region = state.context.regions.first().cloned().unwrap_or_default();
             let account = super::actions::selected_account(state);
             return super::actions::request_action(state, request, region, account.as_deref());
         }

@@ -305,6 +305,15 @@ fn runbook_lines(
 
 /// The incident's actions with where each stands; the line of the selected one (`selected`:
 /// its place among the actions), if it is an action.
+/// The longest verb of the registry ("unshare-model-group"), so the targets line up.
+static VERB_WIDTH: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
+    crate::action::kinds::REGISTRY
+        .iter()
+        .map(|s| s.verb().len())
+        .max()
+        .unwrap_or(15)
+});
+
 fn action_lines(
     state: &AppState,
     theme: &Theme,
@@ -346,7 +355,14 @@ fn action_lines(
         let row = Line::from(vec![
             Span::styled(format!(" {} ", e.time.format("%H:%M:%S")), theme.muted),
             Span::styled(
-                format!("{:<15} {:<26} ", e.action.verb(), clean(&e.target)),
+                format!(
+                    "{:<verb$} {:<26} ",
+                    e.action.verb(),
+                    // An ARN is cut in the middle: its tail tells it apart, and the status
+                    // after it stays on the line.
+                    crate::format::elide_middle(&clean(&e.target), 26),
+                    verb = *VERB_WIDTH
+                ),
                 theme.dialog,
             ),
             Span::styled(status, style),
