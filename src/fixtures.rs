@@ -54,6 +54,9 @@ pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
             first_error: None,
             account: None,
         }]),
+        PaneId::Sagemaker => {
+            Raw::Sagemaker(crate::source::demo::platform::DemoPlatform::default().items())
+        }
     };
     let policy = Policy {
         accepted: demo::team_acceptances(now),
@@ -94,7 +97,7 @@ pub fn demo_state_scaled(width: u16, height: u16, scale: demo::Scale) -> AppStat
             PaneId::Endpoints => scale.endpoints,
             PaneId::SecurityGroups => scale.groups,
             PaneId::Findings => scale.findings,
-            PaneId::Checklist => 1,
+            PaneId::Checklist | PaneId::Sagemaker => 1,
         };
         update(
             &mut state,
@@ -168,6 +171,11 @@ pub fn accounts_state(
             PaneData::Findings(d) => {
                 for (i, f) in d.findings.iter_mut().enumerate() {
                     f.account = whose(i);
+                }
+            }
+            PaneData::Sagemaker(items) => {
+                for (i, it) in items.iter_mut().enumerate() {
+                    it.account = whose(i);
                 }
             }
             PaneData::Checklist(items) => {

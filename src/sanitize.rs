@@ -164,6 +164,23 @@ impl Sanitize for Endpoint {
     }
 }
 
+impl Sanitize for crate::model::PlatformItem {
+    fn sanitize(&mut self) {
+        // AWS's names are letters, digits and dashes: a cleaned id that differs is one no action
+        // could find anyway, and the screen never shows the raw one.
+        c(&mut self.id);
+        c(&mut self.name);
+        c(&mut self.status);
+        c(&mut self.detail);
+        c(&mut self.region);
+        co(&mut self.group);
+        for (k, v) in &mut self.facts {
+            c(k);
+            c(v);
+        }
+    }
+}
+
 impl Sanitize for Rule {
     fn sanitize(&mut self) {
         co(&mut self.id);

@@ -65,6 +65,7 @@ fn empty_data(pane: PaneId) -> PaneData {
         PaneId::SecurityGroups => PaneData::SecurityGroups(SecurityGroupsData::default()),
         PaneId::Findings => PaneData::Findings(FindingsData::default()),
         PaneId::Checklist => PaneData::Checklist(vec![]),
+        PaneId::Sagemaker => PaneData::Sagemaker(vec![]),
     }
 }
 
@@ -601,7 +602,7 @@ fn a_refusal_is_not_a_success_and_messages_expire_without_covering_help() {
     s.context.rehearsal = false;
     keys(&mut s, "2x");
     let bar = screen(&s).lines().last().unwrap().to_string();
-    assert!(bar.contains("⊘ the demo scenario cannot be"), "{bar}");
+    assert!(bar.contains("⊘ the demo scenario cannot"), "{bar}");
     assert!(!bar.contains("✓ the demo"), "{bar}");
     assert!(bar.ends_with("? help"), "{bar}");
     update(&mut s, Msg::Tick(t0() + chrono::Duration::seconds(11)));
@@ -911,4 +912,43 @@ fn the_cloudtrail_timeline_at_every_size() {
     insta::assert_snapshot!("timeline_filtered", screen(&s));
     keys(&mut s, "\n");
     insta::assert_snapshot!("timeline_event", screen(&s));
+}
+
+/// Key 5: the platform's notebooks, model versions and jobs, in the endpoints' place; its
+/// keys ask for their actions' plans.
+#[test]
+fn the_sagemaker_pane_lists_notebooks_versions_and_jobs_and_acts_on_them() {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let mut s = demo_state(w, h, 1);
+        keys(&mut s, "5");
+        let text = screen(&s);
+        for shown in [
+            "5 SageMaker (4)",
+            "studyai-dev-research",
+            "studyai-llama3-8b/8",
+            "InProgress",
+        ] {
+            assert!(text.contains(shown), "{w}×{h}: {shown}:\n{text}");
+        }
+        assert!(
+            !text.contains("1 Endpoints"),
+            "it takes the endpoints' place:\n{text}"
+        );
+        insta::assert_snapshot!(format!("sagemaker_pane_{w}x{h}"), text);
+    }
+    // The keys of its rows ask for their plans: the notebook, then version 8.
+    let mut s = acting_state(120, 40);
+    keys(&mut s, "5");
+    let effects = update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Char('P'))));
+    assert!(
+        matches!(&effects[..], [secdash::app::Effect::Plan { request, .. }] if request.words() == "stop-notebook studyai-dev-research"),
+        "{effects:?}"
+    );
+    s.busy = None;
+    keys(&mut s, "jj");
+    let effects = update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Char('X'))));
+    assert!(
+        matches!(&effects[..], [secdash::app::Effect::Plan { request, .. }] if request.words().ends_with("model-package/studyai-llama3-8b/8") && request.kind.verb() == "reject-model"),
+        "{effects:?}"
+    );
 }

@@ -4,11 +4,8 @@
 
 use super::credentials::{AccessKeyInfo, PrincipalInfo};
 use super::plan::{GroupRole, InterfaceBefore, KeyStatus, Principal, RuleSpec};
-use crate::model::SourceError;
-use futures::future::BoxFuture;
 
-/// A call's answer, later.
-pub type Answer<'a, T> = BoxFuture<'a, Result<T, SourceError>>;
+pub use super::platform::Answer;
 
 /// An interface as a containment sees it: on which groups (by name), and whether it is tagged.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@ use super::plan::{
     ActionKind, Before, CONTAIN_TAG, GroupRef, InterfaceBefore, KeyStatus, Plan, Principal,
     RuleSpec, Step,
 };
-use super::platform::{Reading, Resource, Setting};
+use super::platform::{Reading, Resource, Setting, without_secdash_statements};
 
 /// The rules of `before` that are not granted now: what a restore must re-authorise.
 pub fn missing_rules(before: &[RuleSpec], now: &[RuleSpec]) -> Vec<RuleSpec> {
@@ -189,13 +189,13 @@ pub fn original(chain: &[&Plan]) -> Option<Original> {
             }
             _ => {}
         }
-        if let Some(Original::Setting { written, .. }) = &mut out {
-            if let Some(w) = p.steps.iter().rev().find_map(|s| match s {
+        if let Some(Original::Setting { written, .. }) = &mut out
+            && let Some(w) = p.steps.iter().rev().find_map(|s| match s {
                 Step::Write { setting, .. } => Some(setting.clone()),
                 _ => None,
-            }) {
-                *written = Some(w);
-            }
+            })
+        {
+            *written = Some(w);
         }
     }
     out
@@ -424,23 +424,6 @@ fn setting_notes(original: &Original, now: &Reading) -> Vec<String> {
         )],
     }
 }
-
-/// The policy without the statements secdash added (their `Sid` starts `Secdash`); `None`
-/// when it has none of them.
-pub fn without_secdash_statements(document: &str) -> Option<String> {
-    let mut doc: serde_json::Value = serde_json::from_str(document).ok()?;
-    let statements = doc.get_mut("Statement")?.as_array_mut()?;
-    let before = statements.len();
-    statements.retain(|s| {
-        !s.get("Sid")
-            .and_then(|v| v.as_str())
-            .is_some_and(|sid| sid.starts_with(SECDASH_SID))
-    });
-    (statements.len() != before).then(|| doc.to_string())
-}
-
-/// The first letters of the `Sid` of every statement secdash adds to a resource policy.
-pub const SECDASH_SID: &str = "Secdash";
 
 /// Each interface back on its own groups, the containment tags and a temporary group left
 /// behind gone.

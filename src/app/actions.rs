@@ -68,6 +68,14 @@ fn selected_row(state: &AppState) -> Option<(Row<'_>, String, crate::model::RowA
             let f = state.findings()?.findings.get(i)?;
             (Row::Finding(f), f.region.to_string(), f.account.clone())
         }
+        PaneId::Endpoints => {
+            let e = state.endpoints()?.get(i)?;
+            (Row::Endpoint(e), e.region.clone(), e.account.clone())
+        }
+        PaneId::Sagemaker => {
+            let it = state.pane_data(PaneId::Sagemaker)?.sagemaker()?.get(i)?;
+            (Row::Platform(it), it.region.clone(), it.account.clone())
+        }
         _ => (Row::Other, String::new(), None),
     })
 }

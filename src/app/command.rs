@@ -49,6 +49,7 @@ const VERBS: &[(&str, &[&str])] = &[
     ("sg", &["groups", "security-groups"]),
     ("findings", &["gd", "guardduty"]),
     ("checklist", &["cl", "checks"]),
+    ("sagemaker", &["sm", "notebooks", "models", "jobs"]),
     ("region", &[]),
     ("window", &[]),
     ("incident", &["inc"]),
@@ -104,6 +105,7 @@ pub fn parse(text: &str, known: &Known) -> Result<Command, String> {
         "sg" => Command::Focus(PaneId::SecurityGroups),
         "findings" => Command::Focus(PaneId::Findings),
         "checklist" => Command::Focus(PaneId::Checklist),
+        "sagemaker" => Command::Focus(PaneId::Sagemaker),
         "help" => Command::Help,
         "quit" => Command::Quit,
         "region" => match arg.ok_or_else(|| need("a region, or `all`"))? {

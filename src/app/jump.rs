@@ -83,6 +83,21 @@ fn target_items(state: &AppState) -> Result<Items, String> {
             )
             .map_err(|_| format!("no finding is about {} or what it is attached to", g.id))
         }
+        PaneData::Sagemaker(items) => {
+            let it = items.get(i).ok_or("no row selected")?;
+            let findings = state
+                .findings()
+                .map(|f| f.findings.as_slice())
+                .unwrap_or(&[]);
+            let about: Vec<u32> = findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.resource.as_str() == it.name || f.resource.as_str() == it.id)
+                .map(|(n, _)| n as u32)
+                .collect();
+            found(PaneId::Findings, about, format!("about {}", it.name))
+                .map_err(|_| format!("no finding is about {}", it.name))
+        }
         PaneData::Checklist(items) => {
             let c = items.get(i).ok_or("no row selected")?;
             let ev = c.evidence.join("\n");

@@ -60,11 +60,15 @@ fn pane_key(state: &mut AppState, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => return quit(state),
         Action::NextPane => focus(state, PaneId::from_index(state.focus.index() + 1)),
-        Action::PrevPane => focus(state, PaneId::from_index(state.focus.index() + 3)),
+        Action::PrevPane => focus(
+            state,
+            PaneId::from_index(state.focus.index() + PaneId::COUNT - 1),
+        ),
         Action::FocusEndpoints => focus(state, PaneId::Endpoints),
         Action::FocusSecurityGroups => focus(state, PaneId::SecurityGroups),
         Action::FocusFindings => focus(state, PaneId::Findings),
         Action::FocusChecklist => focus(state, PaneId::Checklist),
+        Action::FocusSagemaker => focus(state, PaneId::Sagemaker),
         Action::Down => move_cursor(state, 1),
         Action::Up => move_cursor(state, -1),
         Action::PageDown => move_cursor(state, page),

@@ -20,9 +20,18 @@ pub fn body(area: Rect) -> Rect {
     body
 }
 
+/// The pane in the top-left place: the SageMaker pane while it has the focus, else the
+/// endpoints (the platform's two views share the place, as tabs do).
+pub fn top_left(focus: PaneId) -> PaneId {
+    match focus {
+        PaneId::Sagemaker => PaneId::Sagemaker,
+        _ => PaneId::Endpoints,
+    }
+}
+
 /// Each visible pane and its area: a 2×2 grid, or only the focused pane when zoomed. The
-/// endpoints pane is as tall as its rows need (a platform has a few endpoints and many
-/// findings), up to 40 % of the left column; the findings below take the rest.
+/// top-left pane (`top_left`) is as tall as its rows need (a platform has a few endpoints and
+/// many findings), up to 40 % of the left column; the findings below take the rest.
 pub fn panes(area: Rect, focus: PaneId, zoomed: bool, endpoint_rows: usize) -> Vec<(PaneId, Rect)> {
     let body = body(area);
     if zoomed {
@@ -40,7 +49,7 @@ pub fn panes(area: Rect, focus: PaneId, zoomed: bool, endpoint_rows: usize) -> V
     let [tr, br] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(right);
     vec![
-        (PaneId::Endpoints, tl),
+        (top_left(focus), tl),
         (PaneId::SecurityGroups, tr),
         (PaneId::Findings, bl),
         (PaneId::Checklist, br),

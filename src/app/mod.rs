@@ -323,8 +323,8 @@ impl AppState {
 
     /// Where each visible pane is on the screen now.
     pub fn layout(&self) -> Vec<(PaneId, Rect)> {
-        let endpoints = self.view(PaneId::Endpoints).rows.len();
-        layout::panes(self.screen, self.focus, self.zoomed, endpoints)
+        let top = self.view(layout::top_left(self.focus)).rows.len();
+        layout::panes(self.screen, self.focus, self.zoomed, top)
     }
 
     /// Rows that fit in the pane as it is laid out now.

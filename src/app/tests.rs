@@ -21,7 +21,15 @@ fn tab_and_digits_move_focus() {
     press(&mut s, [code(KeyCode::Tab)]);
     assert_eq!(s.focus, PaneId::SecurityGroups);
     press(&mut s, [code(KeyCode::BackTab), code(KeyCode::BackTab)]);
+    assert_eq!(
+        s.focus,
+        PaneId::Sagemaker,
+        "the last pane, in the endpoints' place"
+    );
+    press(&mut s, [code(KeyCode::BackTab)]);
     assert_eq!(s.focus, PaneId::Checklist);
+    press(&mut s, [key('5')]);
+    assert_eq!(s.focus, PaneId::Sagemaker);
     press(&mut s, [key('3')]);
     assert_eq!(s.focus, PaneId::Findings);
 }
@@ -171,7 +179,7 @@ fn refresh_keys_ask_the_runtime_for_fetches() {
         press(&mut s, [key('3'), key('r')]),
         vec![Effect::Refresh(PaneId::Findings)]
     );
-    assert_eq!(press(&mut s, [key('R')]).len(), 4);
+    assert_eq!(press(&mut s, [key('R')]).len(), PaneId::COUNT);
 }
 
 #[test]

@@ -60,6 +60,7 @@ pub struct RefreshFile {
     pub security_groups: Option<String>,
     pub findings: Option<String>,
     pub checklist: Option<String>,
+    pub sagemaker: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Deserialize)]

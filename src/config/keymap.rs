@@ -24,6 +24,7 @@ pub enum Action {
     FocusSecurityGroups,
     FocusFindings,
     FocusChecklist,
+    FocusSagemaker,
     Down,
     Up,
     PageDown,
@@ -58,8 +59,8 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help lists them: the registry's intents after `help`.
-    pub const ALL: [Action; 34 + INTENTS.len()] = {
-        const BEFORE: [Action; 20] = [
+    pub const ALL: [Action; 35 + INTENTS.len()] = {
+        const BEFORE: [Action; 21] = [
             Action::Quit,
             Action::NextPane,
             Action::PrevPane,
@@ -67,6 +68,7 @@ impl Action {
             Action::FocusSecurityGroups,
             Action::FocusFindings,
             Action::FocusChecklist,
+            Action::FocusSagemaker,
             Action::Down,
             Action::Up,
             Action::PageDown,
@@ -97,7 +99,7 @@ impl Action {
             Action::Subjects,
             Action::Matrix,
         ];
-        let mut all = [Action::Quit; 34 + INTENTS.len()];
+        let mut all = [Action::Quit; 35 + INTENTS.len()];
         let mut i = 0;
         while i < BEFORE.len() {
             all[i] = BEFORE[i];
@@ -137,6 +139,7 @@ impl Action {
             Action::FocusSecurityGroups => "focus_security_groups",
             Action::FocusFindings => "focus_findings",
             Action::FocusChecklist => "focus_checklist",
+            Action::FocusSagemaker => "focus_sagemaker",
             Action::Down => "down",
             Action::Up => "up",
             Action::PageDown => "page_down",
@@ -178,6 +181,7 @@ impl Action {
             Action::FocusSecurityGroups => "go to security groups",
             Action::FocusFindings => "go to findings",
             Action::FocusChecklist => "go to checklist",
+            Action::FocusSagemaker => "go to SageMaker (notebooks, model versions, jobs)",
             Action::Down => "move down",
             Action::Up => "move up",
             Action::PageDown => "page down",
@@ -222,6 +226,7 @@ impl Action {
             Action::FocusSecurityGroups => &["2"],
             Action::FocusFindings => &["3"],
             Action::FocusChecklist => &["4"],
+            Action::FocusSagemaker => &["5"],
             Action::Down => &["j", "down"],
             Action::Up => &["k", "up"],
             Action::PageDown => &["ctrl-d", "pagedown"],

@@ -41,6 +41,7 @@ pub struct RefreshIntervals {
     pub security_groups: Duration,
     pub findings: Duration,
     pub checklist: Duration,
+    pub sagemaker: Duration,
 }
 
 impl RefreshIntervals {
@@ -50,6 +51,7 @@ impl RefreshIntervals {
             PaneId::SecurityGroups => self.security_groups,
             PaneId::Findings => self.findings,
             PaneId::Checklist => self.checklist,
+            PaneId::Sagemaker => self.sagemaker,
         }
     }
 }
@@ -61,6 +63,8 @@ impl Default for RefreshIntervals {
             security_groups: Duration::from_secs(60),
             findings: Duration::from_secs(60),
             checklist: Duration::from_secs(300),
+            // Notebooks and jobs change by the minute; model versions by the day.
+            sagemaker: Duration::from_secs(60),
         }
     }
 }

@@ -231,6 +231,7 @@ fn refresh(file: &FileConfig, file_origin: &str) -> Result<RefreshIntervals, Con
         )?;
         set(&mut refresh.findings, "findings", &r.findings)?;
         set(&mut refresh.checklist, "checklist", &r.checklist)?;
+        set(&mut refresh.sagemaker, "sagemaker", &r.sagemaker)?;
     }
     Ok(refresh)
 }

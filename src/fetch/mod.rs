@@ -36,6 +36,7 @@ pub async fn fetch_pane(
             .map(Raw::SecurityGroups),
         PaneId::Findings => source.findings(query).await?.map(Raw::Findings),
         PaneId::Checklist => source.posture(query).await?.map(Raw::Postures),
+        PaneId::Sagemaker => source.sagemaker(query).await?.map(Raw::Sagemaker),
     };
     let data = prepare(raw.data, ctx)?;
     Ok(Fetched {
@@ -234,6 +235,12 @@ mod tests {
             Box::pin(async { Err(SourceError::Other("not here".into())) })
         }
         fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
+            Box::pin(async { Err(SourceError::Other("not here".into())) })
+        }
+        fn sagemaker(
+            &self,
+            _q: Query,
+        ) -> BoxFuture<'_, FetchResult<Vec<crate::model::PlatformItem>>> {
             Box::pin(async { Err(SourceError::Other("not here".into())) })
         }
         fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {

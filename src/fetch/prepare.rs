@@ -23,6 +23,7 @@ pub enum Raw {
     Findings(FindingsData),
     /// One read per account (one, with a single account).
     Postures(Vec<PostureRead>),
+    Sagemaker(Vec<crate::model::PlatformItem>),
 }
 
 /// What preparing needs besides the data: the alarm thresholds, the team's decisions, the time.
@@ -90,6 +91,12 @@ pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
                 return Err(e);
             }
             PaneData::Checklist(all)
+        }
+        Raw::Sagemaker(items) => {
+            let mut items = entered(items);
+            // Notebooks, then model versions, then jobs; by name within each.
+            items.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.name.cmp(&b.name)));
+            PaneData::Sagemaker(items)
         }
     })
 }

@@ -69,7 +69,7 @@ impl FromIterator<(String, u32)> for ApiCalls {
     }
 }
 
-/// The four panes, one name per concept everywhere (module, JSON key, theme key).
+/// The panes, one name per concept everywhere (module, JSON key, theme key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaneId {
@@ -77,16 +77,19 @@ pub enum PaneId {
     SecurityGroups,
     Findings,
     Checklist,
+    /// The platform's notebooks, model versions and jobs (on key 5, in the endpoints' place).
+    Sagemaker,
 }
 
 impl PaneId {
-    pub const COUNT: usize = 4;
+    pub const COUNT: usize = 5;
 
     pub const ALL: [PaneId; PaneId::COUNT] = [
         PaneId::Endpoints,
         PaneId::SecurityGroups,
         PaneId::Findings,
         PaneId::Checklist,
+        PaneId::Sagemaker,
     ];
 
     /// Its name in JSON, the config file and on the command line.
@@ -96,6 +99,7 @@ impl PaneId {
             PaneId::SecurityGroups => "security_groups",
             PaneId::Findings => "findings",
             PaneId::Checklist => "checklist",
+            PaneId::Sagemaker => "sagemaker",
         }
     }
 
@@ -174,6 +178,7 @@ mod error;
 mod finding;
 mod group;
 mod iam;
+mod platform;
 pub(crate) mod text_pool;
 
 pub use check::*;
@@ -182,6 +187,7 @@ pub use error::SourceError;
 pub use finding::*;
 pub use group::*;
 pub use iam::*;
+pub use platform::*;
 pub use text_pool::{SharedPool, TextPool};
 
 #[cfg(test)]

@@ -20,10 +20,12 @@
 pub mod checklist;
 pub mod endpoints;
 pub mod findings;
+pub mod sagemaker;
 pub mod security_groups;
 
 use crate::model::{
-    CheckItem, CheckStatus, Endpoint, FindingsData, PaneId, Risk, SecurityGroupsData, SeverityLabel,
+    CheckItem, CheckStatus, Endpoint, FindingsData, PaneId, PlatformItem, Risk, SecurityGroupsData,
+    SeverityLabel,
 };
 use chrono::{DateTime, Utc};
 
@@ -34,6 +36,7 @@ pub enum PaneData {
     SecurityGroups(SecurityGroupsData),
     Findings(FindingsData),
     Checklist(Vec<CheckItem>),
+    Sagemaker(Vec<PlatformItem>),
 }
 
 impl PaneData {
@@ -43,6 +46,7 @@ impl PaneData {
             PaneData::SecurityGroups(_) => PaneId::SecurityGroups,
             PaneData::Findings(_) => PaneId::Findings,
             PaneData::Checklist(_) => PaneId::Checklist,
+            PaneData::Sagemaker(_) => PaneId::Sagemaker,
         }
     }
 
@@ -70,6 +74,13 @@ impl PaneData {
     pub fn checklist(&self) -> Option<&[CheckItem]> {
         match self {
             PaneData::Checklist(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn sagemaker(&self) -> Option<&[PlatformItem]> {
+        match self {
+            PaneData::Sagemaker(d) => Some(d),
             _ => None,
         }
     }
@@ -522,6 +533,7 @@ pub static REGISTRY: [&dyn Pane; PaneId::COUNT] = [
     &security_groups::SecurityGroupsPane,
     &findings::FindingsPane,
     &checklist::ChecklistPane,
+    &sagemaker::SagemakerPane,
 ];
 
 pub fn pane(id: PaneId) -> &'static dyn Pane {

@@ -58,6 +58,10 @@ impl<'a> Snapshot<'a> {
             security_groups,
             findings,
             checklist,
+            sagemaker: state
+                .pane_data(PaneId::Sagemaker)
+                .and_then(|d| d.sagemaker())
+                .unwrap_or(&[]),
             errors,
             api_calls: state.total_api_calls(),
             api_calls_by_pane: &state.api_calls,

@@ -204,7 +204,7 @@ fn a_failed_pane_makes_the_snapshot_partial() {
 fn a_pane_never_fetched_is_an_error() {
     let state = crate::fixtures::empty_state(80, 24);
     let s = Snapshot::from_state(&state, t0(), Some(Risk::High));
-    assert_eq!(s.errors.len(), 4);
+    assert_eq!(s.errors.len(), PaneId::COUNT);
     assert_eq!(s.summary.exit_code, exit::PARTIAL);
 }
 

@@ -32,6 +32,8 @@ pub struct Snapshot<'a> {
     pub security_groups: Vec<SecurityGroupOut<'a>>,
     pub findings: Vec<FindingOut<'a>>,
     pub checklist: Vec<CheckOut<'a>>,
+    /// The platform's notebooks, model versions and recent jobs.
+    pub sagemaker: &'a [crate::model::PlatformItem],
     pub errors: Vec<ErrorOut>,
     pub api_calls: ApiCalls,
     /// The same calls, by the pane that made them.

@@ -66,6 +66,9 @@ impl Source for Unreachable {
     fn posture(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         self.fail()
     }
+    fn sagemaker(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<crate::model::PlatformItem>>> {
+        self.fail()
+    }
 }
 
 /// An account and how it last answered.
@@ -459,6 +462,23 @@ impl Source for AccountsSource {
                     "the timeline reads one account's CloudTrail: run `secdash --account NAME` for the account of this row, or `secdash trail`".into(),
                 )),
             }
+        })
+    }
+
+    fn sagemaker(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<crate::model::PlatformItem>>> {
+        Box::pin(async move {
+            let answers = self
+                .ask("sagemaker", q.progress.as_ref(), |s| s.sagemaker(q.clone()))
+                .await;
+            merge(
+                answers,
+                |all: &mut Vec<crate::model::PlatformItem>, account, items| {
+                    all.extend(items.into_iter().map(|mut i| {
+                        i.account = Some(account.clone());
+                        i
+                    }));
+                },
+            )
         })
     }
 

@@ -95,6 +95,11 @@ pub trait Source: Send + Sync {
     /// The configuration of each account, which the checklist is evaluated from (one read per
     /// account).
     fn posture(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>>;
+    /// The platform's notebooks, model versions and recent jobs (the SageMaker pane).
+    fn sagemaker(
+        &self,
+        query: Query,
+    ) -> BoxFuture<'_, FetchResult<Vec<crate::model::PlatformItem>>>;
     /// Endpoints as SageMaker describes them, their metrics left for a monitoring account to
     /// read (`measure`).
     fn endpoints_unmeasured(&self, query: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {

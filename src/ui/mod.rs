@@ -45,12 +45,8 @@ pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
         return;
     }
     chrome::header(state, theme, frame, area);
-    for (pane, rect) in layout::panes(
-        area,
-        state.focus,
-        state.zoomed,
-        state.view(crate::model::PaneId::Endpoints).rows.len(),
-    ) {
+    let top = layout::top_left(state.focus);
+    for (pane, rect) in layout::panes(area, state.focus, state.zoomed, state.view(top).rows.len()) {
         pane::draw(state, theme, frame, rect, pane);
     }
     chrome::status_bar(state, theme, frame, area);

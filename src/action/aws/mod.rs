@@ -7,6 +7,7 @@ mod ec2;
 mod guardduty;
 mod iam;
 mod platform;
+mod policies;
 
 use super::cloud::{Answer, Cloud, FindingBrief, InterfaceState};
 use super::credentials::{AccessKeyInfo, PrincipalInfo};

@@ -2,7 +2,7 @@
 //! back the weights it had. Refused for the only variant that has weight.
 
 use super::settle::{self, Change};
-use super::{ActionSpec, Target, arg, value};
+use super::{ActionSpec, Intent, Row, Target, arg, value};
 use crate::action::executor::{ActionError, Executor};
 use crate::action::journal::JournalRead;
 use crate::action::plan::Plan;
@@ -85,6 +85,12 @@ pub fn change(
     })
 }
 
+pub static KEY: Intent = Intent {
+    name: "drain_variant",
+    keys: &["V"],
+    help: "drain a variant of the endpoint",
+};
+
 impl ActionSpec for DrainVariant {
     fn verb(&self) -> &'static str {
         "drain-variant"
@@ -94,6 +100,33 @@ impl ActionSpec for DrainVariant {
     }
     fn badge(&self) -> Option<&'static str> {
         Some("drained")
+    }
+    fn intent(&self) -> Option<&'static Intent> {
+        Some(&KEY)
+    }
+    fn rows(&self) -> &'static [PaneId] {
+        &[PaneId::Endpoints]
+    }
+    fn target_of_row(&self, row: Row<'_>) -> Option<Result<Target, String>> {
+        let Row::Endpoint(e) = row else {
+            return None;
+        };
+        match e.variants.as_slice() {
+            [_] | [] => Some(Err(format!(
+                "endpoint {} has one variant: draining it would leave none (B rolls it back)",
+                e.name
+            ))),
+            several => Some(Err(format!(
+                "which variant of {}? type :drain-variant {} VARIANT ({})",
+                e.name,
+                e.name,
+                several
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
     }
     fn destructive(&self) -> bool {
         true

@@ -3,7 +3,7 @@
 //! it had, byte for byte, or deletes it if there was none).
 
 use super::settle::{self, Change};
-use super::{ActionSpec, Target, arg, value};
+use super::{ActionSpec, Intent, Row, Target, arg, value};
 use crate::action::executor::{ActionError, Executor};
 use crate::action::journal::JournalRead;
 use crate::action::plan::Plan;
@@ -16,6 +16,66 @@ use futures::future::BoxFuture;
 use std::collections::HashMap;
 
 pub struct FenceBucket;
+
+/// A target's `detail` when a key on a row named what serves the model, not the bucket: the
+/// bucket (or the image's repository) is read from it at plan time.
+pub const FROM_ENDPOINT: &str = "from-endpoint";
+pub const FROM_PACKAGE: &str = "from-model-package";
+
+/// The bucket of an `s3://bucket/key` artifact.
+pub fn bucket_of(artifact: &str) -> Option<&str> {
+    artifact
+        .strip_prefix("s3://")?
+        .split('/')
+        .next()
+        .filter(|b| !b.is_empty())
+}
+
+/// What the endpoint (its current config) or the model version serves: artifacts and images.
+pub async fn served_by(
+    ex: &Executor,
+    name: &str,
+    from: &str,
+) -> Result<Vec<(String, String)>, ActionError> {
+    if from == FROM_PACKAGE {
+        let p = ex.cloud().model_package(name).await?.ok_or_else(|| {
+            ActionError::NotFound(format!("SageMaker knows no model package {name} here"))
+        })?;
+        return Ok(vec![(p.artifact, p.image)]);
+    }
+    let e =
+        ex.cloud().endpoint(name).await?.ok_or_else(|| {
+            ActionError::NotFound(format!("SageMaker knows no endpoint {name} here"))
+        })?;
+    let served = ex
+        .cloud()
+        .endpoint_config(&e.config)
+        .await?
+        .unwrap_or_default();
+    Ok(served.into_iter().map(|s| (s.artifact, s.image)).collect())
+}
+
+/// The one value a row's served models agree on, or why not.
+pub fn the_one(
+    values: Vec<String>,
+    what: &str,
+    name: &str,
+    verb: &str,
+) -> Result<String, ActionError> {
+    let mut values: Vec<String> = values.into_iter().filter(|v| !v.is_empty()).collect();
+    values.sort();
+    values.dedup();
+    match values.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(ActionError::NotFound(format!(
+            "{name} names no {what} secdash can read"
+        ))),
+        several => Err(ActionError::Refused(format!(
+            "{name} uses several: {}; type :{verb} with the one to act on",
+            several.join(", ")
+        ))),
+    }
+}
 
 /// The fence: object reads, writes and deletes denied to all but `exempt`. The bucket-policy
 /// actions are not denied, so a restore can never be locked out.
@@ -90,6 +150,12 @@ pub fn change(
     })
 }
 
+pub static KEY: Intent = Intent {
+    name: "fence_bucket",
+    keys: &["F"],
+    help: "fence the bucket of the model's artifact",
+};
+
 impl ActionSpec for FenceBucket {
     fn verb(&self) -> &'static str {
         "fence-bucket"
@@ -99,6 +165,27 @@ impl ActionSpec for FenceBucket {
     }
     fn badge(&self) -> Option<&'static str> {
         Some("fenced")
+    }
+    fn intent(&self) -> Option<&'static Intent> {
+        Some(&KEY)
+    }
+    fn rows(&self) -> &'static [PaneId] {
+        &[PaneId::Endpoints, PaneId::Sagemaker]
+    }
+    fn target_of_row(&self, row: Row<'_>) -> Option<Result<Target, String>> {
+        // The bucket is read at plan time, from what the endpoint or the version serves.
+        let (name, from) = match row {
+            Row::Endpoint(e) => (e.name.clone(), FROM_ENDPOINT),
+            Row::Platform(i) if i.kind == crate::model::PlatformKind::ModelVersion => {
+                (i.id.clone(), FROM_PACKAGE)
+            }
+            _ => return None,
+        };
+        Some(Ok(Target::Platform(super::PlatformTarget {
+            name,
+            detail: Some(from.into()),
+            allow: vec![],
+        })))
     }
     fn destructive(&self) -> bool {
         true
@@ -136,6 +223,21 @@ impl ActionSpec for FenceBucket {
     ) -> BoxFuture<'a, Result<Plan, ActionError>> {
         Box::pin(async move {
             let t = settle::platform_target(target)?;
+            let bucket = match t.detail.as_deref() {
+                Some(from @ (FROM_ENDPOINT | FROM_PACKAGE)) => {
+                    let artifacts = served_by(ex, &t.name, from).await?;
+                    let buckets = artifacts
+                        .iter()
+                        .filter_map(|(a, _)| bucket_of(a).map(str::to_string))
+                        .collect();
+                    the_one(buckets, "artifact bucket", &t.name, "fence-bucket")?
+                }
+                _ => t.name.clone(),
+            };
+            let t = &super::PlatformTarget {
+                name: bucket,
+                ..t.clone()
+            };
             let resource = Resource::Bucket {
                 name: t.name.clone(),
             };

@@ -3,7 +3,7 @@
 //! previous values and re-attaches the configuration by name.
 
 use super::settle::{self, Change};
-use super::{ActionSpec, Target, arg, value};
+use super::{ActionSpec, Intent, Row, Target, arg, value};
 use crate::action::executor::{ActionError, Executor};
 use crate::action::journal::JournalRead;
 use crate::action::plan::Plan;
@@ -70,6 +70,12 @@ pub fn change(name: &str, n: &NotebookInfo, script: Option<&str>) -> Change {
     }
 }
 
+pub static KEY: Intent = Intent {
+    name: "harden_notebook",
+    keys: &["H"],
+    help: "harden the stopped notebook",
+};
+
 impl ActionSpec for HardenNotebook {
     fn verb(&self) -> &'static str {
         "harden-notebook"
@@ -80,14 +86,24 @@ impl ActionSpec for HardenNotebook {
     fn badge(&self) -> Option<&'static str> {
         Some("hardened")
     }
+    fn intent(&self) -> Option<&'static Intent> {
+        Some(&KEY)
+    }
+    fn rows(&self) -> &'static [PaneId] {
+        &[PaneId::Sagemaker]
+    }
+    fn target_of_row(&self, row: Row<'_>) -> Option<Result<Target, String>> {
+        let i = super::platform_row(row, &[crate::model::PlatformKind::Notebook])?;
+        Some(Ok(Target::Platform(super::PlatformTarget::named(&i.id))))
+    }
     fn destructive(&self) -> bool {
         true
     }
     fn pane(&self) -> PaneId {
-        PaneId::Endpoints
+        PaneId::Sagemaker
     }
     fn refresh(&self) -> &'static [PaneId] {
-        &[PaneId::Endpoints]
+        &[PaneId::Sagemaker]
     }
     fn args(&self, cmd: clap::Command) -> clap::Command {
         cmd.arg(arg("name", "NAME", "The notebook instance's name."))

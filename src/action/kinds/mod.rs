@@ -66,7 +66,7 @@ pub use unshare_model_group::UnshareModelGroup;
 use super::executor::{ActionError, Executor};
 use super::journal::JournalRead;
 use super::plan::{ActionKind, Plan};
-use crate::model::{Finding, PaneId, Rule, SecurityGroup, SubjectKind};
+use crate::model::{Endpoint, Finding, PaneId, PlatformItem, Rule, SecurityGroup, SubjectKind};
 use futures::future::BoxFuture;
 use std::collections::HashMap;
 
@@ -100,6 +100,15 @@ pub static INTENTS: &[&Intent] = &[
     &contain::KEY,
     &archive::KEY,
     &restore::KEY,
+    &stop_notebook::KEY,
+    &harden_notebook::KEY,
+    &rollback_endpoint::KEY,
+    &drain_variant::KEY,
+    &reject_model::KEY,
+    &unshare_model_group::KEY,
+    &fence_bucket::KEY,
+    &quarantine_image::KEY,
+    &stop_job::KEY,
 ];
 
 /// A key intent: its name in `[keys]`, its default keys and its line in the help.
@@ -118,7 +127,10 @@ pub enum Row<'a> {
         rule: Option<&'a Rule>,
     },
     Finding(&'a Finding),
-    /// A row no action takes (an endpoint, a checklist item).
+    Endpoint(&'a Endpoint),
+    /// A notebook, a model version or a job of the SageMaker pane.
+    Platform(&'a PlatformItem),
+    /// A row no action takes (a checklist item).
     Other,
 }
 
@@ -260,6 +272,17 @@ pub fn restore_of(what: &str) -> (ActionKind, Target) {
     (Restore.kind(), Target::Undo(Undoable::new(what)))
 }
 
+/// The platform item of a row, if it is of one of these kinds.
+fn platform_row<'a>(
+    row: Row<'a>,
+    kinds: &[crate::model::PlatformKind],
+) -> Option<&'a PlatformItem> {
+    match row {
+        Row::Platform(i) if kinds.contains(&i.kind) => Some(i),
+        _ => None,
+    }
+}
+
 /// One positional argument of a verb.
 fn arg(id: &'static str, value_name: &'static str, help: &'static str) -> clap::Arg {
     clap::Arg::new(id)
@@ -295,7 +318,22 @@ mod tests {
         }
         assert_eq!(
             INTENTS.iter().map(|i| i.name).collect::<Vec<_>>(),
-            ["isolate", "revoke_rule", "contain", "archive", "restore"]
+            [
+                "isolate",
+                "revoke_rule",
+                "contain",
+                "archive",
+                "restore",
+                "stop_notebook",
+                "harden_notebook",
+                "rollback_endpoint",
+                "drain_variant",
+                "reject_model",
+                "unshare_model_group",
+                "fence_bucket",
+                "quarantine_image",
+                "stop_job"
+            ]
         );
     }
 }

@@ -3,7 +3,7 @@
 //! restore puts back the policy it had, or deletes it.
 
 use super::settle::{self, Change};
-use super::{ActionSpec, Target, arg, value};
+use super::{ActionSpec, Intent, Row, Target, arg, value};
 use crate::action::executor::{ActionError, Executor};
 use crate::action::journal::JournalRead;
 use crate::action::plan::Plan;
@@ -84,6 +84,12 @@ pub fn change(
     })
 }
 
+pub static KEY: Intent = Intent {
+    name: "quarantine_image",
+    keys: &["Q"],
+    help: "quarantine the repository of the model's image",
+};
+
 impl ActionSpec for QuarantineImage {
     fn verb(&self) -> &'static str {
         "quarantine-image"
@@ -93,6 +99,26 @@ impl ActionSpec for QuarantineImage {
     }
     fn badge(&self) -> Option<&'static str> {
         Some("quarantined")
+    }
+    fn intent(&self) -> Option<&'static Intent> {
+        Some(&KEY)
+    }
+    fn rows(&self) -> &'static [PaneId] {
+        &[PaneId::Endpoints, PaneId::Sagemaker]
+    }
+    fn target_of_row(&self, row: Row<'_>) -> Option<Result<Target, String>> {
+        let (name, from) = match row {
+            Row::Endpoint(e) => (e.name.clone(), super::fence_bucket::FROM_ENDPOINT),
+            Row::Platform(i) if i.kind == crate::model::PlatformKind::ModelVersion => {
+                (i.id.clone(), super::fence_bucket::FROM_PACKAGE)
+            }
+            _ => return None,
+        };
+        Some(Ok(Target::Platform(super::PlatformTarget {
+            name,
+            detail: Some(from.into()),
+            allow: vec![],
+        })))
     }
     fn destructive(&self) -> bool {
         true
@@ -120,7 +146,32 @@ impl ActionSpec for QuarantineImage {
         target: &'a Target,
     ) -> BoxFuture<'a, Result<Plan, ActionError>> {
         Box::pin(async move {
-            let (named_account, name) = parse(&settle::platform_target(target)?.name);
+            let t = settle::platform_target(target)?;
+            let named = match t.detail.as_deref() {
+                Some(
+                    from @ (super::fence_bucket::FROM_ENDPOINT | super::fence_bucket::FROM_PACKAGE),
+                ) => {
+                    let served = super::fence_bucket::served_by(ex, &t.name, from).await?;
+                    let repositories = served
+                        .iter()
+                        .map(|(_, image)| {
+                            let (account, name) = parse(image);
+                            match account {
+                                Some(a) => format!("{a}.dkr.ecr.x.amazonaws.com/{name}"),
+                                None => name,
+                            }
+                        })
+                        .collect();
+                    super::fence_bucket::the_one(
+                        repositories,
+                        "image repository",
+                        &t.name,
+                        "quarantine-image",
+                    )?
+                }
+                _ => t.name.clone(),
+            };
+            let (named_account, name) = parse(&named);
             let exempt = super::fence_bucket::exempt(ex, &[]).await?;
             let own = exempt[0].split(':').nth(4).unwrap_or_default().to_string();
             let registry = ex.cloud().repository_account(&name).await?;

@@ -2,7 +2,7 @@
 //! naming the incident (restore puts back the status and description it had).
 
 use super::settle::{self, Change};
-use super::{ActionSpec, Target, arg, value};
+use super::{ActionSpec, Intent, Row, Target, arg, value};
 use crate::action::executor::{ActionError, Executor};
 use crate::action::journal::JournalRead;
 use crate::action::plan::Plan;
@@ -44,6 +44,12 @@ pub fn change(arn: &str, p: &PackageInfo, incident: &str) -> Change {
     }
 }
 
+pub static KEY: Intent = Intent {
+    name: "reject_model",
+    keys: &["X"],
+    help: "reject the model version",
+};
+
 impl ActionSpec for RejectModel {
     fn verb(&self) -> &'static str {
         "reject-model"
@@ -54,14 +60,24 @@ impl ActionSpec for RejectModel {
     fn badge(&self) -> Option<&'static str> {
         Some("rejected")
     }
+    fn intent(&self) -> Option<&'static Intent> {
+        Some(&KEY)
+    }
+    fn rows(&self) -> &'static [PaneId] {
+        &[PaneId::Sagemaker]
+    }
+    fn target_of_row(&self, row: Row<'_>) -> Option<Result<Target, String>> {
+        let i = super::platform_row(row, &[crate::model::PlatformKind::ModelVersion])?;
+        Some(Ok(Target::Platform(super::PlatformTarget::named(&i.id))))
+    }
     fn destructive(&self) -> bool {
         false
     }
     fn pane(&self) -> PaneId {
-        PaneId::Endpoints
+        PaneId::Sagemaker
     }
     fn refresh(&self) -> &'static [PaneId] {
-        &[PaneId::Endpoints]
+        &[PaneId::Sagemaker]
     }
     fn args(&self, cmd: clap::Command) -> clap::Command {
         cmd.arg(arg(

@@ -346,12 +346,24 @@ impl ActionSpec for Restore {
         Some(&KEY)
     }
     fn rows(&self) -> &'static [PaneId] {
-        &[PaneId::SecurityGroups, PaneId::Findings]
+        &[
+            PaneId::SecurityGroups,
+            PaneId::Findings,
+            PaneId::Endpoints,
+            PaneId::Sagemaker,
+        ]
     }
     fn target_of_row(&self, row: Row<'_>) -> Option<Result<Target, String>> {
         let id = match row {
             Row::Group { group, .. } => group.id.to_string(),
             Row::Finding(f) => f.id.to_string(),
+            // Qualified: a notebook and an endpoint may share a name.
+            Row::Endpoint(e) => format!("endpoint/{}", e.name),
+            Row::Platform(i) => match i.kind {
+                crate::model::PlatformKind::Notebook => format!("notebook/{}", i.id),
+                crate::model::PlatformKind::ModelVersion => format!("model-package/{}", i.id),
+                _ => format!("job/{}", i.id),
+            },
             Row::Other => return None,
         };
         Some(Ok(Target::Undo(Undoable::new(id))))

@@ -4,7 +4,7 @@
 //! replaced.
 
 use super::settle::{self, Change};
-use super::{ActionSpec, Target, arg, value};
+use super::{ActionSpec, Intent, Row, Target, arg, value};
 use crate::action::executor::{ActionError, Executor};
 use crate::action::journal::JournalRead;
 use crate::action::plan::{Before, Plan, Step};
@@ -117,6 +117,12 @@ pub fn change(
     }
 }
 
+pub static KEY: Intent = Intent {
+    name: "rollback_endpoint",
+    keys: &["B"],
+    help: "roll the endpoint back to its previous config",
+};
+
 impl ActionSpec for RollbackEndpoint {
     fn verb(&self) -> &'static str {
         "rollback-endpoint"
@@ -126,6 +132,18 @@ impl ActionSpec for RollbackEndpoint {
     }
     fn badge(&self) -> Option<&'static str> {
         Some("rolled back")
+    }
+    fn intent(&self) -> Option<&'static Intent> {
+        Some(&KEY)
+    }
+    fn rows(&self) -> &'static [PaneId] {
+        &[PaneId::Endpoints]
+    }
+    fn target_of_row(&self, row: Row<'_>) -> Option<Result<Target, String>> {
+        let Row::Endpoint(e) = row else {
+            return None;
+        };
+        Some(Ok(Target::Platform(super::PlatformTarget::named(&e.name))))
     }
     fn destructive(&self) -> bool {
         true

@@ -2,7 +2,7 @@
 //! cannot be resumed, so the journal keeps it and no restore undoes it.
 
 use super::settle::{self, Change};
-use super::{ActionSpec, Target, arg, value};
+use super::{ActionSpec, Intent, Row, Target, arg, value};
 use crate::action::executor::{ActionError, Executor};
 use crate::action::journal::JournalRead;
 use crate::action::plan::Plan;
@@ -54,6 +54,12 @@ pub fn change(job: &JobInfo) -> Change {
     }
 }
 
+pub static KEY: Intent = Intent {
+    name: "stop_job",
+    keys: &["K"],
+    help: "stop the job (one-way)",
+};
+
 impl ActionSpec for StopJob {
     fn verb(&self) -> &'static str {
         "stop-job"
@@ -64,6 +70,32 @@ impl ActionSpec for StopJob {
     fn badge(&self) -> Option<&'static str> {
         Some("stopped")
     }
+    fn intent(&self) -> Option<&'static Intent> {
+        Some(&KEY)
+    }
+    fn rows(&self) -> &'static [PaneId] {
+        &[PaneId::Sagemaker]
+    }
+    fn target_of_row(&self, row: Row<'_>) -> Option<Result<Target, String>> {
+        let i = super::platform_row(
+            row,
+            &[
+                crate::model::PlatformKind::TrainingJob,
+                crate::model::PlatformKind::ProcessingJob,
+                crate::model::PlatformKind::TransformJob,
+            ],
+        )?;
+        let kind = match i.kind {
+            crate::model::PlatformKind::TrainingJob => "training",
+            crate::model::PlatformKind::ProcessingJob => "processing",
+            _ => "transform",
+        };
+        Some(Ok(Target::Platform(super::PlatformTarget {
+            name: i.id.clone(),
+            detail: Some(kind.into()),
+            allow: vec![],
+        })))
+    }
     fn destructive(&self) -> bool {
         true
     }
@@ -71,10 +103,10 @@ impl ActionSpec for StopJob {
         false
     }
     fn pane(&self) -> PaneId {
-        PaneId::Endpoints
+        PaneId::Sagemaker
     }
     fn refresh(&self) -> &'static [PaneId] {
-        &[PaneId::Endpoints]
+        &[PaneId::Sagemaker]
     }
     fn args(&self, cmd: clap::Command) -> clap::Command {
         cmd.arg(arg(

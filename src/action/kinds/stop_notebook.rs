@@ -1,7 +1,7 @@
 //! `stop-notebook`: stop a SageMaker notebook instance (restore starts it again).
 
 use super::settle::{self, Change};
-use super::{ActionSpec, Target, arg, value};
+use super::{ActionSpec, Intent, Row, Target, arg, value};
 use crate::action::executor::{ActionError, Executor};
 use crate::action::journal::JournalRead;
 use crate::action::plan::Plan;
@@ -48,6 +48,12 @@ pub fn change(name: &str, n: &NotebookInfo) -> Change {
     }
 }
 
+pub static KEY: Intent = Intent {
+    name: "stop_notebook",
+    keys: &["P"],
+    help: "stop the notebook",
+};
+
 impl ActionSpec for StopNotebook {
     fn verb(&self) -> &'static str {
         "stop-notebook"
@@ -58,14 +64,24 @@ impl ActionSpec for StopNotebook {
     fn badge(&self) -> Option<&'static str> {
         Some("stopped")
     }
+    fn intent(&self) -> Option<&'static Intent> {
+        Some(&KEY)
+    }
+    fn rows(&self) -> &'static [PaneId] {
+        &[PaneId::Sagemaker]
+    }
+    fn target_of_row(&self, row: Row<'_>) -> Option<Result<Target, String>> {
+        let i = super::platform_row(row, &[crate::model::PlatformKind::Notebook])?;
+        Some(Ok(Target::Platform(super::PlatformTarget::named(&i.id))))
+    }
     fn destructive(&self) -> bool {
         true
     }
     fn pane(&self) -> PaneId {
-        PaneId::Endpoints
+        PaneId::Sagemaker
     }
     fn refresh(&self) -> &'static [PaneId] {
-        &[PaneId::Endpoints]
+        &[PaneId::Sagemaker]
     }
     fn args(&self, cmd: clap::Command) -> clap::Command {
         cmd.arg(arg("name", "NAME", "The notebook instance's name."))

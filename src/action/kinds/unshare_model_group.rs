@@ -2,7 +2,7 @@
 //! versions with other accounts; restore puts the policy back byte for byte.
 
 use super::settle::{self, Change};
-use super::{ActionSpec, Target, arg, value};
+use super::{ActionSpec, Intent, Row, Target, arg, value};
 use crate::action::executor::{ActionError, Executor};
 use crate::action::journal::JournalRead;
 use crate::action::plan::Plan;
@@ -73,6 +73,12 @@ pub fn change(group: &str, policy: &str) -> Change {
     }
 }
 
+pub static KEY: Intent = Intent {
+    name: "unshare_model_group",
+    keys: &["U"],
+    help: "stop sharing the version's model group",
+};
+
 impl ActionSpec for UnshareModelGroup {
     fn verb(&self) -> &'static str {
         "unshare-model-group"
@@ -83,14 +89,25 @@ impl ActionSpec for UnshareModelGroup {
     fn badge(&self) -> Option<&'static str> {
         Some("unshared")
     }
+    fn intent(&self) -> Option<&'static Intent> {
+        Some(&KEY)
+    }
+    fn rows(&self) -> &'static [PaneId] {
+        &[PaneId::Sagemaker]
+    }
+    fn target_of_row(&self, row: Row<'_>) -> Option<Result<Target, String>> {
+        let i = super::platform_row(row, &[crate::model::PlatformKind::ModelVersion])?;
+        let group = i.group.clone()?;
+        Some(Ok(Target::Platform(super::PlatformTarget::named(group))))
+    }
     fn destructive(&self) -> bool {
         false
     }
     fn pane(&self) -> PaneId {
-        PaneId::Endpoints
+        PaneId::Sagemaker
     }
     fn refresh(&self) -> &'static [PaneId] {
-        &[PaneId::Endpoints]
+        &[PaneId::Sagemaker]
     }
     fn args(&self, cmd: clap::Command) -> clap::Command {
         cmd.arg(arg("group", "GROUP", "The model package group's name."))

@@ -7,6 +7,7 @@ pub mod cloudwatch;
 pub(crate) mod ec2;
 pub(crate) mod guardduty;
 pub mod organization;
+mod platform;
 mod posture;
 pub(crate) mod sagemaker;
 pub mod trail;
@@ -323,6 +324,17 @@ impl Source for AwsSource {
             let q = &q;
             let fetched = self
                 .per_region(q, |r, c| region_endpoints(r, c, self, q))
+                .await?;
+            Ok(fetched.map(|per_region| per_region.into_iter().flatten().collect()))
+        })
+    }
+
+    fn sagemaker(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<crate::model::PlatformItem>>> {
+        Box::pin(async move {
+            let fetched = self
+                .per_region(&q, |r, c| async move {
+                    platform::read(&r.sagemaker(), &c, &r.region, self.profile()).await
+                })
                 .await?;
             Ok(fetched.map(|per_region| per_region.into_iter().flatten().collect()))
         })

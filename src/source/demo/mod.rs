@@ -149,6 +149,7 @@ fn simulated_failure(pane: PaneId) -> SourceError {
         PaneId::SecurityGroups => ("ec2", "DescribeSecurityGroups"),
         PaneId::Findings => ("guardduty", "ListFindings"),
         PaneId::Checklist => ("config", "DescribeConfigurationRecorders"),
+        PaneId::Sagemaker => ("sagemaker", "ListNotebookInstances"),
     };
     SourceError::AccessDenied {
         service: service.into(),
@@ -214,6 +215,16 @@ impl Source for DemoSource {
             Ok(Fetched::complete(match &self.world {
                 Some(w) => w.lock().findings(listed, q.include_archived),
                 None => listed,
+            }))
+        })
+    }
+
+    fn sagemaker(&self, _q: Query) -> BoxFuture<'_, FetchResult<Vec<crate::model::PlatformItem>>> {
+        Box::pin(async move {
+            self.pace(PaneId::Sagemaker).await?;
+            Ok(Fetched::complete(match &self.world {
+                Some(w) => w.lock().platform.items(),
+                None => platform::DemoPlatform::default().items(),
             }))
         })
     }

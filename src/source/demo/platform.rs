@@ -4,11 +4,11 @@
 //! to. Changes move through SageMaker's states (a notebook is `Stopping` for one read before it
 //! is `Stopped`, an endpoint `Updating`), as they do in AWS over minutes.
 
-use crate::action::platform::{
+use crate::model::SourceError;
+use crate::model::{
     EndpointInfo, JobInfo, JobKind, NotebookInfo, PackageInfo, Resource, Served, Setting,
     VariantWeight,
 };
-use crate::model::SourceError;
 use std::collections::BTreeMap;
 
 pub const POISONED_ENDPOINT: &str = "studyai-dev-llama3-8b";
@@ -228,6 +228,85 @@ impl DemoPlatform {
 
     pub fn policy(&self, resource: &Resource) -> Option<Option<String>> {
         self.policies.get(&resource.qualified()).cloned()
+    }
+
+    /// The pane's rows: notebooks, model versions, jobs, as they are now (a change under way
+    /// shows its state; reading here never moves it on).
+    pub fn items(&self) -> Vec<crate::model::PlatformItem> {
+        use crate::model::{PlatformItem, PlatformKind};
+        let item = |kind, id: &str, name: String, status: &str, detail: String| PlatformItem {
+            kind,
+            id: id.to_string(),
+            name,
+            status: status.to_string(),
+            detail,
+            region: super::REGION.to_string(),
+            group: None,
+            facts: vec![],
+            account: None,
+        };
+        let mut out = Vec::new();
+        for (name, n) in &self.notebooks {
+            let i = &n.info;
+            let mut row = item(
+                PlatformKind::Notebook,
+                name,
+                name.clone(),
+                &i.status,
+                format!(
+                    "{} · root {} · IMDSv{}",
+                    i.instance_type,
+                    i.root_access.to_lowercase(),
+                    i.minimum_imds
+                ),
+            );
+            row.facts = vec![
+                ("instance type".into(), i.instance_type.clone()),
+                ("role".into(), i.role_arn.clone()),
+                ("root access".into(), i.root_access.clone()),
+                ("IMDS minimum".into(), format!("v{}", i.minimum_imds)),
+                (
+                    "lifecycle config".into(),
+                    i.lifecycle_config.clone().unwrap_or_else(|| "none".into()),
+                ),
+                ("direct internet".into(), i.direct_internet_access.clone()),
+            ];
+            out.push(row);
+        }
+        for (arn, p) in &self.packages {
+            let version = p.version.map(|v| v.to_string()).unwrap_or_default();
+            let mut row = item(
+                PlatformKind::ModelVersion,
+                arn,
+                format!("{}/{version}", p.group),
+                &p.status,
+                p.artifact.clone(),
+            );
+            row.group = Some(p.group.clone());
+            row.facts = vec![
+                ("group".into(), p.group.clone()),
+                ("version".into(), version),
+                ("image".into(), p.image.clone()),
+                ("artifact".into(), p.artifact.clone()),
+                ("approval".into(), p.description.clone().unwrap_or_default()),
+            ];
+            out.push(row);
+        }
+        for j in &self.jobs {
+            let kind = match j.kind {
+                JobKind::Training => PlatformKind::TrainingJob,
+                JobKind::Processing => PlatformKind::ProcessingJob,
+                JobKind::Transform => PlatformKind::TransformJob,
+            };
+            out.push(item(
+                kind,
+                &j.name,
+                j.name.clone(),
+                &j.status,
+                "fine-tune of llama3-8b".into(),
+            ));
+        }
+        out
     }
 
     /// The execution roles of the models whose artifacts are in the bucket.
