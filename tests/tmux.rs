@@ -595,7 +595,7 @@ fn command_line_sort_paste_and_copy_in_a_real_terminal() {
     t.send(&[":"]);
     t.type_text("s");
     t.send(&["Tab"]);
-    let s = t.wait_for("sg  sort");
+    let s = t.wait_for("sg  sagemaker  sort");
     assert!(s.contains(":s"), "{s}");
     t.type_text("g");
     t.send(&["Enter", "s"]);

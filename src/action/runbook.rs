@@ -92,7 +92,7 @@ const STEPS: &[(&str, Phase, &str, &str)] = &[
         "isolate",
         Phase::Containment,
         "Isolate affected resources",
-        "findings pane (3): {key:contain} contains the instance; `secdash contain`",
+        "findings pane (3): {key:contain} contains the instance; the ML platform: SageMaker pane (5) {key:stop_notebook} stops a notebook, {key:reject_model} rejects a version, endpoints {key:rollback_endpoint} rolls back, {key:fence_bucket} fences the artifact bucket, {key:quarantine_image} the image; `secdash contain` / `stop-notebook` / `rollback-endpoint` / `fence-bucket`",
     ),
     ("backups", Phase::Recovery, "Restore from backups", "manual"),
     (

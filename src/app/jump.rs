@@ -44,8 +44,38 @@ fn target_items(state: &AppState) -> Result<Items, String> {
                         .iter()
                         .any(|a| a.target.as_deref() == Some(r) || a.interface_id == r)
             });
-            found(PaneId::SecurityGroups, items, format!("attached to {r}"))
-                .map_err(|_| format!("no security group in view is attached to {r}"))
+            // A finding on the platform itself goes to its row: a notebook, a model version,
+            // a job, an endpoint (whose keys contain it).
+            if let Some(items) = state
+                .pane_data(PaneId::Sagemaker)
+                .and_then(|d| d.sagemaker())
+            {
+                let named: Vec<u32> = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, it)| it.name == r || it.id == r)
+                    .map(|(n, _)| n as u32)
+                    .collect();
+                if !named.is_empty() {
+                    return found(PaneId::Sagemaker, named, format!("named by {}", f.id));
+                }
+            }
+            let endpoints: Vec<u32> = state
+                .endpoints()
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.name == r)
+                .map(|(n, _)| n as u32)
+                .collect();
+            if !endpoints.is_empty() {
+                return found(PaneId::Endpoints, endpoints, format!("named by {}", f.id));
+            }
+            found(PaneId::SecurityGroups, items, format!("attached to {r}")).map_err(|_| {
+                format!(
+                    "no security group, endpoint or SageMaker row in view is {r} or attached to it"
+                )
+            })
         }
         PaneData::Endpoints(e) => {
             let name = e.get(i).ok_or("no row selected")?.name.as_str();

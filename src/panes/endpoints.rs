@@ -153,11 +153,16 @@ impl Pane for EndpointsPane {
             return vec![];
         };
         let m = &e.metrics;
-        let mut out = vec![
+        let mut out: Vec<DetailLine> = ctx
+            .changed(&e.name)
+            .map(|b| line("⚑ secdash", b))
+            .into_iter()
+            .collect();
+        out.extend([
             line("name", &e.name),
             line("region", &e.region),
             line("status", &e.status),
-        ];
+        ]);
         out.extend(super::account_line(&e.account));
         out.extend([
             line(
@@ -264,7 +269,17 @@ impl Pane for EndpointsPane {
         let Some(e) = endpoints(data).get(row.item as usize) else {
             return vec![];
         };
-        columns.iter().map(|c| cell(e, c, ctx.target)).collect()
+        columns
+            .iter()
+            .map(|c| {
+                let mut styled = cell(e, c, ctx.target);
+                // Rolled back, drained: what secdash changed stays in view.
+                if Col::of(c) == Col::Name && ctx.changed(&e.name).is_some() {
+                    styled.text = format!("⚑ {}", styled.text);
+                }
+                styled
+            })
+            .collect()
     }
 
     fn empty_message(&self, _data: Option<&PaneData>) -> String {

@@ -45,6 +45,9 @@ impl World {
                 .instance_type(aws_sdk_sagemaker::types::InstanceType::MlT3Xlarge)
                 .role_arn(role)
                 .set_lifecycle_config_name(lifecycle.map(str::to_string))
+                // SageMaker always reports RootAccess (Enabled by default); moto only when
+                // it was given.
+                .root_access(aws_sdk_sagemaker::types::RootAccess::Enabled)
                 .send()
                 .await
                 .unwrap();
@@ -1024,4 +1027,135 @@ fn stop_a_job_one_way_naming_its_kind_when_a_name_is_shared() {
     let (code, out, err) = w.secdash(&["stop-job", &arn, "--yes"], &[]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("processing job fit-7: InProgress"), "{out}");
+}
+
+/// Every platform resource the verbs below act on, as a world.
+fn platform_world() -> (World, String) {
+    let w = world();
+    w.notebook("research", Some("research-onstart"));
+    w.endpoint_with_history("fraud-ep", "models");
+    w.blue_green("ab");
+    let (_, v8) = w.model_versions("fraud", "models");
+    w.share_group("fraud", r#"{"Version":"2012-10-17","Statement":[{"Sid":"Prod","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sagemaker:DescribeModelPackage","Resource":"*"}]}"#);
+    w.bucket("models", Some(ODD_BUCKET_POLICY));
+    w.repository("serve");
+    w.jobs_named("fit-7");
+    (w, v8)
+}
+
+/// What the verbs change, read back: equal before and after means nothing changed.
+fn platform_state(w: &World, v8: &str) -> String {
+    format!(
+        "{:?} {} {:?} {:?} {:?} {:?} {:?} {}",
+        w.notebook_state("research"),
+        w.endpoint_config("fraud-ep"),
+        w.weights("ab"),
+        w.approval(v8),
+        w.group_policy("fraud"),
+        w.bucket_policy("models"),
+        w.repository_policy("serve"),
+        w.training_status("fit-7"),
+    )
+}
+
+fn every_verb(v8: &str) -> Vec<Vec<String>> {
+    [
+        vec!["stop-notebook", "research"],
+        vec!["rollback-endpoint", "fraud-ep", "--to", "fraud-ep-v7"],
+        vec!["drain-variant", "ab", "green"],
+        vec!["reject-model", v8],
+        vec!["unshare-model-group", "fraud"],
+        vec!["fence-bucket", "models"],
+        vec!["quarantine-image", "serve"],
+        vec!["stop-job", "fit-7", "--kind", "training"],
+    ]
+    .into_iter()
+    .map(|v| v.into_iter().map(str::to_string).collect())
+    .collect()
+}
+
+#[test]
+fn read_only_and_dry_run_change_nothing_for_any_platform_verb() {
+    let (w, v8) = platform_world();
+    let before = platform_state(&w, &v8);
+    for verb in every_verb(&v8) {
+        let args: Vec<&str> = verb.iter().map(String::as_str).collect();
+        let (code, _, err) = w.secdash(&[&args[..], &["--yes", "--read-only"]].concat(), &[]);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains("read-only mode"), "{args:?}: {err}");
+        let (code, out, err) = w.secdash(&[&args[..], &["--dry-run"]].concat(), &[]);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+        assert!(
+            out.contains("--dry-run: nothing was changed"),
+            "{args:?}: {out}"
+        );
+    }
+    assert_eq!(platform_state(&w, &v8), before, "nothing changed");
+    assert!(w.journal().is_empty(), "nothing journalled");
+}
+
+#[test]
+#[cfg_attr(
+    not(feature = "failpoints"),
+    ignore = "needs the failpoints feature: scripts/test turns it on"
+)]
+fn a_kill_during_a_harden_a_drain_or_an_unshare_leaves_a_journal_restore_undoes() {
+    for failpoint in ["after-plan", "after-step-0"] {
+        let (w, v8) = platform_world();
+        // Harden wants a stopped notebook: stopped first, and that stop kept.
+        let (code, _, err) = w.secdash(&["stop-notebook", "research", "--yes"], &[]);
+        assert_eq!(code, 0, "{err}");
+        w.settled_notebook("research");
+        let before = platform_state(&w, &v8);
+        for args in [
+            vec!["harden-notebook", "research", "--yes"],
+            vec!["drain-variant", "ab", "green", "--yes"],
+            vec!["unshare-model-group", "fraud", "--yes"],
+        ] {
+            let (code, _, _) = w.secdash(&args, &[("SECDASH_FAILPOINT", failpoint)]);
+            assert_ne!(code, 0, "{failpoint} {args:?}");
+        }
+        w.settled_notebook("research");
+        let j = w.journal();
+        let entries: Vec<&str> = j
+            .iter()
+            .filter(|e| e["status"] == "incomplete")
+            .map(|e| e["entry"].as_str().unwrap())
+            .collect();
+        assert_eq!(entries.len(), 3, "{failpoint}: {j:?}");
+        for entry in entries {
+            let (code, out, err) = w.secdash(&["restore", entry, "--yes"], &[]);
+            assert_eq!(code, 0, "{failpoint} {entry}: {out}{err}");
+        }
+        w.settled_notebook("research");
+        assert_eq!(platform_state(&w, &v8), before, "{failpoint}: exactly back");
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(feature = "failpoints"),
+    ignore = "needs the failpoints feature: scripts/test turns it on"
+)]
+fn a_kill_during_a_stop_job_is_journalled_and_never_undone() {
+    let (w, _) = platform_world();
+    let (code, _, _) = w.secdash(
+        &["stop-job", "fit-7", "--kind", "training", "--yes"],
+        &[("SECDASH_FAILPOINT", "after-step-0")],
+    );
+    assert_ne!(code, 0);
+    let j = w.journal();
+    assert_eq!(
+        (j[0]["action"].as_str(), j[0]["status"].as_str()),
+        (Some("stop-job"), Some("incomplete"))
+    );
+    let (code, _, err) = w.secdash(&["restore", j[0]["entry"].as_str().unwrap(), "--yes"], &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("one-way"), "{err}");
+    // Stopping for one read (the harness's minutes), then stopped.
+    let status = match w.training_status("fit-7").as_str() {
+        "Stopping" => w.training_status("fit-7"),
+        other => other.to_string(),
+    };
+    assert_eq!(status, "Stopped");
 }
