@@ -31,6 +31,13 @@ enum Fault {
     Updating,
 }
 
+/// Each endpoint's name, status and variants' names, for the demo's platform.
+pub(super) fn served() -> impl Iterator<Item = (&'static str, &'static str, Vec<&'static str>)> {
+    ENDPOINTS
+        .iter()
+        .map(|e| (e.name, e.status, e.variants.iter().map(|v| v.0).collect()))
+}
+
 const ENDPOINTS: &[EndpointSpec] = &[
     EndpointSpec {
         name: "studyai-dev-llama3-8b",

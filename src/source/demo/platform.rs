@@ -111,7 +111,7 @@ impl Default for DemoPlatform {
             }]
         })
         .to_string();
-        DemoPlatform {
+        let mut platform = DemoPlatform {
             notebooks: BTreeMap::from([(
                 NOTEBOOK.to_string(),
                 Notebook {
@@ -162,6 +162,59 @@ impl Default for DemoPlatform {
                 name: TRAINING_JOB.into(),
                 status: "InProgress".into(),
             }],
+        };
+        platform.add_other_endpoints();
+        platform
+    }
+}
+
+impl DemoPlatform {
+    /// The demo's other endpoints, each on the one config it was created with (nothing to
+    /// roll back to), its models' artifacts in the model bucket and their images in their own
+    /// repository.
+    fn add_other_endpoints(&mut self) {
+        for (name, status, variants) in super::endpoints::served() {
+            if name == POISONED_ENDPOINT {
+                continue;
+            }
+            let config = format!("{name}-config");
+            let repository = name.trim_start_matches("studyai-").to_string();
+            let served = variants
+                .iter()
+                .map(|v| Served {
+                    variant: v.to_string(),
+                    model: format!("{name}-{}", v.to_lowercase()),
+                    image: format!(
+                        "{}.dkr.ecr.{}.amazonaws.com/studyai/{repository}:1",
+                        super::ACCOUNT,
+                        super::REGION
+                    ),
+                    artifact: format!("s3://{MODEL_BUCKET}/{name}/model.tar.gz"),
+                    execution_role: ROLE.into(),
+                })
+                .collect();
+            self.configs.insert(config.clone(), served);
+            self.endpoints.insert(
+                name.to_string(),
+                Endpoint {
+                    info: EndpointInfo {
+                        status: status.into(),
+                        config: config.clone(),
+                        pending_config: None,
+                        weights: variants
+                            .iter()
+                            .map(|v| VariantWeight {
+                                variant: v.to_string(),
+                                weight: 1.0,
+                            })
+                            .collect(),
+                        desired_weights: vec![],
+                    },
+                    history: vec![config],
+                },
+            );
+            self.policies
+                .insert(format!("repository/studyai/{repository}"), None);
         }
     }
 }
