@@ -9,7 +9,6 @@ use crate::action::plan::Plan;
 use crate::action::platform::{Resource, Setting, VariantWeight};
 use crate::model::PaneId;
 use futures::future::BoxFuture;
-use std::collections::HashMap;
 
 pub struct DrainVariant;
 
@@ -173,23 +172,6 @@ impl ActionSpec for DrainVariant {
             let variant = t.detail.as_deref().unwrap_or_default();
             Ok(change(name, variant, &e.weights)?.plan(self.kind(), ex))
         })
-    }
-    fn still_current<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-    ) -> BoxFuture<'a, Result<(), ActionError>> {
-        Box::pin(settle::unchanged(ex, plan))
-    }
-    fn verify<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-        _groups: &'a HashMap<String, String>,
-    ) -> BoxFuture<'a, Result<bool, ActionError>> {
-        Box::pin(settle::verify(ex, plan))
     }
 }
 

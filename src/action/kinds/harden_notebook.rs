@@ -11,7 +11,6 @@ use crate::action::platform::{NotebookInfo, Resource, Setting};
 use crate::model::PaneId;
 use futures::future::BoxFuture;
 use sha2::Digest;
-use std::collections::HashMap;
 
 pub struct HardenNotebook;
 
@@ -140,23 +139,6 @@ impl ActionSpec for HardenNotebook {
             };
             Ok(change(name, &n, script.as_deref()).plan(self.kind(), ex))
         })
-    }
-    fn still_current<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-    ) -> BoxFuture<'a, Result<(), ActionError>> {
-        Box::pin(settle::unchanged(ex, plan))
-    }
-    fn verify<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-        _groups: &'a HashMap<String, String>,
-    ) -> BoxFuture<'a, Result<bool, ActionError>> {
-        Box::pin(settle::verify(ex, plan))
     }
 }
 

@@ -18,6 +18,10 @@
 //! its `--help`, the `[keys]` name, the help overlay's line, the badge and the refresh after it
 //! follow from the kind file. Restores are by the shape of the before-state a plan keeps
 //! (`Before` in `plan.rs`, `restore.rs`): a new kind reuses a shape, or adds one there.
+//!
+//! A platform action (a notebook, an endpoint, a policy) is smaller still: its plan is a
+//! `settle::Change` of one setting of one resource, and `still_current`, `verify` and the
+//! restore come with that shape (`kinds/stop_notebook.rs` is the one to copy).
 
 pub mod archive;
 pub mod contain;
@@ -194,23 +198,35 @@ pub trait ActionSpec: Sync {
         journal: &'a JournalRead,
         target: &'a Target,
     ) -> BoxFuture<'a, Result<Plan, ActionError>>;
-    /// Refuses a plan whose resource changed since it was read.
+    /// Refuses a plan whose resource changed since it was read (a platform setting: by
+    /// reading it again).
     fn still_current<'a>(
         &'a self,
-        _ex: &'a Executor,
+        ex: &'a Executor,
         _journal: &'a JournalRead,
-        _plan: &'a Plan,
+        plan: &'a Plan,
     ) -> BoxFuture<'a, Result<(), ActionError>> {
-        Box::pin(async { Ok(()) })
+        Box::pin(settle::unchanged(ex, plan))
     }
-    /// Reads the resource back after acting: whether it is as the plan said.
+    /// Reads the resource back after acting: whether it is as the plan said. A platform
+    /// setting is read until it arrives; any other kind says how it reads back.
     fn verify<'a>(
         &'a self,
         ex: &'a Executor,
-        journal: &'a JournalRead,
+        _journal: &'a JournalRead,
         plan: &'a Plan,
-        groups: &'a HashMap<String, String>,
-    ) -> BoxFuture<'a, Result<bool, ActionError>>;
+        _groups: &'a HashMap<String, String>,
+    ) -> BoxFuture<'a, Result<bool, ActionError>> {
+        Box::pin(async move {
+            match settle::before(plan) {
+                Some(_) => settle::verify(ex, plan).await,
+                None => Err(ActionError::Refused(format!(
+                    "{} has no way to read its change back",
+                    plan.action.verb()
+                ))),
+            }
+        })
+    }
 
     /// After one of its steps failed: what it does so nothing is left half-open (rolled
     /// forward or back), in words; empty when it has nothing to do.

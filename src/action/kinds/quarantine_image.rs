@@ -12,7 +12,6 @@ use crate::action::platform::{
 };
 use crate::model::PaneId;
 use futures::future::BoxFuture;
-use std::collections::HashMap;
 
 pub struct QuarantineImage;
 
@@ -193,23 +192,6 @@ impl ActionSpec for QuarantineImage {
             let current = ex.cloud().resource_policy(&resource).await?;
             Ok(change(&name, current.as_deref(), &exempt, ex.incident())?.plan(self.kind(), ex))
         })
-    }
-    fn still_current<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-    ) -> BoxFuture<'a, Result<(), ActionError>> {
-        Box::pin(settle::unchanged(ex, plan))
-    }
-    fn verify<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-        _groups: &'a HashMap<String, String>,
-    ) -> BoxFuture<'a, Result<bool, ActionError>> {
-        Box::pin(settle::verify(ex, plan))
     }
 }
 

@@ -11,7 +11,6 @@ use crate::action::plan::{Before, Plan, Step};
 use crate::action::platform::{Resource, Served, Setting};
 use crate::model::PaneId;
 use futures::future::BoxFuture;
-use std::collections::HashMap;
 
 pub struct RollbackEndpoint;
 
@@ -221,23 +220,6 @@ impl ActionSpec for RollbackEndpoint {
                     .plan(self.kind(), ex),
             )
         })
-    }
-    fn still_current<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-    ) -> BoxFuture<'a, Result<(), ActionError>> {
-        Box::pin(settle::unchanged(ex, plan))
-    }
-    fn verify<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-        _groups: &'a HashMap<String, String>,
-    ) -> BoxFuture<'a, Result<bool, ActionError>> {
-        Box::pin(settle::verify(ex, plan))
     }
 }
 

@@ -9,7 +9,6 @@ use crate::action::plan::Plan;
 use crate::action::platform::{JobInfo, JobKind, Resource, Setting};
 use crate::model::PaneId;
 use futures::future::BoxFuture;
-use std::collections::HashMap;
 
 pub struct StopJob;
 
@@ -151,22 +150,5 @@ impl ActionSpec for StopJob {
             }
             Ok(change(&job).plan(self.kind(), ex))
         })
-    }
-    fn still_current<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-    ) -> BoxFuture<'a, Result<(), ActionError>> {
-        Box::pin(settle::unchanged(ex, plan))
-    }
-    fn verify<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-        _groups: &'a HashMap<String, String>,
-    ) -> BoxFuture<'a, Result<bool, ActionError>> {
-        Box::pin(settle::verify(ex, plan))
     }
 }

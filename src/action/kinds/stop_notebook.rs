@@ -8,7 +8,6 @@ use crate::action::plan::Plan;
 use crate::action::platform::{NotebookInfo, Resource, Setting};
 use crate::model::PaneId;
 use futures::future::BoxFuture;
-use std::collections::HashMap;
 
 pub struct StopNotebook;
 
@@ -111,22 +110,5 @@ impl ActionSpec for StopNotebook {
             }
             Ok(c.plan(self.kind(), ex))
         })
-    }
-    fn still_current<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-    ) -> BoxFuture<'a, Result<(), ActionError>> {
-        Box::pin(settle::unchanged(ex, plan))
-    }
-    fn verify<'a>(
-        &'a self,
-        ex: &'a Executor,
-        _journal: &'a JournalRead,
-        plan: &'a Plan,
-        _groups: &'a HashMap<String, String>,
-    ) -> BoxFuture<'a, Result<bool, ActionError>> {
-        Box::pin(settle::verify(ex, plan))
     }
 }
