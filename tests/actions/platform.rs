@@ -1159,3 +1159,39 @@ fn a_kill_during_a_stop_job_is_journalled_and_never_undone() {
     };
     assert_eq!(status, "Stopped");
 }
+
+/// The SageMaker pane's read against moto: `--once --format json` lists the notebook, the
+/// model versions and the jobs under `sagemaker`.
+#[test]
+fn the_sagemaker_pane_reads_notebooks_versions_and_jobs() {
+    let (w, v8) = platform_world();
+    let (_, out, err) = w.secdash(&["--once", "--format", "json", "--fail-on", "never"], &[]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let rows = v["sagemaker"].as_array().unwrap_or_else(|| panic!("{v}"));
+    let find = |kind: &str, id: &str| {
+        rows.iter()
+            .find(|r| r["kind"] == kind && r["id"] == id)
+            .unwrap_or_else(|| panic!("no {kind} {id} in {rows:?}"))
+    };
+    let nb = find("notebook", "research");
+    assert_eq!(nb["status"], "InService");
+    assert!(
+        nb["detail"].as_str().unwrap().contains("root enabled"),
+        "{nb}"
+    );
+    let version = find("model_version", &v8);
+    assert_eq!(version["name"], "fraud/2");
+    assert_eq!(version["status"], "Approved");
+    assert_eq!(version["group"], "fraud");
+    assert_eq!(find("training_job", "fit-7")["status"], "InProgress");
+    assert_eq!(find("processing_job", "fit-7")["status"], "InProgress");
+    assert!(
+        v["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["pane"] != "sagemaker"),
+        "{}",
+        v["errors"]
+    );
+}

@@ -182,80 +182,58 @@ async fn jobs(
     profile: Option<&str>,
 ) -> Result<Vec<PlatformItem>, SourceError> {
     let mut out = Vec::new();
-    let training = call(
-        calls,
+    // The three kinds' calls and summaries differ only in their names.
+    macro_rules! latest {
+        ($op:literal, $list:ident, $summaries:ident, $name:ident, $status:ident, $kind:expr) => {
+            let listed = call(
+                calls,
+                $op,
+                region,
+                profile,
+                sm.$list()
+                    .sort_by(aws_sdk_sagemaker::types::SortBy::CreationTime)
+                    .sort_order(SortOrder::Descending)
+                    .max_results(JOBS)
+                    .send(),
+            )
+            .await?;
+            for j in listed.$summaries() {
+                let created = time(j.creation_time());
+                let mut i = item(
+                    $kind,
+                    j.$name().unwrap_or_default(),
+                    j.$status().map(|s| s.as_str()).unwrap_or_default(),
+                    format!("created {created}"),
+                    region,
+                );
+                i.facts = vec![("created".into(), created)];
+                out.push(i);
+            }
+        };
+    }
+    latest!(
         "sagemaker:ListTrainingJobs",
-        region,
-        profile,
-        sm.list_training_jobs()
-            .sort_by(aws_sdk_sagemaker::types::SortBy::CreationTime)
-            .sort_order(SortOrder::Descending)
-            .max_results(JOBS)
-            .send(),
-    )
-    .await?;
-    for j in training.training_job_summaries() {
-        let mut i = item(
-            PlatformKind::TrainingJob,
-            j.training_job_name().unwrap_or_default(),
-            j.training_job_status()
-                .map(|s| s.as_str())
-                .unwrap_or_default(),
-            format!("created {}", time(j.creation_time())),
-            region,
-        );
-        i.facts = vec![("created".into(), time(j.creation_time()))];
-        out.push(i);
-    }
-    let processing = call(
-        calls,
+        list_training_jobs,
+        training_job_summaries,
+        training_job_name,
+        training_job_status,
+        PlatformKind::TrainingJob
+    );
+    latest!(
         "sagemaker:ListProcessingJobs",
-        region,
-        profile,
-        sm.list_processing_jobs()
-            .sort_by(aws_sdk_sagemaker::types::SortBy::CreationTime)
-            .sort_order(SortOrder::Descending)
-            .max_results(JOBS)
-            .send(),
-    )
-    .await?;
-    for j in processing.processing_job_summaries() {
-        let mut i = item(
-            PlatformKind::ProcessingJob,
-            j.processing_job_name().unwrap_or_default(),
-            j.processing_job_status()
-                .map(|s| s.as_str())
-                .unwrap_or_default(),
-            format!("created {}", time(j.creation_time())),
-            region,
-        );
-        i.facts = vec![("created".into(), time(j.creation_time()))];
-        out.push(i);
-    }
-    let transform = call(
-        calls,
+        list_processing_jobs,
+        processing_job_summaries,
+        processing_job_name,
+        processing_job_status,
+        PlatformKind::ProcessingJob
+    );
+    latest!(
         "sagemaker:ListTransformJobs",
-        region,
-        profile,
-        sm.list_transform_jobs()
-            .sort_by(aws_sdk_sagemaker::types::SortBy::CreationTime)
-            .sort_order(SortOrder::Descending)
-            .max_results(JOBS)
-            .send(),
-    )
-    .await?;
-    for j in transform.transform_job_summaries() {
-        let mut i = item(
-            PlatformKind::TransformJob,
-            j.transform_job_name().unwrap_or_default(),
-            j.transform_job_status()
-                .map(|s| s.as_str())
-                .unwrap_or_default(),
-            format!("created {}", time(j.creation_time())),
-            region,
-        );
-        i.facts = vec![("created".into(), time(j.creation_time()))];
-        out.push(i);
-    }
+        list_transform_jobs,
+        transform_job_summaries,
+        transform_job_name,
+        transform_job_status,
+        PlatformKind::TransformJob
+    );
     Ok(out)
 }
