@@ -46,7 +46,14 @@ pub fn empty_state(width: u16, height: u16) -> AppState {
 pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
     let now = t0();
     let raw = match pane {
-        PaneId::Endpoints => Raw::Endpoints(demo::endpoints(now, Duration::hours(1), 300, scale)),
+        PaneId::Endpoints => {
+            let mut eps = demo::endpoints(now, Duration::hours(1), 300, scale);
+            let platform = crate::source::demo::platform::DemoPlatform::default();
+            for e in &mut eps {
+                e.provenance = platform.provenance(&e.name, now);
+            }
+            Raw::Endpoints(eps)
+        }
         PaneId::SecurityGroups => Raw::SecurityGroups(demo::security_groups(scale)),
         PaneId::Findings => Raw::Findings(demo::findings(now, scale)),
         PaneId::Checklist => Raw::Postures(vec![PostureRead {

@@ -21,6 +21,7 @@ pub mod format;
 pub mod metrics;
 pub mod model;
 pub mod panes;
+pub mod provenance;
 pub mod report;
 pub mod risk;
 pub mod run;

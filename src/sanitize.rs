@@ -161,6 +161,21 @@ impl Sanitize for Endpoint {
             c(&mut v.name);
             co(&mut v.instance_type);
         }
+        for p in &mut self.provenance {
+            c(&mut p.variant);
+            c(&mut p.model);
+            c(&mut p.image.uri);
+            co(&mut p.image.digest);
+            c(&mut p.artifact.url);
+            co(&mut p.artifact.version_id);
+            co(&mut p.artifact.etag);
+            co(&mut p.training_job);
+            if let Some(pkg) = &mut p.package {
+                c(&mut pkg.arn);
+                c(&mut pkg.status);
+                co(&mut pkg.model_data_etag);
+            }
+        }
     }
 }
 

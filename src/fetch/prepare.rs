@@ -48,6 +48,9 @@ pub fn prepare(raw: Raw, ctx: &Prepare) -> Result<PaneData, SourceError> {
             let mut eps = entered(eps);
             for e in &mut eps {
                 e.alerts = metrics::alerts(e, ctx.thresholds);
+                for chain in &mut e.provenance {
+                    chain.flags = crate::provenance::judge(chain);
+                }
             }
             eps.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.region.cmp(&b.region)));
             PaneData::Endpoints(eps)

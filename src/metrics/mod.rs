@@ -148,6 +148,7 @@ mod tests {
             variants: vec![],
             kms_key_id: None,
             alerts: vec![],
+            provenance: vec![],
             metrics: EndpointMetrics {
                 series: MetricSeries {
                     period_seconds: 60,

@@ -14,6 +14,9 @@ pub struct Endpoint {
     pub metrics: EndpointMetrics,
     /// Set by the shared fetch step from the configured thresholds.
     pub alerts: Vec<EndpointAlert>,
+    /// What each variant really serves, and what does not hold in that chain (its flags are
+    /// set by the shared fetch step). Empty where it was not read.
+    pub provenance: Vec<super::Provenance>,
     /// Its account, when several are watched.
     #[serde(skip)]
     pub account: super::RowAccount,

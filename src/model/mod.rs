@@ -179,6 +179,7 @@ mod finding;
 mod group;
 mod iam;
 mod platform;
+mod provenance;
 pub(crate) mod text_pool;
 
 pub use check::*;
@@ -188,6 +189,7 @@ pub use finding::*;
 pub use group::*;
 pub use iam::*;
 pub use platform::*;
+pub use provenance::*;
 pub use text_pool::{SharedPool, TextPool};
 
 #[cfg(test)]

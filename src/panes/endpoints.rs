@@ -176,6 +176,7 @@ impl Pane for EndpointsPane {
         for v in &e.variants {
             out.push(line(&v.name, v.label(false)));
         }
+        out.extend(chain_lines(&e.provenance));
         out.push(section(&format!(
             "metrics, last {}",
             format_window(ctx.window)
@@ -358,6 +359,54 @@ impl Pane for EndpointsPane {
     }
 }
 
+/// What each variant really serves, as a short tree, each flag beside its link.
+fn chain_lines(chains: &[crate::model::Provenance]) -> Vec<DetailLine> {
+    if chains.is_empty() {
+        return vec![];
+    }
+    let mut out = vec![section("what answers")];
+    let day = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or("unknown".into(), |t| {
+            t.format("%Y-%m-%d %H:%M UTC").to_string()
+        })
+    };
+    for c in chains {
+        out.push(line(&c.variant, format!("model {}", c.model)));
+        out.push(line(
+            "├ image",
+            match &c.image.digest {
+                Some(d) if !c.image.uri.contains(d.as_str()) => {
+                    format!("{} (deployed {d})", c.image.uri)
+                }
+                _ => c.image.uri.clone(),
+            },
+        ));
+        out.push(line(
+            "├ artifact",
+            format!(
+                "{} · version {} · written {}",
+                c.artifact.url,
+                c.artifact.version_id.as_deref().unwrap_or("unversioned"),
+                day(c.artifact.last_modified)
+            ),
+        ));
+        out.push(line(
+            "└ package",
+            match &c.package {
+                Some(p) => format!("{} · {} {}", p.arn, p.status, day(p.approved_at)),
+                None => "none names this artifact".into(),
+            },
+        ));
+        for f in &c.flags {
+            out.push(line(
+                &format!("  ⚠ {}", f.severity.label()),
+                format!("{}: {}", f.id, f.text),
+            ));
+        }
+    }
+    out
+}
+
 fn cell(e: &Endpoint, column: &Column, target: Target) -> Styled {
     let m = &e.metrics;
     let screen = target == Target::Screen;
@@ -370,7 +419,13 @@ fn cell(e: &Endpoint, column: &Column, target: Target) -> Styled {
     match Col::of(column) {
         Col::Name if !screen => Styled::plain(&e.name),
         // Endpoint names share long prefixes (`studyai-dev-…`): cut in the middle.
-        Col::Name if e.alerts.is_empty() => Styled::id(&e.name, Tone::Plain),
+        // A high flag of what it serves marks the row as an alert does (it is not one).
+        Col::Name
+            if e.alerts.is_empty()
+                && crate::provenance::worst(&e.provenance) < Some(crate::model::Risk::High) =>
+        {
+            Styled::id(&e.name, Tone::Plain)
+        }
         Col::Name => Styled::id(format!("⚠ {}", e.name), Tone::Alert),
         Col::Region => Styled::plain(&e.region),
         Col::Account => Styled::plain(super::account_name(&e.account)),

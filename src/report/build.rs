@@ -216,6 +216,7 @@ fn endpoints_out(state: &AppState) -> Vec<EndpointOut<'_>> {
             errors_5xx: e.metrics.errors_5xx,
             latency_ms_avg: e.metrics.latency_ms_avg.map(round3),
             latency_ms_p99: e.metrics.latency_ms_p99.map(round3),
+            provenance: &e.provenance,
             overhead_ms_avg: e.metrics.overhead_ms_avg.map(round3),
             alerts: e
                 .alerts

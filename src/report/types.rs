@@ -99,6 +99,8 @@ pub struct EndpointOut<'a> {
     pub errors_5xx: f64,
     pub latency_ms_avg: Option<f64>,
     pub latency_ms_p99: Option<f64>,
+    /// What each variant really serves, with the flags of its chain.
+    pub provenance: &'a [crate::model::Provenance],
     pub overhead_ms_avg: Option<f64>,
     pub alerts: Vec<AlertOut>,
 }

@@ -219,6 +219,7 @@ async fn region_described(
             kms_key_id: d.kms_key_id,
             metrics: cloudwatch::aggregate(range, &[]),
             alerts: Vec::new(),
+            provenance: Vec::new(),
         })
         .collect())
 }

@@ -269,6 +269,7 @@ fn endpoint(
                 alarm,
             },
         },
+        provenance: Vec::new(),
         alerts: Vec::new(),
     }
 }

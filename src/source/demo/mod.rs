@@ -192,12 +192,16 @@ impl Source for DemoSource {
     fn endpoints(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
         Box::pin(async move {
             self.pace(PaneId::Endpoints).await?;
-            Ok(Fetched::complete(endpoints(
-                q.now,
-                q.window,
-                q.alarm_period,
-                self.scale.endpoints,
-            )))
+            let mut eps = endpoints(q.now, q.window, q.alarm_period, self.scale.endpoints);
+            // What each serves, as the rehearsal left it (a rollback shows at once).
+            let platform = match &self.world {
+                Some(w) => w.lock().platform.clone(),
+                None => platform::DemoPlatform::default(),
+            };
+            for e in &mut eps {
+                e.provenance = platform.provenance(&e.name, q.now);
+            }
+            Ok(Fetched::complete(eps))
         })
     }
 
