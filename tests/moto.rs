@@ -604,6 +604,10 @@ fn once_shows_exactly_what_was_seeded() {
         "sagemaker:DescribeEndpoint": 2,
         "sagemaker:DescribeEndpointConfig": 2,
         "sagemaker:ListEndpoints": 1,
+        // What each variant serves (#29): its model once, the registry once (no package
+        // here, so no DescribeModelPackage; no artifact, so no ListBucketVersions).
+        "sagemaker:DescribeModel": 2,
+        "sagemaker:ListModelPackageGroups": 1,
     });
     assert_eq!(calls, &expect);
     assert_eq!(v["cloudwatch_cost"]["metrics_per_refresh"], 18);
@@ -915,6 +919,15 @@ fn the_tui_fetchers_read_the_same_data() {
     assert_eq!(again.get("sagemaker:DescribeEndpoint"), None);
     assert_eq!(again.get("sagemaker:DescribeEndpointConfig"), None);
     assert_eq!(again.get("sagemaker:ListEndpoints"), Some(&1));
+    // Nor the chains' models and packages (#29): a warm refresh reads at most each served
+    // artifact's versions again (these models name none).
+    assert_eq!(again.get("sagemaker:DescribeModel"), None, "{again:?}");
+    assert_eq!(
+        again.get("sagemaker:ListModelPackageGroups"),
+        None,
+        "{again:?}"
+    );
+    assert_eq!(again.get("s3:ListBucketVersions"), None, "{again:?}");
 
     let Msg::Fetched { result, .. } = rt.block_on(fetch_once(&plan, PaneId::Findings)) else {
         panic!()

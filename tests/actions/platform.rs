@@ -1195,3 +1195,191 @@ fn the_sagemaker_pane_reads_notebooks_versions_and_jobs() {
         v["errors"]
     );
 }
+
+impl World {
+    /// An endpoint `name` serving one model with this image and artifact.
+    fn serving(&self, name: &str, image: &str, artifact: &str) {
+        use aws_sdk_sagemaker::types::{ContainerDefinition, ProductionVariant};
+        let sm = self.sagemaker();
+        let role = self.role(&format!("{name}-exec"), 3600);
+        rt().block_on(async {
+            sm.create_model()
+                .model_name(format!("{name}-model"))
+                .execution_role_arn(&role)
+                .primary_container(
+                    ContainerDefinition::builder()
+                        .image(image)
+                        .model_data_url(artifact)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            sm.create_endpoint_config()
+                .endpoint_config_name(format!("{name}-cfg"))
+                .production_variants(
+                    ProductionVariant::builder()
+                        .variant_name("AllTraffic")
+                        .model_name(format!("{name}-model"))
+                        .initial_instance_count(1)
+                        .instance_type(
+                            aws_sdk_sagemaker::types::ProductionVariantInstanceType::MlM5Large,
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            sm.create_endpoint()
+                .endpoint_name(name)
+                .endpoint_config_name(format!("{name}-cfg"))
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+
+    /// An approved package in group `group` naming this artifact.
+    fn approved(&self, group: &str, image: &str, artifact: &str) {
+        use aws_sdk_sagemaker::types::{
+            InferenceSpecification, ModelApprovalStatus, ModelPackageContainerDefinition,
+        };
+        let sm = self.sagemaker();
+        rt().block_on(async {
+            sm.create_model_package_group()
+                .model_package_group_name(group)
+                .send()
+                .await
+                .unwrap();
+            sm.create_model_package()
+                .model_package_group_name(group)
+                .inference_specification(
+                    InferenceSpecification::builder()
+                        .containers(
+                            ModelPackageContainerDefinition::builder()
+                                .image(image)
+                                .model_data_url(artifact)
+                                .build(),
+                        )
+                        .supported_content_types("application/json")
+                        .supported_response_mime_types("application/json")
+                        .build(),
+                )
+                .model_approval_status(ModelApprovalStatus::Approved)
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+
+    fn put_object(&self, bucket: &str, key: &str) {
+        let s3 = self.s3();
+        rt().block_on(async {
+            s3.put_object()
+                .bucket(bucket)
+                .key(key)
+                .body(aws_sdk_s3::primitives::ByteStream::from_static(b"weights"))
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+
+    fn versioned(&self, bucket: &str) {
+        let s3 = self.s3();
+        rt().block_on(async {
+            s3.put_bucket_versioning()
+                .bucket(bucket)
+                .versioning_configuration(
+                    aws_sdk_s3::types::VersioningConfiguration::builder()
+                        .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+}
+
+/// #29's three endpoints: one whose artifact was overwritten after its package was approved
+/// and whose image is `:latest`, one serving a model no package names, one clean.
+#[test]
+fn each_endpoint_says_what_answers_and_what_does_not_hold() {
+    let w = world();
+    w.bucket("models", None);
+    w.versioned("models");
+    let repo = format!("123456789012.dkr.ecr.{REGION}.amazonaws.com/serve");
+    let digest = format!("{repo}@sha256:{}", "c".repeat(64));
+    // Poisoned: approved, then the artifact written again (a second later: S3 keeps seconds).
+    w.approved(
+        "poisoned",
+        &format!("{repo}:latest"),
+        "s3://models/poisoned/model.tar.gz",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    w.put_object("models", "poisoned/model.tar.gz");
+    w.serving(
+        "poisoned",
+        &format!("{repo}:latest"),
+        "s3://models/poisoned/model.tar.gz",
+    );
+    // Unregistered: no package names its artifact.
+    w.put_object("models", "stray/model.tar.gz");
+    w.serving("stray", &digest, "s3://models/stray/model.tar.gz");
+    // Clean: the artifact written, then approved; the image by digest.
+    w.put_object("models", "clean/model.tar.gz");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    w.approved("clean", &digest, "s3://models/clean/model.tar.gz");
+    w.serving("clean", &digest, "s3://models/clean/model.tar.gz");
+
+    let (_, out, err) = w.secdash(&["--once", "--format", "json", "--fail-on", "never"], &[]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let chain = |name: &str| {
+        let e = v["endpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| panic!("no endpoint {name}: {v}"));
+        e["provenance"][0].clone()
+    };
+    let flags = |name: &str| -> Vec<String> {
+        chain(name)["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        flags("poisoned"),
+        ["artifact_changed_after_approval", "mutable_image_tag"],
+        "{}",
+        chain("poisoned")
+    );
+    assert_eq!(flags("stray"), ["unregistered_model"], "{}", chain("stray"));
+    assert!(flags("clean").is_empty(), "{}", chain("clean"));
+    for name in ["poisoned", "stray", "clean"] {
+        let c = chain(name);
+        assert!(
+            c["artifact"]["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("s3://models/"),
+            "{c}"
+        );
+        assert!(
+            c["artifact"]["version_id"].is_string(),
+            "the version read: {c}"
+        );
+        assert!(
+            c["image"]["digest"]
+                .as_str()
+                .unwrap()
+                .starts_with("sha256:"),
+            "the deployed digest: {c}"
+        );
+    }
+    assert_eq!(chain("clean")["package"]["status"], "Approved");
+}

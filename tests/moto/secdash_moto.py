@@ -38,6 +38,9 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   notebook's `InstanceMetadataServiceConfiguration` is kept (moto drops it). moto creates jobs
   Completed: `POST /_secdash/sagemaker/job-status?account=..&region=..&kind=..&name=..&status=..`
   sets one's status.
+* SageMaker DescribeEndpoint's `ProductionVariants[].DeployedImages` (moto has none): the image
+  the variant's model names, and as `ResolvedImage` that image by digest (its own digest, or
+  one made from the tag's text, as a registry resolves a tag to what it points at).
 * S3 GetBucketVersioning: moto names the XML root `GetBucketVersioningResponse`; S3 (and the
   Rust SDK's parser) use `VersioningConfiguration`.
 * CloudTrail LookupEvents (moto has none), in the shape of the API reference: one lookup
@@ -521,8 +524,31 @@ SageMakerResponse.update_notebook_instance = update_notebook_instance
 _original_endpoint_response = sagemaker_models.FakeEndpoint.response_object.fget
 
 
+def _deployed_images(endpoint, out):
+    """DescribeEndpoint's ProductionVariants[].DeployedImages (moto has none): the image the
+    variant's model names, resolved to a digest made from its name (a tag moves; a digest
+    does not)."""
+    import hashlib
+    account, region = endpoint.arn.split(":")[4], endpoint.arn.split(":")[3]
+    backend = sagemaker_backends[account][region]
+    config = backend.endpoint_configs.get(endpoint.endpoint_config_name)
+    if config is None:
+        return
+    models = {v.get("VariantName"): v.get("ModelName") for v in config.production_variants}
+    for v in out.get("ProductionVariants", []):
+        model = backend._models.get(models.get(v.get("VariantName")))
+        image = ((model.primary_container or {}) if model else {}).get("Image")
+        if not image:
+            continue
+        repo = image.split("@")[0].rsplit(":", 1)[0] if "@" not in image else image.split("@")[0]
+        digest = image.split("@")[1] if "@" in image else \
+            "sha256:" + hashlib.sha256(image.encode()).hexdigest()
+        v["DeployedImages"] = [{"SpecifiedImage": image, "ResolvedImage": f"{repo}@{digest}"}]
+
+
 def _endpoint_response(self):
     out = _original_endpoint_response(self)
+    _deployed_images(self, out)
     pending = getattr(self, "_pending_config", None)
     if pending:
         import time as _time

@@ -9,6 +9,7 @@ pub(crate) mod guardduty;
 pub mod organization;
 mod platform;
 mod posture;
+mod provenance;
 pub(crate) mod sagemaker;
 pub mod trail;
 
@@ -68,6 +69,9 @@ pub struct AwsSource {
     iam: aws_sdk_iam::Client,
     s3: aws_sdk_s3::Client,
     endpoints_cache: sagemaker::Cache,
+    /// Models and packages the endpoints' chains name, read once (packages again each few
+    /// minutes: an approval changes).
+    chains_cache: provenance::Cache,
     /// Who is calling: read once (the header and the account-level reads need it).
     caller: tokio::sync::OnceCell<Identity>,
 }
@@ -96,6 +100,7 @@ impl AwsSource {
             session: session.clone(),
             regions,
             endpoints_cache: sagemaker::Cache::default(),
+            chains_cache: provenance::Cache::default(),
             caller: tokio::sync::OnceCell::new(),
         }
     }
@@ -219,7 +224,24 @@ async fn region_described(
             kms_key_id: d.kms_key_id,
             metrics: cloudwatch::aggregate(range, &[]),
             alerts: Vec::new(),
-            provenance: Vec::new(),
+            // What each variant serves, as far as the describe calls say: the pane's read
+            // completes the chain (`provenance::complete`).
+            provenance: d
+                .served
+                .iter()
+                .map(|(variant, model, resolved)| crate::model::Provenance {
+                    variant: variant.clone(),
+                    model: model.clone(),
+                    image: crate::model::ImageRef {
+                        digest: resolved
+                            .as_deref()
+                            .and_then(|r| r.split_once('@'))
+                            .map(|(_, d)| d.to_string()),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                })
+                .collect(),
         })
         .collect())
 }
@@ -275,6 +297,7 @@ async fn region_endpoints(
 ) -> Result<Vec<Endpoint>, SourceError> {
     let range = metrics_range(q);
     let mut endpoints = region_described(r, &calls, src, &range).await?;
+    provenance::complete(r, &calls, src, &mut endpoints).await?;
     measure_region(
         &r.cloudwatch(),
         &calls,

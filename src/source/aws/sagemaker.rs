@@ -21,6 +21,8 @@ pub struct Listed {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Described {
     pub variants: Vec<Variant>,
+    /// Each variant's model and the image SageMaker resolved for it (`DeployedImages`).
+    pub served: Vec<(String, String, Option<String>)>,
     pub config_name: String,
     pub kms_key_id: Option<String>,
 }
@@ -28,6 +30,7 @@ pub struct Described {
 #[derive(Debug, Clone)]
 struct ConfigInfo {
     instance_types: HashMap<String, Option<String>>,
+    models: HashMap<String, String>,
     kms_key_id: Option<String>,
 }
 
@@ -134,6 +137,7 @@ async fn describe_endpoint(
     let config = if config_name.is_empty() {
         ConfigInfo {
             instance_types: HashMap::new(),
+            models: HashMap::new(),
             kms_key_id: None,
         }
     } else {
@@ -160,6 +164,20 @@ async fn describe_endpoint(
                     instance_count: v.current_instance_count().map(|c| c.max(0) as u32),
                     name,
                 }
+            })
+            .collect(),
+        served: ep
+            .production_variants()
+            .iter()
+            .map(|v| {
+                let name = v.variant_name().unwrap_or_default().to_string();
+                let resolved = v
+                    .deployed_images()
+                    .first()
+                    .and_then(|d| d.resolved_image())
+                    .map(str::to_string);
+                let model = config.models.get(&name).cloned().unwrap_or_default();
+                (name, model, resolved)
             })
             .collect(),
         config_name,
@@ -193,6 +211,16 @@ async fn describe_config(
                 (
                     v.variant_name().unwrap_or_default().to_string(),
                     v.instance_type().map(|t| t.as_str().to_string()),
+                )
+            })
+            .collect(),
+        models: c
+            .production_variants()
+            .iter()
+            .map(|v| {
+                (
+                    v.variant_name().unwrap_or_default().to_string(),
+                    v.model_name().unwrap_or_default().to_string(),
                 )
             })
             .collect(),
