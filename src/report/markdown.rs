@@ -28,6 +28,7 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     let lead = Lead(s.accounts.is_some());
     write_header(s, out)?;
     write_endpoints(s, &lead, out)?;
+    write_chains(s, out)?;
     write_groups(s, &lead, out)?;
     write_findings(s, &lead, out)?;
     write_checklist(s, &lead, out)?;
@@ -173,6 +174,22 @@ fn write_endpoints(s: &Snapshot, lead: &Lead, out: &mut impl Write) -> io::Resul
                 format!("⚠ {}", cell(&alerts.join("; ")))
             }
         )?;
+    }
+    Ok(())
+}
+
+/// Each flagged endpoint variant's chain, as a list under its heading.
+fn write_chains(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
+    let chains = super::chain::flagged(s);
+    if chains.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n### What answers, flagged\n")?;
+    for (head, lines) in chains {
+        writeln!(out, "- **{}**", cell(&head))?;
+        for l in lines {
+            writeln!(out, "  - {}", cell(&l))?;
+        }
     }
     Ok(())
 }

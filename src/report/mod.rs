@@ -3,6 +3,7 @@
 
 pub mod baseline;
 mod build;
+mod chain;
 mod changes;
 pub mod markdown;
 pub mod ocsf;

@@ -32,7 +32,28 @@ pub fn write(s: &Snapshot, options: TextOptions, out: &mut impl Write) -> io::Re
     let p = Printer { options };
     write_head(s, &p, out)?;
     write_panes(s, &p, out)?;
+    write_chains(s, &p, out)?;
     write_tail(s, &p, out)
+}
+
+/// What answers where it does not hold: each flagged endpoint variant's chain.
+fn write_chains(s: &Snapshot, p: &Printer, out: &mut impl Write) -> io::Result<()> {
+    let chains = super::chain::flagged(s);
+    if chains.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n{}",
+        p.bold(&format!("WHAT ANSWERS, FLAGGED ({})", chains.len()))
+    )?;
+    for (head, lines) in chains {
+        p.say(out, &head)?;
+        for l in lines {
+            p.say(out, &format!("  {l}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// How text is printed: bold on a terminal, wrapped to its width.
