@@ -230,7 +230,7 @@ pub fn describe_write(resource: &Resource, setting: &Setting) -> String {
         (r, Setting::Policy { document: None }) => {
             format!("delete the resource policy of {}", r.label())
         }
-        (r, s) => format!("set {} to {s:?}", r.label()),
+        (r, s) => format!("set {} of {}", s.aspect().words(), r.label()),
     }
 }
 

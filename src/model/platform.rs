@@ -164,6 +164,20 @@ pub struct VariantWeight {
     pub weight: f32,
 }
 
+impl Aspect {
+    /// In words, for a message.
+    pub fn words(self) -> &'static str {
+        match self {
+            Aspect::Status => "its state",
+            Aspect::NotebookAccess => "its root access, IMDS version and lifecycle config",
+            Aspect::EndpointConfig => "its endpoint config",
+            Aspect::Weights => "its variant weights",
+            Aspect::Approval => "its approval",
+            Aspect::Policy => "its resource policy",
+        }
+    }
+}
+
 /// One setting's value: what the plan read before, what a step writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "setting", rename_all = "snake_case")]

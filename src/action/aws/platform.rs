@@ -398,7 +398,8 @@ impl AwsActions {
                 .map(drop)
             }
             other => Err(SourceError::Other(format!(
-                "secdash cannot write {other:?} to notebook instance {name}"
+                "secdash cannot set {} of notebook instance {name}",
+                other.aspect().words()
             ))),
         }
     }
@@ -468,7 +469,8 @@ impl AwsActions {
                 self.write_policy(resource, document.as_deref()).await
             }
             (resource, setting) => Err(SourceError::Other(format!(
-                "secdash cannot write {setting:?} to {}",
+                "secdash cannot set {} of {}",
+                setting.aspect().words(),
                 resource.label()
             ))),
         }

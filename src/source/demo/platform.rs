@@ -583,7 +583,7 @@ impl DemoPlatform {
             },
             (r, s) => Err(validation(
                 "Update",
-                format!("cannot write {s:?} to {}", r.label()),
+                format!("cannot set {} of {}", s.aspect().words(), r.label()),
             )),
         }
     }
