@@ -4,7 +4,7 @@
 
 use crate::action::executor::{ActionError, Executor};
 use crate::action::plan::{Before, Plan, Step};
-use crate::action::platform::{Aspect, Reading, Resource, Setting, read_setting};
+use crate::action::platform::{Reading, Resource, Setting, read_setting};
 use std::time::Duration;
 
 /// How long an action waits for a change under way before it says "in progress" and stops
@@ -35,17 +35,6 @@ pub fn written(plan: &Plan) -> Option<(&Resource, &Setting)> {
         Step::Write { resource, setting } => Some((resource, setting)),
         _ => None,
     })
-}
-
-/// Reads the resource's setting now; gone is an error naming it.
-pub async fn read(
-    ex: &Executor,
-    resource: &Resource,
-    aspect: Aspect,
-) -> Result<Reading, ActionError> {
-    read_setting(ex.cloud(), resource, aspect)
-        .await?
-        .ok_or_else(|| ActionError::NotFound(format!("there is no {}", resource.label())))
 }
 
 /// Refuses a plan whose resource changed since it was read.
