@@ -608,6 +608,8 @@ fn once_shows_exactly_what_was_seeded() {
         // here, so no DescribeModelPackage; no artifact, so no ListBucketVersions).
         "sagemaker:DescribeModel": 2,
         "sagemaker:ListModelPackageGroups": 1,
+        // Both models' image is named by a tag: its repository's tag mutability, once.
+        "ecr:DescribeRepositories": 1,
     });
     assert_eq!(calls, &expect);
     assert_eq!(v["cloudwatch_cost"]["metrics_per_refresh"], 18);
@@ -928,6 +930,7 @@ fn the_tui_fetchers_read_the_same_data() {
         "{again:?}"
     );
     assert_eq!(again.get("s3:ListBucketVersions"), None, "{again:?}");
+    assert_eq!(again.get("ecr:DescribeRepositories"), None, "{again:?}");
 
     let Msg::Fetched { result, .. } = rt.block_on(fetch_once(&plan, PaneId::Findings)) else {
         panic!()

@@ -1332,6 +1332,21 @@ fn each_endpoint_says_what_answers_and_what_does_not_hold() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     w.approved("clean", &digest, "s3://models/clean/model.tar.gz");
     w.serving("clean", &digest, "s3://models/clean/model.tar.gz");
+    // Pinned: named by a tag, but its repository refuses to move a tag.
+    let ecr = w.ecr();
+    rt().block_on(async {
+        ecr.create_repository()
+            .repository_name("pinned")
+            .image_tag_mutability(aws_sdk_ecr::types::ImageTagMutability::Immutable)
+            .send()
+            .await
+            .unwrap();
+    });
+    let pinned = format!("123456789012.dkr.ecr.{REGION}.amazonaws.com/pinned:v1");
+    w.put_object("models", "pinned/model.tar.gz");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    w.approved("pinned", &pinned, "s3://models/pinned/model.tar.gz");
+    w.serving("pinned", &pinned, "s3://models/pinned/model.tar.gz");
 
     let (_, out, err) = w.secdash(&["--once", "--format", "json", "--fail-on", "never"], &[]);
     let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
@@ -1360,6 +1375,12 @@ fn each_endpoint_says_what_answers_and_what_does_not_hold() {
     );
     assert_eq!(flags("stray"), ["unregistered_model"], "{}", chain("stray"));
     assert!(flags("clean").is_empty(), "{}", chain("clean"));
+    assert!(
+        flags("pinned").is_empty(),
+        "an immutable tag is not flagged: {}",
+        chain("pinned")
+    );
+    assert_eq!(chain("pinned")["image"]["immutable"], true);
     for name in ["poisoned", "stray", "clean"] {
         let c = chain(name);
         assert!(

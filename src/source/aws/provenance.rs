@@ -3,7 +3,7 @@
 //! model's `ModelPackageName`, else the package whose container names the same artifact;
 //! packages are re-read every few minutes, an approval changes), and the artifact's current
 //! version (`ListObjectVersions`, once per served artifact each refresh: that is what a
-//! poisoning changes).
+//! poisoning changes); an image named by a tag, its repository's tag mutability, once.
 
 use super::{AwsSource, RegionClients};
 use crate::aws::calls::{Calls, call};
@@ -38,6 +38,8 @@ struct PackageInfo {
 type Once<T> = Arc<tokio::sync::OnceCell<T>>;
 /// An artifact's version id, ETag and when it was written.
 type Version = (Option<String>, Option<String>, Option<DateTime<Utc>>);
+/// (region, registry account, repository).
+type RepositoryKey = (String, String, String);
 /// A region's packages, and when they were read.
 type Registry = (Instant, Once<Vec<PackageInfo>>);
 
@@ -47,6 +49,59 @@ pub struct Cache {
     models: Mutex<HashMap<(String, String), Once<ModelInfo>>>,
     /// Per region: every package of the registry's latest versions, and when it was read.
     packages: Mutex<HashMap<String, Registry>>,
+    /// (region, registry account, repository): whether its tags are immutable (`None`: it
+    /// could not be read, as another account's).
+    repositories: Mutex<HashMap<RepositoryKey, Once<Option<bool>>>>,
+}
+
+/// An ECR image URI's registry account, region and repository (`None`: not ECR's).
+fn ecr_repository(uri: &str) -> Option<(String, String, String)> {
+    let (host, path) = uri.split_once('/')?;
+    let (account, rest) = host.split_once(".dkr.ecr.")?;
+    let region = rest.split_once(".amazonaws.com")?.0;
+    let repo = path.split('@').next()?;
+    let repo = repo.rsplit_once(':').map_or(repo, |(r, _)| r);
+    Some((account.to_string(), region.to_string(), repo.to_string()))
+}
+
+/// Whether the repository refuses to move a tag, read once.
+async fn immutable(
+    ecr: &aws_sdk_ecr::Client,
+    calls: &Calls,
+    cache: &Cache,
+    region: &str,
+    profile: Option<&str>,
+    (account, repo): (&str, &str),
+) -> Option<bool> {
+    let slot = cache
+        .repositories
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry((region.to_string(), account.to_string(), repo.to_string()))
+        .or_default()
+        .clone();
+    *slot
+        .get_or_init(|| async {
+            let read = call(
+                calls,
+                "ecr:DescribeRepositories",
+                region,
+                profile,
+                ecr.describe_repositories()
+                    .registry_id(account)
+                    .repository_names(repo)
+                    .send(),
+            )
+            .await;
+            // Another account's repository (AWS's Deep Learning Containers) is not readable
+            // here: unknown, and the tag is judged as mutable.
+            read.ok()?
+                .repositories()
+                .first()
+                .and_then(|r| r.image_tag_mutability())
+                .map(|m| m.as_str().starts_with("IMMUTABLE"))
+        })
+        .await
 }
 
 fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
@@ -79,6 +134,14 @@ pub async fn complete(
             }
             let model = model(&sm, calls, &src.chains_cache, region, profile, &chain.model).await?;
             chain.image.uri = model.image.clone();
+            if !model.image.contains('@')
+                && let Some((account, image_region, repo)) = ecr_repository(&model.image)
+                && image_region == region
+            {
+                let key = (account.as_str(), repo.as_str());
+                chain.image.immutable =
+                    immutable(&r.ecr(), calls, &src.chains_cache, region, profile, key).await;
+            }
             chain.artifact.url = model.artifact.clone();
             let packages = packages(&sm, calls, &src.chains_cache, region, profile).await?;
             chain.package = packages
@@ -279,4 +342,26 @@ async fn artifact(
         ),
         None => (None, None, None),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_ecr_image_names_its_registry_region_and_repository() {
+        assert_eq!(
+            super::ecr_repository(
+                "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-gpu"
+            ),
+            Some((
+                "763104351884".into(),
+                "us-east-1".into(),
+                "pytorch-inference".into()
+            ))
+        );
+        assert_eq!(
+            super::ecr_repository("1.dkr.ecr.eu-west-1.amazonaws.com/team/serve@sha256:00"),
+            Some(("1".into(), "eu-west-1".into(), "team/serve".into()))
+        );
+        assert_eq!(super::ecr_repository("docker.io/library/python:3"), None);
+    }
 }
