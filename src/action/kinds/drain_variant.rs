@@ -160,15 +160,7 @@ impl ActionSpec for DrainVariant {
         Box::pin(async move {
             let t = settle::platform_target(target)?;
             let name = &t.name;
-            let e = ex.cloud().endpoint(name).await?.ok_or_else(|| {
-                ActionError::NotFound(format!("SageMaker knows no endpoint {name} here"))
-            })?;
-            if e.status != "InService" {
-                return Err(ActionError::Refused(format!(
-                    "endpoint {name} is {}: its variants can be drained once it is InService (try again in a few minutes)",
-                    crate::sanitize::clean(&e.status)
-                )));
-            }
+            let e = settle::endpoint_in_service(ex, name, "its variants can be drained").await?;
             let variant = t.detail.as_deref().unwrap_or_default();
             Ok(change(name, variant, &e.weights)?.plan(self.kind(), ex))
         })

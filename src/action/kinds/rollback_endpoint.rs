@@ -178,15 +178,7 @@ impl ActionSpec for RollbackEndpoint {
         Box::pin(async move {
             let t = settle::platform_target(target)?;
             let name = &t.name;
-            let e = ex.cloud().endpoint(name).await?.ok_or_else(|| {
-                ActionError::NotFound(format!("SageMaker knows no endpoint {name} here"))
-            })?;
-            if e.status != "InService" {
-                return Err(ActionError::Refused(format!(
-                    "endpoint {name} is {}: it can be rolled back once it is InService (try again in a few minutes)",
-                    crate::sanitize::clean(&e.status)
-                )));
-            }
+            let e = settle::endpoint_in_service(ex, name, "it can be rolled back").await?;
             let (to, proposed) = match &t.detail {
                 Some(to) => (to.clone(), Proposed::Named),
                 None => match from_journal(journal, name, &e.config) {

@@ -118,6 +118,26 @@ pub async fn verify(ex: &Executor, plan: &Plan) -> Result<bool, ActionError> {
     }
 }
 
+/// The endpoint, when it is InService: an update under way must end before another starts.
+/// `can` says what it could then be ("it can be rolled back").
+pub async fn endpoint_in_service(
+    ex: &Executor,
+    name: &str,
+    can: &str,
+) -> Result<crate::action::platform::EndpointInfo, ActionError> {
+    let e =
+        ex.cloud().endpoint(name).await?.ok_or_else(|| {
+            ActionError::NotFound(format!("SageMaker knows no endpoint {name} here"))
+        })?;
+    if e.status != "InService" {
+        return Err(ActionError::Refused(format!(
+            "endpoint {name} is {}: {can} once it is InService (try again in a few minutes)",
+            crate::sanitize::clean(&e.status)
+        )));
+    }
+    Ok(e)
+}
+
 /// Refuses an action on a resource already as it would leave it (a second stop of a stopped
 /// notebook), or on its way there.
 pub fn refuse_if_already(
