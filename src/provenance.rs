@@ -1,7 +1,7 @@
 //! Judging what an endpoint serves: the flags of each variant's chain, from the chain alone.
 //! Pure; the sources read the chain, this decides what does not hold.
 
-use crate::model::{Provenance, ProvenanceFlag, Risk};
+use crate::model::{BlastRadius, Endpoint, Provenance, ProvenanceFlag, Risk};
 
 /// The flags of one chain, worst first.
 pub fn judge(p: &Provenance) -> Vec<ProvenanceFlag> {
@@ -36,17 +36,86 @@ pub fn judge(p: &Provenance) -> Vec<ProvenanceFlag> {
             "mutable_image_tag",
             Risk::Medium,
             format!(
-                "the image {} is named by a tag that can be moved{}",
+                "the image {} is named by a tag that can be moved{}{}",
                 p.image.uri,
                 match &p.image.digest {
                     Some(d) => format!(" (deployed as {d})"),
+                    None => String::new(),
+                },
+                match &p.image.tag_now {
+                    Some(now) => format!("; the tag now names {now}, not what serves"),
                     None => String::new(),
                 }
             ),
         ));
     }
+    if let Some(f) = scan_findings(p) {
+        flags.push(f);
+    }
+    if let Some(t) = &p.training
+        && !t.network_isolation
+    {
+        flags.push(flag(
+            "training_without_isolation",
+            Risk::Low,
+            format!(
+                "the training job {} that wrote {} ran without network isolation{}",
+                t.name,
+                p.artifact.url,
+                if t.in_vpc { "" } else { ", outside a VPC" }
+            ),
+        ));
+    }
+    if !p.artifact.writable_by.is_empty() {
+        flags.push(flag(
+            "artifact_bucket_writable_by_others",
+            Risk::Medium,
+            format!(
+                "{} may be overwritten by {}, SageMaker execution role{} other than the serving model's",
+                p.artifact.url,
+                p.artifact.writable_by.join(", "),
+                if p.artifact.writable_by.len() == 1 { "" } else { "s" }
+            ),
+        ));
+    }
     flags.sort_by_key(|f| std::cmp::Reverse(f.severity));
     flags
+}
+
+/// The image's worst scan finding as a flag, with the counts as evidence.
+fn scan_findings(p: &Provenance) -> Option<ProvenanceFlag> {
+    let scan = p.image.scan.as_ref()?;
+    let severity = |s: &str| match s {
+        "CRITICAL" => Risk::Critical,
+        "HIGH" => Risk::High,
+        "MEDIUM" => Risk::Medium,
+        "LOW" => Risk::Low,
+        _ => Risk::None,
+    };
+    let worst = scan
+        .findings
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(s, _)| severity(s))
+        .max()?;
+    if worst == Risk::None {
+        return None;
+    }
+    let mut counts: Vec<(&String, &u32)> = scan.findings.iter().filter(|(_, n)| **n > 0).collect();
+    counts.sort_by_key(|(s, _)| std::cmp::Reverse(severity(s)));
+    let counts: Vec<String> = counts
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.to_lowercase()))
+        .collect();
+    Some(ProvenanceFlag {
+        id: "image_scan_findings",
+        severity: worst,
+        text: format!(
+            "ECR's scan of the served image {} found {}",
+            p.image.digest.as_deref().unwrap_or(&p.image.uri),
+            counts.join(", ")
+        ),
+    })
 }
 
 /// Why the served artifact is not the one its package approved, if it is not: newer than the
@@ -71,6 +140,29 @@ fn changed_after_approval(p: &Provenance) -> Option<String> {
         )),
         _ => None,
     }
+}
+
+/// Every identity the endpoints' chains name, once each, with everything that acts as it:
+/// the serving roles first, then the others that may overwrite a served artifact.
+pub fn blast_radii(endpoints: &[Endpoint]) -> Vec<BlastRadius> {
+    let mut out: Vec<BlastRadius> = Vec::new();
+    for r in endpoints
+        .iter()
+        .flat_map(|e| &e.provenance)
+        .flat_map(|c| &c.blast_radius)
+    {
+        match out.iter_mut().find(|o| o.principal == r.principal) {
+            Some(o) => {
+                for u in &r.used_by {
+                    if !o.used_by.contains(u) {
+                        o.used_by.push(u.clone());
+                    }
+                }
+            }
+            None => out.push(r.clone()),
+        }
+    }
+    out
 }
 
 /// The worst flag of an endpoint's chains.
@@ -104,15 +196,16 @@ mod tests {
                 version_id: Some("v2".into()),
                 etag: Some("\"abc\"".into()),
                 last_modified: Some(t(modified)),
+                ..Default::default()
             },
             package: package.map(|(status, approved)| PackageRef {
                 arn: "arn:pkg/1".into(),
                 status: status.into(),
                 approved_at: Some(t(approved)),
                 model_data_etag: None,
+                approved_from: None,
             }),
-            training_job: None,
-            flags: vec![],
+            ..Default::default()
         }
     }
 
@@ -148,5 +241,48 @@ mod tests {
         let f = judge(&c);
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].text.contains("not the \"zzz\""), "{}", f[0].text);
+    }
+
+    #[test]
+    fn scan_findings_training_and_other_writers_are_flagged_with_their_evidence() {
+        let mut c = chain("repo@sha256:00", 9, Some(("Approved", 10)));
+        c.image.digest = Some("sha256:00".into());
+        c.image.scan = Some(crate::model::ImageScan {
+            status: "COMPLETE".into(),
+            findings: [
+                ("MEDIUM".into(), 4),
+                ("CRITICAL".into(), 1),
+                ("HIGH".into(), 0),
+            ]
+            .into(),
+        });
+        c.training = Some(crate::model::TrainingRef {
+            name: "finetune-7".into(),
+            ..Default::default()
+        });
+        c.artifact.writable_by = vec!["arn:aws:iam::1:role/notebook".into()];
+        let f = judge(&c);
+        let got: Vec<_> = f.iter().map(|f| (f.id, f.severity)).collect();
+        assert_eq!(
+            got,
+            [
+                ("image_scan_findings", Risk::Critical),
+                ("artifact_bucket_writable_by_others", Risk::Medium),
+                ("training_without_isolation", Risk::Low),
+            ],
+            "{f:?}"
+        );
+        assert!(
+            f[0].text.ends_with("found 1 critical, 4 medium"),
+            "{}",
+            f[0].text
+        );
+        assert!(f[1].text.contains("role/notebook"), "{}", f[1].text);
+        assert!(f[2].text.contains("finetune-7"), "{}", f[2].text);
+        // Informational findings and an isolated job raise nothing.
+        c.image.scan.as_mut().unwrap().findings = [("INFORMATIONAL".into(), 3)].into();
+        c.training.as_mut().unwrap().network_isolation = true;
+        c.artifact.writable_by.clear();
+        assert!(judge(&c).is_empty(), "{:?}", judge(&c));
     }
 }

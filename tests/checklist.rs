@@ -54,7 +54,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 44);
+    assert_eq!(items.len(), 45);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -128,6 +128,10 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
             "studyai-dev-sagemaker-models: only through vpce-",
         ),
         ("data.ecr_scanning", "1 repository scanned on push"),
+        (
+            "data.serving_provenance",
+            "1 endpoint(s) serve an approved package's artifact, unchanged since",
+        ),
         (
             "monitoring.metric_filters",
             "unauthorized API calls: filter unauthorized-api-calls on studyai-dev-cloudtrail → alarm studyai-dev-unauthorized-api-calls",
@@ -288,6 +292,10 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         (
             "data.model_registry",
             "ap-southeast-1: 1 model(s), no model package group: none is registered",
+        ),
+        (
+            "data.serving_provenance",
+            "studyai-dev-phi3-mini: ECR's scan of the served image sha256:",
         ),
         (
             "data.training_volume_encryption",

@@ -45,7 +45,7 @@ fn the_demo_as_three_accounts_names_every_row_s_account() {
         "the header and the JSON say it is the demo"
     );
     assert_eq!(v["accounts"][2]["id"], "333333333333");
-    assert_eq!(v["checklist"].as_array().unwrap().len(), 3 * 44);
+    assert_eq!(v["checklist"].as_array().unwrap().len(), 3 * 45);
     for pane in ["endpoints", "security_groups", "findings", "checklist"] {
         assert!(
             v[pane]
@@ -135,7 +135,7 @@ fn once_json_is_a_complete_snapshot() {
     assert_eq!(v["security_groups"].as_array().unwrap().len(), 13);
     assert_eq!(v["findings"].as_array().unwrap().len(), 22);
     let checklist = v["checklist"].as_array().unwrap();
-    assert_eq!(checklist.len(), 44);
+    assert_eq!(checklist.len(), 45);
     // Each item carries its references: the seed it comes from and the Prowler checks.
     let vpc = &checklist[0];
     assert_eq!(vpc["id"], "network.custom_vpc");
@@ -975,7 +975,8 @@ fn a_baseline_makes_the_exit_code_count_only_what_is_new() {
 
 /// Issue 17: `--format ocsf` is OCSF 1.5.0, one event a line, each accepted by the OCSF
 /// schema's models (py-ocsf-models, installed by scripts/setup): a Compliance Finding per
-/// checklist item, a Detection Finding per GuardDuty finding and per risky rule.
+/// checklist item, a Detection Finding per GuardDuty finding, per risky rule and per flag of an
+/// endpoint's chain.
 #[test]
 fn ocsf_events_validate_against_the_schema_they_name() {
     let out = secdash()
@@ -994,6 +995,19 @@ fn ocsf_events_validate_against_the_schema_they_name() {
     assert!(
         events.iter().any(|e| e["class_uid"] == 2004
             && e["finding_info"]["types"][0] == "Risky security group rule")
+    );
+    // Each flag of an endpoint's chain (#29), on the endpoint and the artifact it serves.
+    let poisoned = events
+        .iter()
+        .find(|e| {
+            e["finding_info"]["types"][0] == "ML model provenance: artifact_changed_after_approval"
+        })
+        .unwrap_or_else(|| panic!("no provenance flag in {text}"));
+    assert_eq!(poisoned["severity"], "High", "{poisoned}");
+    assert_eq!(
+        poisoned["resources"][1]["uid"],
+        "s3://studyai-dev-sagemaker-models/llama3-8b/v8/model.tar.gz",
+        "{poisoned}"
     );
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut child = std::process::Command::new(root.join(".venv/bin/python"))

@@ -42,6 +42,16 @@ fn operations_in(dir: &Path) -> BTreeSet<String> {
 /// never calls.
 const WRITTEN_NOT_CALLED: &[&str] = &["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
 
+/// Actions the source asks IAM's policy simulator about (a blast radius), which it never
+/// calls.
+const ASKED_OF_THE_SIMULATOR: &[&str] = &[
+    "s3:PutObject",
+    "s3:GetObject",
+    "sagemaker:UpdateEndpoint",
+    "sagemaker:UpdateModelPackage",
+    "sagemaker:CreateModel",
+];
+
 fn is_read(action: &str) -> bool {
     let op = action.split(':').nth(1).unwrap_or_default();
     // The policy simulator answers what would be allowed and changes nothing.
@@ -77,6 +87,7 @@ fn policy_actions(file: &str) -> BTreeSet<String> {
 fn read_only_policy_matches_the_code_exactly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut code = operations_in(&root.join("src/source/aws"));
+    code.retain(|a| !ASKED_OF_THE_SIMULATOR.contains(&a.as_str()));
     code.extend(
         operations_in(&root.join("src/action"))
             .into_iter()

@@ -4,7 +4,7 @@ use super::ItemDef;
 use super::posture::*;
 use super::secrets;
 use super::verdict::{Tally, Verdict, names, region_names};
-use crate::model::{Category, CheckStatus, Importance};
+use crate::model::{Category, CheckStatus, Importance, Risk};
 
 pub(super) const ITEMS: &[ItemDef] = &[
     ItemDef {
@@ -120,6 +120,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         prowler: &["sagemaker_models_registry_in_use"],
         prowler_note: "",
         eval: Some(|p, _| model_registry(p)),
+    },
+    ItemDef {
+        id: "data.serving_provenance",
+        category: Category::Data,
+        importance: Importance::High,
+        title: "Endpoints serve the approved model",
+        problem: "Endpoints serve a model that is not the one approved",
+        remediation: "Roll the endpoint back to its last approved version (secdash rollback-endpoint), read the artifact's CloudTrail timeline for who wrote it, then serve registered packages only, images by digest, from a bucket no other role can write.",
+        seed: "002_49d5f554f91208b7.txt",
+        prowler: &[],
+        prowler_note: "Prowler has no such check: it judges a model's settings one at a time, not whether the artifact and image that answer are the ones its package approved.",
+        eval: Some(|p, _| serving_provenance(p)),
     },
     ItemDef {
         id: "data.notebook_secrets",
@@ -482,6 +494,39 @@ fn model_registry(p: &Posture) -> Verdict {
         }
     }
     t.verdict(&format!("no SageMaker models in {}", region_names(p)))
+}
+
+/// Each endpoint's chain judged as the endpoints pane judges it: a high flag fails, a medium
+/// one warns, a low one is only said.
+fn serving_provenance(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut clean = 0;
+    for r in &p.regions {
+        let Some(serving) = t.read(&r.serving) else {
+            continue;
+        };
+        for s in serving {
+            let flags: Vec<_> = s.chains.iter().flat_map(crate::provenance::judge).collect();
+            for f in &flags {
+                let line = format!("{}: {} ({})", s.endpoint, f.text, f.id);
+                match f.severity {
+                    Risk::High | Risk::Critical => t.fail(line),
+                    Risk::Medium => t.warn(line),
+                    _ => t.pass(line),
+                }
+            }
+            if flags.iter().all(|f| f.severity < Risk::Medium) {
+                clean += 1;
+            }
+        }
+    }
+    if clean > 0 {
+        t.passes.insert(
+            0,
+            format!("{clean} endpoint(s) serve an approved package's artifact, unchanged since"),
+        );
+    }
+    t.verdict(&format!("no endpoints in {}", region_names(p)))
 }
 
 fn training_volume_encryption(p: &Posture) -> Verdict {

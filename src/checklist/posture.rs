@@ -147,6 +147,9 @@ pub struct RegionPosture {
     pub notebooks: Observed<Vec<Notebook>>,
     /// Endpoints with the KMS key of their endpoint config.
     pub endpoints: Observed<Vec<EndpointEncryption>>,
+    /// What each endpoint's variants serve, chain by chain (read apart from the endpoints: a
+    /// chain that cannot be read leaves the other items known).
+    pub serving: Observed<Vec<Serving>>,
     pub models: Observed<Vec<Model>>,
     /// The model registry's model package groups, by name.
     pub model_package_groups: Observed<Vec<String>>,
@@ -189,6 +192,7 @@ impl RegionPosture {
             security_groups: e(why),
             notebooks: e(why),
             endpoints: e(why),
+            serving: e(why),
             models: e(why),
             model_package_groups: e(why),
             training_jobs: e(why),
@@ -307,6 +311,15 @@ pub struct EndpointEncryption {
     pub kms_key_id: Option<String>,
     /// Its production variants with their instance counts (none for a serverless one).
     pub variants: Vec<crate::model::Variant>,
+    /// Each variant's model and the image SageMaker resolved for it.
+    pub served: Vec<(String, String, Option<String>)>,
+}
+
+/// One endpoint's chains, from image and artifact to approval and training.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Serving {
+    pub endpoint: String,
+    pub chains: Vec<crate::model::Provenance>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -149,6 +149,11 @@ pub(super) fn passing() -> Posture {
                 instance_type: Some("ml.g5.xlarge".into()),
                 instance_count: Some(2),
             }],
+            served: vec![],
+        }]),
+        serving: Ok(vec![Serving {
+            endpoint: "ep-1".into(),
+            chains: vec![chain(false)],
         }]),
         model_package_groups: Ok(vec!["llm-finetunes".into()]),
         models: Ok(vec![Model {
@@ -384,6 +389,11 @@ pub(super) fn failing() -> Posture {
             instance_type: Some("ml.g5.xlarge".into()),
             instance_count: Some(1),
         }],
+        served: vec![],
+    }]);
+    r.serving = Ok(vec![Serving {
+        endpoint: "ep-1".into(),
+        chains: vec![chain(true)],
     }]);
     r.models = Ok(vec![Model {
         name: "m".into(),
@@ -508,5 +518,33 @@ fn schedule(
             isolation: safe,
             inter_container_encryption: safe,
         }),
+    }
+}
+
+/// A chain as the guide wants it (an approved package's artifact, unchanged since, the image
+/// by digest), or one whose artifact was written again after the approval.
+pub(super) fn chain(poisoned: bool) -> crate::model::Provenance {
+    use chrono::TimeZone;
+    let at = |h| chrono::Utc.with_ymd_and_hms(2026, 12, 1, h, 0, 0).unwrap();
+    crate::model::Provenance {
+        variant: "AllTraffic".into(),
+        model: "m".into(),
+        image: crate::model::ImageRef {
+            uri: "1.dkr.ecr.eu-west-1.amazonaws.com/serve@sha256:00".into(),
+            digest: Some("sha256:00".into()),
+            ..Default::default()
+        },
+        artifact: crate::model::ArtifactRef {
+            url: "s3://models/m/model.tar.gz".into(),
+            last_modified: Some(at(if poisoned { 12 } else { 8 })),
+            ..Default::default()
+        },
+        package: Some(crate::model::PackageRef {
+            arn: "arn:aws:sagemaker:eu-west-1:1:model-package/m/1".into(),
+            status: "Approved".into(),
+            approved_at: Some(at(10)),
+            ..Default::default()
+        }),
+        ..Default::default()
     }
 }

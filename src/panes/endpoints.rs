@@ -391,10 +391,31 @@ fn chain_lines(chains: &[crate::model::Provenance]) -> Vec<DetailLine> {
             ),
         ));
         out.push(line(
-            "└ package",
+            "├ package",
             match &c.package {
-                Some(p) => format!("{} · {} {}", p.arn, p.status, day(p.approved_at)),
+                Some(p) => format!(
+                    "{} · {} {}{}",
+                    p.arn,
+                    p.status,
+                    day(p.approved_at),
+                    approximate(p)
+                ),
                 None => "none names this artifact".into(),
+            },
+        ));
+        out.push(line(
+            "└ training",
+            match &c.training {
+                Some(t) => format!(
+                    "{} · network isolation {} · {}",
+                    t.name,
+                    if t.network_isolation { "on" } else { "off" },
+                    if t.in_vpc { "in a VPC" } else { "no VPC" }
+                ),
+                None => c
+                    .training_job
+                    .clone()
+                    .unwrap_or_else(|| "no training job read wrote it".into()),
             },
         ));
         for f in &c.flags {
@@ -402,6 +423,40 @@ fn chain_lines(chains: &[crate::model::Provenance]) -> Vec<DetailLine> {
                 &format!("  ⚠ {}", f.severity.label()),
                 format!("{}: {}", f.id, f.text),
             ));
+        }
+    }
+    out.extend(blast_lines(chains));
+    out
+}
+
+/// " (approximate)" when the approval time is the package's last change, not its event.
+fn approximate(p: &crate::model::PackageRef) -> &'static str {
+    if p.approved_from == Some("last_modified") {
+        " (approximate)"
+    } else {
+        ""
+    }
+}
+
+/// Who could change what answers: the serving role, then every other role that may
+/// overwrite a served artifact.
+fn blast_lines(chains: &[crate::model::Provenance]) -> Vec<DetailLine> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for r in chains.iter().flat_map(|c| &c.blast_radius) {
+        if seen.contains(&r.principal.as_str()) {
+            continue;
+        }
+        seen.push(&r.principal);
+        if out.is_empty() {
+            out.push(section("who could change it"));
+        }
+        let role = r.principal.rsplit('/').next().unwrap_or(&r.principal);
+        out.push(line(r.kind, role.to_string()));
+        let facts = r.facts();
+        for (i, (label, value)) in facts.iter().enumerate() {
+            let branch = if i + 1 == facts.len() { "└" } else { "├" };
+            out.push(line(&format!("{branch} {label}"), value.clone()));
         }
     }
     out

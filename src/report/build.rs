@@ -62,6 +62,12 @@ impl<'a> Snapshot<'a> {
                 .pane_data(PaneId::Sagemaker)
                 .and_then(|d| d.sagemaker())
                 .unwrap_or(&[]),
+            blast_radius: crate::provenance::blast_radii(
+                state
+                    .pane_data(PaneId::Endpoints)
+                    .and_then(|d| d.endpoints())
+                    .unwrap_or(&[]),
+            ),
             errors,
             api_calls: state.total_api_calls(),
             api_calls_by_pane: &state.api_calls,

@@ -48,14 +48,29 @@ fn lines(
         ),
         match &p.package {
             Some(pkg) => format!(
-                "package {} · {} {}",
+                "package {} · {} {}{}",
                 pkg.arn,
                 pkg.status,
-                when(pkg.approved_at)
+                when(pkg.approved_at),
+                if pkg.approved_from == Some("last_modified") {
+                    " (approximate)"
+                } else {
+                    ""
+                }
             ),
             None => "package: none names this artifact".into(),
         },
     ];
+    if let Some(t) = &p.training {
+        out.push(format!(
+            "training job {} · network isolation {}",
+            t.name,
+            if t.network_isolation { "on" } else { "off" }
+        ));
+    }
+    if let Some(role) = &p.role {
+        out.push(format!("serving role {role}"));
+    }
     out.extend(
         p.flags
             .iter()

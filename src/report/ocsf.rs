@@ -178,6 +178,45 @@ fn detection(s: &Snapshot, f: &FindingOut) -> Value {
     )
 }
 
+/// A broken link of an endpoint's chain (#29's flags), as a Detection Finding on the endpoint
+/// and the artifact it serves.
+fn provenance_flag(
+    s: &Snapshot,
+    e: &super::types::EndpointOut,
+    p: &crate::model::Provenance,
+    f: &crate::model::ProvenanceFlag,
+) -> Value {
+    let uid = format!("secdash:{}:{}:{}", e.name, p.variant, f.id);
+    let mut resources = vec![json!({
+        "uid": e.name,
+        "name": e.name,
+        "type": "AWS::SageMaker::Endpoint",
+        "region": e.region,
+        "cloud_partition": "aws",
+    })];
+    if !p.artifact.url.is_empty() {
+        resources
+            .push(json!({"uid": p.artifact.url, "type": "AWS::S3::Object", "region": e.region}));
+    }
+    merge(
+        merge(
+            base(s, DETECTION_FINDING, "Detection Finding", f.severity, &uid),
+            json!({
+                "status_id": 1,
+                "status": "New",
+                "finding_info": {
+                    "uid": uid,
+                    "title": format!("{} ({}): {}", e.name, p.variant, f.text),
+                    "types": [format!("ML model provenance: {}", f.id)],
+                    "data_sources": ["Amazon SageMaker", "Amazon S3", "Amazon ECR"],
+                },
+                "resources": resources,
+            }),
+        ),
+        row_cloud(s, e.account),
+    )
+}
+
 pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     let mut line = |v: Value| -> io::Result<()> {
         serde_json::to_writer(&mut *out, &v).map_err(io::Error::from)?;
@@ -188,6 +227,13 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
     }
     for f in &s.findings {
         line(detection(s, f))?;
+    }
+    for e in &s.endpoints {
+        for p in e.provenance {
+            for f in &p.flags {
+                line(provenance_flag(s, e, p, f))?;
+            }
+        }
     }
     for g in &s.security_groups {
         for (i, r) in g.0.rules.iter().enumerate() {

@@ -34,6 +34,8 @@ pub struct Snapshot<'a> {
     pub checklist: Vec<CheckOut<'a>>,
     /// The platform's notebooks, model versions and recent jobs.
     pub sagemaker: &'a [crate::model::PlatformItem],
+    /// What each identity of the platform could change or read, one entry a principal.
+    pub blast_radius: Vec<crate::model::BlastRadius>,
     pub errors: Vec<ErrorOut>,
     pub api_calls: ApiCalls,
     /// The same calls, by the pane that made them.

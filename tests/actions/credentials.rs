@@ -6,7 +6,7 @@ use super::*;
 const ODD_POLICY: &str = "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ { \"Effect\" : \"Allow\", \"Action\" : \"s3:GetObject\", \"Resource\" : \"arn:aws:s3:::studyai-dev-data/*\" } ]\n}";
 
 impl World {
-    fn iam(&self) -> aws_sdk_iam::Client {
+    pub(crate) fn iam(&self) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&rt().block_on(self.moto.sdk(REGION)))
     }
 

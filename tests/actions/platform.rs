@@ -1404,3 +1404,317 @@ fn each_endpoint_says_what_answers_and_what_does_not_hold() {
     }
     assert_eq!(chain("clean")["package"]["status"], "Approved");
 }
+
+impl World {
+    /// A role SageMaker may assume, with one inline policy allowing `actions` on `resources`.
+    fn sagemaker_role(&self, name: &str, grants: &[(&str, &str)]) -> String {
+        let iam = self.iam();
+        let statements: Vec<Value> = grants
+            .iter()
+            .map(|(action, resource)| {
+                serde_json::json!({"Effect": "Allow", "Action": action, "Resource": resource})
+            })
+            .collect();
+        rt().block_on(async {
+            let arn = iam
+                .create_role()
+                .role_name(name)
+                .assume_role_policy_document(
+                    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+                )
+                .send()
+                .await
+                .unwrap()
+                .role
+                .unwrap()
+                .arn;
+            iam.put_role_policy()
+                .role_name(name)
+                .policy_name("grants")
+                .policy_document(
+                    serde_json::json!({"Version": "2012-10-17", "Statement": statements})
+                        .to_string(),
+                )
+                .send()
+                .await
+                .unwrap();
+            arn
+        })
+    }
+
+    /// An image pushed to `repo` as `tag`; its digest.
+    fn push_image(&self, repo: &str, tag: &str) -> String {
+        let ecr = self.ecr();
+        let manifest = serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {"digest": format!("sha256:{}", "1".repeat(64)), "size": 1},
+            "layers": [{"digest": format!("sha256:{}", "2".repeat(64)), "size": 1}]
+        });
+        rt().block_on(async {
+            ecr.create_repository()
+                .repository_name(repo)
+                .send()
+                .await
+                .unwrap();
+            ecr.put_image()
+                .repository_name(repo)
+                .image_manifest(manifest.to_string())
+                .image_tag(tag)
+                .send()
+                .await
+                .unwrap()
+                .image
+                .unwrap()
+                .image_id
+                .unwrap()
+                .image_digest
+                .unwrap()
+        })
+    }
+
+    /// A finished training job without network isolation, reading `input`, writing under
+    /// `output`.
+    fn trained(&self, name: &str, role: &str, input: &str, output: &str) {
+        use aws_sdk_sagemaker::types::*;
+        let sm = self.sagemaker();
+        rt().block_on(async {
+            sm.create_training_job()
+                .training_job_name(name)
+                .role_arn(role)
+                .algorithm_specification(
+                    AlgorithmSpecification::builder()
+                        .training_image("1.dkr.ecr.us-east-1.amazonaws.com/train:1")
+                        .training_input_mode(TrainingInputMode::File)
+                        .build(),
+                )
+                .input_data_config(
+                    Channel::builder()
+                        .channel_name("train")
+                        .data_source(
+                            DataSource::builder()
+                                .s3_data_source(
+                                    S3DataSource::builder()
+                                        .s3_data_type(S3DataType::S3Prefix)
+                                        .s3_uri(input)
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .output_data_config(OutputDataConfig::builder().s3_output_path(output).build())
+                .resource_config(
+                    ResourceConfig::builder()
+                        .instance_type(TrainingInstanceType::MlM5Large)
+                        .instance_count(1)
+                        .volume_size_in_gb(10)
+                        .build(),
+                )
+                .stopping_condition(
+                    StoppingCondition::builder()
+                        .max_runtime_in_seconds(3600)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        });
+    }
+}
+
+/// #29's blast radius and the flags read beside the chain: a served artifact a notebook's role
+/// may overwrite (and another role may not), the training job that wrote it without
+/// isolation, and the image's scan; `data.serving_provenance` fails on the high scan.
+#[test]
+fn who_could_change_what_answers_is_read_from_iams_simulator() {
+    let w = world();
+    w.bucket("models", None);
+    w.versioned("models");
+    let digest = w.push_image("serve", "v1");
+    w.moto.scan_image(
+        REGION,
+        "serve",
+        &digest,
+        &serde_json::json!({"HIGH": 2, "LOW": 1}),
+    );
+    let writer = w.sagemaker_role(
+        "notebook-role",
+        &[
+            ("s3:PutObject", "arn:aws:s3:::models/*"),
+            ("s3:GetObject", "arn:aws:s3:::training-data/*"),
+            ("sagemaker:CreateModel", "*"),
+        ],
+    );
+    let reader = w.sagemaker_role("reader-role", &[("s3:GetObject", "arn:aws:s3:::models/*")]);
+    w.trained(
+        "fit-1",
+        &reader,
+        "s3://training-data/set1/",
+        "s3://models/trained",
+    );
+    let artifact = "s3://models/trained/fit-1/output/model.tar.gz";
+    w.put_object("models", "trained/fit-1/output/model.tar.gz");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let image = format!("123456789012.dkr.ecr.{REGION}.amazonaws.com/serve:v1");
+    w.approved("trained", &image, artifact);
+    w.serving("trained", &image, artifact);
+
+    let (_, out, err) = w.secdash(&["--once", "--format", "json", "--fail-on", "never"], &[]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let e = v["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "trained")
+        .unwrap_or_else(|| panic!("no endpoint trained: {v}"));
+    let chain = &e["provenance"][0];
+    let flags: Vec<(&str, &str)> = chain["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["id"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("image_scan_findings", "high"),
+            ("mutable_image_tag", "medium"),
+            ("artifact_bucket_writable_by_others", "medium"),
+            ("training_without_isolation", "low"),
+        ],
+        "{chain}"
+    );
+    assert_eq!(chain["training_job"], "fit-1", "{chain}");
+    assert_eq!(chain["image"]["digest"], digest.as_str(), "{chain}");
+    assert_eq!(chain["image"]["scan"]["findings"]["HIGH"], 2, "{chain}");
+    assert_eq!(
+        chain["artifact"]["writable_by"],
+        serde_json::json!([writer]),
+        "{chain}"
+    );
+
+    let radius = |principal: &str| {
+        v["blast_radius"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["principal"] == principal)
+            .unwrap_or_else(|| panic!("no blast radius for {principal}: {}", v["blast_radius"]))
+            .clone()
+    };
+    let w_radius = radius(&writer);
+    assert_eq!(
+        w_radius["can_write_artifacts"],
+        serde_json::json!([artifact]),
+        "{w_radius}"
+    );
+    assert_eq!(
+        w_radius["can_read_training"],
+        serde_json::json!(["s3://training-data/set1/"]),
+        "{w_radius}"
+    );
+    assert_eq!(
+        w_radius["can"],
+        serde_json::json!(["sagemaker:CreateModel"]),
+        "{w_radius}"
+    );
+    // The serving role is listed with what acts as it; the reader may write nothing.
+    let serving = chain["role"].as_str().unwrap();
+    let s_radius = radius(serving);
+    assert_eq!(s_radius["kind"], "endpoint", "{s_radius}");
+    assert_eq!(
+        s_radius["used_by"],
+        serde_json::json!(["endpoint/trained"]),
+        "{s_radius}"
+    );
+    let r = v["blast_radius"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["principal"] == reader.as_str());
+    assert!(
+        r.is_none_or(|r| r["can_write_artifacts"].as_array().unwrap().is_empty()),
+        "{r:?}"
+    );
+
+    let item = v["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "data.serving_provenance")
+        .unwrap_or_else(|| panic!("no data.serving_provenance: {}", v["checklist"]));
+    assert_eq!(item["status"], "fail", "{item}");
+    assert!(
+        item["evidence"][0]
+            .as_str()
+            .unwrap()
+            .contains("trained: ECR's scan of the served image"),
+        "{item}"
+    );
+}
+
+/// #29's approval time: CloudTrail's approving event, not the package's last change. The
+/// package was approved an hour ago (its event) and only re-described since; the artifact was
+/// written after that approval, which the package's own time (a moment ago) would hide.
+#[test]
+fn the_approval_time_is_cloudtrails_approving_event() {
+    let w = world();
+    w.bucket("models", None);
+    w.versioned("models");
+    let image = format!(
+        "123456789012.dkr.ecr.{REGION}.amazonaws.com/serve@sha256:{}",
+        "c".repeat(64)
+    );
+    let artifact = "s3://models/late/model.tar.gz";
+    w.put_object("models", "late/model.tar.gz");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    w.approved("late", &image, artifact);
+    w.serving("late", &image, artifact);
+    let sm = w.sagemaker();
+    let arn = rt().block_on(async {
+        sm.list_model_packages()
+            .model_package_group_name("late")
+            .send()
+            .await
+            .unwrap()
+            .model_package_summary_list()[0]
+            .model_package_arn()
+            .unwrap()
+            .to_string()
+    });
+    let hour_ago = chrono::Utc::now().timestamp() - 3600;
+    w.moto.seed_trail_events(
+        REGION,
+        &serde_json::json!([{
+            "EventId": "e-approve", "EventName": "UpdateModelPackage", "EventTime": hour_ago,
+            "EventSource": "sagemaker.amazonaws.com", "Username": "ml-approver",
+            "Resources": [],
+            "CloudTrailEvent": serde_json::json!({
+                "eventName": "UpdateModelPackage",
+                "requestParameters": {"modelPackageArn": arn, "modelApprovalStatus": "Approved"}
+            }).to_string()
+        }]),
+    );
+
+    let (_, out, err) = w.secdash(&["--once", "--format", "json", "--fail-on", "never"], &[]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let chain = v["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "late")
+        .map(|e| e["provenance"][0].clone())
+        .unwrap_or_else(|| panic!("no endpoint late: {v}"));
+    assert_eq!(chain["package"]["approved_from"], "cloudtrail", "{chain}");
+    let approved = chain["package"]["approved_at"].as_str().unwrap();
+    let approved = chrono::DateTime::parse_from_rfc3339(approved).unwrap();
+    assert_eq!(approved.timestamp(), hour_ago, "{chain}");
+    let flags: Vec<&str> = chain["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(flags, ["artifact_changed_after_approval"], "{chain}");
+}

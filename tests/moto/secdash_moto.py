@@ -41,6 +41,12 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
 * SageMaker DescribeEndpoint's `ProductionVariants[].DeployedImages` (moto has none): the image
   the variant's model names, and as `ResolvedImage` that image by digest (its own digest, or
   one made from the tag's text, as a registry resolves a tag to what it points at).
+  When the image is a tag of a repository moto's ECR holds, the digest is the one the tag
+  names there, as SageMaker resolves it.
+* ECR image scan summaries (moto's DescribeImages has none): `POST /_secdash/ecr/scan?account=..
+  &region=..&repository=..&digest=..` with a JSON body of severity counts
+  (`{"CRITICAL": 1, "HIGH": 2}`) gives that image `imageScanStatus` COMPLETE and an
+  `imageScanFindingsSummary` with those counts.
 * S3 GetBucketVersioning: moto names the XML root `GetBucketVersioningResponse`; S3 (and the
   Rust SDK's parser) use `VersioningConfiguration`.
 * CloudTrail LookupEvents (moto has none), in the shape of the API reference: one lookup
@@ -542,8 +548,41 @@ def _deployed_images(endpoint, out):
             continue
         repo = image.split("@")[0].rsplit(":", 1)[0] if "@" not in image else image.split("@")[0]
         digest = image.split("@")[1] if "@" in image else \
-            "sha256:" + hashlib.sha256(image.encode()).hexdigest()
+            (_ecr_tag_digest(image) or "sha256:" + hashlib.sha256(image.encode()).hexdigest())
         v["DeployedImages"] = [{"SpecifiedImage": image, "ResolvedImage": f"{repo}@{digest}"}]
+
+
+def _ecr_tag_digest(image):
+    """The digest a tag names in moto's ECR, when the image is a tag of a repository it holds."""
+    from moto.ecr.models import ecr_backends
+    try:
+        host, path = image.split("/", 1)
+        account, rest = host.split(".dkr.ecr.", 1)
+        region = rest.split(".amazonaws.com")[0]
+        name, tag = path.rsplit(":", 1)
+        repo = ecr_backends[account][region].repositories.get(name)
+        if repo is None:
+            return None
+        for i in repo.images:
+            if tag in i.image_tags:
+                return i.image_digest
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def ecr_scan(q, counts):
+    """`POST /_secdash/ecr/scan?account=..&region=..&repository=..&digest=..`: the image's scan
+    summary, as ECR's DescribeImages gives it after a scan."""
+    from moto.ecr.models import ecr_backends
+    account = q.get("account", [_ACCOUNT])[0]
+    region = q.get("region", ["us-east-1"])[0]
+    repo = ecr_backends[account][region].repositories[q["repository"][0]]
+    image = repo._get_image(None, q["digest"][0])
+    image.image_scan_status = {"status": "COMPLETE",
+                               "description": "The scan was completed successfully."}
+    image.image_scan_findings_summary = {"findingSeverityCounts": counts}
+    return {"scanned": image.image_digest}
 
 
 def _endpoint_response(self):
@@ -1156,6 +1195,10 @@ def seeding(app):
             return Response(json.dumps({"stored": len(events)}), mimetype="application/json")(environ, start_response)
         if request.path == "/_secdash/sagemaker/job-status" and request.method == "POST":
             out = set_job_status(parse_qs(environ.get("QUERY_STRING", "")))
+            return Response(json.dumps(out), mimetype="application/json")(environ, start_response)
+        if request.path == "/_secdash/ecr/scan" and request.method == "POST":
+            q = parse_qs(environ.get("QUERY_STRING", ""))
+            out = ecr_scan(q, json.loads(request.get_data() or b"{}"))
             return Response(json.dumps(out), mimetype="application/json")(environ, start_response)
         if request.path == "/_secdash/cloudtrail/stats" and request.method == "GET":
             with _LOCK:

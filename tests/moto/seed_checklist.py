@@ -12,6 +12,7 @@ Root MFA has no API a test could call; it goes through the harness's seeding rou
 import base64
 import json
 import sys
+import time
 import urllib.request
 
 import boto3
@@ -46,9 +47,13 @@ def sagemaker_role(name):
     return iam.create_role(RoleName=name, AssumeRolePolicyDocument=ROLE_TRUST)["Role"]["Arn"]
 
 
-def endpoint(name, role, kms_key, vpc=None, instances=1, bucket="studyai-dev-sagemaker-models"):
+LLM_IMAGE = "763104351884.dkr.ecr.ap-southeast-1.amazonaws.com/llm"
+
+
+def endpoint(name, role, kms_key, vpc=None, instances=1, bucket="studyai-dev-sagemaker-models",
+             image=f"{LLM_IMAGE}:1"):
     model = {"ModelName": f"{name}-model", "ExecutionRoleArn": role,
-             "PrimaryContainer": {"Image": "763104351884.dkr.ecr.ap-southeast-1.amazonaws.com/llm:1",
+             "PrimaryContainer": {"Image": image,
                                   "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"}}
     if vpc:
         model["VpcConfig"] = vpc
@@ -60,6 +65,26 @@ def endpoint(name, role, kms_key, vpc=None, instances=1, bucket="studyai-dev-sag
         config["KmsKeyId"] = kms_key
     sm.create_endpoint_config(**config)
     sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+
+
+def registered(name, bucket, image, overwritten):
+    """The endpoint's package approved after its artifact was written (the caller wrote it);
+    with `overwritten`, the artifact written again after the approval (S3 keeps whole
+    seconds)."""
+    def write():
+        s3.put_object(Bucket=bucket, Key=f"{name}/model.tar.gz", Body=b"weights")
+
+    time.sleep(1.1)
+    sm.create_model_package_group(ModelPackageGroupName=name)
+    sm.create_model_package(
+        ModelPackageGroupName=name, ModelApprovalStatus="Approved",
+        InferenceSpecification={"Containers": [{
+            "Image": image, "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"}],
+            "SupportedContentTypes": ["application/json"],
+            "SupportedResponseMIMETypes": ["application/json"]})
+    if overwritten:
+        time.sleep(1.1)
+        write()
 
 
 def lifecycle(name, on_start):
@@ -173,6 +198,8 @@ def passing():
             "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
         if bucket.endswith("models"):
+            # The LLM's artifact, trained and written before the bucket is closed.
+            s3.put_object(Bucket=bucket, Key="studyai-dev-llama3-8b/model.tar.gz", Body=b"weights")
             # The guide's preventive control: only through the VPC's S3 endpoint.
             statements.append({
                 "Sid": "DenyOutsideVpce", "Effect": "Deny", "Principal": {"AWS": "*"},
@@ -199,7 +226,10 @@ def passing():
                                 SecurityGroupIds=[sg], DirectInternetAccess="Disabled",
                                 RootAccess="Disabled", KmsKeyId=key,
                                 LifecycleConfigName="studyai-dev-research-setup")
-    endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc, instances=2)
+    # It serves its approved package's artifact, the image by digest.
+    pinned = f"{LLM_IMAGE}@sha256:{'a' * 64}"
+    registered("studyai-dev-llama3-8b", bucket, pinned, overwritten=False)
+    endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc, instances=2, image=pinned)
     sm.create_model(ModelName="studyai-dev-isolated", ExecutionRoleArn=role,
                     PrimaryContainer={"Image": "x"}, EnableNetworkIsolation=True)
     sm.create_model_package_group(ModelPackageGroupName="studyai-dev-llm-finetunes")
@@ -362,7 +392,21 @@ def failing():
                                 RoleArn=role, DirectInternetAccess="Enabled",
                                 RootAccess="Enabled", LifecycleConfigName="scratch-setup")
     # Its model is read from the uploads bucket, which answers from anywhere.
-    endpoint("studyai-dev-phi3-mini", role, None, bucket="studyai-dev-uploads")
+    # Served from the team's own repository by a moving tag, an image whose scan found a
+    # critical vulnerability.
+    ecr.create_repository(repositoryName="studyai-dev/serving")
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"digest": "sha256:" + "1" * 64, "size": 1},
+        "layers": [{"digest": "sha256:" + "2" * 64, "size": 1}]})
+    digest = ecr.put_image(repositoryName="studyai-dev/serving", imageManifest=manifest,
+                           imageTag="latest")["image"]["imageId"]["imageDigest"]
+    urllib.request.urlopen(urllib.request.Request(
+        f"{URL}/_secdash/ecr/scan?account={ACCOUNT}&region={REGION}"
+        f"&repository=studyai-dev/serving&digest={digest}",
+        data=json.dumps({"CRITICAL": 1, "HIGH": 3}).encode(), method="POST"))
+    endpoint("studyai-dev-phi3-mini", role, None, bucket="studyai-dev-uploads",
+             image=f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/studyai-dev/serving:latest")
     training_job("studyai-dev-finetune", role)
     # The data scientists' role without the guide's deny.
     data_scientist("studyai-dev-data-scientist", guardrail=False)

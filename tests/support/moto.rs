@@ -132,6 +132,26 @@ impl Moto {
         assert!(reply.contains(status), "{reply}");
     }
 
+    /// Gives an ECR image a completed scan with these severity counts (moto's DescribeImages
+    /// has no scan summary; the harness adds it).
+    #[allow(dead_code)]
+    pub fn scan_image(
+        &self,
+        region: &str,
+        repository: &str,
+        digest: &str,
+        counts: &serde_json::Value,
+    ) {
+        let reply = self.harness(
+            "POST",
+            &format!(
+                "/_secdash/ecr/scan?account={ACCOUNT}&region={region}&repository={repository}&digest={digest}"
+            ),
+            &counts.to_string(),
+        );
+        assert!(reply.contains("scanned"), "{reply}");
+    }
+
     /// LookupEvents requests the harness answered and throttled so far.
     pub fn trail_stats(&self) -> serde_json::Value {
         let reply = self.harness("GET", "/_secdash/cloudtrail/stats", "");

@@ -197,6 +197,28 @@ fn metrics_range(q: &Query) -> cloudwatch::Range {
     }
 }
 
+/// What each variant serves, as far as the describe calls say: `provenance::complete`
+/// completes the chain.
+pub(crate) fn skeletons(
+    served: &[(String, String, Option<String>)],
+) -> Vec<crate::model::Provenance> {
+    served
+        .iter()
+        .map(|(variant, model, resolved)| crate::model::Provenance {
+            variant: variant.clone(),
+            model: model.clone(),
+            image: crate::model::ImageRef {
+                digest: resolved
+                    .as_deref()
+                    .and_then(|r| r.split_once('@'))
+                    .map(|(_, d)| d.to_string()),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .collect()
+}
+
 /// A region's endpoints as SageMaker describes them, their metrics not read yet.
 async fn region_described(
     r: &RegionClients,
@@ -226,22 +248,7 @@ async fn region_described(
             alerts: Vec::new(),
             // What each variant serves, as far as the describe calls say: the pane's read
             // completes the chain (`provenance::complete`).
-            provenance: d
-                .served
-                .iter()
-                .map(|(variant, model, resolved)| crate::model::Provenance {
-                    variant: variant.clone(),
-                    model: model.clone(),
-                    image: crate::model::ImageRef {
-                        digest: resolved
-                            .as_deref()
-                            .and_then(|r| r.split_once('@'))
-                            .map(|(_, d)| d.to_string()),
-                        ..Default::default()
-                    },
-                    ..Default::default()
-                })
-                .collect(),
+            provenance: skeletons(&d.served),
         })
         .collect())
 }
@@ -297,7 +304,11 @@ async fn region_endpoints(
 ) -> Result<Vec<Endpoint>, SourceError> {
     let range = metrics_range(q);
     let mut endpoints = region_described(r, &calls, src, &range).await?;
-    provenance::complete(r, &calls, src, &mut endpoints).await?;
+    let chains = endpoints
+        .iter_mut()
+        .map(|e| (e.name.as_str(), &mut e.provenance))
+        .collect();
+    provenance::complete(r, &calls, src, chains).await?;
     measure_region(
         &r.cloudwatch(),
         &calls,
@@ -360,7 +371,18 @@ impl Source for AwsSource {
                     platform::read(&r.sagemaker(), &c, &r.region, self.profile()).await
                 })
                 .await?;
-            Ok(fetched.map(|per_region| per_region.into_iter().flatten().collect()))
+            Ok(fetched.map(|per_region| {
+                let mut items: Vec<crate::model::PlatformItem> =
+                    per_region.into_iter().flatten().collect();
+                // A notebook's role: what the endpoints' chains found it may change.
+                for i in &mut items {
+                    let role = i.facts.iter().find(|(k, _)| k == "role").map(|(_, v)| v);
+                    if let Some(r) = role.and_then(|r| self.chains_cache.radius_of(r)) {
+                        i.facts.extend(r.facts());
+                    }
+                }
+                items
+            }))
         })
     }
 

@@ -241,12 +241,16 @@ impl Source for DemoSource {
                 Some(w) => w.lock().security_groups_shaped(judged),
                 None => groups::security_groups_shaped(1, judged),
             };
+            let platform = match &self.world {
+                Some(w) => w.lock().platform.clone(),
+                None => platform::DemoPlatform::default(),
+            };
+            let mut eps = endpoints(q.now, Duration::hours(1), endpoints::ALARM_PERIOD, 1);
+            for e in &mut eps {
+                e.provenance = platform.provenance(&e.name, q.now);
+            }
             Ok(Fetched::complete(vec![PostureRead {
-                posture: posture::posture(
-                    &endpoints(q.now, Duration::hours(1), endpoints::ALARM_PERIOD, 1),
-                    groups,
-                    q.now,
-                ),
+                posture: posture::posture(&eps, groups, q.now),
                 first_error: None,
                 account: None,
             }]))
@@ -256,11 +260,12 @@ impl Source for DemoSource {
 
 /// The demo account's configuration, which the checklist is evaluated from like a live one's.
 pub fn account(now: DateTime<Utc>) -> Posture {
-    posture::posture(
-        &endpoints(now, Duration::hours(1), endpoints::ALARM_PERIOD, 1),
-        security_groups(1),
-        now,
-    )
+    let platform = platform::DemoPlatform::default();
+    let mut eps = endpoints(now, Duration::hours(1), endpoints::ALARM_PERIOD, 1);
+    for e in &mut eps {
+        e.provenance = platform.provenance(&e.name, now);
+    }
+    posture::posture(&eps, security_groups(1), now)
 }
 
 /// The demo team has accepted one failing item, so every checklist status is on show, and

@@ -187,6 +187,15 @@ pub fn posture(
                 config: format!("{}-config", e.name),
                 kms_key_id: e.kms_key_id.clone(),
                 variants: e.variants.clone(),
+                served: vec![],
+            })
+            .collect()),
+        // What each endpoint serves, as its pane shows it.
+        serving: Ok(endpoints
+            .iter()
+            .map(|e| Serving {
+                endpoint: e.name.clone(),
+                chains: e.provenance.clone(),
             })
             .collect()),
         // The LLM fine-tunes are registered; nothing else is.

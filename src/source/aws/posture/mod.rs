@@ -124,6 +124,10 @@ async fn region(
         Box::pin(monitoring::read(r, ctx, watched)),
         Box::pin(threat::read(r, ctx)),
     );
+    let serving = match &endpoints {
+        Ok(list) => ctx.observed(serving(src, r, ctx, list).await),
+        Err(e) => Err(e.clone()),
+    };
     RegionPosture {
         region: r.region.clone(),
         vpcs,
@@ -134,6 +138,7 @@ async fn region(
         security_groups: security_groups.map(Into::into),
         notebooks,
         endpoints,
+        serving,
         models,
         model_package_groups,
         training_jobs,
@@ -151,4 +156,27 @@ async fn region(
         config,
         analyzers,
     }
+}
+
+/// The endpoints' chains, completed as the endpoints pane completes them (the same caches: a
+/// chain the pane read a moment ago is not read again).
+async fn serving(
+    src: &AwsSource,
+    r: &RegionClients,
+    ctx: &Ctx<'_>,
+    endpoints: &[crate::checklist::posture::EndpointEncryption],
+) -> Result<Vec<crate::checklist::posture::Serving>, SourceError> {
+    let mut out: Vec<crate::checklist::posture::Serving> = endpoints
+        .iter()
+        .map(|e| crate::checklist::posture::Serving {
+            endpoint: e.endpoint.clone(),
+            chains: super::skeletons(&e.served),
+        })
+        .collect();
+    let chains = out
+        .iter_mut()
+        .map(|s| (s.endpoint.as_str(), &mut s.chains))
+        .collect();
+    super::provenance::complete(r, ctx.calls, src, chains).await?;
+    Ok(out)
 }

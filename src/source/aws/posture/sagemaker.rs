@@ -245,6 +245,7 @@ async fn endpoints(
             config: d.config_name,
             kms_key_id: d.kms_key_id,
             variants: d.variants,
+            served: d.served,
         })
     }))
     .await

@@ -11,6 +11,8 @@ use crate::model::{
 };
 use std::collections::BTreeMap;
 
+mod chains;
+
 pub const POISONED_ENDPOINT: &str = "studyai-dev-llama3-8b";
 pub const NOTEBOOK: &str = "studyai-dev-research";
 pub const MODEL_BUCKET: &str = "studyai-dev-sagemaker-models";
@@ -75,6 +77,10 @@ fn digest(model: &str) -> String {
 }
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/studyai-dev-sagemaker-role";
+/// The research notebook's role: it may write the llama3 model's artifacts (how version 8 was
+/// replaced).
+pub const NOTEBOOK_ROLE: &str = "arn:aws:iam::123456789012:role/studyai-dev-research-notebook";
+pub(super) const TRAINING_DATA: &str = "s3://studyai-dev-training-data/llama3-8b/";
 
 impl Default for DemoPlatform {
     fn default() -> Self {
@@ -126,7 +132,7 @@ impl Default for DemoPlatform {
                     info: NotebookInfo {
                         status: "InService".into(),
                         instance_type: "ml.t3.xlarge".into(),
-                        role_arn: ROLE.into(),
+                        role_arn: NOTEBOOK_ROLE.into(),
                         root_access: "Enabled".into(),
                         minimum_imds: "1".into(),
                         lifecycle_config: Some("studyai-dev-research-onstart".into()),
@@ -332,6 +338,7 @@ impl DemoPlatform {
                 ),
                 ("direct internet".into(), i.direct_internet_access.clone()),
             ];
+            row.facts.extend(self.blast_radius(&i.role_arn, "").facts());
             out.push(row);
         }
         for (arn, p) in &self.packages {
@@ -368,89 +375,6 @@ impl DemoPlatform {
             ));
         }
         out
-    }
-
-    /// What each variant of the endpoint serves now, as the chain a refresh reads: version 8 of
-    /// the poisoned endpoint's model was written hours after its package was approved.
-    pub fn provenance(
-        &self,
-        endpoint: &str,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Vec<crate::model::Provenance> {
-        use crate::model::{ArtifactRef, ImageRef, PackageRef, Provenance};
-        let Some(e) = self.endpoints.get(endpoint) else {
-            return vec![];
-        };
-        let served = self
-            .configs
-            .get(&e.info.config)
-            .cloned()
-            .unwrap_or_default();
-        let days = chrono::Duration::days;
-        served
-            .into_iter()
-            .map(|s| {
-                let package = self.packages.iter().find(|(_, p)| p.artifact == s.artifact);
-                let (package, written) = match package {
-                    // Version 8: approved two days ago, its artifact replaced three hours ago.
-                    Some((arn, p)) if p.version == Some(8) => (
-                        Some((arn.clone(), p.status.clone(), now - days(2))),
-                        now - chrono::Duration::hours(3),
-                    ),
-                    Some((arn, p)) => (
-                        Some((arn.clone(), p.status.clone(), now - days(8))),
-                        now - days(9),
-                    ),
-                    // The other endpoints' models: registered and approved long ago.
-                    None => (
-                        Some((
-                            format!(
-                                "arn:aws:sagemaker:{}:{}:model-package/{endpoint}/1",
-                                super::REGION,
-                                super::ACCOUNT
-                            ),
-                            "Approved".to_string(),
-                            now - days(20),
-                        )),
-                        now - days(21),
-                    ),
-                };
-                let by_digest = !s.image.contains(REPOSITORY);
-                Provenance {
-                    variant: s.variant.clone(),
-                    model: s.model.clone(),
-                    image: ImageRef {
-                        uri: if by_digest {
-                            format!(
-                                "{}@{}",
-                                s.image
-                                    .rsplit_once(':')
-                                    .map_or(s.image.as_str(), |(r, _)| r),
-                                digest(&s.model)
-                            )
-                        } else {
-                            s.image.clone()
-                        },
-                        digest: Some(digest(&s.model)),
-                        immutable: None,
-                    },
-                    artifact: ArtifactRef {
-                        url: s.artifact.clone(),
-                        version_id: Some(format!("3HL4kqtJlcpXroDTDmJ{}", s.model.len())),
-                        etag: Some(format!("\"{:032x}\"", s.artifact.len())),
-                        last_modified: Some(written),
-                    },
-                    package: package.map(|(arn, status, approved)| PackageRef {
-                        arn,
-                        status,
-                        approved_at: Some(approved),
-                        model_data_etag: None,
-                    }),
-                    training_job: Some(TRAINING_JOB.to_string()).filter(|_| !by_digest),
-                    flags: vec![],
-                }
-            })
-            .collect()
     }
 
     /// The execution roles of the models whose artifacts are in the bucket.

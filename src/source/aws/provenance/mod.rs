@@ -3,17 +3,25 @@
 //! model's `ModelPackageName`, else the package whose container names the same artifact;
 //! packages are re-read every few minutes, an approval changes), and the artifact's current
 //! version (`ListObjectVersions`, once per served artifact each refresh: that is what a
-//! poisoning changes); an image named by a tag, its repository's tag mutability, once.
+//! poisoning changes); an image named by a tag, its repository's tag mutability, once. What
+//! changes slowly (scans, training jobs, roles and what they may do) is re-read on the
+//! checklist's interval.
+
+mod approvals;
+mod blast;
+mod image;
+mod training;
 
 use super::{AwsSource, RegionClients};
 use crate::aws::calls::{Calls, call};
-use crate::model::{Endpoint, PackageRef, SourceError};
+use crate::model::{BlastRadius, PackageRef, Provenance, SourceError};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How long a package read (its status and approval) is trusted: the checklist's interval.
+/// How long a slow-changing read (a package's approval, a scan, a role's permissions) is
+/// trusted: the checklist's interval.
 const PACKAGES_FOR: Duration = Duration::from_secs(300);
 /// The registry read to find the package of a model made without one: bounded (its latest
 /// versions of its first groups; at most 100 describes every few minutes a region).
@@ -26,6 +34,7 @@ struct ModelInfo {
     image: String,
     artifact: String,
     package: Option<String>,
+    role: Option<String>,
 }
 
 /// A package as a chain needs it, with the artifact its container names.
@@ -36,85 +45,70 @@ struct PackageInfo {
 }
 
 type Once<T> = Arc<tokio::sync::OnceCell<T>>;
+/// A read and when it was made, to be made again after `PACKAGES_FOR`.
+type Timed<T> = (Instant, Once<T>);
 /// An artifact's version id, ETag and when it was written.
 type Version = (Option<String>, Option<String>, Option<DateTime<Utc>>);
 /// (region, registry account, repository).
 type RepositoryKey = (String, String, String);
-/// A region's packages, and when they were read.
-type Registry = (Instant, Once<Vec<PackageInfo>>);
 
 #[derive(Debug, Default)]
 pub struct Cache {
     /// (region, model name).
     models: Mutex<HashMap<(String, String), Once<ModelInfo>>>,
-    /// Per region: every package of the registry's latest versions, and when it was read.
-    packages: Mutex<HashMap<String, Registry>>,
+    /// Per region: every package of the registry's latest versions.
+    packages: Mutex<HashMap<String, Timed<Vec<PackageInfo>>>>,
     /// (region, registry account, repository): whether its tags are immutable (`None`: it
     /// could not be read, as another account's).
     repositories: Mutex<HashMap<RepositoryKey, Once<Option<bool>>>>,
+    /// (region, `account/repo@digest:tag`): the deployed image's scan and where its tag is now.
+    images: Mutex<HashMap<(String, String), Timed<image::Seen>>>,
+    /// Per region: the newest training jobs.
+    training: Mutex<HashMap<String, Timed<Vec<training::Trained>>>>,
+    /// (region, job): a job that had ended when described.
+    jobs: Mutex<HashMap<(String, String), Option<training::Trained>>>,
+    /// The roles SageMaker may assume (IAM is global).
+    roles: Mutex<Option<Timed<Vec<String>>>>,
+    /// Bucket: its policy.
+    bucket_policies: Mutex<HashMap<String, Timed<Option<String>>>>,
+    /// Per region: when CloudTrail says each package was approved.
+    approvals: Mutex<HashMap<String, Timed<approvals::Approvals>>>,
+    /// (role, what was asked): its blast radius.
+    radii: Mutex<HashMap<(String, String), Timed<BlastRadius>>>,
 }
 
-/// An ECR image URI's registry account, region and repository (`None`: not ECR's).
-fn ecr_repository(uri: &str) -> Option<(String, String, String)> {
-    let (host, path) = uri.split_once('/')?;
-    let (account, rest) = host.split_once(".dkr.ecr.")?;
-    let region = rest.split_once(".amazonaws.com")?.0;
-    let repo = path.split('@').next()?;
-    let repo = repo.rsplit_once(':').map_or(repo, |(r, _)| r);
-    Some((account.to_string(), region.to_string(), repo.to_string()))
-}
-
-/// Whether the repository refuses to move a tag, read once.
-async fn immutable(
-    ecr: &aws_sdk_ecr::Client,
-    calls: &Calls,
-    cache: &Cache,
-    region: &str,
-    profile: Option<&str>,
-    (account, repo): (&str, &str),
-) -> Option<bool> {
-    let slot = cache
-        .repositories
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry((region.to_string(), account.to_string(), repo.to_string()))
-        .or_default()
-        .clone();
-    *slot
-        .get_or_init(|| async {
-            let read = call(
-                calls,
-                "ecr:DescribeRepositories",
-                region,
-                profile,
-                ecr.describe_repositories()
-                    .registry_id(account)
-                    .repository_names(repo)
-                    .send(),
-            )
-            .await;
-            // Another account's repository (AWS's Deep Learning Containers) is not readable
-            // here: unknown, and the tag is judged as mutable.
-            read.ok()?
-                .repositories()
-                .first()
-                .and_then(|r| r.image_tag_mutability())
-                .map(|m| m.as_str().starts_with("IMMUTABLE"))
-        })
-        .await
+impl Cache {
+    /// The newest blast radius read for this role, if the endpoints' chains asked for it.
+    pub fn radius_of(&self, role: &str) -> Option<BlastRadius> {
+        let radii = self.radii.lock().unwrap_or_else(|e| e.into_inner());
+        radii
+            .iter()
+            .filter(|((r, _), _)| r == role)
+            .max_by_key(|(_, (at, _))| *at)
+            .and_then(|(_, (_, slot))| slot.get().cloned())
+    }
 }
 
 fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
     t.and_then(|t| DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos()))
 }
 
-/// Completes each endpoint's chains (the describe calls gave variant, model and deployed
-/// digest).
+/// The tag an image URI names (`repo:v8`), if it names one.
+fn tag_of(uri: &str) -> Option<&str> {
+    if uri.contains('@') {
+        return None;
+    }
+    let last = uri.rsplit('/').next()?;
+    last.split_once(':').map(|(_, tag)| tag)
+}
+
+/// Completes the chains of each endpoint (its name, and its variants' chains as the describe
+/// calls gave them: variant, model and deployed digest).
 pub async fn complete(
     r: &RegionClients,
     calls: &Calls,
     src: &AwsSource,
-    endpoints: &mut [Endpoint],
+    endpoints: Vec<(&str, &mut Vec<Provenance>)>,
 ) -> Result<(), SourceError> {
     let sm = r.sagemaker();
     let s3 = aws_sdk_s3::Client::from_conf(
@@ -126,31 +120,69 @@ pub async fn complete(
     );
     let profile = src.profile();
     let region = r.region.as_str();
+    let cache = &src.chains_cache;
     let mut artifacts: HashMap<String, Version> = HashMap::new();
-    for e in endpoints.iter_mut() {
-        for chain in &mut e.provenance {
+    let mut registry_reread = false;
+    let mut endpoints = endpoints;
+    for (_, chains) in endpoints.iter_mut() {
+        for chain in chains.iter_mut() {
             if chain.model.is_empty() {
                 continue;
             }
-            let model = model(&sm, calls, &src.chains_cache, region, profile, &chain.model).await?;
+            let new_model = !cache
+                .models
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains_key(&(region.to_string(), chain.model.clone()));
+            let model = model(&sm, calls, cache, region, profile, &chain.model).await?;
             chain.image.uri = model.image.clone();
-            if !model.image.contains('@')
-                && let Some((account, image_region, repo)) = ecr_repository(&model.image)
+            chain.role = model.role.clone();
+            if let Some((account, image_region, repo)) = image::ecr_repository(&model.image)
                 && image_region == region
             {
                 let key = (account.as_str(), repo.as_str());
-                chain.image.immutable =
-                    immutable(&r.ecr(), calls, &src.chains_cache, region, profile, key).await;
+                let ecr = r.ecr();
+                if !model.image.contains('@') {
+                    chain.image.immutable =
+                        image::immutable(&ecr, calls, cache, region, profile, key).await;
+                }
+                if let Some(digest) = chain.image.digest.clone() {
+                    let image = (digest.as_str(), tag_of(&model.image));
+                    (chain.image.scan, chain.image.tag_now) =
+                        image::scan(&ecr, calls, cache, region, profile, key, image).await;
+                }
             }
             chain.artifact.url = model.artifact.clone();
-            let packages = packages(&sm, calls, &src.chains_cache, region, profile).await?;
-            chain.package = packages
-                .iter()
-                .find(|p| match &model.package {
-                    Some(named) => p.package.arn == *named,
-                    None => !model.artifact.is_empty() && p.artifact == model.artifact,
-                })
-                .map(|p| p.package.clone());
+            let find = |packages: &[PackageInfo]| {
+                packages
+                    .iter()
+                    .find(|p| match &model.package {
+                        Some(named) => p.package.arn == *named,
+                        None => !model.artifact.is_empty() && p.artifact == model.artifact,
+                    })
+                    .map(|p| p.package.clone())
+            };
+            chain.package = find(&packages(&sm, calls, cache, region, profile).await?);
+            // A model new since the registry was read may name a package newer than that
+            // read: read the registry again, once a refresh.
+            if chain.package.is_none() && new_model && !registry_reread {
+                registry_reread = true;
+                cache
+                    .packages
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(region);
+                chain.package = find(&packages(&sm, calls, cache, region, profile).await?);
+            }
+            // The approving event's time, where CloudTrail has it.
+            if let Some(pkg) = chain.package.as_mut().filter(|p| p.status == "Approved") {
+                let approvals =
+                    approvals::read(&r.cloudtrail(), calls, cache, region, profile).await;
+                if let Some(at) = approvals.get(&pkg.arn) {
+                    pkg.approved_at = Some(*at);
+                    pkg.approved_from = Some("cloudtrail");
+                }
+            }
             if model.artifact.is_empty() {
                 continue;
             }
@@ -163,6 +195,64 @@ pub async fn complete(
             chain.artifact.version_id = version_id;
             chain.artifact.etag = etag;
             chain.artifact.last_modified = last_modified;
+        }
+    }
+    if artifacts.is_empty() {
+        return Ok(());
+    }
+    who_trained_and_who_could_change((r, &s3), calls, src, endpoints).await
+}
+
+/// The jobs that trained what serves, and who could change it.
+async fn who_trained_and_who_could_change(
+    (r, s3): (&RegionClients, &aws_sdk_s3::Client),
+    calls: &Calls,
+    src: &AwsSource,
+    mut endpoints: Vec<(&str, &mut Vec<Provenance>)>,
+) -> Result<(), SourceError> {
+    let (sm, profile, region, cache) = (
+        r.sagemaker(),
+        src.profile(),
+        r.region.as_str(),
+        &src.chains_cache,
+    );
+    let jobs = training::jobs(&sm, calls, cache, region, profile).await?;
+    let mut served = Vec::new();
+    for (name, chains) in endpoints.iter_mut() {
+        for chain in chains.iter_mut() {
+            if let Some(job) = training::wrote(&jobs, &chain.artifact.url) {
+                chain.training_job = Some(job.training.name.clone());
+                chain.training = Some(job.training.clone());
+            }
+            if let Some(role) = &chain.role
+                && !chain.artifact.url.is_empty()
+            {
+                served.push((chain.artifact.url.clone(), role.clone(), name.to_string()));
+            }
+        }
+    }
+    let mut training: Vec<String> = jobs
+        .iter()
+        .flat_map(|j| j.training.inputs.iter().cloned())
+        .collect();
+    training.sort();
+    training.dedup();
+    let asked = blast::Asked {
+        served: &served,
+        training: &training,
+    };
+    let radii = blast::radii((&src.iam, s3), calls, cache, region, profile, asked).await?;
+    for (_, chains) in endpoints.iter_mut() {
+        for chain in chains.iter_mut() {
+            let serving = chain.role.as_ref().and_then(|r| radii.get(r));
+            let mut writers: Vec<&BlastRadius> = radii
+                .values()
+                .filter(|b| Some(&b.principal) != chain.role.as_ref())
+                .filter(|b| b.can_write_artifacts.contains(&chain.artifact.url))
+                .collect();
+            writers.sort_by(|a, b| a.principal.cmp(&b.principal));
+            chain.artifact.writable_by = writers.iter().map(|b| b.principal.clone()).collect();
+            chain.blast_radius = serving.into_iter().chain(writers).cloned().collect();
         }
     }
     Ok(())
@@ -206,6 +296,7 @@ async fn model(
                 .unwrap_or_default()
                 .to_string(),
             package: c.and_then(|c| c.model_package_name()).map(str::to_string),
+            role: m.execution_role_arn().map(str::to_string),
         })
     })
     .await
@@ -295,6 +386,7 @@ async fn read_packages(
                     approved_at: (status == "Approved")
                         .then(|| time(d.last_modified_time()).or(time(d.creation_time())))
                         .flatten(),
+                    approved_from: (status == "Approved").then_some("last_modified"),
                     status,
                     model_data_etag: c.and_then(|c| c.model_data_e_tag()).map(str::to_string),
                 },
@@ -342,26 +434,4 @@ async fn artifact(
         ),
         None => (None, None, None),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn an_ecr_image_names_its_registry_region_and_repository() {
-        assert_eq!(
-            super::ecr_repository(
-                "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-gpu"
-            ),
-            Some((
-                "763104351884".into(),
-                "us-east-1".into(),
-                "pytorch-inference".into()
-            ))
-        );
-        assert_eq!(
-            super::ecr_repository("1.dkr.ecr.eu-west-1.amazonaws.com/team/serve@sha256:00"),
-            Some(("1".into(), "eu-west-1".into(), "team/serve".into()))
-        );
-        assert_eq!(super::ecr_repository("docker.io/library/python:3"), None);
-    }
 }
