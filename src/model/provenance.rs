@@ -107,8 +107,8 @@ impl BlastRadius {
             .map(|a| a.trim_start_matches("sagemaker:").to_string())
             .collect();
         vec![
-            ("may write served".into(), list(&self.can_write_artifacts)),
-            ("may read training".into(), list(&self.can_read_training)),
+            ("may write".into(), list(&self.can_write_artifacts)),
+            ("may read".into(), list(&self.can_read_training)),
             ("may call".into(), list(&calls)),
         ]
     }
