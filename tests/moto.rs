@@ -899,9 +899,9 @@ fn the_tui_fetchers_read_the_same_data() {
         profile_files: Default::default(),
     }));
     rt.block_on(session.check_credentials()).unwrap();
-    let source = AwsSource::new(&session, &[REGION.into()]);
+    let source = std::sync::Arc::new(AwsSource::new(&session, &[REGION.into()]));
     let plan = FetchPlan::new(
-        std::sync::Arc::new(source),
+        source.clone(),
         chrono::Duration::hours(1),
         vec![REGION.into()],
         secdash::metrics::Thresholds::default(),
@@ -991,6 +991,30 @@ fn the_tui_fetchers_read_the_same_data() {
         chain_ops,
         [(&"s3:ListBucketVersions".to_string(), &1)],
         "a warm refresh reads one served artifact's versions, nothing else: {warm:?}"
+    );
+
+    // A contained user's blast radius (the incident view's): asked about what serves.
+    use secdash::model::Principal;
+    use secdash::source::Source;
+    let deployer = rt
+        .block_on(source.blast_radius(Principal::User("chained-deployer".into())))
+        .unwrap();
+    assert_eq!(
+        deployer.can_write_artifacts,
+        ["s3://chained-models/out/chained-fit/output/model.tar.gz"],
+        "{deployer:?}"
+    );
+    assert_eq!(deployer.can, ["sagemaker:UpdateEndpoint"], "{deployer:?}");
+    assert_eq!(deployer.kind, "user");
+    let viewer = rt
+        .block_on(source.blast_radius(Principal::User("chained-viewer".into())))
+        .unwrap();
+    assert!(viewer.is_empty(), "{viewer:?}");
+    let missing = rt.block_on(source.blast_radius(Principal::User("nobody".into())));
+    let said = missing.unwrap_err().to_string();
+    assert!(
+        said.contains("nobody") || said.contains("NoSuchEntity"),
+        "{said}"
     );
 
     let Msg::Fetched { result, .. } = rt.block_on(fetch_once(&plan, PaneId::Findings)) else {

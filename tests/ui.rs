@@ -952,3 +952,101 @@ fn the_sagemaker_pane_lists_notebooks_versions_and_jobs_and_acts_on_them() {
         "{effects:?}"
     );
 }
+
+/// #29: the incident view says what each principal its actions contained could change of
+/// what answers: asked once when the view opens, "reading…" until IAM's simulator answers,
+/// then what it may overwrite and call (or why it could not be read).
+#[test]
+fn the_incident_view_says_what_a_contained_principal_could_change() {
+    use secdash::action::journal::{Entry, EntryStatus, Journalled};
+    use secdash::action::plan::ActionKind;
+    use secdash::model::{AccessKeyInfo, BlastRadius, KeyStatus, Principal, PrincipalInfo};
+    let mut s = acting_state(120, 40);
+    let key = AccessKeyInfo {
+        access_key_id: "AKIA4EXAMPLEDEVOPS01".into(),
+        user: "devops-ci".into(),
+        status: KeyStatus::Active,
+        created: None,
+        last_used: None,
+        other_keys: vec![],
+    };
+    let user = PrincipalInfo {
+        arn: "arn:aws:iam::123456789012:user/devops-ci".into(),
+        path: "/".into(),
+        max_session_secs: None,
+        quarantine: vec![],
+    };
+    let plan = secdash::action::kinds::disable_key::plan(&key, &user, "ap-southeast-1");
+    let entry = |id: &str, target: &str, plan| Entry {
+        entry: id.into(),
+        time: t0(),
+        incident: "INC-2041".into(),
+        action: ActionKind::named("disable-key"),
+        region: "ap-southeast-1".into(),
+        target: target.into(),
+        status: EntryStatus::Done,
+        steps_done: 1,
+        steps: 1,
+        verified: Some(true),
+        outcome: None,
+        undone_by: None,
+        trusted: true,
+        plan,
+        actor: Default::default(),
+    };
+    update(
+        &mut s,
+        Msg::Journal(Journalled {
+            entries: vec![
+                entry("e1", "AKIA4EXAMPLEDEVOPS01", Some(plan.clone())),
+                entry("e2", "AKIA4EXAMPLEDEVOPS02", Some(plan)),
+            ],
+            damage: vec![],
+        }),
+    );
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('I'), KeyModifiers::NONE)),
+    );
+    let devops = Principal::User("devops-ci".into());
+    assert_eq!(
+        effects,
+        [secdash::app::Effect::BlastRadius(devops.clone())],
+        "asked once for the user both keys belong to"
+    );
+    let text = screen(&s);
+    assert!(
+        text.contains("user devops-ci") && text.contains("reading…"),
+        "{text}"
+    );
+    update(
+        &mut s,
+        Msg::BlastRadius {
+            principal: devops.clone(),
+            result: Ok(BlastRadius {
+                principal: user.arn.clone(),
+                kind: "user",
+                can_write_artifacts: vec![
+                    "s3://studyai-dev-sagemaker-models/llama3-8b/v8/model.tar.gz".into(),
+                ],
+                can: vec!["sagemaker:UpdateEndpoint".into()],
+                ..Default::default()
+            }),
+        },
+    );
+    let text = screen(&s);
+    assert!(
+        text.contains("may overwrite 1 served artifact: s3:/")
+            && text.contains("llama3-8b/v8/model.tar.gz"),
+        "{text}"
+    );
+    assert!(text.contains("may call UpdateEndpoint"), "{text}");
+    insta::assert_snapshot!(text);
+    // Opened again: not asked again.
+    keys(&mut s, "\u{1b}");
+    let effects = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('I'), KeyModifiers::NONE)),
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+}

@@ -12,7 +12,7 @@ use crate::action::journal::Entry;
 use crate::action::runbook::{Runbook, StepStatus};
 use crate::config::keymap::Action;
 use crate::model::PaneId;
-use crate::model::{FindingSubject, SubjectKind};
+use crate::model::{BlastRadius, FindingSubject, Principal, SubjectKind};
 use crate::trail::Subject;
 use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -27,6 +27,9 @@ pub struct Incident {
     pub runbook: Option<Runbook>,
     /// This incident's actions, oldest first.
     pub entries: Vec<Entry>,
+    /// What each principal its actions contained could change (`Err`: why it could not be
+    /// read; `None`: being read).
+    pub radii: std::collections::BTreeMap<Principal, Option<Result<BlastRadius, String>>>,
 }
 
 /// What the prompt of the incident view asks for.
@@ -140,6 +143,66 @@ fn entries_of(journal: &[Entry], incident: &str) -> Vec<Entry> {
         .collect()
 }
 
+/// The user or role an action of the incident contained (a key disabled, a user denied, a
+/// role's sessions revoked), in the credentials' own account.
+pub fn contained(e: &Entry) -> Option<Principal> {
+    use crate::action::plan::Before;
+    let plan = e.plan.as_ref()?;
+    if plan.account.is_some() {
+        return None;
+    }
+    match &plan.before {
+        Before::AccessKey { user, .. } => Some(Principal::User(user.clone())),
+        Before::InlinePolicy { principal, .. } => Some(principal.clone()),
+        _ => None,
+    }
+}
+
+/// Opens the incident view, asking what each contained principal could change (once).
+pub fn open(state: &mut AppState) -> Vec<Effect> {
+    state.push(Layer::Incident { selected: 0 });
+    ask_radii(state)
+}
+
+/// IAM's simulator answered what a contained principal could change.
+pub fn radius_read(
+    state: &mut AppState,
+    principal: Principal,
+    result: Result<BlastRadius, crate::model::SourceError>,
+) -> Vec<Effect> {
+    let said = result.map_err(|e| crate::sanitize::clean(&e.to_string()));
+    state.incident.radii.insert(principal, Some(said));
+    vec![]
+}
+
+/// The journal was read: an action just journalled may have contained someone the open view
+/// shows.
+pub fn journal_msg(
+    state: &mut AppState,
+    journal: crate::action::journal::Journalled,
+) -> Vec<Effect> {
+    journal_read(state, journal);
+    if matches!(state.top(), Some(Layer::Incident { .. })) {
+        ask_radii(state)
+    } else {
+        vec![]
+    }
+}
+
+/// Asks for the blast radius of each contained principal not asked for yet.
+pub fn ask_radii(state: &mut AppState) -> Vec<Effect> {
+    let mut asked: Vec<Principal> = Vec::new();
+    for p in state.incident.entries.iter().filter_map(contained) {
+        if !state.incident.radii.contains_key(&p) && !asked.contains(&p) {
+            asked.push(p);
+        }
+    }
+    for p in &asked {
+        state.incident.radii.insert(p.clone(), None);
+    }
+    asked.into_iter().map(Effect::BlastRadius).collect()
+}
+
 /// Switches the view, and the actions that follow, to another incident.
 pub fn switch_to(state: &mut AppState, id: String) -> Vec<Effect> {
     state.incident.id = id.clone();
@@ -155,7 +218,9 @@ pub fn switch_to(state: &mut AppState, id: String) -> Vec<Effect> {
         format!("incident {id}: actions are journalled under it"),
         state.now,
     ));
-    vec![Effect::LoadRunbook(id)]
+    let mut effects = vec![Effect::LoadRunbook(id)];
+    effects.extend(ask_radii(state));
+    effects
 }
 
 /// A key while the prompt is open: it is text, not commands.

@@ -109,7 +109,7 @@ fn pane_key(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
         }
         Action::Help => state.push(Layer::Help { scroll: 0 }),
-        Action::Incident => state.push(Layer::Incident { selected: 0 }),
+        Action::Incident => return incident::open(state),
         Action::Matrix if state.context.accounts.len() > 1 => {
             state.push(Layer::Matrix {
                 scroll: 0,

@@ -140,6 +140,11 @@ pub enum Msg {
         seq: u64,
         result: Result<(crate::trail::Timeline, ApiCalls), SourceError>,
     },
+    /// What a contained principal could change, as IAM's simulator answered.
+    BlastRadius {
+        principal: crate::model::Principal,
+        result: Result<crate::model::BlastRadius, SourceError>,
+    },
     /// The first rows of a fetch still under way (GuardDuty's first page of a region).
     /// A refresh of several accounts: how many have answered, of how many.
     Progress {
@@ -198,6 +203,8 @@ pub enum Effect {
         regions: Vec<String>,
         since: DateTime<Utc>,
     },
+    /// Ask IAM's simulator what a contained principal could change.
+    BlastRadius(crate::model::Principal),
 }
 
 impl AppState {
@@ -241,6 +248,7 @@ impl AppState {
                 named: false,
                 runbook: None,
                 entries: Vec::new(),
+                radii: BTreeMap::new(),
             },
             journal: Vec::new(),
             changes: BTreeMap::new(),
@@ -411,10 +419,8 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Trail { seq, result } => timeline::trail_read(state, seq, result),
-        Msg::Journal(journal) => {
-            incident::journal_read(state, journal);
-            vec![]
-        }
+        Msg::BlastRadius { principal, result } => incident::radius_read(state, principal, result),
+        Msg::Journal(journal) => incident::journal_msg(state, journal),
         Msg::RunbooksChanged => vec![Effect::LoadRunbook(state.incident.id.clone())],
         Msg::RunbookLoaded(result) => {
             match result {

@@ -70,6 +70,13 @@ pub struct TrainingRef {
     pub inputs: Vec<String>,
 }
 
+/// The calls that change what an endpoint answers, which a blast radius asks about.
+pub const BLAST_CHANGES: [&str; 3] = [
+    "sagemaker:UpdateEndpoint",
+    "sagemaker:UpdateModelPackage",
+    "sagemaker:CreateModel",
+];
+
 /// What one identity of the platform could change or read: which served artifacts it could
 /// overwrite (poisoning), which training data it could read, and which of the actions that
 /// change what answers it may call. From IAM's policy simulator.

@@ -64,6 +64,13 @@ impl Effects {
                 regions,
                 since,
             } => self.trail(seq, subjects, regions, since),
+            Effect::BlastRadius(principal) => {
+                let (tx, source) = (self.tx.clone(), self.source.clone());
+                self.tasks.push(tokio::spawn(async move {
+                    let result = source.blast_radius(principal.clone()).await;
+                    let _ = tx.send(Msg::BlastRadius { principal, result });
+                }));
+            }
         }
         Flow::Go
     }

@@ -127,6 +127,19 @@ pub trait Source: Send + Sync {
             ))
         })
     }
+    /// What a principal could change of what answers (the served artifacts it may overwrite,
+    /// the training data it may read, the calls that change an endpoint), as IAM's policy
+    /// simulator answers: the blast radius of a contained user or role.
+    fn blast_radius(
+        &self,
+        _principal: crate::model::Principal,
+    ) -> BoxFuture<'_, Result<crate::model::BlastRadius, SourceError>> {
+        Box::pin(async {
+            Err(SourceError::Other(
+                "this source cannot ask IAM's policy simulator".into(),
+            ))
+        })
+    }
     /// The CloudTrail timeline of these subjects in these regions since `since`, and the
     /// calls it took.
     fn trail(

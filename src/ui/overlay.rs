@@ -238,6 +238,12 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
         selected.checked_sub(steps),
         &mut lines,
     ));
+    radius_lines(
+        state,
+        theme,
+        rect.width.saturating_sub(2) as usize,
+        &mut lines,
+    );
     note_lines(state, theme, &mut lines);
     // The prompt takes the last line inside the box; the rows scroll above it.
     let inner = rect.height.saturating_sub(2) as usize;
@@ -376,6 +382,79 @@ fn action_lines(
         }
     }
     cursor
+}
+
+/// What each principal the incident contained could change of what answers, as IAM's
+/// simulator said: what was at risk while it was loose.
+fn radius_lines(state: &AppState, theme: &Theme, width: usize, lines: &mut Vec<Line<'static>>) {
+    if state.incident.radii.is_empty() {
+        return;
+    }
+    let clean = crate::sanitize::clean;
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "What the contained could change (IAM's policy simulator)",
+        theme.table_header,
+    )));
+    for (principal, radius) in &state.incident.radii {
+        let who = format!(
+            " {:<28} ",
+            crate::format::elide_middle(&clean(&principal.to_string()), 28)
+        );
+        let said: Vec<(String, ratatui::style::Style)> = match radius {
+            None => vec![("reading…".into(), theme.muted)],
+            Some(Err(why)) => vec![(format!("could not be read: {why}"), theme.status_error)],
+            Some(Ok(r)) if r.is_empty() => {
+                vec![("nothing that changes what answers".into(), theme.muted)]
+            }
+            Some(Ok(r)) => {
+                let mut out = Vec::new();
+                // How many first, then which: a long list is cut at the box's edge.
+                let list = |v: &[String], noun: &str| {
+                    let names: Vec<String> = v.iter().map(|u| clean(u)).collect();
+                    let s = if v.len() == 1 { "" } else { "s" };
+                    format!("{} {noun}{s}: {}", v.len(), names.join(", "))
+                };
+                if !r.can_write_artifacts.is_empty() {
+                    out.push((
+                        format!(
+                            "may overwrite {}",
+                            list(&r.can_write_artifacts, "served artifact")
+                        ),
+                        theme.status_error,
+                    ));
+                }
+                if !r.can.is_empty() {
+                    let calls: Vec<&str> = r
+                        .can
+                        .iter()
+                        .map(|a| a.trim_start_matches("sagemaker:"))
+                        .collect();
+                    out.push((format!("may call {}", calls.join(", ")), theme.status_error));
+                }
+                if !r.can_read_training.is_empty() {
+                    out.push((
+                        format!("may read {}", list(&r.can_read_training, "training input")),
+                        theme.dialog,
+                    ));
+                }
+                out
+            }
+        };
+        // Cut in the middle: the count leads, the last name ends the line.
+        let room = width.saturating_sub(who.chars().count());
+        for (i, (text, style)) in said.into_iter().enumerate() {
+            let lead = if i == 0 {
+                who.clone()
+            } else {
+                " ".repeat(who.chars().count())
+            };
+            lines.push(Line::from(vec![
+                Span::styled(lead, theme.dialog),
+                Span::styled(crate::format::elide_middle(&text, room), style),
+            ]));
+        }
+    }
 }
 
 /// The runbook's notes, when there are any.

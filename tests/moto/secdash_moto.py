@@ -61,12 +61,13 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   (moto has the job definitions but no schedules), in the API reference's shapes: the schedule
   keeps its MonitoringScheduleConfig (inline job or a job definition's name and type) and its
   endpoint, and is `Scheduled`; ListMonitoringSchedules pages with NextToken.
-* IAM SimulatePrincipalPolicy (moto has none): a role's inline and attached policies and its
-  permission boundary evaluated for each action and resource, with the request's context
+* IAM SimulatePrincipalPolicy (moto has none): a role's or user's inline and attached policies
+  (a user's groups' are not emulated) and a role's permission boundary evaluated for each action and resource, with the request's context
   entries: an explicit Deny wins, an Allow is needed, a boundary must allow too. Statements
   match Action/NotAction and Resource with wildcards; conditions support Null, the String and
   Arn operators (with IfExists) and Bool, and a statement with any other operator is treated as
-  not applying. Organizations SCPs are not emulated (moto's role has none).
+  not applying. Organizations SCPs are not emulated (moto's role has none), nor is the
+  request's ResourcePolicy (a bucket policy's denial is not seen).
 * STS AssumeRole refuses a role that does not exist in its account (AccessDenied, as AWS does
   when no role trusts the caller; moto lets any ARN be assumed), except
   OrganizationAccountAccessRole, which AWS Organizations creates in every member account and
@@ -990,15 +991,18 @@ def simulate_principal_policy(form):
     account = arn.split(":")[4] if arn.count(":") >= 5 else _ACCOUNT
     backend = iam_backends[account]["global"]
     try:
-        role = backend.get_role_by_arn(arn)
+        if ":user/" in arn:
+            principal = backend.get_user(arn.rsplit("/", 1)[-1])
+        else:
+            principal = backend.get_role_by_arn(arn)
     except Exception:
-        return 404, "NoSuchEntity", f"The role with ARN {arn} cannot be found."
-    identity = [_document(d) for d in role.policies.values()]
-    for p in role.managed_policies.values():
+        return 404, "NoSuchEntity", f"The principal with ARN {arn} cannot be found."
+    identity = [_document(d) for d in principal.policies.values()]
+    for p in principal.managed_policies.values():
         identity.extend(_document(v.document) for v in p.versions if v.is_default)
     boundary = None
-    if role.permissions_boundary_arn:
-        p = backend.get_policy(role.permissions_boundary_arn)
+    if getattr(principal, "permissions_boundary_arn", None):
+        p = backend.get_policy(principal.permissions_boundary_arn)
         boundary = [_document(v.document) for v in p.versions if v.is_default]
     context, i = {}, 1
     while f"ContextEntries.member.{i}.ContextKeyName" in form:

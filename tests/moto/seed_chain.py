@@ -45,6 +45,17 @@ serving = role("chained-serving", [{"Effect": "Allow", "Action": "s3:GetObject",
 role("chained-notebook", [{"Effect": "Allow", "Action": "s3:PutObject",
                            "Resource": "arn:aws:s3:::chained-models/*"}])
 
+# A deployer whose key could leak, and a user who may only read.
+iam.create_user(UserName="chained-deployer")
+iam.put_user_policy(UserName="chained-deployer", PolicyName="deploy", PolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::chained-models/*"},
+        {"Effect": "Allow", "Action": "sagemaker:UpdateEndpoint", "Resource": "*"}]}))
+iam.create_user(UserName="chained-viewer")
+iam.put_user_policy(UserName="chained-viewer", PolicyName="view", PolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::chained-models/*"}]}))
+
 s3.create_bucket(Bucket="chained-models", CreateBucketConfiguration={"LocationConstraint": REGION})
 s3.put_bucket_versioning(Bucket="chained-models", VersioningConfiguration={"Status": "Enabled"})
 

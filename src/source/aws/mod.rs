@@ -386,6 +386,13 @@ impl Source for AwsSource {
         })
     }
 
+    fn blast_radius(
+        &self,
+        principal: crate::model::Principal,
+    ) -> BoxFuture<'_, Result<crate::model::BlastRadius, SourceError>> {
+        Box::pin(async move { provenance::principal_radius(self, &principal).await })
+    }
+
     fn endpoints_unmeasured(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
         Box::pin(async move {
             let range = &metrics_range(&q);

@@ -164,6 +164,19 @@ impl Source for DemoSource {
         SourceKind::Demo
     }
 
+    fn blast_radius(
+        &self,
+        principal: crate::model::Principal,
+    ) -> BoxFuture<'_, Result<crate::model::BlastRadius, SourceError>> {
+        Box::pin(async move {
+            let platform = match &self.world {
+                Some(w) => w.lock().platform.clone(),
+                None => platform::DemoPlatform::default(),
+            };
+            Ok(platform.principal_radius(&principal, &self.account))
+        })
+    }
+
     fn trail(
         &self,
         subjects: Vec<crate::trail::Subject>,

@@ -12,14 +12,14 @@ use aws_sdk_iam::types::PolicyEvaluationDecisionType;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
-/// The calls that change what an endpoint answers.
-pub const CHANGES: [&str; 3] = [
-    "sagemaker:UpdateEndpoint",
-    "sagemaker:UpdateModelPackage",
-    "sagemaker:CreateModel",
-];
+use crate::model::BLAST_CHANGES as CHANGES;
 /// At most this many execution roles are simulated a region (a platform has a handful).
 const ROLES: usize = 50;
+
+/// The objects asked about, by bucket.
+pub(super) type Buckets = BTreeMap<String, Vec<Object>>;
+/// The objects asked about and each bucket's policy.
+pub(super) type Objects = (Buckets, BTreeMap<String, Option<String>>);
 
 /// What the blast radii are asked about.
 pub(super) struct Asked<'a> {
@@ -32,7 +32,7 @@ pub(super) struct Asked<'a> {
 /// One S3 object asked about: its ARN, its `s3://` URL, and whether it is a served artifact
 /// (else training data).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Object {
+pub(super) struct Object {
     arn: String,
     url: String,
     artifact: bool,
@@ -141,22 +141,15 @@ async fn bucket_policy(
     .clone()
 }
 
-/// Each execution role's blast radius, by role ARN.
-pub(super) async fn radii(
-    (iam, s3): (&aws_sdk_iam::Client, &aws_sdk_s3::Client),
+/// The served artifacts and training data asked about, by bucket, with each bucket's policy.
+async fn objects(
+    s3: &aws_sdk_s3::Client,
     calls: &Calls,
     cache: &Cache,
     region: &str,
     profile: Option<&str>,
-    asked: Asked<'_>,
-) -> Result<HashMap<String, BlastRadius>, SourceError> {
-    let mut roles: BTreeSet<String> = asked.served.iter().map(|(_, r, _)| r.clone()).collect();
-    roles.extend(
-        execution_roles(iam, calls, cache, region, profile)
-            .await?
-            .into_iter()
-            .take(ROLES),
-    );
+    asked: &Asked<'_>,
+) -> Objects {
     // The objects, by bucket.
     let mut by_bucket: BTreeMap<String, Vec<Object>> = BTreeMap::new();
     let served = asked.served.iter().map(|(url, _, _)| (url, true));
@@ -180,6 +173,77 @@ pub(super) async fn radii(
             bucket_policy(s3, calls, cache, region, profile, bucket).await,
         );
     }
+    (by_bucket, policies)
+}
+
+/// A contained user's or role's blast radius, asked about what the endpoints' chains served
+/// when last read (nothing of S3 when they were not read yet).
+pub(super) async fn of_principal(
+    iam: &aws_sdk_iam::Client,
+    calls: &Calls,
+    cache: &Cache,
+    region: &str,
+    profile: Option<&str>,
+    principal: &crate::model::Principal,
+) -> Result<BlastRadius, SourceError> {
+    use crate::model::Principal;
+    let (arn, kind) = match principal {
+        Principal::User(name) => {
+            let u = call(
+                calls,
+                "iam:GetUser",
+                region,
+                profile,
+                iam.get_user().user_name(name).send(),
+            )
+            .await?;
+            (u.user().map(|u| u.arn().to_string()), "user")
+        }
+        Principal::Role(name) => {
+            let r = call(
+                calls,
+                "iam:GetRole",
+                region,
+                profile,
+                iam.get_role().role_name(name).send(),
+            )
+            .await?;
+            (r.role().map(|r| r.arn().to_string()), "role")
+        }
+    };
+    let arn =
+        arn.ok_or_else(|| SourceError::Other(format!("IAM did not name {principal}'s ARN")))?;
+    let (by_bucket, policies) = cache
+        .asked
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .unwrap_or_default();
+    let mut radius = simulate(iam, calls, region, profile, &arn, &by_bucket, &policies).await?;
+    radius.kind = kind;
+    Ok(radius)
+}
+
+/// Each execution role's blast radius, by role ARN.
+pub(super) async fn radii(
+    (iam, s3): (&aws_sdk_iam::Client, &aws_sdk_s3::Client),
+    calls: &Calls,
+    cache: &Cache,
+    region: &str,
+    profile: Option<&str>,
+    asked: Asked<'_>,
+) -> Result<HashMap<String, BlastRadius>, SourceError> {
+    let mut roles: BTreeSet<String> = asked.served.iter().map(|(_, r, _)| r.clone()).collect();
+    roles.extend(
+        execution_roles(iam, calls, cache, region, profile)
+            .await?
+            .into_iter()
+            .take(ROLES),
+    );
+    let (by_bucket, policies) = objects(s3, calls, cache, region, profile, &asked).await;
+    // What a contained principal is asked about later (`of_principal`).
+    *cache.asked.lock().unwrap_or_else(|e| e.into_inner()) =
+        Some((by_bucket.clone(), policies.clone()));
     // The answer depends on the resources asked about: a new served artifact asks again.
     let fingerprint = format!("{by_bucket:?}");
     let mut out = HashMap::new();
@@ -223,7 +287,7 @@ async fn simulate(
     region: &str,
     profile: Option<&str>,
     role: &str,
-    by_bucket: &BTreeMap<String, Vec<Object>>,
+    by_bucket: &Buckets,
     policies: &BTreeMap<String, Option<String>>,
 ) -> Result<BlastRadius, SourceError> {
     let mut radius = BlastRadius {

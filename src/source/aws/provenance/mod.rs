@@ -73,8 +73,33 @@ pub struct Cache {
     bucket_policies: Mutex<HashMap<String, Timed<Option<String>>>>,
     /// Per region: when CloudTrail says each package was approved.
     approvals: Mutex<HashMap<String, Timed<approvals::Approvals>>>,
+    /// What the last blast radii were asked about (served artifacts and training data by
+    /// bucket, and the buckets' policies), for a contained principal's.
+    asked: Mutex<Option<blast::Objects>>,
     /// (role, what was asked): its blast radius.
     radii: Mutex<HashMap<(String, String), Timed<BlastRadius>>>,
+}
+
+/// A contained user's or role's blast radius (the incident view asks).
+pub async fn principal_radius(
+    src: &AwsSource,
+    principal: &crate::model::Principal,
+) -> Result<BlastRadius, SourceError> {
+    let calls = Calls::default();
+    let region = src
+        .regions
+        .first()
+        .map(|r| r.region.as_str())
+        .unwrap_or("us-east-1");
+    blast::of_principal(
+        &src.iam,
+        &calls,
+        &src.chains_cache,
+        region,
+        src.profile(),
+        principal,
+    )
+    .await
 }
 
 impl Cache {

@@ -159,4 +159,36 @@ impl DemoPlatform {
         r.can_write_artifacts.dedup();
         r
     }
+
+    /// A contained principal's blast radius: the CI user whose key leaked may deploy (its
+    /// pipeline pushes models), so it may overwrite every served artifact and call what
+    /// changes an endpoint; anyone else, nothing of the platform.
+    pub fn principal_radius(
+        &self,
+        principal: &crate::model::Principal,
+        account: &str,
+    ) -> crate::model::BlastRadius {
+        use crate::model::Principal;
+        let (kind, path) = match principal {
+            Principal::User(n) => ("user", format!("user/{n}")),
+            Principal::Role(n) => ("role", format!("role/{n}")),
+        };
+        let mut r = crate::model::BlastRadius {
+            principal: format!("arn:aws:iam::{account}:{path}"),
+            kind,
+            ..Default::default()
+        };
+        if *principal == Principal::User(super::super::iam::CI_USER.into()) {
+            r.can_write_artifacts = self
+                .configs
+                .values()
+                .flatten()
+                .map(|s| s.artifact.clone())
+                .collect();
+            r.can_write_artifacts.sort();
+            r.can_write_artifacts.dedup();
+            r.can = super::blast_changes();
+        }
+        r
+    }
 }

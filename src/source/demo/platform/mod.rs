@@ -13,6 +13,14 @@ use std::collections::BTreeMap;
 
 mod chains;
 
+/// The calls that change what an endpoint answers, as the demo's deployer may make them.
+fn blast_changes() -> Vec<String> {
+    crate::model::BLAST_CHANGES
+        .iter()
+        .map(|a| a.to_string())
+        .collect()
+}
+
 pub const POISONED_ENDPOINT: &str = "studyai-dev-llama3-8b";
 pub const NOTEBOOK: &str = "studyai-dev-research";
 pub const MODEL_BUCKET: &str = "studyai-dev-sagemaker-models";
