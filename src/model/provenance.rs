@@ -140,6 +140,9 @@ pub struct ProvenanceFlag {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Provenance {
     pub variant: String,
+    /// The inference component whose model this is, on an endpoint that hosts components.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inference_component: Option<String>,
     pub model: String,
     pub image: ImageRef,
     pub artifact: ArtifactRef,

@@ -371,7 +371,13 @@ fn chain_lines(chains: &[crate::model::Provenance]) -> Vec<DetailLine> {
         })
     };
     for c in chains {
-        out.push(line(&c.variant, format!("model {}", c.model)));
+        out.push(line(
+            &c.variant,
+            match &c.inference_component {
+                Some(ic) => format!("component {ic} · model {}", c.model),
+                None => format!("model {}", c.model),
+            },
+        ));
         out.push(line(
             "├ image",
             match &c.image.digest {

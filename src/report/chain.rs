@@ -16,8 +16,14 @@ pub fn flagged(s: &Snapshot) -> Vec<(String, Vec<String>)> {
         for p in e.provenance.iter().filter(|p| !p.flags.is_empty()) {
             out.push((
                 format!(
-                    "endpoint {} variant {}: model {}",
-                    e.name, p.variant, p.model
+                    "endpoint {} variant {}{}: model {}",
+                    e.name,
+                    p.variant,
+                    p.inference_component
+                        .as_deref()
+                        .map(|ic| format!(" component {ic}"))
+                        .unwrap_or_default(),
+                    p.model
                 ),
                 lines(p, &when),
             ));

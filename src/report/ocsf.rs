@@ -186,7 +186,11 @@ fn provenance_flag(
     p: &crate::model::Provenance,
     f: &crate::model::ProvenanceFlag,
 ) -> Value {
-    let uid = format!("secdash:{}:{}:{}", e.name, p.variant, f.id);
+    let part = match &p.inference_component {
+        Some(ic) => format!("{}/{ic}", p.variant),
+        None => p.variant.clone(),
+    };
+    let uid = format!("secdash:{}:{part}:{}", e.name, f.id);
     let mut resources = vec![json!({
         "uid": e.name,
         "name": e.name,
@@ -206,7 +210,7 @@ fn provenance_flag(
                 "status": "New",
                 "finding_info": {
                     "uid": uid,
-                    "title": format!("{} ({}): {}", e.name, p.variant, f.text),
+                    "title": format!("{} ({part}): {}", e.name, f.text),
                     "types": [format!("ML model provenance: {}", f.id)],
                     "data_sources": ["Amazon SageMaker", "Amazon S3", "Amazon ECR"],
                 },

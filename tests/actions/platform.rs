@@ -1718,3 +1718,121 @@ fn the_approval_time_is_cloudtrails_approving_event() {
         .collect();
     assert_eq!(flags, ["artifact_changed_after_approval"], "{chain}");
 }
+
+/// #29 on an endpoint that hosts inference components: one chain per component, each judged
+/// on its own model (one approved, one no package names).
+#[test]
+fn each_inference_component_has_its_own_chain() {
+    use aws_sdk_sagemaker::types::{
+        ContainerDefinition, InferenceComponentComputeResourceRequirements,
+        InferenceComponentRuntimeConfig, InferenceComponentSpecification, ProductionVariant,
+    };
+    let w = world();
+    w.bucket("models", None);
+    w.versioned("models");
+    let digest = format!(
+        "123456789012.dkr.ecr.{REGION}.amazonaws.com/serve@sha256:{}",
+        "c".repeat(64)
+    );
+    w.put_object("models", "a/model.tar.gz");
+    w.put_object("models", "b/model.tar.gz");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    w.approved("a", &digest, "s3://models/a/model.tar.gz");
+    let role = w.role("ic-exec", 3600);
+    let sm = w.sagemaker();
+    rt().block_on(async {
+        for m in ["a", "b"] {
+            sm.create_model()
+                .model_name(format!("{m}-model"))
+                .execution_role_arn(&role)
+                .primary_container(
+                    ContainerDefinition::builder()
+                        .image(&digest)
+                        .model_data_url(format!("s3://models/{m}/model.tar.gz"))
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        sm.create_endpoint_config()
+            .endpoint_config_name("shared-cfg")
+            .production_variants(
+                ProductionVariant::builder()
+                    .variant_name("AllTraffic")
+                    .initial_instance_count(1)
+                    .instance_type(
+                        aws_sdk_sagemaker::types::ProductionVariantInstanceType::MlM5Large,
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        sm.create_endpoint()
+            .endpoint_name("shared")
+            .endpoint_config_name("shared-cfg")
+            .send()
+            .await
+            .unwrap();
+        for m in ["a", "b"] {
+            sm.create_inference_component()
+                .inference_component_name(format!("ic-{m}"))
+                .endpoint_name("shared")
+                .variant_name("AllTraffic")
+                .specification(
+                    InferenceComponentSpecification::builder()
+                        .model_name(format!("{m}-model"))
+                        .compute_resource_requirements(
+                            InferenceComponentComputeResourceRequirements::builder()
+                                .min_memory_required_in_mb(1024)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .runtime_config(
+                    InferenceComponentRuntimeConfig::builder()
+                        .copy_count(1)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+    });
+
+    let (_, out, err) = w.secdash(&["--once", "--format", "json", "--fail-on", "never"], &[]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let e = v["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "shared")
+        .unwrap_or_else(|| panic!("no endpoint shared: {v}"));
+    let chains: Vec<(&str, &str, Vec<&str>)> = e["provenance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["inference_component"].as_str().unwrap_or("-"),
+                c["model"].as_str().unwrap(),
+                c["flags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| f["id"].as_str().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        chains,
+        [
+            ("ic-a", "a-model", vec![]),
+            ("ic-b", "b-model", vec!["unregistered_model"]),
+        ],
+        "{}",
+        e["provenance"]
+    );
+}

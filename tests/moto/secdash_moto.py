@@ -38,6 +38,10 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   notebook's `InstanceMetadataServiceConfiguration` is kept (moto drops it). moto creates jobs
   Completed: `POST /_secdash/sagemaker/job-status?account=..&region=..&kind=..&name=..&status=..`
   sets one's status.
+* SageMaker CreateInferenceComponent, ListInferenceComponents (EndpointNameEquals,
+  VariantNameEquals, NextToken paging) and DescribeInferenceComponent (moto has none), in the
+  API reference's shapes; a component is InService at once. An endpoint config's variant may
+  name no model, as one that hosts components does.
 * SageMaker DescribeEndpoint's `ProductionVariants[].DeployedImages` (moto has none): the image
   the variant's model names, and as `ResolvedImage` that image by digest (its own digest, or
   one made from the tag's text, as a registry resolves a tag to what it points at).
@@ -439,6 +443,85 @@ def stop_monitoring_schedule(self):
                                     "message": f"Monitoring schedule {name} does not exist"})
     return json.dumps({})
 
+
+# ---------------------------------------------------------------------------------------------
+# SageMaker inference components (moto has none)
+
+# (account, region) -> {name: component}
+_COMPONENTS = {}
+
+
+def create_inference_component(self):
+    import time as _time
+    params = json.loads(self.body or "{}")
+    name = params["InferenceComponentName"]
+    arn = f"arn:aws:sagemaker:{self.region}:{self.current_account}:inference-component/{name}"
+    endpoint = params["EndpointName"]
+    copies = (params.get("RuntimeConfig") or {}).get("CopyCount", 1)
+    with _LOCK:
+        store = _COMPONENTS.setdefault((self.current_account, self.region), {})
+        if name in store:
+            return 400, {"status": 400}, json.dumps({
+                "__type": "ValidationException",
+                "message": f"Inference component {name} already exists"})
+        store[name] = {
+            "InferenceComponentName": name, "InferenceComponentArn": arn,
+            "EndpointName": endpoint,
+            "EndpointArn": f"arn:aws:sagemaker:{self.region}:{self.current_account}:endpoint/{endpoint}",
+            "VariantName": params.get("VariantName"),
+            "InferenceComponentStatus": "InService",
+            "CreationTime": _time.time(), "LastModifiedTime": _time.time(),
+            "Specification": {"ModelName": (params.get("Specification") or {}).get("ModelName")},
+            "RuntimeConfig": {"DesiredCopyCount": copies, "CurrentCopyCount": copies},
+        }
+    return json.dumps({"InferenceComponentArn": arn})
+
+
+def list_inference_components(self):
+    params = json.loads(self.body or "{}")
+    limit = int(params.get("MaxResults", 10))
+    start = int(params.get("NextToken") or 0)
+    with _LOCK:
+        found = sorted(_COMPONENTS.get((self.current_account, self.region), {}).values(),
+                       key=lambda c: c["InferenceComponentName"])
+    if params.get("EndpointNameEquals"):
+        found = [c for c in found if c["EndpointName"] == params["EndpointNameEquals"]]
+    if params.get("VariantNameEquals"):
+        found = [c for c in found if c["VariantName"] == params["VariantNameEquals"]]
+    page = found[start:start + limit]
+    keys = ("InferenceComponentName", "InferenceComponentArn", "EndpointName", "EndpointArn",
+            "VariantName", "InferenceComponentStatus", "CreationTime", "LastModifiedTime")
+    out = {"InferenceComponents": [{k: c[k] for k in keys} for c in page]}
+    if start + limit < len(found):
+        out["NextToken"] = str(start + limit)
+    return json.dumps(out)
+
+
+def describe_inference_component(self):
+    name = json.loads(self.body or "{}").get("InferenceComponentName")
+    with _LOCK:
+        found = _COMPONENTS.get((self.current_account, self.region), {}).get(name)
+    if found is None:
+        return 400, {"status": 400}, json.dumps({
+            "__type": "ValidationException",
+            "message": f"Could not find inference component \"{name}\"."})
+    return json.dumps(found)
+
+
+import moto.sagemaker.models as _sagemaker_models  # noqa: E402
+
+_original_validate_variants = _sagemaker_models.SageMakerModelBackend.validate_production_variants
+
+
+def _validate_variants(self, production_variants):
+    """A variant that hosts inference components names no model (moto requires one)."""
+    _original_validate_variants(self, [v for v in production_variants if "ModelName" in v])
+
+
+_sagemaker_models.SageMakerModelBackend.validate_production_variants = _validate_variants
+SageMakerResponse.create_inference_component = create_inference_component
+SageMakerResponse.list_inference_components = list_inference_components
+SageMakerResponse.describe_inference_component = describe_inference_component
 
 SageMakerResponse.create_monitoring_schedule = create_monitoring_schedule
 SageMakerResponse.stop_monitoring_schedule = stop_monitoring_schedule

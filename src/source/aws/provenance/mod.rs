@@ -10,6 +10,7 @@
 mod approvals;
 mod blast;
 mod image;
+mod inference;
 mod training;
 
 use super::{AwsSource, RegionClients};
@@ -71,6 +72,8 @@ pub struct Cache {
     roles: Mutex<Option<Timed<Vec<String>>>>,
     /// Bucket: its policy.
     bucket_policies: Mutex<HashMap<String, Timed<Option<String>>>>,
+    /// (region, component): its model, as described at its LastModifiedTime.
+    components: Mutex<HashMap<(String, String), (i64, Once<String>)>>,
     /// Per region: when CloudTrail says each package was approved.
     approvals: Mutex<HashMap<String, Timed<approvals::Approvals>>>,
     /// What the last blast radii were asked about (served artifacts and training data by
@@ -127,6 +130,34 @@ fn tag_of(uri: &str) -> Option<&str> {
     last.split_once(':').map(|(_, tag)| tag)
 }
 
+/// The chains of an endpoint with its variants that name no model replaced by one chain per
+/// inference component running on them.
+fn per_component(chains: Vec<Provenance>, components: &[inference::Component]) -> Vec<Provenance> {
+    let mut out = Vec::new();
+    for chain in chains {
+        if !chain.model.is_empty() {
+            out.push(chain);
+            continue;
+        }
+        let on_it = components
+            .iter()
+            .filter(|c| c.variant.as_deref().is_none_or(|v| v == chain.variant));
+        let mut any = false;
+        for c in on_it {
+            any = true;
+            out.push(Provenance {
+                model: c.model.clone(),
+                inference_component: Some(c.name.clone()),
+                ..chain.clone()
+            });
+        }
+        if !any {
+            out.push(chain);
+        }
+    }
+    out
+}
+
 /// Completes the chains of each endpoint (its name, and its variants' chains as the describe
 /// calls gave them: variant, model and deployed digest).
 pub async fn complete(
@@ -149,7 +180,13 @@ pub async fn complete(
     let mut artifacts: HashMap<String, Version> = HashMap::new();
     let mut registry_reread = false;
     let mut endpoints = endpoints;
-    for (_, chains) in endpoints.iter_mut() {
+    for (name, chains) in endpoints.iter_mut() {
+        // A variant that names no model hosts inference components: a chain each.
+        if chains.iter().any(|c| c.model.is_empty()) {
+            let components =
+                inference::components(&sm, calls, cache, region, profile, name).await?;
+            **chains = per_component(std::mem::take(*chains), &components);
+        }
         for chain in chains.iter_mut() {
             if chain.model.is_empty() {
                 continue;

@@ -63,6 +63,7 @@ impl DemoPlatform {
                 let by_digest = !s.image.contains(REPOSITORY);
                 Provenance {
                     variant: s.variant.clone(),
+                    inference_component: None,
                     model: s.model.clone(),
                     image: ImageRef {
                         uri: if by_digest {
