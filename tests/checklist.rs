@@ -316,6 +316,21 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
     }
 }
 
+/// #30: a model package group with no approved version registers nothing that may serve:
+/// `data.model_registry` fails and names the groups (it passed on a group's mere existence).
+#[test]
+fn a_model_package_group_without_an_approved_version_fails_the_registry_item() {
+    let moto = Moto::start();
+    seed(&moto, "empty_group");
+    let state = tempfile::tempdir().unwrap();
+    let items = checklist(&moto, state.path(), &[]);
+    let registry = item(&items, "data.model_registry");
+    let said = support::evidence(registry);
+    assert_eq!(registry["status"], "fail", "{said}");
+    assert!(said.contains("studyai-dev-empty: no approved version"), "{said}");
+    assert!(said.contains("studyai-dev-pending: no approved version"), "{said}");
+}
+
 #[test]
 fn a_service_that_cannot_be_read_makes_only_its_items_unknown_and_says_why() {
     let moto = Moto::start();

@@ -5,6 +5,7 @@ Run by tests/checklist.rs as: python seed_checklist.py PORT passing|failing
 
 * passing: the account the seed guide (../shared/seeds/000_*) describes, every control on.
 * failing: every control the checklist evaluates is off or missing.
+* empty_group: a model, and model package groups with no approved version (#30).
 
 Root MFA has no API a test could call; it goes through the harness's seeding route
 (tests/moto/secdash_moto.py). Everything else is the real API.
@@ -429,5 +430,20 @@ def failing():
                         ComparisonOperator="GreaterThanThreshold")
 
 
-{"passing": passing, "failing": failing}[WORLD]()
+def empty_group():
+    """#30: a model and a model package group that holds no version, and another group whose
+    only version is waiting for approval."""
+    role = sagemaker_role("studyai-dev-sagemaker-role")
+    sm.create_model(ModelName="studyai-dev-draft", ExecutionRoleArn=role,
+                    PrimaryContainer={"Image": f"{LLM_IMAGE}:1"})
+    sm.create_model_package_group(ModelPackageGroupName="studyai-dev-empty")
+    sm.create_model_package_group(ModelPackageGroupName="studyai-dev-pending")
+    sm.create_model_package(
+        ModelPackageGroupName="studyai-dev-pending", ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={"Containers": [{"Image": f"{LLM_IMAGE}:1"}],
+                                "SupportedContentTypes": ["application/json"],
+                                "SupportedResponseMIMETypes": ["application/json"]})
+
+
+{"passing": passing, "failing": failing, "empty_group": empty_group}[WORLD]()
 print(f"seeded the {WORLD} account")
