@@ -327,8 +327,14 @@ fn a_model_package_group_without_an_approved_version_fails_the_registry_item() {
     let registry = item(&items, "data.model_registry");
     let said = support::evidence(registry);
     assert_eq!(registry["status"], "fail", "{said}");
-    assert!(said.contains("studyai-dev-empty: no approved version"), "{said}");
-    assert!(said.contains("studyai-dev-pending: no approved version"), "{said}");
+    assert!(
+        said.contains("studyai-dev-empty: no approved version"),
+        "{said}"
+    );
+    assert!(
+        said.contains("studyai-dev-pending: no approved version"),
+        "{said}"
+    );
 }
 
 #[test]

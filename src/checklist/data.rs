@@ -114,8 +114,8 @@ pub(super) const ITEMS: &[ItemDef] = &[
         category: Category::Data,
         importance: Importance::Low,
         title: "Models registered in the model registry",
-        problem: "Models not registered in the model registry",
-        remediation: "Register models in SageMaker Model Registry (a model package group per model), so what serves traffic has a recorded version, lineage and approval.",
+        problem: "Models not registered, or no version approved",
+        remediation: "Register models in SageMaker Model Registry (a model package group per model) and approve the evaluated version that may serve, so what serves traffic has a recorded version, lineage and approval; remove groups nobody uses.",
         seed: "002_49d5f554f91208b7.txt",
         prowler: &["sagemaker_models_registry_in_use"],
         prowler_note: "",
@@ -469,28 +469,43 @@ fn ecr_scanning(p: &Posture) -> Verdict {
     t.verdict(&format!("no image repositories in {}", region_names(p)))
 }
 
+/// Models registered, and each group holding a version approved to serve (a group with none
+/// registers nothing that may).
 fn model_registry(p: &Posture) -> Verdict {
     let mut t = Tally::default();
     for r in &p.regions {
         let Some(models) = t.read(&r.models) else {
             continue;
         };
-        if models.is_empty() {
+        let Some(groups) = t.read(&r.model_package_groups) else {
+            continue;
+        };
+        if groups.is_empty() {
+            if !models.is_empty() {
+                t.fail(format!(
+                    "{}: {} model(s), no model package group: none is registered",
+                    r.region,
+                    models.len()
+                ));
+            }
             continue;
         }
-        match t.read(&r.model_package_groups) {
-            Some(groups) if groups.is_empty() => t.fail(format!(
-                "{}: {} model(s), no model package group: none is registered",
+        let (approved, none): (Vec<&PackageGroup>, Vec<&PackageGroup>) =
+            groups.iter().partition(|g| g.approved);
+        for g in none {
+            t.fail(format!(
+                "{}: {}: no approved version (approve one that was evaluated, or remove the group)",
+                r.region, g.name
+            ));
+        }
+        if !approved.is_empty() {
+            let names: Vec<&str> = approved.iter().map(|g| g.name.as_str()).collect();
+            t.pass(format!(
+                "{}: {} model package group(s) with an approved version: {}",
                 r.region,
-                models.len()
-            )),
-            Some(groups) => t.pass(format!(
-                "{}: {} model package group(s): {}",
-                r.region,
-                groups.len(),
-                names(groups)
-            )),
-            None => {}
+                names.len(),
+                names.join(", ")
+            ));
         }
     }
     t.verdict(&format!("no SageMaker models in {}", region_names(p)))
@@ -589,5 +604,28 @@ mod tests {
         p.account_public_access_blocked = Err("s3:GetAccountPublicAccessBlock denied".into());
         let (status, evidence) = item(&p);
         assert_eq!(status, CheckStatus::Unknown, "{evidence}");
+    }
+
+    #[test]
+    fn a_group_without_an_approved_version_fails_the_registry_and_is_named() {
+        let mut p = passing();
+        let item = |p: &_| status_of(&evaluate(p, &Thresholds::default()), "data.model_registry");
+        assert_eq!(item(&p).0, CheckStatus::Pass, "{}", item(&p).1);
+        p.regions[0].model_package_groups = Ok(vec![
+            super::PackageGroup {
+                name: "llm-finetunes".into(),
+                approved: true,
+            },
+            super::PackageGroup {
+                name: "drafts".into(),
+                approved: false,
+            },
+        ]);
+        let (status, evidence) = item(&p);
+        assert_eq!(status, CheckStatus::Fail, "{evidence}");
+        assert!(
+            evidence.contains("drafts: no approved version"),
+            "{evidence}"
+        );
     }
 }

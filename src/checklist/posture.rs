@@ -151,8 +151,8 @@ pub struct RegionPosture {
     /// chain that cannot be read leaves the other items known).
     pub serving: Observed<Vec<Serving>>,
     pub models: Observed<Vec<Model>>,
-    /// The model registry's model package groups, by name.
-    pub model_package_groups: Observed<Vec<String>>,
+    /// The model registry's model package groups.
+    pub model_package_groups: Observed<Vec<PackageGroup>>,
     pub training_jobs: Observed<Vec<TrainingJob>>,
     pub studio_domains: Observed<Vec<StudioDomain>>,
     /// SageMaker Model Monitor's schedules, with the network settings of their jobs.
@@ -313,6 +313,13 @@ pub struct EndpointEncryption {
     pub variants: Vec<crate::model::Variant>,
     /// Each variant's model and the image SageMaker resolved for it.
     pub served: Vec<(String, String, Option<String>)>,
+}
+
+/// A model package group, and whether any of its versions is approved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageGroup {
+    pub name: String,
+    pub approved: bool,
 }
 
 /// One endpoint's chains, from image and artifact to approval and training.

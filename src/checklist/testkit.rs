@@ -155,7 +155,10 @@ pub(super) fn passing() -> Posture {
             endpoint: "ep-1".into(),
             chains: vec![chain(false)],
         }]),
-        model_package_groups: Ok(vec!["llm-finetunes".into()]),
+        model_package_groups: Ok(vec![PackageGroup {
+            name: "llm-finetunes".into(),
+            approved: true,
+        }]),
         models: Ok(vec![Model {
             name: "m".into(),
             network_isolation: false,

@@ -234,6 +234,11 @@ def passing():
     sm.create_model(ModelName="studyai-dev-isolated", ExecutionRoleArn=role,
                     PrimaryContainer={"Image": "x"}, EnableNetworkIsolation=True)
     sm.create_model_package_group(ModelPackageGroupName="studyai-dev-llm-finetunes")
+    sm.create_model_package(
+        ModelPackageGroupName="studyai-dev-llm-finetunes", ModelApprovalStatus="Approved",
+        InferenceSpecification={"Containers": [{"Image": pinned}],
+                                "SupportedContentTypes": ["application/json"],
+                                "SupportedResponseMIMETypes": ["application/json"]})
     training_job("studyai-dev-finetune", role, kms_key=key, VpcConfig=in_vpc,
                  EnableNetworkIsolation=True, EnableInterContainerTrafficEncryption=True)
     # The data scientists' role, with the guide's preventive policy: no workload outside the VPC.

@@ -199,7 +199,10 @@ pub fn posture(
             })
             .collect()),
         // The LLM fine-tunes are registered; nothing else is.
-        model_package_groups: Ok(vec!["studyai-dev-llm-finetunes".into()]),
+        model_package_groups: Ok(vec![PackageGroup {
+            name: "studyai-dev-llm-finetunes".into(),
+            approved: true,
+        }]),
         models: Ok(endpoints
             .iter()
             .map(|e| Model {

@@ -21,7 +21,7 @@ type Parts = (
     Observed<Vec<EndpointEncryption>>,
     Observed<Vec<Model>>,
     Observed<Vec<TrainingJob>>,
-    Observed<Vec<String>>,
+    Observed<Vec<PackageGroup>>,
     Observed<Vec<StudioDomain>>,
     Observed<Vec<MonitoringSchedule>>,
 );
@@ -99,7 +99,11 @@ async fn studio_domains(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioDomain>,
 }
 
 /// The model registry's groups (their names are all the item needs).
-async fn model_package_groups(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<String>, SourceError> {
+/// Each group, and whether it holds an approved version (one `ListModelPackages` a group).
+async fn model_package_groups(
+    sm: &Client,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<PackageGroup>, SourceError> {
     let mut names = Vec::new();
     let mut next = None;
     loop {
@@ -121,9 +125,28 @@ async fn model_package_groups(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<String>,
         );
         next = page.next_token().map(str::to_string);
         if next.is_none() {
-            return Ok(names);
+            break;
         }
     }
+    try_join_all(names.into_iter().map(|name| async move {
+        let approved = call(
+            ctx.calls,
+            "sagemaker:ListModelPackages",
+            ctx.region,
+            ctx.profile,
+            sm.list_model_packages()
+                .model_package_group_name(&name)
+                .model_approval_status(aws_sdk_sagemaker::types::ModelApprovalStatus::Approved)
+                .max_results(1)
+                .send(),
+        )
+        .await?;
+        Ok(PackageGroup {
+            approved: !approved.model_package_summary_list().is_empty(),
+            name,
+        })
+    }))
+    .await
 }
 
 async fn notebooks(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<Notebook>, SourceError> {
