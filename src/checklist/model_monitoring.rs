@@ -119,3 +119,41 @@ pub(super) fn isolation(p: &Posture) -> Verdict {
         region_names(p)
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::posture::EndpointEncryption;
+    use super::super::testkit::*;
+    use crate::checklist::evaluate;
+    use crate::metrics::Thresholds;
+    use crate::model::{CheckStatus, Variant};
+
+    /// #30: Model Monitor cannot watch a serverless endpoint (AWS's serverless exclusions):
+    /// the item says so instead of failing it.
+    #[test]
+    fn a_serverless_endpoint_is_not_applicable_and_said_so() {
+        let mut p = passing();
+        if let Ok(eps) = &mut p.regions[0].endpoints {
+            eps.push(EndpointEncryption {
+                endpoint: "ep-serverless".into(),
+                config: "ep-serverless-config".into(),
+                kms_key_id: Some("key".into()),
+                variants: vec![Variant {
+                    name: "AllTraffic".into(),
+                    instance_type: None,
+                    instance_count: None,
+                }],
+                served: vec![],
+            });
+        }
+        let (status, evidence) = status_of(
+            &evaluate(&p, &Thresholds::default()),
+            "monitoring.model_monitoring",
+        );
+        assert_eq!(status, CheckStatus::Pass, "{evidence}");
+        assert!(
+            evidence.contains("ep-serverless: serverless, which Model Monitor cannot watch"),
+            "{evidence}"
+        );
+    }
+}
