@@ -29,6 +29,13 @@ pub(super) fn coverage(p: &Posture) -> Verdict {
             continue;
         };
         for e in endpoints {
+            if e.serverless() {
+                t.pass(format!(
+                    "endpoint {}: serverless, which Model Monitor cannot watch (not applicable: AWS excludes serverless endpoints from Model Monitor and data capture)",
+                    e.endpoint
+                ));
+                continue;
+            }
             let watching: Vec<&MonitoringSchedule> = schedules
                 .iter()
                 .filter(|s| s.endpoint.as_deref() == Some(e.endpoint.as_str()))

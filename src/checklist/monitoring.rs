@@ -76,7 +76,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         importance: Importance::Medium,
         title: "Endpoints watched by Model Monitor and Clarify",
         problem: "Endpoints without model monitoring",
-        remediation: "Create a Model Monitor schedule (data or model quality) for every endpoint, and a Clarify bias or explainability schedule, so drift and bias are alarmed on rather than found by users.",
+        remediation: "Create a Model Monitor schedule (data or model quality) for every instance-backed endpoint, and a Clarify bias or explainability schedule, so drift and bias are alarmed on rather than found by users. Serverless endpoints cannot be monitored and are not judged. Model Monitor is closed to new customers (AWS's availability notice): an account that cannot create schedules captures the endpoint's requests (data capture) and runs SageMaker Clarify processing jobs over them on a schedule, alarmed through CloudWatch.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[
             "sagemaker_models_monitor_enabled",

@@ -657,4 +657,42 @@ mod tests {
         assert_eq!(status, CheckStatus::Pass);
         assert_eq!(evidence, "no notebook instances in ap-southeast-1");
     }
+
+    /// #30: a model only a serverless endpoint serves can have neither a VPC nor network
+    /// isolation (AWS's serverless exclusions): not applicable, said so, not failed.
+    #[test]
+    fn a_model_a_serverless_endpoint_serves_is_not_applicable_to_isolation() {
+        let mut p = passing();
+        let r = &mut p.regions[0];
+        if let Ok(models) = &mut r.models {
+            models.push(Model {
+                name: "m-serverless".into(),
+                network_isolation: false,
+                in_vpc: false,
+                s3_uris: vec![],
+            });
+        }
+        if let Ok(eps) = &mut r.endpoints {
+            eps.push(EndpointEncryption {
+                endpoint: "ep-serverless".into(),
+                config: "ep-serverless-config".into(),
+                kms_key_id: Some("key".into()),
+                variants: vec![crate::model::Variant {
+                    name: "AllTraffic".into(),
+                    instance_type: None,
+                    instance_count: None,
+                }],
+                served: vec![("AllTraffic".into(), "m-serverless".into(), None)],
+            });
+        }
+        let (status, evidence) = status_of(
+            &evaluate(&p, &Thresholds::default()),
+            "network.model_isolation",
+        );
+        assert_eq!(status, CheckStatus::Pass, "{evidence}");
+        assert!(
+            evidence.contains("m-serverless (served serverless: not applicable)"),
+            "{evidence}"
+        );
+    }
 }

@@ -322,6 +322,15 @@ pub struct PackageGroup {
     pub approved: bool,
 }
 
+impl EndpointEncryption {
+    /// Every variant serverless (a config's variant names an instance type or a serverless
+    /// config): AWS's serverless exclusions apply (no VPC, network isolation, data capture,
+    /// Model Monitor or private registry).
+    pub fn serverless(&self) -> bool {
+        !self.variants.is_empty() && self.variants.iter().all(|v| v.instance_type.is_none())
+    }
+}
+
 /// One endpoint's chains, from image and artifact to approval and training.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Serving {
