@@ -70,7 +70,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "s3_bucket_level_public_access_block",
             "s3_account_level_public_access_blocks",
         ],
-        prowler_note: "",
+        prowler_note: "Prowler judges each bucket's own block and the account's block apart: an account with no buckets passes its bucket check whatever the account's setting, and a bucket whose own block is partial fails even under a full account block. Here the account's block, when all four settings are on, covers every bucket, and a bucketless account passes with nothing to judge.",
         eval: Some(|p, _| s3_public_access(p)),
     },
     ItemDef {
@@ -142,7 +142,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Remove the secret from the lifecycle configuration, rotate it, and fetch it at start from Secrets Manager or SSM Parameter Store with the notebook's role.",
         seed: "004_aeddce46cc826ffb.txt",
         prowler: &["sagemaker_notebook_instance_no_secrets"],
-        prowler_note: "",
+        prowler_note: "Prowler's secrets scanner reports an AWS key only when an access key id and its secret appear together, and skips AWS's documentation example keys; this item flags an access key id alone, example keys included: a key id in a start script is already a leak to chase.",
         eval: Some(|p, _| notebook_secrets(p)),
     },
     ItemDef {
@@ -173,7 +173,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "iam_customer_attached_policy_no_administrative_privileges",
             "iam_inline_policy_no_administrative_privileges",
         ],
-        prowler_note: "Prowler's administrative-privilege checks skip service roles; this item judges the roles SageMaker and its jobs assume too, since they are what a compromised notebook acts as.",
+        prowler_note: "Prowler's administrative-privilege checks skip service roles; this item judges the roles SageMaker and its jobs assume too, since they are what a compromised notebook acts as. A wildcard over one whole service (sagemaker:*, s3:*) is not administrative access to Prowler, which passes it; here it warns, since on a SageMaker or EC2 role it reaches every model and bucket of that service.",
         eval: Some(|p, _| least_privilege(p)),
     },
 ];

@@ -501,15 +501,40 @@ fn isolated_names<'a>(each: impl Iterator<Item = (&'a String, bool, bool)>) -> S
 }
 
 fn model_isolation(p: &Posture) -> Verdict {
+    // A model served by a serverless endpoint can have neither (AWS's serverless exclusions).
+    let serverless: std::collections::HashSet<&str> = p
+        .regions
+        .iter()
+        .filter_map(|r| r.endpoints.as_ref().ok())
+        .flatten()
+        .filter(|e| e.serverless())
+        .flat_map(|e| e.served.iter().map(|(_, model, _)| model.as_str()))
+        .collect();
     per_resource(
         p,
         |r| &r.models,
         "models",
         |m: &Model| {
-            (!m.network_isolation && !m.in_vpc)
+            (!m.network_isolation && !m.in_vpc && !serverless.contains(m.name.as_str()))
                 .then(|| format!("{}: no VpcConfig and no network isolation", m.name))
         },
-        |ok| isolated_names(ok.iter().map(|m| (&m.name, m.network_isolation, m.in_vpc))),
+        |ok| {
+            let (na, judged): (Vec<&&Model>, Vec<&&Model>) = ok.iter().partition(|m| {
+                !m.network_isolation && !m.in_vpc && serverless.contains(m.name.as_str())
+            });
+            let mut said = isolated_names(
+                judged
+                    .iter()
+                    .map(|m| (&m.name, m.network_isolation, m.in_vpc)),
+            );
+            for m in na {
+                if !said.is_empty() {
+                    said.push_str(", ");
+                }
+                said.push_str(&format!("{} (served serverless: not applicable)", m.name));
+            }
+            said
+        },
     )
 }
 

@@ -27,7 +27,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Enable Security Hub with the CIS AWS Foundations and PCI DSS standards.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["securityhub_enabled"],
-        prowler_note: "",
+        prowler_note: "Prowler passes any account where Security Hub is enabled; this item warns when the CIS AWS Foundations or PCI DSS standard the seed guide names is not enabled.",
         eval: Some(|p, _| security_hub(p)),
     },
     ItemDef {
@@ -39,7 +39,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Create a regional web ACL with rate limiting and the AWS managed common and SQLi rule sets.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["wafv2_webacl_with_rules"],
-        prowler_note: "Prowler's wafv2_webacl_with_rules judges the web ACLs that exist, so it cannot fail an account with none; this item fails when no web ACL protects the platform.",
+        prowler_note: "Prowler's wafv2_webacl_with_rules judges the web ACLs that exist, so it cannot fail an account with none; this item fails when no web ACL protects the platform. Prowler also passes a web ACL with any rule in it; this item wants rate limiting and the AWS managed common and SQL injection rule sets, and warns on an ACL without them.",
         eval: Some(|p, _| waf(p)),
     },
     ItemDef {
@@ -51,7 +51,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         remediation: "Turn on the AWS Config recorder and the SageMaker and S3 encryption rules.",
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["config_recorder_all_regions_enabled"],
-        prowler_note: "",
+        prowler_note: "Prowler passes a recording recorder; this item warns when it records but no Config rule judges anything (the seed guide wants the SageMaker and S3 encryption rules).",
         eval: Some(|p, _| config(p)),
     },
 ];
