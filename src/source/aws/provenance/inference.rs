@@ -6,6 +6,9 @@ use super::{Cache, Once};
 use crate::aws::calls::{Calls, call};
 use crate::model::SourceError;
 
+/// A component's model, and the LastModifiedTime it was described at.
+pub(super) type Described = (i64, Once<String>);
+
 /// One component: its name, the variant it runs on (`None`: not said) and its model.
 #[derive(Debug, Clone)]
 pub(super) struct Component {

@@ -73,7 +73,7 @@ pub struct Cache {
     /// Bucket: its policy.
     bucket_policies: Mutex<HashMap<String, Timed<Option<String>>>>,
     /// (region, component): its model, as described at its LastModifiedTime.
-    components: Mutex<HashMap<(String, String), (i64, Once<String>)>>,
+    components: Mutex<HashMap<(String, String), inference::Described>>,
     /// Per region: when CloudTrail says each package was approved.
     approvals: Mutex<HashMap<String, Timed<approvals::Approvals>>>,
     /// What the last blast radii were asked about (served artifacts and training data by
