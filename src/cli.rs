@@ -234,7 +234,7 @@ pub enum Command {
     #[command(group(clap::ArgGroup::new("subject").required(true).args(["access_key", "user", "role", "resource"])))]
     Trail {
         /// Events made with this access key (AKIA… or a session's ASIA…).
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", value_parser = parse_access_key)]
         access_key: Option<String>,
         /// Events made by this IAM user.
         #[arg(long, value_name = "NAME")]
@@ -357,6 +357,21 @@ pub enum RunbookCommand {
         #[arg(long, value_enum, default_value = "markdown")]
         format: ReportFormat,
     },
+}
+
+/// A whole access key id: CloudTrail matches the whole id, so a prefix finds nothing.
+fn parse_access_key(s: &str) -> Result<String, String> {
+    let whole = (16..=128).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if whole {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{:?} is not a whole access key id: CloudTrail looks up the whole id (20 characters, like AKIAIOSFODNN7EXAMPLE), not a part of it",
+            crate::sanitize::clean_with_limit(s, 40)
+        ))
+    }
 }
 
 fn parse_pane(s: &str) -> Result<PaneId, String> {

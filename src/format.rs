@@ -5,8 +5,24 @@ use chrono::{DateTime, Utc};
 
 /// "1h", "15m", "1d 2h": how a window reads in headers and reports.
 pub fn format_window(window: chrono::Duration) -> String {
-    let secs = window.num_seconds().max(0) as u64;
-    humantime::format_duration(std::time::Duration::from_secs(secs)).to_string()
+    // As `--window` takes it: `1d`, `6h`, `1d 6h`, never `1day` or months.
+    let secs = window.num_seconds().max(0);
+    let parts = [
+        (secs / 86_400, "d"),
+        (secs % 86_400 / 3600, "h"),
+        (secs % 3600 / 60, "m"),
+        (secs % 60, "s"),
+    ];
+    let said: Vec<String> = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
+    if said.is_empty() {
+        "0s".into()
+    } else {
+        said.join(" ")
+    }
 }
 
 /// Milliseconds as an operator reads them: "38 ms", "1.24 s", "-".
@@ -96,6 +112,18 @@ mod tests {
 
     fn t() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, 10, 17, 30).unwrap()
+    }
+
+    /// #32: a window reads as `--window` takes it (`1d`, not `1day`).
+    #[test]
+    fn a_window_reads_as_it_is_typed() {
+        let w = |s| format_window(chrono::Duration::seconds(s));
+        assert_eq!(w(86_400), "1d");
+        assert_eq!(w(6 * 3600), "6h");
+        assert_eq!(w(15 * 60), "15m");
+        assert_eq!(w(86_400 + 6 * 3600), "1d 6h");
+        assert_eq!(w(455 * 86_400), "455d");
+        assert_eq!(w(0), "0s");
     }
 
     #[test]

@@ -1028,3 +1028,25 @@ fn ocsf_events_validate_against_the_schema_they_name() {
         "{said}"
     );
 }
+
+/// #32: `trail --access-key AKIA` (a part of an id) says so instead of finding no events;
+/// `--region US-EAST-1` suggests us-east-1.
+#[test]
+fn a_part_of_a_key_id_and_a_capitalised_region_are_named_as_such() {
+    let out = secdash()
+        .args(["--demo", "trail", "--access-key", "AKIA"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("\"AKIA\" is not a whole access key id"),
+        "{err}"
+    );
+    let out = secdash()
+        .args(["--demo", "--once", "--region", "US-EAST-1"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean us-east-1?"), "{err}");
+}

@@ -389,6 +389,40 @@ fn signals_that_end_secdash_give_the_terminal_back() {
     }
 }
 
+/// #32: Ctrl-Z in the dashboard stops it as in any program (raw mode makes it a key, not a
+/// signal): the shell's prompt is back, and `fg` redraws the dashboard.
+#[test]
+fn ctrl_z_suspends_and_fg_redraws() {
+    let state = tempfile::tempdir().unwrap();
+    let t = Tmux::start(
+        "ctrl-z",
+        "env -u NO_COLOR PS1='prompt$ ' bash --norc --noprofile -i",
+        100,
+        30,
+    );
+    t.wait_for("prompt$");
+    t.type_text(&format!(
+        "SECDASH_STATE_DIR={dir} XDG_CONFIG_HOME={dir} {bin} --demo",
+        dir = state.path().display(),
+        bin = env!("CARGO_BIN_EXE_secdash"),
+    ));
+    t.send(&["Enter"]);
+    t.wait_for("GuardDuty findings");
+    t.send(&["C-z"]);
+    let s = t.wait_for("Stopped");
+    assert!(
+        !s.contains("GuardDuty findings"),
+        "the terminal is given back:\n{s}"
+    );
+    t.type_text("fg");
+    t.send(&["Enter"]);
+    t.wait_for("GuardDuty findings");
+    t.send(&["q"]);
+    t.type_text("echo exit-$?");
+    t.send(&["Enter"]);
+    t.wait_for("exit-0");
+}
+
 #[test]
 fn a_stop_gives_the_terminal_back_and_a_continue_redraws() {
     let (t, pidfile, _state) = demo_with_pid("tstp", "");

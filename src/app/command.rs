@@ -424,6 +424,6 @@ mod tests {
             w = next_window(w);
             seen.push(crate::format::format_window(w));
         }
-        assert_eq!(seen, ["6h", "1day", "15m", "1h"]);
+        assert_eq!(seen, ["6h", "1d", "15m", "1h"]);
     }
 }

@@ -502,14 +502,7 @@ fn isolated_names<'a>(each: impl Iterator<Item = (&'a String, bool, bool)>) -> S
 
 fn model_isolation(p: &Posture) -> Verdict {
     // A model served by a serverless endpoint can have neither (AWS's serverless exclusions).
-    let serverless: std::collections::HashSet<&str> = p
-        .regions
-        .iter()
-        .filter_map(|r| r.endpoints.as_ref().ok())
-        .flatten()
-        .filter(|e| e.serverless())
-        .flat_map(|e| e.served.iter().map(|(_, model, _)| model.as_str()))
-        .collect();
+    let serverless = p.serverless_models();
     per_resource(
         p,
         |r| &r.models,

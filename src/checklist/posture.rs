@@ -322,6 +322,19 @@ pub struct PackageGroup {
     pub approved: bool,
 }
 
+impl Posture {
+    /// The models a serverless endpoint serves, in every region read.
+    pub fn serverless_models(&self) -> std::collections::HashSet<&str> {
+        self.regions
+            .iter()
+            .filter_map(|r| r.endpoints.as_ref().ok())
+            .flatten()
+            .filter(|e| e.serverless())
+            .flat_map(|e| e.served.iter().map(|(_, model, _)| model.as_str()))
+            .collect()
+    }
+}
+
 impl EndpointEncryption {
     /// Every variant serverless (a config's variant names an instance type or a serverless
     /// config): AWS's serverless exclusions apply (no VPC, network isolation, data capture,

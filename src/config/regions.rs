@@ -65,9 +65,11 @@ pub fn is_known(region: &str) -> bool {
 
 /// The known region nearest to a typo, when one is near enough to be what was meant.
 pub fn nearest(region: &str) -> Option<&'static str> {
+    // `US-EAST-1` is a region typed in capitals, not a typo of one.
+    let region = region.to_lowercase();
     KNOWN
         .iter()
-        .map(|k| (distance(region, k), *k))
+        .map(|k| (distance(&region, k), *k))
         .min()
         .filter(|(d, _)| *d <= 3)
         .map(|(_, k)| k)
@@ -102,5 +104,7 @@ mod tests {
         assert_eq!(nearest("us-eest-1"), Some("us-east-1"));
         assert_eq!(nearest("eu-west1"), Some("eu-west-1"));
         assert_eq!(nearest("mars"), None);
+        // #32: capitals are not a typo.
+        assert_eq!(nearest("US-EAST-1"), Some("us-east-1"));
     }
 }

@@ -182,6 +182,15 @@ async fn event_loop_inner(
         terminal.draw(|f| ui::render(state, &effects.theme, f))?;
         let msg = tokio::select! {
             ev = events.next() => match ev {
+                // Raw mode turns Ctrl-Z into a key, not a SIGTSTP: stop as the shell expects.
+                Some(Ok(Event::Key(k)))
+                    if k.kind != KeyEventKind::Release
+                        && k.code == crossterm::event::KeyCode::Char('z')
+                        && k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) =>
+                {
+                    suspend(terminal, config.mouse)?;
+                    continue;
+                }
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),

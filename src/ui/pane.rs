@@ -302,10 +302,7 @@ impl PaneTable<'_> {
                 }
             };
             let mut spans = super::dialog::field("/", field, typed.is_some(), theme.filter);
-            spans.push(Span::styled(
-                format!("  {} match", view.rows.len()),
-                theme.muted,
-            ));
+            spans.push(Span::styled(matches(view.rows.len()), theme.muted));
             if self.hidden_match {
                 spans.push(Span::styled(
                     " · this row matches in a field not shown: enter for details",
@@ -426,4 +423,9 @@ fn summary(state: &AppState, theme: &Theme, pane: PaneId, wide: bool) -> Line<'s
         spans.push(Span::styled(text, style));
     }
     Line::from(spans)
+}
+
+/// "  1 match", "  3 matches".
+fn matches(n: usize) -> String {
+    format!("  {n} {}", if n == 1 { "match" } else { "matches" })
 }

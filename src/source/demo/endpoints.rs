@@ -228,14 +228,21 @@ fn endpoint(
             latency_ms,
         }
     });
-    let (mut inv_total, mut e4_total, mut lat_weighted, mut p99) = (0.0, 0.0, 0.0, 0.0_f64);
-    for m in minutes.iter().filter(|m| m.invocations > 0.0) {
+    // The totals run to the minute now: a long window's series ends at its last whole period,
+    // and a longer window never counts fewer events than a shorter one ending now.
+    let end = when.start + Duration::minutes(count as i64);
+    let tail: Vec<Minute> = (0..(when.now - end).num_minutes().max(0))
+        .map(|m| minute(spec, seed, end + Duration::minutes(m), when.now))
+        .collect();
+    let (mut inv_total, mut e4_total, mut e5_total, mut lat_weighted, mut p99) =
+        (0.0, 0.0, 0.0, 0.0, 0.0_f64);
+    for m in minutes.iter().chain(&tail).filter(|m| m.invocations > 0.0) {
         inv_total += m.invocations;
         e4_total += m.errors_4xx;
+        e5_total += m.errors_5xx;
         lat_weighted += m.latency_ms * m.invocations;
         p99 = p99.max(m.latency_ms * 1.9);
     }
-    let e5_total: f64 = errors_5xx.iter().sum();
     Endpoint {
         account: None,
         name,
@@ -271,5 +278,42 @@ fn endpoint(
         },
         provenance: Vec::new(),
         alerts: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    /// #32: a longer window never shows fewer events than a shorter one ending at the same
+    /// time (the 6-hour series ends at its last whole period; its totals run to now).
+    #[test]
+    fn a_longer_window_never_counts_fewer_events() {
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 23, 10, 18, 0)
+            .unwrap();
+        let windows = [15, 60, 360, 1440].map(chrono::Duration::minutes);
+        let read: Vec<_> = windows
+            .iter()
+            .map(|w| super::endpoints(now, *w, super::ALARM_PERIOD, 1))
+            .collect();
+        for pair in read.windows(2) {
+            for (short, long) in pair[0].iter().zip(&pair[1]) {
+                let (s, l) = (&short.metrics, &long.metrics);
+                assert!(
+                    l.errors_5xx >= s.errors_5xx
+                        && l.errors_4xx >= s.errors_4xx
+                        && l.invocations >= s.invocations,
+                    "{}: 5XX {} → {}, 4XX {} → {}, invocations {} → {}",
+                    short.name,
+                    s.errors_5xx,
+                    l.errors_5xx,
+                    s.errors_4xx,
+                    l.errors_4xx,
+                    s.invocations,
+                    l.invocations
+                );
+            }
+        }
     }
 }
