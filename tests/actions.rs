@@ -524,6 +524,56 @@ fn runbook_report_tells_the_timeline_and_what_is_still_isolated() {
     assert!(still.contains("secdash restore"), "says how to undo it");
 }
 
+/// #32: an incident with journal entries has a runbook, started at its first entry: the report
+/// needs no `runbook start`, and dates the incident from its first action.
+#[test]
+fn an_incident_with_actions_reports_without_runbook_start_dated_from_its_first_action() {
+    let w = world();
+    let sg = w.group("web");
+    let (code, _, err) = w.secdash(&["isolate", &sg, "--yes", "--incident", "INC-7"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let first = w.journal()[0]["time"].as_str().unwrap().to_string();
+    let first = chrono::DateTime::parse_from_rfc3339(&first).unwrap();
+    let (code, report, err) = w.secdash(
+        &[
+            "runbook",
+            "report",
+            "--incident",
+            "INC-7",
+            "--format",
+            "markdown",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let started = format!("- **Started:** {}", first.format("%Y-%m-%d %H:%M UTC"));
+    assert!(report.contains(&started), "{started}\n{report}");
+    assert!(report.contains(&format!("| isolate | {sg} |")), "{report}");
+    // A runbook started after the action still dates the incident from it.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (code, _, err) = w.secdash(&["runbook", "start", "--incident", "INC-7"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let (_, report, _) = w.secdash(
+        &[
+            "runbook",
+            "report",
+            "--incident",
+            "INC-7",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let v: Value = serde_json::from_str(&report).unwrap_or_else(|e| panic!("{e}: {report}"));
+    let said =
+        chrono::DateTime::parse_from_rfc3339(v["runbook"]["started"].as_str().unwrap()).unwrap();
+    assert_eq!(said.timestamp(), first.timestamp(), "{v}");
+    // An incident with nothing journalled still asks for a start.
+    let (code, _, err) = w.secdash(&["runbook", "report", "--incident", "INC-NONE"], &[]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no runbook for incident INC-NONE"), "{err}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The journal and the actions under crashes, races, damage and tampering.
 
