@@ -266,6 +266,29 @@ pub fn load(state_dir: &Path, incident: &str) -> Result<Runbook, RunbookError> {
     })
 }
 
+/// The runbook a report tells: an incident with journal entries has one, started at its first
+/// entry (even before `runbook start`, which a report does not write); one started after its
+/// first action is dated from that action.
+pub fn for_report(
+    state_dir: &Path,
+    incident: &str,
+    entries: &[Entry],
+) -> Result<Runbook, RunbookError> {
+    let first = entries
+        .iter()
+        .filter(|e| e.incident == incident)
+        .map(|e| e.time)
+        .min();
+    match (load(state_dir, incident), first) {
+        (Ok(mut rb), Some(first)) => {
+            rb.started = rb.started.min(first);
+            Ok(rb)
+        }
+        (Err(RunbookError::NotStarted { .. }), Some(first)) => Ok(Runbook::new(incident, first)),
+        (read, _) => read,
+    }
+}
+
 /// Whether an update may start the runbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opening {

@@ -471,8 +471,8 @@ fn run_runbook(
             print_runbook(&saved.runbook);
         }
         RunbookCommand::Report { incident, format } => {
-            let rb = runbook::load(state_dir, &incident)?;
             let all = journal.read()?.entries();
+            let rb = runbook::for_report(state_dir, &incident, &all)?;
             let readings = crate::trail::record::load(state_dir, &incident);
             match format {
                 ReportFormat::Markdown => {
