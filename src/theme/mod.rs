@@ -1,6 +1,8 @@
 //! Themes: TOML files of named styles. The built-ins in `themes/` are embedded in the binary;
 //! a user's theme file patches one of them (`extends`, default "dark") key by key.
 
+mod palette;
+
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -120,9 +122,16 @@ macro_rules! theme_keys {
 
             /// Every 24-bit colour as the nearest of the 256 that every terminal has, for a
             /// terminal that does not say it takes 24-bit colour (`COLORTERM`).
+            /// A text colour keeps the contrast it had against its background (up to WCAG's
+            /// 4.5:1): the nearest of the 256 that does, not merely the nearest.
             pub fn in_256_colours(mut self) -> Theme {
-                $(self.$key = Style {
-                    fg: self.$key.fg.map(to_256),
+                let screen: Vec<Color> = [self.base.bg, self.dialog.bg].into_iter().flatten().collect();
+                $(let backgrounds = match self.$key.bg {
+                    Some(own) => vec![own],
+                    None => screen.clone(),
+                };
+                self.$key = Style {
+                    fg: self.$key.fg.map(|fg| palette::readable_256(fg, &backgrounds)),
                     bg: self.$key.bg.map(to_256),
                     ..self.$key
                 };)*
@@ -350,30 +359,12 @@ mod tests {
         );
     }
 
-    fn luminance(c: Color) -> f64 {
-        let Color::Rgb(r, g, b) = c else {
-            panic!("the light theme uses 24-bit colours: {c:?}");
-        };
-        let f = |v: u8| {
-            let v = f64::from(v) / 255.0;
-            if v <= 0.03928 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
-    }
-
     fn contrast(a: Color, b: Color) -> f64 {
-        let (x, y) = (luminance(a), luminance(b));
-        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+        palette::contrast(a, b).unwrap_or_else(|| panic!("a terminal's own colour: {a:?} {b:?}"))
     }
 
     /// WCAG AA for text: 4.5:1, on the screen's background and on the dialogs'.
-    #[test]
-    fn the_light_themes_labels_are_readable() {
-        let t = load("light").unwrap();
+    fn assert_readable(t: &Theme) {
         let screen = t.base.bg.unwrap();
         let dialog = t.dialog.bg.unwrap();
         for (key, style) in t.text_styles() {
@@ -384,9 +375,25 @@ mod tests {
             };
             for bg in backgrounds {
                 let ratio = contrast(fg, bg);
-                assert!(ratio >= 4.5, "{key}: {ratio:.2}:1");
+                assert!(
+                    ratio >= 4.5,
+                    "{}: {key}: {ratio:.2}:1 ({fg:?} on {bg:?})",
+                    t.name
+                );
             }
         }
+    }
+
+    #[test]
+    fn the_light_themes_labels_are_readable() {
+        assert_readable(&load("light").unwrap());
+    }
+
+    /// #32: over ssh without `COLORTERM` the light theme falls back to 256 colours; its text
+    /// stays readable there too (the nearest colour alone gave `critical` 3.25:1).
+    #[test]
+    fn the_light_themes_256_colour_fallback_is_readable_too() {
+        assert_readable(&load("light").unwrap().in_256_colours());
     }
 
     #[test]
