@@ -36,7 +36,7 @@ fn leaked_key_story(w: &World) {
             "e-persist",
             30,
             "CreateAccessKey",
-            "AKIALEAKED",
+            "AKIALEAKEDEXAMPLE001",
             "203.0.113.9",
             None,
         ),
@@ -44,7 +44,7 @@ fn leaked_key_story(w: &World) {
             "e-evade",
             25,
             "StopLogging",
-            "AKIALEAKED",
+            "AKIALEAKEDEXAMPLE001",
             "203.0.113.9",
             None,
         ),
@@ -52,7 +52,7 @@ fn leaked_key_story(w: &World) {
             "e-mine",
             20,
             "RunInstances",
-            "AKIALEAKED",
+            "AKIALEAKEDEXAMPLE001",
             "203.0.113.9",
             None,
         ),
@@ -60,7 +60,7 @@ fn leaked_key_story(w: &World) {
             "e-denied",
             15,
             "GetSecretValue",
-            "AKIALEAKED",
+            "AKIALEAKEDEXAMPLE001",
             "203.0.113.9",
             Some("AccessDenied"),
         ),
@@ -76,7 +76,7 @@ fn leaked_key_story(w: &World) {
             "e-too-old",
             60 * 48,
             "CreateRole",
-            "AKIALEAKED",
+            "AKIALEAKEDEXAMPLE001",
             "203.0.113.9",
             None,
         ),
@@ -87,7 +87,7 @@ fn leaked_key_story(w: &World) {
             &format!("e-list-{i}"),
             40 + i,
             "ListBuckets",
-            "AKIALEAKED",
+            "AKIALEAKEDEXAMPLE001",
             "198.51.100.7",
             None,
         ));
@@ -99,7 +99,7 @@ fn leaked_key_story(w: &World) {
             "e-east",
             5,
             "DescribeInstances",
-            "AKIALEAKED",
+            "AKIALEAKEDEXAMPLE001",
             "198.51.100.7",
             None
         )]),
@@ -114,7 +114,7 @@ fn the_timeline_of_a_leaked_key_pages_every_region_within_the_rate_limit() {
         &[
             "trail",
             "--access-key",
-            "AKIALEAKED",
+            "AKIALEAKEDEXAMPLE001",
             "--since",
             "24h",
             "--region",
@@ -181,7 +181,7 @@ fn the_timeline_of_a_leaked_key_pages_every_region_within_the_rate_limit() {
 fn the_text_timeline_heads_with_the_summary_and_highlights() {
     let w = world();
     leaked_key_story(&w);
-    let (code, out, err) = w.secdash(&["trail", "--access-key", "AKIALEAKED"], &[]);
+    let (code, out, err) = w.secdash(&["trail", "--access-key", "AKIALEAKEDEXAMPLE001"], &[]);
     assert_eq!(code, 0, "{out}{err}");
     let ips = out.find("Source IPs").expect(&out);
     let highlights = out.find("Highlights").expect(&out);
@@ -195,7 +195,7 @@ fn the_text_timeline_heads_with_the_summary_and_highlights() {
         &[
             "trail",
             "--access-key",
-            "AKIALEAKED",
+            "AKIALEAKEDEXAMPLE001",
             "--format",
             "markdown",
         ],
@@ -257,17 +257,17 @@ fn a_roles_timeline_follows_the_session_keys_it_handed_out() {
 #[test]
 fn hostile_event_text_is_cleaned_and_a_bad_since_is_named() {
     let w = world();
-    let mut e = event("e-1", 5, "RunInstances", "AKIAHOSTILE", "203.0.113.9", None);
+    let mut e = event("e-1", 5, "RunInstances", "AKIAHOSTILEEXAMPLE01", "203.0.113.9", None);
     let mut record: Value = serde_json::from_str(e["CloudTrailEvent"].as_str().unwrap()).unwrap();
     record["userAgent"] = json!("evil\u{1b}]52;c;aGk=\u{7}\u{1b}[2J");
     e["CloudTrailEvent"] = json!(record.to_string());
     w.moto.seed_trail_events(REGION, &json!([e]));
-    let (code, out, err) = w.secdash(&["trail", "--access-key", "AKIAHOSTILE"], &[]);
+    let (code, out, err) = w.secdash(&["trail", "--access-key", "AKIAHOSTILEEXAMPLE01"], &[]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     assert!(out.contains("evil"), "{out}");
     let (code, _, err) = w.secdash(
-        &["trail", "--access-key", "AKIAHOSTILE", "--since", "200d"],
+        &["trail", "--access-key", "AKIAHOSTILEEXAMPLE01", "--since", "200d"],
         &[],
     );
     assert_eq!(code, 1);
@@ -307,7 +307,7 @@ fn the_incident_report_tells_the_timeline_and_how_to_undo_each_credential_action
         &[
             "trail",
             "--access-key",
-            "AKIALEAKED",
+            "AKIALEAKEDEXAMPLE001",
             "--incident",
             "INC-31",
         ],
@@ -333,7 +333,7 @@ fn the_incident_report_tells_the_timeline_and_how_to_undo_each_credential_action
     let (code, md, err) = w.secdash(&["runbook", "report", "--incident", "INC-31"], &[]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        md.contains("## CloudTrail") && md.contains("access key AKIALEAKED"),
+        md.contains("## CloudTrail") && md.contains("access key AKIALEAKEDEXAMPLE001"),
         "{md}"
     );
     assert!(md.contains("| `198.51.100.7` | 110 |"), "{md}");
