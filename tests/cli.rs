@@ -140,6 +140,10 @@ fn once_json_is_a_complete_snapshot() {
     let vpc = &checklist[0];
     assert_eq!(vpc["id"], "network.custom_vpc");
     assert_eq!(vpc["seed"], "000_7f081066f7c27ee7.txt");
+    assert_eq!(
+        vpc["seed_title"],
+        "AWS Security Configuration Guide for SageMaker Infrastructure"
+    );
     assert_eq!(vpc["prowler"][0], "vpc_subnet_separate_private_public");
     assert_eq!(v["errors"].as_array().unwrap().len(), 0);
     assert!(
@@ -991,6 +995,12 @@ fn ocsf_events_validate_against_the_schema_they_name() {
         .collect();
     let first = &events[0];
     assert_eq!(first["class_uid"], 2003);
+    // #32: the guide is cited by its title, not its file name.
+    assert_eq!(
+        first["compliance"]["standards"][0],
+        "AWS Security Configuration Guide for SageMaker Infrastructure",
+        "{first}"
+    );
     assert_eq!(first["metadata"]["version"], "1.5.0");
     assert!(
         events.iter().any(|e| e["class_uid"] == 2004

@@ -33,6 +33,27 @@ pub use verdict::Verdict;
 /// Judges one item from the account's configuration.
 pub type Evaluator = fn(&Posture, &Thresholds) -> Verdict;
 
+/// The seed guides by file, with the title each gives itself: what a person reads as the
+/// reference.
+pub const SEED_TITLES: &[(&str, &str)] = &[
+    (
+        "000_7f081066f7c27ee7.txt",
+        "AWS Security Configuration Guide for SageMaker Infrastructure",
+    ),
+    ("001_3b5f6a000644dda0.txt", "Security Management"),
+    ("002_49d5f554f91208b7.txt", "Security"),
+    ("003_cfe0e7f347629ee1.txt", "Security in AWS"),
+    ("004_aeddce46cc826ffb.txt", "Security Implementation Guide"),
+];
+
+/// A seed guide's title (its file name when it has none on record).
+pub fn seed_title(seed: &str) -> &str {
+    SEED_TITLES
+        .iter()
+        .find(|(file, _)| *file == seed)
+        .map_or(seed, |(_, title)| title)
+}
+
 pub struct ItemDef {
     pub id: &'static str,
     pub category: Category,

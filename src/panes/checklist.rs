@@ -127,7 +127,10 @@ impl Pane for ChecklistPane {
         out.push(section("remediation"));
         out.push(line("", &c.remediation));
         out.push(section("reference"));
-        out.push(line("seed", c.seed));
+        out.push(line(
+            "guide",
+            format!("{} ({})", crate::checklist::seed_title(c.seed), c.seed),
+        ));
         if !c.prowler.is_empty() {
             out.push(line("prowler", c.prowler.join(", ")));
         }

@@ -208,6 +208,7 @@ mod tests {
             evidence: &[],
             remediation: "",
             seed: "",
+            seed_title: "",
             prowler: &[],
             prowler_note: "",
         }

@@ -278,6 +278,7 @@ fn checklist_out(state: &AppState) -> Vec<CheckOut<'_>> {
             evidence: &c.evidence,
             remediation: &c.remediation,
             seed: c.seed,
+            seed_title: crate::checklist::seed_title(c.seed),
             prowler: c.prowler,
             prowler_note: c.prowler_note,
         })

@@ -122,7 +122,7 @@ fn compliance(s: &Snapshot, c: &CheckOut) -> Value {
             "compliance": {
                 "control": c.id,
                 "desc": c.title,
-                "standards": [format!("secdash platform guide ({})", c.seed)],
+                "standards": [c.seed_title],
                 "requirements": c.prowler,
                 "status_id": status_id,
                 "status": status,

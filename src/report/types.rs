@@ -252,6 +252,8 @@ pub struct CheckOut<'a> {
     pub remediation: &'a str,
     /// The seed document the control comes from.
     pub seed: &'static str,
+    /// That document's title.
+    pub seed_title: &'static str,
     /// Equivalent Prowler check ids, to compare results with that tool.
     pub prowler: &'static [&'static str],
     /// How this item differs from those checks on purpose.

@@ -257,7 +257,14 @@ fn a_roles_timeline_follows_the_session_keys_it_handed_out() {
 #[test]
 fn hostile_event_text_is_cleaned_and_a_bad_since_is_named() {
     let w = world();
-    let mut e = event("e-1", 5, "RunInstances", "AKIAHOSTILEEXAMPLE01", "203.0.113.9", None);
+    let mut e = event(
+        "e-1",
+        5,
+        "RunInstances",
+        "AKIAHOSTILEEXAMPLE01",
+        "203.0.113.9",
+        None,
+    );
     let mut record: Value = serde_json::from_str(e["CloudTrailEvent"].as_str().unwrap()).unwrap();
     record["userAgent"] = json!("evil\u{1b}]52;c;aGk=\u{7}\u{1b}[2J");
     e["CloudTrailEvent"] = json!(record.to_string());
@@ -267,7 +274,13 @@ fn hostile_event_text_is_cleaned_and_a_bad_since_is_named() {
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     assert!(out.contains("evil"), "{out}");
     let (code, _, err) = w.secdash(
-        &["trail", "--access-key", "AKIAHOSTILEEXAMPLE01", "--since", "200d"],
+        &[
+            "trail",
+            "--access-key",
+            "AKIAHOSTILEEXAMPLE01",
+            "--since",
+            "200d",
+        ],
         &[],
     );
     assert_eq!(code, 1);
