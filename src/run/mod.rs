@@ -343,9 +343,24 @@ static INPUT_MODES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 pub fn take_input_modes(mouse: bool) {
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     if mouse {
-        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+        let _ = crossterm::execute!(std::io::stdout(), MouseClicksAndDrags(true));
     }
     INPUT_MODES.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Mouse reporting of clicks, drags and the wheel (1000, 1002) in SGR form (1006), without
+/// every motion (1003, which crossterm's capture asks for too and which is chatty over ssh).
+/// Switching it off also switches off what an older secdash asked for.
+struct MouseClicksAndDrags(bool);
+
+impl crossterm::Command for MouseClicksAndDrags {
+    fn write_ansi(&self, f: &mut impl std::fmt::Write) -> std::fmt::Result {
+        if self.0 {
+            f.write_str("\x1b[?1000h\x1b[?1002h\x1b[?1006h")
+        } else {
+            f.write_str("\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l")
+        }
+    }
 }
 
 pub fn give_back_terminal() {
@@ -353,7 +368,7 @@ pub fn give_back_terminal() {
         let _ = crossterm::execute!(
             std::io::stdout(),
             crossterm::event::DisableBracketedPaste,
-            crossterm::event::DisableMouseCapture
+            MouseClicksAndDrags(false)
         );
     }
     if let Err(e) = ratatui::try_restore() {
@@ -470,4 +485,26 @@ async fn accounts_source(
     AccountsSource::new(members, caller, config.account_concurrency)
         .with_guardduty_admin(config.aggregation.guardduty_admin.as_deref())
         .with_cloudwatch_monitoring(config.aggregation.cloudwatch_monitoring.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    /// #32: the mouse is asked for clicks, drags and the wheel, not every motion.
+    #[test]
+    fn the_mouse_reports_clicks_and_drags_not_every_motion() {
+        use crossterm::Command;
+        let mut on = String::new();
+        super::MouseClicksAndDrags(true)
+            .write_ansi(&mut on)
+            .unwrap();
+        assert!(on.contains("?1002h") && on.contains("?1006h"), "{on:?}");
+        assert!(!on.contains("1003"), "{on:?}");
+        let mut off = String::new();
+        super::MouseClicksAndDrags(false)
+            .write_ansi(&mut off)
+            .unwrap();
+        for mode in ["1000l", "1002l", "1003l", "1006l"] {
+            assert!(off.contains(mode), "{mode}: {off:?}");
+        }
+    }
 }
