@@ -110,6 +110,20 @@ impl<'a> Snapshot<'a> {
     }
 }
 
+/// A failed item's offenders, as a NEEDS ATTENTION line names them: every one, or how many
+/// and the first three (failures lead the evidence; what it also saw follows, marked).
+fn offenders(evidence: &[String]) -> String {
+    let failed: Vec<&str> = evidence
+        .iter()
+        .map(String::as_str)
+        .take_while(|e| !e.starts_with("also: ") && !e.starts_with("could not read: "))
+        .collect();
+    match failed.len() {
+        0..=3 => failed.join("; "),
+        n => format!("{n}: {}; and {} more", failed[..3].join("; "), n - 3),
+    }
+}
+
 fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
@@ -174,7 +188,7 @@ fn summarize(
         *checklist_by_status.entry(c.status).or_insert(0) += 1;
         if c.status == CheckStatus::Fail && at_or_above(c.importance.as_risk()) {
             // The problem, then what shows it: "KMS encryption not enabled: endpoint x has no key".
-            let shown = c.evidence.first().map(String::as_str).unwrap_or("");
+            let shown = offenders(c.evidence);
             breaches.push(format!(
                 "{}checklist {}: {}: {shown}",
                 whose(c.account),
@@ -311,4 +325,25 @@ fn errors_out(state: &AppState) -> Vec<ErrorOut> {
         }
     }
     errors
+}
+
+#[cfg(test)]
+mod offender_tests {
+    /// #32: a NEEDS ATTENTION line names every offender, or the count and the first three.
+    #[test]
+    fn a_breach_names_every_offender_or_the_count_and_the_first_three() {
+        let ev = |n: usize| -> Vec<String> {
+            let mut v: Vec<String> = (1..=n).map(|i| format!("endpoint e{i}: no key")).collect();
+            v.push("also: endpoint w: warned".into());
+            v
+        };
+        assert_eq!(
+            super::offenders(&ev(2)),
+            "endpoint e1: no key; endpoint e2: no key"
+        );
+        assert_eq!(
+            super::offenders(&ev(5)),
+            "5: endpoint e1: no key; endpoint e2: no key; endpoint e3: no key; and 2 more"
+        );
+    }
 }
