@@ -115,7 +115,7 @@ pub struct Cli {
     pub exit_after_first_frame: bool,
 
     /// Demo only: the platform as three accounts (dev, staging, prod), as [[accounts]] shows
-    /// them (watch-only, as every several-account view is).
+    /// them; actions are rehearsed in dev and staging, prod has no responder role.
     #[arg(long, requires = "demo")]
     pub demo_accounts: bool,
 

@@ -1060,3 +1060,19 @@ fn a_part_of_a_key_id_and_a_capitalised_region_are_named_as_such() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("did you mean us-east-1?"), "{err}");
 }
+
+/// #32: `--help` says what README says of `--demo-accounts`: actions are rehearsed in dev and
+/// staging (it said every several-account view is watch-only).
+#[test]
+fn help_and_readme_agree_on_demo_accounts() {
+    let out = secdash().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("actions are rehearsed in dev and staging"),
+        "{help}"
+    );
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains("rehearses actions in dev and staging"));
+}
