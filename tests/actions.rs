@@ -524,6 +524,42 @@ fn runbook_report_tells_the_timeline_and_what_is_still_isolated() {
     assert!(still.contains("secdash restore"), "says how to undo it");
 }
 
+/// #32: `secdash journal` has an ACCOUNT column, and its columns stay aligned whatever the
+/// verb and the target.
+#[test]
+fn the_journal_lists_actions_in_aligned_columns_with_their_account() {
+    let w = world();
+    let sg = w.group("web");
+    let eni = w.eni(&[sg.as_str()]);
+    let (code, _, err) = w.secdash(&["isolate", &sg, "--yes", "--incident", "INC-8"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = w.secdash(&["contain", &eni, "--yes", "--incident", "INC-8"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = w.secdash(&["journal"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("ENTRY") && lines[0].contains("ACCOUNT"),
+        "{out}"
+    );
+    let status_at: Vec<usize> = lines
+        .iter()
+        .map(|l| {
+            l.find("STATUS")
+                .or_else(|| l.find("done, verified"))
+                .unwrap_or_else(|| panic!("no status in {l:?}:\n{out}"))
+        })
+        .collect();
+    assert!(
+        status_at.windows(2).all(|p| p[0] == p[1]),
+        "aligned:\n{out}"
+    );
+    assert!(
+        lines[1].contains(" own "),
+        "the credentials' own account:\n{out}"
+    );
+}
+
 /// #32: an incident with journal entries has a runbook, started at its first entry: the report
 /// needs no `runbook start`, and dates the incident from its first action.
 #[test]

@@ -375,39 +375,79 @@ fn list_journal(
             if shown.is_empty() {
                 println!("no actions in {}", journal.path().display());
             }
-            for e in &shown {
-                let mut status = match e.status {
-                    EntryStatus::Done if e.verified == Some(true) => "done, verified".to_string(),
-                    EntryStatus::Done => "done, NOT verified".to_string(),
-                    EntryStatus::Failed => "FAILED".to_string(),
-                    EntryStatus::Incomplete if e.undone_by.is_some() => {
-                        format!("stopped at {}/{} steps", e.steps_done, e.steps)
-                    }
-                    EntryStatus::Incomplete => format!(
-                        "INCOMPLETE {}/{} steps: `secdash restore {}`",
-                        e.steps_done, e.steps, e.entry
-                    ),
-                };
-                if let Some(by) = &e.undone_by {
-                    status.push_str(&format!(", restored ({by})"));
-                }
-                if !e.trusted {
-                    status.push_str(", ALTERED in the journal: not restorable");
-                }
-                println!(
-                    "{}  {}  {:<9} {:<28} {:<16} {}  {}",
-                    show(&e.entry),
-                    e.time.format("%Y-%m-%d %H:%M:%S"),
-                    e.action.verb(),
-                    show(&e.target),
-                    show(&e.region),
-                    show(&e.incident),
-                    show(&status)
-                );
+            for line in journal_table(&shown) {
+                println!("{line}");
             }
         }
     }
     Ok(0)
+}
+
+/// The journal as a table: a header, then an action a line, each column as wide as its widest
+/// cell so every line stays aligned, whatever the verb or the target.
+fn journal_table(shown: &[&Entry]) -> Vec<String> {
+    let status_of = |e: &Entry| {
+        let mut status = match e.status {
+            EntryStatus::Done if e.verified == Some(true) => "done, verified".to_string(),
+            EntryStatus::Done => "done, NOT verified".to_string(),
+            EntryStatus::Failed => "FAILED".to_string(),
+            EntryStatus::Incomplete if e.undone_by.is_some() => {
+                format!("stopped at {}/{} steps", e.steps_done, e.steps)
+            }
+            EntryStatus::Incomplete => format!(
+                "INCOMPLETE {}/{} steps: `secdash restore {}`",
+                e.steps_done, e.steps, e.entry
+            ),
+        };
+        if let Some(by) = &e.undone_by {
+            status.push_str(&format!(", restored ({by})"));
+        }
+        if !e.trusted {
+            status.push_str(", ALTERED in the journal: not restorable");
+        }
+        status
+    };
+    let rows: Vec<[String; 8]> = std::iter::once(
+        [
+            "ENTRY", "TIME", "ACTION", "TARGET", "REGION", "ACCOUNT", "INCIDENT", "STATUS",
+        ]
+        .map(str::to_string),
+    )
+    .chain(shown.iter().map(|e| {
+        [
+            show(&e.entry),
+            e.time.format("%Y-%m-%d %H:%M:%S").to_string(),
+            e.action.verb().to_string(),
+            show(&e.target),
+            show(&e.region),
+            e.account()
+                .map(|a| show(&format!("{} ({})", a.name, a.id)))
+                .unwrap_or_else(|| "own".into()),
+            show(&e.incident),
+            show(&status_of(e)),
+        ]
+    }))
+    .collect();
+    let widths: Vec<usize> = (0..8)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|r| {
+            let cells: Vec<String> = r
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(i, (cell, w))| {
+                    if i == 7 {
+                        cell.clone()
+                    } else {
+                        format!("{cell:<w$}")
+                    }
+                })
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
 }
 
 fn run_runbook(
