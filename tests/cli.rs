@@ -1076,3 +1076,44 @@ fn help_and_readme_agree_on_demo_accounts() {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     assert!(readme.contains("rehearses actions in dev and staging"));
 }
+
+/// #32: `secdash man` has EXIT STATUS, ENVIRONMENT (every variable the configuration reads),
+/// FILES and KEYS (from the keymap's own table), and no EXTRA.
+#[test]
+fn the_man_page_names_every_variable_the_files_and_the_keys() {
+    let out = secdash().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH KEYS",
+    ] {
+        assert!(page.contains(section), "{section}:\n{page}");
+    }
+    assert!(!page.contains(".SH EXTRA"), "{page}");
+    // Every variable `config::env` reads (the test-only failpoint aside).
+    let env =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/config/env.rs")).unwrap();
+    let mut read: Vec<&str> = env
+        .split("var(\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|v| *v != "SECDASH_FAILPOINT")
+        .collect();
+    read.push("SECDASH_SETTLE_SECS");
+    assert!(read.len() >= 12, "the scan found the variables: {read:?}");
+    let escaped = page.replace("\\-", "-");
+    for v in read {
+        assert!(
+            escaped.contains(&format!("\\fB{v}\\fR")),
+            "{v} is not in ENVIRONMENT"
+        );
+    }
+    assert!(escaped.contains("journal.jsonl"), "FILES names the journal");
+    assert!(
+        escaped.contains("\\fBq, ctrl-c\\fR"),
+        "KEYS come from the keymap"
+    );
+}

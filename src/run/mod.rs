@@ -7,6 +7,7 @@ mod acting;
 pub mod commands;
 mod effects;
 mod fetcher;
+mod man;
 pub mod memory;
 pub mod once;
 pub mod responders;
@@ -114,11 +115,16 @@ fn generated(cli: &Cli) -> anyhow::Result<Option<i32>> {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             clap_mangen::generate_to(Cli::command(), dir)
                 .with_context(|| format!("writing the man pages into {}", dir.display()))?;
+            // The main page with the sections clap cannot know.
+            let page = dir.join("secdash.1");
+            let mut f = std::fs::File::create(&page)
+                .with_context(|| format!("writing {}", page.display()))?;
+            man::render(&mut f).with_context(|| format!("writing {}", page.display()))?;
             println!("man pages written to {}", dir.display());
         }
-        Some(crate::cli::Command::Man { dir: None }) => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .context("writing the man page")?,
+        Some(crate::cli::Command::Man { dir: None }) => {
+            man::render(&mut std::io::stdout()).context("writing the man page")?
+        }
         _ => return Ok(None),
     }
     Ok(Some(exit::OK))
