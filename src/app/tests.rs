@@ -1055,6 +1055,38 @@ mod investigation {
         );
     }
 
+    /// #32: `e` on an instance finding lists the instance, its interfaces and their groups, as
+    /// README says.
+    #[test]
+    fn an_instance_findings_subjects_are_its_interfaces_and_groups_too() {
+        use crate::model::SubjectKind;
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key('3'), key('/')]);
+        press(&mut s, "i-0f1e2d3c4b5a69781".chars().map(key));
+        press(&mut s, [code(KeyCode::Enter), key('e')]);
+        let items: Vec<(SubjectKind, String)> = s
+            .subjects()
+            .unwrap_or_else(|| panic!("no subjects: {:?}", s.flash))
+            .items
+            .iter()
+            .map(|i| (i.kind, i.id.to_string()))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                (SubjectKind::Instance, "i-0f1e2d3c4b5a69781".to_string()),
+                (
+                    SubjectKind::NetworkInterface,
+                    "eni-0e6c1d2e3f4a5b621".to_string()
+                ),
+                (
+                    SubjectKind::SecurityGroup,
+                    "sg-0b1d2f3a4c5e6a703".to_string()
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn a_session_key_points_to_its_roles_sessions() {
         let mut s = demo_state(200, 60, 1);

@@ -318,7 +318,26 @@ fn subjects(f: &FindingSpec) -> Vec<FindingSubject> {
             s(SubjectKind::Role, EC2_ROLE),
         ],
         "AccessKey" if f.resource.ends_with("-role") => vec![s(SubjectKind::Role, f.resource)],
-        "Instance" => vec![s(SubjectKind::Instance, f.resource)],
+        // The instance, then its interfaces and their groups, as GuardDuty's instance
+        // details name them (the demo's groups say which interfaces it has).
+        "Instance" => {
+            let mut out = vec![s(SubjectKind::Instance, f.resource)];
+            let groups = super::groups::security_groups(1).groups;
+            for g in &groups {
+                for a in g.attachments.iter() {
+                    if a.target.as_deref() == Some(f.resource) {
+                        let eni = s(SubjectKind::NetworkInterface, a.interface_id.as_str());
+                        let sg = s(SubjectKind::SecurityGroup, g.id.as_str());
+                        for subject in [eni, sg] {
+                            if !out.contains(&subject) {
+                                out.push(subject);
+                            }
+                        }
+                    }
+                }
+            }
+            out
+        }
         "S3Bucket" => vec![s(SubjectKind::Bucket, f.resource)],
         _ => vec![],
     }
