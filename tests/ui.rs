@@ -318,6 +318,29 @@ fn help_overlay_lists_every_binding() {
     insta::assert_snapshot!(first);
 }
 
+/// #32: at 120 columns the help's free text wraps whole (it was cut at the box's edge), and it
+/// lists the incident view's keys.
+#[test]
+fn help_at_120_columns_wraps_its_text_and_lists_the_incident_views_keys() {
+    let mut s = demo_state(120, 40, 1);
+    keys(&mut s, "?");
+    let mut seen = screen(&s);
+    for _ in 0..40 {
+        keys(&mut s, "j");
+        seen.push_str(&screen(&s));
+    }
+    // Each sentence's end is on screen: wrapped, not cut at the box's edge.
+    for words in [
+        "Incident view (I): space marks a step done",
+        "esc closes.",
+        "n/N step through the matches.",
+        "(-latency reverses).",
+        "Ctrl-Z suspends; fg redraws.",
+    ] {
+        assert!(seen.contains(words), "{words}:\n{seen}");
+    }
+}
+
 #[test]
 fn finding_detail_overlay() {
     let mut s = demo_state(120, 40, 1);

@@ -58,44 +58,7 @@ pub fn colored(text: impl Into<String>, sgr: &'static str) -> Cell {
     }
 }
 
-/// Splits text into lines of at most `width` columns, at spaces where it can.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let sep = usize::from(!line.is_empty());
-        if line.width() + sep + word.width() <= width {
-            if sep == 1 {
-                line.push(' ');
-            }
-            line.push_str(word);
-            continue;
-        }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        // A word longer than the line is cut where the line ends.
-        let mut rest = word;
-        while rest.width() > width {
-            let mut used = 0;
-            let cut = rest
-                .char_indices()
-                .find(|(_, c)| {
-                    used += c.width().unwrap_or(0);
-                    used > width
-                })
-                .map_or(rest.len(), |(i, _)| i);
-            lines.push(rest[..cut].to_string());
-            rest = &rest[cut..];
-        }
-        line.push_str(rest);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
+pub use crate::format::wrap;
 
 /// A column cut to fit a terminal keeps at least this much (or its header's width).
 const MIN_CUT: usize = 12;

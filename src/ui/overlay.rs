@@ -68,9 +68,13 @@ pub fn help(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, scro
     for text in [
         "Filter: type to narrow (matches are underlined), enter keeps it, esc clears it; ←/→, ctrl-w, ctrl-u edit, ↑/↓ move the selection, n/N step through the matches.",
         "Commands (:, tab completes): :sg :endpoints :findings :checklist · :region us-west-2 | all · :window 6h · :incident INC-2041 · :theme light · :sort latency (-latency reverses).",
-        "Mouse: a click selects, the wheel scrolls; `mouse = false` in the config gives them to the terminal. Rebind keys in [keys] of the config file.",
+        "Incident view (I): space marks a step done, s skips it, n adds a note, N switches the incident, u restores the selected action, enter goes to its pane or resource, esc closes.",
+        "Mouse: a click selects, the wheel scrolls; `mouse = false` in the config gives them to the terminal. Rebind keys in [keys] of the config file. Ctrl-Z suspends; fg redraws.",
     ] {
-        lines.push(Line::from(Span::styled(text, theme.muted)));
+        // Free text wraps at spaces: a cut sentence loses its end.
+        for part in crate::format::wrap(text, inner_w) {
+            lines.push(Line::from(Span::styled(part, theme.muted)));
+        }
     }
     let visible = rect.height.saturating_sub(2) as usize;
     let scroll = scroll.min(lines.len().saturating_sub(visible));
