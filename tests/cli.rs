@@ -804,8 +804,10 @@ fn once_text_on_a_terminal_fits_columns_and_a_pipe_gets_whole_lines() {
         let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
         assert!(text.contains("NEEDS ATTENTION"), "{text}");
         for line in text.lines() {
+            // Only an id wider than the terminal passes its edge: alone on its line, whole
+            // (#32: a cut id is a wrong id when copied).
             assert!(
-                unicode_width::UnicodeWidthStr::width(line) <= width,
+                unicode_width::UnicodeWidthStr::width(line) <= width || !line.trim().contains(' '),
                 "wider than {width}: {line:?}"
             );
         }

@@ -60,6 +60,31 @@ pub fn colored(text: impl Into<String>, sgr: &'static str) -> Cell {
 
 pub use crate::format::wrap;
 
+/// Like `wrap`, but a word wider than the line (an id, an ARN, a finding type) keeps a line of
+/// its own, whole: a report is copied from, and a cut id is a wrong id.
+pub fn wrap_whole_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let sep = usize::from(!line.is_empty());
+        if line.width() + sep + word.width() <= width.max(1) {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// A column cut to fit a terminal keeps at least this much (or its header's width).
 const MIN_CUT: usize = 12;
 /// The last column, which wraps, keeps at least this much.
@@ -152,9 +177,15 @@ pub fn render(
             let last = i + 1 == cols;
             let text = match (last, last_room) {
                 (true, Some(room)) if c.text.width() > room => {
-                    let mut parts = wrap(&c.text, room);
-                    more = parts.split_off(1);
-                    parts.remove(0)
+                    let mut parts = wrap_whole_words(&c.text, room);
+                    if parts[0].width() > room {
+                        // An id too wide to start the row: it goes under, whole.
+                        more = parts;
+                        String::new()
+                    } else {
+                        more = parts.split_off(1);
+                        parts.remove(0)
+                    }
                 }
                 (true, _) => c.text.clone(),
                 (false, _) => pad(&c.text, widths[i]),
@@ -167,7 +198,14 @@ pub fn render(
         out.push_str(line.trim_end());
         out.push('\n');
         for m in more {
-            out.push_str(&" ".repeat(lead));
+            // Under its column; an id too wide for that moves left to end at the edge, whole.
+            let total = fit_to.unwrap_or(usize::MAX);
+            let indent = if lead + m.width() <= total {
+                lead
+            } else {
+                total.saturating_sub(m.width())
+            };
+            out.push_str(&" ".repeat(indent));
             out.push_str(&m);
             out.push('\n');
         }
@@ -227,6 +265,29 @@ mod tests {
         assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
         assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
         assert_eq!(wrap("", 3), [""]);
+    }
+
+    /// #32: an id wider than the room keeps a line of its own, whole; words around it wrap.
+    #[test]
+    fn an_id_is_never_cut_when_the_last_column_wraps() {
+        let id = "subnet-f47573904d2969488";
+        assert_eq!(
+            wrap_whole_words(&format!("in {id} (10.7.1.0/24) private"), 12),
+            ["in", id, "(10.7.1.0/24)", "private"]
+        );
+        let t = render(
+            &["ID", "EVIDENCE"],
+            &[0, 0],
+            vec![vec![
+                "network.x".into(),
+                format!("vpc-1: {id} (10.7.1.0/24) routes to an internet gateway")
+                    .as_str()
+                    .into(),
+            ]],
+            false,
+            Some(30),
+        );
+        assert!(t.lines().any(|l| l.trim() == id), "{t}");
     }
 
     #[test]
