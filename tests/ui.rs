@@ -1073,3 +1073,46 @@ fn the_incident_view_says_what_a_contained_principal_could_change() {
     );
     assert!(effects.is_empty(), "{effects:?}");
 }
+
+/// #32: at 80×24 the incident view takes the full width, and an action's entry id (what
+/// `restore` takes) is whole even beside a long target.
+#[test]
+fn the_incident_view_at_80x24_keeps_entry_ids_whole() {
+    use secdash::action::journal::{Entry, EntryStatus, Journalled};
+    use secdash::action::plan::ActionKind;
+    let mut s = acting_state(80, 24);
+    let entry = Entry {
+        entry: "20261123T101730-ab12".into(),
+        time: t0(),
+        incident: "INC-2041".into(),
+        action: ActionKind::named("rollback-endpoint"),
+        region: "ap-southeast-1".into(),
+        target: "arn:aws:sagemaker:ap-southeast-1:123456789012:endpoint/studyai-dev-llama3-8b"
+            .into(),
+        status: EntryStatus::Done,
+        steps_done: 1,
+        steps: 1,
+        verified: Some(true),
+        outcome: None,
+        undone_by: None,
+        trusted: true,
+        plan: None,
+        actor: Default::default(),
+    };
+    update(
+        &mut s,
+        Msg::Journal(Journalled {
+            entries: vec![entry],
+            damage: vec![],
+        }),
+    );
+    keys(&mut s, "I");
+    let steps = secdash::app::incident::steps(&s).steps.len();
+    keys(&mut s, &"j".repeat(steps));
+    let text = screen(&s);
+    assert!(text.contains("20261123T101730-ab12"), "{text}");
+    assert!(
+        text.lines().next().unwrap().starts_with("╭ Incident"),
+        "the full width: {text}"
+    );
+}

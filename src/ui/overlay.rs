@@ -230,7 +230,12 @@ pub fn confirm(state: &AppState, c: &Confirm, theme: &Theme, frame: &mut Frame, 
 
 /// The incident's runbook, step by step, and what was done for it.
 pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, selected: usize) {
-    let rect = centered(area, 90, 90);
+    // A laptop's 80 columns need every one: the entry ids are what `restore` takes.
+    let rect = if area.width < 100 {
+        centered(area, 100, 100)
+    } else {
+        centered(area, 90, 90)
+    };
     let steps = crate::app::incident::steps(state).steps.len();
     let mut lines: Vec<Line> = Vec::new();
     // The line of the selected row, to scroll it into view.
@@ -240,6 +245,7 @@ pub fn incident(state: &AppState, theme: &Theme, frame: &mut Frame, area: Rect, 
         state,
         theme,
         selected.checked_sub(steps),
+        rect.width.saturating_sub(2) as usize,
         &mut lines,
     ));
     radius_lines(
@@ -328,6 +334,7 @@ fn action_lines(
     state: &AppState,
     theme: &Theme,
     selected: Option<usize>,
+    width: usize,
     lines: &mut Vec<Line<'static>>,
 ) -> Option<usize> {
     use crate::action::journal::EntryStatus;
@@ -362,22 +369,39 @@ fn action_lines(
         } else {
             format!(" · {}", clean(&e.incident))
         };
-        let row = Line::from(vec![
-            Span::styled(format!(" {} ", e.time.format("%H:%M:%S")), theme.muted),
-            Span::styled(
-                format!(
-                    "{:<verb$} {:<26} ",
-                    e.action.verb(),
-                    // An ARN is cut in the middle: its tail tells it apart, and the status
-                    // after it stays on the line.
-                    crate::format::elide_middle(&clean(&e.target), 26),
-                    verb = *VERB_WIDTH
-                ),
-                theme.dialog,
-            ),
-            Span::styled(status, style),
-            Span::styled(format!("  {}{whose}", clean(&e.entry)), theme.muted),
-        ]);
+        // Narrow, the entry id (what `restore` takes) comes before the status, whole, and
+        // the target gives up room; wide, the line reads time, action, target, status, id.
+        let narrow = width < 100;
+        let target_w = if narrow {
+            width
+                .saturating_sub(7 + *VERB_WIDTH + 1 + e.entry.len() + 2 + 15)
+                .clamp(8, 26)
+        } else {
+            26
+        };
+        let what = format!(
+            "{:<verb$} {:<target_w$} ",
+            e.action.verb(),
+            // An ARN is cut in the middle: its tail tells it apart, and the status after it
+            // stays on the line.
+            crate::format::elide_middle(&clean(&e.target), target_w),
+            verb = *VERB_WIDTH
+        );
+        let row = if narrow {
+            Line::from(vec![
+                Span::styled(format!(" {} ", e.time.format("%H:%M")), theme.muted),
+                Span::styled(what, theme.dialog),
+                Span::styled(format!("{}  ", clean(&e.entry)), theme.muted),
+                Span::styled(format!("{status}{whose}"), style),
+            ])
+        } else {
+            Line::from(vec![
+                Span::styled(format!(" {} ", e.time.format("%H:%M:%S")), theme.muted),
+                Span::styled(what, theme.dialog),
+                Span::styled(status, style),
+                Span::styled(format!("  {}{whose}", clean(&e.entry)), theme.muted),
+            ])
+        };
         if selected == Some(k) {
             cursor = Some(lines.len());
             lines.push(row.style(theme.selection));
