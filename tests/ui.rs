@@ -1116,3 +1116,45 @@ fn the_incident_view_at_80x24_keeps_entry_ids_whole() {
         "the full width: {text}"
     );
 }
+
+/// #32: groups that share a name (every VPC's `default`) are told apart at 80 columns: a row
+/// whose name another group shown has adds the id's tail; a unique name stays as it is.
+#[test]
+fn same_name_groups_are_told_apart_at_80_columns() {
+    let mut s = demo_state(80, 24, 1);
+    let PaneData::SecurityGroups(mut data) =
+        secdash::fixtures::demo_pane(PaneId::SecurityGroups, 1)
+    else {
+        panic!()
+    };
+    for g in data.groups.iter_mut().take(2) {
+        g.name = "default".into();
+    }
+    let ids: Vec<String> = data
+        .groups
+        .iter()
+        .take(2)
+        .map(|g| g.id.to_string())
+        .collect();
+    update(
+        &mut s,
+        Msg::Fetched {
+            pane: PaneId::SecurityGroups,
+            at: t0(),
+            result: Ok(Fetched::complete(PaneData::SecurityGroups(data))),
+        },
+    );
+    keys(&mut s, "2z");
+    let text = screen(&s);
+    for id in &ids {
+        let tail: String = id.chars().skip(id.chars().count() - 5).collect();
+        assert!(
+            text.contains(&format!("default …{tail}")),
+            "{tail}:\n{text}"
+        );
+    }
+    // Filtered to one of them, its name is unique in view again.
+    keys(&mut s, &format!("/{}\n", ids[0]));
+    let text = screen(&s);
+    assert!(!text.contains("default …"), "{text}");
+}

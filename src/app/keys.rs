@@ -206,6 +206,9 @@ pub(super) fn set_filter_of(state: &mut AppState, pane: PaneId, filter: String) 
     if narrowing {
         let candidates = std::mem::take(&mut state.view_mut(pane).rows);
         let rows = rows::visible_rows_among(state, pane, &filter, Some(&candidates));
+        if pane == PaneId::SecurityGroups {
+            state.view_mut(pane).ambiguous = rows::ambiguous_group_names(state, &rows);
+        }
         state.view_mut(pane).rows = rows;
         keep_visible(state, pane);
     } else {

@@ -54,6 +54,8 @@ pub struct PaneView {
     pub sort: Option<crate::panes::Sort>,
     /// The rows a jump (`J`) led to, shown alone until Esc.
     pub only: Option<jump::Only>,
+    /// Group names more than one group among `rows` has (the groups pane's).
+    pub ambiguous: std::collections::HashSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -322,6 +324,7 @@ impl AppState {
             multi_account: self.context.accounts.len() > 1,
             target,
             changes: &self.changes,
+            ambiguous_groups: &self.view(PaneId::SecurityGroups).ambiguous,
         }
     }
 
@@ -541,8 +544,14 @@ fn reselect(state: &mut AppState, pane: PaneId, selected: Option<(String, Option
 /// Recomputes a pane's visible rows after its data or filter changed, keeping the cursor.
 pub fn rebuild_rows(state: &mut AppState, pane: PaneId) {
     let rows = rows::visible_rows(state, pane, &state.view(pane).filter);
+    let ambiguous = if pane == PaneId::SecurityGroups {
+        rows::ambiguous_group_names(state, &rows)
+    } else {
+        Default::default()
+    };
     let view = state.view_mut(pane);
     view.rows = rows;
+    view.ambiguous = ambiguous;
     view.selected = view.selected.min(view.rows.len().saturating_sub(1));
     keep_visible(state, pane);
     // The endpoints pane is as tall as its rows: the findings below it change size with them.

@@ -53,3 +53,39 @@ pub fn totals(state: &AppState, pane: PaneId) -> Totals {
         .map(|d| panes::pane(pane).totals(d))
         .unwrap_or_default()
 }
+
+/// The group names more than one group among `rows` has (every VPC's `default`).
+pub fn ambiguous_group_names(
+    state: &AppState,
+    rows: &[RowRef],
+) -> std::collections::HashSet<String> {
+    let Some(data) = state
+        .pane_data(PaneId::SecurityGroups)
+        .and_then(|d| d.security_groups())
+    else {
+        return Default::default();
+    };
+    let mut first: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut twice = std::collections::HashSet::new();
+    let mut last = None;
+    for r in rows {
+        // A group's rules are rows in a row: one look per group, not per rule.
+        if last == Some(r.item) {
+            continue;
+        }
+        last = Some(r.item);
+        let Some(g) = data.groups.get(r.item as usize) else {
+            continue;
+        };
+        match first.get(g.name.as_str()) {
+            Some(item) if *item != r.item => {
+                twice.insert(g.name.to_string());
+            }
+            Some(_) => {}
+            None => {
+                first.insert(g.name.as_str(), r.item);
+            }
+        }
+    }
+    twice
+}

@@ -275,6 +275,9 @@ pub struct CellContext<'a> {
     pub target: Target,
     /// What secdash changed and is still in effect, by resource id, as a badge.
     pub changes: &'a std::collections::BTreeMap<String, String>,
+    /// Group names more than one group shown has (every VPC's `default`): their rows add the
+    /// id, so they can be told apart.
+    pub ambiguous_groups: &'a std::collections::HashSet<String>,
 }
 
 /// The account column every pane leads with when several accounts are watched.

@@ -329,6 +329,10 @@ impl Pane for SecurityGroupsPane {
             }
         };
         let group = |c: Col| match (c, ctx.target) {
+            // A name another group shown has too: the id's tail tells them apart.
+            (Col::GroupName, Target::Screen) if ctx.ambiguous_groups.contains(g.name.as_str()) => {
+                Styled::id(flag(&format!("{} {}", g.name, short_id(&g.id))), group_tone)
+            }
             (Col::GroupName, Target::Screen) => Styled::id(flag(&g.name), group_tone),
             (Col::GroupName, _) => Styled::new(g.name.as_str(), group_tone),
             (Col::GroupId, _) => Styled::id(flag(&g.id), group_tone),

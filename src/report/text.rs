@@ -115,6 +115,8 @@ fn write_head(s: &Snapshot, p: &Printer, out: &mut impl Write) -> io::Result<()>
 /// Each pane's table, its columns fitting the terminal.
 fn write_panes(s: &Snapshot, p: &Printer, out: &mut impl Write) -> io::Result<()> {
     let none = std::collections::BTreeMap::new();
+    // The report's group columns carry the id already.
+    let ambiguous = std::collections::HashSet::new();
     let ctx = CellContext {
         now: s.generated_at,
         window: chrono::Duration::seconds(s.window_seconds),
@@ -122,6 +124,7 @@ fn write_panes(s: &Snapshot, p: &Printer, out: &mut impl Write) -> io::Result<()
         multi_account: s.accounts.as_ref().is_some_and(|a| a.len() > 1),
         target: Target::Report,
         changes: &none,
+        ambiguous_groups: &ambiguous,
     };
     for pane in panes::REGISTRY {
         let data = s.panes[pane.id().index()];
