@@ -3,12 +3,12 @@
 //! checklist's interval, a few pages of the last 90 days; where CloudTrail cannot be read the
 //! package's `LastModifiedTime` stands, said to be approximate.
 
-use super::{Cache, Once, PACKAGES_FOR};
+use super::Cache;
 use crate::aws::calls::{Calls, call};
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Pages of 50 events read per event name at most.
 const PAGES: usize = 4;
@@ -26,17 +26,7 @@ pub(super) async fn read(
     region: &str,
     profile: Option<&str>,
 ) -> Approvals {
-    let slot = {
-        let mut c = cache.approvals.lock().unwrap_or_else(|e| e.into_inner());
-        match c.get(region) {
-            Some((at, slot)) if at.elapsed() < PACKAGES_FOR => slot.clone(),
-            _ => {
-                let slot: Once<Approvals> = Once::default();
-                c.insert(region.to_string(), (Instant::now(), slot.clone()));
-                slot
-            }
-        }
-    };
+    let slot = super::fresh(&cache.approvals, region.to_string());
     slot.get_or_init(|| async {
         let mut out = Approvals::new();
         for (i, name) in ["UpdateModelPackage", "CreateModelPackage"]

@@ -111,20 +111,7 @@ async fn bucket_policy(
     profile: Option<&str>,
     bucket: &str,
 ) -> Option<String> {
-    let slot = {
-        let mut c = cache
-            .bucket_policies
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        match c.get(bucket) {
-            Some((at, slot)) if at.elapsed() < PACKAGES_FOR => slot.clone(),
-            _ => {
-                let slot: Once<Option<String>> = Once::default();
-                c.insert(bucket.to_string(), (Instant::now(), slot.clone()));
-                slot
-            }
-        }
-    };
+    let slot = super::fresh(&cache.bucket_policies, bucket.to_string());
     slot.get_or_init(|| async {
         call(
             calls,
@@ -249,17 +236,7 @@ pub(super) async fn radii(
     let mut out = HashMap::new();
     for role in roles {
         let key = (role.clone(), fingerprint.clone());
-        let slot = {
-            let mut c = cache.radii.lock().unwrap_or_else(|e| e.into_inner());
-            match c.get(&key) {
-                Some((at, slot)) if at.elapsed() < PACKAGES_FOR => slot.clone(),
-                _ => {
-                    let slot: Once<BlastRadius> = Once::default();
-                    c.insert(key, (Instant::now(), slot.clone()));
-                    slot
-                }
-            }
-        };
+        let slot = super::fresh(&cache.radii, key);
         let radius = slot
             .get_or_try_init(|| simulate(iam, calls, region, profile, &role, &by_bucket, &policies))
             .await?

@@ -1,10 +1,9 @@
 //! The served image: whether its repository lets a tag move, and what ECR's scan of the
 //! deployed digest found (and whether the tag still names it).
 
-use super::{Cache, Once, PACKAGES_FOR};
+use super::Cache;
 use crate::aws::calls::{Calls, call};
 use crate::model::ImageScan;
-use std::time::Instant;
 
 /// An ECR image URI's registry account, region and repository (`None`: not ECR's).
 pub(super) fn ecr_repository(uri: &str) -> Option<(String, String, String)> {
@@ -75,17 +74,7 @@ pub(super) async fn scan(
         region.to_string(),
         format!("{account}/{repo}@{digest}:{}", tag.unwrap_or_default()),
     );
-    let slot = {
-        let mut c = cache.images.lock().unwrap_or_else(|e| e.into_inner());
-        match c.get(&key) {
-            Some((at, slot)) if at.elapsed() < PACKAGES_FOR => slot.clone(),
-            _ => {
-                let slot: Once<_> = Once::default();
-                c.insert(key, (Instant::now(), slot.clone()));
-                slot
-            }
-        }
-    };
+    let slot = super::fresh(&cache.images, key);
     slot.get_or_init(|| async {
         let describe = |id: aws_sdk_ecr::types::ImageIdentifier| {
             call(

@@ -117,6 +117,20 @@ impl Cache {
     }
 }
 
+/// The slot a slow-changing read is kept in under `key`: the same one while it is younger
+/// than `PACKAGES_FOR` (readers at once share one call), a new one after.
+fn fresh<K: std::hash::Hash + Eq, T>(map: &Mutex<HashMap<K, Timed<T>>>, key: K) -> Once<T> {
+    let mut c = map.lock().unwrap_or_else(|e| e.into_inner());
+    match c.get(&key) {
+        Some((at, slot)) if at.elapsed() < PACKAGES_FOR => slot.clone(),
+        _ => {
+            let slot: Once<T> = Once::default();
+            c.insert(key, (Instant::now(), slot.clone()));
+            slot
+        }
+    }
+}
+
 fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
     t.and_then(|t| DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos()))
 }
@@ -374,17 +388,7 @@ async fn packages(
     region: &str,
     profile: Option<&str>,
 ) -> Result<Vec<PackageInfo>, SourceError> {
-    let slot = {
-        let mut c = cache.packages.lock().unwrap_or_else(|e| e.into_inner());
-        match c.get(region) {
-            Some((at, slot)) if at.elapsed() < PACKAGES_FOR => slot.clone(),
-            _ => {
-                let slot = Once::default();
-                c.insert(region.to_string(), (Instant::now(), slot.clone()));
-                slot
-            }
-        }
-    };
+    let slot = fresh(&cache.packages, region.to_string());
     slot.get_or_try_init(|| read_packages(sm, calls, region, profile))
         .await
         .cloned()

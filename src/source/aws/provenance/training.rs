@@ -1,10 +1,9 @@
 //! The training jobs behind served artifacts: the newest jobs, each described once it has
 //! ended (a finished job never changes), linked to a chain by its `S3ModelArtifacts`.
 
-use super::{Cache, Once, PACKAGES_FOR};
+use super::Cache;
 use crate::aws::calls::{Calls, call};
 use crate::model::{SourceError, TrainingRef};
-use std::time::Instant;
 
 /// How many of the newest training jobs are looked at for the artifacts they wrote.
 const JOBS: i32 = 20;
@@ -24,17 +23,7 @@ pub(super) async fn jobs(
     region: &str,
     profile: Option<&str>,
 ) -> Result<Vec<Trained>, SourceError> {
-    let slot = {
-        let mut c = cache.training.lock().unwrap_or_else(|e| e.into_inner());
-        match c.get(region) {
-            Some((at, slot)) if at.elapsed() < PACKAGES_FOR => slot.clone(),
-            _ => {
-                let slot: Once<_> = Once::default();
-                c.insert(region.to_string(), (Instant::now(), slot.clone()));
-                slot
-            }
-        }
-    };
+    let slot = super::fresh(&cache.training, region.to_string());
     slot.get_or_try_init(|| async {
         let listed = call(
             calls,
