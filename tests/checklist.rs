@@ -54,7 +54,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 45);
+    assert_eq!(items.len(), 46);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -131,6 +131,10 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
         (
             "data.serving_provenance",
             "1 endpoint(s) serve an approved package's artifact, unchanged since",
+        ),
+        (
+            "access.notebook_imdsv2",
+            "1 notebook(s) answer only IMDSv2: studyai-dev-research",
         ),
         (
             "monitoring.metric_filters",
@@ -296,6 +300,10 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         (
             "data.serving_provenance",
             "studyai-dev-phi3-mini: ECR's scan of the served image sha256:",
+        ),
+        (
+            "access.notebook_imdsv2",
+            "scratch: MinimumInstanceMetadataServiceVersion 1 (IMDSv1 answers)",
         ),
         (
             "data.training_volume_encryption",

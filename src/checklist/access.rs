@@ -114,7 +114,48 @@ pub(super) const ITEMS: &[ItemDef] = &[
         prowler_note: "Prowler judges only the sign-in; this item also fails a domain with public internet access or without a customer-managed key, as the guide's dedicated-VPC domain has neither.",
         eval: Some(|p, _| studio_domains(p)),
     },
+    ItemDef {
+        id: "access.notebook_imdsv2",
+        category: Category::AccessControl,
+        importance: Importance::Medium,
+        title: "Notebooks answer only IMDSv2",
+        problem: "Notebooks answer IMDSv1",
+        remediation: "Set MinimumInstanceMetadataServiceVersion to 2 on every notebook instance (secdash harden-notebook does it, with a restore), so a request forged from code in the notebook cannot read its role's credentials from IMDSv1.",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[],
+        prowler_note: "Prowler has no check for a notebook's IMDS version (its IMDSv2 check judges EC2 instances), nor does Security Hub.",
+        eval: Some(|p, _| notebook_imdsv2(p)),
+    },
 ];
+
+/// Each notebook's minimum IMDS version: 1 lets a forged request read the role's credentials.
+fn notebook_imdsv2(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut ok = Vec::new();
+    for r in &p.regions {
+        let Some(notebooks) = t.read(&r.notebooks) else {
+            continue;
+        };
+        for n in notebooks {
+            if n.minimum_imds == "2" {
+                ok.push(n.name.as_str());
+            } else {
+                t.fail(format!(
+                    "{}: MinimumInstanceMetadataServiceVersion {} (IMDSv1 answers)",
+                    n.name, n.minimum_imds
+                ));
+            }
+        }
+    }
+    if !ok.is_empty() {
+        t.pass(format!(
+            "{} notebook(s) answer only IMDSv2: {}",
+            ok.len(),
+            ok.join(", ")
+        ));
+    }
+    t.verdict("no notebook instances")
+}
 
 fn password_policy(p: &Posture) -> Verdict {
     let mut t = Tally::default();

@@ -285,6 +285,8 @@ pub struct Notebook {
     pub name: String,
     pub direct_internet_access: bool,
     pub root_access: bool,
+    /// `MinimumInstanceMetadataServiceVersion`: `1` lets IMDSv1 answer.
+    pub minimum_imds: String,
     pub subnet_id: Option<String>,
     pub kms_key_id: Option<String>,
     /// Its lifecycle configuration, if it has one.

@@ -130,6 +130,7 @@ pub(super) fn passing() -> Posture {
             name: "nb".into(),
             direct_internet_access: false,
             root_access: false,
+            minimum_imds: "2".into(),
             subnet_id: Some("subnet-a".into()),
             kms_key_id: Some("key".into()),
             lifecycle: Some(Lifecycle {
@@ -373,6 +374,7 @@ pub(super) fn failing() -> Posture {
         name: "nb".into(),
         direct_internet_access: true,
         root_access: true,
+        minimum_imds: "1".into(),
         subnet_id: None,
         kms_key_id: None,
         lifecycle: Some(Lifecycle {

@@ -226,7 +226,9 @@ def passing():
                                 InstanceType="ml.t3.medium", RoleArn=role, SubnetId=private[0],
                                 SecurityGroupIds=[sg], DirectInternetAccess="Disabled",
                                 RootAccess="Disabled", KmsKeyId=key,
-                                LifecycleConfigName="studyai-dev-research-setup")
+                                LifecycleConfigName="studyai-dev-research-setup",
+                                InstanceMetadataServiceConfiguration={
+                                    "MinimumInstanceMetadataServiceVersion": "2"})
     # It serves its approved package's artifact, the image by digest.
     pinned = f"{LLM_IMAGE}@sha256:{'a' * 64}"
     registered("studyai-dev-llama3-8b", bucket, pinned, overwritten=False)

@@ -149,6 +149,7 @@ pub fn posture(
                 name: "studyai-dev-research".into(),
                 direct_internet_access: false,
                 root_access: false,
+                minimum_imds: "2".into(),
                 subnet_id: Some("subnet-0a10".into()),
                 kms_key_id: Some(format!(
                     "arn:aws:kms:{REGION}:{ACCOUNT}:key/7f3c2a1e-5b6d-4c8f-9a0b-1c2d3e4f5a6b"
@@ -166,6 +167,8 @@ pub fn posture(
                 name: "studyai-dev-scratch-alice".into(),
                 direct_internet_access: true,
                 root_access: false,
+                // The console's default.
+                minimum_imds: "1".into(),
                 subnet_id: None,
                 kms_key_id: Some(format!(
                     "arn:aws:kms:{REGION}:{ACCOUNT}:key/7f3c2a1e-5b6d-4c8f-9a0b-1c2d3e4f5a6b"

@@ -189,6 +189,12 @@ async fn notebooks(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<Notebook>, SourceEr
             direct_internet_access: d.direct_internet_access()
                 != Some(&DirectInternetAccess::Disabled),
             root_access: d.root_access() != Some(&RootAccess::Disabled),
+            // SageMaker's default is 1 when the setting is absent.
+            minimum_imds: d
+                .instance_metadata_service_configuration()
+                .and_then(|c| c.minimum_instance_metadata_service_version())
+                .unwrap_or("1")
+                .to_string(),
             subnet_id: d.subnet_id().map(str::to_string),
             kms_key_id: d.kms_key_id().map(str::to_string),
             lifecycle: d
