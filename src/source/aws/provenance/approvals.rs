@@ -5,6 +5,7 @@
 
 use super::Cache;
 use crate::aws::calls::{Calls, call};
+use crate::model::SourceError;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -27,30 +28,34 @@ pub(super) async fn read(
     profile: Option<&str>,
 ) -> Approvals {
     let slot = super::fresh(&cache.approvals, region.to_string());
-    slot.get_or_init(|| async {
-        let mut out = Approvals::new();
-        for (i, name) in ["UpdateModelPackage", "CreateModelPackage"]
-            .iter()
-            .enumerate()
-        {
-            if i > 0 {
-                tokio::time::sleep(PACE).await;
-            }
-            let Ok(events) = lookup(trail, calls, region, profile, name).await else {
-                // Not readable here (denied, throttled): the packages' own times stand.
-                return Approvals::new();
-            };
-            for (at, text) in events {
-                if let Some(arn) = approved(name, &text) {
-                    let newest = out.entry(arn).or_insert(at);
-                    *newest = (*newest).max(at);
+    let read = slot
+        .get_or_try_init(|| async {
+            let mut out = Approvals::new();
+            for (i, name) in ["UpdateModelPackage", "CreateModelPackage"]
+                .iter()
+                .enumerate()
+            {
+                if i > 0 {
+                    tokio::time::sleep(PACE).await;
+                }
+                let events = match lookup(trail, calls, region, profile, name).await {
+                    Ok(events) => events,
+                    // Throttled (the timeline shares the rate): asked again next refresh.
+                    Err(SourceError::Throttled { .. }) => return Err(()),
+                    // Not readable here: the packages' own times stand until the next read.
+                    Err(_) => return Ok(Approvals::new()),
+                };
+                for (at, text) in events {
+                    if let Some(arn) = approved(name, &text) {
+                        let newest = out.entry(arn).or_insert(at);
+                        *newest = (*newest).max(at);
+                    }
                 }
             }
-        }
-        out
-    })
-    .await
-    .clone()
+            Ok(out)
+        })
+        .await;
+    read.cloned().unwrap_or_default()
 }
 
 async fn lookup(
@@ -59,12 +64,12 @@ async fn lookup(
     region: &str,
     profile: Option<&str>,
     event_name: &str,
-) -> Result<Vec<(DateTime<Utc>, String)>, crate::model::SourceError> {
+) -> Result<Vec<(DateTime<Utc>, String)>, SourceError> {
     let attribute = LookupAttribute::builder()
         .attribute_key(LookupAttributeKey::EventName)
         .attribute_value(event_name)
         .build()
-        .map_err(|e| crate::model::SourceError::Other(e.to_string()))?;
+        .map_err(|e| SourceError::Other(e.to_string()))?;
     let mut token: Option<String> = None;
     let mut out = Vec::new();
     for _ in 0..PAGES {
