@@ -87,6 +87,9 @@ macro_rules! regional {
 }
 pub(crate) use regional;
 
+/// The app name secdash's calls carry in their user agent (CloudTrail's `userAgent`).
+pub const SECDASH_APP: &str = "secdash";
+
 /// The SDK configuration secdash runs with, and the profile it came from (for error hints).
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -131,6 +134,11 @@ impl Session {
             .region(Region::new(options.home_region.clone()))
             .retry_config(retries())
             .timeout_config(timeouts());
+        // CloudTrail's userAgent then names secdash (`app/secdash`): its own calls, such as a
+        // restore's re-approval, can be told from a person's.
+        if let Ok(app) = aws_config::AppName::new(SECDASH_APP) {
+            loader = loader.app_name(app);
+        }
         if let Some(p) = &options.profile {
             loader = loader.profile_name(p);
             if options.profile_only {

@@ -1654,9 +1654,10 @@ fn who_could_change_what_answers_is_read_from_iams_simulator() {
     );
 }
 
-/// #29's approval time: CloudTrail's approving event, not the package's last change. The
-/// package was approved an hour ago (its event) and only re-described since; the artifact was
-/// written after that approval, which the package's own time (a moment ago) would hide.
+/// #29's approval time: CloudTrail's approving event, not the package's last change, and not
+/// secdash's own re-approval when a restore undoes its reject. The package was approved an hour
+/// ago; the artifact was written after that, which the package's own time (a moment ago) and
+/// the restore's event (just now) would both hide.
 #[test]
 fn the_approval_time_is_cloudtrails_approving_event() {
     let w = world();
@@ -1683,18 +1684,33 @@ fn the_approval_time_is_cloudtrails_approving_event() {
             .unwrap()
             .to_string()
     });
-    let hour_ago = chrono::Utc::now().timestamp() - 3600;
+    let now = chrono::Utc::now().timestamp();
+    let hour_ago = now - 3600;
+    // A person approved it an hour ago; secdash's restore of its own reject re-approved it
+    // just now, which is not a review (its user agent names secdash).
     w.moto.seed_trail_events(
         REGION,
-        &serde_json::json!([{
-            "EventId": "e-approve", "EventName": "UpdateModelPackage", "EventTime": hour_ago,
-            "EventSource": "sagemaker.amazonaws.com", "Username": "ml-approver",
-            "Resources": [],
-            "CloudTrailEvent": serde_json::json!({
-                "eventName": "UpdateModelPackage",
-                "requestParameters": {"modelPackageArn": arn, "modelApprovalStatus": "Approved"}
-            }).to_string()
-        }]),
+        &serde_json::json!([
+            {
+                "EventId": "e-approve", "EventName": "UpdateModelPackage", "EventTime": hour_ago,
+                "EventSource": "sagemaker.amazonaws.com", "Username": "ml-approver",
+                "Resources": [],
+                "CloudTrailEvent": serde_json::json!({
+                    "eventName": "UpdateModelPackage",
+                    "requestParameters": {"modelPackageArn": arn, "modelApprovalStatus": "Approved"}
+                }).to_string()
+            },
+            {
+                "EventId": "e-restore", "EventName": "UpdateModelPackage", "EventTime": now,
+                "EventSource": "sagemaker.amazonaws.com", "Username": "responder",
+                "Resources": [],
+                "CloudTrailEvent": serde_json::json!({
+                    "eventName": "UpdateModelPackage",
+                    "userAgent": "aws-sdk-rust/1.3.9 ua/2.1 api/sagemaker/1.0 os/linux lang/rust/1.95.0 app/secdash",
+                    "requestParameters": {"modelPackageArn": arn, "modelApprovalStatus": "Approved"}
+                }).to_string()
+            }
+        ]),
     );
 
     let (_, out, err) = w.secdash(&["--once", "--format", "json", "--fail-on", "never"], &[]);

@@ -103,9 +103,16 @@ async fn lookup(
     Ok(out)
 }
 
-/// The package an event approved, if it approved one.
+/// The package an event approved, if it approved one. secdash approves only when a restore
+/// undoes its own reject: that is not a review, and the approval before it stands.
 fn approved(event_name: &str, text: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let by_secdash = v["userAgent"]
+        .as_str()
+        .is_some_and(|ua| ua.contains(&format!("app/{}", crate::aws::SECDASH_APP)));
+    if by_secdash {
+        return None;
+    }
     let request = &v["requestParameters"];
     if request["modelApprovalStatus"].as_str() != Some("Approved") {
         return None;
@@ -134,5 +141,12 @@ mod tests {
             Some("arn:p/2".into())
         );
         assert_eq!(super::approved("CreateModelPackage", "not json"), None);
+        // A restore's re-approval by secdash is not a review.
+        let restored = update.replace(
+            "{\"requestParameters\"",
+            "{\"userAgent\":\"aws-sdk-rust/1.3 os/linux app/secdash\",\"requestParameters\"",
+        );
+        assert!(restored.contains("app/secdash"), "{restored}");
+        assert_eq!(super::approved("UpdateModelPackage", &restored), None);
     }
 }
