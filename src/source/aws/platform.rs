@@ -5,7 +5,7 @@
 use crate::aws::calls::{Calls, call};
 use crate::model::{PlatformItem, PlatformKind, SourceError};
 use aws_sdk_sagemaker::Client;
-use aws_sdk_sagemaker::types::SortOrder;
+use aws_sdk_sagemaker::types::{ModelPackageSummary, SortOrder};
 
 /// How many of each the pane lists.
 const NOTEBOOKS: i32 = 50;
@@ -115,12 +115,14 @@ async fn notebooks(
     Ok(out)
 }
 
-async fn versions(
+/// The latest versions of each model package group, newest first, with their group: the
+/// pane lists them, and the endpoints' chains look a served artifact's package up among them.
+pub(super) async fn latest_versions(
     sm: &Client,
     calls: &Calls,
     region: &str,
     profile: Option<&str>,
-) -> Result<Vec<PlatformItem>, SourceError> {
+) -> Result<Vec<(String, ModelPackageSummary)>, SourceError> {
     let groups = call(
         calls,
         "sagemaker:ListModelPackageGroups",
@@ -145,32 +147,48 @@ async fn versions(
                 .send(),
         )
         .await?;
-        for p in listed.model_package_summary_list() {
-            let arn = p.model_package_arn().unwrap_or_default();
-            let version = p
-                .model_package_version()
-                .map(|v| v.to_string())
-                .unwrap_or_else(|| "?".into());
-            let status = p
-                .model_approval_status()
-                .map(|s| s.as_str())
-                .unwrap_or_default();
-            let mut i = item(
-                PlatformKind::ModelVersion,
-                arn,
-                status,
-                format!("created {}", time(p.creation_time())),
-                region,
-            );
-            i.name = format!("{group}/{version}");
-            i.group = Some(group.to_string());
-            i.facts = vec![
-                ("group".into(), group.to_string()),
-                ("version".into(), version),
-                ("created".into(), time(p.creation_time())),
-            ];
-            out.push(i);
-        }
+        out.extend(
+            listed
+                .model_package_summary_list()
+                .iter()
+                .map(|p| (group.to_string(), p.clone())),
+        );
+    }
+    Ok(out)
+}
+
+async fn versions(
+    sm: &Client,
+    calls: &Calls,
+    region: &str,
+    profile: Option<&str>,
+) -> Result<Vec<PlatformItem>, SourceError> {
+    let mut out = Vec::new();
+    for (group, p) in latest_versions(sm, calls, region, profile).await? {
+        let arn = p.model_package_arn().unwrap_or_default();
+        let version = p
+            .model_package_version()
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "?".into());
+        let status = p
+            .model_approval_status()
+            .map(|s| s.as_str())
+            .unwrap_or_default();
+        let mut i = item(
+            PlatformKind::ModelVersion,
+            arn,
+            status,
+            format!("created {}", time(p.creation_time())),
+            region,
+        );
+        i.name = format!("{group}/{version}");
+        i.group = Some(group.clone());
+        i.facts = vec![
+            ("group".into(), group),
+            ("version".into(), version),
+            ("created".into(), time(p.creation_time())),
+        ];
+        out.push(i);
     }
     Ok(out)
 }

@@ -24,10 +24,6 @@ use std::time::{Duration, Instant};
 /// How long a slow-changing read (a package's approval, a scan, a role's permissions) is
 /// trusted: the checklist's interval.
 const PACKAGES_FOR: Duration = Duration::from_secs(300);
-/// The registry read to find the package of a model made without one: bounded (its latest
-/// versions of its first groups; at most 100 describes every few minutes a region).
-const GROUPS: i32 = 20;
-const VERSIONS: i32 = 5;
 
 /// What a model names.
 #[derive(Debug, Clone, Default)]
@@ -400,64 +396,43 @@ async fn read_packages(
     region: &str,
     profile: Option<&str>,
 ) -> Result<Vec<PackageInfo>, SourceError> {
-    let groups = call(
-        calls,
-        "sagemaker:ListModelPackageGroups",
-        region,
-        profile,
-        sm.list_model_package_groups().max_results(GROUPS).send(),
-    )
-    .await?;
     let mut out = Vec::new();
-    for g in groups.model_package_group_summary_list() {
-        let listed = call(
+    // The registry's latest versions (the SageMaker pane's read, bounded: at most 100
+    // describes every few minutes a region).
+    for (_, p) in super::platform::latest_versions(sm, calls, region, profile).await? {
+        let arn = p.model_package_arn().unwrap_or_default();
+        let d = call(
             calls,
-            "sagemaker:ListModelPackages",
+            "sagemaker:DescribeModelPackage",
             region,
             profile,
-            sm.list_model_packages()
-                .model_package_group_name(g.model_package_group_name().unwrap_or_default())
-                .sort_by(aws_sdk_sagemaker::types::ModelPackageSortBy::CreationTime)
-                .sort_order(aws_sdk_sagemaker::types::SortOrder::Descending)
-                .max_results(VERSIONS)
-                .send(),
+            sm.describe_model_package().model_package_name(arn).send(),
         )
         .await?;
-        for p in listed.model_package_summary_list() {
-            let arn = p.model_package_arn().unwrap_or_default();
-            let d = call(
-                calls,
-                "sagemaker:DescribeModelPackage",
-                region,
-                profile,
-                sm.describe_model_package().model_package_name(arn).send(),
-            )
-            .await?;
-            let c = d
-                .inference_specification()
-                .and_then(|i| i.containers().first());
-            let status = d
-                .model_approval_status()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default();
-            out.push(PackageInfo {
-                artifact: c
-                    .and_then(|c| c.model_data_url())
-                    .unwrap_or_default()
-                    .to_string(),
-                package: PackageRef {
-                    arn: arn.to_string(),
-                    // Approximate: the last change of the package (an approval is one), or
-                    // its creation when it was created approved.
-                    approved_at: (status == "Approved")
-                        .then(|| time(d.last_modified_time()).or(time(d.creation_time())))
-                        .flatten(),
-                    approved_from: (status == "Approved").then_some("last_modified"),
-                    status,
-                    model_data_etag: c.and_then(|c| c.model_data_e_tag()).map(str::to_string),
-                },
-            });
-        }
+        let c = d
+            .inference_specification()
+            .and_then(|i| i.containers().first());
+        let status = d
+            .model_approval_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default();
+        out.push(PackageInfo {
+            artifact: c
+                .and_then(|c| c.model_data_url())
+                .unwrap_or_default()
+                .to_string(),
+            package: PackageRef {
+                arn: arn.to_string(),
+                // Approximate: the last change of the package (an approval is one), or
+                // its creation when it was created approved.
+                approved_at: (status == "Approved")
+                    .then(|| time(d.last_modified_time()).or(time(d.creation_time())))
+                    .flatten(),
+                approved_from: (status == "Approved").then_some("last_modified"),
+                status,
+                model_data_etag: c.and_then(|c| c.model_data_e_tag()).map(str::to_string),
+            },
+        });
     }
     Ok(out)
 }
