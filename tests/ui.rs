@@ -526,18 +526,21 @@ fn acting_state(width: u16, height: u16) -> AppState {
 }
 
 /// A journal in which secdash isolated a group and contained an instance, at 19:58.
-fn journal_with_changes() -> secdash::action::journal::Journalled {
-    use secdash::action::journal::{Entry, EntryStatus, Journalled};
-    use secdash::action::plan::{ActionKind, InterfaceBefore};
-    let at = t0().date_naive().and_hms_opt(19, 58, 0).unwrap().and_utc();
-    let entry = |id: &str, action, target: &str, plan| Entry {
+/// One action of incident INC-2041, done and verified, as the journal lists it.
+fn journal_entry(
+    id: &str,
+    action: secdash::action::plan::ActionKind,
+    target: &str,
+    plan: Option<secdash::action::plan::Plan>,
+) -> secdash::action::journal::Entry {
+    secdash::action::journal::Entry {
         entry: id.into(),
-        time: at,
+        time: t0(),
         incident: "INC-2041".into(),
         action,
         region: "ap-southeast-1".into(),
         target: target.into(),
-        status: EntryStatus::Done,
+        status: secdash::action::journal::EntryStatus::Done,
         steps_done: 1,
         steps: 1,
         verified: Some(true),
@@ -546,6 +549,16 @@ fn journal_with_changes() -> secdash::action::journal::Journalled {
         trusted: true,
         plan,
         actor: Default::default(),
+    }
+}
+
+fn journal_with_changes() -> secdash::action::journal::Journalled {
+    use secdash::action::journal::{Entry, Journalled};
+    use secdash::action::plan::{ActionKind, InterfaceBefore};
+    let at = t0().date_naive().and_hms_opt(19, 58, 0).unwrap().and_utc();
+    let entry = |id: &str, action, target: &str, plan| Entry {
+        time: at,
+        ..journal_entry(id, action, target, plan)
     };
     let contain = secdash::action::kinds::contain::plan(
         "i-0f1e2d3c4b5a69781",
@@ -981,7 +994,7 @@ fn the_sagemaker_pane_lists_notebooks_versions_and_jobs_and_acts_on_them() {
 /// then what it may overwrite and call (or why it could not be read).
 #[test]
 fn the_incident_view_says_what_a_contained_principal_could_change() {
-    use secdash::action::journal::{Entry, EntryStatus, Journalled};
+    use secdash::action::journal::Journalled;
     use secdash::action::plan::ActionKind;
     use secdash::model::{AccessKeyInfo, BlastRadius, KeyStatus, Principal, PrincipalInfo};
     let mut s = acting_state(120, 40);
@@ -1000,22 +1013,8 @@ fn the_incident_view_says_what_a_contained_principal_could_change() {
         quarantine: vec![],
     };
     let plan = secdash::action::kinds::disable_key::plan(&key, &user, "ap-southeast-1");
-    let entry = |id: &str, target: &str, plan| Entry {
-        entry: id.into(),
-        time: t0(),
-        incident: "INC-2041".into(),
-        action: ActionKind::named("disable-key"),
-        region: "ap-southeast-1".into(),
-        target: target.into(),
-        status: EntryStatus::Done,
-        steps_done: 1,
-        steps: 1,
-        verified: Some(true),
-        outcome: None,
-        undone_by: None,
-        trusted: true,
-        plan,
-        actor: Default::default(),
+    let entry = |id: &str, target: &str, plan| {
+        journal_entry(id, ActionKind::named("disable-key"), target, plan)
     };
     update(
         &mut s,
@@ -1078,27 +1077,15 @@ fn the_incident_view_says_what_a_contained_principal_could_change() {
 /// `restore` takes) is whole even beside a long target.
 #[test]
 fn the_incident_view_at_80x24_keeps_entry_ids_whole() {
-    use secdash::action::journal::{Entry, EntryStatus, Journalled};
+    use secdash::action::journal::Journalled;
     use secdash::action::plan::ActionKind;
     let mut s = acting_state(80, 24);
-    let entry = Entry {
-        entry: "20261123T101730-ab12".into(),
-        time: t0(),
-        incident: "INC-2041".into(),
-        action: ActionKind::named("rollback-endpoint"),
-        region: "ap-southeast-1".into(),
-        target: "arn:aws:sagemaker:ap-southeast-1:123456789012:endpoint/studyai-dev-llama3-8b"
-            .into(),
-        status: EntryStatus::Done,
-        steps_done: 1,
-        steps: 1,
-        verified: Some(true),
-        outcome: None,
-        undone_by: None,
-        trusted: true,
-        plan: None,
-        actor: Default::default(),
-    };
+    let entry = journal_entry(
+        "20261123T101730-ab12",
+        ActionKind::named("rollback-endpoint"),
+        "arn:aws:sagemaker:ap-southeast-1:123456789012:endpoint/studyai-dev-llama3-8b",
+        None,
+    );
     update(
         &mut s,
         Msg::Journal(Journalled {
