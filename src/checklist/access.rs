@@ -24,6 +24,9 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "iam_password_policy_reuse_24",
         ],
         prowler_note: "CIS and Prowler's iam_password_policy_minimum_length_14 want 14 characters; the guide asks for 12, so 12 or 13 pass here and fail there.",
+        security_hub: &[
+            "IAM.7", "IAM.11", "IAM.12", "IAM.13", "IAM.14", "IAM.15", "IAM.16", "IAM.17",
+        ],
         eval: Some(|p, _| password_policy(p)),
     },
     ItemDef {
@@ -36,6 +39,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["accessanalyzer_enabled"],
         prowler_note: "",
+        security_hub: &["IAM.28"],
         eval: Some(|p, _| access_analyzer(p)),
     },
     ItemDef {
@@ -48,6 +52,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[],
         prowler_note: "",
+        security_hub: &[],
         eval: None,
     },
     ItemDef {
@@ -60,6 +65,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "003_cfe0e7f347629ee1.txt",
         prowler: &["iam_user_mfa_enabled_console_access"],
         prowler_note: "",
+        security_hub: &["IAM.5"],
         eval: Some(|p, _| user_mfa(p)),
     },
     ItemDef {
@@ -76,6 +82,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "iam_no_root_access_key",
         ],
         prowler_note: "",
+        security_hub: &["IAM.3", "IAM.4", "IAM.22"],
         eval: Some(|p, _| key_rotation(p)),
     },
     ItemDef {
@@ -88,6 +95,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["iam_root_mfa_enabled"],
         prowler_note: "",
+        security_hub: &["IAM.9"],
         eval: Some(|p, _| root_mfa(p)),
     },
     ItemDef {
@@ -100,6 +108,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "002_49d5f554f91208b7.txt",
         prowler: &[],
         prowler_note: "Prowler has no check for it. Judged by IAM's policy simulator with sagemaker:VpcSubnets absent, so a deny in an SCP or a permission boundary counts as much as one in the role.",
+        security_hub: &[],
         eval: Some(|p, _| super::preventive::preventive_vpc(p)),
     },
     ItemDef {
@@ -112,6 +121,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "002_49d5f554f91208b7.txt",
         prowler: &["sagemaker_domain_sso_configured"],
         prowler_note: "Prowler judges only the sign-in; this item also fails a domain with public internet access or without a customer-managed key, as the guide's dedicated-VPC domain has neither.",
+        security_hub: &[],
         eval: Some(|p, _| studio_domains(p)),
     },
     ItemDef {
@@ -124,6 +134,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[],
         prowler_note: "Prowler has no check for a notebook's IMDS version (its IMDSv2 check judges EC2 instances), nor does Security Hub.",
+        security_hub: &[],
         eval: Some(|p, _| notebook_imdsv2(p)),
     },
 ];

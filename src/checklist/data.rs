@@ -20,6 +20,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "sagemaker_notebook_instance_encryption_enabled",
         ],
         prowler_note: "",
+        security_hub: &["SageMaker.21"],
         eval: Some(|p, _| sagemaker_kms(p)),
     },
     ItemDef {
@@ -32,6 +33,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "001_3b5f6a000644dda0.txt",
         prowler: &["kms_cmk_rotation_enabled"],
         prowler_note: "",
+        security_hub: &["KMS.4"],
         eval: Some(|p, _| kms_rotation(p)),
     },
     ItemDef {
@@ -44,6 +46,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_default_encryption"],
         prowler_note: "",
+        security_hub: &[],
         eval: Some(|p, _| s3_encryption(p)),
     },
     ItemDef {
@@ -56,6 +59,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_object_versioning"],
         prowler_note: "",
+        security_hub: &["S3.14"],
         eval: Some(|p, _| s3_versioning(p)),
     },
     ItemDef {
@@ -71,6 +75,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "s3_account_level_public_access_blocks",
         ],
         prowler_note: "Prowler judges each bucket's own block and the account's block apart: an account with no buckets passes its bucket check whatever the account's setting, and a bucket whose own block is partial fails even under a full account block. Here the account's block, when all four settings are on, covers every bucket, and a bucketless account passes with nothing to judge.",
+        security_hub: &["S3.1", "S3.8"],
         eval: Some(|p, _| s3_public_access(p)),
     },
     ItemDef {
@@ -83,6 +88,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["s3_bucket_secure_transport_policy"],
         prowler_note: "",
+        security_hub: &["S3.5"],
         eval: Some(|p, _| s3_tls(p)),
     },
     ItemDef {
@@ -95,6 +101,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "004_aeddce46cc826ffb.txt",
         prowler: &["ec2_ebs_default_encryption"],
         prowler_note: "",
+        security_hub: &["EC2.7"],
         eval: Some(|p, _| ebs_encryption(p)),
     },
     ItemDef {
@@ -107,6 +114,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "002_49d5f554f91208b7.txt",
         prowler: &["sagemaker_training_jobs_volume_and_output_encryption_enabled"],
         prowler_note: "",
+        security_hub: &[],
         eval: Some(|p, _| training_volume_encryption(p)),
     },
     ItemDef {
@@ -119,6 +127,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "002_49d5f554f91208b7.txt",
         prowler: &["sagemaker_models_registry_in_use"],
         prowler_note: "",
+        security_hub: &[],
         eval: Some(|p, _| model_registry(p)),
     },
     ItemDef {
@@ -131,6 +140,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "002_49d5f554f91208b7.txt",
         prowler: &[],
         prowler_note: "Prowler has no such check: it judges a model's settings one at a time, not whether the artifact and image that answer are the ones its package approved.",
+        security_hub: &[],
         eval: Some(|p, _| serving_provenance(p)),
     },
     ItemDef {
@@ -143,6 +153,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "004_aeddce46cc826ffb.txt",
         prowler: &["sagemaker_notebook_instance_no_secrets"],
         prowler_note: "Prowler's secrets scanner reports an AWS key only when an access key id and its secret appear together, and skips AWS's documentation example keys; this item flags an access key id alone, example keys included: a key id in a start script is already a leak to chase.",
+        security_hub: &[],
         eval: Some(|p, _| notebook_secrets(p)),
     },
     ItemDef {
@@ -158,6 +169,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "ecr_registry_scan_images_on_push_enabled",
         ],
         prowler_note: "Prowler judges the repository setting and the registry rules apart; here a registry rule that covers a repository passes it, as ECR then scans it whatever the repository's own setting.",
+        security_hub: &["ECR.1"],
         eval: Some(|p, _| ecr_scanning(p)),
     },
     ItemDef {
@@ -174,6 +186,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "iam_inline_policy_no_administrative_privileges",
         ],
         prowler_note: "Prowler's administrative-privilege checks skip service roles; this item judges the roles SageMaker and its jobs assume too, since they are what a compromised notebook acts as. A wildcard over one whole service (sagemaker:*, s3:*) is not administrative access to Prowler, which passes it; here it warns, since on a SageMaker or EC2 role it reaches every model and bucket of that service.",
+        security_hub: &["IAM.1", "IAM.21"],
         eval: Some(|p, _| least_privilege(p)),
     },
 ];

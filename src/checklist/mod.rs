@@ -68,6 +68,9 @@ pub struct ItemDef {
     pub prowler: &'static [&'static str],
     /// How this item and its Prowler equivalents differ on purpose ("" when they agree).
     pub prowler_note: &'static str,
+    /// The Security Hub CSPM control ids this item judges (`SageMaker.1`, `S3.8`, ...): what an
+    /// operator finds in Security Hub's console for the same question.
+    pub security_hub: &'static [&'static str],
     /// How the item is judged from the posture; `None` for a manual item.
     pub eval: Option<Evaluator>,
 }
@@ -135,6 +138,7 @@ pub fn result(def: &ItemDef, status: CheckStatus, evidence: impl Statements) -> 
         seed: def.seed,
         prowler: def.prowler,
         prowler_note: def.prowler_note,
+        security_hub: def.security_hub,
         problem: def.problem,
     }
 }

@@ -17,6 +17,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[],
         prowler_note: "",
+        security_hub: &[],
         eval: Some(alarms),
     },
     ItemDef {
@@ -32,6 +33,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "cloudtrail_log_file_validation_enabled",
         ],
         prowler_note: "",
+        security_hub: &["CloudTrail.1", "CloudTrail.4"],
         eval: Some(|p, _| cloudtrail(p)),
     },
     ItemDef {
@@ -44,6 +46,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["vpc_flow_logs_enabled"],
         prowler_note: "",
+        security_hub: &["EC2.6"],
         eval: Some(|p, _| flow_logs(p)),
     },
     ItemDef {
@@ -56,6 +59,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "004_aeddce46cc826ffb.txt",
         prowler: &["s3_bucket_server_access_logging_enabled"],
         prowler_note: "Prowler fails every bucket without logging; this item leaves out the buckets that receive the access logs (logging them into themselves would loop).",
+        security_hub: &["S3.9"],
         eval: Some(|p, _| s3_access_logging(p)),
     },
     ItemDef {
@@ -68,6 +72,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[],
         prowler_note: "",
+        security_hub: &[],
         eval: Some(|p, _| security_alerts(p)),
     },
     ItemDef {
@@ -83,6 +88,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "sagemaker_clarify_exists",
         ],
         prowler_note: "Prowler passes a region with any running schedule and any Clarify processing job; this item asks it of each endpoint, and counts Clarify when a bias or explainability schedule watches the endpoint.",
+        security_hub: &[],
         eval: Some(|p, _| super::model_monitoring::coverage(p)),
     },
     ItemDef {
@@ -98,6 +104,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "cloudwatch_log_metric_filter_root_usage",
         ],
         prowler_note: "",
+        security_hub: &["CloudWatch.1", "CloudWatch.2"],
         eval: Some(|p, _| metric_filters(p)),
     },
 ];

@@ -16,6 +16,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["vpc_subnet_separate_private_public"],
         prowler_note: "Prowler's vpc_subnet_separate_private_public judges every VPC, the default one too; this item asks, as the guide does, for one custom VPC with private subnets for SageMaker and leaves the default VPC alone.",
+        security_hub: &[],
         eval: Some(|p, _| custom_vpc(p)),
     },
     ItemDef {
@@ -28,6 +29,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[],
         prowler_note: "",
+        security_hub: &[],
         eval: Some(|p, _| vpc_endpoints(p)),
     },
     ItemDef {
@@ -54,6 +56,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_elasticsearch_kibana_9200_9300_5601",
         ],
         prowler_note: "",
+        security_hub: &["EC2.13", "EC2.14", "EC2.19", "EC2.53", "EC2.54"],
         eval: Some(|p, _| security_groups(p)),
     },
     ItemDef {
@@ -66,6 +69,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &[],
         prowler_note: "",
+        security_hub: &[],
         eval: Some(|p, _| nat_gateway(p)),
     },
     ItemDef {
@@ -78,6 +82,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "001_3b5f6a000644dda0.txt",
         prowler: &["sagemaker_notebook_instance_without_direct_internet_access_configured"],
         prowler_note: "",
+        security_hub: &["SageMaker.1"],
         eval: Some(|p, _| notebook_internet(p)),
     },
     ItemDef {
@@ -90,6 +95,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "001_3b5f6a000644dda0.txt",
         prowler: &["sagemaker_notebook_instance_root_access_disabled"],
         prowler_note: "",
+        security_hub: &["SageMaker.3"],
         eval: Some(|p, _| notebook_root(p)),
     },
     ItemDef {
@@ -102,6 +108,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "002_49d5f554f91208b7.txt",
         prowler: &["sagemaker_notebook_instance_vpc_settings_configured"],
         prowler_note: "",
+        security_hub: &["SageMaker.2"],
         eval: Some(|p, _| notebook_vpc(p)),
     },
     ItemDef {
@@ -117,6 +124,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "sagemaker_models_vpc_settings_configured",
         ],
         prowler_note: "",
+        security_hub: &["SageMaker.5"],
         eval: Some(|p, _| model_isolation(p)),
     },
     ItemDef {
@@ -132,6 +140,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "sagemaker_training_jobs_vpc_settings_configured",
         ],
         prowler_note: "",
+        security_hub: &[],
         eval: Some(|p, _| training_isolation(p)),
     },
     ItemDef {
@@ -144,6 +153,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "002_49d5f554f91208b7.txt",
         prowler: &["sagemaker_training_jobs_intercontainer_encryption_enabled"],
         prowler_note: "",
+        security_hub: &[],
         eval: Some(|p, _| training_encryption(p)),
     },
     ItemDef {
@@ -156,6 +166,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "002_49d5f554f91208b7.txt",
         prowler: &["sagemaker_endpoint_config_prod_variant_instances"],
         prowler_note: "Prowler reads the endpoint configs' initial instance counts; this item reads what each in-service endpoint runs now (auto scaling included), and leaves serverless variants out.",
+        security_hub: &["SageMaker.4"],
         eval: Some(|p, _| endpoint_instances(p)),
     },
     ItemDef {
@@ -168,6 +179,18 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "002_49d5f554f91208b7.txt",
         prowler: &[],
         prowler_note: "Prowler has no check for it; Security Hub's SageMaker controls judge the same two settings on each job definition, this item on the schedules that run them.",
+        security_hub: &[
+            "SageMaker.9",
+            "SageMaker.10",
+            "SageMaker.11",
+            "SageMaker.12",
+            "SageMaker.13",
+            "SageMaker.14",
+            "SageMaker.15",
+            "SageMaker.20",
+            "SageMaker.22",
+            "SageMaker.25",
+        ],
         eval: Some(|p, _| super::model_monitoring::isolation(p)),
     },
     ItemDef {
@@ -180,6 +203,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "002_49d5f554f91208b7.txt",
         prowler: &[],
         prowler_note: "Prowler has no check for it.",
+        security_hub: &[],
         eval: Some(|p, _| super::preventive::s3_vpce_only(p)),
     },
 ];

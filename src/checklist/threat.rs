@@ -16,6 +16,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["guardduty_is_enabled"],
         prowler_note: "",
+        security_hub: &["GuardDuty.1"],
         eval: Some(|p, _| guardduty(p)),
     },
     ItemDef {
@@ -28,6 +29,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["securityhub_enabled"],
         prowler_note: "Prowler passes any account where Security Hub is enabled; this item warns when the CIS AWS Foundations or PCI DSS standard the seed guide names is not enabled.",
+        security_hub: &[],
         eval: Some(|p, _| security_hub(p)),
     },
     ItemDef {
@@ -40,6 +42,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["wafv2_webacl_with_rules"],
         prowler_note: "Prowler's wafv2_webacl_with_rules judges the web ACLs that exist, so it cannot fail an account with none; this item fails when no web ACL protects the platform. Prowler also passes a web ACL with any rule in it; this item wants rate limiting and the AWS managed common and SQL injection rule sets, and warns on an ACL without them.",
+        security_hub: &["WAF.10"],
         eval: Some(|p, _| waf(p)),
     },
     ItemDef {
@@ -52,6 +55,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
         seed: "000_7f081066f7c27ee7.txt",
         prowler: &["config_recorder_all_regions_enabled"],
         prowler_note: "Prowler passes a recording recorder; this item warns when it records but no Config rule judges anything (the seed guide wants the SageMaker and S3 encryption rules).",
+        security_hub: &["Config.1"],
         eval: Some(|p, _| config(p)),
     },
 ];

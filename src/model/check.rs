@@ -84,6 +84,8 @@ pub struct CheckItem {
     pub prowler: &'static [&'static str],
     /// How it differs from them on purpose, in words ("" when it does not).
     pub prowler_note: &'static str,
+    /// The Security Hub CSPM control ids it judges (`SageMaker.1`, `EC2.19`, ...).
+    pub security_hub: &'static [&'static str],
     /// The title as the problem, for a failure: "KMS encryption not enabled".
     pub problem: &'static str,
     /// The account it was judged in, when several are watched.

@@ -131,6 +131,9 @@ impl Pane for ChecklistPane {
             "guide",
             format!("{} ({})", crate::checklist::seed_title(c.seed), c.seed),
         ));
+        if !c.security_hub.is_empty() {
+            out.push(line("security hub", c.security_hub.join(", ")));
+        }
         if !c.prowler.is_empty() {
             out.push(line("prowler", c.prowler.join(", ")));
         }

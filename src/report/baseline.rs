@@ -211,6 +211,7 @@ mod tests {
             seed_title: "",
             prowler: &[],
             prowler_note: "",
+            security_hub: &[],
         }
     }
 

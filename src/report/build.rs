@@ -295,6 +295,7 @@ fn checklist_out(state: &AppState) -> Vec<CheckOut<'_>> {
             seed_title: crate::checklist::seed_title(c.seed),
             prowler: c.prowler,
             prowler_note: c.prowler_note,
+            security_hub: c.security_hub,
         })
         .collect()
 }

@@ -123,7 +123,8 @@ fn compliance(s: &Snapshot, c: &CheckOut) -> Value {
                 "control": c.id,
                 "desc": c.title,
                 "standards": [c.seed_title],
-                "requirements": c.prowler,
+                // Security Hub's control ids first, then Prowler's checks: both name the same question.
+                "requirements": c.security_hub.iter().chain(c.prowler).collect::<Vec<_>>(),
                 "status_id": status_id,
                 "status": status,
             },

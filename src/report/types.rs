@@ -259,6 +259,8 @@ pub struct CheckOut<'a> {
     /// How this item differs from those checks on purpose.
     #[serde(skip_serializing_if = "str::is_empty")]
     pub prowler_note: &'static str,
+    /// The Security Hub CSPM control ids it judges (`[]` when none).
+    pub security_hub: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, Serialize)]
