@@ -54,7 +54,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 46);
+    assert_eq!(items.len(), 54);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -136,6 +136,39 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
             "access.notebook_imdsv2",
             "1 notebook(s) answer only IMDSv2: studyai-dev-research",
         ),
+        // #30: the wider SageMaker surface, each item against moto.
+        (
+            "access.notebook_platform",
+            "1 notebook(s) on notebook-al2023-v1: studyai-dev-research",
+        ),
+        (
+            "network.model_private_registry",
+            "model(s) pull from a private registry in the VPC: ",
+        ),
+        (
+            "network.monitoring_job_definitions",
+            "1 unscheduled definition(s) isolated and encrypted: studyai-dev-adhoc-data-quality",
+        ),
+        (
+            "network.automl_encryption",
+            "1 AutoML job(s) encrypt inter-container traffic: studyai-dev-churn",
+        ),
+        (
+            "data.job_volume_kms",
+            "2 job(s) with volume and output keys: processing studyai-dev-tokenize, transform studyai-dev-batch-scoring",
+        ),
+        (
+            "data.feature_store_kms",
+            "1 feature group(s) with KMS keys: studyai-dev-learner-features",
+        ),
+        (
+            "data.inference_experiment_kms",
+            "1 inference experiment(s) with KMS keys: studyai-dev-llama3-shadow",
+        ),
+        (
+            "data.sagemaker_image_tags",
+            "2 tagged: studyai-dev-jupyter-cuda (team); studyai-dev-jupyter-cuda (team)",
+        ),
         (
             "monitoring.metric_filters",
             "unauthorized API calls: filter unauthorized-api-calls on studyai-dev-cloudtrail → alarm studyai-dev-unauthorized-api-calls",
@@ -174,10 +207,11 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
     for i in &items {
-        let want = if i["id"] == "access.reviews" {
-            "manual"
-        } else {
-            "fail"
+        let want = match i["id"].as_str().unwrap() {
+            "access.reviews" => "manual",
+            // By design: an image pulled from ECR warns (Security Hub's SageMaker.16 fails it).
+            "network.model_private_registry" => "warn",
+            _ => "fail",
         };
         assert_eq!(i["status"], want, "{}: {}", i["id"], i["evidence"]);
     }
@@ -305,6 +339,48 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
             "access.notebook_imdsv2",
             "scratch: MinimumInstanceMetadataServiceVersion 1 (IMDSv1 answers)",
         ),
+        // #30: the wider SageMaker surface; a notebook made without a platform gets
+        // SageMaker's default, Amazon Linux 2.
+        (
+            "access.notebook_platform",
+            "scratch: platform notebook-al2-v2, no longer supported (notebook-al2023-v1 is)",
+        ),
+        (
+            "network.model_private_registry",
+            "studyai-dev-phi3-mini-model: 123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/studyai-dev/serving:latest pulled by SageMaker's platform",
+        ),
+        (
+            "network.monitoring_job_definitions",
+            "DataQuality studyai-dev-adhoc-data-quality: network isolation off, inter-container traffic not encrypted on 2 instances",
+        ),
+        (
+            "network.automl_encryption",
+            "studyai-dev-churn: inter-container traffic not encrypted",
+        ),
+        (
+            "data.job_volume_kms",
+            "processing job studyai-dev-tokenize: no VolumeKmsKeyId, no output KmsKeyId",
+        ),
+        (
+            "data.job_volume_kms",
+            "transform job studyai-dev-batch-scoring: no VolumeKmsKeyId, no output KmsKeyId",
+        ),
+        (
+            "data.feature_store_kms",
+            "studyai-dev-learner-features: offline store without a KMS key, Standard online store without a KMS key",
+        ),
+        (
+            "data.inference_experiment_kms",
+            "studyai-dev-llama3-shadow: no KmsKey for its instances' storage, captures data without DataStorageConfig.KmsKey",
+        ),
+        (
+            "data.sagemaker_image_tags",
+            "app image config studyai-dev-jupyter-cuda: no tags",
+        ),
+        (
+            "data.sagemaker_image_tags",
+            "image studyai-dev-jupyter-cuda: no tags",
+        ),
         (
             "data.training_volume_encryption",
             "studyai-dev-finetune: no VolumeKmsKeyId, no output KmsKeyId",
@@ -368,6 +444,44 @@ fn a_service_that_cannot_be_read_makes_only_its_items_unknown_and_says_why() {
         "{why}"
     );
     assert_eq!(item(&items, "threat.guardduty")["status"], "fail");
+}
+
+/// #30: each item of the wider SageMaker surface is unknown when its list is refused, names
+/// the call, and leaves the others judged.
+#[test]
+fn a_refused_sagemaker_list_makes_only_its_new_item_unknown() {
+    let moto = Moto::start();
+    seed(&moto, "passing");
+    let refused = [
+        ("ListFeatureGroups", "data.feature_store_kms"),
+        ("ListImages", "data.sagemaker_image_tags"),
+        ("ListInferenceExperiments", "data.inference_experiment_kms"),
+        (
+            "ListModelBiasJobDefinitions",
+            "network.monitoring_job_definitions",
+        ),
+        ("ListTransformJobs", "data.job_volume_kms"),
+        ("ListAutoMLJobs", "network.automl_encryption"),
+    ];
+    for (op, _) in refused {
+        moto.fault(op, "deny", None);
+    }
+    let state = tempfile::tempdir().unwrap();
+    let items = checklist(&moto, state.path(), &[]);
+    for (op, id) in refused {
+        let i = item(&items, id);
+        let said = support::evidence(i);
+        assert_eq!(i["status"], "unknown", "{id}: {said}");
+        assert!(
+            said.contains(&format!("sagemaker:{op} in ap-southeast-1: access denied")),
+            "{id}: {said}"
+        );
+    }
+    // Notebooks and models are read apart: their items still pass.
+    for id in ["access.notebook_platform", "network.model_private_registry"] {
+        let i = item(&items, id);
+        assert_eq!(i["status"], "pass", "{id}: {}", support::evidence(i));
+    }
 }
 
 #[test]

@@ -45,7 +45,7 @@ fn the_demo_as_three_accounts_names_every_row_s_account() {
         "the header and the JSON say it is the demo"
     );
     assert_eq!(v["accounts"][2]["id"], "333333333333");
-    assert_eq!(v["checklist"].as_array().unwrap().len(), 3 * 46);
+    assert_eq!(v["checklist"].as_array().unwrap().len(), 3 * 54);
     for pane in ["endpoints", "security_groups", "findings", "checklist"] {
         assert!(
             v[pane]
@@ -135,7 +135,7 @@ fn once_json_is_a_complete_snapshot() {
     assert_eq!(v["security_groups"].as_array().unwrap().len(), 13);
     assert_eq!(v["findings"].as_array().unwrap().len(), 22);
     let checklist = v["checklist"].as_array().unwrap();
-    assert_eq!(checklist.len(), 46);
+    assert_eq!(checklist.len(), 54);
     // Each item carries its references: the seed it comes from and the Prowler checks.
     let vpc = &checklist[0];
     assert_eq!(vpc["id"], "network.custom_vpc");
@@ -1004,6 +1004,28 @@ fn ocsf_events_validate_against_the_schema_they_name() {
         "{first}"
     );
     assert_eq!(first["metadata"]["version"], "1.5.0");
+    // #30: a failing item names the ATT&CK technique its gap leaves open.
+    let imds = events
+        .iter()
+        .find(|e| e["compliance"]["control"] == "access.notebook_imdsv2")
+        .unwrap_or_else(|| panic!("no IMDS item in {text}"));
+    assert_eq!(
+        imds["finding_info"]["attacks"][0]["sub_technique"]["uid"], "T1552.005",
+        "{imds}"
+    );
+    assert_eq!(
+        imds["compliance"]["requirements"],
+        serde_json::json!([]),
+        "{imds}"
+    );
+    let root = events
+        .iter()
+        .find(|e| e["compliance"]["control"] == "network.notebook_internet")
+        .unwrap();
+    assert_eq!(
+        root["compliance"]["requirements"][0], "SageMaker.1",
+        "Security Hub's control first: {root}"
+    );
     assert!(
         events.iter().any(|e| e["class_uid"] == 2004
             && e["finding_info"]["types"][0] == "Risky security group rule")

@@ -3,6 +3,7 @@
 use super::ItemDef;
 use super::posture::*;
 use super::verdict::{Tally, Verdict, names, region_names};
+use super::workloads::*;
 use crate::model::{Category, Direction, Importance, Peer, Risk};
 
 pub(super) const ITEMS: &[ItemDef] = &[
@@ -123,7 +124,7 @@ pub(super) const ITEMS: &[ItemDef] = &[
             "sagemaker_models_network_isolation_enabled",
             "sagemaker_models_vpc_settings_configured",
         ],
-        prowler_note: "",
+        prowler_note: "A model only serverless endpoints serve is left out here, as AWS's serverless exclusions allow it neither a VPC nor network isolation; Security Hub's SageMaker.5 (and Prowler) still fail it.",
         security_hub: &["SageMaker.5"],
         eval: Some(|p, _| model_isolation(p)),
     },
@@ -434,187 +435,6 @@ fn nat_gateway(p: &Posture) -> Verdict {
     t.verdict("")
 }
 
-/// Checks one kind of SageMaker resource in every region: `bad` names what is wrong with one.
-fn per_resource<T>(
-    p: &Posture,
-    part: impl Fn(&RegionPosture) -> &Observed<Vec<T>>,
-    noun: &str,
-    bad: impl Fn(&T) -> Option<String>,
-    good: impl Fn(&[&T]) -> String,
-) -> Verdict {
-    let mut t = Tally::default();
-    let mut all: Vec<&T> = Vec::new();
-    for r in &p.regions {
-        let Some(items) = t.read(part(r)) else {
-            continue;
-        };
-        for item in items {
-            match bad(item) {
-                Some(why) => t.fail(why),
-                None => all.push(item),
-            }
-        }
-    }
-    if !all.is_empty() {
-        t.pass(good(&all));
-    }
-    t.verdict(&format!("no {noun} in {}", region_names(p)))
-}
-
-fn notebook_internet(p: &Posture) -> Verdict {
-    per_resource(
-        p,
-        |r| &r.notebooks,
-        "notebook instances",
-        |n: &Notebook| {
-            n.direct_internet_access
-                .then(|| format!("{}: DirectInternetAccess=Enabled", n.name))
-        },
-        |ok| format!("{} notebook(s) without direct internet access", ok.len()),
-    )
-}
-
-fn notebook_root(p: &Posture) -> Verdict {
-    per_resource(
-        p,
-        |r| &r.notebooks,
-        "notebook instances",
-        |n: &Notebook| {
-            n.root_access
-                .then(|| format!("{}: RootAccess=Enabled", n.name))
-        },
-        |ok| format!("{} notebook(s) with root access disabled", ok.len()),
-    )
-}
-
-fn notebook_vpc(p: &Posture) -> Verdict {
-    per_resource(
-        p,
-        |r| &r.notebooks,
-        "notebook instances",
-        |n: &Notebook| {
-            n.subnet_id
-                .is_none()
-                .then(|| format!("{}: no SubnetId (runs outside your VPC)", n.name))
-        },
-        |ok| {
-            let subnets: Vec<String> = ok
-                .iter()
-                .map(|n| format!("{} in {}", n.name, n.subnet_id.as_deref().unwrap_or("")))
-                .collect();
-            names(&subnets)
-        },
-    )
-}
-
-fn isolation_label(isolated: bool, in_vpc: bool) -> &'static str {
-    match (isolated, in_vpc) {
-        (true, true) => "network-isolated, in a VPC",
-        (true, false) => "network-isolated",
-        (false, true) => "in a VPC",
-        (false, false) => "",
-    }
-}
-
-/// `name (in a VPC), name (network-isolated)`
-fn isolated_names<'a>(each: impl Iterator<Item = (&'a String, bool, bool)>) -> String {
-    let each: Vec<String> = each
-        .map(|(name, isolated, in_vpc)| format!("{name} ({})", isolation_label(isolated, in_vpc)))
-        .collect();
-    names(&each)
-}
-
-fn model_isolation(p: &Posture) -> Verdict {
-    // A model served by a serverless endpoint can have neither (AWS's serverless exclusions).
-    let serverless = p.serverless_models();
-    per_resource(
-        p,
-        |r| &r.models,
-        "models",
-        |m: &Model| {
-            (!m.network_isolation && !m.in_vpc && !serverless.contains(m.name.as_str()))
-                .then(|| format!("{}: no VpcConfig and no network isolation", m.name))
-        },
-        |ok| {
-            let (na, judged): (Vec<&&Model>, Vec<&&Model>) = ok.iter().partition(|m| {
-                !m.network_isolation && !m.in_vpc && serverless.contains(m.name.as_str())
-            });
-            let mut said = isolated_names(
-                judged
-                    .iter()
-                    .map(|m| (&m.name, m.network_isolation, m.in_vpc)),
-            );
-            for m in na {
-                if !said.is_empty() {
-                    said.push_str(", ");
-                }
-                said.push_str(&format!("{} (served serverless: not applicable)", m.name));
-            }
-            said
-        },
-    )
-}
-
-fn training_isolation(p: &Posture) -> Verdict {
-    per_resource(
-        p,
-        |r| &r.training_jobs,
-        "training jobs",
-        |j: &TrainingJob| {
-            (!j.network_isolation && !j.in_vpc)
-                .then(|| format!("{}: no VpcConfig and no network isolation", j.name))
-        },
-        |ok| isolated_names(ok.iter().map(|j| (&j.name, j.network_isolation, j.in_vpc))),
-    )
-}
-
-fn training_encryption(p: &Posture) -> Verdict {
-    per_resource(
-        p,
-        |r| &r.training_jobs,
-        "training jobs",
-        |j: &TrainingJob| {
-            (!j.inter_container_encryption)
-                .then(|| format!("{}: inter-container traffic not encrypted", j.name))
-        },
-        |ok| {
-            format!(
-                "{} training job(s) encrypt inter-container traffic",
-                ok.len()
-            )
-        },
-    )
-}
-
-fn endpoint_instances(p: &Posture) -> Verdict {
-    per_resource(
-        p,
-        |r| &r.endpoints,
-        "SageMaker endpoints",
-        |e: &EndpointEncryption| {
-            let single: Vec<String> = e
-                .variants
-                .iter()
-                .filter(|v| v.instance_count.is_some_and(|n| n < 2))
-                .map(|v| format!("{} ({})", v.name, v.label(true)))
-                .collect();
-            (!single.is_empty()).then(|| {
-                format!(
-                    "{}: variant {} on a single instance",
-                    e.endpoint,
-                    single.join(", ")
-                )
-            })
-        },
-        |ok| {
-            format!(
-                "{} endpoint(s): every instance-backed variant on 2 or more instances",
-                ok.len()
-            )
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::posture::*;
@@ -712,6 +532,7 @@ mod tests {
                 network_isolation: false,
                 in_vpc: false,
                 s3_uris: vec![],
+                images: vec![],
             });
         }
         if let Ok(eps) = &mut r.endpoints {

@@ -131,6 +131,7 @@ pub(super) fn passing() -> Posture {
             direct_internet_access: false,
             root_access: false,
             minimum_imds: "2".into(),
+            platform: Some("notebook-al2023-v1".into()),
             subnet_id: Some("subnet-a".into()),
             kms_key_id: Some("key".into()),
             lifecycle: Some(Lifecycle {
@@ -165,6 +166,7 @@ pub(super) fn passing() -> Posture {
             network_isolation: false,
             in_vpc: true,
             s3_uris: vec!["s3://models/m/model.tar.gz".into()],
+            images: vec![("registry.internal/m:1".into(), Some("Vpc".into()))],
         }]),
         training_jobs: Ok(vec![TrainingJob {
             name: "tj".into(),
@@ -279,6 +281,7 @@ pub(super) fn passing() -> Posture {
             kind: "ACCOUNT".into(),
             status: "ACTIVE".into(),
         }]),
+        ml: surface(true),
     };
     Posture {
         regions: vec![region],
@@ -375,6 +378,7 @@ pub(super) fn failing() -> Posture {
         direct_internet_access: true,
         root_access: true,
         minimum_imds: "1".into(),
+        platform: Some("notebook-al2-v2".into()),
         subnet_id: None,
         kms_key_id: None,
         lifecycle: Some(Lifecycle {
@@ -405,7 +409,9 @@ pub(super) fn failing() -> Posture {
         network_isolation: false,
         in_vpc: false,
         s3_uris: vec!["s3://uploads/m/model.tar.gz".into()],
+        images: vec![("1.dkr.ecr.ap-southeast-1.amazonaws.com/m:1".into(), None)],
     }]);
+    r.ml = surface(false);
     r.model_package_groups = Ok(Vec::new());
     r.studio_domains = Ok(vec![StudioDomain {
         name: "studio".into(),
@@ -516,6 +522,7 @@ fn schedule(
 ) -> MonitoringSchedule {
     MonitoringSchedule {
         name: name.into(),
+        definition: None,
         endpoint: Some(endpoint.into()),
         kind: kind.into(),
         status: status.into(),
@@ -551,5 +558,51 @@ pub(super) fn chain(poisoned: bool) -> crate::model::Provenance {
             ..Default::default()
         }),
         ..Default::default()
+    }
+}
+
+/// The wider SageMaker surface, each part set up with care (`safe`) or not.
+pub(super) fn surface(safe: bool) -> MlSurface {
+    let key = safe.then(|| "key".to_string());
+    MlSurface {
+        feature_groups: Ok(vec![FeatureGroup {
+            name: "fg".into(),
+            online: Some(StoreKey {
+                kms_key: key.clone(),
+                storage: "Standard".into(),
+            }),
+            offline: Some(StoreKey {
+                kms_key: key.clone(),
+                storage: String::new(),
+            }),
+        }]),
+        studio_images: Ok(vec![TaggedResource {
+            kind: "image",
+            name: "img".into(),
+            tag_keys: if safe { vec!["team".into()] } else { vec![] },
+        }]),
+        inference_experiments: Ok(vec![InferenceExperiment {
+            name: "shadow".into(),
+            storage_key: key.clone(),
+            capture: Some(key.clone()),
+        }]),
+        job_definitions: Ok(vec![JobDefinition {
+            kind: "ModelBias",
+            name: "bias".into(),
+            isolation: safe,
+            inter_container_encryption: safe,
+            instance_count: 2,
+        }]),
+        volume_jobs: Ok(vec![VolumeJob {
+            kind: "processing",
+            name: "prep".into(),
+            volume_kms_key: key.clone(),
+            output_kms_key: key.clone(),
+        }]),
+        automl_jobs: Ok(vec![AutoMlJob {
+            name: "auto".into(),
+            inter_container_encryption: safe,
+            volume_kms_key: key,
+        }]),
     }
 }

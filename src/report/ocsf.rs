@@ -101,7 +101,7 @@ fn compliance(s: &Snapshot, c: &CheckOut) -> Value {
     let (status_id, status, finding_status_id, finding_status) = compliance_status(c.status);
     let account = c.account.map_or(s.account.unwrap_or("unknown"), |a| a.id);
     let uid = format!("secdash:{account}:{}", c.id);
-    let event = merge(
+    let mut event = merge(
         base(
             s,
             COMPLIANCE_FINDING,
@@ -132,6 +132,9 @@ fn compliance(s: &Snapshot, c: &CheckOut) -> Value {
             "unmapped": {"evidence": c.evidence, "prowler_note": c.prowler_note},
         }),
     );
+    if let Some(attacks) = attacks(c) {
+        event["finding_info"]["attacks"] = attacks;
+    }
     merge(event, row_cloud(s, c.account))
 }
 
@@ -284,4 +287,19 @@ pub fn write(s: &Snapshot, out: &mut impl Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The ATT&CK technique a failing item leaves open (none for an item that does not fail).
+fn attacks(c: &CheckOut) -> Option<Value> {
+    use crate::checklist::attack;
+    let a = attack::of(c.id).filter(|_| c.status == CheckStatus::Fail)?;
+    let mut one = json!({
+        "tactic": {"uid": a.tactic.0, "name": a.tactic.1},
+        "technique": {"uid": a.technique.0, "name": a.technique.1},
+        "version": attack::VERSION,
+    });
+    if let Some((uid, name)) = a.sub_technique {
+        one["sub_technique"] = json!({"uid": uid, "name": name});
+    }
+    Some(json!([one]))
 }

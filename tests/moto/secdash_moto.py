@@ -51,6 +51,13 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   &region=..&repository=..&digest=..` with a JSON body of severity counts
   (`{"CRITICAL": 1, "HIGH": 2}`) gives that image `imageScanStatus` COMPLETE and an
   `imageScanFindingsSummary` with those counts.
+* SageMaker's wider surface, in the API reference's shapes, for the checklist's items of it:
+  CreateAppImageConfig/ListAppImageConfigs, CreateImage/ListImages, CreateInferenceExperiment/
+  ListInferenceExperiments/DescribeInferenceExperiment and ListFeatureGroups (moto has none of
+  them; lists page with NextToken), ListTags and AddTags on those resources; and what moto
+  drops on the way: a notebook's `PlatformIdentifier` (SageMaker's default when none is given,
+  notebook-al2-v2), a feature group's `OnlineStoreConfig`, a processing job's
+  `ProcessingResources`.
 * S3 GetBucketVersioning: moto names the XML root `GetBucketVersioningResponse`; S3 (and the
   Rust SDK's parser) use `VersioningConfiguration`.
 * CloudTrail LookupEvents (moto has none), in the shape of the API reference: one lookup
@@ -610,6 +617,187 @@ def update_notebook_instance(self):
 
 SageMakerResponse.create_notebook_instance = _create_notebook
 SageMakerResponse.update_notebook_instance = update_notebook_instance
+
+
+# ---------------------------------------------------------------------------------------------
+# SageMaker's wider surface: Studio images, inference experiments, feature group listing (moto
+# has none), and the settings moto drops from notebooks, feature groups and processing jobs.
+
+# (account, region, kind) -> {name: resource}; kind is "app-image-config", "image" or
+# "inference-experiment".
+_SURFACE = {}
+# arn -> tags, for the resources above (moto's ListTags knows only its own).
+_SURFACE_TAGS = {}
+# (account, region, name) -> what moto drops: the feature group's OnlineStoreConfig, the
+# processing job's ProcessingResources.
+_DROPPED = {}
+
+
+def _surface_store(self, kind):
+    return _SURFACE.setdefault((self.current_account, self.region, kind), {})
+
+
+def _surface_create(kind, name_key, arn_key, keep):
+    def create(self):
+        import time as _time
+        params = json.loads(self.body or "{}")
+        name = params[name_key]
+        arn = f"arn:aws:sagemaker:{self.region}:{self.current_account}:{kind}/{name.lower()}"
+        with _LOCK:
+            store = _surface_store(self, kind)
+            if name in store:
+                return _sm_error("ResourceInUse", f"{name} already exists")
+            item = {name_key: name, arn_key: arn, "CreationTime": _time.time(),
+                    "LastModifiedTime": _time.time()}
+            item.update({k: params[k] for k in keep if k in params})
+            store[name] = item
+            _SURFACE_TAGS[arn] = list(params.get("Tags") or [])
+        return json.dumps({arn_key: arn})
+    return create
+
+
+def _surface_list(kind, out_key, summary_keys):
+    def list_(self):
+        params = json.loads(self.body or "{}")
+        limit = int(params.get("MaxResults", 10))
+        start = int(params.get("NextToken") or 0)
+        with _LOCK:
+            found = sorted(_surface_store(self, kind).values(), key=lambda r: r["CreationTime"])
+        page = found[start:start + limit]
+        out = {out_key: [{k: r[k] for k in summary_keys if k in r} for r in page]}
+        if start + limit < len(found):
+            out["NextToken"] = str(start + limit)
+        return json.dumps(out)
+    return list_
+
+
+def describe_inference_experiment(self):
+    name = json.loads(self.body or "{}").get("Name")
+    with _LOCK:
+        found = _surface_store(self, "inference-experiment").get(name)
+    if found is None:
+        return _sm_error("ResourceNotFound", f"Inference experiment {name} does not exist")
+    return json.dumps(found)
+
+
+SageMakerResponse.create_app_image_config = _surface_create(
+    "app-image-config", "AppImageConfigName", "AppImageConfigArn",
+    ["KernelGatewayImageConfig", "JupyterLabAppImageConfig", "CodeEditorAppImageConfig"])
+SageMakerResponse.list_app_image_configs = _surface_list(
+    "app-image-config", "AppImageConfigs",
+    ["AppImageConfigName", "AppImageConfigArn", "CreationTime", "LastModifiedTime"])
+SageMakerResponse.create_image = _surface_create(
+    "image", "ImageName", "ImageArn", ["RoleArn", "DisplayName", "Description"])
+SageMakerResponse.list_images = _surface_list(
+    "image", "Images",
+    ["ImageName", "ImageArn", "CreationTime", "LastModifiedTime", "DisplayName"])
+SageMakerResponse.create_inference_experiment = _surface_create(
+    "inference-experiment", "Name", "InferenceExperimentArn",
+    ["Type", "EndpointName", "ModelVariants", "DataStorageConfig", "ShadowModeConfig",
+     "KmsKey", "RoleArn", "Schedule", "Description"])
+SageMakerResponse.list_inference_experiments = _surface_list(
+    "inference-experiment", "InferenceExperiments",
+    ["Name", "Type", "CreationTime", "LastModifiedTime", "RoleArn"])
+SageMakerResponse.describe_inference_experiment = describe_inference_experiment
+
+_original_list_tags = SageMakerResponse.list_tags
+_original_add_tags = SageMakerResponse.add_tags
+
+
+def _list_tags(self):
+    arn = json.loads(self.body or "{}").get("ResourceArn")
+    with _LOCK:
+        tags = _SURFACE_TAGS.get(arn)
+    if tags is None:
+        return _original_list_tags(self)
+    return json.dumps({"Tags": tags})
+
+
+def _add_tags(self):
+    params = json.loads(self.body or "{}")
+    with _LOCK:
+        if params.get("ResourceArn") in _SURFACE_TAGS:
+            _SURFACE_TAGS[params["ResourceArn"]].extend(params.get("Tags") or [])
+            return json.dumps({"Tags": _SURFACE_TAGS[params["ResourceArn"]]})
+    return _original_add_tags(self)
+
+
+SageMakerResponse.list_tags = _list_tags
+SageMakerResponse.add_tags = _add_tags
+
+
+def list_feature_groups(self):
+    params = json.loads(self.body or "{}")
+    limit = int(params.get("MaxResults", 10))
+    start = int(params.get("NextToken") or 0)
+    backend = sagemaker_backends[self.current_account][self.region]
+    found = sorted(backend.feature_groups.values(), key=lambda g: g.feature_group_name)
+    page = found[start:start + limit]
+    out = {"FeatureGroupSummaries": [{
+        "FeatureGroupName": g.feature_group_name, "FeatureGroupArn": g.arn,
+        "CreationTime": g.creation_time.timestamp() if hasattr(g.creation_time, "timestamp")
+        else g.creation_time,
+        "FeatureGroupStatus": "Created"} for g in page]}
+    if start + limit < len(found):
+        out["NextToken"] = str(start + limit)
+    return json.dumps(out)
+
+
+SageMakerResponse.list_feature_groups = list_feature_groups
+
+
+def _keeping(original, name_key, field):
+    """Wraps a Create to keep `field` moto drops, and its Describe to give it back."""
+    def create(self):
+        result = original(self)
+        value = self._get_param(field)
+        if value is not None:
+            with _LOCK:
+                _DROPPED[(self.current_account, self.region, self._get_param(name_key), field)] = value
+        return result
+    return create
+
+
+def _giving_back(original, name_key, fields):
+    def describe(self):
+        result = original(self)
+        name = self._get_param(name_key)
+        with _LOCK:
+            for field in fields:
+                value = _DROPPED.get((self.current_account, self.region, name, field))
+                if value is not None and hasattr(result, "_result"):
+                    result._result[field] = value
+        return result
+    return describe
+
+
+SageMakerResponse.create_feature_group = _keeping(
+    SageMakerResponse.create_feature_group, "FeatureGroupName", "OnlineStoreConfig")
+SageMakerResponse.describe_feature_group = _giving_back(
+    SageMakerResponse.describe_feature_group, "FeatureGroupName", ["OnlineStoreConfig"])
+SageMakerResponse.create_processing_job = _keeping(
+    SageMakerResponse.create_processing_job, "ProcessingJobName", "ProcessingResources")
+SageMakerResponse.describe_processing_job = _giving_back(
+    SageMakerResponse.describe_processing_job, "ProcessingJobName", ["ProcessingResources"])
+_notebook_platform_create = SageMakerResponse.create_notebook_instance
+SageMakerResponse.create_notebook_instance = _keeping(
+    _notebook_platform_create, "NotebookInstanceName", "PlatformIdentifier")
+
+
+def _describe_notebook_with_platform(original):
+    def describe(self):
+        result = original(self)
+        name = self._get_param("NotebookInstanceName")
+        with _LOCK:
+            platform = _DROPPED.get((self.current_account, self.region, name, "PlatformIdentifier"))
+        if hasattr(result, "_result"):
+            result._result["PlatformIdentifier"] = platform or "notebook-al2-v2"
+        return result
+    return describe
+
+
+SageMakerResponse.describe_notebook_instance = _describe_notebook_with_platform(
+    SageMakerResponse.describe_notebook_instance)
 
 _original_endpoint_response = sagemaker_models.FakeEndpoint.response_object.fget
 

@@ -57,6 +57,9 @@ def endpoint(name, role, kms_key, vpc=None, instances=1, bucket="studyai-dev-sag
              "PrimaryContainer": {"Image": image,
                                   "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"}}
     if vpc:
+        # A model in the VPC pulls its image from the team's registry there.
+        model["PrimaryContainer"]["ImageConfig"] = {"RepositoryAccessMode": "Vpc"}
+    if vpc:
         model["VpcConfig"] = vpc
     sm.create_model(**model)
     config = {"EndpointConfigName": f"{name}-config", "ProductionVariants": [{
@@ -144,6 +147,75 @@ def training_job(name, role, kms_key=None, **extra):
         StoppingCondition={"MaxRuntimeInSeconds": 3600}, **extra)
 
 
+def ml_surface(role, key):
+    """Feature Store, a Studio image, a shadow test, a job definition no schedule runs, and a
+    processing, transform and AutoML job: with the team's key and settings (`key`), or with
+    the defaults (`key=None`)."""
+    safe = key is not None
+    keyed = {"KmsKeyId": key} if safe else {}
+    features = [{"FeatureName": "learner_id", "FeatureType": "String"},
+                {"FeatureName": "event_time", "FeatureType": "String"}]
+    sm.create_feature_group(
+        FeatureGroupName="studyai-dev-learner-features", RecordIdentifierFeatureName="learner_id",
+        EventTimeFeatureName="event_time", FeatureDefinitions=features, RoleArn=role,
+        OnlineStoreConfig={"EnableOnlineStore": True, **({"SecurityConfig": keyed} if safe else {})},
+        OfflineStoreConfig={"S3StorageConfig": {"S3Uri": "s3://studyai-dev-features/offline",
+                                                **keyed}})
+    tags = [{"Key": "team", "Value": "ml-platform"}] if safe else []
+    sm.create_app_image_config(AppImageConfigName="studyai-dev-jupyter-cuda", Tags=tags,
+                               KernelGatewayImageConfig={"KernelSpecs": [{"Name": "python3"}]})
+    sm.create_image(ImageName="studyai-dev-jupyter-cuda", RoleArn=role, Tags=tags)
+    capture = {"Destination": "s3://studyai-dev-features/shadow", **({"KmsKey": key} if safe else {})}
+    sm.create_inference_experiment(
+        Name="studyai-dev-llama3-shadow", Type="ShadowMode", RoleArn=role,
+        EndpointName="studyai-dev-llama3-8b", DataStorageConfig=capture,
+        ModelVariants=[{"ModelName": "studyai-dev-isolated", "VariantName": "shadow",
+                        "InfrastructureConfig": {"InfrastructureType": "RealTimeInference",
+                                                 "RealTimeInferenceConfig": {
+                                                     "InstanceType": "ml.m5.large",
+                                                     "InstanceCount": 1}}}],
+        ShadowModeConfig={"SourceModelVariantName": "AllTraffic", "ShadowModelVariants": [
+            {"ShadowModelVariantName": "shadow", "SamplingPercentage": 10}]},
+        **({"KmsKey": key} if safe else {}))
+    network = {"EnableNetworkIsolation": safe, "EnableInterContainerTrafficEncryption": safe}
+    sm.create_data_quality_job_definition(
+        JobDefinitionName="studyai-dev-adhoc-data-quality", RoleArn=role,
+        DataQualityAppSpecification={"ImageUri": "model-monitor"},
+        DataQualityJobInput={"EndpointInput": {"EndpointName": "studyai-dev-llama3-8b",
+                                               "LocalPath": "/opt/ml/processing/input"}},
+        DataQualityJobOutputConfig={"MonitoringOutputs": [{"S3Output": {
+            "S3Uri": "s3://x/dq", "LocalPath": "/opt/ml/processing/output"}}]},
+        JobResources={"ClusterConfig": {"InstanceCount": 2, "InstanceType": "ml.m5.large",
+                                        "VolumeSizeInGB": 10}},
+        NetworkConfig=network)
+    cluster = {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 10}
+    if safe:
+        cluster["VolumeKmsKeyId"] = key
+    sm.create_processing_job(
+        ProcessingJobName="studyai-dev-tokenize", RoleArn=role,
+        AppSpecification={"ImageUri": "processing"},
+        ProcessingResources={"ClusterConfig": cluster},
+        ProcessingOutputConfig={"Outputs": [], **keyed},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600})
+    sm.create_transform_job(
+        TransformJobName="studyai-dev-batch-scoring", ModelName="studyai-dev-isolated",
+        TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix",
+                                                        "S3Uri": "s3://x/batch-in"}}},
+        TransformOutput={"S3OutputPath": "s3://x/batch-out", **keyed},
+        TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1,
+                            **({"VolumeKmsKeyId": key} if safe else {})})
+    sm.create_auto_ml_job_v2(
+        AutoMLJobName="studyai-dev-churn", RoleArn=role,
+        AutoMLJobInputDataConfig=[{"ChannelType": "training", "DataSource": {"S3DataSource": {
+            "S3DataType": "S3Prefix", "S3Uri": "s3://x/churn"}}}],
+        OutputDataConfig={"S3OutputPath": "s3://x/churn-out"},
+        AutoMLProblemTypeConfig={"TabularJobConfig": {"TargetAttributeName": "churned",
+                                                      "ProblemType": "BinaryClassification",
+                                                      "CompletionCriteria": {"MaxCandidates": 10}}},
+        SecurityConfig={"EnableInterContainerTrafficEncryption": safe,
+                        **({"VolumeKmsKeyId": key} if safe else {})})
+
+
 def passing():
     # Network: the guide's VPC, public subnet with a NAT gateway, two private subnets.
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -228,13 +300,15 @@ def passing():
                                 RootAccess="Disabled", KmsKeyId=key,
                                 LifecycleConfigName="studyai-dev-research-setup",
                                 InstanceMetadataServiceConfiguration={
-                                    "MinimumInstanceMetadataServiceVersion": "2"})
+                                    "MinimumInstanceMetadataServiceVersion": "2"},
+                                PlatformIdentifier="notebook-al2023-v1")
     # It serves its approved package's artifact, the image by digest.
     pinned = f"{LLM_IMAGE}@sha256:{'a' * 64}"
     registered("studyai-dev-llama3-8b", bucket, pinned, overwritten=False)
     endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc, instances=2, image=pinned)
     sm.create_model(ModelName="studyai-dev-isolated", ExecutionRoleArn=role,
-                    PrimaryContainer={"Image": "x"}, EnableNetworkIsolation=True)
+                    PrimaryContainer={"Image": "x", "ImageConfig": {"RepositoryAccessMode": "Vpc"}},
+                    EnableNetworkIsolation=True)
     sm.create_model_package_group(ModelPackageGroupName="studyai-dev-llm-finetunes")
     sm.create_model_package(
         ModelPackageGroupName="studyai-dev-llm-finetunes", ModelApprovalStatus="Approved",
@@ -243,6 +317,7 @@ def passing():
                                 "SupportedResponseMIMETypes": ["application/json"]})
     training_job("studyai-dev-finetune", role, kms_key=key, VpcConfig=in_vpc,
                  EnableNetworkIsolation=True, EnableInterContainerTrafficEncryption=True)
+    ml_surface(role, key)
     # The data scientists' role, with the guide's preventive policy: no workload outside the VPC.
     data_scientist("studyai-dev-data-scientist", guardrail=True)
     # Studio in the guide's dedicated VPC, on Identity Center, with the team's key.
@@ -427,6 +502,8 @@ def failing():
     # A data-quality monitor without network settings, stopped and forgotten.
     monitor("studyai-dev-phi3-mini-data-quality", "studyai-dev-phi3-mini", role, None)
     sm.stop_monitoring_schedule(MonitoringScheduleName="studyai-dev-phi3-mini-data-quality")
+
+    ml_surface(role, None)
 
     # A training image repository made with the defaults: no scan on push.
     ecr.create_repository(repositoryName="studyai-dev/training")

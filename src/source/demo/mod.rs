@@ -16,6 +16,7 @@ mod groups;
 pub mod iam;
 pub mod platform;
 mod posture;
+mod surface;
 pub mod trail;
 pub mod world;
 

@@ -150,6 +150,7 @@ pub fn posture(
                 direct_internet_access: false,
                 root_access: false,
                 minimum_imds: "2".into(),
+                platform: Some(crate::checklist::SUPPORTED_NOTEBOOK_PLATFORM.into()),
                 subnet_id: Some("subnet-0a10".into()),
                 kms_key_id: Some(format!(
                     "arn:aws:kms:{REGION}:{ACCOUNT}:key/7f3c2a1e-5b6d-4c8f-9a0b-1c2d3e4f5a6b"
@@ -167,8 +168,9 @@ pub fn posture(
                 name: "studyai-dev-scratch-alice".into(),
                 direct_internet_access: true,
                 root_access: false,
-                // The console's default.
+                // The console's defaults, a year ago.
                 minimum_imds: "1".into(),
+                platform: Some("notebook-al2-v2".into()),
                 subnet_id: None,
                 kms_key_id: Some(format!(
                     "arn:aws:kms:{REGION}:{ACCOUNT}:key/7f3c2a1e-5b6d-4c8f-9a0b-1c2d3e4f5a6b"
@@ -216,6 +218,12 @@ pub fn posture(
                     "s3://studyai-dev-sagemaker-models/{}/model.tar.gz",
                     e.name
                 )],
+                // Pulled from ECR through its VPC endpoints, as most teams do.
+                images: e
+                    .provenance
+                    .iter()
+                    .map(|c| (c.image.uri.clone(), None))
+                    .collect(),
             })
             .collect()),
         training_jobs: Ok(vec![
@@ -319,6 +327,7 @@ pub fn posture(
             kind: "ACCOUNT".into(),
             status: "ACTIVE".into(),
         }]),
+        ml: super::surface::ml_surface(),
     };
     let bucket = |name: &str, alg: &str, tls: bool| Bucket {
         name: name.into(),
@@ -426,6 +435,8 @@ pub fn posture(
 /// A running monitoring schedule, isolated with its traffic encrypted.
 fn monitor(name: &str, endpoint: &str, kind: &str) -> MonitoringSchedule {
     MonitoringSchedule {
+        definition: (kind == "DataQuality" && name == "studyai-dev-llama3-8b-data-quality")
+            .then(|| "studyai-dev-llama3-8b-dq-definition".into()),
         name: name.into(),
         endpoint: Some(endpoint.into()),
         kind: kind.into(),

@@ -5,6 +5,7 @@
 mod data;
 mod ecr;
 mod iam;
+mod ml_surface;
 mod model_monitor;
 mod monitoring;
 mod network;
@@ -112,6 +113,7 @@ async fn region(
         (kms_keys, ecr),
         (alarms, topics, trails, metric_filters),
         (detectors, security_hub, web_acls, config, analyzers),
+        ml,
     ) = tokio::join!(
         Box::pin(network::read(&ec2, ctx)),
         Box::pin(sagemaker::read(&sagemaker, &src.endpoints_cache, ctx)),
@@ -123,6 +125,7 @@ async fn region(
         }),
         Box::pin(monitoring::read(r, ctx, watched)),
         Box::pin(threat::read(r, ctx)),
+        Box::pin(ml_surface::read(&sagemaker, ctx)),
     );
     let serving = match &endpoints {
         Ok(list) => ctx.observed(serving(src, r, ctx, list).await),
@@ -155,6 +158,7 @@ async fn region(
         web_acls,
         config,
         analyzers,
+        ml,
     }
 }
 

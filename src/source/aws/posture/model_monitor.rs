@@ -80,6 +80,9 @@ async fn schedule(
         (None, None) => Ok(JobNetwork::default()),
     };
     Ok(MonitoringSchedule {
+        definition: config
+            .and_then(|c| c.monitoring_job_definition_name())
+            .map(str::to_string),
         name,
         endpoint: d.endpoint_name().map(str::to_string),
         kind: kind.as_str().to_string(),

@@ -195,6 +195,7 @@ async fn notebooks(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<Notebook>, SourceEr
                 .and_then(|c| c.minimum_instance_metadata_service_version())
                 .unwrap_or("1")
                 .to_string(),
+            platform: d.platform_identifier().map(str::to_string),
             subnet_id: d.subnet_id().map(str::to_string),
             kms_key_id: d.kms_key_id().map(str::to_string),
             lifecycle: d
@@ -316,6 +317,19 @@ async fn models(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<Model>, SourceError> {
                 .into_iter()
                 .chain(d.containers())
                 .filter_map(|c| c.model_data_url().map(str::to_string))
+                .collect(),
+            images: d
+                .primary_container()
+                .into_iter()
+                .chain(d.containers())
+                .map(|c| {
+                    (
+                        c.image().unwrap_or_default().to_string(),
+                        c.image_config()
+                            .and_then(|i| i.repository_access_mode())
+                            .map(|m| m.as_str().to_string()),
+                    )
+                })
                 .collect(),
         })
     }))

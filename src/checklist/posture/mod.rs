@@ -4,6 +4,9 @@
 //! The two readings it needs before evaluation live here too, pure: IAM's credential report
 //! (CSV) parsed into users, and the security groups' rules judged for risk.
 
+mod surface;
+pub use surface::*;
+
 use crate::model::{SecurityGroup, SecurityGroupsData};
 
 /// A part of the account as read, or why it could not be read.
@@ -174,6 +177,9 @@ pub struct RegionPosture {
     pub web_acls: Observed<Vec<WebAcl>>,
     pub config: Observed<ConfigService>,
     pub analyzers: Observed<Vec<Analyzer>>,
+    /// Feature Store, Studio images, inference experiments, job definitions and the other
+    /// jobs.
+    pub ml: MlSurface,
 }
 
 impl RegionPosture {
@@ -209,6 +215,7 @@ impl RegionPosture {
             web_acls: e(why),
             config: e(why),
             analyzers: e(why),
+            ml: MlSurface::unread(why),
         }
     }
 }
@@ -287,6 +294,8 @@ pub struct Notebook {
     pub root_access: bool,
     /// `MinimumInstanceMetadataServiceVersion`: `1` lets IMDSv1 answer.
     pub minimum_imds: String,
+    /// `PlatformIdentifier`: `notebook-al2023-v1` is the one still supported.
+    pub platform: Option<String>,
     pub subnet_id: Option<String>,
     pub kms_key_id: Option<String>,
     /// Its lifecycle configuration, if it has one.
@@ -361,6 +370,9 @@ pub struct Model {
     pub in_vpc: bool,
     /// Where its artifacts are read from (`ModelDataUrl`).
     pub s3_uris: Vec<String>,
+    /// Each container's image and its `ImageConfig.RepositoryAccessMode` (`Vpc` or
+    /// `Platform`; `None` when absent), the primary first.
+    pub images: Vec<(String, Option<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -393,6 +405,8 @@ pub struct StudioDomain {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonitoringSchedule {
     pub name: String,
+    /// The job definition it runs, when not inline.
+    pub definition: Option<String>,
     /// The endpoint it watches.
     pub endpoint: Option<String>,
     /// `DataQuality`, `ModelQuality`, `ModelBias` or `ModelExplainability` (the last two run

@@ -1,0 +1,87 @@
+//! The demo account's wider SageMaker surface: a feature store, a custom Studio image, a shadow
+//! test, monitoring job definitions, and processing, transform and AutoML jobs — a few set up
+//! with care, a few in a hurry, so each item of them shows both.
+
+use crate::checklist::posture::*;
+
+const KEY: &str = "alias/studyai-dev-sagemaker";
+
+pub fn ml_surface() -> MlSurface {
+    MlSurface {
+        feature_groups: Ok(vec![
+            FeatureGroup {
+                name: "studyai-dev-learner-features".into(),
+                online: Some(StoreKey {
+                    kms_key: Some(KEY.into()),
+                    storage: "Standard".into(),
+                }),
+                offline: Some(StoreKey {
+                    kms_key: Some(KEY.into()),
+                    storage: String::new(),
+                }),
+            },
+            // A data scientist's experiment: the offline store with the bucket's default key only.
+            FeatureGroup {
+                name: "studyai-dev-clickstream-trial".into(),
+                online: None,
+                offline: Some(StoreKey {
+                    kms_key: None,
+                    storage: String::new(),
+                }),
+            },
+        ]),
+        studio_images: Ok(vec![
+            TaggedResource {
+                kind: "app image config",
+                name: "studyai-dev-jupyter-cuda".into(),
+                tag_keys: vec!["team".into(), "owner".into()],
+            },
+            TaggedResource {
+                kind: "image",
+                name: "studyai-dev-jupyter-cuda".into(),
+                tag_keys: vec![],
+            },
+        ]),
+        inference_experiments: Ok(vec![InferenceExperiment {
+            name: "studyai-dev-llama3-shadow-2026-11".into(),
+            storage_key: Some(KEY.into()),
+            capture: Some(Some(KEY.into())),
+        }]),
+        job_definitions: Ok(vec![
+            JobDefinition {
+                kind: "DataQuality",
+                name: "studyai-dev-llama3-8b-dq-definition".into(),
+                isolation: true,
+                inter_container_encryption: true,
+                instance_count: 1,
+            },
+            // Run by hand once, left behind.
+            JobDefinition {
+                kind: "ModelBias",
+                name: "studyai-dev-classifier-bias-adhoc".into(),
+                isolation: false,
+                inter_container_encryption: false,
+                instance_count: 2,
+            },
+        ]),
+        volume_jobs: Ok(vec![
+            VolumeJob {
+                kind: "processing",
+                name: "studyai-dev-tokenize-2026-11-19".into(),
+                volume_kms_key: Some(KEY.into()),
+                output_kms_key: Some(KEY.into()),
+            },
+            VolumeJob {
+                kind: "transform",
+                name: "studyai-dev-classifier-batch-2026-11-21".into(),
+                volume_kms_key: None,
+                output_kms_key: Some(KEY.into()),
+            },
+        ]),
+        automl_jobs: Ok(vec![AutoMlJob {
+            name: "studyai-dev-churn-autopilot".into(),
+            inter_container_encryption: true,
+            volume_kms_key: Some(KEY.into()),
+        }]),
+    }
+}
