@@ -687,6 +687,27 @@ mod habits {
         assert!(!s.quit);
     }
 
+    /// #32: `:` over a refused line starts a new, empty one (it was typed after the old text).
+    #[test]
+    fn colon_after_a_refused_command_starts_an_empty_line() {
+        let mut s = demo_state(200, 60, 1);
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "window soon");
+        press(&mut s, [code(KeyCode::Enter)]);
+        assert!(s.command().unwrap().line.error().is_some());
+        press(&mut s, [key(':')]);
+        let cmd = s.command().expect("still open");
+        assert_eq!(cmd.line.text(), "", "{cmd:?}");
+        assert_eq!(cmd.line.error(), None, "{cmd:?}");
+        type_text(&mut s, "sg");
+        press(&mut s, [code(KeyCode::Enter)]);
+        assert_eq!(s.focus, PaneId::SecurityGroups);
+        // Without an error, `:` is text like any other.
+        press(&mut s, [key(':')]);
+        type_text(&mut s, "a:b");
+        assert_eq!(s.command().unwrap().line.text(), "a:b");
+    }
+
     #[test]
     fn region_narrows_every_pane_to_one_region_and_all_returns() {
         let mut s = demo_state(200, 60, 1);
