@@ -394,6 +394,12 @@ fn command_key(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Esc => {
             state.pop();
         }
+        // Over a refused line, `:` starts again, as it would from the dashboard.
+        KeyCode::Char(':') if state.command().is_some_and(|c| c.line.error().is_some()) => {
+            if let Some(Layer::Command(cmd)) = state.top_mut() {
+                *cmd = CommandLine::default();
+            }
+        }
         KeyCode::Tab => {
             let (line, choices) = command::complete(&text, &known(state));
             if let Some(Layer::Command(cmd)) = state.top_mut() {
