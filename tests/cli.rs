@@ -145,6 +145,18 @@ fn once_json_is_a_complete_snapshot() {
         "AWS Security Configuration Guide for SageMaker Infrastructure"
     );
     assert_eq!(vpc["prowler"][0], "vpc_subnet_separate_private_public");
+    // #30: and the Security Hub controls, always present; all of SageMaker.1–.25 are named.
+    assert_eq!(vpc["security_hub"], serde_json::json!([]));
+    let named: Vec<&str> = checklist
+        .iter()
+        .flat_map(|c| c["security_hub"].as_array().unwrap())
+        .filter_map(|id| id.as_str())
+        .collect();
+    let missing: Vec<String> = (1..=25)
+        .map(|n| format!("SageMaker.{n}"))
+        .filter(|id| !named.contains(&id.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "not named: {missing:?}");
     assert_eq!(v["errors"].as_array().unwrap().len(), 0);
     assert!(
         out.stderr.is_empty(),
