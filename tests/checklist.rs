@@ -54,7 +54,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 54);
+    assert_eq!(items.len(), 55);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -152,6 +152,10 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
         (
             "network.automl_encryption",
             "1 AutoML job(s) encrypt inter-container traffic: studyai-dev-churn",
+        ),
+        (
+            "data.async_endpoint_outputs",
+            "1 asynchronous endpoint(s) write with a KMS key to the account's buckets: studyai-dev-llama3-8b (s3://",
         ),
         (
             "data.job_volume_kms",
@@ -356,6 +360,10 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         (
             "network.automl_encryption",
             "studyai-dev-churn: inter-container traffic not encrypted",
+        ),
+        (
+            "data.async_endpoint_outputs",
+            "studyai-dev-phi3-mini: no KmsKeyId; writes to s3://partner-scratch-bucket/phi3-answers, and partner-scratch-bucket is not a bucket of the account",
         ),
         (
             "data.job_volume_kms",

@@ -86,6 +86,7 @@ pub fn of(id: &str) -> Option<Attack> {
         | "data.ebs_encryption"
         | "data.training_volume_encryption"
         | "data.job_volume_kms"
+        | "data.async_endpoint_outputs"
         | "data.feature_store_kms"
         | "data.inference_experiment_kms" => attack(COLLECTION, CLOUD_STORAGE),
         "data.s3_versioning" => attack(IMPACT, ("T1485", "Data Destruction")),

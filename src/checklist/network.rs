@@ -539,6 +539,7 @@ mod tests {
             eps.push(EndpointEncryption {
                 endpoint: "ep-serverless".into(),
                 config: "ep-serverless-config".into(),
+                async_output: None,
                 kms_key_id: Some("key".into()),
                 variants: vec![crate::model::Variant {
                     name: "AllTraffic".into(),

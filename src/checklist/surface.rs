@@ -66,6 +66,19 @@ pub(super) const NETWORK: &[ItemDef] = &[
 
 pub(super) const DATA: &[ItemDef] = &[
     ItemDef {
+        id: "data.async_endpoint_outputs",
+        category: Category::Data,
+        importance: Importance::Medium,
+        title: "Asynchronous endpoints' answers under KMS, in the account's buckets",
+        problem: "Asynchronous endpoints' answers without a KMS key or outside the account",
+        remediation: "Give each asynchronous endpoint config AsyncInferenceConfig.OutputConfig.KmsKeyId, and write its S3OutputPath and S3FailurePath to buckets of the account (a new endpoint config, then UpdateEndpoint).",
+        seed: "000_7f081066f7c27ee7.txt",
+        prowler: &[],
+        prowler_note: "",
+        security_hub: &[],
+        eval: Some(|p, _| async_endpoint_outputs(p)),
+    },
+    ItemDef {
         id: "data.job_volume_kms",
         category: Category::Data,
         importance: Importance::Medium,
@@ -381,6 +394,58 @@ fn image_tags(p: &Posture) -> Verdict {
     t.verdict("no custom Studio images or app image configs")
 }
 
+/// An asynchronous endpoint writes every answer, and every failed request, to S3: with no key
+/// of its own, or to a bucket the account does not hold, its answers leave its control.
+fn async_endpoint_outputs(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut ok = Vec::new();
+    let buckets = t.read(&p.buckets);
+    let bucket_of = |uri: &str| {
+        uri.strip_prefix("s3://")
+            .and_then(|rest| rest.split('/').next())
+            .map(str::to_string)
+    };
+    for r in &p.regions {
+        for e in t.read(&r.endpoints).into_iter().flatten() {
+            let Some(out) = &e.async_output else {
+                continue;
+            };
+            let mut wrong = Vec::new();
+            if out.kms_key.is_none() {
+                wrong.push("no KmsKeyId".to_string());
+            }
+            let paths = [&out.output, &out.failure];
+            for uri in paths.into_iter().flatten() {
+                let foreign = bucket_of(uri).filter(|b| {
+                    buckets.is_some_and(|list| !list.iter().any(|mine| &mine.name == b))
+                });
+                if let Some(b) = foreign {
+                    wrong.push(format!(
+                        "writes to {uri}, and {b} is not a bucket of the account"
+                    ));
+                }
+            }
+            if wrong.is_empty() {
+                ok.push(format!(
+                    "{} ({})",
+                    e.endpoint,
+                    out.output.as_deref().unwrap_or("no output path")
+                ));
+            } else {
+                t.fail(format!("{}: {}", e.endpoint, wrong.join("; ")));
+            }
+        }
+    }
+    if !ok.is_empty() {
+        t.pass(format!(
+            "{} asynchronous endpoint(s) write with a KMS key to the account's buckets: {}",
+            ok.len(),
+            ok.join(", ")
+        ));
+    }
+    t.verdict("no asynchronous endpoints")
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testkit::*;
@@ -388,7 +453,11 @@ mod tests {
     use crate::metrics::Thresholds;
     use crate::model::CheckStatus;
 
-    const NEW: [(&str, &str); 8] = [
+    const NEW: [(&str, &str); 9] = [
+        (
+            "data.async_endpoint_outputs",
+            "ep-1: no KmsKeyId; writes to s3://someone-elses-bucket/out, and someone-elses-bucket is not a bucket of the account",
+        ),
         ("access.notebook_platform", "nb: platform notebook-al2-v2"),
         ("network.model_private_registry", "m: 1.dkr.ecr"),
         (
@@ -424,6 +493,7 @@ mod tests {
         r.notebooks = Err(why.into());
         r.models = Err(why.into());
         r.ml = crate::checklist::posture::MlSurface::unread(why);
+        r.endpoints = Err(why.into());
         let unknown = evaluate(&denied, &Thresholds::default());
         for (id, named) in NEW {
             let (status, said) = status_of(&good, id);

@@ -152,6 +152,11 @@ pub(super) fn passing() -> Posture {
                 instance_count: Some(2),
             }],
             served: vec![],
+            async_output: Some(AsyncOutput {
+                output: Some("s3://models/async/out".into()),
+                failure: Some("s3://models/async/failed".into()),
+                kms_key: Some("key".into()),
+            }),
         }]),
         serving: Ok(vec![Serving {
             endpoint: "ep-1".into(),
@@ -399,6 +404,11 @@ pub(super) fn failing() -> Posture {
             instance_count: Some(1),
         }],
         served: vec![],
+        async_output: Some(AsyncOutput {
+            output: Some("s3://someone-elses-bucket/out".into()),
+            failure: None,
+            kms_key: None,
+        }),
     }]);
     r.serving = Ok(vec![Serving {
         endpoint: "ep-1".into(),

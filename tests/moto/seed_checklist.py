@@ -52,7 +52,7 @@ LLM_IMAGE = "763104351884.dkr.ecr.ap-southeast-1.amazonaws.com/llm"
 
 
 def endpoint(name, role, kms_key, vpc=None, instances=1, bucket="studyai-dev-sagemaker-models",
-             image=f"{LLM_IMAGE}:1"):
+             image=f"{LLM_IMAGE}:1", answers=None):
     model = {"ModelName": f"{name}-model", "ExecutionRoleArn": role,
              "PrimaryContainer": {"Image": image,
                                   "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"}}
@@ -67,6 +67,9 @@ def endpoint(name, role, kms_key, vpc=None, instances=1, bucket="studyai-dev-sag
         "InitialInstanceCount": instances, "InstanceType": "ml.g4dn.xlarge"}]}
     if kms_key:
         config["KmsKeyId"] = kms_key
+    if answers:
+        # Asynchronous: answers and failures written to S3.
+        config["AsyncInferenceConfig"] = {"OutputConfig": answers}
     sm.create_endpoint_config(**config)
     sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
 
@@ -305,7 +308,9 @@ def passing():
     # It serves its approved package's artifact, the image by digest.
     pinned = f"{LLM_IMAGE}@sha256:{'a' * 64}"
     registered("studyai-dev-llama3-8b", bucket, pinned, overwritten=False)
-    endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc, instances=2, image=pinned)
+    endpoint("studyai-dev-llama3-8b", role, key, vpc=in_vpc, instances=2, image=pinned,
+             answers={"S3OutputPath": f"s3://{bucket}/async/out", "KmsKeyId": key,
+                      "S3FailurePath": f"s3://{bucket}/async/failed"})
     sm.create_model(ModelName="studyai-dev-isolated", ExecutionRoleArn=role,
                     PrimaryContainer={"Image": "x", "ImageConfig": {"RepositoryAccessMode": "Vpc"}},
                     EnableNetworkIsolation=True)
@@ -489,7 +494,8 @@ def failing():
         f"&repository=studyai-dev/serving&digest={digest}",
         data=json.dumps({"CRITICAL": 1, "HIGH": 3}).encode(), method="POST"))
     endpoint("studyai-dev-phi3-mini", role, None, bucket="studyai-dev-uploads",
-             image=f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/studyai-dev/serving:latest")
+             image=f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/studyai-dev/serving:latest",
+             answers={"S3OutputPath": "s3://partner-scratch-bucket/phi3-answers"})
     training_job("studyai-dev-finetune", role)
     # The data scientists' role without the guide's deny.
     data_scientist("studyai-dev-data-scientist", guardrail=False)

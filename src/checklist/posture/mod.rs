@@ -324,6 +324,8 @@ pub struct EndpointEncryption {
     pub variants: Vec<crate::model::Variant>,
     /// Each variant's model and the image SageMaker resolved for it.
     pub served: Vec<(String, String, Option<String>)>,
+    /// Where an asynchronous endpoint writes its answers (`None`: a real-time one).
+    pub async_output: Option<AsyncOutput>,
 }
 
 /// A model package group, and whether any of its versions is approved.

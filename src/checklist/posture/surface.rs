@@ -45,6 +45,15 @@ impl MlSurface {
     }
 }
 
+/// An asynchronous endpoint's `AsyncInferenceConfig.OutputConfig`: where answers and failures
+/// go, and the key they are written with.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AsyncOutput {
+    pub output: Option<String>,
+    pub failure: Option<String>,
+    pub kms_key: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureGroup {
     pub name: String,

@@ -25,6 +25,7 @@ pub struct Described {
     pub served: Vec<(String, String, Option<String>)>,
     pub config_name: String,
     pub kms_key_id: Option<String>,
+    pub async_output: Option<crate::checklist::posture::AsyncOutput>,
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +33,7 @@ struct ConfigInfo {
     instance_types: HashMap<String, Option<String>>,
     models: HashMap<String, String>,
     kms_key_id: Option<String>,
+    async_output: Option<crate::checklist::posture::AsyncOutput>,
 }
 
 /// A describe result, read once however many readers ask for it at the same time (the
@@ -139,6 +141,7 @@ async fn describe_endpoint(
             instance_types: HashMap::new(),
             models: HashMap::new(),
             kms_key_id: None,
+            async_output: None,
         }
     } else {
         // Configs never change: each is read once.
@@ -182,6 +185,7 @@ async fn describe_endpoint(
             .collect(),
         config_name,
         kms_key_id: config.kms_key_id.clone(),
+        async_output: config.async_output.clone(),
     })
 }
 
@@ -225,5 +229,13 @@ async fn describe_config(
             })
             .collect(),
         kms_key_id: c.kms_key_id().map(str::to_string),
+        async_output: c
+            .async_inference_config()
+            .and_then(|a| a.output_config())
+            .map(|o| crate::checklist::posture::AsyncOutput {
+                output: o.s3_output_path().map(str::to_string),
+                failure: o.s3_failure_path().map(str::to_string),
+                kms_key: o.kms_key_id().filter(|k| !k.is_empty()).map(str::to_string),
+            }),
     })
 }

@@ -193,6 +193,14 @@ pub fn posture(
                 kms_key_id: e.kms_key_id.clone(),
                 variants: e.variants.clone(),
                 served: vec![],
+                // The embeddings are computed in batches, answered through S3.
+                async_output: (e.name == "studyai-dev-embeddings").then(|| AsyncOutput {
+                    output: Some("s3://studyai-dev-sagemaker-models/embeddings/async-out/".into()),
+                    failure: Some(
+                        "s3://studyai-dev-sagemaker-models/embeddings/async-failed/".into(),
+                    ),
+                    kms_key: Some("alias/studyai-dev-sagemaker".into()),
+                }),
             })
             .collect()),
         // What each endpoint serves, as its pane shows it.

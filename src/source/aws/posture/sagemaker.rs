@@ -276,6 +276,7 @@ async fn endpoints(
             kms_key_id: d.kms_key_id,
             variants: d.variants,
             served: d.served,
+            async_output: d.async_output,
         })
     }))
     .await
