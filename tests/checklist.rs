@@ -54,7 +54,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 55);
+    assert_eq!(items.len(), 56);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -156,6 +156,10 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
         (
             "data.async_endpoint_outputs",
             "1 asynchronous endpoint(s) write with a KMS key to the account's buckets: studyai-dev-llama3-8b (s3://",
+        ),
+        (
+            "threat.artifact_malware_protection",
+            "1 bucket(s) of served artifacts watched, scanned and versioned: studyai-dev-sagemaker-models",
         ),
         (
             "data.job_volume_kms",
@@ -366,6 +370,10 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
             "studyai-dev-phi3-mini: no KmsKeyId; writes to s3://partner-scratch-bucket/phi3-answers, and partner-scratch-bucket is not a bucket of the account",
         ),
         (
+            "threat.artifact_malware_protection",
+            "studyai-dev-uploads: GuardDuty S3 Protection is off in ap-southeast-1; not versioned: an overwritten artifact is lost",
+        ),
+        (
             "data.job_volume_kms",
             "processing job studyai-dev-tokenize: no VolumeKmsKeyId, no output KmsKeyId",
         ),
@@ -470,6 +478,10 @@ fn a_refused_sagemaker_list_makes_only_its_new_item_unknown() {
         ),
         ("ListTransformJobs", "data.job_volume_kms"),
         ("ListAutoMLJobs", "network.automl_encryption"),
+        (
+            "ListMalwareProtectionPlans",
+            "threat.artifact_malware_protection",
+        ),
     ];
     for (op, _) in refused {
         moto.fault(op, "deny", None);
@@ -481,7 +493,7 @@ fn a_refused_sagemaker_list_makes_only_its_new_item_unknown() {
         let said = support::evidence(i);
         assert_eq!(i["status"], "unknown", "{id}: {said}");
         assert!(
-            said.contains(&format!("sagemaker:{op} in ap-southeast-1: access denied")),
+            said.contains(&format!(":{op} in ap-southeast-1: access denied")),
             "{id}: {said}"
         );
     }

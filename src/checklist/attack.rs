@@ -90,9 +90,9 @@ pub fn of(id: &str) -> Option<Attack> {
         | "data.feature_store_kms"
         | "data.inference_experiment_kms" => attack(COLLECTION, CLOUD_STORAGE),
         "data.s3_versioning" => attack(IMPACT, ("T1485", "Data Destruction")),
-        "data.model_registry" | "data.serving_provenance" => {
-            sub(INITIAL, SUPPLY_CHAIN, SOFTWARE_CHAIN)
-        }
+        "data.model_registry"
+        | "data.serving_provenance"
+        | "threat.artifact_malware_protection" => sub(INITIAL, SUPPLY_CHAIN, SOFTWARE_CHAIN),
         "data.ecr_scanning" | "network.model_private_registry" | "data.sagemaker_image_tags" => {
             attack(PERSISTENCE, ("T1525", "Implant Internal Image"))
         }

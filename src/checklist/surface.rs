@@ -132,6 +132,20 @@ pub(super) const DATA: &[ItemDef] = &[
     },
 ];
 
+pub(super) const THREAT: &[ItemDef] = &[ItemDef {
+    id: "threat.artifact_malware_protection",
+    category: Category::ThreatDetection,
+    importance: Importance::High,
+    title: "Served model artifacts' buckets watched by GuardDuty and versioned",
+    problem: "Served model artifacts' buckets unwatched or unversioned",
+    remediation: "Turn on GuardDuty S3 Protection in every region that serves models, add a Malware Protection for S3 plan on each bucket holding served artifacts (so a poisoned upload is scanned as it lands), and enable versioning there so an overwritten artifact can be recovered.",
+    seed: "000_7f081066f7c27ee7.txt",
+    prowler: &["guardduty_s3_protection_enabled"],
+    prowler_note: "Prowler judges S3 Protection for the whole detector; this item judges the buckets that hold what the endpoints serve, and also wants them versioned and, as a warning, scanned by a Malware Protection for S3 plan.",
+    security_hub: &["GuardDuty.10"],
+    eval: Some(|p, _| artifact_malware_protection(p)),
+}];
+
 pub(super) const ACCESS: &[ItemDef] = &[ItemDef {
     id: "access.notebook_platform",
     category: Category::AccessControl,
@@ -446,6 +460,75 @@ fn async_endpoint_outputs(p: &Posture) -> Verdict {
     t.verdict("no asynchronous endpoints")
 }
 
+/// The bucket of an `s3://bucket/key` address.
+fn bucket_of(uri: &str) -> Option<&str> {
+    uri.strip_prefix("s3://")?.split('/').next()
+}
+
+/// Each bucket an endpoint's artifact is read from: GuardDuty's S3 Protection must watch its
+/// region, it must be versioned, and a Malware Protection plan should scan what lands in it.
+fn artifact_malware_protection(p: &Posture) -> Verdict {
+    let mut t = Tally::default();
+    let mut ok = Vec::new();
+    let buckets = t.read(&p.buckets);
+    for r in &p.regions {
+        let Some(serving) = t.read(&r.serving) else {
+            continue;
+        };
+        let mut served: Vec<&str> = serving
+            .iter()
+            .flat_map(|s| &s.chains)
+            .filter_map(|c| bucket_of(&c.artifact.url))
+            .collect();
+        served.sort_unstable();
+        served.dedup();
+        if served.is_empty() {
+            continue;
+        }
+        let (Some(detectors), Some(plans)) = (t.read(&r.detectors), t.read(&r.ml.malware_plans))
+        else {
+            continue;
+        };
+        let watched = detectors
+            .iter()
+            .any(|d| d.status == "ENABLED" && d.s3_protection);
+        for b in served {
+            let mut wrong = Vec::new();
+            if !watched {
+                wrong.push(format!("GuardDuty S3 Protection is off in {}", r.region));
+            }
+            match buckets.map(|all| all.iter().find(|x| x.name == b)) {
+                Some(Some(bucket)) => match &bucket.versioning {
+                    Ok(false) => {
+                        wrong.push("not versioned: an overwritten artifact is lost".into())
+                    }
+                    Err(why) => t.gap(why),
+                    Ok(true) => {}
+                },
+                Some(None) => wrong.push("not a bucket of the account".into()),
+                None => {}
+            }
+            if !wrong.is_empty() {
+                t.fail(format!("{b}: {}", wrong.join("; ")));
+            } else if !plans.iter().any(|x| x == b) {
+                t.warn(format!(
+                    "{b}: no Malware Protection for S3 plan scans what is written to it"
+                ));
+            } else {
+                ok.push(b);
+            }
+        }
+    }
+    if !ok.is_empty() {
+        t.pass(format!(
+            "{} bucket(s) of served artifacts watched, scanned and versioned: {}",
+            ok.len(),
+            ok.join(", ")
+        ));
+    }
+    t.verdict("no endpoint serves an artifact from S3")
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testkit::*;
@@ -453,7 +536,11 @@ mod tests {
     use crate::metrics::Thresholds;
     use crate::model::CheckStatus;
 
-    const NEW: [(&str, &str); 9] = [
+    const NEW: [(&str, &str); 10] = [
+        (
+            "threat.artifact_malware_protection",
+            "models: GuardDuty S3 Protection is off in ap-southeast-1; not a bucket of the account",
+        ),
         (
             "data.async_endpoint_outputs",
             "ep-1: no KmsKeyId; writes to s3://someone-elses-bucket/out, and someone-elses-bucket is not a bucket of the account",
@@ -494,6 +581,7 @@ mod tests {
         r.models = Err(why.into());
         r.ml = crate::checklist::posture::MlSurface::unread(why);
         r.endpoints = Err(why.into());
+        r.serving = Err(why.into());
         let unknown = evaluate(&denied, &Thresholds::default());
         for (id, named) in NEW {
             let (status, said) = status_of(&good, id);

@@ -252,6 +252,7 @@ pub(super) fn passing() -> Posture {
         detectors: Ok(vec![Detector {
             id: "d-1".into(),
             status: "ENABLED".into(),
+            s3_protection: true,
         }]),
         security_hub: Ok(Some(vec![
             "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0".into(),
@@ -614,5 +615,6 @@ pub(super) fn surface(safe: bool) -> MlSurface {
             inter_container_encryption: safe,
             volume_kms_key: key,
         }]),
+        malware_plans: Ok(if safe { vec!["models".into()] } else { vec![] }),
     }
 }

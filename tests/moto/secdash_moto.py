@@ -21,6 +21,9 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
 * A seeding route, `POST /_secdash/guardduty/findings?account=..&region=..&detector=..`, whose
   body is a JSON list of findings in the GetFindings shape. GuardDuty has no API to create a
   finding with chosen values (CreateSampleFindings makes canned ones), so tests seed this way.
+* GuardDuty Malware Protection for S3: CreateMalwareProtectionPlan, ListMalwareProtectionPlans
+  and GetMalwareProtectionPlan (HTTP 404 in moto), in the API reference's shapes (a plan
+  protects one bucket; it is ACTIVE at once; the list pages with nextToken, 50 at a time).
 * SageMaker CreateModel: moto drops `EnableNetworkIsolation`; it is kept here.
 * Security Hub GetEnabledStandards and BatchEnableStandards (HTTP 404 in moto), and
   EnableSecurityHub's default standards (CIS 1.2.0 and AWS Foundational Security Best
@@ -90,7 +93,8 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
 * Faults, to test what secdash says when AWS says no: `POST /_secdash/faults?operation=OP&fault=
   deny|throttle|hang[&count=N][&after=K]` makes the next N calls (default: every call) of the
   operation OP, once K more calls of it have been answered (default 0),
-  (a query protocol's `Action`, or a JSON protocol's `X-Amz-Target` operation) fail as AWS would:
+  (a query protocol's `Action`, a JSON protocol's `X-Amz-Target` operation, or a REST protocol's
+  operation found from its method and path in botocore's model) fail as AWS would:
   `deny` answers AccessDenied (UnauthorizedOperation for EC2), `throttle` a throttling error
   (RequestLimitExceeded for EC2), `hang` never answers (the connection stays open, silent).
   `DELETE /_secdash/faults` clears them; `GET /_secdash/faults` says how many calls each fault
@@ -335,6 +339,48 @@ def _members(self):
     return json.dumps(out)
 
 
+# (account, region) -> {plan id: plan}
+_MALWARE_PLANS = {}
+
+
+def _malware_plans(self):
+    import time as _time
+    import uuid
+    key = (self.current_account, self.region)
+    parts = self.path.rstrip("/").split("/")
+    if self.method == "POST":
+        body = json.loads(self.body or "{}")
+        plan_id = uuid.uuid4().hex[:20]
+        with _LOCK:
+            _MALWARE_PLANS.setdefault(key, {})[plan_id] = {
+                "arn": f"arn:aws:guardduty:{self.region}:{self.current_account}:malware-protection-plan/{plan_id}",
+                "role": body.get("role", ""),
+                "protectedResource": body.get("protectedResource", {}),
+                "actions": body.get("actions", {}),
+                "createdAt": int(_time.time()),
+                "status": "ACTIVE", "tags": body.get("tags", {})}
+        return json.dumps({"malwareProtectionPlanId": plan_id})
+    with _LOCK:
+        plans = dict(_MALWARE_PLANS.get(key, {}))
+    if parts[-1] != "malware-protection-plan":
+        plan = plans.get(parts[-1])
+        if plan is None:
+            return 400, {"status": 400}, json.dumps({
+                "__type": "ResourceNotFoundException",
+                "message": f"The malware protection plan {parts[-1]} was not found."})
+        return json.dumps(plan)
+    start = int((self.querystring.get("nextToken") or ["0"])[0])
+    ids = sorted(plans)
+    page = ids[start:start + 50]
+    out = {"malwareProtectionPlans": [{"malwareProtectionPlanId": i} for i in page]}
+    if start + 50 < len(ids):
+        out["nextToken"] = str(start + 50)
+    return json.dumps(out)
+
+
+GuardDutyResponse.create_malware_protection_plan = _malware_plans
+GuardDutyResponse.list_malware_protection_plans = _malware_plans
+GuardDutyResponse.get_malware_protection_plan = _malware_plans
 GuardDutyResponse.create_members = _members
 GuardDutyResponse.list_members = _members
 GuardDutyResponse.list_findings = list_findings
@@ -344,6 +390,8 @@ GuardDutyResponse.archive_findings = lambda self: _set_archived(self, True)
 GuardDutyResponse.unarchive_findings = lambda self: _set_archived(self, False)
 
 guardduty_urls.url_paths.update({
+    "{0}/malware-protection-plan$": GuardDutyResponse.dispatch,
+    "{0}/malware-protection-plan/(?P<plan_id>[^/]+)$": GuardDutyResponse.dispatch,
     "{0}/detector/(?P<detector_id>[^/]+)/findings$": GuardDutyResponse.dispatch,
     "{0}/detector/(?P<detector_id>[^/]+)/member$": GuardDutyResponse.dispatch,
     "{0}/detector/(?P<detector_id>[^/]+)/findings/get$": GuardDutyResponse.dispatch,
@@ -1318,7 +1366,33 @@ def _operation(environ, service):
     environ["wsgi.input"] = io.BytesIO(raw)
     form = parse_qs(raw.decode(errors="replace"))
     action = form.get("Action") or parse_qs(environ.get("QUERY_STRING", "")).get("Action")
-    return action[0] if action else None
+    if action:
+        return action[0]
+    return _rest_operation(service, environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
+
+
+_REST_ROUTES = {}
+
+
+def _rest_operation(service, method, path):
+    """A REST protocol's operation, from the method and path its botocore model gives it."""
+    if service not in _REST_ROUTES:
+        import botocore.session
+        routes = []
+        try:
+            model = botocore.session.get_session().get_service_model(service)
+            for name in model.operation_names:
+                http = model.operation_model(name).http
+                uri = http.get("requestUri", "").split("?")[0]
+                pattern = "^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(uri)) + "/?$"
+                routes.append((http.get("method", ""), re.compile(pattern), name))
+        except Exception:
+            routes = []
+        _REST_ROUTES[service] = routes
+    for m, pattern, name in _REST_ROUTES[service]:
+        if m == method and pattern.match(path):
+            return name
+    return None
 
 
 def _fault_response(environ, service, operation, fault):
@@ -1331,6 +1405,12 @@ def _fault_response(environ, service, operation, fault):
         body = json.dumps({"__type": code, "message": f"{operation}: {code} (secdash test fault)"})
         return Response(body, status=400, headers={"x-amzn-ErrorType": code},
                         mimetype="application/x-amz-json-1.1")
+    if service in ("guardduty",):
+        # REST-JSON: the error type in a header and the body (GuardDuty's AccessDeniedException).
+        code = "AccessDeniedException" if denied else "TooManyRequestsException"
+        body = json.dumps({"__type": code, "message": f"{operation}: {code} (secdash test fault)"})
+        return Response(body, status=403 if denied else 429, headers={"x-amzn-ErrorType": code},
+                        mimetype="application/json")
     if service == "ec2":
         code = "UnauthorizedOperation" if denied else "RequestLimitExceeded"
         message = (f"You are not authorized to perform this operation. User is not authorized "

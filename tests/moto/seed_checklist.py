@@ -393,8 +393,11 @@ def passing():
     ecr.create_repository(repositoryName="studyai-dev/llm-serving",
                           imageScanningConfiguration={"scanOnPush": True})
 
-    # Threat detection.
-    gd.create_detector(Enable=True)
+    # Threat detection: S3 Protection on, and a Malware Protection plan scanning what lands in
+    # the models' bucket.
+    gd.create_detector(Enable=True, Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}])
+    gd.create_malware_protection_plan(
+        Role=role, ProtectedResource={"S3Bucket": {"BucketName": "studyai-dev-sagemaker-models"}})
     sh.enable_security_hub(EnableDefaultStandards=False)
     sh.batch_enable_standards(StandardsSubscriptionRequests=[
         {"StandardsArn": "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"},

@@ -5,7 +5,9 @@
 //! (CSV) parsed into users, and the security groups' rules judged for risk.
 
 mod surface;
+mod threat;
 pub use surface::*;
+pub use threat::*;
 
 use crate::model::{SecurityGroup, SecurityGroupsData};
 
@@ -488,55 +490,6 @@ pub struct EcrRepository {
     pub name: String,
     /// The repository's own `imageScanningConfiguration.scanOnPush`.
     pub scan_on_push: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Detector {
-    pub id: String,
-    /// `ENABLED` or `DISABLED`.
-    pub status: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct WebAcl {
-    pub name: String,
-    pub rules: Vec<WafRule>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum WafRule {
-    RateBased {
-        name: String,
-        limit: i64,
-    },
-    /// An AWS managed rule group, such as `AWSManagedRulesSQLiRuleSet`.
-    Managed {
-        name: String,
-        group: String,
-    },
-    Other {
-        name: String,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConfigService {
-    pub recorders: Vec<Recorder>,
-    pub rules: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Recorder {
-    pub name: String,
-    pub recording: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Analyzer {
-    pub name: String,
-    /// `ACCOUNT`, `ORGANIZATION`, or an unused-access type.
-    pub kind: String,
-    pub status: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

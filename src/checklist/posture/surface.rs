@@ -17,6 +17,8 @@ pub struct MlSurface {
     pub volume_jobs: Observed<Vec<VolumeJob>>,
     /// The newest AutoML jobs.
     pub automl_jobs: Observed<Vec<AutoMlJob>>,
+    /// The buckets a GuardDuty Malware Protection for S3 plan scans (what is written to them).
+    pub malware_plans: Observed<Vec<String>>,
 }
 
 impl MlSurface {
@@ -29,6 +31,7 @@ impl MlSurface {
             job_definitions: Err(why.to_string()),
             volume_jobs: Err(why.to_string()),
             automl_jobs: Err(why.to_string()),
+            malware_plans: Err(why.to_string()),
         }
     }
 
@@ -41,6 +44,7 @@ impl MlSurface {
             job_definitions: Ok(Vec::new()),
             volume_jobs: Ok(Vec::new()),
             automl_jobs: Ok(Vec::new()),
+            malware_plans: Ok(Vec::new()),
         }
     }
 }

@@ -83,5 +83,7 @@ pub fn ml_surface() -> MlSurface {
             inter_container_encryption: true,
             volume_kms_key: Some(KEY.into()),
         }]),
+        // S3 Protection watches every bucket; no plan scans what is written to the models'.
+        malware_plans: Ok(vec![]),
     }
 }

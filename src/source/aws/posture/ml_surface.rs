@@ -11,14 +11,15 @@ use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::types::{AutoMlSortBy, AutoMlSortOrder, SortBy, SortOrder};
 use futures::future::try_join_all;
 
-pub(super) async fn read(sm: &Client, ctx: &Ctx<'_>) -> MlSurface {
-    let (f, s, i, d, v, a) = tokio::join!(
+pub(super) async fn read(sm: &Client, gd: &aws_sdk_guardduty::Client, ctx: &Ctx<'_>) -> MlSurface {
+    let (f, s, i, d, v, a, m) = tokio::join!(
         Box::pin(feature_groups(sm, ctx)),
         Box::pin(studio_images(sm, ctx)),
         Box::pin(inference_experiments(sm, ctx)),
         Box::pin(job_definitions(sm, ctx)),
         Box::pin(volume_jobs(sm, ctx)),
         Box::pin(automl_jobs(sm, ctx)),
+        Box::pin(malware_plans(gd, ctx)),
     );
     MlSurface {
         feature_groups: ctx.observed(f),
@@ -27,7 +28,61 @@ pub(super) async fn read(sm: &Client, ctx: &Ctx<'_>) -> MlSurface {
         job_definitions: ctx.observed(d),
         volume_jobs: ctx.observed(v),
         automl_jobs: ctx.observed(a),
+        malware_plans: ctx.observed(m),
     }
+}
+
+/// The buckets GuardDuty's Malware Protection for S3 plans scan (one `Get` a plan: the list
+/// names only their ids).
+async fn malware_plans(
+    gd: &aws_sdk_guardduty::Client,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<String>, SourceError> {
+    let mut ids = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let page = call(
+            ctx.calls,
+            "guardduty:ListMalwareProtectionPlans",
+            ctx.region,
+            ctx.profile,
+            gd.list_malware_protection_plans()
+                .set_next_token(next)
+                .send(),
+        )
+        .await?;
+        ids.extend(
+            page.malware_protection_plans()
+                .iter()
+                .filter_map(|p| p.malware_protection_plan_id().map(str::to_string)),
+        );
+        next = page.next_token().map(str::to_string);
+        if next.is_none() {
+            break;
+        }
+    }
+    let plans = try_join_all(ids.iter().map(|id| async move {
+        call(
+            ctx.calls,
+            "guardduty:GetMalwareProtectionPlan",
+            ctx.region,
+            ctx.profile,
+            gd.get_malware_protection_plan()
+                .malware_protection_plan_id(id)
+                .send(),
+        )
+        .await
+    }))
+    .await?;
+    Ok(plans
+        .iter()
+        .filter_map(|p| {
+            p.protected_resource()?
+                .s3_bucket()?
+                .bucket_name()
+                .map(str::to_string)
+        })
+        .collect())
 }
 
 /// The names on every page of a SageMaker list: `|page| names` gives a page's names.

@@ -99,6 +99,7 @@ async fn region(
     watched: &[String],
 ) -> RegionPosture {
     let (ec2, sagemaker, kms, ecr) = (r.ec2(), r.sagemaker(), r.kms(), r.ecr());
+    let guardduty = r.guardduty();
     let (
         (vpcs, vpc_endpoints, nat_gateways, flow_logs, ebs, security_groups),
         (
@@ -125,7 +126,7 @@ async fn region(
         }),
         Box::pin(monitoring::read(r, ctx, watched)),
         Box::pin(threat::read(r, ctx)),
-        Box::pin(ml_surface::read(&sagemaker, ctx)),
+        Box::pin(ml_surface::read(&sagemaker, &guardduty, ctx)),
     );
     let serving = match &endpoints {
         Ok(list) => ctx.observed(serving(src, r, ctx, list).await),

@@ -55,7 +55,13 @@ async fn detectors(
             gd.get_detector().detector_id(&id).send(),
         )
         .await?;
+        use aws_sdk_guardduty::types::{DetectorFeatureResult, FeatureStatus};
+        let s3_protection = d.features().iter().any(|f| {
+            f.name() == Some(&DetectorFeatureResult::S3DataEvents)
+                && f.status() == Some(&FeatureStatus::Enabled)
+        });
         Ok(Detector {
+            s3_protection,
             status: d
                 .status()
                 .map(|s| s.as_str().to_string())
