@@ -54,7 +54,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 56);
+    assert_eq!(items.len(), 57);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -160,6 +160,10 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
         (
             "threat.artifact_malware_protection",
             "1 bucket(s) of served artifacts watched, scanned and versioned: studyai-dev-sagemaker-models",
+        ),
+        (
+            "access.studio_profiles",
+            "1 user profile(s) run as scoped roles: alice",
         ),
         (
             "data.job_volume_kms",
@@ -374,6 +378,19 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
             "studyai-dev-uploads: GuardDuty S3 Protection is off in ap-southeast-1; not versioned: an overwritten artifact is lost",
         ),
         (
+            "access.studio_profiles",
+            "user profile alice: runs as studyai-dev-sagemaker-role, whose sagemaker-everything allows * on *",
+        ),
+        (
+            "access.studio_profiles",
+            "lifecycle config jupyterlab-setup: line 3: a Hugging Face token",
+        ),
+        ("access.studio_profiles", "also: space llm-eval (domain "),
+        (
+            "access.studio_profiles",
+            "also: JupyterLab app default of alice runs on ml.g5.2xlarge (a GPU) now",
+        ),
+        (
             "data.job_volume_kms",
             "processing job studyai-dev-tokenize: no VolumeKmsKeyId, no output KmsKeyId",
         ),
@@ -482,6 +499,7 @@ fn a_refused_sagemaker_list_makes_only_its_new_item_unknown() {
             "ListMalwareProtectionPlans",
             "threat.artifact_malware_protection",
         ),
+        ("ListUserProfiles", "access.studio_profiles"),
     ];
     for (op, _) in refused {
         moto.fault(op, "deny", None);

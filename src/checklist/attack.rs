@@ -106,7 +106,7 @@ pub fn of(id: &str) -> Option<Attack> {
             UNSECURED,
             ("T1552.005", "Cloud Instance Metadata API"),
         ),
-        "data.least_privilege" | "access.preventive_vpc" => {
+        "data.least_privilege" | "access.preventive_vpc" | "access.studio_profiles" => {
             sub(ESCALATION, VALID_ACCOUNTS, CLOUD_ACCOUNTS)
         }
         "access.mfa" | "access.user_mfa" | "access.key_rotation" | "access.studio_domains" => {

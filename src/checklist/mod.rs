@@ -20,6 +20,7 @@ pub mod posture;
 mod preventive;
 pub mod secrets;
 pub mod store;
+mod studio;
 mod surface;
 pub use surface::SUPPORTED_NOTEBOOK_PLATFORM;
 #[cfg(test)]
@@ -98,6 +99,7 @@ pub static ITEMS: LazyLock<Vec<&'static ItemDef>> = LazyLock::new(|| {
         surface::THREAT,
         access::ITEMS,
         surface::ACCESS,
+        studio::ACCESS,
     ]
     .into_iter()
     .flatten()

@@ -616,5 +616,45 @@ pub(super) fn surface(safe: bool) -> MlSurface {
             volume_kms_key: key,
         }]),
         malware_plans: Ok(if safe { vec!["models".into()] } else { vec![] }),
+        studio: Ok(Studio {
+            people: vec![
+                StudioPerson {
+                    kind: "user profile",
+                    name: "alice".into(),
+                    domain: "d-1".into(),
+                    role: Some("arn:aws:iam::123456789012:role/sagemaker-role".into()),
+                    shared: false,
+                },
+                StudioPerson {
+                    kind: "space",
+                    name: "team".into(),
+                    domain: "d-1".into(),
+                    role: None,
+                    shared: !safe,
+                },
+            ],
+            lifecycle_configs: vec![StudioScript {
+                name: "setup".into(),
+                app_type: "JupyterLab".into(),
+                text: if safe {
+                    "#!/bin/bash\nset -e\n".into()
+                } else {
+                    "#!/bin/bash\nexport HF_TOKEN=hf_QmVxWq7TzLpR3nYcKd8sJfH2gBvXe5uMoA\ncurl -s https://example.com/setup.sh | bash\n".into()
+                },
+            }],
+            apps: vec![StudioApp {
+                name: "default".into(),
+                owner: "alice".into(),
+                app_type: "JupyterLab".into(),
+                instance_type: Some(
+                    if safe {
+                        "ml.t3.medium"
+                    } else {
+                        "ml.g5.2xlarge"
+                    }
+                    .into(),
+                ),
+            }],
+        }),
     }
 }

@@ -56,8 +56,10 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   `imageScanFindingsSummary` with those counts.
 * SageMaker's wider surface, in the API reference's shapes, for the checklist's items of it:
   CreateAppImageConfig/ListAppImageConfigs, CreateImage/ListImages, CreateInferenceExperiment/
-  ListInferenceExperiments/DescribeInferenceExperiment and ListFeatureGroups (moto has none of
-  them; lists page with NextToken), ListTags and AddTags on those resources; and what moto
+  ListInferenceExperiments/DescribeInferenceExperiment, ListFeatureGroups, Studio's
+  Create/List/DescribeUserProfile, Create/List/DescribeSpace, CreateApp/ListApps and
+  Create/List/DescribeStudioLifecycleConfig (moto has none of them; lists page with NextToken;
+  an app is InService at once), ListTags and AddTags on those resources; and what moto
   drops on the way: a notebook's `PlatformIdentifier` (SageMaker's default when none is given,
   notebook-al2-v2), a feature group's `OnlineStoreConfig`, a processing job's
   `ProcessingResources`.
@@ -747,6 +749,61 @@ SageMakerResponse.list_inference_experiments = _surface_list(
     "inference-experiment", "InferenceExperiments",
     ["Name", "Type", "CreationTime", "LastModifiedTime", "RoleArn"])
 SageMakerResponse.describe_inference_experiment = describe_inference_experiment
+
+
+def _surface_describe(kind, name_key, what):
+    def describe(self):
+        name = json.loads(self.body or "{}").get(name_key)
+        with _LOCK:
+            found = _surface_store(self, kind).get(name)
+        if found is None:
+            return _sm_error("ResourceNotFound", f"{what} {name} does not exist")
+        return json.dumps(found)
+    return describe
+
+
+SageMakerResponse.create_user_profile = _surface_create(
+    "user-profile", "UserProfileName", "UserProfileArn", ["DomainId", "UserSettings"])
+SageMakerResponse.list_user_profiles = _surface_list(
+    "user-profile", "UserProfiles",
+    ["DomainId", "UserProfileName", "CreationTime", "LastModifiedTime"])
+SageMakerResponse.describe_user_profile = _surface_describe(
+    "user-profile", "UserProfileName", "User profile")
+SageMakerResponse.create_space = _surface_create(
+    "space", "SpaceName", "SpaceArn",
+    ["DomainId", "SpaceSettings", "OwnershipSettings", "SpaceSharingSettings", "SpaceDisplayName"])
+SageMakerResponse.list_spaces = _surface_list(
+    "space", "Spaces", ["DomainId", "SpaceName", "CreationTime", "LastModifiedTime"])
+SageMakerResponse.describe_space = _surface_describe("space", "SpaceName", "Space")
+SageMakerResponse.create_studio_lifecycle_config = _surface_create(
+    "studio-lifecycle-config", "StudioLifecycleConfigName", "StudioLifecycleConfigArn",
+    ["StudioLifecycleConfigContent", "StudioLifecycleConfigAppType"])
+SageMakerResponse.list_studio_lifecycle_configs = _surface_list(
+    "studio-lifecycle-config", "StudioLifecycleConfigs",
+    ["StudioLifecycleConfigName", "StudioLifecycleConfigArn", "CreationTime",
+     "LastModifiedTime", "StudioLifecycleConfigAppType"])
+SageMakerResponse.describe_studio_lifecycle_config = _surface_describe(
+    "studio-lifecycle-config", "StudioLifecycleConfigName", "Studio lifecycle config")
+_create_app_record = _surface_create(
+    "app", "AppName", "AppArn",
+    ["DomainId", "UserProfileName", "SpaceName", "AppType", "ResourceSpec"])
+
+
+def create_app(self):
+    out = _create_app_record(self)
+    name = json.loads(self.body or "{}").get("AppName")
+    with _LOCK:
+        app = _surface_store(self, "app").get(name)
+        if app is not None:
+            app["Status"] = "InService"
+    return out
+
+
+SageMakerResponse.create_app = create_app
+SageMakerResponse.list_apps = _surface_list(
+    "app", "Apps",
+    ["DomainId", "UserProfileName", "SpaceName", "AppType", "AppName", "Status",
+     "CreationTime", "ResourceSpec"])
 
 _original_list_tags = SageMakerResponse.list_tags
 _original_add_tags = SageMakerResponse.add_tags

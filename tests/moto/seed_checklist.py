@@ -219,6 +219,27 @@ def ml_surface(role, key):
                         **({"VolumeKmsKeyId": key} if safe else {})})
 
 
+def studio_people(domain, role, careful):
+    """Studio's people and apps: alice's profile runs as `role`; a team space, shared unless
+    `careful`; a JupyterLab script, with a token and a download unless `careful`; alice's
+    JupyterLab app, on a GPU unless `careful`."""
+    sm.create_user_profile(DomainId=domain, UserProfileName="alice",
+                           UserSettings={"ExecutionRole": role})
+    sm.create_space(DomainId=domain, SpaceName="llm-eval",
+                    OwnershipSettings={"OwnerUserProfileName": "alice"},
+                    SpaceSharingSettings={"SharingType": "Private" if careful else "Shared"})
+    script = "#!/bin/bash\nset -e\n"
+    if not careful:
+        script += ("export HF_TOKEN=hf_QmVxWq7TzLpR3nYcKd8sJfH2gBvXe5uMoA\n"
+                   "curl -s https://example.com/setup.sh | bash\n")
+    sm.create_studio_lifecycle_config(
+        StudioLifecycleConfigName="jupyterlab-setup", StudioLifecycleConfigAppType="JupyterLab",
+        StudioLifecycleConfigContent=base64.b64encode(script.encode()).decode())
+    sm.create_app(DomainId=domain, UserProfileName="alice", AppType="JupyterLab",
+                  AppName="default",
+                  ResourceSpec={"InstanceType": "ml.t3.medium" if careful else "ml.g5.2xlarge"})
+
+
 def passing():
     # Network: the guide's VPC, public subnet with a NAT gateway, two private subnets.
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -326,9 +347,10 @@ def passing():
     # The data scientists' role, with the guide's preventive policy: no workload outside the VPC.
     data_scientist("studyai-dev-data-scientist", guardrail=True)
     # Studio in the guide's dedicated VPC, on Identity Center, with the team's key.
-    sm.create_domain(DomainName="studyai-dev-studio", AuthMode="SSO", VpcId=vpc,
-                     SubnetIds=private, AppNetworkAccessType="VpcOnly", KmsKeyId=key,
-                     DefaultUserSettings={"ExecutionRole": role})
+    domain = sm.create_domain(DomainName="studyai-dev-studio", AuthMode="SSO", VpcId=vpc,
+                              SubnetIds=private, AppNetworkAccessType="VpcOnly", KmsKeyId=key,
+                              DefaultUserSettings={"ExecutionRole": role})["DomainArn"].rsplit("/", 1)[-1]
+    studio_people(domain, role, careful=True)
     # The LLM endpoint watched for data quality (inline job) and for bias by Clarify (a job
     # definition), both isolated with their traffic encrypted.
     safe = {"EnableNetworkIsolation": True, "EnableInterContainerTrafficEncryption": True}
@@ -505,9 +527,10 @@ def failing():
     # Studio with the console's quick-setup defaults.
     default_subnets = ec2.describe_subnets(
         Filters=[{"Name": "vpc-id", "Values": [default_vpc()]}])["Subnets"]
-    sm.create_domain(DomainName="studyai-dev-studio", AuthMode="IAM", VpcId=default_vpc(),
-                     SubnetIds=[default_subnets[0]["SubnetId"]],
-                     DefaultUserSettings={"ExecutionRole": role})
+    domain = sm.create_domain(DomainName="studyai-dev-studio", AuthMode="IAM",
+                              VpcId=default_vpc(), SubnetIds=[default_subnets[0]["SubnetId"]],
+                              DefaultUserSettings={"ExecutionRole": role})["DomainArn"].rsplit("/", 1)[-1]
+    studio_people(domain, role, careful=False)
     # A data-quality monitor without network settings, stopped and forgotten.
     monitor("studyai-dev-phi3-mini-data-quality", "studyai-dev-phi3-mini", role, None)
     sm.stop_monitoring_schedule(MonitoringScheduleName="studyai-dev-phi3-mini-data-quality")

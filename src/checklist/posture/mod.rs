@@ -4,8 +4,10 @@
 //! The two readings it needs before evaluation live here too, pure: IAM's credential report
 //! (CSV) parsed into users, and the security groups' rules judged for risk.
 
+mod studio;
 mod surface;
 mod threat;
+pub use studio::*;
 pub use surface::*;
 pub use threat::*;
 

@@ -19,6 +19,7 @@ pub struct MlSurface {
     pub automl_jobs: Observed<Vec<AutoMlJob>>,
     /// The buckets a GuardDuty Malware Protection for S3 plan scans (what is written to them).
     pub malware_plans: Observed<Vec<String>>,
+    pub studio: Observed<super::Studio>,
 }
 
 impl MlSurface {
@@ -32,6 +33,7 @@ impl MlSurface {
             volume_jobs: Err(why.to_string()),
             automl_jobs: Err(why.to_string()),
             malware_plans: Err(why.to_string()),
+            studio: Err(why.to_string()),
         }
     }
 
@@ -45,6 +47,7 @@ impl MlSurface {
             volume_jobs: Ok(Vec::new()),
             automl_jobs: Ok(Vec::new()),
             malware_plans: Ok(Vec::new()),
+            studio: Ok(super::Studio::default()),
         }
     }
 }

@@ -85,5 +85,37 @@ pub fn ml_surface() -> MlSurface {
         }]),
         // S3 Protection watches every bucket; no plan scans what is written to the models'.
         malware_plans: Ok(vec![]),
+        studio: Ok(Studio {
+            people: vec![
+                StudioPerson {
+                    kind: "user profile",
+                    name: "alice".into(),
+                    domain: "d-studyai-dev".into(),
+                    role: Some(
+                        "arn:aws:iam::123456789012:role/studyai-dev-sagemaker-role".into(),
+                    ),
+                    shared: false,
+                },
+                StudioPerson {
+                    kind: "space",
+                    name: "llm-eval".into(),
+                    domain: "d-studyai-dev".into(),
+                    role: None,
+                    shared: true,
+                },
+            ],
+            // Pasted from a tutorial, as alice's notebook script was.
+            lifecycle_configs: vec![StudioScript {
+                name: "jupyterlab-extras".into(),
+                app_type: "JupyterLab".into(),
+                text: "#!/bin/bash\nset -e\npip install --quiet jupyterlab-git\nexport OPENAI_API_KEY=sk-proj-Qm3xWq7TzLpR3nYcKd8sJfH2gBvXe5uM\n".into(),
+            }],
+            apps: vec![StudioApp {
+                name: "default".into(),
+                owner: "llm-eval".into(),
+                app_type: "JupyterLab".into(),
+                instance_type: Some("ml.g5.2xlarge".into()),
+            }],
+        }),
     }
 }

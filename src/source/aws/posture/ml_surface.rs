@@ -12,7 +12,7 @@ use aws_sdk_sagemaker::types::{AutoMlSortBy, AutoMlSortOrder, SortBy, SortOrder}
 use futures::future::try_join_all;
 
 pub(super) async fn read(sm: &Client, gd: &aws_sdk_guardduty::Client, ctx: &Ctx<'_>) -> MlSurface {
-    let (f, s, i, d, v, a, m) = tokio::join!(
+    let (f, s, i, d, v, a, m, studio) = tokio::join!(
         Box::pin(feature_groups(sm, ctx)),
         Box::pin(studio_images(sm, ctx)),
         Box::pin(inference_experiments(sm, ctx)),
@@ -20,6 +20,7 @@ pub(super) async fn read(sm: &Client, gd: &aws_sdk_guardduty::Client, ctx: &Ctx<
         Box::pin(volume_jobs(sm, ctx)),
         Box::pin(automl_jobs(sm, ctx)),
         Box::pin(malware_plans(gd, ctx)),
+        Box::pin(super::studio::read(sm, ctx)),
     );
     MlSurface {
         feature_groups: ctx.observed(f),
@@ -29,6 +30,7 @@ pub(super) async fn read(sm: &Client, gd: &aws_sdk_guardduty::Client, ctx: &Ctx<
         volume_jobs: ctx.observed(v),
         automl_jobs: ctx.observed(a),
         malware_plans: ctx.observed(m),
+        studio: ctx.observed(studio),
     }
 }
 
@@ -85,7 +87,7 @@ async fn malware_plans(
         .collect())
 }
 
-/// The names on every page of a SageMaker list: `|page| names` gives a page's names.
+/// What every page of a SageMaker list holds: `|page| items` gives a page's items.
 macro_rules! every_page {
     ($ctx:expr, $op:literal, $request:expr, |$page:ident| $names:expr) => {{
         let mut all = Vec::new();
@@ -111,6 +113,7 @@ macro_rules! every_page {
         all
     }};
 }
+pub(super) use every_page;
 
 fn key(k: Option<&str>) -> Option<String> {
     k.filter(|k| !k.is_empty()).map(str::to_string)

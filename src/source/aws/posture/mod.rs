@@ -10,6 +10,7 @@ mod model_monitor;
 mod monitoring;
 mod network;
 mod sagemaker;
+mod studio;
 mod threat;
 
 use super::{AwsSource, RegionClients};
