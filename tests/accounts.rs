@@ -135,7 +135,7 @@ fn three_accounts_through_their_roles_in_one_snapshot() {
     );
     // Each account's checklist is judged on its own, and says whose it is.
     let checklist = v["checklist"].as_array().unwrap();
-    assert_eq!(checklist.len(), 3 * 57);
+    assert_eq!(checklist.len(), 3 * 58);
     assert!(checklist.iter().all(|i| i["account_name"].is_string()));
     // Open SSH in every account: exit 3, whatever the accounts.
     assert_eq!(code, 3);

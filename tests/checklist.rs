@@ -54,7 +54,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
     seed(&moto, "passing");
     let state = tempfile::tempdir().unwrap();
     let items = checklist(&moto, state.path(), &[]);
-    assert_eq!(items.len(), 57);
+    assert_eq!(items.len(), 58);
     for i in &items {
         let want = if i["id"] == "access.reviews" {
             "manual"
@@ -85,7 +85,7 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
             "data.s3_encryption",
             "studyai-dev-sagemaker-models: aws:kms",
         ),
-        ("data.tls", "2/2 buckets deny plain HTTP"),
+        ("data.tls", "3/3 buckets deny plain HTTP"),
         (
             "monitoring.s3_access_logging",
             "studyai-dev-access-logs: receives the access logs",
@@ -164,6 +164,10 @@ fn the_guides_account_passes_every_item_with_its_evidence() {
         (
             "access.studio_profiles",
             "1 user profile(s) run as scoped roles: alice",
+        ),
+        (
+            "access.hyperpod_clusters",
+            "1 cluster(s) private, scoped, their scripts changed by their own roles only: studyai-dev-pretrain",
         ),
         (
             "data.job_volume_kms",
@@ -387,6 +391,22 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
         ),
         ("access.studio_profiles", "also: space llm-eval (domain "),
         (
+            "access.hyperpod_clusters",
+            "cluster studyai-dev-pretrain: no VpcConfig (its nodes use SageMaker's own network)",
+        ),
+        (
+            "access.hyperpod_clusters",
+            "cluster studyai-dev-pretrain group workers: runs as studyai-dev-sagemaker-role, whose sagemaker-everything allows * on *",
+        ),
+        (
+            "access.hyperpod_clusters",
+            "cluster studyai-dev-pretrain group workers: s3://sagemaker-studyai-dev-lifecycle/pretrain/on_create.sh line 2: an AWS access key id",
+        ),
+        (
+            "access.hyperpod_clusters",
+            "s3://sagemaker-studyai-dev-lifecycle/pretrain/on_create.sh, which every new node runs as root, may be rewritten by studyai-dev-intern",
+        ),
+        (
             "access.studio_profiles",
             "also: JupyterLab app default of alice runs on ml.g5.2xlarge (a GPU) now",
         ),
@@ -500,6 +520,7 @@ fn a_refused_sagemaker_list_makes_only_its_new_item_unknown() {
             "threat.artifact_malware_protection",
         ),
         ("ListUserProfiles", "access.studio_profiles"),
+        ("ListClusters", "access.hyperpod_clusters"),
     ];
     for (op, _) in refused {
         moto.fault(op, "deny", None);

@@ -45,7 +45,7 @@ fn the_demo_as_three_accounts_names_every_row_s_account() {
         "the header and the JSON say it is the demo"
     );
     assert_eq!(v["accounts"][2]["id"], "333333333333");
-    assert_eq!(v["checklist"].as_array().unwrap().len(), 3 * 57);
+    assert_eq!(v["checklist"].as_array().unwrap().len(), 3 * 58);
     for pane in ["endpoints", "security_groups", "findings", "checklist"] {
         assert!(
             v[pane]
@@ -135,7 +135,7 @@ fn once_json_is_a_complete_snapshot() {
     assert_eq!(v["security_groups"].as_array().unwrap().len(), 13);
     assert_eq!(v["findings"].as_array().unwrap().len(), 22);
     let checklist = v["checklist"].as_array().unwrap();
-    assert_eq!(checklist.len(), 57);
+    assert_eq!(checklist.len(), 58);
     // Each item carries its references: the seed it comes from and the Prowler checks.
     let vpc = &checklist[0];
     assert_eq!(vpc["id"], "network.custom_vpc");

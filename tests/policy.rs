@@ -43,10 +43,9 @@ fn operations_in(dir: &Path) -> BTreeSet<String> {
 const WRITTEN_NOT_CALLED: &[&str] = &["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
 
 /// Actions the source asks IAM's policy simulator about (a blast radius), which it never
-/// calls.
+/// calls (`s3:GetObject` it calls too: a HyperPod cluster's lifecycle script).
 const ASKED_OF_THE_SIMULATOR: &[&str] = &[
     "s3:PutObject",
-    "s3:GetObject",
     "sagemaker:UpdateEndpoint",
     "sagemaker:UpdateModelPackage",
     "sagemaker:CreateModel",

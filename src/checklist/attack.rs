@@ -106,9 +106,10 @@ pub fn of(id: &str) -> Option<Attack> {
             UNSECURED,
             ("T1552.005", "Cloud Instance Metadata API"),
         ),
-        "data.least_privilege" | "access.preventive_vpc" | "access.studio_profiles" => {
-            sub(ESCALATION, VALID_ACCOUNTS, CLOUD_ACCOUNTS)
-        }
+        "data.least_privilege"
+        | "access.preventive_vpc"
+        | "access.studio_profiles"
+        | "access.hyperpod_clusters" => sub(ESCALATION, VALID_ACCOUNTS, CLOUD_ACCOUNTS),
         "access.mfa" | "access.user_mfa" | "access.key_rotation" | "access.studio_domains" => {
             sub(INITIAL, VALID_ACCOUNTS, CLOUD_ACCOUNTS)
         }

@@ -656,5 +656,29 @@ pub(super) fn surface(safe: bool) -> MlSurface {
                 ),
             }],
         }),
+        hyperpod: Ok(vec![HyperPodCluster {
+            name: "pretrain".into(),
+            subnets: if safe {
+                vec!["subnet-a".into()]
+            } else {
+                vec![]
+            },
+            security_groups: vec!["sg-1".into()],
+            groups: vec![HyperPodGroup {
+                name: "workers".into(),
+                role: "arn:aws:iam::123456789012:role/sagemaker-role".into(),
+                script: Some("s3://sagemaker-lifecycle/on_create.sh".into()),
+                script_text: Ok(if safe {
+                    "#!/bin/bash\nset -e\n".into()
+                } else {
+                    "#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n".into()
+                }),
+                writable_by: Ok(if safe {
+                    vec![]
+                } else {
+                    vec!["intruder-role".into()]
+                }),
+            }],
+        }]),
     }
 }

@@ -258,7 +258,7 @@ fn the_api_call_detail_is_behind_verbose_and_breaches_are_listed() {
         text.contains("api calls (2): ec2:DescribeSecurityGroups=2"),
         "{text}"
     );
-    assert!(text.contains("NEEDS ATTENTION (28)"), "{text}");
+    assert!(text.contains("NEEDS ATTENTION (29)"), "{text}");
     assert!(
         text.contains(
             "- checklist data.kms: KMS encryption not enabled: endpoint studyai-dev-phi3-mini"

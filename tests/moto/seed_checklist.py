@@ -240,6 +240,29 @@ def studio_people(domain, role, careful):
                   ResourceSpec={"InstanceType": "ml.t3.medium" if careful else "ml.g5.2xlarge"})
 
 
+LIFECYCLE_BUCKET = "sagemaker-studyai-dev-lifecycle"
+
+
+def hyperpod(role, script=None, vpc=None):
+    """A HyperPod cluster whose workers run `role` and start with `script` (in the lifecycle
+    bucket, made versioned here when the world has not made it); in `vpc`
+    ({"SecurityGroupIds": [...], "Subnets": [...]}) if given."""
+    bucket = LIFECYCLE_BUCKET
+    if bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    if script is not None:
+        s3.put_object(Bucket=bucket, Key="pretrain/on_create.sh", Body=script.encode())
+    cluster = {"ClusterName": "studyai-dev-pretrain", "InstanceGroups": [{
+        "InstanceGroupName": "workers", "InstanceType": "ml.p4d.24xlarge", "InstanceCount": 1,
+        "ThreadsPerCore": 1,
+        "ExecutionRole": role,
+        "LifeCycleConfig": {"SourceS3Uri": f"s3://{bucket}/pretrain/", "OnCreate": "on_create.sh"}}]}
+    if vpc:
+        cluster["VpcConfig"] = vpc
+    sm.create_cluster(**cluster)
+
+
 def passing():
     # Network: the guide's VPC, public subnet with a NAT gateway, two private subnets.
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -274,9 +297,10 @@ def passing():
     key = kms.create_key(Description="studyai-dev-sagemaker")["KeyMetadata"]["KeyId"]
     kms.create_alias(AliasName="alias/studyai-dev-sagemaker", TargetKeyId=key)
     kms.enable_key_rotation(KeyId=key)
-    # The access logs' bucket first (log delivery may write to it), then the models' bucket,
-    # which logs its access there; both as the guide sets every bucket.
-    for bucket in ["studyai-dev-access-logs", "studyai-dev-sagemaker-models"]:
+    # The access logs' bucket first (log delivery may write to it), then HyperPod's lifecycle
+    # scripts' and the models' buckets, which log their access there; all as the guide sets
+    # every bucket.
+    for bucket in ["studyai-dev-access-logs", LIFECYCLE_BUCKET, "studyai-dev-sagemaker-models"]:
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
         s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{
             "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}}]})
@@ -290,10 +314,18 @@ def passing():
             "Sid": "S3ServerAccessLogs", "Effect": "Allow",
             "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": ["s3:PutObject"],
             "Resource": f"arn:aws:s3:::{bucket}/*"}] if bucket.endswith("access-logs") else []
+        # moto applies aws:SecureTransport to the tests' plain-HTTP connection, which a real
+        # call over TLS satisfies: on the lifecycle bucket the deny names the writes, so the
+        # test can read the script secdash reads.
         statements.append({
-            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
+            "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"},
+            "Action": ["s3:PutObject", "s3:DeleteObject"] if bucket == LIFECYCLE_BUCKET else "s3:*",
             "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+        if bucket == LIFECYCLE_BUCKET:
+            # The pre-training cluster's start script, written before the bucket is closed.
+            s3.put_object(Bucket=bucket, Key="pretrain/on_create.sh",
+                          Body=b"#!/bin/bash\nset -e\n./setup_mount_fsx.sh\n")
         if bucket.endswith("models"):
             # The LLM's artifact, trained and written before the bucket is closed.
             s3.put_object(Bucket=bucket, Key="studyai-dev-llama3-8b/model.tar.gz", Body=b"weights")
@@ -305,8 +337,9 @@ def passing():
                 "Condition": {"StringNotEquals": {"aws:sourceVpce": [s3_endpoint]}}})
         s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
             "Version": "2012-10-17", "Statement": statements}))
-    s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={"LoggingEnabled": {
-        "TargetBucket": "studyai-dev-access-logs", "TargetPrefix": f"{bucket}/"}})
+    for logged in [LIFECYCLE_BUCKET, bucket]:
+        s3.put_bucket_logging(Bucket=logged, BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": "studyai-dev-access-logs", "TargetPrefix": f"{logged}/"}})
 
     # SageMaker: a role with scoped permissions, a private notebook, an encrypted endpoint.
     role = sagemaker_role("studyai-dev-sagemaker-role")
@@ -351,6 +384,7 @@ def passing():
                               SubnetIds=private, AppNetworkAccessType="VpcOnly", KmsKeyId=key,
                               DefaultUserSettings={"ExecutionRole": role})["DomainArn"].rsplit("/", 1)[-1]
     studio_people(domain, role, careful=True)
+    hyperpod(role, vpc={"SecurityGroupIds": [sg], "Subnets": [private[0]]})
     # The LLM endpoint watched for data quality (inline job) and for bias by Clarify (a job
     # definition), both isolated with their traffic encrypted.
     safe = {"EnableNetworkIsolation": True, "EnableInterContainerTrafficEncryption": True}
@@ -531,6 +565,14 @@ def failing():
                               VpcId=default_vpc(), SubnetIds=[default_subnets[0]["SubnetId"]],
                               DefaultUserSettings={"ExecutionRole": role})["DomainArn"].rsplit("/", 1)[-1]
     studio_people(domain, role, careful=False)
+    # A pre-training cluster outside any VPC, its script holding a key, and an intern's role
+    # that may rewrite that script.
+    hyperpod(role, "#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIA4EXAMPLEHYPERPOD\n")
+    iam.create_role(RoleName="studyai-dev-intern", AssumeRolePolicyDocument=ROLE_TRUST)
+    iam.put_role_policy(RoleName="studyai-dev-intern", PolicyName="lifecycle-scripts",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+                            "Effect": "Allow", "Action": "s3:PutObject",
+                            "Resource": "arn:aws:s3:::sagemaker-studyai-dev-lifecycle/*"}]}))
     # A data-quality monitor without network settings, stopped and forgotten.
     monitor("studyai-dev-phi3-mini-data-quality", "studyai-dev-phi3-mini", role, None)
     sm.stop_monitoring_schedule(MonitoringScheduleName="studyai-dev-phi3-mini-data-quality")

@@ -20,6 +20,7 @@ pub struct MlSurface {
     /// The buckets a GuardDuty Malware Protection for S3 plan scans (what is written to them).
     pub malware_plans: Observed<Vec<String>>,
     pub studio: Observed<super::Studio>,
+    pub hyperpod: Observed<Vec<super::HyperPodCluster>>,
 }
 
 impl MlSurface {
@@ -34,6 +35,7 @@ impl MlSurface {
             automl_jobs: Err(why.to_string()),
             malware_plans: Err(why.to_string()),
             studio: Err(why.to_string()),
+            hyperpod: Err(why.to_string()),
         }
     }
 
@@ -48,6 +50,7 @@ impl MlSurface {
             automl_jobs: Ok(Vec::new()),
             malware_plans: Ok(Vec::new()),
             studio: Ok(super::Studio::default()),
+            hyperpod: Ok(Vec::new()),
         }
     }
 }

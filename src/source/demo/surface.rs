@@ -117,5 +117,21 @@ pub fn ml_surface() -> MlSurface {
                 instance_type: Some("ml.g5.2xlarge".into()),
             }],
         }),
+        // The pre-training cluster starts every node with a script the research notebook's
+        // role may rewrite.
+        hyperpod: Ok(vec![HyperPodCluster {
+            name: "studyai-dev-llm-pretrain".into(),
+            subnets: vec!["subnet-0a10".into(), "subnet-0a11".into()],
+            security_groups: vec!["sg-0b1d2f3a4c5e6a701".into()],
+            groups: vec![HyperPodGroup {
+                name: "workers".into(),
+                role: "arn:aws:iam::123456789012:role/studyai-dev-hyperpod-workers".into(),
+                script: Some(
+                    "s3://sagemaker-studyai-dev-lifecycle/pretrain/on_create.sh".into(),
+                ),
+                script_text: Ok("#!/bin/bash\nset -e\n./setup_mount_fsx.sh\n".into()),
+                writable_by: Ok(vec!["studyai-dev-research-notebook".into()]),
+            }],
+        }]),
     }
 }

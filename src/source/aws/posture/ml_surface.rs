@@ -31,6 +31,8 @@ pub(super) async fn read(sm: &Client, gd: &aws_sdk_guardduty::Client, ctx: &Ctx<
         automl_jobs: ctx.observed(a),
         malware_plans: ctx.observed(m),
         studio: ctx.observed(studio),
+        // Read beside this (it needs S3 and IAM too): `posture::region` puts it here.
+        hyperpod: Ok(Vec::new()),
     }
 }
 
@@ -87,33 +89,7 @@ async fn malware_plans(
         .collect())
 }
 
-/// What every page of a SageMaker list holds: `|page| items` gives a page's items.
-macro_rules! every_page {
-    ($ctx:expr, $op:literal, $request:expr, |$page:ident| $names:expr) => {{
-        let mut all = Vec::new();
-        let mut next: Option<String> = None;
-        loop {
-            let page = call(
-                $ctx.calls,
-                $op,
-                $ctx.region,
-                $ctx.profile,
-                $request.max_results(100).set_next_token(next).send(),
-            )
-            .await?;
-            {
-                let $page = &page;
-                all.extend($names);
-            }
-            next = page.next_token().map(str::to_string);
-            if next.is_none() {
-                break;
-            }
-        }
-        all
-    }};
-}
-pub(super) use every_page;
+use super::pages::every_page;
 
 fn key(k: Option<&str>) -> Option<String> {
     k.filter(|k| !k.is_empty()).map(str::to_string)

@@ -4,11 +4,13 @@
 
 mod data;
 mod ecr;
+mod hyperpod;
 mod iam;
 mod ml_surface;
 mod model_monitor;
 mod monitoring;
 mod network;
+mod pages;
 mod sagemaker;
 mod studio;
 mod threat;
@@ -115,7 +117,8 @@ async fn region(
         (kms_keys, ecr),
         (alarms, topics, trails, metric_filters),
         (detectors, security_hub, web_acls, config, analyzers),
-        ml,
+        mut ml,
+        hyperpod,
     ) = tokio::join!(
         Box::pin(network::read(&ec2, ctx)),
         Box::pin(sagemaker::read(&sagemaker, &src.endpoints_cache, ctx)),
@@ -128,7 +131,9 @@ async fn region(
         Box::pin(monitoring::read(r, ctx, watched)),
         Box::pin(threat::read(r, ctx)),
         Box::pin(ml_surface::read(&sagemaker, &guardduty, ctx)),
+        Box::pin(hyperpod::read(src, &sagemaker, ctx)),
     );
+    ml.hyperpod = ctx.observed(hyperpod);
     let serving = match &endpoints {
         Ok(list) => ctx.observed(serving(src, r, ctx, list).await),
         Err(e) => Err(e.clone()),

@@ -25,7 +25,7 @@ pub(super) async fn read(sm: &Client, ctx: &Ctx<'_>) -> Result<Studio, SourceErr
 }
 
 async fn profiles(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioPerson>, SourceError> {
-    let listed = super::ml_surface::every_page!(
+    let listed = super::pages::every_page!(
         ctx,
         "sagemaker:ListUserProfiles",
         sm.list_user_profiles(),
@@ -61,11 +61,10 @@ async fn profiles(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioPerson>, Sourc
 }
 
 async fn spaces(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioPerson>, SourceError> {
-    let listed =
-        super::ml_surface::every_page!(ctx, "sagemaker:ListSpaces", sm.list_spaces(), |p| p
-            .spaces()
-            .iter()
-            .filter_map(|s| Some((s.domain_id()?.to_string(), s.space_name()?.to_string()))));
+    let listed = super::pages::every_page!(ctx, "sagemaker:ListSpaces", sm.list_spaces(), |p| p
+        .spaces()
+        .iter()
+        .filter_map(|s| Some((s.domain_id()?.to_string(), s.space_name()?.to_string()))));
     try_join_all(listed.into_iter().map(|(domain, name)| async move {
         let d = call(
             ctx.calls,
@@ -91,7 +90,7 @@ async fn spaces(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioPerson>, SourceE
 }
 
 async fn lifecycle_configs(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioScript>, SourceError> {
-    let names = super::ml_surface::every_page!(
+    let names = super::pages::every_page!(
         ctx,
         "sagemaker:ListStudioLifecycleConfigs",
         sm.list_studio_lifecycle_configs(),
@@ -128,7 +127,7 @@ async fn lifecycle_configs(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioScrip
 }
 
 async fn apps(sm: &Client, ctx: &Ctx<'_>) -> Result<Vec<StudioApp>, SourceError> {
-    let apps = super::ml_surface::every_page!(ctx, "sagemaker:ListApps", sm.list_apps(), |p| p
+    let apps = super::pages::every_page!(ctx, "sagemaker:ListApps", sm.list_apps(), |p| p
         .apps()
         .iter()
         .filter(|a| a.status() == Some(&AppStatus::InService))

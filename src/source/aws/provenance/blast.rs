@@ -341,6 +341,43 @@ async fn simulate(
     Ok(radius)
 }
 
+/// The SageMaker execution roles, besides `owner`, that IAM's simulator lets write `object_arn`
+/// (a HyperPod cluster's lifecycle script: whoever may rewrite it runs code on every node).
+pub(super) async fn writers(
+    iam: &aws_sdk_iam::Client,
+    calls: &Calls,
+    cache: &Cache,
+    region: &str,
+    profile: Option<&str>,
+    object_arn: &str,
+    owner: &str,
+) -> Result<Vec<String>, SourceError> {
+    let roles = execution_roles(iam, calls, cache, region, profile).await?;
+    let mut out = Vec::new();
+    for role in roles.iter().filter(|r| r.as_str() != owner).take(ROLES) {
+        let page = call(
+            calls,
+            "iam:SimulatePrincipalPolicy",
+            region,
+            profile,
+            iam.simulate_principal_policy()
+                .policy_source_arn(role)
+                .action_names("s3:PutObject")
+                .resource_arns(object_arn)
+                .send(),
+        )
+        .await?;
+        if page
+            .evaluation_results()
+            .iter()
+            .any(|e| *e.eval_decision() == PolicyEvaluationDecisionType::Allowed)
+        {
+            out.push(role.rsplit('/').next().unwrap_or(role).to_string());
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -101,6 +101,27 @@ pub async fn principal_radius(
     .await
 }
 
+/// The SageMaker execution roles other than `owner` that may write an S3 object (IAM's
+/// simulator, one call a role; the roles are listed once per `PACKAGES_FOR`).
+pub async fn writers_of(
+    src: &AwsSource,
+    calls: &Calls,
+    region: &str,
+    object_arn: &str,
+    owner: &str,
+) -> Result<Vec<String>, SourceError> {
+    blast::writers(
+        &src.iam,
+        calls,
+        &src.chains_cache,
+        region,
+        src.profile(),
+        object_arn,
+        owner,
+    )
+    .await
+}
+
 impl Cache {
     /// The newest blast radius read for this role, if the endpoints' chains asked for it.
     pub fn radius_of(&self, role: &str) -> Option<BlastRadius> {
