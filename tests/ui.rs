@@ -348,6 +348,16 @@ fn finding_detail_overlay() {
     insta::assert_snapshot!(screen(&s));
 }
 
+/// #30: an asynchronous endpoint's details say how many requests wait.
+#[test]
+fn an_asynchronous_endpoints_details_show_its_backlog() {
+    let mut s = demo_state(160, 90, 1);
+    keys(&mut s, "1/embeddings\n\n");
+    let shown = screen(&s);
+    assert!(shown.contains("backlog"), "{shown}");
+    assert!(shown.contains("requests waiting (asynchronous)"), "{shown}");
+}
+
 #[test]
 fn filtered_security_groups() {
     let mut s = demo_state(120, 30, 1);

@@ -147,6 +147,7 @@ mod tests {
             status: "InService".into(),
             variants: vec![],
             kms_key_id: None,
+            asynchronous: false,
             alerts: vec![],
             provenance: vec![],
             metrics: EndpointMetrics {

@@ -11,6 +11,9 @@ pub struct Endpoint {
     pub status: String,
     pub variants: Vec<Variant>,
     pub kms_key_id: Option<String>,
+    /// Answers through S3 (`AsyncInferenceConfig`): its backlog is read too.
+    #[serde(skip)]
+    pub asynchronous: bool,
     pub metrics: EndpointMetrics,
     /// Set by the shared fetch step from the configured thresholds.
     pub alerts: Vec<EndpointAlert>,
@@ -57,6 +60,23 @@ pub struct EndpointMetrics {
     pub overhead_ms_avg: Option<f64>,
     /// One point per period, oldest first.
     pub series: MetricSeries,
+    /// Each inference component's own traffic, errors and latency (CloudWatch's
+    /// `InferenceComponentName` dimension), so a multi-model endpoint is not one opaque row.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<ComponentMetrics>,
+    /// An asynchronous endpoint's requests waiting (`ApproximateBacklogSize`, latest point).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backlog: Option<f64>,
+}
+
+/// One inference component's metrics over the window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ComponentMetrics {
+    pub name: String,
+    pub invocations: f64,
+    pub errors_4xx: f64,
+    pub errors_5xx: f64,
+    pub latency_ms_avg: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

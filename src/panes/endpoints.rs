@@ -187,6 +187,27 @@ impl Pane for EndpointsPane {
         out.push(line("latency avg", ms(m.latency_ms_avg)));
         out.push(line("latency p99", ms(m.latency_ms_p99)));
         out.push(line("overhead avg", ms(m.overhead_ms_avg)));
+        if let Some(waiting) = m.backlog {
+            out.push(line(
+                "backlog",
+                format!("{waiting:.0} requests waiting (asynchronous)"),
+            ));
+        }
+        if !m.components.is_empty() {
+            out.push(section("inference components"));
+            for c in &m.components {
+                out.push(line(
+                    &c.name,
+                    format!(
+                        "{:.0} invocations · {:.0} 4XX · {:.0} 5XX · {} avg",
+                        c.invocations,
+                        c.errors_4xx,
+                        c.errors_5xx,
+                        ms(c.latency_ms_avg)
+                    ),
+                ));
+            }
+        }
         out.push(section("alerts"));
         if e.alerts.is_empty() {
             out.push(line("", "none"));

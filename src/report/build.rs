@@ -238,6 +238,8 @@ fn endpoints_out(state: &AppState) -> Vec<EndpointOut<'_>> {
             latency_ms_p99: e.metrics.latency_ms_p99.map(round3),
             provenance: &e.provenance,
             overhead_ms_avg: e.metrics.overhead_ms_avg.map(round3),
+            inference_components: &e.metrics.components,
+            backlog: e.metrics.backlog,
             alerts: e
                 .alerts
                 .iter()

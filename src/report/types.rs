@@ -105,6 +105,12 @@ pub struct EndpointOut<'a> {
     pub provenance: &'a [crate::model::Provenance],
     pub overhead_ms_avg: Option<f64>,
     pub alerts: Vec<AlertOut>,
+    /// Each inference component's own metrics (none for an endpoint without components).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub inference_components: &'a [crate::model::ComponentMetrics],
+    /// An asynchronous endpoint's requests waiting (`ApproximateBacklogSize`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backlog: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]

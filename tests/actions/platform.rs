@@ -1708,9 +1708,10 @@ fn the_approval_time_is_cloudtrails_approving_event() {
 }
 
 /// #29 on an endpoint that hosts inference components: one chain per component, each judged
-/// on its own model (one approved, one no package names).
+/// on its own model (one approved, one no package names); #30: each component's own metrics
+/// (`inference_components`), and an asynchronous endpoint's `backlog`.
 #[test]
-fn each_inference_component_has_its_own_chain() {
+fn each_inference_component_has_its_own_chain_and_metrics() {
     use aws_sdk_sagemaker::types::{
         ContainerDefinition, InferenceComponentComputeResourceRequirements,
         InferenceComponentRuntimeConfig, InferenceComponentSpecification, ProductionVariant,
@@ -1787,6 +1788,84 @@ fn each_inference_component_has_its_own_chain() {
                 .await
                 .unwrap();
         }
+        // #30: each component's traffic, as CloudWatch keeps it under its own dimension.
+        let cw = aws_sdk_cloudwatch::Client::new(&w.moto.sdk(REGION).await);
+        for (ic, invocations, errors) in [("ic-a", 40.0, 0.0), ("ic-b", 7.0, 3.0)] {
+            let datum = |metric: &str, value: f64| {
+                aws_sdk_cloudwatch::types::MetricDatum::builder()
+                    .metric_name(metric)
+                    .dimensions(
+                        aws_sdk_cloudwatch::types::Dimension::builder()
+                            .name("InferenceComponentName")
+                            .value(ic)
+                            .build(),
+                    )
+                    .value(value)
+                    .timestamp(aws_smithy_types::DateTime::from_secs(
+                        chrono::Utc::now().timestamp() - 120,
+                    ))
+                    .build()
+            };
+            cw.put_metric_data()
+                .namespace("AWS/SageMaker")
+                .metric_data(datum("Invocations", invocations))
+                .metric_data(datum("Invocation5XXErrors", errors))
+                .metric_data(datum("ModelLatency", 250_000.0))
+                .send()
+                .await
+                .unwrap();
+        }
+        // And an asynchronous endpoint, whose backlog is its own metric.
+        sm.create_endpoint_config()
+            .endpoint_config_name("batch-cfg")
+            .production_variants(
+                ProductionVariant::builder()
+                    .variant_name("AllTraffic")
+                    .model_name("a-model")
+                    .initial_instance_count(1)
+                    .instance_type(
+                        aws_sdk_sagemaker::types::ProductionVariantInstanceType::MlM5Large,
+                    )
+                    .build(),
+            )
+            .async_inference_config(
+                aws_sdk_sagemaker::types::AsyncInferenceConfig::builder()
+                    .output_config(
+                        aws_sdk_sagemaker::types::AsyncInferenceOutputConfig::builder()
+                            .s3_output_path("s3://models/async/")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        sm.create_endpoint()
+            .endpoint_name("batch")
+            .endpoint_config_name("batch-cfg")
+            .send()
+            .await
+            .unwrap();
+        cw.put_metric_data()
+            .namespace("AWS/SageMaker")
+            .metric_data(
+                aws_sdk_cloudwatch::types::MetricDatum::builder()
+                    .metric_name("ApproximateBacklogSize")
+                    .dimensions(
+                        aws_sdk_cloudwatch::types::Dimension::builder()
+                            .name("EndpointName")
+                            .value("batch")
+                            .build(),
+                    )
+                    .value(12.0)
+                    .timestamp(aws_smithy_types::DateTime::from_secs(
+                        chrono::Utc::now().timestamp() - 120,
+                    ))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
     });
 
     let (_, out, err) = w.secdash(&["--once", "--format", "json", "--fail-on", "never"], &[]);
@@ -1797,6 +1876,32 @@ fn each_inference_component_has_its_own_chain() {
         .iter()
         .find(|e| e["name"] == "shared")
         .unwrap_or_else(|| panic!("no endpoint shared: {v}"));
+    let components: Vec<(&str, f64, f64, f64)> = e["inference_components"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no inference_components: {e}"))
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap(),
+                c["invocations"].as_f64().unwrap(),
+                c["errors_5xx"].as_f64().unwrap(),
+                c["latency_ms_avg"].as_f64().unwrap_or(-1.0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        components,
+        [("ic-a", 40.0, 0.0, 250.0), ("ic-b", 7.0, 3.0, 250.0)],
+        "{e}"
+    );
+    assert!(e.get("backlog").is_none(), "a real-time endpoint: {e}");
+    let batch = v["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "batch")
+        .unwrap_or_else(|| panic!("no endpoint batch: {v}"));
+    assert_eq!(batch["backlog"], 12.0, "{batch}");
     let chains: Vec<(&str, &str, Vec<&str>)> = e["provenance"]
         .as_array()
         .unwrap()

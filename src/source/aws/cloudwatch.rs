@@ -28,6 +28,8 @@ pub enum Kind {
     Errors5xxAlarm,
     /// ModelLatency averages in periods of the alarm's length, likewise (µs).
     LatencyAlarm,
+    /// An asynchronous endpoint's `ApproximateBacklogSize`, per period (its latest is kept).
+    Backlog,
 }
 
 impl Kind {
@@ -43,6 +45,14 @@ impl Kind {
     /// Asked for too when the series' periods do not add up to the alarm's.
     pub const ALARM: [Kind; 2] = [Kind::Errors5xxAlarm, Kind::LatencyAlarm];
 
+    /// What an inference component is asked: its traffic, errors and latency.
+    pub const COMPONENT: [Kind; 4] = [
+        Kind::Invocations,
+        Kind::Errors4xx,
+        Kind::Errors5xx,
+        Kind::Latency,
+    ];
+
     fn metric(self) -> &'static str {
         match self {
             Kind::Invocations => "Invocations",
@@ -50,13 +60,14 @@ impl Kind {
             Kind::Errors5xx | Kind::Errors5xxAlarm => "Invocation5XXErrors",
             Kind::Latency | Kind::LatencyP99 | Kind::LatencyAlarm => "ModelLatency",
             Kind::Overhead => "OverheadLatency",
+            Kind::Backlog => "ApproximateBacklogSize",
         }
     }
 
     fn stat(self) -> &'static str {
         match self {
             Kind::Invocations | Kind::Errors4xx | Kind::Errors5xx | Kind::Errors5xxAlarm => "Sum",
-            Kind::Latency | Kind::Overhead | Kind::LatencyAlarm => "Average",
+            Kind::Latency | Kind::Overhead | Kind::LatencyAlarm | Kind::Backlog => "Average",
             Kind::LatencyP99 => "p99",
         }
     }
@@ -76,15 +87,30 @@ impl Kind {
             Kind::Overhead => "ovh",
             Kind::Errors5xxAlarm => "e5a",
             Kind::LatencyAlarm => "lata",
+            Kind::Backlog => "bl",
         }
     }
+}
+
+/// What a target's metrics are of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Of {
+    /// One variant of an endpoint (`EndpointName`, `VariantName`).
+    #[default]
+    Variant,
+    /// An inference component (`InferenceComponentName`, named in `variant`).
+    Component,
+    /// An asynchronous endpoint's backlog (`EndpointName` alone).
+    Backlog,
 }
 
 /// One variant of one endpoint, whose metrics are wanted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub endpoint: String,
+    /// The variant's name, or the inference component's.
     pub variant: String,
+    pub of: Of,
     /// Another account's, read from a monitoring account (CloudWatch cross-account
     /// observability): the query's `AccountId`.
     pub account: Option<String>,
@@ -144,8 +170,14 @@ pub fn plan(targets: &[Target], range: &Range) -> Vec<Vec<QuerySpec>> {
     let specs: Vec<QuerySpec> = targets
         .iter()
         .enumerate()
-        .flat_map(|(t, _)| {
-            Kind::ALL.iter().chain(alarm).map(move |&kind| QuerySpec {
+        .flat_map(|(t, target)| {
+            let kinds: &[Kind] = match target.of {
+                Of::Variant => &Kind::ALL,
+                Of::Component => &Kind::COMPONENT,
+                Of::Backlog => &[Kind::Backlog],
+            };
+            let alarm = if target.of == Of::Variant { alarm } else { &[] };
+            kinds.iter().chain(alarm).map(move |&kind| QuerySpec {
                 id: format!("q{t}_{}", kind.tag()),
                 target: t,
                 kind,
@@ -171,6 +203,8 @@ pub struct VariantSeries {
     /// In periods of the alarm's length (empty when the series' periods add up to it).
     pub alarm_5xx: Vec<f64>,
     pub alarm_latency_us: Vec<Option<f64>>,
+    /// The latest backlog point and when it was.
+    pub backlog: Option<(DateTime<Utc>, f64)>,
 }
 
 impl VariantSeries {
@@ -186,6 +220,7 @@ impl VariantSeries {
             overhead_us: None,
             alarm_5xx: vec![0.0; alarm],
             alarm_latency_us: vec![None; alarm],
+            backlog: None,
         }
     }
 
@@ -198,6 +233,12 @@ impl VariantSeries {
             match kind {
                 Kind::LatencyP99 => self.p99_us = Some(self.p99_us.map_or(value, |v| v.max(value))),
                 _ => self.overhead_us = Some(value),
+            }
+            return;
+        }
+        if kind == Kind::Backlog {
+            if self.backlog.is_none_or(|(seen, _)| at >= seen) {
+                self.backlog = Some((at, value));
             }
             return;
         }
@@ -310,6 +351,7 @@ pub fn aggregate(range: &Range, variants: &[VariantSeries]) -> EndpointMetrics {
                 .needs_alarm_series()
                 .then(|| alarm_series(range, variants)),
         },
+        ..Default::default()
     }
 }
 
@@ -338,21 +380,19 @@ fn alarm_series(range: &Range, variants: &[VariantSeries]) -> AlarmSeries {
 }
 
 fn query(spec: &QuerySpec, target: &Target, range: &Range) -> MetricDataQuery {
+    let dimension = |name: &str, value: &str| Dimension::builder().name(name).value(value).build();
+    let dimensions = match target.of {
+        Of::Variant => vec![
+            dimension("EndpointName", &target.endpoint),
+            dimension("VariantName", &target.variant),
+        ],
+        Of::Component => vec![dimension("InferenceComponentName", &target.variant)],
+        Of::Backlog => vec![dimension("EndpointName", &target.endpoint)],
+    };
     let metric = Metric::builder()
         .namespace(NAMESPACE)
         .metric_name(spec.kind.metric())
-        .dimensions(
-            Dimension::builder()
-                .name("EndpointName")
-                .value(&target.endpoint)
-                .build(),
-        )
-        .dimensions(
-            Dimension::builder()
-                .name("VariantName")
-                .value(&target.variant)
-                .build(),
-        )
+        .set_dimensions(Some(dimensions))
         .build();
     let period = match spec.kind {
         k if k.whole_window() => range.window_seconds(),
@@ -436,6 +476,7 @@ mod tests {
             .map(|i| Target {
                 endpoint: format!("e{i}"),
                 variant: "AllTraffic".into(),
+                of: Of::Variant,
                 account: None,
             })
             .collect()

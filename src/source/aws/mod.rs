@@ -244,6 +244,7 @@ async fn region_described(
             status: l.status.clone(),
             variants: d.variants,
             kms_key_id: d.kms_key_id,
+            asynchronous: d.async_output.is_some(),
             metrics: cloudwatch::aggregate(range, &[]),
             alerts: Vec::new(),
             // What each variant serves, as far as the describe calls say: the pane's read
@@ -265,17 +266,37 @@ async fn measure_region(
     range: &cloudwatch::Range,
     cross_account: bool,
 ) -> Result<(), SourceError> {
+    use cloudwatch::Of;
     let mut targets = Vec::new();
     let mut owners = Vec::new();
     for (i, e) in endpoints.iter().enumerate() {
+        let account = cross_account
+            .then(|| e.account.as_ref().map(|a| a.id.clone()))
+            .flatten();
+        let target = |variant: &str, of: Of| cloudwatch::Target {
+            endpoint: e.name.clone(),
+            variant: variant.to_string(),
+            of,
+            account: account.clone(),
+        };
         for v in &e.variants {
-            targets.push(cloudwatch::Target {
-                endpoint: e.name.clone(),
-                variant: v.name.clone(),
-                account: cross_account
-                    .then(|| e.account.as_ref().map(|a| a.id.clone()))
-                    .flatten(),
-            });
+            targets.push(target(&v.name, Of::Variant));
+            owners.push(i);
+        }
+        // Each inference component its chain names, once.
+        let mut components: Vec<&str> = e
+            .provenance
+            .iter()
+            .filter_map(|c| c.inference_component.as_deref())
+            .collect();
+        components.sort_unstable();
+        components.dedup();
+        for c in components {
+            targets.push(target(c, Of::Component));
+            owners.push(i);
+        }
+        if e.asynchronous {
+            targets.push(target("", Of::Backlog));
             owners.push(i);
         }
     }
@@ -285,13 +306,35 @@ async fn measure_region(
     let series =
         cloudwatch::fetch(cloudwatch_client, calls, region, profile, &targets, range).await?;
     for (i, e) in endpoints.iter_mut().enumerate() {
-        let mine: Vec<cloudwatch::VariantSeries> = series
+        let mine: Vec<(&cloudwatch::Target, &cloudwatch::VariantSeries)> = targets
             .iter()
+            .zip(&series)
             .zip(&owners)
             .filter(|(_, o)| **o == i)
-            .map(|(s, _)| s.clone())
+            .map(|(ts, _)| ts)
             .collect();
-        e.metrics = cloudwatch::aggregate(range, &mine);
+        let variants: Vec<cloudwatch::VariantSeries> = mine
+            .iter()
+            .filter(|(t, _)| t.of == Of::Variant)
+            .map(|(_, s)| (*s).clone())
+            .collect();
+        e.metrics = cloudwatch::aggregate(range, &variants);
+        for (t, s) in &mine {
+            match t.of {
+                Of::Component => {
+                    let m = cloudwatch::aggregate(range, std::slice::from_ref(*s));
+                    e.metrics.components.push(crate::model::ComponentMetrics {
+                        name: t.variant.clone(),
+                        invocations: m.invocations,
+                        errors_4xx: m.errors_4xx,
+                        errors_5xx: m.errors_5xx,
+                        latency_ms_avg: m.latency_ms_avg,
+                    });
+                }
+                Of::Backlog => e.metrics.backlog = s.backlog.map(|(_, v)| v),
+                Of::Variant => {}
+            }
+        }
     }
     Ok(())
 }
