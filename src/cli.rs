@@ -229,8 +229,9 @@ pub enum Command {
     #[command(flatten)]
     Act(ActionVerb),
     /// The CloudTrail timeline of an access key, a user, a role or a resource: source IPs and
-    /// user agents first, then the calls to look at first (persistence, defence evasion,
-    /// credential and data access, compute for mining, denied calls), then every event.
+    /// user agents first, then the calls to look at first (defence evasion, model tampering,
+    /// persistence, credential and data access, compute for mining, denied calls), then every
+    /// event.
     #[command(group(clap::ArgGroup::new("subject").required(true).args(["access_key", "user", "role", "resource"])))]
     Trail {
         /// Events made with this access key (AKIA… or a session's ASIA…).

@@ -72,6 +72,9 @@ pub struct Event {
     /// Session keys an `AssumeRole` handed out (followed for a role's timeline).
     #[serde(skip)]
     pub issued_keys: Vec<String>,
+    /// The S3 inputs a `CreateTrainingJob` asked for (to tell new training data).
+    #[serde(skip)]
+    pub inputs: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
 }
@@ -81,6 +84,9 @@ pub struct Event {
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     DefenceEvasion,
+    /// The model supply chain changed: what is approved, trained, served or started with
+    /// (AWS's SageMaker incident playbook groups these).
+    ModelTampering,
     Persistence,
     CredentialAccess,
     Mining,
@@ -91,6 +97,7 @@ impl Category {
     pub fn label(self) -> &'static str {
         match self {
             Category::DefenceEvasion => "defence evasion",
+            Category::ModelTampering => "model tampering",
             Category::Persistence => "persistence",
             Category::CredentialAccess => "credential and data access",
             Category::Mining => "compute for mining",
@@ -102,13 +109,56 @@ impl Category {
     pub fn short(self) -> &'static str {
         match self {
             Category::DefenceEvasion => "evasion",
+            Category::ModelTampering => "tampering",
             Category::Persistence => "persistence",
             Category::CredentialAccess => "data access",
             Category::Mining => "mining",
             Category::Denied => "denied",
         }
     }
+
+    /// The MITRE ATT&CK technique an event of this kind is evidence of: (technique id, name,
+    /// tactic).
+    pub fn technique(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Category::DefenceEvasion => (
+                "T1562.008",
+                "Impair Defenses: Disable or Modify Cloud Logs",
+                "Defense Evasion",
+            ),
+            Category::ModelTampering => (
+                "T1565.001",
+                "Data Manipulation: Stored Data Manipulation",
+                "Impact",
+            ),
+            Category::Persistence => ("T1098", "Account Manipulation", "Persistence"),
+            Category::CredentialAccess => ("T1530", "Data from Cloud Storage", "Collection"),
+            Category::Mining => ("T1496", "Resource Hijacking", "Impact"),
+            Category::Denied => ("T1580", "Cloud Infrastructure Discovery", "Discovery"),
+        }
+    }
 }
+
+/// Changes to what a model is, where it comes from and what serves it.
+const MODEL_TAMPERING: &[&str] = &[
+    "CreateModelPackage",
+    "UpdateModelPackage",
+    "CreateEndpointConfig",
+    "UpdateEndpoint",
+    "CreateModel",
+    "PutModelPackageGroupPolicy",
+    "CreateNotebookInstanceLifecycleConfig",
+    "UpdateNotebookInstanceLifecycleConfig",
+    "CreateStudioLifecycleConfig",
+];
+
+/// Highlighted as model tampering only when something is new: a training job reading data no
+/// earlier one in the timeline read, a presigned URL asked from an address not seen before.
+const TAMPERING_WHEN_NEW: &[&str] = &[
+    "CreateTrainingJob",
+    "CreatePresignedNotebookInstanceUrl",
+    "CreatePresignedDomainUrl",
+];
 
 const PERSISTENCE: &[&str] = &[
     "CreateAccessKey",
@@ -163,7 +213,9 @@ pub fn classify(name: &str, error_code: Option<&str>) -> Option<Category> {
     }
     let attach_or_put_policy =
         (name.starts_with("Attach") || name.starts_with("Put")) && name.ends_with("Policy");
-    if PERSISTENCE.contains(&name) || attach_or_put_policy {
+    if MODEL_TAMPERING.contains(&name) {
+        Some(Category::ModelTampering)
+    } else if PERSISTENCE.contains(&name) || attach_or_put_policy {
         Some(Category::Persistence)
     } else if EVASION.contains(&name) {
         Some(Category::DefenceEvasion)
@@ -204,7 +256,18 @@ pub fn event(
         .map(|k| vec![crate::sanitize::clean(k)])
         .unwrap_or_default();
     let clean_name = crate::sanitize::clean(name);
+    let inputs = raw["requestParameters"]["inputDataConfig"]
+        .as_array()
+        .map(|channels| {
+            channels
+                .iter()
+                .filter_map(|c| c["dataSource"]["s3DataSource"]["s3Uri"].as_str())
+                .map(crate::sanitize::clean)
+                .collect()
+        })
+        .unwrap_or_default();
     Event {
+        inputs,
         id: crate::sanitize::clean(id),
         time,
         category: classify(&clean_name, error_code.as_deref()),
@@ -289,6 +352,7 @@ impl Timeline {
     ) -> Timeline {
         events.sort_by(|a, b| b.time.cmp(&a.time).then(a.id.cmp(&b.id)));
         events.dedup_by(|a, b| a.id == b.id);
+        mark_new_tampering(&mut events);
         Timeline {
             source_ips: seen(&events, |e| &e.source_ip),
             user_agents: seen(&events, |e| &e.user_agent),
@@ -319,6 +383,28 @@ impl Timeline {
             }
         }
         by.into_iter().collect()
+    }
+}
+
+/// A training job on data no earlier training job of the timeline read, or a presigned URL
+/// asked from an address no earlier event came from, is model tampering (oldest first: what
+/// "earlier" means). Others keep the category their name gives.
+fn mark_new_tampering(events: &mut [Event]) {
+    let mut inputs_seen: std::collections::HashSet<String> = Default::default();
+    let mut addresses_seen: std::collections::HashSet<String> = Default::default();
+    for e in events.iter_mut().rev() {
+        if e.category != Some(Category::Denied) && TAMPERING_WHEN_NEW.contains(&e.name.as_str()) {
+            let new = if e.name == "CreateTrainingJob" {
+                e.inputs.iter().any(|i| !inputs_seen.contains(i))
+            } else {
+                !e.source_ip.is_empty() && !addresses_seen.contains(&e.source_ip)
+            };
+            if new {
+                e.category = Some(Category::ModelTampering);
+            }
+        }
+        inputs_seen.extend(e.inputs.iter().cloned());
+        addresses_seen.insert(e.source_ip.clone());
     }
 }
 
@@ -401,6 +487,110 @@ mod tests {
         );
         assert_eq!(classify("DescribeInstances", None), None);
         assert_eq!(classify("PutObject", None), None, "not a policy");
+    }
+
+    /// A training job's event with its S3 inputs in the record, as CloudTrail keeps them.
+    fn training(id: &str, h: u32, input: &str) -> Event {
+        let record = serde_json::json!({
+            "sourceIPAddress": "10.0.0.5",
+            "requestParameters": {"inputDataConfig": [
+                {"channelName": "train", "dataSource": {"s3DataSource": {"s3Uri": input}}}
+            ]},
+        })
+        .to_string();
+        event(
+            id,
+            t(h),
+            "CreateTrainingJob",
+            "sagemaker.amazonaws.com",
+            "alice",
+            "AKIA1",
+            Some("false"),
+            vec![],
+            Some(&record),
+            "x",
+        )
+    }
+
+    /// #30: the model supply chain's changes are highlighted together, as AWS's SageMaker
+    /// playbook groups them; a training job counts when it reads new data, a presigned URL
+    /// when it is asked from a new address.
+    #[test]
+    fn model_tampering_is_highlighted_under_its_own_heading() {
+        for name in [
+            "CreateModelPackage",
+            "UpdateModelPackage",
+            "CreateEndpointConfig",
+            "UpdateEndpoint",
+            "CreateModel",
+            "PutModelPackageGroupPolicy",
+            "UpdateNotebookInstanceLifecycleConfig",
+        ] {
+            assert_eq!(
+                classify(name, None),
+                Some(Category::ModelTampering),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            classify("UpdateEndpoint", Some("AccessDenied")),
+            Some(Category::Denied)
+        );
+        let tl = Timeline::new(
+            vec![Subject::AccessKey("AKIA1".into())],
+            t(0),
+            vec!["us-east-1".into()],
+            vec![
+                training("t1", 1, "s3://data/tickets/"),
+                training("t2", 2, "s3://data/tickets/"),
+                training("t3", 3, "s3://uploads/new/"),
+                ev(
+                    "u1",
+                    4,
+                    "CreatePresignedNotebookInstanceUrl",
+                    "10.0.0.5",
+                    None,
+                ),
+                ev(
+                    "u2",
+                    5,
+                    "CreatePresignedNotebookInstanceUrl",
+                    "198.51.100.77",
+                    None,
+                ),
+            ],
+            vec![],
+            vec![],
+        );
+        let category = |id: &str| tl.events.iter().find(|e| e.id == id).unwrap().category;
+        assert_eq!(
+            category("t1"),
+            Some(Category::ModelTampering),
+            "first data read"
+        );
+        assert_eq!(
+            category("t2"),
+            Some(Category::Mining),
+            "the same data again"
+        );
+        assert_eq!(category("t3"), Some(Category::ModelTampering), "new data");
+        assert_eq!(
+            category("u1"),
+            Some(Category::Mining),
+            "an address seen before"
+        );
+        assert_eq!(
+            category("u2"),
+            Some(Category::ModelTampering),
+            "a new address"
+        );
+        assert_eq!(
+            tl.highlights()[0].0,
+            Category::ModelTampering,
+            "first of the headings here"
+        );
+        let (uid, _, tactic) = Category::ModelTampering.technique();
+        assert_eq!((uid, tactic), ("T1565.001", "Impact"));
     }
 
     #[test]

@@ -25,6 +25,46 @@ fn resources(e: &Event) -> String {
         .join(", ")
 }
 
+/// The same call from the same place with the same answer, repeated: one line, counted.
+struct Repeated<'a> {
+    first: &'a Event,
+    last: &'a Event,
+    count: usize,
+}
+
+/// Highlighted events (oldest first) with their repeats folded into one entry each.
+fn folded<'a>(events: &[&'a Event]) -> Vec<Repeated<'a>> {
+    let mut out: Vec<Repeated<'a>> = Vec::new();
+    for e in events {
+        let same = |r: &Repeated| {
+            r.first.name == e.name
+                && r.first.source == e.source
+                && r.first.source_ip == e.source_ip
+                && r.first.error_code == e.error_code
+        };
+        match out.iter_mut().find(|r| same(r)) {
+            Some(r) => {
+                r.last = e;
+                r.count += 1;
+            }
+            None => out.push(Repeated {
+                first: e,
+                last: e,
+                count: 1,
+            }),
+        }
+    }
+    out
+}
+
+/// ` ×12 (last 2026-11-23 10:18:00)` for a repeated event; nothing for one seen once.
+fn repeats(r: &Repeated) -> String {
+    if r.count == 1 {
+        return String::new();
+    }
+    format!(" ×{} (last {})", r.count, when(r.last.time))
+}
+
 fn calls_total(calls: &ApiCalls) -> u32 {
     calls.total()
 }
@@ -92,10 +132,11 @@ pub fn text(tl: &Timeline, calls: &ApiCalls) -> String {
     if !highlights.is_empty() {
         let _ = writeln!(out, "\nHighlights");
         for (category, events) in highlights {
-            for e in events {
+            for r in folded(&events) {
+                let e = r.first;
                 let _ = writeln!(
                     out,
-                    "  {:<26} {} {:<34} {}{}",
+                    "  {:<26} {} {:<34} {}{}{}",
                     category.label(),
                     when(e.time),
                     format!("{} ({})", e.name, short_source(&e.source)),
@@ -103,7 +144,8 @@ pub fn text(tl: &Timeline, calls: &ApiCalls) -> String {
                     e.error_code
                         .as_deref()
                         .map(|c| format!("  {c}"))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    repeats(&r)
                 );
             }
         }
@@ -141,10 +183,14 @@ pub fn json(tl: &Timeline, calls: &ApiCalls) -> serde_json::Value {
         "since": tl.since,
         "regions": tl.regions,
         "events": tl.events,
-        "highlights": tl.highlights().iter().map(|(c, events)| json!({
-            "category": c,
-            "events": events.iter().map(|e| &e.id).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        "highlights": tl.highlights().iter().map(|(c, events)| {
+            let (uid, name, tactic) = c.technique();
+            json!({
+                "category": c,
+                "technique": {"uid": uid, "name": name, "tactic": tactic},
+                "events": events.iter().map(|e| &e.id).collect::<Vec<_>>(),
+            })
+        }).collect::<Vec<_>>(),
         "source_ips": tl.source_ips,
         "user_agents": tl.user_agents,
         "truncated": tl.truncated,
@@ -192,10 +238,11 @@ pub fn markdown(tl: &Timeline, calls: &ApiCalls) -> String {
     if !highlights.is_empty() {
         let _ = writeln!(out, "### Highlights\n");
         for (category, events) in highlights {
-            for e in events {
+            for r in folded(&events) {
+                let e = r.first;
                 let _ = writeln!(
                     out,
-                    "- **{}**: {} `{}` ({}) from `{}`{}",
+                    "- **{}**: {} `{}` ({}) from `{}`{}{}",
                     category.label(),
                     when(e.time),
                     cell(&e.name),
@@ -204,7 +251,8 @@ pub fn markdown(tl: &Timeline, calls: &ApiCalls) -> String {
                     e.error_code
                         .as_deref()
                         .map(|c| format!(", {}", cell(c)))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    repeats(&r)
                 );
             }
         }
@@ -231,4 +279,60 @@ pub fn markdown(tl: &Timeline, calls: &ApiCalls) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Subject, Timeline, event};
+    use super::*;
+    use chrono::TimeZone;
+
+    fn denied(id: &str, minute: u32) -> Event {
+        event(
+            id,
+            chrono::Utc
+                .with_ymd_and_hms(2026, 12, 1, 9, minute, 0)
+                .unwrap(),
+            "ListBuckets",
+            "s3.amazonaws.com",
+            "mallory",
+            "AKIA1",
+            Some("true"),
+            vec![],
+            Some(r#"{"sourceIPAddress":"198.51.100.7","errorCode":"AccessDenied"}"#),
+            "us-east-1",
+        )
+    }
+
+    /// #30: a call repeated from the same place with the same answer is one highlight line,
+    /// counted, in text and Markdown, as the TUI counts them; JSON's highlights name their
+    /// ATT&CK technique.
+    #[test]
+    fn repeated_highlights_are_one_counted_line_and_json_names_the_technique() {
+        let tl = Timeline::new(
+            vec![Subject::AccessKey("AKIA1".into())],
+            chrono::Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
+            vec!["us-east-1".into()],
+            (0..12).map(|m| denied(&format!("e{m}"), m)).collect(),
+            vec![],
+            vec![],
+        );
+        let calls = ApiCalls::default();
+        let text = text(&tl, &calls);
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("denied "))
+            .collect();
+        assert_eq!(lines.len(), 1, "{text}");
+        assert!(
+            lines[0].contains("×12 (last 2026-12-01 09:11:00)"),
+            "{text}"
+        );
+        let md = markdown(&tl, &calls);
+        assert_eq!(md.matches("- **denied**").count(), 1, "{md}");
+        assert!(md.contains("×12"), "{md}");
+        let v = json(&tl, &calls);
+        assert_eq!(v["highlights"][0]["technique"]["uid"], "T1580", "{v}");
+        assert_eq!(v["highlights"][0]["events"].as_array().unwrap().len(), 12);
+    }
 }

@@ -99,7 +99,7 @@ pub fn subjects(
 
 fn category_style(theme: &Theme, c: Option<Category>) -> Style {
     match c {
-        Some(Category::DefenceEvasion) => theme.risk_critical,
+        Some(Category::DefenceEvasion | Category::ModelTampering) => theme.risk_critical,
         Some(Category::Persistence | Category::CredentialAccess | Category::Mining) => {
             theme.risk_high
         }
