@@ -185,3 +185,48 @@ mod tests {
         assert_eq!(sparkline(&[], 5), "");
     }
 }
+
+/// AWS's short code of a region, for a narrow column: `us-east-1` → `use1`, `ap-southeast-1` →
+/// `apse1`, `eu-central-2` → `euc2` (the first letter of each direction word; anything else
+/// as it is).
+pub fn region_code(region: &str) -> String {
+    let parts: Vec<&str> = region.split('-').collect();
+    let [area, direction @ .., number] = parts.as_slice() else {
+        return region.to_string();
+    };
+    if direction.is_empty() || number.parse::<u32>().is_err() {
+        return region.to_string();
+    }
+    let mut out = area.to_string();
+    for word in direction {
+        // `southeast` → `se`, `northeast` → `ne`; one letter for the rest.
+        let short = match *word {
+            "southeast" => "se",
+            "northeast" => "ne",
+            "southwest" => "sw",
+            "northwest" => "nw",
+            w => &w[..w.len().min(1)],
+        };
+        out.push_str(short);
+    }
+    out.push_str(number);
+    out
+}
+
+#[cfg(test)]
+mod region_code_tests {
+    use super::region_code;
+
+    #[test]
+    fn regions_take_aws_short_codes() {
+        for (region, code) in [
+            ("us-east-1", "use1"),
+            ("ap-southeast-1", "apse1"),
+            ("eu-central-2", "euc2"),
+            ("us-gov-west-1", "usgw1"),
+            ("local", "local"),
+        ] {
+            assert_eq!(region_code(region), code, "{region}");
+        }
+    }
+}

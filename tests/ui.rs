@@ -348,6 +348,111 @@ fn finding_detail_overlay() {
     insta::assert_snapshot!(screen(&s));
 }
 
+/// The rows of each pane box in `lines` (one column of the grid), border characters taken
+/// off: what an operator tells rows apart by.
+fn pane_rows(lines: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut open: Option<(String, Vec<String>, bool)> = None;
+    for l in lines {
+        let first = l.chars().next().unwrap_or(' ');
+        match first {
+            '┏' | '┌' => open = Some((l.clone(), Vec::new(), false)),
+            '┗' | '└' => {
+                if let Some((title, rows, _)) = open.take() {
+                    out.push((title, rows));
+                }
+            }
+            '┃' | '│' => {
+                if let Some((_, rows, header_seen)) = open.as_mut() {
+                    let inner: String = l.chars().skip(1).collect();
+                    let inner = inner.trim_end_matches(['┃', '│']).trim_end().to_string();
+                    if !*header_seen {
+                        *header_seen = true;
+                    } else if !inner.trim().is_empty() {
+                        rows.push(inner);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// #32: at every width from 80 columns, each pane's rows can be told apart — no two rows of
+/// a pane read the same (same-name groups carry their id, names are cut in the middle).
+#[test]
+fn every_row_is_distinct_at_every_width() {
+    for (w, h) in [(80, 24), (100, 30), (120, 40), (160, 45), (200, 60)] {
+        let s = demo_state(w, h, 1);
+        let shown = screen(&s);
+        let half = usize::from(w / 2);
+        let (left, right): (Vec<String>, Vec<String>) = shown
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let chars: Vec<char> = l.chars().collect();
+                let cut = half.min(chars.len());
+                (
+                    chars[..cut].iter().collect::<String>(),
+                    chars[cut..].iter().collect::<String>(),
+                )
+            })
+            .unzip();
+        let panes: Vec<_> = pane_rows(&left)
+            .into_iter()
+            .chain(pane_rows(&right))
+            .collect();
+        assert!(
+            panes.len() >= 4,
+            "{w}×{h}: {} panes found\n{shown}",
+            panes.len()
+        );
+        for (title, rows) in panes {
+            let mut seen = std::collections::HashSet::new();
+            for r in &rows {
+                assert!(
+                    seen.insert(r.clone()),
+                    "{w}×{h}: the pane {title:?} shows the row {r:?} twice\n{shown}"
+                );
+            }
+        }
+    }
+}
+
+/// #32: with more than one region watched, every width from 80 says which region each group
+/// and endpoint is in: the region in full where it fits, AWS's short code where it does not.
+#[test]
+fn more_than_one_region_tags_every_row_with_its_region() {
+    for (w, h, endpoints_say, groups_say) in [
+        (80, 24, "apse1", "apse1"),
+        (120, 40, "apse1", "apse1"),
+        (200, 60, "ap-southeast-1", "ap-southeast-1"),
+    ] {
+        let mut s = demo_state(w, h, 1);
+        s.context.regions = vec!["ap-southeast-1".into(), "us-west-2".into()];
+        let shown = screen(&s);
+        let half = usize::from(w / 2);
+        let rows = |skip: usize| -> Vec<String> {
+            shown
+                .lines()
+                .map(|l| l.chars().skip(skip).take(half).collect::<String>())
+                .collect()
+        };
+        let (left, right) = (pane_rows(&rows(0)), pane_rows(&rows(half)));
+        let endpoints = &left[0].1;
+        let groups = &right[0].1;
+        assert!(
+            endpoints.iter().all(|r| r.contains(endpoints_say)),
+            "{w}×{h}: endpoints without their region:\n{shown}"
+        );
+        assert!(
+            groups.iter().all(|r| r.contains(groups_say)),
+            "{w}×{h}: groups without their region:\n{shown}"
+        );
+    }
+}
+
 /// #30: an asynchronous endpoint's details say how many requests wait.
 #[test]
 fn an_asynchronous_endpoints_details_show_its_backlog() {

@@ -325,6 +325,18 @@ impl AppState {
             target,
             changes: &self.changes,
             ambiguous_groups: &self.view(PaneId::SecurityGroups).ambiguous,
+            endpoint_name_width: self.endpoints().map_or(0, |all| {
+                all.iter()
+                    .map(|e| {
+                        // The alert's and the change's badges take two columns each.
+                        let badges = usize::from(!e.alerts.is_empty())
+                            + usize::from(self.changes.contains_key(&e.name));
+                        e.name.chars().count() + 2 * badges
+                    })
+                    .max()
+                    .unwrap_or(0)
+                    .min(usize::from(u16::MAX)) as u16
+            }),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use super::{
     Badge, CellContext, Column, DetailLine, Matcher, Pane, PaneData, RowRef, SortKey, Styled,
-    Target, Tier, Tone, Totals, Width, column, line, section,
+    Target, Tone, Totals, Width, column, line, section,
 };
 use crate::format::{count, format_window, ms, sparkline};
 use crate::model::{Endpoint, EndpointAlert, PaneId};
@@ -27,11 +27,13 @@ enum Col {
     Alerts,
     /// The row's account (several watched).
     Account,
+    /// The region as AWS's short code (`apse1`), where `REGION` does not fit.
+    RegionShort,
 }
 
 impl Col {
     /// In declaration order, so `ALL[c as usize] == c`.
-    const ALL: [Col; 12] = [
+    const ALL: [Col; 13] = [
         Col::Name,
         Col::Region,
         Col::Status,
@@ -44,6 +46,7 @@ impl Col {
         Col::Trend,
         Col::Alerts,
         Col::Account,
+        Col::RegionShort,
     ];
 
     fn of(c: &Column) -> Col {
@@ -75,6 +78,7 @@ fn spec(c: Col, target: Target, spark: u16) -> Column {
             },
         ),
         Col::Region => column(c, "REGION", screen(Width::Len(14))),
+        Col::RegionShort => column(c, "RGN", screen(Width::Len(5))),
         Col::Status => column(c, "STATUS", screen(Width::Len(10))),
         Col::Instances => column(c, "INSTANCES", screen(Width::Len(20))),
         Col::Invocations => column(c, "INVOC", screen(Width::Len(6))),
@@ -86,6 +90,78 @@ fn spec(c: Col, target: Target, spark: u16) -> Column {
         Col::Alerts => column(c, "ALERTS", Width::Cap(0)),
         Col::Account => super::account_column(c.into(), target),
     }
+}
+
+/// The screen's columns: the numbers the alarms watch first (the name keeps `NAME_MIN`), then
+/// the name as wide as its longest name (within bounds), then the other columns in the order an
+/// operator reads them, each while it fits; what is left widens the name. Shown in the table's
+/// own order.
+fn screen_columns(width: u16, ctx: &CellContext) -> Vec<Column> {
+    use Col::*;
+    const NAME_MIN: u16 = 14;
+    const NAME_MAX: u16 = 40;
+    let spark = if width >= 150 { 24 } else { 12 };
+    let inner = width.saturating_sub(2);
+    let lead: &[Col] = if ctx.multi_account { &[Account] } else { &[] };
+    let len = |c: Col| match spec(c, Target::Screen, spark).width {
+        Width::Len(n) | Width::Cap(n) => n,
+        Width::Fill(_) => 0,
+    };
+    let mut used = NAME_MIN + lead.iter().map(|c| len(*c) + 1).sum::<u16>();
+    let mut wanted: Vec<Col> = Vec::new();
+    // Adds each column that still fits; says whether any did.
+    let add = |cols: &[Col], used: &mut u16, wanted: &mut Vec<Col>| {
+        let before = wanted.len();
+        for &c in cols {
+            let room = len(c) + 1;
+            if *used + room <= inner {
+                *used += room;
+                wanted.push(c);
+            }
+        }
+        wanted.len() > before
+    };
+    add(&[Invocations], &mut used, &mut wanted);
+    // Which region, when more than one is watched (before the numbers after the first: a row
+    // must say where it is): in full in a wide pane, as the groups pane does, else its code.
+    if ctx.multi_region {
+        add(
+            &[if width >= 90 { Region } else { RegionShort }],
+            &mut used,
+            &mut wanted,
+        );
+    }
+    add(&[Errors5xx, LatencyAvg], &mut used, &mut wanted);
+    // The name's own width, as far as the room allows.
+    let name = ctx.endpoint_name_width.clamp(NAME_MIN, NAME_MAX);
+    used += (name - NAME_MIN).min(inner.saturating_sub(used));
+    add(
+        &[LatencyP99, Errors4xx, Status, Trend, Instances],
+        &mut used,
+        &mut wanted,
+    );
+    let order = [
+        Name,
+        Region,
+        RegionShort,
+        Status,
+        Instances,
+        Invocations,
+        Errors4xx,
+        Errors5xx,
+        LatencyAvg,
+        LatencyP99,
+        Trend,
+    ];
+    lead.iter()
+        .copied()
+        .chain(
+            order
+                .into_iter()
+                .filter(|c| *c == Name || wanted.contains(c)),
+        )
+        .map(|c| spec(c, Target::Screen, spark))
+        .collect()
 }
 
 fn endpoints(data: &PaneData) -> &[Endpoint] {
@@ -245,39 +321,7 @@ impl Pane for EndpointsPane {
             }
             return cols.into_iter().map(|c| spec(c, ctx.target, 0)).collect();
         }
-        // Seven number columns need room before the name can keep its own.
-        let tier = Tier::of(width, 90);
-        let spark = if tier == Tier::Wide { 24 } else { 12 };
-        let mut cols = lead.to_vec();
-        cols.push(Name);
-        if ctx.multi_region && tier == Tier::Wide {
-            cols.push(Region);
-        }
-        match tier {
-            Tier::Narrow => cols.extend([Invocations, Errors5xx, LatencyAvg]),
-            Tier::Medium => cols.extend([
-                Status,
-                Invocations,
-                Errors4xx,
-                Errors5xx,
-                LatencyAvg,
-                LatencyP99,
-                Trend,
-            ]),
-            Tier::Wide => cols.extend([
-                Status,
-                Instances,
-                Invocations,
-                Errors4xx,
-                Errors5xx,
-                LatencyAvg,
-                LatencyP99,
-                Trend,
-            ]),
-        }
-        cols.into_iter()
-            .map(|c| spec(c, ctx.target, spark))
-            .collect()
+        screen_columns(width, ctx)
     }
 
     fn cells(
@@ -510,6 +554,7 @@ fn cell(e: &Endpoint, column: &Column, target: Target) -> Styled {
         }
         Col::Name => Styled::id(format!("⚠ {}", e.name), Tone::Alert),
         Col::Region => Styled::plain(&e.region),
+        Col::RegionShort => Styled::plain(crate::format::region_code(&e.region)),
         Col::Account => Styled::plain(super::account_name(&e.account)),
         Col::Status if !screen => Styled::plain(&e.status),
         Col::Status => Styled::new(

@@ -278,6 +278,9 @@ pub struct CellContext<'a> {
     /// Group names more than one group shown has (every VPC's `default`): their rows add the
     /// id, so they can be told apart.
     pub ambiguous_groups: &'a std::collections::HashSet<String>,
+    /// The longest endpoint name, in characters (a changed endpoint's badge included): the
+    /// name column takes what its names need and leaves the rest to the numbers.
+    pub endpoint_name_width: u16,
 }
 
 /// The account column every pane leads with when several accounts are watched.

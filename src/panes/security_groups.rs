@@ -35,11 +35,13 @@ enum Col {
     Attachments,
     /// The group's account (several watched).
     Account,
+    /// The region as AWS's short code (`use1`, `apse1`): a narrow pane, more than one watched.
+    RegionShort,
 }
 
 impl Col {
     /// In declaration order, so `ALL[c as usize] == c`.
-    const ALL: [Col; 15] = [
+    const ALL: [Col; 16] = [
         Col::Group,
         Col::GroupName,
         Col::GroupId,
@@ -55,6 +57,7 @@ impl Col {
         Col::Reason,
         Col::Attachments,
         Col::Account,
+        Col::RegionShort,
     ];
 
     fn of(c: &Column) -> Col {
@@ -294,8 +297,15 @@ impl Pane for SecurityGroupsPane {
         };
         let mut out: Vec<Column> = cols.iter().map(|(c, h, w)| column(*c, h, *w)).collect();
         // Which region a group is in, when there is more than one to be in.
-        if ctx.multi_region && ctx.target == Target::Screen && width >= 90 {
-            out.insert(1, column(Region, "REGION", Width::Len(14)));
+        if ctx.multi_region && ctx.target == Target::Screen {
+            out.insert(
+                1,
+                if width >= 90 {
+                    column(Region, "REGION", Width::Len(14))
+                } else {
+                    column(RegionShort, "RGN", Width::Len(5))
+                },
+            );
         }
         if ctx.multi_account {
             out.insert(0, super::account_column(Account.into(), ctx.target));
@@ -337,6 +347,9 @@ impl Pane for SecurityGroupsPane {
             (Col::GroupName, _) => Styled::new(g.name.as_str(), group_tone),
             (Col::GroupId, _) => Styled::id(flag(&g.id), group_tone),
             (Col::Region, _) => Styled::new(&*g.place.region, group_tone),
+            (Col::RegionShort, _) => {
+                Styled::new(crate::format::region_code(&g.place.region), group_tone)
+            }
             (Col::Account, _) => Styled::new(super::account_name(&g.place.account), group_tone),
             (_, Target::Screen) => {
                 Styled::id(flag(&format!("{} {}", short_id(&g.id), g.name)), group_tone)
@@ -368,9 +381,12 @@ impl Pane for SecurityGroupsPane {
         columns
             .iter()
             .map(|c| match Col::of(c) {
-                col @ (Col::Group | Col::GroupName | Col::GroupId | Col::Region | Col::Account) => {
-                    group(col)
-                }
+                col @ (Col::Group
+                | Col::GroupName
+                | Col::GroupId
+                | Col::Region
+                | Col::RegionShort
+                | Col::Account) => group(col),
                 Col::Direction => Styled::plain(rule.grant().direction.to_string()),
                 Col::Protocol => Styled::plain(&*rule.grant().protocol),
                 Col::Ports => Styled::plain(rule.ports_label()),

@@ -125,6 +125,7 @@ fn write_panes(s: &Snapshot, p: &Printer, out: &mut impl Write) -> io::Result<()
         target: Target::Report,
         changes: &none,
         ambiguous_groups: &ambiguous,
+        endpoint_name_width: 0,
     };
     for pane in panes::REGISTRY {
         let data = s.panes[pane.id().index()];
