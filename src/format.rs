@@ -80,6 +80,45 @@ pub fn elide_middle(text: &str, width: usize) -> String {
     out
 }
 
+/// Text naming ids cut to `width`: whole words while they fit, then `…`; a word that does not
+/// fit in the room left (an id, an ARN) is cut in its middle rather than at its end, so its
+/// tail still tells it apart.
+pub fn cut_between_words(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    if width <= 1 {
+        return "…".chars().take(width).collect();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        let sep = usize::from(!out.is_empty());
+        // Room for the word and the `…` that says more follows.
+        if used + sep + len < width {
+            if sep == 1 {
+                out.push(' ');
+            }
+            out.push_str(word);
+            used += sep + len;
+            continue;
+        }
+        let room = width.saturating_sub(used + sep);
+        // A long word in a room worth filling is cut in its middle; else the text ends here.
+        if room >= 8 && len > room {
+            if sep == 1 {
+                out.push(' ');
+            }
+            out.push_str(&elide_middle(word, room));
+            return out;
+        }
+        break;
+    }
+    out.push('…');
+    out
+}
+
 pub fn sparkline(values: &[f64], width: usize) -> String {
     let tail = &values[values.len().saturating_sub(width)..];
     let max = tail.iter().copied().fold(0.0_f64, f64::max);
@@ -211,6 +250,33 @@ pub fn region_code(region: &str) -> String {
     }
     out.push_str(number);
     out
+}
+
+#[cfg(test)]
+mod cut_tests {
+    use super::cut_between_words;
+
+    /// #32: an id at the end of a cell keeps its tail; free text ends at a word.
+    #[test]
+    fn ids_in_words_are_cut_in_their_middle_never_at_their_end() {
+        assert_eq!(
+            cut_between_words("tcp/443 ← sg-0b1d2f3a4c5e6a702", 24),
+            "tcp/443 ← sg-0b1…5e6a702"
+        );
+        assert_eq!(
+            cut_between_words("sg-0b1d2f3a4c5e6a702 (web) tcp 22 from 0.0.0.0/0", 30),
+            "sg-0b1d2f3a4c5e6a702 (web)…"
+        );
+        assert_eq!(
+            cut_between_words("vpc-0a3f5c9e1d2b4a6c8: missing", 12),
+            "vpc-0…4a6c8:"
+        );
+        assert_eq!(cut_between_words("short", 10), "short");
+        for w in 0..40 {
+            let cut = cut_between_words("tcp/443 ← sg-0b1d2f3a4c5e6a702 and more words", w);
+            assert!(cut.chars().count() <= w, "{w}: {cut}");
+        }
+    }
 }
 
 #[cfg(test)]

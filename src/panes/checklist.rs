@@ -163,8 +163,9 @@ impl Pane for ChecklistPane {
                 (Item, "ITEM", Width::Len(40)),
                 (Evidence, "EVIDENCE", Width::Fill(1)),
             ],
-            // Item titles run to 40 columns: whole when the pane has room for them.
-            (Target::Screen, Tier::Medium) if width >= 100 => &[
+            // Item titles run to 40 columns: whole when the pane has room for them and for
+            // a few words of evidence (half of a 160-column screen).
+            (Target::Screen, Tier::Medium) if width >= 76 => &[
                 (Status, "STATUS", Width::Len(8)),
                 (Item, "ITEM", Width::Len(40)),
                 (Evidence, "EVIDENCE", Width::Fill(1)),
@@ -204,7 +205,8 @@ impl Pane for ChecklistPane {
                 Col::Category => Styled::plain(c.category.label()),
                 Col::Item => Styled::plain(&c.title),
                 Col::Account => Styled::plain(super::account_name(&c.account)),
-                Col::Evidence => Styled::new(
+                // Evidence names resources: never cut inside an id.
+                Col::Evidence => Styled::words(
                     c.evidence_line().replace('\n', " "),
                     match ctx.target {
                         Target::Screen => Tone::Muted,

@@ -341,6 +341,9 @@ pub struct Styled {
     /// An identifier: cut in the middle when its column is narrow, so its tail still tells it
     /// apart from ids that share its start. Other text is cut at the end.
     pub id: bool,
+    /// Words that carry ids (a rule's peer, evidence naming resources): cut between words,
+    /// an id that must be cut cut in its middle, never at its end.
+    pub words: bool,
 }
 
 impl Styled {
@@ -349,6 +352,15 @@ impl Styled {
             text: text.into(),
             tone,
             id: false,
+            words: false,
+        }
+    }
+
+    /// Words that carry ids: cut between words, an id cut in its middle.
+    pub fn words(text: impl Into<String>, tone: Tone) -> Styled {
+        Styled {
+            words: true,
+            ..Styled::new(text, tone)
         }
     }
 

@@ -398,11 +398,11 @@ impl Pane for SecurityGroupsPane {
                     } else {
                         "→"
                     };
-                    Styled::plain(format!(
-                        "{} {arrow} {}",
-                        proto_ports(rule),
-                        rule.grant().peer
-                    ))
+                    // The peer (a group's id, a prefix list) keeps its tail when cut.
+                    Styled::words(
+                        format!("{} {arrow} {}", proto_ports(rule), rule.grant().peer),
+                        Tone::Plain,
+                    )
                 }
                 Col::Risk => Styled::new(rule.grant().risk.label(), Tone::Risk(rule.grant().risk)),
                 Col::RiskShort => {

@@ -164,10 +164,11 @@ fn constraint(w: Width) -> Constraint {
 /// A cell in the theme's colours (plain text takes the row's style), an identifier cut in its
 /// middle to the column's width, the filter's words underlined.
 fn cell(theme: &Theme, c: Styled, width: usize, words: &[String]) -> Cell<'static> {
-    let text = if c.id && c.text.chars().count() > width {
-        crate::format::elide_middle(&c.text, width)
-    } else {
-        c.text
+    let text = match (c.id, c.words) {
+        _ if c.text.chars().count() <= width => c.text,
+        (true, _) => crate::format::elide_middle(&c.text, width),
+        (false, true) => crate::format::cut_between_words(&c.text, width),
+        (false, false) => c.text,
     };
     let style = tone_style(theme, c.tone);
     // Only a filtered pane pays for looking for its words.
