@@ -218,6 +218,15 @@ impl Pane for FindingsPane {
                 (LastSeen, "LAST", Width::Len(5)),
                 (Title, "TITLE", Width::Fill(1)),
             ],
+            // Half of a 120-column screen: the score alone (its colour says the band), the
+            // resource's id cut to a fixed room, the type gets the rest.
+            (Target::Screen, Tier::Medium) if width < 70 => &[
+                (Score, "SEV", Width::Len(4)),
+                (Type, "TYPE", Width::Fill(1)),
+                (Resource, "RESOURCE", Width::Len(14)),
+                (Count, "COUNT", Width::Len(5)),
+                (LastSeen, "LAST", Width::Len(4)),
+            ],
             // The type and the resource are what tell findings apart: they get the room, cut in
             // their middle when they must be.
             (Target::Screen, Tier::Medium) => &[
