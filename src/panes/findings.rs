@@ -294,17 +294,21 @@ impl Pane for FindingsPane {
                 Col::Type if ctx.target == Target::Screen => {
                     Styled::id(ctx.flagged(&f.id, &f.finding_type), Tone::Plain)
                 }
-                Col::Type => Styled::plain(&*f.finding_type),
+                // In a report, ids are never cut (`Styled::id` keeps them whole there).
+                Col::Type => Styled::id(&*f.finding_type, Tone::Plain),
                 Col::Resource if ctx.target == Target::Screen => {
                     Styled::id(ctx.flagged(&f.resource, &f.resource), Tone::Plain)
                 }
-                Col::Resource => Styled::plain(f.resource.as_str()),
+                Col::Resource => Styled::id(f.resource.as_str(), Tone::Plain),
                 Col::Count => Styled::plain(f.count.to_string()),
                 Col::FirstSeen => Styled::plain(age(ctx.now, f.first_seen)),
                 Col::LastSeen => Styled::plain(age(ctx.now, f.last_seen)),
                 Col::Title => match (&badge, ctx.target) {
-                    (Some(b), Target::Screen) => Styled::plain(format!("[{b}] {}", f.title)),
-                    _ => Styled::plain(&*f.title),
+                    (Some(b), Target::Screen) => {
+                        Styled::words(format!("[{b}] {}", f.title), Tone::Plain)
+                    }
+                    // A title names the instance or the key: cut between words.
+                    _ => Styled::words(&*f.title, Tone::Plain),
                 },
             })
             .collect()

@@ -344,7 +344,7 @@ impl Pane for SecurityGroupsPane {
                 Styled::id(flag(&format!("{} {}", g.name, short_id(&g.id))), group_tone)
             }
             (Col::GroupName, Target::Screen) => Styled::id(flag(&g.name), group_tone),
-            (Col::GroupName, _) => Styled::new(g.name.as_str(), group_tone),
+            (Col::GroupName, _) => Styled::id(g.name.as_str(), group_tone),
             (Col::GroupId, _) => Styled::id(flag(&g.id), group_tone),
             (Col::Region, _) => Styled::new(&*g.place.region, group_tone),
             (Col::RegionShort, _) => {
@@ -354,7 +354,7 @@ impl Pane for SecurityGroupsPane {
             (_, Target::Screen) => {
                 Styled::id(flag(&format!("{} {}", short_id(&g.id), g.name)), group_tone)
             }
-            (_, Target::Report) => Styled::plain(format!("{} {}", g.id, g.name)),
+            (_, Target::Report) => Styled::id(format!("{} {}", g.id, g.name), Tone::Plain),
         };
         let Some(rule) = row.rule().and_then(|i| g.rules.get(i as usize)) else {
             // A group without rules says so in its widest free-text column.

@@ -34,20 +34,26 @@ pub fn pad(s: &str, width: usize) -> String {
 pub struct Cell {
     pub text: String,
     pub sgr: Option<&'static str>,
+    /// Words naming ids: cut only between words, never inside one.
+    pub whole_words: bool,
+    /// An id or an ARN: never cut; wider than its column, it gets a line of its own, whole.
+    pub id: bool,
 }
 
 impl From<String> for Cell {
     fn from(text: String) -> Cell {
-        Cell { text, sgr: None }
+        Cell {
+            text,
+            sgr: None,
+            whole_words: false,
+            id: false,
+        }
     }
 }
 
 impl From<&str> for Cell {
     fn from(text: &str) -> Cell {
-        Cell {
-            text: text.to_string(),
-            sgr: None,
-        }
+        Cell::from(text.to_string())
     }
 }
 
@@ -55,7 +61,34 @@ pub fn colored(text: impl Into<String>, sgr: &'static str) -> Cell {
     Cell {
         text: text.into(),
         sgr: Some(sgr),
+        whole_words: false,
+        id: false,
     }
+}
+
+/// `text` cut to `max` columns between words, ending with `…`; a first word wider than `max`
+/// is kept whole (the caller gives it a line of its own).
+pub fn fit_words(text: &str, max: usize) -> String {
+    if text.width() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        let next = if out.is_empty() {
+            word.to_string()
+        } else {
+            format!("{out} {word}")
+        };
+        if next.width() + 1 > max {
+            if out.is_empty() {
+                return word.to_string() + if word.len() < text.len() { " …" } else { "" };
+            }
+            break;
+        }
+        out = next;
+    }
+    out.push('…');
+    out
 }
 
 pub use crate::format::wrap;
@@ -110,8 +143,12 @@ pub fn render(
                     let cap = max.get(i).copied().unwrap_or(0);
                     // Fitted to a terminal, the last column wraps rather than being cut.
                     let wraps = fit_to.is_some() && i + 1 == cols;
-                    if cap > 0 && !wraps {
-                        c.text = fit(&c.text, cap);
+                    if cap > 0 && !wraps && !c.id {
+                        c.text = if c.whole_words {
+                            fit_words(&c.text, cap)
+                        } else {
+                            fit(&c.text, cap)
+                        };
                     }
                     c
                 })
@@ -121,7 +158,9 @@ pub fn render(
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for r in &rows {
         for (i, c) in r.iter().enumerate().take(cols) {
-            widths[i] = widths[i].max(c.text.width());
+            // A cap bounds a column; an id kept whole past it takes a line of its own.
+            let cap = max.get(i).copied().filter(|c| *c > 0).unwrap_or(usize::MAX);
+            widths[i] = widths[i].max(c.text.width().min(cap));
         }
     }
     let mut rows = rows;
@@ -141,8 +180,12 @@ pub fn render(
         }
         for r in &mut rows {
             for (i, c) in r.iter_mut().enumerate().take(cols - 1) {
-                if c.text.width() > widths[i] {
-                    c.text = crate::format::elide_middle(&c.text, widths[i]);
+                if c.text.width() > widths[i] && !c.id {
+                    c.text = if c.whole_words {
+                        fit_words(&c.text, widths[i])
+                    } else {
+                        fit(&c.text, widths[i])
+                    };
                 }
             }
         }
@@ -167,14 +210,29 @@ pub fn render(
         .map(|w| w + 2)
         .sum();
     let last_room = fit_to.map(|total| total.saturating_sub(lead).max(LAST_MIN));
+    let starts: Vec<usize> = widths
+        .iter()
+        .scan(0, |at, w| {
+            let start = *at;
+            *at += w + 2;
+            Some(start)
+        })
+        .collect();
     for r in &rows {
         let mut line = String::new();
         let mut more: Vec<String> = Vec::new();
+        // Ids wider than their column: each on a line of its own under its column, whole.
+        let mut own_lines: Vec<(usize, &str)> = Vec::new();
         for (i, c) in r.iter().enumerate().take(cols) {
             if i > 0 {
                 line.push_str("  ");
             }
             let last = i + 1 == cols;
+            if !last && (c.id || c.whole_words) && c.text.width() > widths[i] {
+                own_lines.push((starts[i], &c.text));
+                line.push_str(&pad("↓", widths[i]));
+                continue;
+            }
             let text = match (last, last_room) {
                 (true, Some(room)) if c.text.width() > room => {
                     let mut parts = wrap_whole_words(&c.text, room);
@@ -197,6 +255,17 @@ pub fn render(
         }
         out.push_str(line.trim_end());
         out.push('\n');
+        for (start, id) in own_lines {
+            let total = fit_to.unwrap_or(usize::MAX);
+            let indent = if start + id.width() <= total {
+                start
+            } else {
+                total.saturating_sub(id.width())
+            };
+            out.push_str(&" ".repeat(indent));
+            out.push_str(id);
+            out.push('\n');
+        }
         for m in more {
             // Under its column; an id too wide for that moves left to end at the edge, whole.
             let total = fit_to.unwrap_or(usize::MAX);
@@ -294,5 +363,46 @@ mod tests {
     fn long_cells_are_cut() {
         assert_eq!(fit("abcdefgh", 5), "abcd…");
         assert_eq!(fit("abc", 5), "abc");
+    }
+
+    /// #32: in `--once` text an id or an ARN is never cut: past its column's cap or the
+    /// terminal's width it takes a line of its own, whole; words naming ids are cut between
+    /// words; only free text is cut inside.
+    #[test]
+    fn ids_are_never_cut_only_free_text_is() {
+        let id = |t: &str| Cell {
+            id: true,
+            ..Cell::from(t)
+        };
+        let words = |t: &str| Cell {
+            whole_words: true,
+            ..Cell::from(t)
+        };
+        let arn = "arn:aws:sagemaker:ap-southeast-1:123456789012:endpoint/studyai-dev-llama3-8b";
+        for fit_to in [None, Some(60)] {
+            let out = render(
+                &["ID", "EVIDENCE", "NOTE"],
+                &[20, 30, 0],
+                vec![
+                    vec![
+                        id(arn),
+                        words("sg-0b1d2f3a4c5e6a707 (web) opens tcp 22 to the world"),
+                        Cell::from("x"),
+                    ],
+                    vec![
+                        id("i-1"),
+                        Cell::from("free text that runs on and on past its cap"),
+                        Cell::from("y"),
+                    ],
+                ],
+                false,
+                fit_to,
+            );
+            assert!(out.lines().any(|l| l.trim() == arn), "{fit_to:?}:\n{out}");
+            assert!(out.contains("sg-0b1d2f3a4c5e6a707 "), "{fit_to:?}:\n{out}");
+            assert!(!out.contains("sg-0b1d2f3a4c5e6a70…"), "{fit_to:?}:\n{out}");
+            assert!(out.contains("free text that runs"), "{fit_to:?}:\n{out}");
+            assert!(!out.contains("text…on"), "cut at its end only:\n{out}");
+        }
     }
 }

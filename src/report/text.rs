@@ -231,6 +231,8 @@ fn write_tail(s: &Snapshot, p: &Printer, out: &mut impl Write) -> io::Result<()>
 /// A cell of a pane's table, coloured by what it means.
 fn cell(c: Styled) -> Cell {
     Cell {
+        whole_words: c.words,
+        id: c.id,
         text: c.text,
         sgr: match c.tone {
             Tone::Risk(r) => Some(risk_sgr(r)),
