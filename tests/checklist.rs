@@ -474,6 +474,33 @@ fn a_model_package_group_without_an_approved_version_fails_the_registry_item() {
     );
 }
 
+/// #30: a serverless endpoint cannot run Model Monitor, sit in a VPC, isolate its network or
+/// pull from a private registry (AWS's serverless exclusions): those items leave it out and
+/// say so; none fails for it.
+#[test]
+fn a_serverless_endpoint_is_left_out_of_what_it_cannot_have() {
+    let moto = Moto::start();
+    seed(&moto, "serverless");
+    let state = tempfile::tempdir().unwrap();
+    let items = checklist(&moto, state.path(), &[]);
+    for (id, said) in [
+        ("monitoring.model_monitoring", "serverless"),
+        (
+            "network.model_isolation",
+            "studyai-dev-faq-model (served serverless: not applicable)",
+        ),
+        (
+            "network.model_private_registry",
+            "studyai-dev-faq-model: served serverless, which cannot pull from a private registry: left out",
+        ),
+    ] {
+        let i = item(&items, id);
+        let evidence = support::evidence(i);
+        assert_eq!(i["status"], "pass", "{id}: {evidence}");
+        assert!(evidence.contains(said), "{id}: {evidence}");
+    }
+}
+
 #[test]
 fn a_service_that_cannot_be_read_makes_only_its_items_unknown_and_says_why() {
     let moto = Moto::start();

@@ -6,6 +6,7 @@ Run by tests/checklist.rs as: python seed_checklist.py PORT passing|failing
 * passing: the account the seed guide (../shared/seeds/000_*) describes, every control on.
 * failing: every control the checklist evaluates is off or missing.
 * empty_group: a model, and model package groups with no approved version (#30).
+* serverless: one serverless endpoint and its model (#30).
 
 Root MFA has no API a test could call; it goes through the harness's seeding route
 (tests/moto/secdash_moto.py). Everything else is the real API.
@@ -603,5 +604,19 @@ def empty_group():
                                 "SupportedResponseMIMETypes": ["application/json"]})
 
 
-{"passing": passing, "failing": failing, "empty_group": empty_group}[WORLD]()
+def serverless():
+    """#30: one serverless endpoint, which AWS excludes from Model Monitor, VPCs, network
+    isolation and private registries."""
+    role = sagemaker_role("studyai-dev-sagemaker-role")
+    sm.create_model(ModelName="studyai-dev-faq-model", ExecutionRoleArn=role,
+                    PrimaryContainer={"Image": f"{LLM_IMAGE}:1",
+                                      "ModelDataUrl": "s3://studyai-dev-sagemaker-models/faq/model.tar.gz"})
+    sm.create_endpoint_config(EndpointConfigName="studyai-dev-faq-config", ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": "studyai-dev-faq-model",
+        "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}}])
+    sm.create_endpoint(EndpointName="studyai-dev-faq", EndpointConfigName="studyai-dev-faq-config")
+
+
+{"passing": passing, "failing": failing, "empty_group": empty_group,
+ "serverless": serverless}[WORLD]()
 print(f"seeded the {WORLD} account")
