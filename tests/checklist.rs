@@ -382,6 +382,10 @@ fn an_account_with_every_control_off_fails_every_item_and_says_where() {
             "studyai-dev-uploads: GuardDuty S3 Protection is off in ap-southeast-1; not versioned: an overwritten artifact is lost",
         ),
         (
+            "threat.artifact_malware_protection",
+            "also: ap-southeast-1: GuardDuty AI Protection is off (it watches the AI workloads' calls)",
+        ),
+        (
             "access.studio_profiles",
             "user profile alice: runs as studyai-dev-sagemaker-role, whose sagemaker-everything allows * on *",
         ),

@@ -138,10 +138,13 @@ pub(super) const THREAT: &[ItemDef] = &[ItemDef {
     importance: Importance::High,
     title: "Artifact buckets watched and versioned",
     problem: "Served model artifacts' buckets unwatched or unversioned",
-    remediation: "Turn on GuardDuty S3 Protection in every region that serves models, add a Malware Protection for S3 plan on each bucket holding served artifacts (so a poisoned upload is scanned as it lands), and enable versioning there so an overwritten artifact can be recovered.",
+    remediation: "Turn on GuardDuty S3 Protection in every region that serves models, add a Malware Protection for S3 plan on each bucket holding served artifacts (so a poisoned upload is scanned as it lands), enable versioning there so an overwritten artifact can be recovered, and turn on GuardDuty AI Protection.",
     seed: "000_7f081066f7c27ee7.txt",
-    prowler: &["guardduty_s3_protection_enabled"],
-    prowler_note: "Prowler judges S3 Protection for the whole detector; this item judges the buckets that hold what the endpoints serve, and also wants them versioned and, as a warning, scanned by a Malware Protection for S3 plan.",
+    prowler: &[
+        "guardduty_s3_protection_enabled",
+        "guardduty_ai_protection_enabled",
+    ],
+    prowler_note: "Prowler judges S3 Protection and AI Protection for the whole detector; this item judges the buckets that hold what the endpoints serve, and also wants them versioned and, as warnings, scanned by a Malware Protection for S3 plan and watched by AI Protection.",
     security_hub: &["GuardDuty.10"],
     eval: Some(|p, _| artifact_malware_protection(p)),
 }];
@@ -492,6 +495,15 @@ fn artifact_malware_protection(p: &Posture) -> Verdict {
         let watched = detectors
             .iter()
             .any(|d| d.status == "ENABLED" && d.s3_protection);
+        if !detectors
+            .iter()
+            .any(|d| d.status == "ENABLED" && d.ai_protection)
+        {
+            t.warn(format!(
+                "{}: GuardDuty AI Protection is off (it watches the AI workloads' calls)",
+                r.region
+            ));
+        }
         for b in served {
             let mut wrong = Vec::new();
             if !watched {

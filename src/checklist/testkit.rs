@@ -253,6 +253,7 @@ pub(super) fn passing() -> Posture {
             id: "d-1".into(),
             status: "ENABLED".into(),
             s3_protection: true,
+            ai_protection: true,
         }]),
         security_hub: Ok(Some(vec![
             "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0".into(),

@@ -452,7 +452,8 @@ def passing():
 
     # Threat detection: S3 Protection on, and a Malware Protection plan scanning what lands in
     # the models' bucket.
-    gd.create_detector(Enable=True, Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"}])
+    gd.create_detector(Enable=True, Features=[{"Name": "S3_DATA_EVENTS", "Status": "ENABLED"},
+                                              {"Name": "AI_PROTECTION", "Status": "ENABLED"}])
     gd.create_malware_protection_plan(
         Role=role, ProtectedResource={"S3Bucket": {"BucketName": "studyai-dev-sagemaker-models"}})
     sh.enable_security_hub(EnableDefaultStandards=False)

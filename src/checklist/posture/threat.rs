@@ -8,6 +8,8 @@ pub struct Detector {
     pub status: String,
     /// S3 Protection (the `S3_DATA_EVENTS` feature) watches the region's buckets.
     pub s3_protection: bool,
+    /// AI Protection (the `AI_PROTECTION` feature) watches the region's AI workloads' calls.
+    pub ai_protection: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

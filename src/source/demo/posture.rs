@@ -322,6 +322,7 @@ pub fn posture(
             id: "12abc34d567e8fa901bc2d34e56789f0".into(),
             status: "ENABLED".into(),
             s3_protection: true,
+            ai_protection: true,
         }]),
         security_hub: Ok(Some(vec![
             "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0".into(),

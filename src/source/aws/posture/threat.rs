@@ -56,12 +56,16 @@ async fn detectors(
         )
         .await?;
         use aws_sdk_guardduty::types::{DetectorFeatureResult, FeatureStatus};
-        let s3_protection = d.features().iter().any(|f| {
-            f.name() == Some(&DetectorFeatureResult::S3DataEvents)
-                && f.status() == Some(&FeatureStatus::Enabled)
-        });
+        let enabled = |name: &str| {
+            d.features().iter().any(|f| {
+                f.name().map(DetectorFeatureResult::as_str) == Some(name)
+                    && f.status() == Some(&FeatureStatus::Enabled)
+            })
+        };
+        let (s3_protection, ai_protection) = (enabled("S3_DATA_EVENTS"), enabled("AI_PROTECTION"));
         Ok(Detector {
             s3_protection,
+            ai_protection,
             status: d
                 .status()
                 .map(|s| s.as_str().to_string())
