@@ -396,6 +396,24 @@ mod tests {
         assert_readable(&load("light").unwrap().in_256_colours());
     }
 
+    /// #32: every built-in theme, in 24-bit colour and in its 256-colour fallback.
+    #[test]
+    fn every_built_in_theme_is_readable_in_both_palettes() {
+        for (name, _) in BUILT_IN {
+            let t = load(name).unwrap();
+            // high-contrast is made of the 16 basic colours, which the terminal defines: there
+            // is no ratio to compute, and nothing to fall back from.
+            let (Some(fg), Some(bg)) = (t.base.fg, t.base.bg) else {
+                continue;
+            };
+            if palette::contrast(fg, bg).is_none() {
+                continue;
+            }
+            assert_readable(&t);
+            assert_readable(&t.in_256_colours());
+        }
+    }
+
     #[test]
     fn without_24_bit_colour_every_colour_is_one_of_256() {
         let t = load("dark").unwrap().in_256_colours();
