@@ -123,50 +123,37 @@ const MIN_CUT: usize = 12;
 /// The last column, which wraps, keeps at least this much.
 const LAST_MIN: usize = 16;
 
-/// Renders rows under headers; `max` caps each column's width (0 = no cap). With `fit_to`,
-/// the last column (a reason, the evidence, a title) takes what the others leave of that
-/// many terminal columns, and its text wraps under itself instead of running past the edge.
-pub fn render(
+/// Cuts a cell to `width` as its kind allows: an id never, words between words, free text at
+/// its end.
+fn cut_to(c: &mut Cell, width: usize) {
+    if c.id || c.text.width() <= width {
+        return;
+    }
+    c.text = if c.whole_words {
+        fit_words(&c.text, width)
+    } else {
+        fit(&c.text, width)
+    };
+}
+
+/// Each column's width: its widest cell within its cap; fitted to a terminal, the widest
+/// columns give up room first until the last column has `LAST_MIN`.
+fn column_widths(
     headers: &[&str],
     max: &[usize],
-    rows: Vec<Vec<Cell>>,
-    color: bool,
+    rows: &[Vec<Cell>],
     fit_to: Option<usize>,
-) -> String {
+) -> Vec<usize> {
     let cols = headers.len();
-    let rows: Vec<Vec<Cell>> = rows
-        .into_iter()
-        .map(|r| {
-            r.into_iter()
-                .enumerate()
-                .map(|(i, mut c)| {
-                    let cap = max.get(i).copied().unwrap_or(0);
-                    // Fitted to a terminal, the last column wraps rather than being cut.
-                    let wraps = fit_to.is_some() && i + 1 == cols;
-                    if cap > 0 && !wraps && !c.id {
-                        c.text = if c.whole_words {
-                            fit_words(&c.text, cap)
-                        } else {
-                            fit(&c.text, cap)
-                        };
-                    }
-                    c
-                })
-                .collect()
-        })
-        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
-    for r in &rows {
+    for r in rows {
         for (i, c) in r.iter().enumerate().take(cols) {
             // A cap bounds a column; an id kept whole past it takes a line of its own.
             let cap = max.get(i).copied().filter(|c| *c > 0).unwrap_or(usize::MAX);
             widths[i] = widths[i].max(c.text.width().min(cap));
         }
     }
-    let mut rows = rows;
     if let Some(total) = fit_to {
-        // Too wide for the terminal even before the last column: the widest columns give
-        // up room first, their cells cut in the middle so an id keeps its tail.
         let floor = |i: usize| headers[i].width().max(MIN_CUT);
         let lead = |w: &[usize]| -> usize { w.iter().take(cols - 1).map(|w| w + 2).sum() };
         while cols > 1 && lead(&widths) + LAST_MIN > total {
@@ -178,15 +165,49 @@ pub fn render(
             };
             widths[i] -= 1;
         }
+    }
+    widths
+}
+
+/// Lines, each at `start` or, too wide for that, ending at the terminal's edge; whole.
+fn push_under(out: &mut String, start: usize, text: &str, fit_to: Option<usize>) {
+    let total = fit_to.unwrap_or(usize::MAX);
+    let indent = if start + text.width() <= total {
+        start
+    } else {
+        total.saturating_sub(text.width())
+    };
+    out.push_str(&" ".repeat(indent));
+    out.push_str(text);
+    out.push('\n');
+}
+
+/// Renders rows under headers; `max` caps each column's width (0 = no cap). With `fit_to`,
+/// the last column (a reason, the evidence, a title) takes what the others leave of that
+/// many terminal columns, and its text wraps under itself instead of running past the edge.
+pub fn render(
+    headers: &[&str],
+    max: &[usize],
+    mut rows: Vec<Vec<Cell>>,
+    color: bool,
+    fit_to: Option<usize>,
+) -> String {
+    let cols = headers.len();
+    for r in &mut rows {
+        for (i, c) in r.iter_mut().enumerate() {
+            let cap = max.get(i).copied().unwrap_or(0);
+            // Fitted to a terminal, the last column wraps rather than being cut.
+            let wraps = fit_to.is_some() && i + 1 == cols;
+            if cap > 0 && !wraps {
+                cut_to(c, cap);
+            }
+        }
+    }
+    let widths = column_widths(headers, max, &rows, fit_to);
+    if fit_to.is_some() {
         for r in &mut rows {
             for (i, c) in r.iter_mut().enumerate().take(cols - 1) {
-                if c.text.width() > widths[i] && !c.id {
-                    c.text = if c.whole_words {
-                        fit_words(&c.text, widths[i])
-                    } else {
-                        fit(&c.text, widths[i])
-                    };
-                }
+                cut_to(c, widths[i]);
             }
         }
     }
@@ -203,13 +224,7 @@ pub fn render(
         out.push_str(&head);
         out.push('\n');
     }
-    // Where the last column starts, and how wide it may be.
-    let lead: usize = widths
-        .iter()
-        .take(cols.saturating_sub(1))
-        .map(|w| w + 2)
-        .sum();
-    let last_room = fit_to.map(|total| total.saturating_sub(lead).max(LAST_MIN));
+    // Where each column starts, and how wide the last may be.
     let starts: Vec<usize> = widths
         .iter()
         .scan(0, |at, w| {
@@ -218,6 +233,8 @@ pub fn render(
             Some(start)
         })
         .collect();
+    let lead = starts.last().copied().unwrap_or(0);
+    let last_room = fit_to.map(|total| total.saturating_sub(lead).max(LAST_MIN));
     for r in &rows {
         let mut line = String::new();
         let mut more: Vec<String> = Vec::new();
@@ -256,27 +273,11 @@ pub fn render(
         out.push_str(line.trim_end());
         out.push('\n');
         for (start, id) in own_lines {
-            let total = fit_to.unwrap_or(usize::MAX);
-            let indent = if start + id.width() <= total {
-                start
-            } else {
-                total.saturating_sub(id.width())
-            };
-            out.push_str(&" ".repeat(indent));
-            out.push_str(id);
-            out.push('\n');
+            push_under(&mut out, start, id, fit_to);
         }
         for m in more {
             // Under its column; an id too wide for that moves left to end at the edge, whole.
-            let total = fit_to.unwrap_or(usize::MAX);
-            let indent = if lead + m.width() <= total {
-                lead
-            } else {
-                total.saturating_sub(m.width())
-            };
-            out.push_str(&" ".repeat(indent));
-            out.push_str(&m);
-            out.push('\n');
+            push_under(&mut out, lead, &m, fit_to);
         }
     }
     out
