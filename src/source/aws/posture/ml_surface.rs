@@ -1,6 +1,7 @@
 //! The SageMaker surface beyond notebooks, endpoints and training: Feature Store, Studio's
-//! custom images (with their tags), inference experiments, Model Monitor's job definitions, and
-//! the newest processing, transform and AutoML jobs. Each part is read on its own.
+//! custom images (with their tags), inference experiments, Model Monitor's job definitions, the
+//! newest processing, transform and AutoML jobs, GuardDuty's Malware Protection plans, Studio's
+//! people and apps (`studio`) and HyperPod clusters (`hyperpod`). Each part is read on its own.
 
 use super::Ctx;
 use super::sagemaker::NEWEST;
@@ -11,8 +12,13 @@ use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::types::{AutoMlSortBy, AutoMlSortOrder, SortBy, SortOrder};
 use futures::future::try_join_all;
 
-pub(super) async fn read(sm: &Client, gd: &aws_sdk_guardduty::Client, ctx: &Ctx<'_>) -> MlSurface {
-    let (f, s, i, d, v, a, m, studio) = tokio::join!(
+pub(super) async fn read(
+    src: &crate::source::aws::AwsSource,
+    sm: &Client,
+    gd: &aws_sdk_guardduty::Client,
+    ctx: &Ctx<'_>,
+) -> MlSurface {
+    let (f, s, i, d, v, a, m, studio, hyperpod) = tokio::join!(
         Box::pin(feature_groups(sm, ctx)),
         Box::pin(studio_images(sm, ctx)),
         Box::pin(inference_experiments(sm, ctx)),
@@ -21,6 +27,7 @@ pub(super) async fn read(sm: &Client, gd: &aws_sdk_guardduty::Client, ctx: &Ctx<
         Box::pin(automl_jobs(sm, ctx)),
         Box::pin(malware_plans(gd, ctx)),
         Box::pin(super::studio::read(sm, ctx)),
+        Box::pin(super::hyperpod::read(src, sm, ctx)),
     );
     MlSurface {
         feature_groups: ctx.observed(f),
@@ -31,8 +38,7 @@ pub(super) async fn read(sm: &Client, gd: &aws_sdk_guardduty::Client, ctx: &Ctx<
         automl_jobs: ctx.observed(a),
         malware_plans: ctx.observed(m),
         studio: ctx.observed(studio),
-        // Read beside this (it needs S3 and IAM too): `posture::region` puts it here.
-        hyperpod: Ok(Vec::new()),
+        hyperpod: ctx.observed(hyperpod),
     }
 }
 

@@ -117,8 +117,7 @@ async fn region(
         (kms_keys, ecr),
         (alarms, topics, trails, metric_filters),
         (detectors, security_hub, web_acls, config, analyzers),
-        mut ml,
-        hyperpod,
+        ml,
     ) = tokio::join!(
         Box::pin(network::read(&ec2, ctx)),
         Box::pin(sagemaker::read(&sagemaker, &src.endpoints_cache, ctx)),
@@ -130,10 +129,8 @@ async fn region(
         }),
         Box::pin(monitoring::read(r, ctx, watched)),
         Box::pin(threat::read(r, ctx)),
-        Box::pin(ml_surface::read(&sagemaker, &guardduty, ctx)),
-        Box::pin(hyperpod::read(src, &sagemaker, ctx)),
+        Box::pin(ml_surface::read(src, &sagemaker, &guardduty, ctx)),
     );
-    ml.hyperpod = ctx.observed(hyperpod);
     let serving = match &endpoints {
         Ok(list) => ctx.observed(serving(src, r, ctx, list).await),
         Err(e) => Err(e.clone()),
