@@ -447,16 +447,21 @@ mod tests {
             "errorCode": record_error,
         })
         .to_string();
+        recorded(id, h, name, "iam.amazonaws.com", &record)
+    }
+
+    /// alice's write event `name` at hour `h`, from its raw CloudTrail record.
+    fn recorded(id: &str, h: u32, name: &str, source: &str, record: &str) -> Event {
         event(
             id,
             t(h),
             name,
-            "iam.amazonaws.com",
+            source,
             "alice",
             "AKIA1",
             Some("false"),
             vec![],
-            Some(&record),
+            Some(record),
             "x",
         )
     }
@@ -498,17 +503,12 @@ mod tests {
             ]},
         })
         .to_string();
-        event(
+        recorded(
             id,
-            t(h),
+            h,
             "CreateTrainingJob",
             "sagemaker.amazonaws.com",
-            "alice",
-            "AKIA1",
-            Some("false"),
-            vec![],
-            Some(&record),
-            "x",
+            &record,
         )
     }
 
