@@ -63,6 +63,20 @@ moto stays the emulator; this module only adds to it, the way Prowler's tests pa
   drops on the way: a notebook's `PlatformIdentifier` (SageMaker's default when none is given,
   notebook-al2-v2), a feature group's `OnlineStoreConfig`, a processing job's
   `ProcessingResources`.
+* Security Hub GetFindings with filters and paging (moto 5.2.5 ignores both): the filters on
+  `ComplianceSecurityControlId`, `AwsAccountId`, `RecordState`, `ComplianceStatus` and
+  `WorkflowStatus` (StringFilter EQUALS values OR'd, NOT_EQUALS values AND'd, filters AND'd; any
+  other filter is refused, never ignored), MaxResults 1-100 (default 100) and NextToken, over the
+  findings BatchImportFindings stored in the caller's account and Region (an administrator's
+  copy of its members' control findings, as Security Hub's cross-account aggregation holds them).
+* AWS Config SelectAggregateResourceConfig (moto has none), in the API reference's shape
+  (Results as JSON strings, QueryInfo, Limit up to 100, NextToken), answering the SQL subset
+  secdash sends: `SELECT fields WHERE resourceType = 'TYPE' [AND awsRegion IN ('r', ...)]` for
+  AWS::EC2::SecurityGroup, AWS::EC2::NetworkInterface, AWS::EC2::VPC and
+  AWS::SageMaker::NotebookInstance, from moto's own records of each source account of the
+  aggregator (its AccountAggregationSources' accounts and Regions), in Config's configuration
+  item shapes; `configurationItemCaptureTime` is the time of the query. Any other query is
+  refused with InvalidExpressionException.
 * S3 GetBucketVersioning: moto names the XML root `GetBucketVersioningResponse`; S3 (and the
   Rust SDK's parser) use `VersioningConfiguration`.
 * CloudTrail LookupEvents (moto has none), in the shape of the API reference: one lookup
@@ -120,6 +134,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.iam.models import iam_backends
 import moto.securityhub.urls as securityhub_urls
 from moto.securityhub.responses import SecurityHubResponse
+from moto.config.responses import ConfigResponse
 from moto.s3.responses import S3Response
 from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
@@ -1184,6 +1199,183 @@ securityhub_urls.url_paths.update({
     "{0}/standards/get$": SecurityHubResponse.dispatch,
     "{0}/standards/register$": SecurityHubResponse.dispatch,
 })
+
+# ---------------------------------------------------------------------------------------------
+# Security Hub GetFindings with filters and paging
+
+_SH_FIELDS = {
+    "ComplianceSecurityControlId": lambda f: (f.get("Compliance") or {}).get("SecurityControlId"),
+    "AwsAccountId": lambda f: f.get("AwsAccountId"),
+    "RecordState": lambda f: f.get("RecordState", "ACTIVE"),
+    "ComplianceStatus": lambda f: (f.get("Compliance") or {}).get("Status"),
+    "WorkflowStatus": lambda f: (f.get("Workflow") or {}).get("Status", "NEW"),
+}
+
+
+def _sh_error(code, message):
+    return json.dumps({"__type": code, "message": message}), 400
+
+
+def _sh_matches(finding, filters):
+    for key, conditions in filters.items():
+        value = _SH_FIELDS[key](finding)
+        equals = [c["Value"] for c in conditions if c.get("Comparison", "EQUALS") == "EQUALS"]
+        not_equals = [c["Value"] for c in conditions if c.get("Comparison") == "NOT_EQUALS"]
+        if equals and value not in equals:
+            return False
+        if value in not_equals:
+            return False
+    return True
+
+
+def _sh_get_findings(self):
+    params = json.loads(self.body) if self.body else {}
+    filters = params.get("Filters") or {}
+    unknown = sorted(set(filters) - set(_SH_FIELDS))
+    if unknown:
+        return _sh_error("InvalidInputException",
+                         f"secdash_moto does not emulate the filters {', '.join(unknown)}")
+    for key, conditions in filters.items():
+        if len(conditions) > 20:
+            return _sh_error("InvalidInputException", f"{key}: at most 20 values")
+        for c in conditions:
+            if c.get("Comparison", "EQUALS") not in ("EQUALS", "NOT_EQUALS"):
+                return _sh_error("InvalidInputException",
+                                 f"secdash_moto does not emulate the comparison {c.get('Comparison')}")
+    limit = int(params.get("MaxResults") or 100)
+    if not 1 <= limit <= 100:
+        return _sh_error("InvalidInputException", "MaxResults must be a number between 1 and 100")
+    found = [f.as_dict() for f in self.securityhub_backend.findings]
+    found = [f for f in found if _sh_matches(f, filters)]
+    start = int(params.get("NextToken") or 0)
+    out = {"Findings": found[start:start + limit]}
+    if start + limit < len(found):
+        out["NextToken"] = str(start + limit)
+    return json.dumps(out)
+
+
+SecurityHubResponse.get_findings = _sh_get_findings
+
+# ---------------------------------------------------------------------------------------------
+# AWS Config SelectAggregateResourceConfig
+
+_SELECT = re.compile(
+    r"SELECT\s+(?P<fields>.+?)\s+WHERE\s+resourceType\s*=\s*'(?P<type>[^']+)'"
+    r"(?:\s+AND\s+awsRegion\s+IN\s*\((?P<regions>[^)]*)\))?\s*$", re.S)
+
+
+def _rule_permission(rule):
+    p = {"ipProtocol": rule.ip_protocol or "-1", "ipv4Ranges": [], "ipRanges": [], "ipv6Ranges": [],
+         "prefixListIds": [], "userIdGroupPairs": []}
+    if rule.from_port is not None:
+        p["fromPort"], p["toPort"] = rule.from_port, rule.to_port
+    r = rule.ip_range or {}
+    if r.get("CidrIp"):
+        p["ipv4Ranges"].append({"cidrIp": r["CidrIp"], "description": r.get("Description")})
+        p["ipRanges"].append(r["CidrIp"])
+    if r.get("CidrIpv6"):
+        p["ipv6Ranges"].append({"cidrIpv6": r["CidrIpv6"], "description": r.get("Description")})
+    if rule.prefix_list_id:
+        p["prefixListIds"].append({"prefixListId": rule.prefix_list_id})
+    g = rule.source_group or {}
+    if g.get("GroupId"):
+        p["userIdGroupPairs"].append({"groupId": g["GroupId"], "userId": g.get("UserId")})
+    return p
+
+
+def _config_items(resource_type, account, region):
+    """(resourceId, resourceName, configuration) of what moto holds in one account and Region."""
+    from moto.ec2.models import ec2_backends
+    if resource_type == "AWS::EC2::SecurityGroup":
+        ec2 = ec2_backends[account][region]
+        for by_id in list(ec2.groups.values()):
+            for g in list(by_id.values()):
+                yield g.id, g.name, {
+                    "groupId": g.id, "groupName": g.name, "description": g.description,
+                    "vpcId": g.vpc_id, "ownerId": account,
+                    "ipPermissions": [_rule_permission(r) for r in g.ingress_rules],
+                    "ipPermissionsEgress": [_rule_permission(r) for r in g.egress_rules],
+                    "tags": [{"key": t["Key"], "value": t["Value"]} for t in g.get_tags()],
+                }
+    elif resource_type == "AWS::EC2::NetworkInterface":
+        ec2 = ec2_backends[account][region]
+        for eni in list(ec2.enis.values()):
+            instance = getattr(eni, "instance", None)
+            yield eni.id, None, {
+                "networkInterfaceId": eni.id, "description": eni.description,
+                "interfaceType": getattr(eni, "interface_type", "interface"),
+                "requesterId": getattr(eni, "requester_id", None),
+                "privateIpAddress": getattr(eni, "private_ip_address", None),
+                "attachment": {"instanceId": instance.id} if instance is not None else None,
+                "groups": [{"groupId": g.id, "groupName": g.name} for g in eni.group_set],
+            }
+    elif resource_type == "AWS::EC2::VPC":
+        ec2 = ec2_backends[account][region]
+        for vpc in list(ec2.vpcs.values()):
+            yield vpc.id, None, {
+                "vpcId": vpc.id, "cidrBlock": vpc.cidr_block,
+                "cidrBlockAssociationSet": [{"cidrBlock": c["cidr_block"]}
+                                            for c in vpc.get_cidr_block_association_set()],
+                "ipv6CidrBlockAssociationSet": [{"ipv6CidrBlock": c["cidr_block"]}
+                                                for c in vpc.get_cidr_block_association_set(ipv6=True)],
+            }
+    elif resource_type == "AWS::SageMaker::NotebookInstance":
+        for nb in list(sagemaker_backends[account][region].notebook_instances.values()):
+            yield nb.notebook_instance_name, nb.notebook_instance_name, {
+                "NotebookInstanceName": nb.notebook_instance_name, "InstanceType": nb.instance_type,
+                "RoleArn": nb.role_arn, "SubnetId": nb.subnet_id,
+                "DirectInternetAccess": nb.direct_internet_access, "RootAccess": nb.root_access,
+                "PlatformIdentifier": _DROPPED.get(
+                    (account, region, nb.notebook_instance_name, "PlatformIdentifier"),
+                    "notebook-al2-v2"),
+            }
+    else:
+        raise ValueError(resource_type)
+
+
+def select_aggregate_resource_config(self):
+    import datetime
+    from moto.config.models import config_backends
+    params = json.loads(self.body) if self.body else {}
+    name = params.get("ConfigurationAggregatorName", "")
+    aggregator = config_backends[self.current_account][self.region].config_aggregators.get(name)
+    if aggregator is None:
+        return _sh_error("NoSuchConfigurationAggregatorException",
+                         f"The configuration aggregator does not exist: {name}")
+    match = _SELECT.match(params.get("Expression", "").strip())
+    supported = ("AWS::EC2::SecurityGroup", "AWS::EC2::NetworkInterface", "AWS::EC2::VPC",
+                 "AWS::SageMaker::NotebookInstance")
+    if not match or match.group("type") not in supported:
+        return _sh_error("InvalidExpressionException",
+                         "secdash_moto answers SELECT ... WHERE resourceType = 'TYPE' "
+                         "[AND awsRegion IN (...)] for " + ", ".join(supported))
+    fields = [f.strip() for f in match.group("fields").split(",")]
+    asked = re.findall(r"'([^']+)'", match.group("regions") or "")
+    limit = int(params.get("Limit") or 100)
+    if not 0 < limit <= 100:
+        return _sh_error("InvalidLimitException", "Limit must be between 1 and 100")
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    rows = []
+    for source in aggregator.account_aggregation_sources or []:
+        regions = source.aws_regions or asked or [self.region]
+        for account in source.account_ids:
+            for region in regions:
+                if asked and region not in asked:
+                    continue
+                for rid, rname, conf in _config_items(match.group("type"), account, region):
+                    row = {"accountId": account, "awsRegion": region, "resourceId": rid,
+                           "resourceName": rname, "resourceType": match.group("type"),
+                           "configuration": conf, "configurationItemCaptureTime": now}
+                    rows.append(json.dumps({f: row.get(f) for f in fields}))
+    start = int(params.get("NextToken") or 0)
+    out = {"Results": rows[start:start + limit],
+           "QueryInfo": {"SelectFields": [{"Name": f} for f in fields]}}
+    if start + limit < len(rows):
+        out["NextToken"] = str(start + limit)
+    return json.dumps(out)
+
+
+ConfigResponse.select_aggregate_resource_config = select_aggregate_resource_config
 
 # ---------------------------------------------------------------------------------------------
 # IAM Access Analyzer (REST-JSON), served before moto's dispatcher, which has no backend for it
