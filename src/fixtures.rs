@@ -60,6 +60,7 @@ pub fn demo_pane(pane: PaneId, scale: usize) -> PaneData {
             posture: demo::account(now),
             first_error: None,
             account: None,
+            hub: None,
         }]),
         PaneId::Sagemaker => {
             Raw::Sagemaker(crate::source::demo::platform::DemoPlatform::default().items())

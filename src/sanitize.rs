@@ -196,6 +196,18 @@ impl Sanitize for crate::model::PlatformItem {
     }
 }
 
+impl Sanitize for crate::model::HubRead {
+    fn sanitize(&mut self) {
+        c(&mut self.admin);
+        for r in &mut self.results {
+            c(&mut r.account_id);
+            c(&mut r.control_id);
+            c(&mut r.resource);
+            co(&mut r.reason);
+        }
+    }
+}
+
 impl Sanitize for Rule {
     fn sanitize(&mut self) {
         co(&mut self.id);

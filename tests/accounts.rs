@@ -701,3 +701,6 @@ fn a_restore_in_an_account_the_session_does_not_reach_is_refused_without_a_termi
     let (out, err, code) = run(&["restore", &group, "--yes", "--profile", "prod"]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[path = "accounts/aggregation.rs"]
+mod aggregation;

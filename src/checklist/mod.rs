@@ -19,6 +19,7 @@ pub mod policy_doc;
 pub mod posture;
 mod preventive;
 pub mod secrets;
+pub mod security_hub;
 pub mod store;
 mod studio;
 mod surface;

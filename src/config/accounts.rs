@@ -357,71 +357,6 @@ fn narrow_among(
     Ok(accounts)
 }
 
-/// Where AWS already aggregates the accounts: `[aggregation]`.
-#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AggregationFile {
-    /// The account that is GuardDuty's delegated administrator: every member's findings are
-    /// read from its detectors alone.
-    pub guardduty_admin: Option<String>,
-    /// The monitoring account of CloudWatch cross-account observability: every account's
-    /// endpoint metrics are read from it.
-    pub cloudwatch_monitoring: Option<String>,
-}
-
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Aggregation {
-    /// The account, among those of this run, that reads GuardDuty for all of them.
-    pub guardduty_admin: Option<String>,
-    /// The account, among those of this run, that reads the endpoints' metrics of all.
-    pub cloudwatch_monitoring: Option<String>,
-}
-
-/// The aggregation points, checked against the configured accounts; one that `--account`
-/// left out of the run is not used (each account is then read on its own).
-pub fn aggregation(
-    file: Option<&AggregationFile>,
-    configured: &[AccountFile],
-    run: &[AccountConfig],
-    organization: bool,
-    origin: &str,
-) -> Result<Aggregation, ConfigError> {
-    let Some(file) = file else {
-        return Ok(Aggregation::default());
-    };
-    let point = |key: &str, name: &Option<String>| -> Result<Option<String>, ConfigError> {
-        let Some(name) = name else {
-            return Ok(None);
-        };
-        // An organization's accounts are known at start: checked then.
-        if organization {
-            return Ok(Some(name.clone()));
-        }
-        let name = &account_name(name);
-        if !configured.iter().any(|a| account_name(&a.name) == *name) {
-            let known: Vec<String> = configured.iter().map(|a| account_name(&a.name)).collect();
-            return Err(ConfigError::Invalid {
-                origin: origin.to_string(),
-                key: format!("aggregation.{key}"),
-                reason: format!(
-                    "names no account of [[accounts]] ({:?}; the config has {})",
-                    crate::sanitize::clean_with_limit(name, 40),
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                ),
-            });
-        }
-        Ok(run.iter().any(|a| a.name == *name).then(|| name.clone()))
-    };
-    Ok(Aggregation {
-        guardduty_admin: point("guardduty_admin", &file.guardduty_admin)?,
-        cloudwatch_monitoring: point("cloudwatch_monitoring", &file.cloudwatch_monitoring)?,
-    })
-}
-
 /// The concurrency limit of the config, checked.
 pub fn concurrency(value: Option<usize>, origin: &str) -> Result<usize, ConfigError> {
     match value {
@@ -512,19 +447,6 @@ mod tests {
         let e = resolve(&[], &["prod".into()], "config", ok).unwrap_err();
         assert!(reason(e).contains("no [[accounts]]"));
         assert!(concurrency(Some(0), "config").is_err());
-        let admin = AggregationFile {
-            guardduty_admin: Some("security".into()),
-            cloudwatch_monitoring: None,
-        };
-        let e = aggregation(Some(&admin), &files, &[], false, "config").unwrap_err();
-        assert!(reason(e).contains("names no account of [[accounts]]"));
-        let security = vec![role("security", "arn:aws:iam::111111111111:role/R")];
-        let run = resolve(&security, &[], "config", ok).unwrap();
-        let a = aggregation(Some(&admin), &security, &run, false, "config").unwrap();
-        assert_eq!(a.guardduty_admin.as_deref(), Some("security"));
-        // Left out of the run by --account: each account is read on its own.
-        let a = aggregation(Some(&admin), &security, &[], false, "config").unwrap();
-        assert_eq!(a.guardduty_admin, None);
         assert_eq!(concurrency(None, "config").unwrap(), DEFAULT_CONCURRENCY);
     }
 

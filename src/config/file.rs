@@ -35,7 +35,7 @@ pub struct FileConfig {
     /// An organization's accounts, discovered and read through a role of the same name.
     pub organization: Option<super::accounts::OrganizationFile>,
     /// Where AWS already aggregates the accounts (GuardDuty's delegated administrator).
-    pub aggregation: Option<super::accounts::AggregationFile>,
+    pub aggregation: Option<super::aggregation::AggregationFile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -3,6 +3,7 @@
 //! file just means defaults.
 
 pub mod accounts;
+pub mod aggregation;
 mod env;
 mod file;
 pub mod keymap;
@@ -106,7 +107,7 @@ pub struct Config {
     /// How many account × region reads run at once.
     pub account_concurrency: usize,
     /// Where AWS already aggregates the accounts.
-    pub aggregation: accounts::Aggregation,
+    pub aggregation: aggregation::Aggregation,
     /// An organization whose accounts are discovered at start.
     pub organization: Option<accounts::Organization>,
     /// `--account`, applied once an organization's accounts are known.

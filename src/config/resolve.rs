@@ -52,7 +52,7 @@ pub fn resolve(
         check_regions,
     )?;
     let account_concurrency = accounts::concurrency(file.account_concurrency, file_origin)?;
-    let aggregation = accounts::aggregation(
+    let aggregation = super::aggregation::aggregation(
         file.aggregation.as_ref(),
         file.accounts.as_deref().unwrap_or_default(),
         &accounts,

@@ -113,6 +113,7 @@ fn checklist_of(
         mut posture,
         first_error,
         account,
+        hub,
     } = read;
     // The checklist judges security groups as the groups pane shows them.
     for region in &mut posture.regions {
@@ -129,14 +130,18 @@ fn checklist_of(
         .all(|i| matches!(i.status, CheckStatus::Unknown | CheckStatus::Manual));
     if nothing_read
         && account.is_none()
+        && hub.is_none()
         && let Some(e) = first_error
     {
         return Err(e);
     }
     let mut items = entered(items);
-    // Muted resources first (the item judged without them), then the team's accepted risks
-    // and attestations, over whatever the source found.
+    // Muted resources first (the item judged without them), then Security Hub's verdicts
+    // where its controls cover an item, then the team's accepted risks and attestations.
     checklist::policy::apply_mutes(&mut items, &posture, ctx.policy, ctx.thresholds, ctx.now);
+    if let Some(hub) = hub {
+        checklist::security_hub::apply(&mut items, &entered(hub));
+    }
     checklist::policy::apply(&mut items, ctx.policy, ctx.now);
     for i in &mut items {
         i.account.clone_from(&account);
@@ -166,6 +171,7 @@ mod tests {
             posture,
             first_error: Some(SourceError::Other(why.into())),
             account: None,
+            hub: None,
         }
     }
 
@@ -195,6 +201,7 @@ mod tests {
                 posture: crate::source::demo::account(crate::fixtures::t0()),
                 first_error: None,
                 account: None,
+                hub: None,
             }
         };
         let read = PostureRead {

@@ -38,6 +38,9 @@ pub struct Placement {
     pub tags: Tags,
     /// The group's account, when several are watched.
     pub account: super::RowAccount,
+    /// When AWS Config recorded the group, for a group read through a Config aggregator
+    /// (its copy may lag the account by minutes).
+    pub recorded_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl SecurityGroup {
@@ -53,7 +56,7 @@ impl SecurityGroup {
 impl Serialize for SecurityGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
-        let mut g = s.serialize_struct("SecurityGroup", 8)?;
+        let mut g = s.serialize_struct("SecurityGroup", 9)?;
         g.serialize_field("id", &self.id)?;
         g.serialize_field("name", &self.name)?;
         g.serialize_field("description", &self.description)?;
@@ -62,6 +65,9 @@ impl Serialize for SecurityGroup {
         g.serialize_field("rules", &self.rules)?;
         g.serialize_field("attachments", &self.attachments)?;
         g.serialize_field("tags", &self.place.tags)?;
+        if let Some(t) = &self.place.recorded_at {
+            g.serialize_field("recorded_at", t)?;
+        }
         g.end()
     }
 }

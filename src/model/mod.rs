@@ -173,6 +173,7 @@ impl Risk {
 }
 
 mod check;
+mod control;
 mod endpoint;
 mod error;
 mod finding;
@@ -183,6 +184,7 @@ mod provenance;
 pub(crate) mod text_pool;
 
 pub use check::*;
+pub use control::*;
 pub use endpoint::*;
 pub use error::SourceError;
 pub use finding::*;

@@ -67,6 +67,9 @@ pub struct AccountOut {
     pub reached: String,
     /// "ok", or why it could not be read, in words.
     pub status: String,
+    /// Where each pane's data of the account came from: an aggregation point
+    /// (`"config_aggregator security:org"`, `"security_hub security"`) or `"account"`.
+    pub sources: BTreeMap<&'static str, String>,
 }
 
 /// The account of a row, when several are watched: `account` (the id) and `account_name`.
@@ -143,6 +146,10 @@ impl Serialize for SecurityGroupOut<'_> {
         out.serialize_field("tags", &Tags(&g.place.tags))?;
         out.serialize_field("rules", &Each(&g.rules, RuleOut::of))?;
         out.serialize_field("attachments", &Each(&g.attachments, AttachmentOut::of))?;
+        // Read through a Config aggregator: when Config recorded it.
+        if let Some(t) = &g.place.recorded_at {
+            out.serialize_field("recorded_at", t)?;
+        }
         out.end()
     }
 }

@@ -437,16 +437,8 @@ pub(super) async fn platform_accounts(
             }
         }
         accounts = config::accounts::narrow(accounts, &config.chosen_accounts)?;
-        for (key, name) in [
-            ("guardduty_admin", &config.aggregation.guardduty_admin),
-            (
-                "cloudwatch_monitoring",
-                &config.aggregation.cloudwatch_monitoring,
-            ),
-        ] {
-            if let Some(name) = name
-                && !accounts.iter().any(|a| a.name == *name)
-            {
+        for (key, name) in config.aggregation.accounts() {
+            if !accounts.iter().any(|a| a.name == name) {
                 anyhow::bail!(
                     "aggregation.{key} names {name:?}, which is not one of the organization's accounts read ({})",
                     config::accounts::names(&accounts)
@@ -482,15 +474,37 @@ async fn accounts_source(
             Ok(()) => Arc::new(AwsSource::new(&session, &regions)),
             Err(e) => Arc::new(crate::source::accounts::Unreachable(e)),
         };
+        // A role's ARN names its account: no call asks who it is.
+        let id = match &a.reach {
+            Reach::Role { arn, .. } => config::accounts::role_account(arn).map(str::to_string),
+            Reach::Profile(_) => None,
+        };
         members.push(Member {
             name: a.name.clone(),
             reach: a.reach.describe(),
+            id,
             source,
         });
     }
+    let aggregation = &config.aggregation;
+    let hub = aggregation.security_hub_admin.as_ref();
+    let aggregator = aggregation.config_aggregator.as_ref();
     AccountsSource::new(members, caller, config.account_concurrency)
-        .with_guardduty_admin(config.aggregation.guardduty_admin.as_deref())
-        .with_cloudwatch_monitoring(config.aggregation.cloudwatch_monitoring.as_deref())
+        .with_guardduty_admin(aggregation.guardduty_admin.as_deref())
+        .with_cloudwatch_monitoring(aggregation.cloudwatch_monitoring.as_deref())
+        .with_security_hub(
+            hub.map(|p| p.account.as_str()),
+            hub.and_then(|p| p.region.clone()),
+        )
+        .with_config_aggregator(
+            aggregator.map(|p| p.account.as_str()),
+            aggregator
+                .and_then(|p| p.aggregator.as_deref())
+                .unwrap_or_default(),
+            aggregator.and_then(|p| p.region.clone()),
+        )
+        // Accounts named with --account are opened: read from themselves too.
+        .opening_all(!config.chosen_accounts.is_empty())
 }
 
 #[cfg(test)]

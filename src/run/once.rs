@@ -39,6 +39,7 @@ pub fn accounts(
                 id,
                 reached: s.reached,
                 status,
+                sources: s.sources,
             }
         })
         .collect();

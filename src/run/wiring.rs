@@ -104,6 +104,7 @@ fn demo_accounts(
         Member {
             name: name.to_string(),
             reach: format!("role arn:aws:iam::{id}:role/SecdashReadOnly"),
+            id: Some(id.to_string()),
             source: Arc::new(source),
         }
     };

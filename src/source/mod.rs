@@ -49,6 +49,9 @@ pub struct PostureRead {
     pub first_error: Option<SourceError>,
     /// Whose it is, when several accounts are watched (each is judged on its own).
     pub account: crate::model::RowAccount,
+    /// Security Hub's control results of the account, when it is read through Security
+    /// Hub's administrator: the items they cover are judged from them.
+    pub hub: Option<crate::checklist::security_hub::HubRead>,
 }
 
 /// A fetch that succeeded, possibly only in part (a region or a sub-call failed).
@@ -124,6 +127,42 @@ pub trait Source: Send + Sync {
         Box::pin(async {
             Err(SourceError::Other(
                 "this source administers no GuardDuty members".into(),
+            ))
+        })
+    }
+    /// Security Hub's active results of these controls for every member account, read from
+    /// this account as Security Hub's delegated administrator in `region` (none: the first
+    /// watched Region).
+    fn control_results(
+        &self,
+        _region: Option<String>,
+        _controls: Vec<&'static str>,
+    ) -> BoxFuture<'_, FetchResult<Vec<crate::model::ControlResult>>> {
+        Box::pin(async {
+            Err(SourceError::Other(
+                "this source is no Security Hub administrator".into(),
+            ))
+        })
+    }
+    /// The accounts whose control results this account's Security Hub administers.
+    fn hub_members(&self, _region: Option<String>) -> BoxFuture<'_, FetchResult<Vec<String>>> {
+        Box::pin(async {
+            Err(SourceError::Other(
+                "this source is no Security Hub administrator".into(),
+            ))
+        })
+    }
+    /// The rows an AWS Config aggregator of this account answers to an advanced query, each a
+    /// JSON document, read in `region` (none: the first watched Region).
+    fn aggregate_select(
+        &self,
+        _aggregator: String,
+        _region: Option<String>,
+        _expression: String,
+    ) -> BoxFuture<'_, FetchResult<Vec<String>>> {
+        Box::pin(async {
+            Err(SourceError::Other(
+                "this source holds no Config aggregator".into(),
             ))
         })
     }

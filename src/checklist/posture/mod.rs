@@ -340,6 +340,31 @@ pub struct PackageGroup {
 }
 
 impl Posture {
+    /// An account none of whose configuration was read: each part says why.
+    pub fn unread(
+        read_at: chrono::DateTime<chrono::Utc>,
+        regions: &[String],
+        why: &str,
+    ) -> Posture {
+        fn gap<T>(why: &str) -> Observed<T> {
+            Err(why.to_string())
+        }
+        Posture {
+            read_at,
+            regions: regions
+                .iter()
+                .map(|r| RegionPosture::unread(r, why))
+                .collect(),
+            buckets: gap(why),
+            account_public_access_blocked: gap(why),
+            password_policy: gap(why),
+            root_mfa: gap(why),
+            roles: gap(why),
+            credentials: gap(why),
+            workload_guardrails: gap(why),
+        }
+    }
+
     /// The models a serverless endpoint serves, in every region read.
     pub fn serverless_models(&self) -> std::collections::HashSet<&str> {
         self.regions

@@ -6,15 +6,20 @@
 use super::{FetchResult, Fetched, PostureRead, Query, Source, SourceError, SourceKind};
 use crate::model::{AccountRef, ApiCalls, Endpoint, FindingsData, Identity, SecurityGroupsData};
 use futures::future::BoxFuture;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
+
+mod admins;
+mod aggregated;
 
 /// One account of the platform.
 pub struct Member {
     pub name: String,
     /// How it is reached, in words ("role arn:…", "profile prod").
     pub reach: String,
+    /// Its account id when the config says it (a role's ARN names it): it is not asked.
+    pub id: Option<String>,
     pub source: Arc<dyn Source>,
 }
 
@@ -24,6 +29,18 @@ pub struct AccountsSource {
     guardduty_admin: Option<usize>,
     /// The member that is CloudWatch's monitoring account: metrics come from it alone.
     cloudwatch_monitoring: Option<usize>,
+    /// The member that is Security Hub's administrator, and its Region: the checklist's items
+    /// its controls cover come from it.
+    security_hub: Option<(usize, Option<String>)>,
+    /// The member that holds the Config aggregator, the aggregator's name and its Region:
+    /// security groups and notebooks come from it.
+    config_aggregator: Option<(usize, String, Option<String>)>,
+    /// Accounts the operator opened: read from the account itself even where an
+    /// aggregation point has them (with `--account`, every account of the run).
+    opened: std::sync::Mutex<BTreeSet<String>>,
+    open_all: bool,
+    /// Where each account's data last came from, by pane (the JSON's `accounts[].sources`).
+    sources: std::sync::Mutex<BTreeMap<String, BTreeMap<&'static str, String>>>,
     /// The base credentials' own source: the header's caller.
     caller: Arc<dyn Source>,
     limit: Arc<Semaphore>,
@@ -78,6 +95,8 @@ pub struct AccountStatus {
     pub reached: String,
     /// Its id, or why it could not be reached; `None` before it was asked.
     pub answer: Option<Result<String, String>>,
+    /// Where each pane's data of it came from: an aggregation point, or the account.
+    pub sources: BTreeMap<&'static str, String>,
 }
 
 /// What one account answered, with the account.
@@ -89,6 +108,11 @@ impl AccountsSource {
             members,
             guardduty_admin: None,
             cloudwatch_monitoring: None,
+            security_hub: None,
+            config_aggregator: None,
+            opened: Default::default(),
+            open_all: false,
+            sources: Default::default(),
             caller,
             limit: Arc::new(Semaphore::new(concurrency.max(1))),
             last: Default::default(),
@@ -133,113 +157,54 @@ impl AccountsSource {
         self
     }
 
-    /// Every account's endpoints, described by each account, measured by the monitoring
-    /// account in calls of 500 queries across accounts.
-    async fn endpoints_monitored(&self, monitoring: usize, q: Query) -> FetchResult<Vec<Endpoint>> {
-        let answers = self
-            .ask("endpoints", q.progress.as_ref(), |s| {
-                s.endpoints_unmeasured(q.clone())
-            })
-            .await;
-        let mut out = merge(answers, add_endpoints)?;
-        let monitoring = &self.members[monitoring];
-        let _permit = self.limit.acquire().await;
-        match monitoring.source.measure(q, &mut out.data).await {
-            Ok(measured) => {
-                self.record(
-                    &monitoring.name,
-                    "metrics of the accounts",
-                    &measured.api_calls,
-                );
-                out.warnings.extend(
-                    measured
-                        .warnings
-                        .iter()
-                        .map(|w| format!("account {}: {w}", monitoring.name)),
-                );
-                out.api_calls.add(&measured.api_calls);
-                out.metrics_requested += measured.metrics_requested;
-            }
-            Err(e) => {
-                out.warnings.push(format!(
-                    "account {} (CloudWatch monitoring): no metrics: {e}",
-                    monitoring.name
-                ));
-            }
-        }
-        Ok(out)
+    /// Judges every member's checklist from Security Hub's administrator (in its Region): the
+    /// items its controls cover, for every account in one paged read.
+    pub fn with_security_hub(mut self, name: Option<&str>, region: Option<String>) -> Self {
+        self.security_hub = self.position(name).map(|at| (at, region));
+        self
     }
 
-    /// Every account's findings from the delegated administrator's detectors: one read,
-    /// whatever the number of accounts. Each finding is named by its `accountId`; configured
-    /// accounts the administrator does not have as members are said.
-    async fn findings_from_admin(&self, admin: usize, q: Query) -> FetchResult<FindingsData> {
-        let admin = &self.members[admin];
-        // Who each account is (each source keeps its answer after the first).
-        let known = self
-            .ask("findings", q.progress.as_ref(), |_| {
-                Box::pin(async { Ok(Fetched::complete(())) })
-            })
-            .await;
-        let (findings, members) = {
-            let _permit = self.limit.acquire().await;
-            tokio::join!(
-                admin.source.findings(q.clone()),
-                admin.source.guardduty_members(q)
-            )
-        };
-        let mut admin_calls = ApiCalls::new();
-        for f in findings
-            .iter()
-            .map(|f| &f.api_calls)
-            .chain(members.iter().map(|m| &m.api_calls))
-        {
-            admin_calls.add(f);
+    /// Reads every member's security groups and notebooks from this Config aggregator.
+    pub fn with_config_aggregator(
+        mut self,
+        name: Option<&str>,
+        aggregator: &str,
+        region: Option<String>,
+    ) -> Self {
+        self.config_aggregator = self
+            .position(name)
+            .map(|at| (at, aggregator.to_string(), region));
+        self
+    }
+
+    /// Every account of the run counts as opened (the operator named them with `--account`).
+    pub fn opening_all(mut self, open: bool) -> Self {
+        self.open_all = open;
+        self
+    }
+
+    /// Opens one account: its next checklist read asks the account itself.
+    pub fn open(&self, name: &str) {
+        if let Ok(mut o) = self.opened.lock() {
+            o.insert(name.to_string());
         }
-        self.record(&admin.name, "findings from the members", &admin_calls);
-        let mut out = findings.map_err(|e| {
-            SourceError::Other(format!(
-                "account {} (GuardDuty administrator): {e}",
-                admin.name
-            ))
-        })?;
-        let mut accounts: Vec<Arc<AccountRef>> = Vec::new();
-        for k in known {
-            match k {
-                Ok((account, f)) => {
-                    out.api_calls.add(&f.api_calls);
-                    accounts.push(account);
-                }
-                Err((name, e)) => out.warnings.push(format!("account {name}: {e}")),
-            }
+    }
+
+    fn is_open(&self, name: &str) -> bool {
+        self.open_all || self.opened.lock().is_ok_and(|o| o.contains(name))
+    }
+
+    fn position(&self, name: Option<&str>) -> Option<usize> {
+        name.and_then(|n| self.members.iter().position(|m| m.name == n))
+    }
+
+    /// Says where an account's data of a pane came from.
+    fn sourced(&self, account: &str, pane: &'static str, from: String) {
+        if let Ok(mut all) = self.sources.lock() {
+            all.entry(account.to_string())
+                .or_default()
+                .insert(pane, from);
         }
-        match members {
-            Ok(m) => {
-                out.api_calls.add(&m.api_calls);
-                for a in &accounts {
-                    if a.name != admin.name && !m.data.contains(&a.id) {
-                        out.warnings.push(format!(
-                            "account {} ({}) is not a member of {}'s GuardDuty: its findings are not shown",
-                            a.name, a.id, admin.name
-                        ));
-                    }
-                }
-            }
-            Err(e) => out.warnings.push(format!(
-                "account {}: GuardDuty's members could not be listed: {e}",
-                admin.name
-            )),
-        }
-        for f in &mut out.data.findings {
-            let whose = accounts.iter().find(|a| a.id == f.account_id).cloned();
-            f.account = Some(whose.unwrap_or_else(|| {
-                Arc::new(AccountRef {
-                    id: f.account_id.to_string(),
-                    name: f.account_id.to_string(),
-                })
-            }));
-        }
-        Ok(out)
     }
 
     /// Every account, how it is reached and how it last answered (no call is made).
@@ -251,6 +216,12 @@ impl AccountsSource {
                 name: m.name.clone(),
                 reached: m.reach.clone(),
                 answer: last.get(&m.name).cloned(),
+                sources: self
+                    .sources
+                    .lock()
+                    .ok()
+                    .and_then(|s| s.get(&m.name).cloned())
+                    .unwrap_or_default(),
             })
             .collect()
     }
@@ -274,10 +245,26 @@ impl AccountsSource {
         T: Send,
         F: Fn(&'a dyn Source) -> BoxFuture<'a, FetchResult<T>> + Sync,
     {
+        let all: Vec<&Member> = self.members.iter().collect();
+        self.ask_among(&all, read, progress, fetch).await
+    }
+
+    /// [`Self::ask`] of some of the accounts.
+    async fn ask_among<'a, T, F>(
+        &'a self,
+        which: &[&'a Member],
+        read: &'static str,
+        progress: Option<&tokio::sync::mpsc::UnboundedSender<(usize, usize)>>,
+        fetch: F,
+    ) -> Vec<Answer<T>>
+    where
+        T: Send,
+        F: Fn(&'a dyn Source) -> BoxFuture<'a, FetchResult<T>> + Sync,
+    {
         let fetch = &fetch;
         let done = &std::sync::atomic::AtomicUsize::new(0);
-        let total = self.members.len();
-        futures::future::join_all(self.members.iter().map(|m| async move {
+        let total = which.len();
+        futures::future::join_all(which.iter().map(|m| async move {
             let answer = self.ask_one(m, read, fetch).await;
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(p) = progress {
@@ -294,26 +281,45 @@ impl AccountsSource {
         F: Fn(&'a dyn Source) -> BoxFuture<'a, FetchResult<T>> + Sync,
     {
         let _permit = self.limit.acquire().await;
-        let who = match m.source.identity().await {
-            Ok(who) => {
-                self.note(&m.name, Ok(who.data.account.clone().unwrap_or_default()));
-                who
-            }
+        let (account, who_calls) = self.who(m).await.map_err(|e| (m.name.clone(), e))?;
+        let mut answer = match fetch(m.source.as_ref()).await {
+            Ok(a) => a,
             Err(e) => {
                 self.note(&m.name, Err(e.to_string()));
                 return Err((m.name.clone(), e));
             }
         };
-        let account = Arc::new(AccountRef {
-            id: who.data.account.clone().unwrap_or_default(),
-            name: m.name.clone(),
-        });
-        let mut answer = fetch(m.source.as_ref())
-            .await
-            .map_err(|e| (m.name.clone(), e))?;
-        answer.api_calls.add(&who.api_calls);
+        self.note(&m.name, Ok(account.id.clone()));
+        answer.api_calls.add(&who_calls);
         self.record(&m.name, read, &answer.api_calls);
         Ok((account, answer))
+    }
+
+    /// Who the account is: the id its role's ARN names (no call), or its caller identity
+    /// (read once and kept by its source; a role that cannot be assumed fails there).
+    async fn who(&self, m: &Member) -> Result<(Arc<AccountRef>, ApiCalls), SourceError> {
+        if let Some(id) = &m.id {
+            let account = Arc::new(AccountRef {
+                id: id.clone(),
+                name: m.name.clone(),
+            });
+            return Ok((account, ApiCalls::new()));
+        }
+        match m.source.identity().await {
+            Ok(who) => {
+                let id = who.data.account.clone().unwrap_or_default();
+                self.note(&m.name, Ok(id.clone()));
+                let account = Arc::new(AccountRef {
+                    id,
+                    name: m.name.clone(),
+                });
+                Ok((account, who.api_calls))
+            }
+            Err(e) => {
+                self.note(&m.name, Err(e.to_string()));
+                Err(e)
+            }
+        }
     }
 }
 
@@ -375,6 +381,30 @@ fn same_account(ids: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
+/// An account's checklist read; an account that could not be reached at all (its role not
+/// assumed, its credentials gone) fails, as its other panes do, rather than giving a
+/// checklist of unknown items.
+fn posture_of(s: &dyn Source, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
+    Box::pin(async move {
+        let read = s.posture(q).await?;
+        let unreachable = read.data.iter().find_map(|r| {
+            r.first_error.clone().filter(|e| {
+                matches!(
+                    e,
+                    SourceError::RoleNotAssumed { .. }
+                        | SourceError::NoCredentials
+                        | SourceError::ExpiredCredentials { .. }
+                        | SourceError::UnknownProfile { .. }
+                )
+            })
+        });
+        match unreachable {
+            Some(e) => Err(e),
+            None => Ok(read),
+        }
+    })
+}
+
 /// An account's endpoints added to all, each naming the account.
 fn add_endpoints(all: &mut Vec<Endpoint>, account: Arc<AccountRef>, endpoints: Vec<Endpoint>) {
     all.extend(endpoints.into_iter().map(|mut e| {
@@ -395,6 +425,14 @@ impl Source for AccountsSource {
 
     fn endpoints(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
         Box::pin(async move {
+            let metrics = match self.cloudwatch_monitoring {
+                Some(at) => format!("cloudwatch_monitoring {}", self.members[at].name),
+                None => "account".into(),
+            };
+            for m in &self.members {
+                self.sourced(&m.name, "endpoints", "account".into());
+                self.sourced(&m.name, "metrics", metrics.clone());
+            }
             if let Some(monitoring) = self.cloudwatch_monitoring {
                 return self.endpoints_monitored(monitoring, q).await;
             }
@@ -407,6 +445,12 @@ impl Source for AccountsSource {
 
     fn security_groups(&self, q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
         Box::pin(async move {
+            if let Some((at, name, region)) = &self.config_aggregator {
+                return self.groups_from_config(*at, name, region.clone(), q).await;
+            }
+            for m in &self.members {
+                self.sourced(&m.name, "security_groups", "account".into());
+            }
             let answers = self
                 .ask("security groups", q.progress.as_ref(), |s| {
                     s.security_groups(q.clone())
@@ -424,6 +468,13 @@ impl Source for AccountsSource {
 
     fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
         Box::pin(async move {
+            let from = match self.guardduty_admin {
+                Some(at) => format!("guardduty_admin {}", self.members[at].name),
+                None => "account".into(),
+            };
+            for m in &self.members {
+                self.sourced(&m.name, "findings", from.clone());
+            }
             if let Some(admin) = self.guardduty_admin {
                 return self.findings_from_admin(admin, q).await;
             }
@@ -467,6 +518,14 @@ impl Source for AccountsSource {
 
     fn sagemaker(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<crate::model::PlatformItem>>> {
         Box::pin(async move {
+            if let Some((at, name, region)) = &self.config_aggregator {
+                return self
+                    .sagemaker_from_config(*at, name, region.clone(), q)
+                    .await;
+            }
+            for m in &self.members {
+                self.sourced(&m.name, "sagemaker", "account".into());
+            }
             let answers = self
                 .ask("sagemaker", q.progress.as_ref(), |s| s.sagemaker(q.clone()))
                 .await;
@@ -484,8 +543,16 @@ impl Source for AccountsSource {
 
     fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         Box::pin(async move {
+            if let Some((at, region)) = &self.security_hub {
+                return self.posture_from_hub(*at, region.clone(), q).await;
+            }
+            for m in &self.members {
+                self.sourced(&m.name, "checklist", "account".into());
+            }
             let answers = self
-                .ask("checklist", q.progress.as_ref(), |s| s.posture(q.clone()))
+                .ask("checklist", q.progress.as_ref(), |s| {
+                    posture_of(s, q.clone())
+                })
                 .await;
             merge(answers, |all: &mut Vec<PostureRead>, account, reads| {
                 all.extend(reads.into_iter().map(|mut r| {
@@ -513,6 +580,7 @@ mod tests {
         Member {
             name: name.into(),
             reach: format!("role arn:aws:iam::111111111111:role/{name}"),
+            id: None,
             source,
         }
     }

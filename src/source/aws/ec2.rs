@@ -223,6 +223,7 @@ fn group(g: &aws_sdk_ec2::types::SecurityGroup, region: &str) -> SecurityGroup {
                 })
                 .collect(),
             account: None,
+            recorded_at: None,
         }),
     }
 }

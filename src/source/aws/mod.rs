@@ -3,7 +3,9 @@
 //! call and the SDK's standard retries. Regions fan out in parallel; a failing region becomes a
 //! warning on its pane while the others' rows stay.
 
+mod aggregation;
 pub mod cloudwatch;
+pub mod config_items;
 pub(crate) mod ec2;
 pub(crate) mod guardduty;
 pub mod organization;
@@ -197,28 +199,6 @@ fn metrics_range(q: &Query) -> cloudwatch::Range {
     }
 }
 
-/// What each variant serves, as far as the describe calls say: `provenance::complete`
-/// completes the chain.
-pub(crate) fn skeletons(
-    served: &[(String, String, Option<String>)],
-) -> Vec<crate::model::Provenance> {
-    served
-        .iter()
-        .map(|(variant, model, resolved)| crate::model::Provenance {
-            variant: variant.clone(),
-            model: model.clone(),
-            image: crate::model::ImageRef {
-                digest: resolved
-                    .as_deref()
-                    .and_then(|r| r.split_once('@'))
-                    .map(|(_, d)| d.to_string()),
-                ..Default::default()
-            },
-            ..Default::default()
-        })
-        .collect()
-}
-
 /// A region's endpoints as SageMaker describes them, their metrics not read yet.
 async fn region_described(
     r: &RegionClients,
@@ -249,7 +229,7 @@ async fn region_described(
             alerts: Vec::new(),
             // What each variant serves, as far as the describe calls say: the pane's read
             // completes the chain (`provenance::complete`).
-            provenance: skeletons(&d.served),
+            provenance: provenance::skeletons(&d.served),
         })
         .collect())
 }
@@ -558,6 +538,27 @@ impl Source for AwsSource {
         })
     }
 
+    fn control_results(
+        &self,
+        region: Option<String>,
+        controls: Vec<&'static str>,
+    ) -> BoxFuture<'_, FetchResult<Vec<crate::model::ControlResult>>> {
+        Box::pin(self.read_control_results(region, controls))
+    }
+
+    fn hub_members(&self, region: Option<String>) -> BoxFuture<'_, FetchResult<Vec<String>>> {
+        Box::pin(self.read_hub_members(region))
+    }
+
+    fn aggregate_select(
+        &self,
+        aggregator: String,
+        region: Option<String>,
+        expression: String,
+    ) -> BoxFuture<'_, FetchResult<Vec<String>>> {
+        Box::pin(self.read_select(aggregator, region, expression))
+    }
+
     fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
         Box::pin(async move {
             let calls = Calls::default();
@@ -568,6 +569,7 @@ impl Source for AwsSource {
                     posture,
                     first_error,
                     account: None,
+                    hub: None,
                 }],
                 warnings: Vec::new(),
                 api_calls,

@@ -68,6 +68,7 @@ fn group(
                 ("Environment".into(), "dev".into()),
             ]),
             account: None,
+            recorded_at: None,
         }),
     }
 }

@@ -267,6 +267,7 @@ impl Source for DemoSource {
                 posture: posture::posture(&eps, groups, q.now),
                 first_error: None,
                 account: None,
+                hub: None,
             }]))
         })
     }

@@ -178,7 +178,7 @@ async fn serving(
         .iter()
         .map(|e| crate::checklist::posture::Serving {
             endpoint: e.endpoint.clone(),
-            chains: super::skeletons(&e.served),
+            chains: super::provenance::skeletons(&e.served),
         })
         .collect();
     let chains = out

@@ -497,3 +497,25 @@ async fn artifact(
         None => (None, None, None),
     })
 }
+
+/// What each variant serves, as far as the describe calls say: `provenance::complete`
+/// completes the chain.
+pub(crate) fn skeletons(
+    served: &[(String, String, Option<String>)],
+) -> Vec<crate::model::Provenance> {
+    served
+        .iter()
+        .map(|(variant, model, resolved)| crate::model::Provenance {
+            variant: variant.clone(),
+            model: model.clone(),
+            image: crate::model::ImageRef {
+                digest: resolved
+                    .as_deref()
+                    .and_then(|r| r.split_once('@'))
+                    .map(|(_, d)| d.to_string()),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .collect()
+}
