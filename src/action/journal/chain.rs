@@ -270,3 +270,16 @@ impl JournalRead {
         n >= h && n <= h + 1 && (h == 0 || self.chained[h - 1].value == head.chain)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the fuzzer: a line cut so that its chain key's closing quote is the line's
+    /// last quote (`…,"chain":"}`) is a line without a chain value, not a panic.
+    #[test]
+    fn a_line_ending_in_its_chain_key_has_no_chain_value() {
+        let line = r#"{"event":"finished","chain":"}"#;
+        assert_eq!(split_chain(line), (line.to_string(), None));
+    }
+}
