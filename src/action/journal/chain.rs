@@ -45,7 +45,9 @@ pub(super) fn chain(prev: Option<&str>, content: &str) -> String {
 /// A line split into its content (as hashed) and its chain value, when it has one.
 fn split_chain(line: &str) -> (String, Option<&str>) {
     match line.rfind(CHAIN_KEY) {
-        Some(at) if line.ends_with("\"}") => {
+        // The value lies between the key and the closing `"}`; a line cut inside the key
+        // has none.
+        Some(at) if line.ends_with("\"}") && at + CHAIN_KEY.len() <= line.len() - 2 => {
             let value = &line[at + CHAIN_KEY.len()..line.len() - 2];
             (format!("{}}}", &line[..at]), Some(value))
         }
