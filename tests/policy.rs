@@ -55,9 +55,10 @@ fn is_read(action: &str) -> bool {
     let op = action.split(':').nth(1).unwrap_or_default();
     // The policy simulator answers what would be allowed and changes nothing.
     // GenerateCredentialReport only prepares the report GetCredentialReport reads; AWS's own
-    // SecurityAudit policy grants it.
+    // SecurityAudit policy grants it. Config's Select* run SQL over recorded configuration
+    // (AWS's ReadOnlyAccess grants config:Select*).
     action == "iam:GenerateCredentialReport"
-        || ["Describe", "List", "Get", "Lookup", "Simulate"]
+        || ["Describe", "List", "Get", "Lookup", "Simulate", "Select"]
             .iter()
             .any(|p| op.starts_with(p))
 }
