@@ -78,6 +78,9 @@ fn pane_key(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Open => {
             if state.selected_row().is_some() {
                 state.push(Layer::Detail { scroll: 0 });
+                if let Some(account) = on_demand_account(state) {
+                    return open_account(state, account);
+                }
             }
         }
         Action::Back => back(state),
@@ -113,7 +116,7 @@ fn pane_key(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Matrix if state.context.accounts.len() > 1 => {
             state.push(Layer::Matrix {
                 scroll: 0,
-                first_account: 0,
+                column: 0,
             });
         }
         Action::Matrix => {
@@ -562,4 +565,29 @@ pub(super) fn on_mouse(state: &mut AppState, ev: crossterm::event::MouseEvent) -
         _ => {}
     }
     vec![]
+}
+
+/// The account of the selected checklist item when the item waits to be read from its
+/// account (an aggregation point judged the rest).
+fn on_demand_account(state: &AppState) -> Option<String> {
+    if state.focus != PaneId::Checklist {
+        return None;
+    }
+    let row = state.selected_row()?;
+    let items = state.pane_data(PaneId::Checklist)?.checklist()?;
+    let item = items.get(row.item as usize)?;
+    let waiting = item
+        .evidence
+        .first()
+        .is_some_and(|e| e.starts_with(crate::checklist::security_hub::ON_DEMAND_PREFIX));
+    waiting.then(|| item.account.as_deref().map(|a| a.name.clone()))?
+}
+
+/// Opens an account: its checklist is read from the account itself from now on.
+pub(super) fn open_account(state: &mut AppState, account: String) -> Vec<Effect> {
+    state.flash = Some(Flash::info(
+        format!("reading account {account}'s checklist from the account itself"),
+        state.now,
+    ));
+    vec![Effect::OpenAccount(account)]
 }

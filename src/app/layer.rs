@@ -20,7 +20,7 @@ pub enum Layer {
     Detail { scroll: usize },
     /// The checklist by account: the first item row and the first account column shown
     /// (clamped where it is drawn, which knows how many fit).
-    Matrix { scroll: usize, first_account: usize },
+    Matrix { scroll: usize, column: usize },
     /// The incident view, its selected row.
     Incident { selected: usize },
     /// A finding's (or the incident's) subjects.
@@ -48,7 +48,7 @@ pub enum Overlay {
     Incident { selected: usize },
     Subjects,
     Timeline,
-    Matrix { scroll: usize, first_account: usize },
+    Matrix { scroll: usize, column: usize },
 }
 
 impl AppState {
@@ -84,12 +84,9 @@ impl AppState {
             .find_map(|layer| match layer {
                 Layer::Help { .. } => Some(Overlay::Help),
                 Layer::Detail { scroll } => Some(Overlay::Detail { scroll: *scroll }),
-                Layer::Matrix {
-                    scroll,
-                    first_account,
-                } => Some(Overlay::Matrix {
+                Layer::Matrix { scroll, column } => Some(Overlay::Matrix {
                     scroll: *scroll,
-                    first_account: *first_account,
+                    column: *column,
                 }),
                 Layer::Incident { selected } => Some(Overlay::Incident {
                     selected: *selected,

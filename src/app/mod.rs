@@ -187,6 +187,9 @@ pub enum Effect {
     ShowArchived(bool),
     /// Put text on the terminal's clipboard (OSC 52: works over ssh and in tmux).
     Copy(String),
+    /// Read this account's checklist from the account itself from now on (an aggregation point
+    /// judged it, and left what its controls do not cover to be read on demand).
+    OpenAccount(String),
     /// Fetch metrics over another window from now on.
     SetWindow(chrono::Duration),
     /// Fetch from these regions from now on.

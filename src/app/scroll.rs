@@ -39,39 +39,36 @@ pub(super) fn detail_key(state: &mut AppState, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// A key in the checklist matrix: j/k and pages move down the items, h/l and ←/→ across the
-/// accounts (more than fit on a line at 20 or more).
+/// A key in the checklist matrix: j/k and pages move down the items, h/l and ←/→ choose an
+/// account (the line scrolls across to show it); Enter on an account whose items wait to be
+/// read from it opens it.
 pub(super) fn matrix_key(
     state: &mut AppState,
     action: Option<Action>,
     key: KeyEvent,
 ) -> Vec<Effect> {
-    let Some(&Layer::Matrix {
-        scroll,
-        first_account,
-    }) = state.top()
-    else {
+    let Some(&Layer::Matrix { scroll, column }) = state.top() else {
         return vec![];
     };
-    // Moved from where the matrix shows, so a key past the end is never lost to a later one.
     let items = state
         .pane_data(crate::model::PaneId::Checklist)
         .and_then(|d| d.checklist())
         .unwrap_or(&[]);
-    let inner = super::layout::matrix_rect(state.screen)
-        .width
-        .saturating_sub(2);
-    let shown = crate::panes::checklist::matrix(items)
-        .columns(usize::from(inner), first_account)
-        .1;
-    let first_account = match key.code {
-        KeyCode::Left | KeyCode::Char('h') => shown.start.saturating_sub(1),
-        KeyCode::Right | KeyCode::Char('l') => shown.start + 1,
-        _ => first_account,
+    let matrix = crate::panes::checklist::matrix(items);
+    // Moved from the account chosen as it shows, so a key past the end is never lost.
+    let last = matrix.accounts.len().saturating_sub(1);
+    let column = match key.code {
+        KeyCode::Left | KeyCode::Char('h') => column.min(last).saturating_sub(1),
+        KeyCode::Right | KeyCode::Char('l') => (column + 1).min(last),
+        _ => column,
     };
     let scroll = match action {
         Some(Action::Quit) => return super::keys::quit(state),
-        Some(Action::Back | Action::Matrix) => {
+        Some(Action::Open) if waiting(items, &matrix, column).is_some() => {
+            let account = matrix.accounts[column].clone();
+            return super::keys::open_account(state, account);
+        }
+        Some(Action::Back | Action::Open | Action::Matrix) => {
             state.pop();
             return vec![];
         }
@@ -82,12 +79,24 @@ pub(super) fn matrix_key(
         None => scroll,
     };
     if let Some(top) = state.top_mut() {
-        *top = Layer::Matrix {
-            scroll,
-            first_account,
-        };
+        *top = Layer::Matrix { scroll, column };
     }
     vec![]
+}
+
+/// An item of the matrix's column `column` that waits to be read from its account.
+fn waiting<'a>(
+    items: &'a [crate::model::CheckItem],
+    matrix: &crate::panes::checklist::Matrix,
+    column: usize,
+) -> Option<&'a crate::model::CheckItem> {
+    let account = matrix.accounts.get(column)?;
+    items.iter().find(|i| {
+        crate::panes::account_name(&i.account) == account.as_str()
+            && i.evidence
+                .first()
+                .is_some_and(|e| e.starts_with(crate::checklist::security_hub::ON_DEMAND_PREFIX))
+    })
 }
 
 /// Where a scrolling layer moves for a key: a line, a page, the top, or its last line when

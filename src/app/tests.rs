@@ -1414,3 +1414,63 @@ mod layers {
         assert!(s.quit, "keys are commands again");
     }
 }
+
+/// #31: an account whose checklist Security Hub judged has items left to be read on demand:
+/// Enter on such an item, or on its column in the matrix, opens the account.
+#[test]
+fn an_item_read_on_demand_opens_its_account() {
+    use crate::checklist::security_hub::READ_ON_DEMAND;
+    use crate::model::CheckStatus;
+    let mut s = crate::fixtures::accounts_state(
+        200,
+        60,
+        1,
+        &[("111111111111", "dev"), ("222222222222", "staging")],
+    );
+    let mut items = s
+        .pane_data(PaneId::Checklist)
+        .and_then(|d| d.checklist())
+        .unwrap()
+        .to_vec();
+    for i in items.iter_mut().filter(|i| {
+        i.account.as_deref().is_some_and(|a| a.name == "dev") && i.status != CheckStatus::Manual
+    }) {
+        i.status = CheckStatus::Unknown;
+        i.evidence = vec![READ_ON_DEMAND.to_string()];
+    }
+    update(
+        &mut s,
+        Msg::Fetched {
+            pane: PaneId::Checklist,
+            at: t0(),
+            result: Ok(Fetched::complete(PaneData::Checklist(items))),
+        },
+    );
+    // The matrix: dev's column is the first; Enter opens it and keeps the matrix.
+    let fx = press(&mut s, [key('4'), key('m'), code(KeyCode::Enter)]);
+    assert_eq!(fx, vec![Effect::OpenAccount("dev".into())]);
+    assert!(matches!(s.top(), Some(Layer::Matrix { .. })));
+    assert!(
+        s.flash.as_ref().unwrap().text.contains("account dev"),
+        "{:?}",
+        s.flash
+    );
+    // staging, chosen with l, waits for nothing: Enter closes the matrix, as before.
+    let fx = press(&mut s, [key('l'), code(KeyCode::Enter)]);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(s.top().is_none());
+    // The pane: Enter on a dev item read on demand shows its details and opens dev.
+    let row = s
+        .view(PaneId::Checklist)
+        .rows
+        .iter()
+        .position(|r| {
+            let items = s.pane_data(PaneId::Checklist).unwrap().checklist().unwrap();
+            items[r.item as usize].evidence[0] == READ_ON_DEMAND
+        })
+        .unwrap();
+    s.view_mut(PaneId::Checklist).selected = row;
+    let fx = press(&mut s, [code(KeyCode::Enter)]);
+    assert_eq!(fx, vec![Effect::OpenAccount("dev".into())]);
+    assert!(matches!(s.top(), Some(Layer::Detail { .. })));
+}

@@ -39,6 +39,9 @@ pub const COVERED: &[&str] = &[
     "access.notebook_platform",
 ];
 
+/// How the evidence of an item left to be read from its account begins.
+pub const ON_DEMAND_PREFIX: &str = "read on demand:";
+
 /// The evidence of an item no control covers, in an account not opened.
 pub const READ_ON_DEMAND: &str = "read on demand: not covered by Security Hub; open this account (matrix column, details, or `--account NAME`)";
 

@@ -273,6 +273,23 @@ impl Matrix {
         self.accounts.iter().map(|a| a.width().max(8)).collect()
     }
 
+    /// On a line `inner` cells wide: the items' column width, and the accounts shown with
+    /// the chosen account `column` among them (as far right as it may be, the accounts
+    /// before it filling the line).
+    pub fn columns_showing(&self, inner: usize, column: usize) -> (usize, std::ops::Range<usize>) {
+        let widths = self.widths();
+        let column = column.min(widths.len().saturating_sub(1));
+        let (title_w, _) = self.columns(inner, 0);
+        let mut room = inner.saturating_sub(title_w);
+        let mut first = column;
+        room = room.saturating_sub(widths.get(column).map_or(0, |w| w + 1));
+        while first > 0 && room > widths[first - 1] {
+            room = room.saturating_sub(widths[first - 1] + 1);
+            first -= 1;
+        }
+        self.columns(inner, first)
+    }
+
     /// On a line `inner` cells wide: the items' column width, and the accounts that fit
     /// beside it from `first` on. Past the end, the last accounts fill the line rather than
     /// leave it half empty.

@@ -46,6 +46,10 @@ impl Effects {
             Effect::SetWindow(_) => self.fetcher.ask(PaneId::Endpoints),
             Effect::SetRegions(_) => {}
             Effect::ShowArchived(_) => self.fetcher.ask(PaneId::Findings),
+            Effect::OpenAccount(name) => {
+                self.source.open_account(&name);
+                self.fetcher.ask(PaneId::Checklist);
+            }
             Effect::Plan {
                 request,
                 region,

@@ -166,6 +166,9 @@ pub trait Source: Send + Sync {
             ))
         })
     }
+    /// Reads this account (of several) from itself from now on where an aggregation point
+    /// left parts of it to be read on demand; a source of one account has nothing to open.
+    fn open_account(&self, _name: &str) {}
     /// What a principal could change of what answers (the served artifacts it may overwrite,
     /// the training data it may read, the calls that change an endpoint), as IAM's policy
     /// simulator answers: the blast radius of a contained user or role.

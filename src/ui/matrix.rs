@@ -18,7 +18,7 @@ pub fn draw(
     frame: &mut Frame,
     area: Rect,
     scroll: usize,
-    first_account: usize,
+    column: usize,
 ) {
     let rect = crate::app::layout::matrix_rect(area);
     let items = state
@@ -27,10 +27,21 @@ pub fn draw(
         .unwrap_or(&[]);
     let m = matrix(items);
     let widths = m.widths();
-    let (title_w, shown) = m.columns(usize::from(rect.width.saturating_sub(2)), first_account);
+    let (title_w, shown) = m.columns_showing(usize::from(rect.width.saturating_sub(2)), column);
     let mut header = vec![Span::styled(cut("ITEM", title_w), theme.table_header)];
-    for (a, w) in m.accounts[shown.clone()].iter().zip(&widths[shown.clone()]) {
-        header.push(Span::styled(format!(" {}", cut(a, *w)), theme.table_header));
+    for (i, (a, w)) in m.accounts[shown.clone()]
+        .iter()
+        .zip(&widths[shown.clone()])
+        .enumerate()
+    {
+        // The chosen account's name stands out: Enter opens it.
+        let style = if shown.start + i == column {
+            theme.selection
+        } else {
+            theme.table_header
+        };
+        header.push(Span::raw(" "));
+        header.push(Span::styled(cut(a, *w), style));
     }
     let page = usize::from(rect.height.saturating_sub(3));
     let scroll = scroll.min(m.rows.len().saturating_sub(page));
@@ -50,7 +61,7 @@ pub fn draw(
     }
     let across = if shown.len() < m.accounts.len() {
         format!(
-            "accounts {}–{} of {} · h/l across · ",
+            "accounts {}–{} of {} · ",
             shown.start + 1,
             shown.end,
             m.accounts.len()
@@ -59,7 +70,7 @@ pub fn draw(
         String::new()
     };
     let pos = format!(
-        " {}–{} of {} items · {across}j/k scroll · esc closes ",
+        " {}–{} of {} items · {across}h/l account · enter opens it · j/k scroll · esc closes ",
         (scroll + 1).min(m.rows.len()),
         (scroll + page).min(m.rows.len()),
         m.rows.len()

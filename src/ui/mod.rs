@@ -54,10 +54,9 @@ pub fn render(state: &AppState, theme: &Theme, frame: &mut Frame) {
         match layer {
             Layer::Help { scroll } => overlay::help(state, theme, frame, area, *scroll),
             Layer::Detail { scroll } => overlay::detail(state, theme, frame, area, *scroll),
-            Layer::Matrix {
-                scroll,
-                first_account,
-            } => matrix::draw(state, theme, frame, area, *scroll, *first_account),
+            Layer::Matrix { scroll, column } => {
+                matrix::draw(state, theme, frame, area, *scroll, *column)
+            }
             Layer::Incident { selected } => overlay::incident(state, theme, frame, area, *selected),
             Layer::Subjects(view) => investigate::subjects(state, view, theme, frame, area),
             Layer::Timeline(view) => investigate::timeline(view, theme, frame, area),

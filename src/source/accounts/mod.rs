@@ -423,6 +423,10 @@ impl Source for AccountsSource {
         self.caller.identity()
     }
 
+    fn open_account(&self, name: &str) {
+        self.open(name);
+    }
+
     fn endpoints(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
         Box::pin(async move {
             let metrics = match self.cloudwatch_monitoring {
