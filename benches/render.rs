@@ -175,6 +175,41 @@ fn frames(c: &mut Criterion) {
         })
     });
 
+    // #31: an organization of 1,000 accounts, every pane loaded: the dashboard's frame, the
+    // matrix's, and a keypress across the matrix with the frame that shows it.
+    let mut org = numbered_accounts_state(200, 60, 50, 1000);
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap_or_else(|_| unreachable!());
+    c.bench_function("render_dashboard_200x60_1000_accounts", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| ui::render(black_box(&org), &theme, f))
+                .map(|_| ())
+                .unwrap_or(())
+        })
+    });
+    key(&mut org, '4');
+    key(&mut org, 'm');
+    c.bench_function("render_checklist_matrix_200x60_1000_accounts", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| ui::render(black_box(&org), &theme, f))
+                .map(|_| ())
+                .unwrap_or(())
+        })
+    });
+    let mut across = 0;
+    c.bench_function("matrix_key_across_to_frame_1000_accounts", |b| {
+        b.iter(|| {
+            // Across to the last account and back, a key a frame.
+            across += 1;
+            key(&mut org, if (across / 1000) % 2 == 0 { 'l' } else { 'h' });
+            terminal
+                .draw(|f| ui::render(&org, &theme, f))
+                .map(|_| ())
+                .unwrap_or(());
+        })
+    });
+
     // A keypress while every fetcher is busy: update plus the frame that shows it.
     let mut busy = demo_state_scaled(
         200,

@@ -174,3 +174,40 @@ fn an_opened_account_is_read_from_itself_beside_security_hubs_verdicts() {
         "security_hub security and account"
     );
 }
+
+/// Security Hub's verdicts equal those read from the accounts, on 20 accounts where both
+/// exist: the notebooks' items, judged from SageMaker.1, .2 and .3 and from the notebooks.
+#[test]
+fn security_hubs_verdicts_equal_the_accounts_own() {
+    let moto = Moto::start();
+    moto.seed_script("seed_aggregation.py", &["21", "notebooks"]);
+    let state = tempfile::tempdir().unwrap();
+    let through_hub = organization(21);
+    let (hub, _) = once(&moto, state.path(), &through_hub, &["--fail-on", "never"]);
+    let direct = through_hub.replace("security_hub_admin = \"security\"\n", "");
+    let (own, _) = once(&moto, state.path(), &direct, &["--fail-on", "never"]);
+    let mut compared = 0;
+    for i in 1..=20 {
+        let account = format!("m{i:03}");
+        for id in [
+            "network.notebook_internet",
+            "network.notebook_vpc",
+            "network.notebook_root",
+        ] {
+            let (a, why_a) = status(&hub, &account, id);
+            let (b, why_b) = status(&own, &account, id);
+            assert_eq!(
+                a, b,
+                "{account} {id}: Security Hub says {a} ({why_a}), the account {b} ({why_b})"
+            );
+            assert!(matches!(a, "pass" | "fail"), "{account} {id}: {a} {why_a}");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 60);
+    // Both verdicts were seen: the sample is not all of one kind.
+    let statuses: std::collections::BTreeSet<&str> = (1..=20)
+        .map(|i| status(&hub, &format!("m{i:03}"), "network.notebook_internet").0)
+        .collect();
+    assert_eq!(statuses.len(), 2, "{statuses:?}");
+}

@@ -2,7 +2,8 @@
 """Seeds moto's server with an organization read through its aggregation points, through the
 AWS API (boto3).
 
-Run by tests/accounts.rs and scripts/bench-accounts as: python seed_aggregation.py PORT N
+Run by tests/accounts.rs and scripts/bench-accounts as:
+python seed_aggregation.py PORT N [notebooks]
 
 The security account (100000000000) is GuardDuty's and Security Hub's delegated administrator,
 CloudWatch's monitoring account and holds the Config aggregator `org`. Members 200000000001 to
@@ -11,6 +12,11 @@ Security Hub holds a SageMaker.1 control finding of each member: FAILED for the 
 for the others. The last member is neither in Security Hub's members nor in the aggregator's
 sources: secdash reads it from the account. Accounts are entered through
 OrganizationAccountAccessRole, as a management account does.
+
+With `notebooks`, each member also has a notebook `research` whose settings vary with the
+member (direct internet access on every other one, root access on every third, a VPC subnet
+on three of four), and Security Hub's SageMaker.1, .2 and .3 findings of each say what AWS's
+controls find of that notebook: both ways of judging them read the same world.
 """
 import datetime
 import json
@@ -21,6 +27,7 @@ import boto3
 REGION = "ap-southeast-1"
 PORT = int(sys.argv[1])
 N = int(sys.argv[2])
+NOTEBOOKS = sys.argv[3:] == ["notebooks"]
 URL = f"http://127.0.0.1:{PORT}"
 ADMIN = "100000000000"
 MEMBERS = [f"{200000000000 + i:012d}" for i in range(1, N + 1)]
@@ -57,19 +64,50 @@ hub = client("securityhub", ADMIN)
 hub.enable_security_hub(EnableDefaultStandards=False)
 hub.create_members(AccountDetails=[{"AccountId": a, "Email": f"{a}@example.com"} for a in covered])
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def control(account, control_id, passed, title):
+    arn = f"arn:aws:sagemaker:{REGION}:{account}:notebook-instance/research"
+    return {
+        "SchemaVersion": "2018-10-08", "Id": f"{account}/{control_id}",
+        "ProductArn": f"arn:aws:securityhub:{REGION}::product/aws/securityhub",
+        "GeneratorId": f"security-control/{control_id}", "AwsAccountId": account,
+        "Types": ["Software and Configuration Checks"], "CreatedAt": now, "UpdatedAt": now,
+        "Severity": {"Label": "HIGH"}, "Title": title, "Description": "seeded",
+        "Resources": [{"Type": "AwsSageMakerNotebookInstance", "Id": arn}],
+        "Compliance": {"Status": "PASSED" if passed else "FAILED", "SecurityControlId": control_id},
+        "RecordState": "ACTIVE", "Workflow": {"Status": "NEW"},
+    }
+
+
 findings = []
 for i, account in enumerate(covered):
-    arn = f"arn:aws:sagemaker:{REGION}:{account}:notebook-instance/research"
-    findings.append({
-        "SchemaVersion": "2018-10-08", "Id": f"{account}/SageMaker.1",
-        "ProductArn": f"arn:aws:securityhub:{REGION}::product/aws/securityhub",
-        "GeneratorId": "security-control/SageMaker.1", "AwsAccountId": account,
-        "Types": ["Software and Configuration Checks"], "CreatedAt": now, "UpdatedAt": now,
-        "Severity": {"Label": "HIGH"}, "Title": "SageMaker notebook instances should not have direct internet access",
-        "Description": "seeded", "Resources": [{"Type": "AwsSageMakerNotebookInstance", "Id": arn}],
-        "Compliance": {"Status": "FAILED" if i == 0 else "PASSED", "SecurityControlId": "SageMaker.1"},
-        "RecordState": "ACTIVE", "Workflow": {"Status": "NEW"},
-    })
+    if not NOTEBOOKS:
+        findings.append(control(account, "SageMaker.1", i != 0,
+                                "SageMaker notebook instances should not have direct internet access"))
+        continue
+    internet, root, in_vpc = i % 2 == 0, i % 3 == 0, i % 4 != 0
+    sm = client("sagemaker", account)
+    kwargs = {}
+    if in_vpc:
+        ec2 = client("ec2", account)
+        vpc = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v["IsDefault"]][0]
+        subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]
+        group = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]},
+                                                     {"Name": "vpc-id", "Values": [vpc]}])
+        kwargs = {"SubnetId": subnet["SubnetId"],
+                  "SecurityGroupIds": [group["SecurityGroups"][0]["GroupId"]]}
+    sm.create_notebook_instance(
+        NotebookInstanceName="research", InstanceType="ml.t3.medium",
+        RoleArn=f"arn:aws:iam::{account}:role/SecdashReadOnly",
+        DirectInternetAccess="Enabled" if internet else "Disabled",
+        RootAccess="Enabled" if root else "Disabled", **kwargs)
+    findings += [
+        control(account, "SageMaker.1", not internet,
+                "SageMaker notebook instances should not have direct internet access"),
+        control(account, "SageMaker.2", in_vpc, "SageMaker notebook instances should be launched in a custom VPC"),
+        control(account, "SageMaker.3", not root, "Users should not have root access to SageMaker notebook instances"),
+    ]
 for start in range(0, len(findings), 100):
     hub.batch_import_findings(Findings=findings[start:start + 100])
 
