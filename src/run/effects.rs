@@ -110,6 +110,10 @@ impl Effects {
 
     /// Carries out a confirmed plan, then reads the journal again for the badges.
     fn execute(&mut self, plan: crate::action::plan::Plan, state: &AppState) {
+        // From now on the account's rows are read from it, not from an aggregator's copy.
+        if let Some(account) = &plan.account {
+            self.source.acted_in(&account.name, chrono::Utc::now());
+        }
         let (tx, runner) = (self.tx.clone(), self.actions.clone());
         let identity = state.context.identity.data().cloned();
         let incident = state.incident.clone();

@@ -169,6 +169,10 @@ pub trait Source: Send + Sync {
     /// Reads this account (of several) from itself from now on where an aggregation point
     /// left parts of it to be read on demand; a source of one account has nothing to open.
     fn open_account(&self, _name: &str) {}
+    /// secdash acts in this account (of several) now: what an aggregation point recorded of it
+    /// before now is stale, so its rows are read from the account until the aggregation
+    /// point's copy is newer than the action.
+    fn acted_in(&self, _name: &str, _at: chrono::DateTime<chrono::Utc>) {}
     /// What a principal could change of what answers (the served artifacts it may overwrite,
     /// the training data it may read, the calls that change an endpoint), as IAM's policy
     /// simulator answers: the blast radius of a contained user or role.

@@ -165,6 +165,35 @@ impl AccountsSource {
         Ok(out)
     }
 
+    /// The accounts secdash acted in after the aggregator last recorded them (or that it
+    /// holds nothing of): their rows are read from the accounts until Config catches up.
+    fn stale<T>(
+        &self,
+        ids: &HashMap<String, Arc<AccountRef>>,
+        recorded: &[Recorded<T>],
+    ) -> std::collections::HashSet<String> {
+        let acted = self.acted.lock().map(|a| a.clone()).unwrap_or_default();
+        if acted.is_empty() {
+            return Default::default();
+        }
+        let mut newest: HashMap<&str, chrono::DateTime<chrono::Utc>> = HashMap::new();
+        for r in recorded {
+            if let Some(t) = r.recorded_at {
+                let n = newest.entry(r.account_id.as_str()).or_insert(t);
+                *n = (*n).max(t);
+            }
+        }
+        acted
+            .into_iter()
+            .filter(|(name, at)| {
+                ids.values()
+                    .find(|a| &a.name == name)
+                    .is_some_and(|a| newest.get(a.id.as_str()).is_none_or(|t| t < at))
+            })
+            .map(|(name, _)| name)
+            .collect()
+    }
+
     /// One advanced query of the aggregator, its calls counted as its account's.
     async fn select(
         &self,
@@ -229,38 +258,24 @@ impl AccountsSource {
                 "{point}: {bad} recorded groups could not be read and are not shown"
             ));
         }
-        let mut attached: HashMap<(String, String), Vec<crate::model::Attachment>> = HashMap::new();
-        match interfaces {
-            Ok(i) => {
-                out.api_calls.add(&i.api_calls);
-                for (account, group, a) in config_items::attachments(&i.data) {
-                    attached.entry((account, group)).or_default().push(a);
-                }
-            }
-            Err(e) => out
-                .warnings
-                .push(format!("{point}: what uses each group is not known: {e}")),
-        }
-        match vpcs {
-            Ok(v) => {
-                out.api_calls.add(&v.api_calls);
-                out.data.vpcs = config_items::vpcs(&v.data);
-            }
-            Err(e) => out
-                .warnings
-                .push(format!("{point}: the VPCs' ranges are not known: {e}")),
-        }
+        let mut attached = interfaces_and_vpcs(&mut out, interfaces, vpcs, &point);
         self.record(holder, "security groups of the members", &out.api_calls);
+        let stale = self.stale(&ids, &recorded);
         let mut held: std::collections::HashSet<String> = Default::default();
         for Recorded {
             account_id,
             item: mut g,
+            ..
         } in recorded
         {
             // Only the run's accounts: the aggregator may hold the whole organization.
             let Some(account) = ids.get(&account_id) else {
                 continue;
             };
+            // Acted in since Config recorded it: read from the account instead.
+            if stale.contains(&account.name) {
+                continue;
+            }
             held.insert(account_id.clone());
             g.attachments = attached
                 .remove(&(account_id, g.id.to_string()))
@@ -272,7 +287,14 @@ impl AccountsSource {
         let mut direct = Vec::new();
         for m in &self.members {
             let account = ids.values().find(|a| a.name == m.name);
-            if account.is_some_and(|a| held.contains(&a.id)) {
+            if stale.contains(&m.name) {
+                self.sourced(
+                    &m.name,
+                    "security_groups",
+                    "account (acted in since the aggregator recorded it)".into(),
+                );
+                direct.push(m);
+            } else if account.is_some_and(|a| held.contains(&a.id)) {
                 self.sourced(&m.name, "security_groups", point.clone());
             } else if let Some(a) = account {
                 out.warnings.push(format!(
@@ -327,12 +349,19 @@ impl AccountsSource {
         out.api_calls.add(&rows.api_calls);
         out.api_calls.add(&who_calls);
         self.record(holder, "notebooks of the members", &rows.api_calls);
+        let notebooks = config_items::notebooks(&rows.data);
+        let stale = self.stale(&ids, &notebooks);
+        // Opened accounts, and those acted in since Config recorded them, are read from
+        // themselves.
         let opened: Vec<&Member> = self
             .members
             .iter()
-            .filter(|m| self.is_open(&m.name))
+            .filter(|m| self.is_open(&m.name) || stale.contains(&m.name))
             .collect();
-        for Recorded { account_id, item } in config_items::notebooks(&rows.data) {
+        for Recorded {
+            account_id, item, ..
+        } in notebooks
+        {
             let Some(account) = ids.get(&account_id) else {
                 continue;
             };
@@ -346,7 +375,7 @@ impl AccountsSource {
             });
         }
         for m in &self.members {
-            let from = if self.is_open(&m.name) {
+            let from = if opened.iter().any(|o| o.name == m.name) {
                 "account".to_string()
             } else {
                 point.clone()
@@ -377,6 +406,38 @@ impl AccountsSource {
     }
 }
 
+/// What uses each group (by account and group id) from the aggregator's network interfaces,
+/// and the VPCs' ranges into `out`; either missing is a warning, not the pane's failure.
+fn interfaces_and_vpcs(
+    out: &mut Fetched<SecurityGroupsData>,
+    interfaces: FetchResult<Vec<String>>,
+    vpcs: FetchResult<Vec<String>>,
+    point: &str,
+) -> HashMap<(String, String), Vec<crate::model::Attachment>> {
+    let mut attached: HashMap<(String, String), Vec<crate::model::Attachment>> = HashMap::new();
+    match interfaces {
+        Ok(i) => {
+            out.api_calls.add(&i.api_calls);
+            for (account, group, a) in config_items::attachments(&i.data) {
+                attached.entry((account, group)).or_default().push(a);
+            }
+        }
+        Err(e) => out
+            .warnings
+            .push(format!("{point}: what uses each group is not known: {e}")),
+    }
+    match vpcs {
+        Ok(v) => {
+            out.api_calls.add(&v.api_calls);
+            out.data.vpcs = config_items::vpcs(&v.data);
+        }
+        Err(e) => out
+            .warnings
+            .push(format!("{point}: the VPCs' ranges are not known: {e}")),
+    }
+    attached
+}
+
 /// The accounts read from themselves, added to what an aggregation point gave: each one's
 /// rows, warnings and calls; a failure is the account's warning, never the pane's.
 fn add_answers<T, U>(
@@ -398,5 +459,128 @@ fn add_answers<T, U>(
             }
             Err((name, e)) => out.warnings.push(format!("account {name}: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Endpoint, FindingsData, Identity};
+    use crate::source::demo::DemoSource;
+    use crate::source::{Source, SourceKind};
+    use futures::future::BoxFuture;
+
+    /// The account holding the aggregator: its copy of dev's one group, recorded an hour
+    /// before `t0`. A test double of the aggregator's answer only (moto's stands in for it in
+    /// tests/accounts); every other read is the demo's.
+    struct Holder(DemoSource);
+
+    impl Source for Holder {
+        fn kind(&self) -> SourceKind {
+            SourceKind::Aws
+        }
+        fn identity(&self) -> BoxFuture<'_, FetchResult<Identity>> {
+            self.0.identity()
+        }
+        fn endpoints(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {
+            self.0.endpoints(q)
+        }
+        fn security_groups(&self, q: Query) -> BoxFuture<'_, FetchResult<SecurityGroupsData>> {
+            self.0.security_groups(q)
+        }
+        fn findings(&self, q: Query) -> BoxFuture<'_, FetchResult<FindingsData>> {
+            self.0.findings(q)
+        }
+        fn posture(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PostureRead>>> {
+            self.0.posture(q)
+        }
+        fn sagemaker(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<PlatformItem>>> {
+            self.0.sagemaker(q)
+        }
+        fn aggregate_select(
+            &self,
+            _aggregator: String,
+            _region: Option<String>,
+            expression: String,
+        ) -> BoxFuture<'_, FetchResult<Vec<String>>> {
+            let recorded = (crate::fixtures::t0() - chrono::Duration::hours(1)).to_rfc3339();
+            let rows = if expression.contains(config_items::SECURITY_GROUP) {
+                vec![format!(
+                    r#"{{"accountId":"111111111111","awsRegion":"ap-southeast-1","configurationItemCaptureTime":"{recorded}","configuration":{{"groupId":"sg-recorded","groupName":"recorded"}}}}"#
+                )]
+            } else {
+                Vec::new()
+            };
+            Box::pin(async move { Ok(Fetched::complete(rows)) })
+        }
+    }
+
+    fn query() -> Query {
+        Query {
+            now: crate::fixtures::t0(),
+            window: chrono::Duration::hours(1),
+            regions: vec!["ap-southeast-1".into()],
+            include_archived: false,
+            alarm_period: 300,
+            first_findings: None,
+            progress: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn an_account_acted_in_is_read_from_itself_until_config_catches_up() {
+        let dev = DemoSource {
+            account: "111111111111".into(),
+            ..DemoSource::new()
+        };
+        let members = vec![
+            Member {
+                name: "security".into(),
+                reach: "role arn:aws:iam::999999999999:role/R".into(),
+                id: Some("999999999999".into()),
+                source: Arc::new(Holder(DemoSource::new())),
+            },
+            Member {
+                name: "dev".into(),
+                reach: "role arn:aws:iam::111111111111:role/R".into(),
+                id: Some("111111111111".into()),
+                source: Arc::new(dev),
+            },
+        ];
+        let source = AccountsSource::new(members, Arc::new(DemoSource::new()), 2)
+            .with_config_aggregator(Some("security"), "org", None);
+        // dev's groups (the security account holds none in the aggregator: read from it).
+        let dev_groups = |d: &SecurityGroupsData| -> Vec<crate::model::SecurityGroup> {
+            d.groups
+                .iter()
+                .filter(|g| g.place.account.as_deref().is_some_and(|a| a.name == "dev"))
+                .cloned()
+                .collect()
+        };
+        let names = |d: &SecurityGroupsData| -> Vec<String> {
+            dev_groups(d).iter().map(|g| g.name.to_string()).collect()
+        };
+        let before = source.security_groups(query()).await.unwrap();
+        assert_eq!(names(&before.data), ["recorded"], "{:?}", before.warnings);
+        assert!(dev_groups(&before.data)[0].place.recorded_at.is_some());
+        // An action in dev after Config recorded it: dev's groups are read from dev.
+        source.acted_in("dev", crate::fixtures::t0());
+        let after = source.security_groups(query()).await.unwrap();
+        assert!(!names(&after.data).contains(&"recorded".to_string()));
+        assert!(!dev_groups(&after.data).is_empty());
+        assert!(
+            dev_groups(&after.data)
+                .iter()
+                .all(|g| g.place.recorded_at.is_none())
+        );
+        let dev = &source.statuses()[1];
+        assert_eq!(
+            dev.sources["security_groups"],
+            "account (acted in since the aggregator recorded it)"
+        );
+        // An action before Config's copy: the copy is current again.
+        source.acted_in("dev", crate::fixtures::t0() - chrono::Duration::hours(2));
+        let caught_up = source.security_groups(query()).await.unwrap();
+        assert_eq!(names(&caught_up.data), ["recorded"]);
     }
 }

@@ -39,6 +39,8 @@ pub struct AccountsSource {
     /// aggregation point has them (with `--account`, every account of the run).
     opened: std::sync::Mutex<BTreeSet<String>>,
     open_all: bool,
+    /// When secdash last acted in each account: an aggregator's older copy of it is stale.
+    acted: std::sync::Mutex<BTreeMap<String, chrono::DateTime<chrono::Utc>>>,
     /// Where each account's data last came from, by pane (the JSON's `accounts[].sources`).
     sources: std::sync::Mutex<BTreeMap<String, BTreeMap<&'static str, String>>>,
     /// The base credentials' own source: the header's caller.
@@ -112,6 +114,7 @@ impl AccountsSource {
             config_aggregator: None,
             opened: Default::default(),
             open_all: false,
+            acted: Default::default(),
             sources: Default::default(),
             caller,
             limit: Arc::new(Semaphore::new(concurrency.max(1))),
@@ -425,6 +428,12 @@ impl Source for AccountsSource {
 
     fn open_account(&self, name: &str) {
         self.open(name);
+    }
+
+    fn acted_in(&self, name: &str, at: chrono::DateTime<chrono::Utc>) {
+        if let Ok(mut acted) = self.acted.lock() {
+            acted.insert(name.to_string(), at);
+        }
     }
 
     fn endpoints(&self, q: Query) -> BoxFuture<'_, FetchResult<Vec<Endpoint>>> {

@@ -120,6 +120,8 @@ struct GroupItem {
 pub struct Recorded<T> {
     pub account_id: String,
     pub item: T,
+    /// When Config recorded it.
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 /// Every group of the rows; and how many rows were not groups.
@@ -145,6 +147,7 @@ pub fn groups(raw: &[String]) -> (Vec<Recorded<SecurityGroup>>, usize) {
             };
             Recorded {
                 account_id: row.account_id,
+                recorded_at: row.configuration_item_capture_time,
                 item: SecurityGroup {
                     id: id.into(),
                     name: g.group_name.into(),
@@ -354,6 +357,7 @@ pub fn notebooks(raw: &[String]) -> Vec<Recorded<PlatformItem>> {
                 .unwrap_or_else(|| "unknown".into());
             Recorded {
                 account_id: row.account_id,
+                recorded_at: row.configuration_item_capture_time,
                 item: PlatformItem {
                     kind: PlatformKind::Notebook,
                     id: name.clone(),
