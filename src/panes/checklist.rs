@@ -319,31 +319,49 @@ impl Matrix {
     }
 }
 
-/// Items in the checklist's order, accounts in the order they first appear. Drawn every
-/// frame the matrix is open: 44 items × 50 accounts are indexed, not searched.
+/// Items in the checklist's order, accounts in the order they first appear. Built every
+/// frame the matrix is open and on each of its keys: 58 items × 1,000 accounts are walked
+/// once, each account's items being together and in the checklist's order, so an account is
+/// looked up only where the account changes and an item only where it is not in its place.
 pub fn matrix(items: &[crate::model::CheckItem]) -> Matrix {
     use std::collections::HashMap;
+    // Each item's column: the account changes between runs of its items.
     let mut columns: HashMap<&str, usize> = HashMap::new();
     let mut accounts: Vec<String> = Vec::new();
+    let mut item_column = Vec::with_capacity(items.len());
+    let mut last: Option<(&str, usize)> = None;
     for i in items {
         let name = super::account_name(&i.account);
-        columns.entry(name).or_insert_with(|| {
-            accounts.push(name.to_string());
-            accounts.len() - 1
-        });
+        let column = match last {
+            Some((n, c)) if n == name => c,
+            _ => *columns.entry(name).or_insert_with(|| {
+                accounts.push(name.to_string());
+                accounts.len() - 1
+            }),
+        };
+        last = Some((name, column));
+        item_column.push(column);
     }
     let mut at_row: HashMap<&str, usize> = HashMap::new();
     let mut rows: Vec<MatrixRow> = Vec::new();
-    for i in items {
-        let column = columns[super::account_name(&i.account)];
-        let at = *at_row.entry(i.id.as_str()).or_insert_with(|| {
-            rows.push(MatrixRow {
-                id: i.id.clone(),
-                title: i.title.clone(),
-                statuses: vec![None; accounts.len()],
-            });
-            rows.len() - 1
-        });
+    // Where the run of the current account's items started, to guess each item's row.
+    let mut run_start = 0;
+    for (n, (i, &column)) in items.iter().zip(&item_column).enumerate() {
+        if n > 0 && item_column[n - 1] != column {
+            run_start = n;
+        }
+        let guess = n - run_start;
+        let at = match rows.get(guess) {
+            Some(r) if r.id == i.id => guess,
+            _ => *at_row.entry(i.id.as_str()).or_insert_with(|| {
+                rows.push(MatrixRow {
+                    id: i.id.clone(),
+                    title: i.title.clone(),
+                    statuses: vec![None; accounts.len()],
+                });
+                rows.len() - 1
+            }),
+        };
         rows[at].statuses[column] = Some(i.status);
     }
     Matrix { accounts, rows }
