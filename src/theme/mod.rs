@@ -53,6 +53,11 @@ pub struct StyleSpec {
     pub dim: Option<bool>,
     pub reversed: Option<bool>,
     pub underlined: Option<bool>,
+    /// The index (0-255) `fg` falls back to on a terminal of 256 colours, chosen by the
+    /// theme's author; without it, the nearest index that keeps the contrast.
+    pub fg_256: Option<u8>,
+    /// The index `bg` falls back to on a terminal of 256 colours.
+    pub bg_256: Option<u8>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +87,8 @@ macro_rules! theme_keys {
         pub struct Theme {
             pub name: String,
             $(pub $key: Style,)*
+            /// The theme's own 256-colour indices, by style: (fg, bg).
+            pub indices_256: std::collections::BTreeMap<&'static str, (Option<u8>, Option<u8>)>,
         }
 
         #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -101,6 +108,21 @@ macro_rules! theme_keys {
             fn apply_to(&self, theme: &mut Theme, origin: &str) -> Result<(), ThemeError> {
                 $(if let Some(spec) = &self.$key {
                     theme.$key = to_style(spec, origin, stringify!($key))?;
+                    // A colour set anew takes its own index, or none: never the index of
+                    // the colour it replaces (a theme file over a built-in).
+                    let (mut fg, mut bg) = theme
+                        .indices_256
+                        .remove(stringify!($key))
+                        .unwrap_or_default();
+                    if spec.fg.is_some() || spec.fg_256.is_some() {
+                        fg = spec.fg_256;
+                    }
+                    if spec.bg.is_some() || spec.bg_256.is_some() {
+                        bg = spec.bg_256;
+                    }
+                    if fg.is_some() || bg.is_some() {
+                        theme.indices_256.insert(stringify!($key), (fg, bg));
+                    }
                 })*
                 Ok(())
             }
@@ -108,7 +130,11 @@ macro_rules! theme_keys {
 
         impl Theme {
             fn blank(name: &str) -> Theme {
-                Theme { name: name.to_string(), $($key: Style::default(),)* }
+                Theme {
+                    name: name.to_string(),
+                    $($key: Style::default(),)*
+                    indices_256: Default::default(),
+                }
             }
 
             /// Keeps bold, reverse and friends but drops every colour (NO_COLOR). The
@@ -130,9 +156,17 @@ macro_rules! theme_keys {
                     Some(own) => vec![own],
                     None => screen.clone(),
                 };
+                // The theme's own indices first; then the nearest that keeps the contrast.
+                let (fg_256, bg_256) = self
+                    .indices_256
+                    .get(stringify!($key))
+                    .copied()
+                    .unwrap_or_default();
                 self.$key = Style {
-                    fg: self.$key.fg.map(|fg| palette::readable_256(fg, &backgrounds)),
-                    bg: self.$key.bg.map(to_256),
+                    fg: fg_256
+                        .map(Color::Indexed)
+                        .or_else(|| self.$key.fg.map(|fg| palette::readable_256(fg, &backgrounds))),
+                    bg: bg_256.map(Color::Indexed).or_else(|| self.$key.bg.map(to_256)),
                     ..self.$key
                 };)*
                 self
@@ -412,6 +446,45 @@ mod tests {
             assert_readable(&t);
             assert_readable(&t.in_256_colours());
         }
+    }
+
+    /// #32: the built-in themes' 256-colour fallback is their own, chosen index by index
+    /// (`fg_256`, `bg_256` in the theme file), not left to the nearest colour; a user's theme
+    /// without them falls back to the nearest index that keeps the contrast.
+    #[test]
+    fn every_built_in_colour_has_its_own_256_colour_index() {
+        for name in ["dark", "light"] {
+            let t = load(name).unwrap();
+            let fallen = t.clone().in_256_colours();
+            let styles = t
+                .text_styles()
+                .into_iter()
+                .chain([("border", t.border), ("border_focused", t.border_focused)]);
+            for (key, style) in styles {
+                let (fg, bg) = t.indices_256.get(key).copied().unwrap_or_default();
+                assert_eq!(style.fg.is_some(), fg.is_some(), "{name}: {key}: fg_256");
+                assert_eq!(style.bg.is_some(), bg.is_some(), "{name}: {key}: bg_256");
+            }
+            assert_eq!(
+                fallen.risk_critical.fg,
+                Some(Color::Indexed(if name == "light" { 124 } else { 210 }))
+            );
+        }
+        // A theme of one's own without indices: the nearest readable ones.
+        let own = from_user_file(
+            "name = \"own\"\n[styles]\nbase = { fg = \"#ff0000\", bg = \"#e1e2e7\" }\n",
+            Path::new("own.toml"),
+        );
+        let own = own.unwrap();
+        assert_eq!(
+            own.indices_256.get("base"),
+            None,
+            "not the built-in's index"
+        );
+        assert!(matches!(
+            own.in_256_colours().base.fg,
+            Some(Color::Indexed(n)) if n != 238
+        ));
     }
 
     #[test]
