@@ -464,6 +464,7 @@ fn add_answers<T, U>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::query;
     use super::*;
     use crate::model::{Endpoint, FindingsData, Identity};
     use crate::source::demo::DemoSource;
@@ -512,18 +513,6 @@ mod tests {
                 Vec::new()
             };
             Box::pin(async move { Ok(Fetched::complete(rows)) })
-        }
-    }
-
-    fn query() -> Query {
-        Query {
-            now: crate::fixtures::t0(),
-            window: chrono::Duration::hours(1),
-            regions: vec!["ap-southeast-1".into()],
-            include_archived: false,
-            alarm_period: 300,
-            first_findings: None,
-            progress: None,
         }
     }
 

@@ -598,7 +598,8 @@ mod tests {
         }
     }
 
-    fn query() -> Query {
+    /// A query of the demo's hour in its Region (the aggregation tests' too).
+    pub(super) fn query() -> Query {
         Query {
             now: crate::fixtures::t0(),
             window: chrono::Duration::hours(1),
