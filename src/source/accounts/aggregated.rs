@@ -5,7 +5,7 @@
 //! opened; what is read from a member goes through its own role, so nothing is acted on from
 //! an aggregator's copy.
 
-use super::{AccountsSource, Answer, Member};
+use super::{AccountsSource, Member, add_answers};
 use crate::checklist::posture::Posture;
 use crate::checklist::security_hub::{COVERED, HubRead};
 use crate::model::{AccountRef, ApiCalls, PlatformItem, SecurityGroupsData};
@@ -436,30 +436,6 @@ fn interfaces_and_vpcs(
             .push(format!("{point}: the VPCs' ranges are not known: {e}")),
     }
     attached
-}
-
-/// The accounts read from themselves, added to what an aggregation point gave: each one's
-/// rows, warnings and calls; a failure is the account's warning, never the pane's.
-fn add_answers<T, U>(
-    out: &mut Fetched<U>,
-    answers: Vec<Answer<T>>,
-    mut add: impl FnMut(&mut U, Arc<AccountRef>, T),
-) {
-    for a in answers {
-        match a {
-            Ok((account, f)) => {
-                out.warnings.extend(
-                    f.warnings
-                        .iter()
-                        .map(|w| format!("account {}: {w}", account.name)),
-                );
-                out.api_calls.add(&f.api_calls);
-                out.metrics_requested += f.metrics_requested;
-                add(&mut out.data, account, f.data);
-            }
-            Err((name, e)) => out.warnings.push(format!("account {name}: {e}")),
-        }
-    }
 }
 
 #[cfg(test)]

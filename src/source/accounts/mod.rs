@@ -201,6 +201,13 @@ impl AccountsSource {
         name.and_then(|n| self.members.iter().position(|m| m.name == n))
     }
 
+    /// Says where every account's data of a pane came from.
+    fn sourced_all(&self, pane: &'static str, from: &str) {
+        for m in &self.members {
+            self.sourced(&m.name, pane, from.to_string());
+        }
+    }
+
     /// Says where an account's data of a pane came from.
     fn sourced(&self, account: &str, pane: &'static str, from: String) {
         if let Ok(mut all) = self.sources.lock() {
@@ -330,16 +337,29 @@ impl AccountsSource {
 /// When every account failed, the first failure is the pane's error.
 fn merge<T, U: Default>(
     answers: Vec<Answer<T>>,
-    mut add: impl FnMut(&mut U, Arc<AccountRef>, T),
+    add: impl FnMut(&mut U, Arc<AccountRef>, T),
 ) -> FetchResult<U> {
     let mut out = Fetched::complete(U::default());
-    let mut failures = Vec::new();
-    let mut any = false;
+    let (ids, failures) = add_answers(&mut out, answers, add);
+    out.warnings.extend(same_account(&ids));
+    match failures.into_iter().next() {
+        Some(e) if ids.is_empty() => Err(e),
+        _ => Ok(out),
+    }
+}
+
+/// Each account's answer added to `out`: its rows, warnings and calls; a failure is the
+/// account's warning. Returns who answered (id, name) and the failures.
+fn add_answers<T, U>(
+    out: &mut Fetched<U>,
+    answers: Vec<Answer<T>>,
+    mut add: impl FnMut(&mut U, Arc<AccountRef>, T),
+) -> (Vec<(String, String)>, Vec<SourceError>) {
     let mut ids = Vec::new();
+    let mut failures = Vec::new();
     for a in answers {
         match a {
             Ok((account, f)) => {
-                any = true;
                 ids.push((account.id.clone(), account.name.clone()));
                 out.warnings.extend(
                     f.warnings
@@ -356,11 +376,7 @@ fn merge<T, U: Default>(
             }
         }
     }
-    out.warnings.extend(same_account(&ids));
-    match failures.into_iter().next() {
-        Some(e) if !any => Err(e),
-        _ => Ok(out),
-    }
+    (ids, failures)
 }
 
 /// Configured accounts that answered as one account id: named together, since their rows are
@@ -442,10 +458,8 @@ impl Source for AccountsSource {
                 Some(at) => format!("cloudwatch_monitoring {}", self.members[at].name),
                 None => "account".into(),
             };
-            for m in &self.members {
-                self.sourced(&m.name, "endpoints", "account".into());
-                self.sourced(&m.name, "metrics", metrics.clone());
-            }
+            self.sourced_all("endpoints", "account");
+            self.sourced_all("metrics", &metrics);
             if let Some(monitoring) = self.cloudwatch_monitoring {
                 return self.endpoints_monitored(monitoring, q).await;
             }
@@ -461,9 +475,7 @@ impl Source for AccountsSource {
             if let Some((at, name, region)) = &self.config_aggregator {
                 return self.groups_from_config(*at, name, region.clone(), q).await;
             }
-            for m in &self.members {
-                self.sourced(&m.name, "security_groups", "account".into());
-            }
+            self.sourced_all("security_groups", "account");
             let answers = self
                 .ask("security groups", q.progress.as_ref(), |s| {
                     s.security_groups(q.clone())
@@ -485,9 +497,7 @@ impl Source for AccountsSource {
                 Some(at) => format!("guardduty_admin {}", self.members[at].name),
                 None => "account".into(),
             };
-            for m in &self.members {
-                self.sourced(&m.name, "findings", from.clone());
-            }
+            self.sourced_all("findings", &from);
             if let Some(admin) = self.guardduty_admin {
                 return self.findings_from_admin(admin, q).await;
             }
@@ -536,9 +546,7 @@ impl Source for AccountsSource {
                     .sagemaker_from_config(*at, name, region.clone(), q)
                     .await;
             }
-            for m in &self.members {
-                self.sourced(&m.name, "sagemaker", "account".into());
-            }
+            self.sourced_all("sagemaker", "account");
             let answers = self
                 .ask("sagemaker", q.progress.as_ref(), |s| s.sagemaker(q.clone()))
                 .await;
@@ -559,9 +567,7 @@ impl Source for AccountsSource {
             if let Some((at, region)) = &self.security_hub {
                 return self.posture_from_hub(*at, region.clone(), q).await;
             }
-            for m in &self.members {
-                self.sourced(&m.name, "checklist", "account".into());
-            }
+            self.sourced_all("checklist", "account");
             let answers = self
                 .ask("checklist", q.progress.as_ref(), |s| {
                     posture_of(s, q.clone())
