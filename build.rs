@@ -1,6 +1,7 @@
-//! Release binaries fold identical functions at link time (BENCHMARKS.md, "Binary size"): the
-//! AWS SDK crates, compiled with little or no optimization to keep the build short, hold
-//! thousands of identical builders, drops and deserializer arms (82.9 → 75.3 MB, 3 s of link).
+//! Release binaries fold identical functions at link time (BENCHMARKS.md, "Binary size, second
+//! pass"): the AWS SDK crates, compiled with little or no optimization to keep the build short,
+//! hold thousands of identical builders, drops and deserializer arms (82.9 → 75.3 MB, 3 s of
+//! link).
 //! Rust promises no distinct addresses for functions, vtables or constants, and nothing here
 //! compares a static's address, so folding is sound.
 //!
